@@ -1,0 +1,86 @@
+//! `kubeplay`: the native binary. `serve` serves the built page and the backend
+//! API on 127.0.0.1; `size-report` prints what the page costs to download.
+
+use kubeplay_server::{serve, size_report};
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "kubeplay: a Kubernetes playground that runs in the browser
+
+Usage:
+  kubeplay serve [--port N] [--dist DIR]     serve the playground on http://127.0.0.1:N/ (default 8080, dist/)
+  kubeplay size-report [--dist DIR] [--named-wasm FILE] [--budget-kib N]
+                                             print download sizes and the wasm by crate
+  kubeplay health                            print what this host offers the containers lab (JSON)
+";
+
+/// Reads `--name VALUE` or `--name=VALUE` from `args`.
+fn flag(args: &[String], name: &str) -> Option<String> {
+    let eq = format!("{name}=");
+    args.iter().enumerate().find_map(|(i, a)| if a == name { args.get(i + 1).cloned() } else { a.strip_prefix(&eq).map(str::to_string) })
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("serve") => {
+            let port = match flag(&args, "--port").map(|p| p.parse::<u16>()) {
+                None => 8080,
+                Some(Ok(p)) => p,
+                Some(Err(_)) => {
+                    eprintln!("error: --port needs a number between 0 and 65535");
+                    return ExitCode::from(2);
+                }
+            };
+            let dist = PathBuf::from(flag(&args, "--dist").unwrap_or_else(|| "dist".into()));
+            if !dist.join("index.html").is_file() {
+                eprintln!("error: {} has no index.html; build the page first (trunk build --release)", dist.display());
+                return ExitCode::from(2);
+            }
+            let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                Ok(rt) => rt,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            let result = rt.block_on(serve::serve(dist, port, |addr, token| {
+                println!("kubeplay is serving the playground at http://{addr}/");
+                println!("backend API token (for /api): {token}");
+            }));
+            match result {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: cannot serve on 127.0.0.1:{port}: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Some("size-report") => {
+            let dist = PathBuf::from(flag(&args, "--dist").unwrap_or_else(|| "dist".into()));
+            let named = flag(&args, "--named-wasm").map(PathBuf::from);
+            let budget = flag(&args, "--budget-kib").and_then(|b| b.parse().ok());
+            match size_report::report(&dist, named.as_deref(), budget) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::from(3),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Some("health") => {
+            println!("{}", serde_json::to_string_pretty(&kubeplay_runtime::probe()).unwrap_or_default());
+            ExitCode::SUCCESS
+        }
+        Some("-h" | "--help" | "help") | None => {
+            print!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Some(other) => {
+            eprintln!("error: unknown command {other:?}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! The API types: lean Kubernetes objects with Kubernetes' own field names,
+//! serialized exactly as the API server's JSON.
+
+mod meta;
+mod namespace;
+mod node;
+mod object;
+mod pod;
+mod quantity;
+
+pub use meta::{condition, set_condition, Condition, ObjectMeta, OwnerReference, Taint, Toleration};
+pub use namespace::{Namespace, NamespaceSpec, NamespaceStatus};
+pub use node::{Node, NodeAddress, NodeSpec, NodeStatus, NodeSystemInfo};
+pub use object::{Kind, Object};
+pub use pod::{
+    Container, ContainerPort, ContainerState, ContainerStatus, EnvVar, Pod, PodSpec, PodStatus, ResourceRequirements,
+    StateRunning, StateTerminated, StateWaiting,
+};
+pub use quantity::Quantity;

@@ -1,0 +1,284 @@
+//! Pod: one or more containers scheduled together on a node.
+
+use super::meta::{Condition, ObjectMeta, Toleration};
+use super::quantity::Quantity;
+use crate::clock::Time;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A Pod object (`v1`, namespaced).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Pod {
+    /// Always `v1`.
+    pub api_version: String,
+    /// Always `Pod`.
+    pub kind: String,
+    /// Name, namespace, labels, owners.
+    #[serde(default)]
+    pub metadata: ObjectMeta,
+    /// What to run and where it may run.
+    #[serde(default)]
+    pub spec: PodSpec,
+    /// What is happening, written by the scheduler and the kubelet.
+    #[serde(default)]
+    pub status: PodStatus,
+}
+
+/// `Pod.spec`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodSpec {
+    /// The application containers.
+    #[serde(default)]
+    pub containers: Vec<Container>,
+    /// `Always`, `OnFailure` or `Never`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restart_policy: Option<String>,
+    /// Seconds between SIGTERM and SIGKILL on deletion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub termination_grace_period_seconds: Option<i64>,
+    /// `ClusterFirst` by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns_policy: Option<String>,
+    /// The node this pod is bound to; set by the scheduler (or by hand).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_name: Option<String>,
+    /// Node labels the pod requires.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub node_selector: BTreeMap<String, String>,
+    /// Taints the pod tolerates.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tolerations: Vec<Toleration>,
+    /// `default-scheduler` by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheduler_name: Option<String>,
+    /// `default` by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_account_name: Option<String>,
+    /// Scheduling priority.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i32>,
+}
+
+/// `Pod.spec.containers[]`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Container {
+    /// Unique within the pod.
+    #[serde(default)]
+    pub name: String,
+    /// The image reference, e.g. `nginx:1.25`.
+    #[serde(default)]
+    pub image: String,
+    /// Overrides the image's entrypoint.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub command: Vec<String>,
+    /// Overrides the image's arguments.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub args: Vec<String>,
+    /// Environment variables.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub env: Vec<EnvVar>,
+    /// Ports the container listens on (informational, and named targets for Services).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ports: Vec<ContainerPort>,
+    /// Requests and limits.
+    #[serde(default, skip_serializing_if = "ResourceRequirements::is_empty")]
+    pub resources: ResourceRequirements,
+    /// `Always`, `IfNotPresent` or `Never`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_pull_policy: Option<String>,
+    /// Where the container's termination message is written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub termination_message_path: Option<String>,
+    /// `File` by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub termination_message_policy: Option<String>,
+}
+
+/// `env[]` entry with a literal value.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct EnvVar {
+    /// The variable name.
+    pub name: String,
+    /// The literal value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+/// `ports[]` entry of a container.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContainerPort {
+    /// The port number inside the pod.
+    pub container_port: i32,
+    /// An IANA service name Services can target.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `TCP` by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+}
+
+/// `resources` of a container.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResourceRequirements {
+    /// What the scheduler reserves.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub requests: BTreeMap<String, Quantity>,
+    /// The ceiling enforced at run time.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub limits: BTreeMap<String, Quantity>,
+}
+
+impl ResourceRequirements {
+    /// True when neither requests nor limits are set.
+    pub fn is_empty(&self) -> bool {
+        self.requests.is_empty() && self.limits.is_empty()
+    }
+}
+
+/// `Pod.status`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodStatus {
+    /// `Pending`, `Running`, `Succeeded`, `Failed` or `Unknown`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<String>,
+    /// PodScheduled, Initialized, ContainersReady, Ready.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<Condition>,
+    /// A brief CamelCase reason (e.g. `Evicted`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// A human-readable message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The node's IP.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "hostIP")]
+    pub host_ip: Option<String>,
+    /// The pod's IP.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "podIP")]
+    pub pod_ip: Option<String>,
+    /// When the kubelet accepted the pod.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<Time>,
+    /// One entry per container.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub container_statuses: Vec<ContainerStatus>,
+    /// `Guaranteed`, `Burstable` or `BestEffort`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qos_class: Option<String>,
+}
+
+/// `status.containerStatuses[]`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContainerStatus {
+    /// The container's name.
+    pub name: String,
+    /// Passing its readiness probe (or running, without one).
+    pub ready: bool,
+    /// How often the kubelet restarted it.
+    pub restart_count: i32,
+    /// The image it runs.
+    pub image: String,
+    /// The resolved image digest.
+    #[serde(default)]
+    #[serde(rename = "imageID")]
+    pub image_id: String,
+    /// The runtime's container id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "containerID")]
+    pub container_id: Option<String>,
+    /// Past its startup probe.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started: Option<bool>,
+    /// What it is doing now.
+    #[serde(default)]
+    pub state: ContainerState,
+    /// How its previous run ended.
+    #[serde(default, skip_serializing_if = "ContainerState::is_empty")]
+    pub last_state: ContainerState,
+}
+
+/// One of waiting, running or terminated.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ContainerState {
+    /// Not running yet (or between restarts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiting: Option<StateWaiting>,
+    /// Running since a time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub running: Option<StateRunning>,
+    /// Ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminated: Option<StateTerminated>,
+}
+
+impl ContainerState {
+    /// True when no state is set.
+    pub fn is_empty(&self) -> bool {
+        self.waiting.is_none() && self.running.is_none() && self.terminated.is_none()
+    }
+}
+
+/// `state.waiting`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StateWaiting {
+    /// e.g. `ContainerCreating`, `ImagePullBackOff`, `CrashLoopBackOff`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Details.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// `state.running`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StateRunning {
+    /// When the container started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<Time>,
+}
+
+/// `state.terminated`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StateTerminated {
+    /// The process's exit code.
+    pub exit_code: i32,
+    /// The signal that ended it, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signal: Option<i32>,
+    /// `Completed`, `Error`, `OOMKilled`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// When it started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<Time>,
+    /// When it ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<Time>,
+}
+
+impl Pod {
+    /// `status.phase`, `Pending` when unset.
+    pub fn phase(&self) -> &str {
+        self.status.phase.as_deref().unwrap_or("Pending")
+    }
+
+    /// True when the Ready condition is True.
+    pub fn is_ready(&self) -> bool {
+        super::meta::condition(&self.status.conditions, "Ready").is_some_and(|c| c.status == "True")
+    }
+
+    /// Sum of a resource's requests over the containers, in thousandths.
+    pub fn request_milli(&self, resource: &str) -> i64 {
+        self.spec.containers.iter().filter_map(|c| c.resources.requests.get(resource)).map(Quantity::milli_value).sum()
+    }
+}

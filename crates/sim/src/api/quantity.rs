@@ -1,0 +1,160 @@
+//! `resource.Quantity`: the numbers in `resources`, `capacity` and `allocatable`.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// A resource amount such as `100m`, `0.5`, `2`, `128Mi` or `1e3`, kept exactly in
+/// nano-units alongside the text it was written as.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Quantity {
+    text: String,
+    nanos: i128,
+}
+
+impl Quantity {
+    /// Models staging/src/k8s.io/apimachinery/pkg/api/resource/quantity.go ParseQuantity
+    /// (value and suffix rules; the canonical re-spelling comes later).
+    pub fn parse(text: &str) -> Result<Quantity, String> {
+        let bad = || "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'".to_string();
+        let t = text.trim();
+        let (sign, body) = match t.as_bytes().first() {
+            Some(b'-') => (-1i128, &t[1..]),
+            Some(b'+') => (1, &t[1..]),
+            _ => (1, t),
+        };
+        let num_end = body.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(body.len());
+        let (number, suffix) = body.split_at(num_end);
+        if number.is_empty() || number == "." || number.matches('.').count() > 1 {
+            return Err(bad());
+        }
+        let (int_part, frac_part) = number.split_once('.').unwrap_or((number, ""));
+        // value = digits * 10^-(frac len), kept as (mantissa, exp10) until the suffix applies.
+        let digits: String = format!("{int_part}{frac_part}");
+        let digits = digits.trim_start_matches('0');
+        if digits.len() > 30 {
+            return Err("quantity is too large".into());
+        }
+        let mantissa: i128 = if digits.is_empty() { 0 } else { digits.parse().map_err(|_| bad())? };
+        let mut exp10: i32 = -(frac_part.len() as i32);
+        let mut factor: i128 = 1;
+        match suffix {
+            "" => {}
+            "n" => exp10 -= 9,
+            "u" => exp10 -= 6,
+            "m" => exp10 -= 3,
+            "k" => exp10 += 3,
+            "M" => exp10 += 6,
+            "G" => exp10 += 9,
+            "T" => exp10 += 12,
+            "P" => exp10 += 15,
+            "E" => exp10 += 18,
+            "Ki" => factor = 1 << 10,
+            "Mi" => factor = 1 << 20,
+            "Gi" => factor = 1 << 30,
+            "Ti" => factor = 1 << 40,
+            "Pi" => factor = 1 << 50,
+            "Ei" => factor = 1 << 60,
+            s if s.starts_with(['e', 'E']) => {
+                let e: i32 = s[1..].parse().map_err(|_| bad())?;
+                if !(-30..=30).contains(&e) {
+                    return Err("quantity is too large".into());
+                }
+                exp10 += e;
+            }
+            _ => return Err(bad()),
+        }
+        // nanos = mantissa * factor * 10^(exp10 + 9), rounded up like Kubernetes does for sub-nano values.
+        let shift = exp10 + 9;
+        let scaled = mantissa.checked_mul(factor).ok_or("quantity is too large")?;
+        let nanos = if shift >= 0 {
+            scaled.checked_mul(10i128.checked_pow(shift as u32).ok_or("quantity is too large")?).ok_or("quantity is too large")?
+        } else {
+            let div = 10i128.checked_pow((-shift) as u32).ok_or("quantity is too small")?;
+            (scaled + div - 1) / div
+        };
+        Ok(Quantity { text: t.to_string(), nanos: sign * nanos })
+    }
+
+    /// The value in thousandths, rounded up (Kubernetes' `MilliValue`): `100m` is 100, `2` is 2000.
+    pub fn milli_value(&self) -> i64 {
+        let v = self.nanos.div_euclid(1_000_000) + i128::from(self.nanos.rem_euclid(1_000_000) != 0);
+        v.clamp(i64::MIN as i128, i64::MAX as i128) as i64
+    }
+
+    /// The value in whole units, rounded up (Kubernetes' `Value`): `128Mi` is 134217728.
+    pub fn value(&self) -> i64 {
+        let v = self.nanos.div_euclid(1_000_000_000) + i128::from(self.nanos.rem_euclid(1_000_000_000) != 0);
+        v.clamp(i64::MIN as i128, i64::MAX as i128) as i64
+    }
+
+    /// The text as it was written.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+impl fmt::Display for Quantity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl Serialize for Quantity {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
+impl<'de> Deserialize<'de> for Quantity {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Quantity, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Text(String),
+            Int(i64),
+            Float(f64),
+        }
+        let text = match Raw::deserialize(d)? {
+            Raw::Text(s) => s,
+            Raw::Int(i) => i.to_string(),
+            Raw::Float(f) => f.to_string(),
+        };
+        Quantity::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_forms_workshops_use() {
+        let q = |s: &str| Quantity::parse(s).unwrap();
+        assert_eq!(q("100m").milli_value(), 100);
+        assert_eq!(q("0.5").milli_value(), 500);
+        assert_eq!(q("2").milli_value(), 2000);
+        assert_eq!(q("1e3").value(), 1000);
+        assert_eq!(q("1Gi").value(), 1 << 30);
+        assert_eq!(q("500Mi").value(), 500 << 20);
+        assert_eq!(q("64M").value(), 64_000_000);
+        assert_eq!(q("1.5Gi").value(), 3 << 29);
+        assert_eq!(q("1n").milli_value(), 1, "MilliValue rounds up");
+        assert_eq!(q("-100m").milli_value(), -100);
+        assert_eq!(q("110").value(), 110);
+    }
+
+    #[test]
+    fn rejects_what_kubernetes_rejects() {
+        for bad in ["", "abc", "1.2.3", "10 Mi", "5mi", "1x", ".", "1e"] {
+            assert!(Quantity::parse(bad).is_err(), "{bad:?} should fail");
+        }
+    }
+
+    #[test]
+    fn deserializes_numbers_and_strings() {
+        let q: Quantity = serde_json::from_str("2").unwrap();
+        assert_eq!(q.milli_value(), 2000);
+        let q: Quantity = serde_json::from_str("\"250m\"").unwrap();
+        assert_eq!(serde_json::to_string(&q).unwrap(), "\"250m\"");
+    }
+}

@@ -1,0 +1,540 @@
+//! The `Cluster` facade: the default cluster, the virtual clock and the loop
+//! that runs every component's reconcile in timestamp order.
+
+use crate::api::{
+    Condition, Container, Kind, Namespace, Node, NodeAddress, NodeSpec, NodeStatus, NodeSystemInfo, Object, ObjectMeta, Pod, PodSpec, Quantity,
+    ResourceRequirements, Taint, Toleration,
+};
+use crate::apiserver::{self, ApiError, ApplyAction};
+use crate::clock::{Duration, Time};
+use crate::kubelet::Kubelet;
+use crate::manifest::{parse_manifest, ManifestError};
+use crate::rand::Rng;
+use crate::scheduler::Scheduler;
+use crate::series::{SeriesStore, SERIES_CAPACITY};
+use crate::store::{ObjectKey, Store};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The shape of a new cluster.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClusterSettings {
+    /// Seed of the cluster's random source.
+    pub seed: u64,
+    /// Number of worker nodes (`node-1` ... `node-N`).
+    pub workers: u32,
+    /// CPU of each node, as a quantity (`2`).
+    pub node_cpu: String,
+    /// Memory of each node, as a quantity (`4Gi`).
+    pub node_memory: String,
+    /// Pod capacity of each node.
+    pub node_pods: u32,
+    /// Virtual time at which the cluster is up and the learner starts.
+    pub start: Time,
+}
+
+impl Default for ClusterSettings {
+    fn default() -> Self {
+        ClusterSettings {
+            seed: 1,
+            workers: 3,
+            node_cpu: "2".into(),
+            node_memory: "4Gi".into(),
+            node_pods: 110,
+            start: Time::from_utc(2024, 1, 1, 9, 0, 0),
+        }
+    }
+}
+
+/// How long the default cluster has been running when the learner arrives.
+const WARM_UP: Duration = Duration::seconds(300);
+/// Virtual time between samples of the built-in time series.
+pub const SAMPLE_EVERY: Duration = Duration::seconds(5);
+/// Safety bound on reconcile passes at one instant (a controller fight must not hang the page).
+const MAX_PASSES: usize = 64;
+/// Kubernetes version the simulated cluster reports.
+pub const KUBERNETES_VERSION: &str = "v1.28.0";
+
+/// What one `apply` of a manifest did.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ApplyReport {
+    /// One entry per object: `(kind, namespace, name, action)`.
+    pub applied: Vec<AppliedObject>,
+    /// Errors: manifest problems and API refusals, in file order.
+    pub errors: Vec<String>,
+}
+
+/// One object an apply touched.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AppliedObject {
+    /// The object's kind.
+    pub kind: Kind,
+    /// Its namespace ("" for cluster-scoped).
+    pub namespace: String,
+    /// Its name.
+    pub name: String,
+    /// Created, configured or unchanged.
+    pub action: ApplyAction,
+}
+
+impl AppliedObject {
+    /// kubectl's line: `pod/web created`.
+    pub fn line(&self) -> String {
+        format!("{}/{} {}", self.kind.name().to_ascii_lowercase(), self.name, self.action.word())
+    }
+}
+
+/// The whole simulated cluster.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Cluster {
+    settings: ClusterSettings,
+    now: Time,
+    rng: Rng,
+    store: Store,
+    scheduler: Scheduler,
+    kubelets: BTreeMap<String, Kubelet>,
+    wakeups: BTreeMap<String, Time>,
+    series: SeriesStore,
+    next_sample: Time,
+}
+
+fn meta(name: &str, namespace: Option<&str>) -> ObjectMeta {
+    ObjectMeta { name: name.into(), namespace: namespace.map(Into::into), ..Default::default() }
+}
+
+fn quantity(text: &str) -> Quantity {
+    Quantity::parse(text).unwrap_or_else(|_| Quantity::parse("0").expect("0 is a quantity"))
+}
+
+fn system_pod(name: &str, container: &str, node: Option<&str>, image: &str, cpu: &str, memory: Option<&str>) -> Pod {
+    let mut requests = BTreeMap::new();
+    requests.insert("cpu".to_string(), quantity(cpu));
+    if let Some(m) = memory {
+        requests.insert("memory".to_string(), quantity(m));
+    }
+    let mut pod = Pod {
+        metadata: meta(name, Some("kube-system")),
+        spec: PodSpec {
+            containers: vec![Container {
+                name: container.into(),
+                image: image.into(),
+                resources: ResourceRequirements { requests, limits: BTreeMap::new() },
+                ..Default::default()
+            }],
+            node_name: node.map(Into::into),
+            priority: Some(2_000_001_000),
+            tolerations: vec![Toleration { operator: Some("Exists".into()), ..Default::default() }],
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    pod.metadata.labels.insert("tier".into(), "control-plane".into());
+    pod
+}
+
+impl Cluster {
+    /// A kubeadm-style cluster: a tainted control-plane node with its static pods,
+    /// `settings.workers` workers, kube-proxy on every node and two coredns replicas,
+    /// all running when the clock reaches `settings.start`.
+    pub fn new(settings: ClusterSettings) -> Cluster {
+        let begin = Time(settings.start.0 - WARM_UP.0);
+        let mut c = Cluster {
+            rng: Rng::new(settings.seed),
+            now: begin,
+            store: Store::default(),
+            scheduler: Scheduler::default(),
+            kubelets: BTreeMap::new(),
+            wakeups: BTreeMap::new(),
+            series: SeriesStore::with_capacity(SERIES_CAPACITY),
+            next_sample: settings.start,
+            settings,
+        };
+        for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
+            let _ = c.create(Object::Namespace(Namespace { metadata: meta(ns, None), ..Default::default() }));
+        }
+        c.add_node("control-plane", true);
+        for i in 1..=c.settings.workers {
+            c.add_node(&format!("node-{i}"), false);
+        }
+        for (name, image, cpu, mem) in [
+            ("etcd", "registry.k8s.io/etcd:3.5.9-0", "100m", Some("100Mi")),
+            ("kube-apiserver", "registry.k8s.io/kube-apiserver:v1.28.0", "250m", None),
+            ("kube-controller-manager", "registry.k8s.io/kube-controller-manager:v1.28.0", "200m", None),
+            ("kube-scheduler", "registry.k8s.io/kube-scheduler:v1.28.0", "100m", None),
+        ] {
+            let mut pod = system_pod(&format!("{name}-control-plane"), name, Some("control-plane"), image, cpu, mem);
+            pod.metadata.labels.insert("component".into(), name.into());
+            let _ = c.create(Object::Pod(pod));
+        }
+        for _ in 0..2 {
+            let mut pod = system_pod("", "coredns", None, "registry.k8s.io/coredns/coredns:v1.10.1", "100m", Some("70Mi"));
+            pod.metadata.generate_name = Some("coredns-5dd5756b68-".into());
+            pod.metadata.labels = [("k8s-app".to_string(), "kube-dns".to_string())].into();
+            pod.spec.tolerations = vec![
+                Toleration { key: Some("CriticalAddonsOnly".into()), operator: Some("Exists".into()), ..Default::default() },
+                Toleration { key: Some("node-role.kubernetes.io/control-plane".into()), effect: Some("NoSchedule".into()), ..Default::default() },
+            ];
+            let _ = c.create(Object::Pod(pod));
+        }
+        c.advance_to(c.settings.start);
+        c
+    }
+
+    /// Registers a node with its kubelet and a kube-proxy pod.
+    fn add_node(&mut self, name: &str, control_plane: bool) {
+        let index = if control_plane { 0 } else { name.trim_start_matches("node-").parse::<u32>().unwrap_or(0) };
+        let s = &self.settings;
+        let resources: BTreeMap<String, Quantity> = [
+            ("cpu", s.node_cpu.as_str()),
+            ("memory", s.node_memory.as_str()),
+            ("pods", &s.node_pods.to_string()),
+            ("ephemeral-storage", "100Gi"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), quantity(v)))
+        .collect();
+        let mut node = Node {
+            metadata: meta(name, None),
+            spec: NodeSpec { pod_cidr: Some(format!("10.244.{index}.0/24")), ..Default::default() },
+            status: NodeStatus {
+                capacity: resources.clone(),
+                allocatable: resources,
+                conditions: [("MemoryPressure", "KubeletHasSufficientMemory"), ("DiskPressure", "KubeletHasNoDiskPressure"), ("PIDPressure", "KubeletHasSufficientPID")]
+                    .into_iter()
+                    .map(|(t, r)| Condition { reason: Some(r.into()), last_heartbeat_time: Some(self.now), ..Condition::new(t, false, self.now) })
+                    .chain(std::iter::once(Condition {
+                        reason: Some("KubeletReady".into()),
+                        message: Some("kubelet is posting ready status".into()),
+                        last_heartbeat_time: Some(self.now),
+                        ..Condition::new("Ready", true, self.now)
+                    }))
+                    .collect(),
+                addresses: vec![
+                    NodeAddress { type_: "InternalIP".into(), address: format!("172.18.0.{}", index + 2) },
+                    NodeAddress { type_: "Hostname".into(), address: name.into() },
+                ],
+                node_info: NodeSystemInfo {
+                    kubelet_version: KUBERNETES_VERSION.into(),
+                    kube_proxy_version: KUBERNETES_VERSION.into(),
+                    container_runtime_version: "containerd://1.7.1".into(),
+                    os_image: "Debian GNU/Linux 11 (bullseye)".into(),
+                    kernel_version: "6.1.0-18-amd64".into(),
+                    operating_system: "linux".into(),
+                    architecture: "amd64".into(),
+                },
+            },
+            ..Default::default()
+        };
+        let labels = &mut node.metadata.labels;
+        for (k, v) in [("kubernetes.io/hostname", name), ("kubernetes.io/os", "linux"), ("kubernetes.io/arch", "amd64"), ("beta.kubernetes.io/os", "linux"), ("beta.kubernetes.io/arch", "amd64")] {
+            labels.insert(k.into(), v.into());
+        }
+        if control_plane {
+            labels.insert("node-role.kubernetes.io/control-plane".into(), String::new());
+            node.spec.taints.push(Taint { key: "node-role.kubernetes.io/control-plane".into(), value: None, effect: "NoSchedule".into(), time_added: None });
+        }
+        if self.create(Object::Node(node)).is_err() {
+            return;
+        }
+        let preloaded = [
+            "registry.k8s.io/etcd:3.5.9-0",
+            "registry.k8s.io/kube-apiserver:v1.28.0",
+            "registry.k8s.io/kube-controller-manager:v1.28.0",
+            "registry.k8s.io/kube-scheduler:v1.28.0",
+            "registry.k8s.io/kube-proxy:v1.28.0",
+            "registry.k8s.io/coredns/coredns:v1.10.1",
+        ];
+        self.kubelets.insert(name.into(), Kubelet::new(name, &preloaded));
+        let mut proxy = system_pod("", "kube-proxy", Some(name), "registry.k8s.io/kube-proxy:v1.28.0", "0", None);
+        proxy.spec.containers[0].resources = ResourceRequirements::default();
+        proxy.metadata.generate_name = Some("kube-proxy-".into());
+        proxy.metadata.labels = [("k8s-app".to_string(), "kube-proxy".to_string())].into();
+        let _ = self.create(Object::Pod(proxy));
+    }
+
+    /// The current virtual time.
+    pub fn now(&self) -> Time {
+        self.now
+    }
+
+    /// The settings this cluster was made with (workers reflect later changes).
+    pub fn settings(&self) -> &ClusterSettings {
+        &self.settings
+    }
+
+    /// Read access to every stored object.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The scheduler's last explanation for a pod (`namespace/name`).
+    pub fn scheduling_explanation(&self, pod: &str) -> Option<&crate::scheduler::Explanation> {
+        self.scheduler.explanations.get(pod)
+    }
+
+    /// A recorded time series.
+    pub fn series(&self, name: &str) -> crate::series::Series {
+        self.series.get(name)
+    }
+
+    /// Creates an object through the API server and lets the components react.
+    pub fn create(&mut self, object: Object) -> Result<Object, ApiError> {
+        let created = apiserver::create(&mut self.store, &mut self.rng, self.now, object)?;
+        self.settle();
+        Ok(created)
+    }
+
+    /// Creates or updates an object (`kubectl apply`).
+    pub fn apply(&mut self, object: Object) -> Result<(ApplyAction, Object), ApiError> {
+        let result = apiserver::apply(&mut self.store, &mut self.rng, self.now, object)?;
+        self.settle();
+        Ok(result)
+    }
+
+    /// Deletes an object.
+    pub fn delete(&mut self, kind: Kind, namespace: Option<&str>, name: &str) -> Result<Object, ApiError> {
+        let ns = if kind.namespaced() { namespace.unwrap_or("default") } else { "" };
+        let removed = apiserver::delete(&mut self.store, self.now, &ObjectKey { kind, namespace: ns.into(), name: name.into() })?;
+        if kind == Kind::Node {
+            self.kubelets.remove(name);
+            self.wakeups.remove(&format!("kubelet/{name}"));
+        }
+        self.settle();
+        Ok(removed)
+    }
+
+    /// Parses a manifest and applies every object in it, in file order.
+    pub fn apply_manifest(&mut self, text: &str, file: &str) -> ApplyReport {
+        let (objects, manifest_errors) = parse_manifest(text, file);
+        let mut report = ApplyReport { errors: manifest_errors.iter().map(ManifestError::to_string).collect(), ..Default::default() };
+        for o in objects {
+            match self.apply(o.object) {
+                Ok((action, obj)) => report.applied.push(AppliedObject {
+                    kind: obj.kind(),
+                    namespace: obj.namespace().into(),
+                    name: obj.name().into(),
+                    action,
+                }),
+                Err(e) => report.errors.push(e.to_string()),
+            }
+        }
+        report
+    }
+
+    /// Sets the number of workers: adds `node-N` nodes, or removes the highest-numbered
+    /// ones together with the pods bound to them.
+    pub fn set_workers(&mut self, workers: u32) {
+        let workers = workers.min(5000);
+        let current = self.settings.workers;
+        if workers > current {
+            for i in current + 1..=workers {
+                self.add_node(&format!("node-{i}"), false);
+            }
+        } else {
+            for i in (workers + 1..=current).rev() {
+                let name = format!("node-{i}");
+                let bound: Vec<ObjectKey> = self
+                    .store
+                    .list(Kind::Pod, None)
+                    .filter(|o| o.as_pod().and_then(|p| p.spec.node_name.as_deref()) == Some(name.as_str()))
+                    .map(ObjectKey::of)
+                    .collect();
+                for k in bound {
+                    self.store.remove(&k, self.now);
+                }
+                let _ = self.delete(Kind::Node, None, &name);
+            }
+        }
+        self.settings.workers = workers;
+        self.settle();
+    }
+
+    /// Runs every component at the current instant until nothing changes.
+    fn settle(&mut self) {
+        for _ in 0..MAX_PASSES {
+            let before = self.store.resource_version();
+            self.scheduler.reconcile(&mut self.store, self.now);
+            for (name, kubelet) in self.kubelets.iter_mut() {
+                let key = format!("kubelet/{name}");
+                match kubelet.reconcile(&mut self.store, self.now) {
+                    Some(t) => self.wakeups.insert(key, t),
+                    None => self.wakeups.remove(&key),
+                };
+            }
+            if self.store.resource_version() == before {
+                break;
+            }
+        }
+    }
+
+    fn sample(&mut self, at: Time) {
+        let pods: Vec<&Pod> = self.store.list(Kind::Pod, None).filter_map(Object::as_pod).collect();
+        let running = pods.iter().filter(|p| p.phase() == "Running").count();
+        let pending = pods.iter().filter(|p| p.phase() == "Pending").count();
+        let ready_nodes = self.store.list(Kind::Node, None).filter_map(Object::as_node).filter(|n| n.is_ready()).count();
+        self.series.record("pods.running", at, running as f64);
+        self.series.record("pods.pending", at, pending as f64);
+        self.series.record("nodes.ready", at, ready_nodes as f64);
+    }
+
+    /// The next instant at which some component asked to run.
+    pub fn next_wakeup(&self) -> Option<Time> {
+        self.wakeups.values().copied().filter(|t| *t > self.now).min()
+    }
+
+    /// Moves virtual time to `target`, running every due reconcile in timestamp order.
+    pub fn advance_to(&mut self, target: Time) {
+        self.settle();
+        while self.now < target {
+            let mut next = target.min(self.next_wakeup().unwrap_or(target));
+            if self.next_sample <= next && self.next_sample > self.now {
+                next = self.next_sample;
+            }
+            self.now = next;
+            self.settle();
+            if self.now >= self.next_sample {
+                self.sample(self.now);
+                self.next_sample = self.now + SAMPLE_EVERY;
+            }
+        }
+    }
+
+    /// Moves virtual time forward by `by`.
+    pub fn advance(&mut self, by: Duration) {
+        self.advance_to(self.now + Duration(by.0.max(0)));
+    }
+
+    /// Jumps to the next moment something happens (or by `max_idle` if nothing is due).
+    pub fn step(&mut self, max_idle: Duration) -> Time {
+        let target = self.next_wakeup().unwrap_or(self.now + max_idle);
+        self.advance_to(target);
+        self.now
+    }
+
+    /// The whole cluster as a JSON value: store, clock, random state and component state.
+    pub fn snapshot(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Rebuilds a cluster from [`Cluster::snapshot`] output.
+    pub fn restore(snapshot: &str) -> Result<Cluster, String> {
+        serde_json::from_str(snapshot).map_err(|e| format!("cannot restore the cluster: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pods(c: &Cluster) -> Vec<(String, String, Option<String>)> {
+        c.store()
+            .list(Kind::Pod, None)
+            .filter_map(Object::as_pod)
+            .map(|p| (p.metadata.name.clone(), p.phase().to_string(), p.spec.node_name.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn default_cluster_is_up_at_start() {
+        let c = Cluster::new(ClusterSettings::default());
+        assert_eq!(c.now(), ClusterSettings::default().start);
+        let nodes: Vec<String> = c.store().list(Kind::Node, None).map(|n| n.name().to_string()).collect();
+        assert_eq!(nodes, vec!["control-plane", "node-1", "node-2", "node-3"]);
+        let ps = pods(&c);
+        assert_eq!(ps.len(), 4 + 2 + 4, "{ps:?}");
+        assert!(ps.iter().all(|(_, phase, _)| phase == "Running"), "{ps:?}");
+        for (name, _, node) in &ps {
+            if name.starts_with("coredns-") {
+                assert_ne!(node.as_deref(), Some("control-plane"), "coredns does not tolerate the control-plane taint's absence of an Exists toleration... it lands on workers");
+            }
+        }
+        let ns: Vec<String> = c.store().list(Kind::Namespace, None).map(|n| n.name().to_string()).collect();
+        assert_eq!(ns, vec!["default", "kube-node-lease", "kube-public", "kube-system"]);
+    }
+
+    #[test]
+    fn a_pod_goes_pending_then_running_after_its_pull() {
+        let mut c = Cluster::new(ClusterSettings::default());
+        let report = c.apply_manifest("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: nginx:1.25\n", "pod.yaml");
+        assert_eq!(report.applied.iter().map(AppliedObject::line).collect::<Vec<_>>(), vec!["pod/web created"]);
+        let get = |c: &Cluster| c.store().get(&ObjectKey { kind: Kind::Pod, namespace: "default".into(), name: "web".into() }).and_then(Object::as_pod).cloned().unwrap();
+        let p = get(&c);
+        assert!(p.spec.node_name.as_deref().is_some_and(|n| n.starts_with("node-")), "scheduled at once onto a worker");
+        assert_eq!(p.status.container_statuses[0].state.waiting.as_ref().unwrap().reason.as_deref(), Some("ContainerCreating"));
+        c.advance(Duration::seconds(1));
+        assert_eq!(get(&c).phase(), "Pending", "nginx takes 3.5 s to pull and start");
+        c.advance(Duration::seconds(5));
+        let p = get(&c);
+        assert_eq!(p.phase(), "Running");
+        assert!(p.is_ready());
+        assert!(p.status.pod_ip.as_deref().unwrap().starts_with("10.244."));
+    }
+
+    #[test]
+    fn an_impossible_image_fails_to_pull_and_backs_off() {
+        let mut c = Cluster::new(ClusterSettings::default());
+        c.apply_manifest("apiVersion: v1\nkind: Pod\nmetadata:\n  name: bad\nspec:\n  containers:\n  - name: c\n    image: nginx:doesnotexist\n", "p.yaml");
+        let reason = |c: &Cluster| {
+            let key = ObjectKey { kind: Kind::Pod, namespace: "default".into(), name: "bad".into() };
+            c.store().get(&key).and_then(Object::as_pod).and_then(|p| p.status.container_statuses[0].state.waiting.clone()).and_then(|w| w.reason).unwrap_or_default()
+        };
+        c.advance(Duration::seconds(2));
+        assert_eq!(reason(&c), "ErrImagePull");
+        c.advance(Duration::seconds(3));
+        assert_eq!(reason(&c), "ImagePullBackOff");
+    }
+
+    #[test]
+    fn same_seed_same_history_and_snapshots_round_trip() {
+        let run = || {
+            let mut c = Cluster::new(ClusterSettings { seed: 42, ..Default::default() });
+            for i in 0..5 {
+                c.apply_manifest(&format!("apiVersion: v1\nkind: Pod\nmetadata:\n  generateName: w-\n  labels: {{n: \"{i}\"}}\nspec:\n  containers:\n  - name: c\n    image: redis\n"), "p.yaml");
+                c.advance(Duration::seconds(2));
+            }
+            c
+        };
+        let (a, b) = (run(), run());
+        assert_eq!(a.snapshot(), b.snapshot());
+        let mut restored = Cluster::restore(&a.snapshot()).unwrap();
+        let mut original = a.clone();
+        restored.advance(Duration::seconds(60));
+        original.advance(Duration::seconds(60));
+        assert_eq!(restored.snapshot(), original.snapshot());
+        assert!(Cluster::restore("{not json").is_err());
+    }
+
+    #[test]
+    fn changing_the_worker_count_adds_and_removes_nodes() {
+        let mut c = Cluster::new(ClusterSettings::default());
+        c.set_workers(5);
+        assert_eq!(c.store().list(Kind::Node, None).count(), 6);
+        c.advance(Duration::seconds(10));
+        assert!(pods(&c).iter().any(|(_, _, n)| n.as_deref() == Some("node-5")), "the new node runs kube-proxy");
+        c.set_workers(1);
+        let names: Vec<String> = c.store().list(Kind::Node, None).map(|n| n.name().to_string()).collect();
+        assert_eq!(names, vec!["control-plane", "node-1"]);
+        assert!(pods(&c).iter().all(|(_, _, n)| matches!(n.as_deref(), Some("control-plane") | Some("node-1") | None)));
+    }
+
+    #[test]
+    fn unschedulable_pod_says_why() {
+        let mut c = Cluster::new(ClusterSettings::default());
+        c.apply_manifest("apiVersion: v1\nkind: Pod\nmetadata:\n  name: big\nspec:\n  containers:\n  - name: c\n    image: nginx\n    resources:\n      requests:\n        cpu: \"3\"\n", "p.yaml");
+        let key = ObjectKey { kind: Kind::Pod, namespace: "default".into(), name: "big".into() };
+        let p = c.store().get(&key).and_then(Object::as_pod).unwrap();
+        assert!(p.spec.node_name.is_none());
+        let cond = crate::api::condition(&p.status.conditions, "PodScheduled").unwrap();
+        assert_eq!(cond.message.as_deref(), Some("0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 Insufficient cpu."));
+    }
+
+    #[test]
+    fn series_are_sampled_on_virtual_time() {
+        let mut c = Cluster::new(ClusterSettings::default());
+        c.advance(Duration::seconds(60));
+        let s = c.series("pods.running");
+        assert_eq!(s.points.len(), 13, "samples at start, +5s, ... +60s");
+        assert!(s.points.iter().all(|(_, v)| *v == 10.0));
+        assert_eq!(c.series("nodes.ready").points.last().map(|p| p.1), Some(4.0));
+    }
+}

@@ -1,0 +1,410 @@
+//! The one narrow interface between a cluster and everything that shows or
+//! drives it (the page, the console, lesson checks). Calls return futures and
+//! watches are subscriptions, so an implementation may live in this page
+//! ([`LocalCluster`]) or across a network (a later HTTP/WebSocket client)
+//! without the views changing.
+
+use crate::api::{Kind, Object};
+use crate::apiserver::ApiError;
+use crate::clock::{Duration, Time};
+use crate::cluster::{ApplyReport, Cluster};
+use crate::kubectl;
+use crate::series::Series;
+use crate::store::WatchEvent;
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::{Rc, Weak};
+use std::task::{Context, Poll, Waker};
+
+/// The answer to a call: a future, ready at once for the in-page simulator.
+pub type Reply<'a, T> = Pin<Box<dyn Future<Output = Result<T, ApiError>> + 'a>>;
+
+/// Objects of one kind and the store version they were read at (to watch from).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ObjectList {
+    /// The objects, ordered by namespace and name.
+    pub items: Vec<Object>,
+    /// Pass this to [`WatchRequest::since`] to receive every later change.
+    pub resource_version: u64,
+}
+
+/// What to watch.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WatchRequest {
+    /// Only this kind (all kinds when `None`).
+    pub kind: Option<Kind>,
+    /// Only this namespace (all when `None`).
+    pub namespace: Option<String>,
+    /// Deliver changes after this resourceVersion.
+    pub since: u64,
+}
+
+impl WatchRequest {
+    fn matches(&self, e: &WatchEvent) -> bool {
+        self.kind.is_none_or(|k| k == e.object.kind()) && self.namespace.as_deref().is_none_or(|ns| ns == e.object.namespace())
+    }
+}
+
+/// One piece of a console command's output.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConsoleOutput {
+    /// Text for standard output (ends with a newline when a line is complete).
+    Stdout(String),
+    /// Text for standard error.
+    Stderr(String),
+    /// The command finished with this exit code; nothing follows.
+    Exit(i32),
+}
+
+/// A saved cluster: an opaque, versioned text that [`ClusterInterface::restore`] accepts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snapshot(pub String);
+
+/// The cluster as the page sees it. Every view, the console and lesson checks use
+/// only this.
+pub trait ClusterInterface {
+    /// Lists objects of a kind, optionally in one namespace.
+    fn list(&self, kind: Kind, namespace: Option<&str>) -> Reply<'_, ObjectList>;
+    /// Subscribes to changes. The subscription ends (yields `None`) when the watch
+    /// can no longer be served from `since`; the caller lists again.
+    fn watch(&self, request: WatchRequest) -> Subscription<WatchEvent>;
+    /// Applies a manifest (YAML or JSON, one or more objects) as `kubectl apply -f` would.
+    fn apply(&self, manifest: &str, file: &str) -> Reply<'_, ApplyReport>;
+    /// Deletes one object.
+    fn delete(&self, kind: Kind, namespace: Option<&str>, name: &str) -> Reply<'_, Object>;
+    /// Runs a console command line; its output may keep coming as time advances.
+    /// Dropping the subscription stops the command (Ctrl-C).
+    fn run(&self, line: &str) -> Subscription<ConsoleOutput>;
+    /// Reads a recorded time series (e.g. `pods.running`).
+    fn series(&self, name: &str) -> Reply<'_, Series>;
+    /// Saves the whole cluster.
+    fn snapshot(&self) -> Reply<'_, Snapshot>;
+    /// Replaces the whole cluster with a saved one.
+    fn restore(&self, snapshot: Snapshot) -> Reply<'_, ()>;
+    /// The current virtual time.
+    fn now(&self) -> Reply<'_, Time>;
+    /// Moves virtual time forward; returns the new time.
+    fn advance(&self, by: Duration) -> Reply<'_, Time>;
+    /// Jumps to the next moment something happens; returns the new time.
+    fn step(&self) -> Reply<'_, Time>;
+    /// Sets the number of worker nodes.
+    fn set_workers(&self, workers: u32) -> Reply<'_, ()>;
+}
+
+struct Channel<T> {
+    queue: VecDeque<T>,
+    waker: Option<Waker>,
+    closed: bool,
+}
+
+/// The receiving end of a watch or a command's output. Items arrive in order;
+/// `None` means the stream ended.
+pub struct Subscription<T> {
+    channel: Rc<RefCell<Channel<T>>>,
+}
+
+/// The sending end kept by the cluster implementation.
+pub struct Sender<T> {
+    channel: Weak<RefCell<Channel<T>>>,
+}
+
+/// A new connected sender and subscription.
+pub fn subscription<T>() -> (Sender<T>, Subscription<T>) {
+    let channel = Rc::new(RefCell::new(Channel { queue: VecDeque::new(), waker: None, closed: false }));
+    (Sender { channel: Rc::downgrade(&channel) }, Subscription { channel })
+}
+
+impl<T> Sender<T> {
+    /// Delivers an item; false when the subscriber has gone away.
+    pub fn send(&self, item: T) -> bool {
+        let Some(ch) = self.channel.upgrade() else { return false };
+        let waker = {
+            let mut ch = ch.borrow_mut();
+            ch.queue.push_back(item);
+            ch.waker.take()
+        };
+        if let Some(w) = waker {
+            w.wake();
+        }
+        true
+    }
+
+    /// Ends the stream.
+    pub fn close(&self) {
+        if let Some(ch) = self.channel.upgrade() {
+            let waker = {
+                let mut ch = ch.borrow_mut();
+                ch.closed = true;
+                ch.waker.take()
+            };
+            if let Some(w) = waker {
+                w.wake();
+            }
+        }
+    }
+
+    /// True while someone still holds the subscription.
+    pub fn is_connected(&self) -> bool {
+        self.channel.strong_count() > 0
+    }
+}
+
+impl<T> Subscription<T> {
+    /// The next item if one is waiting, without blocking.
+    pub fn try_next(&mut self) -> Option<T> {
+        self.channel.borrow_mut().queue.pop_front()
+    }
+
+    /// Everything waiting now.
+    pub fn drain(&mut self) -> Vec<T> {
+        self.channel.borrow_mut().queue.drain(..).collect()
+    }
+
+    /// True once the sender has closed the stream and every item was taken.
+    pub fn is_finished(&self) -> bool {
+        let ch = self.channel.borrow();
+        ch.closed && ch.queue.is_empty()
+    }
+
+    /// Waits for the next item; `None` once the stream has ended.
+    pub fn next(&mut self) -> Next<'_, T> {
+        Next { sub: self }
+    }
+}
+
+/// Future returned by [`Subscription::next`].
+pub struct Next<'a, T> {
+    sub: &'a mut Subscription<T>,
+}
+
+impl<T> Future for Next<'_, T> {
+    type Output = Option<T>;
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
+        let mut ch = self.sub.channel.borrow_mut();
+        if let Some(item) = ch.queue.pop_front() {
+            return Poll::Ready(Some(item));
+        }
+        if ch.closed {
+            return Poll::Ready(None);
+        }
+        ch.waker = Some(cx.waker().clone());
+        Poll::Pending
+    }
+}
+
+/// Polls a future once; the in-page cluster's replies are always ready, so this
+/// is how synchronous callers (tests, the headless runner) use the interface.
+pub fn now_or_never<F: Future>(future: F) -> Option<F::Output> {
+    let mut future = std::pin::pin!(future);
+    let mut cx = Context::from_waker(Waker::noop());
+    match future.as_mut().poll(&mut cx) {
+        Poll::Ready(v) => Some(v),
+        Poll::Pending => None,
+    }
+}
+
+fn ready<'a, T: 'a>(value: Result<T, ApiError>) -> Reply<'a, T> {
+    Box::pin(std::future::ready(value))
+}
+
+struct Local {
+    cluster: Cluster,
+    watchers: Vec<(WatchRequest, Sender<WatchEvent>)>,
+    published: u64,
+}
+
+/// The simulator running in this process, behind [`ClusterInterface`].
+pub struct LocalCluster {
+    inner: RefCell<Local>,
+}
+
+impl LocalCluster {
+    /// Wraps a cluster.
+    pub fn new(cluster: Cluster) -> Self {
+        let published = cluster.store().resource_version();
+        LocalCluster { inner: RefCell::new(Local { cluster, watchers: Vec::new(), published }) }
+    }
+
+    /// Runs `f` on the cluster, then delivers the watch events it caused.
+    fn mutate<R>(&self, f: impl FnOnce(&mut Cluster) -> R) -> R {
+        let (result, deliveries) = {
+            let mut inner = self.inner.borrow_mut();
+            let result = f(&mut inner.cluster);
+            let Local { cluster, watchers, published } = &mut *inner;
+            let events: Vec<WatchEvent> = cluster.store().events_since(*published).map(|e| e.cloned().collect()).unwrap_or_default();
+            *published = cluster.store().resource_version();
+            watchers.retain(|(_, s)| s.is_connected());
+            let deliveries: Vec<(Sender<WatchEvent>, Vec<WatchEvent>)> = watchers
+                .iter()
+                .map(|(req, s)| (Sender { channel: s.channel.clone() }, events.iter().filter(|e| req.matches(e)).cloned().collect()))
+                .collect();
+            (result, deliveries)
+        };
+        // Deliver outside the borrow: a woken view may call back into the cluster.
+        for (sender, events) in deliveries {
+            for e in events {
+                sender.send(e);
+            }
+        }
+        result
+    }
+
+    /// Read access to the cluster for code inside this crate's process (the runner).
+    pub fn with_cluster<R>(&self, f: impl FnOnce(&Cluster) -> R) -> R {
+        f(&self.inner.borrow().cluster)
+    }
+}
+
+impl ClusterInterface for LocalCluster {
+    fn list(&self, kind: Kind, namespace: Option<&str>) -> Reply<'_, ObjectList> {
+        let inner = self.inner.borrow();
+        let store = inner.cluster.store();
+        ready(Ok(ObjectList { items: store.list(kind, namespace).cloned().collect(), resource_version: store.resource_version() }))
+    }
+
+    fn watch(&self, request: WatchRequest) -> Subscription<WatchEvent> {
+        let (sender, sub) = subscription();
+        let mut inner = self.inner.borrow_mut();
+        let backlog: Option<Vec<WatchEvent>> =
+            inner.cluster.store().events_since(request.since).map(|events| events.filter(|e| request.matches(e)).cloned().collect());
+        match backlog {
+            Some(backlog) => {
+                for e in backlog {
+                    sender.send(e);
+                }
+                inner.watchers.push((request, sender));
+            }
+            None => sender.close(),
+        }
+        sub
+    }
+
+    fn apply(&self, manifest: &str, file: &str) -> Reply<'_, ApplyReport> {
+        ready(Ok(self.mutate(|c| c.apply_manifest(manifest, file))))
+    }
+
+    fn delete(&self, kind: Kind, namespace: Option<&str>, name: &str) -> Reply<'_, Object> {
+        ready(self.mutate(|c| c.delete(kind, namespace, name)))
+    }
+
+    fn run(&self, line: &str) -> Subscription<ConsoleOutput> {
+        let (sender, sub) = subscription();
+        let out = self.mutate(|c| kubectl::run(c, line));
+        if !out.stdout.is_empty() {
+            sender.send(ConsoleOutput::Stdout(out.stdout));
+        }
+        if !out.stderr.is_empty() {
+            sender.send(ConsoleOutput::Stderr(out.stderr));
+        }
+        sender.send(ConsoleOutput::Exit(out.exit_code));
+        sender.close();
+        sub
+    }
+
+    fn series(&self, name: &str) -> Reply<'_, Series> {
+        ready(Ok(self.inner.borrow().cluster.series(name)))
+    }
+
+    fn snapshot(&self) -> Reply<'_, Snapshot> {
+        ready(Ok(Snapshot(self.inner.borrow().cluster.snapshot())))
+    }
+
+    fn restore(&self, snapshot: Snapshot) -> Reply<'_, ()> {
+        let result = Cluster::restore(&snapshot.0).map_err(ApiError::bad_request);
+        ready(result.map(|restored| {
+            let mut inner = self.inner.borrow_mut();
+            inner.published = restored.store().resource_version();
+            inner.cluster = restored;
+            // Watchers cannot follow a history swap: end their streams so they list again.
+            for (_, s) in inner.watchers.drain(..) {
+                s.close();
+            }
+        }))
+    }
+
+    fn now(&self) -> Reply<'_, Time> {
+        ready(Ok(self.inner.borrow().cluster.now()))
+    }
+
+    fn advance(&self, by: Duration) -> Reply<'_, Time> {
+        ready(Ok(self.mutate(|c| {
+            c.advance(by);
+            c.now()
+        })))
+    }
+
+    fn step(&self) -> Reply<'_, Time> {
+        ready(Ok(self.mutate(|c| c.step(Duration::seconds(1)))))
+    }
+
+    fn set_workers(&self, workers: u32) -> Reply<'_, ()> {
+        ready(Ok(self.mutate(|c| c.set_workers(workers))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::ClusterSettings;
+    use crate::store::EventType;
+
+    const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: nginx:1.25\n";
+
+    fn local() -> LocalCluster {
+        LocalCluster::new(Cluster::new(ClusterSettings::default()))
+    }
+
+    #[test]
+    fn list_then_watch_sees_a_pod_through_its_life() {
+        let c = local();
+        let list = now_or_never(c.list(Kind::Pod, Some("default"))).unwrap().unwrap();
+        assert!(list.items.is_empty());
+        let mut watch = c.watch(WatchRequest { kind: Some(Kind::Pod), namespace: Some("default".into()), since: list.resource_version });
+        let report = now_or_never(c.apply(POD, "pod.yaml")).unwrap().unwrap();
+        assert_eq!(report.applied.len(), 1);
+        now_or_never(c.advance(Duration::seconds(10))).unwrap().unwrap();
+        let events = watch.drain();
+        assert_eq!(events[0].type_, EventType::Added);
+        let phases: Vec<String> = events.iter().filter_map(|e| e.object.as_pod()).map(|p| p.phase().to_string()).collect();
+        assert_eq!(phases.first().map(String::as_str), Some("Pending"));
+        assert_eq!(phases.last().map(String::as_str), Some("Running"));
+        assert!(events.iter().all(|e| e.object.namespace() == "default"));
+    }
+
+    #[test]
+    fn next_waits_until_an_event_arrives() {
+        let c = local();
+        let mut watch = c.watch(WatchRequest { kind: Some(Kind::Node), since: now_or_never(c.list(Kind::Node, None)).unwrap().unwrap().resource_version, ..Default::default() });
+        assert_eq!(now_or_never(watch.next()), None, "nothing yet: the future is pending");
+        now_or_never(c.set_workers(4)).unwrap().unwrap();
+        let e = now_or_never(watch.next()).flatten().expect("a node was added");
+        assert_eq!((e.type_, e.object.name()), (EventType::Added, "node-4"));
+    }
+
+    #[test]
+    fn dropped_watchers_are_forgotten_and_restore_ends_watches() {
+        let c = local();
+        let snap = now_or_never(c.snapshot()).unwrap().unwrap();
+        drop(c.watch(WatchRequest::default()));
+        let mut kept = c.watch(WatchRequest { since: u64::MAX, ..Default::default() });
+        now_or_never(c.apply(POD, "pod.yaml")).unwrap().unwrap();
+        assert_eq!(c.inner.borrow().watchers.len(), 1);
+        now_or_never(c.restore(snap)).unwrap().unwrap();
+        kept.drain();
+        assert!(kept.is_finished());
+        assert!(now_or_never(c.list(Kind::Pod, Some("default"))).unwrap().unwrap().items.is_empty(), "restored to before the apply");
+        assert!(now_or_never(c.restore(Snapshot("garbage".into()))).unwrap().is_err());
+    }
+
+    #[test]
+    fn commands_stream_their_output_and_exit_code() {
+        let c = local();
+        let mut out = c.run("kubectl get nodes");
+        let items = out.drain();
+        assert!(matches!(&items[0], ConsoleOutput::Stdout(s) if s.starts_with("NAME ")));
+        assert_eq!(items.last(), Some(&ConsoleOutput::Exit(0)));
+        assert!(out.is_finished());
+    }
+}

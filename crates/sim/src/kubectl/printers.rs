@@ -1,0 +1,111 @@
+//! Table printers for `kubectl get`, following the server-side column handlers.
+
+use crate::api::{condition, Kind, Namespace, Node, Object, Pod};
+use crate::clock::{human_duration, Time};
+
+fn age(now: Time, t: Option<Time>) -> String {
+    t.map_or_else(|| "<unknown>".to_string(), |t| human_duration(now - t))
+}
+
+/// Column headers for a kind (`wide` adds the priority-1 columns).
+pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
+    match (kind, wide) {
+        (Kind::Pod, false) => vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
+        (Kind::Pod, true) => vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED NODE", "READINESS GATES"],
+        (Kind::Node, false) => vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
+        (Kind::Node, true) => vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION", "INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"],
+        (Kind::Namespace, _) => vec!["NAME", "STATUS", "AGE"],
+    }
+}
+
+/// One table row for an object.
+pub fn row(object: &Object, now: Time, wide: bool) -> Vec<String> {
+    match object {
+        Object::Pod(p) => pod_row(p, now, wide),
+        Object::Node(n) => node_row(n, now, wide),
+        Object::Namespace(ns) => namespace_row(ns, now),
+    }
+}
+
+/// Models pkg/printers/internalversion/printers.go printPod: the STATUS column.
+pub fn pod_status(pod: &Pod) -> String {
+    let mut reason = pod.status.reason.clone().unwrap_or_else(|| pod.phase().to_string());
+    let mut has_running = false;
+    for cs in pod.status.container_statuses.iter().rev() {
+        if let Some(w) = cs.state.waiting.as_ref().and_then(|w| w.reason.clone()).filter(|r| !r.is_empty()) {
+            reason = w;
+        } else if let Some(t) = &cs.state.terminated {
+            reason = match (&t.reason, t.signal) {
+                (Some(r), _) if !r.is_empty() => r.clone(),
+                (_, Some(sig)) if sig != 0 => format!("Signal:{sig}"),
+                _ => format!("ExitCode:{}", t.exit_code),
+            };
+        } else if cs.ready && cs.state.running.is_some() {
+            has_running = true;
+        }
+    }
+    if reason == "Completed" && has_running {
+        reason = if pod.is_ready() { "Running".into() } else { "NotReady".into() };
+    }
+    if pod.metadata.deletion_timestamp.is_some() {
+        reason = if pod.status.reason.as_deref() == Some("NodeLost") { "Unknown".into() } else { "Terminating".into() };
+    }
+    reason
+}
+
+fn pod_row(pod: &Pod, now: Time, wide: bool) -> Vec<String> {
+    let total = pod.spec.containers.len();
+    let ready = pod.status.container_statuses.iter().filter(|c| c.ready && c.state.running.is_some()).count();
+    let restarts: i32 = pod.status.container_statuses.iter().map(|c| c.restart_count).sum();
+    let last_exit = pod.status.container_statuses.iter().filter_map(|c| c.last_state.terminated.as_ref().and_then(|t| t.finished_at)).max();
+    let restarts = match (restarts, last_exit) {
+        (0, _) | (_, None) => restarts.to_string(),
+        (n, Some(t)) => format!("{n} ({} ago)", human_duration(now - t)),
+    };
+    let mut row = vec![
+        pod.metadata.name.clone(),
+        format!("{ready}/{total}"),
+        pod_status(pod),
+        restarts,
+        age(now, pod.metadata.creation_timestamp),
+    ];
+    if wide {
+        row.push(pod.status.pod_ip.clone().unwrap_or_else(|| "<none>".into()));
+        row.push(pod.spec.node_name.clone().unwrap_or_else(|| "<none>".into()));
+        row.push("<none>".into());
+        row.push("<none>".into());
+    }
+    row
+}
+
+fn node_row(node: &Node, now: Time, wide: bool) -> Vec<String> {
+    let mut status = match condition(&node.status.conditions, "Ready") {
+        Some(c) if c.status == "True" => "Ready".to_string(),
+        Some(_) => "NotReady".to_string(),
+        None => "Unknown".to_string(),
+    };
+    if node.spec.unschedulable {
+        status.push_str(",SchedulingDisabled");
+    }
+    let mut roles: Vec<String> = node
+        .metadata
+        .labels
+        .iter()
+        .filter_map(|(k, v)| k.strip_prefix("node-role.kubernetes.io/").map(str::to_string).or_else(|| (k == "kubernetes.io/role").then(|| v.clone())))
+        .filter(|r| !r.is_empty())
+        .collect();
+    roles.sort();
+    let roles = if roles.is_empty() { "<none>".to_string() } else { roles.join(",") };
+    let mut row = vec![node.metadata.name.clone(), status, roles, age(now, node.metadata.creation_timestamp), node.status.node_info.kubelet_version.clone()];
+    if wide {
+        let addr = |t: &str| node.status.addresses.iter().find(|a| a.type_ == t).map_or_else(|| "<none>".to_string(), |a| a.address.clone());
+        let or_unknown = |s: &str| if s.is_empty() { "<unknown>".to_string() } else { s.to_string() };
+        let info = &node.status.node_info;
+        row.extend([addr("InternalIP"), addr("ExternalIP"), or_unknown(&info.os_image), or_unknown(&info.kernel_version), or_unknown(&info.container_runtime_version)]);
+    }
+    row
+}
+
+fn namespace_row(ns: &Namespace, now: Time) -> Vec<String> {
+    vec![ns.metadata.name.clone(), ns.status.phase.clone().unwrap_or_else(|| "Active".into()), age(now, ns.metadata.creation_timestamp)]
+}

@@ -1,0 +1,25 @@
+//! kubeplay's simulated Kubernetes cluster: pure Rust, no I/O, no web or OS
+//! dependencies, deterministic for a given seed. Laid out like Kubernetes:
+//! one module per component, and they talk only through the [`store`].
+//!
+//! Clients (the page, the console, lessons) use the cluster only through
+//! [`interface::ClusterInterface`]; [`interface::LocalCluster`] is the in-process
+//! implementation around [`cluster::Cluster`].
+
+pub mod api;
+pub mod apiserver;
+pub mod clock;
+pub mod cluster;
+pub mod images;
+pub mod interface;
+pub mod kubectl;
+pub mod kubelet;
+pub mod manifest;
+pub mod rand;
+pub mod scheduler;
+pub mod series;
+pub mod store;
+pub mod yaml;
+
+pub use cluster::{Cluster, ClusterSettings};
+pub use interface::{ClusterInterface, LocalCluster};

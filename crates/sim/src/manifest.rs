@@ -1,0 +1,236 @@
+//! Manifests: the YAML or JSON a learner writes, decoded into typed objects,
+//! with every mistake pointed at by file, line, column and field path.
+
+use crate::api::{Kind, Object};
+use crate::yaml::{parse_documents, Pos, Spans};
+use serde_json::Value;
+use std::fmt;
+
+/// What went wrong in a manifest, and where.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ManifestError {
+    /// The file name as the learner knows it (`pod.yaml`, or `editor`).
+    pub file: String,
+    /// Line and column, when known.
+    pub pos: Option<Pos>,
+    /// The field path, e.g. `spec.containers[0].image`, when the error is about one field.
+    pub path: Option<String>,
+    /// The message a real kubectl/cluster would print.
+    pub message: String,
+    /// kubeplay's own explanation: what was expected and what to try.
+    pub help: Option<String>,
+}
+
+impl fmt::Display for ManifestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.message)?;
+        let mut loc = format!("  --> {}", self.file);
+        if let Some(p) = self.pos {
+            loc.push_str(&format!(":{}:{}", p.line, p.column));
+        }
+        match (&self.path, &self.help) {
+            (Some(path), Some(help)) => write!(f, "\n{loc}: {path}: {help}"),
+            (None, Some(help)) => write!(f, "\n{loc}: {help}"),
+            (Some(path), None) => write!(f, "\n{loc}: {path}"),
+            (None, None) => write!(f, "\n{loc}"),
+        }
+    }
+}
+
+/// One decoded object and where its document started.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ManifestObject {
+    /// The typed object.
+    pub object: Object,
+    /// The line of the document it came from.
+    pub line: usize,
+}
+
+fn describe_json(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) => format!("the string {s:?}"),
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "a mapping".into(),
+    }
+}
+
+fn lookup<'v>(root: &'v Value, path: &str) -> Option<&'v Value> {
+    let mut cur = root;
+    for part in path.split('.').filter(|p| !p.is_empty()) {
+        let (field, indices) = part.split_once('[').map_or((part, ""), |(f, rest)| (f, rest));
+        if !field.is_empty() {
+            cur = cur.get(field)?;
+        }
+        for idx in indices.split('[').filter(|s| !s.is_empty()) {
+            cur = cur.get(idx.trim_end_matches(']').parse::<usize>().ok()?)?;
+        }
+    }
+    Some(cur)
+}
+
+/// Decodes one JSON value of a known kind, turning serde's complaint into a located error.
+fn decode(kind: Kind, value: Value, spans: &Spans, file: &str) -> Result<Object, ManifestError> {
+    let copy = value.clone();
+    let result = match kind {
+        Kind::Namespace => serde_path_to_error::deserialize(value).map(Object::Namespace),
+        Kind::Node => serde_path_to_error::deserialize(value).map(Object::Node),
+        Kind::Pod => serde_path_to_error::deserialize(value).map(Object::Pod),
+    };
+    result.map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        let got = lookup(&copy, &path).map(describe_json).unwrap_or_else(|| "something else".into());
+        let expected = inner.split(", expected ").nth(1).map(|s| s.to_string());
+        let help = match expected {
+            Some(exp) => format!("expected {exp}, got {got}"),
+            None => format!("{inner} (got {got})"),
+        };
+        ManifestError {
+            file: file.into(),
+            pos: spans.locate(&path),
+            path: Some(path.clone()),
+            message: format!(
+                "Error from server (BadRequest): error when creating {file:?}: {kind} in version \"v1\" cannot be handled as a {kind}: {inner}"
+            ),
+            help: Some(help),
+        }
+    })
+}
+
+/// Parses a manifest file: one or more YAML documents, JSON, or a `kind: List`.
+/// Returns every object it could decode and every error it found.
+pub fn parse_manifest(text: &str, file: &str) -> (Vec<ManifestObject>, Vec<ManifestError>) {
+    let docs = match parse_documents(text) {
+        Ok(d) => d,
+        Err(e) => {
+            let err = ManifestError {
+                file: file.into(),
+                pos: Some(e.pos),
+                path: None,
+                message: format!("error: error parsing {file}: error converting YAML to JSON: yaml: line {}: {}", e.pos.line, e.message),
+                help: Some("check the indentation: nested fields go two spaces deeper than their parent, and tabs are not allowed".into()),
+            };
+            return (Vec::new(), vec![err]);
+        }
+    };
+    let (mut objects, mut errors) = (Vec::new(), Vec::new());
+    for doc in docs {
+        let mut items = vec![(doc.value, String::new())];
+        if items[0].0.get("kind").and_then(Value::as_str) == Some("List") {
+            let list = items.pop().map(|(v, _)| v).unwrap_or_default();
+            items = list.get("items").and_then(Value::as_array).cloned().unwrap_or_default().into_iter().enumerate().map(|(i, v)| (v, format!("items[{i}]."))).collect();
+        }
+        for (value, prefix) in items {
+            let at = |p: &str| doc.spans.locate(&format!("{prefix}{p}")).or(Some(doc.start));
+            let api_version = value.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
+            let kind_name = value.get("kind").and_then(Value::as_str).unwrap_or("").to_string();
+            if api_version.is_empty() || kind_name.is_empty() {
+                let missing: Vec<&str> = [("apiVersion not set", api_version.is_empty()), ("kind not set", kind_name.is_empty())]
+                    .into_iter()
+                    .filter_map(|(m, b)| b.then_some(m))
+                    .collect();
+                errors.push(ManifestError {
+                    file: file.into(),
+                    pos: at(""),
+                    path: None,
+                    message: format!(
+                        "error: error validating {file:?}: error validating data: [{}]; if you choose to ignore these errors, turn validation off with --validate=false",
+                        missing.join(", ")
+                    ),
+                    help: Some("every object starts with `apiVersion:` and `kind:`, e.g. `apiVersion: v1` and `kind: Pod`".into()),
+                });
+                continue;
+            }
+            let kind = match Kind::from_kind_name(&kind_name).filter(|k| k.api_version() == api_version) {
+                Some(k) => k,
+                None => {
+                    let name = value.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
+                    let ns = value.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or("");
+                    let hint = match Kind::from_resource(&kind_name) {
+                        Some(k) if k.name() != kind_name => format!("kind names are case-sensitive: did you mean `kind: {}`?", k.name()),
+                        Some(k) => format!("{} is served as apiVersion `{}`", k.name(), k.api_version()),
+                        None => "kubeplay does not simulate this kind yet".to_string(),
+                    };
+                    errors.push(ManifestError {
+                        file: file.into(),
+                        pos: at("kind"),
+                        path: Some("kind".into()),
+                        message: format!(
+                            "error: resource mapping not found for name: {name:?} namespace: {ns:?} from {file:?}: no matches for kind {kind_name:?} in version {api_version:?}\nensure CRDs are installed first"
+                        ),
+                        help: Some(hint),
+                    });
+                    continue;
+                }
+            };
+            let mut spans = doc.spans.clone();
+            if !prefix.is_empty() {
+                spans.values = spans.values.into_iter().filter_map(|(k, v)| k.strip_prefix(&prefix).map(|k| (k.to_string(), v))).collect();
+                spans.keys = spans.keys.into_iter().filter_map(|(k, v)| k.strip_prefix(&prefix).map(|k| (k.to_string(), v))).collect();
+            }
+            match decode(kind, value, &spans, file) {
+                Ok(object) => objects.push(ManifestObject { object, line: at("").map_or(1, |p| p.line) }),
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+    (objects, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_several_documents() {
+        let text = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: nginx\n";
+        let (objs, errs) = parse_manifest(text, "app.yaml");
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(objs.iter().map(|o| (o.object.kind(), o.object.name().to_string(), o.line)).collect::<Vec<_>>(),
+            vec![(Kind::Namespace, "shop".to_string(), 1), (Kind::Pod, "web".to_string(), 6)]);
+    }
+
+    #[test]
+    fn type_errors_carry_line_column_and_path() {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: nginx\n    ports:\n    - containerPort: eighty\n";
+        let (objs, errs) = parse_manifest(text, "bad.yml");
+        assert!(objs.is_empty());
+        let e = &errs[0];
+        assert_eq!(e.path.as_deref(), Some("spec.containers[0].ports[0].containerPort"));
+        assert_eq!(e.pos, Some(Pos { line: 10, column: 22 }));
+        assert!(e.message.starts_with("Error from server (BadRequest): error when creating \"bad.yml\": Pod in version \"v1\" cannot be handled as a Pod"), "{}", e.message);
+        let shown = e.to_string();
+        assert!(shown.contains("--> bad.yml:10:22: spec.containers[0].ports[0].containerPort: expected i32, got the string \"eighty\""), "{shown}");
+    }
+
+    #[test]
+    fn unknown_kinds_and_missing_type_meta() {
+        let (_, errs) = parse_manifest("apiVersion: v1\nkind: pod\nmetadata:\n  name: x\n", "p.yaml");
+        assert!(errs[0].message.contains("no matches for kind \"pod\" in version \"v1\""));
+        assert!(errs[0].help.as_deref().unwrap().contains("kind: Pod"));
+        assert_eq!(errs[0].pos, Some(Pos { line: 2, column: 7 }));
+        let (_, errs) = parse_manifest("metadata:\n  name: x\n", "p.yaml");
+        assert!(errs[0].message.contains("[apiVersion not set, kind not set]"));
+    }
+
+    #[test]
+    fn syntax_errors_never_panic_and_point_at_a_line() {
+        let (objs, errs) = parse_manifest("apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n labels: {}\n", "p.yaml");
+        assert!(objs.is_empty());
+        assert_eq!(errs[0].pos.map(|p| p.line), Some(5));
+        for junk in ["", "---", "- 1\n- 2", "{", "kind: List\nitems: 3", "]["] {
+            let _ = parse_manifest(junk, "junk");
+        }
+    }
+
+    #[test]
+    fn lists_and_json() {
+        let text = r#"{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"a"}},{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"b"}}]}"#;
+        let (objs, errs) = parse_manifest(text, "l.json");
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(objs.len(), 2);
+    }
+}

@@ -1,0 +1,224 @@
+//! kube-scheduler: binds each unscheduled pod to the best feasible node and keeps
+//! the reasons, so the page and `FailedScheduling` can explain the decision.
+
+use crate::api::{set_condition, Condition, Kind, Node, Object, Pod};
+use crate::apiserver;
+use crate::clock::Time;
+use crate::store::Store;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Scoring counts a container without requests as this much CPU (millicores)...
+const DEFAULT_MILLI_CPU_REQUEST: i64 = 100;
+/// ...and this much memory (bytes).
+const DEFAULT_MEMORY_REQUEST: i64 = 200 << 20;
+
+/// Why one scheduling attempt chose what it chose.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    /// For each node that failed a filter: the reason, as upstream words it.
+    pub rejected: BTreeMap<String, String>,
+    /// For each feasible node: its total score.
+    pub scores: BTreeMap<String, i64>,
+    /// The chosen node, if any.
+    pub chosen: Option<String>,
+}
+
+impl Explanation {
+    /// Models pkg/scheduler/schedule_one.go FitError.Error: `0/4 nodes are available: 1 node(s) ..., 3 Insufficient cpu.`
+    pub fn failure_message(&self, total_nodes: usize) -> String {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for reason in self.rejected.values() {
+            *counts.entry(reason.as_str()).or_default() += 1;
+        }
+        let mut parts: Vec<String> = counts.iter().map(|(r, n)| format!("{n} {r}")).collect();
+        parts.sort();
+        format!("0/{total_nodes} nodes are available: {}.", parts.join(", "))
+    }
+}
+
+/// The node's resources already requested by pods bound to it.
+struct NodeUsage {
+    pods: i64,
+    cpu: i64,
+    memory: i64,
+    nonzero_cpu: i64,
+    nonzero_memory: i64,
+}
+
+fn usage(store: &Store, node: &str) -> NodeUsage {
+    let mut u = NodeUsage { pods: 0, cpu: 0, memory: 0, nonzero_cpu: 0, nonzero_memory: 0 };
+    for p in store.list(Kind::Pod, None).filter_map(Object::as_pod) {
+        if p.spec.node_name.as_deref() != Some(node) || matches!(p.phase(), "Succeeded" | "Failed") {
+            continue;
+        }
+        u.pods += 1;
+        let (cpu, mem) = (p.request_milli("cpu"), p.request_milli("memory") / 1000);
+        u.cpu += cpu;
+        u.memory += mem;
+        u.nonzero_cpu += if cpu == 0 { DEFAULT_MILLI_CPU_REQUEST } else { cpu };
+        u.nonzero_memory += if mem == 0 { DEFAULT_MEMORY_REQUEST } else { mem };
+    }
+    u
+}
+
+/// Runs the filter plugins; `Err` carries the reason of the first that fails.
+fn filter(pod: &Pod, node: &Node, u: &NodeUsage) -> Result<(), String> {
+    let tolerates = |key: &str, value: Option<&str>, effect: &str| {
+        let taint = crate::api::Taint { key: key.into(), value: value.map(Into::into), effect: effect.into(), time_added: None };
+        pod.spec.tolerations.iter().any(|t| t.tolerates(&taint))
+    };
+    if node.spec.unschedulable && !tolerates("node.kubernetes.io/unschedulable", None, "NoSchedule") {
+        return Err("node(s) were unschedulable".into());
+    }
+    for taint in node.spec.taints.iter().filter(|t| t.effect == "NoSchedule" || t.effect == "NoExecute") {
+        if !pod.spec.tolerations.iter().any(|t| t.tolerates(taint)) {
+            return Err(format!("node(s) had untolerated taint {{{}: {}}}", taint.key, taint.value.as_deref().unwrap_or("")));
+        }
+    }
+    if !pod.spec.node_selector.iter().all(|(k, v)| node.metadata.labels.get(k) == Some(v)) {
+        return Err("node(s) didn't match Pod's node affinity/selector".into());
+    }
+    if u.pods + 1 > node.allocatable_milli("pods") / 1000 {
+        return Err("Too many pods".into());
+    }
+    let cpu = pod.request_milli("cpu");
+    if cpu > 0 && cpu > node.allocatable_milli("cpu") - u.cpu {
+        return Err("Insufficient cpu".into());
+    }
+    let mem = pod.request_milli("memory") / 1000;
+    if mem > 0 && mem > node.allocatable_milli("memory") / 1000 - u.memory {
+        return Err("Insufficient memory".into());
+    }
+    Ok(())
+}
+
+/// Models pkg/scheduler/framework/plugins/noderesources least_allocated.go leastResourceScorer.
+pub fn least_allocated_score(requested: &[(i64, i64)]) -> i64 {
+    let per: Vec<i64> = requested.iter().map(|&(req, alloc)| if alloc == 0 || req > alloc { 0 } else { (alloc - req) * 100 / alloc }).collect();
+    per.iter().sum::<i64>() / per.len().max(1) as i64
+}
+
+/// Models pkg/scheduler/framework/plugins/noderesources balanced_allocation.go balancedResourceScorer.
+pub fn balanced_allocation_score(requested: &[(i64, i64)]) -> i64 {
+    let fractions: Vec<f64> = requested.iter().map(|&(req, alloc)| if alloc == 0 { 1.0 } else { (req as f64 / alloc as f64).min(1.0) }).collect();
+    let std = match fractions.len() {
+        0 | 1 => 0.0,
+        2 => (fractions[0] - fractions[1]).abs() / 2.0,
+        n => {
+            let mean = fractions.iter().sum::<f64>() / n as f64;
+            (fractions.iter().map(|f| (f - mean) * (f - mean)).sum::<f64>() / n as f64).sqrt()
+        }
+    };
+    ((1.0 - std) * 100.0).trunc() as i64
+}
+
+/// Chooses a node for `pod`, or explains why none fits.
+pub fn schedule(store: &Store, pod: &Pod) -> Explanation {
+    let mut ex = Explanation::default();
+    let nodes: Vec<&Node> = store.list(Kind::Node, None).filter_map(Object::as_node).collect();
+    let mut feasible = Vec::new();
+    for node in &nodes {
+        let u = usage(store, &node.metadata.name);
+        match filter(pod, node, &u) {
+            Ok(()) => feasible.push((*node, u)),
+            Err(reason) => {
+                ex.rejected.insert(node.metadata.name.clone(), reason);
+            }
+        }
+    }
+    let prefer_counts: Vec<i64> = feasible
+        .iter()
+        .map(|(n, _)| n.spec.taints.iter().filter(|t| t.effect == "PreferNoSchedule" && !pod.spec.tolerations.iter().any(|tol| tol.tolerates(t))).count() as i64)
+        .collect();
+    let max_prefer = prefer_counts.iter().copied().max().unwrap_or(0);
+    let pod_cpu = pod.request_milli("cpu");
+    let pod_mem = pod.request_milli("memory") / 1000;
+    for ((node, u), prefer) in feasible.iter().zip(prefer_counts) {
+        let (cpu_alloc, mem_alloc) = (node.allocatable_milli("cpu"), node.allocatable_milli("memory") / 1000);
+        let nz_cpu = if pod_cpu == 0 { DEFAULT_MILLI_CPU_REQUEST } else { pod_cpu };
+        let nz_mem = if pod_mem == 0 { DEFAULT_MEMORY_REQUEST } else { pod_mem };
+        let least = least_allocated_score(&[(u.nonzero_cpu + nz_cpu, cpu_alloc), (u.nonzero_memory + nz_mem, mem_alloc)]);
+        let balanced = balanced_allocation_score(&[(u.cpu + pod_cpu, cpu_alloc), (u.memory + pod_mem, mem_alloc)]);
+        let taint = if max_prefer == 0 { 100 } else { 100 - 100 * prefer / max_prefer };
+        ex.scores.insert(node.metadata.name.clone(), least + balanced + 3 * taint);
+    }
+    // Highest score wins; ties go to the first name (upstream picks at random).
+    ex.chosen = ex.scores.iter().max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0))).map(|(n, _)| n.clone());
+    ex
+}
+
+/// The scheduler component: binds every pending, unbound pod it can.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Scheduler {
+    /// The last explanation per pod (`namespace/name`), for the page's inspector.
+    pub explanations: BTreeMap<String, Explanation>,
+}
+
+impl Scheduler {
+    /// One reconcile pass. Returns nothing to wake for: it runs again on every store change.
+    pub fn reconcile(&mut self, store: &mut Store, now: Time) {
+        let mut pending: Vec<Pod> = store
+            .list(Kind::Pod, None)
+            .filter_map(Object::as_pod)
+            .filter(|p| p.spec.node_name.is_none() && p.metadata.deletion_timestamp.is_none() && p.spec.scheduler_name.as_deref().unwrap_or("default-scheduler") == "default-scheduler")
+            .cloned()
+            .collect();
+        pending.sort_by(|a, b| (a.metadata.creation_timestamp, &a.metadata.name).cmp(&(b.metadata.creation_timestamp, &b.metadata.name)));
+        let total = store.list(Kind::Node, None).count();
+        for mut pod in pending {
+            let key = format!("{}/{}", pod.metadata.namespace.as_deref().unwrap_or(""), pod.metadata.name);
+            let ex = schedule(store, &pod);
+            let before = pod.clone();
+            match &ex.chosen {
+                Some(node) => {
+                    pod.spec.node_name = Some(node.clone());
+                    set_condition(&mut pod.status.conditions, Condition::new("PodScheduled", true, now));
+                }
+                None => {
+                    let mut c = Condition::new("PodScheduled", false, now);
+                    c.reason = Some("Unschedulable".into());
+                    c.message = Some(ex.failure_message(total));
+                    set_condition(&mut pod.status.conditions, c);
+                }
+            }
+            self.explanations.insert(key, ex);
+            if pod != before {
+                let _ = apiserver::update(store, now, Object::Pod(pod));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Cases in the spirit of upstream's least_allocated_test.go / balanced_allocation_test.go tables.
+    #[test]
+    fn least_allocated_matches_upstream_arithmetic() {
+        // nothing scheduled, pod requests 0 -> counts defaults on a 4000m / 10000 node pair
+        assert_eq!(least_allocated_score(&[(0, 4000), (0, 10000)]), 100);
+        // cpu 3000/4000 -> 25, memory 5000/10000 -> 50, mean 37
+        assert_eq!(least_allocated_score(&[(3000, 4000), (5000, 10000)]), 37);
+        // over-requested resource scores 0
+        assert_eq!(least_allocated_score(&[(5000, 4000), (0, 10000)]), 50);
+    }
+
+    #[test]
+    fn balanced_allocation_matches_upstream_arithmetic() {
+        assert_eq!(balanced_allocation_score(&[(3000, 4000), (5000, 10000)]), 87); // |0.75-0.5|/2 = 0.125
+        assert_eq!(balanced_allocation_score(&[(0, 4000), (0, 10000)]), 100);
+        assert_eq!(balanced_allocation_score(&[(6000, 4000), (0, 10000)]), 50);
+    }
+
+    #[test]
+    fn failure_message_groups_and_sorts_reasons() {
+        let mut ex = Explanation::default();
+        ex.rejected.insert("cp".into(), "node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }".into());
+        for n in ["w1", "w2", "w3"] {
+            ex.rejected.insert(n.into(), "Insufficient cpu".into());
+        }
+        assert_eq!(ex.failure_message(4), "0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 Insufficient cpu.");
+    }
+}

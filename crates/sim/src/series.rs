@@ -1,0 +1,74 @@
+//! Time series the page charts: sampled on virtual time, bounded in memory by
+//! merging the oldest samples pairwise when a series grows past its capacity.
+
+use crate::clock::Time;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One named series of (time, value) samples, oldest first.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Series {
+    /// e.g. `pods.running`.
+    pub name: String,
+    /// Samples, oldest first.
+    pub points: Vec<(Time, f64)>,
+}
+
+/// Default number of samples a series keeps before downsampling.
+pub const SERIES_CAPACITY: usize = 1024;
+
+/// All series of one cluster.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct SeriesStore {
+    series: BTreeMap<String, Series>,
+    capacity: usize,
+}
+
+impl SeriesStore {
+    /// An empty store whose series keep at most `capacity` samples each.
+    pub fn with_capacity(capacity: usize) -> Self {
+        SeriesStore { series: BTreeMap::new(), capacity: capacity.max(4) }
+    }
+
+    /// Appends a sample; the oldest half is merged pairwise when the series is full.
+    pub fn record(&mut self, name: &str, at: Time, value: f64) {
+        let cap = self.capacity;
+        let s = self.series.entry(name.to_string()).or_insert_with(|| Series { name: name.into(), points: Vec::new() });
+        s.points.push((at, value));
+        if s.points.len() > cap {
+            let half = s.points.len() / 2;
+            let old: Vec<(Time, f64)> = s.points[..half].chunks(2).map(|c| (c[c.len() - 1].0, c.iter().map(|p| p.1).sum::<f64>() / c.len() as f64)).collect();
+            let mut merged = old;
+            merged.extend_from_slice(&s.points[half..]);
+            s.points = merged;
+        }
+    }
+
+    /// A series by name (empty if never recorded).
+    pub fn get(&self, name: &str) -> Series {
+        self.series.get(name).cloned().unwrap_or_else(|| Series { name: name.into(), points: Vec::new() })
+    }
+
+    /// Names of all recorded series.
+    pub fn names(&self) -> Vec<String> {
+        self.series.keys().cloned().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stays_bounded_and_keeps_recent_samples_exact() {
+        let mut s = SeriesStore::with_capacity(16);
+        for i in 0..1000 {
+            s.record("x", Time(i * 1000), i as f64);
+        }
+        let pts = s.get("x").points;
+        assert!(pts.len() <= 16, "{}", pts.len());
+        assert_eq!(pts.last(), Some(&(Time(999_000), 999.0)));
+        assert!(pts.windows(2).all(|w| w[0].0 < w[1].0), "time stays ordered");
+        assert!(s.get("missing").points.is_empty());
+    }
+}

@@ -1,0 +1,92 @@
+// End-to-end: the release build served by `kubeplay serve`, driven in Debian's Chromium.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { launchOptions } from './browser.mjs';
+import { startServer } from './server.mjs';
+
+const SHOTS = 'e2e/screenshots';
+let server;
+let browser;
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  server = await startServer();
+  browser = await chromium.launch(launchOptions());
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+/** A page that records every console error and uncaught exception. */
+async function openPage() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(server.url);
+  await page.waitForSelector('[data-testid="node"]');
+  return { page, errors, context };
+}
+
+const POD = `apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+  - name: nginx
+    image: nginx:1.25
+`;
+
+test('the page shows the simulated cluster', async () => {
+  const { page, errors, context } = await openPage();
+  const nodes = await page.locator('[data-testid="node"]').evaluateAll((els) => els.map((e) => e.dataset.name));
+  assert.deepEqual(nodes, ['control-plane', 'node-1', 'node-2', 'node-3']);
+  assert.equal(await page.locator('[data-testid="pod"][data-phase="Running"]').count(), 10);
+  await page.screenshot({ path: `${SHOTS}/cluster.png` });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('applying a Pod manifest shows the pod with its phase', async () => {
+  const { page, errors, context } = await openPage();
+  await page.locator('[data-testid="speed"]').selectOption('10');
+  await page.locator('[data-testid="editor"]').fill(POD);
+  await page.locator('[data-testid="apply"]').click();
+  await page.waitForSelector('[data-testid="apply-report"] >> text=pod/web created');
+  const pod = page.locator('[data-testid="pod"][data-name="web"]');
+  await pod.waitFor();
+  assert.match(await pod.getAttribute('data-phase'), /^(Pending|Running)$/);
+  await page.waitForSelector('[data-testid="pod"][data-name="web"][data-phase="Running"][data-ready="true"]', { timeout: 10_000 });
+  await page.screenshot({ path: `${SHOTS}/pod-running.png` });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the editor text survives a reload and a bad manifest is explained', async () => {
+  const { page, errors, context } = await openPage();
+  await page.locator('[data-testid="editor"]').fill(POD.replace('nginx:1.25', 'nginx:1.25\n    ports:\n    - containerPort: eighty'));
+  await page.locator('[data-testid="apply"]').click();
+  const report = page.locator('[data-testid="apply-report"]');
+  await report.locator('text=containerPort').first().waitFor();
+  assert.match(await report.innerText(), /--> editor\.yaml:10:22: spec\.containers\[0\]\.ports\[0\]\.containerPort: expected i32, got the string "eighty"/);
+  await page.screenshot({ path: `${SHOTS}/manifest-error.png` });
+  await page.reload();
+  await page.waitForSelector('[data-testid="node"]');
+  assert.match(await page.locator('[data-testid="editor"]').inputValue(), /containerPort: eighty/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the backend API answers only with the token', async () => {
+  const anonymous = await fetch(new URL('/api/health', server.url));
+  assert.equal(anonymous.status, 401);
+  const authorized = await fetch(new URL('/api/health', server.url), { headers: { 'X-Kubeplay-Token': server.token } });
+  assert.equal(authorized.status, 200);
+  assert.equal((await authorized.json()).status, 'ok');
+});

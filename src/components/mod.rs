@@ -1,0 +1,9 @@
+//! The page's views, one module each.
+
+pub mod editor;
+pub mod node_list;
+pub mod time_controls;
+
+pub use editor::Editor;
+pub use node_list::NodeList;
+pub use time_controls::TimeControls;

@@ -1,0 +1,74 @@
+//! Hooks that keep a view's copy of cluster objects current: list once, then
+//! follow the watch (an informer, as client-go calls it).
+
+use crate::ClusterHandle;
+use kubeplay_sim::api::{Kind, Object};
+use kubeplay_sim::interface::WatchRequest;
+use kubeplay_sim::store::EventType;
+use std::cell::Cell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// A view's cache of one kind's objects, keyed by namespace and name.
+#[derive(Clone, Default, PartialEq)]
+pub struct ObjectCache {
+    /// Objects by (namespace, name).
+    pub objects: BTreeMap<(String, String), Object>,
+}
+
+/// Changes to an [`ObjectCache`].
+pub enum CacheAction {
+    /// Replace everything (after a list).
+    Reset(Vec<Object>),
+    /// Apply one watch event.
+    Event(EventType, Object),
+}
+
+impl Reducible for ObjectCache {
+    type Action = CacheAction;
+    fn reduce(self: Rc<Self>, action: CacheAction) -> Rc<Self> {
+        let key = |o: &Object| (o.namespace().to_string(), o.name().to_string());
+        let mut next = (*self).clone();
+        match action {
+            CacheAction::Reset(items) => next.objects = items.into_iter().map(|o| (key(&o), o)).collect(),
+            CacheAction::Event(EventType::Deleted, o) => {
+                next.objects.remove(&key(&o));
+            }
+            CacheAction::Event(_, o) => {
+                next.objects.insert(key(&o), o);
+            }
+        }
+        Rc::new(next)
+    }
+}
+
+/// All objects of `kind`, kept current by a watch for as long as the component lives.
+#[hook]
+pub fn use_objects(kind: Kind) -> UseReducerHandle<ObjectCache> {
+    let client = use_context::<ClusterHandle>().expect("ClusterHandle context is provided by the app");
+    let cache = use_reducer(ObjectCache::default);
+    {
+        let dispatcher = cache.dispatcher();
+        use_effect_with((client, kind), move |(client, kind)| {
+            let alive = Rc::new(Cell::new(true));
+            let (client, kind, flag) = (client.clone(), *kind, alive.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                while flag.get() {
+                    let Ok(list) = client.0.list(kind, None).await else { return };
+                    let since = list.resource_version;
+                    dispatcher.dispatch(CacheAction::Reset(list.items));
+                    let mut watch = client.0.watch(WatchRequest { kind: Some(kind), namespace: None, since });
+                    while let Some(event) = watch.next().await {
+                        if !flag.get() {
+                            return;
+                        }
+                        dispatcher.dispatch(CacheAction::Event(event.type_, event.object));
+                    }
+                }
+            });
+            move || alive.set(false)
+        });
+    }
+    cache
+}

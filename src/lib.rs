@@ -1,0 +1,30 @@
+//! The kubeplay playground page: a Yew app that shows and drives a cluster
+//! through [`kubeplay_sim::ClusterInterface`] only, so the same views can later
+//! attach to a cluster that lives elsewhere.
+
+pub mod app;
+pub mod components;
+pub mod hooks;
+
+use kubeplay_sim::ClusterInterface;
+use std::rc::Rc;
+
+pub use app::App;
+
+/// The cluster the page talks to, shared through Yew context.
+#[derive(Clone)]
+pub struct ClusterHandle(pub Rc<dyn ClusterInterface>);
+
+impl PartialEq for ClusterHandle {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl ClusterHandle {
+    /// A handle to the in-page simulator with the default cluster.
+    pub fn local_default() -> Self {
+        let cluster = kubeplay_sim::Cluster::new(kubeplay_sim::ClusterSettings::default());
+        ClusterHandle(Rc::new(kubeplay_sim::LocalCluster::new(cluster)))
+    }
+}

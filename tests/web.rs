@@ -1,0 +1,115 @@
+//! Browser tests (wasm-bindgen-test in headless Chromium): the page's views
+//! render what the simulated cluster holds, read through the cluster interface.
+
+use kubeplay_sim::clock::Duration;
+use kubeplay_web::components::{Editor, NodeList};
+use kubeplay_web::ClusterHandle;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use yew::prelude::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[derive(Properties, PartialEq)]
+struct HarnessProps {
+    cluster: ClusterHandle,
+}
+
+/// The views under test, inside the context the app normally provides.
+#[function_component(Harness)]
+fn harness(props: &HarnessProps) -> Html {
+    html! {
+        <ContextProvider<ClusterHandle> context={props.cluster.clone()}>
+            <Editor />
+            <NodeList />
+        </ContextProvider<ClusterHandle>>
+    }
+}
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn mount(cluster: &ClusterHandle) -> web_sys::Element {
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<Harness>::with_root_and_props(root.clone(), HarnessProps { cluster: cluster.clone() }).render();
+    root
+}
+
+/// Lets Yew render and the watch tasks run.
+async fn settle() {
+    for _ in 0..5 {
+        yew::scheduler::flush().await;
+        gloo::timers::future::TimeoutFuture::new(0).await;
+    }
+}
+
+fn attr_of_all(root: &web_sys::Element, selector: &str, attr: &str) -> Vec<String> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<web_sys::Element>().ok()?.get_attribute(attr)).collect()
+}
+
+#[wasm_bindgen_test]
+async fn node_list_shows_the_clusters_nodes() {
+    let cluster = ClusterHandle::local_default();
+    let root = mount(&cluster);
+    settle().await;
+    assert_eq!(attr_of_all(&root, "[data-testid=node]", "data-name"), vec!["control-plane", "node-1", "node-2", "node-3"]);
+    let system_pods = attr_of_all(&root, "[data-testid=pod]", "data-phase");
+    assert_eq!(system_pods.len(), 10);
+    assert!(system_pods.iter().all(|p| p == "Running"), "{system_pods:?}");
+}
+
+#[wasm_bindgen_test]
+async fn changing_the_node_count_changes_the_map() {
+    let cluster = ClusterHandle::local_default();
+    let root = mount(&cluster);
+    settle().await;
+    cluster.0.set_workers(5).await.unwrap();
+    settle().await;
+    assert_eq!(attr_of_all(&root, "[data-testid=node]", "data-name").len(), 6);
+    cluster.0.set_workers(1).await.unwrap();
+    settle().await;
+    assert_eq!(attr_of_all(&root, "[data-testid=node]", "data-name"), vec!["control-plane", "node-1"]);
+}
+
+#[wasm_bindgen_test]
+async fn applying_the_editor_text_creates_a_pod_that_starts() {
+    let cluster = ClusterHandle::local_default();
+    let root = mount(&cluster);
+    settle().await;
+    let editor: web_sys::HtmlTextAreaElement = root.query_selector("[data-testid=editor]").unwrap().unwrap().dyn_into().unwrap();
+    editor.set_value("apiVersion: v1\nkind: Pod\nmetadata:\n  name: hello\nspec:\n  containers:\n  - name: c\n    image: busybox:1.36\n");
+    editor.dispatch_event(&web_sys::InputEvent::new("input").unwrap()).unwrap();
+    settle().await;
+    let apply: web_sys::HtmlElement = root.query_selector("[data-testid=apply]").unwrap().unwrap().dyn_into().unwrap();
+    apply.click();
+    settle().await;
+    let report = root.query_selector("[data-testid=apply-report]").unwrap().unwrap().text_content().unwrap();
+    assert_eq!(report, "pod/hello created");
+    let phase = |root: &web_sys::Element| attr_of_all(root, "[data-testid=pod][data-name=hello]", "data-phase");
+    assert_eq!(phase(&root), vec!["Pending"]);
+    cluster.0.advance(Duration::seconds(5)).await.unwrap();
+    settle().await;
+    assert_eq!(phase(&root), vec!["Running"]);
+    assert_eq!(attr_of_all(&root, "[data-testid=pod][data-name=hello]", "data-ready"), vec!["true"]);
+}
+
+#[wasm_bindgen_test]
+async fn a_broken_manifest_is_explained_and_kept() {
+    let cluster = ClusterHandle::local_default();
+    let root = mount(&cluster);
+    settle().await;
+    let editor: web_sys::HtmlTextAreaElement = root.query_selector("[data-testid=editor]").unwrap().unwrap().dyn_into().unwrap();
+    let broken = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec:\n  containers:\n  - name: c\n    image: nginx\n    ports:\n    - containerPort: http\n";
+    editor.set_value(broken);
+    editor.dispatch_event(&web_sys::InputEvent::new("input").unwrap()).unwrap();
+    settle().await;
+    let apply: web_sys::HtmlElement = root.query_selector("[data-testid=apply]").unwrap().unwrap().dyn_into().unwrap();
+    apply.click();
+    settle().await;
+    let report = root.query_selector("[data-testid=apply-report]").unwrap().unwrap().text_content().unwrap();
+    assert!(report.contains("--> editor.yaml:10:22: spec.containers[0].ports[0].containerPort"), "{report}");
+    assert_eq!(editor.value(), broken, "the learner's text is kept");
+}
