@@ -22,7 +22,7 @@ pub enum CacheAction {
     /// Replace everything (after a list).
     Reset(Vec<Object>),
     /// Apply one watch event.
-    Event(EventType, Object),
+    Event(EventType, Box<Object>),
 }
 
 impl Reducible for ObjectCache {
@@ -36,7 +36,7 @@ impl Reducible for ObjectCache {
                 next.objects.remove(&key(&o));
             }
             CacheAction::Event(_, o) => {
-                next.objects.insert(key(&o), o);
+                next.objects.insert(key(&o), *o);
             }
         }
         Rc::new(next)
@@ -59,11 +59,11 @@ pub fn use_objects(kind: Kind) -> UseReducerHandle<ObjectCache> {
                     let since = list.resource_version;
                     dispatcher.dispatch(CacheAction::Reset(list.items));
                     let mut watch = client.0.watch(WatchRequest { kind: Some(kind), namespace: None, since });
-                    while let Some(event) = watch.next().await {
+                    while let Some(event) = watch.recv().await {
                         if !flag.get() {
                             return;
                         }
-                        dispatcher.dispatch(CacheAction::Event(event.type_, event.object));
+                        dispatcher.dispatch(CacheAction::Event(event.type_, Box::new(event.object)));
                     }
                 }
             });

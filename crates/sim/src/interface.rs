@@ -169,12 +169,12 @@ impl<T> Subscription<T> {
     }
 
     /// Waits for the next item; `None` once the stream has ended.
-    pub fn next(&mut self) -> Next<'_, T> {
+    pub fn recv(&mut self) -> Next<'_, T> {
         Next { sub: self }
     }
 }
 
-/// Future returned by [`Subscription::next`].
+/// Future returned by [`Subscription::recv`].
 pub struct Next<'a, T> {
     sub: &'a mut Subscription<T>,
 }
@@ -340,7 +340,8 @@ impl ClusterInterface for LocalCluster {
     }
 
     fn set_workers(&self, workers: u32) -> Reply<'_, ()> {
-        ready(Ok(self.mutate(|c| c.set_workers(workers))))
+        self.mutate(|c| c.set_workers(workers));
+        ready(Ok(()))
     }
 }
 
@@ -377,9 +378,9 @@ mod tests {
     fn next_waits_until_an_event_arrives() {
         let c = local();
         let mut watch = c.watch(WatchRequest { kind: Some(Kind::Node), since: now_or_never(c.list(Kind::Node, None)).unwrap().unwrap().resource_version, ..Default::default() });
-        assert_eq!(now_or_never(watch.next()), None, "nothing yet: the future is pending");
+        assert_eq!(now_or_never(watch.recv()), None, "nothing yet: the future is pending");
         now_or_never(c.set_workers(4)).unwrap().unwrap();
-        let e = now_or_never(watch.next()).flatten().expect("a node was added");
+        let e = now_or_never(watch.recv()).flatten().expect("a node was added");
         assert_eq!((e.type_, e.object.name()), (EventType::Added, "node-4"));
     }
 

@@ -61,9 +61,7 @@ impl Kubelet {
     /// One sync of every pod on this node. Returns when it next needs to run.
     pub fn reconcile(&mut self, store: &mut Store, now: Time) -> Option<Time> {
         let node_key = crate::store::ObjectKey { kind: Kind::Node, namespace: String::new(), name: self.node.clone() };
-        let Some(node) = store.get(&node_key).and_then(Object::as_node).cloned() else {
-            return None;
-        };
+        let node = store.get(&node_key).and_then(Object::as_node).cloned()?;
         let pods: Vec<Pod> =
             store.list(Kind::Pod, None).filter_map(Object::as_pod).filter(|p| p.spec.node_name.as_deref() == Some(self.node.as_str())).cloned().collect();
         let live: BTreeSet<String> = pods.iter().filter_map(|p| p.metadata.uid.clone()).collect();
