@@ -1,7 +1,7 @@
 //! The API server: defaulting, validation and admission in front of the store.
 //! Clients (kubectl, the page, lessons) and controllers all write through here.
 
-use crate::api::{Kind, Object, Pod, Toleration};
+use crate::api::{Deployment, IntOrString, Kind, LabelSelector, Object, Pod, PodSpec, PodTemplateSpec, RollingUpdateDeployment, Toleration};
 use crate::clock::Time;
 use crate::rand::Rng;
 use crate::store::{ObjectKey, Store};
@@ -87,16 +87,13 @@ pub fn dns1123_subdomain_error(name: &str) -> Option<String> {
     Some("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')".into())
 }
 
-/// Models pkg/apis/core/v1/defaults.go SetDefaults_Pod / SetDefaults_Container and the
-/// DefaultTolerationSeconds admission plugin.
-fn default_pod(pod: &mut Pod) {
-    let spec = &mut pod.spec;
+/// Models pkg/apis/core/v1/defaults.go SetDefaults_Pod and SetDefaults_Container for a pod spec
+/// (also applied to workload templates).
+fn default_pod_spec(spec: &mut PodSpec) {
     spec.restart_policy.get_or_insert_with(|| "Always".into());
     spec.termination_grace_period_seconds.get_or_insert(30);
     spec.dns_policy.get_or_insert_with(|| "ClusterFirst".into());
     spec.scheduler_name.get_or_insert_with(|| "default-scheduler".into());
-    spec.service_account_name.get_or_insert_with(|| "default".into());
-    spec.priority.get_or_insert(0);
     for c in &mut spec.containers {
         let tag_latest = {
             let last = c.image.rsplit('/').next().unwrap_or("");
@@ -109,6 +106,15 @@ fn default_pod(pod: &mut Pod) {
             p.protocol.get_or_insert_with(|| "TCP".into());
         }
     }
+}
+
+/// Pod-only defaults: service account and priority admission, DefaultTolerationSeconds
+/// (tolerate a not-ready or unreachable node for 300 s), QoS class and the initial phase.
+fn default_pod(pod: &mut Pod) {
+    default_pod_spec(&mut pod.spec);
+    let spec = &mut pod.spec;
+    spec.service_account_name.get_or_insert_with(|| "default".into());
+    spec.priority.get_or_insert(0);
     for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
         if !spec.tolerations.iter().any(|t| t.key.as_deref() == Some(key)) {
             spec.tolerations.push(Toleration {
@@ -125,32 +131,123 @@ fn default_pod(pod: &mut Pod) {
     pod.status.phase.get_or_insert_with(|| "Pending".into());
 }
 
+/// Models pkg/apis/apps/v1/defaults.go SetDefaults_Deployment.
+fn default_deployment(d: &mut Deployment) {
+    d.spec.replicas.get_or_insert(1);
+    let strategy = &mut d.spec.strategy;
+    let type_ = strategy.type_.get_or_insert_with(|| "RollingUpdate".into()).clone();
+    if type_ == "RollingUpdate" {
+        let ru = strategy.rolling_update.get_or_insert_with(RollingUpdateDeployment::default);
+        ru.max_unavailable.get_or_insert_with(|| IntOrString::String("25%".into()));
+        ru.max_surge.get_or_insert_with(|| IntOrString::String("25%".into()));
+    }
+    d.spec.revision_history_limit.get_or_insert(10);
+    d.spec.progress_deadline_seconds.get_or_insert(600);
+    default_pod_spec(&mut d.spec.template.spec);
+}
+
+/// Defaults an object of any kind, as the API server does before validation.
+fn default_object(object: &mut Object) {
+    match object {
+        Object::Pod(pod) => default_pod(pod),
+        Object::Deployment(d) => default_deployment(d),
+        Object::ReplicaSet(rs) => {
+            rs.spec.replicas.get_or_insert(1);
+            default_pod_spec(&mut rs.spec.template.spec);
+        }
+        Object::Namespace(ns) => {
+            ns.spec.finalizers = vec!["kubernetes".into()];
+            ns.status.phase.get_or_insert_with(|| "Active".into());
+            let name = ns.metadata.name.clone();
+            ns.metadata.labels.insert("kubernetes.io/metadata.name".into(), name);
+        }
+        Object::Node(_) | Object::Event(_) => {}
+    }
+}
+
 /// Models pkg/apis/core/validation ValidatePodCreate (the parts a workshop hits).
-fn validate_pod(pod: &Pod) -> Vec<String> {
-    let mut errs = Vec::new();
-    if pod.spec.containers.is_empty() {
-        errs.push("spec.containers: Required value".to_string());
+fn validate_pod_spec(spec: &PodSpec, prefix: &str, errs: &mut Vec<String>) {
+    if spec.containers.is_empty() {
+        errs.push(format!("{prefix}spec.containers: Required value"));
     }
     let mut seen = std::collections::BTreeSet::new();
-    for (i, c) in pod.spec.containers.iter().enumerate() {
+    for (i, c) in spec.containers.iter().enumerate() {
         if c.name.is_empty() {
-            errs.push(format!("spec.containers[{i}].name: Required value"));
+            errs.push(format!("{prefix}spec.containers[{i}].name: Required value"));
         } else if !seen.insert(c.name.as_str()) {
-            errs.push(format!("spec.containers[{i}].name: Duplicate value: {:?}", c.name));
+            errs.push(format!("{prefix}spec.containers[{i}].name: Duplicate value: {:?}", c.name));
         }
         if c.image.trim().is_empty() {
-            errs.push(format!("spec.containers[{i}].image: Required value"));
+            errs.push(format!("{prefix}spec.containers[{i}].image: Required value"));
         }
         for (j, p) in c.ports.iter().enumerate() {
             if !(1..=65535).contains(&p.container_port) {
-                errs.push(format!("spec.containers[{i}].ports[{j}].containerPort: Invalid value: {}: must be between 1 and 65535, inclusive", p.container_port));
+                errs.push(format!(
+                    "{prefix}spec.containers[{i}].ports[{j}].containerPort: Invalid value: {}: must be between 1 and 65535, inclusive",
+                    p.container_port
+                ));
             }
         }
     }
-    if let Some(rp) = pod.spec.restart_policy.as_deref() {
+    if let Some(rp) = spec.restart_policy.as_deref() {
         if !["Always", "OnFailure", "Never"].contains(&rp) {
-            errs.push(format!("spec.restartPolicy: Unsupported value: {rp:?}: supported values: \"Always\", \"OnFailure\", \"Never\""));
+            errs.push(format!("{prefix}spec.restartPolicy: Unsupported value: {rp:?}: supported values: \"Always\", \"OnFailure\", \"Never\""));
         }
+    }
+}
+
+/// The field errors of a workload's selector and template.
+fn validate_template(selector: &LabelSelector, template: &PodTemplateSpec, errs: &mut Vec<String>) {
+    if selector.is_empty() {
+        errs.push("spec.selector: Required value".into());
+    } else if !selector.matches(&template.metadata.labels) {
+        let labels: Vec<String> = template.metadata.labels.iter().map(|(k, v)| format!("{k:?}:{v:?}")).collect();
+        errs.push(format!(
+            "spec.template.metadata.labels: Invalid value: map[string]string{{{}}}: `selector` does not match template `labels`",
+            labels.join(", ")
+        ));
+    }
+    validate_pod_spec(&template.spec, "spec.template.", errs);
+}
+
+/// Models pkg/apis/apps/validation ValidateDeployment (the parts a workshop hits).
+fn validate_deployment(d: &Deployment, errs: &mut Vec<String>) {
+    if d.replicas() < 0 {
+        errs.push(format!("spec.replicas: Invalid value: {}: must be greater than or equal to 0", d.replicas()));
+    }
+    validate_template(&d.spec.selector, &d.spec.template, errs);
+    let strategy = &d.spec.strategy;
+    match strategy.type_.as_deref().unwrap_or("RollingUpdate") {
+        "Recreate" if strategy.rolling_update.is_some() => {
+            errs.push("spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is 'Recreate'".into())
+        }
+        "Recreate" => {}
+        "RollingUpdate" => {
+            let ru = strategy.rolling_update.clone().unwrap_or_default();
+            let mut zero = 0;
+            for (name, v) in [("maxUnavailable", &ru.max_unavailable), ("maxSurge", &ru.max_surge)] {
+                match v.as_ref().map(|v| v.scaled_value(100, true)) {
+                    Some(Err(e)) => errs.push(format!("spec.strategy.rollingUpdate.{name}: Invalid value: {v:?}: {e}")),
+                    Some(Ok(0)) => zero += 1,
+                    _ => {}
+                }
+            }
+            if zero == 2 {
+                errs.push("spec.strategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}: may not be 0 when `maxSurge` is 0".into());
+            }
+        }
+        other => errs.push(format!("spec.strategy.type: Unsupported value: {other:?}: supported values: \"Recreate\", \"RollingUpdate\"")),
+    }
+}
+
+/// Field errors of an object of any kind.
+fn validate_object(object: &Object) -> Vec<String> {
+    let mut errs = Vec::new();
+    match object {
+        Object::Pod(pod) => validate_pod_spec(&pod.spec, "", &mut errs),
+        Object::Deployment(d) => validate_deployment(d, &mut errs),
+        Object::ReplicaSet(rs) => validate_template(&rs.spec.selector, &rs.spec.template, &mut errs),
+        _ => {}
     }
     errs
 }
@@ -183,7 +280,10 @@ pub fn create(store: &mut Store, rng: &mut Rng, now: Time, mut object: Object) -
                 return Err(ApiError {
                     code: 403,
                     reason: "Forbidden".into(),
-                    message: format!("{} {name:?} is forbidden: unable to create new content in namespace {ns} because it is being terminated", kind.plural()),
+                    message: format!(
+                        "{} {name:?} is forbidden: unable to create new content in namespace {ns} because it is being terminated",
+                        kind.plural()
+                    ),
                 })
             }
             Some(_) => {}
@@ -198,25 +298,22 @@ pub fn create(store: &mut Store, rng: &mut Rng, now: Time, mut object: Object) -
     meta.generation = 1;
     meta.deletion_timestamp = None;
     meta.resource_version = None;
-    match &mut object {
-        Object::Pod(pod) => {
-            default_pod(pod);
-            let errs = validate_pod(pod);
-            if !errs.is_empty() {
-                return Err(ApiError::invalid(kind, &name, &errs));
-            }
-        }
-        Object::Namespace(ns) => {
-            ns.spec.finalizers = vec!["kubernetes".into()];
-            ns.status.phase = Some("Active".into());
-            ns.metadata.labels.insert("kubernetes.io/metadata.name".into(), name.clone());
-        }
-        Object::Node(_) => {}
+    default_object(&mut object);
+    let errs = validate_object(&object);
+    if !errs.is_empty() {
+        return Err(ApiError::invalid(kind, &name, &errs));
     }
     Ok(store.put(object, now).clone())
 }
 
-/// Creates the object, or updates the existing one from the user's fields (`kubectl apply`).
+/// The user-owned part of an object, compared to decide whether an apply changes anything.
+fn spec_json(object: &Object) -> serde_json::Value {
+    let mut v = serde_json::to_value(object).unwrap_or_default();
+    v.get_mut("spec").map(serde_json::Value::take).unwrap_or_default()
+}
+
+/// Creates the object, or updates the existing one from the user's fields (`kubectl apply`):
+/// labels, annotations and spec are taken from the manifest; status stays.
 pub fn apply(store: &mut Store, rng: &mut Rng, now: Time, mut object: Object) -> Result<(ApplyAction, Object), ApiError> {
     object.set_type_meta();
     if object.kind().namespaced() {
@@ -226,45 +323,73 @@ pub fn apply(store: &mut Store, rng: &mut Rng, now: Time, mut object: Object) ->
     let Some(existing) = store.get(&key).cloned() else {
         return create(store, rng, now, object).map(|o| (ApplyAction::Created, o));
     };
-    let name = key.name.clone();
+    let (kind, name) = (key.kind, key.name.clone());
+    default_object(&mut object);
     let mut updated = existing.clone();
     {
         let (m, new) = (updated.meta_mut(), object.meta());
         m.labels = new.labels.clone();
-        m.annotations = new.annotations.clone();
+        m.annotations.extend(new.annotations.clone());
     }
-    match (&mut updated, &object) {
-        (Object::Pod(old), Object::Pod(new)) => {
-            let mut wanted = new.clone();
-            default_pod(&mut wanted);
-            wanted.spec.node_name = wanted.spec.node_name.or_else(|| old.spec.node_name.clone());
-            if wanted.spec != old.spec {
+    match (&mut updated, object) {
+        (Object::Pod(old), Object::Pod(mut new)) => {
+            new.spec.node_name = new.spec.node_name.or_else(|| old.spec.node_name.clone());
+            let images_only = {
+                let (mut a, mut b) = (old.spec.clone(), new.spec.clone());
+                a.containers.iter_mut().for_each(|c| c.image.clear());
+                b.containers.iter_mut().for_each(|c| c.image.clear());
+                a == b && old.spec.containers.len() == new.spec.containers.len()
+            };
+            if !images_only {
                 return Err(ApiError::invalid(Kind::Pod, &name, &["spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)".into()]));
             }
+            old.spec = new.spec;
         }
-        (Object::Node(old), Object::Node(new)) => {
-            old.spec = new.spec.clone();
+        (Object::Deployment(old), Object::Deployment(new)) => {
+            if old.spec.selector != new.spec.selector {
+                return Err(ApiError::invalid(kind, &name, &[format!("spec.selector: Invalid value: {}: field is immutable", new.spec.selector)]));
+            }
+            old.spec = new.spec;
         }
+        (Object::ReplicaSet(old), Object::ReplicaSet(new)) => {
+            if old.spec.selector != new.spec.selector {
+                return Err(ApiError::invalid(kind, &name, &[format!("spec.selector: Invalid value: {}: field is immutable", new.spec.selector)]));
+            }
+            old.spec = new.spec;
+        }
+        (Object::Node(old), Object::Node(new)) => old.spec = new.spec,
         _ => {}
+    }
+    let errs = validate_object(&updated);
+    if !errs.is_empty() {
+        return Err(ApiError::invalid(kind, &name, &errs));
     }
     if updated == existing {
         return Ok((ApplyAction::Unchanged, existing));
     }
+    if spec_json(&updated) != spec_json(&existing) {
+        updated.meta_mut().generation += 1;
+    }
     Ok((ApplyAction::Configured, store.put(updated, now).clone()))
 }
 
-/// Writes a changed object back (controllers' and kubelets' status updates).
-pub fn update(store: &mut Store, now: Time, object: Object) -> Result<Object, ApiError> {
+/// Writes a changed object back (controllers' and kubelets' updates). A changed spec bumps
+/// `metadata.generation`, as the API server does.
+pub fn update(store: &mut Store, now: Time, mut object: Object) -> Result<Object, ApiError> {
     let key = ObjectKey::of(&object);
-    if store.get(&key).is_none() {
+    let Some(existing) = store.get(&key) else {
         return Err(ApiError::not_found(key.kind, &key.name));
-    }
+    };
+    let generation = existing.meta().generation;
+    let bump = matches!(key.kind, Kind::Deployment | Kind::ReplicaSet) && spec_json(existing) != spec_json(&object);
+    object.meta_mut().generation = generation + i64::from(bump);
     Ok(store.put(object, now).clone())
 }
 
-/// Deletes an object. Pods on a node go through graceful termination later; for now
-/// deletion is immediate.
-pub fn delete(store: &mut Store, now: Time, key: &ObjectKey) -> Result<Object, ApiError> {
+/// Deletes an object. A pod on a node is deleted gracefully: it gets a
+/// `deletionTimestamp` and its kubelet removes it once its containers stopped.
+/// `grace` overrides the pod's `terminationGracePeriodSeconds` (`--grace-period`).
+pub fn delete(store: &mut Store, now: Time, key: &ObjectKey, grace: Option<i64>) -> Result<Object, ApiError> {
     if key.kind == Kind::Namespace && ["default", "kube-system", "kube-public", "kube-node-lease"].contains(&key.name.as_str()) {
         return Err(ApiError {
             code: 403,
@@ -272,10 +397,28 @@ pub fn delete(store: &mut Store, now: Time, key: &ObjectKey) -> Result<Object, A
             message: format!("namespaces {:?} is forbidden: this namespace may not be deleted", key.name),
         });
     }
+    let existing = store.get(key).cloned().ok_or_else(|| ApiError::not_found(key.kind, &key.name))?;
+    if let Object::Pod(mut pod) = existing {
+        let on_node = pod.spec.node_name.is_some() && !matches!(pod.phase(), "Succeeded" | "Failed");
+        let g = if on_node { grace.unwrap_or(pod.spec.termination_grace_period_seconds.unwrap_or(30)).max(0) } else { 0 };
+        if g > 0 {
+            let deadline = Time(now.0 + g * 1000);
+            let earlier = pod.metadata.deletion_timestamp.is_none_or(|t| deadline < t);
+            if earlier {
+                pod.metadata.deletion_timestamp = Some(deadline);
+                pod.metadata.deletion_grace_period_seconds = Some(g);
+                return Ok(store.put(Object::Pod(pod), now).clone());
+            }
+            return Ok(Object::Pod(pod));
+        }
+    }
     let removed = store.remove(key, now).ok_or_else(|| ApiError::not_found(key.kind, &key.name))?;
     if key.kind == Kind::Namespace {
-        let inside: Vec<ObjectKey> =
-            Kind::ALL.into_iter().filter(|k| k.namespaced()).flat_map(|k| store.list(k, Some(&key.name)).map(ObjectKey::of).collect::<Vec<_>>()).collect();
+        let inside: Vec<ObjectKey> = Kind::ALL
+            .into_iter()
+            .filter(|k| k.namespaced())
+            .flat_map(|k| store.list(k, Some(&key.name)).map(ObjectKey::of).collect::<Vec<_>>())
+            .collect();
         for k in inside {
             store.remove(&k, now);
         }
@@ -338,7 +481,12 @@ mod tests {
         let mut labelled = pod("web", "nginx:1.25");
         labelled.meta_mut().labels.insert("app".into(), "web".into());
         assert_eq!(apply(&mut s, &mut r, Time(2), labelled).unwrap().0, ApplyAction::Configured);
-        let err = apply(&mut s, &mut r, Time(3), pod("web", "redis")).unwrap_err();
+        assert_eq!(apply(&mut s, &mut r, Time(3), pod("web", "nginx:1.26")).unwrap().0, ApplyAction::Configured, "images may change");
+        let mut renamed = pod("web", "nginx:1.26");
+        if let Object::Pod(p) = &mut renamed {
+            p.spec.containers[0].name = "other".into();
+        }
+        let err = apply(&mut s, &mut r, Time(4), renamed).unwrap_err();
         assert!(err.message.starts_with("Pod \"web\" is invalid: spec: Forbidden: pod updates may not change fields"));
     }
 
@@ -354,8 +502,8 @@ mod tests {
         let mut p = pod("cart", "nginx");
         p.meta_mut().namespace = Some("shop".into());
         create(&mut s, &mut r, Time(0), p).unwrap();
-        delete(&mut s, Time(1), &ObjectKey { kind: Kind::Namespace, namespace: String::new(), name: "shop".into() }).unwrap();
+        delete(&mut s, Time(1), &ObjectKey { kind: Kind::Namespace, namespace: String::new(), name: "shop".into() }, None).unwrap();
         assert_eq!(s.list(Kind::Pod, Some("shop")).count(), 0);
-        assert!(delete(&mut s, Time(1), &ObjectKey { kind: Kind::Namespace, namespace: String::new(), name: "default".into() }).is_err());
+        assert!(delete(&mut s, Time(1), &ObjectKey { kind: Kind::Namespace, namespace: String::new(), name: "default".into() }, None).is_err());
     }
 }

@@ -7,6 +7,7 @@ use crate::api::{
 };
 use crate::apiserver::{self, ApiError, ApplyAction};
 use crate::clock::{Duration, Time};
+use crate::{controllers, events};
 use crate::kubelet::Kubelet;
 use crate::manifest::{parse_manifest, ManifestError};
 use crate::rand::Rng;
@@ -294,7 +295,7 @@ impl Cluster {
     /// Deletes an object.
     pub fn delete(&mut self, kind: Kind, namespace: Option<&str>, name: &str) -> Result<Object, ApiError> {
         let ns = if kind.namespaced() { namespace.unwrap_or("default") } else { "" };
-        let removed = apiserver::delete(&mut self.store, self.now, &ObjectKey { kind, namespace: ns.into(), name: name.into() })?;
+        let removed = apiserver::delete(&mut self.store, self.now, &ObjectKey { kind, namespace: ns.into(), name: name.into() }, None)?;
         if kind == Kind::Node {
             self.kubelets.remove(name);
             self.wakeups.remove(&format!("kubelet/{name}"));
@@ -349,10 +350,24 @@ impl Cluster {
         self.settle();
     }
 
+    fn wake(&mut self, component: &str, at: Option<Time>) {
+        match at {
+            Some(t) => self.wakeups.insert(component.into(), t),
+            None => self.wakeups.remove(component),
+        };
+    }
+
     /// Runs every component at the current instant until nothing changes.
     fn settle(&mut self) {
         for _ in 0..MAX_PASSES {
             let before = self.store.resource_version();
+            let at = controllers::deployment::reconcile(&mut self.store, &mut self.rng, self.now);
+            self.wake("deployment-controller", at);
+            let at = controllers::replicaset::reconcile(&mut self.store, &mut self.rng, self.now);
+            self.wake("replicaset-controller", at);
+            controllers::garbage_collector::reconcile(&mut self.store, self.now);
+            let at = events::expire(&mut self.store, self.now);
+            self.wake("event-ttl", at);
             self.scheduler.reconcile(&mut self.store, self.now);
             for (name, kubelet) in self.kubelets.iter_mut() {
                 let key = format!("kubelet/{name}");

@@ -17,6 +17,9 @@ pub struct ImageBehavior {
     pub idle_memory: i64,
     /// Why a pull fails, if it does (`ErrImagePull` message).
     pub pull_error: Option<String>,
+    /// Time to exit after SIGTERM; `None` when the main process ignores it (a shell or
+    /// `sleep` as PID 1) and is killed at the end of the grace period.
+    pub stop: Option<Duration>,
 }
 
 impl ImageBehavior {
@@ -27,7 +30,13 @@ impl ImageBehavior {
             idle_cpu_milli: cpu,
             idle_memory: mem_mi << 20,
             pull_error: None,
+            stop: Some(Duration::millis(300)),
         }
+    }
+
+    fn ignoring_sigterm(mut self) -> Self {
+        self.stop = None;
+        self
     }
 }
 
@@ -62,8 +71,8 @@ pub fn lookup(image: &str) -> ImageBehavior {
     }
     match repo.as_str() {
         "nginx" => ImageBehavior::server(3_000, 500, 1, 3),
-        "busybox" | "alpine" => ImageBehavior::server(1_200, 100, 0, 1),
-        "ubuntu" | "debian" => ImageBehavior::server(4_000, 100, 0, 1),
+        "busybox" | "alpine" => ImageBehavior::server(1_200, 100, 0, 1).ignoring_sigterm(),
+        "ubuntu" | "debian" => ImageBehavior::server(4_000, 100, 0, 1).ignoring_sigterm(),
         "redis" | "johscheuer/redis-master" | "johscheuer/redis-slave" => ImageBehavior::server(2_500, 300, 2, 8),
         "johscheuer/todo-app-web" => ImageBehavior::server(3_500, 1_000, 1, 12),
         "johscheuer/go-webserver" | "johscheuer/gowiki" => ImageBehavior::server(2_000, 300, 1, 6),

@@ -19,6 +19,8 @@ enum Step {
     PullFailsAt(Time),
     /// The pull failed at `since`; in back-off until `until`, then it pulls again.
     BackOff { since: Time, until: Time },
+    /// Being deleted: the containers have exited by this time (killed if `killed`).
+    Stopping { at: Time, killed: bool },
 }
 
 /// Back-off after a failed pull starts here and doubles up to the cap (kubelet.go constants).
@@ -70,10 +72,18 @@ impl Kubelet {
         for mut pod in pods {
             let uid = pod.metadata.uid.clone().unwrap_or_default();
             let before = pod.clone();
-            if pod.status.container_statuses.is_empty() {
-                self.admit(&mut pod, node.spec.pod_cidr.as_deref(), node.internal_ip(), now);
+            if pod.metadata.deletion_timestamp.is_some() {
+                if self.terminate(&mut pod, &uid, now) {
+                    store.remove(&crate::store::ObjectKey::of(&Object::Pod(pod)), now);
+                    self.steps.remove(&uid);
+                    continue;
+                }
+            } else {
+                if pod.status.container_statuses.is_empty() {
+                    self.admit(&mut pod, node.spec.pod_cidr.as_deref(), node.internal_ip(), now);
+                }
+                self.advance_pod(&mut pod, &uid, now);
             }
-            self.advance_pod(&mut pod, &uid, now);
             if pod != before {
                 let _ = apiserver::update(store, now, Object::Pod(pod));
             }
@@ -81,7 +91,7 @@ impl Kubelet {
         self.steps
             .values()
             .map(|s| match s {
-                Step::StartAt(t) | Step::PullFailsAt(t) => *t,
+                Step::StartAt(t) | Step::PullFailsAt(t) | Step::Stopping { at: t, .. } => *t,
                 Step::BackOff { since, until } => {
                     let shown = *since + PULL_ERROR_SHOWN;
                     if shown > now { shown.min(*until) } else { *until }
@@ -119,6 +129,49 @@ impl Kubelet {
             .collect();
         let uid = pod.metadata.uid.clone().unwrap_or_default();
         self.begin_pull(pod, &uid, now);
+    }
+
+    /// Graceful termination: SIGTERM now, containers gone when their image exits or the
+    /// grace period ends. Returns true once the pod can be removed from the API.
+    fn terminate(&mut self, pod: &mut Pod, uid: &str, now: Time) -> bool {
+        let running = pod.status.container_statuses.iter().any(|c| c.state.running.is_some());
+        match self.steps.get(uid).cloned() {
+            Some(Step::Stopping { at, killed }) if at <= now => {
+                for cs in pod.status.container_statuses.iter_mut() {
+                    let started_at = cs.state.running.as_ref().and_then(|r| r.started_at);
+                    let code = if killed { 137 } else { 0 };
+                    cs.state = ContainerState {
+                        terminated: Some(crate::api::StateTerminated {
+                            exit_code: code,
+                            reason: Some(if code == 0 { "Completed" } else { "Error" }.into()),
+                            started_at,
+                            finished_at: Some(at),
+                            signal: None,
+                        }),
+                        ..Default::default()
+                    };
+                    cs.ready = false;
+                }
+                true
+            }
+            Some(Step::Stopping { .. }) => false,
+            _ if !running => true,
+            _ => {
+                let grace = Duration::seconds(pod.metadata.deletion_grace_period_seconds.unwrap_or(30));
+                let stop = pod.spec.containers.iter().map(|c| images::lookup(&c.image).stop).try_fold(Duration(0), |acc, s| s.map(|d| acc.max(d)));
+                let (after, killed) = match stop {
+                    Some(d) if d < grace => (d, false),
+                    _ => (grace, true),
+                };
+                self.steps.insert(uid.into(), Step::Stopping { at: now + after, killed });
+                for cs in pod.status.container_statuses.iter_mut() {
+                    cs.ready = false;
+                }
+                set_condition(&mut pod.status.conditions, Condition::new("Ready", false, now));
+                set_condition(&mut pod.status.conditions, Condition::new("ContainersReady", false, now));
+                false
+            }
+        }
     }
 
     fn begin_pull(&mut self, pod: &Pod, uid: &str, now: Time) {

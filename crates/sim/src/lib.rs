@@ -10,6 +10,8 @@ pub mod api;
 pub mod apiserver;
 pub mod clock;
 pub mod cluster;
+pub mod controllers;
+pub mod events;
 pub mod images;
 pub mod interface;
 pub mod kubectl;

@@ -78,6 +78,9 @@ fn decode(kind: Kind, value: Value, spans: &Spans, file: &str) -> Result<Object,
         Kind::Namespace => serde_path_to_error::deserialize(value).map(Object::Namespace),
         Kind::Node => serde_path_to_error::deserialize(value).map(Object::Node),
         Kind::Pod => serde_path_to_error::deserialize(value).map(Object::Pod),
+        Kind::Event => serde_path_to_error::deserialize(value).map(Object::Event),
+        Kind::ReplicaSet => serde_path_to_error::deserialize(value).map(Object::ReplicaSet),
+        Kind::Deployment => serde_path_to_error::deserialize(value).map(Object::Deployment),
     };
     result.map_err(|e| {
         let path = e.path().to_string();
@@ -93,7 +96,8 @@ fn decode(kind: Kind, value: Value, spans: &Spans, file: &str) -> Result<Object,
             pos: spans.locate(&path),
             path: Some(path.clone()),
             message: format!(
-                "Error from server (BadRequest): error when creating {file:?}: {kind} in version \"v1\" cannot be handled as a {kind}: {inner}"
+                "Error from server (BadRequest): error when creating {file:?}: {kind} in version {:?} cannot be handled as a {kind}: {inner}",
+                kind.api_version().rsplit('/').next().unwrap_or("v1")
             ),
             help: Some(help),
         }

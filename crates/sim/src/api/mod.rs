@@ -1,12 +1,15 @@
 //! The API types: lean Kubernetes objects with Kubernetes' own field names,
 //! serialized exactly as the API server's JSON.
 
+mod event;
 mod meta;
 mod namespace;
 mod node;
 mod object;
 mod pod;
 mod quantity;
+mod selector;
+mod workloads;
 
 pub use meta::{condition, set_condition, Condition, ObjectMeta, OwnerReference, Taint, Toleration};
 pub use namespace::{Namespace, NamespaceSpec, NamespaceStatus};
@@ -16,4 +19,10 @@ pub use pod::{
     Container, ContainerPort, ContainerState, ContainerStatus, EnvVar, Pod, PodSpec, PodStatus, ResourceRequirements,
     StateRunning, StateTerminated, StateWaiting,
 };
+pub use event::{Event, EventSource, ObjectReference};
 pub use quantity::Quantity;
+pub use selector::{IntOrString, LabelSelector, LabelSelectorRequirement};
+pub use workloads::{
+    Deployment, DeploymentSpec, DeploymentStatus, DeploymentStrategy, PodTemplateSpec, ReplicaSet, ReplicaSetSpec, ReplicaSetStatus,
+    RollingUpdateDeployment,
+};

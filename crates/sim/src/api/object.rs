@@ -1,7 +1,7 @@
 //! `Object`: any stored object, and `Kind`: the types the API knows.
 
 use super::meta::ObjectMeta;
-use super::{Namespace, Node, Pod};
+use super::{Deployment, Event, Namespace, Node, Pod, ReplicaSet};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -14,53 +14,82 @@ pub enum Kind {
     Node,
     /// `v1` Pod.
     Pod,
+    /// `v1` Event.
+    Event,
+    /// `apps/v1` ReplicaSet.
+    ReplicaSet,
+    /// `apps/v1` Deployment.
+    Deployment,
 }
+
+/// What discovery says about one kind: name, apiVersion, plural, short names, namespaced.
+type KindInfo = (Kind, &'static str, &'static str, &'static str, &'static [&'static str], bool);
+
+/// Per kind, in enum order.
+const KINDS: [KindInfo; 6] = [
+    (Kind::Namespace, "Namespace", "v1", "namespaces", &["ns"], false),
+    (Kind::Node, "Node", "v1", "nodes", &["no"], false),
+    (Kind::Pod, "Pod", "v1", "pods", &["po"], true),
+    (Kind::Event, "Event", "v1", "events", &["ev"], true),
+    (Kind::ReplicaSet, "ReplicaSet", "apps/v1", "replicasets", &["rs"], true),
+    (Kind::Deployment, "Deployment", "apps/v1", "deployments", &["deploy"], true),
+];
 
 impl Kind {
     /// Every kind, in discovery order.
-    pub const ALL: [Kind; 3] = [Kind::Namespace, Kind::Node, Kind::Pod];
+    pub const ALL: [Kind; 6] = [Kind::Namespace, Kind::Node, Kind::Pod, Kind::Event, Kind::ReplicaSet, Kind::Deployment];
+
+    fn row(self) -> &'static KindInfo {
+        &KINDS[self as usize]
+    }
 
     /// The `kind` field's value.
     pub fn name(self) -> &'static str {
-        match self {
-            Kind::Namespace => "Namespace",
-            Kind::Node => "Node",
-            Kind::Pod => "Pod",
-        }
+        self.row().1
     }
 
     /// The current `apiVersion`.
     pub fn api_version(self) -> &'static str {
-        "v1"
+        self.row().2
+    }
+
+    /// The API group ("" for the core group).
+    pub fn group(self) -> &'static str {
+        self.api_version().rsplit_once('/').map_or("", |(g, _)| g)
     }
 
     /// The resource name in URLs and `kubectl get`, e.g. `pods`.
     pub fn plural(self) -> &'static str {
-        match self {
-            Kind::Namespace => "namespaces",
-            Kind::Node => "nodes",
-            Kind::Pod => "pods",
-        }
+        self.row().3
     }
 
     /// kubectl's short names, e.g. `po`.
     pub fn short_names(self) -> &'static [&'static str] {
-        match self {
-            Kind::Namespace => &["ns"],
-            Kind::Node => &["no"],
-            Kind::Pod => &["po"],
-        }
+        self.row().4
     }
 
     /// Whether objects of this kind live in a namespace.
     pub fn namespaced(self) -> bool {
-        matches!(self, Kind::Pod)
+        self.row().5
     }
 
-    /// Finds a kind by any name kubectl accepts: `Pod`, `pod`, `pods`, `po`.
+    /// How kubectl names an object of this kind: `pod`, `deployment.apps`.
+    pub fn qualified(self) -> String {
+        let lower = self.name().to_ascii_lowercase();
+        if self.group().is_empty() { lower } else { format!("{lower}.{}", self.group()) }
+    }
+
+    /// Finds a kind by any name kubectl accepts: `Pod`, `pod`, `pods`, `po`, `deployment.apps`.
     pub fn from_resource(word: &str) -> Option<Kind> {
         let w = word.to_ascii_lowercase();
-        Kind::ALL.into_iter().find(|k| k.name().eq_ignore_ascii_case(&w) || k.plural() == w || k.short_names().contains(&w.as_str()))
+        let (w, group) = match w.split_once('.') {
+            Some((r, g)) => (r.to_string(), Some(g.to_string())),
+            None => (w, None),
+        };
+        Kind::ALL.into_iter().find(|k| {
+            (k.name().eq_ignore_ascii_case(&w) || k.plural() == w || k.short_names().contains(&w.as_str()))
+                && group.as_deref().is_none_or(|g| g == k.group() || (g.is_empty() && k.group().is_empty()))
+        })
     }
 
     /// Finds a kind by its `kind` field value.
@@ -75,46 +104,66 @@ impl fmt::Display for Kind {
     }
 }
 
-/// Any object the store holds. Serializes as the Kubernetes JSON of the inner object.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum Object {
-    /// A Namespace.
-    Namespace(Namespace),
-    /// A Node.
-    Node(Node),
-    /// A Pod.
-    Pod(Pod),
+/// Declares `Object` with one variant per kind and the accessors that match on it.
+macro_rules! objects {
+    ($($variant:ident($ty:ty) => $as:ident),* $(,)?) => {
+        /// Any object the store holds. Serializes as the Kubernetes JSON of the inner object.
+        #[derive(Clone, Debug, PartialEq, Serialize)]
+        #[serde(untagged)]
+        pub enum Object {
+            $(
+                #[doc = concat!("A ", stringify!($variant), ".")]
+                $variant($ty),
+            )*
+        }
+
+        impl Object {
+            /// The object's kind.
+            pub fn kind(&self) -> Kind {
+                match self { $(Object::$variant(_) => Kind::$variant,)* }
+            }
+
+            /// The object's metadata.
+            pub fn meta(&self) -> &ObjectMeta {
+                match self { $(Object::$variant(o) => &o.metadata,)* }
+            }
+
+            /// The object's metadata, mutably.
+            pub fn meta_mut(&mut self) -> &mut ObjectMeta {
+                match self { $(Object::$variant(o) => &mut o.metadata,)* }
+            }
+
+            /// Sets `apiVersion` and `kind` to this kind's current values.
+            pub fn set_type_meta(&mut self) {
+                let (v, k) = (self.kind().api_version().to_string(), self.kind().name().to_string());
+                match self { $(Object::$variant(o) => (o.api_version, o.kind) = (v, k),)* }
+            }
+
+            /// Decodes a typed object of `kind` from its JSON form.
+            pub fn from_value(kind: Kind, value: serde_json::Value) -> Result<Object, serde_json::Error> {
+                Ok(match kind { $(Kind::$variant => Object::$variant(serde_json::from_value(value)?),)* })
+            }
+
+            $(
+                #[doc = concat!("The ", stringify!($variant), " inside, if this is one.")]
+                pub fn $as(&self) -> Option<&$ty> {
+                    match self { Object::$variant(o) => Some(o), _ => None }
+                }
+            )*
+        }
+    };
+}
+
+objects! {
+    Namespace(Namespace) => as_namespace,
+    Node(Node) => as_node,
+    Pod(Pod) => as_pod,
+    Event(Event) => as_event,
+    ReplicaSet(ReplicaSet) => as_replica_set,
+    Deployment(Deployment) => as_deployment,
 }
 
 impl Object {
-    /// The object's kind.
-    pub fn kind(&self) -> Kind {
-        match self {
-            Object::Namespace(_) => Kind::Namespace,
-            Object::Node(_) => Kind::Node,
-            Object::Pod(_) => Kind::Pod,
-        }
-    }
-
-    /// The object's metadata.
-    pub fn meta(&self) -> &ObjectMeta {
-        match self {
-            Object::Namespace(o) => &o.metadata,
-            Object::Node(o) => &o.metadata,
-            Object::Pod(o) => &o.metadata,
-        }
-    }
-
-    /// The object's metadata, mutably.
-    pub fn meta_mut(&mut self) -> &mut ObjectMeta {
-        match self {
-            Object::Namespace(o) => &mut o.metadata,
-            Object::Node(o) => &mut o.metadata,
-            Object::Pod(o) => &mut o.metadata,
-        }
-    }
-
     /// The object's name.
     pub fn name(&self) -> &str {
         &self.meta().name
@@ -123,41 +172,6 @@ impl Object {
     /// The namespace, or "" for cluster-scoped objects.
     pub fn namespace(&self) -> &str {
         self.meta().namespace.as_deref().unwrap_or("")
-    }
-
-    /// Sets `apiVersion` and `kind` to this kind's current values.
-    pub fn set_type_meta(&mut self) {
-        let (v, k) = (self.kind().api_version().to_string(), self.kind().name().to_string());
-        match self {
-            Object::Namespace(o) => (o.api_version, o.kind) = (v, k),
-            Object::Node(o) => (o.api_version, o.kind) = (v, k),
-            Object::Pod(o) => (o.api_version, o.kind) = (v, k),
-        }
-    }
-
-    /// The Pod inside, if this is one.
-    pub fn as_pod(&self) -> Option<&Pod> {
-        match self {
-            Object::Pod(p) => Some(p),
-            _ => None,
-        }
-    }
-
-    /// The Node inside, if this is one.
-    pub fn as_node(&self) -> Option<&Node> {
-        match self {
-            Object::Node(n) => Some(n),
-            _ => None,
-        }
-    }
-
-    /// Decodes a typed object of `kind` from its JSON form.
-    pub fn from_value(kind: Kind, value: serde_json::Value) -> Result<Object, serde_json::Error> {
-        Ok(match kind {
-            Kind::Namespace => Object::Namespace(serde_json::from_value(value)?),
-            Kind::Node => Object::Node(serde_json::from_value(value)?),
-            Kind::Pod => Object::Pod(serde_json::from_value(value)?),
-        })
     }
 }
 

@@ -313,6 +313,8 @@ mod tests {
         assert_eq!(c.now() - before, Duration::seconds(90));
         assert!(run(&mut c, "kubectl get pods").stdout.contains("web    1/1     Running   0          90s"));
         assert_eq!(run(&mut c, "kubectl delete pod web").stdout, "pod \"web\" deleted\n");
+        assert!(run(&mut c, "kubectl get pods").stdout.contains("web    0/1     Terminating   0          90s"), "nginx takes a moment to stop");
+        run(&mut c, "advance 1s");
         assert_eq!(run(&mut c, "kubectl get pod web -o name").stderr, "Error from server (NotFound): pods \"web\" not found\n");
     }
 

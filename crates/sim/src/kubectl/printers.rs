@@ -1,6 +1,6 @@
 //! Table printers for `kubectl get`, following the server-side column handlers.
 
-use crate::api::{condition, Kind, Namespace, Node, Object, Pod};
+use crate::api::{condition, Deployment, Event, Kind, Namespace, Node, Object, Pod, PodTemplateSpec, ReplicaSet};
 use crate::clock::{human_duration, Time};
 
 fn age(now: Time, t: Option<Time>) -> String {
@@ -15,6 +15,11 @@ pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
         (Kind::Node, false) => vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
         (Kind::Node, true) => vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION", "INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"],
         (Kind::Namespace, _) => vec!["NAME", "STATUS", "AGE"],
+        (Kind::ReplicaSet, false) => vec!["NAME", "DESIRED", "CURRENT", "READY", "AGE"],
+        (Kind::ReplicaSet, true) => vec!["NAME", "DESIRED", "CURRENT", "READY", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"],
+        (Kind::Deployment, false) => vec!["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
+        (Kind::Deployment, true) => vec!["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"],
+        (Kind::Event, _) => vec!["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
     }
 }
 
@@ -24,6 +29,9 @@ pub fn row(object: &Object, now: Time, wide: bool) -> Vec<String> {
         Object::Pod(p) => pod_row(p, now, wide),
         Object::Node(n) => node_row(n, now, wide),
         Object::Namespace(ns) => namespace_row(ns, now),
+        Object::ReplicaSet(rs) => replica_set_row(rs, now, wide),
+        Object::Deployment(d) => deployment_row(d, now, wide),
+        Object::Event(e) => event_row(e, now),
     }
 }
 
@@ -108,4 +116,46 @@ fn node_row(node: &Node, now: Time, wide: bool) -> Vec<String> {
 
 fn namespace_row(ns: &Namespace, now: Time) -> Vec<String> {
     vec![ns.metadata.name.clone(), ns.status.phase.clone().unwrap_or_else(|| "Active".into()), age(now, ns.metadata.creation_timestamp)]
+}
+
+/// CONTAINERS and IMAGES of a template, joined with commas.
+fn template_columns(t: &PodTemplateSpec) -> [String; 2] {
+    let names: Vec<&str> = t.spec.containers.iter().map(|c| c.name.as_str()).collect();
+    let images: Vec<&str> = t.spec.containers.iter().map(|c| c.image.as_str()).collect();
+    [names.join(","), images.join(",")]
+}
+
+fn replica_set_row(rs: &ReplicaSet, now: Time, wide: bool) -> Vec<String> {
+    let mut row = vec![
+        rs.metadata.name.clone(),
+        rs.replicas().to_string(),
+        rs.status.replicas.to_string(),
+        rs.status.ready_replicas.to_string(),
+        age(now, rs.metadata.creation_timestamp),
+    ];
+    if wide {
+        row.extend(template_columns(&rs.spec.template));
+        row.push(rs.spec.selector.to_string());
+    }
+    row
+}
+
+fn deployment_row(d: &Deployment, now: Time, wide: bool) -> Vec<String> {
+    let mut row = vec![
+        d.metadata.name.clone(),
+        format!("{}/{}", d.status.ready_replicas, d.replicas()),
+        d.status.updated_replicas.to_string(),
+        d.status.available_replicas.to_string(),
+        age(now, d.metadata.creation_timestamp),
+    ];
+    if wide {
+        row.extend(template_columns(&d.spec.template));
+        row.push(d.spec.selector.to_string());
+    }
+    row
+}
+
+fn event_row(e: &Event, now: Time) -> Vec<String> {
+    let object = format!("{}/{}", e.involved_object.kind.to_ascii_lowercase(), e.involved_object.name);
+    vec![age(now, e.last_timestamp.or(e.first_timestamp)), e.type_.clone(), e.reason.clone(), object, e.message.trim().to_string()]
 }

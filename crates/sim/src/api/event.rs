@@ -1,0 +1,86 @@
+//! Event (`v1`): what happened to an object, as `kubectl describe` and `get events` show it.
+
+use super::meta::ObjectMeta;
+use crate::clock::Time;
+use serde::{Deserialize, Serialize};
+
+/// A core/v1 Event.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Event {
+    /// `v1`.
+    pub api_version: String,
+    /// `Event`.
+    pub kind: String,
+    /// `<object>.<hex>` name in the object's namespace (`default` for cluster-scoped objects).
+    #[serde(default)]
+    pub metadata: ObjectMeta,
+    /// The object the event is about.
+    #[serde(default)]
+    pub involved_object: ObjectReference,
+    /// CamelCase reason, e.g. `ScalingReplicaSet`.
+    #[serde(default)]
+    pub reason: String,
+    /// Human-readable message.
+    #[serde(default)]
+    pub message: String,
+    /// The component that reported it.
+    #[serde(default)]
+    pub source: EventSource,
+    /// First occurrence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_timestamp: Option<Time>,
+    /// Latest occurrence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_timestamp: Option<Time>,
+    /// How often it happened.
+    #[serde(default)]
+    pub count: i32,
+    /// `Normal` or `Warning`.
+    #[serde(rename = "type", default)]
+    pub type_: String,
+    /// The reporting controller, e.g. `deployment-controller`.
+    #[serde(default)]
+    pub reporting_component: String,
+    /// The reporting instance (a node name for kubelets).
+    #[serde(default)]
+    pub reporting_instance: String,
+}
+
+/// `involvedObject`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ObjectReference {
+    /// The object's kind.
+    #[serde(default)]
+    pub kind: String,
+    /// Its namespace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Its name.
+    #[serde(default)]
+    pub name: String,
+    /// Its uid.
+    #[serde(default)]
+    pub uid: String,
+    /// Its apiVersion.
+    #[serde(default)]
+    pub api_version: String,
+    /// Its resourceVersion when the event was made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_version: Option<String>,
+    /// A part of the object, e.g. `spec.containers{nginx}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_path: Option<String>,
+}
+
+/// `source`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct EventSource {
+    /// e.g. `kubelet`, `deployment-controller`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub component: String,
+    /// The node, for kubelet events.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub host: String,
+}

@@ -1,0 +1,204 @@
+//! ReplicaSet and Deployment (`apps/v1`): the controllers' objects.
+
+use super::meta::{Condition, ObjectMeta};
+use super::pod::PodSpec;
+use super::selector::{IntOrString, LabelSelector};
+use serde::{Deserialize, Serialize};
+
+fn is_zero(n: &i32) -> bool {
+    *n == 0
+}
+
+/// `spec.template` of a workload: the pods it makes.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PodTemplateSpec {
+    /// Labels and annotations the pods get.
+    #[serde(default)]
+    pub metadata: ObjectMeta,
+    /// The pods' spec.
+    #[serde(default)]
+    pub spec: PodSpec,
+}
+
+/// A ReplicaSet: keeps a number of identical pods running.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReplicaSet {
+    /// `apps/v1`.
+    pub api_version: String,
+    /// `ReplicaSet`.
+    pub kind: String,
+    /// Name, labels, owner (a Deployment) and revision annotations.
+    #[serde(default)]
+    pub metadata: ObjectMeta,
+    /// Desired replicas, selector, template.
+    #[serde(default)]
+    pub spec: ReplicaSetSpec,
+    /// Observed replicas.
+    #[serde(default)]
+    pub status: ReplicaSetStatus,
+}
+
+/// `ReplicaSet.spec`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReplicaSetSpec {
+    /// Desired number of pods (defaults to 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<i32>,
+    /// Seconds a pod must be ready before it counts as available.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub min_ready_seconds: i32,
+    /// Which pods belong to it.
+    #[serde(default)]
+    pub selector: LabelSelector,
+    /// What new pods look like.
+    #[serde(default)]
+    pub template: PodTemplateSpec,
+}
+
+/// `ReplicaSet.status`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReplicaSetStatus {
+    /// Active pods owned.
+    #[serde(default)]
+    pub replicas: i32,
+    /// Owned pods whose labels match the template's.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub fully_labeled_replicas: i32,
+    /// Owned pods that are Ready.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub ready_replicas: i32,
+    /// Ready for at least minReadySeconds.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub available_replicas: i32,
+    /// The generation this status describes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed_generation: Option<i64>,
+    /// ReplicaFailure.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<Condition>,
+}
+
+/// A Deployment: a ReplicaSet per template revision, rolled from one to the next.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deployment {
+    /// `apps/v1`.
+    pub api_version: String,
+    /// `Deployment`.
+    pub kind: String,
+    /// Name, labels, revision annotation.
+    #[serde(default)]
+    pub metadata: ObjectMeta,
+    /// Desired state and rollout strategy.
+    #[serde(default)]
+    pub spec: DeploymentSpec,
+    /// Observed rollout state.
+    #[serde(default)]
+    pub status: DeploymentStatus,
+}
+
+/// `Deployment.spec`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeploymentSpec {
+    /// Desired pods (defaults to 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<i32>,
+    /// Which pods belong to it.
+    #[serde(default)]
+    pub selector: LabelSelector,
+    /// What the pods look like.
+    #[serde(default)]
+    pub template: PodTemplateSpec,
+    /// RollingUpdate or Recreate.
+    #[serde(default)]
+    pub strategy: DeploymentStrategy,
+    /// Seconds a pod must be ready before it counts as available.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub min_ready_seconds: i32,
+    /// Old ReplicaSets kept for rollback (defaults to 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision_history_limit: Option<i32>,
+    /// A paused deployment does not roll out.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub paused: bool,
+    /// Seconds without progress before Progressing turns False (defaults to 600).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress_deadline_seconds: Option<i32>,
+}
+
+/// `Deployment.spec.strategy`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeploymentStrategy {
+    /// `RollingUpdate` (default) or `Recreate`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// Surge and unavailability bounds for RollingUpdate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rolling_update: Option<RollingUpdateDeployment>,
+}
+
+/// `strategy.rollingUpdate`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RollingUpdateDeployment {
+    /// How many pods may be unavailable (defaults to 25%).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_unavailable: Option<IntOrString>,
+    /// How many pods may exist above the desired count (defaults to 25%).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_surge: Option<IntOrString>,
+}
+
+/// `Deployment.status`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeploymentStatus {
+    /// The generation this status describes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed_generation: Option<i64>,
+    /// Pods of all its ReplicaSets.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub replicas: i32,
+    /// Pods of the newest template.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub updated_replicas: i32,
+    /// Ready pods.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub ready_replicas: i32,
+    /// Available pods.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub available_replicas: i32,
+    /// Desired minus available, at least 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unavailable_replicas: i32,
+    /// Available and Progressing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<Condition>,
+    /// Bumped when a template hash collides with an unrelated ReplicaSet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collision_count: Option<i32>,
+}
+
+impl Deployment {
+    /// `spec.replicas` with its default.
+    pub fn replicas(&self) -> i32 {
+        self.spec.replicas.unwrap_or(1)
+    }
+
+    /// True for the Recreate strategy.
+    pub fn is_recreate(&self) -> bool {
+        self.spec.strategy.type_.as_deref() == Some("Recreate")
+    }
+}
+
+impl ReplicaSet {
+    /// `spec.replicas` with its default.
+    pub fn replicas(&self) -> i32 {
+        self.spec.replicas.unwrap_or(1)
+    }
+}

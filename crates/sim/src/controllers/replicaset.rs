@@ -1,0 +1,218 @@
+//! The ReplicaSet controller: adopts and releases pods by label, creates and
+//! deletes pods to match `spec.replicas`, and reports status.
+
+use super::{controller_of, controller_ref};
+use crate::api::{condition, Kind, Object, Pod, ReplicaSet};
+use crate::apiserver;
+use crate::clock::Time;
+use crate::events::{self, Source};
+use crate::rand::Rng;
+use crate::store::{ObjectKey, Store};
+use std::cmp::Ordering;
+
+const SOURCE: Source<'static> = Source { component: "replicaset-controller", host: "" };
+/// At most this many pods are created or deleted per sync (`burstReplicas`).
+const BURST_REPLICAS: usize = 500;
+
+/// Active: not finished and not being deleted (pkg/controller/controller_utils.go IsPodActive).
+pub fn is_active(p: &Pod) -> bool {
+    !matches!(p.phase(), "Succeeded" | "Failed") && p.metadata.deletion_timestamp.is_none()
+}
+
+/// When a ready pod became available, or `None` if it is not ready.
+fn available_at(p: &Pod, min_ready_seconds: i32) -> Option<Time> {
+    let c = condition(&p.status.conditions, "Ready").filter(|c| c.status == "True")?;
+    Some(c.last_transition_time.unwrap_or_default() + crate::clock::Duration::seconds(i64::from(min_ready_seconds)))
+}
+
+/// Models pkg/api/v1/pod/util.go IsPodAvailable: ready for strictly more than minReadySeconds.
+pub fn is_available(p: &Pod, min_ready_seconds: i32, now: Time) -> bool {
+    available_at(p, min_ready_seconds).is_some_and(|t| min_ready_seconds == 0 || t < now)
+}
+
+/// floor(log2(d in nanoseconds)), -1 for d <= 0 (LogarithmicScaleDown buckets).
+fn log_bucket(now: Time, t: Time) -> i64 {
+    let ns = (now.0 - t.0) as i128 * 1_000_000;
+    if ns <= 0 {
+        -1
+    } else {
+        127 - i64::from(ns.leading_zeros())
+    }
+}
+
+/// Models pkg/controller/controller_utils.go ActivePodsWithRanks.Less: pods that sort
+/// first are deleted first. `rank` is the number of related active pods on the pod's node.
+pub fn deletion_order(a: (&Pod, usize), b: (&Pod, usize), now: Time) -> Ordering {
+    let ((a, ra), (b, rb)) = (a, b);
+    let assigned = |p: &Pod| p.spec.node_name.is_some();
+    let phase_rank = |p: &Pod| match p.phase() {
+        "Pending" => 0,
+        "Unknown" => 1,
+        "Running" => 2,
+        _ => 3,
+    };
+    let cost = |p: &Pod| p.metadata.annotations.get("controller.kubernetes.io/pod-deletion-cost").and_then(|v| v.parse::<i32>().ok()).unwrap_or(0);
+    let ready_since = |p: &Pod| condition(&p.status.conditions, "Ready").filter(|c| c.status == "True").and_then(|c| c.last_transition_time);
+    let restarts = |p: &Pod| p.status.container_statuses.iter().map(|c| c.restart_count).max().unwrap_or(0);
+    // A more recent time sorts first; zero/unknown counts as the most recent.
+    let recent_first = |x: Option<Time>, y: Option<Time>| -> Ordering {
+        match (x, y) {
+            (None, None) => Ordering::Equal,
+            (None, Some(_)) => Ordering::Less,
+            (Some(_), None) => Ordering::Greater,
+            (Some(x), Some(y)) => log_bucket(now, x).cmp(&log_bucket(now, y)),
+        }
+    };
+    assigned(a)
+        .cmp(&assigned(b))
+        .then(phase_rank(a).cmp(&phase_rank(b)))
+        .then(a.is_ready().cmp(&b.is_ready()))
+        .then(cost(a).cmp(&cost(b)))
+        .then(rb.cmp(&ra))
+        .then_with(|| if a.is_ready() && b.is_ready() { recent_first(ready_since(a), ready_since(b)) } else { Ordering::Equal })
+        .then(restarts(b).cmp(&restarts(a)))
+        .then_with(|| recent_first(a.metadata.creation_timestamp, b.metadata.creation_timestamp))
+        .then_with(|| a.metadata.uid.cmp(&b.metadata.uid))
+}
+
+/// Adopts matching orphans and releases owned pods whose labels no longer match.
+fn claim_pods(store: &mut Store, now: Time, rs: &ReplicaSet, rs_obj: &Object) -> Vec<Pod> {
+    let ns = rs.metadata.namespace.clone().unwrap_or_default();
+    let uid = rs.metadata.uid.clone().unwrap_or_default();
+    let pods: Vec<Pod> = store.list(Kind::Pod, Some(&ns)).filter_map(Object::as_pod).cloned().collect();
+    let mut owned = Vec::new();
+    for mut pod in pods {
+        let matches = rs.spec.selector.matches(&pod.metadata.labels);
+        match controller_of(&pod.metadata).map(|r| r.uid.clone()) {
+            Some(owner) if owner == uid => {
+                if matches {
+                    owned.push(pod);
+                } else {
+                    pod.metadata.owner_references.retain(|r| r.uid != uid);
+                    let _ = apiserver::update(store, now, Object::Pod(pod));
+                }
+            }
+            None if matches && pod.metadata.deletion_timestamp.is_none() && rs.metadata.deletion_timestamp.is_none() => {
+                pod.metadata.owner_references.push(controller_ref(rs_obj));
+                if let Ok(Object::Pod(p)) = apiserver::update(store, now, Object::Pod(pod)) {
+                    owned.push(p);
+                }
+            }
+            _ => {}
+        }
+    }
+    owned
+}
+
+/// Pods of any ReplicaSet with the same controller as `rs` (or of `rs` alone).
+fn related_pods(store: &Store, rs: &ReplicaSet) -> Vec<Pod> {
+    let ns = rs.metadata.namespace.as_deref().unwrap_or("");
+    let owner = controller_of(&rs.metadata).map(|r| r.uid.clone());
+    let siblings: Vec<String> = store
+        .list(Kind::ReplicaSet, Some(ns))
+        .filter_map(Object::as_replica_set)
+        .filter(|other| match &owner {
+            Some(o) => controller_of(&other.metadata).is_some_and(|r| &r.uid == o),
+            None => other.metadata.uid == rs.metadata.uid,
+        })
+        .filter_map(|r| r.metadata.uid.clone())
+        .collect();
+    store
+        .list(Kind::Pod, Some(ns))
+        .filter_map(Object::as_pod)
+        .filter(|p| is_active(p) && controller_of(&p.metadata).is_some_and(|r| siblings.contains(&r.uid)))
+        .cloned()
+        .collect()
+}
+
+/// A new pod from the ReplicaSet's template.
+fn pod_from_template(rs: &ReplicaSet, rs_obj: &Object) -> Pod {
+    let t = &rs.spec.template;
+    let mut pod = Pod { spec: t.spec.clone(), ..Default::default() };
+    pod.metadata.generate_name = Some(format!("{}-", rs.metadata.name));
+    pod.metadata.namespace = rs.metadata.namespace.clone();
+    pod.metadata.labels = t.metadata.labels.clone();
+    pod.metadata.annotations = t.metadata.annotations.clone();
+    pod.metadata.owner_references = vec![controller_ref(rs_obj)];
+    pod
+}
+
+/// One pass over every ReplicaSet. Returns when a pod next becomes available.
+pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) -> Option<Time> {
+    let sets: Vec<ReplicaSet> = store.list(Kind::ReplicaSet, None).filter_map(Object::as_replica_set).cloned().collect();
+    let mut wake = None::<Time>;
+    for rs in sets {
+        let rs_obj = Object::ReplicaSet(rs.clone());
+        let owned = claim_pods(store, now, &rs, &rs_obj);
+        let active: Vec<Pod> = owned.iter().filter(|p| is_active(p)).cloned().collect();
+        let diff = active.len() as i64 - i64::from(rs.replicas());
+        if rs.metadata.deletion_timestamp.is_none() {
+            if diff < 0 {
+                // Slow start: batches of 1, 2, 4, ... stopping at the first failure.
+                let mut remaining = (-diff as usize).min(BURST_REPLICAS);
+                let mut batch = 1;
+                'create: while remaining > 0 {
+                    for _ in 0..batch.min(remaining) {
+                        match apiserver::create(store, rng, now, Object::Pod(pod_from_template(&rs, &rs_obj))) {
+                            Ok(p) => events::record(store, now, SOURCE, &rs_obj, "Normal", "SuccessfulCreate", &format!("Created pod: {}", p.name())),
+                            Err(e) => {
+                                events::record(store, now, SOURCE, &rs_obj, "Warning", "FailedCreate", &format!("Error creating: {}", e.message));
+                                break 'create;
+                            }
+                        }
+                        remaining -= 1;
+                    }
+                    batch *= 2;
+                }
+            } else if diff > 0 {
+                let n = (diff as usize).min(BURST_REPLICAS);
+                let mut victims = active.clone();
+                if n < victims.len() {
+                    let related = related_pods(store, &rs);
+                    let rank = |p: &Pod| related.iter().filter(|r| r.spec.node_name.is_some() && r.spec.node_name == p.spec.node_name).count();
+                    let ranks: Vec<usize> = victims.iter().map(rank).collect();
+                    let mut order: Vec<usize> = (0..victims.len()).collect();
+                    order.sort_by(|&i, &j| deletion_order((&victims[i], ranks[i]), (&victims[j], ranks[j]), now));
+                    victims = order.into_iter().take(n).map(|i| victims[i].clone()).collect();
+                }
+                for p in victims.into_iter().take(n) {
+                    let key = ObjectKey::of(&Object::Pod(p.clone()));
+                    if apiserver::delete(store, now, &key, None).is_ok() {
+                        events::record(store, now, SOURCE, &rs_obj, "Normal", "SuccessfulDelete", &format!("Deleted pod: {}", p.metadata.name));
+                    }
+                }
+            }
+        }
+        // Status from the pods as they are now (the store is immediately consistent).
+        let uid = rs.metadata.uid.clone().unwrap_or_default();
+        let active: Vec<Pod> = store
+            .list(Kind::Pod, rs.metadata.namespace.as_deref())
+            .filter_map(Object::as_pod)
+            .filter(|p| is_active(p) && controller_of(&p.metadata).is_some_and(|r| r.uid == uid))
+            .cloned()
+            .collect();
+        let min_ready = rs.spec.min_ready_seconds;
+        let mut status = rs.status.clone();
+        status.replicas = active.len() as i32;
+        status.fully_labeled_replicas =
+            active.iter().filter(|p| rs.spec.template.metadata.labels.iter().all(|(k, v)| p.metadata.labels.get(k) == Some(v))).count() as i32;
+        status.ready_replicas = active.iter().filter(|p| p.is_ready()).count() as i32;
+        status.available_replicas = active.iter().filter(|p| is_available(p, min_ready, now)).count() as i32;
+        status.observed_generation = Some(rs.metadata.generation);
+        for p in &active {
+            if let Some(t) = available_at(p, min_ready).filter(|t| min_ready > 0 && *t >= now) {
+                let at = Time(t.0 + 1);
+                wake = Some(wake.map_or(at, |w| w.min(at)));
+            }
+        }
+        let key = ObjectKey::of(&rs_obj);
+        if let Some(Object::ReplicaSet(current)) = store.get(&key).cloned() {
+            if current.status != status {
+                let mut updated = current;
+                updated.status = status;
+                let _ = apiserver::update(store, now, Object::ReplicaSet(updated));
+            }
+        }
+    }
+    wake
+}

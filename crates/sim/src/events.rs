@@ -1,0 +1,103 @@
+//! The event recorder: components report what they did as core/v1 Events,
+//! deduplicated into counts as client-go's recorder does, and expired after an hour.
+
+use crate::api::{Event, EventSource, Kind, Object, ObjectMeta, ObjectReference};
+use crate::clock::{Duration, Time};
+use crate::store::{ObjectKey, Store};
+
+/// How long an event lives after its last update (`--event-ttl`).
+pub const EVENT_TTL: Duration = Duration::seconds(3600);
+
+/// Who reports an event.
+#[derive(Clone, Copy, Debug)]
+pub struct Source<'a> {
+    /// e.g. `deployment-controller`, `kubelet`, `default-scheduler`.
+    pub component: &'a str,
+    /// The node, for kubelets.
+    pub host: &'a str,
+}
+
+/// Records an event about `about`, or bumps the count of an identical one.
+pub fn record(store: &mut Store, now: Time, source: Source<'_>, about: &Object, type_: &str, reason: &str, message: &str) {
+    record_on_field(store, now, source, about, None, type_, reason, message);
+}
+
+/// [`record`] for a part of an object (`spec.containers{nginx}`).
+#[allow(clippy::too_many_arguments)]
+pub fn record_on_field(store: &mut Store, now: Time, source: Source<'_>, about: &Object, field_path: Option<&str>, type_: &str, reason: &str, message: &str) {
+    let meta = about.meta();
+    let namespace = meta.namespace.clone().unwrap_or_else(|| "default".into());
+    let uid = meta.uid.clone().unwrap_or_default();
+    let same = store.list(Kind::Event, Some(&namespace)).filter_map(Object::as_event).find(|e| {
+        e.involved_object.uid == uid
+            && e.reason == reason
+            && e.message == message
+            && e.type_ == type_
+            && e.source.component == source.component
+            && e.involved_object.field_path.as_deref() == field_path
+    });
+    if let Some(existing) = same {
+        let mut e = existing.clone();
+        e.count += 1;
+        e.last_timestamp = Some(now);
+        store.put(Object::Event(e), now);
+        return;
+    }
+    let mut name = format!("{}.{:x}", meta.name, now.0 as u64 * 1_000_000);
+    let mut n = 0u64;
+    while store.get(&ObjectKey { kind: Kind::Event, namespace: namespace.clone(), name: name.clone() }).is_some() {
+        n += 1;
+        name = format!("{}.{:x}", meta.name, now.0 as u64 * 1_000_000 + n);
+    }
+    let event = Event {
+        api_version: "v1".into(),
+        kind: "Event".into(),
+        metadata: ObjectMeta { name, namespace: Some(namespace), creation_timestamp: Some(now), uid: Some(format!("event-{}-{n}", now.0)), ..Default::default() },
+        involved_object: ObjectReference {
+            kind: about.kind().name().into(),
+            namespace: meta.namespace.clone(),
+            name: meta.name.clone(),
+            uid,
+            api_version: about.kind().api_version().into(),
+            resource_version: meta.resource_version.clone(),
+            field_path: field_path.map(Into::into),
+        },
+        reason: reason.into(),
+        message: message.into(),
+        source: EventSource { component: source.component.into(), host: source.host.into() },
+        first_timestamp: Some(now),
+        last_timestamp: Some(now),
+        count: 1,
+        type_: type_.into(),
+        reporting_component: source.component.into(),
+        reporting_instance: source.host.into(),
+    };
+    store.put(Object::Event(event), now);
+}
+
+/// Deletes events past their TTL; returns when the next one expires.
+pub fn expire(store: &mut Store, now: Time) -> Option<Time> {
+    let mut next = None::<Time>;
+    let mut expired = Vec::new();
+    for e in store.list(Kind::Event, None).filter_map(Object::as_event) {
+        let deadline = e.last_timestamp.unwrap_or_default() + EVENT_TTL;
+        if deadline <= now {
+            expired.push(ObjectKey::of(&Object::Event(e.clone())));
+        } else {
+            next = Some(next.map_or(deadline, |n| n.min(deadline)));
+        }
+    }
+    for k in expired {
+        store.remove(&k, now);
+    }
+    next
+}
+
+/// Events about one object, oldest first (as `kubectl describe` lists them).
+pub fn about<'a>(store: &'a Store, object: &Object) -> Vec<&'a Event> {
+    let uid = object.meta().uid.clone().unwrap_or_default();
+    let ns = object.meta().namespace.clone().unwrap_or_else(|| "default".into());
+    let mut events: Vec<&Event> = store.list(Kind::Event, Some(&ns)).filter_map(Object::as_event).filter(|e| e.involved_object.uid == uid).collect();
+    events.sort_by_key(|e| (e.last_timestamp, e.metadata.name.clone()));
+    events
+}
