@@ -1,7 +1,7 @@
 //! `kubeplay`: the native binary. `serve` serves the built page and the backend
 //! API on 127.0.0.1; `size-report` prints what the page costs to download.
 
-use kubeplay_server::{serve, size_report};
+use kubeplay_server::{runner, serve, size_report};
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,6 +10,8 @@ const USAGE: &str = "kubeplay: a Kubernetes playground that runs in the browser
 
 Usage:
   kubeplay serve [--port N] [--dist DIR]     serve the playground on http://127.0.0.1:N/ (default 8080, dist/)
+  kubeplay run SCRIPT [--seed N] [--nodes N] [--trace FILE] [--max-wait 10m]
+                                             run console lines against a fresh simulated cluster
   kubeplay size-report [--dist DIR] [--named-wasm FILE] [--budget-kib N]
                                              print download sizes and the wasm by crate
   kubeplay health                            print what this host offers the containers lab (JSON)
@@ -53,6 +55,60 @@ fn main() -> ExitCode {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("error: cannot serve on 127.0.0.1:{port}: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Some("run") => {
+            let Some(script_path) = args.get(1).filter(|a| !a.starts_with("--")) else {
+                eprintln!("error: kubeplay run needs a script file\n\n{USAGE}");
+                return ExitCode::from(2);
+            };
+            let mut opts = runner::RunOptions { trace: flag(&args, "--trace").map(PathBuf::from), ..Default::default() };
+            if let Some(v) = flag(&args, "--seed") {
+                match v.parse() {
+                    Ok(n) => opts.seed = n,
+                    Err(_) => {
+                        eprintln!("error: --seed needs a number");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
+            if let Some(v) = flag(&args, "--nodes") {
+                match v.parse() {
+                    Ok(n) if n >= 1 => opts.workers = n,
+                    _ => {
+                        eprintln!("error: --nodes needs a number of at least 1");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
+            if let Some(v) = flag(&args, "--max-wait") {
+                match kubeplay_sim::clock::Duration::parse(&v) {
+                    Ok(d) => opts.max_wait = d,
+                    Err(e) => {
+                        eprintln!("error: --max-wait: {e}");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
+            let script = match std::fs::read_to_string(script_path) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("error: cannot read {script_path}: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let base = std::path::Path::new(script_path).parent().map(PathBuf::from).unwrap_or_default();
+            let mut stdout = std::io::stdout().lock();
+            match runner::run_script(&script, &base, &opts, |text| {
+                use std::io::Write;
+                let _ = stdout.write_all(text.as_bytes());
+            }) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::FAILURE,
+                Err(e) => {
+                    eprintln!("error: {e}");
                     ExitCode::FAILURE
                 }
             }

@@ -22,12 +22,12 @@ pub struct ApiError {
 impl ApiError {
     /// `<plural> "<name>" not found`.
     pub fn not_found(kind: Kind, name: &str) -> Self {
-        ApiError { code: 404, reason: "NotFound".into(), message: format!("{} {name:?} not found", kind.plural()) }
+        ApiError { code: 404, reason: "NotFound".into(), message: format!("{} {name:?} not found", kind.resource()) }
     }
 
     /// `<plural> "<name>" already exists`.
     pub fn already_exists(kind: Kind, name: &str) -> Self {
-        ApiError { code: 409, reason: "AlreadyExists".into(), message: format!("{} {name:?} already exists", kind.plural()) }
+        ApiError { code: 409, reason: "AlreadyExists".into(), message: format!("{} {name:?} already exists", kind.resource()) }
     }
 
     /// `<Kind> "<name>" is invalid: <field errors>`.

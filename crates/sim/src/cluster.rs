@@ -81,7 +81,7 @@ pub struct AppliedObject {
 impl AppliedObject {
     /// kubectl's line: `pod/web created`.
     pub fn line(&self) -> String {
-        format!("{}/{} {}", self.kind.name().to_ascii_lowercase(), self.name, self.action.word())
+        format!("{}/{} {}", self.kind.qualified(), self.name, self.action.word())
     }
 }
 
@@ -292,10 +292,27 @@ impl Cluster {
         Ok(result)
     }
 
-    /// Deletes an object.
+    /// Deletes an object (pods gracefully, with their own grace period).
     pub fn delete(&mut self, kind: Kind, namespace: Option<&str>, name: &str) -> Result<Object, ApiError> {
+        self.delete_with_grace(kind, namespace, name, None)
+    }
+
+    /// Writes a changed object (kubectl's scale, set image, label, rollout pause).
+    pub fn update(&mut self, object: Object) -> Result<Object, ApiError> {
+        let updated = apiserver::update(&mut self.store, self.now, object)?;
+        self.settle();
+        Ok(updated)
+    }
+
+    /// `kubectl rollout undo`: returns kubectl's word for what happened.
+    pub fn rollback(&mut self, namespace: &str, name: &str, to_revision: i64) -> Result<String, String> {
+        crate::kubectl::rollout_back(self, namespace, name, to_revision)
+    }
+
+    /// Deletes an object; `grace` overrides a pod's termination grace period (0 removes it at once).
+    pub fn delete_with_grace(&mut self, kind: Kind, namespace: Option<&str>, name: &str, grace: Option<i64>) -> Result<Object, ApiError> {
         let ns = if kind.namespaced() { namespace.unwrap_or("default") } else { "" };
-        let removed = apiserver::delete(&mut self.store, self.now, &ObjectKey { kind, namespace: ns.into(), name: name.into() }, None)?;
+        let removed = apiserver::delete(&mut self.store, self.now, &ObjectKey { kind, namespace: ns.into(), name: name.into() }, grace)?;
         if kind == Kind::Node {
             self.kubelets.remove(name);
             self.wakeups.remove(&format!("kubelet/{name}"));

@@ -113,6 +113,23 @@ pub fn balanced_allocation_score(requested: &[(i64, i64)]) -> i64 {
     ((1.0 - std) * 100.0).trunc() as i64
 }
 
+/// The selector the default topology spread constraint uses for `pod`: its
+/// ReplicaSet's (upstream's DefaultSelector also looks at Services and StatefulSets).
+fn spread_selector(store: &Store, pod: &Pod) -> Option<crate::api::LabelSelector> {
+    let owner = crate::controllers::controller_of(&pod.metadata).filter(|r| r.kind == "ReplicaSet")?;
+    let ns = pod.metadata.namespace.as_deref().unwrap_or("");
+    store.list(Kind::ReplicaSet, Some(ns)).filter_map(Object::as_replica_set).find(|rs| rs.metadata.uid.as_deref() == Some(owner.uid.as_str())).map(|rs| rs.spec.selector.clone())
+}
+
+/// Models pkg/scheduler/framework/plugins/podtopologyspread scoring with the system default
+/// constraint (spread over `kubernetes.io/hostname`, ScheduleAnyway): nodes with fewer
+/// matching pods score higher, normalized as `100 * (max + min - count) / max`.
+pub fn spread_scores(counts: &[i64]) -> Vec<i64> {
+    let max = counts.iter().copied().max().unwrap_or(0);
+    let min = counts.iter().copied().min().unwrap_or(0);
+    counts.iter().map(|&c| if max == 0 { 100 } else { 100 * (max + min - c) / max }).collect()
+}
+
 /// Chooses a node for `pod`, or explains why none fits.
 pub fn schedule(store: &Store, pod: &Pod) -> Explanation {
     let mut ex = Explanation::default();
@@ -132,16 +149,33 @@ pub fn schedule(store: &Store, pod: &Pod) -> Explanation {
         .map(|(n, _)| n.spec.taints.iter().filter(|t| t.effect == "PreferNoSchedule" && !pod.spec.tolerations.iter().any(|tol| tol.tolerates(t))).count() as i64)
         .collect();
     let max_prefer = prefer_counts.iter().copied().max().unwrap_or(0);
+    let spread: Vec<i64> = match spread_selector(store, pod) {
+        Some(selector) => {
+            let ns = pod.metadata.namespace.as_deref();
+            let counts: Vec<i64> = feasible
+                .iter()
+                .map(|(n, _)| {
+                    store
+                        .list(Kind::Pod, ns)
+                        .filter_map(Object::as_pod)
+                        .filter(|p| p.spec.node_name.as_deref() == Some(n.metadata.name.as_str()) && p.metadata.deletion_timestamp.is_none() && selector.matches(&p.metadata.labels))
+                        .count() as i64
+                })
+                .collect();
+            spread_scores(&counts)
+        }
+        None => vec![0; feasible.len()],
+    };
     let pod_cpu = pod.request_milli("cpu");
     let pod_mem = pod.request_milli("memory") / 1000;
-    for ((node, u), prefer) in feasible.iter().zip(prefer_counts) {
+    for (((node, u), prefer), spread) in feasible.iter().zip(prefer_counts).zip(spread) {
         let (cpu_alloc, mem_alloc) = (node.allocatable_milli("cpu"), node.allocatable_milli("memory") / 1000);
         let nz_cpu = if pod_cpu == 0 { DEFAULT_MILLI_CPU_REQUEST } else { pod_cpu };
         let nz_mem = if pod_mem == 0 { DEFAULT_MEMORY_REQUEST } else { pod_mem };
         let least = least_allocated_score(&[(u.nonzero_cpu + nz_cpu, cpu_alloc), (u.nonzero_memory + nz_mem, mem_alloc)]);
         let balanced = balanced_allocation_score(&[(u.cpu + pod_cpu, cpu_alloc), (u.memory + pod_mem, mem_alloc)]);
         let taint = if max_prefer == 0 { 100 } else { 100 - 100 * prefer / max_prefer };
-        ex.scores.insert(node.metadata.name.clone(), least + balanced + 3 * taint);
+        ex.scores.insert(node.metadata.name.clone(), least + balanced + 3 * taint + 2 * spread);
     }
     // Highest score wins; ties go to the first name (upstream picks at random).
     ex.chosen = ex.scores.iter().max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0))).map(|(n, _)| n.clone());
@@ -210,6 +244,13 @@ mod tests {
         assert_eq!(balanced_allocation_score(&[(3000, 4000), (5000, 10000)]), 87); // |0.75-0.5|/2 = 0.125
         assert_eq!(balanced_allocation_score(&[(0, 4000), (0, 10000)]), 100);
         assert_eq!(balanced_allocation_score(&[(6000, 4000), (0, 10000)]), 50);
+    }
+
+    #[test]
+    fn spreading_prefers_nodes_with_fewer_replicas() {
+        assert_eq!(spread_scores(&[0, 0, 0]), vec![100, 100, 100]);
+        assert_eq!(spread_scores(&[1, 0, 0]), vec![0, 100, 100]);
+        assert_eq!(spread_scores(&[2, 1, 1]), vec![50, 100, 100]);
     }
 
     #[test]

@@ -73,6 +73,11 @@ impl Kind {
         self.row().5
     }
 
+    /// The resource as API errors name it: `pods`, `deployments.apps`.
+    pub fn resource(self) -> String {
+        if self.group().is_empty() { self.plural().to_string() } else { format!("{}.{}", self.plural(), self.group()) }
+    }
+
     /// How kubectl names an object of this kind: `pod`, `deployment.apps`.
     pub fn qualified(self) -> String {
         let lower = self.name().to_ascii_lowercase();

@@ -1,12 +1,23 @@
 //! kubectl and the console's first commands: what learners type, answered as
-//! kubectl would. (`get`, `delete`, `version`, plus the runner's `advance`.)
+//! kubectl would (`apply`, `create`, `delete`, `get`, `scale`, `set image`,
+//! `label`, `rollout`, `version`), plus the runner's `advance`.
 
+mod files;
+mod flags;
+mod mutate;
 pub mod printers;
+mod rollout;
 pub mod tabwriter;
+pub mod yaml_out;
 
-use crate::api::Kind;
+pub use files::{Files, NoFiles};
+pub use rollout::rollback as rollout_back;
+use flags::Flags;
+
+use crate::api::{Kind, Object};
 use crate::clock::Duration;
 use crate::cluster::{Cluster, KUBERNETES_VERSION};
+use crate::store::ObjectKey;
 
 /// What a command printed and how it ended.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -25,6 +36,34 @@ impl CommandOutput {
     }
     fn err(stderr: String, exit_code: i32) -> Self {
         CommandOutput { stderr, exit_code, ..Default::default() }
+    }
+    /// Appends a line to standard error and marks the command failed.
+    fn fail(&mut self, line: impl AsRef<str>) {
+        self.stderr.push_str(line.as_ref());
+        self.stderr.push('\n');
+        self.exit_code = 1;
+    }
+    /// Appends a line to standard output.
+    fn say(&mut self, line: impl AsRef<str>) {
+        self.stdout.push_str(line.as_ref());
+        self.stdout.push('\n');
+    }
+}
+
+/// How long blocking commands (`rollout status`) may advance virtual time by default.
+pub const DEFAULT_MAX_WAIT: Duration = Duration::seconds(600);
+
+/// Where commands find files (`-f`) and how long blocking commands may wait.
+pub struct Context<'a> {
+    /// The file system `-f` reads.
+    pub files: &'a dyn Files,
+    /// The longest a blocking command advances virtual time.
+    pub max_wait: Duration,
+}
+
+impl Default for Context<'_> {
+    fn default() -> Self {
+        Context { files: &NoFiles, max_wait: DEFAULT_MAX_WAIT }
     }
 }
 
@@ -69,15 +108,20 @@ pub fn split_words(line: &str) -> Result<Vec<String>, String> {
     Ok(words)
 }
 
-/// Runs one console line against the cluster.
+/// Runs one console line against the cluster, with no files to read.
 pub fn run(cluster: &mut Cluster, line: &str) -> CommandOutput {
+    run_in(cluster, line, &Context::default())
+}
+
+/// Runs one console line against the cluster in a context (files, wait limit).
+pub fn run_in(cluster: &mut Cluster, line: &str, ctx: &Context<'_>) -> CommandOutput {
     let words = match split_words(line) {
         Ok(w) => w,
         Err(e) => return CommandOutput::err(format!("sh: syntax error: {e}\n"), 2),
     };
     let Some(first) = words.first() else { return CommandOutput::default() };
     match first.as_str() {
-        "kubectl" | "k" => kubectl(cluster, &words[1..]),
+        "kubectl" | "k" => kubectl(cluster, &words[1..], ctx),
         "advance" => match words.get(1).map(|w| Duration::parse(w)) {
             Some(Ok(d)) => {
                 cluster.advance(d);
@@ -90,166 +134,244 @@ pub fn run(cluster: &mut Cluster, line: &str) -> CommandOutput {
     }
 }
 
-/// Flags common to the commands implemented so far.
-struct Flags {
-    namespace: Option<String>,
-    all_namespaces: bool,
-    output: Option<String>,
-    positional: Vec<String>,
-}
-
-fn parse_flags(args: &[String]) -> Result<Flags, String> {
-    let mut f = Flags { namespace: None, all_namespaces: false, output: None, positional: Vec::new() };
-    let mut i = 0;
-    while i < args.len() {
-        let a = &args[i];
-        let mut value_of = |name: &str| -> Result<String, String> {
-            if let Some(v) = a.strip_prefix(&format!("{name}=")) {
-                return Ok(v.to_string());
-            }
-            i += 1;
-            args.get(i).cloned().ok_or_else(|| format!("error: flag needs an argument: {name}"))
-        };
-        match a.as_str() {
-            "-A" | "--all-namespaces" => f.all_namespaces = true,
-            s if s == "-n" || s == "--namespace" || s.starts_with("--namespace=") || (s.starts_with("-n") && s.len() > 2) => {
-                f.namespace = Some(if let Some(v) = s.strip_prefix("-n").filter(|v| !v.is_empty() && !s.starts_with("--")) {
-                    v.trim_start_matches('=').to_string()
-                } else {
-                    value_of(if s.starts_with("--") { "--namespace" } else { "-n" })?
-                })
-            }
-            s if s == "-o" || s == "--output" || s.starts_with("--output=") || (s.starts_with("-o") && s.len() > 2) => {
-                f.output = Some(if let Some(v) = s.strip_prefix("-o").filter(|v| !v.is_empty() && !s.starts_with("--")) {
-                    v.trim_start_matches('=').to_string()
-                } else {
-                    value_of(if s.starts_with("--") { "--output" } else { "-o" })?
-                })
-            }
-            s if s.starts_with("--") => return Err(format!("error: unknown flag: {}", s.split('=').next().unwrap_or(s))),
-            s if s.starts_with('-') && s.len() > 1 => return Err(format!("error: unknown shorthand flag: '{}' in {s}", &s[1..2])),
-            _ => f.positional.push(a.clone()),
-        }
-        i += 1;
-    }
-    Ok(f)
-}
-
-fn kubectl(cluster: &mut Cluster, args: &[String]) -> CommandOutput {
+fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> CommandOutput {
     let Some(verb) = args.first() else {
         return CommandOutput::ok("kubectl controls the Kubernetes cluster manager.\n\nRun 'kubectl --help' for usage.\n".into());
     };
-    let flags = match parse_flags(&args[1..]) {
+    let flags = match Flags::parse(&args[1..]) {
         Ok(f) => f,
         Err(e) => return CommandOutput::err(format!("{e}\nSee 'kubectl {verb} --help' for usage.\n"), 1),
     };
+    let allowed: &[&str] = match verb.as_str() {
+        "get" => &["--output", "--selector", "--all-namespaces", "--watch", "--show-labels", "--filename"],
+        "apply" | "create" => &["--filename", "--recursive", "--output"],
+        "delete" => &["--filename", "--selector", "--all", "--force", "--now", "--grace-period", "--recursive", "--all-namespaces"],
+        "scale" => &["--replicas", "--filename"],
+        "label" => &["--overwrite", "--selector", "--all"],
+        "rollout" => &["--to-revision", "--revision", "--watch", "--timeout"],
+        _ => &[],
+    };
+    if let Some(flag) = flags.first_unknown(allowed) {
+        return CommandOutput::err(format!("error: unknown flag: {flag}\nSee 'kubectl {verb} --help' for usage.\n"), 1);
+    }
     match verb.as_str() {
         "get" => get(cluster, &flags),
-        "delete" => delete(cluster, &flags),
+        "apply" => files::apply(cluster, &flags, ctx, false),
+        "create" => files::apply(cluster, &flags, ctx, true),
+        "delete" => delete(cluster, &flags, ctx),
+        "scale" => mutate::scale(cluster, &flags),
+        "set" => mutate::set(cluster, &flags),
+        "label" => mutate::label(cluster, &flags),
+        "rollout" => rollout::rollout(cluster, &flags, ctx),
         "version" => CommandOutput::ok(format!("Client Version: {KUBERNETES_VERSION}\nKustomize Version: v5.0.4-0.20230601165947-6ce0bf390ce3\nServer Version: {KUBERNETES_VERSION}\n")),
         other => CommandOutput::err(format!("error: unknown command {other:?} for \"kubectl\"\nRun 'kubectl --help' for usage.\n"), 1),
     }
 }
 
 fn resource_kind(word: &str) -> Result<Kind, String> {
-    Kind::from_resource(word).ok_or_else(|| format!("error: the server doesn't have a resource type {word:?}\n"))
+    Kind::from_resource(word).ok_or_else(|| format!("error: the server doesn't have a resource type {word:?}"))
+}
+
+/// Resolves `TYPE NAME...` or `TYPE/NAME...` arguments into (kind, names).
+fn targets(positional: &[String]) -> Result<Vec<(Kind, String)>, String> {
+    let mut out = Vec::new();
+    if positional.first().is_some_and(|p| p.contains('/')) {
+        for p in positional {
+            let (kind, name) = p.split_once('/').ok_or_else(|| format!("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'"))?;
+            out.push((resource_kind(kind)?, name.to_string()));
+        }
+        return Ok(out);
+    }
+    if let Some(kind) = positional.first() {
+        let kind = resource_kind(kind)?;
+        out.extend(positional[1..].iter().map(|n| (kind, n.clone())));
+    }
+    Ok(out)
+}
+
+/// Reads one object, as a kubectl NotFound error when missing.
+fn fetch(cluster: &Cluster, kind: Kind, namespace: &str, name: &str) -> Result<Object, String> {
+    let ns = if kind.namespaced() { namespace } else { "" };
+    cluster
+        .store()
+        .get(&ObjectKey { kind, namespace: ns.into(), name: name.into() })
+        .cloned()
+        .ok_or_else(|| format!("Error from server (NotFound): {} {name:?} not found", kind.resource()))
+}
+
+/// Serializes an object as kubectl prints it in JSON and YAML: timestamps in whole
+/// seconds, as the API server stores them.
+fn object_value(o: &Object) -> serde_json::Value {
+    fn whole_seconds(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::String(s) if s.len() > 20 && s.ends_with('Z') && s.as_bytes().get(19) == Some(&b'.') => {
+                if let Some(t) = crate::clock::Time::parse_rfc3339(s) {
+                    *s = crate::clock::Time(t.0 - t.0.rem_euclid(1000)).rfc3339();
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(whole_seconds),
+            serde_json::Value::Object(map) => map.values_mut().for_each(whole_seconds),
+            _ => {}
+        }
+    }
+    let mut v = serde_json::to_value(o).unwrap_or_default();
+    whole_seconds(&mut v);
+    v
 }
 
 fn get(cluster: &Cluster, f: &Flags) -> CommandOutput {
-    let Some(kinds) = f.positional.first() else {
+    let Some(first) = f.positional.first() else {
         return CommandOutput::err("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples\n".into(), 1);
     };
-    let kinds: Vec<Kind> = match kinds.split(',').map(resource_kind).collect() {
-        Ok(k) => k,
-        Err(e) => return CommandOutput::err(e, 1),
+    let (kinds, names): (Vec<Kind>, Vec<String>) = if first.contains('/') {
+        match targets(&f.positional) {
+            Ok(t) => {
+                let mut kinds: Vec<Kind> = t.iter().map(|(k, _)| *k).collect();
+                kinds.dedup();
+                (kinds, t.into_iter().map(|(_, n)| n).collect())
+            }
+            Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
+        }
+    } else {
+        match first.split(',').map(resource_kind).collect::<Result<Vec<_>, _>>() {
+            Ok(k) => (k, f.positional[1..].to_vec()),
+            Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
+        }
     };
-    let names = &f.positional[1..];
-    let namespace = f.namespace.clone().unwrap_or_else(|| "default".into());
-    let wide = f.output.as_deref() == Some("wide");
+    let namespace = f.namespace();
+    let selector = match f.selector() {
+        Ok(s) => s,
+        Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
+    };
+    let output = f.value("--output").unwrap_or_default();
+    let wide = output == "wide";
     let mut out = CommandOutput::default();
     let mut tables = Vec::new();
+    let mut all_objects = Vec::new();
     for &kind in &kinds {
-        let ns_filter = if !kind.namespaced() || f.all_namespaces { None } else { Some(namespace.as_str()) };
-        let objects: Vec<_> = cluster.store().list(kind, ns_filter).filter(|o| names.is_empty() || names.iter().any(|n| n == o.name())).cloned().collect();
-        for n in names {
+        let ns_filter = if !kind.namespaced() || f.all_namespaces() { None } else { Some(namespace.as_str()) };
+        let objects: Vec<Object> = cluster
+            .store()
+            .list(kind, ns_filter)
+            .filter(|o| names.is_empty() || names.iter().any(|n| n == o.name()))
+            .filter(|o| selector.as_ref().is_none_or(|s| s.matches(&o.meta().labels)))
+            .cloned()
+            .collect();
+        for n in &names {
             if !objects.iter().any(|o| o.name() == n) {
-                out.stderr.push_str(&format!("Error from server (NotFound): {} {n:?} not found\n", kind.plural()));
-                out.exit_code = 1;
+                out.fail(format!("Error from server (NotFound): {} {n:?} not found", kind.resource()));
             }
         }
-        match f.output.as_deref() {
-            Some("name") => {
-                for o in &objects {
-                    out.stdout.push_str(&format!("{}/{}\n", kind.name().to_ascii_lowercase(), o.name()));
-                }
-            }
-            Some("json") => {
-                let value = if objects.len() == 1 && !names.is_empty() {
-                    serde_json::to_value(&objects[0]).unwrap_or_default()
-                } else {
-                    serde_json::json!({"apiVersion": "v1", "items": objects, "kind": "List", "metadata": {"resourceVersion": ""}})
-                };
-                out.stdout.push_str(&serde_json::to_string_pretty(&value).unwrap_or_default());
-                out.stdout.push('\n');
-            }
-            None | Some("wide") => {
+        match output.as_str() {
+            "name" => objects.iter().for_each(|o| out.say(format!("{}/{}", kind.qualified(), o.name()))),
+            "json" | "yaml" => all_objects.extend(objects),
+            "" | "wide" => {
                 if objects.is_empty() {
                     continue;
                 }
-                let prefix = if kinds.len() > 1 { format!("{}/", kind.name().to_ascii_lowercase()) } else { String::new() };
-                let mut text = String::new();
+                let prefix = if kinds.len() > 1 { format!("{}/", kind.qualified()) } else { String::new() };
                 let mut header = printers::headers(kind, wide);
-                if f.all_namespaces && kind.namespaced() {
+                let all_ns = f.all_namespaces() && kind.namespaced();
+                if all_ns {
                     header.insert(0, "NAMESPACE");
                 }
-                text.push_str(&header.join("\t"));
-                text.push('\n');
+                if f.has("--show-labels") {
+                    header.push("LABELS");
+                }
+                let mut text = header.join("\t") + "\n";
                 for o in &objects {
                     let mut row = printers::row(o, cluster.now(), wide);
                     row[0] = format!("{prefix}{}", row[0]);
-                    if f.all_namespaces && kind.namespaced() {
+                    if all_ns {
                         row.insert(0, o.namespace().to_string());
+                    }
+                    if f.has("--show-labels") {
+                        let labels: Vec<String> = o.meta().labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                        row.push(if labels.is_empty() { "<none>".into() } else { labels.join(",") });
                     }
                     text.push_str(&row.join("\t"));
                     text.push('\n');
                 }
                 tables.push(tabwriter::align(&text, 6, 3));
             }
-            Some(other) => {
+            other => {
                 return CommandOutput::err(
-                    format!("error: unable to match a printer suitable for the output format {other:?}, allowed formats are: json,name,wide\n"),
+                    format!("error: unable to match a printer suitable for the output format {other:?}, allowed formats are: json,name,wide,yaml\n"),
                     1,
                 )
             }
         }
     }
+    if output == "json" || output == "yaml" {
+        let value = if all_objects.len() == 1 && !names.is_empty() {
+            object_value(&all_objects[0])
+        } else {
+            serde_json::json!({"apiVersion": "v1", "items": all_objects.iter().map(object_value).collect::<Vec<_>>(), "kind": "List", "metadata": {"resourceVersion": ""}})
+        };
+        if output == "json" {
+            out.say(serde_json::to_string_pretty(&value).unwrap_or_default());
+        } else {
+            out.stdout.push_str(&yaml_out::to_yaml(&value));
+        }
+        return out;
+    }
     out.stdout.push_str(&tables.join("\n"));
     if out.stdout.is_empty() && names.is_empty() {
-        let scoped = kinds.iter().all(|k| k.namespaced()) && !f.all_namespaces;
+        let scoped = kinds.iter().all(|k| k.namespaced()) && !f.all_namespaces();
         out.stderr.push_str(&if scoped { format!("No resources found in {namespace} namespace.\n") } else { "No resources found\n".to_string() });
     }
     out
 }
 
-fn delete(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
-    let (Some(kind), names) = (f.positional.first(), f.positional.get(1..).unwrap_or_default()) else {
-        return CommandOutput::err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n".into(), 1);
-    };
-    let kind = match resource_kind(kind) {
-        Ok(k) => k,
-        Err(e) => return CommandOutput::err(e, 1),
-    };
-    if names.is_empty() {
-        return CommandOutput::err("error: resource(s) were provided, but no name was specified\n".into(), 1);
+fn delete(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
+    if f.has("--filename") {
+        return files::delete(cluster, f, ctx);
     }
+    let grace = match f.grace_period() {
+        Ok(g) => g,
+        Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
+    };
+    let list = match targets(&f.positional) {
+        Ok(t) => t,
+        Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
+    };
     let mut out = CommandOutput::default();
-    for name in names {
-        match cluster.delete(kind, f.namespace.as_deref(), name) {
-            Ok(_) => out.stdout.push_str(&format!("{} {name:?} deleted\n", kind.name().to_ascii_lowercase())),
-            Err(e) => {
-                out.stderr.push_str(&format!("{e}\n"));
-                out.exit_code = 1;
-            }
+    let mut list = list;
+    if list.is_empty() {
+        let Some(kind) = f.positional.first() else {
+            return CommandOutput::err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n".into(), 1);
+        };
+        let kind = match resource_kind(kind) {
+            Ok(k) => k,
+            Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
+        };
+        let selector = match f.selector() {
+            Ok(s) => s,
+            Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
+        };
+        if selector.is_none() && !f.has("--all") {
+            return CommandOutput::err("error: resource(s) were provided, but no name was specified\n".into(), 1);
+        }
+        let ns = f.namespace();
+        list = cluster
+            .store()
+            .list(kind, kind.namespaced().then_some(ns.as_str()))
+            .filter(|o| selector.as_ref().is_none_or(|s| s.matches(&o.meta().labels)))
+            .map(|o| (kind, o.name().to_string()))
+            .collect();
+        if list.is_empty() {
+            out.stderr.push_str("No resources found\n");
+            return out;
+        }
+    }
+    if f.has("--force") && grace == Some(0) {
+        out.stderr.push_str("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n");
+    }
+    let ns = f.namespace();
+    for (kind, name) in list {
+        match cluster.delete_with_grace(kind, Some(&ns), &name, grace) {
+            Ok(_) => out.say(format!("{} {name:?} {}", kind.qualified(), if grace == Some(0) && f.has("--force") { "force deleted" } else { "deleted" })),
+            Err(e) => out.fail(e.to_string()),
         }
     }
     out

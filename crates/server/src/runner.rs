@@ -1,0 +1,118 @@
+//! `kubeplay run SCRIPT`: runs a script of console lines against a fresh
+//! simulated cluster, headless, printing each line as `$ <line>` and its output
+//! as the browser console shows it, optionally writing a trace of every store change.
+
+use kubeplay_sim::clock::{Duration, Time};
+use kubeplay_sim::kubectl::{self, Context, Files};
+use kubeplay_sim::{Cluster, ClusterSettings};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Options of one run.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// Seed of the cluster's random source.
+    pub seed: u64,
+    /// Number of worker nodes.
+    pub workers: u32,
+    /// Where to write the trace (one JSON object per store change), if anywhere.
+    pub trace: Option<PathBuf>,
+    /// The longest a blocking command may advance virtual time.
+    pub max_wait: Duration,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions { seed: 1, workers: 3, trace: None, max_wait: kubectl::DEFAULT_MAX_WAIT }
+    }
+}
+
+/// Files relative to the script's folder.
+pub struct DiskFiles {
+    base: PathBuf,
+}
+
+impl DiskFiles {
+    fn path(&self, p: &str) -> PathBuf {
+        let p = Path::new(p);
+        if p.is_absolute() { p.to_path_buf() } else { self.base.join(p) }
+    }
+}
+
+impl Files for DiskFiles {
+    fn read(&self, path: &str) -> Result<String, String> {
+        std::fs::read_to_string(self.path(path)).map_err(|_| format!("error: the path {path:?} does not exist"))
+    }
+    fn list_dir(&self, path: &str) -> Option<Vec<String>> {
+        let entries = std::fs::read_dir(self.path(path)).ok()?;
+        Some(entries.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+    }
+}
+
+/// Writes the store changes since the last call as JSON lines.
+struct Trace {
+    out: Option<std::io::BufWriter<std::fs::File>>,
+    since: u64,
+}
+
+impl Trace {
+    fn drain(&mut self, cluster: &Cluster) -> std::io::Result<()> {
+        let Some(out) = self.out.as_mut() else { return Ok(()) };
+        match cluster.store().events_since(self.since) {
+            Some(events) => {
+                for e in events {
+                    let line = serde_json::json!({"time": e.time.rfc3339(), "type": e.type_, "object": e.object});
+                    writeln!(out, "{line}")?;
+                }
+            }
+            None => eprintln!("warning: the trace lost events: more than the watch log holds happened in one step"),
+        }
+        self.since = cluster.store().resource_version();
+        Ok(())
+    }
+}
+
+/// Runs a script; returns the printed transcript and whether every command succeeded.
+pub fn run_script(script: &str, base: &Path, opts: &RunOptions, mut print: impl FnMut(&str)) -> std::io::Result<bool> {
+    let mut cluster = Cluster::new(ClusterSettings { seed: opts.seed, workers: opts.workers, ..Default::default() });
+    let files = DiskFiles { base: base.to_path_buf() };
+    let ctx = Context { files: &files, max_wait: opts.max_wait };
+    let mut trace = Trace { out: opts.trace.as_ref().map(|p| std::fs::File::create(p).map(std::io::BufWriter::new)).transpose()?, since: 0 };
+    trace.drain(&cluster)?;
+    let mut ok = true;
+    for raw in script.lines() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        print(&format!("$ {line}\n"));
+        // `advance` runs step by step so the trace never outruns the watch log.
+        if let Some(arg) = line.strip_prefix("advance ") {
+            match Duration::parse(arg) {
+                Ok(d) => {
+                    let target = cluster.now() + d;
+                    while cluster.now() < target {
+                        let next: Time = cluster.next_wakeup().map_or(target, |t| t.min(target));
+                        cluster.advance_to(next);
+                        trace.drain(&cluster)?;
+                    }
+                    continue;
+                }
+                Err(e) => {
+                    print(&format!("advance: {e}\n"));
+                    ok = false;
+                    continue;
+                }
+            }
+        }
+        let out = kubectl::run_in(&mut cluster, line, &ctx);
+        print(&out.stdout);
+        print(&out.stderr);
+        ok &= out.exit_code == 0;
+        trace.drain(&cluster)?;
+    }
+    if let Some(out) = trace.out.as_mut() {
+        out.flush()?;
+    }
+    Ok(ok)
+}

@@ -1,0 +1,63 @@
+//! `kubeplay run` end to end: the binary, a script, its files and the trace.
+
+use std::process::Command;
+
+fn run(script: &str, extra: &[&str]) -> (String, String, i32) {
+    let out = Command::new(env!("CARGO_BIN_EXE_kubeplay")).arg("run").arg(script).args(extra).output().expect("kubeplay runs");
+    (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned(), out.status.code().unwrap_or(-1))
+}
+
+fn scripts() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scripts")
+}
+
+#[test]
+fn rollout_and_undo_script() {
+    let trace = std::env::temp_dir().join(format!("kubeplay-trace-{}.jsonl", std::process::id()));
+    let script = scripts().join("rollout/script.txt");
+    let (out, err, code) = run(script.to_str().unwrap(), &["--seed", "7", "--trace", trace.to_str().unwrap()]);
+    assert_eq!(code, 1, "the last line uses an unknown flag, so the run fails: {err}");
+    assert!(out.starts_with("$ kubectl apply -f web-v1.yaml\ndeployment.apps/web created\n$ kubectl rollout status deployment/web\n"), "{out}");
+    assert!(out.contains("Waiting for deployment \"web\" rollout to finish: 0 of 3 updated replicas are available...\n"), "{out}");
+    assert!(out.contains("deployment \"web\" successfully rolled out\n$ kubectl get deployments\nNAME   READY   UP-TO-DATE   AVAILABLE   AGE\nweb    3/3     3            3           "), "{out}");
+    assert!(out.contains("$ kubectl apply -f web-v2.yaml\ndeployment.apps/web configured\n"), "{out}");
+    assert!(out.contains("$ kubectl rollout history deployment/web\ndeployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n"), "{out}");
+    assert!(out.contains("$ kubectl rollout undo deployment/web\ndeployment.apps/web rolled back\n"), "{out}");
+    // The old ReplicaSet comes back as revision 3.
+    assert!(out.contains("REVISION  CHANGE-CAUSE\n2         <none>\n3         <none>\n\n"), "{out}");
+    assert!(out.contains("      - image: nginx:1.25\n"), "the yaml shows the rolled-back image: {out}");
+    assert!(!out.contains(".500Z"), "timestamps print in whole seconds as kubectl shows them");
+    assert!(out.contains("  annotations:\n    deployment.kubernetes.io/revision: \"3\"\n"), "{out}");
+    assert!(out.contains("$ kubectl scale deployment web --replicas=5\ndeployment.apps/web scaled\n$ advance 30s\n$ kubectl get deploy web\nNAME   READY   UP-TO-DATE   AVAILABLE   AGE\nweb    5/5     5            5"), "{out}");
+    assert!(out.ends_with("$ kubectl get pods --no-such-flag\nerror: unknown flag: --no-such-flag\nSee 'kubectl get --help' for usage.\n"), "{out}");
+
+    let text = std::fs::read_to_string(&trace).unwrap();
+    let _ = std::fs::remove_file(&trace);
+    let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).expect("each trace line is JSON")).collect();
+    assert!(lines.len() > 100);
+    let mut last_time = kubeplay_sim::clock::Time(0);
+    for l in &lines {
+        let time = kubeplay_sim::clock::Time::parse_rfc3339(l["time"].as_str().unwrap()).expect("RFC 3339 time");
+        assert!(time >= last_time, "trace is in time order");
+        last_time = time;
+        assert!(["ADDED", "MODIFIED", "DELETED"].contains(&l["type"].as_str().unwrap()));
+        assert!(l["object"]["kind"].is_string() && l["object"]["metadata"]["name"].is_string());
+    }
+    let rs_added = lines.iter().filter(|l| l["type"] == "ADDED" && l["object"]["kind"] == "ReplicaSet").count();
+    assert_eq!(rs_added, 2, "two templates, two ReplicaSets; the undo reuses the first");
+
+    // Same seed, same transcript.
+    let (again, _, _) = run(script.to_str().unwrap(), &["--seed", "7"]);
+    assert_eq!(again, out);
+}
+
+#[test]
+fn bad_usage_is_explained() {
+    let (_, err, code) = run("/no/such/script", &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot read /no/such/script"));
+    let script = scripts().join("rollout/script.txt");
+    let (_, err, code) = run(script.to_str().unwrap(), &["--nodes", "zero"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--nodes needs a number"));
+}

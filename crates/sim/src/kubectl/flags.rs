@@ -1,0 +1,220 @@
+//! kubectl's flag parsing: long and short forms, `--flag=value` and `--flag value`,
+//! and kubectl's own messages for unknown flags.
+
+use crate::api::{LabelSelector, LabelSelectorRequirement};
+use std::collections::BTreeMap;
+
+/// Flags that take a value: (long name, short name).
+const VALUED: &[(&str, Option<&str>)] = &[
+    ("--namespace", Some("-n")),
+    ("--output", Some("-o")),
+    ("--filename", Some("-f")),
+    ("--selector", Some("-l")),
+    ("--replicas", None),
+    ("--to-revision", None),
+    ("--revision", None),
+    ("--grace-period", None),
+    ("--timeout", None),
+];
+
+/// Flags that stand alone: (long name, short name).
+const BOOLEAN: &[(&str, Option<&str>)] = &[
+    ("--all-namespaces", Some("-A")),
+    ("--overwrite", None),
+    ("--all", None),
+    ("--force", None),
+    ("--now", None),
+    ("--watch", Some("-w")),
+    ("--show-labels", None),
+    ("--recursive", Some("-R")),
+];
+
+/// Parsed flags and positional arguments of one kubectl command.
+#[derive(Debug, Default)]
+pub struct Flags {
+    values: BTreeMap<&'static str, Vec<String>>,
+    /// Arguments that are not flags, in order.
+    pub positional: Vec<String>,
+}
+
+impl Flags {
+    /// Parses everything after the verb.
+    pub fn parse(args: &[String]) -> Result<Flags, String> {
+        let mut f = Flags::default();
+        let mut i = 0;
+        while i < args.len() {
+            let a = args[i].as_str();
+            i += 1;
+            if a == "--" {
+                f.positional.extend(args[i..].iter().cloned());
+                break;
+            }
+            if !a.starts_with('-') || a == "-" {
+                f.positional.push(a.to_string());
+                continue;
+            }
+            let (name, inline) = match a.split_once('=') {
+                Some((n, v)) => (n, Some(v.to_string())),
+                None => (a, None),
+            };
+            let long = a.starts_with("--");
+            // Short flags may carry their value directly: -ojson, -nkube-system.
+            let (name, inline) = if !long && name.len() > 2 && inline.is_none() { (&name[..2], Some(name[2..].to_string())) } else { (name, inline) };
+            let find = |table: &'static [(&'static str, Option<&'static str>)]| table.iter().find(|(l, s)| *l == name || *s == Some(name)).map(|(l, _)| *l);
+            if let Some(canonical) = find(VALUED) {
+                let value = match inline {
+                    Some(v) => v,
+                    None => {
+                        let v = args.get(i).cloned().ok_or_else(|| format!("error: flag needs an argument: {name}"))?;
+                        i += 1;
+                        v
+                    }
+                };
+                f.values.entry(canonical).or_default().push(value);
+            } else if let Some(canonical) = find(BOOLEAN) {
+                let on = inline.as_deref().is_none_or(|v| v == "true");
+                if on {
+                    f.values.entry(canonical).or_default();
+                }
+            } else if long {
+                return Err(format!("error: unknown flag: {name}"));
+            } else {
+                return Err(format!("error: unknown shorthand flag: '{}' in {a}", &name[1..2]));
+            }
+        }
+        Ok(f)
+    }
+
+    /// The first given flag not in `allowed` (every command accepts `--namespace`).
+    pub fn first_unknown(&self, allowed: &[&str]) -> Option<&'static str> {
+        self.values.keys().copied().find(|k| *k != "--namespace" && !allowed.contains(k))
+    }
+
+    /// Whether a flag was given.
+    pub fn has(&self, long: &str) -> bool {
+        self.values.contains_key(long)
+    }
+
+    /// The last value of a valued flag.
+    pub fn value(&self, long: &str) -> Option<String> {
+        self.values.get(long).and_then(|v| v.last().cloned())
+    }
+
+    /// Every value of a repeatable flag (`-f a -f b`).
+    pub fn values(&self, long: &str) -> Vec<String> {
+        self.values.get(long).cloned().unwrap_or_default()
+    }
+
+    /// `-n`, or `default`.
+    pub fn namespace(&self) -> String {
+        self.value("--namespace").unwrap_or_else(|| "default".into())
+    }
+
+    /// `-A`.
+    pub fn all_namespaces(&self) -> bool {
+        self.has("--all-namespaces")
+    }
+
+    /// `--grace-period` as kubectl sends it: `--now` is 1, 0 without `--force` is 1.
+    pub fn grace_period(&self) -> Result<Option<i64>, String> {
+        let g = match self.value("--grace-period") {
+            Some(v) => Some(v.parse::<i64>().map_err(|_| format!("error: invalid argument {v:?} for \"--grace-period\" flag: strconv.ParseInt: parsing {v:?}: invalid syntax"))?),
+            None => None,
+        };
+        if self.has("--now") && g.is_some() {
+            return Err("error: --now and --grace-period cannot be specified together".into());
+        }
+        if self.has("--force") && g.is_some_and(|g| g > 0) {
+            return Err("error: --force and --grace-period greater than 0 cannot be specified together".into());
+        }
+        Ok(match (g, self.has("--force"), self.has("--now")) {
+            (_, true, _) => Some(0),
+            (_, _, true) | (Some(0), false, _) => Some(1),
+            (g, _, _) => g.map(|g| if g < 0 { 30 } else { g }),
+        })
+    }
+
+    /// `-l`: equality (`a=b`, `a==b`, `a!=b`) and set (`a in (x,y)`, `a`, `!a`) requirements.
+    pub fn selector(&self) -> Result<Option<LabelSelector>, String> {
+        let Some(text) = self.value("--selector") else { return Ok(None) };
+        parse_selector(&text).map(Some)
+    }
+}
+
+/// Parses a label selector as kubectl's `-l` accepts it.
+pub fn parse_selector(text: &str) -> Result<LabelSelector, String> {
+    let mut sel = LabelSelector::default();
+    let mut parts = Vec::new();
+    let (mut depth, mut cur) = (0, String::new());
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(std::mem::take(&mut cur));
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+    }
+    parts.push(cur);
+    for p in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+        let bad = || format!("error: unable to parse requirement: found '{p}', expected: '=', '!=', '==', 'in', notin'");
+        let req = |key: &str, op: &str, values: Vec<String>| LabelSelectorRequirement { key: key.trim().into(), operator: op.into(), values };
+        if let Some((k, v)) = p.split_once("!=") {
+            sel.match_expressions.push(req(k, "NotIn", vec![v.trim().into()]));
+        } else if let Some((k, v)) = p.split_once("==").or_else(|| p.split_once('=')) {
+            sel.match_labels.insert(k.trim().into(), v.trim().into());
+        } else if let Some((k, rest)) = p.split_once(" notin ").or_else(|| p.split_once(" in ")) {
+            let op = if p.contains(" notin ") { "NotIn" } else { "In" };
+            let inner = rest.trim().strip_prefix('(').and_then(|r| r.strip_suffix(')')).ok_or_else(bad)?;
+            sel.match_expressions.push(req(k, op, inner.split(',').map(|v| v.trim().to_string()).collect()));
+        } else if let Some(k) = p.strip_prefix('!') {
+            sel.match_expressions.push(req(k, "DoesNotExist", vec![]));
+        } else if p.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c)) {
+            sel.match_expressions.push(req(p, "Exists", vec![]));
+        } else {
+            return Err(bad());
+        }
+    }
+    Ok(sel)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &str) -> Result<Flags, String> {
+        Flags::parse(&line.split_whitespace().map(String::from).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn long_short_and_inline_forms() {
+        let f = parse("pods -n kube-system -owide --selector=app=web -f a.yaml -f b.yaml web").unwrap();
+        assert_eq!(f.namespace(), "kube-system");
+        assert_eq!(f.value("--output").as_deref(), Some("wide"));
+        assert_eq!(f.values("--filename"), vec!["a.yaml", "b.yaml"]);
+        assert_eq!(f.positional, vec!["pods", "web"]);
+        assert_eq!(parse("pods --replicas=3").unwrap().value("--replicas").as_deref(), Some("3"));
+        assert_eq!(parse("--frob").unwrap_err(), "error: unknown flag: --frob");
+        assert_eq!(parse("-x").unwrap_err(), "error: unknown shorthand flag: 'x' in -x");
+        assert_eq!(parse("-n").unwrap_err(), "error: flag needs an argument: -n");
+    }
+
+    #[test]
+    fn grace_periods_as_kubectl_sends_them() {
+        assert_eq!(parse("").unwrap().grace_period(), Ok(None));
+        assert_eq!(parse("--grace-period=0").unwrap().grace_period(), Ok(Some(1)));
+        assert_eq!(parse("--grace-period=0 --force").unwrap().grace_period(), Ok(Some(0)));
+        assert_eq!(parse("--now").unwrap().grace_period(), Ok(Some(1)));
+        assert!(parse("--grace-period=5 --force").unwrap().grace_period().unwrap_err().contains("cannot be specified together"));
+    }
+
+    #[test]
+    fn selectors() {
+        let s = parse_selector("app=web,tier in (a, b),!canary,env!=prod").unwrap();
+        assert_eq!(s.to_string(), "app=web,tier in (a,b),!canary,env notin (prod)");
+        assert!(parse_selector("app web").is_err());
+    }
+}

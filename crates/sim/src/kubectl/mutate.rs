@@ -1,0 +1,159 @@
+//! Commands that change one field of live objects: `scale`, `set image`, `label`.
+
+use super::{fetch, targets, CommandOutput, Flags};
+use crate::api::{Kind, Object};
+use crate::cluster::Cluster;
+
+/// `kubectl scale TYPE NAME --replicas=N`.
+pub fn scale(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
+    let Some(replicas) = f.value("--replicas") else {
+        return CommandOutput::err("error: required flag(s) \"replicas\" not set\n".into(), 1);
+    };
+    let Ok(replicas) = replicas.parse::<i32>() else {
+        return CommandOutput::err(format!("error: invalid argument {replicas:?} for \"--replicas\" flag: strconv.ParseInt: parsing {replicas:?}: invalid syntax\n"), 1);
+    };
+    if replicas < 0 {
+        return CommandOutput::err("error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0\n".into(), 1);
+    }
+    let list = match targets(&f.positional) {
+        Ok(t) if !t.is_empty() => t,
+        Ok(_) => return CommandOutput::err("error: resource(s) were provided, but no name was specified\n".into(), 1),
+        Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
+    };
+    let mut out = CommandOutput::default();
+    for (kind, name) in list {
+        let result = fetch(cluster, kind, &f.namespace(), &name).and_then(|mut o| {
+            match &mut o {
+                Object::Deployment(d) => d.spec.replicas = Some(replicas),
+                Object::ReplicaSet(rs) => rs.spec.replicas = Some(replicas),
+                _ => return Err(format!("error: no scaler has been implemented for {{\"{}\" {:?}}}", kind.group(), kind.name())),
+            }
+            cluster.update(o).map_err(|e| e.to_string())
+        });
+        match result {
+            Ok(_) => out.say(format!("{}/{name} scaled", kind.qualified())),
+            Err(e) => out.fail(e),
+        }
+    }
+    out
+}
+
+/// `kubectl set image TYPE/NAME CONTAINER=IMAGE...`.
+pub fn set(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
+    match f.positional.first().map(String::as_str) {
+        Some("image") => {}
+        Some(other) => return CommandOutput::err(format!("error: unknown command {other:?} for \"kubectl set\"\n"), 1),
+        None => return CommandOutput::err("error: Required resource not specified.\n".into(), 1),
+    }
+    let args = &f.positional[1..];
+    let split = args.iter().position(|a| a.contains('=')).unwrap_or(args.len());
+    let (resources, pairs) = args.split_at(split);
+    if pairs.is_empty() {
+        return CommandOutput::err("error: at least one image update is required\n".into(), 1);
+    }
+    let list = match targets(resources) {
+        Ok(t) if !t.is_empty() => t,
+        Ok(_) => return CommandOutput::err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n".into(), 1),
+        Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
+    };
+    let mut out = CommandOutput::default();
+    for (kind, name) in list {
+        let obj = match fetch(cluster, kind, &f.namespace(), &name) {
+            Ok(o) => o,
+            Err(e) => {
+                out.fail(e);
+                continue;
+            }
+        };
+        let mut updated = obj.clone();
+        let containers = match &mut updated {
+            Object::Deployment(d) => &mut d.spec.template.spec.containers,
+            Object::ReplicaSet(rs) => &mut rs.spec.template.spec.containers,
+            Object::Pod(p) => &mut p.spec.containers,
+            _ => {
+                out.fail(format!("error: the object of kind {} has no containers", kind.name()));
+                continue;
+            }
+        };
+        let mut missing = None;
+        for pair in pairs {
+            let (container, image) = pair.split_once('=').unwrap_or((pair, ""));
+            let mut found = false;
+            for c in containers.iter_mut().filter(|c| container == "*" || c.name == container) {
+                c.image = image.to_string();
+                found = true;
+            }
+            if !found {
+                missing = Some(container.to_string());
+            }
+        }
+        if let Some(c) = missing {
+            out.fail(format!("error: unable to find container named {c:?}"));
+            continue;
+        }
+        if updated == obj {
+            continue; // kubectl prints nothing when the image is already set
+        }
+        match cluster.update(updated) {
+            Ok(_) => out.say(format!("{}/{name} image updated", kind.qualified())),
+            Err(e) => out.fail(e.to_string()),
+        }
+    }
+    out
+}
+
+/// `kubectl label TYPE NAME key=value... [key-] [--overwrite]`.
+pub fn label(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
+    let split = f.positional.iter().position(|a| a.contains('=') || a.ends_with('-')).unwrap_or(f.positional.len());
+    let (resources, changes) = f.positional.split_at(split);
+    if changes.is_empty() {
+        return CommandOutput::err("error: at least one label update is required\n".into(), 1);
+    }
+    let list = match targets(resources) {
+        Ok(t) if !t.is_empty() => t,
+        Ok(_) => return CommandOutput::err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n".into(), 1),
+        Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
+    };
+    let mut out = CommandOutput::default();
+    for (kind, name) in list {
+        let mut obj = match fetch(cluster, kind, &f.namespace(), &name) {
+            Ok(o) => o,
+            Err(e) => {
+                out.fail(e);
+                continue;
+            }
+        };
+        let before = obj.meta().labels.clone();
+        let mut removed = false;
+        let mut error = None;
+        for change in changes {
+            let labels = &mut obj.meta_mut().labels;
+            if let Some(key) = change.strip_suffix('-').filter(|_| !change.contains('=')) {
+                removed |= labels.remove(key).is_some();
+            } else if let Some((k, v)) = change.split_once('=') {
+                match labels.get(k) {
+                    Some(old) if old != v && !f.has("--overwrite") => {
+                        error = Some(format!("error: '{k}' already has a value ({old}), and --overwrite is false"));
+                    }
+                    _ => {
+                        labels.insert(k.into(), v.into());
+                    }
+                }
+            }
+        }
+        if let Some(e) = error {
+            out.fail(e);
+            continue;
+        }
+        let word = if obj.meta().labels == before { "not labeled" } else if removed { "unlabeled" } else { "labeled" };
+        if word != "not labeled" {
+            if let Err(e) = cluster.update(obj) {
+                out.fail(e.to_string());
+                continue;
+            }
+        }
+        let prefix = if kind == Kind::Pod { "pod".to_string() } else { kind.qualified() };
+        out.say(format!("{prefix}/{name} {word}"));
+    }
+    out
+}

@@ -1,0 +1,177 @@
+//! `kubectl rollout status|history|undo|pause|resume|restart` for Deployments.
+
+use super::{fetch, tabwriter, targets, CommandOutput, Context, Flags};
+use crate::api::{condition, Deployment, Kind, Object};
+use crate::cluster::Cluster;
+use crate::controllers::deployment::{revision, POD_TEMPLATE_HASH};
+
+/// Models staging/src/k8s.io/kubectl/pkg/polymorphichelpers/rollout_status.go DeploymentStatusViewer:
+/// the line for the current state, and whether the rollout is done (or failed).
+pub fn status_line(d: &Deployment) -> (String, Option<bool>) {
+    let name = &d.metadata.name;
+    if d.status.observed_generation.unwrap_or(0) < d.metadata.generation {
+        return ("Waiting for deployment spec update to be observed...".into(), None);
+    }
+    if condition(&d.status.conditions, "Progressing").and_then(|c| c.reason.as_deref()) == Some("ProgressDeadlineExceeded") {
+        return (format!("error: deployment {name:?} exceeded its progress deadline"), Some(false));
+    }
+    let s = &d.status;
+    if s.updated_replicas < d.replicas() {
+        return (format!("Waiting for deployment {name:?} rollout to finish: {} out of {} new replicas have been updated...", s.updated_replicas, d.replicas()), None);
+    }
+    if s.replicas > s.updated_replicas {
+        return (format!("Waiting for deployment {name:?} rollout to finish: {} old replicas are pending termination...", s.replicas - s.updated_replicas), None);
+    }
+    if s.available_replicas < s.updated_replicas {
+        return (format!("Waiting for deployment {name:?} rollout to finish: {} of {} updated replicas are available...", s.available_replicas, s.updated_replicas), None);
+    }
+    (format!("deployment {name:?} successfully rolled out"), Some(true))
+}
+
+fn deployment(cluster: &Cluster, f: &Flags, args: &[String]) -> Result<Deployment, String> {
+    let list = targets(args).map_err(|e| e.to_string())?;
+    let (kind, name) = list.into_iter().next().ok_or("error: required resource not specified")?;
+    if kind != Kind::Deployment {
+        return Err(format!("error: no rollout support for {}", kind.qualified()));
+    }
+    match fetch(cluster, kind, &f.namespace(), &name)? {
+        Object::Deployment(d) => Ok(d),
+        _ => Err("error: not a deployment".into()),
+    }
+}
+
+/// Dispatches `rollout <sub> TYPE/NAME`.
+pub fn rollout(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
+    let Some(sub) = f.positional.first().cloned() else {
+        return CommandOutput::err("error: Required subcommand not specified: history, pause, restart, resume, status, undo\n".into(), 1);
+    };
+    let d = match deployment(cluster, f, &f.positional[1..]) {
+        Ok(d) => d,
+        Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
+    };
+    let qualified = format!("deployment.apps/{}", d.metadata.name);
+    let mut out = CommandOutput::default();
+    match sub.as_str() {
+        "status" => {
+            let deadline = cluster.now() + ctx.max_wait;
+            let mut last_version = None;
+            loop {
+                let key = crate::store::ObjectKey { kind: Kind::Deployment, namespace: f.namespace(), name: d.metadata.name.clone() };
+                let Some(current) = cluster.store().get(&key).and_then(Object::as_deployment).cloned() else {
+                    out.fail(format!("Error from server (NotFound): deployments.apps {:?} not found", d.metadata.name));
+                    break;
+                };
+                if last_version != current.metadata.resource_version {
+                    last_version = current.metadata.resource_version.clone();
+                    let (line, done) = status_line(&current);
+                    match done {
+                        Some(false) => {
+                            out.fail(line);
+                            break;
+                        }
+                        Some(true) => {
+                            out.say(line);
+                            break;
+                        }
+                        None => out.say(line),
+                    }
+                    if !f.has("--watch") && f.value("--watch").is_some() {
+                        break;
+                    }
+                }
+                if cluster.now() >= deadline {
+                    out.fail("error: timed out waiting for the condition");
+                    break;
+                }
+                let next = cluster.next_wakeup().map_or(deadline, |t| t.min(deadline));
+                cluster.advance_to(next);
+            }
+        }
+        "history" => {
+            let mut revisions: Vec<(i64, String)> = cluster
+                .store()
+                .list(Kind::ReplicaSet, Some(&f.namespace()))
+                .filter_map(Object::as_replica_set)
+                .filter(|rs| crate::controllers::controller_of(&rs.metadata).is_some_and(|r| Some(&r.uid) == d.metadata.uid.as_ref()))
+                .map(|rs| (revision(&rs.metadata), rs.metadata.annotations.get("kubernetes.io/change-cause").cloned().unwrap_or_else(|| "<none>".into())))
+                .filter(|(r, _)| *r > 0)
+                .collect();
+            revisions.sort();
+            out.say(format!("{qualified} "));
+            if revisions.is_empty() {
+                out.say("No rollout history found.");
+            } else {
+                let mut text = "REVISION\tCHANGE-CAUSE\n".to_string();
+                for (r, cause) in revisions {
+                    text.push_str(&format!("{r}\t{cause}\n"));
+                }
+                out.stdout.push_str(&tabwriter::align(&text, 0, 2));
+                out.say("");
+            }
+        }
+        "undo" => {
+            let to = f.value("--to-revision").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+            match cluster.rollback(&f.namespace(), &d.metadata.name, to) {
+                Ok(msg) => out.say(format!("{qualified} {msg}")),
+                Err(e) => out.fail(e),
+            }
+        }
+        "pause" | "resume" => {
+            let pause = sub == "pause";
+            if d.spec.paused == pause {
+                out.say(format!("{qualified} already {sub}d"));
+            } else {
+                let mut d = d.clone();
+                d.spec.paused = pause;
+                match cluster.update(Object::Deployment(d)) {
+                    Ok(_) => out.say(format!("{qualified} {sub}d")),
+                    Err(e) => out.fail(e.to_string()),
+                }
+            }
+        }
+        "restart" => {
+            let mut d = d.clone();
+            d.spec.template.metadata.annotations.insert("kubectl.kubernetes.io/restartedAt".into(), cluster.now().rfc3339());
+            match cluster.update(Object::Deployment(d)) {
+                Ok(_) => out.say(format!("{qualified} restarted")),
+                Err(e) => out.fail(e.to_string()),
+            }
+        }
+        other => out.fail(format!("error: unknown command {other:?} for \"kubectl rollout\"")),
+    }
+    out
+}
+
+/// Models staging/src/k8s.io/kubectl/pkg/polymorphichelpers/rollback.go DeploymentRollbacker:
+/// copies the chosen revision's template into the Deployment.
+pub fn rollback(cluster: &mut Cluster, namespace: &str, name: &str, to_revision: i64) -> Result<String, String> {
+    let Object::Deployment(d) = fetch(cluster, Kind::Deployment, namespace, name)? else { return Err("error: not a deployment".into()) };
+    if d.spec.paused {
+        return Err("error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again".into());
+    }
+    let mut sets: Vec<_> = cluster
+        .store()
+        .list(Kind::ReplicaSet, Some(namespace))
+        .filter_map(Object::as_replica_set)
+        .filter(|rs| crate::controllers::controller_of(&rs.metadata).is_some_and(|r| Some(&r.uid) == d.metadata.uid.as_ref()))
+        .cloned()
+        .collect();
+    sets.sort_by_key(|rs| revision(&rs.metadata));
+    let target = if to_revision == 0 {
+        if sets.len() < 2 {
+            return Err(format!("error: no rollout history found for deployment {name:?}"));
+        }
+        sets[sets.len() - 2].clone()
+    } else {
+        sets.iter().find(|rs| revision(&rs.metadata) == to_revision).cloned().ok_or_else(|| format!("error: unable to find specified revision {to_revision} in history"))?
+    };
+    let mut template = target.spec.template.clone();
+    template.metadata.labels.remove(POD_TEMPLATE_HASH);
+    if template == d.spec.template {
+        return Ok(format!("skipped rollback (current template already matches revision {})", revision(&target.metadata)));
+    }
+    let mut updated = d.clone();
+    updated.spec.template = template;
+    cluster.update(Object::Deployment(updated)).map_err(|e| e.to_string())?;
+    Ok("rolled back".into())
+}
