@@ -177,7 +177,7 @@ fn targets(positional: &[String]) -> Result<Vec<(Kind, String)>, String> {
     let mut out = Vec::new();
     if positional.first().is_some_and(|p| p.contains('/')) {
         for p in positional {
-            let (kind, name) = p.split_once('/').ok_or_else(|| format!("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'"))?;
+            let (kind, name) = p.split_once('/').ok_or_else(|| "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".to_string())?;
             out.push((resource_kind(kind)?, name.to_string()));
         }
         return Ok(out);
