@@ -117,6 +117,11 @@ fn main() -> ExitCode {
             let dist = PathBuf::from(flag(&args, "--dist").unwrap_or_else(|| "dist".into()));
             let named = flag(&args, "--named-wasm").map(PathBuf::from);
             let budget = flag(&args, "--budget-kib").and_then(|b| b.parse().ok());
+            if let (Some(n), Some(wasm)) = (flag(&args, "--top").and_then(|n| n.parse().ok()), named.as_deref()) {
+                if let Err(e) = size_report::print_top(wasm, n) {
+                    eprintln!("error: {e}");
+                }
+            }
             match size_report::report(&dist, named.as_deref(), budget) {
                 Ok(true) => ExitCode::SUCCESS,
                 Ok(false) => ExitCode::from(3),

@@ -31,6 +31,15 @@ pub fn crate_of(name: &str) -> String {
 
 /// Code bytes per crate, from the module's `name` section and code section.
 pub fn code_by_crate(wasm: &[u8]) -> Result<BTreeMap<String, u64>, String> {
+    let mut by_crate: BTreeMap<String, u64> = BTreeMap::new();
+    for (name, size) in functions(wasm)? {
+        *by_crate.entry(crate_of(&name)).or_default() += size;
+    }
+    Ok(by_crate)
+}
+
+/// Every defined function's demangled name and code size.
+pub fn functions(wasm: &[u8]) -> Result<Vec<(String, u64)>, String> {
     use wasmparser::{Name, Parser, Payload};
     let mut imported_funcs = 0u32;
     let mut sizes: Vec<u64> = Vec::new();
@@ -62,12 +71,19 @@ pub fn code_by_crate(wasm: &[u8]) -> Result<BTreeMap<String, u64>, String> {
     if names.is_empty() {
         return Err("the module has no name section".into());
     }
-    let mut by_crate: BTreeMap<String, u64> = BTreeMap::new();
-    for (i, size) in sizes.iter().enumerate() {
-        let name = names.get(&(imported_funcs + i as u32)).map(String::as_str).unwrap_or("");
-        *by_crate.entry(crate_of(name)).or_default() += size;
+    Ok(sizes.iter().enumerate().map(|(i, size)| (names.get(&(imported_funcs + i as u32)).cloned().unwrap_or_default(), *size)).collect())
+}
+
+/// Prints the `n` largest functions (for finding what to shrink).
+pub fn print_top(wasm: &Path, n: usize) -> Result<(), String> {
+    let data = std::fs::read(wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
+    let mut fs = functions(&data)?;
+    fs.sort_by_key(|f| std::cmp::Reverse(f.1));
+    for (name, size) in fs.into_iter().take(n) {
+        let short: String = name.chars().take(150).collect();
+        println!("  {:>8}  {short}", size);
     }
-    Ok(by_crate)
+    Ok(())
 }
 
 fn kib(n: usize) -> String {

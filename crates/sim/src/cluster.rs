@@ -443,14 +443,16 @@ impl Cluster {
         self.now
     }
 
-    /// The whole cluster as a JSON value: store, clock, random state and component state.
+    /// The whole cluster as JSON text: store, clock, random state and component state.
+    /// (Through `serde_json::Value`, the same path every other serialization takes.)
     pub fn snapshot(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        serde_json::to_value(self).map(|v| v.to_string()).unwrap_or_default()
     }
 
     /// Rebuilds a cluster from [`Cluster::snapshot`] output.
     pub fn restore(snapshot: &str) -> Result<Cluster, String> {
-        serde_json::from_str(snapshot).map_err(|e| format!("cannot restore the cluster: {e}"))
+        let value: serde_json::Value = serde_json::from_str(snapshot).map_err(|e| format!("cannot restore the cluster: {e}"))?;
+        crate::decode::decode(&value).map(|(c, _)| c).map_err(|e| format!("cannot restore the cluster: {e}"))
     }
 }
 

@@ -11,6 +11,7 @@ pub mod apiserver;
 pub mod clock;
 pub mod cluster;
 pub mod controllers;
+pub mod decode;
 pub mod events;
 pub mod images;
 pub mod interface;

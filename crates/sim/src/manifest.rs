@@ -73,19 +73,10 @@ fn lookup<'v>(root: &'v Value, path: &str) -> Option<&'v Value> {
 
 /// Decodes one JSON value of a known kind, turning serde's complaint into a located error.
 fn decode(kind: Kind, value: Value, spans: &Spans, file: &str) -> Result<Object, ManifestError> {
-    let copy = value.clone();
-    let result = match kind {
-        Kind::Namespace => serde_path_to_error::deserialize(value).map(Object::Namespace),
-        Kind::Node => serde_path_to_error::deserialize(value).map(Object::Node),
-        Kind::Pod => serde_path_to_error::deserialize(value).map(Object::Pod),
-        Kind::Event => serde_path_to_error::deserialize(value).map(Object::Event),
-        Kind::ReplicaSet => serde_path_to_error::deserialize(value).map(Object::ReplicaSet),
-        Kind::Deployment => serde_path_to_error::deserialize(value).map(Object::Deployment),
-    };
-    result.map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner().to_string();
-        let got = lookup(&copy, &path).map(describe_json).unwrap_or_else(|| "something else".into());
+    Object::decode(kind, &value).map(|(o, _unknown)| o).map_err(|e| {
+        let path = e.path.clone();
+        let inner = e.message.clone();
+        let got = lookup(&value, &path).map(describe_json).unwrap_or_else(|| "something else".into());
         let expected = inner.split(", expected ").nth(1).map(|s| s.to_string());
         let help = match expected {
             Some(exp) => format!("expected {exp}, got {got}"),

@@ -144,9 +144,13 @@ macro_rules! objects {
                 match self { $(Object::$variant(o) => (o.api_version, o.kind) = (v, k),)* }
             }
 
-            /// Decodes a typed object of `kind` from its JSON form.
-            pub fn from_value(kind: Kind, value: serde_json::Value) -> Result<Object, serde_json::Error> {
-                Ok(match kind { $(Kind::$variant => Object::$variant(serde_json::from_value(value)?),)* })
+            /// Decodes a typed object of `kind` from its JSON form, with the paths of the
+            /// fields its type does not have; a failure names the field path.
+            pub fn decode(kind: Kind, value: &serde_json::Value) -> Result<(Object, Vec<String>), crate::decode::DecodeError> {
+                Ok(match kind { $(Kind::$variant => {
+                    let (o, unknown) = crate::decode::decode(value)?;
+                    (Object::$variant(o), unknown)
+                })* })
             }
 
             $(
@@ -185,6 +189,6 @@ impl<'de> Deserialize<'de> for Object {
         let value = serde_json::Value::deserialize(d)?;
         let kind_name = value.get("kind").and_then(|k| k.as_str()).unwrap_or_default().to_string();
         let kind = Kind::from_kind_name(&kind_name).ok_or_else(|| serde::de::Error::custom(format!("unknown kind {kind_name:?}")))?;
-        Object::from_value(kind, value).map_err(serde::de::Error::custom)
+        Object::decode(kind, &value).map(|(o, _)| o).map_err(serde::de::Error::custom)
     }
 }

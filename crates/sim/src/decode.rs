@@ -1,0 +1,299 @@
+//! The decoder every typed read goes through: serde over a JSON tree that keeps
+//! the field path of where it is, so a wrong value is reported with its path
+//! (and, through the manifest's recorded positions, its line and column), and
+//! every field the types do not know is collected instead of silently dropped.
+//! One small deserializer for all types keeps the wasm lean.
+
+use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
+use serde::Deserialize;
+use serde_json::Value;
+use std::cell::RefCell;
+use std::fmt;
+
+/// A decoding failure at a field path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodeError {
+    /// Where it failed, e.g. `spec.containers[0].ports[0].containerPort` ("" for the root).
+    pub path: String,
+    /// serde's description, e.g. `invalid type: string "eighty", expected i32`.
+    pub message: String,
+}
+
+impl DecodeError {
+    /// Attaches a path to an error raised by a visitor (the innermost path wins).
+    fn at(mut self, path: &str) -> Self {
+        if self.path.is_empty() {
+            self.path = path.to_string();
+        }
+        self
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+impl de::Error for DecodeError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        DecodeError { path: String::new(), message: msg.to_string() }
+    }
+}
+
+/// Decodes `T` from a JSON tree; returns it with the paths of the fields `T` does not have.
+pub fn decode<'de, T: Deserialize<'de>>(value: &'de Value) -> Result<(T, Vec<String>)> {
+    let unknown = RefCell::new(Vec::new());
+    let t = T::deserialize(Decoder { value, path: String::new(), unknown: &unknown })?;
+    Ok((t, unknown.into_inner()))
+}
+
+/// A serde deserializer over one node of the tree.
+struct Decoder<'de, 'u> {
+    value: &'de Value,
+    path: String,
+    unknown: &'u RefCell<Vec<String>>,
+}
+
+impl<'de, 'u> Decoder<'de, 'u> {
+    fn child(&self, value: &'de Value, path: String) -> Decoder<'de, 'u> {
+        Decoder { value, path, unknown: self.unknown }
+    }
+}
+
+type Result<T> = std::result::Result<T, DecodeError>;
+
+impl<'de> de::Deserializer<'de> for Decoder<'de, '_> {
+    type Error = DecodeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        let path = self.path.clone();
+        let result = match self.value {
+            Value::Null => visitor.visit_unit(),
+            Value::Bool(b) => visitor.visit_bool(*b),
+            Value::Number(n) => {
+                if let Some(u) = n.as_u64() {
+                    visitor.visit_u64(u)
+                } else if let Some(i) = n.as_i64() {
+                    visitor.visit_i64(i)
+                } else {
+                    visitor.visit_f64(n.as_f64().unwrap_or(f64::NAN))
+                }
+            }
+            Value::String(s) => visitor.visit_borrowed_str(s),
+            Value::Array(items) => visitor.visit_seq(Seq { items: items.iter(), index: 0, parent: &self }),
+            Value::Object(map) => visitor.visit_map(Map { entries: map.iter(), pending: None, parent: &self }),
+        };
+        result.map_err(|e| e.at(&path))
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        match self.value {
+            Value::Null => visitor.visit_none(),
+            _ => visitor.visit_some(self),
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(self, _name: &'static str, _variants: &'static [&'static str], visitor: V) -> Result<V::Value> {
+        let path = self.path.clone();
+        match self.value {
+            Value::String(s) => visitor.visit_enum(s.as_str().into_deserializer()).map_err(|e: DecodeError| e.at(&path)),
+            Value::Object(map) if map.len() == 1 => {
+                let (variant, value) = map.iter().next().expect("one entry");
+                let inner = self.child(value, format!("{path}.{variant}"));
+                visitor.visit_enum(Variant { name: variant, value: inner }).map_err(|e| e.at(&path))
+            }
+            other => Err(de::Error::invalid_type(unexpected(other), &"a variant name, or a map with one key naming it")).map_err(|e: DecodeError| e.at(&path)),
+        }
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.unknown.borrow_mut().push(self.path.clone());
+        visitor.visit_unit()
+    }
+
+    // Typed entry points visit only the shape they expect, so each visitor's
+    // instantiation carries one branch instead of all six (a large saving in wasm).
+    fn deserialize_struct<V: Visitor<'de>>(self, _name: &'static str, _fields: &'static [&'static str], visitor: V) -> Result<V::Value> {
+        self.deserialize_map(visitor)
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        match self.value {
+            Value::Object(map) => visitor.visit_map(Map { entries: map.iter(), pending: None, parent: &self }).map_err(|e| e.at(&self.path)),
+            other => Err(self.mismatch(other, &visitor)),
+        }
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        match self.value {
+            Value::Array(items) => visitor.visit_seq(Seq { items: items.iter(), index: 0, parent: &self }).map_err(|e| e.at(&self.path)),
+            other => Err(self.mismatch(other, &visitor)),
+        }
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        match self.value {
+            Value::String(s) => visitor.visit_borrowed_str(s).map_err(|e: DecodeError| e.at(&self.path)),
+            other => Err(self.mismatch(other, &visitor)),
+        }
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        match self.value {
+            Value::Bool(b) => visitor.visit_bool(*b).map_err(|e: DecodeError| e.at(&self.path)),
+            other => Err(self.mismatch(other, &visitor)),
+        }
+    }
+
+    serde::forward_to_deserialize_any! {
+        i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char
+        bytes byte_buf unit unit_struct tuple tuple_struct
+    }
+}
+
+impl Decoder<'_, '_> {
+    /// The error for a value of the wrong shape, at this path.
+    fn mismatch(&self, found: &Value, expected: &dyn de::Expected) -> DecodeError {
+        <DecodeError as de::Error>::invalid_type(unexpected(found), expected).at(&self.path)
+    }
+}
+
+/// An enum written as `{"Variant": value}`.
+struct Variant<'de, 'u> {
+    name: &'de str,
+    value: Decoder<'de, 'u>,
+}
+
+impl<'de, 'u> de::EnumAccess<'de> for Variant<'de, 'u> {
+    type Error = DecodeError;
+    type Variant = Decoder<'de, 'u>;
+    fn variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<(S::Value, Self::Variant)> {
+        let v = seed.deserialize(de::value::BorrowedStrDeserializer::new(self.name))?;
+        Ok((v, self.value))
+    }
+}
+
+impl<'de> de::VariantAccess<'de> for Decoder<'de, '_> {
+    type Error = DecodeError;
+    fn unit_variant(self) -> Result<()> {
+        Ok(())
+    }
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value> {
+        seed.deserialize(self)
+    }
+    fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value> {
+        de::Deserializer::deserialize_any(self, visitor)
+    }
+    fn struct_variant<V: Visitor<'de>>(self, _fields: &'static [&'static str], visitor: V) -> Result<V::Value> {
+        de::Deserializer::deserialize_any(self, visitor)
+    }
+}
+
+fn unexpected(v: &Value) -> de::Unexpected<'_> {
+    match v {
+        Value::Null => de::Unexpected::Unit,
+        Value::Bool(b) => de::Unexpected::Bool(*b),
+        Value::Number(n) => n.as_i64().map_or(de::Unexpected::Float(n.as_f64().unwrap_or(0.0)), de::Unexpected::Signed),
+        Value::String(s) => de::Unexpected::Str(s),
+        Value::Array(_) => de::Unexpected::Seq,
+        Value::Object(_) => de::Unexpected::Map,
+    }
+}
+
+struct Seq<'a, 'de, 'u> {
+    items: std::slice::Iter<'de, Value>,
+    index: usize,
+    parent: &'a Decoder<'de, 'u>,
+}
+
+impl<'de> de::SeqAccess<'de> for Seq<'_, 'de, '_> {
+    type Error = DecodeError;
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
+        let Some(item) = self.items.next() else { return Ok(None) };
+        let path = format!("{}[{}]", self.parent.path, self.index);
+        self.index += 1;
+        seed.deserialize(self.parent.child(item, path)).map(Some)
+    }
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.items.len())
+    }
+}
+
+struct Map<'a, 'de, 'u> {
+    entries: serde_json::map::Iter<'de>,
+    pending: Option<(&'de String, &'de Value)>,
+    parent: &'a Decoder<'de, 'u>,
+}
+
+impl<'de> de::MapAccess<'de> for Map<'_, 'de, '_> {
+    type Error = DecodeError;
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
+        let Some((k, v)) = self.entries.next() else { return Ok(None) };
+        self.pending = Some((k, v));
+        seed.deserialize(de::value::BorrowedStrDeserializer::new(k)).map(Some)
+    }
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
+        let (k, v) = self.pending.take().ok_or_else(|| <DecodeError as de::Error>::custom("value without a key"))?;
+        let path = if self.parent.path.is_empty() { k.clone() } else { format!("{}.{k}", self.parent.path) };
+        seed.deserialize(self.parent.child(v, path))
+    }
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.entries.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{Deployment, Pod};
+    use serde_json::json;
+
+    #[test]
+    fn type_errors_name_their_path() {
+        let v = json!({"apiVersion": "v1", "kind": "Pod", "spec": {"containers": [{"name": "c", "image": "x", "ports": [{"containerPort": "eighty"}]}]}});
+        let err = decode::<Pod>(&v).unwrap_err();
+        assert_eq!(err.path, "spec.containers[0].ports[0].containerPort");
+        assert_eq!(err.message, "invalid type: string \"eighty\", expected i32");
+    }
+
+    #[test]
+    fn every_unknown_field_is_collected() {
+        let v = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "x", "lables": {}},
+            "spec": {"replica": 3, "template": {"spec": {"containers": [{"name": "c", "image": "x", "imagePullPolicyy": "Always"}]}}}});
+        let (d, unknown) = decode::<Deployment>(&v).unwrap();
+        assert_eq!(d.metadata.name, "x");
+        assert_eq!(unknown, vec!["metadata.lables", "spec.replica", "spec.template.spec.containers[0].imagePullPolicyy"]);
+    }
+
+    #[test]
+    fn options_enums_and_untagged_values() {
+        let v = json!({"apiVersion": "apps/v1", "kind": "Deployment", "spec": {"replicas": null, "strategy": {"rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 1}}}});
+        let (d, _) = decode::<Deployment>(&v).unwrap();
+        assert_eq!(d.spec.replicas, None);
+        let ru = d.spec.strategy.rolling_update.unwrap();
+        assert_eq!(ru.max_surge, Some(crate::api::IntOrString::String("25%".into())));
+        assert_eq!(ru.max_unavailable, Some(crate::api::IntOrString::Int(1)));
+        let (t, _) = decode::<crate::store::EventType>(&json!("DELETED")).unwrap();
+        assert_eq!(t, crate::store::EventType::Deleted);
+        assert!(decode::<crate::store::EventType>(&json!("GONE")).is_err());
+    }
+}
