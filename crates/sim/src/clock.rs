@@ -95,6 +95,13 @@ impl std::ops::Add<Duration> for Time {
     }
 }
 
+impl std::ops::Add for Duration {
+    type Output = Duration;
+    fn add(self, d: Duration) -> Duration {
+        Duration(self.0 + d.0)
+    }
+}
+
 impl std::ops::Sub for Time {
     type Output = Duration;
     fn sub(self, other: Time) -> Duration {

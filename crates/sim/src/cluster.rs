@@ -97,6 +97,9 @@ pub struct Cluster {
     wakeups: BTreeMap<String, Time>,
     series: SeriesStore,
     next_sample: Time,
+    /// How often an instant did not settle within MAX_PASSES (a controller fight: a bug).
+    #[serde(default)]
+    overruns: u64,
 }
 
 fn meta(name: &str, namespace: Option<&str>) -> ObjectMeta {
@@ -148,6 +151,7 @@ impl Cluster {
             wakeups: BTreeMap::new(),
             series: SeriesStore::with_capacity(SERIES_CAPACITY),
             next_sample: settings.start,
+            overruns: 0,
             settings,
         };
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
@@ -376,7 +380,11 @@ impl Cluster {
 
     /// Runs every component at the current instant until nothing changes.
     fn settle(&mut self) {
-        for _ in 0..MAX_PASSES {
+        for pass in 0..=MAX_PASSES {
+            if pass == MAX_PASSES {
+                self.overruns += 1;
+                break;
+            }
             let before = self.store.resource_version();
             let at = controllers::deployment::reconcile(&mut self.store, &mut self.rng, self.now);
             self.wake("deployment-controller", at);
@@ -407,6 +415,12 @@ impl Cluster {
         self.series.record("pods.running", at, running as f64);
         self.series.record("pods.pending", at, pending as f64);
         self.series.record("nodes.ready", at, ready_nodes as f64);
+    }
+
+    /// How many instants failed to settle (components kept changing the store); 0 in a
+    /// healthy simulation, checked by the scenario tests.
+    pub fn overruns(&self) -> u64 {
+        self.overruns
     }
 
     /// The next instant at which some component asked to run.

@@ -20,6 +20,67 @@ pub struct ImageBehavior {
     /// Time to exit after SIGTERM; `None` when the main process ignores it (a shell or
     /// `sleep` as PID 1) and is killed at the end of the grace period.
     pub stop: Option<Duration>,
+    /// Ports the default process serves (none for tools such as busybox).
+    pub ports: &'static [i32],
+    /// Without a command, the default process exits after this long with this code
+    /// (`busybox` runs `sh`, which exits at once without a terminal); `None` runs on.
+    pub default_exit: Option<(Duration, i32)>,
+}
+
+/// What a container's main process does, from its image and `command`/`args`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Process {
+    /// Exits after this long with this code; `None` runs until stopped.
+    pub exits: Option<(Duration, i32)>,
+    /// Time to exit after SIGTERM; `None` ignores it (killed at the end of the grace period).
+    pub stop: Option<Duration>,
+    /// Serves its ports this long after starting; `None` serves nothing.
+    pub listens_after: Option<Duration>,
+    /// The ports it serves; empty means any port the container declares.
+    pub ports: Vec<i32>,
+}
+
+/// Interprets a shell script the way the workshop's one-liners need:
+/// `sleep N`, `exit N`, `false`, endless loops; other commands take no time.
+fn shell_script(script: &str) -> Option<(Duration, i32)> {
+    let mut elapsed = Duration(0);
+    let mut code = 0;
+    for stmt in script.split(['\n', ';']).flat_map(|s| s.split("&&")).map(str::trim) {
+        let words: Vec<&str> = stmt.split_whitespace().collect();
+        match words.as_slice() {
+            ["while", ..] | ["tail", "-f", ..] | ["sleep", "infinity"] => return None,
+            ["sleep", n] => match Duration::parse(n) {
+                Ok(d) => elapsed = elapsed + d,
+                Err(_) => return Some((elapsed, 1)),
+            },
+            ["exit"] => return Some((elapsed, code)),
+            ["exit", n] => return Some((elapsed, n.parse().unwrap_or(2))),
+            ["false"] => code = 1,
+            ["true"] => code = 0,
+            _ => code = 0,
+        }
+    }
+    Some((elapsed, code))
+}
+
+/// What the container runs: the image's default process, or its `command` and `args`.
+pub fn process(image: &str, command: &[String], args: &[String]) -> Process {
+    let b = lookup(image);
+    let server = Process { exits: None, stop: b.stop, listens_after: Some(b.start), ports: b.ports.to_vec() };
+    let argv: Vec<&str> = command.iter().chain(args.iter()).map(String::as_str).collect();
+    let shell = |exits| Process { exits, stop: None, listens_after: None, ports: Vec::new() };
+    match argv.as_slice() {
+        [] => match b.default_exit {
+            Some(exit) => shell(Some(exit)),
+            None => server,
+        },
+        [sh, "-c", script, ..] if ["sh", "/bin/sh", "bash", "/bin/bash"].contains(sh) => shell(shell_script(script)),
+        ["sleep", n] | ["/bin/sleep", n] => shell(if *n == "infinity" { None } else { Some((Duration::parse(n).unwrap_or(Duration(0)), 0)) }),
+        ["true"] | ["/bin/true"] => shell(Some((Duration(0), 0))),
+        ["false"] | ["/bin/false"] => shell(Some((Duration(0), 1))),
+        _ if b.default_exit.is_some() => shell(Some((Duration(0), 0))),
+        _ => server,
+    }
 }
 
 impl ImageBehavior {
@@ -31,11 +92,20 @@ impl ImageBehavior {
             idle_memory: mem_mi << 20,
             pull_error: None,
             stop: Some(Duration::millis(300)),
+            ports: &[],
+            default_exit: None,
         }
     }
 
-    fn ignoring_sigterm(mut self) -> Self {
+    /// An image whose default process is a shell or tool that exits at once.
+    fn tool(mut self) -> Self {
         self.stop = None;
+        self.default_exit = Some((Duration(0), 0));
+        self
+    }
+
+    fn serving(mut self, ports: &'static [i32]) -> Self {
+        self.ports = ports;
         self
     }
 }
@@ -70,14 +140,20 @@ pub fn lookup(image: &str) -> ImageBehavior {
         return b;
     }
     match repo.as_str() {
-        "nginx" => ImageBehavior::server(3_000, 500, 1, 3),
-        "busybox" | "alpine" => ImageBehavior::server(1_200, 100, 0, 1).ignoring_sigterm(),
-        "ubuntu" | "debian" => ImageBehavior::server(4_000, 100, 0, 1).ignoring_sigterm(),
-        "redis" | "johscheuer/redis-master" | "johscheuer/redis-slave" => ImageBehavior::server(2_500, 300, 2, 8),
-        "johscheuer/todo-app-web" => ImageBehavior::server(3_500, 1_000, 1, 12),
-        "johscheuer/go-webserver" | "johscheuer/gowiki" => ImageBehavior::server(2_000, 300, 1, 6),
+        "nginx" => ImageBehavior::server(3_000, 500, 1, 3).serving(&[80]),
+        "busybox" | "alpine" => ImageBehavior::server(1_200, 100, 0, 1).tool(),
+        "ubuntu" | "debian" => ImageBehavior::server(4_000, 100, 0, 1).tool(),
+        "redis" | "johscheuer/redis-master" | "johscheuer/redis-slave" => ImageBehavior::server(2_500, 300, 2, 8).serving(&[6379]),
+        "johscheuer/todo-app-web" => ImageBehavior::server(3_500, 1_000, 1, 12).serving(&[3000]),
+        "johscheuer/go-webserver" | "johscheuer/gowiki" => ImageBehavior::server(2_000, 300, 1, 6).serving(&[8000]),
         "etcd" | "kube-apiserver" | "kube-controller-manager" | "kube-scheduler" | "kube-proxy" | "coredns/coredns" | "coredns" => {
             ImageBehavior::server(0, 2_000, 20, 50)
+        }
+        // An image built to fail, for showing crash loops: it exits with 1 two seconds after it starts.
+        "kubeplay/crashloop" => {
+            let mut b = ImageBehavior::server(1_000, 0, 0, 1);
+            b.default_exit = Some((Duration::seconds(2), 1));
+            b
         }
         _ => ImageBehavior::server(4_000, 1_000, 1, 10),
     }
@@ -94,6 +170,20 @@ mod tests {
         assert_eq!(split_reference("docker.io/library/nginx:1.25"), ("nginx".into(), "1.25".into()));
         assert_eq!(split_reference("localhost:5000/team/app"), ("team/app".into(), "latest".into()));
         assert_eq!(split_reference("registry.k8s.io/etcd:3.5.9-0"), ("etcd".into(), "3.5.9-0".into()));
+    }
+
+    #[test]
+    fn commands_decide_what_a_container_does() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(process("busybox", &s(&["sh", "-c", "exit 1"]), &[]).exits, Some((Duration(0), 1)));
+        assert_eq!(process("busybox", &s(&["sleep", "5"]), &[]).exits, Some((Duration::seconds(5), 0)));
+        assert_eq!(process("busybox", &s(&["sh", "-c"]), &s(&["echo hi; sleep 3; exit 2"])).exits, Some((Duration::seconds(3), 2)));
+        assert_eq!(process("busybox", &s(&["sh", "-c", "while true; do sleep 1; done"]), &[]).exits, None);
+        assert_eq!(process("busybox", &[], &[]).exits, Some((Duration(0), 0)), "busybox's sh exits without a terminal");
+        let nginx = process("nginx:1.25", &[], &[]);
+        assert_eq!((nginx.exits, nginx.ports.clone(), nginx.listens_after), (None, vec![80], Some(Duration::millis(500))));
+        assert_eq!(process("kubeplay/crashloop", &[], &[]).exits, Some((Duration::seconds(2), 1)));
+        assert_eq!(process("busybox", &s(&["sleep", "infinity"]), &[]).stop, None, "sleep as PID 1 ignores SIGTERM");
     }
 
     #[test]

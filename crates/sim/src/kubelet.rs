@@ -1,47 +1,119 @@
-//! The kubelet, one per node: pulls images, starts containers and reports pod
-//! status. Its private state (which images the node has, when each pod's next
-//! step is due) travels with snapshots.
+//! The kubelet, one per node: pulls images, starts containers, runs their
+//! processes as the image catalog describes them, probes them, restarts them
+//! with back-off, stops them on deletion, and reports pod status and events.
+//! Its private state (images on the node, each container's progress) travels
+//! with snapshots.
 
-use crate::api::{set_condition, Condition, ContainerState, ContainerStatus, Kind, Object, Pod, StateRunning, StateWaiting};
+use crate::api::{
+    set_condition, Condition, Container, ContainerState, ContainerStatus, IntOrString, Kind, Object, Pod, Probe, StateRunning, StateTerminated,
+    StateWaiting,
+};
 use crate::apiserver;
 use crate::clock::{Duration, Time};
-use crate::images;
-use crate::store::Store;
+use crate::events::{self, Source};
+use crate::images::{self, Process};
+use crate::store::{ObjectKey, Store};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// What the kubelet is waiting for on a pod.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-enum Step {
-    /// Pulling and starting: containers run at this time.
-    StartAt(Time),
-    /// The pull fails at this time.
-    PullFailsAt(Time),
-    /// The pull failed at `since`; in back-off until `until`, then it pulls again.
-    BackOff { since: Time, until: Time },
-    /// Being deleted: the containers have exited by this time (killed if `killed`).
-    Stopping { at: Time, killed: bool },
-}
-
-/// Back-off after a failed pull starts here and doubles up to the cap (kubelet.go constants).
+/// Crash-loop and image-pull back-off: 10 s, doubling, capped at 300 s (kubelet.go).
 const BACKOFF_INITIAL: Duration = Duration::seconds(10);
 const BACKOFF_CAP: Duration = Duration::seconds(300);
-/// How long `ErrImagePull` shows before the kubelet's next sync reports `ImagePullBackOff`.
+/// A back-off entry older than twice the cap is forgotten.
+const BACKOFF_EXPIRY: Duration = Duration::seconds(600);
+/// How long `ErrImagePull` shows before the next sync reports `ImagePullBackOff`.
 const PULL_ERROR_SHOWN: Duration = Duration::seconds(2);
+/// Time the runtime takes to create and start a container.
+const CREATE: Duration = Duration::millis(500);
+
+/// Where one container is in its life.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+enum Phase {
+    /// Pulling its image; done (or failed) at `until`.
+    Pulling { until: Time, fails: bool },
+    /// The last pull failed at `since`; pulls again at `until`.
+    PullBackOff { since: Time, until: Time },
+    /// Being created; runs at `until`.
+    Creating { until: Time },
+    /// Running since `since`; its process exits at `exit` with a code, if ever.
+    Running { since: Time, exit: Option<(Time, i32)> },
+    /// Exited at `at` with `code`; restarts at `restart_at`, if it will.
+    Exited { at: Time, code: i32, restart_at: Option<Time> },
+}
+
+/// One probe's worker.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+struct ProbeWorker {
+    next: Option<Time>,
+    successes: i32,
+    failures: i32,
+    passing: Option<bool>,
+}
+
+/// What the kubelet knows about one container.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct Work {
+    phase: Phase,
+    restarts: i32,
+    last: Option<StateTerminated>,
+    crash_backoff: Option<(Duration, Time)>,
+    pull_backoff: Option<Duration>,
+    startup: ProbeWorker,
+    liveness: ProbeWorker,
+    readiness: ProbeWorker,
+}
 
 /// The kubelet of one node.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Kubelet {
     /// The node this kubelet runs on.
     pub node: String,
-    /// Images already on the node.
     images: BTreeSet<String>,
-    /// Per pod uid: the next thing that happens.
-    steps: BTreeMap<String, Step>,
-    /// Per pod uid: the current pull back-off.
-    backoff: BTreeMap<String, Duration>,
-    /// Last octet handed out from the node's pod CIDR.
+    pods: BTreeMap<String, Vec<Work>>,
+    stopping: BTreeMap<String, (Time, bool)>,
     last_ip: u8,
+}
+
+fn kill_code(killed: bool) -> i32 {
+    if killed { 137 } else { 0 }
+}
+
+fn terminated(started: Option<Time>, at: Time, code: i32) -> StateTerminated {
+    StateTerminated {
+        exit_code: code,
+        reason: Some(if code == 0 { "Completed" } else { "Error" }.into()),
+        started_at: started,
+        finished_at: Some(at),
+        signal: None,
+    }
+}
+
+/// Resolves a probe's port: a number, or the name of a container port.
+fn probe_port(c: &Container, port: &IntOrString) -> Option<i32> {
+    match port {
+        IntOrString::Int(n) => Some(*n),
+        IntOrString::String(name) => c.ports.iter().find(|p| p.name.as_deref() == Some(name)).map(|p| p.container_port),
+    }
+}
+
+/// Runs a probe against a container's process as the catalog describes it.
+fn probe_result(probe: &Probe, c: &Container, process: &Process, since: Time, now: Time, pod_ip: &str) -> Result<(), String> {
+    let listening = process.listens_after.is_some_and(|d| now >= since + d);
+    let serves = |port: i32| listening && (process.ports.contains(&port) || (process.ports.is_empty() && c.ports.iter().any(|p| p.container_port == port)));
+    if let Some(http) = &probe.http_get {
+        let port = probe_port(c, &http.port).ok_or_else(|| format!("port {:?} is not a container port", http.port))?;
+        let path = http.path.clone().unwrap_or_else(|| "/".into());
+        return if serves(port) { Ok(()) } else { Err(format!("Get \"http://{pod_ip}:{port}{path}\": dial tcp {pod_ip}:{port}: connect: connection refused")) };
+    }
+    if let Some(tcp) = &probe.tcp_socket {
+        let port = probe_port(c, &tcp.port).ok_or_else(|| format!("port {:?} is not a container port", tcp.port))?;
+        return if serves(port) { Ok(()) } else { Err(format!("dial tcp {pod_ip}:{port}: connect: connection refused")) };
+    }
+    if let Some(exec) = &probe.exec {
+        let fails = exec.command.first().is_some_and(|c| c == "false") || exec.command.iter().any(|w| w.contains("exit 1"));
+        return if fails { Err(String::new()) } else { Ok(()) };
+    }
+    Ok(())
 }
 
 impl Kubelet {
@@ -62,175 +134,396 @@ impl Kubelet {
 
     /// One sync of every pod on this node. Returns when it next needs to run.
     pub fn reconcile(&mut self, store: &mut Store, now: Time) -> Option<Time> {
-        let node_key = crate::store::ObjectKey { kind: Kind::Node, namespace: String::new(), name: self.node.clone() };
+        let node_key = ObjectKey { kind: Kind::Node, namespace: String::new(), name: self.node.clone() };
         let node = store.get(&node_key).and_then(Object::as_node).cloned()?;
-        let pods: Vec<Pod> =
-            store.list(Kind::Pod, None).filter_map(Object::as_pod).filter(|p| p.spec.node_name.as_deref() == Some(self.node.as_str())).cloned().collect();
+        let pods: Vec<Pod> = store.list(Kind::Pod, None).filter_map(Object::as_pod).filter(|p| p.spec.node_name.as_deref() == Some(self.node.as_str())).cloned().collect();
         let live: BTreeSet<String> = pods.iter().filter_map(|p| p.metadata.uid.clone()).collect();
-        self.steps.retain(|uid, _| live.contains(uid));
-        self.backoff.retain(|uid, _| live.contains(uid));
+        self.pods.retain(|uid, _| live.contains(uid));
+        self.stopping.retain(|uid, _| live.contains(uid));
+        let source_host = self.node.clone();
+        let source = Source { component: "kubelet", host: &source_host };
         for mut pod in pods {
             let uid = pod.metadata.uid.clone().unwrap_or_default();
+            if matches!(pod.phase(), "Succeeded" | "Failed") && pod.metadata.deletion_timestamp.is_none() {
+                continue;
+            }
             let before = pod.clone();
+            if !self.pods.contains_key(&uid) {
+                if pod.metadata.deletion_timestamp.is_some() {
+                    store.remove(&ObjectKey::of(&Object::Pod(pod)), now);
+                    continue;
+                }
+                self.admit(store, source, &mut pod, node.spec.pod_cidr.as_deref(), node.internal_ip(), now);
+            }
             if pod.metadata.deletion_timestamp.is_some() {
-                if self.terminate(&mut pod, &uid, now) {
-                    store.remove(&crate::store::ObjectKey::of(&Object::Pod(pod)), now);
-                    self.steps.remove(&uid);
+                if self.terminate(store, source, &mut pod, &uid, now) {
+                    store.remove(&ObjectKey::of(&Object::Pod(pod)), now);
+                    self.pods.remove(&uid);
+                    self.stopping.remove(&uid);
                     continue;
                 }
             } else {
-                if pod.status.container_statuses.is_empty() {
-                    self.admit(&mut pod, node.spec.pod_cidr.as_deref(), node.internal_ip(), now);
-                }
-                self.advance_pod(&mut pod, &uid, now);
+                self.sync_containers(store, source, &pod, &uid, now);
             }
+            self.write_status(&mut pod, &uid, now);
             if pod != before {
                 let _ = apiserver::update(store, now, Object::Pod(pod));
             }
         }
-        self.steps
-            .values()
-            .map(|s| match s {
-                Step::StartAt(t) | Step::PullFailsAt(t) | Step::Stopping { at: t, .. } => *t,
-                Step::BackOff { since, until } => {
-                    let shown = *since + PULL_ERROR_SHOWN;
-                    if shown > now { shown.min(*until) } else { *until }
-                }
-            })
-            .filter(|t| *t > now)
-            .min()
+        self.next_wakeup(now)
     }
 
-    /// First sight of a pod: accept it, give it an IP, start pulling.
-    fn admit(&mut self, pod: &mut Pod, cidr: Option<&str>, host_ip: Option<&str>, now: Time) {
+    fn next_wakeup(&self, now: Time) -> Option<Time> {
+        let mut times = Vec::new();
+        for works in self.pods.values() {
+            for w in works {
+                match &w.phase {
+                    Phase::Pulling { until, .. } | Phase::Creating { until } => times.push(*until),
+                    Phase::PullBackOff { since, until } => times.extend([*since + PULL_ERROR_SHOWN, *until]),
+                    Phase::Running { exit, .. } => {
+                        times.extend(exit.map(|e| e.0));
+                        times.extend([w.startup.next, w.liveness.next, w.readiness.next].into_iter().flatten());
+                    }
+                    Phase::Exited { restart_at, .. } => times.extend(*restart_at),
+                }
+            }
+        }
+        times.extend(self.stopping.values().map(|s| s.0));
+        times.into_iter().filter(|t| *t > now).min()
+    }
+
+    /// First sight of a pod: accept it, give it an IP, start pulling its images.
+    fn admit(&mut self, store: &mut Store, source: Source<'_>, pod: &mut Pod, cidr: Option<&str>, host_ip: Option<&str>, now: Time) {
         pod.status.start_time = Some(now);
         pod.status.host_ip = host_ip.map(Into::into);
         pod.status.pod_ip = self.next_pod_ip(cidr);
         set_condition(&mut pod.status.conditions, Condition::new("Initialized", true, now));
-        let mut not_ready = Condition::new("Ready", false, now);
-        not_ready.reason = Some("ContainersNotReady".into());
-        let names: Vec<&str> = pod.spec.containers.iter().map(|c| c.name.as_str()).collect();
-        not_ready.message = Some(format!("containers with unready status: [{}]", names.join(" ")));
-        let mut containers_ready = not_ready.clone();
-        containers_ready.type_ = "ContainersReady".into();
-        set_condition(&mut pod.status.conditions, not_ready);
-        set_condition(&mut pod.status.conditions, containers_ready);
-        pod.status.container_statuses = pod
+        let obj = Object::Pod(pod.clone());
+        let mut works = Vec::new();
+        for c in &pod.spec.containers {
+            let phase = self.begin_pull(store, source, &obj, c, now);
+            works.push(Work {
+                phase,
+                restarts: 0,
+                last: None,
+                crash_backoff: None,
+                pull_backoff: None,
+                startup: ProbeWorker::default(),
+                liveness: ProbeWorker::default(),
+                readiness: ProbeWorker::default(),
+            });
+        }
+        self.pods.insert(pod.metadata.uid.clone().unwrap_or_default(), works);
+    }
+
+    fn begin_pull(&mut self, store: &mut Store, source: Source<'_>, pod: &Object, c: &Container, now: Time) -> Phase {
+        let field = format!("spec.containers{{{}}}", c.name);
+        let b = images::lookup(&c.image);
+        let present = self.images.contains(&c.image) && c.image_pull_policy.as_deref() != Some("Always");
+        if present {
+            events::record_on_field(store, now, source, pod, Some(&field), "Normal", "Pulled", &format!("Container image {:?} already present on machine", c.image));
+            return Phase::Creating { until: now + CREATE };
+        }
+        events::record_on_field(store, now, source, pod, Some(&field), "Normal", "Pulling", &format!("Pulling image {:?}", c.image));
+        Phase::Pulling { until: now + b.pull, fails: b.pull_error.is_some() }
+    }
+
+    fn start(&mut self, store: &mut Store, source: Source<'_>, pod: &Pod, i: usize, now: Time) {
+        let c = &pod.spec.containers[i];
+        let field = format!("spec.containers{{{}}}", c.name);
+        let obj = Object::Pod(pod.clone());
+        events::record_on_field(store, now, source, &obj, Some(&field), "Normal", "Created", &format!("Created container {}", c.name));
+        events::record_on_field(store, now, source, &obj, Some(&field), "Normal", "Started", &format!("Started container {}", c.name));
+        let process = images::process(&c.image, &c.command, &c.args);
+        let uid = pod.metadata.uid.clone().unwrap_or_default();
+        let Some(w) = self.pods.get_mut(&uid).and_then(|ws| ws.get_mut(i)) else { return };
+        w.phase = Phase::Running { since: now, exit: process.exits.map(|(d, code)| (now + d, code)) };
+        let first = |p: &Option<Probe>| p.as_ref().map(|p| now + Duration::seconds(i64::from(p.initial_delay_seconds.unwrap_or(0))));
+        w.startup = ProbeWorker { next: first(&c.startup_probe), ..Default::default() };
+        w.liveness = ProbeWorker { next: if c.startup_probe.is_some() { None } else { first(&c.liveness_probe) }, ..Default::default() };
+        w.readiness = ProbeWorker { next: if c.startup_probe.is_some() { None } else { first(&c.readiness_probe) }, ..Default::default() };
+    }
+
+    /// Advances every container of a running pod through whatever is due.
+    fn sync_containers(&mut self, store: &mut Store, source: Source<'_>, pod: &Pod, uid: &str, now: Time) {
+        let obj = Object::Pod(pod.clone());
+        let restart_policy = pod.spec.restart_policy.clone().unwrap_or_else(|| "Always".into());
+        for i in 0..pod.spec.containers.len() {
+            let c = &pod.spec.containers[i];
+            let field = format!("spec.containers{{{}}}", c.name);
+            // A few transitions can fall due at once (pulled, then created...).
+            for _ in 0..8 {
+                let Some(w) = self.pods.get(uid).and_then(|ws| ws.get(i)).cloned() else { return };
+                match w.phase {
+                    Phase::Pulling { until, fails } if until <= now => {
+                        let delay = w.pull_backoff.map_or(BACKOFF_INITIAL, |d| Duration((d.0 * 2).min(BACKOFF_CAP.0)));
+                        let next = if fails {
+                            let err = images::lookup(&c.image).pull_error.unwrap_or_default();
+                            events::record_on_field(store, now, source, &obj, Some(&field), "Warning", "Failed", &format!("Failed to pull image {:?}: {err}", c.image));
+                            events::record_on_field(store, now, source, &obj, Some(&field), "Warning", "Failed", "Error: ErrImagePull");
+                            Phase::PullBackOff { since: now, until: now + delay }
+                        } else {
+                            self.images.insert(c.image.clone());
+                            let took = images::lookup(&c.image).pull.go_string();
+                            events::record_on_field(store, now, source, &obj, Some(&field), "Normal", "Pulled", &format!("Successfully pulled image {:?} in {took} ({took} including waiting)", c.image));
+                            Phase::Creating { until: now + CREATE }
+                        };
+                        let w = &mut self.pods.get_mut(uid).expect("pod is known")[i];
+                        if fails {
+                            w.pull_backoff = Some(delay);
+                        }
+                        w.phase = next;
+                    }
+                    Phase::PullBackOff { until, .. } if until <= now => {
+                        let phase = self.begin_pull(store, source, &obj, c, now);
+                        self.pods.get_mut(uid).expect("pod is known")[i].phase = phase;
+                    }
+                    Phase::Creating { until } if until <= now => self.start(store, source, pod, i, until.max(now)),
+                    Phase::Running { since, exit: Some((at, code)) } if at <= now => {
+                        let restart = match restart_policy.as_str() {
+                            "Never" => false,
+                            "OnFailure" => code != 0,
+                            _ => true,
+                        };
+                        let w = &mut self.pods.get_mut(uid).expect("pod is known")[i];
+                        w.last = Some(terminated(Some(since), at, code));
+                        let entry = w.crash_backoff.filter(|(_, updated)| at - *updated <= BACKOFF_EXPIRY);
+                        let restart_at = match (restart, entry) {
+                            (false, _) => None,
+                            (true, None) => Some(at),
+                            (true, Some((delay, _))) => Some(at + delay),
+                        };
+                        w.phase = Phase::Exited { at, code, restart_at };
+                        if restart_at.is_some_and(|t| t > now) {
+                            let msg = format!("Back-off restarting failed container {} in pod {}_{}({uid})", c.name, pod.metadata.name, pod.metadata.namespace.as_deref().unwrap_or(""));
+                            events::record_on_field(store, now, source, &obj, Some(&field), "Warning", "BackOff", &msg);
+                        }
+                    }
+                    Phase::Exited { at, restart_at: Some(t), .. } if t <= now => {
+                        let w = &mut self.pods.get_mut(uid).expect("pod is known")[i];
+                        let entry = w.crash_backoff.filter(|(_, updated)| at - *updated <= BACKOFF_EXPIRY);
+                        let delay = entry.map_or(BACKOFF_INITIAL, |(d, _)| Duration((d.0 * 2).min(BACKOFF_CAP.0)));
+                        w.crash_backoff = Some((delay, now));
+                        w.restarts += 1;
+                        self.start(store, source, pod, i, now);
+                    }
+                    Phase::Running { since, .. } => {
+                        if !self.run_probes(store, source, pod, i, since, now) {
+                            break;
+                        }
+                    }
+                    _ => break,
+                }
+            }
+        }
+    }
+
+    /// Runs the probes due now; returns true if the container was killed (so the caller
+    /// processes its exit).
+    fn run_probes(&mut self, store: &mut Store, source: Source<'_>, pod: &Pod, i: usize, since: Time, now: Time) -> bool {
+        let c = &pod.spec.containers[i];
+        let uid = pod.metadata.uid.clone().unwrap_or_default();
+        let process = images::process(&c.image, &c.command, &c.args);
+        let ip = pod.status.pod_ip.clone().unwrap_or_default();
+        let obj = Object::Pod(pod.clone());
+        let field = format!("spec.containers{{{}}}", c.name);
+        for (kind, probe) in [("Startup", &c.startup_probe), ("Liveness", &c.liveness_probe), ("Readiness", &c.readiness_probe)] {
+            let Some(probe) = probe else { continue };
+            let Some(w) = self.pods.get_mut(&uid).and_then(|ws| ws.get_mut(i)) else { return false };
+            let worker = match kind {
+                "Startup" => &mut w.startup,
+                "Liveness" => &mut w.liveness,
+                _ => &mut w.readiness,
+            };
+            let Some(due) = worker.next.filter(|t| *t <= now) else { continue };
+            worker.next = Some(due + Duration::seconds(i64::from(probe.period_seconds.unwrap_or(10).max(1))));
+            let result = probe_result(probe, c, &process, since, due, &ip);
+            let (success_threshold, failure_threshold) = (probe.success_threshold.unwrap_or(1), probe.failure_threshold.unwrap_or(3));
+            match &result {
+                Ok(()) => {
+                    worker.successes += 1;
+                    worker.failures = 0;
+                    if worker.successes >= success_threshold {
+                        worker.passing = Some(true);
+                    }
+                }
+                Err(_) => {
+                    worker.failures += 1;
+                    worker.successes = 0;
+                    if worker.failures >= failure_threshold {
+                        worker.passing = Some(false);
+                    }
+                }
+            }
+            let passing = worker.passing;
+            if kind == "Startup" && passing == Some(true) {
+                worker.next = None;
+                let first = |p: &Option<Probe>| p.as_ref().map(|p| due + Duration::seconds(i64::from(p.initial_delay_seconds.unwrap_or(0))));
+                w.liveness.next = first(&c.liveness_probe);
+                w.readiness.next = first(&c.readiness_probe);
+            }
+            if let Err(output) = result {
+                events::record_on_field(store, now, source, &obj, Some(&field), "Warning", "Unhealthy", &format!("{kind} probe failed: {output}"));
+                if kind != "Readiness" && passing == Some(false) {
+                    let never = pod.spec.restart_policy.as_deref() == Some("Never");
+                    let msg = format!("Container {} failed {} probe{}", c.name, kind.to_ascii_lowercase(), if never { "" } else { ", will be restarted" });
+                    events::record_on_field(store, now, source, &obj, Some(&field), "Normal", "Killing", &msg);
+                    if let Some(w) = self.pods.get_mut(&uid).and_then(|ws| ws.get_mut(i)) {
+                        let code = if process.stop.is_some() { 143 } else { 137 };
+                        w.phase = Phase::Running { since, exit: Some((now, code)) };
+                    }
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// Graceful termination: SIGTERM now, containers gone when their process exits or the
+    /// grace period ends. Returns true once the pod can be removed from the API.
+    fn terminate(&mut self, store: &mut Store, source: Source<'_>, pod: &mut Pod, uid: &str, now: Time) -> bool {
+        if let Some(&(at, killed)) = self.stopping.get(uid) {
+            if at > now {
+                return false;
+            }
+            if let Some(works) = self.pods.get_mut(uid) {
+                for w in works.iter_mut() {
+                    if let Phase::Running { since, .. } = w.phase {
+                        w.phase = Phase::Exited { at, code: kill_code(killed), restart_at: None };
+                        w.last = Some(terminated(Some(since), at, kill_code(killed)));
+                    }
+                }
+            }
+            return true;
+        }
+        let running: Vec<&Container> = pod
             .spec
             .containers
             .iter()
-            .map(|c| ContainerStatus {
-                name: c.name.clone(),
-                image: c.image.clone(),
-                started: Some(false),
-                state: ContainerState { waiting: Some(StateWaiting { reason: Some("ContainerCreating".into()), message: None }), ..Default::default() },
-                ..Default::default()
-            })
+            .enumerate()
+            .filter(|(i, _)| self.pods.get(uid).and_then(|ws| ws.get(*i)).is_some_and(|w| matches!(w.phase, Phase::Running { .. })))
+            .map(|(_, c)| c)
             .collect();
-        let uid = pod.metadata.uid.clone().unwrap_or_default();
-        self.begin_pull(pod, &uid, now);
+        if running.is_empty() {
+            return true;
+        }
+        let obj = Object::Pod(pod.clone());
+        for c in &running {
+            events::record_on_field(store, now, source, &obj, Some(&format!("spec.containers{{{}}}", c.name)), "Normal", "Killing", &format!("Stopping container {}", c.name));
+        }
+        let grace = Duration::seconds(pod.metadata.deletion_grace_period_seconds.unwrap_or(30));
+        let stop = running.iter().map(|c| images::process(&c.image, &c.command, &c.args).stop).try_fold(Duration(0), |acc, s| s.map(|d| acc.max(d)));
+        let (after, killed) = match stop {
+            Some(d) if d < grace => (d, false),
+            _ => (grace, true),
+        };
+        self.stopping.insert(uid.into(), (now + after, killed));
+        if let Some(works) = self.pods.get_mut(uid) {
+            for w in works.iter_mut() {
+                w.readiness.passing = Some(false);
+            }
+        }
+        false
     }
 
-    /// Graceful termination: SIGTERM now, containers gone when their image exits or the
-    /// grace period ends. Returns true once the pod can be removed from the API.
-    fn terminate(&mut self, pod: &mut Pod, uid: &str, now: Time) -> bool {
-        let running = pod.status.container_statuses.iter().any(|c| c.state.running.is_some());
-        match self.steps.get(uid).cloned() {
-            Some(Step::Stopping { at, killed }) if at <= now => {
-                for cs in pod.status.container_statuses.iter_mut() {
-                    let started_at = cs.state.running.as_ref().and_then(|r| r.started_at);
-                    let code = if killed { 137 } else { 0 };
-                    cs.state = ContainerState {
-                        terminated: Some(crate::api::StateTerminated {
-                            exit_code: code,
-                            reason: Some(if code == 0 { "Completed" } else { "Error" }.into()),
-                            started_at,
-                            finished_at: Some(at),
-                            signal: None,
-                        }),
-                        ..Default::default()
+    /// Writes container statuses, conditions and phase from the kubelet's view.
+    fn write_status(&self, pod: &mut Pod, uid: &str, now: Time) {
+        let Some(works) = self.pods.get(uid) else { return };
+        let restart_policy = pod.spec.restart_policy.clone().unwrap_or_else(|| "Always".into());
+        let mut statuses = Vec::new();
+        for (c, w) in pod.spec.containers.iter().zip(works) {
+            let mut s = ContainerStatus { name: c.name.clone(), image: c.image.clone(), restart_count: w.restarts, ..Default::default() };
+            let waiting = |reason: &str, message: Option<String>| ContainerState { waiting: Some(StateWaiting { reason: Some(reason.into()), message }), ..Default::default() };
+            match &w.phase {
+                Phase::Pulling { .. } | Phase::Creating { .. } if w.restarts == 0 && w.pull_backoff.is_none() => s.state = waiting("ContainerCreating", None),
+                Phase::Pulling { .. } | Phase::Creating { .. } => s.state = waiting("ContainerCreating", None),
+                Phase::PullBackOff { since, .. } => {
+                    let err = images::lookup(&c.image).pull_error.unwrap_or_default();
+                    s.state = if now < *since + PULL_ERROR_SHOWN {
+                        waiting("ErrImagePull", Some(err))
+                    } else {
+                        waiting("ImagePullBackOff", Some(format!("Back-off pulling image {:?}", c.image)))
                     };
-                    cs.ready = false;
                 }
-                true
+                Phase::Running { since, .. } => {
+                    s.state = ContainerState { running: Some(StateRunning { started_at: Some(*since) }), ..Default::default() };
+                    let started = c.startup_probe.is_none() || w.startup.passing == Some(true);
+                    s.started = Some(started);
+                    let ready_probe_ok = c.readiness_probe.is_none() || w.readiness.passing == Some(true);
+                    s.ready = started && ready_probe_ok && w.readiness.passing != Some(false) && pod.metadata.deletion_timestamp.is_none();
+                    s.container_id = Some(format!("containerd://{:064x}", (since.0 as u64).wrapping_mul(0x9e37_79b9) ^ uid.len() as u64));
+                    s.image_id = format!("docker.io/library/{}@sha256:{:064x}", c.image, c.image.len());
+                }
+                Phase::Exited { at, code, restart_at } => {
+                    let t = w.last.clone().unwrap_or_else(|| terminated(None, *at, *code));
+                    s.state = match restart_at {
+                        Some(r) if *r > now => waiting(
+                            "CrashLoopBackOff",
+                            Some(format!(
+                                "back-off {} restarting failed container={} pod={}_{}({uid})",
+                                w.crash_backoff.map_or(BACKOFF_INITIAL, |b| b.0).go_string(),
+                                c.name,
+                                pod.metadata.name,
+                                pod.metadata.namespace.as_deref().unwrap_or("")
+                            )),
+                        ),
+                        _ => ContainerState { terminated: Some(t), ..Default::default() },
+                    };
+                    s.started = Some(false);
+                }
             }
-            Some(Step::Stopping { .. }) => false,
-            _ if !running => true,
-            _ => {
-                let grace = Duration::seconds(pod.metadata.deletion_grace_period_seconds.unwrap_or(30));
-                let stop = pod.spec.containers.iter().map(|c| images::lookup(&c.image).stop).try_fold(Duration(0), |acc, s| s.map(|d| acc.max(d)));
-                let (after, killed) = match stop {
-                    Some(d) if d < grace => (d, false),
-                    _ => (grace, true),
-                };
-                self.steps.insert(uid.into(), Step::Stopping { at: now + after, killed });
-                for cs in pod.status.container_statuses.iter_mut() {
-                    cs.ready = false;
+            if !matches!(w.phase, Phase::Exited { restart_at: None, .. }) || w.restarts > 0 {
+                if let Some(last) = &w.last {
+                    if !matches!(w.phase, Phase::Exited { restart_at: None, .. }) {
+                        s.last_state = ContainerState { terminated: Some(last.clone()), ..Default::default() };
+                    }
                 }
-                set_condition(&mut pod.status.conditions, Condition::new("Ready", false, now));
-                set_condition(&mut pod.status.conditions, Condition::new("ContainersReady", false, now));
-                false
+            }
+            statuses.push(s);
+        }
+        // Models pkg/kubelet/kubelet_pods.go getPhase.
+        let ever_started = |w: &Work| w.restarts > 0 || w.last.is_some() || matches!(w.phase, Phase::Running { .. });
+        let all_exited_for_good = works.iter().all(|w| matches!(w.phase, Phase::Exited { restart_at: None, .. }));
+        let phase = if !works.iter().all(ever_started) {
+            "Pending"
+        } else if all_exited_for_good {
+            let failed = works.iter().any(|w| matches!(w.phase, Phase::Exited { code, .. } if code != 0));
+            if failed && restart_policy != "Always" { "Failed" } else if !failed && restart_policy != "Always" { "Succeeded" } else { "Running" }
+        } else {
+            "Running"
+        };
+        pod.status.phase = Some(phase.into());
+        let all_ready = statuses.iter().all(|s| s.ready);
+        let unready: Vec<&str> = statuses.iter().filter(|s| !s.ready).map(|s| s.name.as_str()).collect();
+        for type_ in ["Ready", "ContainersReady"] {
+            let mut c = Condition::new(type_, all_ready, now);
+            if !all_ready {
+                c.reason = Some("ContainersNotReady".into());
+                c.message = Some(format!("containers with unready status: [{}]", unready.join(" ")));
+            }
+            let unchanged = crate::api::condition(&pod.status.conditions, type_).is_some_and(|old| old.status == c.status && old.reason == c.reason);
+            if !unchanged {
+                set_condition(&mut pod.status.conditions, c);
             }
         }
-    }
-
-    fn begin_pull(&mut self, pod: &Pod, uid: &str, now: Time) {
-        let mut ready_at = now;
-        for c in &pod.spec.containers {
-            let b = images::lookup(&c.image);
-            if let Some(_err) = &b.pull_error {
-                self.steps.insert(uid.into(), Step::PullFailsAt(now + b.pull));
-                return;
-            }
-            let present = self.images.contains(&c.image) && c.image_pull_policy.as_deref() != Some("Always");
-            let pull = if present { Duration(0) } else { b.pull };
-            ready_at = ready_at + pull + b.start;
-        }
-        self.steps.insert(uid.into(), Step::StartAt(ready_at));
-    }
-
-    fn advance_pod(&mut self, pod: &mut Pod, uid: &str, now: Time) {
-        match self.steps.get(uid).cloned() {
-            Some(Step::StartAt(t)) if t <= now => {
-                self.steps.remove(uid);
-                for c in &pod.spec.containers {
-                    self.images.insert(c.image.clone());
-                }
-                for (i, cs) in pod.status.container_statuses.iter_mut().enumerate() {
-                    cs.state = ContainerState { running: Some(StateRunning { started_at: Some(t) }), ..Default::default() };
-                    cs.ready = true;
-                    cs.started = Some(true);
-                    cs.container_id = Some(format!("containerd://{:0>64}", format!("{:x}{i}", t.0)));
-                    cs.image_id = format!("docker.io/library/{}@sha256:{:0>64}", cs.image, format!("{:x}", cs.image.len()));
-                }
-                pod.status.phase = Some("Running".into());
-                set_condition(&mut pod.status.conditions, Condition::new("ContainersReady", true, t));
-                set_condition(&mut pod.status.conditions, Condition::new("Ready", true, t));
-            }
-            Some(Step::PullFailsAt(t)) if t <= now => {
-                let image = pod.spec.containers.iter().map(|c| c.image.clone()).find(|i| images::lookup(i).pull_error.is_some()).unwrap_or_default();
-                let msg = images::lookup(&image).pull_error.unwrap_or_default();
-                set_waiting(pod, &image, "ErrImagePull", &msg);
-                let delay = self.backoff.get(uid).map_or(BACKOFF_INITIAL, |d| Duration((d.0 * 2).min(BACKOFF_CAP.0)));
-                self.backoff.insert(uid.into(), delay);
-                self.steps.insert(uid.into(), Step::BackOff { since: t, until: t + delay });
-            }
-            Some(Step::BackOff { until, .. }) if until <= now => {
-                self.begin_pull(pod, uid, now);
-            }
-            Some(Step::BackOff { since, .. }) if since + PULL_ERROR_SHOWN <= now => {
-                let image = pod.spec.containers.iter().map(|c| c.image.clone()).find(|i| images::lookup(i).pull_error.is_some()).unwrap_or_default();
-                if pod.status.container_statuses.iter().any(|c| c.state.waiting.as_ref().and_then(|w| w.reason.as_deref()) == Some("ErrImagePull")) {
-                    set_waiting(pod, &image, "ImagePullBackOff", &format!("Back-off pulling image {image:?}"));
-                }
-            }
-            _ => {}
-        }
+        pod.status.container_statuses = statuses;
     }
 }
 
-fn set_waiting(pod: &mut Pod, image: &str, reason: &str, message: &str) {
-    for cs in pod.status.container_statuses.iter_mut().filter(|c| c.image == image) {
-        cs.state = ContainerState { waiting: Some(StateWaiting { reason: Some(reason.into()), message: Some(message.into()) }), ..Default::default() };
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{ContainerPort, HttpGetAction};
+
+    #[test]
+    fn probes_follow_the_process() {
+        let c = Container { name: "web".into(), image: "nginx".into(), ports: vec![ContainerPort { container_port: 80, name: Some("http".into()), protocol: None }], ..Default::default() };
+        let p = images::process("nginx", &[], &[]);
+        let probe = Probe { http_get: Some(HttpGetAction { path: Some("/".into()), port: IntOrString::String("http".into()), scheme: None }), ..Default::default() };
+        let t0 = Time(0);
+        assert_eq!(probe_result(&probe, &c, &p, t0, Time(100), "10.244.1.2"), Err("Get \"http://10.244.1.2:80/\": dial tcp 10.244.1.2:80: connect: connection refused".into()));
+        assert_eq!(probe_result(&probe, &c, &p, t0, Time(600), "10.244.1.2"), Ok(()));
+        let wrong = Probe { http_get: Some(HttpGetAction { path: None, port: IntOrString::Int(8080), scheme: None }), ..Default::default() };
+        assert!(probe_result(&wrong, &c, &p, t0, Time(60_000), "ip").is_err(), "nginx does not serve 8080");
     }
 }

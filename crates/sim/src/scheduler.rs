@@ -216,6 +216,15 @@ impl Scheduler {
                     set_condition(&mut pod.status.conditions, c);
                 }
             }
+            let source = crate::events::Source { component: "default-scheduler", host: "" };
+            let obj = Object::Pod(before.clone());
+            match &ex.chosen {
+                Some(node) => crate::events::record(store, now, source, &obj, "Normal", "Scheduled", &format!("Successfully assigned {key} to {node}")),
+                None => {
+                    let msg = format!("{} preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling.", ex.failure_message(total));
+                    crate::events::record(store, now, source, &obj, "Warning", "FailedScheduling", &msg);
+                }
+            }
             self.explanations.insert(key, ex);
             if pod != before {
                 let _ = apiserver::update(store, now, Object::Pod(pod));

@@ -80,6 +80,7 @@ fn rolling_update_of_ten_keeps_between_eight_ready_and_thirteen_pods() {
         saw_surge |= live == 13;
     }
     assert!(saw_surge, "the rollout uses its surge of 3");
+    assert_eq!(c.overruns(), 0, "every instant settles");
     let (_, last) = history.last().unwrap();
     assert_eq!(last.len(), 10);
     assert!(last.iter().all(|p| image_of(p) == "nginx:1.26" && p.is_ready()));

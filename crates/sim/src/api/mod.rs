@@ -16,7 +16,8 @@ pub use namespace::{Namespace, NamespaceSpec, NamespaceStatus};
 pub use node::{Node, NodeAddress, NodeSpec, NodeStatus, NodeSystemInfo};
 pub use object::{Kind, Object};
 pub use pod::{
-    Container, ContainerPort, ContainerState, ContainerStatus, EnvVar, Pod, PodSpec, PodStatus, ResourceRequirements,
+    Container, ContainerPort, ContainerState, ContainerStatus, EnvVar, ExecAction, HttpGetAction, Pod, PodSpec, PodStatus, Probe, ResourceRequirements,
+    TcpSocketAction,
     StateRunning, StateTerminated, StateWaiting,
 };
 pub use event::{Event, EventSource, ObjectReference};

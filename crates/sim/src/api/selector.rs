@@ -82,6 +82,12 @@ pub enum IntOrString {
     String(String),
 }
 
+impl Default for IntOrString {
+    fn default() -> Self {
+        IntOrString::Int(0)
+    }
+}
+
 impl IntOrString {
     /// Models staging/src/k8s.io/apimachinery/pkg/util/intstr/intstr.go GetScaledValueFromIntOrPercent.
     pub fn scaled_value(&self, total: i32, round_up: bool) -> Result<i32, String> {

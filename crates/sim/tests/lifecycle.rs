@@ -1,0 +1,147 @@
+//! Containers' lives: crash loops with growing back-off, restart policies,
+//! probes, and the events a learner reads in `kubectl describe`.
+
+use kubeplay_sim::api::{Kind, Object, Pod};
+use kubeplay_sim::clock::{Duration, Time};
+use kubeplay_sim::kubectl::run;
+use kubeplay_sim::store::ObjectKey;
+use kubeplay_sim::{Cluster, ClusterSettings};
+
+fn pod_yaml(name: &str, image: &str, extra: &str) -> String {
+    format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n  containers:\n  - name: main\n    image: {image}\n{extra}")
+}
+
+fn get(c: &Cluster, name: &str) -> Pod {
+    c.store().get(&ObjectKey { kind: Kind::Pod, namespace: "default".into(), name: name.into() }).and_then(Object::as_pod).cloned().expect("pod exists")
+}
+
+fn status_word(c: &mut Cluster, name: &str) -> String {
+    let out = run(c, &format!("kubectl get pod {name}")).stdout;
+    out.lines().nth(1).map(|l| l.split_whitespace().nth(2).unwrap_or("").to_string()).unwrap_or_default()
+}
+
+fn events_of(c: &Cluster, name: &str) -> Vec<(String, String, i32)> {
+    kubeplay_sim::events::about(c.store(), &Object::Pod(get(c, name))).iter().map(|e| (e.reason.clone(), e.message.clone(), e.count)).collect()
+}
+
+#[test]
+fn a_crashing_container_backs_off_10_20_40_seconds() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    assert!(c.apply_manifest(&pod_yaml("crash", "kubeplay/crashloop", ""), "p.yaml").errors.is_empty());
+    let mut starts: Vec<Time> = Vec::new();
+    let mut seen_backoff = false;
+    for _ in 0..(200 * 2) {
+        c.advance(Duration::millis(500));
+        let p = get(&c, "crash");
+        let cs = &p.status.container_statuses[0];
+        if let Some(t) = cs.state.running.as_ref().and_then(|r| r.started_at) {
+            if starts.last() != Some(&t) {
+                starts.push(t);
+            }
+        }
+        if cs.state.waiting.as_ref().and_then(|w| w.reason.as_deref()) == Some("CrashLoopBackOff") {
+            seen_backoff = true;
+            assert_eq!(p.phase(), "Running", "a crash-looping pod under Always stays Running");
+        }
+    }
+    assert!(seen_backoff);
+    let gaps: Vec<i64> = starts.windows(2).map(|w| (w[1] - w[0]).as_millis() / 1000).collect();
+    // Each run lasts 2 s; the first crash restarts at once, then waits 10, 20, 40, 80 s.
+    assert_eq!(&gaps[..5], &[2, 12, 22, 42, 82], "{gaps:?}");
+    let p = get(&c, "crash");
+    assert_eq!(p.status.container_statuses[0].restart_count as usize, starts.len() - 1);
+    let events = events_of(&c, "crash");
+    assert!(events.iter().any(|(r, m, n)| r == "BackOff" && m.starts_with("Back-off restarting failed container main in pod crash_default(") && *n > 1), "{events:?}");
+    assert_eq!(c.overruns(), 0, "every instant settles");
+    let table = run(&mut c, "kubectl get pods").stdout;
+    assert!(table.contains("crash   0/1     CrashLoopBackOff   5 (") || table.contains("crash   1/1     Running   "), "{table}");
+}
+
+#[test]
+fn restart_policies_decide_the_phase() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    let cmd = |code: i32| format!("    command: [\"sh\", \"-c\", \"exit {code}\"]\n");
+    c.apply_manifest(&pod_yaml("never-fails", "busybox", &format!("{}  restartPolicy: Never\n", cmd(1))), "p.yaml");
+    c.apply_manifest(&pod_yaml("never-ok", "busybox", &format!("{}  restartPolicy: Never\n", cmd(0))), "p.yaml");
+    c.apply_manifest(&pod_yaml("onfailure-ok", "busybox", &format!("{}  restartPolicy: OnFailure\n", cmd(0))), "p.yaml");
+    c.apply_manifest(&pod_yaml("sleeper", "busybox", "    command: [\"sleep\", \"30\"]\n  restartPolicy: Never\n"), "p.yaml");
+    c.advance(Duration::seconds(10));
+    assert_eq!((get(&c, "never-fails").phase(), status_word(&mut c, "never-fails").as_str()), ("Failed", "Error"));
+    assert_eq!((get(&c, "never-ok").phase(), status_word(&mut c, "never-ok").as_str()), ("Succeeded", "Completed"));
+    assert_eq!((get(&c, "onfailure-ok").phase(), status_word(&mut c, "onfailure-ok").as_str()), ("Succeeded", "Completed"));
+    assert_eq!(get(&c, "sleeper").phase(), "Running");
+    c.advance(Duration::seconds(30));
+    assert_eq!(get(&c, "sleeper").phase(), "Succeeded");
+    let t = get(&c, "never-fails").status.container_statuses[0].state.terminated.clone().unwrap();
+    assert_eq!((t.exit_code, t.reason.as_deref()), (1, Some("Error")));
+}
+
+#[test]
+fn the_kubelet_reports_pulling_creating_and_starting() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    c.apply_manifest(&pod_yaml("web", "nginx:1.25", ""), "p.yaml");
+    c.advance(Duration::seconds(10));
+    let reasons: Vec<String> = events_of(&c, "web").into_iter().map(|(r, m, _)| format!("{r}: {m}")).collect();
+    let node = get(&c, "web").spec.node_name.unwrap();
+    assert_eq!(
+        reasons,
+        vec![
+            format!("Scheduled: Successfully assigned default/web to {node}"),
+            "Pulling: Pulling image \"nginx:1.25\"".to_string(),
+            "Pulled: Successfully pulled image \"nginx:1.25\" in 3s (3s including waiting)".to_string(),
+            "Created: Created container main".to_string(),
+            "Started: Started container main".to_string(),
+        ]
+    );
+    // A second pod on the same node finds the image there.
+    let mut spec = pod_yaml("web2", "nginx:1.25", "");
+    spec.push_str(&format!("  nodeName: {node}\n"));
+    c.apply_manifest(&spec, "p.yaml");
+    c.advance(Duration::seconds(2));
+    assert!(events_of(&c, "web2").iter().any(|(r, m, _)| r == "Pulled" && m == "Container image \"nginx:1.25\" already present on machine"));
+}
+
+#[test]
+fn readiness_gates_ready_and_liveness_restarts() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    let ready_probe = "    readinessProbe:\n      httpGet:\n        path: /\n        port: 80\n      periodSeconds: 2\n";
+    c.apply_manifest(&pod_yaml("ok", "nginx:1.25", ready_probe), "p.yaml");
+    let bad_ready = "    readinessProbe:\n      tcpSocket:\n        port: 8080\n      periodSeconds: 5\n";
+    c.apply_manifest(&pod_yaml("never-ready", "nginx:1.25", bad_ready), "p.yaml");
+    let bad_live = "    livenessProbe:\n      httpGet:\n        path: /healthz\n        port: 9000\n      periodSeconds: 5\n      failureThreshold: 3\n";
+    c.apply_manifest(&pod_yaml("restarts", "nginx:1.25", bad_live), "p.yaml");
+    c.advance(Duration::seconds(8));
+    assert!(get(&c, "ok").is_ready());
+    assert!(!get(&c, "never-ready").is_ready());
+    assert_eq!(get(&c, "never-ready").phase(), "Running");
+    assert!(run(&mut c, "kubectl get pod never-ready").stdout.contains("never-ready   0/1     Running"));
+    c.advance(Duration::seconds(60));
+    let unhealthy = events_of(&c, "never-ready").into_iter().find(|(r, _, _)| r == "Unhealthy").unwrap();
+    assert!(unhealthy.1.starts_with("Readiness probe failed: dial tcp 10.244.") && unhealthy.1.ends_with(":8080: connect: connection refused"), "{unhealthy:?}");
+    assert!(unhealthy.2 > 5, "one deduplicated event with a growing count");
+    let restarts = get(&c, "restarts").status.container_statuses[0].restart_count;
+    assert!(restarts >= 2, "liveness failures restart the container: {restarts}");
+    assert!(events_of(&c, "restarts").iter().any(|(r, m, _)| r == "Killing" && m == "Container main failed liveness probe, will be restarted"));
+    assert_eq!(c.overruns(), 0, "every instant settles");
+}
+
+#[test]
+fn unschedulable_pods_get_a_failed_scheduling_event() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    c.apply_manifest(&pod_yaml("huge", "nginx", "    resources:\n      requests:\n        memory: 64Gi\n"), "p.yaml");
+    c.advance(Duration::seconds(5));
+    let events = events_of(&c, "huge");
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].0, "FailedScheduling");
+    assert!(events[0].1.starts_with("0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 Insufficient memory. preemption: "), "{}", events[0].1);
+}
+
+#[test]
+fn idle_cluster_writes_nothing() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    c.apply_manifest(&pod_yaml("web", "nginx:1.25", ""), "p.yaml");
+    c.advance(Duration::seconds(30));
+    let rv = c.store().resource_version();
+    c.advance(Duration::seconds(30));
+    assert_eq!(c.store().resource_version(), rv, "a settled cluster does not rewrite objects");
+}
