@@ -161,7 +161,7 @@ fn default_object(object: &mut Object) {
             let name = ns.metadata.name.clone();
             ns.metadata.labels.insert("kubernetes.io/metadata.name".into(), name);
         }
-        Object::Node(_) | Object::Event(_) => {}
+        Object::Node(_) | Object::Event(_) | Object::Lease(_) => {}
     }
 }
 

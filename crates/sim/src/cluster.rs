@@ -391,6 +391,8 @@ impl Cluster {
             let at = controllers::replicaset::reconcile(&mut self.store, &mut self.rng, self.now);
             self.wake("replicaset-controller", at);
             controllers::garbage_collector::reconcile(&mut self.store, self.now);
+            let at = controllers::node_lifecycle::reconcile(&mut self.store, self.now);
+            self.wake("node-lifecycle-controller", at);
             let at = events::expire(&mut self.store, self.now);
             self.wake("event-ttl", at);
             self.scheduler.reconcile(&mut self.store, self.now);
@@ -415,6 +417,23 @@ impl Cluster {
         self.series.record("pods.running", at, running as f64);
         self.series.record("pods.pending", at, pending as f64);
         self.series.record("nodes.ready", at, ready_nodes as f64);
+    }
+
+    /// Stops a node's kubelet, as when the machine fails. Returns false for an unknown node.
+    pub fn fail_node(&mut self, name: &str) -> bool {
+        let Some(k) = self.kubelets.get_mut(name) else { return false };
+        k.stop(self.now);
+        self.wakeups.remove(&format!("kubelet/{name}"));
+        self.settle();
+        true
+    }
+
+    /// Starts a failed node's kubelet again. Returns false for an unknown node.
+    pub fn recover_node(&mut self, name: &str) -> bool {
+        let Some(k) = self.kubelets.get_mut(name) else { return false };
+        k.restart();
+        self.settle();
+        true
     }
 
     /// How many instants failed to settle (components kept changing the store); 0 in a

@@ -25,6 +25,8 @@ const BACKOFF_EXPIRY: Duration = Duration::seconds(600);
 const PULL_ERROR_SHOWN: Duration = Duration::seconds(2);
 /// Time the runtime takes to create and start a container.
 const CREATE: Duration = Duration::millis(500);
+/// The kubelet renews its node Lease this often (0.25 x the 40 s lease duration).
+pub const LEASE_RENEW: Duration = Duration::seconds(10);
 
 /// Where one container is in its life.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -72,6 +74,12 @@ pub struct Kubelet {
     pods: BTreeMap<String, Vec<Work>>,
     stopping: BTreeMap<String, (Time, bool)>,
     last_ip: u8,
+    /// When the kubelet stopped (the node failed); `None` while it runs.
+    #[serde(default)]
+    stopped_at: Option<Time>,
+    /// When the node Lease is renewed next.
+    #[serde(default)]
+    next_renew: Option<Time>,
 }
 
 fn kill_code(killed: bool) -> i32 {
@@ -132,10 +140,82 @@ impl Kubelet {
         Some(format!("{}.{}.{}.{}", octets[0], octets[1], octets[2], self.last_ip))
     }
 
+    /// Stops the kubelet, as when its machine fails: no heartbeats, no pod syncs.
+    pub fn stop(&mut self, now: Time) {
+        self.stopped_at.get_or_insert(now);
+    }
+
+    /// Starts a stopped kubelet again, as after a reboot: containers start afresh.
+    pub fn restart(&mut self) {
+        if self.stopped_at.take().is_some() {
+            self.pods.clear();
+            self.stopping.clear();
+            self.next_renew = None;
+        }
+    }
+
+    /// Whether the kubelet is running.
+    pub fn is_running(&self) -> bool {
+        self.stopped_at.is_none()
+    }
+
+    /// Renews the node Lease and posts Ready when the node had lost it.
+    fn heartbeat(&mut self, store: &mut Store, now: Time, node: &crate::api::Node) {
+        if self.next_renew.is_some_and(|t| t > now) {
+            return;
+        }
+        self.next_renew = Some(now + LEASE_RENEW);
+        let key = ObjectKey { kind: Kind::Lease, namespace: "kube-node-lease".into(), name: self.node.clone() };
+        let mut lease = store.get(&key).and_then(Object::as_lease).cloned().unwrap_or_else(|| {
+            let mut l = crate::api::Lease::default();
+            l.metadata.name = self.node.clone();
+            l.metadata.namespace = Some("kube-node-lease".into());
+            l.spec.holder_identity = Some(self.node.clone());
+            l.spec.lease_duration_seconds = Some(40);
+            l
+        });
+        lease.spec.renew_time = Some(now);
+        if store.get(&key).is_some() {
+            let _ = apiserver::update(store, now, Object::Lease(lease));
+        } else {
+            lease.set_type_meta_fields();
+            lease.metadata.uid = Some(format!("lease-{}", self.node));
+            lease.metadata.creation_timestamp = Some(now);
+            store.put(Object::Lease(lease), now);
+        }
+        if !node.is_ready() {
+            let mut n = node.clone();
+            for c in n.status.conditions.iter_mut() {
+                let ready = c.type_ == "Ready";
+                let (status, reason, message) = match c.type_.as_str() {
+                    "Ready" => ("True", "KubeletReady", "kubelet is posting ready status"),
+                    "MemoryPressure" => ("False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+                    "DiskPressure" => ("False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+                    _ => ("False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+                };
+                if c.status != status || ready {
+                    c.last_transition_time = Some(now);
+                }
+                c.status = status.into();
+                c.reason = Some(reason.into());
+                c.message = Some(message.into());
+                c.last_heartbeat_time = Some(now);
+            }
+            let obj = Object::Node(n.clone());
+            let _ = apiserver::update(store, now, obj.clone());
+            let source = Source { component: "kubelet", host: &self.node };
+            events::record(store, now, source, &obj, "Normal", "NodeReady", &format!("Node {} status is now: NodeReady", self.node));
+        }
+    }
+
     /// One sync of every pod on this node. Returns when it next needs to run.
     pub fn reconcile(&mut self, store: &mut Store, now: Time) -> Option<Time> {
+        if self.stopped_at.is_some() {
+            return None;
+        }
         let node_key = ObjectKey { kind: Kind::Node, namespace: String::new(), name: self.node.clone() };
         let node = store.get(&node_key).and_then(Object::as_node).cloned()?;
+        self.heartbeat(store, now, &node);
         let pods: Vec<Pod> = store.list(Kind::Pod, None).filter_map(Object::as_pod).filter(|p| p.spec.node_name.as_deref() == Some(self.node.as_str())).cloned().collect();
         let live: BTreeSet<String> = pods.iter().filter_map(|p| p.metadata.uid.clone()).collect();
         self.pods.retain(|uid, _| live.contains(uid));
@@ -189,6 +269,7 @@ impl Kubelet {
             }
         }
         times.extend(self.stopping.values().map(|s| s.0));
+        times.extend(self.next_renew);
         times.into_iter().filter(|t| *t > now).min()
     }
 

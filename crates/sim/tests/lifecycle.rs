@@ -143,5 +143,48 @@ fn idle_cluster_writes_nothing() {
     c.advance(Duration::seconds(30));
     let rv = c.store().resource_version();
     c.advance(Duration::seconds(30));
-    assert_eq!(c.store().resource_version(), rv, "a settled cluster does not rewrite objects");
+    let writes: Vec<String> = c.store().events_since(rv).unwrap().map(|e| format!("{} {}", e.object.kind(), e.object.name())).collect();
+    assert_eq!(writes.len(), 12, "only the four kubelets renew their Lease, every 10 s: {writes:?}");
+    assert!(writes.iter().all(|w| w.starts_with("Lease ")), "{writes:?}");
+}
+
+#[test]
+fn a_failed_nodes_pods_are_replaced_after_the_toleration_period() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.25\n";
+    assert!(c.apply_manifest(deployment, "d.yaml").errors.is_empty());
+    c.advance(Duration::seconds(30));
+    let on = |c: &Cluster, node: &str| c.store().list(Kind::Pod, Some("default")).filter_map(Object::as_pod).filter(|p| p.spec.node_name.as_deref() == Some(node)).map(|p| p.metadata.name.clone()).collect::<Vec<_>>();
+    let victims = on(&c, "node-2");
+    assert_eq!(victims.len(), 1, "the replicas are spread over the workers");
+    let failed_at = c.now();
+    assert!(c.fail_node("node-2"));
+    c.advance(Duration::seconds(30));
+    assert!(run(&mut c, "kubectl get nodes").stdout.contains("node-2          Ready"), "still Ready within the 40 s grace period");
+    c.advance(Duration::seconds(20));
+    assert!(run(&mut c, "kubectl get nodes").stdout.contains("node-2          NotReady"));
+    assert!(!get(&c, &victims[0]).is_ready(), "its pods are marked not ready");
+    let node = c.store().get(&ObjectKey { kind: Kind::Node, namespace: String::new(), name: "node-2".into() }).and_then(Object::as_node).cloned().unwrap();
+    let taints: Vec<String> = node.spec.taints.iter().map(|t| format!("{}:{}", t.key, t.effect)).collect();
+    assert_eq!(taints, vec!["node.kubernetes.io/unreachable:NoSchedule", "node.kubernetes.io/unreachable:NoExecute"]);
+    let tainted_at = node.spec.taints[1].time_added.unwrap();
+    assert!(tainted_at - failed_at >= Duration::seconds(40) && tainted_at - failed_at <= Duration::seconds(55), "{:?}", tainted_at - failed_at);
+    // Five minutes of tolerance, then eviction; the Deployment replaces the pod elsewhere.
+    c.advance(Duration::seconds(290));
+    assert!(get(&c, &victims[0]).metadata.deletion_timestamp.is_none());
+    c.advance(Duration::seconds(20));
+    let evicted = get(&c, &victims[0]);
+    assert!(evicted.metadata.deletion_timestamp.is_some(), "evicted after 300 s");
+    assert_eq!(run(&mut c, &format!("kubectl get pod {}", victims[0])).stdout.lines().nth(1).unwrap().split_whitespace().nth(2), Some("Terminating"), "no kubelet confirms the kill");
+    c.advance(Duration::seconds(10));
+    let ready_elsewhere = c.store().list(Kind::Pod, Some("default")).filter_map(Object::as_pod).filter(|p| p.is_ready() && p.spec.node_name.as_deref() != Some("node-2")).count();
+    assert_eq!(ready_elsewhere, 3);
+    // The node comes back: the evicted pod goes, the taints go.
+    assert!(c.recover_node("node-2"));
+    c.advance(Duration::seconds(10));
+    assert!(run(&mut c, "kubectl get nodes").stdout.contains("node-2          Ready"));
+    assert!(c.store().get(&ObjectKey { kind: Kind::Pod, namespace: "default".into(), name: victims[0].clone() }).is_none());
+    let node = c.store().get(&ObjectKey { kind: Kind::Node, namespace: String::new(), name: "node-2".into() }).and_then(Object::as_node).cloned().unwrap();
+    assert!(node.spec.taints.is_empty());
+    assert_eq!(c.overruns(), 0);
 }

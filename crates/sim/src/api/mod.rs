@@ -2,6 +2,7 @@
 //! serialized exactly as the API server's JSON.
 
 mod event;
+mod lease;
 mod meta;
 mod namespace;
 mod node;
@@ -21,6 +22,7 @@ pub use pod::{
     StateRunning, StateTerminated, StateWaiting,
 };
 pub use event::{Event, EventSource, ObjectReference};
+pub use lease::{Lease, LeaseSpec};
 pub use quantity::Quantity;
 pub use selector::{IntOrString, LabelSelector, LabelSelectorRequirement};
 pub use workloads::{

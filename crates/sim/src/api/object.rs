@@ -1,7 +1,7 @@
 //! `Object`: any stored object, and `Kind`: the types the API knows.
 
 use super::meta::ObjectMeta;
-use super::{Deployment, Event, Namespace, Node, Pod, ReplicaSet};
+use super::{Deployment, Event, Lease, Namespace, Node, Pod, ReplicaSet};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -20,24 +20,27 @@ pub enum Kind {
     ReplicaSet,
     /// `apps/v1` Deployment.
     Deployment,
+    /// `coordination.k8s.io/v1` Lease.
+    Lease,
 }
 
 /// What discovery says about one kind: name, apiVersion, plural, short names, namespaced.
 type KindInfo = (Kind, &'static str, &'static str, &'static str, &'static [&'static str], bool);
 
 /// Per kind, in enum order.
-const KINDS: [KindInfo; 6] = [
+const KINDS: [KindInfo; 7] = [
     (Kind::Namespace, "Namespace", "v1", "namespaces", &["ns"], false),
     (Kind::Node, "Node", "v1", "nodes", &["no"], false),
     (Kind::Pod, "Pod", "v1", "pods", &["po"], true),
     (Kind::Event, "Event", "v1", "events", &["ev"], true),
     (Kind::ReplicaSet, "ReplicaSet", "apps/v1", "replicasets", &["rs"], true),
     (Kind::Deployment, "Deployment", "apps/v1", "deployments", &["deploy"], true),
+    (Kind::Lease, "Lease", "coordination.k8s.io/v1", "leases", &[], true),
 ];
 
 impl Kind {
     /// Every kind, in discovery order.
-    pub const ALL: [Kind; 6] = [Kind::Namespace, Kind::Node, Kind::Pod, Kind::Event, Kind::ReplicaSet, Kind::Deployment];
+    pub const ALL: [Kind; 7] = [Kind::Namespace, Kind::Node, Kind::Pod, Kind::Event, Kind::ReplicaSet, Kind::Deployment, Kind::Lease];
 
     fn row(self) -> &'static KindInfo {
         &KINDS[self as usize]
@@ -170,6 +173,7 @@ objects! {
     Event(Event) => as_event,
     ReplicaSet(ReplicaSet) => as_replica_set,
     Deployment(Deployment) => as_deployment,
+    Lease(Lease) => as_lease,
 }
 
 impl Object {

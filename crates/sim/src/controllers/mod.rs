@@ -3,6 +3,7 @@
 
 pub mod deployment;
 pub mod garbage_collector;
+pub mod node_lifecycle;
 pub mod replicaset;
 
 use crate::api::{Object, ObjectMeta, OwnerReference};

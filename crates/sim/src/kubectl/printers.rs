@@ -20,6 +20,7 @@ pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
         (Kind::Deployment, false) => vec!["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
         (Kind::Deployment, true) => vec!["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"],
         (Kind::Event, _) => vec!["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
+        (Kind::Lease, _) => vec!["NAME", "HOLDER", "AGE"],
     }
 }
 
@@ -32,6 +33,7 @@ pub fn row(object: &Object, now: Time, wide: bool) -> Vec<String> {
         Object::ReplicaSet(rs) => replica_set_row(rs, now, wide),
         Object::Deployment(d) => deployment_row(d, now, wide),
         Object::Event(e) => event_row(e, now),
+        Object::Lease(l) => vec![l.metadata.name.clone(), l.spec.holder_identity.clone().unwrap_or_default(), age(now, l.metadata.creation_timestamp)],
     }
 }
 
