@@ -161,6 +161,16 @@ fn default_object(object: &mut Object) {
             let name = ns.metadata.name.clone();
             ns.metadata.labels.insert("kubernetes.io/metadata.name".into(), name);
         }
+        Object::DaemonSet(ds) => {
+            let s = &mut ds.spec.update_strategy;
+            if s.type_.get_or_insert_with(|| "RollingUpdate".into()) == "RollingUpdate" {
+                let ru = s.rolling_update.get_or_insert_with(Default::default);
+                ru.max_unavailable.get_or_insert(IntOrString::Int(1));
+                ru.max_surge.get_or_insert(IntOrString::Int(0));
+            }
+            ds.spec.revision_history_limit.get_or_insert(10);
+            default_pod_spec(&mut ds.spec.template.spec);
+        }
         Object::Node(_) | Object::Event(_) | Object::Lease(_) => {}
     }
 }
@@ -247,6 +257,7 @@ fn validate_object(object: &Object) -> Vec<String> {
         Object::Pod(pod) => validate_pod_spec(&pod.spec, "", &mut errs),
         Object::Deployment(d) => validate_deployment(d, &mut errs),
         Object::ReplicaSet(rs) => validate_template(&rs.spec.selector, &rs.spec.template, &mut errs),
+        Object::DaemonSet(ds) => validate_template(&ds.spec.selector, &ds.spec.template, &mut errs),
         _ => {}
     }
     errs
@@ -357,6 +368,12 @@ pub fn apply(store: &mut Store, rng: &mut Rng, now: Time, mut object: Object) ->
             }
             old.spec = new.spec;
         }
+        (Object::DaemonSet(old), Object::DaemonSet(new)) => {
+            if old.spec.selector != new.spec.selector {
+                return Err(ApiError::invalid(kind, &name, &[format!("spec.selector: Invalid value: {}: field is immutable", new.spec.selector)]));
+            }
+            old.spec = new.spec;
+        }
         (Object::Node(old), Object::Node(new)) => old.spec = new.spec,
         _ => {}
     }
@@ -381,7 +398,7 @@ pub fn update(store: &mut Store, now: Time, mut object: Object) -> Result<Object
         return Err(ApiError::not_found(key.kind, &key.name));
     };
     let generation = existing.meta().generation;
-    let bump = matches!(key.kind, Kind::Deployment | Kind::ReplicaSet) && spec_json(existing) != spec_json(&object);
+    let bump = matches!(key.kind, Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet) && spec_json(existing) != spec_json(&object);
     object.meta_mut().generation = generation + i64::from(bump);
     Ok(store.put(object, now).clone())
 }

@@ -2,8 +2,8 @@
 //! that runs every component's reconcile in timestamp order.
 
 use crate::api::{
-    Condition, Container, Kind, Namespace, Node, NodeAddress, NodeSpec, NodeStatus, NodeSystemInfo, Object, ObjectMeta, Pod, PodSpec, Quantity,
-    ResourceRequirements, Taint, Toleration,
+    Condition, Container, DaemonSet, Deployment, Kind, LabelSelector, Namespace, Node, NodeAddress, NodeSpec, NodeStatus, NodeSystemInfo, Object,
+    ObjectMeta, Pod, PodSpec, PodTemplateSpec, Quantity, ResourceRequirements, Taint, Toleration,
 };
 use crate::apiserver::{self, ApiError, ApplyAction};
 use crate::clock::{Duration, Time};
@@ -171,16 +171,7 @@ impl Cluster {
             pod.metadata.labels.insert("component".into(), name.into());
             let _ = c.create(Object::Pod(pod));
         }
-        for _ in 0..2 {
-            let mut pod = system_pod("", "coredns", None, "registry.k8s.io/coredns/coredns:v1.10.1", "100m", Some("70Mi"));
-            pod.metadata.generate_name = Some("coredns-5dd5756b68-".into());
-            pod.metadata.labels = [("k8s-app".to_string(), "kube-dns".to_string())].into();
-            pod.spec.tolerations = vec![
-                Toleration { key: Some("CriticalAddonsOnly".into()), operator: Some("Exists".into()), ..Default::default() },
-                Toleration { key: Some("node-role.kubernetes.io/control-plane".into()), effect: Some("NoSchedule".into()), ..Default::default() },
-            ];
-            let _ = c.create(Object::Pod(pod));
-        }
+        c.add_system_workloads();
         c.advance_to(c.settings.start);
         c
     }
@@ -250,11 +241,37 @@ impl Cluster {
             "registry.k8s.io/coredns/coredns:v1.10.1",
         ];
         self.kubelets.insert(name.into(), Kubelet::new(name, &preloaded));
-        let mut proxy = system_pod("", "kube-proxy", Some(name), "registry.k8s.io/kube-proxy:v1.28.0", "0", None);
+        self.settle();
+    }
+
+    /// kube-proxy as a DaemonSet on every node and coredns as a two-replica Deployment,
+    /// as kubeadm installs them.
+    fn add_system_workloads(&mut self) {
+        let labels = |v: &str| -> BTreeMap<String, String> { [("k8s-app".to_string(), v.to_string())].into() };
+        let mut proxy = system_pod("", "kube-proxy", None, "registry.k8s.io/kube-proxy:v1.28.0", "0", None);
         proxy.spec.containers[0].resources = ResourceRequirements::default();
-        proxy.metadata.generate_name = Some("kube-proxy-".into());
-        proxy.metadata.labels = [("k8s-app".to_string(), "kube-proxy".to_string())].into();
-        let _ = self.create(Object::Pod(proxy));
+        proxy.spec.priority = None;
+        proxy.metadata.labels = labels("kube-proxy");
+        let mut ds = DaemonSet::default();
+        ds.metadata = meta("kube-proxy", Some("kube-system"));
+        ds.metadata.labels = labels("kube-proxy");
+        ds.spec.selector = LabelSelector::from_labels(&labels("kube-proxy"));
+        ds.spec.template = PodTemplateSpec { metadata: ObjectMeta { labels: labels("kube-proxy"), ..Default::default() }, spec: proxy.spec };
+        let _ = self.create(Object::DaemonSet(ds));
+
+        let mut dns = system_pod("", "coredns", None, "registry.k8s.io/coredns/coredns:v1.10.1", "100m", Some("70Mi"));
+        dns.spec.priority = None;
+        dns.spec.tolerations = vec![
+            Toleration { key: Some("CriticalAddonsOnly".into()), operator: Some("Exists".into()), ..Default::default() },
+            Toleration { key: Some("node-role.kubernetes.io/control-plane".into()), effect: Some("NoSchedule".into()), ..Default::default() },
+        ];
+        let mut d = Deployment::default();
+        d.metadata = meta("coredns", Some("kube-system"));
+        d.metadata.labels = labels("kube-dns");
+        d.spec.replicas = Some(2);
+        d.spec.selector = LabelSelector::from_labels(&labels("kube-dns"));
+        d.spec.template = PodTemplateSpec { metadata: ObjectMeta { labels: labels("kube-dns"), ..Default::default() }, spec: dns.spec };
+        let _ = self.create(Object::Deployment(d));
     }
 
     /// The current virtual time.
@@ -390,6 +407,7 @@ impl Cluster {
             self.wake("deployment-controller", at);
             let at = controllers::replicaset::reconcile(&mut self.store, &mut self.rng, self.now);
             self.wake("replicaset-controller", at);
+            controllers::daemonset::reconcile(&mut self.store, &mut self.rng, self.now);
             controllers::garbage_collector::reconcile(&mut self.store, self.now);
             let at = controllers::node_lifecycle::reconcile(&mut self.store, self.now);
             self.wake("node-lifecycle-controller", at);

@@ -76,7 +76,7 @@ fn filter(pod: &Pod, node: &Node, u: &NodeUsage) -> Result<(), String> {
             return Err(format!("node(s) had untolerated taint {{{}: {}}}", taint.key, taint.value.as_deref().unwrap_or("")));
         }
     }
-    if !pod.spec.node_selector.iter().all(|(k, v)| node.metadata.labels.get(k) == Some(v)) {
+    if !pod.spec.matches_node(node) {
         return Err("node(s) didn't match Pod's node affinity/selector".into());
     }
     if u.pods + 1 > node.allocatable_milli("pods") / 1000 {

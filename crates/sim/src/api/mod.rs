@@ -17,7 +17,7 @@ pub use namespace::{Namespace, NamespaceSpec, NamespaceStatus};
 pub use node::{Node, NodeAddress, NodeSpec, NodeStatus, NodeSystemInfo};
 pub use object::{Kind, Object};
 pub use pod::{
-    Container, ContainerPort, ContainerState, ContainerStatus, EnvVar, ExecAction, HttpGetAction, Pod, PodSpec, PodStatus, Probe, ResourceRequirements,
+    Affinity, Container, ContainerPort, NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, ContainerState, ContainerStatus, EnvVar, ExecAction, HttpGetAction, Pod, PodSpec, PodStatus, Probe, ResourceRequirements,
     TcpSocketAction,
     StateRunning, StateTerminated, StateWaiting,
 };
@@ -26,6 +26,6 @@ pub use lease::{Lease, LeaseSpec};
 pub use quantity::Quantity;
 pub use selector::{IntOrString, LabelSelector, LabelSelectorRequirement};
 pub use workloads::{
-    Deployment, DeploymentSpec, DeploymentStatus, DeploymentStrategy, PodTemplateSpec, ReplicaSet, ReplicaSetSpec, ReplicaSetStatus,
+    DaemonSet, DaemonSetSpec, DaemonSetStatus, DaemonSetUpdateStrategy, RollingUpdateDaemonSet, Deployment, DeploymentSpec, DeploymentStatus, DeploymentStrategy, PodTemplateSpec, ReplicaSet, ReplicaSetSpec, ReplicaSetStatus,
     RollingUpdateDeployment,
 };

@@ -1,7 +1,7 @@
 //! `Object`: any stored object, and `Kind`: the types the API knows.
 
 use super::meta::ObjectMeta;
-use super::{Deployment, Event, Lease, Namespace, Node, Pod, ReplicaSet};
+use super::{DaemonSet, Deployment, Event, Lease, Namespace, Node, Pod, ReplicaSet};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -22,13 +22,15 @@ pub enum Kind {
     Deployment,
     /// `coordination.k8s.io/v1` Lease.
     Lease,
+    /// `apps/v1` DaemonSet.
+    DaemonSet,
 }
 
 /// What discovery says about one kind: name, apiVersion, plural, short names, namespaced.
 type KindInfo = (Kind, &'static str, &'static str, &'static str, &'static [&'static str], bool);
 
 /// Per kind, in enum order.
-const KINDS: [KindInfo; 7] = [
+const KINDS: [KindInfo; 8] = [
     (Kind::Namespace, "Namespace", "v1", "namespaces", &["ns"], false),
     (Kind::Node, "Node", "v1", "nodes", &["no"], false),
     (Kind::Pod, "Pod", "v1", "pods", &["po"], true),
@@ -36,11 +38,12 @@ const KINDS: [KindInfo; 7] = [
     (Kind::ReplicaSet, "ReplicaSet", "apps/v1", "replicasets", &["rs"], true),
     (Kind::Deployment, "Deployment", "apps/v1", "deployments", &["deploy"], true),
     (Kind::Lease, "Lease", "coordination.k8s.io/v1", "leases", &[], true),
+    (Kind::DaemonSet, "DaemonSet", "apps/v1", "daemonsets", &["ds"], true),
 ];
 
 impl Kind {
     /// Every kind, in discovery order.
-    pub const ALL: [Kind; 7] = [Kind::Namespace, Kind::Node, Kind::Pod, Kind::Event, Kind::ReplicaSet, Kind::Deployment, Kind::Lease];
+    pub const ALL: [Kind; 8] = [Kind::Namespace, Kind::Node, Kind::Pod, Kind::Event, Kind::ReplicaSet, Kind::Deployment, Kind::Lease, Kind::DaemonSet];
 
     fn row(self) -> &'static KindInfo {
         &KINDS[self as usize]
@@ -174,6 +177,7 @@ objects! {
     ReplicaSet(ReplicaSet) => as_replica_set,
     Deployment(Deployment) => as_deployment,
     Lease(Lease) => as_lease,
+    DaemonSet(DaemonSet) => as_daemon_set,
 }
 
 impl Object {

@@ -50,6 +50,9 @@ pub struct PodSpec {
     /// Taints the pod tolerates.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tolerations: Vec<Toleration>,
+    /// Node affinity rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affinity: Option<Affinity>,
     /// `default-scheduler` by default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduler_name: Option<String>,
@@ -347,5 +350,90 @@ impl Pod {
     /// Sum of a resource's requests over the containers, in thousandths.
     pub fn request_milli(&self, resource: &str) -> i64 {
         self.spec.containers.iter().filter_map(|c| c.resources.requests.get(resource)).map(Quantity::milli_value).sum()
+    }
+}
+
+/// `spec.affinity` (node affinity only).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Affinity {
+    /// Which nodes the pod may or prefers to run on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_affinity: Option<NodeAffinity>,
+}
+
+/// `affinity.nodeAffinity`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeAffinity {
+    /// Hard rule: the node must match one of the terms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_during_scheduling_ignored_during_execution: Option<NodeSelector>,
+}
+
+/// A list of node selector terms, ORed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeSelector {
+    /// The terms; one must match.
+    #[serde(default)]
+    pub node_selector_terms: Vec<NodeSelectorTerm>,
+}
+
+/// Requirements that must all hold.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeSelectorTerm {
+    /// Requirements on node labels.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub match_expressions: Vec<NodeSelectorRequirement>,
+    /// Requirements on node fields (`metadata.name`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub match_fields: Vec<NodeSelectorRequirement>,
+}
+
+/// One requirement: `In`, `NotIn`, `Exists`, `DoesNotExist`, `Gt`, `Lt`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NodeSelectorRequirement {
+    /// Label key or field name.
+    pub key: String,
+    /// The operator.
+    pub operator: String,
+    /// Values to compare with.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<String>,
+}
+
+impl NodeSelectorRequirement {
+    fn holds(&self, value: Option<&str>) -> bool {
+        let num = |s: &str| s.parse::<i64>().ok();
+        match self.operator.as_str() {
+            "In" => value.is_some_and(|v| self.values.iter().any(|x| x == v)),
+            "NotIn" => value.is_none_or(|v| !self.values.iter().any(|x| x == v)),
+            "Exists" => value.is_some(),
+            "DoesNotExist" => value.is_none(),
+            "Gt" => matches!((value.and_then(num), self.values.first().and_then(|s| num(s))), (Some(a), Some(b)) if a > b),
+            "Lt" => matches!((value.and_then(num), self.values.first().and_then(|s| num(s))), (Some(a), Some(b)) if a < b),
+            _ => false,
+        }
+    }
+}
+
+impl PodSpec {
+    /// Models component-helpers/scheduling/corev1/nodeaffinity: `nodeSelector` and the
+    /// required node affinity terms both hold for `node`.
+    pub fn matches_node(&self, node: &super::Node) -> bool {
+        let labels = &node.metadata.labels;
+        if !self.node_selector.iter().all(|(k, v)| labels.get(k) == Some(v)) {
+            return false;
+        }
+        let Some(required) = self.affinity.as_ref().and_then(|a| a.node_affinity.as_ref()).and_then(|n| n.required_during_scheduling_ignored_during_execution.as_ref()) else {
+            return true;
+        };
+        required.node_selector_terms.iter().any(|t| {
+            (!t.match_expressions.is_empty() || !t.match_fields.is_empty())
+                && t.match_expressions.iter().all(|r| r.holds(labels.get(&r.key).map(String::as_str)))
+                && t.match_fields.iter().all(|r| r.holds((r.key == "metadata.name").then_some(node.metadata.name.as_str())))
+        })
     }
 }

@@ -202,3 +202,97 @@ impl ReplicaSet {
         self.spec.replicas.unwrap_or(1)
     }
 }
+
+/// A DaemonSet: one pod on every eligible node.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DaemonSet {
+    /// `apps/v1`.
+    pub api_version: String,
+    /// `DaemonSet`.
+    pub kind: String,
+    /// Name and labels.
+    #[serde(default)]
+    pub metadata: ObjectMeta,
+    /// Selector, template and update strategy.
+    #[serde(default)]
+    pub spec: DaemonSetSpec,
+    /// Observed placement.
+    #[serde(default)]
+    pub status: DaemonSetStatus,
+}
+
+/// `DaemonSet.spec`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DaemonSetSpec {
+    /// Which pods belong to it.
+    #[serde(default)]
+    pub selector: LabelSelector,
+    /// What the pods look like.
+    #[serde(default)]
+    pub template: PodTemplateSpec,
+    /// RollingUpdate (default) or OnDelete.
+    #[serde(default)]
+    pub update_strategy: DaemonSetUpdateStrategy,
+    /// Seconds a pod must be ready before it counts as available.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub min_ready_seconds: i32,
+    /// Old revisions kept (defaults to 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision_history_limit: Option<i32>,
+}
+
+/// `DaemonSet.spec.updateStrategy`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DaemonSetUpdateStrategy {
+    /// `RollingUpdate` or `OnDelete`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// Bounds for RollingUpdate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rolling_update: Option<RollingUpdateDaemonSet>,
+}
+
+/// `updateStrategy.rollingUpdate` of a DaemonSet.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RollingUpdateDaemonSet {
+    /// Nodes whose pod may be unavailable during an update (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_unavailable: Option<IntOrString>,
+    /// Nodes that may run an old and a new pod at once (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_surge: Option<IntOrString>,
+}
+
+/// `DaemonSet.status`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DaemonSetStatus {
+    /// Nodes that should run the pod.
+    #[serde(default)]
+    pub desired_number_scheduled: i32,
+    /// Nodes that run it and should.
+    #[serde(default)]
+    pub current_number_scheduled: i32,
+    /// Nodes that run it but should not.
+    #[serde(default)]
+    pub number_misscheduled: i32,
+    /// Nodes whose pod is ready.
+    #[serde(default)]
+    pub number_ready: i32,
+    /// Nodes running the current template.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub updated_number_scheduled: i32,
+    /// Nodes whose pod is available.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub number_available: i32,
+    /// Desired minus available.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub number_unavailable: i32,
+    /// The generation this status describes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed_generation: Option<i64>,
+}

@@ -1,6 +1,7 @@
 //! The controllers of kube-controller-manager, one module each. Each is a
 //! reconcile function over the store that returns when it next needs to run.
 
+pub mod daemonset;
 pub mod deployment;
 pub mod garbage_collector;
 pub mod node_lifecycle;

@@ -21,6 +21,8 @@ pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
         (Kind::Deployment, true) => vec!["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"],
         (Kind::Event, _) => vec!["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
         (Kind::Lease, _) => vec!["NAME", "HOLDER", "AGE"],
+        (Kind::DaemonSet, false) => vec!["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE"],
+        (Kind::DaemonSet, true) => vec!["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"],
     }
 }
 
@@ -33,6 +35,25 @@ pub fn row(object: &Object, now: Time, wide: bool) -> Vec<String> {
         Object::ReplicaSet(rs) => replica_set_row(rs, now, wide),
         Object::Deployment(d) => deployment_row(d, now, wide),
         Object::Event(e) => event_row(e, now),
+        Object::DaemonSet(ds) => {
+            let s = &ds.status;
+            let selector: Vec<String> = ds.spec.template.spec.node_selector.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let mut row = vec![
+                ds.metadata.name.clone(),
+                s.desired_number_scheduled.to_string(),
+                s.current_number_scheduled.to_string(),
+                s.number_ready.to_string(),
+                s.updated_number_scheduled.to_string(),
+                s.number_available.to_string(),
+                if selector.is_empty() { "<none>".into() } else { selector.join(",") },
+                age(now, ds.metadata.creation_timestamp),
+            ];
+            if wide {
+                row.extend(template_columns(&ds.spec.template));
+                row.push(ds.spec.selector.to_string());
+            }
+            row
+        }
         Object::Lease(l) => vec![l.metadata.name.clone(), l.spec.holder_identity.clone().unwrap_or_default(), age(now, l.metadata.creation_timestamp)],
     }
 }
