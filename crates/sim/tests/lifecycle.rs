@@ -188,3 +188,59 @@ fn a_failed_nodes_pods_are_replaced_after_the_toleration_period() {
     assert!(node.spec.taints.is_empty());
     assert_eq!(c.overruns(), 0);
 }
+
+#[test]
+fn cordon_and_drain_move_workloads_off_a_node() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.25\n";
+    c.apply_manifest(deployment, "d.yaml");
+    c.apply_manifest(&pod_yaml("bare", "nginx:1.25", "  nodeName: node-1\n"), "p.yaml");
+    c.advance(Duration::seconds(30));
+    assert_eq!(run(&mut c, "kubectl cordon node-1").stdout, "node/node-1 cordoned\n");
+    assert_eq!(run(&mut c, "kubectl cordon node-1").stdout, "node/node-1 already cordoned\n");
+    assert!(run(&mut c, "kubectl get nodes").stdout.contains("node-1          Ready,SchedulingDisabled"));
+    let out = run(&mut c, "kubectl drain node-1");
+    assert_eq!(out.exit_code, 1);
+    let proxy = c.store().list(Kind::Pod, Some("kube-system")).filter_map(Object::as_pod).find(|p| p.metadata.name.starts_with("kube-proxy-") && p.spec.node_name.as_deref() == Some("node-1")).unwrap().metadata.name.clone();
+    assert_eq!(
+        out.stderr,
+        format!("error: unable to drain node \"node-1\" due to error:[cannot delete Pods declare no controller (use --force to override): default/bare, cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): kube-system/{proxy}], continuing command...\nThere are pending nodes to be drained:\n node-1\ncannot delete Pods declare no controller (use --force to override): default/bare\ncannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): kube-system/{proxy}\n")
+    );
+    let out = run(&mut c, "kubectl drain node-1 --ignore-daemonsets --force");
+    assert_eq!(out.exit_code, 0, "{out:?}");
+    assert!(out.stdout.starts_with("node/node-1 already cordoned\nevicting pod "), "{}", out.stdout);
+    assert!(out.stdout.ends_with("node/node-1 drained\n"));
+    assert_eq!(out.stderr, format!("Warning: deleting Pods that declare no controller: default/bare; ignoring DaemonSet-managed Pods: kube-system/{proxy}\n"));
+    c.advance(Duration::seconds(10));
+    let on_node_1: Vec<String> = c.store().list(Kind::Pod, None).filter_map(Object::as_pod).filter(|p| p.spec.node_name.as_deref() == Some("node-1")).map(|p| p.metadata.name.clone()).collect();
+    assert_eq!(on_node_1, vec![proxy], "only the daemon pod stays");
+    assert_eq!(c.store().list(Kind::Pod, Some("default")).filter_map(Object::as_pod).filter(|p| p.is_ready()).count(), 3, "the Deployment's pods run elsewhere");
+    assert_eq!(run(&mut c, "kubectl uncordon node-1").stdout, "node/node-1 uncordoned\n");
+}
+
+#[test]
+fn a_daemon_set_follows_the_nodes() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    let ds = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n  selector:\n    matchLabels: {app: agent}\n  template:\n    metadata:\n      labels: {app: agent}\n    spec:\n      containers:\n      - name: agent\n        image: redis:7\n";
+    c.apply_manifest(ds, "ds.yaml");
+    c.advance(Duration::seconds(20));
+    let agents = |c: &Cluster| c.store().list(Kind::Pod, Some("default")).filter_map(Object::as_pod).filter(|p| p.is_ready()).map(|p| p.spec.node_name.clone().unwrap()).collect::<Vec<_>>();
+    let mut nodes = agents(&c);
+    nodes.sort();
+    assert_eq!(nodes, vec!["node-1", "node-2", "node-3"], "workers only: the control plane's taint is not tolerated");
+    run(&mut c, "kubectl cordon node-2");
+    c.set_workers(4);
+    c.advance(Duration::seconds(20));
+    assert_eq!(agents(&c).len(), 4, "a new node gets its daemon pod");
+    assert!(run(&mut c, "kubectl get ds agent").stdout.contains("agent   4         4         4       4            4           <none>"));
+    // A new template replaces the pods one node at a time (maxUnavailable 1).
+    c.apply_manifest(&ds.replace("redis:7", "redis:7.2"), "ds.yaml");
+    let mut max_missing = 0;
+    for _ in 0..60 {
+        c.advance(Duration::millis(500));
+        max_missing = max_missing.max(4 - agents(&c).len());
+    }
+    assert_eq!(max_missing, 1);
+    let images: Vec<String> = c.store().list(Kind::Pod, Some("default")).filter_map(Object::as_pod).map(|p| p.spec.containers[0].image.clone()).collect();
+    assert_eq!(images, vec!["redis:7.2"; 4]);
+}

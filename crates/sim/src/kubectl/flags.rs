@@ -27,6 +27,8 @@ const BOOLEAN: &[(&str, Option<&str>)] = &[
     ("--watch", Some("-w")),
     ("--show-labels", None),
     ("--recursive", Some("-R")),
+    ("--ignore-daemonsets", None),
+    ("--delete-emptydir-data", None),
 ];
 
 /// Parsed flags and positional arguments of one kubectl command.

@@ -5,6 +5,7 @@
 mod files;
 mod flags;
 mod mutate;
+mod nodes;
 pub mod printers;
 mod rollout;
 pub mod tabwriter;
@@ -122,6 +123,7 @@ pub fn run_in(cluster: &mut Cluster, line: &str, ctx: &Context<'_>) -> CommandOu
     let Some(first) = words.first() else { return CommandOutput::default() };
     match first.as_str() {
         "kubectl" | "k" => kubectl(cluster, &words[1..], ctx),
+        "fault" => nodes::fault(cluster, &words[1..]),
         "advance" => match words.get(1).map(|w| Duration::parse(w)) {
             Some(Ok(d)) => {
                 cluster.advance(d);
@@ -149,6 +151,7 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
         "scale" => &["--replicas", "--filename"],
         "label" => &["--overwrite", "--selector", "--all"],
         "rollout" => &["--to-revision", "--revision", "--watch", "--timeout"],
+        "drain" => &["--force", "--ignore-daemonsets", "--grace-period", "--delete-emptydir-data", "--timeout"],
         _ => &[],
     };
     if let Some(flag) = flags.first_unknown(allowed) {
@@ -163,6 +166,9 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
         "set" => mutate::set(cluster, &flags),
         "label" => mutate::label(cluster, &flags),
         "rollout" => rollout::rollout(cluster, &flags, ctx),
+        "cordon" => nodes::cordon(cluster, &flags, true),
+        "uncordon" => nodes::cordon(cluster, &flags, false),
+        "drain" => nodes::drain(cluster, &flags, ctx.max_wait),
         "version" => CommandOutput::ok(format!("Client Version: {KUBERNETES_VERSION}\nKustomize Version: v5.0.4-0.20230601165947-6ce0bf390ce3\nServer Version: {KUBERNETES_VERSION}\n")),
         other => CommandOutput::err(format!("error: unknown command {other:?} for \"kubectl\"\nRun 'kubectl --help' for usage.\n"), 1),
     }

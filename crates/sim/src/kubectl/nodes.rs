@@ -1,0 +1,135 @@
+//! `kubectl cordon|uncordon|drain`, and kubeplay's own `fault` command for
+//! failing and recovering nodes.
+
+use super::{fetch, CommandOutput, Flags};
+use crate::api::{Kind, Object, Pod};
+use crate::cluster::Cluster;
+use crate::controllers::controller_of;
+
+fn set_unschedulable(cluster: &mut Cluster, name: &str, on: bool) -> Result<bool, String> {
+    let Object::Node(mut node) = fetch(cluster, Kind::Node, "", name)? else { return Err("error: not a node".into()) };
+    if node.spec.unschedulable == on {
+        return Ok(false);
+    }
+    node.spec.unschedulable = on;
+    cluster.update(Object::Node(node)).map_err(|e| e.to_string())?;
+    Ok(true)
+}
+
+/// `kubectl cordon NODE` / `kubectl uncordon NODE`.
+pub fn cordon(cluster: &mut Cluster, f: &Flags, on: bool) -> CommandOutput {
+    let mut out = CommandOutput::default();
+    if f.positional.is_empty() {
+        return CommandOutput::err("error: USAGE: cordon NODE [flags]\nSee 'kubectl cordon -h' for help and examples\n".into(), 1);
+    }
+    let word = if on { "cordoned" } else { "uncordoned" };
+    for name in &f.positional {
+        match set_unschedulable(cluster, name, on) {
+            Ok(true) => out.say(format!("node/{name} {word}")),
+            Ok(false) => out.say(format!("node/{name} already {word}")),
+            Err(e) => out.fail(e),
+        }
+    }
+    out
+}
+
+/// Models staging/src/k8s.io/kubectl/pkg/drain: cordon, check every pod against the
+/// filters, then evict (here: delete gracefully) and wait until the pods are gone.
+pub fn drain(cluster: &mut Cluster, f: &Flags, max_wait: crate::clock::Duration) -> CommandOutput {
+    let Some(name) = f.positional.first().cloned() else {
+        return CommandOutput::err("error: USAGE: drain NODE [flags]\nSee 'kubectl drain -h' for help and examples\n".into(), 1);
+    };
+    let mut out = CommandOutput::default();
+    match set_unschedulable(cluster, &name, true) {
+        Ok(true) => out.say(format!("node/{name} cordoned")),
+        Ok(false) => out.say(format!("node/{name} already cordoned")),
+        Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
+    }
+    let pods: Vec<Pod> = cluster
+        .store()
+        .list(Kind::Pod, None)
+        .filter_map(Object::as_pod)
+        .filter(|p| p.spec.node_name.as_deref() == Some(name.as_str()) && p.metadata.deletion_timestamp.is_none())
+        .cloned()
+        .collect();
+    let id = |p: &Pod| format!("{}/{}", p.metadata.namespace.as_deref().unwrap_or(""), p.metadata.name);
+    let (mut daemon, mut bare, mut mirror, mut evict) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for p in &pods {
+        let done = matches!(p.phase(), "Succeeded" | "Failed");
+        let owner = controller_of(&p.metadata);
+        if !done && owner.is_some_and(|o| o.kind == "DaemonSet") {
+            daemon.push(id(p));
+        } else if !done && p.metadata.labels.get("tier").map(String::as_str) == Some("control-plane") && owner.is_none() {
+            mirror.push(id(p));
+        } else if !done && owner.is_none() {
+            bare.push(id(p));
+            evict.push(p.clone());
+        } else {
+            evict.push(p.clone());
+        }
+    }
+    let mut errors = Vec::new();
+    if !bare.is_empty() && !f.has("--force") {
+        errors.push(format!("cannot delete Pods declare no controller (use --force to override): {}", bare.join(", ")));
+    }
+    if !daemon.is_empty() && !f.has("--ignore-daemonsets") {
+        errors.push(format!("cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): {}", daemon.join(", ")));
+    }
+    if !errors.is_empty() {
+        let joined = if errors.len() == 1 { errors[0].clone() } else { format!("[{}]", errors.join(", ")) };
+        out.fail(format!("error: unable to drain node {name:?} due to error:{joined}, continuing command..."));
+        out.fail(format!("There are pending nodes to be drained:\n {name}"));
+        for e in errors {
+            out.fail(e);
+        }
+        return out;
+    }
+    let mut warnings = Vec::new();
+    if !bare.is_empty() {
+        warnings.push(format!("deleting Pods that declare no controller: {}", bare.join(", ")));
+    }
+    if !daemon.is_empty() {
+        warnings.push(format!("ignoring DaemonSet-managed Pods: {}", daemon.join(", ")));
+    }
+    if !warnings.is_empty() {
+        out.stderr.push_str(&format!("Warning: {}\n", warnings.join("; ")));
+    }
+    evict.sort_by_key(id);
+    for p in &evict {
+        out.say(format!("evicting pod {}", id(p)));
+    }
+    let grace = f.grace_period().ok().flatten();
+    for p in &evict {
+        let _ = cluster.delete_with_grace(Kind::Pod, p.metadata.namespace.as_deref(), &p.metadata.name, grace);
+    }
+    let deadline = cluster.now() + max_wait;
+    let gone = |c: &Cluster, p: &Pod| {
+        c.store().get(&crate::store::ObjectKey { kind: Kind::Pod, namespace: p.metadata.namespace.clone().unwrap_or_default(), name: p.metadata.name.clone() }).is_none_or(|o| o.meta().uid != p.metadata.uid)
+    };
+    while !evict.iter().all(|p| gone(cluster, p)) && cluster.now() < deadline {
+        let next = cluster.next_wakeup().map_or(deadline, |t| t.min(deadline));
+        cluster.advance_to(next);
+    }
+    for p in &evict {
+        if gone(cluster, p) {
+            out.say(format!("pod/{} evicted", p.metadata.name));
+        } else {
+            out.fail(format!("error: timed out waiting for pod {} to be deleted", id(p)));
+        }
+    }
+    if out.exit_code == 0 {
+        out.say(format!("node/{name} drained"));
+    }
+    out
+}
+
+/// `fault fail-node NODE` and `fault recover-node NODE`: kubeplay's own way to break things.
+pub fn fault(cluster: &mut Cluster, words: &[String]) -> CommandOutput {
+    let usage = "usage: fault fail-node NODE | fault recover-node NODE\n";
+    match (words.first().map(String::as_str), words.get(1)) {
+        (Some("fail-node"), Some(node)) if cluster.fail_node(node) => CommandOutput::ok(format!("node/{node} failed: its kubelet stopped\n")),
+        (Some("recover-node"), Some(node)) if cluster.recover_node(node) => CommandOutput::ok(format!("node/{node} recovered: its kubelet is back\n")),
+        (Some(_), Some(node)) => CommandOutput::err(format!("Error from server (NotFound): nodes {node:?} not found\n"), 1),
+        _ => CommandOutput::err(usage.into(), 2),
+    }
+}
