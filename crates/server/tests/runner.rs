@@ -43,7 +43,7 @@ fn rollout_and_undo_script() {
         assert!(["ADDED", "MODIFIED", "DELETED"].contains(&l["type"].as_str().unwrap()));
         assert!(l["object"]["kind"].is_string() && l["object"]["metadata"]["name"].is_string());
     }
-    let rs_added = lines.iter().filter(|l| l["type"] == "ADDED" && l["object"]["kind"] == "ReplicaSet").count();
+    let rs_added = lines.iter().filter(|l| l["type"] == "ADDED" && l["object"]["kind"] == "ReplicaSet" && l["object"]["metadata"]["namespace"] == "default").count();
     assert_eq!(rs_added, 2, "two templates, two ReplicaSets; the undo reuses the first");
 
     // Same seed, same transcript.

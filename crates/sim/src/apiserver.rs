@@ -33,7 +33,8 @@ impl ApiError {
     /// `<Kind> "<name>" is invalid: <field errors>`.
     pub fn invalid(kind: Kind, name: &str, causes: &[String]) -> Self {
         let detail = if causes.len() == 1 { causes[0].clone() } else { format!("[{}]", causes.join(", ")) };
-        ApiError { code: 422, reason: "Invalid".into(), message: format!("{kind} {name:?} is invalid: {detail}") }
+        let qualified = if kind.group().is_empty() { kind.name().to_string() } else { format!("{}.{}", kind.name(), kind.group()) };
+        ApiError { code: 422, reason: "Invalid".into(), message: format!("{qualified} {name:?} is invalid: {detail}") }
     }
 
     /// A 400 with a free-form message.
@@ -171,6 +172,27 @@ fn default_object(object: &mut Object) {
             ds.spec.revision_history_limit.get_or_insert(10);
             default_pod_spec(&mut ds.spec.template.spec);
         }
+        Object::Job(job) => {
+            let s = &mut job.spec;
+            if s.completions.is_none() && s.parallelism.is_none() {
+                s.completions = Some(1);
+            }
+            s.parallelism.get_or_insert(1);
+            s.backoff_limit.get_or_insert(6);
+            s.completion_mode.get_or_insert_with(|| "NonIndexed".into());
+            s.suspend.get_or_insert(false);
+            if let Some(uid) = job.metadata.uid.clone() {
+                let name = job.metadata.name.clone();
+                if s.selector.is_none() {
+                    s.selector = Some(LabelSelector::from_labels(&[("batch.kubernetes.io/controller-uid".to_string(), uid.clone())].into()));
+                }
+                let labels = &mut s.template.metadata.labels;
+                for (k, v) in [("batch.kubernetes.io/controller-uid", &uid), ("batch.kubernetes.io/job-name", &name), ("controller-uid", &uid), ("job-name", &name)] {
+                    labels.entry(k.to_string()).or_insert_with(|| v.clone());
+                }
+            }
+            default_pod_spec(&mut s.template.spec);
+        }
         Object::Node(_) | Object::Event(_) | Object::Lease(_) => {}
     }
 }
@@ -258,6 +280,12 @@ fn validate_object(object: &Object) -> Vec<String> {
         Object::Deployment(d) => validate_deployment(d, &mut errs),
         Object::ReplicaSet(rs) => validate_template(&rs.spec.selector, &rs.spec.template, &mut errs),
         Object::DaemonSet(ds) => validate_template(&ds.spec.selector, &ds.spec.template, &mut errs),
+        Object::Job(job) => {
+            validate_pod_spec(&job.spec.template.spec, "spec.template.", &mut errs);
+            if let Some(rp) = job.spec.template.spec.restart_policy.as_deref().filter(|rp| !["OnFailure", "Never"].contains(rp)) {
+                errs.push(format!("spec.template.spec.restartPolicy: Unsupported value: {rp:?}: supported values: \"OnFailure\", \"Never\""));
+            }
+        }
         _ => {}
     }
     errs
@@ -309,6 +337,13 @@ pub fn create(store: &mut Store, rng: &mut Rng, now: Time, mut object: Object) -
     meta.generation = 1;
     meta.deletion_timestamp = None;
     meta.resource_version = None;
+    if let Object::Job(job) = &mut object {
+        // A Job's template has no default restart policy: it must be OnFailure or Never.
+        if job.spec.template.spec.restart_policy.is_none() {
+            let errs = ["spec.template.spec.restartPolicy: Required value: valid values: \"OnFailure\", \"Never\"".to_string()];
+            return Err(ApiError::invalid(kind, &name, &errs));
+        }
+    }
     default_object(&mut object);
     let errs = validate_object(&object);
     if !errs.is_empty() {
@@ -373,6 +408,13 @@ pub fn apply(store: &mut Store, rng: &mut Rng, now: Time, mut object: Object) ->
                 return Err(ApiError::invalid(kind, &name, &[format!("spec.selector: Invalid value: {}: field is immutable", new.spec.selector)]));
             }
             old.spec = new.spec;
+        }
+        (Object::Job(old), Object::Job(new)) => {
+            if old.spec.template != new.spec.template && new.spec.template.metadata.labels.contains_key("batch.kubernetes.io/controller-uid") {
+                old.spec.template = new.spec.template;
+            }
+            old.spec.parallelism = new.spec.parallelism;
+            old.spec.suspend = new.spec.suspend;
         }
         (Object::Node(old), Object::Node(new)) => old.spec = new.spec,
         _ => {}

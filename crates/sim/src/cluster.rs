@@ -252,11 +252,15 @@ impl Cluster {
         proxy.spec.containers[0].resources = ResourceRequirements::default();
         proxy.spec.priority = None;
         proxy.metadata.labels = labels("kube-proxy");
-        let mut ds = DaemonSet::default();
-        ds.metadata = meta("kube-proxy", Some("kube-system"));
-        ds.metadata.labels = labels("kube-proxy");
-        ds.spec.selector = LabelSelector::from_labels(&labels("kube-proxy"));
-        ds.spec.template = PodTemplateSpec { metadata: ObjectMeta { labels: labels("kube-proxy"), ..Default::default() }, spec: proxy.spec };
+        let ds = DaemonSet {
+            metadata: ObjectMeta { labels: labels("kube-proxy"), ..meta("kube-proxy", Some("kube-system")) },
+            spec: crate::api::DaemonSetSpec {
+                selector: LabelSelector::from_labels(&labels("kube-proxy")),
+                template: PodTemplateSpec { metadata: ObjectMeta { labels: labels("kube-proxy"), ..Default::default() }, spec: proxy.spec },
+                ..Default::default()
+            },
+            ..Default::default()
+        };
         let _ = self.create(Object::DaemonSet(ds));
 
         let mut dns = system_pod("", "coredns", None, "registry.k8s.io/coredns/coredns:v1.10.1", "100m", Some("70Mi"));
@@ -265,12 +269,16 @@ impl Cluster {
             Toleration { key: Some("CriticalAddonsOnly".into()), operator: Some("Exists".into()), ..Default::default() },
             Toleration { key: Some("node-role.kubernetes.io/control-plane".into()), effect: Some("NoSchedule".into()), ..Default::default() },
         ];
-        let mut d = Deployment::default();
-        d.metadata = meta("coredns", Some("kube-system"));
-        d.metadata.labels = labels("kube-dns");
-        d.spec.replicas = Some(2);
-        d.spec.selector = LabelSelector::from_labels(&labels("kube-dns"));
-        d.spec.template = PodTemplateSpec { metadata: ObjectMeta { labels: labels("kube-dns"), ..Default::default() }, spec: dns.spec };
+        let d = Deployment {
+            metadata: ObjectMeta { labels: labels("kube-dns"), ..meta("coredns", Some("kube-system")) },
+            spec: crate::api::DeploymentSpec {
+                replicas: Some(2),
+                selector: LabelSelector::from_labels(&labels("kube-dns")),
+                template: PodTemplateSpec { metadata: ObjectMeta { labels: labels("kube-dns"), ..Default::default() }, spec: dns.spec },
+                ..Default::default()
+            },
+            ..Default::default()
+        };
         let _ = self.create(Object::Deployment(d));
     }
 
@@ -408,6 +416,8 @@ impl Cluster {
             let at = controllers::replicaset::reconcile(&mut self.store, &mut self.rng, self.now);
             self.wake("replicaset-controller", at);
             controllers::daemonset::reconcile(&mut self.store, &mut self.rng, self.now);
+            let at = controllers::job::reconcile(&mut self.store, &mut self.rng, self.now);
+            self.wake("job-controller", at);
             controllers::garbage_collector::reconcile(&mut self.store, self.now);
             let at = controllers::node_lifecycle::reconcile(&mut self.store, self.now);
             self.wake("node-lifecycle-controller", at);

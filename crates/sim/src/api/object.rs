@@ -1,7 +1,7 @@
 //! `Object`: any stored object, and `Kind`: the types the API knows.
 
 use super::meta::ObjectMeta;
-use super::{DaemonSet, Deployment, Event, Lease, Namespace, Node, Pod, ReplicaSet};
+use super::{DaemonSet, Deployment, Event, Job, Lease, Namespace, Node, Pod, ReplicaSet};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -24,13 +24,15 @@ pub enum Kind {
     Lease,
     /// `apps/v1` DaemonSet.
     DaemonSet,
+    /// `batch/v1` Job.
+    Job,
 }
 
 /// What discovery says about one kind: name, apiVersion, plural, short names, namespaced.
 type KindInfo = (Kind, &'static str, &'static str, &'static str, &'static [&'static str], bool);
 
 /// Per kind, in enum order.
-const KINDS: [KindInfo; 8] = [
+const KINDS: [KindInfo; 9] = [
     (Kind::Namespace, "Namespace", "v1", "namespaces", &["ns"], false),
     (Kind::Node, "Node", "v1", "nodes", &["no"], false),
     (Kind::Pod, "Pod", "v1", "pods", &["po"], true),
@@ -39,11 +41,12 @@ const KINDS: [KindInfo; 8] = [
     (Kind::Deployment, "Deployment", "apps/v1", "deployments", &["deploy"], true),
     (Kind::Lease, "Lease", "coordination.k8s.io/v1", "leases", &[], true),
     (Kind::DaemonSet, "DaemonSet", "apps/v1", "daemonsets", &["ds"], true),
+    (Kind::Job, "Job", "batch/v1", "jobs", &[], true),
 ];
 
 impl Kind {
     /// Every kind, in discovery order.
-    pub const ALL: [Kind; 8] = [Kind::Namespace, Kind::Node, Kind::Pod, Kind::Event, Kind::ReplicaSet, Kind::Deployment, Kind::Lease, Kind::DaemonSet];
+    pub const ALL: [Kind; 9] = [Kind::Namespace, Kind::Node, Kind::Pod, Kind::Event, Kind::ReplicaSet, Kind::Deployment, Kind::Lease, Kind::DaemonSet, Kind::Job];
 
     fn row(self) -> &'static KindInfo {
         &KINDS[self as usize]
@@ -178,6 +181,7 @@ objects! {
     Deployment(Deployment) => as_deployment,
     Lease(Lease) => as_lease,
     DaemonSet(DaemonSet) => as_daemon_set,
+    Job(Job) => as_job,
 }
 
 impl Object {

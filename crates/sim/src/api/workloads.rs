@@ -296,3 +296,79 @@ pub struct DaemonSetStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed_generation: Option<i64>,
 }
+
+/// A Job (`batch/v1`): runs pods until enough of them succeed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Job {
+    /// `batch/v1`.
+    pub api_version: String,
+    /// `Job`.
+    pub kind: String,
+    /// Name and labels.
+    #[serde(default)]
+    pub metadata: ObjectMeta,
+    /// Parallelism, completions, limits and the pod template.
+    #[serde(default)]
+    pub spec: JobSpec,
+    /// Progress.
+    #[serde(default)]
+    pub status: JobStatus,
+}
+
+/// `Job.spec`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JobSpec {
+    /// Pods running at once (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parallelism: Option<i32>,
+    /// Successes needed; unset makes a work-queue job.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completions: Option<i32>,
+    /// Failures tolerated before the job fails (default 6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backoff_limit: Option<i32>,
+    /// Seconds the job may be active.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_deadline_seconds: Option<i64>,
+    /// Generated from the job's uid unless `manualSelector`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selector: Option<LabelSelector>,
+    /// `NonIndexed` (default) or `Indexed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completion_mode: Option<String>,
+    /// A suspended job runs no pods.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suspend: Option<bool>,
+    /// The pods it runs.
+    #[serde(default)]
+    pub template: PodTemplateSpec,
+}
+
+/// `Job.status`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JobStatus {
+    /// When the job first ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<crate::clock::Time>,
+    /// When it completed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completion_time: Option<crate::clock::Time>,
+    /// Pods running.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub active: i32,
+    /// Pods that succeeded.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub succeeded: i32,
+    /// Pods that failed.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub failed: i32,
+    /// Active pods that are ready.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ready: Option<i32>,
+    /// Complete or Failed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<Condition>,
+}

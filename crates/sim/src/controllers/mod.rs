@@ -4,6 +4,7 @@
 pub mod daemonset;
 pub mod deployment;
 pub mod garbage_collector;
+pub mod job;
 pub mod node_lifecycle;
 pub mod replicaset;
 

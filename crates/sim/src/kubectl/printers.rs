@@ -21,6 +21,8 @@ pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
         (Kind::Deployment, true) => vec!["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"],
         (Kind::Event, _) => vec!["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
         (Kind::Lease, _) => vec!["NAME", "HOLDER", "AGE"],
+        (Kind::Job, false) => vec!["NAME", "COMPLETIONS", "DURATION", "AGE"],
+        (Kind::Job, true) => vec!["NAME", "COMPLETIONS", "DURATION", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"],
         (Kind::DaemonSet, false) => vec!["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE"],
         (Kind::DaemonSet, true) => vec!["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"],
     }
@@ -51,6 +53,25 @@ pub fn row(object: &Object, now: Time, wide: bool) -> Vec<String> {
             if wide {
                 row.extend(template_columns(&ds.spec.template));
                 row.push(ds.spec.selector.to_string());
+            }
+            row
+        }
+        Object::Job(job) => {
+            let s = &job.status;
+            let completions = match (job.spec.completions, job.spec.parallelism.unwrap_or(1)) {
+                (Some(c), _) => format!("{}/{c}", s.succeeded),
+                (None, p) if p > 1 => format!("{}/1 of {p}", s.succeeded),
+                (None, _) => format!("{}/1", s.succeeded),
+            };
+            let duration = match (s.start_time, s.completion_time) {
+                (None, _) => String::new(),
+                (Some(start), Some(end)) => human_duration(end - start),
+                (Some(start), None) => human_duration(now - start),
+            };
+            let mut row = vec![job.metadata.name.clone(), completions, duration, age(now, job.metadata.creation_timestamp)];
+            if wide {
+                row.extend(template_columns(&job.spec.template));
+                row.push(job.spec.selector.as_ref().map(|s| s.to_string()).unwrap_or_default());
             }
             row
         }
