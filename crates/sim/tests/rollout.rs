@@ -166,3 +166,84 @@ fn scaling_a_replica_set_deletes_the_least_valuable_pods_first() {
     assert_eq!(names(&c, true), running, "the three running pods stay");
     assert!(names(&c, false).is_empty(), "the starting pod was the one deleted");
 }
+
+fn rs_sizes(c: &Cluster) -> Vec<(String, i32)> {
+    let mut v: Vec<(String, i32)> = c
+        .store()
+        .list(Kind::ReplicaSet, Some("default"))
+        .filter_map(Object::as_replica_set)
+        .map(|rs| (rs.spec.template.spec.containers[0].image.clone(), rs.replicas()))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn scaling_during_a_rollout_is_proportional() {
+    let mut c = cluster();
+    // A rollout that cannot finish (the new image never pulls) leaves two active ReplicaSets.
+    apply(&mut c, &deployment("web", 10, "nginx:1.25", "RollingUpdate"));
+    c.advance(Duration::seconds(30));
+    apply(&mut c, &deployment("web", 10, "nginx:doesnotexist", "RollingUpdate"));
+    c.advance(Duration::seconds(30));
+    assert_eq!(rs_sizes(&c), vec![("nginx:1.25".to_string(), 8), ("nginx:doesnotexist".to_string(), 5)], "stuck: 8 old available, 5 new");
+    // Scaling to 20 adds the 10 extra replicas in proportion 8:5 of the allowed 13 -> 25 total.
+    apply(&mut c, &deployment("web", 20, "nginx:doesnotexist", "RollingUpdate"));
+    assert_eq!(rs_sizes(&c), vec![("nginx:1.25".to_string(), 15), ("nginx:doesnotexist".to_string(), 10)]);
+    let events = run_events(&c);
+    assert!(events.iter().any(|m| m.starts_with("Scaled up replica set web-") && m.ends_with(" to 15 from 8")), "{events:?}");
+    assert_eq!(c.overruns(), 0);
+}
+
+fn run_events(c: &Cluster) -> Vec<String> {
+    let d = c.store().get(&ObjectKey { kind: Kind::Deployment, namespace: "default".into(), name: "web".into() }).cloned().unwrap();
+    kubeplay_sim::events::about(c.store(), &d).iter().map(|e| e.message.clone()).collect()
+}
+
+#[test]
+fn a_stuck_rollout_exceeds_its_progress_deadline() {
+    let mut c = cluster();
+    apply(&mut c, &deployment("web", 2, "nginx:1.25", "RollingUpdate").replace("spec:\n  replicas", "spec:\n  progressDeadlineSeconds: 60\n  replicas"));
+    c.advance(Duration::seconds(20));
+    apply(&mut c, &deployment("web", 2, "nginx:doesnotexist", "RollingUpdate").replace("spec:\n  replicas", "spec:\n  progressDeadlineSeconds: 60\n  replicas"));
+    c.advance(Duration::seconds(50));
+    let out = kubeplay_sim::kubectl::run(&mut c, "kubectl rollout status deployment/web");
+    assert_eq!(out.exit_code, 1);
+    assert!(out.stdout.starts_with("Waiting for deployment \"web\" rollout to finish: 1 out of 2 new replicas have been updated...\n"), "{out:?}");
+    assert_eq!(out.stderr, "error: deployment \"web\" exceeded its progress deadline\n");
+    let d = c.store().get(&ObjectKey { kind: Kind::Deployment, namespace: "default".into(), name: "web".into() }).and_then(Object::as_deployment).cloned().unwrap();
+    let p = kubeplay_sim::api::condition(&d.status.conditions, "Progressing").unwrap();
+    assert_eq!((p.status.as_str(), p.reason.as_deref()), ("False", Some("ProgressDeadlineExceeded")));
+    // The old pods keep serving: availability holds at replicas - maxUnavailable.
+    assert_eq!(d.status.available_replicas, 2);
+}
+
+#[test]
+fn history_is_trimmed_to_the_revision_limit_and_paused_deployments_wait() {
+    let mut c = cluster();
+    let with_limit = |image: &str| deployment("web", 1, image, "RollingUpdate").replace("spec:\n  replicas", "spec:\n  revisionHistoryLimit: 2\n  replicas");
+    for v in ["1.21", "1.22", "1.23", "1.24", "1.25"] {
+        apply(&mut c, &with_limit(&format!("nginx:{v}")));
+        c.advance(Duration::seconds(30));
+    }
+    let images: Vec<String> = rs_sizes(&c).into_iter().map(|(i, _)| i).collect();
+    assert_eq!(images, vec!["nginx:1.23", "nginx:1.24", "nginx:1.25"], "the new one and two old ones are kept");
+    assert_eq!(kubeplay_sim::kubectl::run(&mut c, "kubectl rollout pause deployment/web").stdout, "deployment.apps/web paused\n");
+    apply(&mut c, &with_limit("nginx:1.26").replace("  replicas: 1", "  paused: true\n  replicas: 1"));
+    c.advance(Duration::seconds(30));
+    assert!(!rs_sizes(&c).iter().any(|(i, _)| i == "nginx:1.26"), "paused: no new ReplicaSet");
+    apply(&mut c, &with_limit("nginx:1.26"));
+    c.advance(Duration::seconds(30));
+    assert!(rs_sizes(&c).contains(&("nginx:1.26".to_string(), 1)));
+}
+
+#[test]
+fn min_ready_seconds_delays_availability() {
+    let mut c = cluster();
+    apply(&mut c, &deployment("web", 2, "nginx:1.25", "RollingUpdate").replace("spec:\n  replicas", "spec:\n  minReadySeconds: 10\n  replicas"));
+    c.advance(Duration::seconds(8));
+    let d = |c: &Cluster| c.store().get(&ObjectKey { kind: Kind::Deployment, namespace: "default".into(), name: "web".into() }).and_then(Object::as_deployment).cloned().unwrap();
+    assert_eq!((d(&c).status.ready_replicas, d(&c).status.available_replicas), (2, 0), "ready but not yet available");
+    c.advance(Duration::seconds(10));
+    assert_eq!(d(&c).status.available_replicas, 2);
+}
