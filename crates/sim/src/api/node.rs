@@ -29,7 +29,7 @@ pub struct Node {
 #[serde(rename_all = "camelCase")]
 pub struct NodeSpec {
     /// The range pod IPs on this node come from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", rename = "podCIDR")]
     pub pod_cidr: Option<String>,
     /// Taints repel pods that do not tolerate them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -1,0 +1,87 @@
+//! Wire compatibility with upstream's API types (k8s-openapi): every field we
+//! write reads back through them unchanged, so our JSON is Kubernetes' JSON
+//! for the fields we model, and theirs reads into ours.
+
+use k8s_openapi::api::{apps::v1 as apps, batch::v1 as batch, coordination::v1 as coordination, core::v1 as core};
+use kubeplay_sim::api::{Kind, Object};
+use kubeplay_sim::clock::{Duration, Time};
+use kubeplay_sim::{Cluster, ClusterSettings};
+use serde_json::Value;
+
+/// Timestamps compared at whole seconds (metav1.Time's precision; MicroTime adds digits).
+fn normalize(v: &mut Value) {
+    match v {
+        Value::String(s) => {
+            if let Some(t) = Time::parse_rfc3339(s) {
+                *s = Time(t.0 - t.0.rem_euclid(1000)).rfc3339();
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(normalize),
+        Value::Object(map) => map.values_mut().for_each(normalize),
+        _ => {}
+    }
+}
+
+/// Every leaf of `ours` is present, equal, in `theirs`.
+fn contained(ours: &Value, theirs: &Value, path: &str, missing: &mut Vec<String>) {
+    match (ours, theirs) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, v) in a {
+                match b.get(k) {
+                    Some(w) => contained(v, w, &format!("{path}.{k}"), missing),
+                    None if v.is_null() || v == &Value::Object(Default::default()) || v == &Value::Array(vec![]) => {}
+                    None => missing.push(format!("{path}.{k}")),
+                }
+            }
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            for (i, (v, w)) in a.iter().zip(b).enumerate() {
+                contained(v, w, &format!("{path}[{i}]"), missing);
+            }
+        }
+        (a, b) if a == b => {}
+        (a, b) => missing.push(format!("{path}: ours {a} theirs {b}")),
+    }
+}
+
+fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(object: &Object) {
+    let mut ours = serde_json::to_value(object).unwrap();
+    let theirs: T = serde_json::from_value(ours.clone()).unwrap_or_else(|e| panic!("{} {}: upstream cannot read ours: {e}", object.kind(), object.name()));
+    let mut back = serde_json::to_value(&theirs).unwrap();
+    normalize(&mut ours);
+    normalize(&mut back);
+    let mut missing = Vec::new();
+    contained(&ours, &back, "", &mut missing);
+    assert!(missing.is_empty(), "{} {}: fields upstream does not know or reads differently: {missing:?}", object.kind(), object.name());
+    // And theirs reads back into ours.
+    let again = Object::decode(object.kind(), &back).unwrap_or_else(|e| panic!("{}: we cannot read upstream's: {e}", object.kind())).0;
+    assert_eq!(again.name(), object.name());
+}
+
+#[test]
+fn every_kind_we_write_is_upstream_json() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  labels: {app: web}\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.25\n        ports:\n        - containerPort: 80\n          name: http\n        readinessProbe:\n          httpGet: {path: /, port: http}\n        resources:\n          requests: {cpu: 100m, memory: 64Mi}\n          limits: {memory: 128Mi}\n        env:\n        - name: MODE\n          value: demo\n";
+    let job = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: once\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: work\n        image: busybox\n        command: [sh, -c, 'exit 1']\n";
+    assert!(c.apply_manifest(deployment, "d.yaml").errors.is_empty());
+    assert!(c.apply_manifest(job, "j.yaml").errors.is_empty());
+    c.advance(Duration::seconds(40));
+    let mut seen = std::collections::BTreeSet::new();
+    for kind in Kind::ALL {
+        for o in c.store().list(kind, None) {
+            seen.insert(kind);
+            match kind {
+                Kind::Namespace => round_trip::<core::Namespace>(o),
+                Kind::Node => round_trip::<core::Node>(o),
+                Kind::Pod => round_trip::<core::Pod>(o),
+                Kind::Event => round_trip::<core::Event>(o),
+                Kind::ReplicaSet => round_trip::<apps::ReplicaSet>(o),
+                Kind::Deployment => round_trip::<apps::Deployment>(o),
+                Kind::Lease => round_trip::<coordination::Lease>(o),
+                Kind::DaemonSet => round_trip::<apps::DaemonSet>(o),
+                Kind::Job => round_trip::<batch::Job>(o),
+            }
+        }
+    }
+    assert_eq!(seen.len(), Kind::ALL.len(), "the scenario produces every kind");
+}
