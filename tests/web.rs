@@ -80,7 +80,7 @@ async fn applying_the_editor_text_creates_a_pod_that_starts() {
     let root = mount(&cluster);
     settle().await;
     let editor: web_sys::HtmlTextAreaElement = root.query_selector("[data-testid=editor]").unwrap().unwrap().dyn_into().unwrap();
-    editor.set_value("apiVersion: v1\nkind: Pod\nmetadata:\n  name: hello\nspec:\n  containers:\n  - name: c\n    image: busybox:1.36\n");
+    editor.set_value("apiVersion: v1\nkind: Pod\nmetadata:\n  name: hello\nspec:\n  containers:\n  - name: c\n    image: nginx:1.25\n");
     editor.dispatch_event(&web_sys::InputEvent::new("input").unwrap()).unwrap();
     settle().await;
     let apply: web_sys::HtmlElement = root.query_selector("[data-testid=apply]").unwrap().unwrap().dyn_into().unwrap();
@@ -112,4 +112,11 @@ async fn a_broken_manifest_is_explained_and_kept() {
     let report = root.query_selector("[data-testid=apply-report]").unwrap().unwrap().text_content().unwrap();
     assert!(report.contains("--> editor.yaml:10:22: spec.containers[0].ports[0].containerPort"), "{report}");
     assert_eq!(editor.value(), broken, "the learner's text is kept");
+}
+
+#[wasm_bindgen_test]
+fn the_simulator_computes_the_same_history_in_the_browser() {
+    let expected = include_str!("../crates/sim/tests/reference-scenario.hash").trim();
+    let got = format!("{:016x}", kubeplay_sim::selfcheck::reference_scenario_hash());
+    assert_eq!(got, expected, "wasm and native runs of the reference scenario differ");
 }

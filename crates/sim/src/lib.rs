@@ -20,6 +20,7 @@ pub mod kubelet;
 pub mod manifest;
 pub mod rand;
 pub mod scheduler;
+pub mod selfcheck;
 pub mod series;
 pub mod store;
 pub mod yaml;
