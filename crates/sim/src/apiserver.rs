@@ -193,7 +193,13 @@ fn default_object(object: &mut Object) {
             }
             default_pod_spec(&mut s.template.spec);
         }
-        Object::Node(_) | Object::Event(_) | Object::Lease(_) => {}
+        Object::Secret(secret) => {
+            secret.type_.get_or_insert_with(|| "Opaque".into());
+            for (k, v) in std::mem::take(&mut secret.string_data) {
+                secret.data.insert(k, crate::api::base64_encode(v.as_bytes()));
+            }
+        }
+        Object::Node(_) | Object::Event(_) | Object::Lease(_) | Object::ConfigMap(_) | Object::ServiceAccount(_) => {}
     }
 }
 
@@ -331,6 +337,18 @@ pub fn create(store: &mut Store, rng: &mut Rng, now: Time, mut object: Object) -
     if store.get(&ObjectKey::of(&object)).is_some() {
         return Err(ApiError::already_exists(kind, &name));
     }
+    if let Object::Pod(pod) = &object {
+        // ServiceAccount admission: the account the pod runs as must exist.
+        let ns = pod.metadata.namespace.clone().unwrap_or_default();
+        let sa = pod.spec.service_account_name.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| "default".into());
+        if store.get(&ObjectKey { kind: Kind::ServiceAccount, namespace: ns.clone(), name: sa.clone() }).is_none() {
+            return Err(ApiError {
+                code: 403,
+                reason: "Forbidden".into(),
+                message: format!("pods {name:?} is forbidden: error looking up service account {ns}/{sa}: serviceaccount {sa:?} not found"),
+            });
+        }
+    }
     let meta = object.meta_mut();
     meta.uid = Some(rng.uuid());
     meta.creation_timestamp = Some(now);
@@ -416,6 +434,14 @@ pub fn apply(store: &mut Store, rng: &mut Rng, now: Time, mut object: Object) ->
             old.spec.parallelism = new.spec.parallelism;
             old.spec.suspend = new.spec.suspend;
         }
+        (Object::ConfigMap(old), Object::ConfigMap(new)) => {
+            old.data = new.data;
+            old.binary_data = new.binary_data;
+        }
+        (Object::Secret(old), Object::Secret(new)) => {
+            old.data = new.data;
+            old.type_ = new.type_;
+        }
         (Object::Node(old), Object::Node(new)) => old.spec = new.spec,
         _ => {}
     }
@@ -495,6 +521,7 @@ mod tests {
         let mut r = Rng::new(1);
         let ns = Object::Namespace(Namespace { metadata: ObjectMeta { name: "default".into(), ..Default::default() }, ..Default::default() });
         create(&mut s, &mut r, Time(0), ns).unwrap();
+        crate::controllers::serviceaccount::reconcile(&mut s, &mut r, Time(0));
         (s, r)
     }
 
@@ -558,6 +585,7 @@ mod tests {
         assert!(created.name().starts_with("web-") && created.name().len() == 9);
         let ns = Object::Namespace(Namespace { metadata: ObjectMeta { name: "shop".into(), ..Default::default() }, ..Default::default() });
         create(&mut s, &mut r, Time(0), ns).unwrap();
+        crate::controllers::serviceaccount::reconcile(&mut s, &mut r, Time(0));
         let mut p = pod("cart", "nginx");
         p.meta_mut().namespace = Some("shop".into());
         create(&mut s, &mut r, Time(0), p).unwrap();

@@ -411,6 +411,7 @@ impl Cluster {
                 break;
             }
             let before = self.store.resource_version();
+            controllers::serviceaccount::reconcile(&mut self.store, &mut self.rng, self.now);
             let at = controllers::deployment::reconcile(&mut self.store, &mut self.rng, self.now);
             self.wake("deployment-controller", at);
             let at = controllers::replicaset::reconcile(&mut self.store, &mut self.rng, self.now);

@@ -41,6 +41,42 @@ enum Phase {
     Running { since: Time, exit: Option<(Time, i32)> },
     /// Exited at `at` with `code`; restarts at `restart_at`, if it will.
     Exited { at: Time, code: i32, restart_at: Option<Time> },
+    /// Cannot be created: a referenced ConfigMap or Secret (or key) is missing; retries at `retry`.
+    ConfigError { message: String, retry: Time },
+}
+
+/// The first missing ConfigMap/Secret reference of a container, as the kubelet words it.
+fn missing_reference(store: &Store, namespace: &str, c: &Container) -> Option<String> {
+    let get = |kind: Kind, name: &str| store.get(&ObjectKey { kind, namespace: namespace.into(), name: name.into() });
+    let has_key = |o: &Object, key: &str| match o {
+        Object::ConfigMap(cm) => cm.data.contains_key(key) || cm.binary_data.contains_key(key),
+        Object::Secret(s) => s.data.contains_key(key),
+        _ => false,
+    };
+    for e in &c.env {
+        let Some(src) = &e.value_from else { continue };
+        for (kind, word, title, sel) in [(Kind::ConfigMap, "configmap", "ConfigMap", &src.config_map_key_ref), (Kind::Secret, "secret", "Secret", &src.secret_key_ref)] {
+            let Some(sel) = sel else { continue };
+            if sel.optional == Some(true) {
+                continue;
+            }
+            match get(kind, &sel.name) {
+                None => return Some(format!("{word} {:?} not found", sel.name)),
+                Some(o) if !has_key(o, &sel.key) => return Some(format!("couldn't find key {} in {title} {namespace}/{}", sel.key, sel.name)),
+                Some(_) => {}
+            }
+        }
+    }
+    for e in &c.env_from {
+        for (kind, word, r) in [(Kind::ConfigMap, "configmap", &e.config_map_ref), (Kind::Secret, "secret", &e.secret_ref)] {
+            if let Some(r) = r.as_ref().filter(|r| r.optional != Some(true)) {
+                if get(kind, &r.name).is_none() {
+                    return Some(format!("{word} {:?} not found", r.name));
+                }
+            }
+        }
+    }
+    None
 }
 
 /// One probe's worker.
@@ -265,6 +301,7 @@ impl Kubelet {
                         times.extend([w.startup.next, w.liveness.next, w.readiness.next].into_iter().flatten());
                     }
                     Phase::Exited { restart_at, .. } => times.extend(*restart_at),
+                    Phase::ConfigError { retry, .. } => times.push(*retry),
                 }
             }
         }
@@ -359,7 +396,18 @@ impl Kubelet {
                         let phase = self.begin_pull(store, source, &obj, c, now);
                         self.pods.get_mut(uid).expect("pod is known")[i].phase = phase;
                     }
-                    Phase::Creating { until } if until <= now => self.start(store, source, pod, i, until.max(now)),
+                    Phase::Creating { until } | Phase::ConfigError { retry: until, .. } if until <= now => {
+                        let ns = pod.metadata.namespace.clone().unwrap_or_default();
+                        match missing_reference(store, &ns, c) {
+                            Some(message) => {
+                                events::record_on_field(store, now, source, &obj, Some(&field), "Warning", "Failed", &format!("Error: {message}"));
+                                // A sync error: the kubelet tries again on its next sync, about 10 s later.
+                                self.pods.get_mut(uid).expect("pod is known")[i].phase = Phase::ConfigError { message, retry: now + Duration::seconds(10) };
+                                break;
+                            }
+                            None => self.start(store, source, pod, i, until.max(now)),
+                        }
+                    }
                     Phase::Running { since, exit: Some((at, code)) } if at <= now => {
                         let restart = match restart_policy.as_str() {
                             "Never" => false,
@@ -518,6 +566,7 @@ impl Kubelet {
             match &w.phase {
                 Phase::Pulling { .. } | Phase::Creating { .. } if w.restarts == 0 && w.pull_backoff.is_none() => s.state = waiting("ContainerCreating", None),
                 Phase::Pulling { .. } | Phase::Creating { .. } => s.state = waiting("ContainerCreating", None),
+                Phase::ConfigError { message, .. } => s.state = waiting("CreateContainerConfigError", Some(message.clone())),
                 Phase::PullBackOff { since, .. } => {
                     let err = images::lookup(&c.image).pull_error.unwrap_or_default();
                     s.state = if now < *since + PULL_ERROR_SHOWN {

@@ -244,3 +244,25 @@ fn a_daemon_set_follows_the_nodes() {
     let images: Vec<String> = c.store().list(Kind::Pod, Some("default")).filter_map(Object::as_pod).map(|p| p.spec.containers[0].image.clone()).collect();
     assert_eq!(images, vec!["redis:7.2"; 4]);
 }
+
+#[test]
+fn missing_service_accounts_and_config_references() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    let report = c.apply_manifest(&pod_yaml("robot", "nginx", "  serviceAccountName: builder\n"), "p.yaml");
+    assert_eq!(report.errors, vec!["Error from server (Forbidden): pods \"robot\" is forbidden: error looking up service account default/builder: serviceaccount \"builder\" not found".to_string()]);
+    assert!(run(&mut c, "kubectl get sa").stdout.contains("default   0         "));
+    assert!(run(&mut c, "kubectl get cm -n kube-system").stdout.contains("kube-root-ca.crt"));
+
+    let env = "    env:\n    - name: COLOR\n      valueFrom:\n        configMapKeyRef:\n          name: settings\n          key: color\n";
+    c.apply_manifest(&pod_yaml("configured", "nginx:1.25", env), "p.yaml");
+    c.advance(Duration::seconds(8));
+    assert_eq!(status_word(&mut c, "configured"), "CreateContainerConfigError");
+    assert!(events_of(&c, "configured").iter().any(|(r, m, _)| r == "Failed" && m == "Error: configmap \"settings\" not found"));
+    c.apply_manifest("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  shade: blue\n", "cm.yaml");
+    c.advance(Duration::seconds(11));
+    let p = get(&c, "configured");
+    assert_eq!(p.status.container_statuses[0].state.waiting.as_ref().and_then(|w| w.message.clone()).as_deref(), Some("couldn't find key color in ConfigMap default/settings"));
+    c.apply_manifest("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  color: blue\n", "cm.yaml");
+    c.advance(Duration::seconds(11));
+    assert!(get(&c, "configured").is_ready(), "starts once the key exists");
+}

@@ -65,6 +65,8 @@ fn every_kind_we_write_is_upstream_json() {
     let job = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: once\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: work\n        image: busybox\n        command: [sh, -c, 'exit 1']\n";
     assert!(c.apply_manifest(deployment, "d.yaml").errors.is_empty());
     assert!(c.apply_manifest(job, "j.yaml").errors.is_empty());
+    let secret = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\nstringData:\n  password: s3cr3t\n";
+    assert!(c.apply_manifest(secret, "s.yaml").errors.is_empty());
     c.advance(Duration::seconds(40));
     let mut seen = std::collections::BTreeSet::new();
     for kind in Kind::ALL {
@@ -80,6 +82,9 @@ fn every_kind_we_write_is_upstream_json() {
                 Kind::Lease => round_trip::<coordination::Lease>(o),
                 Kind::DaemonSet => round_trip::<apps::DaemonSet>(o),
                 Kind::Job => round_trip::<batch::Job>(o),
+                Kind::ConfigMap => round_trip::<core::ConfigMap>(o),
+                Kind::Secret => round_trip::<core::Secret>(o),
+                Kind::ServiceAccount => round_trip::<core::ServiceAccount>(o),
             }
         }
     }

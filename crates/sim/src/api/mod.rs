@@ -1,6 +1,7 @@
 //! The API types: lean Kubernetes objects with Kubernetes' own field names,
 //! serialized exactly as the API server's JSON.
 
+mod config;
 mod event;
 mod lease;
 mod meta;
@@ -17,10 +18,11 @@ pub use namespace::{Namespace, NamespaceSpec, NamespaceStatus};
 pub use node::{Node, NodeAddress, NodeSpec, NodeStatus, NodeSystemInfo};
 pub use object::{Kind, Object};
 pub use pod::{
-    Affinity, Container, ContainerPort, NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, ContainerState, ContainerStatus, EnvVar, ExecAction, HttpGetAction, Pod, PodSpec, PodStatus, Probe, ResourceRequirements,
+    Affinity, Container, ContainerPort, EnvFromSource, EnvVarSource, KeySelector, NameRef, NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, ContainerState, ContainerStatus, EnvVar, ExecAction, HttpGetAction, Pod, PodSpec, PodStatus, Probe, ResourceRequirements,
     TcpSocketAction,
     StateRunning, StateTerminated, StateWaiting,
 };
+pub use config::{base64_encode, ConfigMap, Secret, ServiceAccount};
 pub use event::{Event, EventSource, ObjectReference};
 pub use lease::{Lease, LeaseSpec};
 pub use quantity::Quantity;

@@ -1,7 +1,7 @@
 //! `Object`: any stored object, and `Kind`: the types the API knows.
 
 use super::meta::ObjectMeta;
-use super::{DaemonSet, Deployment, Event, Job, Lease, Namespace, Node, Pod, ReplicaSet};
+use super::{ConfigMap, DaemonSet, Deployment, Event, Job, Lease, Namespace, Node, Pod, ReplicaSet, Secret, ServiceAccount};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -26,13 +26,19 @@ pub enum Kind {
     DaemonSet,
     /// `batch/v1` Job.
     Job,
+    /// `v1` ConfigMap.
+    ConfigMap,
+    /// `v1` Secret.
+    Secret,
+    /// `v1` ServiceAccount.
+    ServiceAccount,
 }
 
 /// What discovery says about one kind: name, apiVersion, plural, short names, namespaced.
 type KindInfo = (Kind, &'static str, &'static str, &'static str, &'static [&'static str], bool);
 
 /// Per kind, in enum order.
-const KINDS: [KindInfo; 9] = [
+const KINDS: [KindInfo; 12] = [
     (Kind::Namespace, "Namespace", "v1", "namespaces", &["ns"], false),
     (Kind::Node, "Node", "v1", "nodes", &["no"], false),
     (Kind::Pod, "Pod", "v1", "pods", &["po"], true),
@@ -42,11 +48,27 @@ const KINDS: [KindInfo; 9] = [
     (Kind::Lease, "Lease", "coordination.k8s.io/v1", "leases", &[], true),
     (Kind::DaemonSet, "DaemonSet", "apps/v1", "daemonsets", &["ds"], true),
     (Kind::Job, "Job", "batch/v1", "jobs", &[], true),
+    (Kind::ConfigMap, "ConfigMap", "v1", "configmaps", &["cm"], true),
+    (Kind::Secret, "Secret", "v1", "secrets", &[], true),
+    (Kind::ServiceAccount, "ServiceAccount", "v1", "serviceaccounts", &["sa"], true),
 ];
 
 impl Kind {
     /// Every kind, in discovery order.
-    pub const ALL: [Kind; 9] = [Kind::Namespace, Kind::Node, Kind::Pod, Kind::Event, Kind::ReplicaSet, Kind::Deployment, Kind::Lease, Kind::DaemonSet, Kind::Job];
+    pub const ALL: [Kind; 12] = [
+        Kind::Namespace,
+        Kind::Node,
+        Kind::Pod,
+        Kind::Event,
+        Kind::ReplicaSet,
+        Kind::Deployment,
+        Kind::Lease,
+        Kind::DaemonSet,
+        Kind::Job,
+        Kind::ConfigMap,
+        Kind::Secret,
+        Kind::ServiceAccount,
+    ];
 
     fn row(self) -> &'static KindInfo {
         &KINDS[self as usize]
@@ -182,6 +204,9 @@ objects! {
     Lease(Lease) => as_lease,
     DaemonSet(DaemonSet) => as_daemon_set,
     Job(Job) => as_job,
+    ConfigMap(ConfigMap) => as_config_map,
+    Secret(Secret) => as_secret,
+    ServiceAccount(ServiceAccount) => as_service_account,
 }
 
 impl Object {

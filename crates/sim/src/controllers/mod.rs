@@ -7,6 +7,7 @@ pub mod garbage_collector;
 pub mod job;
 pub mod node_lifecycle;
 pub mod replicaset;
+pub mod serviceaccount;
 
 use crate::api::{Object, ObjectMeta, OwnerReference};
 

@@ -21,6 +21,9 @@ pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
         (Kind::Deployment, true) => vec!["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"],
         (Kind::Event, _) => vec!["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
         (Kind::Lease, _) => vec!["NAME", "HOLDER", "AGE"],
+        (Kind::ConfigMap, _) => vec!["NAME", "DATA", "AGE"],
+        (Kind::Secret, _) => vec!["NAME", "TYPE", "DATA", "AGE"],
+        (Kind::ServiceAccount, _) => vec!["NAME", "SECRETS", "AGE"],
         (Kind::Job, false) => vec!["NAME", "COMPLETIONS", "DURATION", "AGE"],
         (Kind::Job, true) => vec!["NAME", "COMPLETIONS", "DURATION", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"],
         (Kind::DaemonSet, false) => vec!["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE"],
@@ -75,6 +78,9 @@ pub fn row(object: &Object, now: Time, wide: bool) -> Vec<String> {
             }
             row
         }
+        Object::ConfigMap(cm) => vec![cm.metadata.name.clone(), (cm.data.len() + cm.binary_data.len()).to_string(), age(now, cm.metadata.creation_timestamp)],
+        Object::Secret(s) => vec![s.metadata.name.clone(), s.type_.clone().unwrap_or_else(|| "Opaque".into()), s.data.len().to_string(), age(now, s.metadata.creation_timestamp)],
+        Object::ServiceAccount(sa) => vec![sa.metadata.name.clone(), "0".into(), age(now, sa.metadata.creation_timestamp)],
         Object::Lease(l) => vec![l.metadata.name.clone(), l.spec.holder_identity.clone().unwrap_or_default(), age(now, l.metadata.creation_timestamp)],
     }
 }

@@ -1,0 +1,89 @@
+//! ConfigMap, Secret and ServiceAccount (`v1`): configuration and identity for pods.
+
+use super::meta::ObjectMeta;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A ConfigMap: named text values for pods.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigMap {
+    /// `v1`.
+    pub api_version: String,
+    /// `ConfigMap`.
+    pub kind: String,
+    /// Name and namespace.
+    #[serde(default)]
+    pub metadata: ObjectMeta,
+    /// Text values.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub data: BTreeMap<String, String>,
+    /// Base64 binary values.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub binary_data: BTreeMap<String, String>,
+}
+
+/// A Secret: values kept out of manifests, base64-encoded in `data`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Secret {
+    /// `v1`.
+    pub api_version: String,
+    /// `Secret`.
+    pub kind: String,
+    /// Name and namespace.
+    #[serde(default)]
+    pub metadata: ObjectMeta,
+    /// `Opaque` by default.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// Base64-encoded values.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub data: BTreeMap<String, String>,
+    /// Plain values, merged into `data` on write.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub string_data: BTreeMap<String, String>,
+}
+
+/// A ServiceAccount: the identity pods run as.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceAccount {
+    /// `v1`.
+    pub api_version: String,
+    /// `ServiceAccount`.
+    pub kind: String,
+    /// Name and namespace.
+    #[serde(default)]
+    pub metadata: ObjectMeta,
+}
+
+/// Base64 (standard alphabet, padded), as Secrets store their values.
+pub fn base64_encode(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_matches_the_standard() {
+        assert_eq!(super::base64_encode(b""), "");
+        assert_eq!(super::base64_encode(b"f"), "Zg==");
+        assert_eq!(super::base64_encode(b"fo"), "Zm8=");
+        assert_eq!(super::base64_encode(b"foo"), "Zm9v");
+        assert_eq!(super::base64_encode(b"s3cr3t!"), "czNjcjN0IQ==");
+    }
+}
