@@ -13,7 +13,7 @@ use crate::manifest::{parse_manifest, ManifestError};
 use crate::rand::Rng;
 use crate::scheduler::Scheduler;
 use crate::series::{SeriesStore, SERIES_CAPACITY};
-use crate::store::{ObjectKey, Store};
+use crate::store::{EventType, ObjectKey, Store, WatchEvent};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -100,6 +100,10 @@ pub struct Cluster {
     /// How often an instant did not settle within MAX_PASSES (a controller fight: a bug).
     #[serde(default)]
     overruns: u64,
+    /// The store version each component last ran at: it runs again only for changes it
+    /// watches or when its wake-up is due.
+    #[serde(default)]
+    seen: BTreeMap<String, u64>,
 }
 
 fn meta(name: &str, namespace: Option<&str>) -> ObjectMeta {
@@ -152,6 +156,7 @@ impl Cluster {
             series: SeriesStore::with_capacity(SERIES_CAPACITY),
             next_sample: settings.start,
             overruns: 0,
+            seen: BTreeMap::new(),
             settings,
         };
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
@@ -411,31 +416,75 @@ impl Cluster {
                 break;
             }
             let before = self.store.resource_version();
-            controllers::serviceaccount::reconcile(&mut self.store, &mut self.rng, self.now);
-            let at = controllers::deployment::reconcile(&mut self.store, &mut self.rng, self.now);
-            self.wake("deployment-controller", at);
-            let at = controllers::replicaset::reconcile(&mut self.store, &mut self.rng, self.now);
-            self.wake("replicaset-controller", at);
-            controllers::daemonset::reconcile(&mut self.store, &mut self.rng, self.now);
-            let at = controllers::job::reconcile(&mut self.store, &mut self.rng, self.now);
-            self.wake("job-controller", at);
-            controllers::garbage_collector::reconcile(&mut self.store, self.now);
-            let at = controllers::node_lifecycle::reconcile(&mut self.store, self.now);
-            self.wake("node-lifecycle-controller", at);
-            let at = events::expire(&mut self.store, self.now);
-            self.wake("event-ttl", at);
-            self.scheduler.reconcile(&mut self.store, self.now);
-            for (name, kubelet) in self.kubelets.iter_mut() {
+            let now = self.now;
+            if self.should_run("serviceaccount-controller", |e| matches!(e.object.kind(), Kind::Namespace | Kind::ServiceAccount | Kind::ConfigMap)) {
+                controllers::serviceaccount::reconcile(&mut self.store, &mut self.rng, now);
+            }
+            // Like upstream's deletePod handler, pod deletions wake the controller (Recreate waits for them).
+            let deployment_watch = |e: &WatchEvent| matches!(e.object.kind(), Kind::Deployment | Kind::ReplicaSet) || (e.object.kind() == Kind::Pod && e.type_ == EventType::Deleted);
+            if self.should_run("deployment-controller", deployment_watch) {
+                let at = controllers::deployment::reconcile(&mut self.store, &mut self.rng, now);
+                self.wake("deployment-controller", at);
+            }
+            if self.should_run("replicaset-controller", |e| matches!(e.object.kind(), Kind::ReplicaSet | Kind::Pod)) {
+                let at = controllers::replicaset::reconcile(&mut self.store, &mut self.rng, now);
+                self.wake("replicaset-controller", at);
+            }
+            if self.should_run("daemonset-controller", |e| matches!(e.object.kind(), Kind::DaemonSet | Kind::Pod | Kind::Node)) {
+                controllers::daemonset::reconcile(&mut self.store, &mut self.rng, now);
+            }
+            if self.should_run("job-controller", |e| matches!(e.object.kind(), Kind::Job | Kind::Pod)) {
+                let at = controllers::job::reconcile(&mut self.store, &mut self.rng, now);
+                self.wake("job-controller", at);
+            }
+            if self.should_run("garbage-collector", |e| e.type_ == EventType::Deleted || matches!(e.object.kind(), Kind::Pod | Kind::ReplicaSet)) {
+                controllers::garbage_collector::reconcile(&mut self.store, now);
+            }
+            if self.should_run("node-lifecycle-controller", |e| matches!(e.object.kind(), Kind::Node | Kind::Lease | Kind::Pod)) {
+                let at = controllers::node_lifecycle::reconcile(&mut self.store, now);
+                self.wake("node-lifecycle-controller", at);
+            }
+            if self.should_run("event-ttl", |_| false) {
+                let at = events::expire(&mut self.store, now);
+                self.wake("event-ttl", at);
+            }
+            if self.should_run("scheduler", |e| matches!(e.object.kind(), Kind::Pod | Kind::Node)) {
+                self.scheduler.reconcile(&mut self.store, now);
+            }
+            let names: Vec<String> = self.kubelets.keys().cloned().collect();
+            for name in names {
                 let key = format!("kubelet/{name}");
-                match kubelet.reconcile(&mut self.store, self.now) {
-                    Some(t) => self.wakeups.insert(key, t),
-                    None => self.wakeups.remove(&key),
+                let relevant = |e: &WatchEvent| match &e.object {
+                    Object::Pod(p) => p.spec.node_name.as_deref() == Some(name.as_str()),
+                    Object::Node(n) => n.metadata.name == name,
+                    _ => false,
                 };
+                if !self.should_run(&key, relevant) {
+                    continue;
+                }
+                if let Some(kubelet) = self.kubelets.get_mut(&name) {
+                    let at = kubelet.reconcile(&mut self.store, now);
+                    self.wake(&key, at);
+                }
             }
             if self.store.resource_version() == before {
                 break;
             }
         }
+    }
+
+    /// Whether a component must run now: its wake-up is due, or the store changed in a
+    /// way it cares about since it last ran (a watch, in Kubernetes terms). Marks it as run.
+    fn should_run(&mut self, component: &str, relevant: impl Fn(&WatchEvent) -> bool) -> bool {
+        let rv = self.store.resource_version();
+        let seen = self.seen.insert(component.to_string(), rv);
+        let due = self.wakeups.get(component).is_some_and(|t| *t <= self.now);
+        let changed = match seen {
+            None => true,
+            Some(seen) if seen == rv => false,
+            Some(seen) => self.store.events_since(seen).is_none_or(|mut events| events.any(|e| relevant(e))),
+        };
+        due || changed
     }
 
     fn sample(&mut self, at: Time) {
@@ -461,6 +510,7 @@ impl Cluster {
     pub fn recover_node(&mut self, name: &str) -> bool {
         let Some(k) = self.kubelets.get_mut(name) else { return false };
         k.restart();
+        self.wakeups.insert(format!("kubelet/{name}"), self.now);
         self.settle();
         true
     }

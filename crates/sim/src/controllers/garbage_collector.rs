@@ -7,18 +7,26 @@ use crate::clock::Time;
 use crate::store::{ObjectKey, Store};
 use std::collections::BTreeSet;
 
+/// Kinds whose objects have owners in the simulation.
+const DEPENDENTS: [Kind; 2] = [Kind::Pod, Kind::ReplicaSet];
+
 /// One pass: every dependent whose owner references all point at missing objects is deleted.
 pub fn reconcile(store: &mut Store, now: Time) {
-    let uids: BTreeSet<String> = Kind::ALL.into_iter().flat_map(|k| store.list(k, None).filter_map(|o| o.meta().uid.clone()).collect::<Vec<_>>()).collect();
-    let orphans: Vec<ObjectKey> = Kind::ALL
-        .into_iter()
-        .flat_map(|k| store.list(k, None).cloned().collect::<Vec<_>>())
-        .filter(|o| {
+    let mut orphans: Vec<ObjectKey> = Vec::new();
+    let mut uids: Option<BTreeSet<&str>> = None;
+    for kind in DEPENDENTS {
+        for o in store.list(kind, None) {
             let refs = &o.meta().owner_references;
-            !refs.is_empty() && o.meta().deletion_timestamp.is_none() && refs.iter().all(|r| !uids.contains(&r.uid))
-        })
-        .map(|o| ObjectKey::of(&o))
-        .collect();
+            if refs.is_empty() || o.meta().deletion_timestamp.is_some() {
+                continue;
+            }
+            // Built only when some object has owners to check.
+            let known = uids.get_or_insert_with(|| Kind::ALL.into_iter().flat_map(|k| store.list(k, None).filter_map(|o| o.meta().uid.as_deref())).collect());
+            if refs.iter().all(|r| !known.contains(r.uid.as_str())) {
+                orphans.push(ObjectKey::of(o));
+            }
+        }
+    }
     for key in orphans {
         let _ = apiserver::delete(store, now, &key, None);
     }
