@@ -28,7 +28,10 @@ pub fn record_on_field(store: &mut Store, now: Time, source: Source<'_>, about: 
     let meta = about.meta();
     let namespace = meta.namespace.clone().unwrap_or_else(|| "default".into());
     let uid = meta.uid.clone().unwrap_or_default();
-    let same = store.list(Kind::Event, Some(&namespace)).filter_map(Object::as_event).find(|e| {
+    // Events are named `<object>.<first occurrence in hex nanoseconds>`, so only this
+    // object's events need looking at to find a repeat.
+    let prefix = format!("{}.", meta.name);
+    let same = store.list_prefixed(Kind::Event, &namespace, &prefix).filter_map(Object::as_event).find(|e| {
         e.involved_object.uid == uid
             && e.reason == reason
             && e.message == message
@@ -43,11 +46,11 @@ pub fn record_on_field(store: &mut Store, now: Time, source: Source<'_>, about: 
         store.put(Object::Event(e), now);
         return;
     }
-    let mut name = format!("{}.{:x}", meta.name, now.0 as u64 * 1_000_000);
     let mut n = 0u64;
+    let mut name = format!("{prefix}{:x}", now.0 as u64 * 1_000_000);
     while store.get(&ObjectKey { kind: Kind::Event, namespace: namespace.clone(), name: name.clone() }).is_some() {
         n += 1;
-        name = format!("{}.{:x}", meta.name, now.0 as u64 * 1_000_000 + n);
+        name = format!("{prefix}{:x}", now.0 as u64 * 1_000_000 + n);
     }
     let event = Event {
         api_version: "v1".into(),

@@ -38,6 +38,7 @@ impl Explanation {
 }
 
 /// The node's resources already requested by pods bound to it.
+#[derive(Clone, Debug, Default)]
 struct NodeUsage {
     pods: i64,
     cpu: i64,
@@ -46,20 +47,38 @@ struct NodeUsage {
     nonzero_memory: i64,
 }
 
-fn usage(store: &Store, node: &str) -> NodeUsage {
-    let mut u = NodeUsage { pods: 0, cpu: 0, memory: 0, nonzero_cpu: 0, nonzero_memory: 0 };
-    for p in store.list(Kind::Pod, None).filter_map(Object::as_pod) {
-        if p.spec.node_name.as_deref() != Some(node) || matches!(p.phase(), "Succeeded" | "Failed") {
-            continue;
-        }
+/// What the scheduler knows about one node's pods (its NodeInfo cache, built once per pass).
+#[derive(Clone, Debug, Default)]
+pub struct NodeInfo {
+    usage: NodeUsage,
+    /// Namespace and labels of the pods not being deleted (for spreading).
+    pods: Vec<(String, BTreeMap<String, String>)>,
+}
+
+impl NodeInfo {
+    fn add(&mut self, p: &Pod) {
+        let u = &mut self.usage;
         u.pods += 1;
         let (cpu, mem) = (p.request_milli("cpu"), p.request_milli("memory") / 1000);
         u.cpu += cpu;
         u.memory += mem;
         u.nonzero_cpu += if cpu == 0 { DEFAULT_MILLI_CPU_REQUEST } else { cpu };
         u.nonzero_memory += if mem == 0 { DEFAULT_MEMORY_REQUEST } else { mem };
+        if p.metadata.deletion_timestamp.is_none() {
+            self.pods.push((p.metadata.namespace.clone().unwrap_or_default(), p.metadata.labels.clone()));
+        }
     }
-    u
+}
+
+/// Every node's pods and requests, from one pass over the pods.
+pub fn node_infos(store: &Store) -> BTreeMap<String, NodeInfo> {
+    let mut infos: BTreeMap<String, NodeInfo> = BTreeMap::new();
+    for p in store.list(Kind::Pod, None).filter_map(Object::as_pod) {
+        if let Some(node) = p.spec.node_name.as_deref().filter(|_| !matches!(p.phase(), "Succeeded" | "Failed")) {
+            infos.entry(node.to_string()).or_default().add(p);
+        }
+    }
+    infos
 }
 
 /// Runs the filter plugins; `Err` carries the reason of the first that fails.
@@ -132,13 +151,19 @@ pub fn spread_scores(counts: &[i64]) -> Vec<i64> {
 
 /// Chooses a node for `pod`, or explains why none fits.
 pub fn schedule(store: &Store, pod: &Pod) -> Explanation {
+    schedule_with(store, &node_infos(store), pod)
+}
+
+fn schedule_with(store: &Store, infos: &BTreeMap<String, NodeInfo>, pod: &Pod) -> Explanation {
     let mut ex = Explanation::default();
     let nodes: Vec<&Node> = store.list(Kind::Node, None).filter_map(Object::as_node).collect();
+    let empty = NodeInfo::default();
     let mut feasible = Vec::new();
     for node in &nodes {
-        let u = usage(store, &node.metadata.name);
-        match filter(pod, node, &u) {
-            Ok(()) => feasible.push((*node, u)),
+        let info = infos.get(&node.metadata.name).unwrap_or(&empty);
+        let u = &info.usage;
+        match filter(pod, node, u) {
+            Ok(()) => feasible.push((*node, u, info)),
             Err(reason) => {
                 ex.rejected.insert(node.metadata.name.clone(), reason);
             }
@@ -146,29 +171,21 @@ pub fn schedule(store: &Store, pod: &Pod) -> Explanation {
     }
     let prefer_counts: Vec<i64> = feasible
         .iter()
-        .map(|(n, _)| n.spec.taints.iter().filter(|t| t.effect == "PreferNoSchedule" && !pod.spec.tolerations.iter().any(|tol| tol.tolerates(t))).count() as i64)
+        .map(|(n, _, _)| n.spec.taints.iter().filter(|t| t.effect == "PreferNoSchedule" && !pod.spec.tolerations.iter().any(|tol| tol.tolerates(t))).count() as i64)
         .collect();
     let max_prefer = prefer_counts.iter().copied().max().unwrap_or(0);
     let spread: Vec<i64> = match spread_selector(store, pod) {
         Some(selector) => {
-            let ns = pod.metadata.namespace.as_deref();
-            let counts: Vec<i64> = feasible
-                .iter()
-                .map(|(n, _)| {
-                    store
-                        .list(Kind::Pod, ns)
-                        .filter_map(Object::as_pod)
-                        .filter(|p| p.spec.node_name.as_deref() == Some(n.metadata.name.as_str()) && p.metadata.deletion_timestamp.is_none() && selector.matches(&p.metadata.labels))
-                        .count() as i64
-                })
-                .collect();
+            let ns = pod.metadata.namespace.as_deref().unwrap_or("");
+            let counts: Vec<i64> =
+                feasible.iter().map(|(_, _, info)| info.pods.iter().filter(|(pns, labels)| pns == ns && selector.matches(labels)).count() as i64).collect();
             spread_scores(&counts)
         }
         None => vec![0; feasible.len()],
     };
     let pod_cpu = pod.request_milli("cpu");
     let pod_mem = pod.request_milli("memory") / 1000;
-    for (((node, u), prefer), spread) in feasible.iter().zip(prefer_counts).zip(spread) {
+    for (((node, u, _), prefer), spread) in feasible.iter().zip(prefer_counts).zip(spread) {
         let (cpu_alloc, mem_alloc) = (node.allocatable_milli("cpu"), node.allocatable_milli("memory") / 1000);
         let nz_cpu = if pod_cpu == 0 { DEFAULT_MILLI_CPU_REQUEST } else { pod_cpu };
         let nz_mem = if pod_mem == 0 { DEFAULT_MEMORY_REQUEST } else { pod_mem };
@@ -200,9 +217,13 @@ impl Scheduler {
             .collect();
         pending.sort_by(|a, b| (a.metadata.creation_timestamp, &a.metadata.name).cmp(&(b.metadata.creation_timestamp, &b.metadata.name)));
         let total = store.list(Kind::Node, None).count();
+        let mut infos = if pending.is_empty() { BTreeMap::new() } else { node_infos(store) };
         for mut pod in pending {
             let key = format!("{}/{}", pod.metadata.namespace.as_deref().unwrap_or(""), pod.metadata.name);
-            let ex = schedule(store, &pod);
+            let ex = schedule_with(store, &infos, &pod);
+            if let Some(node) = &ex.chosen {
+                infos.entry(node.clone()).or_default().add(&pod);
+            }
             let before = pod.clone();
             match &ex.chosen {
                 Some(node) => {

@@ -91,6 +91,15 @@ impl Store {
             .map(|(_, o)| o)
     }
 
+    /// Objects of a kind in a namespace whose names start with `prefix`, in name order.
+    pub fn list_prefixed<'a>(&'a self, kind: Kind, namespace: &str, prefix: &'a str) -> impl Iterator<Item = &'a Object> + 'a {
+        let ns = namespace.to_string();
+        self.objects
+            .range(ObjectKey { kind, namespace: ns.clone(), name: prefix.to_string() }..)
+            .take_while(move |(k, _)| k.kind == kind && k.namespace == ns && k.name.starts_with(prefix))
+            .map(|(_, o)| o)
+    }
+
     /// Writes an object (create or update), bumping its resourceVersion, and logs the event.
     pub fn put(&mut self, mut object: Object, now: Time) -> &Object {
         self.resource_version += 1;
