@@ -482,7 +482,7 @@ impl Cluster {
         let changed = match seen {
             None => true,
             Some(seen) if seen == rv => false,
-            Some(seen) => self.store.events_since(seen).is_none_or(|mut events| events.any(|e| relevant(e))),
+            Some(seen) => self.store.events_since(seen).is_none_or(|mut events| events.any(&relevant)),
         };
         due || changed
     }
