@@ -38,6 +38,24 @@ pub fn scale(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
     out
 }
 
+/// Resolved `(kind, name)` targets and the change arguments that follow them.
+type TargetsAndChanges<'a> = (Vec<(Kind, String)>, &'a [String]);
+
+/// Splits `TYPE NAME... CHANGE...` arguments at the first change and resolves the
+/// resources, with kubectl's messages when either part is missing.
+fn targets_and_changes<'a>(args: &'a [String], is_change: impl Fn(&str) -> bool, what: &str) -> Result<TargetsAndChanges<'a>, CommandOutput> {
+    let split = args.iter().position(|a| is_change(a)).unwrap_or(args.len());
+    let (resources, changes) = args.split_at(split);
+    if changes.is_empty() {
+        return Err(CommandOutput::err(format!("error: at least one {what} update is required\n"), 1));
+    }
+    match targets(resources) {
+        Ok(t) if !t.is_empty() => Ok((t, changes)),
+        Ok(_) => Err(CommandOutput::err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n".into(), 1)),
+        Err(e) => Err(CommandOutput::err(format!("{e}\n"), 1)),
+    }
+}
+
 /// `kubectl set image TYPE/NAME CONTAINER=IMAGE...`.
 pub fn set(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
     match f.positional.first().map(String::as_str) {
@@ -45,16 +63,9 @@ pub fn set(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
         Some(other) => return CommandOutput::err(format!("error: unknown command {other:?} for \"kubectl set\"\n"), 1),
         None => return CommandOutput::err("error: Required resource not specified.\n".into(), 1),
     }
-    let args = &f.positional[1..];
-    let split = args.iter().position(|a| a.contains('=')).unwrap_or(args.len());
-    let (resources, pairs) = args.split_at(split);
-    if pairs.is_empty() {
-        return CommandOutput::err("error: at least one image update is required\n".into(), 1);
-    }
-    let list = match targets(resources) {
-        Ok(t) if !t.is_empty() => t,
-        Ok(_) => return CommandOutput::err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n".into(), 1),
-        Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
+    let (list, pairs) = match targets_and_changes(&f.positional[1..], |a| a.contains('='), "image") {
+        Ok(t) => t,
+        Err(out) => return out,
     };
     let mut out = CommandOutput::default();
     for (kind, name) in list {
@@ -104,15 +115,9 @@ pub fn set(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
 
 /// `kubectl label TYPE NAME key=value... [key-] [--overwrite]`.
 pub fn label(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
-    let split = f.positional.iter().position(|a| a.contains('=') || a.ends_with('-')).unwrap_or(f.positional.len());
-    let (resources, changes) = f.positional.split_at(split);
-    if changes.is_empty() {
-        return CommandOutput::err("error: at least one label update is required\n".into(), 1);
-    }
-    let list = match targets(resources) {
-        Ok(t) if !t.is_empty() => t,
-        Ok(_) => return CommandOutput::err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n".into(), 1),
-        Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
+    let (list, changes) = match targets_and_changes(&f.positional, |a| a.contains('=') || a.ends_with('-'), "label") {
+        Ok(t) => t,
+        Err(out) => return out,
     };
     let mut out = CommandOutput::default();
     for (kind, name) in list {

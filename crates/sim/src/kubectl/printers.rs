@@ -43,7 +43,7 @@ pub fn row(object: &Object, now: Time, wide: bool) -> Vec<String> {
         Object::DaemonSet(ds) => {
             let s = &ds.status;
             let selector: Vec<String> = ds.spec.template.spec.node_selector.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            let mut row = vec![
+            let row = vec![
                 ds.metadata.name.clone(),
                 s.desired_number_scheduled.to_string(),
                 s.current_number_scheduled.to_string(),
@@ -53,11 +53,7 @@ pub fn row(object: &Object, now: Time, wide: bool) -> Vec<String> {
                 if selector.is_empty() { "<none>".into() } else { selector.join(",") },
                 age(now, ds.metadata.creation_timestamp),
             ];
-            if wide {
-                row.extend(template_columns(&ds.spec.template));
-                row.push(ds.spec.selector.to_string());
-            }
-            row
+            with_template_columns(row, wide, &ds.spec.template, ds.spec.selector.to_string())
         }
         Object::Job(job) => {
             let s = &job.status;
@@ -71,12 +67,8 @@ pub fn row(object: &Object, now: Time, wide: bool) -> Vec<String> {
                 (Some(start), Some(end)) => human_duration(end - start),
                 (Some(start), None) => human_duration(now - start),
             };
-            let mut row = vec![job.metadata.name.clone(), completions, duration, age(now, job.metadata.creation_timestamp)];
-            if wide {
-                row.extend(template_columns(&job.spec.template));
-                row.push(job.spec.selector.as_ref().map(|s| s.to_string()).unwrap_or_default());
-            }
-            row
+            let row = vec![job.metadata.name.clone(), completions, duration, age(now, job.metadata.creation_timestamp)];
+            with_template_columns(row, wide, &job.spec.template, job.spec.selector.as_ref().map(|s| s.to_string()).unwrap_or_default())
         }
         Object::ConfigMap(cm) => vec![cm.metadata.name.clone(), (cm.data.len() + cm.binary_data.len()).to_string(), age(now, cm.metadata.creation_timestamp)],
         Object::Secret(s) => vec![s.metadata.name.clone(), s.type_.clone().unwrap_or_else(|| "Opaque".into()), s.data.len().to_string(), age(now, s.metadata.creation_timestamp)],
@@ -168,41 +160,36 @@ fn namespace_row(ns: &Namespace, now: Time) -> Vec<String> {
     vec![ns.metadata.name.clone(), ns.status.phase.clone().unwrap_or_else(|| "Active".into()), age(now, ns.metadata.creation_timestamp)]
 }
 
-/// CONTAINERS and IMAGES of a template, joined with commas.
-fn template_columns(t: &PodTemplateSpec) -> [String; 2] {
-    let names: Vec<&str> = t.spec.containers.iter().map(|c| c.name.as_str()).collect();
-    let images: Vec<&str> = t.spec.containers.iter().map(|c| c.image.as_str()).collect();
-    [names.join(","), images.join(",")]
+/// Appends the wide columns of a workload: CONTAINERS, IMAGES (joined with commas), SELECTOR.
+fn with_template_columns(mut row: Vec<String>, wide: bool, t: &PodTemplateSpec, selector: String) -> Vec<String> {
+    if wide {
+        let names: Vec<&str> = t.spec.containers.iter().map(|c| c.name.as_str()).collect();
+        let images: Vec<&str> = t.spec.containers.iter().map(|c| c.image.as_str()).collect();
+        row.extend([names.join(","), images.join(","), selector]);
+    }
+    row
 }
 
 fn replica_set_row(rs: &ReplicaSet, now: Time, wide: bool) -> Vec<String> {
-    let mut row = vec![
+    let row = vec![
         rs.metadata.name.clone(),
         rs.replicas().to_string(),
         rs.status.replicas.to_string(),
         rs.status.ready_replicas.to_string(),
         age(now, rs.metadata.creation_timestamp),
     ];
-    if wide {
-        row.extend(template_columns(&rs.spec.template));
-        row.push(rs.spec.selector.to_string());
-    }
-    row
+    with_template_columns(row, wide, &rs.spec.template, rs.spec.selector.to_string())
 }
 
 fn deployment_row(d: &Deployment, now: Time, wide: bool) -> Vec<String> {
-    let mut row = vec![
+    let row = vec![
         d.metadata.name.clone(),
         format!("{}/{}", d.status.ready_replicas, d.replicas()),
         d.status.updated_replicas.to_string(),
         d.status.available_replicas.to_string(),
         age(now, d.metadata.creation_timestamp),
     ];
-    if wide {
-        row.extend(template_columns(&d.spec.template));
-        row.push(d.spec.selector.to_string());
-    }
-    row
+    with_template_columns(row, wide, &d.spec.template, d.spec.selector.to_string())
 }
 
 fn event_row(e: &Event, now: Time) -> Vec<String> {
