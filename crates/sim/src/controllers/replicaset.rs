@@ -216,3 +216,60 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) -> Option<Time> {
     }
     wake
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{ContainerStatus, Condition as Cond};
+    use crate::clock::Duration;
+
+    /// A pod described by the ranking's inputs.
+    fn pod(name: &str, node: Option<&str>, phase: &str, ready_since: Option<i64>, restarts: i32, created: i64) -> Pod {
+        let mut p = Pod::default();
+        p.metadata.name = name.into();
+        p.metadata.uid = Some(name.into());
+        p.metadata.creation_timestamp = Some(Time(created * 1000));
+        p.spec.node_name = node.map(Into::into);
+        p.status.phase = Some(phase.into());
+        if let Some(t) = ready_since {
+            p.status.conditions.push(Cond::new("Ready", true, Time(t * 1000)));
+        }
+        p.status.container_statuses.push(ContainerStatus { restart_count: restarts, ..Default::default() });
+        p
+    }
+
+    fn first(a: (&Pod, usize), b: (&Pod, usize)) -> String {
+        let now = Time(10_000 * 1000);
+        let order = deletion_order(a, b, now);
+        assert_eq!(deletion_order(b, a, now), order.reverse(), "the order is antisymmetric");
+        if order == Ordering::Greater { b.0.metadata.name.clone() } else { a.0.metadata.name.clone() }
+    }
+
+    // One case per rule of ActivePodsWithRanks.Less, in upstream's order.
+    #[test]
+    fn deletion_ranking_rules() {
+        let running = |name: &str| pod(name, Some("n1"), "Running", Some(100), 0, 50);
+        assert_eq!(first((&pod("unassigned", None, "Pending", None, 0, 50), 1), (&running("assigned"), 1)), "unassigned");
+        assert_eq!(first((&pod("pending", Some("n1"), "Pending", None, 0, 50), 1), (&running("running"), 1)), "pending");
+        assert_eq!(first((&pod("not-ready", Some("n1"), "Running", None, 0, 50), 1), (&running("ready"), 1)), "not-ready");
+        let mut cheap = running("cheap");
+        cheap.metadata.annotations.insert("controller.kubernetes.io/pod-deletion-cost".into(), "-10".into());
+        assert_eq!(first((&running("normal"), 1), (&cheap, 1)), "cheap", "lower deletion cost goes first");
+        assert_eq!(first((&running("crowded"), 3), (&running("alone"), 1)), "crowded", "more related pods on its node goes first");
+        // Ready for 100 s vs for 9,000 s: different log2 buckets, the more recent goes first.
+        assert_eq!(first((&pod("old-ready", Some("n1"), "Running", Some(1000), 0, 50), 1), (&pod("new-ready", Some("n1"), "Running", Some(9900), 0, 50), 1)), "new-ready");
+        assert_eq!(first((&pod("calm", Some("n1"), "Running", Some(100), 0, 50), 1), (&pod("restarty", Some("n1"), "Running", Some(100), 7, 50), 1)), "restarty");
+        assert_eq!(first((&pod("older", Some("n1"), "Running", Some(100), 0, 10), 1), (&pod("newer", Some("n1"), "Running", Some(100), 0, 9990), 1)), "newer");
+        // Same buckets everywhere: the uid decides (upstream: UID ascending).
+        assert_eq!(first((&pod("b", Some("n1"), "Running", Some(100), 0, 50), 1), (&pod("a", Some("n1"), "Running", Some(100), 0, 51), 1)), "a");
+    }
+
+    #[test]
+    fn availability_waits_for_min_ready_seconds() {
+        let p = pod("p", Some("n1"), "Running", Some(100), 0, 50);
+        assert!(is_available(&p, 0, Time(100_000)));
+        assert!(!is_available(&p, 10, Time(110_000)), "strictly more than minReadySeconds");
+        assert!(is_available(&p, 10, Time(110_000) + Duration::millis(1)));
+        assert!(!is_available(&pod("q", Some("n1"), "Running", None, 0, 50), 0, Time(200_000)));
+    }
+}
