@@ -4,11 +4,24 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
 /// A resource amount such as `100m`, `0.5`, `2`, `128Mi` or `1e3`, kept exactly in
-/// nano-units alongside the text it was written as.
+/// nano-units with the notation it was written in; it prints in Kubernetes' canonical
+/// form (`0.5` reads back as `500m`, `1024Mi` as `1Gi`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Quantity {
     text: String,
     nanos: i128,
+    format: Format,
+}
+
+/// The notation a quantity was written in, which its canonical form keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    /// `Ki`, `Mi`, ... (powers of 1024).
+    BinarySI,
+    /// `m`, `k`, `M`, ... or no suffix.
+    DecimalSI,
+    /// `e3`, `E6`, ...
+    DecimalExponent,
 }
 
 impl Quantity {
@@ -37,6 +50,13 @@ impl Quantity {
         let mantissa: i128 = if digits.is_empty() { 0 } else { digits.parse().map_err(|_| bad())? };
         let mut exp10: i32 = -(frac_part.len() as i32);
         let mut factor: i128 = 1;
+        let format = if suffix.ends_with('i') {
+            Format::BinarySI
+        } else if suffix.starts_with(['e', 'E']) {
+            Format::DecimalExponent
+        } else {
+            Format::DecimalSI
+        };
         match suffix {
             "" => {}
             "n" => exp10 -= 9,
@@ -72,7 +92,50 @@ impl Quantity {
             let div = 10i128.checked_pow((-shift) as u32).ok_or("quantity is too small")?;
             (scaled + div - 1) / div
         };
-        Ok(Quantity { text: t.to_string(), nanos: sign * nanos })
+        let mut q = Quantity { text: String::new(), nanos: sign * nanos, format };
+        q.text = q.canonical();
+        Ok(q)
+    }
+
+    /// Models staging/src/k8s.io/apimachinery/pkg/api/resource/quantity.go CanonicalizeBytes:
+    /// the largest suffix that keeps an integer, in the notation the quantity was written in.
+    fn canonical(&self) -> String {
+        let sign = if self.nanos < 0 { "-" } else { "" };
+        let n = self.nanos.unsigned_abs();
+        if n == 0 {
+            return "0".into();
+        }
+        const NANO: u128 = 1_000_000_000;
+        if self.format == Format::BinarySI && n % NANO == 0 {
+            let v = n / NANO;
+            for (suffix, shift) in [("Ei", 60), ("Pi", 50), ("Ti", 40), ("Gi", 30), ("Mi", 20), ("Ki", 10)] {
+                if v >= 1 << shift && v % (1 << shift) == 0 {
+                    return format!("{sign}{}{suffix}", v >> shift);
+                }
+            }
+            return format!("{sign}{v}");
+        }
+        // Decimal: the largest power of 1000 (down to nano) that divides the value.
+        let mut exp = 18i32;
+        while exp > -9 && n % 10u128.pow((exp + 9) as u32) != 0 {
+            exp -= 3;
+        }
+        let mantissa = n / 10u128.pow((exp + 9) as u32);
+        let suffix = match (self.format, exp) {
+            (Format::DecimalExponent, 0) => String::new(),
+            (Format::DecimalExponent, e) => format!("e{e}"),
+            (_, 18) => "E".into(),
+            (_, 15) => "P".into(),
+            (_, 12) => "T".into(),
+            (_, 9) => "G".into(),
+            (_, 6) => "M".into(),
+            (_, 3) => "k".into(),
+            (_, 0) => String::new(),
+            (_, -3) => "m".into(),
+            (_, -6) => "u".into(),
+            _ => "n".into(),
+        };
+        format!("{sign}{mantissa}{suffix}")
     }
 
     /// The value in thousandths, rounded up (Kubernetes' `MilliValue`): `100m` is 100, `2` is 2000.
@@ -87,7 +150,7 @@ impl Quantity {
         v.clamp(i64::MIN as i128, i64::MAX as i128) as i64
     }
 
-    /// The text as it was written.
+    /// The canonical text (`500m` for `0.5`).
     pub fn as_str(&self) -> &str {
         &self.text
     }
@@ -141,6 +204,35 @@ mod tests {
         assert_eq!(q("1n").milli_value(), 1, "MilliValue rounds up");
         assert_eq!(q("-100m").milli_value(), -100);
         assert_eq!(q("110").value(), 110);
+    }
+
+    // Canonical forms, as upstream's quantity_test.go tables expect them.
+    #[test]
+    fn prints_the_canonical_form() {
+        let cases = [
+            ("0.5", "500m"),
+            ("0.1", "100m"),
+            ("100m", "100m"),
+            ("2", "2"),
+            ("1000", "1k"),
+            ("1500", "1500"),
+            ("1.5k", "1500"),
+            ("1e3", "1e3"),
+            ("1.5e3", "1500"),
+            ("1024Mi", "1Gi"),
+            ("1.5Gi", "1536Mi"),
+            ("0.5Ki", "512"),
+            ("1Ki", "1Ki"),
+            ("128Mi", "128Mi"),
+            ("64M", "64M"),
+            ("0", "0"),
+            ("-100m", "-100m"),
+            ("1n", "1n"),
+            ("0.000001", "1u"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(Quantity::parse(input).unwrap().to_string(), want, "{input}");
+        }
     }
 
     #[test]
