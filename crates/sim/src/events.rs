@@ -5,6 +5,11 @@ use crate::api::{Event, EventSource, Kind, Object, ObjectMeta, ObjectReference};
 use crate::clock::{Duration, Time};
 use crate::store::{ObjectKey, Store};
 
+/// Distinct messages under one key before the recorder starts combining them.
+const AGGREGATE_AFTER: usize = 10;
+/// The window those messages must fall in.
+const AGGREGATE_WINDOW: Duration = Duration::seconds(600);
+
 /// How long an event lives after its last update (`--event-ttl`).
 pub const EVENT_TTL: Duration = Duration::seconds(3600);
 
@@ -45,6 +50,31 @@ pub fn record_on_field(store: &mut Store, now: Time, source: Source<'_>, about: 
         e.last_timestamp = Some(now);
         store.put(Object::Event(e), now);
         return;
+    }
+    // Aggregation: once 10 distinct messages share (source, object, type, reason) within
+    // 10 minutes, further ones are folded into one "(combined from similar events)" event.
+    let similar: Vec<&Event> = store
+        .list_prefixed(Kind::Event, &namespace, &prefix)
+        .filter_map(Object::as_event)
+        .filter(|e| {
+            e.involved_object.uid == uid
+                && e.reason == reason
+                && e.type_ == type_
+                && e.source.component == source.component
+                && e.last_timestamp.is_some_and(|t| now - t <= AGGREGATE_WINDOW)
+        })
+        .collect();
+    if similar.len() >= AGGREGATE_AFTER && !message.starts_with("(combined from similar events): ") {
+        let combined = format!("(combined from similar events): {message}");
+        if let Some(c) = similar.iter().find(|e| e.message.starts_with("(combined from similar events): ")) {
+            let mut e = (*c).clone();
+            e.message = combined;
+            e.count += 1;
+            e.last_timestamp = Some(now);
+            store.put(Object::Event(e), now);
+            return;
+        }
+        return record_on_field(store, now, source, about, field_path, type_, reason, &combined);
     }
     let mut n = 0u64;
     let mut name = format!("{prefix}{:x}", now.0 as u64 * 1_000_000);
@@ -103,4 +133,31 @@ pub fn about<'a>(store: &'a Store, object: &Object) -> Vec<&'a Event> {
     let mut events: Vec<&Event> = store.list(Kind::Event, Some(&ns)).filter_map(Object::as_event).filter(|e| e.involved_object.uid == uid).collect();
     events.sort_by_key(|e| (e.last_timestamp, e.metadata.name.clone()));
     events
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{Namespace, ObjectMeta};
+
+    #[test]
+    fn repeats_count_and_many_similar_messages_combine() {
+        let mut store = Store::default();
+        let ns = Object::Namespace(Namespace { metadata: ObjectMeta { name: "default".into(), uid: Some("ns-uid".into()), ..Default::default() }, ..Default::default() });
+        let src = Source { component: "kubelet", host: "node-1" };
+        record(&mut store, Time(0), src, &ns, "Normal", "Pulled", "same");
+        record(&mut store, Time(1000), src, &ns, "Normal", "Pulled", "same");
+        let events: Vec<&Event> = store.list(Kind::Event, Some("default")).filter_map(Object::as_event).collect();
+        assert_eq!((events.len(), events[0].count), (1, 2));
+        for i in 0..15 {
+            record(&mut store, Time(2000 + i), src, &ns, "Warning", "Unhealthy", &format!("probe failed: {i}"));
+        }
+        let unhealthy: Vec<&Event> = store.list(Kind::Event, Some("default")).filter_map(Object::as_event).filter(|e| e.reason == "Unhealthy").collect();
+        assert_eq!(unhealthy.len(), 11, "ten distinct events, then one combined");
+        let combined = unhealthy.iter().find(|e| e.message.starts_with("(combined from similar events): ")).unwrap();
+        assert_eq!((combined.message.as_str(), combined.count), ("(combined from similar events): probe failed: 14", 5));
+        assert_eq!(expire(&mut store, Time(2000 + 3_600_000)), Some(Time(2001 + 3_600_000)), "the next one to expire");
+        assert_eq!(expire(&mut store, Time(3_700_000)), None, "all expired after an hour");
+        assert_eq!(store.list(Kind::Event, None).count(), 0);
+    }
 }
