@@ -35,6 +35,7 @@ fn load_text() -> String {
 #[derive(Clone, PartialEq)]
 enum ReportLine {
     Ok(String),
+    Warning(String),
     Error(String),
 }
 
@@ -61,7 +62,8 @@ pub fn editor() -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 let lines = match client.0.apply(&text, "editor.yaml").await {
                     Ok(r) => {
-                        let mut lines: Vec<ReportLine> = r.applied.iter().map(|a| ReportLine::Ok(a.line())).collect();
+                        let mut lines: Vec<ReportLine> = r.warnings.into_iter().map(ReportLine::Warning).collect();
+                        lines.extend(r.applied.iter().map(|a| ReportLine::Ok(a.line())));
                         lines.extend(r.errors.into_iter().map(ReportLine::Error));
                         if lines.is_empty() {
                             lines.push(ReportLine::Error("error: no objects passed to apply".into()));
@@ -98,6 +100,7 @@ pub fn editor() -> Html {
             <ul class="report" data-testid="apply-report" aria-live="polite">
                 { for report.iter().map(|l| match l {
                     ReportLine::Ok(t) => html! { <li class="ok">{ t }</li> },
+                    ReportLine::Warning(t) => html! { <li class="warning"><pre>{ t }</pre></li> },
                     ReportLine::Error(t) => html! { <li class="error"><pre>{ t }</pre></li> },
                 }) }
             </ul>

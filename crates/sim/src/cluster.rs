@@ -63,6 +63,9 @@ pub struct ApplyReport {
     pub applied: Vec<AppliedObject>,
     /// Errors: manifest problems and API refusals, in file order.
     pub errors: Vec<String>,
+    /// Warnings about how objects were read (old API versions).
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// One object an apply touched.
@@ -360,6 +363,7 @@ impl Cluster {
         let (objects, manifest_errors) = parse_manifest(text, file);
         let mut report = ApplyReport { errors: manifest_errors.iter().map(ManifestError::to_string).collect(), ..Default::default() };
         for o in objects {
+            report.warnings.extend(o.warnings);
             match self.apply(o.object) {
                 Ok((action, obj)) => report.applied.push(AppliedObject {
                     kind: obj.kind(),

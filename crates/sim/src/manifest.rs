@@ -44,6 +44,55 @@ pub struct ManifestObject {
     pub object: Object,
     /// The line of the document it came from.
     pub line: usize,
+    /// What the learner should know about how it was read (`Warning: ...` lines).
+    pub warnings: Vec<String>,
+}
+
+/// The largest int32, which older API versions used for "no limit".
+const MAX_INT32: i64 = i32::MAX as i64;
+
+/// Reads a workload written for an API version removed in Kubernetes 1.16 as `apps/v1`,
+/// with the old version's defaults, and says so. Returns the warning, or `None` when the
+/// object needs no conversion.
+fn convert_legacy(value: &mut Value, api_version: &str, kind: &str) -> Option<String> {
+    if !["apps/v1beta1", "apps/v1beta2", "extensions/v1beta1"].contains(&api_version) || !["Deployment", "ReplicaSet", "DaemonSet"].contains(&kind) {
+        return None;
+    }
+    let obj = value.as_object_mut()?;
+    obj.insert("apiVersion".into(), Value::String("apps/v1".into()));
+    let spec = obj.entry("spec").or_insert_with(|| Value::Object(Default::default())).as_object_mut()?;
+    if !spec.contains_key("selector") {
+        // Older versions defaulted the selector to the template's labels.
+        if let Some(labels) = spec.get("template").and_then(|t| t.pointer("/metadata/labels")).cloned() {
+            spec.insert("selector".into(), serde_json::json!({ "matchLabels": labels }));
+        }
+    }
+    match (api_version, kind) {
+        ("apps/v1beta1", "Deployment") => {
+            spec.entry("revisionHistoryLimit").or_insert(Value::from(2));
+        }
+        ("extensions/v1beta1", "Deployment") => {
+            spec.entry("revisionHistoryLimit").or_insert(Value::from(MAX_INT32));
+            spec.entry("progressDeadlineSeconds").or_insert(Value::from(MAX_INT32));
+            let strategy = spec.entry("strategy").or_insert_with(|| serde_json::json!({}));
+            if strategy.get("type").and_then(Value::as_str).unwrap_or("RollingUpdate") == "RollingUpdate" {
+                if let Some(s) = strategy.as_object_mut() {
+                    let ru = s.entry("rollingUpdate").or_insert_with(|| serde_json::json!({}));
+                    if let Some(ru) = ru.as_object_mut() {
+                        ru.entry("maxUnavailable").or_insert(Value::from(1));
+                        ru.entry("maxSurge").or_insert(Value::from(1));
+                    }
+                }
+            }
+        }
+        ("extensions/v1beta1", "DaemonSet") => {
+            spec.entry("updateStrategy").or_insert_with(|| serde_json::json!({"type": "OnDelete"}));
+        }
+        _ => {}
+    }
+    Some(format!(
+        "Warning: {api_version} {kind} was removed in Kubernetes v1.16: a current cluster answers `no matches for kind \"{kind}\" in version \"{api_version}\"`; kubeplay read it as apps/v1 with {api_version}'s defaults. Write `apiVersion: apps/v1` to be ready for a real cluster."
+    ))
 }
 
 fn describe_json(v: &Value) -> String {
@@ -118,10 +167,12 @@ pub fn parse_manifest(text: &str, file: &str) -> (Vec<ManifestObject>, Vec<Manif
             let list = items.pop().map(|(v, _)| v).unwrap_or_default();
             items = list.get("items").and_then(Value::as_array).cloned().unwrap_or_default().into_iter().enumerate().map(|(i, v)| (v, format!("items[{i}]."))).collect();
         }
-        for (value, prefix) in items {
+        for (mut value, prefix) in items {
             let at = |p: &str| doc.spans.locate(&format!("{prefix}{p}")).or(Some(doc.start));
-            let api_version = value.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
             let kind_name = value.get("kind").and_then(Value::as_str).unwrap_or("").to_string();
+            let legacy_version = value.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
+            let warning = convert_legacy(&mut value, &legacy_version, &kind_name);
+            let api_version = value.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
             if api_version.is_empty() || kind_name.is_empty() {
                 let missing: Vec<&str> = [("apiVersion not set", api_version.is_empty()), ("kind not set", kind_name.is_empty())]
                     .into_iter()
@@ -167,7 +218,7 @@ pub fn parse_manifest(text: &str, file: &str) -> (Vec<ManifestObject>, Vec<Manif
                 spans.keys = spans.keys.into_iter().filter_map(|(k, v)| k.strip_prefix(&prefix).map(|k| (k.to_string(), v))).collect();
             }
             match decode(kind, value, &spans, file) {
-                Ok(object) => objects.push(ManifestObject { object, line: at("").map_or(1, |p| p.line) }),
+                Ok(object) => objects.push(ManifestObject { object, line: at("").map_or(1, |p| p.line), warnings: warning.into_iter().collect() }),
                 Err(e) => errors.push(e),
             }
         }
@@ -219,6 +270,20 @@ mod tests {
         for junk in ["", "---", "- 1\n- 2", "{", "kind: List\nitems: 3", "]["] {
             let _ = parse_manifest(junk, "junk");
         }
+    }
+
+    #[test]
+    fn workloads_from_2018_are_read_as_apps_v1_with_a_warning() {
+        let text = "apiVersion: apps/v1beta1\nkind: Deployment\nmetadata:\n  name: todo\nspec:\n  replicas: 2\n  template:\n    metadata:\n      labels:\n        app: todo\n    spec:\n      containers:\n      - name: todo\n        image: johscheuer/todo-app-web:v6\n";
+        let (objs, errs) = parse_manifest(text, "todo.yaml");
+        assert!(errs.is_empty(), "{errs:?}");
+        let Object::Deployment(d) = &objs[0].object else { panic!("a Deployment") };
+        assert_eq!(d.api_version, "apps/v1");
+        assert_eq!(d.spec.selector.to_string(), "app=todo", "selector from the template's labels");
+        assert_eq!(d.spec.revision_history_limit, Some(2), "apps/v1beta1's default");
+        assert!(objs[0].warnings[0].contains("no matches for kind \"Deployment\" in version \"apps/v1beta1\""));
+        let (_, errs) = parse_manifest(&text.replace("apps/v1beta1", "apps/v1alpha9"), "todo.yaml");
+        assert!(errs[0].message.contains("no matches for kind \"Deployment\" in version \"apps/v1alpha9\""), "versions that never existed get the real error");
     }
 
     #[test]

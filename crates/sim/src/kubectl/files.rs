@@ -86,7 +86,12 @@ pub fn apply(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>, create_only: b
         for e in errors {
             out.fail(e.to_string());
         }
-        for mut o in objects.into_iter().map(|m| m.object) {
+        for m in objects {
+            for w in &m.warnings {
+                out.stderr.push_str(w);
+                out.stderr.push('\n');
+            }
+            let mut o = m.object;
             if o.kind().namespaced() && o.meta().namespace.is_none() {
                 o.meta_mut().namespace = Some(f.namespace());
             }
