@@ -249,6 +249,8 @@ impl Cluster {
             "registry.k8s.io/coredns/coredns:v1.10.1",
         ];
         self.kubelets.insert(name.into(), Kubelet::new(name, &preloaded));
+        // A new kubelet starts at once: it registers its Lease and takes any pods bound to it.
+        self.wakeups.insert(format!("kubelet/{name}"), self.now);
         self.settle();
     }
 
@@ -455,24 +457,57 @@ impl Cluster {
             if self.should_run("scheduler", |e| matches!(e.object.kind(), Kind::Pod | Kind::Node)) {
                 self.scheduler.reconcile(&mut self.store, now);
             }
-            let names: Vec<String> = self.kubelets.keys().cloned().collect();
-            for name in names {
-                let key = format!("kubelet/{name}");
-                let relevant = |e: &WatchEvent| match &e.object {
-                    Object::Pod(p) => p.spec.node_name.as_deref() == Some(name.as_str()),
-                    Object::Node(n) => n.metadata.name == name,
-                    _ => false,
-                };
-                if !self.should_run(&key, relevant) {
-                    continue;
-                }
-                if let Some(kubelet) = self.kubelets.get_mut(&name) {
-                    let at = kubelet.reconcile(&mut self.store, now);
-                    self.wake(&key, at);
-                }
-            }
+            self.run_kubelets(now);
             if self.store.resource_version() == before {
                 break;
+            }
+        }
+    }
+
+    /// Runs the kubelets whose pods or node changed since they last ran, or whose wake-up is
+    /// due. The changes are read once for all of them, and the pods grouped by node once.
+    fn run_kubelets(&mut self, now: Time) {
+        let rv = self.store.resource_version();
+        let since = self.seen.get("kubelets").copied();
+        self.seen.insert("kubelets".into(), rv);
+        let mut touched: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+        let mut everything = since.is_none();
+        if let Some(since) = since.filter(|s| *s != rv) {
+            match self.store.events_since(since) {
+                Some(events) => {
+                    for e in events {
+                        match &e.object {
+                            Object::Pod(p) => touched.extend(p.spec.node_name.clone()),
+                            Object::Node(n) => {
+                                touched.insert(n.metadata.name.clone());
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                None => everything = true,
+            }
+        }
+        let due: Vec<String> = self
+            .kubelets
+            .keys()
+            .filter(|name| everything || touched.contains(*name) || self.wakeups.get(&format!("kubelet/{name}")).is_some_and(|t| *t <= now))
+            .cloned()
+            .collect();
+        if due.is_empty() {
+            return;
+        }
+        let mut by_node: BTreeMap<String, Vec<Pod>> = BTreeMap::new();
+        for p in self.store.list(Kind::Pod, None).filter_map(Object::as_pod) {
+            if let Some(node) = p.spec.node_name.as_ref().filter(|n| due.contains(n)) {
+                by_node.entry(node.clone()).or_default().push(p.clone());
+            }
+        }
+        for name in due {
+            let pods = by_node.remove(&name).unwrap_or_default();
+            if let Some(kubelet) = self.kubelets.get_mut(&name) {
+                let at = kubelet.reconcile_pods(&mut self.store, now, pods);
+                self.wake(&format!("kubelet/{name}"), at);
             }
         }
     }

@@ -246,13 +246,19 @@ impl Kubelet {
 
     /// One sync of every pod on this node. Returns when it next needs to run.
     pub fn reconcile(&mut self, store: &mut Store, now: Time) -> Option<Time> {
+        let pods: Vec<Pod> = store.list(Kind::Pod, None).filter_map(Object::as_pod).filter(|p| p.spec.node_name.as_deref() == Some(self.node.as_str())).cloned().collect();
+        self.reconcile_pods(store, now, pods)
+    }
+
+    /// [`Kubelet::reconcile`] with this node's pods already picked out (the cluster groups
+    /// them once for all kubelets).
+    pub fn reconcile_pods(&mut self, store: &mut Store, now: Time, pods: Vec<Pod>) -> Option<Time> {
         if self.stopped_at.is_some() {
             return None;
         }
         let node_key = ObjectKey { kind: Kind::Node, namespace: String::new(), name: self.node.clone() };
         let node = store.get(&node_key).and_then(Object::as_node).cloned()?;
         self.heartbeat(store, now, &node);
-        let pods: Vec<Pod> = store.list(Kind::Pod, None).filter_map(Object::as_pod).filter(|p| p.spec.node_name.as_deref() == Some(self.node.as_str())).cloned().collect();
         let live: BTreeSet<String> = pods.iter().filter_map(|p| p.metadata.uid.clone()).collect();
         self.pods.retain(|uid, _| live.contains(uid));
         self.stopping.retain(|uid, _| live.contains(uid));

@@ -79,9 +79,18 @@ pub fn deletion_order(a: (&Pod, usize), b: (&Pod, usize), now: Time) -> Ordering
 fn claim_pods(store: &mut Store, now: Time, rs: &ReplicaSet, rs_obj: &Object) -> Vec<Pod> {
     let ns = rs.metadata.namespace.clone().unwrap_or_default();
     let uid = rs.metadata.uid.clone().unwrap_or_default();
-    let pods: Vec<Pod> = store.list(Kind::Pod, Some(&ns)).filter_map(Object::as_pod).cloned().collect();
+    // Only the pods this ReplicaSet owns or may claim are cloned.
+    let candidates: Vec<Pod> = store
+        .list(Kind::Pod, Some(&ns))
+        .filter_map(Object::as_pod)
+        .filter(|p| match controller_of(&p.metadata) {
+            Some(r) => r.uid == uid,
+            None => rs.spec.selector.matches(&p.metadata.labels),
+        })
+        .cloned()
+        .collect();
     let mut owned = Vec::new();
-    for mut pod in pods {
+    for mut pod in candidates {
         let matches = rs.spec.selector.matches(&pod.metadata.labels);
         match controller_of(&pod.metadata).map(|r| r.uid.clone()) {
             Some(owner) if owner == uid => {
