@@ -339,7 +339,10 @@ fn rollout_recreate(store: &mut Store, rng: &mut Rng, now: Time, d: &mut Deploym
 
 /// Models pkg/controller/deployment/sync.go scale: proportional scaling while several
 /// ReplicaSets are active.
-fn proportional_scale(store: &mut Store, now: Time, d: &Deployment, d_obj: &Object, owned: &[ReplicaSet], new_rs: Option<&ReplicaSet>) {
+/// Models pkg/controller/deployment/sync.go scale: the sizes the ReplicaSets should get when
+/// `spec.replicas` changed while several are active (proportional scaling). Returns the
+/// ReplicaSets to write, with their new sizes (a ReplicaSet may keep its size).
+pub fn scaled_sizes<'a>(d: &Deployment, owned: &'a [ReplicaSet], new_rs: Option<&'a ReplicaSet>) -> Vec<(&'a ReplicaSet, i32)> {
     let replicas = d.replicas();
     let olds: Vec<&ReplicaSet> = owned.iter().filter(|rs| new_rs.is_none_or(|n| n.metadata.uid != rs.metadata.uid)).collect();
     let active: Vec<&ReplicaSet> = owned.iter().filter(|rs| rs.replicas() > 0).collect();
@@ -349,22 +352,16 @@ fn proportional_scale(store: &mut Store, now: Time, d: &Deployment, d_obj: &Obje
             (None, Some(n)) => Some(n),
             (None, None) => olds.iter().max_by_key(|rs| (rs.metadata.creation_timestamp, rs.metadata.name.clone())).copied(),
         };
-        if let Some(rs) = target {
-            scale(store, now, d_obj, d, rs, replicas);
-        }
-        return;
+        return target.map(|rs| vec![(rs, replicas)]).unwrap_or_default();
     }
     if let Some(n) = new_rs {
         let saturated = n.replicas() == replicas && n.metadata.annotations.get(DESIRED_REPLICAS) == Some(&replicas.to_string()) && n.status.available_replicas == replicas;
         if saturated {
-            for rs in olds.iter().filter(|rs| rs.replicas() > 0) {
-                scale(store, now, d_obj, d, rs, 0);
-            }
-            return;
+            return olds.into_iter().filter(|rs| rs.replicas() > 0).map(|rs| (rs, 0)).collect();
         }
     }
     if d.is_recreate() {
-        return;
+        return Vec::new();
     }
     let allowed = if replicas > 0 { replicas + max_surge(d) } else { 0 };
     let current: i32 = active.iter().map(|rs| rs.replicas()).sum();
@@ -398,7 +395,12 @@ fn proportional_scale(store: &mut Store, now: Time, d: &Deployment, d_obj: &Obje
             *first = (*first + to_add - added).max(0);
         }
     }
-    for (rs, size) in sorted.iter().zip(sizes) {
+    sorted.into_iter().zip(sizes).collect()
+}
+
+/// Writes the sizes [`scaled_sizes`] chose.
+fn proportional_scale(store: &mut Store, now: Time, d: &Deployment, d_obj: &Object, owned: &[ReplicaSet], new_rs: Option<&ReplicaSet>) {
+    for (rs, size) in scaled_sizes(d, owned, new_rs) {
         scale(store, now, d_obj, d, rs, size);
     }
 }
@@ -598,6 +600,62 @@ mod tests {
             let new = rs(new_replicas);
             let all = vec![new.clone(), rs(old_replicas)];
             assert_eq!(new_rs_new_replicas(&d, &all, &new), want, "{name}");
+        }
+    }
+
+    /// A ReplicaSet as upstream's test helper makes it: all replicas available, created at
+    /// `hour`, with the replica annotations of the Deployment before the change.
+    fn rs_at(name: &str, replicas: i32, hour: u32, desired: i32, surge: i32) -> ReplicaSet {
+        let mut r = rs(replicas);
+        r.metadata.name = name.into();
+        r.metadata.uid = Some(name.into());
+        r.metadata.creation_timestamp = Some(Time::from_utc(2016, 5, 20, hour, 0, 0));
+        r.status.available_replicas = replicas;
+        r.metadata.annotations.insert(DESIRED_REPLICAS.into(), desired.to_string());
+        r.metadata.annotations.insert(MAX_REPLICAS.into(), (desired + surge).to_string());
+        r
+    }
+
+    // Cases from upstream's sync_test.go TestScale (names, inputs and expected sizes). Old
+    // ReplicaSets are given oldest last; the Deployment helper's surge and unavailability are 0.
+    #[test]
+    fn proportional_scaling_table() {
+        type Case<'a> = (&'a str, i32, i32, i32, i32, Option<(i32, i32)>, &'a [i32], &'a [i32]);
+        // (name, old replicas, new replicas, old surge, new surge, (new rs size, expected), old sizes, expected old sizes)
+        let cases: &[Case] = &[
+            ("normal scaling event: 10 -> 12", 10, 12, 0, 0, Some((10, 12)), &[], &[]),
+            ("normal scaling event: 10 -> 5", 10, 5, 0, 0, Some((10, 5)), &[], &[]),
+            ("proportional scaling: 5 -> 10", 5, 10, 0, 0, Some((2, 4)), &[3], &[6]),
+            ("proportional scaling: 5 -> 3", 5, 3, 0, 0, Some((2, 1)), &[3], &[2]),
+            ("proportional scaling: 9 -> 4", 9, 4, 0, 0, Some((8, 4)), &[1], &[0]),
+            ("proportional scaling: 7 -> 10", 7, 10, 0, 0, Some((2, 3)), &[3, 2], &[4, 3]),
+            ("proportional scaling: 13 -> 8", 13, 8, 0, 0, Some((2, 1)), &[8, 3], &[5, 2]),
+            ("leftover distribution: 3 -> 4", 3, 4, 0, 0, Some((1, 2)), &[1, 1], &[1, 1]),
+            ("leftover distribution: 3 -> 2", 3, 2, 0, 0, Some((1, 1)), &[1, 1], &[1, 0]),
+            ("proportional scaling (no new rs): 4 -> 5", 4, 5, 0, 0, None, &[2, 2], &[3, 2]),
+            ("proportional scaling: 6 -> 0", 6, 0, 0, 0, Some((3, 0)), &[2, 1], &[0, 0]),
+            ("proportional scaling: 0 -> 6", 6, 6, 0, 0, Some((0, 6)), &[0, 0], &[0, 0]),
+            ("deployment with surge pods", 10, 20, 2, 2, Some((6, 11)), &[6], &[11]),
+            ("change both surge and size", 10, 50, 3, 6, Some((5, 22)), &[8], &[34]),
+        ];
+        for (name, old_replicas, new_replicas, old_surge, new_surge, new_rs, olds, want_olds) in cases {
+            let d = deployment(*new_replicas, IntOrString::Int(*new_surge), IntOrString::Int(0));
+            let mut owned: Vec<ReplicaSet> = Vec::new();
+            if let Some((size, _)) = new_rs {
+                owned.push(rs_at("foo-new", *size, 2, *old_replicas, *old_surge));
+            }
+            for (i, size) in olds.iter().enumerate() {
+                owned.push(rs_at(&format!("foo-old{i}"), *size, 1 - i as u32, *old_replicas, *old_surge));
+            }
+            let new = new_rs.map(|_| owned[0].clone());
+            let sizes = scaled_sizes(&d, &owned, new.as_ref());
+            let size_of = |n: &str| sizes.iter().find(|(rs, _)| rs.metadata.name == n).map(|(_, s)| *s).unwrap_or_else(|| owned.iter().find(|r| r.metadata.name == n).unwrap().replicas());
+            if let Some((_, want)) = new_rs {
+                assert_eq!(size_of("foo-new"), *want, "{name}: new ReplicaSet");
+            }
+            for (i, want) in want_olds.iter().enumerate() {
+                assert_eq!(size_of(&format!("foo-old{i}")), *want, "{name}: old ReplicaSet {i}");
+            }
         }
     }
 
