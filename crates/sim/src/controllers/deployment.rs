@@ -410,23 +410,29 @@ fn is_complete(d: &Deployment, store: &Store, owned: &[ReplicaSet], new_rs: Opti
     status.updated_replicas == d.replicas() && status.replicas == d.replicas() && status.available_replicas == d.replicas()
 }
 
-/// Models pkg/controller/deployment/sync.go cleanupDeployment.
-fn cleanup(store: &mut Store, now: Time, d: &Deployment, owned: &[ReplicaSet], new_rs: Option<&ReplicaSet>) {
+/// Models pkg/controller/deployment/sync.go cleanupDeployment: which old ReplicaSets go
+/// when there are more than `revisionHistoryLimit` (only those scaled to zero and settled).
+pub fn history_to_delete<'a>(d: &Deployment, olds: &'a [ReplicaSet]) -> Vec<&'a ReplicaSet> {
     let limit = d.spec.revision_history_limit.unwrap_or(10);
-    let mut olds: Vec<ReplicaSet> = owned
-        .iter()
-        .filter(|rs| new_rs.is_none_or(|n| n.metadata.uid != rs.metadata.uid) && rs.metadata.deletion_timestamp.is_none())
-        .map(|rs| fresh(store, rs))
-        .collect();
-    let diff = olds.len() as i64 - i64::from(limit);
+    let mut candidates: Vec<&ReplicaSet> = olds.iter().filter(|rs| rs.metadata.deletion_timestamp.is_none()).collect();
+    let diff = candidates.len() as i64 - i64::from(limit);
     if diff <= 0 {
-        return;
+        return Vec::new();
     }
-    olds.sort_by(|a, b| (revision(&a.metadata), a.metadata.creation_timestamp, &a.metadata.name).cmp(&(revision(&b.metadata), b.metadata.creation_timestamp, &b.metadata.name)));
-    for rs in olds.iter().take(diff as usize) {
-        if rs.replicas() == 0 && rs.status.replicas == 0 && rs.status.observed_generation.unwrap_or(0) >= rs.metadata.generation {
-            let _ = apiserver::delete(store, now, &ObjectKey::of(&Object::ReplicaSet(rs.clone())), None);
-        }
+    candidates.sort_by(|a, b| (revision(&a.metadata), a.metadata.creation_timestamp, &a.metadata.name).cmp(&(revision(&b.metadata), b.metadata.creation_timestamp, &b.metadata.name)));
+    candidates
+        .into_iter()
+        .take(diff as usize)
+        .filter(|rs| rs.replicas() == 0 && rs.status.replicas == 0 && rs.status.observed_generation.unwrap_or(0) >= rs.metadata.generation)
+        .collect()
+}
+
+/// Deletes what [`history_to_delete`] chose.
+fn cleanup(store: &mut Store, now: Time, d: &Deployment, owned: &[ReplicaSet], new_rs: Option<&ReplicaSet>) {
+    let olds: Vec<ReplicaSet> = owned.iter().filter(|rs| new_rs.is_none_or(|n| n.metadata.uid != rs.metadata.uid)).map(|rs| fresh(store, rs)).collect();
+    let doomed: Vec<ObjectKey> = history_to_delete(d, &olds).into_iter().map(|rs| ObjectKey::of(&Object::ReplicaSet(rs.clone()))).collect();
+    for key in doomed {
+        let _ = apiserver::delete(store, now, &key, None);
     }
 }
 
@@ -657,6 +663,40 @@ mod tests {
                 assert_eq!(size_of(&format!("foo-old{i}")), *want, "{name}: old ReplicaSet {i}");
             }
         }
+    }
+
+    // Cases from upstream's sync_test.go TestDeploymentController_cleanupDeployment:
+    // (spec replicas, status replicas) of the old ReplicaSets, the limit, the expected deletions.
+    #[test]
+    fn history_cleanup_table() {
+        let cases: &[(&[(i32, i32)], i32, usize)] = &[
+            (&[(0, 0), (0, 0), (0, 0)], 1, 2),
+            (&[(0, 0), (0, 1), (1, 0), (1, 1)], 0, 1),
+            (&[(0, 0), (0, 0)], 0, 2),
+            (&[(1, 1), (1, 1)], 0, 0),
+            (&[(0, 0), (0, 0), (0, 0)], i32::MAX, 0),
+        ];
+        for (i, (sets, limit, want)) in cases.iter().enumerate() {
+            let mut d = Deployment::default();
+            d.spec.revision_history_limit = Some(*limit);
+            let olds: Vec<ReplicaSet> = sets
+                .iter()
+                .enumerate()
+                .map(|(n, (spec, status))| {
+                    let mut r = rs(*spec);
+                    r.metadata.name = format!("foo-{}", n + 1);
+                    r.status.replicas = *status;
+                    r
+                })
+                .collect();
+            assert_eq!(history_to_delete(&d, &olds).len(), *want, "scenario {i}");
+        }
+        // An already deleted ReplicaSet is not deleted again.
+        let mut gone = rs(0);
+        gone.metadata.deletion_timestamp = Some(Time(1));
+        let mut d = Deployment::default();
+        d.spec.revision_history_limit = Some(0);
+        assert!(history_to_delete(&d, &[gone]).is_empty());
     }
 
     #[test]
