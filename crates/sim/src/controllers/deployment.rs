@@ -669,7 +669,8 @@ mod tests {
     // (spec replicas, status replicas) of the old ReplicaSets, the limit, the expected deletions.
     #[test]
     fn history_cleanup_table() {
-        let cases: &[(&[(i32, i32)], i32, usize)] = &[
+        type Case<'a> = (&'a [(i32, i32)], i32, usize);
+        let cases: &[Case] = &[
             (&[(0, 0), (0, 0), (0, 0)], 1, 2),
             (&[(0, 0), (0, 1), (1, 0), (1, 1)], 0, 1),
             (&[(0, 0), (0, 0)], 0, 2),
