@@ -570,7 +570,6 @@ impl Kubelet {
             let mut s = ContainerStatus { name: c.name.clone(), image: c.image.clone(), restart_count: w.restarts, ..Default::default() };
             let waiting = |reason: &str, message: Option<String>| ContainerState { waiting: Some(StateWaiting { reason: Some(reason.into()), message }), ..Default::default() };
             match &w.phase {
-                Phase::Pulling { .. } | Phase::Creating { .. } if w.restarts == 0 && w.pull_backoff.is_none() => s.state = waiting("ContainerCreating", None),
                 Phase::Pulling { .. } | Phase::Creating { .. } => s.state = waiting("ContainerCreating", None),
                 Phase::ConfigError { message, .. } => s.state = waiting("CreateContainerConfigError", Some(message.clone())),
                 Phase::PullBackOff { since, .. } => {
@@ -608,12 +607,9 @@ impl Kubelet {
                     s.started = Some(false);
                 }
             }
-            if !matches!(w.phase, Phase::Exited { restart_at: None, .. }) || w.restarts > 0 {
-                if let Some(last) = &w.last {
-                    if !matches!(w.phase, Phase::Exited { restart_at: None, .. }) {
-                        s.last_state = ContainerState { terminated: Some(last.clone()), ..Default::default() };
-                    }
-                }
+            // A container that will not run again shows its exit as its state, not as lastState.
+            if let Some(last) = w.last.as_ref().filter(|_| !matches!(w.phase, Phase::Exited { restart_at: None, .. })) {
+                s.last_state = ContainerState { terminated: Some(last.clone()), ..Default::default() };
             }
             statuses.push(s);
         }
