@@ -83,6 +83,34 @@ test('the editor text survives a reload and a bad manifest is explained', async 
   await context.close();
 });
 
+test('a Deployment from 2018 rolls out its pods, with a note about its API version', async () => {
+  const { page, errors, context } = await openPage();
+  await page.locator('[data-testid="speed"]').selectOption('10');
+  await page.locator('[data-testid="editor"]').fill(`apiVersion: apps/v1beta1
+kind: Deployment
+metadata:
+  name: todo
+spec:
+  replicas: 3
+  template:
+    metadata:
+      labels: {app: todo}
+    spec:
+      containers:
+      - name: web
+        image: johscheuer/todo-app-web:v6
+`);
+  await page.locator('[data-testid="apply"]').click();
+  await page.waitForSelector('[data-testid="apply-report"] >> text=deployment.apps/todo created');
+  assert.match(await page.locator('[data-testid="apply-report"]').innerText(), /apps\/v1beta1 Deployment was removed in Kubernetes v1\.16/);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="pod"][data-name^="todo-"][data-ready="true"]').length === 3, null, { timeout: 15_000 });
+  const nodes = await page.locator('[data-testid="pod"][data-name^="todo-"]').evaluateAll((els) => els.map((e) => e.closest('[data-testid="node"]').dataset.name));
+  assert.equal(new Set(nodes).size, 3, 'the scheduler spreads the replicas over the workers');
+  await page.screenshot({ path: `${SHOTS}/deployment.png` });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the backend API answers only with the token', async () => {
   const anonymous = await fetch(new URL('/api/health', server.url));
   assert.equal(anonymous.status, 401);
