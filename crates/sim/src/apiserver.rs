@@ -471,6 +471,17 @@ pub fn update(store: &mut Store, now: Time, mut object: Object) -> Result<Object
     Ok(store.put(object, now).clone())
 }
 
+/// Changes the stored object through `change` and writes it only if it differs (the
+/// controllers' status updates).
+pub fn update_if_changed(store: &mut Store, now: Time, key: &ObjectKey, change: impl FnOnce(&mut Object)) {
+    let Some(current) = store.get(key).cloned() else { return };
+    let mut updated = current.clone();
+    change(&mut updated);
+    if updated != current {
+        let _ = update(store, now, updated);
+    }
+}
+
 /// Deletes an object. A pod on a node is deleted gracefully: it gets a
 /// `deletionTimestamp` and its kubelet removes it once its containers stopped.
 /// `grace` overrides the pod's `terminationGracePeriodSeconds` (`--grace-period`).

@@ -343,11 +343,6 @@ impl Cluster {
         Ok(updated)
     }
 
-    /// `kubectl rollout undo`: returns kubectl's word for what happened.
-    pub fn rollback(&mut self, namespace: &str, name: &str, to_revision: i64) -> Result<String, String> {
-        crate::kubectl::rollout_back(self, namespace, name, to_revision)
-    }
-
     /// Deletes an object; `grace` overrides a pod's termination grace period (0 removes it at once).
     pub fn delete_with_grace(&mut self, kind: Kind, namespace: Option<&str>, name: &str, grace: Option<i64>) -> Result<Object, ApiError> {
         let ns = if kind.namespaced() { namespace.unwrap_or("default") } else { "" };

@@ -174,12 +174,10 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) {
         status.number_available = scheduled.iter().filter(|p| is_available(p, ds.spec.min_ready_seconds, now)).count() as i32;
         status.number_unavailable = (desired - status.number_available).max(0);
         status.observed_generation = Some(ds.metadata.generation);
-        if let Some(Object::DaemonSet(current)) = store.get(&ObjectKey::of(&ds_obj)).cloned() {
-            if current.status != status {
-                let mut updated = current;
-                updated.status = status;
-                let _ = apiserver::update(store, now, Object::DaemonSet(updated));
+        apiserver::update_if_changed(store, now, &ObjectKey::of(&ds_obj), |o| {
+            if let Object::DaemonSet(current) = o {
+                current.status = status;
             }
-        }
+        });
     }
 }

@@ -494,14 +494,12 @@ fn sync_status(store: &mut Store, now: Time, mut d: Deployment, owned: &[Replica
         }
     }
     let key = ObjectKey::of(&Object::Deployment(d.clone()));
-    if let Some(Object::Deployment(stored)) = store.get(&key).cloned() {
-        if stored.status != d.status || stored.metadata.annotations != d.metadata.annotations {
-            let mut updated = stored;
-            updated.status = d.status;
-            updated.metadata.annotations = d.metadata.annotations;
-            let _ = apiserver::update(store, now, Object::Deployment(updated));
+    apiserver::update_if_changed(store, now, &key, |o| {
+        if let Object::Deployment(stored) = o {
+            stored.status = d.status;
+            stored.metadata.annotations = d.metadata.annotations;
         }
-    }
+    });
     wake
 }
 

@@ -142,10 +142,11 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) -> Option<Time> {
             }
         }
         if job != before {
-            if let Some(Object::Job(mut stored)) = store.get(&ObjectKey::of(&job_obj)).cloned() {
-                stored.status = job.status;
-                let _ = apiserver::update(store, now, Object::Job(stored));
-            }
+            apiserver::update_if_changed(store, now, &ObjectKey::of(&job_obj), |o| {
+                if let Object::Job(stored) = o {
+                    stored.status = job.status;
+                }
+            });
         }
     }
     wake

@@ -214,14 +214,11 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) -> Option<Time> {
                 wake = Some(wake.map_or(at, |w| w.min(at)));
             }
         }
-        let key = ObjectKey::of(&rs_obj);
-        if let Some(Object::ReplicaSet(current)) = store.get(&key).cloned() {
-            if current.status != status {
-                let mut updated = current;
-                updated.status = status;
-                let _ = apiserver::update(store, now, Object::ReplicaSet(updated));
+        apiserver::update_if_changed(store, now, &ObjectKey::of(&rs_obj), |o| {
+            if let Object::ReplicaSet(current) = o {
+                current.status = status;
             }
-        }
+        });
     }
     wake
 }

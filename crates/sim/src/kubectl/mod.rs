@@ -12,7 +12,6 @@ pub mod tabwriter;
 pub mod yaml_out;
 
 pub use files::{Files, NoFiles};
-pub use rollout::rollback as rollout_back;
 use flags::Flags;
 
 use crate::api::{Kind, Object};

@@ -111,7 +111,7 @@ pub fn rollout(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOu
         }
         "undo" => {
             let to = f.value("--to-revision").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
-            match cluster.rollback(&f.namespace(), &d.metadata.name, to) {
+            match rollback(cluster, &f.namespace(), &d.metadata.name, to) {
                 Ok(msg) => out.say(format!("{qualified} {msg}")),
                 Err(e) => out.fail(e),
             }
