@@ -109,6 +109,11 @@ impl std::ops::Sub for Time {
     }
 }
 
+/// The earlier of two optional times (components combine their wake-ups with it).
+pub fn earliest(a: Option<Time>, b: Option<Time>) -> Option<Time> {
+    a.into_iter().chain(b).min()
+}
+
 /// Days since 1970-01-01 to a civil (year, month, day), proleptic Gregorian.
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;

@@ -117,7 +117,7 @@ pub fn expire(store: &mut Store, now: Time) -> Option<Time> {
         if deadline <= now {
             expired.push(ObjectKey::of(&Object::Event(e.clone())));
         } else {
-            next = Some(next.map_or(deadline, |n| n.min(deadline)));
+            next = crate::clock::earliest(next, Some(deadline));
         }
     }
     for k in expired {

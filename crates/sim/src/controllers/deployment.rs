@@ -6,7 +6,7 @@ use super::{controller_of, controller_ref};
 use super::replicaset::is_active;
 use crate::api::{condition, set_condition, Condition, Deployment, IntOrString, Kind, LabelSelector, Object, PodTemplateSpec, ReplicaSet, ReplicaSetSpec};
 use crate::apiserver;
-use crate::clock::{Duration, Time};
+use crate::clock::{earliest, Duration, Time};
 use crate::events::{self, Source};
 use crate::rand::{Rng, NAME_ALPHABET};
 use crate::store::{ObjectKey, Store};
@@ -532,7 +532,7 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) -> Option<Time> {
         let owned = claim_replica_sets(store, now, &d, &d_obj);
         let new_rs = owned.iter().find(|rs| same_template(&rs.spec.template, &d.spec.template)).cloned();
         if let Some(t) = sync_status(store, now, d, &owned, new_rs.as_ref()) {
-            wake = Some(wake.map_or(t, |w| w.min(t)));
+            wake = earliest(wake, Some(t));
         }
     }
     wake

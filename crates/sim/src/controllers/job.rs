@@ -5,7 +5,7 @@ use super::replicaset::is_active;
 use super::{controller_of, controller_ref};
 use crate::api::{condition, Condition, Job, Kind, Object, Pod};
 use crate::apiserver;
-use crate::clock::{Duration, Time};
+use crate::clock::{earliest, Duration, Time};
 use crate::events::{self, Source};
 use crate::rand::Rng;
 use crate::store::{ObjectKey, Store};
@@ -39,7 +39,7 @@ fn finish(store: &mut Store, now: Time, job: &mut Job, job_obj: &Object, type_: 
 pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) -> Option<Time> {
     let jobs: Vec<Job> = store.list(Kind::Job, None).filter_map(Object::as_job).cloned().collect();
     let mut wake = None::<Time>;
-    let mut wake_at = |t: Time| wake = Some(wake.map_or(t, |w: Time| w.min(t)));
+    let mut wake_at = |t: Time| wake = earliest(wake, Some(t));
     for mut job in jobs {
         let done = job.status.conditions.iter().any(|c| (c.type_ == "Complete" || c.type_ == "Failed") && c.status == "True");
         if job.metadata.deletion_timestamp.is_some() || done {

@@ -5,7 +5,7 @@
 
 use crate::api::{condition, set_condition, Condition, Kind, Node, Object, Pod, Taint};
 use crate::apiserver;
-use crate::clock::{Duration, Time};
+use crate::clock::{earliest, Duration, Time};
 use crate::events::{self, Source};
 use crate::store::{ObjectKey, Store};
 
@@ -43,7 +43,7 @@ pub fn reconcile(store: &mut Store, now: Time) -> Option<Time> {
         if stale_at <= now {
             unhealthy.push(node.metadata.name.clone());
         } else {
-            wake = Some(wake.map_or(stale_at, |w| w.min(stale_at)));
+            wake = earliest(wake, Some(stale_at));
         }
     }
     let any_ready = nodes.iter().any(|n| n.is_ready() && !unhealthy.contains(&n.metadata.name));
@@ -87,10 +87,7 @@ pub fn reconcile(store: &mut Store, now: Time) -> Option<Time> {
         }
     }
     let evict_at = evict(store, now);
-    match (wake, evict_at) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
+    earliest(wake, evict_at)
 }
 
 /// Every pod on a lost node turns not ready, so endpoints drop it at once.
@@ -136,13 +133,13 @@ fn evict(store: &mut Store, now: Time) -> Option<Time> {
                 if let Some(secs) = matching.iter().filter_map(|t| t.toleration_seconds).min() {
                     never = false;
                     let d = taint.time_added.unwrap_or(now) + Duration::seconds(secs.max(0));
-                    deadline = Some(deadline.map_or(d, |x| x.min(d)));
+                    deadline = earliest(deadline, Some(d));
                 }
             }
             let due = untolerated || (!never && deadline.is_some_and(|d| d <= now));
             if !due {
                 if let Some(d) = deadline.filter(|_| !never) {
-                    wake = Some(wake.map_or(d, |w| w.min(d)));
+                    wake = earliest(wake, Some(d));
                 }
                 continue;
             }

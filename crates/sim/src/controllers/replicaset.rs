@@ -211,7 +211,7 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) -> Option<Time> {
         for p in &active {
             if let Some(t) = available_at(p, min_ready).filter(|t| min_ready > 0 && *t >= now) {
                 let at = Time(t.0 + 1);
-                wake = Some(wake.map_or(at, |w| w.min(at)));
+                wake = crate::clock::earliest(wake, Some(at));
             }
         }
         apiserver::update_if_changed(store, now, &ObjectKey::of(&rs_obj), |o| {
