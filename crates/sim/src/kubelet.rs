@@ -118,6 +118,16 @@ pub struct Kubelet {
     next_renew: Option<Time>,
 }
 
+/// The next back-off after `previous`: 10 s at first, then doubled up to the cap.
+fn next_backoff(previous: Option<Duration>) -> Duration {
+    previous.map_or(BACKOFF_INITIAL, |d| Duration((d.0 * 2).min(BACKOFF_CAP.0)))
+}
+
+/// A crash back-off entry still in force for an exit at `at` (older ones are forgotten).
+fn live_entry(entry: Option<(Duration, Time)>, at: Time) -> Option<(Duration, Time)> {
+    entry.filter(|(_, updated)| at - *updated <= BACKOFF_EXPIRY)
+}
+
 fn kill_code(killed: bool) -> i32 {
     if killed { 137 } else { 0 }
 }
@@ -370,7 +380,9 @@ impl Kubelet {
 
     /// Advances every container of a running pod through whatever is due.
     fn sync_containers(&mut self, store: &mut Store, source: Source<'_>, pod: &Pod, uid: &str, now: Time) {
-        let obj = Object::Pod(pod.clone());
+        // Built only when an event is recorded: most syncs change nothing.
+        let obj_cell = std::cell::OnceCell::new();
+        let obj = || obj_cell.get_or_init(|| Object::Pod(pod.clone()));
         let restart_policy = pod.spec.restart_policy.clone().unwrap_or_else(|| "Always".into());
         for i in 0..pod.spec.containers.len() {
             let c = &pod.spec.containers[i];
@@ -380,16 +392,16 @@ impl Kubelet {
                 let Some(w) = self.pods.get(uid).and_then(|ws| ws.get(i)).cloned() else { return };
                 match w.phase {
                     Phase::Pulling { until, fails } if until <= now => {
-                        let delay = w.pull_backoff.map_or(BACKOFF_INITIAL, |d| Duration((d.0 * 2).min(BACKOFF_CAP.0)));
+                        let delay = next_backoff(w.pull_backoff);
                         let next = if fails {
                             let err = images::lookup(&c.image).pull_error.unwrap_or_default();
-                            events::record_on_field(store, now, source, &obj, Some(&field), "Warning", "Failed", &format!("Failed to pull image {:?}: {err}", c.image));
-                            events::record_on_field(store, now, source, &obj, Some(&field), "Warning", "Failed", "Error: ErrImagePull");
+                            events::record_on_field(store, now, source, obj(), Some(&field), "Warning", "Failed", &format!("Failed to pull image {:?}: {err}", c.image));
+                            events::record_on_field(store, now, source, obj(), Some(&field), "Warning", "Failed", "Error: ErrImagePull");
                             Phase::PullBackOff { since: now, until: now + delay }
                         } else {
                             self.images.insert(c.image.clone());
                             let took = images::lookup(&c.image).pull.go_string();
-                            events::record_on_field(store, now, source, &obj, Some(&field), "Normal", "Pulled", &format!("Successfully pulled image {:?} in {took} ({took} including waiting)", c.image));
+                            events::record_on_field(store, now, source, obj(), Some(&field), "Normal", "Pulled", &format!("Successfully pulled image {:?} in {took} ({took} including waiting)", c.image));
                             Phase::Creating { until: now + CREATE }
                         };
                         let w = &mut self.pods.get_mut(uid).expect("pod is known")[i];
@@ -399,14 +411,14 @@ impl Kubelet {
                         w.phase = next;
                     }
                     Phase::PullBackOff { until, .. } if until <= now => {
-                        let phase = self.begin_pull(store, source, &obj, c, now);
+                        let phase = self.begin_pull(store, source, obj(), c, now);
                         self.pods.get_mut(uid).expect("pod is known")[i].phase = phase;
                     }
                     Phase::Creating { until } | Phase::ConfigError { retry: until, .. } if until <= now => {
                         let ns = pod.metadata.namespace.clone().unwrap_or_default();
                         match missing_reference(store, &ns, c) {
                             Some(message) => {
-                                events::record_on_field(store, now, source, &obj, Some(&field), "Warning", "Failed", &format!("Error: {message}"));
+                                events::record_on_field(store, now, source, obj(), Some(&field), "Warning", "Failed", &format!("Error: {message}"));
                                 // A sync error: the kubelet tries again on its next sync, about 10 s later.
                                 self.pods.get_mut(uid).expect("pod is known")[i].phase = Phase::ConfigError { message, retry: now + Duration::seconds(10) };
                                 break;
@@ -422,8 +434,7 @@ impl Kubelet {
                         };
                         let w = &mut self.pods.get_mut(uid).expect("pod is known")[i];
                         w.last = Some(terminated(Some(since), at, code));
-                        let entry = w.crash_backoff.filter(|(_, updated)| at - *updated <= BACKOFF_EXPIRY);
-                        let restart_at = match (restart, entry) {
+                        let restart_at = match (restart, live_entry(w.crash_backoff, at)) {
                             (false, _) => None,
                             (true, None) => Some(at),
                             (true, Some((delay, _))) => Some(at + delay),
@@ -431,13 +442,12 @@ impl Kubelet {
                         w.phase = Phase::Exited { at, code, restart_at };
                         if restart_at.is_some_and(|t| t > now) {
                             let msg = format!("Back-off restarting failed container {} in pod {}_{}({uid})", c.name, pod.metadata.name, pod.metadata.namespace.as_deref().unwrap_or(""));
-                            events::record_on_field(store, now, source, &obj, Some(&field), "Warning", "BackOff", &msg);
+                            events::record_on_field(store, now, source, obj(), Some(&field), "Warning", "BackOff", &msg);
                         }
                     }
                     Phase::Exited { at, restart_at: Some(t), .. } if t <= now => {
                         let w = &mut self.pods.get_mut(uid).expect("pod is known")[i];
-                        let entry = w.crash_backoff.filter(|(_, updated)| at - *updated <= BACKOFF_EXPIRY);
-                        let delay = entry.map_or(BACKOFF_INITIAL, |(d, _)| Duration((d.0 * 2).min(BACKOFF_CAP.0)));
+                        let delay = next_backoff(live_entry(w.crash_backoff, at).map(|(d, _)| d));
                         w.crash_backoff = Some((delay, now));
                         w.restarts += 1;
                         self.start(store, source, pod, i, now);
@@ -458,9 +468,9 @@ impl Kubelet {
     fn run_probes(&mut self, store: &mut Store, source: Source<'_>, pod: &Pod, i: usize, since: Time, now: Time) -> bool {
         let c = &pod.spec.containers[i];
         let uid = pod.metadata.uid.clone().unwrap_or_default();
-        let process = images::process(&c.image, &c.command, &c.args);
+        let process = std::cell::OnceCell::new();
+        let process = || process.get_or_init(|| images::process(&c.image, &c.command, &c.args));
         let ip = pod.status.pod_ip.clone().unwrap_or_default();
-        let obj = Object::Pod(pod.clone());
         let field = format!("spec.containers{{{}}}", c.name);
         for (kind, probe) in [("Startup", &c.startup_probe), ("Liveness", &c.liveness_probe), ("Readiness", &c.readiness_probe)] {
             let Some(probe) = probe else { continue };
@@ -472,7 +482,7 @@ impl Kubelet {
             };
             let Some(due) = worker.next.filter(|t| *t <= now) else { continue };
             worker.next = Some(due + Duration::seconds(i64::from(probe.period_seconds.unwrap_or(10).max(1))));
-            let result = probe_result(probe, c, &process, since, due, &ip);
+            let result = probe_result(probe, c, process(), since, due, &ip);
             let (success_threshold, failure_threshold) = (probe.success_threshold.unwrap_or(1), probe.failure_threshold.unwrap_or(3));
             match &result {
                 Ok(()) => {
@@ -498,13 +508,13 @@ impl Kubelet {
                 w.readiness.next = first(&c.readiness_probe);
             }
             if let Err(output) = result {
-                events::record_on_field(store, now, source, &obj, Some(&field), "Warning", "Unhealthy", &format!("{kind} probe failed: {output}"));
+                events::record_on_field(store, now, source, &Object::Pod(pod.clone()), Some(&field), "Warning", "Unhealthy", &format!("{kind} probe failed: {output}"));
                 if kind != "Readiness" && passing == Some(false) {
                     let never = pod.spec.restart_policy.as_deref() == Some("Never");
                     let msg = format!("Container {} failed {} probe{}", c.name, kind.to_ascii_lowercase(), if never { "" } else { ", will be restarted" });
-                    events::record_on_field(store, now, source, &obj, Some(&field), "Normal", "Killing", &msg);
+                    events::record_on_field(store, now, source, &Object::Pod(pod.clone()), Some(&field), "Normal", "Killing", &msg);
                     if let Some(w) = self.pods.get_mut(&uid).and_then(|ws| ws.get_mut(i)) {
-                        let code = if process.stop.is_some() { 143 } else { 137 };
+                        let code = if process().stop.is_some() { 143 } else { 137 };
                         w.phase = Phase::Running { since, exit: Some((now, code)) };
                     }
                     return true;
