@@ -3,7 +3,7 @@
 
 use super::deployment::compute_hash;
 use super::replicaset::{is_active, is_available};
-use super::{controller_of, controller_ref};
+use super::{owned_pods, pod_from_template};
 use crate::api::{
     Affinity, DaemonSet, IntOrString, Kind, Node, NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, Object, Pod, Taint, Toleration,
 };
@@ -44,14 +44,8 @@ pub fn should_run(ds: &DaemonSet, node: &Node) -> (bool, bool) {
 }
 
 fn new_pod(ds: &DaemonSet, ds_obj: &Object, node: &str, hash: &str) -> Pod {
-    let t = &ds.spec.template;
-    let mut pod = Pod { spec: t.spec.clone(), ..Default::default() };
-    pod.metadata.generate_name = Some(format!("{}-", ds.metadata.name));
-    pod.metadata.namespace = ds.metadata.namespace.clone();
-    pod.metadata.labels = t.metadata.labels.clone();
+    let mut pod = pod_from_template(&ds.spec.template, ds_obj);
     pod.metadata.labels.insert(REVISION_HASH.into(), hash.into());
-    pod.metadata.annotations = t.metadata.annotations.clone();
-    pod.metadata.owner_references = vec![controller_ref(ds_obj)];
     for tol in daemon_tolerations() {
         if !pod.spec.tolerations.contains(&tol) {
             pod.spec.tolerations.push(tol);
@@ -88,11 +82,9 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) {
         let hash = compute_hash(&ds.spec.template, None);
         let ns = ds.metadata.namespace.clone().unwrap_or_default();
         let mut by_node: BTreeMap<String, Vec<Pod>> = BTreeMap::new();
-        for p in store.list(Kind::Pod, Some(&ns)).filter_map(Object::as_pod) {
-            if controller_of(&p.metadata).is_some_and(|r| r.uid == uid) {
-                if let Some(n) = target_node(p) {
-                    by_node.entry(n).or_default().push(p.clone());
-                }
+        for p in owned_pods(store, &ns, &uid) {
+            if let Some(n) = target_node(p) {
+                by_node.entry(n).or_default().push(p.clone());
             }
         }
         let mut to_create = Vec::new();
@@ -162,7 +154,7 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) {
             }
         }
         // Status from the pods as they are now.
-        let pods: Vec<Pod> = store.list(Kind::Pod, Some(&ns)).filter_map(Object::as_pod).filter(|p| is_active(p) && controller_of(&p.metadata).is_some_and(|r| r.uid == uid)).cloned().collect();
+        let pods: Vec<Pod> = owned_pods(store, &ns, &uid).filter(|p| is_active(p)).cloned().collect();
         let mut status = ds.status.clone();
         let scheduled: Vec<&Pod> = pods.iter().filter(|p| p.spec.node_name.is_some()).collect();
         let should = |p: &Pod| nodes.iter().find(|n| Some(&n.metadata.name) == p.spec.node_name.as_ref()).is_some_and(|n| should_run(&ds, n).0);

@@ -540,8 +540,8 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) -> Option<Time> {
 
 /// True while a pod of `rs` is still active (used by tests and describe).
 pub fn has_active_pods(store: &Store, rs: &ReplicaSet) -> bool {
-    let uid = rs.metadata.uid.clone().unwrap_or_default();
-    store.list(Kind::Pod, rs.metadata.namespace.as_deref()).filter_map(Object::as_pod).any(|p| is_active(p) && controller_of(&p.metadata).is_some_and(|r| r.uid == uid))
+    let uid = rs.metadata.uid.as_deref().unwrap_or("");
+    super::owned_pods(store, rs.metadata.namespace.as_deref().unwrap_or(""), uid).any(is_active)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! parallelism, a back-off after failures, a backoff limit and a deadline.
 
 use super::replicaset::is_active;
-use super::{controller_of, controller_ref};
+use super::{controller_ref, owned_pods};
 use crate::api::{condition, Condition, Job, Kind, Object, Pod};
 use crate::apiserver;
 use crate::clock::{earliest, Duration, Time};
@@ -49,7 +49,7 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) -> Option<Time> {
         let job_obj = Object::Job(job.clone());
         let uid = job.metadata.uid.clone().unwrap_or_default();
         let ns = job.metadata.namespace.clone().unwrap_or_default();
-        let pods: Vec<Pod> = store.list(Kind::Pod, Some(&ns)).filter_map(Object::as_pod).filter(|p| controller_of(&p.metadata).is_some_and(|r| r.uid == uid)).cloned().collect();
+        let pods: Vec<Pod> = owned_pods(store, &ns, &uid).cloned().collect();
         let active: Vec<&Pod> = pods.iter().filter(|p| is_active(p)).collect();
         let succeeded = pods.iter().filter(|p| p.phase() == "Succeeded").count() as i32;
         let failed_pods: Vec<&Pod> = pods.iter().filter(|p| p.phase() == "Failed").collect();

@@ -9,7 +9,8 @@ pub mod node_lifecycle;
 pub mod replicaset;
 pub mod serviceaccount;
 
-use crate::api::{Object, ObjectMeta, OwnerReference};
+use crate::api::{Kind, Object, ObjectMeta, OwnerReference, Pod, PodTemplateSpec};
+use crate::store::Store;
 
 /// The controller owner reference of an object, if any.
 pub fn controller_of(meta: &ObjectMeta) -> Option<&OwnerReference> {
@@ -26,4 +27,21 @@ pub fn controller_ref(owner: &Object) -> OwnerReference {
         controller: Some(true),
         block_owner_deletion: Some(true),
     }
+}
+
+/// The pods in `namespace` whose controller is the object with `uid`.
+pub fn owned_pods<'a>(store: &'a Store, namespace: &str, uid: &'a str) -> impl Iterator<Item = &'a Pod> + 'a {
+    store.list(Kind::Pod, Some(namespace)).filter_map(Object::as_pod).filter(move |p| controller_of(&p.metadata).is_some_and(|r| r.uid == uid))
+}
+
+/// A new pod from a workload's template: named `<owner>-<random>`, in the owner's
+/// namespace, with the template's labels and annotations, controlled by the owner.
+pub fn pod_from_template(template: &PodTemplateSpec, owner: &Object) -> Pod {
+    let mut pod = Pod { spec: template.spec.clone(), ..Default::default() };
+    pod.metadata.generate_name = Some(format!("{}-", owner.name()));
+    pod.metadata.namespace = owner.meta().namespace.clone();
+    pod.metadata.labels = template.metadata.labels.clone();
+    pod.metadata.annotations = template.metadata.annotations.clone();
+    pod.metadata.owner_references = vec![controller_ref(owner)];
+    pod
 }

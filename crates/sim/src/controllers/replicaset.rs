@@ -1,7 +1,7 @@
 //! The ReplicaSet controller: adopts and releases pods by label, creates and
 //! deletes pods to match `spec.replicas`, and reports status.
 
-use super::{controller_of, controller_ref};
+use super::{controller_of, controller_ref, owned_pods, pod_from_template};
 use crate::api::{condition, Kind, Object, Pod, ReplicaSet};
 use crate::apiserver;
 use crate::clock::Time;
@@ -134,18 +134,6 @@ fn related_pods(store: &Store, rs: &ReplicaSet) -> Vec<Pod> {
         .collect()
 }
 
-/// A new pod from the ReplicaSet's template.
-fn pod_from_template(rs: &ReplicaSet, rs_obj: &Object) -> Pod {
-    let t = &rs.spec.template;
-    let mut pod = Pod { spec: t.spec.clone(), ..Default::default() };
-    pod.metadata.generate_name = Some(format!("{}-", rs.metadata.name));
-    pod.metadata.namespace = rs.metadata.namespace.clone();
-    pod.metadata.labels = t.metadata.labels.clone();
-    pod.metadata.annotations = t.metadata.annotations.clone();
-    pod.metadata.owner_references = vec![controller_ref(rs_obj)];
-    pod
-}
-
 /// One pass over every ReplicaSet. Returns when a pod next becomes available.
 pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) -> Option<Time> {
     let sets: Vec<ReplicaSet> = store.list(Kind::ReplicaSet, None).filter_map(Object::as_replica_set).cloned().collect();
@@ -162,7 +150,7 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) -> Option<Time> {
                 let mut batch = 1;
                 'create: while remaining > 0 {
                     for _ in 0..batch.min(remaining) {
-                        match apiserver::create(store, rng, now, Object::Pod(pod_from_template(&rs, &rs_obj))) {
+                        match apiserver::create(store, rng, now, Object::Pod(pod_from_template(&rs.spec.template, &rs_obj))) {
                             Ok(p) => events::record(store, now, SOURCE, &rs_obj, "Normal", "SuccessfulCreate", &format!("Created pod: {}", p.name())),
                             Err(e) => {
                                 events::record(store, now, SOURCE, &rs_obj, "Warning", "FailedCreate", &format!("Error creating: {}", e.message));
@@ -194,12 +182,7 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) -> Option<Time> {
         }
         // Status from the pods as they are now (the store is immediately consistent).
         let uid = rs.metadata.uid.clone().unwrap_or_default();
-        let active: Vec<Pod> = store
-            .list(Kind::Pod, rs.metadata.namespace.as_deref())
-            .filter_map(Object::as_pod)
-            .filter(|p| is_active(p) && controller_of(&p.metadata).is_some_and(|r| r.uid == uid))
-            .cloned()
-            .collect();
+        let active: Vec<Pod> = owned_pods(store, rs.metadata.namespace.as_deref().unwrap_or(""), &uid).filter(|p| is_active(p)).cloned().collect();
         let min_ready = rs.spec.min_ready_seconds;
         let mut status = rs.status.clone();
         status.replicas = active.len() as i32;
