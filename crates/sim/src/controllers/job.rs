@@ -2,7 +2,7 @@
 //! parallelism, a back-off after failures, a backoff limit and a deadline.
 
 use super::replicaset::is_active;
-use super::{controller_ref, owned_pods};
+use super::owned_pods;
 use crate::api::{condition, Condition, Job, Kind, Object, Pod};
 use crate::apiserver;
 use crate::clock::{earliest, Duration, Time};
@@ -117,12 +117,7 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) -> Option<Time> {
                     wake_at(ready_at.unwrap_or(now));
                 } else {
                     for _ in 0..(want - have).min(500) {
-                        let t = &job.spec.template;
-                        let mut pod = Pod { spec: t.spec.clone(), ..Default::default() };
-                        pod.metadata.generate_name = Some(format!("{}-", job.metadata.name));
-                        pod.metadata.namespace = Some(ns.clone());
-                        pod.metadata.labels = t.metadata.labels.clone();
-                        pod.metadata.owner_references = vec![controller_ref(&job_obj)];
+                        let pod = super::pod_from_template(&job.spec.template, &job_obj);
                         match apiserver::create(store, rng, now, Object::Pod(pod)) {
                             Ok(p) => events::record(store, now, SOURCE, &job_obj, "Normal", "SuccessfulCreate", &format!("Created pod: {}", p.name())),
                             Err(e) => {
