@@ -2,7 +2,7 @@
 //! simulated cluster, headless, printing each line as `$ <line>` and its output
 //! as the browser console shows it, optionally writing a trace of every store change.
 
-use kubeplay_sim::clock::{Duration, Time};
+use kubeplay_sim::clock::Duration;
 use kubeplay_sim::kubectl::{self, Context, Files};
 use kubeplay_sim::{Cluster, ClusterSettings};
 use std::io::Write;
@@ -92,8 +92,7 @@ pub fn run_script(script: &str, base: &Path, opts: &RunOptions, mut print: impl 
                 Ok(d) => {
                     let target = cluster.now() + d;
                     while cluster.now() < target {
-                        let next: Time = cluster.next_wakeup().map_or(target, |t| t.min(target));
-                        cluster.advance_to(next);
+                        cluster.step_toward(target);
                         trace.drain(&cluster)?;
                     }
                     continue;

@@ -582,6 +582,14 @@ impl Cluster {
         self.advance_to(self.now + Duration(by.0.max(0)));
     }
 
+    /// Jumps to the next moment something happens, but not past `limit` (blocking commands
+    /// wait this way, one event at a time).
+    pub fn step_toward(&mut self, limit: Time) -> Time {
+        let target = self.next_wakeup().map_or(limit, |t| t.min(limit));
+        self.advance_to(target);
+        self.now
+    }
+
     /// Jumps to the next moment something happens (or by `max_idle` if nothing is due).
     pub fn step(&mut self, max_idle: Duration) -> Time {
         let target = self.next_wakeup().unwrap_or(self.now + max_idle);

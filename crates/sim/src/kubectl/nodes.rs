@@ -107,8 +107,7 @@ pub fn drain(cluster: &mut Cluster, f: &Flags, max_wait: crate::clock::Duration)
         c.store().get(&crate::store::ObjectKey { kind: Kind::Pod, namespace: p.metadata.namespace.clone().unwrap_or_default(), name: p.metadata.name.clone() }).is_none_or(|o| o.meta().uid != p.metadata.uid)
     };
     while !evict.iter().all(|p| gone(cluster, p)) && cluster.now() < deadline {
-        let next = cluster.next_wakeup().map_or(deadline, |t| t.min(deadline));
-        cluster.advance_to(next);
+        cluster.step_toward(deadline);
     }
     for p in &evict {
         if gone(cluster, p) {

@@ -83,8 +83,7 @@ pub fn rollout(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOu
                     out.fail("error: timed out waiting for the condition");
                     break;
                 }
-                let next = cluster.next_wakeup().map_or(deadline, |t| t.min(deadline));
-                cluster.advance_to(next);
+                cluster.step_toward(deadline);
             }
         }
         "history" => {
