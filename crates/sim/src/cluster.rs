@@ -471,7 +471,7 @@ impl Cluster {
             match self.store.events_since(since) {
                 Some(events) => {
                     for e in events {
-                        match &e.object {
+                        match &*e.object {
                             Object::Pod(p) => touched.extend(p.spec.node_name.clone()),
                             Object::Node(n) => {
                                 touched.insert(n.metadata.name.clone());
@@ -489,19 +489,10 @@ impl Cluster {
             .filter(|name| everything || touched.contains(*name) || self.wakeups.get(&format!("kubelet/{name}")).is_some_and(|t| *t <= now))
             .cloned()
             .collect();
-        if due.is_empty() {
-            return;
-        }
-        let mut by_node: BTreeMap<String, Vec<Pod>> = BTreeMap::new();
-        for p in self.store.list(Kind::Pod, None).filter_map(Object::as_pod) {
-            if let Some(node) = p.spec.node_name.as_ref().filter(|n| due.contains(n)) {
-                by_node.entry(node.clone()).or_default().push(p.clone());
-            }
-        }
         for name in due {
-            let pods = by_node.remove(&name).unwrap_or_default();
+            let pods = self.store.pods_on_node(&name);
             if let Some(kubelet) = self.kubelets.get_mut(&name) {
-                let at = kubelet.reconcile_pods(&mut self.store, now, pods);
+                let at = kubelet.reconcile_pods(&mut self.store, now, &pods);
                 self.wake(&format!("kubelet/{name}"), at);
             }
         }

@@ -15,6 +15,7 @@ use crate::images::{self, Process};
 use crate::store::{ObjectKey, Store};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// Crash-loop and image-pull back-off: 10 s, doubling, capped at 300 s (kubelet.go).
 const BACKOFF_INITIAL: Duration = Duration::seconds(10);
@@ -101,6 +102,22 @@ struct Work {
     readiness: ProbeWorker,
 }
 
+impl Work {
+    /// The instants at which this container has something to do or to show.
+    fn due_times(&self, times: &mut Vec<Time>) {
+        match &self.phase {
+            Phase::Pulling { until, .. } | Phase::Creating { until } => times.push(*until),
+            Phase::PullBackOff { since, until } => times.extend([*since + PULL_ERROR_SHOWN, *until]),
+            Phase::Running { exit, .. } => {
+                times.extend(exit.map(|e| e.0));
+                times.extend([self.startup.next, self.liveness.next, self.readiness.next].into_iter().flatten());
+            }
+            Phase::Exited { restart_at, .. } => times.extend(*restart_at),
+            Phase::ConfigError { retry, .. } => times.push(*retry),
+        }
+    }
+}
+
 /// The kubelet of one node.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Kubelet {
@@ -116,6 +133,11 @@ pub struct Kubelet {
     /// When the node Lease is renewed next.
     #[serde(default)]
     next_renew: Option<Time>,
+    /// Per pod uid: the resourceVersion the last sync left it at, and when it next has
+    /// something due. A pod with neither a new version nor a due time is not synced
+    /// (rebuilt after a restore: every pod syncs once, which changes nothing).
+    #[serde(skip)]
+    synced: BTreeMap<String, (Option<String>, Option<Time>)>,
 }
 
 /// The next back-off after `previous`: 10 s at first, then doubled up to the cap.
@@ -196,6 +218,7 @@ impl Kubelet {
         if self.stopped_at.take().is_some() {
             self.pods.clear();
             self.stopping.clear();
+            self.synced.clear();
             self.next_renew = None;
         }
     }
@@ -256,33 +279,43 @@ impl Kubelet {
 
     /// One sync of every pod on this node. Returns when it next needs to run.
     pub fn reconcile(&mut self, store: &mut Store, now: Time) -> Option<Time> {
-        let pods: Vec<Pod> = store.list(Kind::Pod, None).filter_map(Object::as_pod).filter(|p| p.spec.node_name.as_deref() == Some(self.node.as_str())).cloned().collect();
-        self.reconcile_pods(store, now, pods)
+        let pods = store.pods_on_node(&self.node);
+        self.reconcile_pods(store, now, &pods)
     }
 
-    /// [`Kubelet::reconcile`] with this node's pods already picked out (the cluster groups
-    /// them once for all kubelets).
-    pub fn reconcile_pods(&mut self, store: &mut Store, now: Time, pods: Vec<Pod>) -> Option<Time> {
+    /// [`Kubelet::reconcile`] with this node's pods already picked out (from the store's
+    /// index by node). Only pods that changed or have something due are synced.
+    pub fn reconcile_pods(&mut self, store: &mut Store, now: Time, pods: &[Arc<Object>]) -> Option<Time> {
         if self.stopped_at.is_some() {
             return None;
         }
         let node_key = ObjectKey { kind: Kind::Node, namespace: String::new(), name: self.node.clone() };
-        let node = store.get(&node_key).and_then(Object::as_node).cloned()?;
-        self.heartbeat(store, now, &node);
-        let live: BTreeSet<String> = pods.iter().filter_map(|p| p.metadata.uid.clone()).collect();
-        self.pods.retain(|uid, _| live.contains(uid));
-        self.stopping.retain(|uid, _| live.contains(uid));
+        let node_obj = store.get_shared(&node_key)?;
+        let node = node_obj.as_node()?;
+        self.heartbeat(store, now, node);
+        let pods: Vec<&Pod> = pods.iter().filter_map(|o| o.as_pod()).collect();
+        if self.pods.len() + self.synced.len() > pods.len() {
+            let live: BTreeSet<&str> = pods.iter().filter_map(|p| p.metadata.uid.as_deref()).collect();
+            self.pods.retain(|uid, _| live.contains(uid.as_str()));
+            self.stopping.retain(|uid, _| live.contains(uid.as_str()));
+            self.synced.retain(|uid, _| live.contains(uid.as_str()));
+        }
         let source_host = self.node.clone();
         let source = Source { component: "kubelet", host: &source_host };
-        for mut pod in pods {
-            let uid = pod.metadata.uid.clone().unwrap_or_default();
-            if matches!(pod.phase(), "Succeeded" | "Failed") && pod.metadata.deletion_timestamp.is_none() {
+        for &current in &pods {
+            let uid = current.metadata.uid.clone().unwrap_or_default();
+            if matches!(current.phase(), "Succeeded" | "Failed") && current.metadata.deletion_timestamp.is_none() {
                 continue;
             }
-            let before = pod.clone();
+            let unchanged = self.synced.get(&uid).is_some_and(|(rv, next)| *rv == current.metadata.resource_version && next.is_none_or(|t| t > now));
+            if unchanged {
+                continue;
+            }
+            let mut pod = current.clone();
             if !self.pods.contains_key(&uid) {
                 if pod.metadata.deletion_timestamp.is_some() {
                     store.remove(&ObjectKey::of(&Object::Pod(pod)), now);
+                    self.synced.remove(&uid);
                     continue;
                 }
                 self.admit(store, source, &mut pod, node.spec.pod_cidr.as_deref(), node.internal_ip(), now);
@@ -292,34 +325,39 @@ impl Kubelet {
                     store.remove(&ObjectKey::of(&Object::Pod(pod)), now);
                     self.pods.remove(&uid);
                     self.stopping.remove(&uid);
+                    self.synced.remove(&uid);
                     continue;
                 }
             } else {
                 self.sync_containers(store, source, &pod, &uid, now);
             }
             self.write_status(&mut pod, &uid, now);
-            if pod != before {
-                let _ = apiserver::update(store, now, Object::Pod(pod));
+            let mut rv = current.metadata.resource_version.clone();
+            if pod != *current {
+                if let Ok(written) = apiserver::update(store, now, Object::Pod(pod)) {
+                    rv = written.meta().resource_version.clone();
+                }
             }
+            let next = self.pod_wakeup(&uid, now);
+            self.synced.insert(uid, (rv, next));
         }
         self.next_wakeup(now)
     }
 
+    /// The next instant one pod has something due (a container step, a probe, its stop).
+    fn pod_wakeup(&self, uid: &str, now: Time) -> Option<Time> {
+        let mut times = Vec::new();
+        for w in self.pods.get(uid).into_iter().flatten() {
+            w.due_times(&mut times);
+        }
+        times.extend(self.stopping.get(uid).map(|s| s.0));
+        times.into_iter().filter(|t| *t > now).min()
+    }
+
     fn next_wakeup(&self, now: Time) -> Option<Time> {
         let mut times = Vec::new();
-        for works in self.pods.values() {
-            for w in works {
-                match &w.phase {
-                    Phase::Pulling { until, .. } | Phase::Creating { until } => times.push(*until),
-                    Phase::PullBackOff { since, until } => times.extend([*since + PULL_ERROR_SHOWN, *until]),
-                    Phase::Running { exit, .. } => {
-                        times.extend(exit.map(|e| e.0));
-                        times.extend([w.startup.next, w.liveness.next, w.readiness.next].into_iter().flatten());
-                    }
-                    Phase::Exited { restart_at, .. } => times.extend(*restart_at),
-                    Phase::ConfigError { retry, .. } => times.push(*retry),
-                }
-            }
+        for w in self.pods.values().flatten() {
+            w.due_times(&mut times);
         }
         times.extend(self.stopping.values().map(|s| s.0));
         times.extend(self.next_renew);

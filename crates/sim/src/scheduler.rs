@@ -6,7 +6,7 @@ use crate::apiserver;
 use crate::clock::Time;
 use crate::store::Store;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 /// Scoring counts a container without requests as this much CPU (millicores)...
 const DEFAULT_MILLI_CPU_REQUEST: i64 = 100;
@@ -37,9 +37,10 @@ impl Explanation {
     }
 }
 
-/// The node's resources already requested by pods bound to it.
+
+/// What the pods bound to a node request (NodeResourcesFit's view of the node).
 #[derive(Clone, Debug, Default)]
-struct NodeUsage {
+pub struct NodeUsage {
     pods: i64,
     cpu: i64,
     memory: i64,
@@ -47,38 +48,53 @@ struct NodeUsage {
     nonzero_memory: i64,
 }
 
-/// What the scheduler knows about one node's pods (its NodeInfo cache, built once per pass).
-#[derive(Clone, Debug, Default)]
-pub struct NodeInfo {
-    usage: NodeUsage,
-    /// Namespace and labels of the pods not being deleted (for spreading).
-    pods: Vec<(String, BTreeMap<String, String>)>,
-}
-
-impl NodeInfo {
+impl NodeUsage {
     fn add(&mut self, p: &Pod) {
-        let u = &mut self.usage;
-        u.pods += 1;
+        self.pods += 1;
         let (cpu, mem) = (p.request_milli("cpu"), p.request_milli("memory") / 1000);
-        u.cpu += cpu;
-        u.memory += mem;
-        u.nonzero_cpu += if cpu == 0 { DEFAULT_MILLI_CPU_REQUEST } else { cpu };
-        u.nonzero_memory += if mem == 0 { DEFAULT_MEMORY_REQUEST } else { mem };
-        if p.metadata.deletion_timestamp.is_none() {
-            self.pods.push((p.metadata.namespace.clone().unwrap_or_default(), p.metadata.labels.clone()));
-        }
+        self.cpu += cpu;
+        self.memory += mem;
+        self.nonzero_cpu += if cpu == 0 { DEFAULT_MILLI_CPU_REQUEST } else { cpu };
+        self.nonzero_memory += if mem == 0 { DEFAULT_MEMORY_REQUEST } else { mem };
     }
 }
 
-/// Every node's pods and requests, from one pass over the pods.
-pub fn node_infos(store: &Store) -> BTreeMap<String, NodeInfo> {
-    let mut infos: BTreeMap<String, NodeInfo> = BTreeMap::new();
-    for p in store.list(Kind::Pod, None).filter_map(Object::as_pod) {
-        if let Some(node) = p.spec.node_name.as_deref().filter(|_| !matches!(p.phase(), "Succeeded" | "Failed")) {
-            infos.entry(node.to_string()).or_default().add(p);
+/// The scheduler's cache for one pass: usage per node, from the store's pods-by-node index.
+pub fn node_usage(store: &Store) -> BTreeMap<String, NodeUsage> {
+    let mut usage: BTreeMap<String, NodeUsage> = BTreeMap::new();
+    for (node, pods) in store.bound_pods() {
+        let u = usage.entry(node.to_string()).or_default();
+        for p in pods.filter(|p| !matches!(p.phase(), "Succeeded" | "Failed")) {
+            u.add(p);
         }
     }
-    infos
+    usage
+}
+
+/// Per node, how many pods in `namespace` match `selector` (terminating ones excluded),
+/// for the default topology spread.
+fn matching_per_node(store: &Store, namespace: &str, selector: &crate::api::LabelSelector) -> BTreeMap<String, i64> {
+    let mut counts = BTreeMap::new();
+    for (node, pods) in store.bound_pods() {
+        let n = pods
+            .filter(|p| !matches!(p.phase(), "Succeeded" | "Failed") && p.metadata.deletion_timestamp.is_none())
+            .filter(|p| p.metadata.namespace.as_deref().unwrap_or("") == namespace && selector.matches(&p.metadata.labels))
+            .count() as i64;
+        if n > 0 {
+            counts.insert(node.to_string(), n);
+        }
+    }
+    counts
+}
+
+/// How many feasible nodes the scheduler looks for before it stops filtering
+/// (upstream's numFeasibleNodesToFind with the adaptive percentageOfNodesToScore).
+pub fn feasible_nodes_to_find(all: usize) -> usize {
+    if all < 100 {
+        return all;
+    }
+    let percentage = (50 - all as i64 / 125).max(5) as usize;
+    (all * percentage / 100).max(100)
 }
 
 /// Runs the filter plugins; `Err` carries the reason of the first that fails.
@@ -149,21 +165,30 @@ pub fn spread_scores(counts: &[i64]) -> Vec<i64> {
     counts.iter().map(|&c| if max == 0 { 100 } else { 100 * (max + min - c) / max }).collect()
 }
 
-/// Chooses a node for `pod`, or explains why none fits.
+/// Chooses a node for `pod`, or explains why none fits (every node is considered).
 pub fn schedule(store: &Store, pod: &Pod) -> Explanation {
-    schedule_with(store, &node_infos(store), pod)
+    let spread = spread_selector(store, pod).map(|sel| matching_per_node(store, pod.metadata.namespace.as_deref().unwrap_or(""), &sel));
+    schedule_with(store, &node_usage(store), spread.as_ref(), pod, 0).0
 }
 
-fn schedule_with(store: &Store, infos: &BTreeMap<String, NodeInfo>, pod: &Pod) -> Explanation {
+/// Filters nodes from `start` round the list until enough feasible ones are found, then
+/// scores those. Returns the explanation and how many nodes were looked at.
+fn schedule_with(store: &Store, usage: &BTreeMap<String, NodeUsage>, spread: Option<&BTreeMap<String, i64>>, pod: &Pod, start: usize) -> (Explanation, usize) {
     let mut ex = Explanation::default();
     let nodes: Vec<&Node> = store.list(Kind::Node, None).filter_map(Object::as_node).collect();
-    let empty = NodeInfo::default();
+    let empty = NodeUsage::default();
+    let wanted = feasible_nodes_to_find(nodes.len());
     let mut feasible = Vec::new();
-    for node in &nodes {
-        let info = infos.get(&node.metadata.name).unwrap_or(&empty);
-        let u = &info.usage;
+    let mut processed = 0;
+    for i in 0..nodes.len() {
+        if feasible.len() >= wanted {
+            break;
+        }
+        let node = nodes[(start + i) % nodes.len()];
+        processed += 1;
+        let u = usage.get(&node.metadata.name).unwrap_or(&empty);
         match filter(pod, node, u) {
-            Ok(()) => feasible.push((*node, u, info)),
+            Ok(()) => feasible.push((node, u)),
             Err(reason) => {
                 ex.rejected.insert(node.metadata.name.clone(), reason);
             }
@@ -171,21 +196,16 @@ fn schedule_with(store: &Store, infos: &BTreeMap<String, NodeInfo>, pod: &Pod) -
     }
     let prefer_counts: Vec<i64> = feasible
         .iter()
-        .map(|(n, _, _)| n.spec.taints.iter().filter(|t| t.effect == "PreferNoSchedule" && !pod.spec.tolerations.iter().any(|tol| tol.tolerates(t))).count() as i64)
+        .map(|(n, _)| n.spec.taints.iter().filter(|t| t.effect == "PreferNoSchedule" && !pod.spec.tolerations.iter().any(|tol| tol.tolerates(t))).count() as i64)
         .collect();
     let max_prefer = prefer_counts.iter().copied().max().unwrap_or(0);
-    let spread: Vec<i64> = match spread_selector(store, pod) {
-        Some(selector) => {
-            let ns = pod.metadata.namespace.as_deref().unwrap_or("");
-            let counts: Vec<i64> =
-                feasible.iter().map(|(_, _, info)| info.pods.iter().filter(|(pns, labels)| pns == ns && selector.matches(labels)).count() as i64).collect();
-            spread_scores(&counts)
-        }
+    let spread: Vec<i64> = match spread {
+        Some(counts) => spread_scores(&feasible.iter().map(|(n, _)| counts.get(&n.metadata.name).copied().unwrap_or(0)).collect::<Vec<_>>()),
         None => vec![0; feasible.len()],
     };
     let pod_cpu = pod.request_milli("cpu");
     let pod_mem = pod.request_milli("memory") / 1000;
-    for (((node, u, _), prefer), spread) in feasible.iter().zip(prefer_counts).zip(spread) {
+    for (((node, u), prefer), spread) in feasible.iter().zip(prefer_counts).zip(spread) {
         let (cpu_alloc, mem_alloc) = (node.allocatable_milli("cpu"), node.allocatable_milli("memory") / 1000);
         let nz_cpu = if pod_cpu == 0 { DEFAULT_MILLI_CPU_REQUEST } else { pod_cpu };
         let nz_mem = if pod_mem == 0 { DEFAULT_MEMORY_REQUEST } else { pod_mem };
@@ -196,49 +216,89 @@ fn schedule_with(store: &Store, infos: &BTreeMap<String, NodeInfo>, pod: &Pod) -
     }
     // Highest score wins; ties go to the first name (upstream picks at random).
     ex.chosen = ex.scores.iter().max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0))).map(|(n, _)| n.clone());
-    ex
+    (ex, processed)
 }
+
+/// How many scheduling explanations are kept (the most recent ones).
+const EXPLANATIONS_KEPT: usize = 1000;
 
 /// The scheduler component: binds every pending, unbound pod it can.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Scheduler {
     /// The last explanation per pod (`namespace/name`), for the page's inspector.
     pub explanations: BTreeMap<String, Explanation>,
+    /// The order explanations were written in, oldest first (only the newest are kept).
+    #[serde(default)]
+    written: VecDeque<String>,
+    /// Where the next pod's search for feasible nodes starts (upstream's nextStartNodeIndex).
+    #[serde(default)]
+    next_start: usize,
 }
 
 impl Scheduler {
+    fn explain(&mut self, key: String, ex: Explanation) {
+        if self.explanations.insert(key.clone(), ex).is_none() {
+            self.written.push_back(key);
+        }
+        while self.written.len() > EXPLANATIONS_KEPT {
+            if let Some(old) = self.written.pop_front() {
+                self.explanations.remove(&old);
+            }
+        }
+    }
+
     /// One reconcile pass. Returns nothing to wake for: it runs again on every store change.
     pub fn reconcile(&mut self, store: &mut Store, now: Time) {
-        let mut pending: Vec<Pod> = store
-            .list(Kind::Pod, None)
-            .filter_map(Object::as_pod)
-            .filter(|p| p.spec.node_name.is_none() && p.metadata.deletion_timestamp.is_none() && p.spec.scheduler_name.as_deref().unwrap_or("default-scheduler") == "default-scheduler")
-            .cloned()
+        let queue = store.unbound_pods();
+        let mut pending: Vec<&Pod> = queue
+            .iter()
+            .filter_map(|o| o.as_pod())
+            .filter(|p| p.metadata.deletion_timestamp.is_none() && p.spec.scheduler_name.as_deref().unwrap_or("default-scheduler") == "default-scheduler")
             .collect();
+        if pending.is_empty() {
+            return;
+        }
         pending.sort_by(|a, b| (a.metadata.creation_timestamp, &a.metadata.name).cmp(&(b.metadata.creation_timestamp, &b.metadata.name)));
         let total = store.list(Kind::Node, None).count();
-        let mut infos = if pending.is_empty() { BTreeMap::new() } else { node_infos(store) };
-        for mut pod in pending {
+        let mut usage = node_usage(store);
+        // Matching pods per node, per spread selector (its ReplicaSet's uid), kept up to date as pods bind.
+        let mut spreads: BTreeMap<String, (String, crate::api::LabelSelector, BTreeMap<String, i64>)> = BTreeMap::new();
+        for &pod in &pending {
             let key = format!("{}/{}", pod.metadata.namespace.as_deref().unwrap_or(""), pod.metadata.name);
-            let ex = schedule_with(store, &infos, &pod);
-            if let Some(node) = &ex.chosen {
-                infos.entry(node.clone()).or_default().add(&pod);
+            let ns = pod.metadata.namespace.as_deref().unwrap_or("");
+            let owner = crate::controllers::controller_of(&pod.metadata).filter(|r| r.kind == "ReplicaSet").map(|r| r.uid.clone());
+            if let Some(uid) = owner.as_ref().filter(|u| !spreads.contains_key(*u)) {
+                if let Some(sel) = spread_selector(store, pod) {
+                    let counts = matching_per_node(store, ns, &sel);
+                    spreads.insert(uid.clone(), (ns.to_string(), sel, counts));
+                }
             }
-            let before = pod.clone();
+            let spread = owner.as_ref().and_then(|u| spreads.get(u)).map(|(_, _, c)| c);
+            let (ex, processed) = schedule_with(store, &usage, spread, pod, self.next_start);
+            if total > 0 {
+                self.next_start = (self.next_start + processed) % total;
+            }
+            let mut bound = pod.clone();
             match &ex.chosen {
                 Some(node) => {
-                    pod.spec.node_name = Some(node.clone());
-                    set_condition(&mut pod.status.conditions, Condition::new("PodScheduled", true, now));
+                    usage.entry(node.clone()).or_default().add(pod);
+                    for (sel_ns, sel, counts) in spreads.values_mut() {
+                        if sel_ns == ns && sel.matches(&pod.metadata.labels) {
+                            *counts.entry(node.clone()).or_default() += 1;
+                        }
+                    }
+                    bound.spec.node_name = Some(node.clone());
+                    set_condition(&mut bound.status.conditions, Condition::new("PodScheduled", true, now));
                 }
                 None => {
                     let mut c = Condition::new("PodScheduled", false, now);
                     c.reason = Some("Unschedulable".into());
                     c.message = Some(ex.failure_message(total));
-                    set_condition(&mut pod.status.conditions, c);
+                    set_condition(&mut bound.status.conditions, c);
                 }
             }
             let source = crate::events::Source { component: "default-scheduler", host: "" };
-            let obj = Object::Pod(before.clone());
+            let obj = Object::Pod(pod.clone());
             match &ex.chosen {
                 Some(node) => crate::events::record(store, now, source, &obj, "Normal", "Scheduled", &format!("Successfully assigned {key} to {node}")),
                 None => {
@@ -246,9 +306,9 @@ impl Scheduler {
                     crate::events::record(store, now, source, &obj, "Warning", "FailedScheduling", &msg);
                 }
             }
-            self.explanations.insert(key, ex);
-            if pod != before {
-                let _ = apiserver::update(store, now, Object::Pod(pod));
+            self.explain(key, ex);
+            if bound != *pod {
+                let _ = apiserver::update(store, now, Object::Pod(bound));
             }
         }
     }
@@ -257,6 +317,28 @@ impl Scheduler {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Upstream's TestNumFeasibleNodesToFind cases for the default (adaptive) percentage.
+    #[test]
+    fn feasible_nodes_to_find_follows_the_adaptive_percentage() {
+        assert_eq!(feasible_nodes_to_find(10), 10, "fewer than 100 nodes: all of them");
+        assert_eq!(feasible_nodes_to_find(99), 99);
+        assert_eq!(feasible_nodes_to_find(100), 100, "50 - 0 = 50% of 100 is below the minimum of 100");
+        assert_eq!(feasible_nodes_to_find(1000), 420, "50 - 1000/125 = 42%");
+        assert_eq!(feasible_nodes_to_find(6000), 300, "the percentage never drops below 5%");
+    }
+
+    #[test]
+    fn large_clusters_score_a_rotating_subset_of_nodes() {
+        let mut c = crate::Cluster::new(crate::ClusterSettings { workers: 500, ..Default::default() });
+        c.apply_manifest("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx}]}\n", "d.yaml");
+        let pods: Vec<String> = c.store().list(Kind::Pod, Some("default")).map(|o| format!("default/{}", o.name())).collect();
+        assert_eq!(pods.len(), 2);
+        let scored: Vec<Vec<String>> = pods.iter().map(|p| c.scheduling_explanation(p).expect("explained").scores.keys().cloned().collect()).collect();
+        // 501 nodes (the control plane is filtered out): 46% of them, 230, are scored per pod.
+        assert!(scored.iter().all(|s| s.len() == 230), "{:?}", scored.iter().map(Vec::len).collect::<Vec<_>>());
+        assert_ne!(scored[0], scored[1], "the second pod's search starts where the first one's stopped");
+    }
 
     // Cases in the spirit of upstream's least_allocated_test.go / balanced_allocation_test.go tables.
     #[test]

@@ -1,10 +1,11 @@
 //! The store ("etcd"): versioned objects and an ordered log of watch events.
 //! Components never share anything else.
 
-use crate::api::{Kind, Object};
+use crate::api::{Kind, Object, Pod};
 use crate::clock::Time;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::sync::Arc;
 
 /// Identifies one stored object.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -46,28 +47,87 @@ pub struct WatchEvent {
     /// Added, modified or deleted.
     #[serde(rename = "type")]
     pub type_: EventType,
-    /// The object after the change (before it, for deletions).
-    pub object: Object,
+    /// The object after the change (before it, for deletions), shared with the store.
+    pub object: Arc<Object>,
 }
 
-fn objects_as_list<S: serde::Serializer>(objects: &BTreeMap<ObjectKey, Object>, s: S) -> Result<S::Ok, S::Error> {
+fn objects_as_list<S: serde::Serializer>(objects: &BTreeMap<ObjectKey, Arc<Object>>, s: S) -> Result<S::Ok, S::Error> {
     s.collect_seq(objects.values())
 }
 
-fn objects_from_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<ObjectKey, Object>, D::Error> {
-    Ok(Vec::<Object>::deserialize(d)?.into_iter().map(|o| (ObjectKey::of(&o), o)).collect())
+fn objects_from_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<ObjectKey, Arc<Object>>, D::Error> {
+    Ok(Vec::<Object>::deserialize(d)?.into_iter().map(|o| (ObjectKey::of(&o), Arc::new(o))).collect())
 }
 
 /// How many watch events the store keeps before compacting the oldest away.
 pub const WATCH_LOG_LIMIT: usize = 20_000;
 
-/// Versioned objects plus the watch log.
+/// Versioned objects plus the watch log. Objects are shared (`Arc`) between the map,
+/// the log and readers, so a write copies nothing it does not change.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(from = "StoredState", into = "StoredState")]
 pub struct Store {
-    #[serde(serialize_with = "objects_as_list", deserialize_with = "objects_from_list")]
-    objects: BTreeMap<ObjectKey, Object>,
+    objects: BTreeMap<ObjectKey, Arc<Object>>,
     resource_version: u64,
     log: VecDeque<WatchEvent>,
+    /// Pods by the node they are bound to (`spec.nodeName`; "" for unbound pods), kept with every write.
+    pods_by_node: BTreeMap<String, BTreeSet<ObjectKey>>,
+    /// Objects by the uid of their controller (ownerReferences with controller: true).
+    by_controller: BTreeMap<String, BTreeSet<ObjectKey>>,
+}
+
+/// What a snapshot holds of the store (the indexes are rebuilt on restore).
+#[derive(Clone, Serialize, Deserialize)]
+struct StoredState {
+    #[serde(serialize_with = "objects_as_list", deserialize_with = "objects_from_list")]
+    objects: BTreeMap<ObjectKey, Arc<Object>>,
+    resource_version: u64,
+    log: VecDeque<WatchEvent>,
+}
+
+impl From<StoredState> for Store {
+    fn from(s: StoredState) -> Store {
+        let mut store = Store { objects: s.objects, resource_version: s.resource_version, log: s.log, ..Default::default() };
+        let objects: Vec<(ObjectKey, Arc<Object>)> = store.objects.iter().map(|(k, o)| (k.clone(), o.clone())).collect();
+        for (key, o) in objects {
+            store.reindex(&key, None, Some(&o));
+        }
+        store
+    }
+}
+
+impl From<Store> for StoredState {
+    fn from(s: Store) -> StoredState {
+        StoredState { objects: s.objects, resource_version: s.resource_version, log: s.log }
+    }
+}
+
+/// The node a pod is bound to ("" while unbound); `None` for other kinds.
+fn node_of(o: &Object) -> Option<&str> {
+    Some(o.as_pod()?.spec.node_name.as_deref().unwrap_or(""))
+}
+
+/// The uid of an object's controller ("" for a pod without one, so orphans are indexed too).
+fn controller_uid(o: &Object) -> Option<&str> {
+    let uid = o.meta().owner_references.iter().find(|r| r.controller == Some(true)).map(|r| r.uid.as_str());
+    if o.kind() == Kind::Pod { Some(uid.unwrap_or("")) } else { uid }
+}
+
+fn index_move(index: &mut BTreeMap<String, BTreeSet<ObjectKey>>, key: &ObjectKey, old: Option<&str>, new: Option<&str>) {
+    if old == new {
+        return;
+    }
+    if let Some(o) = old {
+        if let Some(keys) = index.get_mut(o) {
+            keys.remove(key);
+            if keys.is_empty() {
+                index.remove(o);
+            }
+        }
+    }
+    if let Some(n) = new {
+        index.entry(n.to_string()).or_default().insert(key.clone());
+    }
 }
 
 impl Store {
@@ -78,7 +138,57 @@ impl Store {
 
     /// Reads one object.
     pub fn get(&self, key: &ObjectKey) -> Option<&Object> {
-        self.objects.get(key)
+        self.objects.get(key).map(|o| &**o)
+    }
+
+    /// Reads one object as a shared handle (cheap to keep while writing to the store).
+    pub fn get_shared(&self, key: &ObjectKey) -> Option<Arc<Object>> {
+        self.objects.get(key).cloned()
+    }
+
+    fn shared(&self, keys: Option<&BTreeSet<ObjectKey>>) -> Vec<Arc<Object>> {
+        keys.map_or_else(Vec::new, |keys| keys.iter().filter_map(|k| self.objects.get(k).cloned()).collect())
+    }
+
+    /// The pods bound to a node, in namespace and name order, as shared handles.
+    pub fn pods_on_node(&self, node: &str) -> Vec<Arc<Object>> {
+        self.shared(self.pods_by_node.get(node).filter(|_| !node.is_empty()))
+    }
+
+    /// The pods not bound to any node yet (the scheduler's queue), in namespace and name order.
+    pub fn unbound_pods(&self) -> Vec<Arc<Object>> {
+        self.shared(self.pods_by_node.get(""))
+    }
+
+    /// Every bound pod, grouped by node name.
+    pub fn bound_pods(&self) -> impl Iterator<Item = (&str, impl Iterator<Item = &Pod>)> {
+        self.pods_by_node.iter().filter(|(n, _)| !n.is_empty()).map(|(n, keys)| (n.as_str(), keys.iter().filter_map(|k| self.objects.get(k)?.as_pod())))
+    }
+
+    /// The objects whose controller is the object with `uid` (pods without a controller
+    /// for ""), in kind, namespace and name order.
+    pub fn controlled_by(&self, uid: &str) -> impl Iterator<Item = &Object> {
+        self.by_controller.get(uid).into_iter().flatten().filter_map(|k| self.objects.get(k).map(|o| &**o))
+    }
+
+    /// [`Store::controlled_by`] as shared handles (kept while writing to the store).
+    pub fn controlled_by_shared(&self, uid: &str) -> Vec<Arc<Object>> {
+        self.shared(self.by_controller.get(uid))
+    }
+
+    /// All objects of a kind (optionally in one namespace) as shared handles.
+    pub fn list_shared(&self, kind: Kind, namespace: Option<&str>) -> Vec<Arc<Object>> {
+        let ns = namespace.map(str::to_string);
+        self.objects
+            .range(ObjectKey { kind, namespace: ns.clone().unwrap_or_default(), name: String::new() }..)
+            .take_while(|(k, _)| k.kind == kind && ns.as_ref().is_none_or(|n| &k.namespace == n))
+            .map(|(_, o)| o.clone())
+            .collect()
+    }
+
+    fn reindex(&mut self, key: &ObjectKey, old: Option<&Object>, new: Option<&Object>) {
+        index_move(&mut self.pods_by_node, key, old.and_then(node_of), new.and_then(node_of));
+        index_move(&mut self.by_controller, key, old.and_then(controller_uid), new.and_then(controller_uid));
     }
 
     /// All objects of a kind, optionally in one namespace, ordered by namespace then name.
@@ -88,7 +198,7 @@ impl Store {
             .range(ObjectKey { kind, namespace: String::new(), name: String::new() }..)
             .take_while(move |(k, _)| k.kind == kind)
             .filter(move |(k, _)| ns.as_ref().is_none_or(|n| &k.namespace == n))
-            .map(|(_, o)| o)
+            .map(|(_, o)| &**o)
     }
 
     /// Objects of a kind in a namespace whose names start with `prefix`, in name order.
@@ -97,7 +207,7 @@ impl Store {
         self.objects
             .range(ObjectKey { kind, namespace: ns.clone(), name: prefix.to_string() }..)
             .take_while(move |(k, _)| k.kind == kind && k.namespace == ns && k.name.starts_with(prefix))
-            .map(|(_, o)| o)
+            .map(|(_, o)| &**o)
     }
 
     /// Writes an object (create or update), bumping its resourceVersion, and logs the event.
@@ -105,22 +215,26 @@ impl Store {
         self.resource_version += 1;
         object.meta_mut().resource_version = Some(self.resource_version.to_string());
         let key = ObjectKey::of(&object);
-        let type_ = if self.objects.contains_key(&key) { EventType::Modified } else { EventType::Added };
-        self.record(type_, object.clone(), now);
-        self.objects.insert(key.clone(), object);
+        let object = Arc::new(object);
+        let previous = self.objects.insert(key.clone(), object.clone());
+        let type_ = if previous.is_some() { EventType::Modified } else { EventType::Added };
+        self.reindex(&key, previous.as_deref(), Some(&object));
+        self.record(type_, object, now);
         &self.objects[&key]
     }
 
     /// Removes an object and logs the deletion.
     pub fn remove(&mut self, key: &ObjectKey, now: Time) -> Option<Object> {
-        let mut object = self.objects.remove(key)?;
+        let mut object = Arc::unwrap_or_clone(self.objects.remove(key)?);
+        self.reindex(key, Some(&object), None);
         self.resource_version += 1;
         object.meta_mut().resource_version = Some(self.resource_version.to_string());
+        let object = Arc::new(object);
         self.record(EventType::Deleted, object.clone(), now);
-        Some(object)
+        Some(Arc::unwrap_or_clone(object))
     }
 
-    fn record(&mut self, type_: EventType, object: Object, time: Time) {
+    fn record(&mut self, type_: EventType, object: Arc<Object>, time: Time) {
         self.log.push_back(WatchEvent { resource_version: self.resource_version, time, type_, object });
         while self.log.len() > WATCH_LOG_LIMIT {
             self.log.pop_front();
@@ -134,7 +248,9 @@ impl Store {
         if resource_version.saturating_add(1) < oldest && resource_version < self.resource_version {
             return None;
         }
-        Some(self.log.iter().filter(move |e| e.resource_version > resource_version))
+        // The log holds consecutive versions, so the first wanted event is found by halving.
+        let start = self.log.partition_point(|e| e.resource_version <= resource_version);
+        Some(self.log.range(start..))
     }
 
     /// Number of stored objects.

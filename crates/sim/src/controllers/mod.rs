@@ -9,8 +9,9 @@ pub mod node_lifecycle;
 pub mod replicaset;
 pub mod serviceaccount;
 
-use crate::api::{Kind, Object, ObjectMeta, OwnerReference, Pod, PodTemplateSpec};
+use crate::api::{Object, ObjectMeta, OwnerReference, Pod, PodTemplateSpec};
 use crate::store::Store;
+use std::sync::Arc;
 
 /// The controller owner reference of an object, if any.
 pub fn controller_of(meta: &ObjectMeta) -> Option<&OwnerReference> {
@@ -31,7 +32,15 @@ pub fn controller_ref(owner: &Object) -> OwnerReference {
 
 /// The pods in `namespace` whose controller is the object with `uid`.
 pub fn owned_pods<'a>(store: &'a Store, namespace: &str, uid: &'a str) -> impl Iterator<Item = &'a Pod> + 'a {
-    store.list(Kind::Pod, Some(namespace)).filter_map(Object::as_pod).filter(move |p| controller_of(&p.metadata).is_some_and(|r| r.uid == uid))
+    let namespace = namespace.to_string();
+    store.controlled_by(uid).filter_map(Object::as_pod).filter(move |p| p.metadata.namespace.as_deref().unwrap_or("") == namespace)
+}
+
+/// [`owned_pods`] as shared handles, for controllers that write while they hold them.
+pub fn owned_pods_shared(store: &Store, namespace: &str, uid: &str) -> Vec<Arc<Object>> {
+    let mut pods = store.controlled_by_shared(uid);
+    pods.retain(|o| o.as_pod().is_some_and(|p| p.metadata.namespace.as_deref().unwrap_or("") == namespace));
+    pods
 }
 
 /// A new pod from a workload's template: named `<owner>-<random>`, in the owner's

@@ -32,7 +32,8 @@ fn has_taint(n: &Node, key: &str, effect: &str) -> bool {
 
 /// One pass over every node. Returns when a lease next goes stale.
 pub fn reconcile(store: &mut Store, now: Time) -> Option<Time> {
-    let nodes: Vec<Node> = store.list(Kind::Node, None).filter_map(Object::as_node).cloned().collect();
+    let node_objs = store.list_shared(Kind::Node, None);
+    let nodes: Vec<&Node> = node_objs.iter().filter_map(|o| o.as_node()).collect();
     let mut wake = None::<Time>;
     let mut unhealthy = Vec::new();
     for node in &nodes {
@@ -48,9 +49,13 @@ pub fn reconcile(store: &mut Store, now: Time) -> Option<Time> {
     }
     let any_ready = nodes.iter().any(|n| n.is_ready() && !unhealthy.contains(&n.metadata.name));
     for node in nodes {
+        let gone = unhealthy.contains(&node.metadata.name);
+        let lost = gone && condition(&node.status.conditions, "Ready").is_none_or(|c| c.status != "Unknown");
+        if !lost && !gone && node.is_ready() && !node.spec.unschedulable && !node.spec.taints.iter().any(|t| [UNREACHABLE, NOT_READY, UNSCHEDULABLE].contains(&t.key.as_str())) {
+            continue; // a healthy node: nothing to change
+        }
         let mut n = node.clone();
-        let gone = unhealthy.contains(&n.metadata.name);
-        if gone && condition(&n.status.conditions, "Ready").is_none_or(|c| c.status != "Unknown") {
+        if lost {
             for c in n.status.conditions.iter_mut() {
                 c.status = "Unknown".into();
                 c.reason = Some("NodeStatusUnknown".into());
@@ -82,7 +87,7 @@ pub fn reconcile(store: &mut Store, now: Time) -> Option<Time> {
                 n.spec.taints.push(Taint { key: k, value: None, effect: e, time_added });
             }
         }
-        if n != node {
+        if n != *node {
             let _ = apiserver::update(store, now, Object::Node(n));
         }
     }
@@ -92,11 +97,9 @@ pub fn reconcile(store: &mut Store, now: Time) -> Option<Time> {
 
 /// Every pod on a lost node turns not ready, so endpoints drop it at once.
 fn mark_pods_not_ready(store: &mut Store, now: Time, node: &str) {
-    let pods: Vec<Pod> = store.list(Kind::Pod, None).filter_map(Object::as_pod).filter(|p| p.spec.node_name.as_deref() == Some(node)).cloned().collect();
-    for mut p in pods {
-        if !p.is_ready() {
-            continue;
-        }
+    for o in store.pods_on_node(node) {
+        let Some(p) = o.as_pod().filter(|p| p.is_ready()) else { continue };
+        let mut p = p.clone();
         set_condition(&mut p.status.conditions, Condition::new("Ready", false, now));
         for cs in p.status.container_statuses.iter_mut() {
             cs.ready = false;
@@ -114,12 +117,7 @@ fn evict(store: &mut Store, now: Time) -> Option<Time> {
     let mut wake = None::<Time>;
     for node in nodes {
         let taints: Vec<&Taint> = node.spec.taints.iter().filter(|t| t.effect == "NoExecute").collect();
-        let pods: Vec<Pod> = store
-            .list(Kind::Pod, None)
-            .filter_map(Object::as_pod)
-            .filter(|p| p.spec.node_name.as_deref() == Some(node.metadata.name.as_str()) && p.metadata.deletion_timestamp.is_none())
-            .cloned()
-            .collect();
+        let pods: Vec<Pod> = store.pods_on_node(&node.metadata.name).iter().filter_map(|o| o.as_pod()).filter(|p| p.metadata.deletion_timestamp.is_none()).cloned().collect();
         for mut pod in pods {
             let mut deadline: Option<Time> = None;
             let mut never = true;

@@ -1,7 +1,7 @@
 //! The ReplicaSet controller: adopts and releases pods by label, creates and
 //! deletes pods to match `spec.replicas`, and reports status.
 
-use super::{controller_of, controller_ref, owned_pods, pod_from_template};
+use super::{controller_of, controller_ref, owned_pods, owned_pods_shared, pod_from_template};
 use crate::api::{condition, Kind, Object, Pod, ReplicaSet};
 use crate::apiserver;
 use crate::clock::Time;
@@ -9,6 +9,8 @@ use crate::events::{self, Source};
 use crate::rand::Rng;
 use crate::store::{ObjectKey, Store};
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 const SOURCE: Source<'static> = Source { component: "replicaset-controller", host: "" };
 /// At most this many pods are created or deleted per sync (`burstReplicas`).
@@ -76,45 +78,44 @@ pub fn deletion_order(a: (&Pod, usize), b: (&Pod, usize), now: Time) -> Ordering
 }
 
 /// Adopts matching orphans and releases owned pods whose labels no longer match.
-fn claim_pods(store: &mut Store, now: Time, rs: &ReplicaSet, rs_obj: &Object) -> Vec<Pod> {
+/// Returns the pods it controls afterwards, in name order.
+fn claim_pods(store: &mut Store, now: Time, rs: &ReplicaSet, rs_obj: &Object) -> Vec<Arc<Object>> {
     let ns = rs.metadata.namespace.clone().unwrap_or_default();
     let uid = rs.metadata.uid.clone().unwrap_or_default();
-    // Only the pods this ReplicaSet owns or may claim are cloned.
-    let candidates: Vec<Pod> = store
-        .list(Kind::Pod, Some(&ns))
-        .filter_map(Object::as_pod)
-        .filter(|p| match controller_of(&p.metadata) {
-            Some(r) => r.uid == uid,
-            None => rs.spec.selector.matches(&p.metadata.labels),
-        })
-        .cloned()
-        .collect();
-    let mut owned = Vec::new();
-    for mut pod in candidates {
-        let matches = rs.spec.selector.matches(&pod.metadata.labels);
-        match controller_of(&pod.metadata).map(|r| r.uid.clone()) {
-            Some(owner) if owner == uid => {
-                if matches {
-                    owned.push(pod);
-                } else {
-                    pod.metadata.owner_references.retain(|r| r.uid != uid);
-                    let _ = apiserver::update(store, now, Object::Pod(pod));
-                }
-            }
-            None if matches && pod.metadata.deletion_timestamp.is_none() && rs.metadata.deletion_timestamp.is_none() => {
-                pod.metadata.owner_references.push(controller_ref(rs_obj));
-                if let Ok(Object::Pod(p)) = apiserver::update(store, now, Object::Pod(pod)) {
-                    owned.push(p);
-                }
-            }
-            _ => {}
+    // Its own pods (from the controller index) and the namespace's orphans it may claim.
+    let mine = owned_pods_shared(store, &ns, &uid);
+    let mut orphans = owned_pods_shared(store, &ns, "");
+    orphans.retain(|o| o.as_pod().is_some_and(|p| rs.spec.selector.matches(&p.metadata.labels)));
+    let mut owned = Vec::with_capacity(mine.len());
+    for o in mine {
+        let Some(pod) = o.as_pod() else { continue };
+        if rs.spec.selector.matches(&pod.metadata.labels) {
+            owned.push(o);
+        } else {
+            let mut pod = pod.clone();
+            pod.metadata.owner_references.retain(|r| r.uid != uid);
+            let _ = apiserver::update(store, now, Object::Pod(pod));
         }
+    }
+    let adopted = owned.len();
+    for o in orphans {
+        let Some(pod) = o.as_pod() else { continue };
+        if pod.metadata.deletion_timestamp.is_none() && rs.metadata.deletion_timestamp.is_none() {
+            let mut pod = pod.clone();
+            pod.metadata.owner_references.push(controller_ref(rs_obj));
+            if apiserver::update(store, now, Object::Pod(pod)).is_ok() {
+                owned.extend(store.get_shared(&ObjectKey::of(&o)));
+            }
+        }
+    }
+    if owned.len() > adopted {
+        owned.sort_by(|a, b| a.name().cmp(b.name()));
     }
     owned
 }
 
 /// Pods of any ReplicaSet with the same controller as `rs` (or of `rs` alone).
-fn related_pods(store: &Store, rs: &ReplicaSet) -> Vec<Pod> {
+fn related_pods(store: &Store, rs: &ReplicaSet) -> Vec<Arc<Object>> {
     let ns = rs.metadata.namespace.as_deref().unwrap_or("");
     let owner = controller_of(&rs.metadata).map(|r| r.uid.clone());
     let siblings: Vec<String> = store
@@ -126,22 +127,17 @@ fn related_pods(store: &Store, rs: &ReplicaSet) -> Vec<Pod> {
         })
         .filter_map(|r| r.metadata.uid.clone())
         .collect();
-    store
-        .list(Kind::Pod, Some(ns))
-        .filter_map(Object::as_pod)
-        .filter(|p| is_active(p) && controller_of(&p.metadata).is_some_and(|r| siblings.contains(&r.uid)))
-        .cloned()
-        .collect()
+    siblings.iter().flat_map(|uid| owned_pods_shared(store, ns, uid)).filter(|o| o.as_pod().is_some_and(is_active)).collect()
 }
 
 /// One pass over every ReplicaSet. Returns when a pod next becomes available.
 pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) -> Option<Time> {
-    let sets: Vec<ReplicaSet> = store.list(Kind::ReplicaSet, None).filter_map(Object::as_replica_set).cloned().collect();
+    let sets = store.list_shared(Kind::ReplicaSet, None);
     let mut wake = None::<Time>;
-    for rs in sets {
-        let rs_obj = Object::ReplicaSet(rs.clone());
-        let owned = claim_pods(store, now, &rs, &rs_obj);
-        let active: Vec<Pod> = owned.iter().filter(|p| is_active(p)).cloned().collect();
+    for rs_obj in sets {
+        let Some(rs) = rs_obj.as_replica_set() else { continue };
+        let owned = claim_pods(store, now, rs, &rs_obj);
+        let active: Vec<&Pod> = owned.iter().filter_map(|o| o.as_pod()).filter(|p| is_active(p)).collect();
         let diff = active.len() as i64 - i64::from(rs.replicas());
         if rs.metadata.deletion_timestamp.is_none() {
             if diff < 0 {
@@ -165,15 +161,21 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) -> Option<Time> {
                 let n = (diff as usize).min(BURST_REPLICAS);
                 let mut victims = active.clone();
                 if n < victims.len() {
-                    let related = related_pods(store, &rs);
-                    let rank = |p: &Pod| related.iter().filter(|r| r.spec.node_name.is_some() && r.spec.node_name == p.spec.node_name).count();
-                    let ranks: Vec<usize> = victims.iter().map(rank).collect();
+                    let related = related_pods(store, rs);
+                    let mut related_on: BTreeMap<&str, usize> = BTreeMap::new();
+                    for p in related.iter().filter_map(|o| o.as_pod()) {
+                        if let Some(node) = p.spec.node_name.as_deref() {
+                            *related_on.entry(node).or_default() += 1;
+                        }
+                    }
+                    let rank = |p: &Pod| p.spec.node_name.as_deref().and_then(|n| related_on.get(n)).copied().unwrap_or(0);
+                    let ranks: Vec<usize> = victims.iter().map(|p| rank(p)).collect();
                     let mut order: Vec<usize> = (0..victims.len()).collect();
-                    order.sort_by(|&i, &j| deletion_order((&victims[i], ranks[i]), (&victims[j], ranks[j]), now));
-                    victims = order.into_iter().take(n).map(|i| victims[i].clone()).collect();
+                    order.sort_by(|&i, &j| deletion_order((victims[i], ranks[i]), (victims[j], ranks[j]), now));
+                    victims = order.into_iter().take(n).map(|i| victims[i]).collect();
                 }
                 for p in victims.into_iter().take(n) {
-                    let key = ObjectKey::of(&Object::Pod(p.clone()));
+                    let key = ObjectKey { kind: Kind::Pod, namespace: p.metadata.namespace.clone().unwrap_or_default(), name: p.metadata.name.clone() };
                     if apiserver::delete(store, now, &key, None).is_ok() {
                         events::record(store, now, SOURCE, &rs_obj, "Normal", "SuccessfulDelete", &format!("Deleted pod: {}", p.metadata.name));
                     }
@@ -182,21 +184,24 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) -> Option<Time> {
         }
         // Status from the pods as they are now (the store is immediately consistent).
         let uid = rs.metadata.uid.clone().unwrap_or_default();
-        let active: Vec<Pod> = owned_pods(store, rs.metadata.namespace.as_deref().unwrap_or(""), &uid).filter(|p| is_active(p)).cloned().collect();
+        let ns = rs.metadata.namespace.as_deref().unwrap_or("");
         let min_ready = rs.spec.min_ready_seconds;
         let mut status = rs.status.clone();
-        status.replicas = active.len() as i32;
-        status.fully_labeled_replicas =
-            active.iter().filter(|p| rs.spec.template.metadata.labels.iter().all(|(k, v)| p.metadata.labels.get(k) == Some(v))).count() as i32;
-        status.ready_replicas = active.iter().filter(|p| p.is_ready()).count() as i32;
-        status.available_replicas = active.iter().filter(|p| is_available(p, min_ready, now)).count() as i32;
-        status.observed_generation = Some(rs.metadata.generation);
-        for p in &active {
+        let (mut replicas, mut labeled, mut ready, mut available) = (0, 0, 0, 0);
+        for p in owned_pods(store, ns, &uid).filter(|p| is_active(p)) {
+            replicas += 1;
+            labeled += i32::from(rs.spec.template.metadata.labels.iter().all(|(k, v)| p.metadata.labels.get(k) == Some(v)));
+            ready += i32::from(p.is_ready());
+            available += i32::from(is_available(p, min_ready, now));
             if let Some(t) = available_at(p, min_ready).filter(|t| min_ready > 0 && *t >= now) {
-                let at = Time(t.0 + 1);
-                wake = crate::clock::earliest(wake, Some(at));
+                wake = crate::clock::earliest(wake, Some(Time(t.0 + 1)));
             }
         }
+        status.replicas = replicas;
+        status.fully_labeled_replicas = labeled;
+        status.ready_replicas = ready;
+        status.available_replicas = available;
+        status.observed_generation = Some(rs.metadata.generation);
         apiserver::update_if_changed(store, now, &ObjectKey::of(&rs_obj), |o| {
             if let Object::ReplicaSet(current) = o {
                 current.status = status;
