@@ -1,6 +1,7 @@
 //! Hooks that keep a view's copy of cluster objects current: list once, then
 //! follow the watch (an informer, as client-go calls it).
 
+use std::sync::Arc;
 use crate::ClusterHandle;
 use kubeplay_sim::api::{Kind, Object};
 use kubeplay_sim::interface::WatchRequest;
@@ -14,7 +15,7 @@ use yew::prelude::*;
 #[derive(Clone, Default, PartialEq)]
 pub struct ObjectCache {
     /// Objects by (namespace, name).
-    pub objects: BTreeMap<(String, String), Object>,
+    pub objects: BTreeMap<(String, String), Arc<Object>>,
 }
 
 /// Changes to an [`ObjectCache`].
@@ -22,7 +23,7 @@ pub enum CacheAction {
     /// Replace everything (after a list).
     Reset(Vec<Object>),
     /// Apply one watch event.
-    Event(EventType, Box<Object>),
+    Event(EventType, Arc<Object>),
 }
 
 impl Reducible for ObjectCache {
@@ -31,12 +32,12 @@ impl Reducible for ObjectCache {
         let key = |o: &Object| (o.namespace().to_string(), o.name().to_string());
         let mut next = (*self).clone();
         match action {
-            CacheAction::Reset(items) => next.objects = items.into_iter().map(|o| (key(&o), o)).collect(),
+            CacheAction::Reset(items) => next.objects = items.into_iter().map(|o| (key(&o), Arc::new(o))).collect(),
             CacheAction::Event(EventType::Deleted, o) => {
                 next.objects.remove(&key(&o));
             }
             CacheAction::Event(_, o) => {
-                next.objects.insert(key(&o), *o);
+                next.objects.insert(key(&o), o);
             }
         }
         Rc::new(next)
@@ -63,7 +64,7 @@ pub fn use_objects(kind: Kind) -> UseReducerHandle<ObjectCache> {
                         if !flag.get() {
                             return;
                         }
-                        dispatcher.dispatch(CacheAction::Event(event.type_, Box::new(event.object)));
+                        dispatcher.dispatch(CacheAction::Event(event.type_, event.object));
                     }
                 }
             });

@@ -2,7 +2,7 @@
 //! chip per pod, plus the pods no node has taken yet.
 
 use crate::hooks::use_objects;
-use kubeplay_sim::api::{Kind, Node, Object, Pod};
+use kubeplay_sim::api::{Kind, Node, Pod};
 use kubeplay_sim::kubectl::printers::pod_status;
 use yew::prelude::*;
 
@@ -67,7 +67,7 @@ fn node_card(node: &Node, pods: &[&Pod]) -> Html {
 pub fn node_list() -> Html {
     let nodes = use_objects(Kind::Node);
     let pods = use_objects(Kind::Pod);
-    let all_pods: Vec<&Pod> = pods.objects.values().filter_map(Object::as_pod).collect();
+    let all_pods: Vec<&Pod> = pods.objects.values().filter_map(|o| o.as_pod()).collect();
     let unscheduled: Vec<&Pod> = all_pods.iter().copied().filter(|p| p.spec.node_name.is_none()).collect();
     html! {
         <div class="cluster-map" data-testid="cluster-map">
@@ -78,7 +78,7 @@ pub fn node_list() -> Html {
                 </section>
             }
             <div class="nodes">
-            { for nodes.objects.values().filter_map(Object::as_node).map(|n| {
+            { for nodes.objects.values().filter_map(|o| o.as_node()).map(|n| {
                 let on_node: Vec<&Pod> = all_pods.iter().copied().filter(|p| p.spec.node_name.as_deref() == Some(n.metadata.name.as_str())).collect();
                 node_card(n, &on_node)
             }) }
