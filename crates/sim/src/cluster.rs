@@ -431,7 +431,8 @@ impl Cluster {
                 let at = controllers::replicaset::reconcile(&mut self.store, &mut self.rng, now);
                 self.wake("replicaset-controller", at);
             }
-            if self.should_run("daemonset-controller", |e| matches!(e.object.kind(), Kind::DaemonSet | Kind::Pod | Kind::Node)) {
+            let daemon_pod = |o: &Object| o.kind() == Kind::Pod && controllers::controller_of(o.meta()).is_some_and(|r| r.kind == "DaemonSet");
+            if self.should_run("daemonset-controller", |e| matches!(e.object.kind(), Kind::DaemonSet | Kind::Node) || daemon_pod(&e.object)) {
                 controllers::daemonset::reconcile(&mut self.store, &mut self.rng, now);
             }
             if self.should_run("job-controller", |e| matches!(e.object.kind(), Kind::Job | Kind::Pod)) {
@@ -483,12 +484,13 @@ impl Cluster {
                 None => everything = true,
             }
         }
-        let due: Vec<String> = self
-            .kubelets
-            .keys()
-            .filter(|name| everything || touched.contains(*name) || self.wakeups.get(&format!("kubelet/{name}")).is_some_and(|t| *t <= now))
-            .cloned()
-            .collect();
+        let due: Vec<String> = if everything {
+            self.kubelets.keys().cloned().collect()
+        } else {
+            let woken = self.wakeups.range("kubelet/".to_string()..).take_while(|(k, _)| k.starts_with("kubelet/")).filter(|(_, t)| **t <= now);
+            touched.extend(woken.map(|(k, _)| k["kubelet/".len()..].to_string()));
+            touched.into_iter().filter(|n| self.kubelets.contains_key(n)).collect()
+        };
         for name in due {
             let pods = self.store.pods_on_node(&name);
             if let Some(kubelet) = self.kubelets.get_mut(&name) {

@@ -294,7 +294,7 @@ impl Kubelet {
         let node = node_obj.as_node()?;
         self.heartbeat(store, now, node);
         let pods: Vec<&Pod> = pods.iter().filter_map(|o| o.as_pod()).collect();
-        if self.pods.len() + self.synced.len() > pods.len() {
+        if self.pods.len().max(self.synced.len()).max(self.stopping.len()) > pods.len() {
             let live: BTreeSet<&str> = pods.iter().filter_map(|p| p.metadata.uid.as_deref()).collect();
             self.pods.retain(|uid, _| live.contains(uid.as_str()));
             self.stopping.retain(|uid, _| live.contains(uid.as_str()));

@@ -97,8 +97,27 @@ pub fn feasible_nodes_to_find(all: usize) -> usize {
     (all * percentage / 100).max(100)
 }
 
+/// One node as a scheduling pass sees it: allocatable resources read once.
+struct NodeRow<'a> {
+    node: &'a Node,
+    cpu: i64,
+    memory: i64,
+    pods: i64,
+}
+
+impl<'a> NodeRow<'a> {
+    fn of(node: &'a Node) -> Self {
+        NodeRow { node, cpu: node.allocatable_milli("cpu"), memory: node.allocatable_milli("memory") / 1000, pods: node.allocatable_milli("pods") / 1000 }
+    }
+}
+
+fn node_rows(store: &Store) -> Vec<NodeRow<'_>> {
+    store.list(Kind::Node, None).filter_map(Object::as_node).map(NodeRow::of).collect()
+}
+
 /// Runs the filter plugins; `Err` carries the reason of the first that fails.
-fn filter(pod: &Pod, node: &Node, u: &NodeUsage) -> Result<(), String> {
+fn filter(pod: &Pod, row: &NodeRow<'_>, u: &NodeUsage) -> Result<(), String> {
+    let node = row.node;
     let tolerates = |key: &str, value: Option<&str>, effect: &str| {
         let taint = crate::api::Taint { key: key.into(), value: value.map(Into::into), effect: effect.into(), time_added: None };
         pod.spec.tolerations.iter().any(|t| t.tolerates(&taint))
@@ -114,15 +133,15 @@ fn filter(pod: &Pod, node: &Node, u: &NodeUsage) -> Result<(), String> {
     if !pod.spec.matches_node(node) {
         return Err("node(s) didn't match Pod's node affinity/selector".into());
     }
-    if u.pods + 1 > node.allocatable_milli("pods") / 1000 {
+    if u.pods + 1 > row.pods {
         return Err("Too many pods".into());
     }
     let cpu = pod.request_milli("cpu");
-    if cpu > 0 && cpu > node.allocatable_milli("cpu") - u.cpu {
+    if cpu > 0 && cpu > row.cpu - u.cpu {
         return Err("Insufficient cpu".into());
     }
     let mem = pod.request_milli("memory") / 1000;
-    if mem > 0 && mem > node.allocatable_milli("memory") / 1000 - u.memory {
+    if mem > 0 && mem > row.memory - u.memory {
         return Err("Insufficient memory".into());
     }
     Ok(())
@@ -168,14 +187,13 @@ pub fn spread_scores(counts: &[i64]) -> Vec<i64> {
 /// Chooses a node for `pod`, or explains why none fits (every node is considered).
 pub fn schedule(store: &Store, pod: &Pod) -> Explanation {
     let spread = spread_selector(store, pod).map(|sel| matching_per_node(store, pod.metadata.namespace.as_deref().unwrap_or(""), &sel));
-    schedule_with(store, &node_usage(store), spread.as_ref(), pod, 0).0
+    schedule_with(&node_rows(store), &node_usage(store), spread.as_ref(), pod, 0).0
 }
 
 /// Filters nodes from `start` round the list until enough feasible ones are found, then
 /// scores those. Returns the explanation and how many nodes were looked at.
-fn schedule_with(store: &Store, usage: &BTreeMap<String, NodeUsage>, spread: Option<&BTreeMap<String, i64>>, pod: &Pod, start: usize) -> (Explanation, usize) {
+fn schedule_with(nodes: &[NodeRow<'_>], usage: &BTreeMap<String, NodeUsage>, spread: Option<&BTreeMap<String, i64>>, pod: &Pod, start: usize) -> (Explanation, usize) {
     let mut ex = Explanation::default();
-    let nodes: Vec<&Node> = store.list(Kind::Node, None).filter_map(Object::as_node).collect();
     let empty = NodeUsage::default();
     let wanted = feasible_nodes_to_find(nodes.len());
     let mut feasible = Vec::new();
@@ -184,35 +202,35 @@ fn schedule_with(store: &Store, usage: &BTreeMap<String, NodeUsage>, spread: Opt
         if feasible.len() >= wanted {
             break;
         }
-        let node = nodes[(start + i) % nodes.len()];
+        let row = &nodes[(start + i) % nodes.len()];
         processed += 1;
-        let u = usage.get(&node.metadata.name).unwrap_or(&empty);
-        match filter(pod, node, u) {
-            Ok(()) => feasible.push((node, u)),
+        let u = usage.get(&row.node.metadata.name).unwrap_or(&empty);
+        match filter(pod, row, u) {
+            Ok(()) => feasible.push((row, u)),
             Err(reason) => {
-                ex.rejected.insert(node.metadata.name.clone(), reason);
+                ex.rejected.insert(row.node.metadata.name.clone(), reason);
             }
         }
     }
     let prefer_counts: Vec<i64> = feasible
         .iter()
-        .map(|(n, _)| n.spec.taints.iter().filter(|t| t.effect == "PreferNoSchedule" && !pod.spec.tolerations.iter().any(|tol| tol.tolerates(t))).count() as i64)
+        .map(|(r, _)| r.node.spec.taints.iter().filter(|t| t.effect == "PreferNoSchedule" && !pod.spec.tolerations.iter().any(|tol| tol.tolerates(t))).count() as i64)
         .collect();
     let max_prefer = prefer_counts.iter().copied().max().unwrap_or(0);
     let spread: Vec<i64> = match spread {
-        Some(counts) => spread_scores(&feasible.iter().map(|(n, _)| counts.get(&n.metadata.name).copied().unwrap_or(0)).collect::<Vec<_>>()),
+        Some(counts) => spread_scores(&feasible.iter().map(|(r, _)| counts.get(&r.node.metadata.name).copied().unwrap_or(0)).collect::<Vec<_>>()),
         None => vec![0; feasible.len()],
     };
     let pod_cpu = pod.request_milli("cpu");
     let pod_mem = pod.request_milli("memory") / 1000;
-    for (((node, u), prefer), spread) in feasible.iter().zip(prefer_counts).zip(spread) {
-        let (cpu_alloc, mem_alloc) = (node.allocatable_milli("cpu"), node.allocatable_milli("memory") / 1000);
+    for (((row, u), prefer), spread) in feasible.iter().zip(prefer_counts).zip(spread) {
+        let (cpu_alloc, mem_alloc) = (row.cpu, row.memory);
         let nz_cpu = if pod_cpu == 0 { DEFAULT_MILLI_CPU_REQUEST } else { pod_cpu };
         let nz_mem = if pod_mem == 0 { DEFAULT_MEMORY_REQUEST } else { pod_mem };
         let least = least_allocated_score(&[(u.nonzero_cpu + nz_cpu, cpu_alloc), (u.nonzero_memory + nz_mem, mem_alloc)]);
         let balanced = balanced_allocation_score(&[(u.cpu + pod_cpu, cpu_alloc), (u.memory + pod_mem, mem_alloc)]);
         let taint = if max_prefer == 0 { 100 } else { 100 - 100 * prefer / max_prefer };
-        ex.scores.insert(node.metadata.name.clone(), least + balanced + 3 * taint + 2 * spread);
+        ex.scores.insert(row.node.metadata.name.clone(), least + balanced + 3 * taint + 2 * spread);
     }
     // Highest score wins; ties go to the first name (upstream picks at random).
     ex.chosen = ex.scores.iter().max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0))).map(|(n, _)| n.clone());
@@ -259,7 +277,9 @@ impl Scheduler {
             return;
         }
         pending.sort_by(|a, b| (a.metadata.creation_timestamp, &a.metadata.name).cmp(&(b.metadata.creation_timestamp, &b.metadata.name)));
-        let total = store.list(Kind::Node, None).count();
+        let node_objs = store.list_shared(Kind::Node, None);
+        let nodes: Vec<NodeRow<'_>> = node_objs.iter().filter_map(|o| o.as_node()).map(NodeRow::of).collect();
+        let total = nodes.len();
         let mut usage = node_usage(store);
         // Matching pods per node, per spread selector (its ReplicaSet's uid), kept up to date as pods bind.
         let mut spreads: BTreeMap<String, (String, crate::api::LabelSelector, BTreeMap<String, i64>)> = BTreeMap::new();
@@ -274,7 +294,7 @@ impl Scheduler {
                 }
             }
             let spread = owner.as_ref().and_then(|u| spreads.get(u)).map(|(_, _, c)| c);
-            let (ex, processed) = schedule_with(store, &usage, spread, pod, self.next_start);
+            let (ex, processed) = schedule_with(&nodes, &usage, spread, pod, self.next_start);
             if total > 0 {
                 self.next_start = (self.next_start + processed) % total;
             }

@@ -4,7 +4,7 @@
 use crate::api::{Kind, Object, Pod};
 use crate::clock::Time;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
 /// Identifies one stored object.
@@ -71,9 +71,9 @@ pub struct Store {
     resource_version: u64,
     log: VecDeque<WatchEvent>,
     /// Pods by the node they are bound to (`spec.nodeName`; "" for unbound pods), kept with every write.
-    pods_by_node: BTreeMap<String, BTreeSet<ObjectKey>>,
+    pods_by_node: Index,
     /// Objects by the uid of their controller (ownerReferences with controller: true).
-    by_controller: BTreeMap<String, BTreeSet<ObjectKey>>,
+    by_controller: Index,
 }
 
 /// What a snapshot holds of the store (the indexes are rebuilt on restore).
@@ -113,20 +113,28 @@ fn controller_uid(o: &Object) -> Option<&str> {
     if o.kind() == Kind::Pod { Some(uid.unwrap_or("")) } else { uid }
 }
 
-fn index_move(index: &mut BTreeMap<String, BTreeSet<ObjectKey>>, key: &ObjectKey, old: Option<&str>, new: Option<&str>) {
-    if old == new {
-        return;
-    }
-    if let Some(o) = old {
-        if let Some(keys) = index.get_mut(o) {
-            keys.remove(key);
-            if keys.is_empty() {
+/// A secondary index: objects grouped by one string (a node name, a controller uid),
+/// holding the current shared object so reading a group needs no lookups.
+type Index = BTreeMap<String, BTreeMap<ObjectKey, Arc<Object>>>;
+
+fn index_move(index: &mut Index, key: &ObjectKey, old: Option<&str>, new: Option<(&str, &Arc<Object>)>) {
+    if let Some(o) = old.filter(|o| new.is_none_or(|(n, _)| n != *o)) {
+        if let Some(group) = index.get_mut(o) {
+            group.remove(key);
+            if group.is_empty() {
                 index.remove(o);
             }
         }
     }
-    if let Some(n) = new {
-        index.entry(n.to_string()).or_default().insert(key.clone());
+    if let Some((n, object)) = new {
+        match index.get_mut(n) {
+            Some(group) => {
+                group.insert(key.clone(), object.clone());
+            }
+            None => {
+                index.insert(n.to_string(), BTreeMap::from([(key.clone(), object.clone())]));
+            }
+        }
     }
 }
 
@@ -146,8 +154,8 @@ impl Store {
         self.objects.get(key).cloned()
     }
 
-    fn shared(&self, keys: Option<&BTreeSet<ObjectKey>>) -> Vec<Arc<Object>> {
-        keys.map_or_else(Vec::new, |keys| keys.iter().filter_map(|k| self.objects.get(k).cloned()).collect())
+    fn shared(&self, group: Option<&BTreeMap<ObjectKey, Arc<Object>>>) -> Vec<Arc<Object>> {
+        group.map_or_else(Vec::new, |g| g.values().cloned().collect())
     }
 
     /// The pods bound to a node, in namespace and name order, as shared handles.
@@ -162,13 +170,13 @@ impl Store {
 
     /// Every bound pod, grouped by node name.
     pub fn bound_pods(&self) -> impl Iterator<Item = (&str, impl Iterator<Item = &Pod>)> {
-        self.pods_by_node.iter().filter(|(n, _)| !n.is_empty()).map(|(n, keys)| (n.as_str(), keys.iter().filter_map(|k| self.objects.get(k)?.as_pod())))
+        self.pods_by_node.iter().filter(|(n, _)| !n.is_empty()).map(|(n, group)| (n.as_str(), group.values().filter_map(|o| o.as_pod())))
     }
 
     /// The objects whose controller is the object with `uid` (pods without a controller
     /// for ""), in kind, namespace and name order.
     pub fn controlled_by(&self, uid: &str) -> impl Iterator<Item = &Object> {
-        self.by_controller.get(uid).into_iter().flatten().filter_map(|k| self.objects.get(k).map(|o| &**o))
+        self.by_controller.get(uid).into_iter().flat_map(|g| g.values().map(|o| &**o))
     }
 
     /// [`Store::controlled_by`] as shared handles (kept while writing to the store).
@@ -186,9 +194,9 @@ impl Store {
             .collect()
     }
 
-    fn reindex(&mut self, key: &ObjectKey, old: Option<&Object>, new: Option<&Object>) {
-        index_move(&mut self.pods_by_node, key, old.and_then(node_of), new.and_then(node_of));
-        index_move(&mut self.by_controller, key, old.and_then(controller_uid), new.and_then(controller_uid));
+    fn reindex(&mut self, key: &ObjectKey, old: Option<&Object>, new: Option<&Arc<Object>>) {
+        index_move(&mut self.pods_by_node, key, old.and_then(node_of), new.and_then(|o| Some((node_of(o)?, o))));
+        index_move(&mut self.by_controller, key, old.and_then(controller_uid), new.and_then(|o| Some((controller_uid(o)?, o))));
     }
 
     /// All objects of a kind, optionally in one namespace, ordered by namespace then name.

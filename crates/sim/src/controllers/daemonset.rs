@@ -72,7 +72,8 @@ fn target_node(p: &Pod) -> Option<String> {
 /// One pass over every DaemonSet.
 pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) {
     let sets: Vec<DaemonSet> = store.list(Kind::DaemonSet, None).filter_map(Object::as_daemon_set).cloned().collect();
-    let nodes: Vec<Node> = store.list(Kind::Node, None).filter_map(Object::as_node).cloned().collect();
+    let node_objs = store.list_shared(Kind::Node, None);
+    let nodes: Vec<&Node> = node_objs.iter().filter_map(|o| o.as_node()).collect();
     for ds in sets {
         if ds.metadata.deletion_timestamp.is_some() {
             continue;
@@ -93,8 +94,10 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) {
         let max_unavailable_spec = ds.spec.update_strategy.rolling_update.as_ref().and_then(|r| r.max_unavailable.clone()).unwrap_or(IntOrString::Int(1));
         let mut old_available = Vec::new();
         let mut unavailable = 0;
-        for node in &nodes {
+        let mut runs_on: BTreeMap<&str, bool> = BTreeMap::new();
+        for &node in &nodes {
             let (run, keep) = should_run(&ds, node);
+            runs_on.insert(&node.metadata.name, run);
             let pods = by_node.remove(&node.metadata.name).unwrap_or_default();
             if run {
                 desired += 1;
@@ -157,7 +160,7 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) {
         let pods: Vec<Pod> = owned_pods(store, &ns, &uid).filter(|p| is_active(p)).cloned().collect();
         let mut status = ds.status.clone();
         let scheduled: Vec<&Pod> = pods.iter().filter(|p| p.spec.node_name.is_some()).collect();
-        let should = |p: &Pod| nodes.iter().find(|n| Some(&n.metadata.name) == p.spec.node_name.as_ref()).is_some_and(|n| should_run(&ds, n).0);
+        let should = |p: &Pod| p.spec.node_name.as_deref().and_then(|n| runs_on.get(n)).copied().unwrap_or(false);
         status.desired_number_scheduled = desired;
         status.current_number_scheduled = scheduled.iter().filter(|p| should(p)).count() as i32;
         status.number_misscheduled = scheduled.iter().filter(|p| !should(p)).count() as i32;
