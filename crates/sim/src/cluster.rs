@@ -439,8 +439,9 @@ impl Cluster {
                 let at = controllers::job::reconcile(&mut self.store, &mut self.rng, now);
                 self.wake("job-controller", at);
             }
+            let gc_since = self.seen.get("garbage-collector").copied();
             if self.should_run("garbage-collector", |e| e.type_ == EventType::Deleted || matches!(e.object.kind(), Kind::Pod | Kind::ReplicaSet)) {
-                controllers::garbage_collector::reconcile(&mut self.store, now);
+                controllers::garbage_collector::reconcile(&mut self.store, now, gc_since);
             }
             if self.should_run("node-lifecycle-controller", |e| matches!(e.object.kind(), Kind::Node | Kind::Lease | Kind::Pod)) {
                 let at = controllers::node_lifecycle::reconcile(&mut self.store, now);

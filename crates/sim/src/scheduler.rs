@@ -18,10 +18,14 @@ const DEFAULT_MEMORY_REQUEST: i64 = 200 << 20;
 pub struct Explanation {
     /// For each node that failed a filter: the reason, as upstream words it.
     pub rejected: BTreeMap<String, String>,
-    /// For each feasible node: its total score.
+    /// For each feasible node: its total score (when more than 100 nodes were scored,
+    /// only the best 20).
     pub scores: BTreeMap<String, i64>,
     /// The chosen node, if any.
     pub chosen: Option<String>,
+    /// How many feasible nodes were scored (large clusters score only a share of them).
+    #[serde(default)]
+    pub scored: usize,
 }
 
 impl Explanation {
@@ -59,30 +63,31 @@ impl NodeUsage {
     }
 }
 
-/// The scheduler's cache for one pass: usage per node, from the store's pods-by-node index.
-pub fn node_usage(store: &Store) -> BTreeMap<String, NodeUsage> {
-    let mut usage: BTreeMap<String, NodeUsage> = BTreeMap::new();
+/// Usage per node position in `rows`, from the store's pods-by-node index.
+fn node_usage(store: &Store, rows: &[NodeRow<'_>]) -> Vec<NodeUsage> {
+    let mut usage = vec![NodeUsage::default(); rows.len()];
+    let position: BTreeMap<&str, usize> = rows.iter().enumerate().map(|(i, r)| (r.node.metadata.name.as_str(), i)).collect();
     for (node, pods) in store.bound_pods() {
-        let u = usage.entry(node.to_string()).or_default();
-        for p in pods.filter(|p| !matches!(p.phase(), "Succeeded" | "Failed")) {
-            u.add(p);
+        if let Some(&i) = position.get(node) {
+            for p in pods.filter(|p| !matches!(p.phase(), "Succeeded" | "Failed")) {
+                usage[i].add(p);
+            }
         }
     }
     usage
 }
 
-/// Per node, how many pods in `namespace` match `selector` (terminating ones excluded),
-/// for the default topology spread.
-fn matching_per_node(store: &Store, namespace: &str, selector: &crate::api::LabelSelector) -> BTreeMap<String, i64> {
-    let mut counts = BTreeMap::new();
+/// Per node position, how many pods in `namespace` match `selector` (terminating ones
+/// excluded), for the default topology spread.
+fn matching_per_node(store: &Store, rows: &[NodeRow<'_>], namespace: &str, selector: &crate::api::LabelSelector) -> Vec<i64> {
+    let position: BTreeMap<&str, usize> = rows.iter().enumerate().map(|(i, r)| (r.node.metadata.name.as_str(), i)).collect();
+    let mut counts = vec![0; rows.len()];
     for (node, pods) in store.bound_pods() {
-        let n = pods
+        let Some(&i) = position.get(node) else { continue };
+        counts[i] = pods
             .filter(|p| !matches!(p.phase(), "Succeeded" | "Failed") && p.metadata.deletion_timestamp.is_none())
             .filter(|p| p.metadata.namespace.as_deref().unwrap_or("") == namespace && selector.matches(&p.metadata.labels))
             .count() as i64;
-        if n > 0 {
-            counts.insert(node.to_string(), n);
-        }
     }
     counts
 }
@@ -184,57 +189,64 @@ pub fn spread_scores(counts: &[i64]) -> Vec<i64> {
     counts.iter().map(|&c| if max == 0 { 100 } else { 100 * (max + min - c) / max }).collect()
 }
 
-/// Chooses a node for `pod`, or explains why none fits (every node is considered).
+/// Chooses a node for `pod`, or explains why none fits.
 pub fn schedule(store: &Store, pod: &Pod) -> Explanation {
-    let spread = spread_selector(store, pod).map(|sel| matching_per_node(store, pod.metadata.namespace.as_deref().unwrap_or(""), &sel));
-    schedule_with(&node_rows(store), &node_usage(store), spread.as_ref(), pod, 0).0
+    let rows = node_rows(store);
+    let spread = spread_selector(store, pod).map(|sel| matching_per_node(store, &rows, pod.metadata.namespace.as_deref().unwrap_or(""), &sel));
+    schedule_with(&rows, &node_usage(store, &rows), spread.as_deref(), pod, 0).0
 }
 
+/// How many of the best scores an explanation keeps when many nodes were scored.
+const SCORES_KEPT: usize = 20;
+
 /// Filters nodes from `start` round the list until enough feasible ones are found, then
-/// scores those. Returns the explanation and how many nodes were looked at.
-fn schedule_with(nodes: &[NodeRow<'_>], usage: &BTreeMap<String, NodeUsage>, spread: Option<&BTreeMap<String, i64>>, pod: &Pod, start: usize) -> (Explanation, usize) {
+/// scores those. Returns the explanation, the chosen node's position and how many nodes
+/// were looked at.
+fn schedule_with(rows: &[NodeRow<'_>], usage: &[NodeUsage], spread: Option<&[i64]>, pod: &Pod, start: usize) -> (Explanation, Option<usize>, usize) {
     let mut ex = Explanation::default();
-    let empty = NodeUsage::default();
-    let wanted = feasible_nodes_to_find(nodes.len());
-    let mut feasible = Vec::new();
+    let wanted = feasible_nodes_to_find(rows.len());
+    let mut feasible: Vec<usize> = Vec::new();
     let mut processed = 0;
-    for i in 0..nodes.len() {
+    for i in 0..rows.len() {
         if feasible.len() >= wanted {
             break;
         }
-        let row = &nodes[(start + i) % nodes.len()];
+        let at = (start + i) % rows.len();
         processed += 1;
-        let u = usage.get(&row.node.metadata.name).unwrap_or(&empty);
-        match filter(pod, row, u) {
-            Ok(()) => feasible.push((row, u)),
+        match filter(pod, &rows[at], &usage[at]) {
+            Ok(()) => feasible.push(at),
             Err(reason) => {
-                ex.rejected.insert(row.node.metadata.name.clone(), reason);
+                ex.rejected.insert(rows[at].node.metadata.name.clone(), reason);
             }
         }
     }
-    let prefer_counts: Vec<i64> = feasible
-        .iter()
-        .map(|(r, _)| r.node.spec.taints.iter().filter(|t| t.effect == "PreferNoSchedule" && !pod.spec.tolerations.iter().any(|tol| tol.tolerates(t))).count() as i64)
-        .collect();
+    let untolerated = |at: usize| rows[at].node.spec.taints.iter().filter(|t| t.effect == "PreferNoSchedule" && !pod.spec.tolerations.iter().any(|tol| tol.tolerates(t))).count() as i64;
+    let prefer_counts: Vec<i64> = feasible.iter().map(|&at| untolerated(at)).collect();
     let max_prefer = prefer_counts.iter().copied().max().unwrap_or(0);
     let spread: Vec<i64> = match spread {
-        Some(counts) => spread_scores(&feasible.iter().map(|(r, _)| counts.get(&r.node.metadata.name).copied().unwrap_or(0)).collect::<Vec<_>>()),
+        Some(counts) => spread_scores(&feasible.iter().map(|&at| counts[at]).collect::<Vec<_>>()),
         None => vec![0; feasible.len()],
     };
     let pod_cpu = pod.request_milli("cpu");
     let pod_mem = pod.request_milli("memory") / 1000;
-    for (((row, u), prefer), spread) in feasible.iter().zip(prefer_counts).zip(spread) {
-        let (cpu_alloc, mem_alloc) = (row.cpu, row.memory);
-        let nz_cpu = if pod_cpu == 0 { DEFAULT_MILLI_CPU_REQUEST } else { pod_cpu };
-        let nz_mem = if pod_mem == 0 { DEFAULT_MEMORY_REQUEST } else { pod_mem };
-        let least = least_allocated_score(&[(u.nonzero_cpu + nz_cpu, cpu_alloc), (u.nonzero_memory + nz_mem, mem_alloc)]);
-        let balanced = balanced_allocation_score(&[(u.cpu + pod_cpu, cpu_alloc), (u.memory + pod_mem, mem_alloc)]);
+    let nz_cpu = if pod_cpu == 0 { DEFAULT_MILLI_CPU_REQUEST } else { pod_cpu };
+    let nz_mem = if pod_mem == 0 { DEFAULT_MEMORY_REQUEST } else { pod_mem };
+    let mut scored: Vec<(i64, &str, usize)> = Vec::with_capacity(feasible.len());
+    for ((&at, prefer), spread) in feasible.iter().zip(prefer_counts).zip(spread) {
+        let (row, u) = (&rows[at], &usage[at]);
+        let least = least_allocated_score(&[(u.nonzero_cpu + nz_cpu, row.cpu), (u.nonzero_memory + nz_mem, row.memory)]);
+        let balanced = balanced_allocation_score(&[(u.cpu + pod_cpu, row.cpu), (u.memory + pod_mem, row.memory)]);
         let taint = if max_prefer == 0 { 100 } else { 100 - 100 * prefer / max_prefer };
-        ex.scores.insert(row.node.metadata.name.clone(), least + balanced + 3 * taint + 2 * spread);
+        scored.push((least + balanced + 3 * taint + 2 * spread, row.node.metadata.name.as_str(), at));
     }
     // Highest score wins; ties go to the first name (upstream picks at random).
-    ex.chosen = ex.scores.iter().max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0))).map(|(n, _)| n.clone());
-    (ex, processed)
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    let chosen = scored.first().map(|s| s.2);
+    ex.chosen = scored.first().map(|s| s.1.to_string());
+    ex.scored = scored.len();
+    let keep = if scored.len() > 100 { SCORES_KEPT } else { scored.len() };
+    ex.scores = scored.iter().take(keep).map(|(score, name, _)| (name.to_string(), *score)).collect();
+    (ex, chosen, processed)
 }
 
 /// How many scheduling explanations are kept (the most recent ones).
@@ -280,31 +292,32 @@ impl Scheduler {
         let node_objs = store.list_shared(Kind::Node, None);
         let nodes: Vec<NodeRow<'_>> = node_objs.iter().filter_map(|o| o.as_node()).map(NodeRow::of).collect();
         let total = nodes.len();
-        let mut usage = node_usage(store);
+        let mut usage = node_usage(store, &nodes);
         // Matching pods per node, per spread selector (its ReplicaSet's uid), kept up to date as pods bind.
-        let mut spreads: BTreeMap<String, (String, crate::api::LabelSelector, BTreeMap<String, i64>)> = BTreeMap::new();
+        let mut spreads: BTreeMap<String, (String, crate::api::LabelSelector, Vec<i64>)> = BTreeMap::new();
         for &pod in &pending {
             let key = format!("{}/{}", pod.metadata.namespace.as_deref().unwrap_or(""), pod.metadata.name);
             let ns = pod.metadata.namespace.as_deref().unwrap_or("");
             let owner = crate::controllers::controller_of(&pod.metadata).filter(|r| r.kind == "ReplicaSet").map(|r| r.uid.clone());
             if let Some(uid) = owner.as_ref().filter(|u| !spreads.contains_key(*u)) {
                 if let Some(sel) = spread_selector(store, pod) {
-                    let counts = matching_per_node(store, ns, &sel);
+                    let counts = matching_per_node(store, &nodes, ns, &sel);
                     spreads.insert(uid.clone(), (ns.to_string(), sel, counts));
                 }
             }
-            let spread = owner.as_ref().and_then(|u| spreads.get(u)).map(|(_, _, c)| c);
-            let (ex, processed) = schedule_with(&nodes, &usage, spread, pod, self.next_start);
+            let spread = owner.as_ref().and_then(|u| spreads.get(u)).map(|(_, _, c)| c.as_slice());
+            let (ex, chosen, processed) = schedule_with(&nodes, &usage, spread, pod, self.next_start);
             if total > 0 {
                 self.next_start = (self.next_start + processed) % total;
             }
             let mut bound = pod.clone();
             match &ex.chosen {
                 Some(node) => {
-                    usage.entry(node.clone()).or_default().add(pod);
+                    let at = chosen.unwrap_or_default();
+                    usage[at].add(pod);
                     for (sel_ns, sel, counts) in spreads.values_mut() {
                         if sel_ns == ns && sel.matches(&pod.metadata.labels) {
-                            *counts.entry(node.clone()).or_default() += 1;
+                            counts[at] += 1;
                         }
                     }
                     bound.spec.node_name = Some(node.clone());
@@ -354,10 +367,12 @@ mod tests {
         c.apply_manifest("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx}]}\n", "d.yaml");
         let pods: Vec<String> = c.store().list(Kind::Pod, Some("default")).map(|o| format!("default/{}", o.name())).collect();
         assert_eq!(pods.len(), 2);
-        let scored: Vec<Vec<String>> = pods.iter().map(|p| c.scheduling_explanation(p).expect("explained").scores.keys().cloned().collect()).collect();
-        // 501 nodes (the control plane is filtered out): 46% of them, 230, are scored per pod.
-        assert!(scored.iter().all(|s| s.len() == 230), "{:?}", scored.iter().map(Vec::len).collect::<Vec<_>>());
-        assert_ne!(scored[0], scored[1], "the second pod's search starts where the first one's stopped");
+        let explanations: Vec<&Explanation> = pods.iter().map(|p| c.scheduling_explanation(p).expect("explained")).collect();
+        // 501 nodes (the control plane is filtered out): 46% of them, 230, are scored per pod,
+        // and the explanation keeps the best 20.
+        assert!(explanations.iter().all(|e| e.scored == 230 && e.scores.len() == SCORES_KEPT), "{explanations:?}");
+        let best: Vec<Vec<&String>> = explanations.iter().map(|e| e.scores.keys().collect()).collect();
+        assert_ne!(best[0], best[1], "the second pod's search starts where the first one's stopped");
     }
 
     // Cases in the spirit of upstream's least_allocated_test.go / balanced_allocation_test.go tables.

@@ -72,8 +72,8 @@ pub struct Store {
     log: VecDeque<WatchEvent>,
     /// Pods by the node they are bound to (`spec.nodeName`; "" for unbound pods), kept with every write.
     pods_by_node: Index,
-    /// Objects by the uid of their controller (ownerReferences with controller: true).
-    by_controller: Index,
+    /// Objects by the uid of each of their owners (pods without a controller also under "").
+    by_owner: Index,
 }
 
 /// What a snapshot holds of the store (the indexes are rebuilt on restore).
@@ -107,10 +107,14 @@ fn node_of(o: &Object) -> Option<&str> {
     Some(o.as_pod()?.spec.node_name.as_deref().unwrap_or(""))
 }
 
-/// The uid of an object's controller ("" for a pod without one, so orphans are indexed too).
-fn controller_uid(o: &Object) -> Option<&str> {
-    let uid = o.meta().owner_references.iter().find(|r| r.controller == Some(true)).map(|r| r.uid.as_str());
-    if o.kind() == Kind::Pod { Some(uid.unwrap_or("")) } else { uid }
+/// The uids of an object's owners, plus "" for a pod without a controller (so orphans are indexed too).
+fn owner_uids(o: &Object) -> Vec<&str> {
+    let refs = &o.meta().owner_references;
+    let mut uids: Vec<&str> = refs.iter().map(|r| r.uid.as_str()).collect();
+    if o.kind() == Kind::Pod && !refs.iter().any(|r| r.controller == Some(true)) {
+        uids.push("");
+    }
+    uids
 }
 
 /// A secondary index: objects grouped by one string (a node name, a controller uid),
@@ -175,13 +179,22 @@ impl Store {
 
     /// The objects whose controller is the object with `uid` (pods without a controller
     /// for ""), in kind, namespace and name order.
-    pub fn controlled_by(&self, uid: &str) -> impl Iterator<Item = &Object> {
-        self.by_controller.get(uid).into_iter().flat_map(|g| g.values().map(|o| &**o))
+    pub fn controlled_by<'a>(&'a self, uid: &'a str) -> impl Iterator<Item = &'a Object> + 'a {
+        self.owned_by(uid).filter(move |o| uid.is_empty() || o.meta().owner_references.iter().any(|r| r.controller == Some(true) && r.uid == uid))
+    }
+
+    /// The objects that list `uid` among their owners, in kind, namespace and name order.
+    pub fn owned_by(&self, uid: &str) -> impl Iterator<Item = &Object> {
+        self.by_owner.get(uid).into_iter().flat_map(|g| g.values().map(|o| &**o))
     }
 
     /// [`Store::controlled_by`] as shared handles (kept while writing to the store).
     pub fn controlled_by_shared(&self, uid: &str) -> Vec<Arc<Object>> {
-        self.shared(self.by_controller.get(uid))
+        let mut objects = self.shared(self.by_owner.get(uid));
+        if !uid.is_empty() {
+            objects.retain(|o| o.meta().owner_references.iter().any(|r| r.controller == Some(true) && r.uid == uid));
+        }
+        objects
     }
 
     /// All objects of a kind (optionally in one namespace) as shared handles.
@@ -196,7 +209,16 @@ impl Store {
 
     fn reindex(&mut self, key: &ObjectKey, old: Option<&Object>, new: Option<&Arc<Object>>) {
         index_move(&mut self.pods_by_node, key, old.and_then(node_of), new.and_then(|o| Some((node_of(o)?, o))));
-        index_move(&mut self.by_controller, key, old.and_then(controller_uid), new.and_then(|o| Some((controller_uid(o)?, o))));
+        let old_owners = old.map(owner_uids).unwrap_or_default();
+        let new_owners = new.map(|o| owner_uids(o)).unwrap_or_default();
+        for uid in old_owners.iter().filter(|u| !new_owners.contains(u)) {
+            index_move(&mut self.by_owner, key, Some(uid), None);
+        }
+        if let Some(o) = new {
+            for uid in new_owners {
+                index_move(&mut self.by_owner, key, None, Some((uid, o)));
+            }
+        }
     }
 
     /// All objects of a kind, optionally in one namespace, ordered by namespace then name.

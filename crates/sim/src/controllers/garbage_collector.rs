@@ -1,32 +1,52 @@
 //! The garbage collector: deletes objects whose owners are all gone (background
 //! cascading deletion), so deleting a Deployment removes its ReplicaSets and pods.
 
-use crate::api::Kind;
+use crate::api::{Kind, Object};
 use crate::apiserver;
 use crate::clock::Time;
-use crate::store::{ObjectKey, Store};
+use crate::store::{EventType, ObjectKey, Store};
 use std::collections::BTreeSet;
 
 /// Kinds whose objects have owners in the simulation.
 const DEPENDENTS: [Kind; 2] = [Kind::Pod, Kind::ReplicaSet];
 
-/// One pass: every dependent whose owner references all point at missing objects is deleted.
-pub fn reconcile(store: &mut Store, now: Time) {
-    let mut orphans: Vec<ObjectKey> = Vec::new();
-    let mut uids: Option<BTreeSet<&str>> = None;
-    for kind in DEPENDENTS {
-        for o in store.list(kind, None) {
-            let refs = &o.meta().owner_references;
-            if refs.is_empty() || o.meta().deletion_timestamp.is_some() {
-                continue;
+/// Whether some owner of `o` still exists (an owner is found by kind, name and uid, in the
+/// object's namespace or cluster-wide).
+fn has_live_owner(store: &Store, o: &Object) -> bool {
+    o.meta().owner_references.iter().any(|r| {
+        let Some(kind) = Kind::from_kind_name(&r.kind) else { return false };
+        let namespace = if kind.namespaced() { o.namespace().to_string() } else { String::new() };
+        store.get(&ObjectKey { kind, namespace, name: r.name.clone() }).is_some_and(|owner| owner.meta().uid.as_deref() == Some(r.uid.as_str()))
+    })
+}
+
+/// One pass. With `since` (the store version of the last pass), only the dependents of
+/// objects deleted since then and objects written since then are checked; without it,
+/// every dependent is. Each dependent whose owners are all gone is deleted.
+pub fn reconcile(store: &mut Store, now: Time, since: Option<u64>) {
+    let mut candidates: BTreeSet<ObjectKey> = BTreeSet::new();
+    match since.and_then(|rv| store.events_since(rv)) {
+        Some(events) => {
+            for e in events {
+                if e.type_ == EventType::Deleted {
+                    if let Some(uid) = e.object.meta().uid.as_deref().filter(|u| !u.is_empty()) {
+                        candidates.extend(store.owned_by(uid).map(ObjectKey::of));
+                    }
+                } else if DEPENDENTS.contains(&e.object.kind()) && !e.object.meta().owner_references.is_empty() {
+                    candidates.insert(ObjectKey::of(&e.object));
+                }
             }
-            // Built only when some object has owners to check.
-            let known = uids.get_or_insert_with(|| Kind::ALL.into_iter().flat_map(|k| store.list(k, None).filter_map(|o| o.meta().uid.as_deref())).collect());
-            if refs.iter().all(|r| !known.contains(r.uid.as_str())) {
-                orphans.push(ObjectKey::of(o));
+        }
+        None => {
+            for kind in DEPENDENTS {
+                candidates.extend(store.list(kind, None).filter(|o| !o.meta().owner_references.is_empty()).map(ObjectKey::of));
             }
         }
     }
+    let orphans: Vec<ObjectKey> = candidates
+        .into_iter()
+        .filter(|k| store.get(k).is_some_and(|o| !o.meta().owner_references.is_empty() && o.meta().deletion_timestamp.is_none() && !has_live_owner(store, o)))
+        .collect();
     for key in orphans {
         let _ = apiserver::delete(store, now, &key, None);
     }
