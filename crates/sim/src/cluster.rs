@@ -52,7 +52,9 @@ const WARM_UP: Duration = Duration::seconds(300);
 /// Virtual time between samples of the built-in time series.
 pub const SAMPLE_EVERY: Duration = Duration::seconds(5);
 /// Safety bound on reconcile passes at one instant (a controller fight must not hang the page).
-const MAX_PASSES: usize = 64;
+/// (A ReplicaSet creates at most 500 pods a pass, so a Deployment of 150,000 replicas takes
+/// 300 passes to create.)
+const MAX_PASSES: usize = 1024;
 /// Kubernetes version the simulated cluster reports.
 pub const KUBERNETES_VERSION: &str = "v1.28.0";
 
@@ -169,6 +171,7 @@ impl Cluster {
         for i in 1..=c.settings.workers {
             c.add_node(&format!("node-{i}"), false);
         }
+        c.settle();
         for (name, image, cpu, mem) in [
             ("etcd", "registry.k8s.io/etcd:3.5.9-0", "100m", Some("100Mi")),
             ("kube-apiserver", "registry.k8s.io/kube-apiserver:v1.28.0", "250m", None),
@@ -237,7 +240,8 @@ impl Cluster {
             labels.insert("node-role.kubernetes.io/control-plane".into(), String::new());
             node.spec.taints.push(Taint { key: "node-role.kubernetes.io/control-plane".into(), value: None, effect: "NoSchedule".into(), time_added: None });
         }
-        if self.create(Object::Node(node)).is_err() {
+        // Settled by the caller once every new node is registered.
+        if apiserver::create(&mut self.store, &mut self.rng, self.now, Object::Node(node)).is_err() {
             return;
         }
         let preloaded = [
@@ -251,7 +255,6 @@ impl Cluster {
         self.kubelets.insert(name.into(), Kubelet::new(name, &preloaded));
         // A new kubelet starts at once: it registers its Lease and takes any pods bound to it.
         self.wakeups.insert(format!("kubelet/{name}"), self.now);
-        self.settle();
     }
 
     /// kube-proxy as a DaemonSet on every node and coredns as a two-replica Deployment,
@@ -386,12 +389,7 @@ impl Cluster {
         } else {
             for i in (workers + 1..=current).rev() {
                 let name = format!("node-{i}");
-                let bound: Vec<ObjectKey> = self
-                    .store
-                    .list(Kind::Pod, None)
-                    .filter(|o| o.as_pod().and_then(|p| p.spec.node_name.as_deref()) == Some(name.as_str()))
-                    .map(ObjectKey::of)
-                    .collect();
+                let bound: Vec<ObjectKey> = self.store.pods_on_node(&name).iter().map(|o| ObjectKey::of(o)).collect();
                 for k in bound {
                     self.store.remove(&k, self.now);
                 }

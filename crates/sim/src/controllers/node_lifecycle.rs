@@ -36,9 +36,15 @@ pub fn reconcile(store: &mut Store, now: Time) -> Option<Time> {
     let nodes: Vec<&Node> = node_objs.iter().filter_map(|o| o.as_node()).collect();
     let mut wake = None::<Time>;
     let mut unhealthy = Vec::new();
+    // Nodes and their Leases are both listed in name order: walk them together.
+    let leases: Vec<&crate::api::Lease> = store.list(Kind::Lease, Some("kube-node-lease")).filter_map(Object::as_lease).collect();
+    let mut lease_at = 0;
     for node in &nodes {
-        let key = ObjectKey { kind: Kind::Lease, namespace: "kube-node-lease".into(), name: node.metadata.name.clone() };
-        let renewed = store.get(&key).and_then(Object::as_lease).and_then(|l| l.spec.renew_time).or(node.metadata.creation_timestamp).unwrap_or(now);
+        while lease_at < leases.len() && leases[lease_at].metadata.name < node.metadata.name {
+            lease_at += 1;
+        }
+        let lease = leases.get(lease_at).filter(|l| l.metadata.name == node.metadata.name);
+        let renewed = lease.and_then(|l| l.spec.renew_time).or(node.metadata.creation_timestamp).unwrap_or(now);
         // The controller notices on its first monitor tick past the grace period.
         let stale_at = next_tick(renewed + MONITOR_GRACE);
         if stale_at <= now {
