@@ -207,6 +207,16 @@ fn schedule_with(rows: &[NodeRow<'_>], usage: &[NodeUsage], spread: Option<&[i64
     let wanted = feasible_nodes_to_find(rows.len());
     let mut feasible: Vec<usize> = Vec::new();
     let mut processed = 0;
+    // A pod pinned to named nodes is checked against those first (NodeAffinity's PreFilter);
+    // if none fits, the full search below words the failure over every node.
+    if let Some(names) = pod.spec.pinned_nodes() {
+        // Rows are in name order (as the store lists nodes).
+        let pinned: Vec<usize> = names.iter().filter_map(|n| rows.binary_search_by(|r| r.node.metadata.name.as_str().cmp(n)).ok()).collect();
+        let fits: Vec<usize> = pinned.into_iter().filter(|&at| filter(pod, &rows[at], &usage[at]).is_ok()).collect();
+        if !fits.is_empty() {
+            return score(rows, usage, spread, pod, fits, ex, 0);
+        }
+    }
     for i in 0..rows.len() {
         if feasible.len() >= wanted {
             break;
@@ -220,6 +230,11 @@ fn schedule_with(rows: &[NodeRow<'_>], usage: &[NodeUsage], spread: Option<&[i64
             }
         }
     }
+    score(rows, usage, spread, pod, feasible, ex, processed)
+}
+
+/// Scores the feasible nodes and picks the best.
+fn score(rows: &[NodeRow<'_>], usage: &[NodeUsage], spread: Option<&[i64]>, pod: &Pod, feasible: Vec<usize>, mut ex: Explanation, processed: usize) -> (Explanation, Option<usize>, usize) {
     let untolerated = |at: usize| rows[at].node.spec.taints.iter().filter(|t| t.effect == "PreferNoSchedule" && !pod.spec.tolerations.iter().any(|tol| tol.tolerates(t))).count() as i64;
     let prefer_counts: Vec<i64> = feasible.iter().map(|&at| untolerated(at)).collect();
     let max_prefer = prefer_counts.iter().copied().max().unwrap_or(0);

@@ -476,6 +476,19 @@ impl NodeSelectorRequirement {
 }
 
 impl PodSpec {
+    /// The only node names the required node affinity allows, when every term pins
+    /// `metadata.name` with `In` (as DaemonSet pods do); `None` when any node may match.
+    /// Models the NodeAffinity PreFilter result of kube-scheduler.
+    pub fn pinned_nodes(&self) -> Option<Vec<&str>> {
+        let required = self.affinity.as_ref()?.node_affinity.as_ref()?.required_during_scheduling_ignored_during_execution.as_ref()?;
+        let mut names = Vec::new();
+        for t in &required.node_selector_terms {
+            let pin = t.match_fields.iter().find(|r| r.key == "metadata.name" && r.operator == "In")?;
+            names.extend(pin.values.iter().map(String::as_str));
+        }
+        (!required.node_selector_terms.is_empty()).then_some(names)
+    }
+
     /// Models component-helpers/scheduling/corev1/nodeaffinity: `nodeSelector` and the
     /// required node affinity terms both hold for `node`.
     pub fn matches_node(&self, node: &super::Node) -> bool {
