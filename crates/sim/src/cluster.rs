@@ -327,6 +327,13 @@ impl Cluster {
         Ok(created)
     }
 
+    /// What creating `object` would give, without storing it (`--dry-run=server`): the
+    /// API server's defaulting, validation and admission run on a copy of the store.
+    pub fn validate_create(&self, object: Object) -> Result<Object, ApiError> {
+        let (mut store, mut rng) = (self.store.clone(), self.rng.clone());
+        apiserver::create(&mut store, &mut rng, self.now, object)
+    }
+
     /// Creates or updates an object (`kubectl apply`).
     pub fn apply(&mut self, object: Object) -> Result<(ApplyAction, Object), ApiError> {
         let result = apiserver::apply(&mut self.store, &mut self.rng, self.now, object)?;

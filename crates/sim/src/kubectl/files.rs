@@ -58,6 +58,8 @@ fn expand(files: &dyn Files, paths: &[String], recursive: bool) -> Result<Vec<St
 pub fn api_error_line(e: &ApiError, doing: &str, file: &str) -> String {
     if e.reason == "Invalid" {
         format!("The {}", e.message)
+    } else if file.is_empty() {
+        format!("Error from server ({}): {}", e.reason, e.message)
     } else {
         format!("Error from server ({}): error when {doing} {file:?}: {}", e.reason, e.message)
     }

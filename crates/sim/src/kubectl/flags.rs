@@ -10,7 +10,16 @@ const VALUED: &[(&str, Option<&str>)] = &[
     ("--output", Some("-o")),
     ("--filename", Some("-f")),
     ("--selector", Some("-l")),
-    ("--replicas", None),
+    ("--replicas", Some("-r")),
+    ("--image", None),
+    ("--port", None),
+    ("--from-literal", None),
+    ("--from-file", None),
+    ("--dry-run", None),
+    ("--restart", None),
+    ("--labels", None),
+    ("--env", None),
+    ("--type", None),
     ("--to-revision", None),
     ("--revision", None),
     ("--grace-period", None),
@@ -29,6 +38,9 @@ const BOOLEAN: &[(&str, Option<&str>)] = &[
     ("--recursive", Some("-R")),
     ("--ignore-daemonsets", None),
     ("--delete-emptydir-data", None),
+    ("--command", None),
+    ("--record", None),
+    ("--expose", None),
 ];
 
 /// Parsed flags and positional arguments of one kubectl command.
@@ -37,6 +49,8 @@ pub struct Flags {
     values: BTreeMap<&'static str, Vec<String>>,
     /// Arguments that are not flags, in order.
     pub positional: Vec<String>,
+    /// Everything after `--` (a container's command or arguments).
+    pub command: Vec<String>,
 }
 
 impl Flags {
@@ -48,7 +62,7 @@ impl Flags {
             let a = args[i].as_str();
             i += 1;
             if a == "--" {
-                f.positional.extend(args[i..].iter().cloned());
+                f.command.extend(args[i..].iter().cloned());
                 break;
             }
             if !a.starts_with('-') || a == "-" {
@@ -65,6 +79,8 @@ impl Flags {
             let find = |table: &'static [(&'static str, Option<&'static str>)]| table.iter().find(|(l, s)| *l == name || *s == Some(name)).map(|(l, _)| *l);
             if let Some(canonical) = find(VALUED) {
                 let value = match inline {
+                    // `--dry-run` alone is accepted (and deprecated) by kubectl.
+                    None if canonical == "--dry-run" => "unchanged".to_string(),
                     Some(v) => v,
                     None => {
                         let v = args.get(i).cloned().ok_or_else(|| format!("error: flag needs an argument: {name}"))?;

@@ -1,7 +1,9 @@
 //! kubectl and the console's first commands: what learners type, answered as
 //! kubectl would (`apply`, `create`, `delete`, `get`, `scale`, `set image`,
-//! `label`, `rollout`, `version`), plus the runner's `advance`.
+//! `label`, `rollout`, `version`, the `create` generators and `run`), plus the
+//! runner's `advance`.
 
+mod create;
 mod files;
 mod flags;
 mod mutate;
@@ -145,7 +147,9 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
     };
     let allowed: &[&str] = match verb.as_str() {
         "get" => &["--output", "--selector", "--all-namespaces", "--watch", "--show-labels", "--filename"],
-        "apply" | "create" => &["--filename", "--recursive", "--output"],
+        "apply" => &["--filename", "--recursive", "--output"],
+        "create" => &["--filename", "--recursive", "--output", "--dry-run", "--image", "--replicas", "--port", "--from-literal", "--from-file", "--type"],
+        "run" => &["--image", "--port", "--labels", "--selector", "--env", "--restart", "--command", "--dry-run", "--output", "--record", "--expose", "--replicas"],
         "delete" => &["--filename", "--selector", "--all", "--force", "--now", "--grace-period", "--recursive", "--all-namespaces"],
         "scale" => &["--replicas", "--filename"],
         "label" => &["--overwrite", "--selector", "--all"],
@@ -159,7 +163,8 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
     match verb.as_str() {
         "get" => get(cluster, &flags),
         "apply" => files::apply(cluster, &flags, ctx, false),
-        "create" => files::apply(cluster, &flags, ctx, true),
+        "create" => create::create(cluster, &flags, ctx),
+        "run" => create::run(cluster, &flags, &args[1..]),
         "delete" => delete(cluster, &flags, ctx),
         "scale" => mutate::scale(cluster, &flags),
         "set" => mutate::set(cluster, &flags),

@@ -1,0 +1,349 @@
+//! The imperative generators: `kubectl create deployment|namespace|configmap|secret
+//! generic|job` and `kubectl run`. Each builds the object exactly as kubectl does on
+//! the client (so `--dry-run=client -o yaml` prints what kubectl 1.28 prints), then
+//! creates it unless it is a dry run.
+
+use super::files::api_error_line;
+use super::flags::Flags;
+use super::{yaml_out, CommandOutput, Context};
+use crate::api::{Kind, Object};
+use crate::cluster::Cluster;
+use serde_json::{json, Map, Value};
+
+/// `--dry-run`: none, client or server.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum DryRun {
+    None,
+    Client,
+    Server,
+}
+
+fn dry_run(f: &Flags, out: &mut CommandOutput) -> Result<DryRun, String> {
+    match f.value("--dry-run").as_deref() {
+        None | Some("none") => Ok(DryRun::None),
+        Some("client") => Ok(DryRun::Client),
+        Some("server") => Ok(DryRun::Server),
+        // `--dry-run` with no value: kubectl warns and treats it as client.
+        Some("unchanged") => {
+            out.stderr.push_str("W0000 00:00:00.000000       1 helpers.go:692] --dry-run is deprecated and can be replaced with --dry-run=client.\n");
+            Ok(DryRun::Client)
+        }
+        Some(other) => Err(format!("error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\".")),
+    }
+}
+
+/// The single NAME a generator needs, as kubectl checks it.
+fn one_name<'a>(f: &'a Flags, command: &str, skip: usize) -> Result<&'a str, String> {
+    let names = &f.positional[skip.min(f.positional.len())..];
+    match names {
+        [name] => Ok(name),
+        _ => Err(format!("error: exactly one NAME is required, got {}\nSee 'kubectl {command} -h' for help and examples", names.len())),
+    }
+}
+
+/// An integer flag, with kubectl's (pflag's) message when it does not parse.
+fn int_flag(f: &Flags, long: &str, shown: &str, command: &str) -> Result<Option<i64>, String> {
+    f.value(long)
+        .map(|v| v.parse::<i64>().map_err(|_| format!("error: invalid argument {v:?} for \"{shown}\" flag: strconv.ParseInt: parsing {v:?}: invalid syntax\nSee 'kubectl {command} --help' for usage.")))
+        .transpose()
+}
+
+/// The container name kubectl derives from an image: its last path segment without
+/// tag or digest (characters a DNS label cannot hold become dashes).
+pub fn container_name(image: &str) -> String {
+    let base = image.rsplit('/').next().unwrap_or(image);
+    let base = base.split('@').next().unwrap_or(base);
+    let base = base.split(':').next().unwrap_or(base);
+    base.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c.to_ascii_lowercase() } else { '-' }).collect()
+}
+
+/// `a=b,c=d` as a label map.
+fn parse_labels(text: &str) -> Result<Map<String, Value>, String> {
+    let mut labels = Map::new();
+    for pair in text.split(',').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').ok_or_else(|| format!("error: invalid label spec: {pair}"))?;
+        labels.insert(k.to_string(), Value::String(v.to_string()));
+    }
+    Ok(labels)
+}
+
+/// `--from-literal` and `--from-file` sources as (key, value) pairs, in the order given.
+fn data_sources(f: &Flags, ctx: &Context<'_>, kind: &str, name: &str) -> Result<Map<String, Value>, String> {
+    let mut data = Map::new();
+    let mut add = |key: String, value: String| -> Result<(), String> {
+        if data.contains_key(&key) {
+            return Err(format!("error: cannot add key {key:?}, another key by that name already exists in Data for {kind} {name:?}"));
+        }
+        data.insert(key, Value::String(value));
+        Ok(())
+    };
+    for literal in f.values("--from-literal") {
+        let (k, v) = literal.split_once('=').filter(|(k, _)| !k.is_empty()).ok_or_else(|| format!("error: invalid literal source {literal}, expected key=value"))?;
+        add(k.to_string(), v.to_string())?;
+    }
+    for source in f.values("--from-file") {
+        let (key, path) = match source.split_once('=') {
+            Some((k, p)) => (k.to_string(), p.to_string()),
+            None => (source.rsplit('/').next().unwrap_or(&source).to_string(), source.clone()),
+        };
+        let text = ctx.files.read(&path).map_err(|_| format!("error: error reading {path}: no such file or directory"))?;
+        add(key, text)?;
+    }
+    Ok(data)
+}
+
+fn metadata(name: &str, namespace: Option<&str>, labels: Option<Map<String, Value>>) -> Value {
+    let mut m = Map::new();
+    m.insert("creationTimestamp".into(), Value::Null);
+    if let Some(l) = labels {
+        m.insert("labels".into(), Value::Object(l));
+    }
+    m.insert("name".into(), json!(name));
+    if let Some(ns) = namespace {
+        m.insert("namespace".into(), json!(ns));
+    }
+    Value::Object(m)
+}
+
+fn container(name: &str, image: &str, port: Option<i64>, command: &[String], as_command: bool, env: &[(String, String)]) -> Value {
+    let mut c = Map::new();
+    if !command.is_empty() {
+        c.insert(if as_command { "command" } else { "args" }.into(), json!(command));
+    }
+    if !env.is_empty() {
+        c.insert("env".into(), Value::Array(env.iter().map(|(k, v)| json!({"name": k, "value": v})).collect()));
+    }
+    c.insert("image".into(), json!(image));
+    c.insert("name".into(), json!(name));
+    if let Some(p) = port {
+        c.insert("ports".into(), json!([{"containerPort": p}]));
+    }
+    c.insert("resources".into(), json!({}));
+    Value::Object(c)
+}
+
+/// The namespace `-n` names, for the object's metadata (kubectl writes it only when given).
+fn given_namespace(f: &Flags) -> Option<String> {
+    f.value("--namespace")
+}
+
+fn deployment(f: &Flags) -> Result<Value, String> {
+    let cmd = "create deployment";
+    let images = f.values("--image");
+    if images.is_empty() {
+        return Err("error: required flag(s) \"image\" not set".into());
+    }
+    let name = one_name(f, cmd, 1)?;
+    let replicas = int_flag(f, "--replicas", "-r, --replicas", cmd)?.unwrap_or(1);
+    let port = int_flag(f, "--port", "--port", cmd)?;
+    if images.len() > 1 && !f.command.is_empty() {
+        return Err("error: cannot specify multiple --image options and command".into());
+    }
+    let labels: Map<String, Value> = [("app".to_string(), json!(name))].into_iter().collect();
+    let containers: Vec<Value> =
+        images.iter().enumerate().map(|(i, image)| container(&container_name(image), image, port.filter(|_| i == 0), &f.command, true, &[])).collect();
+    Ok(json!({
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": metadata(name, given_namespace(f).as_deref(), Some(labels.clone())),
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": labels},
+            "strategy": {},
+            "template": {"metadata": metadata_template(labels), "spec": {"containers": containers}},
+        },
+        "status": {},
+    }))
+}
+
+fn metadata_template(labels: Map<String, Value>) -> Value {
+    let mut m = Map::new();
+    m.insert("creationTimestamp".into(), Value::Null);
+    if !labels.is_empty() {
+        m.insert("labels".into(), Value::Object(labels));
+    }
+    Value::Object(m)
+}
+
+fn job(f: &Flags) -> Result<Value, String> {
+    let name = one_name(f, "create job", 1)?;
+    let image = f.value("--image").ok_or("error: either --image or --from must be specified")?;
+    Ok(json!({
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": metadata(name, given_namespace(f).as_deref(), None),
+        "spec": {"template": {"metadata": {"creationTimestamp": null}, "spec": {"containers": [container(name, &image, None, &f.command, true, &[])], "restartPolicy": "Never"}}},
+        "status": {},
+    }))
+}
+
+fn namespace(f: &Flags) -> Result<Value, String> {
+    let name = one_name(f, "create namespace", 1)?;
+    Ok(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": metadata(name, None, None), "spec": {}, "status": {}}))
+}
+
+fn config_map(f: &Flags, ctx: &Context<'_>) -> Result<Value, String> {
+    let name = one_name(f, "create configmap", 1)?;
+    let data = data_sources(f, ctx, "ConfigMap", name)?;
+    let mut o = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": metadata(name, given_namespace(f).as_deref(), None)});
+    if !data.is_empty() {
+        o["data"] = Value::Object(data);
+    }
+    Ok(o)
+}
+
+fn secret(f: &Flags, ctx: &Context<'_>) -> Result<Value, String> {
+    match f.positional.get(1).map(String::as_str) {
+        Some("generic") => {}
+        Some(other) if other == "tls" || other == "docker-registry" => return Err(format!("error: kubeplay does not simulate {other} secrets; use `kubectl create secret generic`")),
+        _ => return Err("error: kubectl create secret needs a type: generic, docker-registry or tls (e.g. kubectl create secret generic NAME --from-literal=key=value)\nSee 'kubectl create secret -h' for help and examples".into()),
+    }
+    let name = one_name(f, "create secret generic", 2)?;
+    let data: Map<String, Value> = data_sources(f, ctx, "Secret", name)?
+        .into_iter()
+        .map(|(k, v)| (k, Value::String(crate::api::base64_encode(v.as_str().unwrap_or_default().as_bytes()))))
+        .collect();
+    let mut o = json!({"apiVersion": "v1", "kind": "Secret", "metadata": metadata(name, given_namespace(f).as_deref(), None)});
+    if !data.is_empty() {
+        o["data"] = Value::Object(data);
+    }
+    if let Some(t) = f.value("--type") {
+        o["type"] = json!(t);
+    }
+    Ok(o)
+}
+
+/// `kubectl run NAME --image=IMAGE`: one Pod, labelled `run=NAME` unless `--labels` says otherwise.
+fn pod(f: &Flags) -> Result<Value, String> {
+    let cmd = "run";
+    let image = f.value("--image").ok_or("error: required flag(s) \"image\" not set")?;
+    let name = f.positional.first().ok_or("error: NAME is required for run\nSee 'kubectl run -h' for help and examples")?;
+    let port = int_flag(f, "--port", "--port", cmd)?;
+    let labels = match f.value("--labels").or_else(|| f.value("--selector")) {
+        Some(text) => parse_labels(&text)?,
+        None => [("run".to_string(), json!(name))].into_iter().collect(),
+    };
+    let restart = f.value("--restart").unwrap_or_else(|| "Always".into());
+    if !["Always", "OnFailure", "Never"].contains(&restart.as_str()) {
+        return Err(format!("error: invalid restart policy: {restart}"));
+    }
+    let env: Vec<(String, String)> = f.values("--env").iter().map(|e| e.split_once('=').map_or((e.clone(), String::new()), |(k, v)| (k.into(), v.into()))).collect();
+    let mut command = f.positional[1..].to_vec();
+    command.extend(f.command.iter().cloned());
+    Ok(json!({
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": metadata(name, given_namespace(f).as_deref(), Some(labels)),
+        "spec": {"containers": [container(name, &image, port, &command, f.has("--command"), &env)], "dnsPolicy": "ClusterFirst", "restartPolicy": restart},
+        "status": {},
+    }))
+}
+
+/// The hint kubeplay adds when a 2018-era `kubectl run` flag is refused.
+fn run_hint(f: &Flags, flag: &str) -> String {
+    let name = f.positional.first().map_or("NAME", String::as_str);
+    let image = f.value("--image").unwrap_or_else(|| "IMAGE".into());
+    let mut suggestion = format!("kubectl create deployment {name} --image={image}");
+    if let Some(r) = f.value("--replicas") {
+        suggestion.push_str(&format!(" --replicas={r}"));
+    }
+    if let Some(p) = f.value("--port") {
+        suggestion.push_str(&format!(" --port={p}"));
+    }
+    format!(
+        "  hint: since kubectl 1.18, `kubectl run` creates a single Pod and no longer takes {flag}.\n  hint: for a Deployment, as the 2018 workshop made: {suggestion}\n"
+    )
+}
+
+/// `kubectl run`.
+pub fn run(cluster: &mut Cluster, f: &Flags, raw: &[String]) -> CommandOutput {
+    for removed in ["--replicas", "--generator", "--serviceaccount", "--schedule"] {
+        if raw.iter().any(|a| a == removed || a.starts_with(&format!("{removed}="))) {
+            return CommandOutput::err(format!("error: unknown flag: {removed}\nSee 'kubectl run --help' for usage.\n{}", run_hint(f, removed)), 1);
+        }
+    }
+    let mut out = CommandOutput::default();
+    if f.has("--record") {
+        out.stderr.push_str("Flag --record has been deprecated, --record will be removed in the future\n");
+    }
+    if f.has("--expose") {
+        if f.value("--port").is_none() {
+            return CommandOutput::err("error: --port must be set when exposing a service\nSee 'kubectl run -h' for help and examples\n".into(), 1);
+        }
+        out.fail("error: kubeplay does not simulate Services yet, so --expose cannot create one; run without --expose");
+        return out;
+    }
+    finish(cluster, f, pod(f), out)
+}
+
+/// `kubectl create ...`: a generator when a subcommand is named, else `create -f`.
+pub fn create(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
+    let built = match f.positional.first().map(String::as_str) {
+        None => return super::files::apply(cluster, f, ctx, true),
+        Some("deployment" | "deploy") => deployment(f),
+        Some("namespace" | "ns") => namespace(f),
+        Some("configmap" | "cm") => config_map(f, ctx),
+        Some("secret") => secret(f, ctx),
+        Some("job") => job(f),
+        Some(_) => {
+            let rest = f.positional.join(" ");
+            return CommandOutput::err(format!("error: unknown command {rest:?}\nSee 'kubectl create -h' for help and examples\n"), 1);
+        }
+    };
+    finish(cluster, f, built, CommandOutput::default())
+}
+
+/// Prints (dry run) or creates the built object, with kubectl's messages.
+fn finish(cluster: &mut Cluster, f: &Flags, built: Result<Value, String>, mut out: CommandOutput) -> CommandOutput {
+    let mut value = match built {
+        Ok(v) => v,
+        Err(e) => {
+            out.fail(e);
+            return out;
+        }
+    };
+    let mode = match dry_run(f, &mut out) {
+        Ok(m) => m,
+        Err(e) => {
+            out.fail(e);
+            return out;
+        }
+    };
+    let kind_name = value["kind"].as_str().unwrap_or_default().to_string();
+    let Some(kind) = Kind::from_kind_name(&kind_name) else { return out };
+    let name = value["metadata"]["name"].as_str().unwrap_or_default().to_string();
+    let output = f.value("--output").unwrap_or_default();
+    if mode == DryRun::Client {
+        match output.as_str() {
+            "yaml" => out.stdout.push_str(&yaml_out::to_yaml(&value)),
+            "json" => out.say(serde_json::to_string_pretty(&value).unwrap_or_default()),
+            "name" => out.say(format!("{}/{name}", kind.qualified())),
+            _ => out.say(format!("{}/{name} created (dry run)", kind.qualified())),
+        }
+        return out;
+    }
+    if kind.namespaced() && value["metadata"].get("namespace").is_none() {
+        value["metadata"]["namespace"] = json!(f.namespace());
+    }
+    let object = match Object::decode(kind, &value) {
+        Ok((o, _)) => o,
+        Err(e) => {
+            out.fail(format!("error: {e}"));
+            return out;
+        }
+    };
+    let result = if mode == DryRun::Server { cluster.validate_create(object) } else { cluster.create(object) };
+    match result {
+        Ok(created) => match output.as_str() {
+            "yaml" => out.stdout.push_str(&yaml_out::to_yaml(&serde_json::to_value(&created).unwrap_or_default())),
+            "json" => out.say(serde_json::to_string_pretty(&created).unwrap_or_default()),
+            "name" => out.say(format!("{}/{name}", kind.qualified())),
+            _ => out.say(format!("{}/{name} created{}", kind.qualified(), if mode == DryRun::Server { " (server dry run)" } else { "" })),
+        },
+        Err(e) => out.fail(api_error_line(&e, "creating", "")),
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

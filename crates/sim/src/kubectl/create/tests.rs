@@ -1,0 +1,181 @@
+//! Goldens for the generators. Sources: "kubectl 1.28" marks output captured from the
+//! real binary with `--dry-run=client -o yaml`; "ours" marks kubeplay's own additions.
+
+use crate::clock::Duration;
+use crate::cluster::{Cluster, ClusterSettings};
+use crate::kubectl::run;
+
+fn cluster() -> Cluster {
+    Cluster::new(ClusterSettings::default())
+}
+
+/// Source: kubectl 1.28, `kubectl create deployment web --image=nginx --replicas=3 --port=80 --dry-run=client -o yaml`.
+const DEPLOYMENT: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  creationTimestamp: null
+  labels:
+    app: web
+  name: web
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: web
+  strategy: {}
+  template:
+    metadata:
+      creationTimestamp: null
+      labels:
+        app: web
+    spec:
+      containers:
+      - image: nginx
+        name: nginx
+        ports:
+        - containerPort: 80
+        resources: {}
+status: {}
+";
+
+#[test]
+fn create_deployment_dry_run_prints_what_kubectl_builds() {
+    let mut c = cluster();
+    let out = run(&mut c, "kubectl create deployment web --image=nginx --replicas=3 --port=80 --dry-run=client -o yaml");
+    assert_eq!(out.stdout, DEPLOYMENT);
+    assert_eq!(out.exit_code, 0);
+    assert!(!run(&mut c, "kubectl get deployments").stdout.contains("web"), "a client dry run creates nothing");
+    assert_eq!(run(&mut c, "kubectl create deployment web --image=nginx --dry-run=client").stdout, "deployment.apps/web created (dry run)\n");
+}
+
+#[test]
+fn create_deployment_runs_its_replicas() {
+    let mut c = cluster();
+    let out = run(&mut c, "kubectl create deployment web --image=nginx --replicas=3");
+    assert_eq!((out.stdout.as_str(), out.exit_code), ("deployment.apps/web created\n", 0));
+    c.advance(Duration::seconds(60));
+    let table = run(&mut c, "kubectl get deployment web").stdout;
+    assert!(table.lines().nth(1).is_some_and(|l| l.starts_with("web    3/3     3            3")), "{table}");
+    let pods = run(&mut c, "kubectl get pods -l app=web").stdout;
+    assert_eq!(pods.lines().count(), 4, "{pods}");
+    // Source: kubectl 1.28 against a cluster.
+    let again = run(&mut c, "kubectl create deployment web --image=nginx");
+    assert_eq!((again.stderr.as_str(), again.exit_code), ("Error from server (AlreadyExists): deployments.apps \"web\" already exists\n", 1));
+}
+
+#[test]
+fn create_deployment_with_a_command_and_several_images() {
+    let mut c = cluster();
+    // Source: kubectl 1.28.
+    let out = run(&mut c, "kubectl create deployment web --image=nginx -o yaml --dry-run=client -- sleep 10");
+    assert!(out.stdout.contains("      containers:\n      - command:\n        - sleep\n        - \"10\"\n        image: nginx\n        name: nginx\n        resources: {}\n"), "{}", out.stdout);
+    let both = run(&mut c, "kubectl create deployment web --image=johscheuer/go-webserver:v1 --image=redis:7 --port=8000 --dry-run=client -o yaml");
+    assert!(both.stdout.contains("      - image: johscheuer/go-webserver:v1\n        name: go-webserver\n        ports:\n        - containerPort: 8000\n        resources: {}\n      - image: redis:7\n        name: redis\n        resources: {}\n"), "{}", both.stdout);
+    let err = run(&mut c, "kubectl create deployment web --image=nginx --image=redis -- sleep 10");
+    assert_eq!(err.stderr, "error: cannot specify multiple --image options and command\n");
+}
+
+#[test]
+fn generator_errors_read_as_kubectl_prints_them() {
+    let mut c = cluster();
+    // Source: kubectl 1.28.
+    let cases = [
+        ("kubectl create deployment --image=nginx", "error: exactly one NAME is required, got 0\nSee 'kubectl create deployment -h' for help and examples\n"),
+        ("kubectl create deployment web", "error: required flag(s) \"image\" not set\n"),
+        ("kubectl create deployment web --image=nginx --replicas=x", "error: invalid argument \"x\" for \"-r, --replicas\" flag: strconv.ParseInt: parsing \"x\": invalid syntax\nSee 'kubectl create deployment --help' for usage.\n"),
+        ("kubectl create namespace", "error: exactly one NAME is required, got 0\nSee 'kubectl create namespace -h' for help and examples\n"),
+        ("kubectl create secret generic s --from-literal=bad", "error: invalid literal source bad, expected key=value\n"),
+        ("kubectl create configmap c --from-literal=a=1 --from-literal=a=2", "error: cannot add key \"a\", another key by that name already exists in Data for ConfigMap \"c\"\n"),
+        ("kubectl create job j", "error: either --image or --from must be specified\n"),
+        ("kubectl create deployment web --image=nginx --dry-run=bogus", "error: Invalid dry-run value (bogus). Must be \"none\", \"server\", or \"client\".\n"),
+        ("kubectl create foo x", "error: unknown command \"foo x\"\nSee 'kubectl create -h' for help and examples\n"),
+        ("kubectl run x", "error: required flag(s) \"image\" not set\n"),
+    ];
+    for (line, expected) in cases {
+        let out = run(&mut c, line);
+        assert_eq!((out.stderr.as_str(), out.exit_code), (expected, 1), "{line}");
+    }
+}
+
+#[test]
+fn namespace_configmap_secret_and_job_generators() {
+    let mut c = cluster();
+    // Source: kubectl 1.28 for all four.
+    assert_eq!(run(&mut c, "kubectl create namespace shop --dry-run=client -o yaml").stdout, "apiVersion: v1\nkind: Namespace\nmetadata:\n  creationTimestamp: null\n  name: shop\nspec: {}\nstatus: {}\n");
+    assert_eq!(
+        run(&mut c, "kubectl create configmap cfg --from-literal=a=1 --from-literal=b=two --dry-run=client -o yaml").stdout,
+        "apiVersion: v1\ndata:\n  a: \"1\"\n  b: two\nkind: ConfigMap\nmetadata:\n  creationTimestamp: null\n  name: cfg\n"
+    );
+    assert_eq!(
+        run(&mut c, "kubectl create secret generic demo-secret --from-literal=username='demo' --from-literal=password='secret' --dry-run=client -o yaml").stdout,
+        "apiVersion: v1\ndata:\n  password: c2VjcmV0\n  username: ZGVtbw==\nkind: Secret\nmetadata:\n  creationTimestamp: null\n  name: demo-secret\n"
+    );
+    assert_eq!(
+        run(&mut c, "kubectl create job j --image=busybox --dry-run=client -o yaml -- sleep 5").stdout,
+        "apiVersion: batch/v1\nkind: Job\nmetadata:\n  creationTimestamp: null\n  name: j\nspec:\n  template:\n    metadata:\n      creationTimestamp: null\n    spec:\n      containers:\n      - command:\n        - sleep\n        - \"5\"\n        image: busybox\n        name: j\n        resources: {}\n      restartPolicy: Never\nstatus: {}\n"
+    );
+    // For real: the namespace exists, the secret's data decodes, the job completes.
+    assert_eq!(run(&mut c, "kubectl create namespace shop").stdout, "namespace/shop created\n");
+    assert_eq!(run(&mut c, "kubectl create secret generic demo-secret --from-literal=username=demo -n shop").stdout, "secret/demo-secret created\n");
+    assert!(run(&mut c, "kubectl get secret demo-secret -n shop -o yaml").stdout.contains("  username: ZGVtbw==\n"));
+    assert!(run(&mut c, "kubectl get secrets -n shop").stdout.contains("demo-secret   Opaque   1      0s"));
+    assert_eq!(run(&mut c, "kubectl create job j --image=busybox -- sleep 5").stdout, "job.batch/j created\n");
+    c.advance(Duration::seconds(60));
+    assert!(run(&mut c, "kubectl get jobs").stdout.contains("j      1/1"), "{}", run(&mut c, "kubectl get jobs").stdout);
+}
+
+/// Source: kubectl 1.28's run generator (the binary needs a server even for a client dry
+/// run, so this follows the fields it sets: labels run=NAME, dnsPolicy, restartPolicy).
+const POD: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  creationTimestamp: null
+  labels:
+    run: web
+  name: web
+spec:
+  containers:
+  - image: nginx
+    name: web
+    ports:
+    - containerPort: 80
+    resources: {}
+  dnsPolicy: ClusterFirst
+  restartPolicy: Always
+status: {}
+";
+
+#[test]
+fn run_creates_one_pod() {
+    let mut c = cluster();
+    assert_eq!(run(&mut c, "kubectl run web --image=nginx --port=80 --dry-run=client -o yaml").stdout, POD);
+    let out = run(&mut c, "kubectl run web --image=nginx --labels=app=web,tier=front");
+    assert_eq!(out.stdout, "pod/web created\n");
+    c.advance(Duration::seconds(30));
+    let pods = run(&mut c, "kubectl get pods -l tier=front").stdout;
+    assert!(pods.contains("web    1/1     Running"), "{pods}");
+    let args = run(&mut c, "kubectl run box --image=busybox --restart=Never --env=A=1 --dry-run=client -o yaml -- sleep 10").stdout;
+    assert!(args.contains("  - args:\n    - sleep\n    - \"10\"\n    env:\n    - name: A\n      value: \"1\"\n    image: busybox\n    name: box\n"), "{args}");
+    assert!(args.contains("  restartPolicy: Never\n"));
+}
+
+#[test]
+fn the_2018_run_with_replicas_is_refused_with_a_way_forward() {
+    let mut c = cluster();
+    let out = run(&mut c, "kubectl run --image=nginx --port=80 --labels='inovex=class' --record --replicas=3 my-nginx");
+    // First kubectl 1.28's own lines, then ours.
+    assert!(out.stderr.starts_with("error: unknown flag: --replicas\nSee 'kubectl run --help' for usage.\n"), "{}", out.stderr);
+    assert!(out.stderr.contains("kubectl create deployment my-nginx --image=nginx --replicas=3 --port=80"), "{}", out.stderr);
+    assert_eq!(out.exit_code, 1);
+    assert!(!run(&mut c, "kubectl get pods").stdout.contains("my-nginx"));
+}
+
+#[test]
+fn server_dry_run_validates_without_storing() {
+    let mut c = cluster();
+    assert_eq!(run(&mut c, "kubectl create deployment web --image=nginx --dry-run=server").stdout, "deployment.apps/web created (server dry run)\n");
+    assert!(!run(&mut c, "kubectl get deployments").stdout.contains("web"));
+    run(&mut c, "kubectl create namespace shop");
+    let out = run(&mut c, "kubectl create namespace shop --dry-run=server");
+    assert_eq!(out.stderr, "Error from server (AlreadyExists): namespaces \"shop\" already exists\n");
+}
