@@ -20,6 +20,7 @@ const VALUED: &[(&str, Option<&str>)] = &[
     ("--labels", None),
     ("--env", None),
     ("--type", None),
+    ("--patch", Some("-p")),
     ("--to-revision", None),
     ("--revision", None),
     ("--grace-period", None),

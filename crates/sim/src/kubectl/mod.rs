@@ -7,6 +7,7 @@ mod create;
 mod files;
 mod flags;
 mod mutate;
+mod patch;
 mod nodes;
 pub mod printers;
 mod rollout;
@@ -153,6 +154,8 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
         "delete" => &["--filename", "--selector", "--all", "--force", "--now", "--grace-period", "--recursive", "--all-namespaces"],
         "scale" => &["--replicas", "--filename"],
         "label" => &["--overwrite", "--selector", "--all"],
+        "annotate" | "taint" => &["--overwrite"],
+        "patch" => &["--patch", "--type"],
         "rollout" => &["--to-revision", "--revision", "--watch", "--timeout"],
         "drain" => &["--force", "--ignore-daemonsets", "--grace-period", "--delete-emptydir-data", "--timeout"],
         _ => &[],
@@ -169,6 +172,9 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
         "scale" => mutate::scale(cluster, &flags),
         "set" => mutate::set(cluster, &flags),
         "label" => mutate::label(cluster, &flags),
+        "annotate" => patch::annotate(cluster, &flags),
+        "patch" => patch::patch(cluster, &flags),
+        "taint" => patch::taint(cluster, &flags),
         "rollout" => rollout::rollout(cluster, &flags, ctx),
         "cordon" => nodes::cordon(cluster, &flags, true),
         "uncordon" => nodes::cordon(cluster, &flags, false),
