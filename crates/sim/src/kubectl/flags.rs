@@ -42,6 +42,7 @@ const BOOLEAN: &[(&str, Option<&str>)] = &[
     ("--command", None),
     ("--record", None),
     ("--expose", None),
+    ("--show-events", None),
 ];
 
 /// Parsed flags and positional arguments of one kubectl command.
@@ -52,6 +53,8 @@ pub struct Flags {
     pub positional: Vec<String>,
     /// Everything after `--` (a container's command or arguments).
     pub command: Vec<String>,
+    /// Boolean flags given as `--flag=false`.
+    off: Vec<&'static str>,
 }
 
 impl Flags {
@@ -94,6 +97,8 @@ impl Flags {
                 let on = inline.as_deref().is_none_or(|v| v == "true");
                 if on {
                     f.values.entry(canonical).or_default();
+                } else {
+                    f.off.push(canonical);
                 }
             } else if long {
                 return Err(format!("error: unknown flag: {name}"));
@@ -112,6 +117,15 @@ impl Flags {
     /// Whether a flag was given.
     pub fn has(&self, long: &str) -> bool {
         self.values.contains_key(long)
+    }
+
+    /// A boolean flag that defaults to `default` (`--show-events`, `--show-events=false`).
+    pub fn bool_or(&self, long: &str, default: bool) -> bool {
+        if self.off.contains(&long) {
+            false
+        } else {
+            default || self.has(long)
+        }
     }
 
     /// The last value of a valued flag.

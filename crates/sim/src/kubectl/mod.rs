@@ -4,6 +4,7 @@
 //! runner's `advance`.
 
 mod create;
+mod describe;
 mod files;
 mod flags;
 mod mutate;
@@ -157,6 +158,7 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
         "annotate" | "taint" => &["--overwrite"],
         "patch" => &["--patch", "--type"],
         "rollout" => &["--to-revision", "--revision", "--watch", "--timeout"],
+        "describe" => &["--selector", "--all-namespaces", "--show-events"],
         "drain" => &["--force", "--ignore-daemonsets", "--grace-period", "--delete-emptydir-data", "--timeout"],
         _ => &[],
     };
@@ -165,6 +167,7 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
     }
     match verb.as_str() {
         "get" => get(cluster, &flags),
+        "describe" => describe::describe(cluster, &flags),
         "apply" => files::apply(cluster, &flags, ctx, false),
         "create" => create::create(cluster, &flags, ctx),
         "run" => create::run(cluster, &flags, &args[1..]),
