@@ -111,6 +111,34 @@ spec:
   await context.close();
 });
 
+test('kubectl set image in the console rolls the Deployment to the new image', async () => {
+  const { page, errors, context } = await openPage();
+  await page.locator('[data-testid="speed"]').selectOption('10');
+  const input = page.locator('[data-testid="console-input"]');
+  await input.fill('kubectl create deployment web --image=nginx:1.25 --replicas=3');
+  await input.press('Enter');
+  await page.waitForSelector('[data-testid="console-output"] >> text=deployment.apps/web created');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="pod"][data-name^="web-"][data-ready="true"]').length === 3, null, { timeout: 15_000 });
+  const before = await page.locator('[data-testid="pod"][data-name^="web-"]').evaluateAll((els) => els.map((e) => e.dataset.name));
+  const oldPrefix = before[0].split('-').slice(0, 2).join('-');
+  await input.fill('kubectl set image deployment/web nginx=nginx:1.26');
+  await input.press('Enter');
+  await page.waitForSelector('[data-testid="console-output"] >> text=deployment.apps/web image updated');
+  // The new ReplicaSet's pods replace the old ones: three ready pods, none from the old ReplicaSet.
+  await page.waitForFunction((old) => {
+    const pods = [...document.querySelectorAll('[data-testid="pod"][data-name^="web-"]')];
+    return pods.length === 3 && pods.every((p) => p.dataset.ready === 'true' && !p.dataset.name.startsWith(old + '-'));
+  }, oldPrefix, { timeout: 30_000 });
+  await input.fill('kubectl get rs');
+  await input.press('Enter');
+  await page.waitForSelector('[data-testid="console-output"] >> text=DESIRED');
+  const out = await page.locator('[data-testid="console-output"]').innerText();
+  assert.match(out, new RegExp(`${oldPrefix}\\s+0\\s+0\\s+0`), out);
+  await page.screenshot({ path: `${SHOTS}/console.png` });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the backend API answers only with the token', async () => {
   const anonymous = await fetch(new URL('/api/health', server.url));
   assert.equal(anonymous.status, 401);

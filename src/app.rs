@@ -1,6 +1,6 @@
 //! The page layout and the loop that turns wall time into virtual time.
 
-use crate::components::{Editor, NodeList, TimeControls};
+use crate::components::{Console, Editor, NodeList, TimeControls};
 use crate::ClusterHandle;
 use gloo::timers::callback::Interval;
 use kubeplay_sim::clock::{Duration, Time};
@@ -90,7 +90,10 @@ pub fn app(props: &AppProps) -> Html {
                     <TimeControls now={*now} playing={*playing} speed={*speed} {on_toggle} {on_speed} {on_step} />
                 </header>
                 <main class="workspace">
-                    <Editor />
+                    <div class="left-column">
+                        <Editor />
+                        <Console />
+                    </div>
                     <section class="cluster panel">
                         <header class="panel-head">
                             <h2>{"Cluster"}</h2>

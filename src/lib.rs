@@ -28,3 +28,8 @@ impl ClusterHandle {
         ClusterHandle(Rc::new(kubeplay_sim::LocalCluster::new(cluster)))
     }
 }
+
+/// The browser's localStorage, where the page keeps the editor text and console history.
+pub fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}

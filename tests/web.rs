@@ -2,7 +2,7 @@
 //! render what the simulated cluster holds, read through the cluster interface.
 
 use kubeplay_sim::clock::Duration;
-use kubeplay_web::components::{Editor, NodeList};
+use kubeplay_web::components::{Console, Editor, NodeList};
 use kubeplay_web::ClusterHandle;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -21,6 +21,7 @@ fn harness(props: &HarnessProps) -> Html {
     html! {
         <ContextProvider<ClusterHandle> context={props.cluster.clone()}>
             <Editor />
+            <Console />
             <NodeList />
         </ContextProvider<ClusterHandle>>
     }
@@ -119,4 +120,51 @@ fn the_simulator_computes_the_same_history_in_the_browser() {
     let expected = include_str!("../crates/sim/tests/reference-scenario.hash").trim();
     let got = format!("{:016x}", kubeplay_sim::selfcheck::reference_scenario_hash());
     assert_eq!(got, expected, "wasm and native runs of the reference scenario differ");
+}
+
+/// Types a line into the console and presses a key (Enter runs it).
+async fn press(root: &web_sys::Element, text: Option<&str>, key: &str) -> web_sys::HtmlInputElement {
+    let input: web_sys::HtmlInputElement = root.query_selector("[data-testid=console-input]").unwrap().unwrap().dyn_into().unwrap();
+    if let Some(t) = text {
+        input.set_value(t);
+    }
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    input.dispatch_event(&web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap()).unwrap();
+    settle().await;
+    input
+}
+
+fn console_text(root: &web_sys::Element) -> String {
+    root.query_selector("[data-testid=console-output]").unwrap().unwrap().text_content().unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn the_console_runs_kubectl_and_colours_statuses() {
+    if let Some(s) = kubeplay_web::local_storage() {
+        s.clear().unwrap();
+    }
+    let cluster = ClusterHandle::local_default();
+    let root = mount(&cluster);
+    settle().await;
+    press(&root, Some("kubectl create deployment web --image=nginx --replicas=2"), "Enter").await;
+    assert!(console_text(&root).contains("$ kubectl create deployment web --image=nginx --replicas=2deployment.apps/web created"), "{}", console_text(&root));
+    cluster.0.advance(Duration::seconds(30)).await.unwrap();
+    press(&root, Some("kubectl get pods"), "Enter").await;
+    let running = root.query_selector_all("[data-testid=console-output] .out .st-ok").unwrap();
+    assert_eq!(running.length(), 2, "both pods' Running is coloured: {}", console_text(&root));
+    press(&root, Some("kubectl get foo"), "Enter").await;
+    let errors = root.query_selector_all("[data-testid=console-output] .err").unwrap();
+    assert_eq!(errors.item(0).unwrap().text_content().unwrap(), "error: the server doesn't have a resource type \"foo\"");
+    // History: Up brings back the commands, newest first; Down returns to an empty line.
+    let input = press(&root, None, "ArrowUp").await;
+    assert_eq!(input.value(), "kubectl get foo");
+    press(&root, None, "ArrowUp").await;
+    assert_eq!(input.value(), "kubectl get pods");
+    press(&root, None, "ArrowDown").await;
+    press(&root, None, "ArrowDown").await;
+    assert_eq!(input.value(), "");
+    press(&root, Some("clear"), "Enter").await;
+    assert_eq!(console_text(&root), "");
 }

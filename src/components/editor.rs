@@ -23,12 +23,8 @@ spec:
     - containerPort: 80
 ";
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
-
 fn load_text() -> String {
-    storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()).unwrap_or_else(|| EXAMPLE_POD.to_string())
+    crate::local_storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten()).unwrap_or_else(|| EXAMPLE_POD.to_string())
 }
 
 /// One line of the apply report.
@@ -49,7 +45,7 @@ pub fn editor() -> Html {
         let text = text.clone();
         Callback::from(move |e: InputEvent| {
             let value = e.target_unchecked_into::<HtmlTextAreaElement>().value();
-            if let Some(s) = storage() {
+            if let Some(s) = crate::local_storage() {
                 let _ = s.set_item(STORAGE_KEY, &value);
             }
             text.set(value);
@@ -79,7 +75,7 @@ pub fn editor() -> Html {
     let on_reset = {
         let (text, report) = (text.clone(), report.clone());
         Callback::from(move |_: MouseEvent| {
-            if let Some(s) = storage() {
+            if let Some(s) = crate::local_storage() {
                 let _ = s.remove_item(STORAGE_KEY);
             }
             text.set(EXAMPLE_POD.to_string());

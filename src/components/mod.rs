@@ -1,9 +1,11 @@
 //! The page's views, one module each.
 
+pub mod console;
 pub mod editor;
 pub mod node_list;
 pub mod time_controls;
 
+pub use console::Console;
 pub use editor::Editor;
 pub use node_list::NodeList;
 pub use time_controls::TimeControls;

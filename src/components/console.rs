@@ -1,0 +1,175 @@
+//! The console: a prompt where learners type kubectl commands, with their output
+//! (errors in red, pod statuses coloured), history on Up/Down kept across reloads,
+//! and `clear`.
+
+use crate::{local_storage, ClusterHandle};
+use kubeplay_sim::interface::ConsoleOutput;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+/// Where the command history is kept between visits.
+const HISTORY_KEY: &str = "kubeplay.console-history.v1";
+/// How many commands the history keeps.
+const HISTORY_LIMIT: usize = 200;
+
+/// One line of the transcript.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Line {
+    /// A command the learner typed.
+    Prompt(String),
+    /// A line the command printed on standard output.
+    Out(String),
+    /// A line the command printed on standard error.
+    Err(String),
+}
+
+/// The CSS class for a word of kubectl output that names a status.
+pub fn status_class(word: &str) -> Option<&'static str> {
+    match word {
+        "Running" | "Ready" | "Completed" | "Succeeded" | "Active" | "True" => Some("st-ok"),
+        "Pending" | "ContainerCreating" | "Terminating" | "PodInitializing" | "SchedulingDisabled" | "Unknown" => Some("st-wait"),
+        "CrashLoopBackOff" | "Error" | "ErrImagePull" | "ImagePullBackOff" | "NotReady" | "Failed" | "OOMKilled" | "CreateContainerConfigError" | "Evicted" | "False" => {
+            Some("st-bad")
+        }
+        _ => None,
+    }
+}
+
+/// A stdout line with its status words wrapped in coloured spans.
+fn coloured(line: &str) -> Html {
+    let mut parts: Vec<Html> = Vec::new();
+    let mut plain = String::new();
+    for piece in line.split_inclusive(' ') {
+        let word = piece.trim_end();
+        match status_class(word) {
+            Some(class) => {
+                parts.push(html! { { std::mem::take(&mut plain) } });
+                parts.push(html! { <span class={class}>{ word }</span> });
+                plain.push_str(&piece[word.len()..]);
+            }
+            None => plain.push_str(piece),
+        }
+    }
+    parts.push(html! { { plain } });
+    html! { <>{ for parts }</> }
+}
+
+fn load_history() -> Vec<String> {
+    let text = local_storage().and_then(|s| s.get_item(HISTORY_KEY).ok().flatten()).unwrap_or_default();
+    text.lines().filter(|l| !l.is_empty()).map(str::to_string).collect()
+}
+
+fn save_history(history: &[String]) {
+    if let Some(s) = local_storage() {
+        let _ = s.set_item(HISTORY_KEY, &history.join("\n"));
+    }
+}
+
+/// The console panel.
+#[function_component(Console)]
+pub fn console() -> Html {
+    let client = use_context::<ClusterHandle>().expect("the App provides the cluster");
+    let lines = use_state(Vec::<Line>::new);
+    let history = use_state(load_history);
+    // Position while browsing the history with Up/Down (== len: the fresh line).
+    let cursor = use_state(|| usize::MAX);
+    let input = use_node_ref();
+    let output = use_node_ref();
+    {
+        // Keep the newest output in view.
+        let output = output.clone();
+        use_effect_with(lines.len(), move |_| {
+            if let Some(el) = output.cast::<web_sys::Element>() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        });
+    }
+    let run = {
+        let (client, lines, history, cursor) = (client.clone(), lines.clone(), history.clone(), cursor.clone());
+        move |command: String| {
+            let command = command.trim().to_string();
+            if command.is_empty() {
+                return;
+            }
+            let mut h = (*history).clone();
+            if h.last() != Some(&command) {
+                h.push(command.clone());
+            }
+            let start = h.len().saturating_sub(HISTORY_LIMIT);
+            h.drain(..start);
+            save_history(&h);
+            cursor.set(h.len());
+            history.set(h);
+            if command == "clear" {
+                lines.set(Vec::new());
+                return;
+            }
+            let mut transcript = (*lines).clone();
+            transcript.push(Line::Prompt(command.clone()));
+            lines.set(transcript.clone());
+            let (client, lines) = (client.clone(), lines.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let mut sub = client.0.run(&command);
+                while let Some(piece) = sub.recv().await {
+                    match piece {
+                        ConsoleOutput::Stdout(text) => transcript.extend(text.lines().map(|l| Line::Out(l.to_string()))),
+                        ConsoleOutput::Stderr(text) => transcript.extend(text.lines().map(|l| Line::Err(l.to_string()))),
+                        ConsoleOutput::Exit(_) => break,
+                    }
+                    lines.set(transcript.clone());
+                }
+            });
+        }
+    };
+    let onkeydown = {
+        let (history, cursor, input) = (history.clone(), cursor.clone(), input.clone());
+        move |e: KeyboardEvent| {
+            let Some(field) = input.cast::<HtmlInputElement>() else { return };
+            match e.key().as_str() {
+                "Enter" => {
+                    e.prevent_default();
+                    let command = field.value();
+                    field.set_value("");
+                    run(command);
+                }
+                "ArrowUp" | "ArrowDown" => {
+                    e.prevent_default();
+                    let len = history.len();
+                    let at = (*cursor).min(len);
+                    let next = if e.key() == "ArrowUp" { at.saturating_sub(1) } else { (at + 1).min(len) };
+                    field.set_value(history.get(next).map_or("", String::as_str));
+                    cursor.set(next);
+                }
+                _ => {}
+            }
+        }
+    };
+    let focus = {
+        let input = input.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(field) = input.cast::<HtmlInputElement>() {
+                let _ = field.focus();
+            }
+        })
+    };
+    html! {
+        <section class="console panel" onclick={focus}>
+            <header class="panel-head">
+                <h2>{"Console"}</h2>
+                <span class="hint">{"kubectl …  ·  ↑↓ history  ·  clear"}</span>
+            </header>
+            <div class="console-output" data-testid="console-output" ref={output} aria-live="polite">
+                { for lines.iter().map(|l| match l {
+                    Line::Prompt(c) => html! { <div class="prompt"><span class="ps1">{"$ "}</span>{ c }</div> },
+                    Line::Out(t) => html! { <div class="out">{ coloured(t) }</div> },
+                    Line::Err(t) => html! { <div class="err">{ t }</div> },
+                }) }
+            </div>
+            <div class="console-line">
+                <span class="ps1">{"$"}</span>
+                <input data-testid="console-input" ref={input} {onkeydown} spellcheck="false" autocomplete="off"
+                    aria-label="Console command" placeholder="kubectl get pods" />
+            </div>
+        </section>
+    }
+}
