@@ -199,7 +199,8 @@ fn default_object(object: &mut Object) {
                 secret.data.insert(k, crate::api::base64_encode(v.as_bytes()));
             }
         }
-        Object::Node(_) | Object::Event(_) | Object::Lease(_) | Object::ConfigMap(_) | Object::ServiceAccount(_) => {}
+        Object::Service(svc) => crate::service_registry::default_service(svc),
+        Object::Node(_) | Object::Event(_) | Object::Lease(_) | Object::ConfigMap(_) | Object::ServiceAccount(_) | Object::Endpoints(_) => {}
     }
 }
 
@@ -286,6 +287,7 @@ fn validate_object(object: &Object) -> Vec<String> {
         Object::Deployment(d) => validate_deployment(d, &mut errs),
         Object::ReplicaSet(rs) => validate_template(&rs.spec.selector, &rs.spec.template, &mut errs),
         Object::DaemonSet(ds) => validate_template(&ds.spec.selector, &ds.spec.template, &mut errs),
+        Object::Service(svc) => errs.extend(crate::service_registry::validate_service(svc)),
         Object::Job(job) => {
             validate_pod_spec(&job.spec.template.spec, "spec.template.", &mut errs);
             if let Some(rp) = job.spec.template.spec.restart_policy.as_deref().filter(|rp| !["OnFailure", "Never"].contains(rp)) {
@@ -363,7 +365,10 @@ pub fn create(store: &mut Store, rng: &mut Rng, now: Time, mut object: Object) -
         }
     }
     default_object(&mut object);
-    let errs = validate_object(&object);
+    let mut errs = validate_object(&object);
+    if let (Object::Service(svc), true) = (&mut object, errs.is_empty()) {
+        errs = crate::service_registry::allocate(store, rng, svc);
+    }
     if !errs.is_empty() {
         return Err(ApiError::invalid(kind, &name, &errs));
     }
@@ -443,9 +448,18 @@ pub fn apply(store: &mut Store, rng: &mut Rng, now: Time, mut object: Object) ->
             old.type_ = new.type_;
         }
         (Object::Node(old), Object::Node(new)) => old.spec = new.spec,
+        (Object::Service(old), Object::Service(mut new)) => {
+            crate::service_registry::keep_allocations(old, &mut new);
+            old.spec = new.spec;
+            old.status = new.status;
+        }
+        (Object::Endpoints(old), Object::Endpoints(new)) => old.subsets = new.subsets,
         _ => {}
     }
-    let errs = validate_object(&updated);
+    let mut errs = validate_object(&updated);
+    if let (Object::Service(svc), true) = (&mut updated, errs.is_empty()) {
+        errs = crate::service_registry::allocate(store, rng, svc);
+    }
     if !errs.is_empty() {
         return Err(ApiError::invalid(kind, &name, &errs));
     }

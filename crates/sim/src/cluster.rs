@@ -105,10 +105,21 @@ pub struct Cluster {
     /// How often an instant did not settle within MAX_PASSES (a controller fight: a bug).
     #[serde(default)]
     overruns: u64,
+    /// The random source of traffic (which endpoint serves a connection), apart from the
+    /// cluster's own so that requests do not change the names of later objects.
+    #[serde(default = "traffic_rng")]
+    traffic: Rng,
     /// The store version each component last ran at: it runs again only for changes it
     /// watches or when its wake-up is due.
     #[serde(default)]
     seen: BTreeMap<String, u64>,
+}
+
+/// Mixed into the seed for the traffic random source ("traffic" in ASCII).
+const TRAFFIC_SEED: u64 = 0x0074_7261_6666_6963;
+
+fn traffic_rng() -> Rng {
+    Rng::new(TRAFFIC_SEED)
 }
 
 fn meta(name: &str, namespace: Option<&str>) -> ObjectMeta {
@@ -161,6 +172,7 @@ impl Cluster {
             series: SeriesStore::with_capacity(SERIES_CAPACITY),
             next_sample: settings.start,
             overruns: 0,
+            traffic: Rng::new(settings.seed ^ TRAFFIC_SEED),
             seen: BTreeMap::new(),
             settings,
         };
@@ -183,6 +195,7 @@ impl Cluster {
             let _ = c.create(Object::Pod(pod));
         }
         c.add_system_workloads();
+        c.add_system_services();
         c.advance_to(c.settings.start);
         c
     }
@@ -293,6 +306,45 @@ impl Cluster {
             ..Default::default()
         };
         let _ = self.create(Object::Deployment(d));
+    }
+
+    /// Opens one connection to `host:port` through kube-proxy's rules: the pod that takes it.
+    pub fn connect(&mut self, host: &str, port: i32) -> Result<crate::kube_proxy::Destination, crate::kube_proxy::Refusal> {
+        crate::kube_proxy::route(&self.store, &mut self.traffic, host, port)
+    }
+
+    /// The `kubernetes` Service (the API server, with Endpoints kept by the API server
+    /// itself) and `kube-dns`, as kubeadm creates them.
+    fn add_system_services(&mut self) {
+        let port = |name: &str, port: i32, protocol: &str, target: i32| crate::api::ServicePort {
+            name: Some(name.into()),
+            protocol: Some(protocol.into()),
+            port,
+            target_port: Some(crate::api::IntOrString::Int(target)),
+            node_port: None,
+        };
+        let mut api = crate::api::Service { metadata: meta("kubernetes", Some("default")), ..Default::default() };
+        api.metadata.labels = [("component".to_string(), "apiserver".to_string()), ("provider".to_string(), "kubernetes".to_string())].into();
+        api.spec.cluster_ip = Some(crate::service_registry::service_ip(1));
+        api.spec.ports = vec![port("https", 443, "TCP", 6443)];
+        let _ = self.create(Object::Service(api));
+        let control_plane_ip = self.store.list(Kind::Node, None).filter_map(Object::as_node).find_map(|n| n.internal_ip().map(str::to_string)).unwrap_or_default();
+        let endpoints = crate::api::Endpoints {
+            metadata: meta("kubernetes", Some("default")),
+            subsets: vec![crate::api::EndpointSubset {
+                addresses: vec![crate::api::EndpointAddress { ip: control_plane_ip, ..Default::default() }],
+                ports: vec![crate::api::EndpointPort { name: Some("https".into()), port: 6443, protocol: Some("TCP".into()) }],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let _ = self.create(Object::Endpoints(endpoints));
+        let mut dns = crate::api::Service { metadata: meta("kube-dns", Some("kube-system")), ..Default::default() };
+        dns.metadata.labels = [("k8s-app", "kube-dns"), ("kubernetes.io/cluster-service", "true"), ("kubernetes.io/name", "CoreDNS")].into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        dns.spec.selector = [("k8s-app".to_string(), "kube-dns".to_string())].into();
+        dns.spec.cluster_ip = Some(crate::service_registry::service_ip(10));
+        dns.spec.ports = vec![port("dns", 53, "UDP", 53), port("dns-tcp", 53, "TCP", 53), port("metrics", 9153, "TCP", 9153)];
+        let _ = self.create(Object::Service(dns));
     }
 
     /// The current virtual time.
@@ -445,6 +497,20 @@ impl Cluster {
                 self.wake("job-controller", at);
             }
             let gc_since = self.seen.get("garbage-collector").copied();
+            // Pods matter to the endpoints controller only when some Service selects them.
+            let selectors: Vec<(String, BTreeMap<String, String>)> = self
+                .store
+                .list(Kind::Service, None)
+                .filter_map(Object::as_service)
+                .filter(|s| !s.spec.selector.is_empty())
+                .map(|s| (s.metadata.namespace.clone().unwrap_or_default(), s.spec.selector.clone()))
+                .collect();
+            let selected = |o: &Object| {
+                o.as_pod().is_some_and(|p| selectors.iter().any(|(ns, sel)| p.metadata.namespace.as_deref() == Some(ns) && sel.iter().all(|(k, v)| p.metadata.labels.get(k) == Some(v))))
+            };
+            if self.should_run("endpoints-controller", |e| matches!(e.object.kind(), Kind::Service | Kind::Endpoints) || selected(&e.object)) {
+                controllers::endpoints::reconcile(&mut self.store, &mut self.rng, now);
+            }
             if self.should_run("garbage-collector", |e| e.type_ == EventType::Deleted || matches!(e.object.kind(), Kind::Pod | Kind::ReplicaSet)) {
                 controllers::garbage_collector::reconcile(&mut self.store, now, gc_since);
             }

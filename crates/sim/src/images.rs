@@ -159,9 +159,68 @@ pub fn lookup(image: &str) -> ImageBehavior {
     }
 }
 
+/// An HTTP answer from a simulated container.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answer {
+    /// The status code.
+    pub status: u16,
+    /// `Content-Type`.
+    pub content_type: &'static str,
+    /// The body.
+    pub body: String,
+}
+
+/// What a container running `image` answers to `GET path`, given its pod's name and IP.
+/// `None` when the port does not speak HTTP (the client sees an empty reply).
+pub fn answer(image: &str, path: &str, pod: &str, pod_ip: &str) -> Option<Answer> {
+    let (repo, tag) = split_reference(image);
+    let ok = |content_type, body: String| Some(Answer { status: 200, content_type, body });
+    let not_found = |body: String| Some(Answer { status: 404, content_type: "text/plain; charset=utf-8", body });
+    let path = path.split('?').next().unwrap_or(path);
+    match repo.as_str() {
+        "nginx" => match path {
+            "/" | "/index.html" => ok(
+                "text/html",
+                format!("<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n<p>nginx {tag} answering from pod {pod}.</p>\n</body>\n</html>\n"),
+            ),
+            _ => Some(Answer {
+                status: 404,
+                content_type: "text/html",
+                body: "<html>\n<head><title>404 Not Found</title></head>\n<body>\n<center><h1>404 Not Found</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n".into(),
+            }),
+        },
+        // go-hello-webserver: its interface addresses, read once at start-up.
+        "johscheuer/go-webserver" => match path {
+            "/health" => ok("text/plain; charset=utf-8", "Alive".into()),
+            _ => ok("text/plain; charset=utf-8", format!("Hello my addresses are the following:\n127.0.0.1/8\n::1/128\n{pod_ip}/24\n")),
+        },
+        "johscheuer/todo-app-web" => match path {
+            "/version" => ok("application/json; charset=utf-8", format!("{{\"version\":\"{tag}\"}}")),
+            "/health" => ok("application/json; charset=utf-8", "{\"redis-master-0\":\"ok\",\"redis-slave-0\":\"ok\",\"self\":\"ok\"}".into()),
+            "/read/todo" => ok("application/json; charset=utf-8", "[]".into()),
+            "/whoami" => ok("application/json; charset=utf-8", format!("[\"127.0.0.1/8\",\"{pod_ip}/24\"]")),
+            "/" | "/index.html" => ok("text/html; charset=utf-8", format!("<!DOCTYPE html>\n<html>\n<head><title>Todo App</title></head>\n<body>\n<h1>Todo App</h1>\n<footer>version {tag}</footer>\n</body>\n</html>\n")),
+            _ => not_found("404 page not found".into()),
+        },
+        "redis" | "johscheuer/redis-master" | "johscheuer/redis-slave" => None,
+        _ => ok("text/plain; charset=utf-8", format!("Hello from {pod} ({image})\n")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_demo_apps_answer_as_their_sources_do() {
+        let go = answer("johscheuer/go-webserver", "/", "go-1", "10.244.1.5").unwrap();
+        assert_eq!(go.body, "Hello my addresses are the following:\n127.0.0.1/8\n::1/128\n10.244.1.5/24\n");
+        assert_eq!(answer("johscheuer/go-webserver", "/health", "go-1", "10.244.1.5").unwrap().body, "Alive");
+        assert_eq!(answer("johscheuer/todo-app-web:v6", "/version", "t", "10.244.1.6").unwrap().body, "{\"version\":\"v6\"}");
+        assert_eq!(answer("johscheuer/todo-app-web:dog", "/nope", "t", "10.244.1.6").unwrap().status, 404);
+        assert!(answer("nginx:1.25", "/", "web-1", "10.244.1.7").unwrap().body.contains("<title>Welcome to nginx!</title>"));
+        assert_eq!(answer("redis", "/", "r", "10.244.1.8"), None);
+    }
 
     #[test]
     fn references_split_like_docker() {

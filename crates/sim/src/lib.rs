@@ -15,6 +15,7 @@ pub mod decode;
 pub mod events;
 pub mod images;
 pub mod interface;
+pub mod kube_proxy;
 pub mod kubectl;
 pub mod kubelet;
 pub mod manifest;
@@ -22,6 +23,7 @@ pub mod rand;
 pub mod scheduler;
 pub mod selfcheck;
 pub mod series;
+pub mod service_registry;
 pub mod store;
 pub mod yaml;
 

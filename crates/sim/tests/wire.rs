@@ -67,6 +67,8 @@ fn every_kind_we_write_is_upstream_json() {
     assert!(c.apply_manifest(job, "j.yaml").errors.is_empty());
     let secret = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\nstringData:\n  password: s3cr3t\n";
     assert!(c.apply_manifest(secret, "s.yaml").errors.is_empty());
+    let service = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  selector: {app: web}\n  ports:\n  - port: 80\n    targetPort: http\n";
+    assert!(c.apply_manifest(service, "svc.yaml").errors.is_empty());
     c.advance(Duration::seconds(40));
     let mut seen = std::collections::BTreeSet::new();
     for kind in Kind::ALL {
@@ -85,6 +87,8 @@ fn every_kind_we_write_is_upstream_json() {
                 Kind::ConfigMap => round_trip::<core::ConfigMap>(o),
                 Kind::Secret => round_trip::<core::Secret>(o),
                 Kind::ServiceAccount => round_trip::<core::ServiceAccount>(o),
+                Kind::Service => round_trip::<core::Service>(o),
+                Kind::Endpoints => round_trip::<core::Endpoints>(o),
             }
         }
     }

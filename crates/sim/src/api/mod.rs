@@ -11,6 +11,7 @@ mod object;
 mod pod;
 mod quantity;
 mod selector;
+mod service;
 mod workloads;
 
 pub use meta::{condition, set_condition, Condition, ObjectMeta, OwnerReference, Taint, Toleration};
@@ -27,6 +28,7 @@ pub use event::{Event, EventSource, ObjectReference};
 pub use lease::{Lease, LeaseSpec};
 pub use quantity::Quantity;
 pub use selector::{IntOrString, LabelSelector, LabelSelectorRequirement};
+pub use service::{EndpointAddress, EndpointPort, EndpointSubset, Endpoints, LoadBalancerIngress, LoadBalancerStatus, Service, ServicePort, ServiceSpec, ServiceStatus};
 pub use workloads::{
     Job, JobSpec, JobStatus, DaemonSet, DaemonSetSpec, DaemonSetStatus, DaemonSetUpdateStrategy, RollingUpdateDaemonSet, Deployment, DeploymentSpec, DeploymentStatus, DeploymentStrategy, PodTemplateSpec, ReplicaSet, ReplicaSetSpec, ReplicaSetStatus,
     RollingUpdateDeployment,

@@ -1,7 +1,7 @@
 //! `Object`: any stored object, and `Kind`: the types the API knows.
 
 use super::meta::ObjectMeta;
-use super::{ConfigMap, DaemonSet, Deployment, Event, Job, Lease, Namespace, Node, Pod, ReplicaSet, Secret, ServiceAccount};
+use super::{ConfigMap, DaemonSet, Deployment, Endpoints, Event, Job, Lease, Namespace, Node, Pod, ReplicaSet, Secret, Service, ServiceAccount};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -32,13 +32,17 @@ pub enum Kind {
     Secret,
     /// `v1` ServiceAccount.
     ServiceAccount,
+    /// `v1` Service.
+    Service,
+    /// `v1` Endpoints.
+    Endpoints,
 }
 
 /// What discovery says about one kind: name, apiVersion, plural, short names, namespaced.
 type KindInfo = (Kind, &'static str, &'static str, &'static str, &'static [&'static str], bool);
 
 /// Per kind, in enum order.
-const KINDS: [KindInfo; 12] = [
+const KINDS: [KindInfo; 14] = [
     (Kind::Namespace, "Namespace", "v1", "namespaces", &["ns"], false),
     (Kind::Node, "Node", "v1", "nodes", &["no"], false),
     (Kind::Pod, "Pod", "v1", "pods", &["po"], true),
@@ -51,11 +55,13 @@ const KINDS: [KindInfo; 12] = [
     (Kind::ConfigMap, "ConfigMap", "v1", "configmaps", &["cm"], true),
     (Kind::Secret, "Secret", "v1", "secrets", &[], true),
     (Kind::ServiceAccount, "ServiceAccount", "v1", "serviceaccounts", &["sa"], true),
+    (Kind::Service, "Service", "v1", "services", &["svc"], true),
+    (Kind::Endpoints, "Endpoints", "v1", "endpoints", &["ep"], true),
 ];
 
 impl Kind {
     /// Every kind, in discovery order.
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 14] = [
         Kind::Namespace,
         Kind::Node,
         Kind::Pod,
@@ -68,6 +74,8 @@ impl Kind {
         Kind::ConfigMap,
         Kind::Secret,
         Kind::ServiceAccount,
+        Kind::Service,
+        Kind::Endpoints,
     ];
 
     fn row(self) -> &'static KindInfo {
@@ -207,6 +215,8 @@ objects! {
     ConfigMap(ConfigMap) => as_config_map,
     Secret(Secret) => as_secret,
     ServiceAccount(ServiceAccount) => as_service_account,
+    Service(Service) => as_service,
+    Endpoints(Endpoints) => as_endpoints,
 }
 
 impl Object {

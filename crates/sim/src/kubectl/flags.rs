@@ -21,6 +21,9 @@ const VALUED: &[(&str, Option<&str>)] = &[
     ("--env", None),
     ("--type", None),
     ("--patch", Some("-p")),
+    ("--target-port", None),
+    ("--name", None),
+    ("--protocol", None),
     ("--to-revision", None),
     ("--revision", None),
     ("--grace-period", None),
@@ -73,13 +76,19 @@ impl Flags {
                 f.positional.push(a.to_string());
                 continue;
             }
-            let (name, inline) = match a.split_once('=') {
-                Some((n, v)) => (n, Some(v.to_string())),
-                None => (a, None),
-            };
             let long = a.starts_with("--");
-            // Short flags may carry their value directly: -ojson, -nkube-system.
-            let (name, inline) = if !long && name.len() > 2 && inline.is_none() { (&name[..2], Some(name[2..].to_string())) } else { (name, inline) };
+            // Short flags may carry their value directly: -ojson, -nkube-system, -o=yaml,
+            // -ojsonpath={.a=b} (everything after the letter is the value).
+            let (name, inline) = if long {
+                match a.split_once('=') {
+                    Some((n, v)) => (n, Some(v.to_string())),
+                    None => (a, None),
+                }
+            } else if a.len() > 2 && a.is_char_boundary(2) {
+                (&a[..2], Some(a[2..].strip_prefix('=').unwrap_or(&a[2..]).to_string()))
+            } else {
+                (a, None)
+            };
             let find = |table: &'static [(&'static str, Option<&'static str>)]| table.iter().find(|(l, s)| *l == name || *s == Some(name)).map(|(l, _)| *l);
             if let Some(canonical) = find(VALUED) {
                 let value = match inline {

@@ -4,9 +4,12 @@
 //! runner's `advance`.
 
 mod create;
+mod curl;
 mod describe;
+mod expose;
 mod files;
 mod flags;
+mod jsonpath;
 mod mutate;
 mod patch;
 mod nodes;
@@ -84,7 +87,15 @@ pub fn split_words(line: &str) -> Result<Vec<String>, String> {
                 loop {
                     match chars.next() {
                         Some(q) if q == c => break,
-                        Some('\\') if c == '"' => cur.extend(chars.next()),
+                        // In double quotes a backslash escapes only $ ` " \ and newline, as in sh.
+                        Some('\\') if c == '"' => match chars.next() {
+                            Some(e @ ('$' | '`' | '"' | '\\' | '\n')) => cur.push(e),
+                            Some(other) => {
+                                cur.push('\\');
+                                cur.push(other);
+                            }
+                            None => return Err("unexpected EOF while looking for matching quote".into()),
+                        },
                         Some(ch) => cur.push(ch),
                         None => return Err("unexpected EOF while looking for matching quote".into()),
                     }
@@ -127,6 +138,7 @@ pub fn run_in(cluster: &mut Cluster, line: &str, ctx: &Context<'_>) -> CommandOu
     match first.as_str() {
         "kubectl" | "k" => kubectl(cluster, &words[1..], ctx),
         "fault" => nodes::fault(cluster, &words[1..]),
+        "curl" => curl::curl(cluster, &words[1..]),
         "advance" => match words.get(1).map(|w| Duration::parse(w)) {
             Some(Ok(d)) => {
                 cluster.advance(d);
@@ -139,7 +151,24 @@ pub fn run_in(cluster: &mut Cluster, line: &str, ctx: &Context<'_>) -> CommandOu
     }
 }
 
+/// Moves global flags written before the verb (`kubectl -n shop get pods`) after it.
+fn verb_first(args: &[String]) -> Vec<String> {
+    let mut i = 0;
+    while i < args.len() && args[i].starts_with('-') {
+        let takes_value = matches!(args[i].as_str(), "-n" | "--namespace" | "-o" | "--output" | "-l" | "--selector" | "--context" | "--kubeconfig");
+        i += if takes_value { 2 } else { 1 };
+    }
+    if i >= args.len() {
+        return args.to_vec();
+    }
+    let mut out = vec![args[i].clone()];
+    out.extend(args[..i].iter().cloned());
+    out.extend(args[i + 1..].iter().cloned());
+    out
+}
+
 fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> CommandOutput {
+    let args = &verb_first(args);
     let Some(verb) = args.first() else {
         return CommandOutput::ok("kubectl controls the Kubernetes cluster manager.\n\nRun 'kubectl --help' for usage.\n".into());
     };
@@ -157,6 +186,7 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
         "label" => &["--overwrite", "--selector", "--all"],
         "annotate" | "taint" => &["--overwrite"],
         "patch" => &["--patch", "--type"],
+        "expose" => &["--port", "--target-port", "--type", "--name", "--protocol", "--selector", "--dry-run", "--output"],
         "rollout" => &["--to-revision", "--revision", "--watch", "--timeout"],
         "describe" => &["--selector", "--all-namespaces", "--show-events"],
         "drain" => &["--force", "--ignore-daemonsets", "--grace-period", "--delete-emptydir-data", "--timeout"],
@@ -177,6 +207,7 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
         "label" => mutate::label(cluster, &flags),
         "annotate" => patch::annotate(cluster, &flags),
         "patch" => patch::patch(cluster, &flags),
+        "expose" => expose::expose(cluster, &flags),
         "taint" => patch::taint(cluster, &flags),
         "rollout" => rollout::rollout(cluster, &flags, ctx),
         "cordon" => nodes::cordon(cluster, &flags, true),
@@ -284,6 +315,7 @@ fn get(cluster: &Cluster, f: &Flags) -> CommandOutput {
         match output.as_str() {
             "name" => objects.iter().for_each(|o| out.say(format!("{}/{}", kind.qualified(), o.name()))),
             "json" | "yaml" => all_objects.extend(objects),
+            o if jsonpath::handles(o) => all_objects.extend(objects),
             "" | "wide" => {
                 if objects.is_empty() {
                     continue;
@@ -315,7 +347,7 @@ fn get(cluster: &Cluster, f: &Flags) -> CommandOutput {
             }
             other => {
                 return CommandOutput::err(
-                    format!("error: unable to match a printer suitable for the output format {other:?}, allowed formats are: json,name,wide,yaml\n"),
+                    format!("error: unable to match a printer suitable for the output format {other:?}, allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml\n"),
                     1,
                 )
             }
@@ -332,6 +364,17 @@ fn get(cluster: &Cluster, f: &Flags) -> CommandOutput {
         } else {
             out.stdout.push_str(&yaml_out::to_yaml(&value));
         }
+        return out;
+    }
+    if jsonpath::handles(&output) {
+        // kubectl prints the one object named (or only its NotFound), else a List of all.
+        let single = names.len() == 1 && kinds.len() == 1;
+        let value = match all_objects.as_slice() {
+            [o] if single => object_value(o),
+            _ if single => return out,
+            objects => serde_json::json!({"apiVersion": "v1", "items": objects.iter().map(object_value).collect::<Vec<_>>(), "kind": "List", "metadata": {"resourceVersion": ""}}),
+        };
+        jsonpath::print(&output, &value, &mut out);
         return out;
     }
     out.stdout.push_str(&tables.join("\n"));

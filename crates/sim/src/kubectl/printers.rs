@@ -1,6 +1,6 @@
 //! Table printers for `kubectl get`, following the server-side column handlers.
 
-use crate::api::{condition, Deployment, Event, Kind, Namespace, Node, Object, Pod, PodTemplateSpec, ReplicaSet};
+use crate::api::{condition, Deployment, Endpoints, Event, Kind, Namespace, Node, Object, Pod, PodTemplateSpec, ReplicaSet, Service};
 use crate::clock::{human_duration, Time};
 
 fn age(now: Time, t: Option<Time>) -> String {
@@ -27,6 +27,9 @@ pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
         (Kind::Job, false) => vec!["NAME", "COMPLETIONS", "DURATION", "AGE"],
         (Kind::Job, true) => vec!["NAME", "COMPLETIONS", "DURATION", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"],
         (Kind::DaemonSet, false) => vec!["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE"],
+        (Kind::Service, false) => vec!["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"],
+        (Kind::Service, true) => vec!["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE", "SELECTOR"],
+        (Kind::Endpoints, _) => vec!["NAME", "ENDPOINTS", "AGE"],
         (Kind::DaemonSet, true) => vec!["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"],
     }
 }
@@ -40,6 +43,8 @@ pub fn row(object: &Object, now: Time, wide: bool) -> Vec<String> {
         Object::ReplicaSet(rs) => replica_set_row(rs, now, wide),
         Object::Deployment(d) => deployment_row(d, now, wide),
         Object::Event(e) => event_row(e, now),
+        Object::Service(svc) => service_row(svc, now, wide),
+        Object::Endpoints(ep) => vec![ep.metadata.name.clone(), endpoints_cell(ep), age(now, ep.metadata.creation_timestamp)],
         Object::DaemonSet(ds) => {
             let s = &ds.status;
             let selector: Vec<String> = ds.spec.template.spec.node_selector.iter().map(|(k, v)| format!("{k}={v}")).collect();
@@ -179,6 +184,66 @@ fn replica_set_row(rs: &ReplicaSet, now: Time, wide: bool) -> Vec<String> {
         age(now, rs.metadata.creation_timestamp),
     ];
     with_template_columns(row, wide, &rs.spec.template, rs.spec.selector.to_string())
+}
+
+/// Models the Service printer (kubectl-output.md 2.6).
+fn service_row(svc: &Service, now: Time, wide: bool) -> Vec<String> {
+    let s = &svc.spec;
+    let cluster_ip = s.cluster_ips.first().or(s.cluster_ip.as_ref()).cloned().unwrap_or_else(|| "<none>".into());
+    let external = match svc.type_name() {
+        "ExternalName" => s.external_name.clone().unwrap_or_default(),
+        "LoadBalancer" => {
+            let mut ips: Vec<String> = svc.status.load_balancer.ingress.iter().filter_map(|i| i.ip.clone()).collect();
+            ips.extend(s.external_ips.iter().cloned());
+            if ips.is_empty() { "<pending>".into() } else { ips.join(",") }
+        }
+        _ if s.external_ips.is_empty() => "<none>".into(),
+        _ => s.external_ips.join(","),
+    };
+    let ports: Vec<String> = s
+        .ports
+        .iter()
+        .map(|p| {
+            let proto = p.protocol.as_deref().unwrap_or("TCP");
+            match p.node_port {
+                Some(np) => format!("{}:{np}/{proto}", p.port),
+                None => format!("{}/{proto}", p.port),
+            }
+        })
+        .collect();
+    let mut row = vec![
+        svc.metadata.name.clone(),
+        svc.type_name().to_string(),
+        cluster_ip,
+        external,
+        if ports.is_empty() { "<none>".into() } else { ports.join(",") },
+        age(now, svc.metadata.creation_timestamp),
+    ];
+    if wide {
+        let sel: Vec<String> = s.selector.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        row.push(if sel.is_empty() { "<none>".into() } else { sel.join(",") });
+    }
+    row
+}
+
+/// Models the Endpoints printer (kubectl-output.md 2.7): ready `ip:port` pairs, the first three.
+pub fn endpoints_cell(ep: &Endpoints) -> String {
+    if ep.subsets.is_empty() {
+        return "<none>".into();
+    }
+    let mut list = Vec::new();
+    for subset in &ep.subsets {
+        if subset.ports.is_empty() {
+            list.extend(subset.addresses.iter().map(|a| a.ip.clone()));
+        }
+        for port in &subset.ports {
+            list.extend(subset.addresses.iter().map(|a| format!("{}:{}", a.ip, port.port)));
+        }
+    }
+    match list.len() {
+        0..=3 => list.join(","),
+        n => format!("{} + {} more...", list[..3].join(","), n - 3),
+    }
 }
 
 fn deployment_row(d: &Deployment, now: Time, wide: bool) -> Vec<String> {
