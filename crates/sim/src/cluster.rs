@@ -108,7 +108,13 @@ pub struct Cluster {
     /// The random source of traffic (which endpoint serves a connection), apart from the
     /// cluster's own so that requests do not change the names of later objects.
     #[serde(default = "traffic_rng")]
-    traffic: Rng,
+    traffic_rng: Rng,
+    /// Loads, request rates per pod and usage overrides.
+    #[serde(default)]
+    traffic: crate::traffic::Traffic,
+    /// The latest pod and node metrics.
+    #[serde(default)]
+    metrics: crate::metrics_server::MetricsServer,
     /// The store version each component last ran at: it runs again only for changes it
     /// watches or when its wake-up is due.
     #[serde(default)]
@@ -172,7 +178,9 @@ impl Cluster {
             series: SeriesStore::with_capacity(SERIES_CAPACITY),
             next_sample: settings.start,
             overruns: 0,
-            traffic: Rng::new(settings.seed ^ TRAFFIC_SEED),
+            traffic_rng: Rng::new(settings.seed ^ TRAFFIC_SEED),
+            traffic: Default::default(),
+            metrics: Default::default(),
             seen: BTreeMap::new(),
             settings,
         };
@@ -310,7 +318,39 @@ impl Cluster {
 
     /// Opens one connection to `host:port` through kube-proxy's rules: the pod that takes it.
     pub fn connect(&mut self, host: &str, port: i32) -> Result<crate::kube_proxy::Destination, crate::kube_proxy::Refusal> {
-        crate::kube_proxy::route(&self.store, &mut self.traffic, host, port)
+        crate::kube_proxy::route(&self.store, &mut self.traffic_rng, host, port)
+    }
+
+    /// Loads, request rates and usage overrides.
+    pub fn traffic(&self) -> &crate::traffic::Traffic {
+        &self.traffic
+    }
+
+    /// Starts a steady load on `host:port` (`load URL RATE/s [for DURATION]`).
+    pub fn start_load(&mut self, load: crate::traffic::Load) {
+        self.traffic.start(load);
+        self.wakeups.insert("load-generator".into(), self.now);
+        self.settle();
+    }
+
+    /// Stops every load; returns how many ran.
+    pub fn stop_loads(&mut self) -> usize {
+        let n = self.traffic.stop();
+        self.wakeups.remove("load-generator");
+        n
+    }
+
+    /// Sets (or, with `None` values, clears) a usage override for matching pods.
+    pub fn set_usage(&mut self, o: crate::traffic::Override) {
+        self.traffic.overrides.retain(|x| !(x.namespace == o.namespace && x.selector == o.selector));
+        if o.cpu_milli.is_some() || o.memory.is_some() {
+            self.traffic.overrides.push(o);
+        }
+    }
+
+    /// What metrics-server serves now.
+    pub fn metrics(&self) -> &crate::metrics_server::MetricsServer {
+        &self.metrics
     }
 
     /// The `kubernetes` Service (the API server, with Endpoints kept by the API server
@@ -522,6 +562,10 @@ impl Cluster {
                 let at = events::expire(&mut self.store, now);
                 self.wake("event-ttl", at);
             }
+            if self.should_run("load-generator", |_| false) {
+                let at = self.traffic.tick(&self.store, now, &mut self.series);
+                self.wake("load-generator", at);
+            }
             if self.should_run("scheduler", |e| matches!(e.object.kind(), Kind::Pod | Kind::Node)) {
                 self.scheduler.reconcile(&mut self.store, now);
             }
@@ -633,11 +677,16 @@ impl Cluster {
             if self.next_sample <= next && self.next_sample > self.now {
                 next = self.next_sample;
             }
+            let scrape = crate::metrics_server::MetricsServer::next_scrape(self.now);
+            next = next.min(scrape);
             self.now = next;
             self.settle();
             if self.now >= self.next_sample {
                 self.sample(self.now);
                 self.next_sample = self.now + SAMPLE_EVERY;
+            }
+            if self.now == scrape {
+                self.metrics.scrape(&self.store, &self.traffic, self.now);
             }
         }
     }

@@ -25,6 +25,9 @@ pub struct ImageBehavior {
     /// Without a command, the default process exits after this long with this code
     /// (`busybox` runs `sh`, which exits at once without a terminal); `None` runs on.
     pub default_exit: Option<(Duration, i32)>,
+    /// CPU time one HTTP request costs, in microseconds (so 75 requests a second at
+    /// 3,000 µs keep 225m of CPU busy).
+    pub request_cpu_micros: i64,
 }
 
 /// What a container's main process does, from its image and `command`/`args`.
@@ -94,7 +97,13 @@ impl ImageBehavior {
             stop: Some(Duration::millis(300)),
             ports: &[],
             default_exit: None,
+            request_cpu_micros: 500,
         }
+    }
+
+    fn costing(mut self, micros: i64) -> Self {
+        self.request_cpu_micros = micros;
+        self
     }
 
     /// An image whose default process is a shell or tool that exits at once.
@@ -140,12 +149,13 @@ pub fn lookup(image: &str) -> ImageBehavior {
         return b;
     }
     match repo.as_str() {
-        "nginx" => ImageBehavior::server(3_000, 500, 1, 3).serving(&[80]),
+        "nginx" => ImageBehavior::server(3_000, 500, 1, 3).serving(&[80]).costing(200),
         "busybox" | "alpine" => ImageBehavior::server(1_200, 100, 0, 1).tool(),
         "ubuntu" | "debian" => ImageBehavior::server(4_000, 100, 0, 1).tool(),
         "redis" | "johscheuer/redis-master" | "johscheuer/redis-slave" => ImageBehavior::server(2_500, 300, 2, 8).serving(&[6379]),
-        "johscheuer/todo-app-web" => ImageBehavior::server(3_500, 1_000, 1, 12).serving(&[3000]),
-        "johscheuer/go-webserver" | "johscheuer/gowiki" => ImageBehavior::server(2_000, 300, 1, 6).serving(&[8000]),
+        // The todo app reads Redis on every request: a few milliseconds of CPU each.
+        "johscheuer/todo-app-web" => ImageBehavior::server(3_500, 1_000, 1, 12).serving(&[3000]).costing(3_000),
+        "johscheuer/go-webserver" | "johscheuer/gowiki" => ImageBehavior::server(2_000, 300, 1, 6).serving(&[8000]).costing(400),
         "etcd" | "kube-apiserver" | "kube-controller-manager" | "kube-scheduler" | "kube-proxy" | "coredns/coredns" | "coredns" => {
             ImageBehavior::server(0, 2_000, 20, 50)
         }

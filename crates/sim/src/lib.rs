@@ -19,12 +19,14 @@ pub mod kube_proxy;
 pub mod kubectl;
 pub mod kubelet;
 pub mod manifest;
+pub mod metrics_server;
 pub mod rand;
 pub mod scheduler;
 pub mod selfcheck;
 pub mod series;
 pub mod service_registry;
 pub mod store;
+pub mod traffic;
 pub mod yaml;
 
 pub use cluster::{Cluster, ClusterSettings};

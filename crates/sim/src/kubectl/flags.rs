@@ -45,6 +45,7 @@ const BOOLEAN: &[(&str, Option<&str>)] = &[
     ("--command", None),
     ("--record", None),
     ("--expose", None),
+    ("--containers", None),
     ("--show-events", None),
 ];
 

@@ -15,6 +15,7 @@ mod patch;
 mod nodes;
 pub mod printers;
 mod rollout;
+mod top;
 pub mod tabwriter;
 pub mod yaml_out;
 
@@ -139,6 +140,8 @@ pub fn run_in(cluster: &mut Cluster, line: &str, ctx: &Context<'_>) -> CommandOu
         "kubectl" | "k" => kubectl(cluster, &words[1..], ctx),
         "fault" => nodes::fault(cluster, &words[1..]),
         "curl" => curl::curl(cluster, &words[1..]),
+        "load" => top::load(cluster, &words[1..]),
+        "usage" => top::usage(cluster, &words[1..]),
         "advance" => match words.get(1).map(|w| Duration::parse(w)) {
             Some(Ok(d)) => {
                 cluster.advance(d);
@@ -186,6 +189,7 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
         "label" => &["--overwrite", "--selector", "--all"],
         "annotate" | "taint" => &["--overwrite"],
         "patch" => &["--patch", "--type"],
+        "top" => &["--all-namespaces", "--selector", "--containers"],
         "expose" => &["--port", "--target-port", "--type", "--name", "--protocol", "--selector", "--dry-run", "--output"],
         "rollout" => &["--to-revision", "--revision", "--watch", "--timeout"],
         "describe" => &["--selector", "--all-namespaces", "--show-events"],
@@ -208,6 +212,7 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
         "annotate" => patch::annotate(cluster, &flags),
         "patch" => patch::patch(cluster, &flags),
         "expose" => expose::expose(cluster, &flags),
+        "top" => top::top(cluster, &flags),
         "taint" => patch::taint(cluster, &flags),
         "rollout" => rollout::rollout(cluster, &flags, ctx),
         "cordon" => nodes::cordon(cluster, &flags, true),
