@@ -200,6 +200,18 @@ fn default_object(object: &mut Object) {
             }
         }
         Object::Service(svc) => crate::service_registry::default_service(svc),
+        Object::HorizontalPodAutoscaler(hpa) => {
+            hpa.spec.min_replicas.get_or_insert(1);
+            if hpa.spec.metrics.is_empty() {
+                hpa.spec.metrics = vec![crate::api::MetricSpec {
+                    type_: "Resource".into(),
+                    resource: Some(crate::api::ResourceMetricSource {
+                        name: "cpu".into(),
+                        target: crate::api::MetricTarget { type_: "Utilization".into(), average_utilization: Some(80), average_value: None },
+                    }),
+                }];
+            }
+        }
         Object::Node(_) | Object::Event(_) | Object::Lease(_) | Object::ConfigMap(_) | Object::ServiceAccount(_) | Object::Endpoints(_) => {}
     }
 }
@@ -288,6 +300,23 @@ fn validate_object(object: &Object) -> Vec<String> {
         Object::ReplicaSet(rs) => validate_template(&rs.spec.selector, &rs.spec.template, &mut errs),
         Object::DaemonSet(ds) => validate_template(&ds.spec.selector, &ds.spec.template, &mut errs),
         Object::Service(svc) => errs.extend(crate::service_registry::validate_service(svc)),
+        Object::HorizontalPodAutoscaler(hpa) => {
+            let min = hpa.spec.min_replicas.unwrap_or(1);
+            if hpa.spec.max_replicas < 1 {
+                errs.push(format!("spec.maxReplicas: Invalid value: {}: must be greater than or equal to 1", hpa.spec.max_replicas));
+            } else if hpa.spec.max_replicas < min {
+                errs.push(format!("spec.maxReplicas: Invalid value: {}: must be greater than or equal to `minReplicas`", hpa.spec.max_replicas));
+            }
+            if min < 1 {
+                errs.push(format!("spec.minReplicas: Invalid value: {min}: must be greater than or equal to 1"));
+            }
+            if hpa.spec.scale_target_ref.kind.is_empty() {
+                errs.push("spec.scaleTargetRef.kind: Required value".into());
+            }
+            if hpa.spec.scale_target_ref.name.is_empty() {
+                errs.push("spec.scaleTargetRef.name: Required value".into());
+            }
+        }
         Object::Job(job) => {
             validate_pod_spec(&job.spec.template.spec, "spec.template.", &mut errs);
             if let Some(rp) = job.spec.template.spec.restart_policy.as_deref().filter(|rp| !["OnFailure", "Never"].contains(rp)) {
@@ -454,6 +483,7 @@ pub fn apply(store: &mut Store, rng: &mut Rng, now: Time, mut object: Object) ->
             old.status = new.status;
         }
         (Object::Endpoints(old), Object::Endpoints(new)) => old.subsets = new.subsets,
+        (Object::HorizontalPodAutoscaler(old), Object::HorizontalPodAutoscaler(new)) => old.spec = new.spec,
         _ => {}
     }
     let mut errs = validate_object(&updated);

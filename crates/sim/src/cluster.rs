@@ -115,6 +115,9 @@ pub struct Cluster {
     /// The latest pod and node metrics.
     #[serde(default)]
     metrics: crate::metrics_server::MetricsServer,
+    /// The autoscaler's recommendations and sync times.
+    #[serde(default)]
+    hpa: controllers::hpa::HpaState,
     /// The store version each component last ran at: it runs again only for changes it
     /// watches or when its wake-up is due.
     #[serde(default)]
@@ -181,6 +184,7 @@ impl Cluster {
             traffic_rng: Rng::new(settings.seed ^ TRAFFIC_SEED),
             traffic: Default::default(),
             metrics: Default::default(),
+            hpa: Default::default(),
             seen: BTreeMap::new(),
             settings,
         };
@@ -565,6 +569,10 @@ impl Cluster {
             if self.should_run("load-generator", |_| false) {
                 let at = self.traffic.tick(&self.store, now, &mut self.series);
                 self.wake("load-generator", at);
+            }
+            if self.should_run("horizontal-pod-autoscaler", |e| e.object.kind() == Kind::HorizontalPodAutoscaler) {
+                let at = controllers::hpa::reconcile(&mut self.store, &self.metrics, &mut self.hpa, now);
+                self.wake("horizontal-pod-autoscaler", at);
             }
             if self.should_run("scheduler", |e| matches!(e.object.kind(), Kind::Pod | Kind::Node)) {
                 self.scheduler.reconcile(&mut self.store, now);

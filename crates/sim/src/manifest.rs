@@ -54,6 +54,17 @@ const MAX_INT32: i64 = i32::MAX as i64;
 /// Reads a workload written for an API version removed in Kubernetes 1.16 as `apps/v1`,
 /// with the old version's defaults, and says so. Returns the warning, or `None` when the
 /// object needs no conversion.
+/// autoscaling/v1 is still served: its `targetCPUUtilizationPercentage` becomes v2's
+/// CPU Utilization metric (the API server's own conversion).
+fn hpa_v1_to_v2(value: &mut Value) {
+    value["apiVersion"] = Value::String("autoscaling/v2".into());
+    if let Some(spec) = value.get_mut("spec").and_then(Value::as_object_mut) {
+        if let Some(pct) = spec.remove("targetCPUUtilizationPercentage") {
+            spec.insert("metrics".into(), serde_json::json!([{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": pct}}}]));
+        }
+    }
+}
+
 fn convert_legacy(value: &mut Value, api_version: &str, kind: &str) -> Option<String> {
     if !["apps/v1beta1", "apps/v1beta2", "extensions/v1beta1"].contains(&api_version) || !["Deployment", "ReplicaSet", "DaemonSet"].contains(&kind) {
         return None;
@@ -172,6 +183,9 @@ pub fn parse_manifest(text: &str, file: &str) -> (Vec<ManifestObject>, Vec<Manif
             let kind_name = value.get("kind").and_then(Value::as_str).unwrap_or("").to_string();
             let legacy_version = value.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
             let warning = convert_legacy(&mut value, &legacy_version, &kind_name);
+            if legacy_version == "autoscaling/v1" && kind_name == "HorizontalPodAutoscaler" {
+                hpa_v1_to_v2(&mut value);
+            }
             let api_version = value.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
             if api_version.is_empty() || kind_name.is_empty() {
                 let missing: Vec<&str> = [("apiVersion not set", api_version.is_empty()), ("kind not set", kind_name.is_empty())]

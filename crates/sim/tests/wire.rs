@@ -69,6 +69,8 @@ fn every_kind_we_write_is_upstream_json() {
     assert!(c.apply_manifest(secret, "s.yaml").errors.is_empty());
     let service = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  selector: {app: web}\n  ports:\n  - port: 80\n    targetPort: http\n";
     assert!(c.apply_manifest(service, "svc.yaml").errors.is_empty());
+    let hpa = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 1\n  maxReplicas: 4\n  metrics:\n  - type: Resource\n    resource:\n      name: cpu\n      target: {type: Utilization, averageUtilization: 50}\n";
+    assert!(c.apply_manifest(hpa, "hpa.yaml").errors.is_empty());
     c.advance(Duration::seconds(40));
     let mut seen = std::collections::BTreeSet::new();
     for kind in Kind::ALL {
@@ -89,6 +91,7 @@ fn every_kind_we_write_is_upstream_json() {
                 Kind::ServiceAccount => round_trip::<core::ServiceAccount>(o),
                 Kind::Service => round_trip::<core::Service>(o),
                 Kind::Endpoints => round_trip::<core::Endpoints>(o),
+                Kind::HorizontalPodAutoscaler => round_trip::<k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler>(o),
             }
         }
     }

@@ -1,6 +1,7 @@
 //! The API types: lean Kubernetes objects with Kubernetes' own field names,
 //! serialized exactly as the API server's JSON.
 
+mod autoscaling;
 mod config;
 mod event;
 mod lease;
@@ -23,6 +24,7 @@ pub use pod::{
     TcpSocketAction,
     StateRunning, StateTerminated, StateWaiting,
 };
+pub use autoscaling::{CrossVersionObjectReference, HorizontalPodAutoscaler, HpaSpec, HpaStatus, MetricSpec, MetricStatus, MetricTarget, MetricValueStatus, ResourceMetricSource, ResourceMetricStatus};
 pub use config::{base64_encode, ConfigMap, Secret, ServiceAccount};
 pub use event::{Event, EventSource, ObjectReference};
 pub use lease::{Lease, LeaseSpec};

@@ -1,7 +1,7 @@
 //! `Object`: any stored object, and `Kind`: the types the API knows.
 
 use super::meta::ObjectMeta;
-use super::{ConfigMap, DaemonSet, Deployment, Endpoints, Event, Job, Lease, Namespace, Node, Pod, ReplicaSet, Secret, Service, ServiceAccount};
+use super::{ConfigMap, DaemonSet, Deployment, Endpoints, Event, HorizontalPodAutoscaler, Job, Lease, Namespace, Node, Pod, ReplicaSet, Secret, Service, ServiceAccount};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -36,13 +36,15 @@ pub enum Kind {
     Service,
     /// `v1` Endpoints.
     Endpoints,
+    /// `autoscaling/v2` HorizontalPodAutoscaler.
+    HorizontalPodAutoscaler,
 }
 
 /// What discovery says about one kind: name, apiVersion, plural, short names, namespaced.
 type KindInfo = (Kind, &'static str, &'static str, &'static str, &'static [&'static str], bool);
 
 /// Per kind, in enum order.
-const KINDS: [KindInfo; 14] = [
+const KINDS: [KindInfo; 15] = [
     (Kind::Namespace, "Namespace", "v1", "namespaces", &["ns"], false),
     (Kind::Node, "Node", "v1", "nodes", &["no"], false),
     (Kind::Pod, "Pod", "v1", "pods", &["po"], true),
@@ -57,11 +59,12 @@ const KINDS: [KindInfo; 14] = [
     (Kind::ServiceAccount, "ServiceAccount", "v1", "serviceaccounts", &["sa"], true),
     (Kind::Service, "Service", "v1", "services", &["svc"], true),
     (Kind::Endpoints, "Endpoints", "v1", "endpoints", &["ep"], true),
+    (Kind::HorizontalPodAutoscaler, "HorizontalPodAutoscaler", "autoscaling/v2", "horizontalpodautoscalers", &["hpa"], true),
 ];
 
 impl Kind {
     /// Every kind, in discovery order.
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 15] = [
         Kind::Namespace,
         Kind::Node,
         Kind::Pod,
@@ -76,6 +79,7 @@ impl Kind {
         Kind::ServiceAccount,
         Kind::Service,
         Kind::Endpoints,
+        Kind::HorizontalPodAutoscaler,
     ];
 
     fn row(self) -> &'static KindInfo {
@@ -217,6 +221,7 @@ objects! {
     ServiceAccount(ServiceAccount) => as_service_account,
     Service(Service) => as_service,
     Endpoints(Endpoints) => as_endpoints,
+    HorizontalPodAutoscaler(HorizontalPodAutoscaler) => as_hpa,
 }
 
 impl Object {

@@ -5,6 +5,7 @@ pub mod daemonset;
 pub mod deployment;
 pub mod endpoints;
 pub mod garbage_collector;
+pub mod hpa;
 pub mod job;
 pub mod node_lifecycle;
 pub mod replicaset;

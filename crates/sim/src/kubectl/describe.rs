@@ -152,7 +152,7 @@ impl Ctx<'_> {
             Object::ServiceAccount(sa) => service_account(&mut w, sa),
             Object::DaemonSet(ds) => self.daemon_set(&mut w, ds),
             Object::Job(job) => self.job(&mut w, job),
-            Object::Event(_) | Object::Lease(_) | Object::Service(_) | Object::Endpoints(_) => {
+            Object::Event(_) | Object::Lease(_) | Object::Service(_) | Object::Endpoints(_) | Object::HorizontalPodAutoscaler(_) => {
                 let r = o.kind().resource();
                 return Err(format!("error: kubeplay cannot describe {r} yet; try 'kubectl get {r} {} -o yaml'", o.name()));
             }

@@ -3,6 +3,7 @@
 //! `label`, `rollout`, `version`, the `create` generators and `run`), plus the
 //! runner's `advance`.
 
+mod autoscale;
 mod create;
 mod curl;
 mod describe;
@@ -190,6 +191,7 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
         "annotate" | "taint" => &["--overwrite"],
         "patch" => &["--patch", "--type"],
         "top" => &["--all-namespaces", "--selector", "--containers"],
+        "autoscale" => &["--min", "--max", "--cpu-percent", "--name"],
         "expose" => &["--port", "--target-port", "--type", "--name", "--protocol", "--selector", "--dry-run", "--output"],
         "rollout" => &["--to-revision", "--revision", "--watch", "--timeout"],
         "describe" => &["--selector", "--all-namespaces", "--show-events"],
@@ -213,6 +215,7 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
         "patch" => patch::patch(cluster, &flags),
         "expose" => expose::expose(cluster, &flags),
         "top" => top::top(cluster, &flags),
+        "autoscale" => autoscale::autoscale(cluster, &flags),
         "taint" => patch::taint(cluster, &flags),
         "rollout" => rollout::rollout(cluster, &flags, ctx),
         "cordon" => nodes::cordon(cluster, &flags, true),

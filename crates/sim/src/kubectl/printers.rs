@@ -1,6 +1,6 @@
 //! Table printers for `kubectl get`, following the server-side column handlers.
 
-use crate::api::{condition, Deployment, Endpoints, Event, Kind, Namespace, Node, Object, Pod, PodTemplateSpec, ReplicaSet, Service};
+use crate::api::{condition, Deployment, Endpoints, Event, HorizontalPodAutoscaler, Kind, Namespace, Node, Object, Pod, PodTemplateSpec, ReplicaSet, Service};
 use crate::clock::{human_duration, Time};
 
 fn age(now: Time, t: Option<Time>) -> String {
@@ -30,6 +30,7 @@ pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
         (Kind::Service, false) => vec!["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"],
         (Kind::Service, true) => vec!["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE", "SELECTOR"],
         (Kind::Endpoints, _) => vec!["NAME", "ENDPOINTS", "AGE"],
+        (Kind::HorizontalPodAutoscaler, _) => vec!["NAME", "REFERENCE", "TARGETS", "MINPODS", "MAXPODS", "REPLICAS", "AGE"],
         (Kind::DaemonSet, true) => vec!["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"],
     }
 }
@@ -44,6 +45,7 @@ pub fn row(object: &Object, now: Time, wide: bool) -> Vec<String> {
         Object::Deployment(d) => deployment_row(d, now, wide),
         Object::Event(e) => event_row(e, now),
         Object::Service(svc) => service_row(svc, now, wide),
+        Object::HorizontalPodAutoscaler(hpa) => hpa_row(hpa, now),
         Object::Endpoints(ep) => vec![ep.metadata.name.clone(), endpoints_cell(ep), age(now, ep.metadata.creation_timestamp)],
         Object::DaemonSet(ds) => {
             let s = &ds.status;
@@ -224,6 +226,48 @@ fn service_row(svc: &Service, now: Time, wide: bool) -> Vec<String> {
         row.push(if sel.is_empty() { "<none>".into() } else { sel.join(",") });
     }
     row
+}
+
+/// Models the HPA printer of v1.28 (kubectl-output.md 2.13): TARGETS pairs each metric
+/// with the current value at the same index.
+fn hpa_row(hpa: &HorizontalPodAutoscaler, now: Time) -> Vec<String> {
+    let targets: Vec<String> = hpa
+        .spec
+        .metrics
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let Some(r) = &m.resource else { return "<unknown>/<unknown>".into() };
+            let current = hpa.status.current_metrics.get(i).and_then(|c| c.resource.as_ref()).map(|c| &c.current);
+            match r.target.type_.as_str() {
+                "Utilization" => {
+                    let cur = current.and_then(|c| c.average_utilization).map_or("<unknown>".into(), |u| format!("{u}%"));
+                    let target = r.target.average_utilization.map_or("<auto>".into(), |t| format!("{t}%"));
+                    format!("{cur}/{target}")
+                }
+                _ => {
+                    let cur = current.and_then(|c| c.average_value.as_ref()).map_or("<unknown>".into(), |q| q.to_string());
+                    let target = r.target.average_value.as_ref().map_or("<unknown>".into(), |q| q.to_string());
+                    format!("{cur}/{target}")
+                }
+            }
+        })
+        .collect();
+    let shown = match targets.len() {
+        0 => "<none>".to_string(),
+        1 | 2 => targets.join(", "),
+        n => format!("{} + {} more...", targets[..2].join(", "), n - 2),
+    };
+    let r = &hpa.spec.scale_target_ref;
+    vec![
+        hpa.metadata.name.clone(),
+        format!("{}/{}", r.kind, r.name),
+        shown,
+        hpa.spec.min_replicas.map_or("<unset>".into(), |m| m.to_string()),
+        hpa.spec.max_replicas.to_string(),
+        hpa.status.current_replicas.to_string(),
+        age(now, hpa.metadata.creation_timestamp),
+    ]
 }
 
 /// Models the Endpoints printer (kubectl-output.md 2.7): ready `ip:port` pairs, the first three.

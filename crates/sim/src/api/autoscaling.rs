@@ -1,0 +1,165 @@
+//! HorizontalPodAutoscaler (`autoscaling/v2`): scales a workload to keep a metric near
+//! its target.
+
+use super::meta::{Condition, ObjectMeta};
+use crate::clock::Time;
+use serde::{Deserialize, Serialize};
+
+/// An HPA.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HorizontalPodAutoscaler {
+    /// `autoscaling/v2`.
+    pub api_version: String,
+    /// `HorizontalPodAutoscaler`.
+    pub kind: String,
+    /// Name and namespace.
+    #[serde(default)]
+    pub metadata: ObjectMeta,
+    /// Target, bounds and metrics.
+    #[serde(default)]
+    pub spec: HpaSpec,
+    /// What the controller last saw and did.
+    #[serde(default)]
+    pub status: HpaStatus,
+}
+
+/// What an HPA scales and how.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HpaSpec {
+    /// The workload (a Deployment, ReplicaSet or StatefulSet).
+    #[serde(default)]
+    pub scale_target_ref: CrossVersionObjectReference,
+    /// Lower bound (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_replicas: Option<i32>,
+    /// Upper bound.
+    #[serde(default)]
+    pub max_replicas: i32,
+    /// The metrics; CPU at 80 % when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub metrics: Vec<MetricSpec>,
+    /// Scaling policies; kubeplay keeps them but follows the legacy rules (see the controller).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub behavior: Option<serde_json::Value>,
+}
+
+/// `scaleTargetRef`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CrossVersionObjectReference {
+    /// e.g. `apps/v1`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+    /// e.g. `Deployment`.
+    #[serde(default)]
+    pub kind: String,
+    /// The workload's name.
+    #[serde(default)]
+    pub name: String,
+}
+
+/// One metric of `spec.metrics`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MetricSpec {
+    /// `Resource` (others are kept but not computed).
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// For `Resource`: which resource and its target.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<ResourceMetricSource>,
+}
+
+/// A resource metric (cpu or memory) and its target.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceMetricSource {
+    /// `cpu` or `memory`.
+    pub name: String,
+    /// The target.
+    #[serde(default)]
+    pub target: MetricTarget,
+}
+
+/// `Utilization` (percent of request) or `AverageValue`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MetricTarget {
+    /// `Utilization`, `AverageValue` or `Value`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// Percent of the pods' requests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub average_utilization: Option<i32>,
+    /// Per-pod quantity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub average_value: Option<super::Quantity>,
+}
+
+/// What the HPA observed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HpaStatus {
+    /// The generation last acted on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed_generation: Option<i64>,
+    /// When it last changed the scale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_scale_time: Option<Time>,
+    /// The workload's replicas when last checked.
+    #[serde(default)]
+    pub current_replicas: i32,
+    /// What it wants.
+    #[serde(default)]
+    pub desired_replicas: i32,
+    /// The metrics as last read, one per `spec.metrics` entry.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub current_metrics: Vec<MetricStatus>,
+    /// AbleToScale, ScalingActive, ScalingLimited.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<Condition>,
+}
+
+/// One current metric.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MetricStatus {
+    /// `Resource`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// For `Resource`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<ResourceMetricStatus>,
+}
+
+/// A resource metric's current value.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceMetricStatus {
+    /// `cpu` or `memory`.
+    pub name: String,
+    /// Its value.
+    #[serde(default)]
+    pub current: MetricValueStatus,
+}
+
+/// A metric's value: utilization and average.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MetricValueStatus {
+    /// Percent of request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub average_utilization: Option<i32>,
+    /// Per-pod average.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub average_value: Option<super::Quantity>,
+}
+
+impl HorizontalPodAutoscaler {
+    /// The CPU utilization target in percent, if the first metric is one.
+    pub fn cpu_target(&self) -> Option<i32> {
+        self.spec.metrics.iter().find_map(|m| m.resource.as_ref().filter(|r| r.name == "cpu" && r.target.type_ == "Utilization")?.target.average_utilization)
+    }
+}

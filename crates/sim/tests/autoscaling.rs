@@ -1,0 +1,103 @@
+//! The workshop's autoscaling step (H7-H12): the todo app (its 2018 apps/v1beta1
+//! manifests, converted), `kubectl autoscale --min=1 --max=10 --cpu-percent=40`, a load
+//! of 75 requests/s for 5 minutes, and the HPA's decisions checked against the formula.
+
+use kubeplay_sim::api::{Kind, Object};
+use kubeplay_sim::clock::Duration;
+use kubeplay_sim::controllers::hpa::normalize;
+use kubeplay_sim::kubectl::run;
+use kubeplay_sim::{Cluster, ClusterSettings};
+
+fn ok(c: &mut Cluster, line: &str) -> String {
+    let out = run(c, line);
+    assert_eq!(out.exit_code, 0, "{line}: {}", out.stderr);
+    out.stdout
+}
+
+fn replicas(c: &Cluster) -> i32 {
+    c.store().list(Kind::Deployment, Some("todo-app")).filter_map(Object::as_deployment).find(|d| d.metadata.name == "todo-app").and_then(|d| d.spec.replicas).unwrap()
+}
+
+fn todo_app() -> Cluster {
+    let mut c = Cluster::new(ClusterSettings::default());
+    for file in ["namespace.yaml", "redis-master-deployment.yaml", "redis-master-service.yaml", "redis-slave-deployment.yaml", "redis-slave-service.yaml", "todo-app-config.yaml", "todo-app-deployment.yaml", "todo-app-service.yaml"] {
+        let text = std::fs::read_to_string(format!("{}/../../workshop/todo-app-web/k8s-deployment/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        assert!(c.apply_manifest(&text, file).errors.is_empty(), "{file}");
+    }
+    c.advance(Duration::seconds(90));
+    c
+}
+
+#[test]
+fn the_todo_app_scales_with_load_and_back_after_the_window() {
+    let mut c = todo_app();
+    assert_eq!(ok(&mut c, "kubectl -n todo-app autoscale deployment todo-app --min=1 --max=10 --cpu-percent=40"), "horizontalpodautoscaler.autoscaling/todo-app autoscaled\n");
+    let fresh = ok(&mut c, "kubectl -n todo-app get hpa");
+    assert_eq!(fresh.lines().nth(1).unwrap(), "todo-app   Deployment/todo-app   1%/40%    1         10        3          0s", "{fresh}");
+    // Idle at 1% of request: the proposal is 1, but a new HPA remembers the current 3 for 5 minutes.
+    c.advance(Duration::seconds(240));
+    assert_eq!(replicas(&c), 3, "no scale-down inside the stabilization window");
+    c.advance(Duration::seconds(90));
+    assert_eq!(replicas(&c), 1, "scaled down once the window passed");
+    // H11: vegeta at 75/s for 5 minutes against the NodePort.
+    let np = c.store().list(Kind::Service, Some("todo-app")).filter_map(Object::as_service).find(|s| s.metadata.name == "todo-app").unwrap().spec.ports[0].node_port.unwrap();
+    ok(&mut c, &format!("load http://127.0.0.1:{np} 75/s for 5m"));
+    let mut seen = vec![replicas(&c)];
+    for _ in 0..20 {
+        c.advance(Duration::seconds(15));
+        if seen.last() != Some(&replicas(&c)) {
+            seen.push(replicas(&c));
+        }
+    }
+    // 225m of demand: one throttled pod at 100% -> 3 pods at 75% -> 6 pods at about 38%.
+    assert_eq!(seen, vec![1, 3, 6], "scale-up steps");
+    let hpa = ok(&mut c, "kubectl -n todo-app get hpa todo-app");
+    assert!(hpa.contains("38%/40%") || hpa.contains("39%/40%"), "{hpa}");
+    // The load ends; 5 minutes later the HPA goes back down to 1.
+    c.advance(Duration::seconds(240));
+    assert_eq!(replicas(&c), 6, "still inside the window after the load");
+    c.advance(Duration::seconds(90));
+    assert_eq!(replicas(&c), 1);
+    let rescales: Vec<String> = c
+        .store()
+        .list(Kind::Event, Some("todo-app"))
+        .filter_map(Object::as_event)
+        .filter(|e| e.reason == "SuccessfulRescale")
+        .map(|e| e.message.clone())
+        .collect();
+    assert!(rescales.contains(&"New size: 3; reason: cpu resource utilization (percentage of request) above target".to_string()), "{rescales:?}");
+    assert!(rescales.contains(&"New size: 1; reason: All metrics below target".to_string()), "{rescales:?}");
+}
+
+#[test]
+fn autoscale_errors_read_as_kubectl_prints_them() {
+    let mut c = todo_app();
+    // Source: kubectl 1.28.
+    assert_eq!(run(&mut c, "kubectl -n todo-app autoscale deployment todo-app --min=1").stderr, "error: required flag(s) \"max\" not set\n");
+    assert_eq!(
+        run(&mut c, "kubectl -n todo-app autoscale deployment todo-app --max=0").stderr,
+        "error: --max=MAXPODS is required and must be at least 1, max: 0\nSee 'kubectl autoscale -h' for help and examples\n"
+    );
+    assert_eq!(run(&mut c, "kubectl -n todo-app autoscale deployment nope --max=3").stderr, "Error from server (NotFound): deployments.apps \"nope\" not found\n");
+    // autoscaling/v1 manifests still apply, converted to v2, and sync at once.
+    let v1 = "apiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: todo\n  namespace: todo-app\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: todo-app\n  minReplicas: 2\n  maxReplicas: 5\n  targetCPUUtilizationPercentage: 50\n";
+    assert!(c.apply_manifest(v1, "hpa.yaml").errors.is_empty());
+    let table = ok(&mut c, "kubectl -n todo-app get hpa todo");
+    assert_eq!(table.lines().nth(1).unwrap(), "todo   Deployment/todo-app   1%/50%    2         5         3          0s", "{table}");
+}
+
+// The replica calculator's arithmetic, in the spirit of upstream's replica_calculator_test.go.
+#[test]
+fn normalization_stabilizes_and_limits() {
+    let t = |s: i64| kubeplay_sim::clock::Time(s * 1000);
+    let mut h = vec![(5, t(0))];
+    assert_eq!(normalize(&mut h, 2, 5, 1, 10, t(60)), (5, "ScaleDownStabilized", "DesiredWithinRange"), "a higher recommendation within 5 minutes holds");
+    let mut h = vec![(5, t(0))];
+    assert_eq!(normalize(&mut h, 2, 5, 1, 10, t(301)).0, 2, "older recommendations no longer count");
+    let mut h = Vec::new();
+    assert_eq!(normalize(&mut h, 20, 3, 1, 10, t(0)), (6, "ReadyForNewScale", "ScaleUpLimit"), "at most double (or 4) per step");
+    let mut h = Vec::new();
+    assert_eq!(normalize(&mut h, 20, 8, 1, 10, t(0)), (10, "ReadyForNewScale", "TooManyReplicas"));
+    let mut h = Vec::new();
+    assert_eq!(normalize(&mut h, 0, 3, 2, 10, t(0)).2, "TooFewReplicas");
+}
