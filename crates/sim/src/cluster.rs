@@ -99,7 +99,7 @@ pub struct Cluster {
     store: Store,
     scheduler: Scheduler,
     kubelets: BTreeMap<String, Kubelet>,
-    wakeups: BTreeMap<String, Time>,
+    wakeups: crate::wakeups::Wakeups,
     series: SeriesStore,
     next_sample: Time,
     /// How often an instant did not settle within MAX_PASSES (a controller fight: a bug).
@@ -177,7 +177,7 @@ impl Cluster {
             store: Store::default(),
             scheduler: Scheduler::default(),
             kubelets: BTreeMap::new(),
-            wakeups: BTreeMap::new(),
+            wakeups: Default::default(),
             series: SeriesStore::with_capacity(SERIES_CAPACITY),
             next_sample: settings.start,
             overruns: 0,
@@ -611,8 +611,7 @@ impl Cluster {
         let due: Vec<String> = if everything {
             self.kubelets.keys().cloned().collect()
         } else {
-            let woken = self.wakeups.range("kubelet/".to_string()..).take_while(|(k, _)| k.starts_with("kubelet/")).filter(|(_, t)| **t <= now);
-            touched.extend(woken.map(|(k, _)| k["kubelet/".len()..].to_string()));
+            touched.extend(self.wakeups.due_with_prefix("kubelet/", now).map(|k| k["kubelet/".len()..].to_string()));
             touched.into_iter().filter(|n| self.kubelets.contains_key(n)).collect()
         };
         for name in due {
@@ -629,7 +628,7 @@ impl Cluster {
     fn should_run(&mut self, component: &str, relevant: impl Fn(&WatchEvent) -> bool) -> bool {
         let rv = self.store.resource_version();
         let seen = self.seen.insert(component.to_string(), rv);
-        let due = self.wakeups.get(component).is_some_and(|t| *t <= self.now);
+        let due = self.wakeups.get(component).is_some_and(|t| t <= self.now);
         let changed = match seen {
             None => true,
             Some(seen) if seen == rv => false,
@@ -674,7 +673,7 @@ impl Cluster {
 
     /// The next instant at which some component asked to run.
     pub fn next_wakeup(&self) -> Option<Time> {
-        self.wakeups.values().copied().filter(|t| *t > self.now).min()
+        self.wakeups.next_after(self.now)
     }
 
     /// Moves virtual time to `target`, running every due reconcile in timestamp order.

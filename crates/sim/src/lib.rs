@@ -27,6 +27,7 @@ pub mod series;
 pub mod service_registry;
 pub mod store;
 pub mod traffic;
+pub mod wakeups;
 pub mod yaml;
 
 pub use cluster::{Cluster, ClusterSettings};

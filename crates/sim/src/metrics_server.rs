@@ -66,9 +66,10 @@ impl MetricsServer {
         let previous = self.last_scrape;
         self.pods.clear();
         let mut per_node: BTreeMap<String, (f64, i64)> = BTreeMap::new();
+        let mut images = BTreeMap::new();
         for p in store.list(Kind::Pod, None).filter_map(Object::as_pod) {
             let Some(node) = p.spec.node_name.clone() else { continue };
-            let usage = traffic.container_usage(p);
+            let usage = traffic.container_usage_with(p, &mut images);
             let (cpu, mem) = usage.iter().filter_map(|(_, u)| *u).fold((0.0, 0), |(c, m), (cpu, mem)| (c + cpu, m + mem));
             let n = per_node.entry(node).or_default();
             n.0 += cpu;

@@ -124,6 +124,12 @@ impl Traffic {
     /// Each container's CPU (millicores) and memory (bytes) now, by the workload model or
     /// an override. `None` for containers that are not running.
     pub fn container_usage(&self, pod: &Pod) -> Vec<(String, Option<(f64, i64)>)> {
+        self.container_usage_with(pod, &mut BTreeMap::new())
+    }
+
+    /// [`Traffic::container_usage`] with a cache of image lookups (a scrape reads many pods
+    /// of few images).
+    pub fn container_usage_with(&self, pod: &Pod, images: &mut BTreeMap<String, images::ImageBehavior>) -> Vec<(String, Option<(f64, i64)>)> {
         let rate = self.rates.get(&pod_key(pod)).copied().unwrap_or(0.0);
         let forced = self
             .overrides
@@ -139,7 +145,7 @@ impl Traffic {
                 if !running {
                     return (c.name.clone(), None);
                 }
-                let b = images::lookup(&c.image);
+                let b = images.entry(c.image.clone()).or_insert_with(|| images::lookup(&c.image));
                 let mut cpu = b.idle_cpu_milli as f64 + rate / n * b.request_cpu_micros as f64 / 1000.0;
                 let mut memory = b.idle_memory;
                 if let Some(o) = forced {

@@ -1,0 +1,81 @@
+//! When each component asked to run next, indexed by name and by time, so finding the
+//! next instant is a lookup rather than a scan over thousands of kubelets.
+
+use crate::clock::Time;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Wake-up times by component name (`deployment-controller`, `kubelet/node-1`, ...).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(from = "BTreeMap<String, Time>", into = "BTreeMap<String, Time>")]
+pub struct Wakeups {
+    by_name: BTreeMap<String, Time>,
+    by_time: BTreeSet<(Time, String)>,
+}
+
+impl From<BTreeMap<String, Time>> for Wakeups {
+    fn from(by_name: BTreeMap<String, Time>) -> Self {
+        let by_time = by_name.iter().map(|(n, t)| (*t, n.clone())).collect();
+        Wakeups { by_name, by_time }
+    }
+}
+
+impl From<Wakeups> for BTreeMap<String, Time> {
+    fn from(w: Wakeups) -> Self {
+        w.by_name
+    }
+}
+
+impl Wakeups {
+    /// Sets a component's wake-up.
+    pub fn insert(&mut self, name: String, at: Time) {
+        if let Some(old) = self.by_name.insert(name.clone(), at) {
+            self.by_time.remove(&(old, name.clone()));
+        }
+        self.by_time.insert((at, name));
+    }
+
+    /// Clears a component's wake-up.
+    pub fn remove(&mut self, name: &str) {
+        if let Some(old) = self.by_name.remove(name) {
+            self.by_time.remove(&(old, name.to_string()));
+        }
+    }
+
+    /// A component's wake-up.
+    pub fn get(&self, name: &str) -> Option<Time> {
+        self.by_name.get(name).copied()
+    }
+
+    /// Names starting with `prefix` whose wake-up is due at `now`.
+    pub fn due_with_prefix<'a>(&'a self, prefix: &'a str, now: Time) -> impl Iterator<Item = &'a str> + 'a {
+        self.by_name.range(prefix.to_string()..).take_while(move |(k, _)| k.starts_with(prefix)).filter(move |(_, t)| **t <= now).map(|(k, _)| k.as_str())
+    }
+
+    /// The earliest wake-up strictly after `now`.
+    pub fn next_after(&self, now: Time) -> Option<Time> {
+        self.by_time.range((Time(now.0 + 1), String::new())..).next().map(|(t, _)| *t)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_time_index_follows_every_change() {
+        let mut w = Wakeups::default();
+        w.insert("a".into(), Time(30));
+        w.insert("b".into(), Time(10));
+        w.insert("kubelet/n1".into(), Time(5));
+        assert_eq!(w.next_after(Time(0)), Some(Time(5)));
+        assert_eq!(w.next_after(Time(5)), Some(Time(10)));
+        w.insert("b".into(), Time(40));
+        assert_eq!(w.next_after(Time(5)), Some(Time(30)));
+        w.remove("a");
+        assert_eq!(w.next_after(Time(5)), Some(Time(40)));
+        assert_eq!(w.due_with_prefix("kubelet/", Time(5)).collect::<Vec<_>>(), vec!["kubelet/n1"]);
+        let again: Wakeups = BTreeMap::from(w.clone()).into();
+        assert_eq!(again, w);
+    }
+}
