@@ -507,10 +507,7 @@ fn namespace(w: &mut Out, ns: &Namespace) {
 
 /// Models staging/src/k8s.io/kubectl/pkg/describe/describe.go ConfigMapDescriber (keys sorted).
 fn config_map(w: &mut Out, cm: &ConfigMap) {
-    w.line(0, format!("Name:\t{}", cm.metadata.name));
-    w.line(0, format!("Namespace:\t{}", cm.metadata.namespace.as_deref().unwrap_or("")));
-    labels(w, "Labels", &cm.metadata.labels);
-    annotations(w, "Annotations", &cm.metadata.annotations);
+    name_namespace_labels(w, &cm.metadata);
     w.line(0, "");
     w.line(0, "Data");
     w.line(0, "====");
@@ -530,10 +527,7 @@ fn config_map(w: &mut Out, cm: &ConfigMap) {
 
 /// Models staging/src/k8s.io/kubectl/pkg/describe/describe.go SecretDescriber: sizes, never values.
 fn secret(w: &mut Out, s: &Secret) {
-    w.line(0, format!("Name:\t{}", s.metadata.name));
-    w.line(0, format!("Namespace:\t{}", s.metadata.namespace.as_deref().unwrap_or("")));
-    labels(w, "Labels", &s.metadata.labels);
-    annotations(w, "Annotations", &s.metadata.annotations);
+    name_namespace_labels(w, &s.metadata);
     w.line(0, "");
     w.line(0, format!("Type:\t{}", s.type_.as_deref().unwrap_or("Opaque")));
     w.line(0, "");
@@ -547,10 +541,7 @@ fn secret(w: &mut Out, s: &Secret) {
 /// Models staging/src/k8s.io/kubectl/pkg/describe/describe.go ServiceAccountDescriber (kubeplay's
 /// accounts carry no secrets).
 fn service_account(w: &mut Out, sa: &ServiceAccount) {
-    w.line(0, format!("Name:\t{}", sa.metadata.name));
-    w.line(0, format!("Namespace:\t{}", sa.metadata.namespace.as_deref().unwrap_or("")));
-    labels(w, "Labels", &sa.metadata.labels);
-    annotations(w, "Annotations", &sa.metadata.annotations);
+    name_namespace_labels(w, &sa.metadata);
     w.line(0, "Image pull secrets:\t<none>");
     w.line(0, "Mountable secrets: \t<none>");
     w.line(0, "Tokens:            \t<none>");
@@ -589,6 +580,14 @@ impl Out {
 
 /// Models staging/src/k8s.io/kubectl/pkg/describe/describe.go printLabelsMultiline: `Title:→k=v`,
 /// one label a line, or `<none>`.
+/// The opening lines most describers share: Name, Namespace, Labels, Annotations.
+fn name_namespace_labels(w: &mut Out, meta: &crate::api::ObjectMeta) {
+    w.line(0, format!("Name:\t{}", meta.name));
+    w.line(0, format!("Namespace:\t{}", meta.namespace.as_deref().unwrap_or("")));
+    labels(w, "Labels", &meta.labels);
+    annotations(w, "Annotations", &meta.annotations);
+}
+
 fn labels(w: &mut Out, title: &str, labels: &BTreeMap<String, String>) {
     multiline(w, title, labels.iter().map(|(k, v)| format!("{k}={v}")).collect());
 }

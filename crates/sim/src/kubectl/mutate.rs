@@ -39,11 +39,11 @@ pub fn scale(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
 }
 
 /// Resolved `(kind, name)` targets and the change arguments that follow them.
-type TargetsAndChanges<'a> = (Vec<(Kind, String)>, &'a [String]);
+pub(super) type TargetsAndChanges<'a> = (Vec<(Kind, String)>, &'a [String]);
 
 /// Splits `TYPE NAME... CHANGE...` arguments at the first change and resolves the
 /// resources, with kubectl's messages when either part is missing.
-fn targets_and_changes<'a>(args: &'a [String], is_change: impl Fn(&str) -> bool, what: &str) -> Result<TargetsAndChanges<'a>, CommandOutput> {
+pub(super) fn targets_and_changes<'a>(args: &'a [String], is_change: impl Fn(&str) -> bool, what: &str) -> Result<TargetsAndChanges<'a>, CommandOutput> {
     let split = args.iter().position(|a| is_change(a)).unwrap_or(args.len());
     let (resources, changes) = args.split_at(split);
     if changes.is_empty() {

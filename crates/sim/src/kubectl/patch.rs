@@ -235,15 +235,9 @@ fn patch_one(cluster: &mut Cluster, f: &Flags, kind: Kind, name: &str, patch: &V
 
 /// `kubectl annotate TYPE NAME key=value... [key-] [--overwrite]`.
 pub fn annotate(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
-    let split = f.positional.iter().position(|a| a.contains('=') || a.ends_with('-')).unwrap_or(f.positional.len());
-    let (resources, changes) = f.positional.split_at(split);
-    if changes.is_empty() {
-        return CommandOutput::err("error: at least one annotation update is required\n".into(), 1);
-    }
-    let list = match targets(resources) {
-        Ok(t) if !t.is_empty() => t,
-        Ok(_) => return CommandOutput::err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n".into(), 1),
-        Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
+    let (list, changes) = match super::mutate::targets_and_changes(&f.positional, |a| a.contains('=') || a.ends_with('-'), "annotation") {
+        Ok(t) => t,
+        Err(out) => return out,
     };
     let mut out = CommandOutput::default();
     'objects: for (kind, name) in list {
