@@ -54,6 +54,25 @@ const MAX_INT32: i64 = i32::MAX as i64;
 /// Reads a workload written for an API version removed in Kubernetes 1.16 as `apps/v1`,
 /// with the old version's defaults, and says so. Returns the warning, or `None` when the
 /// object needs no conversion.
+/// Kinds a real cluster serves that kubeplay does not simulate: (kind, current apiVersion, resource).
+const UNMODELLED: &[(&str, &str, &str)] = &[
+    ("Ingress", "networking.k8s.io/v1", "ingress.networking.k8s.io"),
+    ("IngressClass", "networking.k8s.io/v1", "ingressclass.networking.k8s.io"),
+    ("NetworkPolicy", "networking.k8s.io/v1", "networkpolicy.networking.k8s.io"),
+    ("PersistentVolumeClaim", "v1", "persistentvolumeclaim"),
+    ("PersistentVolume", "v1", "persistentvolume"),
+    ("StorageClass", "storage.k8s.io/v1", "storageclass.storage.k8s.io"),
+    ("StatefulSet", "apps/v1", "statefulset.apps"),
+    ("CronJob", "batch/v1", "cronjob.batch"),
+    ("ResourceQuota", "v1", "resourcequota"),
+    ("LimitRange", "v1", "limitrange"),
+    ("Role", "rbac.authorization.k8s.io/v1", "role.rbac.authorization.k8s.io"),
+    ("RoleBinding", "rbac.authorization.k8s.io/v1", "rolebinding.rbac.authorization.k8s.io"),
+    ("ClusterRole", "rbac.authorization.k8s.io/v1", "clusterrole.rbac.authorization.k8s.io"),
+    ("ClusterRoleBinding", "rbac.authorization.k8s.io/v1", "clusterrolebinding.rbac.authorization.k8s.io"),
+    ("PodDisruptionBudget", "policy/v1", "poddisruptionbudget.policy"),
+];
+
 /// autoscaling/v1 is still served: its `targetCPUUtilizationPercentage` becomes v2's
 /// CPU Utilization metric (the API server's own conversion).
 fn hpa_v1_to_v2(value: &mut Value) {
@@ -209,20 +228,21 @@ pub fn parse_manifest(text: &str, file: &str) -> (Vec<ManifestObject>, Vec<Manif
                 None => {
                     let name = value.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
                     let ns = value.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or("");
-                    let hint = match Kind::from_resource(&kind_name) {
-                        Some(k) if k.name() != kind_name => format!("kind names are case-sensitive: did you mean `kind: {}`?", k.name()),
-                        Some(k) => format!("{} is served as apiVersion `{}`", k.name(), k.api_version()),
-                        None => "kubeplay does not simulate this kind yet".to_string(),
+                    let upstream = UNMODELLED.iter().find(|(k, _, _)| *k == kind_name);
+                    let hint = match (Kind::from_resource(&kind_name), upstream) {
+                        (Some(k), _) if k.name() != kind_name => format!("kind names are case-sensitive: did you mean `kind: {}`?", k.name()),
+                        (Some(k), _) => format!("{} is served as apiVersion `{}`", k.name(), k.api_version()),
+                        (None, Some((k, served, _))) => format!("a current cluster serves {k} as apiVersion `{served}`; kubeplay does not simulate {k} yet"),
+                        (None, None) => "kubeplay does not simulate this kind".to_string(),
                     };
-                    errors.push(ManifestError {
-                        file: file.into(),
-                        pos: at("kind"),
-                        path: Some("kind".into()),
-                        message: format!(
+                    // A kind a real cluster serves in this version: say what it would have done.
+                    let message = match upstream.filter(|(_, served, _)| *served == api_version) {
+                        Some((k, _, resource)) => format!("error: kubeplay does not simulate {k} yet, so {resource}/{name} was not created (a real cluster would create it)"),
+                        None => format!(
                             "error: resource mapping not found for name: {name:?} namespace: {ns:?} from {file:?}: no matches for kind {kind_name:?} in version {api_version:?}\nensure CRDs are installed first"
                         ),
-                        help: Some(hint),
-                    });
+                    };
+                    errors.push(ManifestError { file: file.into(), pos: at("kind"), path: Some("kind".into()), message, help: Some(hint) });
                     continue;
                 }
             };
