@@ -168,3 +168,40 @@ async fn the_console_runs_kubectl_and_colours_statuses() {
     press(&root, Some("clear"), "Enter").await;
     assert_eq!(console_text(&root), "");
 }
+
+#[wasm_bindgen_test]
+async fn rollout_status_in_the_console_follows_the_clock() {
+    if let Some(s) = kubeplay_web::local_storage() {
+        s.clear().unwrap();
+    }
+    let cluster = ClusterHandle::local_default();
+    let root = mount(&cluster);
+    settle().await;
+    press(&root, Some("kubectl create deployment web --image=nginx --replicas=2"), "Enter").await;
+    let before = cluster.0.now().await.unwrap();
+    press(&root, Some("kubectl rollout status deployment/web"), "Enter").await;
+    assert!(console_text(&root).contains("Waiting for deployment \"web\" rollout to finish: 0 of 2 updated replicas are available..."), "{}", console_text(&root));
+    assert_eq!(cluster.0.now().await.unwrap(), before, "the command did not move the clock");
+    for _ in 0..20 {
+        cluster.0.advance(Duration::seconds(1)).await.unwrap();
+        settle().await;
+    }
+    assert!(console_text(&root).ends_with("deployment \"web\" successfully rolled out"), "{}", console_text(&root));
+    // Ctrl-C stops a command that is still waiting.
+    press(&root, Some("kubectl set image deployment/web nginx=nginx:1.26"), "Enter").await;
+    press(&root, Some("kubectl rollout status deployment/web"), "Enter").await;
+    let input: web_sys::HtmlInputElement = root.query_selector("[data-testid=console-input]").unwrap().unwrap().dyn_into().unwrap();
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("c");
+    init.set_ctrl_key(true);
+    init.set_bubbles(true);
+    input.dispatch_event(&web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap()).unwrap();
+    settle().await;
+    let after_interrupt = console_text(&root);
+    assert!(after_interrupt.ends_with("$ ^C"), "{after_interrupt}");
+    for _ in 0..20 {
+        cluster.0.advance(Duration::seconds(1)).await.unwrap();
+        settle().await;
+    }
+    assert_eq!(console_text(&root), after_interrupt, "nothing more after Ctrl-C");
+}

@@ -69,23 +69,37 @@ fn save_history(history: &[String]) {
 #[function_component(Console)]
 pub fn console() -> Html {
     let client = use_context::<ClusterHandle>().expect("the App provides the cluster");
-    let lines = use_state(Vec::<Line>::new);
+    // The transcript is shared by every running command (a `rollout status` may still be
+    // printing when the next command starts); `redraw` asks Yew to show it again.
+    let transcript = use_mut_ref(Vec::<Line>::new);
+    let redraw = use_force_update();
     let history = use_state(load_history);
     // Position while browsing the history with Up/Down (== len: the fresh line).
     let cursor = use_state(|| usize::MAX);
+    // Bumped by Ctrl-C: commands started under an older value stop.
+    let interrupts = use_mut_ref(|| 0u32);
     let input = use_node_ref();
     let output = use_node_ref();
+    let shown = transcript.borrow().len();
     {
         // Keep the newest output in view.
         let output = output.clone();
-        use_effect_with(lines.len(), move |_| {
+        use_effect_with(shown, move |_| {
             if let Some(el) = output.cast::<web_sys::Element>() {
                 el.set_scroll_top(el.scroll_height());
             }
         });
     }
+    let push = {
+        let (transcript, redraw) = (transcript.clone(), redraw.clone());
+        move |lines: Vec<Line>| {
+            transcript.borrow_mut().extend(lines);
+            redraw.force_update();
+        }
+    };
     let run = {
-        let (client, lines, history, cursor) = (client.clone(), lines.clone(), history.clone(), cursor.clone());
+        let (client, transcript, history, cursor, interrupts, redraw) = (client.clone(), transcript.clone(), history.clone(), cursor.clone(), interrupts.clone(), redraw.clone());
+        let push = push.clone();
         move |command: String| {
             let command = command.trim().to_string();
             if command.is_empty() {
@@ -101,28 +115,31 @@ pub fn console() -> Html {
             cursor.set(h.len());
             history.set(h);
             if command == "clear" {
-                lines.set(Vec::new());
+                transcript.borrow_mut().clear();
+                redraw.force_update();
                 return;
             }
-            let mut transcript = (*lines).clone();
-            transcript.push(Line::Prompt(command.clone()));
-            lines.set(transcript.clone());
-            let (client, lines) = (client.clone(), lines.clone());
+            push(vec![Line::Prompt(command.clone())]);
+            let (client, push) = (client.clone(), push.clone());
+            let started_under = *interrupts.borrow();
+            let interrupts = interrupts.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let mut sub = client.0.run(&command);
                 while let Some(piece) = sub.recv().await {
+                    if *interrupts.borrow() != started_under {
+                        break; // Ctrl-C: dropping the subscription stops the command
+                    }
                     match piece {
-                        ConsoleOutput::Stdout(text) => transcript.extend(text.lines().map(|l| Line::Out(l.to_string()))),
-                        ConsoleOutput::Stderr(text) => transcript.extend(text.lines().map(|l| Line::Err(l.to_string()))),
+                        ConsoleOutput::Stdout(text) => push(text.lines().map(|l| Line::Out(l.to_string())).collect()),
+                        ConsoleOutput::Stderr(text) => push(text.lines().map(|l| Line::Err(l.to_string())).collect()),
                         ConsoleOutput::Exit(_) => break,
                     }
-                    lines.set(transcript.clone());
                 }
             });
         }
     };
     let onkeydown = {
-        let (history, cursor, input) = (history.clone(), cursor.clone(), input.clone());
+        let (history, cursor, input, interrupts) = (history.clone(), cursor.clone(), input.clone(), interrupts.clone());
         move |e: KeyboardEvent| {
             let Some(field) = input.cast::<HtmlInputElement>() else { return };
             match e.key().as_str() {
@@ -131,6 +148,12 @@ pub fn console() -> Html {
                     let command = field.value();
                     field.set_value("");
                     run(command);
+                }
+                "c" if e.ctrl_key() => {
+                    e.prevent_default();
+                    *interrupts.borrow_mut() += 1;
+                    push(vec![Line::Prompt(format!("{}^C", field.value()))]);
+                    field.set_value("");
                 }
                 "ArrowUp" | "ArrowDown" => {
                     e.prevent_default();
@@ -156,10 +179,10 @@ pub fn console() -> Html {
         <section class="console panel" onclick={focus}>
             <header class="panel-head">
                 <h2>{"Console"}</h2>
-                <span class="hint">{"kubectl …  ·  ↑↓ history  ·  clear"}</span>
+                <span class="hint">{"kubectl …  ·  ↑↓ history  ·  Ctrl-C  ·  clear"}</span>
             </header>
             <div class="console-output" data-testid="console-output" ref={output} aria-live="polite">
-                { for lines.iter().map(|l| match l {
+                { for transcript.borrow().iter().map(|l| match l {
                     Line::Prompt(c) => html! { <div class="prompt"><span class="ps1">{"$ "}</span>{ c }</div> },
                     Line::Out(t) => html! { <div class="out">{ coloured(t) }</div> },
                     Line::Err(t) => html! { <div class="err">{ t }</div> },

@@ -213,6 +213,15 @@ struct Local {
     cluster: Cluster,
     watchers: Vec<(WatchRequest, Sender<WatchEvent>)>,
     published: u64,
+    /// Commands that follow virtual time (`rollout status`): the line, where its output
+    /// goes, and what it printed last.
+    streams: Vec<(String, Sender<ConsoleOutput>, String)>,
+}
+
+/// Runs a console line without letting it wait on virtual time.
+fn run_now(cluster: &mut Cluster, line: &str) -> kubectl::CommandOutput {
+    let ctx = kubectl::Context { max_wait: Duration(0), ..Default::default() };
+    kubectl::run_in(cluster, line, &ctx)
 }
 
 /// The simulator running in this process, behind [`ClusterInterface`].
@@ -224,7 +233,7 @@ impl LocalCluster {
     /// Wraps a cluster.
     pub fn new(cluster: Cluster) -> Self {
         let published = cluster.store().resource_version();
-        LocalCluster { inner: RefCell::new(Local { cluster, watchers: Vec::new(), published }) }
+        LocalCluster { inner: RefCell::new(Local { cluster, watchers: Vec::new(), published, streams: Vec::new() }) }
     }
 
     /// Runs `f` on the cluster, then delivers the watch events it caused.
@@ -232,7 +241,7 @@ impl LocalCluster {
         let (result, deliveries) = {
             let mut inner = self.inner.borrow_mut();
             let result = f(&mut inner.cluster);
-            let Local { cluster, watchers, published } = &mut *inner;
+            let Local { cluster, watchers, published, .. } = &mut *inner;
             let events: Vec<WatchEvent> = cluster.store().events_since(*published).map(|e| e.cloned().collect()).unwrap_or_default();
             *published = cluster.store().resource_version();
             watchers.retain(|(_, s)| s.is_connected());
@@ -248,7 +257,54 @@ impl LocalCluster {
                 sender.send(e);
             }
         }
+        self.follow_streams();
         result
+    }
+
+    /// Re-runs the commands that follow time and sends what they print anew; a finished
+    /// one sends its exit code and ends. A dropped subscription (Ctrl-C) ends it too.
+    fn follow_streams(&self) {
+        let mut sends: Vec<(Sender<ConsoleOutput>, Vec<ConsoleOutput>)> = Vec::new();
+        {
+            let mut inner = self.inner.borrow_mut();
+            let Local { cluster, streams, .. } = &mut *inner;
+            streams.retain(|(_, s, _)| s.is_connected());
+            let mut finished = Vec::new();
+            for (i, (line, sender, last)) in streams.iter_mut().enumerate() {
+                let out = run_now(cluster, line);
+                let mut pieces = Vec::new();
+                let new_text = out.stdout.strip_prefix(last.as_str()).filter(|_| !last.is_empty()).map(str::to_string);
+                let fresh = match new_text {
+                    Some(rest) => rest,
+                    None if out.stdout.lines().last() == last.lines().last() => String::new(),
+                    None => out.stdout.lines().last().map(|l| format!("{l}\n")).unwrap_or_default(),
+                };
+                if !fresh.is_empty() {
+                    pieces.push(ConsoleOutput::Stdout(fresh));
+                }
+                *last = out.stdout.clone();
+                if !out.pending {
+                    if !out.stderr.is_empty() {
+                        pieces.push(ConsoleOutput::Stderr(out.stderr));
+                    }
+                    pieces.push(ConsoleOutput::Exit(out.exit_code));
+                    finished.push(i);
+                }
+                sends.push((Sender { channel: sender.channel.clone() }, pieces));
+            }
+            for i in finished.into_iter().rev() {
+                streams.remove(i);
+            }
+        }
+        for (sender, pieces) in sends {
+            let done = pieces.iter().any(|p| matches!(p, ConsoleOutput::Exit(_)));
+            for p in pieces {
+                sender.send(p);
+            }
+            if done {
+                sender.close();
+            }
+        }
     }
 
     /// Read access to the cluster for code inside this crate's process (the runner).
@@ -291,6 +347,24 @@ impl ClusterInterface for LocalCluster {
 
     fn run(&self, line: &str) -> Subscription<ConsoleOutput> {
         let (sender, sub) = subscription();
+        if kubectl::follows_time(line) {
+            let out = self.mutate(|c| run_now(c, line));
+            if out.pending {
+                if !out.stdout.is_empty() {
+                    sender.send(ConsoleOutput::Stdout(out.stdout.clone()));
+                }
+                self.inner.borrow_mut().streams.push((line.to_string(), sender, out.stdout));
+                return sub;
+            }
+            for piece in [ConsoleOutput::Stdout(out.stdout), ConsoleOutput::Stderr(out.stderr)] {
+                if !matches!(&piece, ConsoleOutput::Stdout(t) | ConsoleOutput::Stderr(t) if t.is_empty()) {
+                    sender.send(piece);
+                }
+            }
+            sender.send(ConsoleOutput::Exit(out.exit_code));
+            sender.close();
+            return sub;
+        }
         let out = self.mutate(|c| kubectl::run(c, line));
         if !out.stdout.is_empty() {
             sender.send(ConsoleOutput::Stdout(out.stdout));
@@ -382,6 +456,41 @@ mod tests {
         now_or_never(c.set_workers(4)).unwrap().unwrap();
         let e = now_or_never(watch.recv()).flatten().expect("a node was added");
         assert_eq!((e.type_, e.object.name()), (EventType::Added, "node-4"));
+    }
+
+    /// Everything a subscription holds right now, without waiting.
+    fn drain(sub: &mut Subscription<ConsoleOutput>) -> Vec<ConsoleOutput> {
+        let mut out = Vec::new();
+        while let Some(Some(piece)) = now_or_never(sub.recv()) {
+            out.push(piece);
+        }
+        out
+    }
+
+    #[test]
+    fn rollout_status_follows_virtual_time_instead_of_jumping_ahead() {
+        let c = local();
+        let deploy = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx:1.25}]}\n";
+        now_or_never(c.apply(deploy, "d.yaml")).unwrap().unwrap();
+        let start = now_or_never(c.now()).unwrap().unwrap();
+        let mut sub = c.run("kubectl rollout status deployment/web");
+        assert_eq!(drain(&mut sub), vec![ConsoleOutput::Stdout("Waiting for deployment \"web\" rollout to finish: 0 of 2 updated replicas are available...\n".into())]);
+        assert_eq!(now_or_never(c.now()).unwrap().unwrap(), start, "the clock did not move");
+        let mut later = Vec::new();
+        for _ in 0..30 {
+            now_or_never(c.advance(Duration::seconds(1))).unwrap().unwrap();
+            later.extend(drain(&mut sub));
+        }
+        assert_eq!(later.last(), Some(&ConsoleOutput::Exit(0)), "{later:?}");
+        assert!(later.contains(&ConsoleOutput::Stdout("deployment \"web\" successfully rolled out\n".into())), "{later:?}");
+        assert_eq!(c.inner.borrow().streams.len(), 0, "a finished stream is forgotten");
+        // Ctrl-C: dropping the subscription ends a stream that has not finished.
+        now_or_never(c.apply(&deploy.replace("nginx:1.25", "nginx:1.26"), "d.yaml")).unwrap().unwrap();
+        let sub = c.run("kubectl rollout status deployment/web");
+        assert_eq!(c.inner.borrow().streams.len(), 1);
+        drop(sub);
+        now_or_never(c.advance(Duration::seconds(1))).unwrap().unwrap();
+        assert_eq!(c.inner.borrow().streams.len(), 0);
     }
 
     #[test]

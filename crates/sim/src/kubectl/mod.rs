@@ -37,6 +37,9 @@ pub struct CommandOutput {
     pub stderr: String,
     /// 0 on success.
     pub exit_code: i32,
+    /// The command waits for more (a `rollout status` run with no time to wait): run it
+    /// again as virtual time advances, printing only what is new.
+    pub pending: bool,
 }
 
 impl CommandOutput {
@@ -123,6 +126,14 @@ pub fn split_words(line: &str) -> Result<Vec<String>, String> {
         words.push(cur);
     }
     Ok(words)
+}
+
+/// Whether a console line waits on virtual time when run (`rollout status` unless
+/// `--watch=false`), so an interactive console should follow it instead of jumping ahead.
+pub fn follows_time(line: &str) -> bool {
+    let words = split_words(line).unwrap_or_default();
+    let w: Vec<&str> = words.iter().map(String::as_str).collect();
+    matches!(w.as_slice(), ["kubectl" | "k", ..]) && w.windows(2).any(|p| p == ["rollout", "status"]) && !w.contains(&"--watch=false") && !w.contains(&"-w=false")
 }
 
 /// Runs one console line against the cluster, with no files to read.

@@ -79,6 +79,11 @@ pub fn rollout(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOu
                         break;
                     }
                 }
+                if ctx.max_wait.0 == 0 {
+                    // No time to wait: the caller follows the rollout as time advances.
+                    out.pending = true;
+                    break;
+                }
                 if cluster.now() >= deadline {
                     out.fail("error: timed out waiting for the condition");
                     break;
