@@ -276,8 +276,10 @@ fn sync(store: &mut Store, metrics: &MetricsServer, state: &mut HpaState, key: &
 fn write_status(store: &mut Store, now: Time, obj: &Object, status: crate::api::HpaStatus) {
     apiserver::update_if_changed(store, now, &ObjectKey::of(obj), |o| {
         if let Object::HorizontalPodAutoscaler(h) = o {
-            // Condition times move only when a condition changes.
+            // Condition times move only when a condition changes; the order is upstream's.
             let mut status = status;
+            let rank = |t: &str| ["AbleToScale", "ScalingActive", "ScalingLimited"].iter().position(|x| *x == t).unwrap_or(3);
+            status.conditions.sort_by_key(|c| rank(&c.type_));
             for c in status.conditions.iter_mut() {
                 if let Some(old) = crate::api::condition(&h.status.conditions, &c.type_).filter(|old| old.status == c.status && old.reason == c.reason && old.message == c.message) {
                     c.last_transition_time = old.last_transition_time;

@@ -152,7 +152,9 @@ impl Ctx<'_> {
             Object::ServiceAccount(sa) => service_account(&mut w, sa),
             Object::DaemonSet(ds) => self.daemon_set(&mut w, ds),
             Object::Job(job) => self.job(&mut w, job),
-            Object::Event(_) | Object::Lease(_) | Object::Service(_) | Object::Endpoints(_) | Object::HorizontalPodAutoscaler(_) => {
+            Object::Service(svc) => services::service(&mut w, svc, self.store),
+            Object::HorizontalPodAutoscaler(hpa) => services::hpa(&mut w, hpa),
+            Object::Event(_) | Object::Lease(_) | Object::Endpoints(_) => {
                 let r = o.kind().resource();
                 return Err(format!("error: kubeplay cannot describe {r} yet; try 'kubectl get {r} {} -o yaml'", o.name()));
             }
@@ -578,8 +580,6 @@ impl Out {
     }
 }
 
-/// Models staging/src/k8s.io/kubectl/pkg/describe/describe.go printLabelsMultiline: `Title:→k=v`,
-/// one label a line, or `<none>`.
 /// The opening lines most describers share: Name, Namespace, Labels, Annotations.
 fn name_namespace_labels(w: &mut Out, meta: &crate::api::ObjectMeta) {
     w.line(0, format!("Name:\t{}", meta.name));
@@ -588,6 +588,8 @@ fn name_namespace_labels(w: &mut Out, meta: &crate::api::ObjectMeta) {
     annotations(w, "Annotations", &meta.annotations);
 }
 
+/// Models staging/src/k8s.io/kubectl/pkg/describe/describe.go printLabelsMultiline: `Title:→k=v`,
+/// one label a line, or `<none>`.
 fn labels(w: &mut Out, title: &str, labels: &BTreeMap<String, String>) {
     multiline(w, title, labels.iter().map(|(k, v)| format!("{k}={v}")).collect());
 }
@@ -1063,6 +1065,8 @@ fn rfc1123z(t: Option<Time>) -> String {
     let weekday = DAYS[t.0.div_euclid(86_400_000).rem_euclid(7) as usize];
     format!("{weekday}, {} {month} {} {} +0000", field(8..10), field(0..4), field(11..19))
 }
+
+mod services;
 
 #[cfg(test)]
 mod tests;

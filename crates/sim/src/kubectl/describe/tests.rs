@@ -674,3 +674,38 @@ fn annotations_and_quantities_render_as_kubectl_does() {
         "Fri, 27 Nov 2026 05:53:05 +0000"
     );
 }
+
+#[test]
+fn service_matches_kubectls_layout() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    run(&mut c, "kubectl create deployment nginx --image=nginx --replicas=3 --port=80");
+    run(&mut c, "kubectl expose deployment nginx --type=NodePort");
+    c.advance(Duration::seconds(30));
+    let svc = c.store().list(Kind::Service, Some("default")).filter_map(Object::as_service).find(|s| s.metadata.name == "nginx").unwrap().clone();
+    let ip = svc.spec.cluster_ip.clone().unwrap();
+    let np = svc.spec.ports[0].node_port.unwrap();
+    let mut ips: Vec<String> = c.store().list(Kind::Pod, Some("default")).filter_map(Object::as_pod).filter_map(|p| p.status.pod_ip.clone()).collect();
+    ips.sort_by_key(|ip| ip.split('.').map(|o| o.parse::<u32>().unwrap()).collect::<Vec<_>>());
+    let endpoints: Vec<String> = ips.iter().map(|ip| format!("{ip}:80")).collect();
+    // Layout source: kubectl 1.28 against a kind cluster (kubectl-output.md 3.5).
+    let expected = format!(
+        "Name:                     nginx\nNamespace:                default\nLabels:                   app=nginx\nAnnotations:              <none>\nSelector:                 app=nginx\nType:                     NodePort\nIP Family Policy:         SingleStack\nIP Families:              IPv4\nIP:                       {ip}\nIPs:                      {ip}\nPort:                     <unset>  80/TCP\nTargetPort:               80/TCP\nNodePort:                 <unset>  {np}/TCP\nEndpoints:                {}\nSession Affinity:         None\nExternal Traffic Policy:  Cluster\nEvents:                   <none>\n",
+        endpoints.join(",")
+    );
+    assert_eq!(run(&mut c, "kubectl describe svc nginx").stdout, expected);
+}
+
+#[test]
+fn hpa_matches_kubectls_layout() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    c.apply_manifest("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: nginx\nspec:\n  replicas: 3\n  selector: {matchLabels: {app: nginx}}\n  template:\n    metadata: {labels: {app: nginx}}\n    spec:\n      containers:\n      - name: nginx\n        image: nginx\n        resources: {requests: {cpu: 10m}}\n", "d.yaml");
+    c.advance(Duration::seconds(60));
+    run(&mut c, "kubectl autoscale deployment nginx --min=1 --max=10 --cpu-percent=50");
+    c.advance(Duration::seconds(20));
+    let created = rfc1123z(c.store().list(Kind::HorizontalPodAutoscaler, Some("default")).next().unwrap().meta().creation_timestamp);
+    // Layout source: kubectl 1.28 (kubectl-output.md 3.6); the long metric line widens the first column.
+    let expected = format!(
+        "Name:                                                  nginx\nNamespace:                                             default\nLabels:                                                <none>\nAnnotations:                                           <none>\nCreationTimestamp:                                     {created}\nReference:                                             Deployment/nginx\nMetrics:                                               ( current / target )\n  resource cpu on pods  (as a percentage of request):  10% (1m) / 50%\nMin replicas:                                          1\nMax replicas:                                          10\nDeployment pods:                                       3 current / 3 desired\nConditions:\n  Type            Status  Reason               Message\n  ----            ------  ------               -------\n  AbleToScale     True    ScaleDownStabilized  recent recommendations were higher than current one, applying the highest recent recommendation\n  ScalingActive   True    ValidMetricFound     the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)\n  ScalingLimited  False   DesiredWithinRange   the desired count is within the acceptable range\nEvents:           <none>\n"
+    );
+    assert_eq!(run(&mut c, "kubectl describe hpa nginx").stdout, expected);
+}
