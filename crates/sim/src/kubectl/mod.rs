@@ -232,9 +232,30 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
         "cordon" => nodes::cordon(cluster, &flags, true),
         "uncordon" => nodes::cordon(cluster, &flags, false),
         "drain" => nodes::drain(cluster, &flags, ctx.max_wait),
+        "cluster-info" => cluster_info(cluster),
+        "api-resources" => api_resources(),
         "version" => CommandOutput::ok(format!("Client Version: {KUBERNETES_VERSION}\nKustomize Version: v5.0.4-0.20230601165947-6ce0bf390ce3\nServer Version: {KUBERNETES_VERSION}\n")),
         other => CommandOutput::err(format!("error: unknown command {other:?} for \"kubectl\"\nRun 'kubectl --help' for usage.\n"), 1),
     }
+}
+
+/// `kubectl cluster-info` as it prints without a terminal (no colours).
+fn cluster_info(cluster: &Cluster) -> CommandOutput {
+    let ip = cluster.store().list(Kind::Node, None).filter_map(Object::as_node).find_map(|n| n.internal_ip().map(str::to_string)).unwrap_or_default();
+    CommandOutput::ok(format!(
+        "Kubernetes control plane is running at https://{ip}:6443\nCoreDNS is running at https://{ip}:6443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\n\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n"
+    ))
+}
+
+/// `kubectl api-resources`: the kinds kubeplay serves, core group first, then by group.
+fn api_resources() -> CommandOutput {
+    let mut kinds: Vec<Kind> = Kind::ALL.to_vec();
+    kinds.sort_by_key(|k| (!k.group().is_empty(), k.group(), k.plural()));
+    let mut text = String::from("NAME\tSHORTNAMES\tAPIVERSION\tNAMESPACED\tKIND\n");
+    for k in kinds {
+        text.push_str(&format!("{}\t{}\t{}\t{}\t{}\n", k.plural(), k.short_names().join(","), k.api_version(), k.namespaced(), k.name()));
+    }
+    CommandOutput::ok(tabwriter::align(&text, 6, 3))
 }
 
 fn resource_kind(word: &str) -> Result<Kind, String> {
@@ -302,8 +323,16 @@ fn get(cluster: &Cluster, f: &Flags) -> CommandOutput {
             Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
         }
     } else {
-        match first.split(',').map(resource_kind).collect::<Result<Vec<_>, _>>() {
-            Ok(k) => (k, f.positional[1..].to_vec()),
+        // `all` is kubectl's category of the common workload kinds, in discovery order.
+        let expand = |w: &str| -> Result<Vec<Kind>, String> {
+            if w == "all" {
+                Ok(vec![Kind::Pod, Kind::Service, Kind::DaemonSet, Kind::Deployment, Kind::ReplicaSet, Kind::HorizontalPodAutoscaler, Kind::Job])
+            } else {
+                resource_kind(w).map(|k| vec![k])
+            }
+        };
+        match first.split(',').map(expand).collect::<Result<Vec<_>, _>>() {
+            Ok(k) => (k.into_iter().flatten().collect(), f.positional[1..].to_vec()),
             Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
         }
     };

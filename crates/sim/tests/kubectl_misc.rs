@@ -1,0 +1,35 @@
+//! Small kubectl commands learners type early: `get all`, `cluster-info`, `api-resources`.
+
+use kubeplay_sim::clock::Duration;
+use kubeplay_sim::kubectl::run;
+use kubeplay_sim::{Cluster, ClusterSettings};
+
+#[test]
+fn get_all_prints_one_table_per_kind_with_qualified_names() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    run(&mut c, "kubectl create deployment web --image=nginx --replicas=2");
+    run(&mut c, "kubectl expose deployment web --port=80");
+    c.advance(Duration::seconds(20));
+    let out = run(&mut c, "kubectl get all").stdout;
+    let headers: Vec<&str> = out.lines().filter(|l| l.starts_with("NAME")).collect();
+    assert_eq!(headers.len(), 4, "pods, services, deployments, replicasets: {out}");
+    let firsts: Vec<&str> = out.split("\n\n").map(|t| t.lines().nth(1).unwrap().split('/').next().unwrap()).collect();
+    assert_eq!(firsts, vec!["pod", "service", "deployment.apps", "replicaset.apps"]);
+    assert!(out.contains("service/kubernetes   ClusterIP   10.96.0.1"), "{out}");
+    assert!(run(&mut c, "kubectl get all -n kube-system").stdout.contains("daemonset.apps/kube-proxy"));
+    assert_eq!(run(&mut c, "kubectl get all -n kube-public").stderr, "No resources found in kube-public namespace.\n");
+}
+
+#[test]
+fn cluster_info_and_api_resources() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    // Source: kubectl 1.28 against a kind cluster, without a terminal (no colours).
+    assert_eq!(
+        run(&mut c, "kubectl cluster-info").stdout,
+        "Kubernetes control plane is running at https://172.18.0.2:6443\nCoreDNS is running at https://172.18.0.2:6443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\n\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n"
+    );
+    let resources = run(&mut c, "kubectl api-resources").stdout;
+    assert!(resources.starts_with("NAME                       SHORTNAMES   APIVERSION               NAMESPACED   KIND\nconfigmaps                 cm           v1                       true         ConfigMap\n"), "{resources}");
+    assert!(resources.contains("\ndeployments                deploy       apps/v1                  true         Deployment\n"));
+    assert_eq!(resources.lines().count(), 16);
+}
