@@ -205,3 +205,24 @@ async fn rollout_status_in_the_console_follows_the_clock() {
     }
     assert_eq!(console_text(&root), after_interrupt, "nothing more after Ctrl-C");
 }
+
+#[wasm_bindgen_test]
+async fn a_service_card_follows_its_ready_pods() {
+    let cluster = ClusterHandle::local_default();
+    let root = mount(&cluster);
+    settle().await;
+    assert!(root.query_selector("[data-testid=service]").unwrap().is_none(), "the default Services are not shown");
+    press(&root, Some("kubectl create deployment web --image=nginx --replicas=2"), "Enter").await;
+    press(&root, Some("kubectl expose deployment web --port=80 --type=NodePort"), "Enter").await;
+    assert_eq!(attr_of_all(&root, "[data-testid=service]", "data-ready"), vec!["0"], "pods still starting");
+    cluster.0.advance(Duration::seconds(20)).await.unwrap();
+    settle().await;
+    assert_eq!(attr_of_all(&root, "[data-testid=service][data-name=web]", "data-ready"), vec!["2"]);
+    let card = root.query_selector("[data-testid=service]").unwrap().unwrap().text_content().unwrap();
+    assert!(card.contains("NodePort") && card.contains("node port 3") && card.contains("selects app=web"), "{card}");
+    press(&root, Some("kubectl scale deployment web --replicas=0"), "Enter").await;
+    cluster.0.advance(Duration::seconds(40)).await.unwrap();
+    settle().await;
+    assert_eq!(attr_of_all(&root, "[data-testid=service]", "data-ready"), vec!["0"]);
+    assert!(root.query_selector("[data-testid=service]").unwrap().unwrap().text_content().unwrap().contains("no ready pod"));
+}

@@ -3,9 +3,11 @@
 pub mod console;
 pub mod editor;
 pub mod node_list;
+pub mod service_list;
 pub mod time_controls;
 
 pub use console::Console;
 pub use editor::Editor;
 pub use node_list::NodeList;
+pub use service_list::ServiceList;
 pub use time_controls::TimeControls;

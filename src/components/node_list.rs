@@ -71,6 +71,7 @@ pub fn node_list() -> Html {
     let unscheduled: Vec<&Pod> = all_pods.iter().copied().filter(|p| p.spec.node_name.is_none()).collect();
     html! {
         <div class="cluster-map" data-testid="cluster-map">
+            <super::ServiceList />
             if !unscheduled.is_empty() {
                 <section class="unscheduled">
                     <header><h3>{"Waiting for a node"}</h3></header>
