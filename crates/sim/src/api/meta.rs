@@ -119,6 +119,18 @@ pub fn condition<'a>(conditions: &'a [Condition], type_: &str) -> Option<&'a Con
     conditions.iter().find(|c| c.type_ == type_)
 }
 
+/// Models pkg/controller/deployment/util SetDeploymentCondition: the changed condition
+/// moves to the end of the list (so a rolled-out Deployment lists Available, then Progressing).
+pub fn set_condition_last(conditions: &mut Vec<Condition>, mut new: Condition) {
+    if let Some(old) = conditions.iter().find(|c| c.type_ == new.type_) {
+        if old.status == new.status {
+            new.last_transition_time = old.last_transition_time;
+        }
+    }
+    conditions.retain(|c| c.type_ != new.type_);
+    conditions.push(new);
+}
+
 /// Sets a condition's status, keeping `lastTransitionTime` when the status is unchanged.
 pub fn set_condition(conditions: &mut Vec<Condition>, mut new: Condition) {
     match conditions.iter_mut().find(|c| c.type_ == new.type_) {

@@ -4,7 +4,7 @@
 
 use super::{controller_of, controller_ref};
 use super::replicaset::is_active;
-use crate::api::{condition, set_condition, Condition, Deployment, IntOrString, Kind, LabelSelector, Object, PodTemplateSpec, ReplicaSet, ReplicaSetSpec};
+use crate::api::{condition, set_condition_last, Condition, Deployment, IntOrString, Kind, LabelSelector, Object, PodTemplateSpec, ReplicaSet, ReplicaSetSpec};
 use crate::apiserver;
 use crate::clock::{earliest, Duration, Time};
 use crate::events::{self, Source};
@@ -161,11 +161,9 @@ fn set_progressing(d: &mut Deployment, now: Time, status: bool, reason: &str, me
     if let Some(o) = old.filter(|o| o.status == new_status) {
         c.last_transition_time = o.last_transition_time;
     }
-    if let Some(i) = d.status.conditions.iter().position(|c| c.type_ == "Progressing") {
-        d.status.conditions[i] = c;
-    } else {
-        d.status.conditions.push(c);
-    }
+    // As upstream's RemoveDeploymentCondition + SetDeploymentCondition: the condition moves last.
+    d.status.conditions.retain(|c| c.type_ != "Progressing");
+    d.status.conditions.push(c);
 }
 
 /// Finds the new ReplicaSet, or creates it when `create` is set. Sets its revision to the
@@ -467,7 +465,7 @@ fn sync_status(store: &mut Store, now: Time, mut d: Deployment, owned: &[Replica
     }
     let old = condition(&d.status.conditions, "Available").cloned();
     if old.as_ref().is_none_or(|o| o.status != available.status || o.reason != available.reason) {
-        set_condition(&mut d.status.conditions, available);
+        set_condition_last(&mut d.status.conditions, available);
     }
     let mut wake = None;
     if let (Some(deadline), Some(new_rs)) = (d.spec.progress_deadline_seconds, new_rs) {

@@ -124,8 +124,8 @@ Pod Template:
 Conditions:
   Type           Status  Reason
   ----           ------  ------
-  Progressing    True    NewReplicaSetAvailable
   Available      True    MinimumReplicasAvailable
+  Progressing    True    NewReplicaSetAvailable
 OldReplicaSets:  <none>
 NewReplicaSet:   {rs} (2/2 replicas created)
 Events:
