@@ -687,6 +687,9 @@ impl Kubelet {
             }
         }
         pod.status.container_statuses = statuses;
+        // The kubelet writes its conditions in this order, PodScheduled last (generateAPIPodStatus).
+        let rank = |t: &str| ["Initialized", "Ready", "ContainersReady", "PodScheduled"].iter().position(|x| *x == t).unwrap_or(4);
+        pod.status.conditions.sort_by_key(|c| rank(&c.type_));
     }
 }
 

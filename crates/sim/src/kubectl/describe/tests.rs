@@ -299,14 +299,9 @@ Tolerations:        node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
 Events:
 ";
     assert!(text.contains(tail), "{text}");
-    for condition in [
-        "  Initialized       True \n",
-        "  Ready             True \n",
-        "  ContainersReady   True \n",
-        "  PodScheduled      True \n",
-    ] {
-        assert!(text.contains(condition), "{condition:?} in {text}");
-    }
+    // In the kubelet's order, PodScheduled last (kubectl-output.md 3.4).
+    let conditions = "Conditions:\n  Type              Status\n  Initialized       True \n  Ready             True \n  ContainersReady   True \n  PodScheduled      True \n";
+    assert!(text.contains(conditions), "{text}");
     let rows = event_rows(&text);
     assert_eq!(rows[0], ["Type", "Reason", "Age", "From", "Message"]);
     assert_eq!(rows[1], ["----", "------", "----", "----", "-------"]);
