@@ -330,6 +330,12 @@ impl Cluster {
         &self.traffic
     }
 
+    /// Notes one request a pod served, for `kubectl logs`.
+    pub fn record_request(&mut self, pod: &str, path: &str, status: u16) {
+        let now = self.now;
+        self.traffic.record(pod, now, path, status);
+    }
+
     /// Starts a steady load on `host:port` (`load URL RATE/s [for DURATION]`).
     pub fn start_load(&mut self, load: crate::traffic::Load) {
         self.traffic.start(load);

@@ -169,6 +169,36 @@ pub fn lookup(image: &str) -> ImageBehavior {
     }
 }
 
+/// What a container of `image` prints when it starts (`kubectl logs`), in kubeplay's words.
+pub fn startup_log(image: &str, ports: &[i32]) -> Vec<String> {
+    let (repo, _) = split_reference(image);
+    let port = ports.first().copied().unwrap_or(80);
+    match repo.as_str() {
+        "nginx" => vec!["nginx: configuration complete, worker processes started".into(), format!("nginx: listening on port {port}")],
+        "johscheuer/go-webserver" | "johscheuer/gowiki" => vec![format!("Listening on :{port}")],
+        "johscheuer/todo-app-web" => vec!["[GIN-debug] Loaded config /etc/todo-app/redis.config".into(), format!("[GIN-debug] Listening and serving HTTP on :{port}")],
+        "redis" | "johscheuer/redis-master" | "johscheuer/redis-slave" => vec![format!("* Ready to accept connections tcp (port {port})")],
+        "kubeplay/crashloop" => vec!["kubeplay/crashloop: starting".into(), "kubeplay/crashloop: cannot start, exiting with code 1".into()],
+        "busybox" | "alpine" | "ubuntu" | "debian" => Vec::new(),
+        _ => vec![format!("{repo}: listening on port {port}")],
+    }
+}
+
+/// One access-log line for a request `image` served at `at` (nginx's combined format for
+/// nginx, a short line for the others).
+pub fn access_log(image: &str, at: crate::clock::Time, path: &str, status: u16, body_len: usize) -> String {
+    let (repo, _) = split_reference(image);
+    let stamp = at.rfc3339();
+    if repo == "nginx" {
+        // 2024-01-01T09:00:21Z -> 01/Jan/2024:09:00:21 +0000
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        let month = stamp.get(5..7).and_then(|m| m.parse::<usize>().ok()).and_then(|m| months.get(m.wrapping_sub(1))).copied().unwrap_or("Jan");
+        let (y, d, t) = (stamp.get(0..4).unwrap_or(""), stamp.get(8..10).unwrap_or(""), stamp.get(11..19).unwrap_or(""));
+        return format!("10.244.0.1 - - [{d}/{month}/{y}:{t} +0000] \"GET {path} HTTP/1.1\" {status} {body_len} \"-\" \"curl/7.88.1\" \"-\"");
+    }
+    format!("{stamp} GET {path} {status}")
+}
+
 /// An HTTP answer from a simulated container.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Answer {

@@ -56,7 +56,14 @@ pub struct Traffic {
     pub rates: BTreeMap<String, f64>,
     /// Usage overrides, newest last.
     pub overrides: Vec<Override>,
+    /// The last requests each pod (`namespace/name`) served one by one (curl): when,
+    /// the path and the status, for its access log.
+    #[serde(default)]
+    pub served: BTreeMap<String, std::collections::VecDeque<(Time, String, u16)>>,
 }
+
+/// How many served requests a pod's access log keeps.
+pub const ACCESS_LOG_LINES: usize = 200;
 
 fn pod_key(p: &Pod) -> String {
     format!("{}/{}", p.metadata.namespace.as_deref().unwrap_or(""), p.metadata.name)
@@ -79,6 +86,15 @@ fn backends(store: &Store, host: &str, port: i32) -> Vec<String> {
 }
 
 impl Traffic {
+    /// Notes one request a pod served (its access log).
+    pub fn record(&mut self, pod: &str, at: Time, path: &str, status: u16) {
+        let log = self.served.entry(pod.to_string()).or_default();
+        log.push_back((at, path.to_string(), status));
+        while log.len() > ACCESS_LOG_LINES {
+            log.pop_front();
+        }
+    }
+
     /// Starts a load (replacing one to the same URL).
     pub fn start(&mut self, load: Load) {
         self.loads.retain(|l| l.url != load.url);

@@ -116,6 +116,7 @@ pub fn curl(cluster: &mut Cluster, args: &[String]) -> CommandOutput {
         error(&mut out, 52, "curl: (52) Empty reply from server".into());
         return out;
     };
+    cluster.record_request(&format!("{}/{}", dest.namespace, dest.pod), &url.path, answer.status);
     if fail && answer.status >= 400 {
         error(&mut out, 22, format!("curl: (22) The requested URL returned error: {}", answer.status));
         return out;

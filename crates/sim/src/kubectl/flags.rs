@@ -23,6 +23,8 @@ const VALUED: &[(&str, Option<&str>)] = &[
     ("--patch", Some("-p")),
     ("--target-port", None),
     ("--min", None),
+    ("--tail", None),
+    ("--container", Some("-c")),
     ("--max", None),
     ("--cpu-percent", None),
     ("--name", None),
@@ -49,6 +51,7 @@ const BOOLEAN: &[(&str, Option<&str>)] = &[
     ("--record", None),
     ("--expose", None),
     ("--containers", None),
+    ("--previous", None),
     ("--show-events", None),
 ];
 

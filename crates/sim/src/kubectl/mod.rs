@@ -11,6 +11,7 @@ mod expose;
 mod files;
 mod flags;
 mod jsonpath;
+mod logs;
 mod mutate;
 mod patch;
 mod nodes;
@@ -183,7 +184,12 @@ fn verb_first(args: &[String]) -> Vec<String> {
 }
 
 fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> CommandOutput {
-    let args = &verb_first(args);
+    let mut args = verb_first(args);
+    // `logs -p` is --previous (elsewhere -p is --patch).
+    if args.first().is_some_and(|v| v == "logs") {
+        args.iter_mut().skip(1).filter(|a| *a == "-p").for_each(|a| *a = "--previous".into());
+    }
+    let args = &args;
     let Some(verb) = args.first() else {
         return CommandOutput::ok("kubectl controls the Kubernetes cluster manager.\n\nRun 'kubectl --help' for usage.\n".into());
     };
@@ -203,6 +209,7 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
         "patch" => &["--patch", "--type"],
         "top" => &["--all-namespaces", "--selector", "--containers"],
         "autoscale" => &["--min", "--max", "--cpu-percent", "--name"],
+        "logs" => &["--container", "--previous", "--tail"],
         "expose" => &["--port", "--target-port", "--type", "--name", "--protocol", "--selector", "--dry-run", "--output"],
         "rollout" => &["--to-revision", "--revision", "--watch", "--timeout"],
         "describe" => &["--selector", "--all-namespaces", "--show-events"],
@@ -227,6 +234,7 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
         "expose" => expose::expose(cluster, &flags),
         "top" => top::top(cluster, &flags),
         "autoscale" => autoscale::autoscale(cluster, &flags),
+        "logs" => logs::logs(cluster, &flags),
         "taint" => patch::taint(cluster, &flags),
         "rollout" => rollout::rollout(cluster, &flags, ctx),
         "cordon" => nodes::cordon(cluster, &flags, true),
