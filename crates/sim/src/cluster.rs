@@ -9,7 +9,7 @@ use crate::apiserver::{self, ApiError, ApplyAction};
 use crate::clock::{Duration, Time};
 use crate::{controllers, events};
 use crate::kubelet::Kubelet;
-use crate::manifest::{parse_manifest, ManifestError};
+use crate::manifest::{parse_manifest_with, ManifestError};
 use crate::rand::Rng;
 use crate::scheduler::Scheduler;
 use crate::series::{SeriesStore, SERIES_CAPACITY};
@@ -32,6 +32,10 @@ pub struct ClusterSettings {
     pub node_pods: u32,
     /// Virtual time at which the cluster is up and the learner starts.
     pub start: Time,
+    /// Answer manifests in removed API versions (`apps/v1beta1` ...) exactly as a current
+    /// cluster does, instead of converting them with a warning.
+    #[serde(default)]
+    pub refuse_removed_api_versions: bool,
 }
 
 impl Default for ClusterSettings {
@@ -43,6 +47,7 @@ impl Default for ClusterSettings {
             node_memory: "4Gi".into(),
             node_pods: 110,
             start: Time::from_utc(2024, 1, 1, 9, 0, 0),
+            refuse_removed_api_versions: false,
         }
     }
 }
@@ -402,6 +407,11 @@ impl Cluster {
         self.now
     }
 
+    /// Sets whether removed API versions are refused as a current cluster does.
+    pub fn set_refuse_removed_api_versions(&mut self, refuse: bool) {
+        self.settings.refuse_removed_api_versions = refuse;
+    }
+
     /// The settings this cluster was made with (workers reflect later changes).
     pub fn settings(&self) -> &ClusterSettings {
         &self.settings
@@ -469,7 +479,7 @@ impl Cluster {
 
     /// Parses a manifest and applies every object in it, in file order.
     pub fn apply_manifest(&mut self, text: &str, file: &str) -> ApplyReport {
-        let (objects, manifest_errors) = parse_manifest(text, file);
+        let (objects, manifest_errors) = parse_manifest_with(text, file, self.settings.refuse_removed_api_versions);
         let mut report = ApplyReport { errors: manifest_errors.iter().map(ManifestError::to_string).collect(), ..Default::default() };
         for o in objects {
             report.warnings.extend(o.warnings);

@@ -177,6 +177,12 @@ fn decode(kind: Kind, value: Value, spans: &Spans, file: &str) -> Result<Object,
 /// Parses a manifest file: one or more YAML documents, JSON, or a `kind: List`.
 /// Returns every object it could decode and every error it found.
 pub fn parse_manifest(text: &str, file: &str) -> (Vec<ManifestObject>, Vec<ManifestError>) {
+    parse_manifest_with(text, file, false)
+}
+
+/// [`parse_manifest`], optionally refusing API versions a current cluster no longer serves
+/// (`apps/v1beta1` ...) exactly as such a cluster does, instead of converting them.
+pub fn parse_manifest_with(text: &str, file: &str, refuse_removed: bool) -> (Vec<ManifestObject>, Vec<ManifestError>) {
     let docs = match parse_documents(text) {
         Ok(d) => d,
         Err(e) => {
@@ -201,7 +207,7 @@ pub fn parse_manifest(text: &str, file: &str) -> (Vec<ManifestObject>, Vec<Manif
             let at = |p: &str| doc.spans.locate(&format!("{prefix}{p}")).or(Some(doc.start));
             let kind_name = value.get("kind").and_then(Value::as_str).unwrap_or("").to_string();
             let legacy_version = value.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
-            let warning = convert_legacy(&mut value, &legacy_version, &kind_name);
+            let warning = if refuse_removed { None } else { convert_legacy(&mut value, &legacy_version, &kind_name) };
             if legacy_version == "autoscaling/v1" && kind_name == "HorizontalPodAutoscaler" {
                 hpa_v1_to_v2(&mut value);
             }

@@ -111,3 +111,24 @@ fn every_workshop_file_applies_or_fails_as_documented() {
         }
     }
 }
+
+#[test]
+fn removed_api_versions_can_be_refused_exactly_as_a_current_cluster_does() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    let files = Workshop(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../workshop"));
+    let ctx = Context { files: &files, ..Default::default() };
+    assert!(run_in(&mut c, "legacy-api refuse", &ctx).stdout.starts_with("manifests in removed API versions"));
+    let out = run_in(&mut c, "kubectl apply -f todo-app-web/k8s-deployment/redis-master-deployment.yaml", &ctx);
+    // Source: the message a v1.16+ cluster gives for apps/v1beta1 (kubectl 1.28).
+    assert!(
+        out.stderr.starts_with("error: resource mapping not found for name: \"redis-master\" namespace: \"todo-app\" from \"todo-app-web/k8s-deployment/redis-master-deployment.yaml\": no matches for kind \"Deployment\" in version \"apps/v1beta1\"\nensure CRDs are installed first\n"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.is_empty());
+    run_in(&mut c, "legacy-api convert", &ctx);
+    run_in(&mut c, "kubectl create namespace todo-app", &ctx);
+    let again = run_in(&mut c, "kubectl apply -f todo-app-web/k8s-deployment/redis-master-deployment.yaml", &ctx);
+    assert_eq!(again.stdout, "deployment.apps/redis-master created\n");
+    assert!(again.stderr.starts_with("Warning: apps/v1beta1 Deployment was removed"));
+}

@@ -4,7 +4,7 @@
 use super::{CommandOutput, Context, Flags};
 use crate::apiserver::{ApiError, ApplyAction};
 use crate::cluster::Cluster;
-use crate::manifest::parse_manifest;
+use crate::manifest::parse_manifest_with;
 
 /// A file system commands can read manifests from (the runner's disk, the console's files).
 pub trait Files {
@@ -84,7 +84,7 @@ pub fn apply(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>, create_only: b
                 continue;
             }
         };
-        let (objects, errors) = parse_manifest(&text, &file);
+        let (objects, errors) = parse_manifest_with(&text, &file, cluster.settings().refuse_removed_api_versions);
         for e in errors {
             out.fail(e.to_string());
         }
@@ -121,7 +121,7 @@ pub fn delete(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOut
     let mut out = CommandOutput::default();
     for file in files {
         let Ok(text) = ctx.files.read(&file) else { continue };
-        let (objects, errors) = parse_manifest(&text, &file);
+        let (objects, errors) = parse_manifest_with(&text, &file, cluster.settings().refuse_removed_api_versions);
         for e in errors {
             out.fail(e.to_string());
         }

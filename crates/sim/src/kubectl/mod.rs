@@ -155,6 +155,17 @@ pub fn run_in(cluster: &mut Cluster, line: &str, ctx: &Context<'_>) -> CommandOu
         "curl" => curl::curl(cluster, &words[1..]),
         "load" => top::load(cluster, &words[1..]),
         "usage" => top::usage(cluster, &words[1..]),
+        "legacy-api" => match words.get(1).map(String::as_str) {
+            Some("refuse") => {
+                cluster.set_refuse_removed_api_versions(true);
+                CommandOutput::ok("manifests in removed API versions (apps/v1beta1, extensions/v1beta1 ...) are now refused, as a current cluster does\n".into())
+            }
+            Some("convert") => {
+                cluster.set_refuse_removed_api_versions(false);
+                CommandOutput::ok("manifests in removed API versions are now read as their current versions, with a warning\n".into())
+            }
+            _ => CommandOutput::err("usage: legacy-api refuse|convert\n".into(), 2),
+        },
         "advance" => match words.get(1).map(|w| Duration::parse(w)) {
             Some(Ok(d)) => {
                 cluster.advance(d);
