@@ -122,14 +122,31 @@ fn the_simulator_computes_the_same_history_in_the_browser() {
     assert_eq!(got, expected, "wasm and native runs of the reference scenario differ");
 }
 
+/// A cluster and the views, with no console history from earlier tests.
+async fn fresh_page() -> (ClusterHandle, web_sys::Element) {
+    if let Some(s) = kubeplay_web::local_storage() {
+        s.clear().unwrap();
+    }
+    let cluster = ClusterHandle::local_default();
+    let root = mount(&cluster);
+    settle().await;
+    (cluster, root)
+}
+
 /// Types a line into the console and presses a key (Enter runs it).
 async fn press(root: &web_sys::Element, text: Option<&str>, key: &str) -> web_sys::HtmlInputElement {
+    press_with(root, text, key, false).await
+}
+
+/// [`press`] with Ctrl held or not.
+async fn press_with(root: &web_sys::Element, text: Option<&str>, key: &str, ctrl: bool) -> web_sys::HtmlInputElement {
     let input: web_sys::HtmlInputElement = root.query_selector("[data-testid=console-input]").unwrap().unwrap().dyn_into().unwrap();
     if let Some(t) = text {
         input.set_value(t);
     }
     let init = web_sys::KeyboardEventInit::new();
     init.set_key(key);
+    init.set_ctrl_key(ctrl);
     init.set_bubbles(true);
     input.dispatch_event(&web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap()).unwrap();
     settle().await;
@@ -142,12 +159,7 @@ fn console_text(root: &web_sys::Element) -> String {
 
 #[wasm_bindgen_test]
 async fn the_console_runs_kubectl_and_colours_statuses() {
-    if let Some(s) = kubeplay_web::local_storage() {
-        s.clear().unwrap();
-    }
-    let cluster = ClusterHandle::local_default();
-    let root = mount(&cluster);
-    settle().await;
+    let (cluster, root) = fresh_page().await;
     press(&root, Some("kubectl create deployment web --image=nginx --replicas=2"), "Enter").await;
     assert!(console_text(&root).contains("$ kubectl create deployment web --image=nginx --replicas=2deployment.apps/web created"), "{}", console_text(&root));
     cluster.0.advance(Duration::seconds(30)).await.unwrap();
@@ -171,12 +183,7 @@ async fn the_console_runs_kubectl_and_colours_statuses() {
 
 #[wasm_bindgen_test]
 async fn rollout_status_in_the_console_follows_the_clock() {
-    if let Some(s) = kubeplay_web::local_storage() {
-        s.clear().unwrap();
-    }
-    let cluster = ClusterHandle::local_default();
-    let root = mount(&cluster);
-    settle().await;
+    let (cluster, root) = fresh_page().await;
     press(&root, Some("kubectl create deployment web --image=nginx --replicas=2"), "Enter").await;
     let before = cluster.0.now().await.unwrap();
     press(&root, Some("kubectl rollout status deployment/web"), "Enter").await;
@@ -190,13 +197,7 @@ async fn rollout_status_in_the_console_follows_the_clock() {
     // Ctrl-C stops a command that is still waiting.
     press(&root, Some("kubectl set image deployment/web nginx=nginx:1.26"), "Enter").await;
     press(&root, Some("kubectl rollout status deployment/web"), "Enter").await;
-    let input: web_sys::HtmlInputElement = root.query_selector("[data-testid=console-input]").unwrap().unwrap().dyn_into().unwrap();
-    let init = web_sys::KeyboardEventInit::new();
-    init.set_key("c");
-    init.set_ctrl_key(true);
-    init.set_bubbles(true);
-    input.dispatch_event(&web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap()).unwrap();
-    settle().await;
+    press_with(&root, None, "c", true).await;
     let after_interrupt = console_text(&root);
     assert!(after_interrupt.ends_with("$ ^C"), "{after_interrupt}");
     for _ in 0..20 {
