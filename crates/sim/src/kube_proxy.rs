@@ -61,6 +61,13 @@ fn endpoints_of(store: &Store, svc: &Service, port: &ServicePort) -> Vec<Destina
     out
 }
 
+/// The ready endpoints behind `host:port` when it names a Service (cluster IP, load
+/// balancer IP, or a node port on a node's address); `None` when it names no Service.
+pub fn service_backends(store: &Store, host: &str, port: i32) -> Option<Vec<Destination>> {
+    let (svc, sp) = service_for(store, host, port)?;
+    Some(endpoints_of(store, svc, sp))
+}
+
 /// The pod with an IP.
 pub fn pod_by_ip<'a>(store: &'a Store, ip: &str) -> Option<&'a Pod> {
     store.list(Kind::Pod, None).filter_map(Object::as_pod).find(|p| p.status.pod_ip.as_deref() == Some(ip) && p.metadata.deletion_timestamp.is_none())
@@ -68,8 +75,7 @@ pub fn pod_by_ip<'a>(store: &'a Store, ip: &str) -> Option<&'a Pod> {
 
 /// Routes one new connection to `host:port`.
 pub fn route(store: &Store, rng: &mut Rng, host: &str, port: i32) -> Result<Destination, Refusal> {
-    if let Some((svc, sp)) = service_for(store, host, port) {
-        let ready = endpoints_of(store, svc, sp);
+    if let Some(ready) = service_backends(store, host, port) {
         if ready.is_empty() {
             return Err(Refusal::ConnectionRefused);
         }

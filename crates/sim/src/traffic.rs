@@ -4,11 +4,11 @@
 //! use plus its cost per request, capped by its limit. `usage` overrides the model for
 //! chosen pods, like running a stress tool inside them.
 
-use crate::api::{Kind, LabelSelector, Object, Pod};
+use crate::api::{LabelSelector, Pod};
 use crate::clock::{Duration, Time};
 use crate::images;
 use crate::series::SeriesStore;
-use crate::store::{ObjectKey, Store};
+use crate::store::Store;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -71,18 +71,10 @@ fn pod_key(p: &Pod) -> String {
 
 /// The ready endpoints (pod keys) behind host:port, or the pod with that IP.
 fn backends(store: &Store, host: &str, port: i32) -> Vec<String> {
-    let node = host == "127.0.0.1" || host == "localhost" || store.list(Kind::Node, None).filter_map(Object::as_node).any(|n| n.internal_ip() == Some(host));
-    for svc in store.list(Kind::Service, None).filter_map(Object::as_service) {
-        let hit = svc.spec.ports.iter().any(|p| (svc.spec.cluster_ip.as_deref() == Some(host) && p.port == port) || (node && p.node_port == Some(port)));
-        if !hit {
-            continue;
-        }
-        let ns = svc.metadata.namespace.clone().unwrap_or_default();
-        let key = ObjectKey { kind: Kind::Endpoints, namespace: ns.clone(), name: svc.metadata.name.clone() };
-        let Some(ep) = store.get(&key).and_then(Object::as_endpoints) else { return Vec::new() };
-        return ep.subsets.iter().flat_map(|s| &s.addresses).filter_map(|a| a.target_ref.as_ref()).map(|r| format!("{ns}/{}", r.name)).collect();
+    match crate::kube_proxy::service_backends(store, host, port) {
+        Some(ready) => ready.into_iter().map(|d| format!("{}/{}", d.namespace, d.pod)).collect(),
+        None => crate::kube_proxy::pod_by_ip(store, host).map(pod_key).into_iter().collect(),
     }
-    crate::kube_proxy::pod_by_ip(store, host).map(pod_key).into_iter().collect()
 }
 
 impl Traffic {
