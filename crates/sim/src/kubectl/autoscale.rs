@@ -53,7 +53,6 @@ pub fn autoscale(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
     };
     match cluster.create(Object::HorizontalPodAutoscaler(hpa)) {
         Ok(_) => CommandOutput { stdout: format!("horizontalpodautoscaler.autoscaling/{hpa_name} autoscaled\n"), ..Default::default() },
-        Err(e) if e.reason == "Invalid" => CommandOutput::err(format!("The {}\n", e.message), 1),
-        Err(e) => CommandOutput::err(format!("Error from server ({}): {}\n", e.reason, e.message), 1),
+        Err(e) => CommandOutput::err(format!("{}\n", super::files::api_error_line(&e, "creating", "")), 1),
     }
 }

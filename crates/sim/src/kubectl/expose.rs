@@ -93,7 +93,6 @@ pub fn expose(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
     svc.meta_mut().namespace = Some(f.namespace());
     match cluster.create(svc) {
         Ok(_) => CommandOutput { stdout: format!("service/{svc_name} exposed\n"), ..Default::default() },
-        Err(e) if e.reason == "Invalid" => CommandOutput::err(format!("The {}\n", e.message), 1),
-        Err(e) => CommandOutput::err(format!("Error from server ({}): {}\n", e.reason, e.message), 1),
+        Err(e) => CommandOutput::err(format!("{}\n", super::files::api_error_line(&e, "creating", "")), 1),
     }
 }

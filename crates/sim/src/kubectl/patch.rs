@@ -230,7 +230,7 @@ fn patch_one(cluster: &mut Cluster, f: &Flags, kind: Kind, name: &str, patch: &V
     if object_value(&patched) == object_value(&current) {
         return Ok(false);
     }
-    cluster.update(patched).map(|_| true).map_err(|e| if e.reason == "Invalid" { format!("The {}", e.message) } else { format!("Error from server ({}): {}", e.reason, e.message) })
+    cluster.update(patched).map(|_| true).map_err(|e| super::files::api_error_line(&e, "patching", ""))
 }
 
 /// `kubectl annotate TYPE NAME key=value... [key-] [--overwrite]`.
