@@ -102,7 +102,7 @@ pub struct Cluster {
     now: Time,
     rng: Rng,
     store: Store,
-    scheduler: Scheduler,
+    pub(crate) scheduler: Scheduler,
     kubelets: BTreeMap<String, Kubelet>,
     wakeups: crate::wakeups::Wakeups,
     series: SeriesStore,

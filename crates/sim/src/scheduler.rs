@@ -6,7 +6,7 @@ use crate::apiserver;
 use crate::clock::Time;
 use crate::store::Store;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 /// Scoring counts a container without requests as this much CPU (millicores)...
 const DEFAULT_MILLI_CPU_REQUEST: i64 = 100;
@@ -53,6 +53,15 @@ pub struct NodeUsage {
 }
 
 impl NodeUsage {
+    /// What the non-terminal pods in `pods` request.
+    fn of<'a>(pods: impl Iterator<Item = &'a Pod>) -> Self {
+        let mut u = NodeUsage::default();
+        for p in pods.filter(|p| !matches!(p.phase(), "Succeeded" | "Failed")) {
+            u.add(p);
+        }
+        u
+    }
+
     fn add(&mut self, p: &Pod) {
         self.pods += 1;
         let (cpu, mem) = (p.request_milli("cpu"), p.request_milli("memory") / 1000);
@@ -69,27 +78,100 @@ fn node_usage(store: &Store, rows: &[NodeRow<'_>]) -> Vec<NodeUsage> {
     let position: BTreeMap<&str, usize> = rows.iter().enumerate().map(|(i, r)| (r.node.metadata.name.as_str(), i)).collect();
     for (node, pods) in store.bound_pods() {
         if let Some(&i) = position.get(node) {
-            for p in pods.filter(|p| !matches!(p.phase(), "Succeeded" | "Failed")) {
-                usage[i].add(p);
-            }
+            usage[i] = NodeUsage::of(pods);
         }
     }
     usage
 }
 
-/// Per node position, how many pods in `namespace` match `selector` (terminating ones
-/// excluded), for the default topology spread.
+/// How many of `pods` count for the default topology spread of `selector` in `namespace`
+/// (terminal and terminating pods do not).
+fn matching<'a>(pods: impl Iterator<Item = &'a Pod>, namespace: &str, selector: &crate::api::LabelSelector) -> i64 {
+    pods.filter(|p| !matches!(p.phase(), "Succeeded" | "Failed") && p.metadata.deletion_timestamp.is_none())
+        .filter(|p| p.metadata.namespace.as_deref().unwrap_or("") == namespace && selector.matches(&p.metadata.labels))
+        .count() as i64
+}
+
+/// Per node position, how many pods in `namespace` match `selector`, for the default topology spread.
 fn matching_per_node(store: &Store, rows: &[NodeRow<'_>], namespace: &str, selector: &crate::api::LabelSelector) -> Vec<i64> {
     let position: BTreeMap<&str, usize> = rows.iter().enumerate().map(|(i, r)| (r.node.metadata.name.as_str(), i)).collect();
     let mut counts = vec![0; rows.len()];
     for (node, pods) in store.bound_pods() {
-        let Some(&i) = position.get(node) else { continue };
-        counts[i] = pods
-            .filter(|p| !matches!(p.phase(), "Succeeded" | "Failed") && p.metadata.deletion_timestamp.is_none())
-            .filter(|p| p.metadata.namespace.as_deref().unwrap_or("") == namespace && selector.matches(&p.metadata.labels))
-            .count() as i64;
+        if let Some(&i) = position.get(node) {
+            counts[i] = matching(pods, namespace, selector);
+        }
     }
     counts
+}
+
+/// Matching pods per node name for one spread selector (a ReplicaSet's).
+#[derive(Clone, Debug)]
+struct SpreadCounts {
+    namespace: String,
+    selector: crate::api::LabelSelector,
+    counts: HashMap<String, i64>,
+}
+
+/// The scheduler's cache (upstream keeps one too): what each node's bound pods request and,
+/// per spread selector, how many matching pods each node runs. Each pass refreshes only the
+/// nodes whose pods changed since the last one, read from the watch log; when the log no
+/// longer reaches back (or after a restore) it is rebuilt from the store.
+#[derive(Clone, Debug, Default)]
+struct NodeCache {
+    seen: Option<u64>,
+    usage: HashMap<String, NodeUsage>,
+    /// By ReplicaSet uid; entries a pass with pending pods did not use are dropped.
+    spreads: BTreeMap<String, SpreadCounts>,
+}
+
+impl NodeCache {
+    /// Brings the cache up to the store's current resourceVersion.
+    fn refresh(&mut self, store: &Store) {
+        let rv = store.resource_version();
+        let dirty: Option<HashSet<String>> = self.seen.filter(|s| *s <= rv).and_then(|since| {
+            let events = store.events_since(since)?;
+            let mut nodes = HashSet::new();
+            for e in events {
+                match &*e.object {
+                    Object::Pod(p) => nodes.extend(p.spec.node_name.clone()),
+                    Object::Node(n) => {
+                        nodes.insert(n.metadata.name.clone());
+                    }
+                    _ => {}
+                }
+            }
+            Some(nodes)
+        });
+        self.seen = Some(rv);
+        let Some(dirty) = dirty else {
+            self.usage = store.bound_pods().map(|(node, pods)| (node.to_string(), NodeUsage::of(pods))).collect();
+            self.spreads.clear();
+            return;
+        };
+        for node in dirty {
+            let pods = store.pods_on_node(&node);
+            let pods = || pods.iter().filter_map(|o| o.as_pod());
+            for spread in self.spreads.values_mut() {
+                spread.counts.insert(node.clone(), matching(pods(), &spread.namespace, &spread.selector));
+            }
+            self.usage.insert(node, NodeUsage::of(pods()));
+        }
+    }
+
+    /// Usage by node position.
+    fn usage_of(&self, rows: &[NodeRow<'_>]) -> Vec<NodeUsage> {
+        rows.iter().map(|r| self.usage.get(&r.node.metadata.name).cloned().unwrap_or_default()).collect()
+    }
+
+    /// Matching pods by node position for the ReplicaSet `uid`'s selector, counted once and then kept.
+    fn spread_of(&mut self, store: &Store, rows: &[NodeRow<'_>], uid: &str, namespace: &str, selector: &crate::api::LabelSelector) -> Vec<i64> {
+        if !self.spreads.get(uid).is_some_and(|s| s.namespace == namespace && &s.selector == selector) {
+            let counts = store.bound_pods().map(|(node, pods)| (node.to_string(), matching(pods, namespace, selector))).collect();
+            self.spreads.insert(uid.to_string(), SpreadCounts { namespace: namespace.to_string(), selector: selector.clone(), counts });
+        }
+        let counts = &self.spreads[uid].counts;
+        rows.iter().map(|r| counts.get(&r.node.metadata.name).copied().unwrap_or(0)).collect()
+    }
 }
 
 /// How many feasible nodes the scheduler looks for before it stops filtering
@@ -278,6 +360,9 @@ pub struct Scheduler {
     /// Where the next pod's search for feasible nodes starts (upstream's nextStartNodeIndex).
     #[serde(default)]
     next_start: usize,
+    /// Per-node usage and spread counts, rebuilt after a restore.
+    #[serde(skip)]
+    cache: NodeCache,
 }
 
 impl Scheduler {
@@ -307,7 +392,8 @@ impl Scheduler {
         let node_objs = store.list_shared(Kind::Node, None);
         let nodes: Vec<NodeRow<'_>> = node_objs.iter().filter_map(|o| o.as_node()).map(NodeRow::of).collect();
         let total = nodes.len();
-        let mut usage = node_usage(store, &nodes);
+        self.cache.refresh(store);
+        let mut usage = self.cache.usage_of(&nodes);
         // Matching pods per node, per spread selector (its ReplicaSet's uid), kept up to date as pods bind.
         let mut spreads: BTreeMap<String, (String, crate::api::LabelSelector, Vec<i64>)> = BTreeMap::new();
         for &pod in &pending {
@@ -316,7 +402,7 @@ impl Scheduler {
             let owner = crate::controllers::controller_of(&pod.metadata).filter(|r| r.kind == "ReplicaSet").map(|r| r.uid.clone());
             if let Some(uid) = owner.as_ref().filter(|u| !spreads.contains_key(*u)) {
                 if let Some(sel) = spread_selector(store, pod) {
-                    let counts = matching_per_node(store, &nodes, ns, &sel);
+                    let counts = self.cache.spread_of(store, &nodes, uid, ns, &sel);
                     spreads.insert(uid.clone(), (ns.to_string(), sel, counts));
                 }
             }
@@ -359,6 +445,7 @@ impl Scheduler {
                 let _ = apiserver::update(store, now, Object::Pod(bound));
             }
         }
+        self.cache.spreads.retain(|uid, _| spreads.contains_key(uid));
     }
 }
 
@@ -374,6 +461,43 @@ mod tests {
         assert_eq!(feasible_nodes_to_find(100), 100, "50 - 0 = 50% of 100 is below the minimum of 100");
         assert_eq!(feasible_nodes_to_find(1000), 420, "50 - 1000/125 = 42%");
         assert_eq!(feasible_nodes_to_find(6000), 300, "the percentage never drops below 5%");
+    }
+
+    #[test]
+    fn the_cache_agrees_with_a_count_from_scratch_through_rollouts_and_failures() {
+        let mut c = crate::Cluster::new(crate::ClusterSettings { workers: 4, ..Default::default() });
+        let web = |image: &str, replicas: u32| format!("apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web}}\nspec:\n  replicas: {replicas}\n  selector: {{matchLabels: {{app: web}}}}\n  template:\n    metadata: {{labels: {{app: web}}}}\n    spec: {{containers: [{{name: web, image: {image}, resources: {{requests: {{cpu: 100m, memory: 64Mi}}}}}}]}}\n");
+        let check = |c: &crate::Cluster, when: &str| {
+            let node_objs = c.store().list_shared(Kind::Node, None);
+            let rows: Vec<NodeRow<'_>> = node_objs.iter().filter_map(|o| o.as_node()).map(NodeRow::of).collect();
+            let mut cache = c.scheduler.cache.clone();
+            cache.refresh(c.store());
+            let (cached, fresh) = (cache.usage_of(&rows), node_usage(c.store(), &rows));
+            let summary = |u: &[NodeUsage]| u.iter().map(|u| (u.pods, u.cpu, u.memory, u.nonzero_cpu, u.nonzero_memory)).collect::<Vec<_>>();
+            assert_eq!(summary(&cached), summary(&fresh), "usage {when}");
+            for (uid, s) in &cache.spreads {
+                let counts: Vec<i64> = rows.iter().map(|r| s.counts.get(&r.node.metadata.name).copied().unwrap_or(0)).collect();
+                assert_eq!(counts, matching_per_node(c.store(), &rows, &s.namespace, &s.selector), "spread of {uid} {when}");
+            }
+            summary(&cached).iter().map(|u| u.0).sum::<i64>()
+        };
+        c.apply_manifest(&web("nginx:1.25", 6), "web.yaml");
+        let mut seen_pods = Vec::new();
+        for step in 0..40 {
+            if step == 5 {
+                c.apply_manifest(&web("nginx:1.26", 6), "web.yaml");
+            }
+            if step == 15 {
+                c.apply_manifest(&web("nginx:1.26", 2), "web.yaml");
+            }
+            if step == 20 {
+                assert!(c.fail_node("node-2"));
+            }
+            c.advance(crate::clock::Duration::seconds(30));
+            seen_pods.push(check(&c, &format!("after step {step}")));
+        }
+        assert!(!c.scheduler.cache.spreads.is_empty(), "the rollout's ReplicaSet spread counts were cached");
+        assert!(seen_pods.iter().any(|&n| n > 6 + 4), "the rollout's surge and the DaemonSets' pods were counted: {seen_pods:?}");
     }
 
     #[test]
