@@ -1,6 +1,7 @@
 //! The page layout and the loop that turns wall time into virtual time.
 
-use crate::components::{Console, Editor, NodeList, TimeControls};
+use crate::components::{Console, Editor, LessonPanel, NodeList, TimeControls};
+use crate::lessons::{url_param, ConsoleLog};
 use crate::ClusterHandle;
 use gloo::timers::callback::Interval;
 use kubeplay_sim::clock::{Duration, Time};
@@ -16,6 +17,13 @@ pub struct AppProps {
     pub cluster: ClusterHandle,
 }
 
+/// The left column's top panel.
+#[derive(Clone, Copy, PartialEq)]
+enum Tab {
+    Lesson,
+    Editor,
+}
+
 /// The playground page.
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
@@ -24,6 +32,9 @@ pub fn app(props: &AppProps) -> Html {
     let playing = use_state(|| true);
     let speed = use_state(|| 1u32);
     let workers = use_state(|| 3u32);
+    let log = use_memo((), |_| ConsoleLog::default());
+    // The left column's top panel: the lessons (first when a lesson is named in the URL) or the editor.
+    let tab = use_state(|| if url_param("lesson").is_some() || url_param("lessonUrl").is_some() { Tab::Lesson } else { Tab::Editor });
 
     {
         let (client, now) = (client.clone(), now.clone());
@@ -70,6 +81,10 @@ pub fn app(props: &AppProps) -> Html {
             });
         })
     };
+    let select = |t: Tab| {
+        let tab = tab.clone();
+        Callback::from(move |_: MouseEvent| tab.set(t))
+    };
     let change_workers = |delta: i32| {
         let (client, workers) = (client.clone(), workers.clone());
         Callback::from(move |_: MouseEvent| {
@@ -84,6 +99,7 @@ pub fn app(props: &AppProps) -> Html {
     };
     html! {
         <ContextProvider<ClusterHandle> context={client.clone()}>
+        <ContextProvider<ConsoleLog> context={(*log).clone()}>
             <div class="app">
                 <header class="topbar">
                     <div class="brand"><span class="logo">{"⎈"}</span>{"kubeplay"}</div>
@@ -91,7 +107,15 @@ pub fn app(props: &AppProps) -> Html {
                 </header>
                 <main class="workspace">
                     <div class="left-column">
-                        <Editor />
+                        <section class="panel tabbed">
+                            <nav class="tabs" role="tablist">
+                                <button role="tab" data-testid="tab-lesson" aria-selected={(*tab == Tab::Lesson).to_string()} onclick={select(Tab::Lesson)}>{"Lessons"}</button>
+                                <button role="tab" data-testid="tab-editor" aria-selected={(*tab == Tab::Editor).to_string()} onclick={select(Tab::Editor)}>{"Editor"}</button>
+                            </nav>
+                            // Both stay mounted so the editor keeps its text and the lesson its state.
+                            <div class="tab-body" hidden={*tab != Tab::Lesson}><LessonPanel now={*now} /></div>
+                            <div class="tab-body" hidden={*tab != Tab::Editor}><Editor /></div>
+                        </section>
                         <Console />
                     </div>
                     <section class="cluster panel">
@@ -107,6 +131,7 @@ pub fn app(props: &AppProps) -> Html {
                     </section>
                 </main>
             </div>
+        </ContextProvider<ConsoleLog>>
         </ContextProvider<ClusterHandle>>
     }
 }

@@ -5,6 +5,8 @@
 pub mod app;
 pub mod components;
 pub mod hooks;
+pub mod lessons;
+pub mod markdown;
 
 use kubeplay_sim::ClusterInterface;
 use std::rc::Rc;

@@ -227,3 +227,46 @@ async fn a_service_card_follows_its_ready_pods() {
     assert_eq!(attr_of_all(&root, "[data-testid=service]", "data-ready"), vec!["0"]);
     assert!(root.query_selector("[data-testid=service]").unwrap().unwrap().text_content().unwrap().contains("no ready pod"));
 }
+
+#[wasm_bindgen_test]
+async fn the_console_is_a_shell_with_files_heredocs_and_a_working_directory() {
+    let (_cluster, root) = fresh_page().await;
+    let prompt = || root.query_selector("[data-testid=console-prompt]").unwrap().unwrap().text_content().unwrap();
+    assert_eq!(prompt(), "~$");
+    press(&root, Some("mkdir k8s && cd k8s"), "Enter").await;
+    assert_eq!(prompt(), "~/k8s$", "the prompt shows the working directory");
+    // A heredoc continues over several lines before it runs.
+    press(&root, Some("cat > cm.yaml <<EOF"), "Enter").await;
+    assert_eq!(prompt(), ">");
+    for line in ["apiVersion: v1", "kind: ConfigMap", "metadata: {name: settings}", "data: {mode: fast}", "EOF"] {
+        press(&root, Some(line), "Enter").await;
+    }
+    assert_eq!(prompt(), "~/k8s$");
+    press(&root, Some("kubectl apply -f cm.yaml && kubectl get configmap settings -o jsonpath='{.data.mode}' | wc -c"), "Enter").await;
+    let text = console_text(&root);
+    assert!(text.contains("configmap/settings created4"), "{text}");
+    assert!(text.contains("> kind: ConfigMap"), "continuation lines are shown after > : {text}");
+}
+
+#[wasm_bindgen_test]
+fn lesson_markdown_and_progress() {
+    use kubeplay_web::lessons::{decode_uri, Progress};
+    use kubeplay_web::markdown::{blocks, inlines, Block, Inline};
+    assert_eq!(
+        inlines("Run `kubectl get pods` **now**, *please*."),
+        vec![Inline::Text("Run ".into()), Inline::Code("kubectl get pods".into()), Inline::Text(" ".into()), Inline::Strong("now".into()), Inline::Text(", ".into()), Inline::Em("please".into()), Inline::Text(".".into())]
+    );
+    assert_eq!(inlines("2 * 3 and `open"), vec![Inline::Text("2 * 3 and `open".into())], "unclosed markers stay literal");
+    let b = blocks("One\ntwo.\n\n- a\n- b `c`\n  continued\nafter");
+    assert_eq!(b[0], Block::Paragraph(vec![Inline::Text("One two.".into())]));
+    assert_eq!(b[1], Block::List(vec![vec![Inline::Text("a".into())], vec![Inline::Text("b ".into()), Inline::Code("c".into()), Inline::Text(" continued".into())]]));
+    assert_eq!(b[2], Block::Paragraph(vec![Inline::Text("after".into())]));
+    let p = Progress { step: 2, passed: vec![vec![true, true], vec![true, false], vec![]] };
+    assert_eq!(p.encode(), "2|11,10,");
+    assert_eq!(Progress::parse(&p.encode(), &[2, 2, 0]), p);
+    assert_eq!(Progress::parse("9|1", &[1, 1]).step, 1, "a step beyond the lesson is clamped");
+    assert_eq!(Progress::parse("garbage", &[2]), Progress { step: 0, passed: vec![vec![false, false]] });
+    assert_eq!(p.steps_done(), 2, "a step without checks counts as done");
+    assert_eq!(decode_uri("a%2Fb+c"), "a/b c");
+    assert_eq!(decode_uri("100%"), "100%");
+}

@@ -1,9 +1,11 @@
-//! The console: a prompt where learners type kubectl commands, with their output
-//! (errors in red, pod statuses coloured), history on Up/Down kept across reloads,
-//! and `clear`.
+//! The console: a shell prompt (as on the control-plane node, like `minikube ssh`) where learners type kubectl
+//! and shell commands, with their output (errors in red, pod statuses coloured),
+//! history on Up/Down kept across reloads, heredocs over several lines, and `clear`.
 
+use crate::lessons::ConsoleLog;
 use crate::{local_storage, ClusterHandle};
 use kubeplay_sim::interface::ConsoleOutput;
+use kubeplay_sim::shell::Shell;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -15,8 +17,10 @@ const HISTORY_LIMIT: usize = 200;
 /// One line of the transcript.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Line {
-    /// A command the learner typed.
-    Prompt(String),
+    /// A command the learner typed, after the prompt's working directory.
+    Prompt(String, String),
+    /// A further line of a command (a heredoc's body), after `> `.
+    More(String),
     /// A line the command printed on standard output.
     Out(String),
     /// A line the command printed on standard error.
@@ -54,6 +58,12 @@ fn coloured(line: &str) -> Html {
     html! { <>{ for parts }</> }
 }
 
+/// The working directory part of the shell's prompt (`docker@control-plane:~/k8s$ ` -> `~/k8s`).
+fn short_prompt(prompt: &str) -> String {
+    let p = prompt.trim_end().trim_end_matches('$');
+    p.rsplit_once(':').map_or(p, |(_, dir)| dir).to_string()
+}
+
 fn load_history() -> Vec<String> {
     let text = local_storage().and_then(|s| s.get_item(HISTORY_KEY).ok().flatten()).unwrap_or_default();
     text.lines().filter(|l| !l.is_empty()).map(str::to_string).collect()
@@ -69,6 +79,7 @@ fn save_history(history: &[String]) {
 #[function_component(Console)]
 pub fn console() -> Html {
     let client = use_context::<ClusterHandle>().expect("the App provides the cluster");
+    let log = use_context::<ConsoleLog>().unwrap_or_default();
     // The transcript is shared by every running command (a `rollout status` may still be
     // printing when the next command starts); `redraw` asks Yew to show it again.
     let transcript = use_mut_ref(Vec::<Line>::new);
@@ -80,6 +91,10 @@ pub fn console() -> Html {
     let interrupts = use_mut_ref(|| 0u32);
     let input = use_node_ref();
     let output = use_node_ref();
+    // The working directory part of the prompt (`~`, `~/k8s`), and a command still
+    // being typed over several lines (a heredoc, an open quote).
+    let cwd = use_state(|| "~".to_string());
+    let unfinished = use_mut_ref(String::new);
     let shown = transcript.borrow().len();
     {
         // Keep the newest output in view.
@@ -99,14 +114,28 @@ pub fn console() -> Html {
     };
     let run = {
         let (client, transcript, history, cursor, interrupts, redraw) = (client.clone(), transcript.clone(), history.clone(), cursor.clone(), interrupts.clone(), redraw.clone());
-        let push = push.clone();
-        move |command: String| {
-            let command = command.trim().to_string();
-            if command.is_empty() {
+        let (push, cwd, unfinished, log) = (push.clone(), cwd.clone(), unfinished.clone(), log.clone());
+        move |typed: String| {
+            // A line continuing an unfinished command joins it; the command runs once complete.
+            let continuing = !unfinished.borrow().is_empty();
+            if continuing {
+                push(vec![Line::More(typed.clone())]);
+                let mut u = unfinished.borrow_mut();
+                u.push('\n');
+                u.push_str(&typed);
+            } else if typed.trim().is_empty() {
+                return;
+            } else {
+                push(vec![Line::Prompt((*cwd).clone(), typed.trim().to_string())]);
+                *unfinished.borrow_mut() = typed.trim().to_string();
+            }
+            if Shell::is_incomplete(&unfinished.borrow()) {
                 return;
             }
+            let command = std::mem::take(&mut *unfinished.borrow_mut());
             let mut h = (*history).clone();
-            if h.last() != Some(&command) {
+            // Multi-line commands (heredocs) are not kept: the history is one line per command.
+            if h.last() != Some(&command) && !command.contains('\n') {
                 h.push(command.clone());
             }
             let start = h.len().saturating_sub(HISTORY_LIMIT);
@@ -119,27 +148,57 @@ pub fn console() -> Html {
                 redraw.force_update();
                 return;
             }
-            push(vec![Line::Prompt(command.clone())]);
-            let (client, push) = (client.clone(), push.clone());
+            let (client, push, cwd, log) = (client.clone(), push.clone(), cwd.clone(), log.clone());
             let started_under = *interrupts.borrow();
             let interrupts = interrupts.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let mut sub = client.0.run(&command);
+                let mut printed = String::new();
                 while let Some(piece) = sub.recv().await {
                     if *interrupts.borrow() != started_under {
                         break; // Ctrl-C: dropping the subscription stops the command
                     }
                     match piece {
-                        ConsoleOutput::Stdout(text) => push(text.lines().map(|l| Line::Out(l.to_string())).collect()),
-                        ConsoleOutput::Stderr(text) => push(text.lines().map(|l| Line::Err(l.to_string())).collect()),
+                        ConsoleOutput::Stdout(text) => {
+                            printed.push_str(&text);
+                            push(text.lines().map(|l| Line::Out(l.to_string())).collect());
+                        }
+                        ConsoleOutput::Stderr(text) => {
+                            printed.push_str(&text);
+                            push(text.lines().map(|l| Line::Err(l.to_string())).collect());
+                        }
                         ConsoleOutput::Exit(_) => break,
                     }
+                }
+                log.record(command, printed);
+                if let Ok(prompt) = client.0.prompt().await {
+                    cwd.set(short_prompt(&prompt));
                 }
             });
         }
     };
+    // Lessons put commands into the input (one line) or run them (a heredoc over several lines).
+    {
+        let (log, input, run) = (log.clone(), input.clone(), run.clone());
+        use_effect_with((), move |_| {
+            let paste = Callback::from(move |command: String| {
+                let command = command.trim_end().to_string();
+                if command.contains('\n') {
+                    for line in command.lines() {
+                        run(line.to_string());
+                    }
+                } else if let Some(field) = input.cast::<HtmlInputElement>() {
+                    field.set_value(&command);
+                    let _ = field.focus();
+                }
+            });
+            *log.paste.borrow_mut() = Some(paste);
+            move || *log.paste.borrow_mut() = None
+        });
+    }
     let onkeydown = {
         let (history, cursor, input, interrupts) = (history.clone(), cursor.clone(), input.clone(), interrupts.clone());
+        let (cwd, unfinished) = (cwd.clone(), unfinished.clone());
         move |e: KeyboardEvent| {
             let Some(field) = input.cast::<HtmlInputElement>() else { return };
             match e.key().as_str() {
@@ -152,7 +211,9 @@ pub fn console() -> Html {
                 "c" if e.ctrl_key() => {
                     e.prevent_default();
                     *interrupts.borrow_mut() += 1;
-                    push(vec![Line::Prompt(format!("{}^C", field.value()))]);
+                    let line = format!("{}^C", field.value());
+                    let continuing = !std::mem::take(&mut *unfinished.borrow_mut()).is_empty();
+                    push(vec![if continuing { Line::More(line) } else { Line::Prompt((*cwd).clone(), line) }]);
                     field.set_value("");
                 }
                 "ArrowUp" | "ArrowDown" => {
@@ -179,17 +240,18 @@ pub fn console() -> Html {
         <section class="console panel" onclick={focus}>
             <header class="panel-head">
                 <h2>{"Console"}</h2>
-                <span class="hint">{"kubectl …  ·  ↑↓ history  ·  Ctrl-C  ·  clear"}</span>
+                <span class="hint">{"kubectl, ls, cat, grep, jq …  ·  ↑↓ history  ·  Ctrl-C  ·  clear"}</span>
             </header>
             <div class="console-output" data-testid="console-output" ref={output} aria-live="polite">
                 { for transcript.borrow().iter().map(|l| match l {
-                    Line::Prompt(c) => html! { <div class="prompt"><span class="ps1">{"$ "}</span>{ c }</div> },
+                    Line::Prompt(dir, c) => html! { <div class="prompt"><span class="ps1">{ format!("{dir}$ ") }</span>{ c }</div> },
+                    Line::More(c) => html! { <div class="prompt more"><span class="ps1">{"> "}</span>{ c }</div> },
                     Line::Out(t) => html! { <div class="out">{ coloured(t) }</div> },
                     Line::Err(t) => html! { <div class="err">{ t }</div> },
                 }) }
             </div>
             <div class="console-line">
-                <span class="ps1">{"$"}</span>
+                <span class="ps1" data-testid="console-prompt">{ if unfinished.borrow().is_empty() { format!("{}$", *cwd) } else { ">".to_string() } }</span>
                 <input data-testid="console-input" ref={input} {onkeydown} spellcheck="false" autocomplete="off"
                     aria-label="Console command" placeholder="kubectl get pods" />
             </div>

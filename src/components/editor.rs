@@ -83,7 +83,7 @@ pub fn editor() -> Html {
         })
     };
     html! {
-        <section class="editor panel">
+        <section class="editor">
             <header class="panel-head">
                 <h2>{"Manifest"}</h2>
                 <div class="actions">

@@ -2,12 +2,14 @@
 
 pub mod console;
 pub mod editor;
+pub mod lesson_panel;
 pub mod node_list;
 pub mod service_list;
 pub mod time_controls;
 
 pub use console::Console;
 pub use editor::Editor;
+pub use lesson_panel::LessonPanel;
 pub use node_list::NodeList;
 pub use service_list::ServiceList;
 pub use time_controls::TimeControls;

@@ -1,7 +1,7 @@
 //! `kubeplay`: the native binary. `serve` serves the built page and the backend
 //! API on 127.0.0.1; `size-report` prints what the page costs to download.
 
-use kubeplay_server::{runner, serve, size_report};
+use kubeplay_server::{lessons, runner, serve, size_report};
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,6 +12,8 @@ Usage:
   kubeplay serve [--port N] [--dist DIR]     serve the playground on http://127.0.0.1:N/ (default 8080, dist/)
   kubeplay run SCRIPT [--seed N] [--nodes N] [--trace FILE] [--max-wait 10m]
                                              run console lines against a fresh simulated cluster
+  kubeplay lesson check DIR... [--verbose]   run each lesson's solutions and check every step
+                                             (DIR is a lesson folder or a course with index.yaml)
   kubeplay size-report [--dist DIR] [--named-wasm FILE] [--budget-kib N]
                                              print download sizes and the wasm by crate
   kubeplay health                            print what this host offers the containers lab (JSON)
@@ -131,6 +133,24 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Some("lesson") => match args.get(1).map(String::as_str) {
+            Some("check") => {
+                let paths: Vec<PathBuf> = args[2..].iter().filter(|a| !a.starts_with("--")).map(PathBuf::from).collect();
+                if paths.is_empty() {
+                    eprintln!("error: kubeplay lesson check needs a lesson folder\n\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+                if lessons::check(&paths, args.iter().any(|a| a == "--verbose"), |t| print!("{t}")) {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                }
+            }
+            _ => {
+                eprintln!("error: unknown lesson command (try: kubeplay lesson check DIR)\n\n{USAGE}");
+                ExitCode::from(2)
+            }
+        },
         Some("health") => {
             println!("{}", serde_json::to_string_pretty(&kubeplay_runtime::probe()).unwrap_or_default());
             ExitCode::SUCCESS

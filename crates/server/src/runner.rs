@@ -3,7 +3,9 @@
 //! as the browser console shows it, optionally writing a trace of every store change.
 
 use kubeplay_sim::clock::Duration;
-use kubeplay_sim::kubectl::{self, Context, Files};
+use kubeplay_sim::kubectl::{self, Files};
+use kubeplay_sim::shell::{fs::FileSystem, Shell};
+use std::rc::Rc;
 use kubeplay_sim::{Cluster, ClusterSettings};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -75,17 +77,35 @@ impl Trace {
 /// Runs a script; returns the printed transcript and whether every command succeeded.
 pub fn run_script(script: &str, base: &Path, opts: &RunOptions, mut print: impl FnMut(&str)) -> std::io::Result<bool> {
     let mut cluster = Cluster::new(ClusterSettings { seed: opts.seed, workers: opts.workers, ..Default::default() });
-    let files = DiskFiles { base: base.to_path_buf() };
-    let ctx = Context { files: &files, max_wait: opts.max_wait };
+    // The script's folder shows through the shell's files read-only; what the script
+    // writes stays in memory.
+    let disk: Rc<dyn Files> = Rc::new(DiskFiles { base: PathBuf::from("/") });
+    let mut shell = Shell::new(FileSystem::new().with_lower(disk));
+    let base = std::fs::canonicalize(base).unwrap_or_else(|_| base.to_path_buf());
+    shell.set_cwd(&base.to_string_lossy());
     let mut trace = Trace { out: opts.trace.as_ref().map(|p| std::fs::File::create(p).map(std::io::BufWriter::new)).transpose()?, since: 0 };
     trace.drain(&cluster)?;
     let mut ok = true;
+    let mut pending = String::new();
     for raw in script.lines() {
-        let line = raw.trim();
-        if line.is_empty() || line.starts_with('#') {
+        if pending.is_empty() {
+            let line = raw.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            print(&format!("$ {line}\n"));
+            pending.push_str(line);
+        } else {
+            print(&format!("> {raw}\n"));
+            pending.push('\n');
+            pending.push_str(raw);
+        }
+        // A heredoc, an open quote or a trailing pipe continues on the next lines.
+        if Shell::is_incomplete(&pending) {
             continue;
         }
-        print(&format!("$ {line}\n"));
+        let line = std::mem::take(&mut pending);
+        let line = line.as_str();
         // `advance` runs step by step so the trace never outruns the watch log.
         if let Some(arg) = line.strip_prefix("advance ") {
             match Duration::parse(arg) {
@@ -104,11 +124,17 @@ pub fn run_script(script: &str, base: &Path, opts: &RunOptions, mut print: impl 
                 }
             }
         }
-        let out = kubectl::run_in(&mut cluster, line, &ctx);
+        let out = shell.run(&mut cluster, line, opts.max_wait);
         print(&out.stdout);
         print(&out.stderr);
         ok &= out.exit_code == 0;
         trace.drain(&cluster)?;
+    }
+    if !pending.is_empty() {
+        // The script ended inside a heredoc or a quote: the shell says so.
+        let out = shell.run(&mut cluster, &pending, opts.max_wait);
+        print(&out.stderr);
+        ok = false;
     }
     if let Some(out) = trace.out.as_mut() {
         out.flush()?;

@@ -61,3 +61,16 @@ fn bad_usage_is_explained() {
     assert_eq!(code, 2);
     assert!(err.contains("--nodes needs a number"));
 }
+
+#[test]
+fn the_label_experiment_with_its_shell_idioms() {
+    let script = scripts().join("labels/script.txt");
+    let (out, err, code) = run(script.to_str().unwrap(), &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("$ kubectl get po -o jsonpath='{.items[*].spec.containers[].image}'; echo\nnginx:1.15.3-alpine nginx:1.15.3-alpine nginx:1.15.3-alpine\n"), "{out}");
+    assert!(out.contains("$ kubectl get po -l app=simple --no-headers | wc -l\n4\n"), "the stray pod makes four: {out}");
+    assert!(out.contains("| jq -c '.spec.selector'\n{\"matchLabels\":{\"app\":\"simple\",\"pod-template-hash\":\""), "{out}");
+    // The heredoc spans lines; the transcript shows them as bash does.
+    assert!(out.contains("$ cat > patch.yml <<EOF\n> metadata:\n>   labels:\n>     pod-template-hash: ${POD_HASH}\n> EOF\n$ kubectl patch pod simple --patch \"$(cat patch.yml)\"\npod/simple patched\n"), "{out}");
+    assert!(out.ends_with("$ kubectl get po -l app=simple --no-headers | wc -l\n3\n$ kubectl get pod simple 2>&1 | head -1\nError from server (NotFound): pods \"simple\" not found\n"), "adopted, then removed as the surplus: {out}");
+}

@@ -9,6 +9,7 @@ use crate::apiserver::ApiError;
 use crate::clock::{Duration, Time};
 use crate::cluster::{ApplyReport, Cluster};
 use crate::kubectl;
+use crate::shell::Shell;
 use crate::series::Series;
 use crate::store::WatchEvent;
 use std::cell::RefCell;
@@ -85,6 +86,13 @@ pub trait ClusterInterface {
     fn restore(&self, snapshot: Snapshot) -> Reply<'_, ()>;
     /// The current virtual time.
     fn now(&self) -> Reply<'_, Time>;
+    /// Writes a file into the console's file system (lessons, the editor); `read_only`
+    /// protects it from the learner.
+    fn put_file(&self, path: &str, text: &str, read_only: bool) -> Reply<'_, ()>;
+    /// Reads a file of the console's file system (relative to its working directory).
+    fn read_file(&self, path: &str) -> Reply<'_, String>;
+    /// The console's prompt (`docker@minikube:~$ `), which shows the working directory.
+    fn prompt(&self) -> Reply<'_, String>;
     /// Moves virtual time forward; returns the new time.
     fn advance(&self, by: Duration) -> Reply<'_, Time>;
     /// Jumps to the next moment something happens; returns the new time.
@@ -216,12 +224,13 @@ struct Local {
     /// Commands that follow virtual time (`rollout status`): the line, where its output
     /// goes, and what it printed last.
     streams: Vec<(String, Sender<ConsoleOutput>, String)>,
+    /// The console's shell session (files, working directory, variables).
+    shell: Shell,
 }
 
-/// Runs a console line without letting it wait on virtual time.
-fn run_now(cluster: &mut Cluster, line: &str) -> kubectl::CommandOutput {
-    let ctx = kubectl::Context { max_wait: Duration(0), ..Default::default() };
-    kubectl::run_in(cluster, line, &ctx)
+/// Runs a console input in the shell without letting it wait on virtual time.
+fn run_now(cluster: &mut Cluster, shell: &mut Shell, line: &str) -> kubectl::CommandOutput {
+    shell.run(cluster, line, Duration(0))
 }
 
 /// The simulator running in this process, behind [`ClusterInterface`].
@@ -233,14 +242,20 @@ impl LocalCluster {
     /// Wraps a cluster.
     pub fn new(cluster: Cluster) -> Self {
         let published = cluster.store().resource_version();
-        LocalCluster { inner: RefCell::new(Local { cluster, watchers: Vec::new(), published, streams: Vec::new() }) }
+        LocalCluster { inner: RefCell::new(Local { cluster, watchers: Vec::new(), published, streams: Vec::new(), shell: Shell::default() }) }
     }
 
     /// Runs `f` on the cluster, then delivers the watch events it caused.
     fn mutate<R>(&self, f: impl FnOnce(&mut Cluster) -> R) -> R {
+        self.mutate_with_shell(|c, _| f(c))
+    }
+
+    /// Runs `f` on the cluster and the console's shell, then delivers the watch events it caused.
+    fn mutate_with_shell<R>(&self, f: impl FnOnce(&mut Cluster, &mut Shell) -> R) -> R {
         let (result, deliveries) = {
             let mut inner = self.inner.borrow_mut();
-            let result = f(&mut inner.cluster);
+            let Local { cluster, shell, .. } = &mut *inner;
+            let result = f(cluster, shell);
             let Local { cluster, watchers, published, .. } = &mut *inner;
             let events: Vec<WatchEvent> = cluster.store().events_since(*published).map(|e| e.cloned().collect()).unwrap_or_default();
             *published = cluster.store().resource_version();
@@ -267,11 +282,11 @@ impl LocalCluster {
         let mut sends: Vec<(Sender<ConsoleOutput>, Vec<ConsoleOutput>)> = Vec::new();
         {
             let mut inner = self.inner.borrow_mut();
-            let Local { cluster, streams, .. } = &mut *inner;
+            let Local { cluster, streams, shell, .. } = &mut *inner;
             streams.retain(|(_, s, _)| s.is_connected());
             let mut finished = Vec::new();
             for (i, (line, sender, last)) in streams.iter_mut().enumerate() {
-                let out = run_now(cluster, line);
+                let out = run_now(cluster, shell, line);
                 let mut pieces = Vec::new();
                 let new_text = out.stdout.strip_prefix(last.as_str()).filter(|_| !last.is_empty()).map(str::to_string);
                 let fresh = match new_text {
@@ -348,7 +363,7 @@ impl ClusterInterface for LocalCluster {
     fn run(&self, line: &str) -> Subscription<ConsoleOutput> {
         let (sender, sub) = subscription();
         if kubectl::follows_time(line) {
-            let out = self.mutate(|c| run_now(c, line));
+            let out = self.mutate_with_shell(|c, sh| run_now(c, sh, line));
             if out.pending {
                 if !out.stdout.is_empty() {
                     sender.send(ConsoleOutput::Stdout(out.stdout.clone()));
@@ -365,7 +380,7 @@ impl ClusterInterface for LocalCluster {
             sender.close();
             return sub;
         }
-        let out = self.mutate(|c| kubectl::run(c, line));
+        let out = self.mutate_with_shell(|c, sh| run_now(c, sh, line));
         if !out.stdout.is_empty() {
             sender.send(ConsoleOutput::Stdout(out.stdout));
         }
@@ -396,6 +411,21 @@ impl ClusterInterface for LocalCluster {
                 s.close();
             }
         }))
+    }
+
+    fn put_file(&self, path: &str, text: &str, read_only: bool) -> Reply<'_, ()> {
+        self.inner.borrow_mut().shell.fs.add_file(path, text, read_only);
+        ready(Ok(()))
+    }
+
+    fn read_file(&self, path: &str) -> Reply<'_, String> {
+        let inner = self.inner.borrow();
+        let full = crate::shell::fs::resolve(inner.shell.cwd(), path);
+        ready(inner.shell.fs.read(&full).map_err(|e| ApiError::bad_request(format!("{path}: {e}"))))
+    }
+
+    fn prompt(&self) -> Reply<'_, String> {
+        ready(Ok(self.inner.borrow().shell.prompt()))
     }
 
     fn now(&self) -> Reply<'_, Time> {

@@ -76,8 +76,43 @@ pub fn base64_encode(bytes: &[u8]) -> String {
     out
 }
 
+/// Decodes base64 (standard alphabet; padding optional, whitespace ignored); `None` when
+/// a character is outside the alphabet.
+pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in text.bytes().filter(|c| !c.is_ascii_whitespace()) {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' => break,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn base64_decodes_what_it_encodes() {
+        for s in ["", "f", "fo", "foo", "s3cr3t!", "admin\n"] {
+            assert_eq!(super::base64_decode(&super::base64_encode(s.as_bytes())).as_deref(), Some(s.as_bytes()));
+        }
+        assert_eq!(super::base64_decode("YWRtaW4=\n"), Some(b"admin".to_vec()));
+        assert_eq!(super::base64_decode("a*b"), None);
+    }
+
     #[test]
     fn base64_matches_the_standard() {
         assert_eq!(super::base64_encode(b""), "");

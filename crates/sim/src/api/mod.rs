@@ -25,7 +25,7 @@ pub use pod::{
     StateRunning, StateTerminated, StateWaiting,
 };
 pub use autoscaling::{CrossVersionObjectReference, HorizontalPodAutoscaler, HpaSpec, HpaStatus, MetricSpec, MetricStatus, MetricTarget, MetricValueStatus, ResourceMetricSource, ResourceMetricStatus};
-pub use config::{base64_encode, ConfigMap, Secret, ServiceAccount};
+pub use config::{base64_decode, base64_encode, ConfigMap, Secret, ServiceAccount};
 pub use event::{Event, EventSource, ObjectReference};
 pub use lease::{Lease, LeaseSpec};
 pub use quantity::Quantity;

@@ -44,6 +44,7 @@ const BOOLEAN: &[(&str, Option<&str>)] = &[
     ("--now", None),
     ("--watch", Some("-w")),
     ("--show-labels", None),
+    ("--no-headers", None),
     ("--recursive", Some("-R")),
     ("--ignore-daemonsets", None),
     ("--delete-emptydir-data", None),

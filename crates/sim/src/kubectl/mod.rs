@@ -23,6 +23,7 @@ pub mod yaml_out;
 
 pub use files::{Files, NoFiles};
 use flags::Flags;
+pub use flags::parse_selector;
 
 use crate::api::{Kind, Object};
 use crate::clock::Duration;
@@ -44,10 +45,12 @@ pub struct CommandOutput {
 }
 
 impl CommandOutput {
-    fn ok(stdout: String) -> Self {
+    /// Success with this standard output.
+    pub fn ok(stdout: String) -> Self {
         CommandOutput { stdout, ..Default::default() }
     }
-    fn err(stderr: String, exit_code: i32) -> Self {
+    /// Failure with this standard error and exit code.
+    pub fn err(stderr: String, exit_code: i32) -> Self {
         CommandOutput { stderr, exit_code, ..Default::default() }
     }
     /// Appends a line to standard error and marks the command failed.
@@ -144,12 +147,17 @@ pub fn run(cluster: &mut Cluster, line: &str) -> CommandOutput {
 
 /// Runs one console line against the cluster in a context (files, wait limit).
 pub fn run_in(cluster: &mut Cluster, line: &str, ctx: &Context<'_>) -> CommandOutput {
-    let words = match split_words(line) {
-        Ok(w) => w,
-        Err(e) => return CommandOutput::err(format!("sh: syntax error: {e}\n"), 2),
-    };
-    let Some(first) = words.first() else { return CommandOutput::default() };
-    match first.as_str() {
+    match split_words(line) {
+        Ok(words) => run_words(cluster, &words, ctx).unwrap_or_else(|| CommandOutput::err(format!("bash: {}: command not found\n", words[0]), 127)),
+        Err(e) => CommandOutput::err(format!("bash: syntax error: {e}\n"), 2),
+    }
+}
+
+/// Runs a command given as words if it is one of the cluster's (kubectl, curl and the
+/// playground's own: fault, load, usage, legacy-api, advance); `None` for any other name.
+pub fn run_words(cluster: &mut Cluster, words: &[String], ctx: &Context<'_>) -> Option<CommandOutput> {
+    let Some(first) = words.first() else { return Some(CommandOutput::default()) };
+    Some(match first.as_str() {
         "kubectl" | "k" => kubectl(cluster, &words[1..], ctx),
         "fault" => nodes::fault(cluster, &words[1..]),
         "curl" => curl::curl(cluster, &words[1..]),
@@ -174,8 +182,8 @@ pub fn run_in(cluster: &mut Cluster, line: &str, ctx: &Context<'_>) -> CommandOu
             Some(Err(e)) => CommandOutput::err(format!("advance: {e}\n"), 1),
             None => CommandOutput::err("advance: missing duration (e.g. advance 30s)\n".into(), 1),
         },
-        other => CommandOutput::err(format!("sh: {other}: command not found\n"), 127),
-    }
+        _ => return None,
+    })
 }
 
 /// Moves global flags written before the verb (`kubectl -n shop get pods`) after it.
@@ -209,7 +217,7 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
         Err(e) => return CommandOutput::err(format!("{e}\nSee 'kubectl {verb} --help' for usage.\n"), 1),
     };
     let allowed: &[&str] = match verb.as_str() {
-        "get" => &["--output", "--selector", "--all-namespaces", "--watch", "--show-labels", "--filename"],
+        "get" => &["--output", "--selector", "--all-namespaces", "--watch", "--show-labels", "--no-headers", "--filename"],
         "apply" => &["--filename", "--recursive", "--output"],
         "create" => &["--filename", "--recursive", "--output", "--dry-run", "--image", "--replicas", "--port", "--from-literal", "--from-file", "--type"],
         "run" => &["--image", "--port", "--labels", "--selector", "--env", "--restart", "--command", "--dry-run", "--output", "--record", "--expose", "--replicas"],
@@ -396,7 +404,7 @@ fn get(cluster: &Cluster, f: &Flags) -> CommandOutput {
                 if f.has("--show-labels") {
                     header.push("LABELS");
                 }
-                let mut text = header.join("\t") + "\n";
+                let mut text = if f.has("--no-headers") { String::new() } else { header.join("\t") + "\n" };
                 for o in &objects {
                     let mut row = printers::row(o, cluster.now(), wide);
                     row[0] = format!("{prefix}{}", row[0]);

@@ -1,0 +1,316 @@
+//! The console's shell, as on a node after `minikube ssh`: kubectl is configured, `curl`
+//! reaches Services, and the workshop's shell idioms work (pipes, `$(...)`, variables,
+//! heredocs, redirections into a small in-memory file system). The grammar is in
+//! [`parse`], the files in [`fs`], the commands in `commands` and `text`.
+
+mod commands;
+pub mod fs;
+pub mod jq;
+pub mod parse;
+mod text;
+
+use crate::cluster::Cluster;
+use crate::kubectl::{self, CommandOutput, Context};
+use fs::{resolve, FileSystem, ShellFiles};
+use parse::{Join, ParseError, Part, Pipeline, Redirect, Script, Word};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The home directory the console starts in.
+pub const HOME: &str = "/home/docker";
+
+/// A shell session: files, working directory, variables and the last exit status.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Shell {
+    /// The files commands read and write.
+    pub fs: FileSystem,
+    cwd: String,
+    vars: BTreeMap<String, String>,
+    status: i32,
+}
+
+impl Default for Shell {
+    fn default() -> Self {
+        Shell::new(FileSystem::new())
+    }
+}
+
+/// How deeply `$(...)` may nest while running (a guard, not a feature).
+const MAX_DEPTH: usize = 8;
+
+impl Shell {
+    /// A session in the home directory over `fs`.
+    pub fn new(fs: FileSystem) -> Self {
+        let vars = [("HOME", HOME), ("USER", "docker"), ("HOSTNAME", "control-plane"), ("PATH", "/usr/local/bin:/usr/bin:/bin"), ("SHELL", "/bin/bash")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Shell { fs, cwd: HOME.to_string(), vars, status: 0 }
+    }
+
+    /// The working directory.
+    pub fn cwd(&self) -> &str {
+        &self.cwd
+    }
+
+    /// Changes the working directory (used by the runner to start where the script is).
+    pub fn set_cwd(&mut self, dir: &str) {
+        self.cwd = resolve("/", dir);
+    }
+
+    /// A variable's value.
+    pub fn var(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(String::as_str)
+    }
+
+    /// The prompt, as bash on the control-plane node shows it (`docker@control-plane:~$ `).
+    pub fn prompt(&self) -> String {
+        let dir = match self.cwd.strip_prefix(HOME) {
+            Some(rest) if rest.is_empty() || rest.starts_with('/') => format!("~{rest}"),
+            _ => self.cwd.clone(),
+        };
+        format!("docker@control-plane:{dir}$ ")
+    }
+
+    /// Whether `input` needs more lines (an open quote, heredoc, or a trailing `|`).
+    pub fn is_incomplete(input: &str) -> bool {
+        parse::is_incomplete(input)
+    }
+
+    /// Runs one input (a line, or several for a heredoc) and returns what it printed.
+    /// `ctx.max_wait` bounds how long blocking commands advance virtual time.
+    pub fn run(&mut self, cluster: &mut Cluster, input: &str, max_wait: crate::clock::Duration) -> CommandOutput {
+        match parse::parse(input) {
+            Ok(script) => {
+                let mut out = CommandOutput::default();
+                self.script(cluster, &script, max_wait, &mut out, 0);
+                out.exit_code = self.status;
+                out
+            }
+            Err(ParseError::Syntax(msg)) => {
+                self.status = 2;
+                CommandOutput::err(format!("bash: {msg}\n"), 2)
+            }
+            Err(ParseError::Incomplete(what)) => {
+                self.status = 2;
+                let msg = match what.as_str() {
+                    "here-document" => "bash: warning: here-document delimited by end-of-file".to_string(),
+                    "'" | "\"" | "`" => format!("bash: unexpected EOF while looking for matching `{what}'"),
+                    _ => "bash: syntax error: unexpected end of file".to_string(),
+                };
+                CommandOutput::err(format!("{msg}\n"), 2)
+            }
+        }
+    }
+
+    /// Runs a parsed script, appending to `out`; stdout of the last pipeline's last
+    /// command is in `out.stdout`.
+    fn script(&mut self, cluster: &mut Cluster, script: &Script, max_wait: crate::clock::Duration, out: &mut CommandOutput, depth: usize) {
+        for (join, pipeline) in script {
+            let run = match join {
+                Join::Always => true,
+                Join::And => self.status == 0,
+                Join::Or => self.status != 0,
+            };
+            if run {
+                let result = self.pipeline(cluster, pipeline, max_wait, depth);
+                out.stdout.push_str(&result.stdout);
+                out.stderr.push_str(&result.stderr);
+                out.pending = result.pending;
+                self.status = result.exit_code;
+            }
+        }
+    }
+
+    fn pipeline(&mut self, cluster: &mut Cluster, pipeline: &Pipeline, max_wait: crate::clock::Duration, depth: usize) -> CommandOutput {
+        let mut stdin = String::new();
+        let mut stderr = String::new();
+        let mut last = CommandOutput::default();
+        for command in &pipeline.commands {
+            let mut out = self.command(cluster, command, &stdin, max_wait, depth);
+            stderr.push_str(&std::mem::take(&mut out.stderr));
+            stdin = std::mem::take(&mut out.stdout);
+            last = out;
+        }
+        last.stdout = stdin;
+        last.stderr = stderr;
+        if pipeline.negated {
+            last.exit_code = i32::from(last.exit_code == 0);
+        }
+        last
+    }
+
+    fn command(&mut self, cluster: &mut Cluster, command: &parse::Command, stdin: &str, max_wait: crate::clock::Duration, depth: usize) -> CommandOutput {
+        let mut errors = String::new();
+        let mut words = Vec::new();
+        for w in &command.words {
+            words.extend(self.expand(cluster, w, max_wait, depth, &mut errors));
+        }
+        let mut assigned = Vec::new();
+        for (name, value) in &command.assignments {
+            let v = self.expand_joined(cluster, value, max_wait, depth, &mut errors);
+            assigned.push((name.clone(), v));
+        }
+        let mut input = stdin.to_string();
+        let mut outputs: Vec<(u8, String, bool)> = Vec::new();
+        let mut err_to_out = false;
+        for r in &command.redirects {
+            match r {
+                Redirect::In(w) => {
+                    let path = self.expand_joined(cluster, w, max_wait, depth, &mut errors);
+                    match self.fs.read(&resolve(&self.cwd, &path)) {
+                        Ok(text) => input = text,
+                        Err(e) => return CommandOutput::err(format!("{errors}bash: {path}: {e}\n"), 1),
+                    }
+                }
+                Redirect::Heredoc(w) => input = self.expand_joined(cluster, w, max_wait, depth, &mut errors),
+                Redirect::Out { fd, target, append } => outputs.push((*fd, self.expand_joined(cluster, target, max_wait, depth, &mut errors), *append)),
+                Redirect::ErrToOut => err_to_out = true,
+            }
+        }
+        let mut out = if words.is_empty() {
+            for (name, value) in assigned {
+                self.vars.insert(name, value);
+            }
+            CommandOutput { exit_code: if errors.is_empty() { 0 } else { self.status }, ..Default::default() }
+        } else {
+            self.builtin(cluster, &words, &input, max_wait)
+        };
+        out.stderr.insert_str(0, &errors);
+        if err_to_out {
+            let err = std::mem::take(&mut out.stderr);
+            out.stdout.push_str(&err);
+        }
+        for (fd, path, append) in outputs {
+            let text = match fd {
+                1 => std::mem::take(&mut out.stdout),
+                2 => std::mem::take(&mut out.stderr),
+                _ => std::mem::take(&mut out.stdout) + &std::mem::take(&mut out.stderr),
+            };
+            if path == "/dev/null" {
+                continue;
+            }
+            if let Err(e) = self.fs.write(&resolve(&self.cwd, &path), &text, append) {
+                out.stderr.push_str(&format!("bash: {path}: {e}\n"));
+                out.exit_code = 1;
+            }
+        }
+        out
+    }
+
+    /// Runs a command by name: the cluster's own, then the shell's.
+    fn builtin(&mut self, cluster: &mut Cluster, words: &[String], stdin: &str, max_wait: crate::clock::Duration) -> CommandOutput {
+        let files = ShellFiles { fs: &self.fs, cwd: &self.cwd, stdin };
+        let ctx = Context { files: &files, max_wait };
+        if let Some(out) = kubectl::run_words(cluster, words, &ctx) {
+            return out;
+        }
+        let args = &words[1..];
+        match words[0].as_str() {
+            "cd" => commands::cd(self, args),
+            "pwd" => CommandOutput::ok(format!("{}\n", self.cwd)),
+            "export" => commands::export(self, args),
+            "unset" => {
+                for a in args {
+                    self.vars.remove(a);
+                }
+                CommandOutput::default()
+            }
+            "env" | "printenv" => CommandOutput::ok(self.vars.iter().filter(|(k, _)| args.is_empty() || args.contains(k)).map(|(k, v)| if args.is_empty() { format!("{k}={v}\n") } else { format!("{v}\n") }).collect()),
+            "sleep" => commands::sleep(cluster, args),
+            name => commands::run(self, name, args, stdin).unwrap_or_else(|| text::run(name, args, stdin).unwrap_or_else(|| CommandOutput::err(format!("bash: {name}: command not found\n"), 127))),
+        }
+    }
+
+    /// A word's fields: quoted parts join, unquoted expansions split on blanks, and an
+    /// unquoted `*` or `?` matches files.
+    fn expand(&mut self, cluster: &mut Cluster, word: &Word, max_wait: crate::clock::Duration, depth: usize, errors: &mut String) -> Vec<String> {
+        let mut fields: Vec<(String, bool)> = Vec::new();
+        let mut current: Option<(String, bool)> = None;
+        for part in word {
+            let (value, quoted, literal) = match part {
+                Part::Text { text, quoted } => (text.clone(), *quoted, true),
+                Part::Var { name, quoted } => (self.lookup(name), *quoted, false),
+                Part::Command { script, quoted } => (self.substitute(cluster, script, max_wait, depth, errors), *quoted, false),
+            };
+            if quoted || literal {
+                let glob = !quoted && value.contains(['*', '?']);
+                let cur = current.get_or_insert_with(|| (String::new(), false));
+                cur.0.push_str(&value);
+                cur.1 |= glob;
+                continue;
+            }
+            let starts_blank = value.starts_with(char::is_whitespace);
+            let ends_blank = value.ends_with(char::is_whitespace);
+            let pieces: Vec<&str> = value.split_whitespace().collect();
+            if starts_blank {
+                fields.extend(current.take());
+            }
+            for (i, piece) in pieces.iter().enumerate() {
+                if i > 0 {
+                    fields.extend(current.take());
+                }
+                current.get_or_insert_with(|| (String::new(), false)).0.push_str(piece);
+            }
+            if ends_blank && !pieces.is_empty() {
+                fields.extend(current.take());
+            }
+        }
+        fields.extend(current);
+        fields.into_iter().flat_map(|(f, glob)| if glob { self.glob(&f) } else { vec![f] }).collect()
+    }
+
+    /// A word expanded without splitting (assignments, redirection targets, heredocs).
+    fn expand_joined(&mut self, cluster: &mut Cluster, word: &Word, max_wait: crate::clock::Duration, depth: usize, errors: &mut String) -> String {
+        let mut s = String::new();
+        for part in word {
+            match part {
+                Part::Text { text, .. } => s.push_str(text),
+                Part::Var { name, .. } => s.push_str(&self.lookup(name)),
+                Part::Command { script, .. } => s.push_str(&self.substitute(cluster, script, max_wait, depth, errors)),
+            }
+        }
+        s
+    }
+
+    fn lookup(&self, name: &str) -> String {
+        match name {
+            "?" => self.status.to_string(),
+            "$" => "1".into(),
+            "#" => "0".into(),
+            "0" => "bash".into(),
+            _ => self.vars.get(name).cloned().unwrap_or_default(),
+        }
+    }
+
+    /// `$(...)`: what the script prints, trailing newlines removed; its errors go to the terminal.
+    fn substitute(&mut self, cluster: &mut Cluster, script: &Script, max_wait: crate::clock::Duration, depth: usize, errors: &mut String) -> String {
+        if depth >= MAX_DEPTH {
+            errors.push_str("bash: command substitution nested too deeply\n");
+            return String::new();
+        }
+        let mut out = CommandOutput::default();
+        self.script(cluster, script, max_wait, &mut out, depth + 1);
+        errors.push_str(&out.stderr);
+        out.stdout.trim_end_matches('\n').to_string()
+    }
+
+    /// Files matching a pattern with `*` and `?` in its last component, in name order (the
+    /// pattern itself when nothing matches, as bash does).
+    fn glob(&self, pattern: &str) -> Vec<String> {
+        let (dir, name) = match pattern.rfind('/') {
+            Some(i) => (&pattern[..=i], &pattern[i + 1..]),
+            None => ("", pattern),
+        };
+        let listed = self.fs.list(&resolve(&self.cwd, if dir.is_empty() { "." } else { dir })).unwrap_or_default();
+        let matches: Vec<String> = listed.into_iter().filter(|(n, _)| !n.starts_with('.') && text::wildcard(name, n)).map(|(n, _)| format!("{dir}{n}")).collect();
+        if matches.is_empty() {
+            vec![pattern.to_string()]
+        } else {
+            matches
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

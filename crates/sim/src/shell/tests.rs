@@ -1,0 +1,100 @@
+use super::*;
+use crate::clock::Duration;
+use crate::ClusterSettings;
+
+fn session() -> (Cluster, Shell) {
+    (Cluster::new(ClusterSettings::default()), Shell::default())
+}
+
+fn sh(c: &mut Cluster, s: &mut Shell, input: &str) -> CommandOutput {
+    s.run(c, input, Duration::seconds(600))
+}
+
+const SIMPLE: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: simple\nspec:\n  replicas: 3\n  selector:\n    matchLabels: {app: simple}\n  template:\n    metadata:\n      labels: {app: simple}\n    spec:\n      containers:\n      - {name: nginx, image: nginx}\n";
+
+#[test]
+fn files_written_with_heredocs_are_applied_by_kubectl() {
+    let (mut c, mut s) = session();
+    let out = sh(&mut c, &mut s, &format!("cat > simple.yml <<EOF\n{SIMPLE}EOF"));
+    assert_eq!((out.exit_code, out.stderr.as_str()), (0, ""));
+    assert_eq!(sh(&mut c, &mut s, "ls").stdout, "simple.yml\n");
+    assert_eq!(sh(&mut c, &mut s, "kubectl apply -f simple.yml").stdout, "deployment.apps/simple created\n");
+    sh(&mut c, &mut s, "sleep 30");
+    let out = sh(&mut c, &mut s, "kubectl get pods --no-headers | grep simple | wc -l");
+    assert_eq!(out.stdout, "3\n", "{out:?}");
+}
+
+#[test]
+fn stdin_manifests_and_command_substitution() {
+    let (mut c, mut s) = session();
+    let out = sh(&mut c, &mut s, &format!("cat <<'EOF' | kubectl apply -f -\n{SIMPLE}EOF"));
+    assert_eq!(out.stdout, "deployment.apps/simple created\n", "{out:?}");
+    sh(&mut c, &mut s, "sleep 20");
+    let out = sh(&mut c, &mut s, "RS=$(kubectl get rs -o name | head -1); echo \"first: $RS\"");
+    assert!(out.stdout.starts_with("first: replicaset.apps/simple-"), "{out:?}");
+    // The workshop's label experiment: capture the hash with jq (quotes kept), patch from a file.
+    let hash_cmd = "POD_HASH=$(kubectl get rs -o json | jq '.items[0].spec.selector.matchLabels.\"pod-template-hash\"')";
+    assert_eq!(sh(&mut c, &mut s, hash_cmd).exit_code, 0);
+    let hash = s.var("POD_HASH").unwrap_or_default().to_string();
+    assert!(hash.starts_with('"') && hash.len() > 4, "{hash}");
+    sh(&mut c, &mut s, "kubectl run simple --image=nginx --labels=app=simple");
+    sh(&mut c, &mut s, "cat > patch.yml <<EOF\nmetadata:\n  labels:\n    pod-template-hash: ${POD_HASH}\nEOF");
+    assert!(sh(&mut c, &mut s, "cat patch.yml").stdout.contains(&format!("pod-template-hash: {hash}")));
+    let out = sh(&mut c, &mut s, "kubectl patch pod simple --patch \"$(cat patch.yml)\"");
+    assert_eq!(out.stdout, "pod/simple patched\n", "{out:?}");
+}
+
+#[test]
+fn lists_status_and_redirections() {
+    let (mut c, mut s) = session();
+    let out = sh(&mut c, &mut s, "kubectl get deployment nope 2>/dev/null || echo missing");
+    assert_eq!(out.stdout, "missing\n");
+    assert_eq!(out.stderr, "");
+    let out = sh(&mut c, &mut s, "kubectl get deployment nope > out.txt 2>&1; cat out.txt");
+    assert_eq!(out.stdout, "Error from server (NotFound): deployments.apps \"nope\" not found\n");
+    let out = sh(&mut c, &mut s, "false && echo no; echo $?");
+    assert_eq!(out.stdout, "1\n");
+    let out = sh(&mut c, &mut s, "! grep x < out.txt && echo none");
+    assert_eq!(out.stdout, "none\n");
+    assert_eq!(sh(&mut c, &mut s, "echo a >> log; echo b >> log; cat log").stdout, "a\nb\n");
+}
+
+#[test]
+fn directories_prompt_and_globs() {
+    let (mut c, mut s) = session();
+    sh(&mut c, &mut s, "mkdir -p k8s/base && cd k8s");
+    assert_eq!(s.prompt(), "docker@control-plane:~/k8s$ ");
+    sh(&mut c, &mut s, "echo 'kind: ConfigMap' > a.yaml; echo x > b.yaml; touch notes.txt");
+    assert_eq!(sh(&mut c, &mut s, "echo *.yaml").stdout, "a.yaml b.yaml\n");
+    assert_eq!(sh(&mut c, &mut s, "echo '*.yaml'").stdout, "*.yaml\n");
+    assert_eq!(sh(&mut c, &mut s, "pwd; cd ..; pwd").stdout, "/home/docker/k8s\n/home/docker\n");
+    let out = sh(&mut c, &mut s, "cd nowhere");
+    assert_eq!((out.stderr.as_str(), out.exit_code), ("bash: cd: nowhere: No such file or directory\n", 1));
+    let out = sh(&mut c, &mut s, "cat k8s/missing.yaml");
+    assert_eq!(out.stderr, "cat: k8s/missing.yaml: No such file or directory\n");
+}
+
+#[test]
+fn read_only_material_and_unknown_commands() {
+    let (mut c, _) = session();
+    let mut fs = FileSystem::new();
+    fs.add_file("/home/docker/workshop/resources/simple.yml", SIMPLE, true);
+    let mut s = Shell::new(fs);
+    let out = sh(&mut c, &mut s, "echo x > workshop/resources/simple.yml");
+    assert_eq!(out.stderr, "bash: workshop/resources/simple.yml: Read-only file system\n");
+    assert_eq!(sh(&mut c, &mut s, "kubectl apply -f workshop/resources/").stdout, "deployment.apps/simple created\n");
+    let out = sh(&mut c, &mut s, "vegeta attack");
+    assert_eq!((out.stderr.as_str(), out.exit_code), ("bash: vegeta: command not found\n", 127));
+    let out = sh(&mut c, &mut s, "echo 'unterminated");
+    assert_eq!(out.stderr, "bash: unexpected EOF while looking for matching `''\n");
+    assert!(Shell::is_incomplete("cat <<EOF\nabc"));
+}
+
+#[test]
+fn curl_reaches_a_node_port_found_with_jsonpath() {
+    let (mut c, mut s) = session();
+    sh(&mut c, &mut s, "kubectl create deployment web --image=nginx --replicas=2 && kubectl expose deployment web --port=80 --type=NodePort");
+    sh(&mut c, &mut s, "sleep 30");
+    let out = sh(&mut c, &mut s, "curl -s http://127.0.0.1:$(kubectl get service web -o jsonpath='{.spec.ports[].nodePort}') | grep -c 'Welcome to nginx'");
+    assert_eq!(out.stdout, "2\n", "the title and the heading of nginx's page: {out:?}");
+}

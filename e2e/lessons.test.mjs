@@ -1,0 +1,105 @@
+// End-to-end: the built-in lessons, fetched as data by the release build, followed by
+// clicking their commands; checks tick as the simulated cluster changes.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { launchOptions } from './browser.mjs';
+import { startServer } from './server.mjs';
+
+const SHOTS = 'e2e/screenshots';
+let server;
+let browser;
+
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  server = await startServer();
+  browser = await chromium.launch(launchOptions());
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+async function open(path, context) {
+  const ctx = context ?? await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(new URL(path, server.url).href);
+  await page.waitForSelector('[data-testid="node"]');
+  return { page, errors, context: ctx };
+}
+
+/** Clicks the step's n-th command into the console and runs it. */
+async function runCommand(page, n) {
+  await page.locator('[data-testid="lesson-command"]').nth(n).click();
+  const input = page.locator('[data-testid="console-input"]');
+  assert.notEqual(await input.inputValue(), '', 'the command is in the console');
+  await input.press('Enter');
+}
+
+async function waitForChecks(page) {
+  await page.waitForFunction(() => {
+    const checks = [...document.querySelectorAll('[data-testid="check"]')];
+    return checks.length > 0 && checks.every((c) => c.dataset.passed === 'true');
+  }, null, { timeout: 20_000 });
+}
+
+test('the course overview lists the built-in lessons', async () => {
+  const { page, errors, context } = await open('/');
+  await page.locator('[data-testid="tab-lesson"]').click();
+  const titles = await page.locator('[data-testid="course-lesson"]').allInnerTexts();
+  assert.equal(titles[0], 'A tour of the control plane');
+  assert.ok(titles.length >= 6, titles.join(', '));
+  await page.screenshot({ path: `${SHOTS}/course.png` });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a lesson step is done by clicking its commands, and progress survives a reload', async () => {
+  const { page, errors, context } = await open('/?lesson=first-deployment&step=1');
+  await page.locator('[data-testid="speed"]').selectOption('10');
+  assert.equal(await page.locator('[data-testid="step-title"]').innerText(), 'Create a Deployment');
+  const checks = page.locator('[data-testid="check"]');
+  assert.deepEqual(await checks.evaluateAll((els) => els.map((e) => e.dataset.passed)), ['false', 'false']);
+  await runCommand(page, 0);
+  await waitForChecks(page);
+  await page.screenshot({ path: `${SHOTS}/lesson-step-done.png` });
+  await page.locator('[data-testid="next-step"]').click();
+  assert.equal(await page.locator('[data-testid="step-title"]').innerText(), 'What the Deployment made');
+  await runCommand(page, 0);
+  await waitForChecks(page);
+  // Reload: the lesson opens at the same step with the first step still done.
+  await page.goto(new URL('/?lesson=first-deployment', server.url).href);
+  await page.waitForSelector('[data-testid="lesson"][data-step="2"]');
+  assert.equal(await page.locator('.step-dots li.done').count(), 2);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a step with a shell pipeline and a NodePort curl ticks when nginx answers', async () => {
+  const { page, errors, context } = await open('/?lesson=first-deployment&step=3');
+  await page.locator('[data-testid="speed"]').selectOption('10');
+  // A fresh page: reset the step, which runs the earlier steps' solutions.
+  await page.locator('[data-testid="reset-step"]').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="pod"][data-name^="my-nginx-"][data-ready="true"]').length === 3, null, { timeout: 20_000 });
+  await runCommand(page, 0);
+  await page.waitForSelector('[data-testid="console-output"] >> text=service/my-nginx exposed');
+  await runCommand(page, 2);
+  await page.waitForSelector('[data-testid="console-output"] >> text=Welcome to nginx!');
+  await waitForChecks(page);
+  await page.screenshot({ path: `${SHOTS}/lesson-curl.png` });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('an unknown lesson says so instead of a blank panel', async () => {
+  const { page, context } = await open('/?lesson=no-such-lesson');
+  const error = page.locator('[data-testid="lesson-error"]');
+  await error.waitFor();
+  assert.match(await error.innerText(), /could not be opened: lessons\/no-such-lesson\/lesson\.yaml: HTTP 404/);
+  await context.close();
+});

@@ -1,0 +1,159 @@
+//! Lessons in the page: fetched as data when opened (`lessons/index.yaml`, then
+//! `lessons/<id>/lesson.yaml` and its files, or a trainer's `?lessonUrl=`), the console
+//! history the checks read, and the learner's progress kept in localStorage.
+
+use crate::local_storage;
+use kubeplay_sim::lesson::checks::{ClusterView, Ran};
+use kubeplay_sim::api::{Kind, Object};
+use kubeplay_sim::interface::now_or_never;
+use kubeplay_sim::ClusterInterface;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// Where the built-in course is served from (copied into `dist/` by Trunk).
+pub const COURSE_BASE: &str = "lessons";
+
+/// Fetches a text file; errors say what failed for the learner.
+pub async fn fetch_text(url: &str) -> Result<String, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let response = JsFuture::from(window.fetch_with_str(url)).await.map_err(|_| format!("{url}: could not be fetched (offline, or not allowed by CORS)"))?;
+    let response: web_sys::Response = response.dyn_into().map_err(|_| format!("{url}: not a response"))?;
+    if !response.ok() {
+        return Err(format!("{url}: HTTP {}", response.status()));
+    }
+    let text = JsFuture::from(response.text().map_err(|_| format!("{url}: unreadable body"))?).await.map_err(|_| format!("{url}: unreadable body"))?;
+    text.as_string().ok_or_else(|| format!("{url}: not text"))
+}
+
+/// The page's URL parameters (`?lesson=rolling-update&step=3`).
+pub fn url_param(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    search.trim_start_matches('?').split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        (k == name).then(|| decode_uri(v))
+    })
+}
+
+/// Percent-decoding for URL parameters (`%2F` -> `/`, `+` -> space).
+pub fn decode_uri(v: &str) -> String {
+    let bytes = v.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// What the console ran, for checks on commands and output; views are told when it grows.
+#[derive(Clone, Default)]
+pub struct ConsoleLog {
+    /// Commands with their output, oldest first.
+    pub entries: Rc<RefCell<Vec<Ran>>>,
+    /// Called after each finished command (the lesson panel re-checks).
+    pub listeners: Rc<RefCell<Vec<yew::Callback<()>>>>,
+    /// Puts a command into the console's input (the lesson's clickable commands).
+    pub paste: Rc<RefCell<Option<yew::Callback<String>>>>,
+}
+
+impl PartialEq for ConsoleLog {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.entries, &other.entries)
+    }
+}
+
+impl ConsoleLog {
+    /// Records a finished command and tells the listeners.
+    pub fn record(&self, command: String, output: String) {
+        self.entries.borrow_mut().push(Ran { command, output });
+        let listeners = self.listeners.borrow().clone();
+        for l in listeners {
+            l.emit(());
+        }
+    }
+}
+
+/// Checks read the cluster through the page's interface.
+pub struct InterfaceView<'a>(pub &'a dyn ClusterInterface);
+
+impl ClusterView for InterfaceView<'_> {
+    fn objects(&self, kind: Kind, namespace: Option<&str>) -> Vec<Object> {
+        now_or_never(self.0.list(kind, namespace)).and_then(Result::ok).map(|l| l.items).unwrap_or_default()
+    }
+}
+
+/// A learner's progress in one lesson: the step they are on and, per step, which checks
+/// have passed (a check that passed once stays ticked).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Progress {
+    /// The open step.
+    pub step: usize,
+    /// Per step, per check.
+    pub passed: Vec<Vec<bool>>,
+}
+
+fn progress_key(lesson: &str) -> String {
+    format!("kubeplay.lesson.{lesson}.v1")
+}
+
+impl Progress {
+    /// Reads the saved progress (`step|bits,bits,...`), sized to the lesson.
+    pub fn load(lesson: &str, checks_per_step: &[usize]) -> Progress {
+        let text = local_storage().and_then(|s| s.get_item(&progress_key(lesson)).ok().flatten()).unwrap_or_default();
+        Progress::parse(&text, checks_per_step)
+    }
+
+    /// Parses `step|bits,bits` leniently (a damaged value gives a fresh start).
+    pub fn parse(text: &str, checks_per_step: &[usize]) -> Progress {
+        let (step, bits) = text.split_once('|').unwrap_or(("0", ""));
+        let mut passed: Vec<Vec<bool>> = checks_per_step.iter().map(|&n| vec![false; n]).collect();
+        for (row, saved) in passed.iter_mut().zip(bits.split(',')) {
+            for (cell, b) in row.iter_mut().zip(saved.chars()) {
+                *cell = b == '1';
+            }
+        }
+        let step = step.parse::<usize>().unwrap_or(0).min(checks_per_step.len().saturating_sub(1));
+        Progress { step, passed }
+    }
+
+    /// The saved form.
+    pub fn encode(&self) -> String {
+        let bits: Vec<String> = self.passed.iter().map(|row| row.iter().map(|b| if *b { '1' } else { '0' }).collect()).collect();
+        format!("{}|{}", self.step, bits.join(","))
+    }
+
+    /// Saves it.
+    pub fn save(&self, lesson: &str) {
+        if let Some(s) = local_storage() {
+            let _ = s.set_item(&progress_key(lesson), &self.encode());
+        }
+    }
+
+    /// For the course overview: (steps done, steps) of a lesson the learner has opened.
+    pub fn saved_summary(lesson: &str) -> Option<(usize, usize)> {
+        let text = local_storage()?.get_item(&progress_key(lesson)).ok()??;
+        let sizes: Vec<usize> = text.split_once('|')?.1.split(',').map(str::len).collect();
+        let p = Progress::parse(&text, &sizes);
+        Some((p.steps_done(), sizes.len()))
+    }
+
+    /// How many steps have every check ticked.
+    pub fn steps_done(&self) -> usize {
+        self.passed.iter().filter(|row| row.iter().all(|b| *b)).count()
+    }
+}
