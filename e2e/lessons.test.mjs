@@ -103,3 +103,45 @@ test('an unknown lesson says so instead of a blank panel', async () => {
   assert.match(await error.innerText(), /could not be opened: lessons\/no-such-lesson\/lesson\.yaml: HTTP 404/);
   await context.close();
 });
+
+test('an embedded map in an iframe shows the cluster, paused and without the page chrome', async () => {
+  const context = await browser.newContext({ viewport: { width: 900, height: 600 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const src = new URL('/?embed&view=map&speed=10&theme=dark', server.url).href;
+  await page.setContent(`<h1>Slide 7: Deployments</h1><iframe id="kp" src="${src}" width="800" height="480"></iframe>`);
+  const frame = page.frameLocator('#kp');
+  await frame.locator('[data-testid="single-view"][data-view="map"]').waitFor();
+  assert.equal(await frame.locator('[data-testid="node"]').count(), 4);
+  assert.equal(await frame.locator('[data-testid="editor"]').count(), 0, 'only the map');
+  assert.equal(await frame.locator('[data-testid="play-pause"]').innerText(), '▶ Play', 'an embedded page starts paused');
+  assert.equal(await frame.locator('[data-testid="speed"]').inputValue(), '10');
+  const theme = await frame.locator('html').getAttribute('data-theme');
+  assert.equal(theme, 'dark');
+  await page.screenshot({ path: `${SHOTS}/embed-map.png` });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('Share gives the iframe code for the open lesson, and presenter keys drive the clock and the steps', async () => {
+  const { page, errors, context } = await open('/?lesson=control-plane&step=1&present');
+  await page.locator('[data-testid="share"]').click();
+  await page.locator('[data-testid="embed-view"]').selectOption('lesson');
+  const code = await page.locator('[data-testid="embed-code"]').inputValue();
+  assert.match(code, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?embed&amp;view=lesson&amp;lesson=control-plane&amp;step=1" width="960" height="540"/);
+  await page.screenshot({ path: `${SHOTS}/share.png` });
+  await page.locator('[data-testid="share"]').click();
+  // Presenter keys: space pauses, the right arrow steps, n opens the next lesson step.
+  await page.locator('[data-testid="clock"]').click();
+  await page.keyboard.press(' ');
+  assert.equal(await page.locator('[data-testid="play-pause"]').innerText(), '▶ Play');
+  const before = await page.locator('[data-testid="clock"]').innerText();
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction((t) => document.querySelector('[data-testid="clock"]').innerText !== t, before);
+  await page.keyboard.press('n');
+  await page.waitForSelector('[data-testid="lesson"][data-step="2"]');
+  await page.screenshot({ path: `${SHOTS}/present.png` });
+  assert.deepEqual(errors, []);
+  await context.close();
+});

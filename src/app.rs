@@ -1,6 +1,8 @@
 //! The page layout and the loop that turns wall time into virtual time.
 
-use crate::components::{Console, Editor, LessonPanel, NodeList, TimeControls};
+use crate::components::{Console, Editor, LessonPanel, NodeList, Share, TimeControls};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use crate::lessons::{url_param, ConsoleLog};
 use crate::ClusterHandle;
 use gloo::timers::callback::Interval;
@@ -17,6 +19,41 @@ pub struct AppProps {
     pub cluster: ClusterHandle,
 }
 
+/// How the page was asked to look (URL parameters), read once when it opens.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PageOptions {
+    /// `?embed`: a compact layout for an iframe in slides; nothing is kept in localStorage
+    /// unless `&persist` is given too.
+    pub embed: bool,
+    /// `?view=map|console|lesson|editor`: only that view, without the page's chrome.
+    pub view: Option<String>,
+    /// `?speed=10`: the starting speed.
+    pub speed: u32,
+    /// Whether time runs from the start (`?autoplay`; an embedded page starts paused).
+    pub playing: bool,
+    /// `?theme=light|dark` (otherwise the system's).
+    pub theme: Option<String>,
+    /// `?present`: large type, and keys for a presenter (space plays or pauses, the right
+    /// arrow jumps to the next event, `n` opens the next lesson step).
+    pub present: bool,
+}
+
+impl PageOptions {
+    /// Reads the options from the page's URL.
+    pub fn from_url() -> Self {
+        let embed = url_param("embed").is_some();
+        let speed = url_param("speed").and_then(|s| s.parse().ok()).filter(|s| crate::components::time_controls::SPEEDS.contains(s)).unwrap_or(1);
+        let view = url_param("view").filter(|v| ["map", "console", "lesson", "editor"].contains(&v.as_str()));
+        let theme = url_param("theme").filter(|t| t == "light" || t == "dark");
+        PageOptions { embed, view, speed, playing: !embed || url_param("autoplay").is_some(), theme, present: url_param("present").is_some() }
+    }
+}
+
+/// Whether a key press is meant for a text field (presenter keys leave those alone).
+pub fn typing(e: &web_sys::KeyboardEvent) -> bool {
+    e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+}
+
 /// The left column's top panel.
 #[derive(Clone, Copy, PartialEq)]
 enum Tab {
@@ -28,9 +65,25 @@ enum Tab {
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
     let client = props.cluster.clone();
+    let options = use_memo((), |_| {
+        let o = PageOptions::from_url();
+        crate::set_persistence(!o.embed || url_param("persist").is_some());
+        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            if let Some(theme) = &o.theme {
+                let _ = root.set_attribute("data-theme", theme);
+            }
+            if o.embed {
+                let _ = root.set_attribute("data-embed", "");
+            }
+            if o.present {
+                let _ = root.set_attribute("data-present", "");
+            }
+        }
+        o
+    });
     let now = use_state(|| Time(0));
-    let playing = use_state(|| true);
-    let speed = use_state(|| 1u32);
+    let playing = use_state(|| options.playing);
+    let speed = use_state(|| options.speed);
     let workers = use_state(|| 3u32);
     let log = use_memo((), |_| ConsoleLog::default());
     // The left column's top panel: the lessons (first when a lesson is named in the URL) or the editor.
@@ -97,13 +150,66 @@ pub fn app(props: &AppProps) -> Html {
             });
         })
     };
+    // Presenter keys read the newest callbacks through this cell.
+    let keys = use_mut_ref(|| (Callback::<()>::noop(), Callback::<()>::noop()));
+    *keys.borrow_mut() = (on_toggle.clone(), on_step.clone());
+    {
+        let present = options.present;
+        use_effect_with(present, move |&present| {
+            let listener = present.then(|| {
+                let closure = Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
+                    if typing(&e) {
+                        return;
+                    }
+                    let (toggle, step) = keys.borrow().clone();
+                    match e.key().as_str() {
+                        " " => {
+                            e.prevent_default();
+                            toggle.emit(());
+                        }
+                        "ArrowRight" => step.emit(()),
+                        _ => {}
+                    }
+                });
+                if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+                    let _ = doc.add_event_listener_with_callback("keydown", closure.as_ref().unchecked_ref());
+                }
+                closure
+            });
+            move || {
+                if let (Some(closure), Some(doc)) = (listener, web_sys::window().and_then(|w| w.document())) {
+                    let _ = doc.remove_event_listener_with_callback("keydown", closure.as_ref().unchecked_ref());
+                }
+            }
+        });
+    }
+    let controls = html! { <TimeControls now={*now} playing={*playing} speed={*speed} {on_toggle} {on_speed} {on_step} /> };
+    // One view alone (for a slide): the view and a slim clock bar.
+    if let Some(view) = &options.view {
+        let body = match view.as_str() {
+            "console" => html! { <Console /> },
+            "lesson" => html! { <section class="panel"><LessonPanel now={*now} /></section> },
+            "editor" => html! { <section class="panel"><Editor /></section> },
+            _ => html! { <section class="cluster panel"><NodeList /></section> },
+        };
+        return html! {
+            <ContextProvider<ClusterHandle> context={client.clone()}>
+            <ContextProvider<ConsoleLog> context={(*log).clone()}>
+                <div class="app single-view" data-testid="single-view" data-view={view.clone()}>
+                    <header class="topbar slim">{ controls }</header>
+                    <main class="single">{ body }</main>
+                </div>
+            </ContextProvider<ConsoleLog>>
+            </ContextProvider<ClusterHandle>>
+        };
+    }
     html! {
         <ContextProvider<ClusterHandle> context={client.clone()}>
         <ContextProvider<ConsoleLog> context={(*log).clone()}>
-            <div class="app">
+            <div class={classes!("app", options.embed.then_some("embedded"))}>
                 <header class="topbar">
                     <div class="brand"><span class="logo">{"⎈"}</span>{"kubeplay"}</div>
-                    <TimeControls now={*now} playing={*playing} speed={*speed} {on_toggle} {on_speed} {on_step} />
+                    <div class="topbar-right">{ controls }<Share /></div>
                 </header>
                 <main class="workspace">
                     <div class="left-column">

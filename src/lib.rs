@@ -31,7 +31,22 @@ impl ClusterHandle {
     }
 }
 
-/// The browser's localStorage, where the page keeps the editor text and console history.
+thread_local! {
+    /// Whether the page keeps the learner's work in localStorage (an embedded page does
+    /// not, unless asked with `&persist`).
+    static PERSIST: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+/// Turns keeping work in localStorage on or off for this page.
+pub fn set_persistence(on: bool) {
+    PERSIST.with(|p| p.set(on));
+}
+
+/// The browser's localStorage, where the page keeps the editor text, console history and
+/// lesson progress; `None` when persistence is off.
 pub fn local_storage() -> Option<web_sys::Storage> {
+    if !PERSIST.with(|p| p.get()) {
+        return None;
+    }
     web_sys::window()?.local_storage().ok()?
 }

@@ -151,6 +151,9 @@ pub fn console() -> Html {
             let (client, push, cwd, log) = (client.clone(), push.clone(), cwd.clone(), log.clone());
             let started_under = *interrupts.borrow();
             let interrupts = interrupts.clone();
+            // Where this command's output starts (a `watch` refresh replaces it from here).
+            let start = transcript.borrow().len();
+            let (transcript, redraw) = (transcript.clone(), redraw.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let mut sub = client.0.run(&command);
                 let mut printed = String::new();
@@ -166,6 +169,15 @@ pub fn console() -> Html {
                         ConsoleOutput::Stderr(text) => {
                             printed.push_str(&text);
                             push(text.lines().map(|l| Line::Err(l.to_string())).collect());
+                        }
+                        ConsoleOutput::Screen(text) => {
+                            let mut t = transcript.borrow_mut();
+                            let keep = start.min(t.len());
+                            t.truncate(keep);
+                            t.extend(text.lines().map(|l| Line::Out(l.to_string())));
+                            drop(t);
+                            printed = text;
+                            redraw.force_update();
                         }
                         ConsoleOutput::Exit(_) => break,
                     }

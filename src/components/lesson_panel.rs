@@ -9,6 +9,8 @@ use gloo::timers::callback::Timeout;
 use kubeplay_sim::clock::Time;
 use kubeplay_sim::interface::Snapshot;
 use kubeplay_sim::lesson::{parse_course, parse_lesson, Course, Lesson, Outcome};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Properties: the virtual time (checks are looked at again when it moves).
@@ -151,6 +153,30 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
         });
     }
 
+    // Presenter mode: `n` opens the next step (the callback is refreshed every render).
+    let next_key = use_mut_ref(Callback::<()>::noop);
+    {
+        let next_key = next_key.clone();
+        use_effect_with((), move |_| {
+            let listener = url_param("present").is_some().then(|| {
+                let closure = Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
+                    if e.key() == "n" && !crate::app::typing(&e) {
+                        next_key.borrow().emit(());
+                    }
+                });
+                if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+                    let _ = doc.add_event_listener_with_callback("keydown", closure.as_ref().unchecked_ref());
+                }
+                closure
+            });
+            move || {
+                if let (Some(closure), Some(doc)) = (listener, web_sys::window().and_then(|w| w.document())) {
+                    let _ = doc.remove_event_listener_with_callback("keydown", closure.as_ref().unchecked_ref());
+                }
+            }
+        });
+    }
+
     let lesson = match &*loaded {
         Loaded::Loading => return html! { <div class="lesson-body muted" data-testid="lesson-loading">{"Loading lessons…"}</div> },
         Loaded::Failed(e) => return html! { <div class="lesson-body" data-testid="lesson-error"><p class="err-text">{ format!("The lesson could not be opened: {e}") }</p><p><a href="?">{"Back to the course"}</a></p></div> },
@@ -173,6 +199,16 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
             show_solution.set(false);
         })
     };
+    if at + 1 < steps {
+        let (progress, show_solution, id) = (progress.clone(), show_solution.clone(), lesson.id.clone());
+        *next_key.borrow_mut() = Callback::from(move |()| {
+            let mut p = (*progress).clone();
+            p.step = at + 1;
+            p.save(&id);
+            progress.set(p);
+            show_solution.set(false);
+        });
+    }
     let paste = |command: String| {
         let log = log.clone();
         Callback::from(move |_: MouseEvent| {

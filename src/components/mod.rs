@@ -5,6 +5,7 @@ pub mod editor;
 pub mod lesson_panel;
 pub mod node_list;
 pub mod service_list;
+pub mod share;
 pub mod time_controls;
 
 pub use console::Console;
@@ -12,4 +13,5 @@ pub use editor::Editor;
 pub use lesson_panel::LessonPanel;
 pub use node_list::NodeList;
 pub use service_list::ServiceList;
+pub use share::Share;
 pub use time_controls::TimeControls;

@@ -9,7 +9,9 @@ use std::process::ExitCode;
 const USAGE: &str = "kubeplay: a Kubernetes playground that runs in the browser
 
 Usage:
-  kubeplay serve [--port N] [--dist DIR]     serve the playground on http://127.0.0.1:N/ (default 8080, dist/)
+  kubeplay serve [--port N] [--dist DIR] [--lessons DIR]
+                                             serve the playground on http://127.0.0.1:N/ (default 8080, dist/);
+                                             --lessons serves your own course instead of the built-in one
   kubeplay run SCRIPT [--seed N] [--nodes N] [--trace FILE] [--max-wait 10m]
                                              run console lines against a fresh simulated cluster
   kubeplay lesson check DIR... [--verbose]   run each lesson's solutions and check every step
@@ -49,7 +51,12 @@ fn main() -> ExitCode {
                     return ExitCode::FAILURE;
                 }
             };
-            let result = rt.block_on(serve::serve(dist, port, |addr, token| {
+            let lessons = flag(&args, "--lessons").map(PathBuf::from);
+            if let Some(dir) = lessons.as_ref().filter(|d| !d.is_dir()) {
+                eprintln!("error: --lessons {} is not a directory", dir.display());
+                return ExitCode::from(2);
+            }
+            let result = rt.block_on(serve::serve(dist, lessons, port, |addr, token| {
                 println!("kubeplay is serving the playground at http://{addr}/");
                 println!("backend API token (for /api): {token}");
             }));

@@ -19,6 +19,8 @@ use std::sync::Arc;
 pub struct ServerConfig {
     /// The built page (`dist/`).
     pub dist: PathBuf,
+    /// A trainer's lessons served as `/lessons/...` instead of the built-in ones (`--lessons DIR`).
+    pub lessons: Option<PathBuf>,
     /// The secret `/api` requires, new at every start.
     pub token: String,
     /// The port clients use (part of the allowed Host and Origin values).
@@ -121,12 +123,19 @@ pub fn resolve(dist: &Path, url_path: &str) -> Option<PathBuf> {
 }
 
 async fn static_file(State(cfg): State<Arc<ServerConfig>>, request: Request) -> Response {
-    let Some(path) = resolve(&cfg.dist, request.uri().path()) else {
+    let url_path = request.uri().path();
+    let resolved = match (&cfg.lessons, url_path.strip_prefix("/lessons/")) {
+        (Some(dir), Some(rest)) => resolve(dir, rest),
+        _ => resolve(&cfg.dist, url_path),
+    };
+    let Some(path) = resolved else {
         return plain(StatusCode::BAD_REQUEST, "bad request: invalid path");
     };
     match tokio::fs::read(&path).await {
         Ok(bytes) => {
-            let cache = if path.extension().is_some_and(|e| e == "html") { "no-cache" } else { "public, max-age=31536000, immutable" };
+            // Trunk's hashed assets never change; everything else (the page, lessons) may.
+            let hashed = path.extension().is_some_and(|e| e == "wasm" || e == "js" || e == "css");
+            let cache = if hashed { "public, max-age=31536000, immutable" } else { "no-cache" };
             Response::builder()
                 .header(header::CONTENT_TYPE, content_type(&path))
                 .header(header::CACHE_CONTROL, cache)
@@ -148,12 +157,12 @@ pub fn router(cfg: ServerConfig) -> Router {
 }
 
 /// Binds 127.0.0.1:`port` (0 picks a free port) and serves until the process ends.
-pub async fn serve(dist: PathBuf, port: u16, on_ready: impl FnOnce(SocketAddr, &str)) -> std::io::Result<()> {
+pub async fn serve(dist: PathBuf, lessons: Option<PathBuf>, port: u16, on_ready: impl FnOnce(SocketAddr, &str)) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     let addr = listener.local_addr()?;
     let token = new_token();
     on_ready(addr, &token);
-    axum::serve(listener, router(ServerConfig { dist, token, port: addr.port() })).await
+    axum::serve(listener, router(ServerConfig { dist, lessons, token, port: addr.port() })).await
 }
 
 #[cfg(test)]

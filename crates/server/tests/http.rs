@@ -22,6 +22,10 @@ mod tempdir {
 }
 
 fn start() -> Server {
+    start_with(None)
+}
+
+fn start_with(lessons: Option<std::path::PathBuf>) -> Server {
     let dir = std::env::temp_dir().join(format!("kubeplay-http-{}-{}", std::process::id(), rand_suffix()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("index.html"), "<!doctype html><title>kubeplay</title>").unwrap();
@@ -30,7 +34,7 @@ fn start() -> Server {
     let port = listener.local_addr().unwrap().port();
     listener.set_nonblocking(true).unwrap();
     let token = kubeplay_server::serve::new_token();
-    let cfg = ServerConfig { dist: dir.clone(), token: token.clone(), port };
+    let cfg = ServerConfig { dist: dir.clone(), lessons, token: token.clone(), port };
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         rt.block_on(async move {
@@ -102,4 +106,17 @@ fn foreign_origins_and_hosts_are_refused() {
     assert_eq!(request(port, "/api/health", &[good[0].clone(), ("Host", format!("evil.example:{port}"))]).0, 403);
     assert_eq!(request(port, "/", &[("Host", "evil.example".into())]).0, 403);
     assert_eq!(request(port, "/", &[("Host", format!("localhost:{port}"))]).0, 200);
+}
+
+#[test]
+fn a_trainers_lessons_replace_the_built_in_ones() {
+    let lessons = std::env::temp_dir().join(format!("kubeplay-lessons-{}-{}", std::process::id(), rand_suffix()));
+    std::fs::create_dir_all(lessons.join("mine")).unwrap();
+    std::fs::write(lessons.join("mine/lesson.yaml"), "title: Mine\n").unwrap();
+    let srv = start_with(Some(lessons.clone()));
+    let (status, body) = request(srv.port, "/lessons/mine/lesson.yaml", &[]);
+    let (missing, _) = request(srv.port, "/lessons/../index.html", &[]);
+    let _ = std::fs::remove_dir_all(&lessons);
+    assert_eq!((status, body.as_str()), (200, "title: Mine\n"));
+    assert_eq!(missing, 400, "paths cannot leave the lessons folder");
 }

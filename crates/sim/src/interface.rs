@@ -55,6 +55,8 @@ pub enum ConsoleOutput {
     Stdout(String),
     /// Text for standard error.
     Stderr(String),
+    /// Everything the command shows now, replacing what it printed before (`watch`).
+    Screen(String),
     /// The command finished with this exit code; nothing follows.
     Exit(i32),
 }
@@ -288,6 +290,14 @@ impl LocalCluster {
             for (i, (line, sender, last)) in streams.iter_mut().enumerate() {
                 let out = run_now(cluster, shell, line);
                 let mut pieces = Vec::new();
+                if kubectl::is_watch(line) {
+                    if out.stdout != *last {
+                        pieces.push(ConsoleOutput::Screen(out.stdout.clone()));
+                        *last = out.stdout;
+                    }
+                    sends.push((Sender { channel: sender.channel.clone() }, pieces));
+                    continue;
+                }
                 let new_text = out.stdout.strip_prefix(last.as_str()).filter(|_| !last.is_empty()).map(str::to_string);
                 let fresh = match new_text {
                     Some(rest) => rest,
@@ -518,6 +528,29 @@ mod tests {
         now_or_never(c.apply(&deploy.replace("nginx:1.25", "nginx:1.26"), "d.yaml")).unwrap().unwrap();
         let sub = c.run("kubectl rollout status deployment/web");
         assert_eq!(c.inner.borrow().streams.len(), 1);
+        drop(sub);
+        now_or_never(c.advance(Duration::seconds(1))).unwrap().unwrap();
+        assert_eq!(c.inner.borrow().streams.len(), 0);
+    }
+
+    #[test]
+    fn watch_refreshes_its_screen_in_place_until_stopped() {
+        let c = local();
+        let mut sub = c.run("watch -n 1 kubectl get deployments");
+        let first = drain(&mut sub);
+        assert_eq!(first, vec![ConsoleOutput::Stdout("Every 1.0s: kubectl get deployments\n\nNo resources found in default namespace.\n".into())]);
+        let _ = c.run("kubectl create deployment web --image=nginx");
+        let mut screens: Vec<String> = Vec::new();
+        for _ in 0..20 {
+            now_or_never(c.advance(Duration::seconds(1))).unwrap().unwrap();
+            screens.extend(drain(&mut sub).into_iter().map(|p| match p {
+                ConsoleOutput::Screen(s) => s,
+                other => panic!("a watch only refreshes its screen: {other:?}"),
+            }));
+        }
+        assert!(screens.iter().any(|s| s.contains("web    0/1")), "{screens:?}");
+        assert!(screens.last().unwrap().starts_with("Every 1.0s: kubectl get deployments\n\nNAME   READY   UP-TO-DATE   AVAILABLE   AGE\nweb    1/1     1            1"), "{screens:?}");
+        assert_eq!(c.inner.borrow().streams.len(), 1, "a watch runs until Ctrl-C");
         drop(sub);
         now_or_never(c.advance(Duration::seconds(1))).unwrap().unwrap();
         assert_eq!(c.inner.borrow().streams.len(), 0);

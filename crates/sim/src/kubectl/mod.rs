@@ -133,11 +133,18 @@ pub fn split_words(line: &str) -> Result<Vec<String>, String> {
 }
 
 /// Whether a console line waits on virtual time when run (`rollout status` unless
-/// `--watch=false`), so an interactive console should follow it instead of jumping ahead.
+/// `--watch=false`, and `watch`), so an interactive console should follow it instead of
+/// jumping ahead.
 pub fn follows_time(line: &str) -> bool {
     let words = split_words(line).unwrap_or_default();
     let w: Vec<&str> = words.iter().map(String::as_str).collect();
-    matches!(w.as_slice(), ["kubectl" | "k", ..]) && w.windows(2).any(|p| p == ["rollout", "status"]) && !w.contains(&"--watch=false") && !w.contains(&"-w=false")
+    let rollout = matches!(w.as_slice(), ["kubectl" | "k", ..]) && w.windows(2).any(|p| p == ["rollout", "status"]) && !w.contains(&"--watch=false") && !w.contains(&"-w=false");
+    rollout || is_watch(line)
+}
+
+/// Whether a console line is `watch ...`, whose output replaces itself on each refresh.
+pub fn is_watch(line: &str) -> bool {
+    line.trim_start().starts_with("watch ")
 }
 
 /// Runs one console line against the cluster, with no files to read.

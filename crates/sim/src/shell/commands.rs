@@ -85,6 +85,7 @@ pub fn run(shell: &mut Shell, name: &str, args: &[String], stdin: &str) -> Optio
         "ls" => ls(shell, args),
         "cat" => cat(shell, args, stdin),
         "echo" => echo(args),
+        "printf" => printf(args),
         "mkdir" => {
             let (flags, dirs) = options(args);
             let mut out = CommandOutput::default();
@@ -330,4 +331,43 @@ fn sed(shell: &mut Shell, args: &[String], stdin: &str) -> CommandOutput {
         }
     }
     out
+}
+
+/// `printf FORMAT [ARG...]`: `%s`, `%d`, `%%` and the escapes `\n`, `\t`, `\\`; the format
+/// is reused while arguments remain, as bash does.
+fn printf(args: &[String]) -> CommandOutput {
+    let Some(format) = args.first() else { return CommandOutput::err("printf: usage: printf format [arguments]\n".into(), 2) };
+    let format = format.replace("\\n", "\n").replace("\\t", "\t").replace("\\\\", "\\");
+    let mut rest = args[1..].iter();
+    let mut out = String::new();
+    loop {
+        let mut consumed = false;
+        let mut chars = format.chars();
+        while let Some(c) = chars.next() {
+            if c != '%' {
+                out.push(c);
+                continue;
+            }
+            match chars.next() {
+                Some('%') => out.push('%'),
+                Some('s') => {
+                    consumed = true;
+                    out.push_str(rest.next().map_or("", String::as_str));
+                }
+                Some('d') => {
+                    consumed = true;
+                    out.push_str(&rest.next().and_then(|a| a.parse::<i64>().ok()).unwrap_or(0).to_string());
+                }
+                Some(other) => {
+                    out.push('%');
+                    out.push(other);
+                }
+                None => out.push('%'),
+            }
+        }
+        if !consumed || rest.len() == 0 {
+            break;
+        }
+    }
+    CommandOutput::ok(out)
 }

@@ -218,8 +218,46 @@ impl Shell {
             }
             "env" | "printenv" => CommandOutput::ok(self.vars.iter().filter(|(k, _)| args.is_empty() || args.contains(k)).map(|(k, v)| if args.is_empty() { format!("{k}={v}\n") } else { format!("{v}\n") }).collect()),
             "sleep" => commands::sleep(cluster, args),
+            "watch" => self.watch(cluster, args, max_wait),
             name => commands::run(self, name, args, stdin).unwrap_or_else(|| text::run(name, args, stdin).unwrap_or_else(|| CommandOutput::err(format!("bash: {name}: command not found\n"), 127))),
         }
+    }
+
+    /// `watch [-n SECONDS] [-t] COMMAND...`: the command's output under a title. In the
+    /// page (no time to wait) it stays pending and the console shows each refresh in place;
+    /// a script gets one refresh.
+    fn watch(&mut self, cluster: &mut Cluster, args: &[String], max_wait: crate::clock::Duration) -> CommandOutput {
+        let mut interval = 2.0;
+        let mut title = true;
+        let mut i = 0;
+        while let Some(a) = args.get(i) {
+            match a.as_str() {
+                "-n" | "--interval" => {
+                    i += 1;
+                    match args.get(i).and_then(|v| v.parse::<f64>().ok()) {
+                        Some(v) => interval = v.max(0.1),
+                        None => return CommandOutput::err(format!("watch: failed to parse argument: '{}'\n", args.get(i).map_or("", String::as_str)), 1),
+                    }
+                }
+                "-t" | "--no-title" => title = false,
+                s if s.starts_with("-n") => match s[2..].parse::<f64>() {
+                    Ok(v) => interval = v.max(0.1),
+                    Err(_) => return CommandOutput::err(format!("watch: failed to parse argument: '{}'\n", &s[2..]), 1),
+                },
+                _ => break,
+            }
+            i += 1;
+        }
+        if i >= args.len() {
+            return CommandOutput::err("Usage:\n watch [options] command\n".into(), 1);
+        }
+        // Like watch, hand the words to `sh -c` joined by spaces.
+        let command = args[i..].join(" ");
+        let inner = self.run(cluster, &command, crate::clock::Duration(0));
+        let mut stdout = if title { format!("Every {interval:.1}s: {command}\n\n") } else { String::new() };
+        stdout.push_str(&inner.stdout);
+        stdout.push_str(&inner.stderr);
+        CommandOutput { stdout, pending: max_wait.as_millis() == 0, ..Default::default() }
     }
 
     /// A word's fields: quoted parts join, unquoted expansions split on blanks, and an

@@ -98,3 +98,34 @@ fn curl_reaches_a_node_port_found_with_jsonpath() {
     let out = sh(&mut c, &mut s, "curl -s http://127.0.0.1:$(kubectl get service web -o jsonpath='{.spec.ports[].nodePort}') | grep -c 'Welcome to nginx'");
     assert_eq!(out.stdout, "2\n", "the title and the heading of nginx's page: {out:?}");
 }
+
+#[test]
+fn jq_errors_go_to_standard_error_with_jqs_exit_codes() {
+    let (mut c, mut s) = session();
+    let out = sh(&mut c, &mut s, "printf 'x' > /dev/null; echo '{\"a\":1} {\"a\":\"x\"}' | jq '.a + 1'");
+    assert_eq!(out.stdout, "2\n", "{out:?}");
+    assert_eq!(out.stderr, "jq: error (at <stdin>:1): string (\"x\") and number (1) cannot be added\n");
+    assert_eq!(out.exit_code, 5);
+    let out = sh(&mut c, &mut s, "kubectl get nodes | jq .");
+    assert_eq!(out.exit_code, 4, "a table is not JSON: {out:?}");
+    assert!(out.stderr.starts_with("parse error: Invalid numeric literal at line 1, column 5"), "{out:?}");
+    let out = sh(&mut c, &mut s, "echo '{}' | jq 'foo'");
+    assert_eq!((out.stdout.as_str(), out.exit_code), ("", 3));
+    assert!(out.stderr.ends_with("jq: 1 compile error\n"), "{out:?}");
+}
+
+#[test]
+fn printf_formats_like_bash() {
+    let (mut c, mut s) = session();
+    assert_eq!(sh(&mut c, &mut s, "printf '%s=%d\\n' a 1 b 2").stdout, "a=1\nb=2\n");
+    assert_eq!(sh(&mut c, &mut s, "printf 'x'").stdout, "x");
+}
+
+#[test]
+fn watch_in_a_script_shows_one_refresh() {
+    let (mut c, mut s) = session();
+    let out = sh(&mut c, &mut s, "watch -n 0.5 'kubectl get nodes | wc -l'");
+    assert_eq!((out.stdout.as_str(), out.pending), ("Every 0.5s: kubectl get nodes | wc -l\n\n5\n", false));
+    assert!(s.run(&mut c, "watch -t kubectl get ns default --no-headers", Duration(0)).pending, "the page follows it");
+    assert_eq!(sh(&mut c, &mut s, "watch -n x ls").stderr, "watch: failed to parse argument: 'x'\n");
+}

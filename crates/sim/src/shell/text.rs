@@ -255,7 +255,24 @@ fn jq(args: &[String], stdin: &str) -> CommandOutput {
     let filter = operands.first().map_or(".", String::as_str);
     match super::jq::run(filter, stdin, flags.contains(&'r'), flags.contains(&'c')) {
         Ok(text) => CommandOutput::ok(text),
-        Err(e) => CommandOutput::err(format!("{}\n", e.trim_end()), if e.contains("compile") || e.contains("syntax") { 3 } else { 5 }),
+        // A compile error is all standard error (exit 3); otherwise results printed before
+        // a runtime error (exit 5) or an input parse error (exit 4, as this machine's jq 1.6
+        // exits) stay on standard output.
+        Err(e) if e.contains("compile error") => CommandOutput::err(e, 3),
+        Err(e) => {
+            let mut out = CommandOutput { exit_code: 5, ..Default::default() };
+            for line in e.split_inclusive('\n') {
+                if line.starts_with("jq: error (at") {
+                    out.stderr.push_str(line);
+                } else if line.starts_with("parse error:") || line.starts_with("jq: error (at <stdin>:0)") {
+                    out.stderr.push_str(line);
+                    out.exit_code = 4;
+                } else {
+                    out.stdout.push_str(line);
+                }
+            }
+            out
+        }
     }
 }
 
