@@ -145,3 +145,37 @@ test('Share gives the iframe code for the open lesson, and presenter keys drive 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a share link replays the same cluster in a fresh browser, and a damaged one is explained', async () => {
+  const { page, errors, context } = await open('/');
+  await page.locator('[data-testid="speed"]').selectOption('10');
+  const input = page.locator('[data-testid="console-input"]');
+  await input.fill('kubectl create deployment web --image=nginx --replicas=3');
+  await input.press('Enter');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="pod"][data-name^="web-"][data-ready="true"]').length === 3, null, { timeout: 15_000 });
+  await page.locator('[data-testid="play-pause"]').click();
+  const names = async (p) => (await p.locator('[data-testid="pod"][data-name^="web-"]').evaluateAll((els) => els.map((e) => e.dataset.name))).sort();
+  const original = await names(page);
+  await page.locator('[data-testid="share"]').click();
+  await page.locator('[data-testid="share-link"]').click();
+  const url = await page.locator('[data-testid="share-url"]').inputValue();
+  assert.match(url, /#s=[A-Za-z0-9_-]+$/);
+  await context.close();
+
+  const fresh = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const other = await fresh.newPage();
+  other.on('pageerror', (e) => errors.push(String(e)));
+  await other.goto(url);
+  await other.locator('[data-testid="notice"] >> text=shared cluster').waitFor();
+  await other.waitForFunction((n) => document.querySelectorAll('[data-testid="pod"][data-name^="web-"]').length === n, original.length);
+  assert.deepEqual(await names(other), original, 'the same pods, with the same names');
+  await other.screenshot({ path: `${SHOTS}/shared.png` });
+  await other.goto(url.replace(/#s=.*/, '#s=AAAA-broken'));
+  await other.reload();
+  const notice = other.locator('[data-testid="notice"]');
+  await notice.waitFor();
+  assert.match(await notice.innerText(), /could not be opened: the shared cluster in this link is damaged/);
+  assert.equal(await other.locator('[data-testid="node"]').count(), 4, 'a fresh cluster instead of a blank page');
+  assert.deepEqual(errors, []);
+  await fresh.close();
+});

@@ -89,10 +89,27 @@ pub fn app(props: &AppProps) -> Html {
     // The left column's top panel: the lessons (first when a lesson is named in the URL) or the editor.
     let tab = use_state(|| if url_param("lesson").is_some() || url_param("lessonUrl").is_some() { Tab::Lesson } else { Tab::Editor });
 
+    // A share link (`#s=...`) replays its cluster; a bad one is explained, never blank.
+    let notice = use_state(|| None::<String>);
     {
-        let (client, now) = (client.clone(), now.clone());
+        let (client, now, notice, workers) = (client.clone(), now.clone(), notice.clone(), workers.clone());
         use_effect_with(client.clone(), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
+                if let Some(fragment) = crate::share_link::fragment() {
+                    let replayed = match crate::share_link::decode(&fragment).await {
+                        Ok(log) => client.0.replay(&log).await.map_err(|e| e.message),
+                        Err(e) => Err(e),
+                    };
+                    match replayed {
+                        Ok(()) => {
+                            if let Ok(nodes) = client.0.list(kubeplay_sim::api::Kind::Node, None).await {
+                                workers.set(nodes.items.len().saturating_sub(1) as u32);
+                            }
+                            notice.set(Some("This is a shared cluster, replayed from the link.".into()));
+                        }
+                        Err(e) => notice.set(Some(format!("The link's cluster could not be opened: {e}. You have a fresh cluster instead."))),
+                    }
+                }
                 if let Ok(t) = client.0.now().await {
                     now.set(t);
                 }
@@ -211,6 +228,12 @@ pub fn app(props: &AppProps) -> Html {
                     <div class="brand"><span class="logo">{"⎈"}</span>{"kubeplay"}</div>
                     <div class="topbar-right">{ controls }<Share /></div>
                 </header>
+                if let Some(text) = &*notice {
+                    <div class="notice" data-testid="notice" role="status">
+                        <span>{ text.clone() }</span>
+                        <button class="ghost" onclick={let n = notice.clone(); move |_: MouseEvent| n.set(None)} aria-label="Dismiss">{"×"}</button>
+                    </div>
+                }
                 <main class="workspace">
                     <div class="left-column">
                         <section class="panel tabbed">

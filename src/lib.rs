@@ -7,6 +7,7 @@ pub mod components;
 pub mod hooks;
 pub mod lessons;
 pub mod markdown;
+pub mod share_link;
 
 use kubeplay_sim::ClusterInterface;
 use std::rc::Rc;

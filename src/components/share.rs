@@ -2,6 +2,7 @@
 //! on a slide, ready to copy.
 
 use crate::lessons::url_param;
+use crate::ClusterHandle;
 use yew::prelude::*;
 
 /// The views an embedded page can show alone.
@@ -26,16 +27,41 @@ pub fn embed_snippet(base: &str, view: &str, lesson: Option<&str>, step: Option<
 /// The Share button and its panel.
 #[function_component(Share)]
 pub fn share() -> Html {
+    let client = use_context::<ClusterHandle>().expect("the App provides the cluster");
     let open = use_state(|| false);
+    // The share link once made, or why it could not be.
+    let link = use_state(|| None::<Result<String, String>>);
     let view = use_state(|| "map".to_string());
     let copied = use_state(|| false);
     let base = web_sys::window().and_then(|w| w.location().href().ok()).map(|h| h.split(['?', '#']).next().unwrap_or_default().to_string()).unwrap_or_default();
     let snippet = embed_snippet(&base, &view, url_param("lesson").as_deref(), url_param("step").as_deref());
     let toggle = {
-        let (open, copied) = (open.clone(), copied.clone());
+        let (open, copied, link) = (open.clone(), copied.clone(), link.clone());
         Callback::from(move |_: MouseEvent| {
             open.set(!*open);
             copied.set(false);
+            link.set(None);
+        })
+    };
+    let make_link = {
+        let (client, link) = (client.clone(), link.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (client, link) = (client.clone(), link.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let made = match client.0.share().await {
+                    Ok(log) => crate::share_link::encode(&log).await,
+                    Err(e) => Err(e.message),
+                };
+                let made = made.map(|packed| {
+                    let href = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+                    let url = format!("{}#s={packed}", href.split('#').next().unwrap_or_default());
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.navigator().clipboard().write_text(&url);
+                    }
+                    url
+                });
+                link.set(Some(made));
+            });
         })
     };
     let pick = {
@@ -59,6 +85,15 @@ pub fn share() -> Html {
             <button data-testid="share" onclick={toggle} aria-expanded={open.to_string()}>{"Share"}</button>
             if *open {
                 <div class="share-panel" data-testid="share-panel">
+                    <div class="actions">
+                        <button data-testid="share-link" onclick={make_link}>{"Copy a link to this cluster"}</button>
+                        <span class="muted">{"Replays everything you did, at the same moments."}</span>
+                    </div>
+                    { match &*link {
+                        Some(Ok(url)) => html! { <input data-testid="share-url" readonly=true value={url.clone()} /> },
+                        Some(Err(e)) => html! { <p class="err-text" data-testid="share-error">{ e.clone() }</p> },
+                        None => html! {},
+                    } }
                     <label>{"Embed in slides: "}
                         <select data-testid="embed-view" onchange={pick}>
                             { for VIEWS.iter().map(|(v, label)| html! { <option value={*v} selected={*v == view.as_str()}>{ *label }</option> }) }

@@ -9,6 +9,7 @@ use crate::apiserver::ApiError;
 use crate::clock::{Duration, Time};
 use crate::cluster::{ApplyReport, Cluster};
 use crate::kubectl;
+use crate::replay::{Action, ActionLog};
 use crate::shell::Shell;
 use crate::series::Series;
 use crate::store::WatchEvent;
@@ -95,6 +96,10 @@ pub trait ClusterInterface {
     fn read_file(&self, path: &str) -> Reply<'_, String>;
     /// The console's prompt (`docker@minikube:~$ `), which shows the working directory.
     fn prompt(&self) -> Reply<'_, String>;
+    /// The action log of everything done to this cluster, as JSON, for a share link.
+    fn share(&self) -> Reply<'_, String>;
+    /// Replaces the cluster with the replay of a shared action log (JSON).
+    fn replay(&self, log: &str) -> Reply<'_, ()>;
     /// Moves virtual time forward; returns the new time.
     fn advance(&self, by: Duration) -> Reply<'_, Time>;
     /// Jumps to the next moment something happens; returns the new time.
@@ -228,6 +233,8 @@ struct Local {
     streams: Vec<(String, Sender<ConsoleOutput>, String)>,
     /// The console's shell session (files, working directory, variables).
     shell: Shell,
+    /// Everything done to the cluster, for share links.
+    log: ActionLog,
 }
 
 /// Runs a console input in the shell without letting it wait on virtual time.
@@ -244,7 +251,30 @@ impl LocalCluster {
     /// Wraps a cluster.
     pub fn new(cluster: Cluster) -> Self {
         let published = cluster.store().resource_version();
-        LocalCluster { inner: RefCell::new(Local { cluster, watchers: Vec::new(), published, streams: Vec::new(), shell: Shell::default() }) }
+        let log = ActionLog::new(cluster.settings(), cluster.now());
+        LocalCluster { inner: RefCell::new(Local { cluster, watchers: Vec::new(), published, streams: Vec::new(), shell: Shell::default(), log }) }
+    }
+
+    /// Notes an action in the share log at the current virtual time.
+    fn record(&self, action: Action) {
+        let mut inner = self.inner.borrow_mut();
+        let now = inner.cluster.now();
+        inner.log.record(now, action);
+    }
+
+    /// Replaces the cluster (after a restore or a replay); watchers list again.
+    fn replace(&self, cluster: Cluster, shell: Option<Shell>, log: ActionLog) {
+        let mut inner = self.inner.borrow_mut();
+        inner.published = cluster.store().resource_version();
+        inner.cluster = cluster;
+        if let Some(shell) = shell {
+            inner.shell = shell;
+        }
+        inner.log = log;
+        // Watchers cannot follow a history swap: end their streams so they list again.
+        for (_, s) in inner.watchers.drain(..) {
+            s.close();
+        }
     }
 
     /// Runs `f` on the cluster, then delivers the watch events it caused.
@@ -363,14 +393,17 @@ impl ClusterInterface for LocalCluster {
     }
 
     fn apply(&self, manifest: &str, file: &str) -> Reply<'_, ApplyReport> {
+        self.record(Action::Apply { manifest: manifest.into(), file: file.into() });
         ready(Ok(self.mutate(|c| c.apply_manifest(manifest, file))))
     }
 
     fn delete(&self, kind: Kind, namespace: Option<&str>, name: &str) -> Reply<'_, Object> {
+        self.record(Action::Delete { kind: kind.name().into(), namespace: namespace.map(Into::into), name: name.into() });
         ready(self.mutate(|c| c.delete(kind, namespace, name)))
     }
 
     fn run(&self, line: &str) -> Subscription<ConsoleOutput> {
+        self.record(Action::Run { line: line.into() });
         let (sender, sub) = subscription();
         if kubectl::follows_time(line) {
             let out = self.mutate_with_shell(|c, sh| run_now(c, sh, line));
@@ -413,19 +446,28 @@ impl ClusterInterface for LocalCluster {
     fn restore(&self, snapshot: Snapshot) -> Reply<'_, ()> {
         let result = Cluster::restore(&snapshot.0).map_err(ApiError::bad_request);
         ready(result.map(|restored| {
-            let mut inner = self.inner.borrow_mut();
-            inner.published = restored.store().resource_version();
-            inner.cluster = restored;
-            // Watchers cannot follow a history swap: end their streams so they list again.
-            for (_, s) in inner.watchers.drain(..) {
-                s.close();
-            }
+            // A share link replays from a fresh cluster: after a restore it starts here.
+            let log = ActionLog::new(restored.settings(), restored.now());
+            self.replace(restored, None, log);
         }))
     }
 
     fn put_file(&self, path: &str, text: &str, read_only: bool) -> Reply<'_, ()> {
+        self.record(Action::File { path: path.into(), text: text.into(), read_only });
         self.inner.borrow_mut().shell.fs.add_file(path, text, read_only);
         ready(Ok(()))
+    }
+
+    fn share(&self) -> Reply<'_, String> {
+        let inner = self.inner.borrow();
+        let mut log = inner.log.clone();
+        log.now = inner.cluster.now().0;
+        ready(Ok(log.to_json()))
+    }
+
+    fn replay(&self, log: &str) -> Reply<'_, ()> {
+        let result = ActionLog::from_json(log).and_then(|l| l.replay()).map_err(ApiError::bad_request);
+        ready(result.map(|(cluster, shell, log)| self.replace(cluster, Some(shell), log)))
     }
 
     fn read_file(&self, path: &str) -> Reply<'_, String> {
@@ -454,6 +496,7 @@ impl ClusterInterface for LocalCluster {
     }
 
     fn set_workers(&self, workers: u32) -> Reply<'_, ()> {
+        self.record(Action::Workers { workers });
         self.mutate(|c| c.set_workers(workers));
         ready(Ok(()))
     }
@@ -554,6 +597,26 @@ mod tests {
         drop(sub);
         now_or_never(c.advance(Duration::seconds(1))).unwrap().unwrap();
         assert_eq!(c.inner.borrow().streams.len(), 0);
+    }
+
+    #[test]
+    fn a_shared_log_replays_into_the_same_cluster_elsewhere() {
+        let c = local();
+        now_or_never(c.apply(POD, "pod.yaml")).unwrap().unwrap();
+        c.run("kubectl create deployment web --image=nginx --replicas=2").drain();
+        now_or_never(c.advance(Duration::seconds(12))).unwrap().unwrap();
+        now_or_never(c.set_workers(4)).unwrap().unwrap();
+        now_or_never(c.advance(Duration::seconds(30))).unwrap().unwrap();
+        let link = now_or_never(c.share()).unwrap().unwrap();
+        let pods = |c: &LocalCluster| now_or_never(c.list(Kind::Pod, None)).unwrap().unwrap().items.iter().map(|o| o.name().to_string()).collect::<Vec<_>>();
+        let other = local();
+        let mut watch = other.watch(WatchRequest::default());
+        now_or_never(other.replay(&link)).unwrap().unwrap();
+        assert_eq!(pods(&other), pods(&c));
+        assert_eq!(now_or_never(other.now()).unwrap().unwrap(), now_or_never(c.now()).unwrap().unwrap());
+        watch.drain();
+        assert!(watch.is_finished(), "views list again after a replay");
+        assert!(now_or_never(other.replay("{\"v\":2}")).unwrap().unwrap_err().message.contains("another version of kubeplay"));
     }
 
     #[test]

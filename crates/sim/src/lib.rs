@@ -22,6 +22,7 @@ pub mod lesson;
 pub mod manifest;
 pub mod metrics_server;
 pub mod rand;
+pub mod replay;
 pub mod scheduler;
 pub mod selfcheck;
 pub mod series;
