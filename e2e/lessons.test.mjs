@@ -179,3 +179,18 @@ test('a share link replays the same cluster in a fresh browser, and a damaged on
   assert.deepEqual(errors, []);
   await fresh.close();
 });
+
+test('after a first visit the page opens offline', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(new URL('/?lesson=control-plane', server.url).href);
+  await page.waitForSelector('[data-testid="lesson"]');
+  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 10_000 });
+  await context.setOffline(true);
+  await page.reload();
+  await page.waitForSelector('[data-testid="node"]');
+  await page.waitForSelector('[data-testid="lesson"]');
+  assert.equal(await page.locator('[data-testid="step-title"]').innerText(), 'The nodes');
+  await context.close();
+});
