@@ -224,13 +224,24 @@ fn ready<'a, T: 'a>(value: Result<T, ApiError>) -> Reply<'a, T> {
     Box::pin(std::future::ready(value))
 }
 
+/// A command that keeps printing as virtual time advances.
+struct Stream {
+    /// The console line, run again on every change.
+    line: String,
+    /// Where its output goes.
+    sender: Sender<ConsoleOutput>,
+    /// What it printed last.
+    last: String,
+    /// For `get -w`: the store version it watches from (its re-runs print the changes since).
+    since: Option<u64>,
+}
+
 struct Local {
     cluster: Cluster,
     watchers: Vec<(WatchRequest, Sender<WatchEvent>)>,
     published: u64,
-    /// Commands that follow virtual time (`rollout status`): the line, where its output
-    /// goes, and what it printed last.
-    streams: Vec<(String, Sender<ConsoleOutput>, String)>,
+    /// Commands that follow virtual time (`rollout status`, `watch`, `get -w`).
+    streams: Vec<Stream>,
     /// The console's shell session (files, working directory, variables).
     shell: Shell,
     /// Everything done to the cluster, for share links.
@@ -240,6 +251,14 @@ struct Local {
 /// Runs a console input in the shell without letting it wait on virtual time.
 fn run_now(cluster: &mut Cluster, shell: &mut Shell, line: &str) -> kubectl::CommandOutput {
     shell.run(cluster, line, Duration(0))
+}
+
+/// Runs a `get -w` line for the changes since `since` only.
+fn run_watching(cluster: &mut Cluster, shell: &mut Shell, line: &str, since: u64) -> kubectl::CommandOutput {
+    shell.watch_since = Some(since);
+    let out = shell.run(cluster, line, Duration(0));
+    shell.watch_since = None;
+    out
 }
 
 /// The simulator running in this process, behind [`ClusterInterface`].
@@ -315,10 +334,22 @@ impl LocalCluster {
         {
             let mut inner = self.inner.borrow_mut();
             let Local { cluster, streams, shell, .. } = &mut *inner;
-            streams.retain(|(_, s, _)| s.is_connected());
+            streams.retain(|s| s.sender.is_connected());
             let mut finished = Vec::new();
-            for (i, (line, sender, last)) in streams.iter_mut().enumerate() {
-                let out = run_now(cluster, shell, line);
+            for (i, Stream { line, sender, last, since }) in streams.iter_mut().enumerate() {
+                let out = match since {
+                    Some(since) => run_watching(cluster, shell, line, *since),
+                    None => run_now(cluster, shell, line),
+                };
+                if since.is_some() {
+                    // Only the rows of changes that are new since the last refresh.
+                    let fresh = out.stdout.strip_prefix(last.as_str()).unwrap_or(&out.stdout).to_string();
+                    if !fresh.is_empty() {
+                        sends.push((Sender { channel: sender.channel.clone() }, vec![ConsoleOutput::Stdout(fresh)]));
+                    }
+                    *last = out.stdout;
+                    continue;
+                }
                 let mut pieces = Vec::new();
                 if kubectl::is_watch(line) {
                     if out.stdout != *last {
@@ -406,12 +437,15 @@ impl ClusterInterface for LocalCluster {
         self.record(Action::Run { line: line.into() });
         let (sender, sub) = subscription();
         if kubectl::follows_time(line) {
+            let since = self.inner.borrow().cluster.store().resource_version();
             let out = self.mutate_with_shell(|c, sh| run_now(c, sh, line));
             if out.pending {
                 if !out.stdout.is_empty() {
                     sender.send(ConsoleOutput::Stdout(out.stdout.clone()));
                 }
-                self.inner.borrow_mut().streams.push((line.to_string(), sender, out.stdout));
+                let watching = kubectl::is_get_watch(line);
+                let last = if watching { String::new() } else { out.stdout };
+                self.inner.borrow_mut().streams.push(Stream { line: line.to_string(), sender, last, since: watching.then_some(since) });
                 return sub;
             }
             for piece in [ConsoleOutput::Stdout(out.stdout), ConsoleOutput::Stderr(out.stderr)] {
@@ -594,6 +628,36 @@ mod tests {
         assert!(screens.iter().any(|s| s.contains("web    0/1")), "{screens:?}");
         assert!(screens.last().unwrap().starts_with("Every 1.0s: kubectl get deployments\n\nNAME   READY   UP-TO-DATE   AVAILABLE   AGE\nweb    1/1     1            1"), "{screens:?}");
         assert_eq!(c.inner.borrow().streams.len(), 1, "a watch runs until Ctrl-C");
+        drop(sub);
+        now_or_never(c.advance(Duration::seconds(1))).unwrap().unwrap();
+        assert_eq!(c.inner.borrow().streams.len(), 0);
+    }
+
+    #[test]
+    fn get_watch_prints_a_row_per_change_until_stopped() {
+        let c = local();
+        let _ = c.run("kubectl create deployment web --image=nginx");
+        let mut sub = c.run("kubectl get deployments -w");
+        let first = drain(&mut sub);
+        assert!(matches!(&first[..], [ConsoleOutput::Stdout(t)] if t.starts_with("NAME   READY   UP-TO-DATE   AVAILABLE   AGE\nweb    0/1")), "{first:?}");
+        let mut rows = String::new();
+        for _ in 0..15 {
+            now_or_never(c.advance(Duration::seconds(1))).unwrap().unwrap();
+            for piece in drain(&mut sub) {
+                match piece {
+                    ConsoleOutput::Stdout(t) => rows.push_str(&t),
+                    other => panic!("a watch only adds rows: {other:?}"),
+                }
+            }
+        }
+        assert!(rows.lines().all(|l| l.starts_with("web    ")), "rows only, no header again: {rows}");
+        assert!(rows.lines().last().unwrap().starts_with("web    1/1     1            1"), "{rows}");
+        let count = rows.lines().count();
+        now_or_never(c.advance(Duration::seconds(5))).unwrap().unwrap();
+        assert!(drain(&mut sub).is_empty(), "nothing changed, nothing printed");
+        let _ = c.run("kubectl scale deployment web --replicas=2");
+        now_or_never(c.advance(Duration::seconds(1))).unwrap().unwrap();
+        assert!(!drain(&mut sub).is_empty(), "the scale shows up after {count} rows");
         drop(sub);
         now_or_never(c.advance(Duration::seconds(1))).unwrap().unwrap();
         assert_eq!(c.inner.borrow().streams.len(), 0);

@@ -75,11 +75,13 @@ pub struct Context<'a> {
     pub files: &'a dyn Files,
     /// The longest a blocking command advances virtual time.
     pub max_wait: Duration,
+    /// For `get -w` refreshed by the page: print only the changes after this store version.
+    pub watch_since: Option<u64>,
 }
 
 impl Default for Context<'_> {
     fn default() -> Self {
-        Context { files: &NoFiles, max_wait: DEFAULT_MAX_WAIT }
+        Context { files: &NoFiles, max_wait: DEFAULT_MAX_WAIT, watch_since: None }
     }
 }
 
@@ -139,7 +141,14 @@ pub fn follows_time(line: &str) -> bool {
     let words = split_words(line).unwrap_or_default();
     let w: Vec<&str> = words.iter().map(String::as_str).collect();
     let rollout = matches!(w.as_slice(), ["kubectl" | "k", ..]) && w.windows(2).any(|p| p == ["rollout", "status"]) && !w.contains(&"--watch=false") && !w.contains(&"-w=false");
-    rollout || is_watch(line)
+    rollout || is_watch(line) || is_get_watch(line)
+}
+
+/// Whether a console line is `kubectl get ... -w`, which prints a row per change.
+pub fn is_get_watch(line: &str) -> bool {
+    let words = split_words(line).unwrap_or_default();
+    let w: Vec<&str> = words.iter().map(String::as_str).collect();
+    matches!(w.as_slice(), ["kubectl" | "k", ..]) && w.contains(&"get") && (w.contains(&"-w") || w.contains(&"--watch"))
 }
 
 /// Whether a console line is `watch ...`, whose output replaces itself on each refresh.
@@ -191,6 +200,33 @@ pub fn run_words(cluster: &mut Cluster, words: &[String], ctx: &Context<'_>) -> 
         },
         _ => return None,
     })
+}
+
+/// `get -w` after its table: one row per change since `since` to the objects the command
+/// names, aligned under the table's header as kubectl's watch prints them.
+fn watch_rows(cluster: &Cluster, kinds: &[Kind], names: &[String], f: &Flags, selector: Option<&crate::api::LabelSelector>, wide: bool, since: u64) -> CommandOutput {
+    let namespace = f.namespace();
+    let Some(events) = cluster.store().events_since(since) else { return CommandOutput { pending: true, ..Default::default() } };
+    let mut out = CommandOutput { pending: true, ..Default::default() };
+    for e in events {
+        let o = &*e.object;
+        let kind = o.kind();
+        let namespaced_ok = !kind.namespaced() || f.all_namespaces() || o.namespace() == namespace;
+        if !kinds.contains(&kind) || !namespaced_ok || !(names.is_empty() || names.iter().any(|n| n == o.name())) || !selector.is_none_or(|s| s.matches(&o.meta().labels)) {
+            continue;
+        }
+        let mut header = printers::headers(kind, wide);
+        let mut row = printers::row(o, e.time, wide);
+        if f.all_namespaces() && kind.namespaced() {
+            header.insert(0, "NAMESPACE");
+            row.insert(0, o.namespace().to_string());
+        }
+        let aligned = tabwriter::align(&format!("{}\n{}\n", header.join("\t"), row.join("\t")), 6, 3);
+        if let Some(line) = aligned.lines().nth(1) {
+            out.say(line);
+        }
+    }
+    out
 }
 
 /// Moves global flags written before the verb (`kubectl -n shop get pods`) after it.
@@ -246,7 +282,7 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
         return CommandOutput::err(format!("error: unknown flag: {flag}\nSee 'kubectl {verb} --help' for usage.\n"), 1);
     }
     match verb.as_str() {
-        "get" => get(cluster, &flags),
+        "get" => get(cluster, &flags, ctx),
         "describe" => describe::describe(cluster, &flags),
         "apply" => files::apply(cluster, &flags, ctx, false),
         "create" => create::create(cluster, &flags, ctx),
@@ -343,7 +379,7 @@ fn object_value(o: &Object) -> serde_json::Value {
     v
 }
 
-fn get(cluster: &Cluster, f: &Flags) -> CommandOutput {
+fn get(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
     let Some(first) = f.positional.first() else {
         return CommandOutput::err("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples\n".into(), 1);
     };
@@ -377,7 +413,13 @@ fn get(cluster: &Cluster, f: &Flags) -> CommandOutput {
     };
     let output = f.value("--output").unwrap_or_default();
     let wide = output == "wide";
-    let mut out = CommandOutput::default();
+    if f.has("--watch") {
+        if let Some(since) = ctx.watch_since {
+            return watch_rows(cluster, &kinds, &names, f, selector.as_ref(), wide, since);
+        }
+    }
+    // In the page a watch stays open (the page prints a row per change); a script gets the table.
+    let mut out = CommandOutput { pending: f.has("--watch") && ctx.max_wait.as_millis() == 0, ..Default::default() };
     let mut tables = Vec::new();
     let mut all_objects = Vec::new();
     for &kind in &kinds {

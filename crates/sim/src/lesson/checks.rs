@@ -67,6 +67,9 @@ pub struct CountCheck {
     /// Pods only: the image of their first container.
     #[serde(default)]
     pub image: Option<String>,
+    /// Pods only: the node they are bound to.
+    #[serde(default)]
+    pub node: Option<String>,
     /// Exactly this many.
     #[serde(default)]
     pub equals: Option<usize>,
@@ -273,6 +276,7 @@ fn count(check: &CountCheck, cluster: &dyn ClusterView) -> Result<String, String
                     && check.phase.as_deref().is_none_or(|ph| p.phase() == ph)
                     && check.ready.is_none_or(|r| p.is_ready() == r)
                     && check.image.as_deref().is_none_or(|i| p.spec.containers.first().is_some_and(|c| c.image == i))
+                    && check.node.as_deref().is_none_or(|n| p.spec.node_name.as_deref() == Some(n))
             }
             None => true,
         })

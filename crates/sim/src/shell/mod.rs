@@ -27,6 +27,9 @@ pub struct Shell {
     cwd: String,
     vars: BTreeMap<String, String>,
     status: i32,
+    /// Set while the page refreshes a `kubectl get -w`: print the changes after this version.
+    #[serde(skip)]
+    pub watch_since: Option<u64>,
 }
 
 impl Default for Shell {
@@ -45,7 +48,7 @@ impl Shell {
             .into_iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        Shell { fs, cwd: HOME.to_string(), vars, status: 0 }
+        Shell { fs, cwd: HOME.to_string(), vars, status: 0, watch_since: None }
     }
 
     /// The working directory.
@@ -201,7 +204,7 @@ impl Shell {
     /// Runs a command by name: the cluster's own, then the shell's.
     fn builtin(&mut self, cluster: &mut Cluster, words: &[String], stdin: &str, max_wait: crate::clock::Duration) -> CommandOutput {
         let files = ShellFiles { fs: &self.fs, cwd: &self.cwd, stdin };
-        let ctx = Context { files: &files, max_wait };
+        let ctx = Context { files: &files, max_wait, watch_since: self.watch_since };
         if let Some(out) = kubectl::run_words(cluster, words, &ctx) {
             return out;
         }
