@@ -194,3 +194,23 @@ test('after a first visit the page opens offline', async () => {
   assert.equal(await page.locator('[data-testid="step-title"]').innerText(), 'The nodes');
   await context.close();
 });
+
+test('the cluster survives a reload, and New cluster starts again', async () => {
+  const { page, errors, context } = await open('/');
+  await page.locator('[data-testid="speed"]').selectOption('10');
+  const input = page.locator('[data-testid="console-input"]');
+  await input.fill('kubectl create deployment keep --image=nginx --replicas=2');
+  await input.press('Enter');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="pod"][data-name^="keep-"][data-ready="true"]').length === 2, null, { timeout: 15_000 });
+  const before = (await page.locator('[data-testid="pod"][data-name^="keep-"]').evaluateAll((els) => els.map((e) => e.dataset.name))).sort();
+  await page.waitForFunction(() => (localStorage.getItem('kubeplay.cluster.v1') || '').includes('keep'), null, { timeout: 5_000 });
+  await page.reload();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="pod"][data-name^="keep-"]').length === 2, null, { timeout: 10_000 });
+  const after = (await page.locator('[data-testid="pod"][data-name^="keep-"]').evaluateAll((els) => els.map((e) => e.dataset.name))).sort();
+  assert.deepEqual(after, before, 'the same pods after the reload');
+  await page.locator('[data-testid="new-cluster"]').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="pod"][data-name^="keep-"]').length === 0);
+  assert.equal(await page.locator('[data-testid="node"]').count(), 4);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

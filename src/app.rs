@@ -11,6 +11,10 @@ use yew::prelude::*;
 
 /// Wall-clock milliseconds between virtual-time steps while playing.
 const TICK_MS: u32 = 100;
+/// Where the learner's cluster (its action log) is kept between visits.
+pub const CLUSTER_KEY: &str = "kubeplay.cluster.v1";
+/// Wall-clock milliseconds between saves of the cluster.
+const SAVE_MS: u32 = 2000;
 
 /// Properties of [`App`]: the cluster to show (the in-page simulator by default).
 #[derive(Properties, PartialEq)]
@@ -91,8 +95,10 @@ pub fn app(props: &AppProps) -> Html {
 
     // A share link (`#s=...`) replays its cluster; a bad one is explained, never blank.
     let notice = use_state(|| None::<String>);
+    // Set once a shared or saved cluster has been replayed (saving starts then).
+    let restored = use_state(|| false);
     {
-        let (client, now, notice, workers) = (client.clone(), now.clone(), notice.clone(), workers.clone());
+        let (client, now, notice, workers, restored) = (client.clone(), now.clone(), notice.clone(), workers.clone(), restored.clone());
         use_effect_with(client.clone(), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 if let Some(fragment) = crate::share_link::fragment() {
@@ -109,11 +115,36 @@ pub fn app(props: &AppProps) -> Html {
                         }
                         Err(e) => notice.set(Some(format!("The link's cluster could not be opened: {e}. You have a fresh cluster instead."))),
                     }
+                } else if let Some(saved) = crate::local_storage().and_then(|s| s.get_item(CLUSTER_KEY).ok().flatten()) {
+                    // The learner's cluster from the last visit, replayed.
+                    if client.0.replay(&saved).await.is_ok() {
+                        if let Ok(nodes) = client.0.list(kubeplay_sim::api::Kind::Node, None).await {
+                            workers.set(nodes.items.len().saturating_sub(1) as u32);
+                        }
+                    }
                 }
                 if let Ok(t) = client.0.now().await {
                     now.set(t);
                 }
+                restored.set(true);
             });
+        });
+    }
+    // Keep the cluster (its action log) for the next visit, every few seconds once restored.
+    {
+        let client = client.clone();
+        use_effect_with(*restored, move |&restored| {
+            let interval = restored.then(|| {
+                Interval::new(SAVE_MS, move || {
+                    let client = client.clone();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        if let (Some(storage), Ok(log)) = (crate::local_storage(), client.0.share().await) {
+                            let _ = storage.set_item(CLUSTER_KEY, &log);
+                        }
+                    });
+                })
+            });
+            move || drop(interval)
         });
     }
     {
@@ -154,6 +185,21 @@ pub fn app(props: &AppProps) -> Html {
     let select = |t: Tab| {
         let tab = tab.clone();
         Callback::from(move |_: MouseEvent| tab.set(t))
+    };
+    let new_cluster = {
+        let (client, now, workers) = (client.clone(), now.clone(), workers.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (client, now, workers) = (client.clone(), now.clone(), workers.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let fresh = kubeplay_sim::Cluster::new(kubeplay_sim::ClusterSettings::default());
+                if client.0.restore(kubeplay_sim::interface::Snapshot(fresh.snapshot())).await.is_ok() {
+                    workers.set(fresh.settings().workers);
+                    if let Ok(t) = client.0.now().await {
+                        now.set(t);
+                    }
+                }
+            });
+        })
     };
     let change_workers = |delta: i32| {
         let (client, workers) = (client.clone(), workers.clone());
@@ -254,6 +300,7 @@ pub fn app(props: &AppProps) -> Html {
                                 <span>{ format!("{} workers", *workers) }</span>
                                 <button class="ghost" data-testid="remove-node" onclick={change_workers(-1)} aria-label="Remove a worker node">{"−"}</button>
                                 <button class="ghost" data-testid="add-node" onclick={change_workers(1)} aria-label="Add a worker node">{"+"}</button>
+                                <button class="ghost" data-testid="new-cluster" onclick={new_cluster} title="Start again with a fresh cluster (your files and lesson progress stay)">{"New cluster"}</button>
                             </div>
                         </header>
                         <NodeList />

@@ -270,3 +270,19 @@ fn lesson_markdown_and_progress() {
     assert_eq!(decode_uri("a%2Fb+c"), "a/b c");
     assert_eq!(decode_uri("100%"), "100%");
 }
+
+#[wasm_bindgen_test]
+async fn tab_completes_verbs_kinds_and_names() {
+    let (_cluster, root) = fresh_page().await;
+    press(&root, Some("kubectl create deployment web --image=nginx"), "Enter").await;
+    let input = press(&root, Some("kubectl get dep"), "Tab").await;
+    settle().await;
+    assert_eq!(input.value(), "kubectl get deployments ");
+    press(&root, Some("kubectl rollout status deployment w"), "Tab").await;
+    settle().await;
+    assert_eq!(input.value(), "kubectl rollout status deployment web ");
+    // Several candidates: pressing Tab lists them under the prompt.
+    press(&root, Some("kubectl get pods -n kube-system kube-"), "Tab").await;
+    settle().await;
+    assert!(console_text(&root).contains("kube-apiserver-control-plane  kube-controller-manager-control-plane"), "{}", console_text(&root));
+}

@@ -58,6 +58,19 @@ fn coloured(line: &str) -> Html {
     html! { <>{ for parts }</> }
 }
 
+/// The longest start all candidates share.
+fn common_prefix(words: &[String]) -> String {
+    let Some(first) = words.first() else { return String::new() };
+    let mut end = first.len();
+    for w in &words[1..] {
+        end = end.min(first.bytes().zip(w.bytes()).take_while(|(a, b)| a == b).count());
+    }
+    while !first.is_char_boundary(end) {
+        end -= 1;
+    }
+    first[..end].to_string()
+}
+
 /// The working directory part of the shell's prompt (`docker@control-plane:~/k8s$ ` -> `~/k8s`).
 fn short_prompt(prompt: &str) -> String {
     let p = prompt.trim_end().trim_end_matches('$');
@@ -210,7 +223,7 @@ pub fn console() -> Html {
     }
     let onkeydown = {
         let (history, cursor, input, interrupts) = (history.clone(), cursor.clone(), input.clone(), interrupts.clone());
-        let (cwd, unfinished) = (cwd.clone(), unfinished.clone());
+        let (cwd, unfinished, client, push) = (cwd.clone(), unfinished.clone(), client.clone(), push.clone());
         move |e: KeyboardEvent| {
             let Some(field) = input.cast::<HtmlInputElement>() else { return };
             match e.key().as_str() {
@@ -227,6 +240,25 @@ pub fn console() -> Html {
                     let continuing = !std::mem::take(&mut *unfinished.borrow_mut()).is_empty();
                     push(vec![if continuing { Line::More(line) } else { Line::Prompt((*cwd).clone(), line) }]);
                     field.set_value("");
+                }
+                "Tab" => {
+                    // Complete the last word: one candidate fills it in, several fill in what
+                    // they share and, pressed again, are listed under the prompt.
+                    e.prevent_default();
+                    let line = field.value();
+                    let (client, push, cwd) = (client.clone(), push.clone(), cwd.clone());
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let Ok(candidates) = client.0.complete(&line).await else { return };
+                        let start = if line.ends_with(' ') { line.len() } else { line.rfind(' ').map_or(0, |i| i + 1) };
+                        let typed = &line[start..];
+                        let shared = common_prefix(&candidates);
+                        match candidates.as_slice() {
+                            [] => {}
+                            [one] => field.set_value(&format!("{}{one}{}", &line[..start], if one.ends_with('/') { "" } else { " " })),
+                            _ if shared.len() > typed.len() => field.set_value(&format!("{}{shared}", &line[..start])),
+                            many => push(vec![Line::Prompt((*cwd).clone(), line.clone()), Line::Out(many.join("  "))]),
+                        }
+                    });
                 }
                 "ArrowUp" | "ArrowDown" => {
                     e.prevent_default();
@@ -252,7 +284,7 @@ pub fn console() -> Html {
         <section class="console panel" onclick={focus}>
             <header class="panel-head">
                 <h2>{"Console"}</h2>
-                <span class="hint">{"kubectl, ls, cat, grep, jq …  ·  ↑↓ history  ·  Ctrl-C  ·  clear"}</span>
+                <span class="hint">{"kubectl, ls, cat, grep, jq …  ·  Tab completes  ·  ↑↓ history  ·  Ctrl-C  ·  clear"}</span>
             </header>
             <div class="console-output" data-testid="console-output" ref={output} aria-live="polite">
                 { for transcript.borrow().iter().map(|l| match l {

@@ -94,8 +94,10 @@ pub trait ClusterInterface {
     fn put_file(&self, path: &str, text: &str, read_only: bool) -> Reply<'_, ()>;
     /// Reads a file of the console's file system (relative to its working directory).
     fn read_file(&self, path: &str) -> Reply<'_, String>;
-    /// The console's prompt (`docker@minikube:~$ `), which shows the working directory.
+    /// The console's prompt (`docker@control-plane:~$ `), which shows the working directory.
     fn prompt(&self) -> Reply<'_, String>;
+    /// Tab completion: candidates for the last word of a console line.
+    fn complete(&self, line: &str) -> Reply<'_, Vec<String>>;
     /// The action log of everything done to this cluster, as JSON, for a share link.
     fn share(&self) -> Reply<'_, String>;
     /// Replaces the cluster with the replay of a shared action log (JSON).
@@ -512,6 +514,11 @@ impl ClusterInterface for LocalCluster {
 
     fn prompt(&self) -> Reply<'_, String> {
         ready(Ok(self.inner.borrow().shell.prompt()))
+    }
+
+    fn complete(&self, line: &str) -> Reply<'_, Vec<String>> {
+        let inner = self.inner.borrow();
+        ready(Ok(crate::shell::complete::complete(&inner.shell, &inner.cluster, line)))
     }
 
     fn now(&self) -> Reply<'_, Time> {

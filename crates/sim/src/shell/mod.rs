@@ -4,6 +4,7 @@
 //! [`parse`], the files in [`fs`], the commands in `commands` and `text`.
 
 mod commands;
+pub mod complete;
 pub mod fs;
 pub mod jq;
 pub mod parse;
