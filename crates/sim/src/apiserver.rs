@@ -202,6 +202,9 @@ fn default_object(object: &mut Object) {
         Object::Service(svc) => crate::service_registry::default_service(svc),
         Object::HorizontalPodAutoscaler(hpa) => {
             hpa.spec.min_replicas.get_or_insert(1);
+            if let Some(b) = hpa.spec.behavior.as_mut() {
+                b.set_defaults();
+            }
             if hpa.spec.metrics.is_empty() {
                 hpa.spec.metrics = vec![crate::api::MetricSpec {
                     type_: "Resource".into(),
@@ -312,6 +315,29 @@ fn validate_object(object: &Object) -> Vec<String> {
             }
             if hpa.spec.scale_target_ref.kind.is_empty() {
                 errs.push("spec.scaleTargetRef.kind: Required value".into());
+            }
+            let directions = hpa.spec.behavior.iter().flat_map(|b| [("scaleUp", &b.scale_up), ("scaleDown", &b.scale_down)]);
+            for (dir, rules) in directions {
+                let Some(rules) = rules else { continue };
+                if let Some(p) = rules.select_policy.as_deref().filter(|p| !["Max", "Min", "Disabled"].contains(p)) {
+                    errs.push(format!("spec.behavior.{dir}.selectPolicy: Unsupported value: {p:?}: supported values: \"Disabled\", \"Max\", \"Min\""));
+                }
+                match rules.stabilization_window_seconds {
+                    Some(w) if w < 0 => errs.push(format!("spec.behavior.{dir}.stabilizationWindowSeconds: Invalid value: {w}: must be greater than or equal to zero")),
+                    Some(w) if w > 3600 => errs.push(format!("spec.behavior.{dir}.stabilizationWindowSeconds: Invalid value: {w}: must be less than or equal to 3600")),
+                    _ => {}
+                }
+                for (i, p) in rules.policies.iter().enumerate() {
+                    if p.type_ != "Pods" && p.type_ != "Percent" {
+                        errs.push(format!("spec.behavior.{dir}.policies[{i}].type: Unsupported value: {:?}: supported values: \"Percent\", \"Pods\"", p.type_));
+                    }
+                    if p.value <= 0 {
+                        errs.push(format!("spec.behavior.{dir}.policies[{i}].value: Invalid value: {}: must be greater than zero", p.value));
+                    }
+                    if p.period_seconds <= 0 || p.period_seconds > 1800 {
+                        errs.push(format!("spec.behavior.{dir}.policies[{i}].periodSeconds: Invalid value: {}: must be greater than zero and less than or equal to 1800", p.period_seconds));
+                    }
+                }
             }
             if hpa.spec.scale_target_ref.name.is_empty() {
                 errs.push("spec.scaleTargetRef.name: Required value".into());

@@ -101,3 +101,49 @@ fn normalization_stabilizes_and_limits() {
     let mut h = Vec::new();
     assert_eq!(normalize(&mut h, 0, 3, 2, 10, t(0)).2, "TooFewReplicas");
 }
+
+#[test]
+fn behavior_policies_pace_the_same_load() {
+    let mut c = todo_app();
+    // One pod a minute up; scale-down stabilized for 60 s and then one pod a minute.
+    let hpa = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: todo-app, namespace: todo-app}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: todo-app}\n  minReplicas: 1\n  maxReplicas: 10\n  metrics: [{type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: 40}}}]\n  behavior:\n    scaleUp:\n      policies: [{type: Pods, value: 1, periodSeconds: 60}]\n    scaleDown:\n      stabilizationWindowSeconds: 60\n      policies: [{type: Pods, value: 1, periodSeconds: 60}]\n";
+    assert!(c.apply_manifest(hpa, "hpa.yaml").errors.is_empty());
+    // Defaults are filled field by field: scaleUp keeps its window 0 and selectPolicy Max.
+    let yaml = ok(&mut c, "kubectl -n todo-app get hpa todo-app -o yaml");
+    assert!(yaml.contains("    scaleUp:\n      policies:\n      - periodSeconds: 60\n        type: Pods\n        value: 1\n      selectPolicy: Max\n      stabilizationWindowSeconds: 0\n"), "{yaml}");
+    // Idle: down after the 60 s window, one pod a minute: 3 -> 2 -> 1.
+    let mut seen = vec![replicas(&c)];
+    for _ in 0..16 {
+        c.advance(Duration::seconds(15));
+        if seen.last() != Some(&replicas(&c)) {
+            seen.push(replicas(&c));
+        }
+    }
+    assert_eq!(seen, vec![3, 2, 1], "scale-down paced by the policy");
+    let np = c.store().list(Kind::Service, Some("todo-app")).filter_map(Object::as_service).find(|s| s.metadata.name == "todo-app").unwrap().spec.ports[0].node_port.unwrap();
+    ok(&mut c, &format!("load http://127.0.0.1:{np} 75/s for 10m"));
+    let mut ups = vec![(replicas(&c), c.now())];
+    for _ in 0..40 {
+        c.advance(Duration::seconds(15));
+        if ups.last().map(|u| u.0) != Some(replicas(&c)) {
+            ups.push((replicas(&c), c.now()));
+        }
+    }
+    let counts: Vec<i32> = ups.iter().map(|u| u.0).collect();
+    assert_eq!(counts, vec![1, 2, 3, 4, 5, 6], "one pod at a time up to the six the load needs");
+    for w in ups.windows(2).skip(1) {
+        assert!(w[1].1 - w[0].1 >= Duration::seconds(60), "at most one pod a minute: {ups:?}");
+    }
+    let status = ok(&mut c, "kubectl -n todo-app describe hpa todo-app");
+    assert!(status.contains("ScaleUpLimit") || status.contains("DesiredWithinRange"), "{status}");
+}
+
+#[test]
+fn behavior_is_validated_with_kubernetes_messages() {
+    let mut c = todo_app();
+    let bad = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: x, namespace: todo-app}\nspec:\n  scaleTargetRef: {kind: Deployment, name: todo-app}\n  maxReplicas: 3\n  behavior:\n    scaleUp: {selectPolicy: Fastest, policies: [{type: Pods, value: 0, periodSeconds: 15}]}\n";
+    let report = c.apply_manifest(bad, "hpa.yaml");
+    let text = format!("{:?}", report.errors);
+    assert!(text.contains("spec.behavior.scaleUp.selectPolicy: Unsupported value: \\\"Fastest\\\": supported values: \\\"Disabled\\\", \\\"Max\\\", \\\"Min\\\""), "{text}");
+    assert!(text.contains("spec.behavior.scaleUp.policies[0].value: Invalid value: 0: must be greater than zero"), "{text}");
+}

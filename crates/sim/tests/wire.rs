@@ -69,7 +69,7 @@ fn every_kind_we_write_is_upstream_json() {
     assert!(c.apply_manifest(secret, "s.yaml").errors.is_empty());
     let service = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  selector: {app: web}\n  ports:\n  - port: 80\n    targetPort: http\n";
     assert!(c.apply_manifest(service, "svc.yaml").errors.is_empty());
-    let hpa = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 1\n  maxReplicas: 4\n  metrics:\n  - type: Resource\n    resource:\n      name: cpu\n      target: {type: Utilization, averageUtilization: 50}\n";
+    let hpa = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 1\n  maxReplicas: 4\n  metrics:\n  - type: Resource\n    resource:\n      name: cpu\n      target: {type: Utilization, averageUtilization: 50}\n  behavior:\n    scaleDown:\n      stabilizationWindowSeconds: 60\n      selectPolicy: Min\n      policies: [{type: Pods, value: 1, periodSeconds: 30}]\n";
     assert!(c.apply_manifest(hpa, "hpa.yaml").errors.is_empty());
     c.advance(Duration::seconds(40));
     let mut seen = std::collections::BTreeSet::new();

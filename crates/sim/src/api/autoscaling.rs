@@ -40,9 +40,68 @@ pub struct HpaSpec {
     /// The metrics; CPU at 80 % when empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub metrics: Vec<MetricSpec>,
-    /// Scaling policies; kubeplay keeps them but follows the legacy rules (see the controller).
+    /// How fast to scale up and down; without it the controller's legacy rules apply.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub behavior: Option<serde_json::Value>,
+    pub behavior: Option<HpaBehavior>,
+}
+
+/// `spec.behavior`: rules per direction.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HpaBehavior {
+    /// Rules for adding replicas.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale_up: Option<HpaScalingRules>,
+    /// Rules for removing replicas.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale_down: Option<HpaScalingRules>,
+}
+
+/// Stabilization window and rate limits for one direction.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HpaScalingRules {
+    /// Recommendations younger than this many seconds are considered together.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stabilization_window_seconds: Option<i32>,
+    /// `Max`, `Min` or `Disabled`: which policy wins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub select_policy: Option<String>,
+    /// The rate limits.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policies: Vec<HpaScalingPolicy>,
+}
+
+/// One rate limit: at most `value` pods (or percent) per `periodSeconds`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HpaScalingPolicy {
+    /// `Pods` or `Percent`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// How many pods, or what percent of the current replicas.
+    pub value: i32,
+    /// The window the limit applies to.
+    pub period_seconds: i32,
+}
+
+impl HpaBehavior {
+    /// Models pkg/apis/autoscaling/v2/defaults.go SetDefaults_HorizontalPodAutoscalerBehavior:
+    /// fills a given behavior field by field (scale-down's window stays unset; the
+    /// controller uses its 300 s flag).
+    pub fn set_defaults(&mut self) {
+        let up = self.scale_up.get_or_insert_with(Default::default);
+        up.stabilization_window_seconds.get_or_insert(0);
+        up.select_policy.get_or_insert_with(|| "Max".into());
+        if up.policies.is_empty() {
+            up.policies = vec![HpaScalingPolicy { type_: "Pods".into(), value: 4, period_seconds: 15 }, HpaScalingPolicy { type_: "Percent".into(), value: 100, period_seconds: 15 }];
+        }
+        let down = self.scale_down.get_or_insert_with(Default::default);
+        down.select_policy.get_or_insert_with(|| "Max".into());
+        if down.policies.is_empty() {
+            down.policies = vec![HpaScalingPolicy { type_: "Percent".into(), value: 100, period_seconds: 15 }];
+        }
+    }
 }
 
 /// `scaleTargetRef`.

@@ -1,10 +1,11 @@
 //! The horizontal pod autoscaler controller (kube-semantics.md section 7): every 15 s
 //! each HPA reads its target's scale and the pods' CPU from metrics-server, computes the
 //! replica count with the 0.1 tolerance and upstream's handling of unready and missing
-//! pods, stabilizes scale-down over 5 minutes, limits scale-up, and rescales.
-//! `spec.behavior` is kept but the legacy rules apply (a documented simplification).
+//! pods, then either follows `spec.behavior` (stabilization windows per direction and
+//! rate-limit policies, section 7.5) or, without it, the legacy rules (scale-down
+//! stabilized over 5 minutes, scale-up limited to 2x or +4 per sync), and rescales.
 
-use crate::api::{set_condition, Condition, HorizontalPodAutoscaler, Kind, LabelSelector, MetricStatus, MetricValueStatus, Object, Pod, Quantity, ResourceMetricStatus};
+use crate::api::{set_condition, Condition, HorizontalPodAutoscaler, HpaBehavior, HpaScalingRules, Kind, LabelSelector, MetricStatus, MetricValueStatus, Object, Pod, Quantity, ResourceMetricStatus};
 use crate::apiserver;
 use crate::clock::{Duration, Time};
 use crate::events::{self, Source};
@@ -31,6 +32,23 @@ pub struct HpaState {
     pub recommendations: BTreeMap<String, Vec<(i32, Time)>>,
     /// When each HPA syncs next.
     pub next_sync: BTreeMap<String, Time>,
+    /// Scale-up events of HPAs with a behavior: (replicas added, when, outdated).
+    #[serde(default)]
+    pub scale_ups: BTreeMap<String, Vec<ScaleEvent>>,
+    /// Scale-down events of HPAs with a behavior: (replicas removed, when, outdated).
+    #[serde(default)]
+    pub scale_downs: BTreeMap<String, Vec<ScaleEvent>>,
+}
+
+/// One rescale, for the behavior's rate limits.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ScaleEvent {
+    /// How many replicas were added or removed.
+    pub change: i32,
+    /// When.
+    pub time: Time,
+    /// Older than the direction's longest policy period (its slot can be reused).
+    pub outdated: bool,
 }
 
 /// The outcome of the replica calculation.
@@ -151,11 +169,102 @@ pub fn normalize(history: &mut Vec<(i32, Time)>, proposal: i32, current: i32, mi
     (value, able, limited)
 }
 
+/// Replicas changed in one direction within `period` before `now`.
+fn changes_within(events: &[ScaleEvent], period: i32, now: Time) -> i32 {
+    let start = Time(now.0 - i64::from(period) * 1000);
+    events.iter().filter(|e| e.time > start).map(|e| e.change).sum()
+}
+
+/// Models pkg/controller/podautoscaler/horizontal.go calculateScaleUpLimitWithScalingRules.
+fn scale_up_limit(current: i32, ups: &[ScaleEvent], downs: &[ScaleEvent], rules: &HpaScalingRules, now: Time) -> i32 {
+    let select = rules.select_policy.as_deref().unwrap_or("Max");
+    if select == "Disabled" {
+        return current;
+    }
+    let proposals = rules.policies.iter().map(|p| {
+        let start = current - changes_within(ups, p.period_seconds, now) + changes_within(downs, p.period_seconds, now);
+        if p.type_ == "Pods" { start + p.value } else { (f64::from(start) * (1.0 + f64::from(p.value) / 100.0)).ceil() as i32 }
+    });
+    let chosen = if select == "Min" { proposals.min() } else { proposals.max() };
+    chosen.unwrap_or(current)
+}
+
+/// Models pkg/controller/podautoscaler/horizontal.go calculateScaleDownLimitWithBehaviors.
+fn scale_down_limit(current: i32, ups: &[ScaleEvent], downs: &[ScaleEvent], rules: &HpaScalingRules, now: Time) -> i32 {
+    let select = rules.select_policy.as_deref().unwrap_or("Max");
+    if select == "Disabled" {
+        return current;
+    }
+    let proposals = rules.policies.iter().map(|p| {
+        let start = current - changes_within(ups, p.period_seconds, now) + changes_within(downs, p.period_seconds, now);
+        if p.type_ == "Pods" { start - p.value } else { (f64::from(start) * (1.0 - f64::from(p.value) / 100.0)) as i32 }
+    });
+    // Max selects the biggest change, which is the smallest count.
+    let chosen = if select == "Min" { proposals.max() } else { proposals.min() };
+    chosen.unwrap_or(current)
+}
+
+/// Normalization with `spec.behavior` (section 7.5): stabilization per direction, then the
+/// rate limits. Returns (replicas, AbleToScale reason, ScalingLimited reason).
+#[allow(clippy::too_many_arguments)]
+pub fn normalize_with_behavior(history: &mut Vec<(i32, Time)>, ups: &[ScaleEvent], downs: &[ScaleEvent], behavior: &HpaBehavior, proposal: i32, current: i32, min: i32, max: i32, now: Time) -> (i32, &'static str, &'static str) {
+    let mut b = behavior.clone();
+    b.set_defaults();
+    let (up, down) = (b.scale_up.unwrap_or_default(), b.scale_down.unwrap_or_default());
+    let up_window = Duration::seconds(i64::from(up.stabilization_window_seconds.unwrap_or(0)));
+    let down_window = down.stabilization_window_seconds.map_or(DOWNSCALE_STABILIZATION, |w| Duration::seconds(i64::from(w)));
+    let younger = |window: Duration| {
+        let cutoff = Time(now.0 - window.0);
+        move |(_, t): &&(i32, Time)| *t > cutoff
+    };
+    let up_rec = history.iter().filter(younger(up_window)).map(|(r, _)| *r).fold(proposal, i32::min);
+    let down_rec = history.iter().filter(younger(down_window)).map(|(r, _)| *r).fold(proposal, i32::max);
+    let stabilized = current.max(up_rec).min(down_rec);
+    let oldest = Time(now.0 - up_window.0.max(down_window.0));
+    match history.iter().rposition(|(_, t)| *t <= oldest) {
+        Some(i) => history[i] = (proposal, now),
+        None => history.push((proposal, now)),
+    }
+    let able = match (stabilized == proposal, proposal >= current) {
+        (true, _) => "ReadyForNewScale",
+        (false, true) => "ScaleUpStabilized",
+        (false, false) => "ScaleDownStabilized",
+    };
+    let up_limit = scale_up_limit(current, ups, downs, &up, now).max(current);
+    let (max_allowed, max_reason) = if up_limit < max { (up_limit, "ScaleUpLimit") } else { (max, "TooManyReplicas") };
+    let down_limit = scale_down_limit(current, ups, downs, &down, now).min(current);
+    let (min_allowed, min_reason) = if down_limit > min { (down_limit, "ScaleDownLimit") } else { (min, "TooFewReplicas") };
+    let (value, limited) = if stabilized > max_allowed {
+        (max_allowed, max_reason)
+    } else if stabilized < min_allowed {
+        (min_allowed, min_reason)
+    } else {
+        (stabilized, "DesiredWithinRange")
+    };
+    (value, able, limited)
+}
+
+/// Models horizontal.go storeScaleEvent: marks events older than the direction's longest
+/// policy period outdated, then reuses an outdated slot or appends.
+fn store_scale_event(events: &mut Vec<ScaleEvent>, rules: Option<&HpaScalingRules>, change: i32, now: Time) {
+    let longest = rules.and_then(|r| r.policies.iter().map(|p| p.period_seconds).max()).unwrap_or(0);
+    let cutoff = Time(now.0 - i64::from(longest) * 1000);
+    for e in events.iter_mut() {
+        e.outdated = e.time <= cutoff;
+    }
+    let event = ScaleEvent { change, time: now, outdated: false };
+    match events.iter().rposition(|e| e.outdated) {
+        Some(i) => events[i] = event,
+        None => events.push(event),
+    }
+}
+
 fn limited_message(reason: &str) -> &'static str {
     match reason {
         "TooFewReplicas" => "the desired replica count is less than the minimum replica count",
         "TooManyReplicas" => "the desired replica count is more than the maximum replica count",
         "ScaleUpLimit" => "the desired replica count is increasing faster than the maximum scale rate",
+        "ScaleDownLimit" => "the desired replica count is decreasing faster than the maximum scale rate",
         _ => "the desired count is within the acceptable range",
     }
 }
@@ -192,6 +301,8 @@ pub fn reconcile(store: &mut Store, metrics: &MetricsServer, state: &mut HpaStat
     let live: Vec<String> = hpas.iter().map(|o| format!("{}/{}", o.namespace(), o.name())).collect();
     state.next_sync.retain(|k, _| live.contains(k));
     state.recommendations.retain(|k, _| live.contains(k));
+    state.scale_ups.retain(|k, _| live.contains(k));
+    state.scale_downs.retain(|k, _| live.contains(k));
     for o in &hpas {
         let Some(hpa) = o.as_hpa() else { continue };
         let key = format!("{}/{}", o.namespace(), o.name());
@@ -250,8 +361,19 @@ fn sync(store: &mut Store, metrics: &MetricsServer, state: &mut HpaState, key: &
                 }];
                 set_condition(&mut status.conditions, condition("ScalingActive", true, "ValidMetricFound", format!("the HPA was able to successfully calculate a replica count from {CPU_METRIC}"), now));
                 reason = if calc.replicas > current { format!("{CPU_METRIC} above target") } else { "All metrics below target".into() };
-                let (value, able, limited) = normalize(history, calc.replicas, current, min, max, now);
-                let able_message = if able == "ScaleDownStabilized" { "recent recommendations were higher than current one, applying the highest recent recommendation" } else { "recommended size matches current size" };
+                let (value, able, limited) = match &hpa.spec.behavior {
+                    Some(b) => {
+                        let ups = state.scale_ups.get(key).map_or(&[][..], Vec::as_slice);
+                        let downs = state.scale_downs.get(key).map_or(&[][..], Vec::as_slice);
+                        normalize_with_behavior(history, ups, downs, b, calc.replicas, current, min, max, now)
+                    }
+                    None => normalize(history, calc.replicas, current, min, max, now),
+                };
+                let able_message = match able {
+                    "ScaleDownStabilized" => "recent recommendations were higher than current one, applying the highest recent recommendation",
+                    "ScaleUpStabilized" => "recent recommendations were lower than current one, applying the lowest recent recommendation",
+                    _ => "recommended size matches current size",
+                };
                 set_condition(&mut status.conditions, condition("AbleToScale", true, able, able_message.into(), now));
                 set_condition(&mut status.conditions, condition("ScalingLimited", limited != "DesiredWithinRange", limited, limited_message(limited).into(), now));
                 value
@@ -263,6 +385,13 @@ fn sync(store: &mut Store, metrics: &MetricsServer, state: &mut HpaState, key: &
             events::record(store, now, SOURCE, obj, "Normal", "SuccessfulRescale", &format!("New size: {desired}; reason: {reason}"));
             set_condition(&mut status.conditions, condition("AbleToScale", true, "SucceededRescale", format!("the HPA controller was able to update the target scale to {desired}"), now));
             status.last_scale_time = Some(now);
+            if let Some(b) = &hpa.spec.behavior {
+                if desired > current {
+                    store_scale_event(state.scale_ups.entry(key.to_string()).or_default(), b.scale_up.as_ref(), desired - current, now);
+                } else {
+                    store_scale_event(state.scale_downs.entry(key.to_string()).or_default(), b.scale_down.as_ref(), current - desired, now);
+                }
+            }
         }
         status.desired_replicas = desired;
     } else {
@@ -288,4 +417,71 @@ fn write_status(store: &mut Store, now: Time, obj: &Object, status: crate::api::
             h.status = status;
         }
     });
+}
+
+#[cfg(test)]
+mod behavior_tests {
+    use super::*;
+    use crate::api::HpaScalingPolicy;
+
+    fn rules(window: Option<i32>, select: &str, policies: &[(&str, i32, i32)]) -> Option<HpaScalingRules> {
+        Some(HpaScalingRules {
+            stabilization_window_seconds: window,
+            select_policy: Some(select.into()),
+            policies: policies.iter().map(|(t, v, p)| HpaScalingPolicy { type_: (*t).into(), value: *v, period_seconds: *p }).collect(),
+        })
+    }
+
+    fn at(s: i64) -> Time {
+        Time(1_000_000 + s * 1000)
+    }
+
+    // Cases in the spirit of upstream's TestNormalizeDesiredReplicasWithBehavior and
+    // TestScalingWithRules tables, worked out from kube-semantics.md section 7.5.
+    #[test]
+    fn rate_limits_follow_the_policies() {
+        let defaults = HpaBehavior::default();
+        let none: &[ScaleEvent] = &[];
+        // Default scale-up: max(+4 pods, +100%) per 15 s.
+        assert_eq!(normalize_with_behavior(&mut vec![], none, none, &defaults, 10, 1, 1, 20, at(0)), (5, "ReadyForNewScale", "ScaleUpLimit"));
+        assert_eq!(normalize_with_behavior(&mut vec![], none, none, &defaults, 30, 10, 1, 25, at(0)), (20, "ReadyForNewScale", "ScaleUpLimit"));
+        assert_eq!(normalize_with_behavior(&mut vec![], none, none, &defaults, 30, 10, 1, 15, at(0)), (15, "ReadyForNewScale", "TooManyReplicas"));
+        // A scale-up 10 s ago counts against the period: from 5 (after +4), the start is 1.
+        let ups = [ScaleEvent { change: 4, time: at(-10), outdated: false }];
+        assert_eq!(normalize_with_behavior(&mut vec![], &ups, none, &defaults, 10, 5, 1, 20, at(0)), (5, "ReadyForNewScale", "ScaleUpLimit"));
+        // ...and no longer after the period.
+        let ups = [ScaleEvent { change: 4, time: at(-20), outdated: false }];
+        assert_eq!(normalize_with_behavior(&mut vec![], &ups, none, &defaults, 20, 5, 1, 20, at(0)), (10, "ReadyForNewScale", "ScaleUpLimit"));
+        // Scale-down by percent truncates; Min picks the smaller change; Disabled holds.
+        let down = |select: &str| HpaBehavior { scale_up: None, scale_down: rules(Some(0), select, &[("Percent", 50, 60), ("Pods", 1, 60)]) };
+        assert_eq!(normalize_with_behavior(&mut vec![], none, none, &down("Max"), 1, 9, 1, 20, at(0)), (4, "ReadyForNewScale", "ScaleDownLimit"));
+        assert_eq!(normalize_with_behavior(&mut vec![], none, none, &down("Min"), 1, 9, 1, 20, at(0)), (8, "ReadyForNewScale", "ScaleDownLimit"));
+        assert_eq!(normalize_with_behavior(&mut vec![], none, none, &down("Disabled"), 1, 9, 1, 20, at(0)), (9, "ReadyForNewScale", "ScaleDownLimit"));
+        assert_eq!(normalize_with_behavior(&mut vec![], none, none, &down("Max"), 3, 9, 5, 20, at(0)), (5, "ReadyForNewScale", "TooFewReplicas"));
+    }
+
+    #[test]
+    fn stabilization_windows_per_direction() {
+        let b = HpaBehavior { scale_up: rules(Some(60), "Max", &[("Percent", 100, 15)]), scale_down: rules(Some(120), "Max", &[("Percent", 100, 15)]) };
+        let none: &[ScaleEvent] = &[];
+        // Up: the lowest recommendation of the last 60 s wins.
+        let mut history = vec![(2, at(-30))];
+        assert_eq!(normalize_with_behavior(&mut history, none, none, &b, 8, 2, 1, 20, at(0)), (2, "ScaleUpStabilized", "DesiredWithinRange"));
+        assert_eq!(history.len(), 2, "the proposal is stored");
+        // Down: the highest of the last 120 s wins; older ones are forgotten.
+        let mut history = vec![(9, at(-200)), (6, at(-100))];
+        assert_eq!(normalize_with_behavior(&mut history, none, none, &b, 2, 8, 1, 20, at(0)), (6, "ScaleDownStabilized", "DesiredWithinRange"));
+        assert_eq!(history, vec![(2, at(0)), (6, at(-100))], "the entry older than both windows is reused");
+    }
+
+    #[test]
+    fn scale_events_reuse_outdated_slots() {
+        let rules = rules(None, "Max", &[("Pods", 4, 15), ("Percent", 100, 60)]);
+        let mut events = vec![];
+        store_scale_event(&mut events, rules.as_ref(), 2, at(0));
+        store_scale_event(&mut events, rules.as_ref(), 3, at(30));
+        assert_eq!(events.len(), 2, "within the longest period (60 s): kept");
+        store_scale_event(&mut events, rules.as_ref(), 1, at(70));
+        assert_eq!(events.iter().map(|e| (e.change, e.outdated)).collect::<Vec<_>>(), vec![(1, false), (3, false)], "the first is outdated and its slot reused");
+    }
 }
