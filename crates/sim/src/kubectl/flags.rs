@@ -54,6 +54,8 @@ const BOOLEAN: &[(&str, Option<&str>)] = &[
     ("--containers", None),
     ("--previous", None),
     ("--show-events", None),
+    ("--stdin", Some("-i")),
+    ("--tty", Some("-t")),
 ];
 
 /// Parsed flags and positional arguments of one kubectl command.
@@ -98,6 +100,14 @@ impl Flags {
                 (a, None)
             };
             let find = |table: &'static [(&'static str, Option<&'static str>)]| table.iter().find(|(l, s)| *l == name || *s == Some(name)).map(|(l, _)| *l);
+            // Boolean shorthands combine: `-it` is `-i -t`.
+            let short_bool = |c: char| BOOLEAN.iter().find(|(_, s)| s.is_some_and(|s| s[1..].starts_with(c) && s.len() == 2)).map(|(l, _)| *l);
+            if !long && a.len() > 2 && a[1..].chars().all(|c| short_bool(c).is_some()) {
+                for c in a[1..].chars() {
+                    f.values.entry(short_bool(c).unwrap_or_default()).or_default();
+                }
+                continue;
+            }
             if let Some(canonical) = find(VALUED) {
                 let value = match inline {
                     // `--dry-run` alone is accepted (and deprecated) by kubectl.

@@ -7,6 +7,7 @@ mod autoscale;
 mod create;
 mod curl;
 mod describe;
+mod exec;
 mod expose;
 mod files;
 mod flags;
@@ -272,6 +273,7 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
         "top" => &["--all-namespaces", "--selector", "--containers"],
         "autoscale" => &["--min", "--max", "--cpu-percent", "--name"],
         "logs" => &["--container", "--previous", "--tail"],
+        "exec" => &["--container", "--stdin", "--tty"],
         "expose" => &["--port", "--target-port", "--type", "--name", "--protocol", "--selector", "--dry-run", "--output"],
         "rollout" => &["--to-revision", "--revision", "--watch", "--timeout"],
         "describe" => &["--selector", "--all-namespaces", "--show-events"],
@@ -297,6 +299,7 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
         "top" => top::top(cluster, &flags),
         "autoscale" => autoscale::autoscale(cluster, &flags),
         "logs" => logs::logs(cluster, &flags),
+        "exec" => exec::exec(cluster, &flags),
         "taint" => patch::taint(cluster, &flags),
         "rollout" => rollout::rollout(cluster, &flags, ctx),
         "cordon" => nodes::cordon(cluster, &flags, true),

@@ -133,8 +133,8 @@ pub fn run(shell: &mut Shell, name: &str, args: &[String], stdin: &str) -> Optio
         "sed" => sed(shell, args, stdin),
         "true" => CommandOutput::default(),
         "false" => CommandOutput { exit_code: 1, ..Default::default() },
-        "whoami" => CommandOutput::ok("docker\n".into()),
-        "hostname" => CommandOutput::ok("control-plane\n".into()),
+        "whoami" => CommandOutput::ok(format!("{}\n", if shell.container_hosts.is_some() { "root" } else { "docker" })),
+        "hostname" => CommandOutput::ok(format!("{}\n", shell.vars.get("HOSTNAME").map_or("control-plane", String::as_str))),
         "uname" => CommandOutput::ok(if args.iter().any(|a| a == "-a") { "Linux control-plane 5.10.57 #1 SMP x86_64 GNU/Linux\n" } else { "Linux\n" }.into()),
         "which" | "type" => {
             let known = ["kubectl", "curl", "ls", "cat", "grep", "jq", "head", "tail", "wc", "sort", "echo", "base64"];

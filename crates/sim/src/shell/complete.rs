@@ -14,7 +14,7 @@ const COMMANDS: &[&str] = &[
 
 /// kubectl's verbs the console answers.
 const VERBS: &[&str] = &[
-    "annotate", "api-resources", "apply", "autoscale", "cluster-info", "cordon", "create", "delete", "describe", "drain", "expose", "get", "label", "logs", "patch", "rollout", "run", "scale", "set",
+    "annotate", "api-resources", "apply", "autoscale", "cluster-info", "cordon", "create", "delete", "describe", "drain", "exec", "expose", "get", "label", "logs", "patch", "rollout", "run", "scale", "set",
     "taint", "top", "uncordon", "version",
 ];
 

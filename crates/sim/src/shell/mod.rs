@@ -31,6 +31,10 @@ pub struct Shell {
     /// Set while the page refreshes a `kubectl get -w`: print the changes after this version.
     #[serde(skip)]
     pub watch_since: Option<u64>,
+    /// Inside a container (`kubectl exec`): the names its DNS resolves. There is no kubectl
+    /// there, and `curl` reaches what the pod would.
+    #[serde(skip)]
+    container_hosts: Option<BTreeMap<String, String>>,
 }
 
 impl Default for Shell {
@@ -49,7 +53,7 @@ impl Shell {
             .into_iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        Shell { fs, cwd: HOME.to_string(), vars, status: 0, watch_since: None }
+        Shell { fs, cwd: HOME.to_string(), vars, status: 0, watch_since: None, container_hosts: None }
     }
 
     /// The working directory.
@@ -60,6 +64,12 @@ impl Shell {
     /// Changes the working directory (used by the runner to start where the script is).
     pub fn set_cwd(&mut self, dir: &str) {
         self.cwd = resolve("/", dir);
+    }
+
+    /// Makes this a container's shell: its environment and the host names its DNS answers.
+    pub fn set_container(&mut self, env: BTreeMap<String, String>, hosts: BTreeMap<String, String>) {
+        self.vars = env;
+        self.container_hosts = Some(hosts);
     }
 
     /// A variable's value.
@@ -206,7 +216,18 @@ impl Shell {
     fn builtin(&mut self, cluster: &mut Cluster, words: &[String], stdin: &str, max_wait: crate::clock::Duration) -> CommandOutput {
         let files = ShellFiles { fs: &self.fs, cwd: &self.cwd, stdin };
         let ctx = Context { files: &files, max_wait, watch_since: self.watch_since };
-        if let Some(out) = kubectl::run_words(cluster, words, &ctx) {
+        if let Some(hosts) = &self.container_hosts {
+            // A container has curl (reaching what the pod reaches) but none of the node's tools.
+            if words[0] == "curl" {
+                let mut out = kubectl::run_words(cluster, &container_curl(hosts, words), &ctx).unwrap_or_default();
+                // The node's hint about Service names does not apply where they resolve.
+                out.stderr = out.stderr.lines().filter(|l| !l.starts_with("  hint: the console runs on a node")).map(|l| format!("{l}\n")).collect();
+                return out;
+            }
+            if matches!(words[0].as_str(), "kubectl" | "k" | "fault" | "load" | "usage" | "legacy-api" | "advance" | "watch") {
+                return CommandOutput::err(format!("sh: {}: not found\n", words[0]), 127);
+            }
+        } else if let Some(out) = kubectl::run_words(cluster, words, &ctx) {
             return out;
         }
         let args = &words[1..];
@@ -352,6 +373,25 @@ impl Shell {
             matches
         }
     }
+}
+
+/// A container's `curl` arguments with host names resolved as its DNS would.
+fn container_curl(hosts: &BTreeMap<String, String>, words: &[String]) -> Vec<String> {
+    let mut out = words.to_vec();
+    for w in out.iter_mut().skip(1).filter(|w| !w.starts_with('-')) {
+        let (scheme, rest) = match w.split_once("://") {
+            Some((s, r)) => (format!("{s}://"), r.to_string()),
+            None => (String::new(), w.clone()),
+        };
+        let end = rest.find(['/', ':']).unwrap_or(rest.len());
+        let host = &rest[..end];
+        let is_ip = host.split('.').count() == 4 && host.split('.').all(|o| o.parse::<u8>().is_ok());
+        // An unknown name stays as it is: curl itself reports it cannot be resolved.
+        if let Some(ip) = hosts.get(host).filter(|_| !is_ip || host == "127.0.0.1") {
+            *w = format!("{scheme}{ip}{}", &rest[end..]);
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -129,3 +129,26 @@ fn watch_in_a_script_shows_one_refresh() {
     assert!(s.run(&mut c, "watch -t kubectl get ns default --no-headers", Duration(0)).pending, "the page follows it");
     assert_eq!(sh(&mut c, &mut s, "watch -n x ls").stderr, "watch: failed to parse argument: 'x'\n");
 }
+
+#[test]
+fn exec_runs_commands_in_the_containers_world() {
+    let (mut c, mut s) = session();
+    sh(&mut c, &mut s, "kubectl create deployment web --image=nginx --replicas=1 && kubectl expose deployment web --port=80 --name=early");
+    sh(&mut c, &mut s, "sleep 30");
+    sh(&mut c, &mut s, "kubectl expose deployment web --port=80");
+    let pod = sh(&mut c, &mut s, "kubectl get pods -o name | head -1").stdout.trim().trim_start_matches("pod/").to_string();
+    assert_eq!(sh(&mut c, &mut s, &format!("kubectl exec {pod} -- hostname")).stdout, format!("{pod}\n"));
+    assert_eq!(sh(&mut c, &mut s, &format!("kubectl exec -it {pod} -- cat /etc/hostname")).stdout, format!("{pod}\n"));
+    let env = sh(&mut c, &mut s, &format!("kubectl exec {pod} -- env")).stdout;
+    assert!(env.contains("KUBERNETES_SERVICE_HOST=10.96.0.1\n") && env.contains(&format!("HOSTNAME={pod}\n")), "{env}");
+    assert!(env.contains("EARLY_SERVICE_HOST=10.") && !env.contains("WEB_SERVICE_HOST"), "only Services older than the container: {env}");
+    let out = sh(&mut c, &mut s, &format!("kubectl exec {pod} -- sh -c 'curl -s http://web.default.svc.cluster.local | grep -c Welcome; curl -s localhost | head -1'"));
+    assert_eq!(out.stdout, "2\n<!DOCTYPE html>\n", "{out:?}");
+    let out = sh(&mut c, &mut s, &format!("kubectl exec {pod} -- curl http://nope"));
+    assert_eq!((out.stderr.as_str(), out.exit_code), ("curl: (6) Could not resolve host: nope\ncommand terminated with exit code 6\n", 6));
+    let out = sh(&mut c, &mut s, &format!("kubectl exec {pod} -- kubectl get pods"));
+    assert_eq!(out.stderr, "sh: kubectl: not found\ncommand terminated with exit code 127\n");
+    assert_eq!(sh(&mut c, &mut s, "kubectl exec nope -- ls").stderr, "Error from server (NotFound): pods \"nope\" not found\n");
+    assert_eq!(sh(&mut c, &mut s, &format!("kubectl exec {pod}")).stderr, "error: you must specify at least one command for the container\n");
+    assert!(sh(&mut c, &mut s, &format!("kubectl exec -it {pod} -- sh")).stderr.contains("interactive shell in a container is not simulated"));
+}
