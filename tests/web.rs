@@ -286,3 +286,22 @@ async fn tab_completes_verbs_kinds_and_names() {
     settle().await;
     assert!(console_text(&root).contains("kube-apiserver-control-plane  kube-controller-manager-control-plane"), "{}", console_text(&root));
 }
+
+#[wasm_bindgen_test]
+async fn a_node_switched_off_on_the_map_goes_not_ready_and_comes_back() {
+    let (cluster, root) = fresh_page().await;
+    let button = |testid: &str| -> web_sys::HtmlElement { root.query_selector(&format!("[data-name=node-1] [data-testid={testid}]")).unwrap().expect(testid).dyn_into().unwrap() };
+    assert!(root.query_selector("[data-name=control-plane] [data-testid=fail-node]").unwrap().is_none(), "the control plane has no switch");
+    button("fail-node").click();
+    settle().await;
+    cluster.0.advance(Duration::seconds(60)).await.unwrap();
+    settle().await;
+    let card = root.query_selector("[data-testid=node][data-name=node-1]").unwrap().unwrap();
+    assert!(card.class_name().contains("not-ready"), "{}", card.outer_html());
+    button("recover-node").click();
+    settle().await;
+    cluster.0.advance(Duration::seconds(20)).await.unwrap();
+    settle().await;
+    let card = root.query_selector("[data-testid=node][data-name=node-1]").unwrap().unwrap();
+    assert!(!card.class_name().contains("not-ready"), "{}", card.outer_html());
+}

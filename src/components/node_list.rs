@@ -2,6 +2,7 @@
 //! chip per pod, plus the pods no node has taken yet.
 
 use crate::hooks::use_objects;
+use crate::ClusterHandle;
 use kubeplay_sim::api::{Kind, Node, Pod};
 use kubeplay_sim::kubectl::printers::pod_status;
 use yew::prelude::*;
@@ -38,7 +39,7 @@ fn pod_chip(pod: &Pod) -> Html {
     }
 }
 
-fn node_card(node: &Node, pods: &[&Pod]) -> Html {
+fn node_card(node: &Node, pods: &[&Pod], fault: Callback<(String, bool)>) -> Html {
     let cpu_used: i64 = pods.iter().map(|p| p.request_milli("cpu")).sum();
     let mem_used: i64 = pods.iter().map(|p| p.request_milli("memory")).sum();
     let (cpu, mem, max_pods) = (node.allocatable_milli("cpu"), node.allocatable_milli("memory"), node.allocatable_milli("pods") / 1000);
@@ -51,6 +52,15 @@ fn node_card(node: &Node, pods: &[&Pod]) -> Html {
                 <h3>{ &node.metadata.name }</h3>
                 <span class={classes!("badge", role)}>{ role }</span>
                 <span class={classes!("badge", if ready { "ok" } else { "bad" })}>{ if ready { "Ready" } else { "NotReady" } }</span>
+                if role == "worker" {
+                    // A fault to watch the cluster heal: the node stops (its lease is not renewed)
+                    // or comes back.
+                    <button class="ghost power" data-testid={if ready { "fail-node" } else { "recover-node" }}
+                        title={if ready { "Switch this node off: after 40 s it is NotReady, after 5 min its pods move" } else { "Switch this node back on" }}
+                        onclick={let name = node.metadata.name.clone(); move |_: MouseEvent| fault.emit((name.clone(), ready))}>
+                        { if ready { "Switch off" } else { "Switch on" } }
+                    </button>
+                }
             </header>
             <dl class="capacity">
                 <dt>{"cpu"}</dt><dd><div class="bar"><div style={percent(cpu_used, cpu)}></div></div><span>{ format!("{}m / {}m", cpu_used, cpu) }</span></dd>
@@ -65,6 +75,13 @@ fn node_card(node: &Node, pods: &[&Pod]) -> Html {
 /// Nodes and their pods, read through the cluster interface and kept live by watches.
 #[function_component(NodeList)]
 pub fn node_list() -> Html {
+    let client = use_context::<ClusterHandle>().expect("the App provides the cluster");
+    let fault = Callback::from(move |(name, fail): (String, bool)| {
+        // The console's own fault command, so a share link replays it too.
+        let line = format!("fault {} {name}", if fail { "fail-node" } else { "recover-node" });
+        let mut sub = client.0.run(&line);
+        wasm_bindgen_futures::spawn_local(async move { while sub.recv().await.is_some() {} });
+    });
     let nodes = use_objects(Kind::Node);
     let pods = use_objects(Kind::Pod);
     let all_pods: Vec<&Pod> = pods.objects.values().filter_map(|o| o.as_pod()).collect();
@@ -81,7 +98,7 @@ pub fn node_list() -> Html {
             <div class="nodes">
             { for nodes.objects.values().filter_map(|o| o.as_node()).map(|n| {
                 let on_node: Vec<&Pod> = all_pods.iter().copied().filter(|p| p.spec.node_name.as_deref() == Some(n.metadata.name.as_str())).collect();
-                node_card(n, &on_node)
+                node_card(n, &on_node, fault.clone())
             }) }
             </div>
         </div>
