@@ -1,34 +1,18 @@
 // End-to-end: the built-in lessons, fetched as data by the release build, followed by
 // clicking their commands; checks tick as the simulated cluster changes.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-import { launchOptions } from './browser.mjs';
-import { startServer } from './server.mjs';
+import { SHOTS, useServerAndBrowser } from './harness.mjs';
 
-const SHOTS = 'e2e/screenshots';
-let server;
-let browser;
-
-before(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  server = await startServer();
-  browser = await chromium.launch(launchOptions());
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const env = useServerAndBrowser();
 
 async function open(path, context) {
-  const ctx = context ?? await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const ctx = context ?? await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await ctx.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(new URL(path, server.url).href);
+  await page.goto(new URL(path, env.server.url).href);
   await page.waitForSelector('[data-testid="node"]');
   return { page, errors, context: ctx };
 }
@@ -73,7 +57,7 @@ test('a lesson step is done by clicking its commands, and progress survives a re
   await runCommand(page, 0);
   await waitForChecks(page);
   // Reload: the lesson opens at the same step with the first step still done.
-  await page.goto(new URL('/?lesson=first-deployment', server.url).href);
+  await page.goto(new URL('/?lesson=first-deployment', env.server.url).href);
   await page.waitForSelector('[data-testid="lesson"][data-step="2"]');
   assert.equal(await page.locator('.step-dots li.done').count(), 2);
   assert.deepEqual(errors, []);
@@ -105,11 +89,11 @@ test('an unknown lesson says so instead of a blank panel', async () => {
 });
 
 test('an embedded map in an iframe shows the cluster, paused and without the page chrome', async () => {
-  const context = await browser.newContext({ viewport: { width: 900, height: 600 } });
+  const context = await env.browser.newContext({ viewport: { width: 900, height: 600 } });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  const src = new URL('/?embed&view=map&speed=10&theme=dark', server.url).href;
+  const src = new URL('/?embed&view=map&speed=10&theme=dark', env.server.url).href;
   await page.setContent(`<h1>Slide 7: Deployments</h1><iframe id="kp" src="${src}" width="800" height="480"></iframe>`);
   const frame = page.frameLocator('#kp');
   await frame.locator('[data-testid="single-view"][data-view="map"]').waitFor();
@@ -162,7 +146,7 @@ test('a share link replays the same cluster in a fresh browser, and a damaged on
   assert.match(url, /#s=[A-Za-z0-9_-]+$/);
   await context.close();
 
-  const fresh = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const fresh = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
   const other = await fresh.newPage();
   other.on('pageerror', (e) => errors.push(String(e)));
   await other.goto(url);
@@ -181,9 +165,9 @@ test('a share link replays the same cluster in a fresh browser, and a damaged on
 });
 
 test('after a first visit the page opens offline', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
-  await page.goto(new URL('/?lesson=control-plane', server.url).href);
+  await page.goto(new URL('/?lesson=control-plane', env.server.url).href);
   await page.waitForSelector('[data-testid="lesson"]');
   await page.evaluate(async () => { await navigator.serviceWorker.ready; });
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 10_000 });

@@ -1,34 +1,18 @@
 // End-to-end: the release build served by `kubeplay serve`, driven in Debian's Chromium.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-import { launchOptions } from './browser.mjs';
-import { startServer } from './server.mjs';
+import { SHOTS, useServerAndBrowser } from './harness.mjs';
 
-const SHOTS = 'e2e/screenshots';
-let server;
-let browser;
-
-before(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  server = await startServer();
-  browser = await chromium.launch(launchOptions());
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const env = useServerAndBrowser();
 
 /** A page that records every console error and uncaught exception. */
 async function openPage() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 } });
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await page.waitForSelector('[data-testid="node"]');
   return { page, errors, context };
 }
@@ -140,9 +124,9 @@ test('kubectl set image in the console rolls the Deployment to the new image', a
 });
 
 test('the backend API answers only with the token', async () => {
-  const anonymous = await fetch(new URL('/api/health', server.url));
+  const anonymous = await fetch(new URL('/api/health', env.server.url));
   assert.equal(anonymous.status, 401);
-  const authorized = await fetch(new URL('/api/health', server.url), { headers: { 'X-Kubeplay-Token': server.token } });
+  const authorized = await fetch(new URL('/api/health', env.server.url), { headers: { 'X-Kubeplay-Token': env.server.token } });
   assert.equal(authorized.status, 200);
   assert.equal((await authorized.json()).status, 'ok');
 });

@@ -53,6 +53,32 @@ impl PageOptions {
     }
 }
 
+/// A keydown listener on the document, removed when dropped (presenter keys).
+pub struct KeyListener(Closure<dyn Fn(web_sys::KeyboardEvent)>);
+
+impl KeyListener {
+    /// Listens for key presses outside text fields.
+    pub fn new(handler: impl Fn(&web_sys::KeyboardEvent) + 'static) -> Self {
+        let closure = Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
+            if !typing(&e) {
+                handler(&e);
+            }
+        });
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            let _ = doc.add_event_listener_with_callback("keydown", closure.as_ref().unchecked_ref());
+        }
+        KeyListener(closure)
+    }
+}
+
+impl Drop for KeyListener {
+    fn drop(&mut self) {
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            let _ = doc.remove_event_listener_with_callback("keydown", self.0.as_ref().unchecked_ref());
+        }
+    }
+}
+
 /// Whether a key press is meant for a text field (presenter keys leave those alone).
 pub fn typing(e: &web_sys::KeyboardEvent) -> bool {
     e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
@@ -220,10 +246,7 @@ pub fn app(props: &AppProps) -> Html {
         let present = options.present;
         use_effect_with(present, move |&present| {
             let listener = present.then(|| {
-                let closure = Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
-                    if typing(&e) {
-                        return;
-                    }
+                KeyListener::new(move |e| {
                     let (toggle, step) = keys.borrow().clone();
                     match e.key().as_str() {
                         " " => {
@@ -233,17 +256,9 @@ pub fn app(props: &AppProps) -> Html {
                         "ArrowRight" => step.emit(()),
                         _ => {}
                     }
-                });
-                if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
-                    let _ = doc.add_event_listener_with_callback("keydown", closure.as_ref().unchecked_ref());
-                }
-                closure
+                })
             });
-            move || {
-                if let (Some(closure), Some(doc)) = (listener, web_sys::window().and_then(|w| w.document())) {
-                    let _ = doc.remove_event_listener_with_callback("keydown", closure.as_ref().unchecked_ref());
-                }
-            }
+            move || drop(listener)
         });
     }
     let controls = html! { <TimeControls now={*now} playing={*playing} speed={*speed} {on_toggle} {on_speed} {on_step} /> };

@@ -284,7 +284,7 @@ pub fn console() -> Html {
         <section class="console panel" onclick={focus}>
             <header class="panel-head">
                 <h2>{"Console"}</h2>
-                <span class="hint">{"kubectl, ls, cat, grep, jq …  ·  Tab completes  ·  ↑↓ history  ·  Ctrl-C  ·  clear"}</span>
+                <span class="hint">{"a shell with kubectl  ·  Tab  ·  ↑↓  ·  Ctrl-C  ·  clear"}</span>
             </header>
             <div class="console-output" data-testid="console-output" ref={output} aria-live="polite">
                 { for transcript.borrow().iter().map(|l| match l {

@@ -9,8 +9,6 @@ use gloo::timers::callback::Timeout;
 use kubeplay_sim::clock::Time;
 use kubeplay_sim::interface::Snapshot;
 use kubeplay_sim::lesson::{parse_course, parse_lesson, Course, Lesson, Outcome};
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Properties: the virtual time (checks are looked at again when it moves).
@@ -159,21 +157,13 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
         let next_key = next_key.clone();
         use_effect_with((), move |_| {
             let listener = url_param("present").is_some().then(|| {
-                let closure = Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
-                    if e.key() == "n" && !crate::app::typing(&e) {
+                crate::app::KeyListener::new(move |e| {
+                    if e.key() == "n" {
                         next_key.borrow().emit(());
                     }
-                });
-                if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
-                    let _ = doc.add_event_listener_with_callback("keydown", closure.as_ref().unchecked_ref());
-                }
-                closure
+                })
             });
-            move || {
-                if let (Some(closure), Some(doc)) = (listener, web_sys::window().and_then(|w| w.document())) {
-                    let _ = doc.remove_event_listener_with_callback("keydown", closure.as_ref().unchecked_ref());
-                }
-            }
+            move || drop(listener)
         });
     }
 

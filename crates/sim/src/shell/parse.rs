@@ -142,6 +142,20 @@ impl Parser {
     fn starts(&self, s: &str) -> bool {
         s.chars().enumerate().all(|(i, c)| self.peek_at(i) == Some(c))
     }
+    /// Reads up to `end` and steps over it; input that stops first is incomplete (`what`).
+    fn take_until(&mut self, end: char, what: &str) -> Result<String, ParseError> {
+        let start = self.pos;
+        while self.peek().is_some_and(|c| c != end) {
+            self.pos += 1;
+        }
+        if self.peek().is_none() {
+            return Err(incomplete(what));
+        }
+        let text = self.chars[start..self.pos].iter().collect();
+        self.pos += 1;
+        Ok(text)
+    }
+
     fn skip_blanks(&mut self) {
         while matches!(self.peek(), Some(' ' | '\t')) || (self.peek() == Some('\\') && self.peek_at(1) == Some('\n')) {
             self.pos += if self.peek() == Some('\\') { 2 } else { 1 };
@@ -414,15 +428,7 @@ impl Parser {
                 '\'' => {
                     flush(&mut text, &mut parts);
                     self.pos += 1;
-                    let start = self.pos;
-                    while self.peek().is_some_and(|c| c != '\'') {
-                        self.pos += 1;
-                    }
-                    if self.peek().is_none() {
-                        return Err(incomplete("'"));
-                    }
-                    parts.push(Part::Text { text: self.chars[start..self.pos].iter().collect(), quoted: true });
-                    self.pos += 1;
+                    parts.push(Part::Text { text: self.take_until('\'', "'")?, quoted: true });
                 }
                 '"' => {
                     flush(&mut text, &mut parts);
@@ -513,15 +519,7 @@ impl Parser {
     fn dollar(&mut self, quoted: bool) -> Result<Option<Part>, ParseError> {
         if self.peek() == Some('`') {
             self.pos += 1;
-            let start = self.pos;
-            while self.peek().is_some_and(|c| c != '`') {
-                self.pos += 1;
-            }
-            if self.peek().is_none() {
-                return Err(incomplete("`"));
-            }
-            let inner: String = self.chars[start..self.pos].iter().collect();
-            self.pos += 1;
+            let inner = self.take_until('`', "`")?;
             let script = parse(&inner)?;
             return Ok(Some(Part::Command { script, quoted }));
         }
@@ -542,15 +540,7 @@ impl Parser {
             }
             Some('{') => {
                 self.pos += 1;
-                let start = self.pos;
-                while self.peek().is_some_and(|c| c != '}') {
-                    self.pos += 1;
-                }
-                if self.peek().is_none() {
-                    return Err(incomplete("${"));
-                }
-                let name: String = self.chars[start..self.pos].iter().collect();
-                self.pos += 1;
+                let name = self.take_until('}', "${")?;
                 if !is_name(&name) && name != "?" {
                     return Err(ParseError::Syntax(format!("${{{name}}}: bad substitution")));
                 }
