@@ -198,3 +198,13 @@ test('the cluster survives a reload, and New cluster starts again', async () => 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a lesson opens in another language, and a lesson from a URL opens too', async () => {
+  const { page, errors, context } = await open('/?lesson=control-plane&lang=de');
+  await page.locator('[data-testid="step-title"] >> text=Die Nodes').waitFor();
+  assert.match(await page.locator('[data-testid="check"]').first().innerText(), /^○\nDu hast die Nodes aufgelistet\n/);
+  await page.goto(new URL('/?lessonUrl=lessons/labels/', env.server.url).href);
+  await page.locator('[data-testid="step-title"] >> text=A Deployment and a stray pod').waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});

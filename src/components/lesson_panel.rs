@@ -37,6 +37,17 @@ async fn open_lesson(client: &ClusterHandle, base: &str, id: &str) -> Result<Les
     let text = fetch_text(&url).await?;
     let mut lesson = parse_lesson(&text, &url).map_err(|e| e.to_string())?;
     lesson.id = id.to_string();
+    // A translation for `?lang=` (or the browser's language), when the lesson has one.
+    let lang = url_param("lang").or_else(|| web_sys::window().and_then(|w| w.navigator().language())).unwrap_or_default();
+    let lang: String = lang.chars().take_while(|c| c.is_ascii_alphabetic()).collect::<String>().to_lowercase();
+    if !lang.is_empty() && lang != lesson.language {
+        let url = format!("{base}/lesson.{lang}.yaml");
+        if let Ok(text) = fetch_text(&url).await {
+            if let Ok(t) = kubeplay_sim::lesson::parse_translation(&text, &url, &lesson) {
+                lesson.translate(&t);
+            }
+        }
+    }
     for f in &lesson.files {
         let text = fetch_text(&format!("{base}/{f}")).await?;
         let _ = client.0.put_file(&format!("{}/{f}", kubeplay_sim::shell::HOME), &text, true).await;

@@ -2,7 +2,7 @@
 //! `index.yaml`), runs every step's solution on a fresh simulated cluster and prints each
 //! check's outcome, so course authors can keep lessons green in their own CI.
 
-use kubeplay_sim::lesson::{parse_course, parse_lesson, verify, Lesson};
+use kubeplay_sim::lesson::{parse_course, parse_lesson, parse_translation, verify, Lesson};
 use std::path::{Path, PathBuf};
 
 /// A lesson read from its folder, with the files it puts into the console.
@@ -26,6 +26,14 @@ pub fn read_lesson(dir: &Path) -> Result<LessonDir, String> {
         }
         let text = std::fs::read_to_string(dir.join(f)).map_err(|e| format!("{}: files: cannot read {f}: {e}", path.display()))?;
         files.push((f.clone(), text));
+    }
+    // Translations (`lesson.<lang>.yaml`) must read and fit the lesson.
+    let mut translations: Vec<PathBuf> = std::fs::read_dir(dir).into_iter().flatten().flatten().map(|e| e.path()).collect();
+    translations.retain(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("lesson.") && n.ends_with(".yaml") && n != "lesson.yaml"));
+    translations.sort();
+    for t in translations {
+        let text = std::fs::read_to_string(&t).map_err(|e| format!("cannot read {}: {e}", t.display()))?;
+        parse_translation(&text, &t.display().to_string(), &lesson).map_err(|e| e.to_string())?;
     }
     Ok(LessonDir { lesson, files })
 }

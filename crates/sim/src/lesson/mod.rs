@@ -30,8 +30,8 @@ pub struct Lesson {
     /// paths relative to the folder; they appear under `~/<path>`.
     #[serde(default)]
     pub files: Vec<String>,
-    /// Translations of titles and texts may follow in files named `lesson.<lang>.yaml`;
-    /// this is the language of this file.
+    /// The language of this file; translations of its texts live next to it in
+    /// `lesson.<lang>.yaml` (see [`Translation`]).
     #[serde(default = "english")]
     pub language: String,
     /// The steps, in order.
@@ -119,6 +119,83 @@ pub fn parse_lesson(text: &str, file: &str) -> Result<Lesson, LessonError> {
         }
     }
     Ok(lesson)
+}
+
+/// A translation of a lesson (`lesson.<lang>.yaml`): the texts a learner reads, step by step
+/// in the lesson's order; commands, checks' data and solutions stay in the lesson itself.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+pub struct Translation {
+    /// The language (`de`, `fr`, ...).
+    pub language: String,
+    /// The title.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// The summary.
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// The steps' texts, in order.
+    #[serde(default)]
+    pub steps: Vec<StepTranslation>,
+}
+
+/// One step's texts in another language.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+pub struct StepTranslation {
+    /// The step's title.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// The explanation.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// The hint.
+    #[serde(default)]
+    pub hint: Option<String>,
+    /// The checks' descriptions, in order.
+    #[serde(default)]
+    pub checks: Vec<String>,
+}
+
+/// Reads a translation and checks it fits `lesson` (no more steps or checks than it has).
+pub fn parse_translation(text: &str, file: &str, lesson: &Lesson) -> Result<Translation, LessonError> {
+    let docs = crate::yaml::parse_documents(text).map_err(|e| LessonError { at: format!("{file}:{}:{}", e.pos.line, e.pos.column), path: String::new(), message: e.message })?;
+    let Some(doc) = docs.first() else { return Err(LessonError { at: file.into(), path: String::new(), message: "the file is empty".into() }) };
+    let at = |path: &str| doc.spans.locate(path).map_or_else(|| file.to_string(), |p| format!("{file}:{}:{}", p.line, p.column));
+    let (t, unknown): (Translation, Vec<String>) = crate::decode::decode(&doc.value).map_err(|e| LessonError { at: at(&e.path), path: e.path.clone(), message: e.message.clone() })?;
+    if let Some(path) = unknown.first() {
+        let key = doc.spans.keys.get(path).map(|p| format!("{file}:{}:{}", p.line, p.column));
+        return Err(LessonError { at: key.unwrap_or_else(|| at(path)), path: path.clone(), message: "unknown field".into() });
+    }
+    if t.steps.len() > lesson.steps.len() {
+        return Err(LessonError { at: at("steps"), path: "steps".into(), message: format!("{} steps translated, the lesson has {}", t.steps.len(), lesson.steps.len()) });
+    }
+    for (i, (ts, step)) in t.steps.iter().zip(&lesson.steps).enumerate() {
+        if ts.checks.len() > step.checks.len() {
+            let path = format!("steps[{i}].checks");
+            return Err(LessonError { at: at(&path), path, message: format!("{} check descriptions, the step has {} checks", ts.checks.len(), step.checks.len()) });
+        }
+    }
+    Ok(t)
+}
+
+impl Lesson {
+    /// Puts a translation's texts in place; what it leaves out stays in the original language.
+    pub fn translate(&mut self, t: &Translation) {
+        self.language = t.language.clone();
+        if let Some(title) = &t.title {
+            self.title = title.clone();
+        }
+        if let Some(summary) = &t.summary {
+            self.summary = summary.clone();
+        }
+        for (step, ts) in self.steps.iter_mut().zip(&t.steps) {
+            step.title = ts.title.clone().unwrap_or_else(|| step.title.clone());
+            step.text = ts.text.clone().unwrap_or_else(|| step.text.clone());
+            step.hint = ts.hint.clone().unwrap_or_else(|| step.hint.clone());
+            for (check, d) in step.checks.iter_mut().zip(&ts.checks) {
+                check.description = d.clone();
+            }
+        }
+    }
 }
 
 /// The course: every lesson's id, title and summary, in order (`lessons/index.yaml`

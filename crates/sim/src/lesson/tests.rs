@@ -88,3 +88,19 @@ fn verifying_runs_solutions_and_setups() {
     assert!(!reports[1].passed());
     assert_eq!(reports[1].checks[0].1.detail, "status.availableReplicas is 4, want >=5");
 }
+
+#[test]
+fn translations_replace_the_texts_and_must_fit_the_lesson() {
+    let mut lesson = parse_lesson(LESSON, "lesson.yaml").unwrap();
+    let de = "language: de\ntitle: Ein erstes Deployment\nsteps:\n  - title: Anlegen\n    checks: [Das Deployment web hat 3 Replikas]\n";
+    let t = parse_translation(de, "lesson.de.yaml", &lesson).unwrap();
+    lesson.translate(&t);
+    assert_eq!((lesson.title.as_str(), lesson.language.as_str()), ("Ein erstes Deployment", "de"));
+    assert_eq!(lesson.steps[0].title, "Anlegen");
+    assert_eq!(lesson.steps[0].checks[0].description, "Das Deployment web hat 3 Replikas");
+    assert_eq!(lesson.steps[0].checks[1].description, "Three pods of web are Running and ready", "untranslated texts stay");
+    assert_eq!(lesson.steps[1].title, "Scale it");
+    let too_many = "language: de\nsteps: [{title: a}, {title: b}, {title: c}]\n";
+    assert_eq!(parse_translation(too_many, "l.de.yaml", &lesson).unwrap_err().message, "3 steps translated, the lesson has 2");
+    assert_eq!(parse_translation("language: de\nsteps: [{titel: a}]\n", "l.de.yaml", &lesson).unwrap_err().to_string(), "l.de.yaml:2:10: steps[0].titel: unknown field");
+}
