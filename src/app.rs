@@ -1,6 +1,6 @@
 //! The page layout and the loop that turns wall time into virtual time.
 
-use crate::components::{Console, Editor, LessonPanel, NodeList, Share, TimeControls};
+use crate::components::{Console, Editor, EventList, LessonPanel, NodeList, Share, TimeControls};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use crate::lessons::{url_param, ConsoleLog};
@@ -89,6 +89,7 @@ pub fn typing(e: &web_sys::KeyboardEvent) -> bool {
 enum Tab {
     Lesson,
     Editor,
+    Events,
 }
 
 /// The playground page.
@@ -301,10 +302,12 @@ pub fn app(props: &AppProps) -> Html {
                             <nav class="tabs" role="tablist">
                                 <button role="tab" data-testid="tab-lesson" aria-selected={(*tab == Tab::Lesson).to_string()} onclick={select(Tab::Lesson)}>{"Lessons"}</button>
                                 <button role="tab" data-testid="tab-editor" aria-selected={(*tab == Tab::Editor).to_string()} onclick={select(Tab::Editor)}>{"Editor"}</button>
+                                <button role="tab" data-testid="tab-events" aria-selected={(*tab == Tab::Events).to_string()} onclick={select(Tab::Events)}>{"Events"}</button>
                             </nav>
                             // Both stay mounted so the editor keeps its text and the lesson its state.
                             <div class="tab-body" hidden={*tab != Tab::Lesson}><LessonPanel now={*now} /></div>
                             <div class="tab-body" hidden={*tab != Tab::Editor}><Editor /></div>
+                            if *tab == Tab::Events { <div class="tab-body"><EventList now={*now} /></div> }
                         </section>
                         <Console />
                     </div>

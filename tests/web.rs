@@ -305,3 +305,34 @@ async fn a_node_switched_off_on_the_map_goes_not_ready_and_comes_back() {
     let card = root.query_selector("[data-testid=node][data-name=node-1]").unwrap().unwrap();
     assert!(!card.class_name().contains("not-ready"), "{}", card.outer_html());
 }
+
+#[function_component(EventsHarness)]
+fn events_harness(props: &HarnessProps) -> Html {
+    html! {
+        <ContextProvider<ClusterHandle> context={props.cluster.clone()}>
+            <kubeplay_web::components::EventList now={kubeplay_sim::clock::Time(0)} />
+        </ContextProvider<ClusterHandle>>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_events_stream_shows_who_acted_and_filters() {
+    let cluster = ClusterHandle::local_default();
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<EventsHarness>::with_root_and_props(root.clone(), HarnessProps { cluster: cluster.clone() }).render();
+    let mut out = cluster.0.run("kubectl create deployment web --image=nginx:doesnotexist");
+    out.drain();
+    cluster.0.advance(Duration::seconds(30)).await.unwrap();
+    settle().await;
+    let reasons = attr_of_all(&root, "[data-testid=event]", "data-reason");
+    assert!(reasons.contains(&"ScalingReplicaSet".to_string()) && reasons.contains(&"Scheduled".to_string()), "{reasons:?}");
+    let text = root.text_content().unwrap();
+    assert!(text.contains("deployment-controller") && text.contains("default-scheduler"), "who acted is named: {text}");
+    // Warnings only: the failed pulls of the image that does not exist.
+    let warnings: web_sys::HtmlInputElement = root.query_selector("[data-testid=events-warnings]").unwrap().unwrap().dyn_into().unwrap();
+    warnings.click();
+    settle().await;
+    let reasons = attr_of_all(&root, "[data-testid=event]", "data-reason");
+    assert!(!reasons.is_empty() && reasons.iter().all(|r| r == "Failed" || r == "BackOff"), "{reasons:?}");
+}
