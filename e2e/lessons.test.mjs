@@ -25,6 +25,15 @@ async function runCommand(page, n) {
   await input.press('Enter');
 }
 
+/** Creates a Deployment from the console at 10x speed and waits until its pods are ready. */
+async function deployAndWait(page, name, replicas) {
+  await page.locator('[data-testid="speed"]').selectOption('10');
+  const input = page.locator('[data-testid="console-input"]');
+  await input.fill(`kubectl create deployment ${name} --image=nginx --replicas=${replicas}`);
+  await input.press('Enter');
+  await page.waitForFunction(([n, r]) => document.querySelectorAll(`[data-testid="pod"][data-name^="${n}-"][data-ready="true"]`).length === r, [name, replicas], { timeout: 15_000 });
+}
+
 async function waitForChecks(page) {
   await page.waitForFunction(() => {
     const checks = [...document.querySelectorAll('[data-testid="check"]')];
@@ -132,11 +141,7 @@ test('Share gives the iframe code for the open lesson, and presenter keys drive 
 
 test('a share link replays the same cluster in a fresh browser, and a damaged one is explained', async () => {
   const { page, errors, context } = await open('/');
-  await page.locator('[data-testid="speed"]').selectOption('10');
-  const input = page.locator('[data-testid="console-input"]');
-  await input.fill('kubectl create deployment web --image=nginx --replicas=3');
-  await input.press('Enter');
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="pod"][data-name^="web-"][data-ready="true"]').length === 3, null, { timeout: 15_000 });
+  await deployAndWait(page, 'web', 3);
   await page.locator('[data-testid="play-pause"]').click();
   const names = async (p) => (await p.locator('[data-testid="pod"][data-name^="web-"]').evaluateAll((els) => els.map((e) => e.dataset.name))).sort();
   const original = await names(page);
@@ -181,11 +186,7 @@ test('after a first visit the page opens offline', async () => {
 
 test('the cluster survives a reload, and New cluster starts again', async () => {
   const { page, errors, context } = await open('/');
-  await page.locator('[data-testid="speed"]').selectOption('10');
-  const input = page.locator('[data-testid="console-input"]');
-  await input.fill('kubectl create deployment keep --image=nginx --replicas=2');
-  await input.press('Enter');
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="pod"][data-name^="keep-"][data-ready="true"]').length === 2, null, { timeout: 15_000 });
+  await deployAndWait(page, 'keep', 2);
   const before = (await page.locator('[data-testid="pod"][data-name^="keep-"]').evaluateAll((els) => els.map((e) => e.dataset.name))).sort();
   await page.waitForFunction(() => (localStorage.getItem('kubeplay.cluster.v1') || '').includes('keep'), null, { timeout: 5_000 });
   await page.reload();

@@ -218,9 +218,8 @@ pub fn app(props: &AppProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let (client, now, workers) = (client.clone(), now.clone(), workers.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let fresh = kubeplay_sim::Cluster::new(kubeplay_sim::ClusterSettings::default());
-                if client.0.restore(kubeplay_sim::interface::Snapshot(fresh.snapshot())).await.is_ok() {
-                    workers.set(fresh.settings().workers);
+                if let Ok(n) = client.start_fresh().await {
+                    workers.set(n);
                     if let Ok(t) = client.0.now().await {
                         now.set(t);
                     }

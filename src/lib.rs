@@ -27,9 +27,21 @@ impl PartialEq for ClusterHandle {
 impl ClusterHandle {
     /// A handle to the in-page simulator with the default cluster.
     pub fn local_default() -> Self {
-        let cluster = kubeplay_sim::Cluster::new(kubeplay_sim::ClusterSettings::default());
-        ClusterHandle(Rc::new(kubeplay_sim::LocalCluster::new(cluster)))
+        ClusterHandle(Rc::new(kubeplay_sim::LocalCluster::new(default_cluster())))
     }
+
+    /// Replaces the cluster with a fresh default one (the console's files stay); returns its
+    /// number of workers.
+    pub async fn start_fresh(&self) -> Result<u32, kubeplay_sim::apiserver::ApiError> {
+        let fresh = default_cluster();
+        self.0.restore(kubeplay_sim::interface::Snapshot(fresh.snapshot())).await?;
+        Ok(fresh.settings().workers)
+    }
+}
+
+/// The cluster a first visit starts with.
+fn default_cluster() -> kubeplay_sim::Cluster {
+    kubeplay_sim::Cluster::new(kubeplay_sim::ClusterSettings::default())
 }
 
 thread_local! {

@@ -7,8 +7,8 @@ use crate::markdown;
 use crate::ClusterHandle;
 use gloo::timers::callback::Timeout;
 use kubeplay_sim::clock::Time;
-use kubeplay_sim::interface::Snapshot;
 use kubeplay_sim::lesson::{parse_course, parse_lesson, Course, Lesson, Outcome};
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// Properties: the virtual time (checks are looked at again when it moves).
@@ -25,8 +25,8 @@ enum Loaded {
     Loading,
     /// The course overview.
     Course(Course),
-    /// A lesson, open.
-    Lesson(Box<Lesson>),
+    /// A lesson, open (shared: every render and callback holds it without copying).
+    Lesson(Rc<Lesson>),
     /// Something could not be fetched or read.
     Failed(String),
 }
@@ -79,10 +79,10 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                     (Some(url), _) => {
                         let base = url.trim_end_matches("/lesson.yaml").trim_end_matches('/').to_string();
                         let id = base.rsplit('/').next().unwrap_or("custom").to_string();
-                        open_lesson(&client, &base, &id).await.map(|l| Loaded::Lesson(Box::new(l)))
+                        open_lesson(&client, &base, &id).await.map(|l| Loaded::Lesson(Rc::new(l)))
                     }
                     (None, Some(id)) if !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') => {
-                        open_lesson(&client, &format!("{COURSE_BASE}/{id}"), &id).await.map(|l| Loaded::Lesson(Box::new(l)))
+                        open_lesson(&client, &format!("{COURSE_BASE}/{id}"), &id).await.map(|l| Loaded::Lesson(Rc::new(l)))
                     }
                     (None, Some(id)) => Err(format!("no lesson is called {id:?}")),
                     (None, None) => {
@@ -121,7 +121,12 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     // Look at the checks whenever time moves, a command finishes or the step changes.
     {
         let (client, log, progress, outcomes, loaded) = (client.clone(), log.clone(), progress.clone(), outcomes.clone(), loaded.clone());
-        use_effect_with((props.now, *ran, progress.step, (*loaded).clone()), move |_| {
+        // Which lesson is open, by identity (comparing whole lessons on every tick is wasted work).
+        let open = match &*loaded {
+            Loaded::Lesson(l) => Rc::as_ptr(l) as usize,
+            _ => 0,
+        };
+        use_effect_with((props.now, *ran, progress.step, open), move |_| {
             if let Loaded::Lesson(lesson) = &*loaded {
                 if let Some(step) = lesson.steps.get(progress.step) {
                     let view = InterfaceView(&*client.0);
@@ -224,8 +229,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
             let (client, lesson, progress, log) = (client.clone(), lesson.clone(), progress.clone(), log.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let at = progress.step;
-                let fresh = kubeplay_sim::Cluster::new(kubeplay_sim::ClusterSettings::default());
-                if client.0.restore(Snapshot(fresh.snapshot())).await.is_err() {
+                if client.start_fresh().await.is_err() {
                     return;
                 }
                 // The step's own setup, or the solutions of the steps before it.

@@ -255,13 +255,6 @@ fn run_now(cluster: &mut Cluster, shell: &mut Shell, line: &str) -> kubectl::Com
     shell.run(cluster, line, Duration(0))
 }
 
-/// Runs a `get -w` line for the changes since `since` only.
-fn run_watching(cluster: &mut Cluster, shell: &mut Shell, line: &str, since: u64) -> kubectl::CommandOutput {
-    shell.watch_since = Some(since);
-    let out = shell.run(cluster, line, Duration(0));
-    shell.watch_since = None;
-    out
-}
 
 /// The simulator running in this process, behind [`ClusterInterface`].
 pub struct LocalCluster {
@@ -340,7 +333,7 @@ impl LocalCluster {
             let mut finished = Vec::new();
             for (i, Stream { line, sender, last, since }) in streams.iter_mut().enumerate() {
                 let out = match since {
-                    Some(since) => run_watching(cluster, shell, line, *since),
+                    Some(since) => shell.run_watching(cluster, line, *since),
                     None => run_now(cluster, shell, line),
                 };
                 if since.is_some() {

@@ -22,7 +22,9 @@ fn environment(cluster: &Cluster, pod: &Pod, container: &crate::api::Container) 
     // The kubelet builds the environment when the container starts.
     let started = pod.status.container_statuses.iter().find(|s| s.name == container.name).and_then(|s| s.state.running.as_ref()).and_then(|r| r.started_at);
     let created = started.or(pod.metadata.creation_timestamp);
-    let services = cluster.store().list(Kind::Service, Some(ns)).chain(cluster.store().list(Kind::Service, Some("default")).filter(|s| s.name() == "kubernetes"));
+    // The namespace's Services, and `kubernetes` from default (already among them there).
+    let kubernetes = cluster.store().list(Kind::Service, Some("default")).filter(|s| ns != "default" && s.name() == "kubernetes");
+    let services = cluster.store().list(Kind::Service, Some(ns)).chain(kubernetes);
     for s in services.filter_map(Object::as_service) {
         let (Some(ip), Some(port)) = (s.spec.cluster_ip.as_deref().filter(|ip| *ip != "None"), s.spec.ports.first()) else { continue };
         if s.metadata.creation_timestamp > created && s.metadata.name != "kubernetes" {

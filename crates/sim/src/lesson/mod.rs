@@ -99,14 +99,9 @@ impl std::fmt::Display for LessonError {
 
 /// Reads a lesson file; unknown fields are errors (a typo in a check must not pass silently).
 pub fn parse_lesson(text: &str, file: &str) -> Result<Lesson, LessonError> {
-    let docs = crate::yaml::parse_documents(text).map_err(|e| LessonError { at: format!("{file}:{}:{}", e.pos.line, e.pos.column), path: String::new(), message: e.message })?;
-    let Some(doc) = docs.first() else { return Err(LessonError { at: file.into(), path: String::new(), message: "the file is empty".into() }) };
-    let at = |path: &str| doc.spans.locate(path).map_or_else(|| file.to_string(), |p| format!("{file}:{}:{}", p.line, p.column));
-    let (lesson, unknown): (Lesson, Vec<String>) = crate::decode::decode(&doc.value).map_err(|e| LessonError { at: at(&e.path), path: e.path.clone(), message: e.message.clone() })?;
-    if let Some(path) = unknown.first() {
-        let key = doc.spans.keys.get(path).map(|p| format!("{file}:{}:{}", p.line, p.column));
-        return Err(LessonError { at: key.unwrap_or_else(|| at(path)), path: path.clone(), message: "unknown field".into() });
-    }
+    let yaml = YamlFile::read(text, file)?;
+    let lesson: Lesson = yaml.decode_strict()?;
+    let at = |path: &str| yaml.at(path);
     if lesson.steps.is_empty() {
         return Err(LessonError { at: at("steps"), path: "steps".into(), message: "a lesson needs at least one step".into() });
     }
@@ -157,14 +152,9 @@ pub struct StepTranslation {
 
 /// Reads a translation and checks it fits `lesson` (no more steps or checks than it has).
 pub fn parse_translation(text: &str, file: &str, lesson: &Lesson) -> Result<Translation, LessonError> {
-    let docs = crate::yaml::parse_documents(text).map_err(|e| LessonError { at: format!("{file}:{}:{}", e.pos.line, e.pos.column), path: String::new(), message: e.message })?;
-    let Some(doc) = docs.first() else { return Err(LessonError { at: file.into(), path: String::new(), message: "the file is empty".into() }) };
-    let at = |path: &str| doc.spans.locate(path).map_or_else(|| file.to_string(), |p| format!("{file}:{}:{}", p.line, p.column));
-    let (t, unknown): (Translation, Vec<String>) = crate::decode::decode(&doc.value).map_err(|e| LessonError { at: at(&e.path), path: e.path.clone(), message: e.message.clone() })?;
-    if let Some(path) = unknown.first() {
-        let key = doc.spans.keys.get(path).map(|p| format!("{file}:{}:{}", p.line, p.column));
-        return Err(LessonError { at: key.unwrap_or_else(|| at(path)), path: path.clone(), message: "unknown field".into() });
-    }
+    let yaml = YamlFile::read(text, file)?;
+    let t: Translation = yaml.decode_strict()?;
+    let at = |path: &str| yaml.at(path);
     if t.steps.len() > lesson.steps.len() {
         return Err(LessonError { at: at("steps"), path: "steps".into(), message: format!("{} steps translated, the lesson has {}", t.steps.len(), lesson.steps.len()) });
     }
@@ -222,10 +212,39 @@ pub struct CourseEntry {
 
 /// Reads the course index.
 pub fn parse_course(text: &str, file: &str) -> Result<Course, LessonError> {
-    let docs = crate::yaml::parse_documents(text).map_err(|e| LessonError { at: format!("{file}:{}:{}", e.pos.line, e.pos.column), path: String::new(), message: e.message })?;
-    let Some(doc) = docs.first() else { return Err(LessonError { at: file.into(), path: String::new(), message: "the file is empty".into() }) };
-    let (course, _): (Course, Vec<String>) = crate::decode::decode(&doc.value).map_err(|e| LessonError { at: file.into(), path: e.path.clone(), message: e.message.clone() })?;
+    let yaml = YamlFile::read(text, file)?;
+    let (course, _): (Course, Vec<String>) = crate::decode::decode(&yaml.doc.value).map_err(|e| LessonError { at: file.into(), path: e.path.clone(), message: e.message.clone() })?;
     Ok(course)
+}
+
+/// A lesson file's first YAML document, with the positions of its fields for messages.
+struct YamlFile<'a> {
+    file: &'a str,
+    doc: crate::yaml::Document,
+}
+
+impl<'a> YamlFile<'a> {
+    /// Parses the YAML; syntax errors and empty files are errors.
+    fn read(text: &str, file: &'a str) -> Result<Self, LessonError> {
+        let docs = crate::yaml::parse_documents(text).map_err(|e| LessonError { at: format!("{file}:{}:{}", e.pos.line, e.pos.column), path: String::new(), message: e.message })?;
+        let doc = docs.into_iter().next().ok_or_else(|| LessonError { at: file.into(), path: String::new(), message: "the file is empty".into() })?;
+        Ok(YamlFile { file, doc })
+    }
+
+    /// `file:line:column` of a field path (or of its nearest parent), else the file.
+    fn at(&self, path: &str) -> String {
+        self.doc.spans.locate(path).map_or_else(|| self.file.to_string(), |p| format!("{}:{}:{}", self.file, p.line, p.column))
+    }
+
+    /// Decodes `T`; a field `T` does not have is an error at its key.
+    fn decode_strict<T: serde::de::DeserializeOwned>(&self) -> Result<T, LessonError> {
+        let (value, unknown): (T, Vec<String>) = crate::decode::decode(&self.doc.value).map_err(|e| LessonError { at: self.at(&e.path), path: e.path.clone(), message: e.message.clone() })?;
+        if let Some(path) = unknown.first() {
+            let key = self.doc.spans.keys.get(path).map(|p| format!("{}:{}:{}", self.file, p.line, p.column));
+            return Err(LessonError { at: key.unwrap_or_else(|| self.at(path)), path: path.clone(), message: "unknown field".into() });
+        }
+        Ok(value)
+    }
 }
 
 #[cfg(test)]

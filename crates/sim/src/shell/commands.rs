@@ -233,7 +233,7 @@ fn echo(args: &[String]) -> CommandOutput {
     }
     let mut text = args[i..].join(" ");
     if escapes {
-        text = text.replace("\\n", "\n").replace("\\t", "\t").replace("\\\\", "\\");
+        text = backslash_escapes(&text);
     }
     if newline {
         text.push('\n');
@@ -333,11 +333,16 @@ fn sed(shell: &mut Shell, args: &[String], stdin: &str) -> CommandOutput {
     out
 }
 
+/// `\n`, `\t` and `\\` as `echo -e` and `printf` read them.
+fn backslash_escapes(text: &str) -> String {
+    text.replace("\\n", "\n").replace("\\t", "\t").replace("\\\\", "\\")
+}
+
 /// `printf FORMAT [ARG...]`: `%s`, `%d`, `%%` and the escapes `\n`, `\t`, `\\`; the format
 /// is reused while arguments remain, as bash does.
 fn printf(args: &[String]) -> CommandOutput {
     let Some(format) = args.first() else { return CommandOutput::err("printf: usage: printf format [arguments]\n".into(), 2) };
-    let format = format.replace("\\n", "\n").replace("\\t", "\t").replace("\\\\", "\\");
+    let format = backslash_escapes(format);
     let mut rest = args[1..].iter();
     let mut out = String::new();
     loop {

@@ -30,7 +30,7 @@ pub struct Shell {
     status: i32,
     /// Set while the page refreshes a `kubectl get -w`: print the changes after this version.
     #[serde(skip)]
-    pub watch_since: Option<u64>,
+    watch_since: Option<u64>,
     /// Inside a container (`kubectl exec`): the names its DNS resolves. There is no kubectl
     /// there, and `curl` reaches what the pod would.
     #[serde(skip)]
@@ -115,6 +115,15 @@ impl Shell {
                 CommandOutput::err(format!("{msg}\n"), 2)
             }
         }
+    }
+
+    /// Runs a `kubectl get -w` input for the page's refresh: only the changes after store
+    /// version `since` are printed, and nothing waits on virtual time.
+    pub fn run_watching(&mut self, cluster: &mut Cluster, input: &str, since: u64) -> CommandOutput {
+        self.watch_since = Some(since);
+        let out = self.run(cluster, input, crate::clock::Duration(0));
+        self.watch_since = None;
+        out
     }
 
     /// Runs a parsed script, appending to `out`; stdout of the last pipeline's last
@@ -385,9 +394,9 @@ fn container_curl(hosts: &BTreeMap<String, String>, words: &[String]) -> Vec<Str
         };
         let end = rest.find(['/', ':']).unwrap_or(rest.len());
         let host = &rest[..end];
-        let is_ip = host.split('.').count() == 4 && host.split('.').all(|o| o.parse::<u8>().is_ok());
-        // An unknown name stays as it is: curl itself reports it cannot be resolved.
-        if let Some(ip) = hosts.get(host).filter(|_| !is_ip || host == "127.0.0.1") {
+        // Names (and 127.0.0.1, the pod itself) resolve; other addresses and unknown names stay
+        // as they are, and curl itself reports a name it cannot resolve.
+        if let Some(ip) = hosts.get(host) {
             *w = format!("{scheme}{ip}{}", &rest[end..]);
         }
     }
