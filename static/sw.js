@@ -36,7 +36,8 @@ self.addEventListener('fetch', (event) => {
     const cache = await caches.open(CACHE);
     try {
       const fresh = await fetch(request);
-      if (fresh.ok) await cache.put(request, fresh.clone());
+      // A page fetched with the server's token carries it: never keep that copy.
+      if (fresh.ok && !url.searchParams.has('token')) await cache.put(request, fresh.clone());
       return fresh;
     } catch (offline) {
       const kept = await cache.match(request, { ignoreSearch: true });

@@ -4,13 +4,17 @@
 //! `cfg(target_os = "linux")`; elsewhere the crate builds and reports that
 //! nothing is available. It must not depend on the simulator or on web crates.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 #[cfg(target_os = "linux")]
-mod linux;
+pub mod linux;
+pub mod demo;
+pub mod spec;
+
+pub use spec::{Accounting, Limits, Namespaces, RootFs, RunOutcome, SandboxSpec, DEFAULT_CAPS};
 
 /// Which cgroup hierarchy the host mounts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CgroupVersion {
     /// Only the legacy per-controller hierarchies.
@@ -24,7 +28,7 @@ pub enum CgroupVersion {
 }
 
 /// What this host can show in the containers lab.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HostReport {
     /// The operating system (`linux`, `macos`, ...).
     pub os: String,
@@ -38,17 +42,39 @@ pub struct HostReport {
     pub runc: Option<String>,
     /// Whether unprivileged user namespaces are allowed.
     pub user_namespaces: bool,
+    /// Whether Debian's busybox-static is installed (the lab's image).
+    pub busybox: bool,
+    /// Why the lab must be simulated on this host, or `None` when it can run for real.
+    pub simulated_because: Option<String>,
+}
+
+impl HostReport {
+    /// Fills `simulated_because` from the other fields.
+    fn with_verdict(mut self) -> HostReport {
+        self.simulated_because = if self.os != "linux" {
+            Some(format!("the server runs on {}, and the lab needs Linux", self.os))
+        } else if !self.root {
+            Some("the server does not run as root".into())
+        } else if self.cgroup == CgroupVersion::None {
+            Some("this host mounts no cgroup file system".into())
+        } else if !self.busybox {
+            Some("busybox-static is not installed".into())
+        } else {
+            None
+        };
+        self
+    }
 }
 
 /// Looks at the host: root, cgroups, OCI runtimes.
 pub fn probe() -> HostReport {
     #[cfg(target_os = "linux")]
     {
-        linux::probe()
+        linux::probe().with_verdict()
     }
     #[cfg(not(target_os = "linux"))]
     {
-        HostReport { os: std::env::consts::OS.into(), root: false, cgroup: CgroupVersion::None, crun: None, runc: None, user_namespaces: false }
+        HostReport { os: std::env::consts::OS.into(), root: false, cgroup: CgroupVersion::None, crun: None, runc: None, user_namespaces: false, busybox: false, simulated_because: None }.with_verdict()
     }
 }
 
@@ -56,29 +82,4 @@ pub fn probe() -> HostReport {
 pub fn which(name: &str) -> Option<String> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path).map(|d| d.join(name)).find(|p| p.is_file()).map(|p| p.to_string_lossy().into_owned())
-}
-
-/// What happened inside a namespaced run.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct NamespacedRun {
-    /// The PID the command had inside its new PID namespace.
-    pub pid_inside: i32,
-    /// The hostname it saw inside its new UTS namespace.
-    pub hostname_inside: String,
-    /// Its exit code.
-    pub exit_code: i32,
-}
-
-/// Runs a program in new PID, mount and UTS namespaces (root only) and reports
-/// what it saw. Nothing is left behind: the namespaces end with the process.
-pub fn run_in_namespaces(program: &str, hostname: &str) -> Result<NamespacedRun, String> {
-    #[cfg(target_os = "linux")]
-    {
-        linux::run_in_namespaces(program, hostname)
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let _ = (program, hostname);
-        Err("namespaces need Linux".into())
-    }
 }

@@ -9,9 +9,11 @@ use std::process::ExitCode;
 const USAGE: &str = "kubeplay: a Kubernetes playground that runs in the browser
 
 Usage:
-  kubeplay serve [--port N] [--dist DIR] [--lessons DIR]
+  kubeplay serve [--port N] [--dist DIR] [--lessons DIR] [--lab-dir DIR]
                                              serve the playground on http://127.0.0.1:N/ (default 8080, dist/);
-                                             --lessons serves your own course instead of the built-in one
+                                             --lessons serves your own course instead of the built-in one;
+                                             as root on Linux the containers lab runs for real, keeping its
+                                             images in --lab-dir (default /var/lib/kubeplay)
   kubeplay run SCRIPT [--seed N] [--nodes N] [--trace FILE] [--max-wait 10m]
                                              run console lines against a fresh simulated cluster
   kubeplay lesson check DIR... [--verbose]   run each lesson's solutions and check every step
@@ -28,6 +30,9 @@ fn flag(args: &[String], name: &str) -> Option<String> {
 }
 
 fn main() -> ExitCode {
+    // The containers lab re-executes this binary as the sandbox's init; that must happen before any thread starts.
+    #[cfg(target_os = "linux")]
+    kubeplay_runtime::linux::init::main_if_requested();
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("serve") => {
@@ -56,9 +61,20 @@ fn main() -> ExitCode {
                 eprintln!("error: --lessons {} is not a directory", dir.display());
                 return ExitCode::from(2);
             }
-            let result = rt.block_on(serve::serve(dist, lessons, port, |addr, token| {
-                println!("kubeplay is serving the playground at http://{addr}/");
-                println!("backend API token (for /api): {token}");
+            let lab_dir = PathBuf::from(flag(&args, "--lab-dir").unwrap_or_else(|| "/var/lib/kubeplay".into()));
+            let lab = kubeplay_server::lab::Lab::detect(&lab_dir);
+            let lab_line = match lab.simulated_because() {
+                None => format!("the containers lab runs for real (state in {})", lab_dir.display()),
+                Some(reason) => format!("the containers lab is simulated: {reason}"),
+            };
+            let result = rt.block_on(serve::serve(dist, lessons, lab, port, |addr, token| {
+                // A closed stdout must not stop the server (println! would panic).
+                use std::io::Write;
+                let mut out = std::io::stdout();
+                let _ = writeln!(out, "kubeplay is serving the playground at http://{addr}/?token={token}");
+                let _ = writeln!(out, "{lab_line}");
+                let _ = writeln!(out, "open the address above: the token in it lets the page use this server's API");
+                let _ = out.flush();
             }));
             match result {
                 Ok(()) => ExitCode::SUCCESS,

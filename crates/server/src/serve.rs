@@ -8,11 +8,14 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use std::net::SocketAddr;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
+
+use crate::lab::{self, Lab};
 
 /// What the server needs to answer requests.
 #[derive(Clone, Debug)]
@@ -25,6 +28,8 @@ pub struct ServerConfig {
     pub token: String,
     /// The port clients use (part of the allowed Host and Origin values).
     pub port: u16,
+    /// The containers lab: real when this host allows it.
+    pub lab: Lab,
 }
 
 /// A fresh random token: 32 hex characters from the OS's random source.
@@ -84,13 +89,36 @@ async fn guard(State(cfg): State<Arc<ServerConfig>>, request: Request, next: Nex
     response
 }
 
-async fn health() -> Response {
+async fn health(State(cfg): State<Arc<ServerConfig>>) -> Response {
     Json(serde_json::json!({
         "status": "ok",
         "version": env!("CARGO_PKG_VERSION"),
         "host": kubeplay_runtime::probe(),
+        "lab": { "real": cfg.lab.simulated_because().is_none(), "simulated_because": cfg.lab.simulated_because() },
     }))
     .into_response()
+}
+
+async fn lab_run(State(cfg): State<Arc<ServerConfig>>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    lab::run(cfg.lab.clone(), &headers, body).await
+}
+
+/// Marks a page served by `kubeplay serve`: only then does the page talk to `/api`.
+pub const BACKEND_MARKER: &str = r#"<meta name="kubeplay-backend" content="kubeplay serve">"#;
+
+/// The page with the backend marker, and the token when the request carried the right one
+/// (`?token=...`, as the URL the server prints). The page keeps the token for the tab and
+/// takes it out of the address bar, so share and embed links never contain it.
+fn mark_page(html: &str, query: Option<&str>, token: &str) -> String {
+    let given = query.unwrap_or("").split('&').find_map(|kv| kv.strip_prefix("token="));
+    let mut head = BACKEND_MARKER.to_string();
+    if given.is_some_and(|t| same_secret(t, token)) {
+        head.push_str(&format!(r#"<meta name="kubeplay-token" content="{token}">"#));
+    }
+    match html.find("</head>") {
+        Some(at) => format!("{}{head}{}", &html[..at], &html[at..]),
+        None => format!("{head}{html}"),
+    }
 }
 
 fn content_type(path: &Path) -> &'static str {
@@ -131,7 +159,16 @@ async fn static_file(State(cfg): State<Arc<ServerConfig>>, request: Request) -> 
     let Some(path) = resolved else {
         return plain(StatusCode::BAD_REQUEST, "bad request: invalid path");
     };
+    let query = request.uri().query().map(str::to_string);
     match tokio::fs::read(&path).await {
+        Ok(bytes) if path == cfg.dist.join("index.html") => {
+            let page = mark_page(&String::from_utf8_lossy(&bytes), query.as_deref(), &cfg.token);
+            Response::builder()
+                .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+                .header(header::CACHE_CONTROL, "no-store")
+                .body(Body::from(page))
+                .unwrap_or_else(|_| plain(StatusCode::INTERNAL_SERVER_ERROR, "internal error"))
+        }
         Ok(bytes) => {
             // Trunk's hashed assets never change; everything else (the page, lessons) may.
             let hashed = path.extension().is_some_and(|e| e == "wasm" || e == "js" || e == "css");
@@ -151,18 +188,19 @@ pub fn router(cfg: ServerConfig) -> Router {
     let cfg = Arc::new(cfg);
     Router::new()
         .route("/api/health", get(health))
+        .route("/api/lab/run", post(lab_run).layer(DefaultBodyLimit::max(lab::MAX_BODY)))
         .fallback(static_file)
         .layer(middleware::from_fn_with_state(cfg.clone(), guard))
         .with_state(cfg)
 }
 
 /// Binds 127.0.0.1:`port` (0 picks a free port) and serves until the process ends.
-pub async fn serve(dist: PathBuf, lessons: Option<PathBuf>, port: u16, on_ready: impl FnOnce(SocketAddr, &str)) -> std::io::Result<()> {
+pub async fn serve(dist: PathBuf, lessons: Option<PathBuf>, lab: Lab, port: u16, on_ready: impl FnOnce(SocketAddr, &str)) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     let addr = listener.local_addr()?;
     let token = new_token();
     on_ready(addr, &token);
-    axum::serve(listener, router(ServerConfig { dist, lessons, token, port: addr.port() })).await
+    axum::serve(listener, router(ServerConfig { dist, lessons, token, port: addr.port(), lab })).await
 }
 
 #[cfg(test)]
@@ -178,6 +216,19 @@ mod tests {
             assert_eq!(resolve(d, bad), None, "{bad}");
         }
         assert_eq!(resolve(d, "//etc/passwd"), Some(PathBuf::from("/srv/dist/etc/passwd")), "extra slashes stay inside dist");
+    }
+
+    #[test]
+    fn the_page_carries_the_marker_and_the_token_only_for_the_right_token() {
+        let token = "a".repeat(32);
+        let html = "<html><head><title>k</title></head><body></body></html>";
+        let right = mark_page(html, Some(&format!("lesson=x&token={token}")), &token);
+        assert!(right.contains(BACKEND_MARKER) && right.contains(&format!(r#"<meta name="kubeplay-token" content="{token}">"#)));
+        assert!(right.find(BACKEND_MARKER) < right.find("</head>"));
+        for query in [None, Some("token=bbbb"), Some("x=1")] {
+            let page = mark_page(html, query, &token);
+            assert!(page.contains(BACKEND_MARKER) && !page.contains(&token), "{query:?}");
+        }
     }
 
     #[test]

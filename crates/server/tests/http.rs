@@ -34,7 +34,7 @@ fn start_with(lessons: Option<std::path::PathBuf>) -> Server {
     let port = listener.local_addr().unwrap().port();
     listener.set_nonblocking(true).unwrap();
     let token = kubeplay_server::serve::new_token();
-    let cfg = ServerConfig { dist: dir.clone(), lessons, token: token.clone(), port };
+    let cfg = ServerConfig { dist: dir.clone(), lessons, token: token.clone(), port, lab: kubeplay_server::lab::Lab::unavailable("not in this test") };
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         rt.block_on(async move {

@@ -1,0 +1,137 @@
+//! The demos run for real: each turns a [`DemoRequest`] into one or more
+//! sandboxed runs with a fixed command and reads back the kernel state it
+//! made. Only the shell demo takes a command from the learner, and it always
+//! runs in the standard sandbox.
+
+mod limits;
+mod namespaces;
+mod overlay;
+
+use crate::demo::{DemoReport, DemoRequest, DemoStep, KernelState, LayerEntry, LayerEntryKind};
+use crate::linux::rootfs;
+use crate::linux::sandbox::Sandbox;
+use crate::spec::{RootFs, SandboxSpec};
+use std::path::{Path, PathBuf};
+
+pub(crate) use namespaces::sweep_netns;
+
+/// Output cap of the learner's shell commands.
+const SHELL_OUTPUT_CAP: usize = 64 * 1024;
+
+/// Runs one demo and reports every step and the kernel state it made.
+pub fn run(sandbox: &Sandbox, request: &DemoRequest) -> Result<DemoReport, String> {
+    request.validate()?;
+    let (steps, state) = match request {
+        DemoRequest::Chroot {} => chroot(sandbox)?,
+        DemoRequest::Namespaces { hostname } => namespaces::run(sandbox, hostname)?,
+        DemoRequest::Cgroups { controller, limit } => limits::cgroups(sandbox, *controller, *limit)?,
+        DemoRequest::Overlay {} => overlay::run(sandbox)?,
+        DemoRequest::Capabilities {} => limits::capabilities(sandbox)?,
+        DemoRequest::Oci { runtime } => oci(sandbox, runtime.as_deref())?,
+        DemoRequest::Shell { command } => shell(sandbox, command)?,
+    };
+    Ok(DemoReport { demo: request.name().into(), steps, state, simulated: false })
+}
+
+/// The busybox image every demo but the jail runs in.
+fn image(sandbox: &Sandbox) -> Result<PathBuf, String> {
+    rootfs::busybox_image(sandbox.base()).map_err(|e| format!("busybox image: {e}"))
+}
+
+/// The standard sandbox around `sh -c script` in a throwaway overlay of the busybox image.
+fn busybox_spec(sandbox: &Sandbox, script: &str) -> Result<SandboxSpec, String> {
+    Ok(SandboxSpec::standard(&["sh", "-c", script], vec![image(sandbox)?]))
+}
+
+/// Runs `spec` and names the step.
+fn step(sandbox: &Sandbox, title: &str, command: &str, spec: &SandboxSpec) -> Result<DemoStep, String> {
+    let outcome = sandbox.run(spec)?;
+    Ok(DemoStep { title: title.into(), command: command.into(), outcome })
+}
+
+fn shell(sandbox: &Sandbox, command: &str) -> Result<(Vec<DemoStep>, KernelState), String> {
+    let mut spec = busybox_spec(sandbox, command)?;
+    spec.output_cap = SHELL_OUTPUT_CAP;
+    Ok((vec![step(sandbox, "your command in the standard sandbox", command, &spec)?], KernelState::None))
+}
+
+/// Lists a directory tree as layer entries (paths from `/`), at most `limit` of them.
+pub(crate) fn list_tree(root: &Path, limit: usize) -> (Vec<LayerEntry>, usize) {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let mut entries = Vec::new();
+    let mut omitted = 0;
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let Ok(read) = std::fs::read_dir(&dir) else { continue };
+        let mut children: Vec<_> = read.flatten().collect();
+        children.sort_by_key(|e| e.file_name());
+        for child in children.into_iter().rev() {
+            let Ok(meta) = child.path().symlink_metadata() else { continue };
+            let path = format!("/{}", child.path().strip_prefix(root).unwrap_or(&child.path()).display());
+            if path.starts_with("/.kubeplay") {
+                continue;
+            }
+            let ft = meta.file_type();
+            let kind = if ft.is_char_device() && meta.rdev() == 0 {
+                LayerEntryKind::Whiteout
+            } else if ft.is_dir() && opaque(&child.path()) {
+                LayerEntryKind::Opaque
+            } else if ft.is_dir() {
+                LayerEntryKind::Dir
+            } else if ft.is_symlink() {
+                LayerEntryKind::Link
+            } else {
+                LayerEntryKind::File
+            };
+            if ft.is_dir() {
+                pending.push(child.path());
+            }
+            if entries.len() < limit {
+                entries.push(LayerEntry { path, kind, size: if ft.is_file() { meta.len() } else { 0 } });
+            } else {
+                omitted += 1;
+            }
+        }
+    }
+    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    (entries, omitted)
+}
+
+/// Whether overlayfs marked a directory opaque (`trusted.overlay.opaque=y`).
+fn opaque(dir: &Path) -> bool {
+    let Ok(c) = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes()) else { return false };
+    let mut value = [0u8; 4];
+    // SAFETY: reads at most 4 bytes into a local buffer; both strings are NUL-terminated.
+    let n = unsafe { nix::libc::lgetxattr(c.as_ptr(), c"trusted.overlay.opaque".as_ptr(), value.as_mut_ptr().cast(), value.len()) };
+    n == 1 && value[0] == b'y'
+}
+
+fn chroot(sandbox: &Sandbox) -> Result<(Vec<DemoStep>, KernelState), String> {
+    let jail = rootfs::ldd_jail(sandbox.base()).map_err(|e| format!("build the jail: {e}"))?;
+    let script = "echo \"inside the jail, / holds:\"; if [ -x /bin/tree ]; then tree /; else ls -R /; fi; echo; cat /etc/passwd; ls /proc /home";
+    let mut spec = SandboxSpec::standard(&["/bin/bash", "-c", script], vec![]);
+    spec.root = RootFs::Chroot { dir: jail.clone() };
+    spec.env = vec![("PATH".into(), "/bin".into())];
+    // Without CAP_SYS_CHROOT the classic escape (chroot into a subdirectory, then cd ..) is closed.
+    spec.keep_caps.retain(|c| c != "CAP_SYS_CHROOT");
+    let run = step(sandbox, "a jail of three programs and their libraries", "chroot jail /bin/bash -c '...'", &spec)?;
+    let (files, _) = list_tree(&jail, 200);
+    Ok((vec![run], KernelState::Jail { files }))
+}
+
+fn oci(sandbox: &Sandbox, runtime: Option<&str>) -> Result<(Vec<DemoStep>, KernelState), String> {
+    use crate::linux::oci;
+    let available = oci::available();
+    let chosen = match runtime {
+        Some(name) => available.into_iter().find(|r| r.name() == name).ok_or_else(|| format!("{name} is not installed on this host"))?,
+        None => available.into_iter().next().ok_or("neither crun nor runc is installed on this host")?,
+    };
+    let rootfs = image(sandbox)?;
+    let script = "echo \"PID $$ on $(hostname)\"; ps; grep CapEff /proc/self/status; cat /proc/self/cgroup | head -3";
+    let argv: Vec<String> = ["sh", "-c", script].iter().map(|s| s.to_string()).collect();
+    let id = format!("lab-{}-{}", std::process::id(), sandbox.next_id());
+    let limits = crate::spec::Limits::default();
+    let run = oci::run(chosen, sandbox.base(), &id, &rootfs, &argv, "oci-demo", &limits, 10_000)?;
+    let step = DemoStep { title: format!("a container started by {}", chosen.name()), command: format!("{} run --bundle ./bundle {id}", chosen.name()), outcome: run.outcome };
+    Ok((vec![step], KernelState::Oci { runtime: chosen.name().into(), version: run.version, config: run.bundle_config }))
+}

@@ -1,0 +1,68 @@
+//! The overlay demo: the busybox image layer and a small app layer, read-only,
+//! under a container layer kept on the host for the run. The container appends
+//! to a file of the app layer (copy-up), deletes one (a whiteout) and makes a
+//! new one; the report lists each layer and checks the image layers did not change.
+
+use super::{image, list_tree, step};
+use crate::demo::{DemoStep, KernelState, Layer};
+use crate::linux::sandbox::Sandbox;
+use crate::spec::{RootFs, SandboxSpec};
+use std::path::{Path, PathBuf};
+
+/// The app layer's files.
+const APP_FILES: [(&str, &str); 3] = [("app/a.txt", "first line\n"), ("app/b.txt", "this file will be deleted\n"), ("etc/motd", "Welcome! This line comes from the app layer.\n")];
+
+/// The container's actions.
+pub(crate) const SCRIPT: &str = "cat /etc/motd; echo 'second line' >> /app/a.txt; rm /app/b.txt; echo new > /app/c.txt; ls /app; cat /app/a.txt";
+
+fn app_layer(base: &Path) -> Result<PathBuf, String> {
+    let dir = base.join("layers").join("app");
+    for (path, text) in APP_FILES {
+        let file = dir.join(path);
+        let parent = file.parent().unwrap_or(&dir);
+        std::fs::create_dir_all(parent).map_err(|e| format!("app layer: {e}"))?;
+        if std::fs::read_to_string(&file).ok().as_deref() != Some(text) {
+            std::fs::write(&file, text).map_err(|e| format!("app layer: {e}"))?;
+        }
+    }
+    Ok(dir)
+}
+
+/// Contents and sizes of every file in a layer, for the before/after comparison.
+fn fingerprint(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let (entries, _) = list_tree(dir, usize::MAX);
+    entries.into_iter().map(|e| (e.path.clone(), std::fs::read(dir.join(e.path.trim_start_matches('/'))).unwrap_or_default())).collect()
+}
+
+/// Removes the run's container layer when dropped.
+struct RunDir(PathBuf);
+
+impl Drop for RunDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+pub(super) fn run(sandbox: &Sandbox) -> Result<(Vec<DemoStep>, KernelState), String> {
+    let busybox = image(sandbox)?;
+    let app = app_layer(sandbox.base())?;
+    let run_dir = RunDir(sandbox.base().join("runs").join(format!("overlay-{}-{}", std::process::id(), sandbox.next_id())));
+    let (upper, work) = (run_dir.0.join("upper"), run_dir.0.join("work"));
+    for d in [&upper, &work] {
+        std::fs::create_dir_all(d).map_err(|e| format!("container layer: {e}"))?;
+    }
+    let before = fingerprint(&app);
+    let mut spec = SandboxSpec::standard(&["sh", "-c", SCRIPT], vec![]);
+    spec.root = RootFs::OverlayKeep { lower: vec![app.clone(), busybox.clone()], upper: upper.clone(), work };
+    let run = step(sandbox, "write, delete and create files over read-only layers", SCRIPT, &spec)?;
+    let lower_unchanged = fingerprint(&app) == before;
+    let (container, omitted) = list_tree(&upper, 100);
+    let (app_entries, app_omitted) = list_tree(&app, 100);
+    let (busybox_entries, busybox_omitted) = list_tree(&busybox, 12);
+    let layers = vec![
+        Layer { name: "container layer (upper)".into(), writable: true, entries: container, omitted },
+        Layer { name: "image layer 2: app".into(), writable: false, entries: app_entries, omitted: app_omitted },
+        Layer { name: "image layer 1: busybox".into(), writable: false, entries: busybox_entries, omitted: busybox_omitted },
+    ];
+    Ok((vec![run], KernelState::Overlay { layers, lower_unchanged }))
+}

@@ -1,0 +1,186 @@
+//! What one sandboxed run is asked to do and what came of it. Portable types:
+//! the spec travels as JSON from the server to its single-threaded init
+//! process, and the outcome is what the lab shows.
+
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// The namespaces a run gets. All on is the standard sandbox.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Namespaces {
+    /// Own process tree: the command is PID 1.
+    pub pid: bool,
+    /// Own mount table (always needed to set up the root; kept for the report).
+    pub mount: bool,
+    /// Own hostname.
+    pub uts: bool,
+    /// Own System V IPC objects and POSIX message queues.
+    pub ipc: bool,
+    /// Own network stack: only a loopback device.
+    pub net: bool,
+    /// Own cgroup view: its cgroup looks like the root.
+    pub cgroup: bool,
+    /// A user namespace in which the command is root while it is `nobody` (65534) outside.
+    pub user: bool,
+}
+
+impl Namespaces {
+    /// Every namespace but the user namespace (the standard sandbox).
+    pub const STANDARD: Namespaces = Namespaces { pid: true, mount: true, uts: true, ipc: true, net: true, cgroup: true, user: false };
+}
+
+/// The root file system a run sees.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RootFs {
+    /// A throwaway overlay: `lower` directories (top first) under a fresh tmpfs upper layer,
+    /// entered with `pivot_root`. Writes vanish with the run.
+    Overlay {
+        /// Read-only layers, top first.
+        lower: Vec<PathBuf>,
+    },
+    /// An overlay whose upper and work directories are kept at the given host paths
+    /// (inside `base`), so the lab can show what the container wrote.
+    OverlayKeep {
+        /// Read-only layers, top first.
+        lower: Vec<PathBuf>,
+        /// The container layer.
+        upper: PathBuf,
+        /// Overlayfs' work directory (same file system as `upper`).
+        work: PathBuf,
+    },
+    /// A plain `chroot` into a directory bind-mounted read-only (the jail demo); the
+    /// mount namespace still hides everything the jail does not contain.
+    Chroot {
+        /// The jail directory.
+        dir: PathBuf,
+    },
+}
+
+/// Resource limits, applied through cgroups.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Limits {
+    /// Memory limit in bytes (swap included where the host accounts for it).
+    pub memory_bytes: u64,
+    /// Most processes and threads at once.
+    pub pids_max: u64,
+    /// CPU time allowed per `cpu_period_us`, in microseconds; `None` for no quota.
+    pub cpu_quota_us: Option<u64>,
+    /// The CFS period, in microseconds.
+    pub cpu_period_us: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { memory_bytes: 64 << 20, pids_max: 64, cpu_quota_us: None, cpu_period_us: 100_000 }
+    }
+}
+
+/// Counters the kernel keeps for a run's cgroup, read after it ends.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Accounting {
+    /// The highest memory use seen, in bytes.
+    pub memory_max_usage: u64,
+    /// How many times the OOM killer killed a process of the run.
+    pub oom_kills: u64,
+    /// How many forks failed because `pids.max` was reached.
+    pub pids_limit_hits: u64,
+    /// CPU time used, in nanoseconds.
+    pub cpu_usage_ns: u64,
+    /// CFS periods in which the run was runnable.
+    pub cpu_nr_periods: u64,
+    /// Periods in which it was throttled because it used up its quota.
+    pub cpu_nr_throttled: u64,
+    /// Total time spent throttled, in nanoseconds.
+    pub cpu_throttled_ns: u64,
+}
+
+/// One sandboxed run: the command and every limit around it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SandboxSpec {
+    /// The program and its arguments (resolved inside the root).
+    pub argv: Vec<String>,
+    /// The environment, replacing the server's entirely.
+    pub env: Vec<(String, String)>,
+    /// The hostname inside the UTS namespace.
+    pub hostname: String,
+    /// Which namespaces to create.
+    pub namespaces: Namespaces,
+    /// A network namespace to join (a path under `/run/netns`, made by the server) instead of a new one.
+    pub join_net: Option<PathBuf>,
+    /// The root file system.
+    pub root: RootFs,
+    /// cgroup limits.
+    pub limits: Limits,
+    /// Capabilities kept (names like `CAP_NET_BIND_SERVICE`); all others are dropped from every set.
+    pub keep_caps: Vec<String>,
+    /// Whether the seccomp deny-list is installed.
+    pub seccomp: bool,
+    /// System calls taken off the deny-list for this run (a demo that shows a capability's own effect).
+    pub seccomp_allow: Vec<String>,
+    /// Wall-clock limit in milliseconds; then everything in the run's cgroup is killed.
+    pub timeout_ms: u64,
+    /// Most output bytes kept; the rest is counted and dropped.
+    pub output_cap: usize,
+}
+
+/// The capabilities the standard sandbox keeps: Docker's default set minus
+/// `CAP_MKNOD` (on a cgroup v2 host there is no device controller to stop a
+/// node made with it from being opened).
+pub const DEFAULT_CAPS: [&str; 13] = [
+    "CAP_CHOWN",
+    "CAP_DAC_OVERRIDE",
+    "CAP_FSETID",
+    "CAP_FOWNER",
+    "CAP_NET_RAW",
+    "CAP_SETGID",
+    "CAP_SETUID",
+    "CAP_SETFCAP",
+    "CAP_SETPCAP",
+    "CAP_NET_BIND_SERVICE",
+    "CAP_SYS_CHROOT",
+    "CAP_KILL",
+    "CAP_AUDIT_WRITE",
+];
+
+impl SandboxSpec {
+    /// The standard sandbox around `argv` in a throwaway overlay of `lower`.
+    pub fn standard(argv: &[&str], lower: Vec<PathBuf>) -> SandboxSpec {
+        SandboxSpec {
+            argv: argv.iter().map(|s| s.to_string()).collect(),
+            env: vec![
+                ("PATH".into(), "/bin:/sbin:/usr/bin:/usr/sbin".into()),
+                ("HOME".into(), "/root".into()),
+                ("TERM".into(), "dumb".into()),
+            ],
+            hostname: "container".into(),
+            namespaces: Namespaces::STANDARD,
+            join_net: None,
+            root: RootFs::Overlay { lower },
+            limits: Limits::default(),
+            keep_caps: DEFAULT_CAPS.iter().map(|s| s.to_string()).collect(),
+            seccomp: true,
+            seccomp_allow: Vec::new(),
+            timeout_ms: 5_000,
+            output_cap: 256 * 1024,
+        }
+    }
+}
+
+/// What came of a run.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunOutcome {
+    /// Standard output and error, merged in the order written, cut at the output cap.
+    pub output: String,
+    /// Bytes dropped beyond the cap.
+    pub output_dropped: u64,
+    /// The exit code, or 128 + the signal number when a signal ended it.
+    pub exit_code: i32,
+    /// The signal that ended the command, if one did.
+    pub signal: Option<i32>,
+    /// Whether the wall-clock limit ended the run.
+    pub timed_out: bool,
+    /// The cgroup's counters.
+    pub accounting: Accounting,
+    /// Wall time from the start of the run until its cgroup was removed, in microseconds.
+    pub wall_us: u64,
+}
