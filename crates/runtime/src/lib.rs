@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(target_os = "linux")]
 pub mod linux;
-pub mod demo;
+/// The demo allowlist and reports, shared with the simulator and the page.
+pub use kubeplay_lab as demo;
 pub mod spec;
 
 pub use spec::{Accounting, Limits, Namespaces, RootFs, RunOutcome, SandboxSpec, DEFAULT_CAPS};

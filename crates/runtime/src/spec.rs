@@ -3,6 +3,8 @@
 //! process, and the outcome is what the lab shows.
 
 use serde::{Deserialize, Serialize};
+
+pub use kubeplay_lab::{Accounting, RunOutcome};
 use std::path::PathBuf;
 
 /// The namespaces a run gets. All on is the standard sandbox.
@@ -75,24 +77,6 @@ impl Default for Limits {
     }
 }
 
-/// Counters the kernel keeps for a run's cgroup, read after it ends.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Accounting {
-    /// The highest memory use seen, in bytes.
-    pub memory_max_usage: u64,
-    /// How many times the OOM killer killed a process of the run.
-    pub oom_kills: u64,
-    /// How many forks failed because `pids.max` was reached.
-    pub pids_limit_hits: u64,
-    /// CPU time used, in nanoseconds.
-    pub cpu_usage_ns: u64,
-    /// CFS periods in which the run was runnable.
-    pub cpu_nr_periods: u64,
-    /// Periods in which it was throttled because it used up its quota.
-    pub cpu_nr_throttled: u64,
-    /// Total time spent throttled, in nanoseconds.
-    pub cpu_throttled_ns: u64,
-}
 
 /// One sandboxed run: the command and every limit around it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -166,21 +150,3 @@ impl SandboxSpec {
     }
 }
 
-/// What came of a run.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RunOutcome {
-    /// Standard output and error, merged in the order written, cut at the output cap.
-    pub output: String,
-    /// Bytes dropped beyond the cap.
-    pub output_dropped: u64,
-    /// The exit code, or 128 + the signal number when a signal ended it.
-    pub exit_code: i32,
-    /// The signal that ended the command, if one did.
-    pub signal: Option<i32>,
-    /// Whether the wall-clock limit ended the run.
-    pub timed_out: bool,
-    /// The cgroup's counters.
-    pub accounting: Accounting,
-    /// Wall time from the start of the run until its cgroup was removed, in microseconds.
-    pub wall_us: u64,
-}

@@ -1,9 +1,49 @@
-//! The containers lab's demos: the allowlist a request must name, the bounds on
-//! its parameters, and the report it gets back. Portable: the real runner
-//! (Linux, root) and the page's simulation produce the same report.
+//! The containers lab's shared vocabulary: the demos a request may name (an
+//! allowlist), the bounds on their parameters, and the report that comes back.
+//! The real runner (`kubeplay-runtime`, Linux, root) and the simulated one
+//! (`kubeplay-sim`'s `lab`) produce the same report, and the page draws it.
 
-use crate::spec::RunOutcome;
 use serde::{Deserialize, Serialize};
+
+pub mod catalog;
+
+/// Counters the kernel keeps for a run's cgroup, read after it ends.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Accounting {
+    /// The highest memory use seen, in bytes.
+    pub memory_max_usage: u64,
+    /// How many times the OOM killer killed a process of the run.
+    pub oom_kills: u64,
+    /// How many forks failed because `pids.max` was reached.
+    pub pids_limit_hits: u64,
+    /// CPU time used, in nanoseconds.
+    pub cpu_usage_ns: u64,
+    /// CFS periods in which the run was runnable.
+    pub cpu_nr_periods: u64,
+    /// Periods in which it was throttled because it used up its quota.
+    pub cpu_nr_throttled: u64,
+    /// Total time spent throttled, in nanoseconds.
+    pub cpu_throttled_ns: u64,
+}
+
+/// What came of a run.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunOutcome {
+    /// Standard output and error, merged in the order written, cut at the output cap.
+    pub output: String,
+    /// Bytes dropped beyond the cap.
+    pub output_dropped: u64,
+    /// The exit code, or 128 + the signal number when a signal ended it.
+    pub exit_code: i32,
+    /// The signal that ended the command, if one did.
+    pub signal: Option<i32>,
+    /// Whether the wall-clock limit ended the run.
+    pub timed_out: bool,
+    /// The cgroup's counters.
+    pub accounting: Accounting,
+    /// Wall time from the start of the run until its cgroup was removed, in microseconds.
+    pub wall_us: u64,
+}
 
 /// Which cgroup controller the cgroups demo shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
