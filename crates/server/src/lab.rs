@@ -137,9 +137,47 @@ async fn run_demo(_lab: Lab, _request: DemoRequest, _slot: Slot) -> Response {
     error(StatusCode::SERVICE_UNAVAILABLE, "the lab needs Linux")
 }
 
+/// The median, 10th and 90th percentile of `samples` in microseconds.
+pub fn percentiles(samples: &mut [u64]) -> (u64, u64, u64) {
+    samples.sort_unstable();
+    let at = |q: usize| samples.get((samples.len().saturating_sub(1)) * q / 100).copied().unwrap_or(0);
+    (at(50), at(10), at(90))
+}
+
+/// Times `runs` back-to-back starts of `/bin/true` in the busybox image with our
+/// sandbox, `crun run` and `runc run` (the ones installed), each from start to
+/// clean-up, and returns a Markdown table (root only).
+#[cfg(target_os = "linux")]
+pub fn bench(base: &Path, runs: usize) -> Result<String, String> {
+    use kubeplay_runtime::linux::{oci, rootfs, sandbox::Sandbox};
+    let image = rootfs::busybox_image(base).map_err(|e| format!("busybox image: {e}"))?;
+    let sandbox = Sandbox::new(base, Path::new("/proc/self/exe"))?;
+    let spec = kubeplay_runtime::SandboxSpec::standard(&["/bin/true"], vec![image.clone()]);
+    let mut own = (0..runs).map(|_| sandbox.run(&spec).map(|o| o.wall_us)).collect::<Result<Vec<_>, _>>()?;
+    let mut rows = vec![("kubeplay sandbox (namespaces, overlay, pivot_root, cgroups, seccomp)".to_string(), percentiles(&mut own))];
+    for runtime in oci::available() {
+        let mut samples = oci::bench(runtime, base, &image, runs)?;
+        let version = runtime.path().and_then(|p| std::process::Command::new(p).arg("--version").stdin(std::process::Stdio::null()).output().ok()).map(|o| String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or("").to_string()).unwrap_or_default();
+        rows.push((format!("`{} run` ({version})", runtime.name()), percentiles(&mut samples)));
+    }
+    let ms = |us: u64| format!("{:.1} ms", us as f64 / 1000.0);
+    let mut table = format!("| runtime ({runs} runs of /bin/true, start to clean-up) | median | p10 | p90 |\n|---|---|---|---|\n");
+    for (name, (median, p10, p90)) in rows {
+        table.push_str(&format!("| {name} | {} | {} | {} |\n", ms(median), ms(p10), ms(p90)));
+    }
+    Ok(table)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percentiles_come_from_the_sorted_samples() {
+        let mut samples = vec![50, 10, 40, 20, 30, 90, 60, 80, 70, 100, 0];
+        assert_eq!(percentiles(&mut samples), (50, 10, 90));
+        assert_eq!(percentiles(&mut []), (0, 0, 0));
+    }
 
     #[test]
     fn slots_are_limited_and_given_back() {

@@ -21,6 +21,8 @@ Usage:
   kubeplay size-report [--dist DIR] [--named-wasm FILE] [--budget-kib N]
                                              print download sizes and the wasm by crate
   kubeplay health                            print what this host offers the containers lab (JSON)
+  kubeplay lab-bench [--runs N] [--lab-dir DIR]
+                                             time container starts: our sandbox, crun and runc (root)
 ";
 
 /// Reads `--name VALUE` or `--name=VALUE` from `args`.
@@ -177,6 +179,27 @@ fn main() -> ExitCode {
         Some("health") => {
             println!("{}", serde_json::to_string_pretty(&kubeplay_runtime::probe()).unwrap_or_default());
             ExitCode::SUCCESS
+        }
+        Some("lab-bench") => {
+            let runs = flag(&args, "--runs").and_then(|r| r.parse().ok()).unwrap_or(20usize).clamp(1, 1000);
+            let base = PathBuf::from(flag(&args, "--lab-dir").unwrap_or_else(|| "/var/lib/kubeplay".into()));
+            if let Some(reason) = kubeplay_runtime::probe().simulated_because {
+                eprintln!("error: the lab cannot run here: {reason}");
+                return ExitCode::FAILURE;
+            }
+            #[cfg(target_os = "linux")]
+            match kubeplay_server::lab::bench(&base, runs) {
+                Ok(table) => {
+                    print!("{table}");
+                    return ExitCode::SUCCESS;
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::FAILURE;
+                }
+            }
+            #[allow(unreachable_code)]
+            ExitCode::FAILURE
         }
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");

@@ -58,7 +58,11 @@ pub(super) fn run(sandbox: &Sandbox) -> Result<(Vec<DemoStep>, KernelState), Str
     let lower_unchanged = fingerprint(&app) == before;
     let (container, omitted) = list_tree(&upper, 100);
     let (app_entries, app_omitted) = list_tree(&app, 100);
-    let (busybox_entries, busybox_omitted) = list_tree(&busybox, 12);
+    // The image's own files: its configuration and the one binary every command links to.
+    let (all_busybox, _) = list_tree(&busybox, usize::MAX);
+    let shown = |e: &crate::demo::LayerEntry| e.kind != crate::demo::LayerEntryKind::Dir && (e.path.starts_with("/etc/") || e.path == "/bin/busybox");
+    let busybox_omitted = all_busybox.iter().filter(|e| !shown(e)).count();
+    let busybox_entries: Vec<_> = all_busybox.into_iter().filter(|e| shown(e)).collect();
     let layers = vec![
         Layer { name: "container layer (upper)".into(), writable: true, entries: container, omitted },
         Layer { name: "image layer 2: app".into(), writable: false, entries: app_entries, omitted: app_omitted },
