@@ -6,6 +6,8 @@
 use serde::{Deserialize, Serialize};
 
 pub mod catalog;
+pub mod console;
+pub mod summary;
 
 /// Counters the kernel keeps for a run's cgroup, read after it ends.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
