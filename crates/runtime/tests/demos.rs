@@ -131,3 +131,19 @@ fn an_oci_runtime_runs_the_same_image() {
     let KernelState::Oci { config, .. } = &report.state else { panic!() };
     assert!(config.contains("\"hostname\": \"oci-demo\""));
 }
+
+#[test]
+fn a_new_sandbox_sweeps_what_a_dead_server_left_in_its_folder() {
+    let Some(lab) = common::lab("sweep") else { return };
+    let stale_layer = lab.base.join("runs/overlay-999999999-0/upper/app");
+    let stale_bundle = lab.base.join("oci/lab-999999999-3");
+    let live_layer = lab.base.join(format!("runs/overlay-{}-7", std::process::id()));
+    for dir in [&stale_layer, &stale_bundle, &live_layer] {
+        std::fs::create_dir_all(dir).unwrap();
+    }
+    let init = std::path::Path::new(env!("CARGO_BIN_EXE_kubeplay-sandbox"));
+    let _again = kubeplay_runtime::linux::sandbox::Sandbox::new(&lab.base, init).unwrap();
+    assert!(!lab.base.join("runs/overlay-999999999-0").exists(), "a dead server's container layer is removed");
+    assert!(!stale_bundle.exists(), "a dead server's OCI bundle is removed");
+    assert!(live_layer.exists(), "a live server's run is left alone");
+}

@@ -242,6 +242,11 @@ fn run_container(inv: &Invoker, bundle: &Path, id: &str, timeout: Duration) -> R
         let write_copy = write_end.try_clone().map_err(|e| format!("pipe: {e}"))?;
         let mut cmd = inv.command(&[OsStr::new("run"), OsStr::new("--bundle"), bundle.as_os_str(), OsStr::new(id)]);
         cmd.stdin(Stdio::piped()).stdout(Stdio::from(write_copy)).stderr(Stdio::from(write_end));
+        // The runtime dies with the server; what it leaves is swept at the next start (`sweep`).
+        // SAFETY: prctl is async-signal-safe and touches no memory of the parent.
+        unsafe {
+            std::os::unix::process::CommandExt::pre_exec(&mut cmd, || nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL).map_err(std::io::Error::from));
+        }
         cmd.spawn().map_err(|e| format!("{}: {e}", inv.program))?
         // `cmd` drops here, closing our copies of the write end.
     };
@@ -320,6 +325,31 @@ pub fn run(runtime: OciRuntime, base: &Path, id: &str, rootfs: &Path, argv: &[St
     let mut outcome = result?;
     outcome.wall_us = start.elapsed().as_micros() as u64;
     Ok(OciRun { runtime, version, outcome, bundle_config: config })
+}
+
+/// Removes containers, bundles and cgroups of runs whose server is gone (`is_stale(id)`):
+/// `delete -f` through the runtime's state, then the bundle and the leftover cgroups.
+/// Returns how many containers were removed.
+pub fn sweep(base: &Path, is_stale: impl Fn(&str) -> bool) -> usize {
+    let mut removed = 0;
+    for runtime in available() {
+        let Ok(inv) = Invoker::new(runtime, base) else { continue };
+        for entry in fs::read_dir(&inv.state).into_iter().flatten().flatten() {
+            let id = entry.file_name().to_string_lossy().into_owned();
+            if valid_id(&id) && is_stale(&id) {
+                let _ = inv.helper(&["delete", "-f", &id]);
+                remove_leftover_cgroups(&id);
+                removed += 1;
+            }
+        }
+    }
+    for entry in fs::read_dir(base.join("oci")).into_iter().flatten().flatten() {
+        let id = entry.file_name().to_string_lossy().into_owned();
+        if valid_id(&id) && is_stale(&id) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+    removed
 }
 
 /// `runs` back-to-back runs of `/bin/true` (64 MiB memory, 64 pids) in `rootfs`; each run's `wall_us`.

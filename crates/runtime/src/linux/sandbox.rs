@@ -36,6 +36,12 @@ fn boot_prefix() -> String {
     std::fs::read_to_string("/proc/sys/kernel/random/boot_id").map(|s| s.chars().filter(|c| c.is_ascii_hexdigit()).take(8).collect()).unwrap_or_else(|_| "00000000".into())
 }
 
+/// Whether a name made for one run (`overlay-<pid>-<n>`, `lab-<pid>-<n>`) belongs to a server that is gone.
+fn of_dead_server(name: &str) -> bool {
+    let pid = name.split('-').nth(1).and_then(|p| p.parse::<u32>().ok());
+    pid.is_some_and(|pid| pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists())
+}
+
 /// Whether a run group named `<boot>-<pid>-<n>` belongs to a server that is gone.
 fn is_stale(name: &str, boot: &str) -> bool {
     let mut parts = name.splitn(3, '-');
@@ -93,8 +99,15 @@ impl Sandbox {
         let cgroups = CgroupRoot::detect().map_err(|e| format!("cgroups: {e}"))?;
         let prefix = boot_prefix();
         let _ = cgroups.sweep(|name| is_stale(name, &prefix));
-        // The namespaces demo's veth pairs live in named network namespaces; those of a dead server go too.
+        // The namespaces demo's veth pairs live in named network namespaces; those of a dead server go too,
+        // with the OCI demo's containers and the overlay demo's container layers.
         crate::linux::demos::sweep_netns();
+        crate::linux::oci::sweep(base, of_dead_server);
+        for entry in std::fs::read_dir(base.join("runs")).into_iter().flatten().flatten() {
+            if of_dead_server(&entry.file_name().to_string_lossy()) {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
         Ok(Sandbox { base: base.to_path_buf(), init_program: init_program.to_path_buf(), cgroups, prefix, counter: AtomicU64::new(0) })
     }
 
@@ -197,6 +210,9 @@ mod tests {
         assert!(is_stale(&format!("ffff0000-{me}-3"), "abcd1234"), "another boot");
         assert!(is_stale("abcd1234-999999999-0", "abcd1234"), "a server that is gone");
         assert!(is_stale("junk", "abcd1234"));
+        assert!(of_dead_server("overlay-999999999-2") && of_dead_server("lab-999999999-0"));
+        assert!(!of_dead_server(&format!("lab-{me}-1")), "this server's own runs are not swept");
+        assert!(!of_dead_server("lab-x-1") && !of_dead_server("kubeplay"));
     }
 
     #[test]
