@@ -293,6 +293,36 @@ pub struct DemoReport {
     pub simulated: bool,
 }
 
+/// What a demo reports while it runs, one JSON object per line (`POST api/lab/run`
+/// with `Accept: application/x-ndjson`): a step starts, some output arrives, and at the
+/// end the whole report or an error.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "kebab-case")]
+pub enum LiveEvent {
+    /// A step starts.
+    Step {
+        /// Its title.
+        title: String,
+        /// Its command.
+        command: String,
+    },
+    /// Output of the running step, as it was written.
+    Output {
+        /// The text.
+        text: String,
+    },
+    /// The demo ended with this report.
+    Report {
+        /// The report, as the non-streaming answer would carry it.
+        report: DemoReport,
+    },
+    /// The demo could not run.
+    Error {
+        /// Why.
+        error: String,
+    },
+}
+
 /// Capability names by bit number (Linux 6.x).
 pub const CAPABILITY_NAMES: [&str; 41] = [
     "CAP_CHOWN",

@@ -90,7 +90,8 @@ fn take_slot(running: &Arc<AtomicUsize>) -> Option<Slot> {
     running.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < MAX_CONCURRENT).then_some(n + 1)).ok().map(|_| Slot(running.clone()))
 }
 
-/// `POST /api/lab/run`.
+/// `POST /api/lab/run`: the report as JSON, or with `Accept: application/x-ndjson` the
+/// demo's progress as it happens, one [`kubeplay_runtime::demo::LiveEvent`] per line.
 pub async fn run(lab: Lab, headers: &HeaderMap, body: Bytes) -> Response {
     let json = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(';').next().is_some_and(|t| t.trim() == "application/json"));
     if !json {
@@ -112,6 +113,10 @@ pub async fn run(lab: Lab, headers: &HeaderMap, body: Bytes) -> Response {
     let Some(slot) = take_slot(&lab.running) else {
         return error(StatusCode::TOO_MANY_REQUESTS, format!("{MAX_CONCURRENT} demos are running; try again when one ends"));
     };
+    let live = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("application/x-ndjson"));
+    if live {
+        return run_demo_live(lab, request, slot);
+    }
     run_demo(lab, request, slot).await
 }
 
@@ -130,6 +135,39 @@ async fn run_demo(lab: Lab, request: DemoRequest, slot: Slot) -> Response {
         Ok(Err(e)) => error(StatusCode::INTERNAL_SERVER_ERROR, e),
         Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "the demo's worker ended unexpectedly"),
     }
+}
+
+/// Streams the demo's events as lines of JSON while a worker thread runs it.
+#[cfg(target_os = "linux")]
+fn run_demo_live(lab: Lab, request: DemoRequest, slot: Slot) -> Response {
+    use kubeplay_runtime::demo::LiveEvent;
+    let Some(sandbox) = lab.sandbox.clone() else {
+        return error(StatusCode::SERVICE_UNAVAILABLE, "the lab cannot run on this host");
+    };
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+    let line = |event: &LiveEvent| serde_json::to_string(event).unwrap_or_default() + "\n";
+    tokio::task::spawn_blocking(move || {
+        let _slot = slot;
+        let result = kubeplay_runtime::linux::demos::run_observed(&sandbox, &request, &mut |event| {
+            let _ = tx.send(line(&event));
+        });
+        let last = match result {
+            Ok(report) => LiveEvent::Report { report },
+            Err(error) => LiveEvent::Error { error },
+        };
+        let _ = tx.send(line(&last));
+    });
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|line| (Ok::<_, std::convert::Infallible>(line), rx)) });
+    Response::builder()
+        .header(header::CONTENT_TYPE, "application/x-ndjson")
+        .header(header::CACHE_CONTROL, "no-store")
+        .body(axum::body::Body::from_stream(stream))
+        .unwrap_or_else(|_| error(StatusCode::INTERNAL_SERVER_ERROR, "internal error"))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn run_demo_live(_lab: Lab, _request: DemoRequest, _slot: Slot) -> Response {
+    error(StatusCode::SERVICE_UNAVAILABLE, "the lab needs Linux")
 }
 
 #[cfg(not(target_os = "linux"))]

@@ -221,3 +221,37 @@ fn a_killed_server_leaves_nothing_running_and_the_next_one_sweeps() {
     drop(serve("sweeper"));
     assert!(run_groups_of(pid).is_empty(), "the next server removed the dead server's groups");
 }
+
+#[test]
+fn output_streams_while_the_command_still_runs() {
+    let srv = serve("live");
+    if !srv.real() {
+        return;
+    }
+    let mut s = TcpStream::connect(("127.0.0.1", srv.port)).unwrap();
+    let body = r#"{"demo":"shell","command":"echo one; sleep 2; echo two"}"#;
+    let req = format!(
+        // HTTP/1.0: the body is the bare stream of lines, without chunk framing.
+        "POST /api/lab/run HTTP/1.0\r\nHost: 127.0.0.1:{}\r\nX-Kubeplay-Token: {}\r\nContent-Type: application/json\r\nAccept: application/x-ndjson\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        srv.port,
+        srv.token,
+        body.len()
+    );
+    s.write_all(req.as_bytes()).unwrap();
+    let mut reader = BufReader::new(s);
+    let mut seen = String::new();
+    while !seen.contains(r#""text":"one\n""#) {
+        let mut line = String::new();
+        assert!(reader.read_line(&mut line).unwrap() > 0, "the stream ended before the first output: {seen}");
+        seen.push_str(&line);
+    }
+    let running: Vec<String> = run_groups_of(srv.child.id()).iter().filter_map(|g| std::fs::read_to_string(g.join("cgroup.procs")).ok()).filter(|p| !p.trim().is_empty()).collect();
+    assert!(!running.is_empty(), "the first line arrived while the command was still running");
+    let mut rest = String::new();
+    reader.read_to_string(&mut rest).unwrap();
+    let events: Vec<serde_json::Value> = rest.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    assert!(events.iter().any(|e| e["event"] == "output" && e["text"] == "two\n"), "{rest}");
+    let last = events.last().unwrap();
+    assert_eq!(last["event"], "report");
+    assert_eq!(last["report"]["steps"][0]["outcome"]["output"], "one\ntwo\n");
+}

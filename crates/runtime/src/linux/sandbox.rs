@@ -14,6 +14,7 @@ use std::os::fd::OwnedFd;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// Longest wall-clock limit a run may ask for.
@@ -69,8 +70,9 @@ fn validate(spec: &SandboxSpec) -> Result<(), String> {
     Ok(())
 }
 
-/// Reads everything from `pipe`, keeping at most `cap` bytes and counting the rest.
-fn collect(pipe: OwnedFd, cap: usize) -> (Vec<u8>, u64) {
+/// Reads everything from `pipe`, keeping at most `cap` bytes and counting the rest; each kept
+/// chunk is also sent to `live` as it arrives.
+fn collect(pipe: OwnedFd, cap: usize, live: mpsc::Sender<Vec<u8>>) -> (Vec<u8>, u64) {
     let mut file = std::fs::File::from(pipe);
     let (mut kept, mut dropped) = (Vec::new(), 0u64);
     let mut chunk = [0u8; 8192];
@@ -79,7 +81,10 @@ fn collect(pipe: OwnedFd, cap: usize) -> (Vec<u8>, u64) {
             Ok(0) => break,
             Ok(n) => {
                 let room = cap.saturating_sub(kept.len()).min(n);
-                kept.extend_from_slice(&chunk[..room]);
+                if room > 0 {
+                    kept.extend_from_slice(&chunk[..room]);
+                    let _ = live.send(chunk[..room].to_vec());
+                }
                 dropped += (n - room) as u64;
             }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
@@ -87,6 +92,25 @@ fn collect(pipe: OwnedFd, cap: usize) -> (Vec<u8>, u64) {
         }
     }
     (kept, dropped)
+}
+
+/// Turns byte chunks into text without splitting a UTF-8 character across two calls.
+#[derive(Default)]
+struct Utf8Chunks(Vec<u8>);
+
+impl Utf8Chunks {
+    fn push(&mut self, bytes: &[u8]) -> String {
+        self.0.extend_from_slice(bytes);
+        let complete = match std::str::from_utf8(&self.0) {
+            Ok(_) => self.0.len(),
+            // An incomplete character at the end waits for the next chunk; invalid bytes do not.
+            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+            Err(_) => self.0.len(),
+        };
+        let text = String::from_utf8_lossy(&self.0[..complete]).into_owned();
+        self.0.drain(..complete);
+        text
+    }
 }
 
 impl Sandbox {
@@ -123,11 +147,16 @@ impl Sandbox {
 
     /// Runs `spec` to its end (or its time limit) and reports what happened.
     pub fn run(&self, spec: &SandboxSpec) -> Result<RunOutcome, String> {
+        self.run_observed(spec, &mut |_| {})
+    }
+
+    /// Like [`Sandbox::run`], handing `on_output` the output as it is written (up to the cap).
+    pub fn run_observed(&self, spec: &SandboxSpec, on_output: &mut dyn FnMut(&str)) -> Result<RunOutcome, String> {
         validate(spec)?;
         let started = Instant::now();
         let n = self.next_id();
         let group = self.cgroups.create(&format!("{}-{}-{n}", self.prefix, std::process::id()), &spec.limits).map_err(|e| format!("create the run's cgroup: {e}"))?;
-        let result = self.run_in(&group, spec);
+        let result = self.run_in(&group, spec, on_output);
         let accounting = group.accounting();
         group.remove().map_err(|e| format!("remove the run's cgroup: {e}"))?;
         let mut outcome = result?;
@@ -136,7 +165,7 @@ impl Sandbox {
         Ok(outcome)
     }
 
-    fn run_in(&self, group: &Cgroup, spec: &SandboxSpec) -> Result<RunOutcome, String> {
+    fn run_in(&self, group: &Cgroup, spec: &SandboxSpec, on_output: &mut dyn FnMut(&str)) -> Result<RunOutcome, String> {
         let (read_end, write_end) = nix::unistd::pipe().map_err(|e| format!("pipe: {e}"))?;
         let write_copy = write_end.try_clone().map_err(|e| format!("pipe: {e}"))?;
         let mut child = Command::new(&self.init_program)
@@ -149,7 +178,17 @@ impl Sandbox {
             .spawn()
             .map_err(|e| format!("start the sandbox init {}: {e}", self.init_program.display()))?;
         let cap = spec.output_cap;
-        let reader = std::thread::spawn(move || collect(read_end, cap));
+        let (live_tx, live) = mpsc::channel();
+        let reader = std::thread::spawn(move || collect(read_end, cap, live_tx));
+        let mut text = Utf8Chunks::default();
+        let mut pass_on = |on_output: &mut dyn FnMut(&str)| {
+            while let Ok(chunk) = live.try_recv() {
+                let piece = text.push(&chunk);
+                if !piece.is_empty() {
+                    on_output(&piece);
+                }
+            }
+        };
         let pid = Pid::from_raw(child.id() as i32);
         let request = InitRequest { spec: spec.clone(), stage: self.base.join("stage") };
         let sent = group.add(pid.as_raw()).map_err(|e| format!("join the run's cgroup: {e}")).and_then(|_| {
@@ -168,6 +207,7 @@ impl Sandbox {
         let status = loop {
             match waitpid(pid, Some(WaitPidFlag::WNOHANG)) {
                 Ok(WaitStatus::StillAlive) => {
+                    pass_on(on_output);
                     if Instant::now() >= deadline {
                         timed_out = true;
                         group.kill_all();
@@ -184,6 +224,7 @@ impl Sandbox {
         // Whatever the command left running (without a PID namespace) ends with the run.
         group.kill_all();
         let (kept, dropped) = reader.join().unwrap_or_default();
+        pass_on(on_output);
         Ok(RunOutcome {
             output: String::from_utf8_lossy(&kept).into_owned(),
             output_dropped: dropped,
@@ -213,6 +254,15 @@ mod tests {
         assert!(of_dead_server("overlay-999999999-2") && of_dead_server("lab-999999999-0"));
         assert!(!of_dead_server(&format!("lab-{me}-1")), "this server's own runs are not swept");
         assert!(!of_dead_server("lab-x-1") && !of_dead_server("kubeplay"));
+    }
+
+    #[test]
+    fn text_chunks_never_split_a_character() {
+        let mut chunks = Utf8Chunks::default();
+        let bytes = "grüß".as_bytes();
+        assert_eq!(chunks.push(&bytes[..3]), "gr", "the first half of ü waits");
+        assert_eq!(chunks.push(&bytes[3..]), "üß");
+        assert_eq!(chunks.push(b"\xff!"), "\u{fffd}!", "invalid bytes pass as a replacement");
     }
 
     #[test]

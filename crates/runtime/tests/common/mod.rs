@@ -86,8 +86,15 @@ pub fn our_netns() -> Vec<String> {
     std::fs::read_dir("/run/netns").map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with(&prefix)).collect()).unwrap_or_default()
 }
 
+/// Whether the host's loopback device is up (a run must never touch the host's network).
+pub fn host_loopback_up() -> bool {
+    let flags = std::fs::read_to_string("/sys/class/net/lo/flags").unwrap_or_default();
+    u32::from_str_radix(flags.trim().trim_start_matches("0x"), 16).is_ok_and(|f| f & 1 == 1)
+}
+
 impl Drop for Lab {
     fn drop(&mut self) {
+        let loopback = host_loopback_up();
         let leftovers = (mounts() != self.mounts_before, children_of_us(), our_cgroups(), our_netns());
         let _ = std::fs::remove_dir_all(&self.base);
         if !std::thread::panicking() {
@@ -95,6 +102,7 @@ impl Drop for Lab {
             assert!(leftovers.1.is_empty(), "processes were left behind: {:?}", leftovers.1);
             assert!(leftovers.2.is_empty(), "cgroups were left behind: {:?}", leftovers.2);
             assert!(leftovers.3.is_empty(), "network namespaces were left behind: {:?}", leftovers.3);
+            assert!(loopback, "the host's loopback device is still up");
         }
     }
 }

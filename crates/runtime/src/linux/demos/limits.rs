@@ -4,7 +4,7 @@
 
 use super::{busybox_spec, step};
 use crate::demo::{capability_names, CapabilityTrial, Controller, DemoStep, KernelState};
-use crate::linux::sandbox::Sandbox;
+use super::Runner;
 
 /// The commands the cgroups demo runs, per controller.
 pub(crate) fn cgroup_script(controller: Controller, limit: u64) -> String {
@@ -16,9 +16,9 @@ pub(crate) fn cgroup_script(controller: Controller, limit: u64) -> String {
     }
 }
 
-pub(super) fn cgroups(sandbox: &Sandbox, controller: Controller, limit: u64) -> Result<(Vec<DemoStep>, KernelState), String> {
+pub(super) fn cgroups(r: &Runner, controller: Controller, limit: u64) -> Result<(Vec<DemoStep>, KernelState), String> {
     let script = cgroup_script(controller, limit);
-    let mut spec = busybox_spec(sandbox, &script)?;
+    let mut spec = busybox_spec(r, &script)?;
     let title = match controller {
         Controller::Memory => {
             spec.limits.memory_bytes = limit << 20;
@@ -35,7 +35,7 @@ pub(super) fn cgroups(sandbox: &Sandbox, controller: Controller, limit: u64) -> 
             "pids.max: forks beyond it fail, the host is unaffected"
         }
     };
-    let run = step(sandbox, title, &script, &spec)?;
+    let run = step(r, title, &script, &spec)?;
     let a = run.outcome.accounting;
     let (used, events) = match controller {
         Controller::Memory => (a.memory_max_usage, a.oom_kills),
@@ -61,13 +61,13 @@ fn allowed(output: &str, command: &str) -> bool {
     !word.is_empty() && output.lines().any(|l| l.trim() == word)
 }
 
-pub(super) fn capabilities(sandbox: &Sandbox) -> Result<(Vec<DemoStep>, KernelState), String> {
+pub(super) fn capabilities(r: &Runner) -> Result<(Vec<DemoStep>, KernelState), String> {
     let mut steps = Vec::new();
     let mut trials = Vec::new();
     for (capability, action, command, allow) in TRIALS {
         for kept in [true, false] {
             let script = format!("grep CapEff /proc/self/status; {command}");
-            let mut spec = busybox_spec(sandbox, &script)?;
+            let mut spec = busybox_spec(r, &script)?;
             // The filter lets the action's system calls through, so the capability alone decides.
             spec.seccomp_allow = allow.iter().map(|s| s.to_string()).collect();
             spec.keep_caps.retain(|c| c != capability);
@@ -75,7 +75,7 @@ pub(super) fn capabilities(sandbox: &Sandbox) -> Result<(Vec<DemoStep>, KernelSt
                 spec.keep_caps.push(capability.to_string());
             }
             let title = format!("{action} {} {capability}", if kept { "with" } else { "without" });
-            let run = step(sandbox, &title, command, &spec)?;
+            let run = step(r, &title, command, &spec)?;
             let effective = run.outcome.output.lines().find_map(|l| l.strip_prefix("CapEff:")).map(capability_names).unwrap_or_default();
             trials.push(CapabilityTrial { capability: capability.into(), action: action.into(), kept, allowed: allowed(&run.outcome.output, command), effective });
             steps.push(run);

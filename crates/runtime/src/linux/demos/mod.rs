@@ -7,7 +7,8 @@ mod limits;
 mod namespaces;
 mod overlay;
 
-use crate::demo::{DemoReport, DemoRequest, DemoStep, KernelState, LayerEntry, LayerEntryKind};
+use crate::demo::{DemoReport, DemoRequest, DemoStep, KernelState, LayerEntry, LayerEntryKind, LiveEvent};
+use std::cell::RefCell;
 use crate::linux::rootfs;
 use crate::linux::sandbox::Sandbox;
 use crate::spec::{RootFs, SandboxSpec};
@@ -18,17 +19,36 @@ pub(crate) use namespaces::sweep_netns;
 /// Output cap of the learner's shell commands.
 const SHELL_OUTPUT_CAP: usize = 64 * 1024;
 
+/// A demo in progress: the sandbox, and where its progress goes.
+pub struct Runner<'a> {
+    /// The sandbox every step runs in.
+    pub sandbox: &'a Sandbox,
+    observer: RefCell<&'a mut dyn FnMut(LiveEvent)>,
+}
+
+impl Runner<'_> {
+    fn emit(&self, event: LiveEvent) {
+        (self.observer.borrow_mut())(event);
+    }
+}
+
 /// Runs one demo and reports every step and the kernel state it made.
 pub fn run(sandbox: &Sandbox, request: &DemoRequest) -> Result<DemoReport, String> {
+    run_observed(sandbox, request, &mut |_| {})
+}
+
+/// Like [`run`], telling `observer` as each step starts and as its output arrives.
+pub fn run_observed(sandbox: &Sandbox, request: &DemoRequest, observer: &mut dyn FnMut(LiveEvent)) -> Result<DemoReport, String> {
     request.validate()?;
+    let r = &Runner { sandbox, observer: RefCell::new(observer) };
     let (steps, state) = match request {
-        DemoRequest::Chroot {} => chroot(sandbox)?,
-        DemoRequest::Namespaces { hostname } => namespaces::run(sandbox, hostname)?,
-        DemoRequest::Cgroups { controller, limit } => limits::cgroups(sandbox, *controller, *limit)?,
-        DemoRequest::Overlay {} => overlay::run(sandbox)?,
-        DemoRequest::Capabilities {} => limits::capabilities(sandbox)?,
-        DemoRequest::Oci { runtime } => oci(sandbox, runtime.as_deref())?,
-        DemoRequest::Shell { command } => shell(sandbox, command)?,
+        DemoRequest::Chroot {} => chroot(r)?,
+        DemoRequest::Namespaces { hostname } => namespaces::run(r, hostname)?,
+        DemoRequest::Cgroups { controller, limit } => limits::cgroups(r, *controller, *limit)?,
+        DemoRequest::Overlay {} => overlay::run(r)?,
+        DemoRequest::Capabilities {} => limits::capabilities(r)?,
+        DemoRequest::Oci { runtime } => oci(r, runtime.as_deref())?,
+        DemoRequest::Shell { command } => shell(r, command)?,
     };
     Ok(DemoReport { demo: request.name().into(), steps, state, simulated: false })
 }
@@ -39,20 +59,21 @@ fn image(sandbox: &Sandbox) -> Result<PathBuf, String> {
 }
 
 /// The standard sandbox around `sh -c script` in a throwaway overlay of the busybox image.
-fn busybox_spec(sandbox: &Sandbox, script: &str) -> Result<SandboxSpec, String> {
-    Ok(SandboxSpec::standard(&["sh", "-c", script], vec![image(sandbox)?]))
+fn busybox_spec(r: &Runner, script: &str) -> Result<SandboxSpec, String> {
+    Ok(SandboxSpec::standard(&["sh", "-c", script], vec![image(r.sandbox)?]))
 }
 
-/// Runs `spec` and names the step.
-fn step(sandbox: &Sandbox, title: &str, command: &str, spec: &SandboxSpec) -> Result<DemoStep, String> {
-    let outcome = sandbox.run(spec)?;
+/// Runs `spec` and names the step, telling the observer as it goes.
+fn step(r: &Runner, title: &str, command: &str, spec: &SandboxSpec) -> Result<DemoStep, String> {
+    r.emit(LiveEvent::Step { title: title.into(), command: command.into() });
+    let outcome = r.sandbox.run_observed(spec, &mut |text| r.emit(LiveEvent::Output { text: text.into() }))?;
     Ok(DemoStep { title: title.into(), command: command.into(), outcome })
 }
 
-fn shell(sandbox: &Sandbox, command: &str) -> Result<(Vec<DemoStep>, KernelState), String> {
-    let mut spec = busybox_spec(sandbox, command)?;
+fn shell(r: &Runner, command: &str) -> Result<(Vec<DemoStep>, KernelState), String> {
+    let mut spec = busybox_spec(r, command)?;
     spec.output_cap = SHELL_OUTPUT_CAP;
-    Ok((vec![step(sandbox, "your command in the standard sandbox", command, &spec)?], KernelState::None))
+    Ok((vec![step(r, "your command in the standard sandbox", command, &spec)?], KernelState::None))
 }
 
 /// Lists a directory tree as layer entries (paths from `/`), at most `limit` of them.
@@ -106,32 +127,35 @@ fn opaque(dir: &Path) -> bool {
     n == 1 && value[0] == b'y'
 }
 
-fn chroot(sandbox: &Sandbox) -> Result<(Vec<DemoStep>, KernelState), String> {
-    let jail = rootfs::ldd_jail(sandbox.base()).map_err(|e| format!("build the jail: {e}"))?;
+fn chroot(r: &Runner) -> Result<(Vec<DemoStep>, KernelState), String> {
+    let jail = rootfs::ldd_jail(r.sandbox.base()).map_err(|e| format!("build the jail: {e}"))?;
     let script = "echo \"inside the jail, / holds:\"; if [ -x /bin/tree ]; then tree /; else ls -R /; fi; echo; cat /etc/passwd; ls /proc /home";
     let mut spec = SandboxSpec::standard(&["/bin/bash", "-c", script], vec![]);
     spec.root = RootFs::Chroot { dir: jail.clone() };
     spec.env = vec![("PATH".into(), "/bin".into())];
     // Without CAP_SYS_CHROOT the classic escape (chroot into a subdirectory, then cd ..) is closed.
     spec.keep_caps.retain(|c| c != "CAP_SYS_CHROOT");
-    let run = step(sandbox, "a jail of three programs and their libraries", "chroot jail /bin/bash -c '...'", &spec)?;
+    let run = step(r, "a jail of three programs and their libraries", "chroot jail /bin/bash -c '...'", &spec)?;
     let (files, _) = list_tree(&jail, 200);
     Ok((vec![run], KernelState::Jail { files }))
 }
 
-fn oci(sandbox: &Sandbox, runtime: Option<&str>) -> Result<(Vec<DemoStep>, KernelState), String> {
+fn oci(r: &Runner, runtime: Option<&str>) -> Result<(Vec<DemoStep>, KernelState), String> {
     use crate::linux::oci;
     let available = oci::available();
     let chosen = match runtime {
         Some(name) => available.into_iter().find(|r| r.name() == name).ok_or_else(|| format!("{name} is not installed on this host"))?,
         None => available.into_iter().next().ok_or("neither crun nor runc is installed on this host")?,
     };
-    let rootfs = image(sandbox)?;
+    let rootfs = image(r.sandbox)?;
     let script = "echo \"PID $$ on $(hostname)\"; ps; grep CapEff /proc/self/status; cat /proc/self/cgroup | head -3";
     let argv: Vec<String> = ["sh", "-c", script].iter().map(|s| s.to_string()).collect();
-    let id = format!("lab-{}-{}", std::process::id(), sandbox.next_id());
+    let id = format!("lab-{}-{}", std::process::id(), r.sandbox.next_id());
     let limits = crate::spec::Limits::default();
-    let run = oci::run(chosen, sandbox.base(), &id, &rootfs, &argv, "oci-demo", &limits, 10_000)?;
-    let step = DemoStep { title: format!("a container started by {}", chosen.name()), command: format!("{} run --bundle ./bundle {id}", chosen.name()), outcome: run.outcome };
+    let (title, command) = (format!("a container started by {}", chosen.name()), format!("{} run --bundle ./bundle {id}", chosen.name()));
+    r.emit(LiveEvent::Step { title: title.clone(), command: command.clone() });
+    let run = oci::run(chosen, r.sandbox.base(), &id, &rootfs, &argv, "oci-demo", &limits, 10_000)?;
+    r.emit(LiveEvent::Output { text: run.outcome.output.clone() });
+    let step = DemoStep { title, command, outcome: run.outcome };
     Ok((vec![step], KernelState::Oci { runtime: chosen.name().into(), version: run.version, config: run.bundle_config }))
 }

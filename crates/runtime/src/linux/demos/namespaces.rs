@@ -6,7 +6,7 @@
 
 use super::{busybox_spec, step};
 use crate::demo::{DemoStep, KernelState, NamespaceRow};
-use crate::linux::sandbox::Sandbox;
+use super::Runner;
 use std::process::{Command, Stdio};
 
 /// The namespace kinds, as `/proc/self/ns` names them.
@@ -31,11 +31,11 @@ fn host_inode(kind: &str) -> u64 {
 
 const PRINT_INODES: &str = "for n in pid uts mnt net ipc cgroup user; do echo \"$n -> $(readlink /proc/self/ns/$n)\"; done";
 
-pub(super) fn run(sandbox: &Sandbox, hostname: &str) -> Result<(Vec<DemoStep>, KernelState), String> {
+pub(super) fn run(r: &Runner, hostname: &str) -> Result<(Vec<DemoStep>, KernelState), String> {
     let mut steps = Vec::new();
-    let mut spec = busybox_spec(sandbox, PRINT_INODES)?;
+    let mut spec = busybox_spec(r, PRINT_INODES)?;
     spec.hostname = hostname.to_string();
-    steps.push(step(sandbox, "every namespace has an inode number; the run's differ from the host's", PRINT_INODES, &spec)?);
+    steps.push(step(r, "every namespace has an inode number; the run's differ from the host's", PRINT_INODES, &spec)?);
     let inside = inodes_in(&steps[0].outcome.output);
     for (title, script) in [
         ("PID namespace: the command is PID 1 and sees only its own processes", "echo \"my PID is $$\"; ps"),
@@ -45,14 +45,14 @@ pub(super) fn run(sandbox: &Sandbox, hostname: &str) -> Result<(Vec<DemoStep>, K
         ("IPC namespace: its own shared memory", "ls -A /dev/shm; echo \"ipc -> $(readlink /proc/self/ns/ipc)\""),
     ] {
         spec.argv[2] = script.to_string();
-        steps.push(step(sandbox, title, script, &spec)?);
+        steps.push(step(r, title, script, &spec)?);
     }
     let user_script = "id; cat /proc/self/uid_map; echo \"user -> $(readlink /proc/self/ns/user)\"; touch /etc/x";
-    let mut user_spec = busybox_spec(sandbox, user_script)?;
+    let mut user_spec = busybox_spec(r, user_script)?;
     user_spec.namespaces.user = true;
-    steps.push(step(sandbox, "user namespace: root inside, nobody (65534) outside; root's power ends at the namespace", user_script, &user_spec)?);
+    steps.push(step(r, "user namespace: root inside, nobody (65534) outside; root's power ends at the namespace", user_script, &user_spec)?);
     let user_inode = inodes_in(&steps.last().map(|s| s.outcome.output.clone()).unwrap_or_default()).into_iter().find(|(k, _)| k == "user").map(|(_, i)| i);
-    let veth = veth_ping(sandbox)?;
+    let veth = veth_ping(r)?;
     let veth_addresses = veth.as_ref().map(|_| (VETH_ADDRESSES.0.to_string(), VETH_ADDRESSES.1.to_string()));
     steps.extend(veth);
     let rows = KINDS
@@ -105,11 +105,11 @@ pub(crate) fn sweep_netns() -> usize {
 
 /// Two network namespaces joined by a veth pair, and a ping from the run in one to the other.
 /// Without `ip` (iproute2) on the host the step is left out.
-fn veth_ping(sandbox: &Sandbox) -> Result<Option<DemoStep>, String> {
+fn veth_ping(r: &Runner) -> Result<Option<DemoStep>, String> {
     if crate::which("ip").is_none() {
         return Ok(None);
     }
-    let id = format!("{NETNS_PREFIX}{}-{}", std::process::id(), sandbox.next_id());
+    let id = format!("{NETNS_PREFIX}{}-{}", std::process::id(), r.sandbox.next_id());
     let pair = NetnsPair(format!("{id}-a"), format!("{id}-b"));
     let (a, b) = (&pair.0, &pair.1);
     ip(&["netns", "add", a])?;
@@ -123,9 +123,9 @@ fn veth_ping(sandbox: &Sandbox) -> Result<Option<DemoStep>, String> {
     ip(&["-n", b, "link", "set", &veth_b, "up"])?;
     ip(&["-n", b, "link", "set", "lo", "up"])?;
     let script = format!("ip -o -4 addr; ping -c 3 -i 0.2 -W 1 {}", VETH_ADDRESSES.1);
-    let mut spec = busybox_spec(sandbox, &script)?;
+    let mut spec = busybox_spec(r, &script)?;
     spec.join_net = Some(format!("/run/netns/{a}").into());
-    let run = step(sandbox, "a veth pair: a cable between the run's network namespace and a second one", &format!("ping -c 3 {}", VETH_ADDRESSES.1), &spec)?;
+    let run = step(r, "a veth pair: a cable between the run's network namespace and a second one", &format!("ping -c 3 {}", VETH_ADDRESSES.1), &spec)?;
     drop(pair);
     Ok(Some(run))
 }

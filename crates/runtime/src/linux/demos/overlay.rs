@@ -5,7 +5,7 @@
 
 use super::{image, list_tree, step};
 use crate::demo::{DemoStep, KernelState, Layer};
-use crate::linux::sandbox::Sandbox;
+use super::Runner;
 use crate::spec::{RootFs, SandboxSpec};
 use std::path::{Path, PathBuf};
 
@@ -43,10 +43,10 @@ impl Drop for RunDir {
     }
 }
 
-pub(super) fn run(sandbox: &Sandbox) -> Result<(Vec<DemoStep>, KernelState), String> {
-    let busybox = image(sandbox)?;
-    let app = app_layer(sandbox.base())?;
-    let run_dir = RunDir(sandbox.base().join("runs").join(format!("overlay-{}-{}", std::process::id(), sandbox.next_id())));
+pub(super) fn run(r: &Runner) -> Result<(Vec<DemoStep>, KernelState), String> {
+    let busybox = image(r.sandbox)?;
+    let app = app_layer(r.sandbox.base())?;
+    let run_dir = RunDir(r.sandbox.base().join("runs").join(format!("overlay-{}-{}", std::process::id(), r.sandbox.next_id())));
     let (upper, work) = (run_dir.0.join("upper"), run_dir.0.join("work"));
     for d in [&upper, &work] {
         std::fs::create_dir_all(d).map_err(|e| format!("container layer: {e}"))?;
@@ -54,7 +54,7 @@ pub(super) fn run(sandbox: &Sandbox) -> Result<(Vec<DemoStep>, KernelState), Str
     let before = fingerprint(&app);
     let mut spec = SandboxSpec::standard(&["sh", "-c", SCRIPT], vec![]);
     spec.root = RootFs::OverlayKeep { lower: vec![app.clone(), busybox.clone()], upper: upper.clone(), work };
-    let run = step(sandbox, "write, delete and create files over read-only layers", SCRIPT, &spec)?;
+    let run = step(r, "write, delete and create files over read-only layers", SCRIPT, &spec)?;
     let lower_unchanged = fingerprint(&app) == before;
     let (container, omitted) = list_tree(&upper, 100);
     let (app_entries, app_omitted) = list_tree(&app, 100);
