@@ -1,6 +1,6 @@
 //! The page layout and the loop that turns wall time into virtual time.
 
-use crate::components::{Console, Editor, EventList, LessonPanel, NodeList, Share, TimeControls};
+use crate::components::{Console, ContainersLab, Editor, EventList, LessonPanel, NodeList, Share, TimeControls};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use crate::lessons::{url_param, ConsoleLog};
@@ -29,7 +29,7 @@ pub struct PageOptions {
     /// `?embed`: a compact layout for an iframe in slides; nothing is kept in localStorage
     /// unless `&persist` is given too.
     pub embed: bool,
-    /// `?view=map|console|lesson|editor`: only that view, without the page's chrome.
+    /// `?view=map|console|lesson|editor|containers`: only that view, without the page's chrome.
     pub view: Option<String>,
     /// `?speed=10`: the starting speed.
     pub speed: u32,
@@ -40,6 +40,9 @@ pub struct PageOptions {
     /// `?present`: large type, and keys for a presenter (space plays or pauses, the right
     /// arrow jumps to the next event, `n` opens the next lesson step).
     pub present: bool,
+    /// `?lab` or `?lab=DEMO`: open the containers lab (on that demo) instead of the cluster;
+    /// `?demo=DEMO` names the demo of `?view=containers`.
+    pub lab: Option<String>,
 }
 
 impl PageOptions {
@@ -47,9 +50,10 @@ impl PageOptions {
     pub fn from_url() -> Self {
         let embed = url_param("embed").is_some();
         let speed = url_param("speed").and_then(|s| s.parse().ok()).filter(|s| crate::components::time_controls::SPEEDS.contains(s)).unwrap_or(1);
-        let view = url_param("view").filter(|v| ["map", "console", "lesson", "editor"].contains(&v.as_str()));
+        let view = url_param("view").filter(|v| ["map", "console", "lesson", "editor", "containers"].contains(&v.as_str()));
         let theme = url_param("theme").filter(|t| t == "light" || t == "dark");
-        PageOptions { embed, view, speed, playing: !embed || url_param("autoplay").is_some(), theme, present: url_param("present").is_some() }
+        let lab = url_param("lab").or_else(|| url_param("demo").map(|d| d.to_string()));
+        PageOptions { embed, view, speed, playing: !embed || url_param("autoplay").is_some(), theme, present: url_param("present").is_some(), lab }
     }
 }
 
@@ -119,6 +123,9 @@ pub fn app(props: &AppProps) -> Html {
     let log = use_memo((), |_| ConsoleLog::default());
     // The left column's top panel: the lessons (first when a lesson is named in the URL) or the editor.
     let tab = use_state(|| if url_param("lesson").is_some() || url_param("lessonUrl").is_some() { Tab::Lesson } else { Tab::Editor });
+    // The cluster or the containers lab (`?lab`).
+    let in_lab = use_state(|| options.lab.is_some());
+    let first_demo = options.lab.clone().filter(|d| !d.is_empty());
 
     // A share link (`#s=...`) replays its cluster; a bad one is explained, never blank.
     let notice = use_state(|| None::<String>);
@@ -268,6 +275,7 @@ pub fn app(props: &AppProps) -> Html {
             "console" => html! { <Console /> },
             "lesson" => html! { <section class="panel"><LessonPanel now={*now} /></section> },
             "editor" => html! { <section class="panel"><Editor /></section> },
+            "containers" => html! { <ContainersLab first={first_demo.clone()} /> },
             _ => html! { <section class="cluster panel"><NodeList /></section> },
         };
         return html! {
@@ -287,7 +295,14 @@ pub fn app(props: &AppProps) -> Html {
             <div class={classes!("app", options.embed.then_some("embedded"))}>
                 <header class="topbar">
                     <div class="brand"><span class="logo">{"⎈"}</span>{"kubeplay"}</div>
-                    <div class="topbar-right">{ controls }<Share /></div>
+                    <nav class="modes" aria-label="Playground">
+                        <button data-testid="mode-cluster" aria-pressed={(!*in_lab).to_string()} onclick={let l = in_lab.clone(); move |_: MouseEvent| l.set(false)}>{"Cluster"}</button>
+                        <button data-testid="mode-containers" aria-pressed={(*in_lab).to_string()} onclick={let l = in_lab.clone(); move |_: MouseEvent| l.set(true)}>{"Containers lab"}</button>
+                    </nav>
+                    <div class="topbar-right">
+                        if !*in_lab { { controls } }
+                        <Share />
+                    </div>
                 </header>
                 if let Some(text) = &*notice {
                     <div class="notice" data-testid="notice" role="status">
@@ -295,7 +310,10 @@ pub fn app(props: &AppProps) -> Html {
                         <button class="ghost" onclick={let n = notice.clone(); move |_: MouseEvent| n.set(None)} aria-label="Dismiss">{"×"}</button>
                     </div>
                 }
-                <main class="workspace">
+                if *in_lab {
+                    <main class="lab-page"><ContainersLab first={first_demo.clone()} /></main>
+                }
+                <main class="workspace" hidden={*in_lab}>
                     <div class="left-column">
                         <section class="panel tabbed">
                             <nav class="tabs" role="tablist">

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod components;
 pub mod hooks;
+pub mod lab_client;
 pub mod lessons;
 pub mod markdown;
 pub mod share_link;

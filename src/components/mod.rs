@@ -3,6 +3,7 @@
 pub mod console;
 pub mod editor;
 pub mod event_list;
+pub mod lab;
 pub mod lesson_panel;
 pub mod node_list;
 pub mod service_list;
@@ -12,6 +13,7 @@ pub mod time_controls;
 pub use console::Console;
 pub use editor::Editor;
 pub use event_list::EventList;
+pub use lab::ContainersLab;
 pub use lesson_panel::LessonPanel;
 pub use node_list::NodeList;
 pub use service_list::ServiceList;

@@ -18,6 +18,7 @@ pub mod interface;
 pub mod kube_proxy;
 pub mod kubectl;
 pub mod kubelet;
+pub mod lab;
 pub mod lesson;
 pub mod manifest;
 pub mod metrics_server;

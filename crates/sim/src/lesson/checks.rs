@@ -299,6 +299,27 @@ fn count(check: &CountCheck, cluster: &dyn ClusterView) -> Result<String, String
 
 /// Whether some command in the history starts with these words (the last one may be
 /// the start of a word).
+/// The commands of a console line: split at `|`, `;`, `&` and newlines outside quotes
+/// (`lab shell 'ps; id'` is one command).
+fn commands_of(line: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut start, mut quote) = (0, None::<char>);
+    for (i, c) in line.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '|' | ';' | '&' | '\n') => {
+                parts.push(&line[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&line[start..]);
+    parts.into_iter().map(str::trim).filter(|p| !p.is_empty()).collect()
+}
+
 fn ran(words: &str, history: &[Ran]) -> Result<String, String> {
     let normalize = |line: &str| -> Vec<String> {
         let mut w = crate::kubectl::split_words(line).unwrap_or_default();
@@ -309,8 +330,8 @@ fn ran(words: &str, history: &[Ran]) -> Result<String, String> {
     };
     let wanted = normalize(words);
     // Every command of a line counts (`kubectl get pods | grep web` ran `kubectl get pods`).
-    let found = history.iter().flat_map(|r| r.command.split(['|', ';', '\n']).map(str::trim).collect::<Vec<_>>()).any(|c| {
-        let c = normalize(c.trim_start_matches("&&").trim());
+    let found = history.iter().flat_map(|r| commands_of(&r.command)).any(|c| {
+        let c = normalize(c);
         // The last word may be the start of one (`-o jsonpath` matches `-o jsonpath={...}`).
         let n = wanted.len();
         n > 0 && c.len() >= n && c[..n - 1] == wanted[..n - 1] && c[n - 1].starts_with(wanted[n - 1].as_str())

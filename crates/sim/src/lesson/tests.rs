@@ -64,6 +64,8 @@ fn checks_follow_the_cluster_and_the_history() {
     assert_eq!(checks[0].evaluate(&c, &[]).detail, "Deployment \"web\" not found");
     assert!(checks[2].evaluate(&c, &history).passed, "k is kubectl and a pipe's first command counts");
     assert!(!checks[2].evaluate(&c, &[Ran { command: "kubectl get deployments".into(), output: String::new() }]).passed);
+    let quoted = vec![Ran { command: "echo 'a; b' && kubectl get pods".into(), output: String::new() }];
+    assert!(checks[2].evaluate(&c, &quoted).passed, "a quoted ; does not split the line, && does");
     c.apply_manifest(&WEB.replace("nginx:1.25", "nginx:1.26"), "web.yaml");
     assert_eq!(checks[0].evaluate(&c, &[]).detail, "spec.template.spec.containers[0].image is nginx:1.26, want nginx:1.25");
     c.apply_manifest(WEB, "web.yaml");

@@ -253,6 +253,7 @@ impl Shell {
             "env" | "printenv" => CommandOutput::ok(self.vars.iter().filter(|(k, _)| args.is_empty() || args.contains(k)).map(|(k, v)| if args.is_empty() { format!("{k}={v}\n") } else { format!("{v}\n") }).collect()),
             "sleep" => commands::sleep(cluster, args),
             "watch" => self.watch(cluster, args, max_wait),
+            "lab" if self.container_hosts.is_none() => lab_command(args),
             name => commands::run(self, name, args, stdin).unwrap_or_else(|| text::run(name, args, stdin).unwrap_or_else(|| CommandOutput::err(format!("bash: {name}: command not found\n"), 127))),
         }
     }
@@ -385,6 +386,16 @@ impl Shell {
 }
 
 /// A container's `curl` arguments with host names resolved as its DNS would.
+/// `lab DEMO [ARGS]`: a containers-lab demo on the simulated kernel, printed as its
+/// transcript and one-line summary (lesson checks look for the summary).
+fn lab_command(args: &[String]) -> CommandOutput {
+    match kubeplay_lab::console::parse(args).and_then(|request| crate::lab::run(&request)) {
+        Ok(report) => CommandOutput::ok(kubeplay_lab::console::transcript(&report)),
+        Err(e) if args.is_empty() => CommandOutput::ok(e),
+        Err(e) => CommandOutput::err(format!("{e}\n"), 1),
+    }
+}
+
 fn container_curl(hosts: &BTreeMap<String, String>, words: &[String]) -> Vec<String> {
     let mut out = words.to_vec();
     for w in out.iter_mut().skip(1).filter(|w| !w.starts_with('-')) {
