@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod catalog;
 pub mod console;
+pub mod plan;
 pub mod summary;
 
 /// Counters the kernel keeps for a run's cgroup, read after it ends.
@@ -26,6 +27,26 @@ pub struct Accounting {
     pub cpu_nr_throttled: u64,
     /// Total time spent throttled, in nanoseconds.
     pub cpu_throttled_ns: u64,
+}
+
+/// Resource limits of a run, applied through cgroups.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Limits {
+    /// Memory limit in bytes (swap included where the host accounts for it).
+    pub memory_bytes: u64,
+    /// Most processes and threads at once.
+    pub pids_max: u64,
+    /// CPU time allowed per `cpu_period_us`, in microseconds; `None` for no quota.
+    pub cpu_quota_us: Option<u64>,
+    /// The CFS period, in microseconds.
+    pub cpu_period_us: u64,
+}
+
+impl Default for Limits {
+    /// The standard sandbox's limits.
+    fn default() -> Self {
+        Limits { memory_bytes: plan::MEMORY_BYTES, pids_max: plan::PIDS_MAX, cpu_quota_us: None, cpu_period_us: plan::CPU_PERIOD_US }
+    }
 }
 
 /// What came of a run.

@@ -4,7 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use kubeplay_lab::{Accounting, RunOutcome};
+pub use kubeplay_lab::{Accounting, Limits, RunOutcome};
+use kubeplay_lab::plan;
 use std::path::PathBuf;
 
 /// The namespaces a run gets. All on is the standard sandbox.
@@ -58,26 +59,6 @@ pub enum RootFs {
     },
 }
 
-/// Resource limits, applied through cgroups.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Limits {
-    /// Memory limit in bytes (swap included where the host accounts for it).
-    pub memory_bytes: u64,
-    /// Most processes and threads at once.
-    pub pids_max: u64,
-    /// CPU time allowed per `cpu_period_us`, in microseconds; `None` for no quota.
-    pub cpu_quota_us: Option<u64>,
-    /// The CFS period, in microseconds.
-    pub cpu_period_us: u64,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits { memory_bytes: 64 << 20, pids_max: 64, cpu_quota_us: None, cpu_period_us: 100_000 }
-    }
-}
-
-
 /// One sandboxed run: the command and every limit around it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SandboxSpec {
@@ -107,36 +88,16 @@ pub struct SandboxSpec {
     pub output_cap: usize,
 }
 
-/// The capabilities the standard sandbox keeps: Docker's default set minus
-/// `CAP_MKNOD` (on a cgroup v2 host there is no device controller to stop a
-/// node made with it from being opened).
-pub const DEFAULT_CAPS: [&str; 13] = [
-    "CAP_CHOWN",
-    "CAP_DAC_OVERRIDE",
-    "CAP_FSETID",
-    "CAP_FOWNER",
-    "CAP_NET_RAW",
-    "CAP_SETGID",
-    "CAP_SETUID",
-    "CAP_SETFCAP",
-    "CAP_SETPCAP",
-    "CAP_NET_BIND_SERVICE",
-    "CAP_SYS_CHROOT",
-    "CAP_KILL",
-    "CAP_AUDIT_WRITE",
-];
+/// The capabilities the standard sandbox keeps (shared with the simulated lab).
+pub use kubeplay_lab::plan::DEFAULT_CAPS;
 
 impl SandboxSpec {
     /// The standard sandbox around `argv` in a throwaway overlay of `lower`.
     pub fn standard(argv: &[&str], lower: Vec<PathBuf>) -> SandboxSpec {
         SandboxSpec {
             argv: argv.iter().map(|s| s.to_string()).collect(),
-            env: vec![
-                ("PATH".into(), "/bin:/sbin:/usr/bin:/usr/sbin".into()),
-                ("HOME".into(), "/root".into()),
-                ("TERM".into(), "dumb".into()),
-            ],
-            hostname: "container".into(),
+            env: plan::ENV.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            hostname: plan::HOSTNAME.into(),
             namespaces: Namespaces::STANDARD,
             join_net: None,
             root: RootFs::Overlay { lower },
@@ -144,8 +105,8 @@ impl SandboxSpec {
             keep_caps: DEFAULT_CAPS.iter().map(|s| s.to_string()).collect(),
             seccomp: true,
             seccomp_allow: Vec::new(),
-            timeout_ms: 5_000,
-            output_cap: 256 * 1024,
+            timeout_ms: plan::TIMEOUT_MS,
+            output_cap: plan::OUTPUT_CAP,
         }
     }
 }

@@ -121,6 +121,18 @@ pub fn bundle_config(rootfs: &Path, argv: &[String], hostname: &str, limits: &Li
     Ok(spec)
 }
 
+/// The bundle's `config.json`, pretty, with each capability set sorted: oci-spec keeps them in
+/// hash sets, and a learner comparing two runs should see the same file.
+fn config_json(spec: &Spec) -> Result<String, String> {
+    let mut value = serde_json::to_value(spec).map_err(|e| format!("config.json: {e}"))?;
+    if let Some(sets) = value.pointer_mut("/process/capabilities").and_then(|c| c.as_object_mut()) {
+        for set in sets.values_mut().filter_map(|s| s.as_array_mut()) {
+            set.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+        }
+    }
+    serde_json::to_string_pretty(&value).map_err(|e| format!("config.json: {e}"))
+}
+
 /// A hybrid host (v1 controllers plus a unified mount beside them), which crun refuses.
 fn hybrid_cgroups() -> bool {
     Path::new("/sys/fs/cgroup/unified/cgroup.controllers").exists() && !Path::new("/sys/fs/cgroup/cgroup.controllers").exists()
@@ -301,7 +313,7 @@ pub fn run(runtime: OciRuntime, base: &Path, id: &str, rootfs: &Path, argv: &[St
     let inv = Invoker::new(runtime, base)?;
     let version = inv.version()?;
     let spec = bundle_config(rootfs, argv, hostname, limits, &format!("{CGROUP_PARENT}/{id}"))?;
-    let config = serde_json::to_string_pretty(&spec).map_err(|e| format!("config.json: {e}"))?;
+    let config = config_json(&spec)?;
 
     let start = Instant::now();
     let bundles = base.join("oci");

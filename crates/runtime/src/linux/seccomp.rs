@@ -8,30 +8,33 @@ use nix::libc;
 use seccompiler::{BpfProgram, SeccompAction, SeccompCmpArgLen, SeccompCmpOp, SeccompCondition, SeccompFilter, SeccompRule, TargetArch};
 use std::collections::BTreeMap;
 
-/// The denied system calls, by name and number.
-pub const DENIED: [(&str, libc::c_long); 21] = [
-    ("mount", libc::SYS_mount),
-    ("umount2", libc::SYS_umount2),
-    ("pivot_root", libc::SYS_pivot_root),
-    ("unshare", libc::SYS_unshare),
-    ("setns", libc::SYS_setns),
-    ("keyctl", libc::SYS_keyctl),
-    ("add_key", libc::SYS_add_key),
-    ("request_key", libc::SYS_request_key),
-    ("bpf", libc::SYS_bpf),
-    ("perf_event_open", libc::SYS_perf_event_open),
-    ("kexec_load", libc::SYS_kexec_load),
-    ("kexec_file_load", libc::SYS_kexec_file_load),
-    ("init_module", libc::SYS_init_module),
-    ("finit_module", libc::SYS_finit_module),
-    ("delete_module", libc::SYS_delete_module),
-    ("open_by_handle_at", libc::SYS_open_by_handle_at),
-    ("ptrace", libc::SYS_ptrace),
-    ("reboot", libc::SYS_reboot),
-    ("swapon", libc::SYS_swapon),
-    ("swapoff", libc::SYS_swapoff),
-    ("userfaultfd", libc::SYS_userfaultfd),
-];
+/// The number of each denied system call (`kubeplay_lab::plan::SECCOMP_DENIED` names them).
+fn number(name: &str) -> Option<libc::c_long> {
+    Some(match name {
+        "mount" => libc::SYS_mount,
+        "umount2" => libc::SYS_umount2,
+        "pivot_root" => libc::SYS_pivot_root,
+        "unshare" => libc::SYS_unshare,
+        "setns" => libc::SYS_setns,
+        "keyctl" => libc::SYS_keyctl,
+        "add_key" => libc::SYS_add_key,
+        "request_key" => libc::SYS_request_key,
+        "bpf" => libc::SYS_bpf,
+        "perf_event_open" => libc::SYS_perf_event_open,
+        "kexec_load" => libc::SYS_kexec_load,
+        "kexec_file_load" => libc::SYS_kexec_file_load,
+        "init_module" => libc::SYS_init_module,
+        "finit_module" => libc::SYS_finit_module,
+        "delete_module" => libc::SYS_delete_module,
+        "open_by_handle_at" => libc::SYS_open_by_handle_at,
+        "ptrace" => libc::SYS_ptrace,
+        "reboot" => libc::SYS_reboot,
+        "swapon" => libc::SYS_swapon,
+        "swapoff" => libc::SYS_swapoff,
+        "userfaultfd" => libc::SYS_userfaultfd,
+        _ => return None,
+    })
+}
 
 /// Namespace flags `clone` may not carry under the filter (a user namespace
 /// would hand the process a fresh set of capabilities).
@@ -46,7 +49,10 @@ fn arch() -> Result<TargetArch, String> {
 /// flags the first filter can inspect.
 pub fn programs(allow: &[String]) -> Result<Vec<BpfProgram>, String> {
     let arch = arch()?;
-    let mut rules: BTreeMap<i64, Vec<SeccompRule>> = DENIED.iter().filter(|(name, _)| !allow.iter().any(|a| a == name)).map(|(_, nr)| (*nr, Vec::new())).collect();
+    let mut rules = BTreeMap::<i64, Vec<SeccompRule>>::new();
+    for name in kubeplay_lab::plan::SECCOMP_DENIED.iter().filter(|name| !allow.iter().any(|a| a == *name)) {
+        rules.insert(number(name).ok_or_else(|| format!("seccomp: no number for {name}"))?, Vec::new());
+    }
     let clone_rules = (0..63)
         .map(|bit| 1u64 << bit)
         .filter(|flag| CLONE_NAMESPACE_FLAGS & flag != 0)
@@ -70,6 +76,13 @@ pub fn install(allow: &[String]) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_denied_call_has_a_number() {
+        for name in kubeplay_lab::plan::SECCOMP_DENIED {
+            assert!(number(name).is_some(), "{name}");
+        }
+    }
 
     #[test]
     fn the_filters_compile_and_allowing_a_call_shortens_the_program() {

@@ -3,23 +3,6 @@
 
 use kubeplay_lab::CAPABILITY_NAMES;
 
-/// The capabilities the standard sandbox keeps: Docker's default set minus
-/// `CAP_MKNOD` (the runtime's `DEFAULT_CAPS`), mask `00000000a00425fb`.
-pub const DEFAULT_KEEP: [&str; 13] = [
-    "CAP_CHOWN",
-    "CAP_DAC_OVERRIDE",
-    "CAP_FSETID",
-    "CAP_FOWNER",
-    "CAP_NET_RAW",
-    "CAP_SETGID",
-    "CAP_SETUID",
-    "CAP_SETFCAP",
-    "CAP_SETPCAP",
-    "CAP_NET_BIND_SERVICE",
-    "CAP_SYS_CHROOT",
-    "CAP_KILL",
-    "CAP_AUDIT_WRITE",
-];
 
 /// The mask bit of a capability named like `CAP_NET_RAW` (0 for an unknown name).
 pub fn bit(name: &str) -> u64 {
@@ -75,7 +58,7 @@ mod tests {
 
     #[test]
     fn the_default_set_is_the_runtimes_mask() {
-        let sets = CapSets::keeping(mask(&DEFAULT_KEEP));
+        let sets = CapSets::keeping(mask(&kubeplay_lab::plan::DEFAULT_CAPS));
         assert!(sets.status_lines().contains("CapEff:\t00000000a00425fb\n"));
         assert!(sets.has("CAP_NET_RAW") && !sets.has("CAP_SYS_ADMIN"));
         assert_eq!(names(mask(&["CAP_KILL", "CAP_CHOWN"])), vec!["CAP_CHOWN", "CAP_KILL"]);

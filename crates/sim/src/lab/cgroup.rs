@@ -4,24 +4,7 @@
 
 use kubeplay_lab::Accounting;
 
-/// The standard sandbox's limits, as the runtime's `Limits::default()`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Limits {
-    /// `memory.max` in bytes.
-    pub memory_bytes: u64,
-    /// `pids.max`.
-    pub pids_max: u64,
-    /// The CPU time allowed per period, in microseconds; `None` for no quota.
-    pub cpu_quota_us: Option<u64>,
-    /// The CFS period in microseconds.
-    pub cpu_period_us: u64,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits { memory_bytes: 64 << 20, pids_max: 64, cpu_quota_us: None, cpu_period_us: 100_000 }
-    }
-}
+pub use kubeplay_lab::Limits;
 
 /// One cgroup: limits, current use and the counters read after the run.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -51,8 +51,8 @@ pub fn busybox() -> Layer {
 /// The overlay demo's app layer (the runtime's `APP_FILES`).
 pub fn app() -> Layer {
     let mut layer = Layer::new("image layer 2: app", "/var/lib/kubeplay/layers/app");
-    for (path, text) in [("/app/a.txt", "first line\n"), ("/app/b.txt", "this file will be deleted\n"), ("/etc/motd", "Welcome! This line comes from the app layer.\n")] {
-        layer.add(path, Node::File(text.into()));
+    for (path, text) in kubeplay_lab::plan::APP_FILES {
+        layer.add(&format!("/{path}"), Node::File(text.into()));
     }
     layer
 }

@@ -16,11 +16,10 @@ use kubeplay_lab::{Accounting, DemoStep, KernelState};
 use serde::Serialize;
 use std::rc::Rc;
 
-/// The command the container runs.
-const SCRIPT: &str = "echo \"PID $$ on $(hostname)\"; ps; grep CapEff /proc/self/status; cat /proc/self/cgroup | head -3";
+use kubeplay_lab::plan::{self, OCI_SCRIPT as SCRIPT};
 
 /// The capabilities the OCI spec's default process keeps.
-const DEFAULT_CAPS: [&str; 3] = ["CAP_AUDIT_WRITE", "CAP_NET_BIND_SERVICE", "CAP_KILL"];
+const DEFAULT_CAPS: [&str; 3] = ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"];
 
 /// `config.json`: the parts of the OCI runtime spec the bundle sets.
 #[derive(Clone, Debug, Serialize)]
@@ -228,13 +227,14 @@ pub fn oci(kernel: &mut Kernel, runtime: Option<&str>) -> (Vec<DemoStep>, Kernel
     let version = if runtime == "runc" { "runc version 1.1.5 (simulated)" } else { "crun version 1.8.1 (simulated)" };
     let id = "lab-sim-1";
     let argv = strings(&["sh", "-c", SCRIPT]);
-    let config = Config::new(BUSYBOX_DIR, &argv, "oci-demo", &Limits::default(), &format!("kubeplay-oci/{id}"));
+    let config = Config::new(BUSYBOX_DIR, &argv, plan::OCI_HOSTNAME, &Limits::default(), &format!("kubeplay-oci/{id}"));
     let json = serde_json::to_string_pretty(&config).unwrap_or_default();
     let spec = config.container(Rc::new(image::busybox()));
     let mut outcome = run_script(kernel, spec, Dialect::Ash, SCRIPT).0;
     // The runtime made and removed the container's cgroup itself: no counters to read (as for real).
     outcome.accounting = Accounting::default();
-    let step = DemoStep { title: format!("a container started by {runtime}"), command: format!("{runtime} run --bundle ./bundle {id}"), outcome };
+    let (title, command) = plan::oci_step(runtime, id);
+    let step = DemoStep { title, command, outcome };
     (vec![step], KernelState::Oci { runtime: runtime.into(), version: version.into(), config: json })
 }
 

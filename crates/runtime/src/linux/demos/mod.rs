@@ -7,7 +7,7 @@ mod limits;
 mod namespaces;
 mod overlay;
 
-use crate::demo::{DemoReport, DemoRequest, DemoStep, KernelState, LayerEntry, LayerEntryKind, LiveEvent};
+use crate::demo::{plan, DemoReport, DemoRequest, DemoStep, KernelState, LayerEntry, LayerEntryKind, LiveEvent};
 use std::cell::RefCell;
 use crate::linux::rootfs;
 use crate::linux::sandbox::Sandbox;
@@ -16,8 +16,6 @@ use std::path::{Path, PathBuf};
 
 pub(crate) use namespaces::sweep_netns;
 
-/// Output cap of the learner's shell commands.
-const SHELL_OUTPUT_CAP: usize = 64 * 1024;
 
 /// A demo in progress: the sandbox, and where its progress goes.
 pub struct Runner<'a> {
@@ -72,8 +70,8 @@ fn step(r: &Runner, title: &str, command: &str, spec: &SandboxSpec) -> Result<De
 
 fn shell(r: &Runner, command: &str) -> Result<(Vec<DemoStep>, KernelState), String> {
     let mut spec = busybox_spec(r, command)?;
-    spec.output_cap = SHELL_OUTPUT_CAP;
-    Ok((vec![step(r, "your command in the standard sandbox", command, &spec)?], KernelState::None))
+    spec.output_cap = plan::SHELL_OUTPUT_CAP;
+    Ok((vec![step(r, plan::SHELL_TITLE, command, &spec)?], KernelState::None))
 }
 
 /// Lists a directory tree as layer entries (paths from `/`), at most `limit` of them.
@@ -129,13 +127,12 @@ fn opaque(dir: &Path) -> bool {
 
 fn chroot(r: &Runner) -> Result<(Vec<DemoStep>, KernelState), String> {
     let jail = rootfs::ldd_jail(r.sandbox.base()).map_err(|e| format!("build the jail: {e}"))?;
-    let script = "echo \"inside the jail, / holds:\"; if [ -x /bin/tree ]; then tree /; else ls -R /; fi; echo; cat /etc/passwd; ls /proc /home";
-    let mut spec = SandboxSpec::standard(&["/bin/bash", "-c", script], vec![]);
+    let mut spec = SandboxSpec::standard(&["/bin/bash", "-c", plan::CHROOT_SCRIPT], vec![]);
     spec.root = RootFs::Chroot { dir: jail.clone() };
     spec.env = vec![("PATH".into(), "/bin".into())];
     // Without CAP_SYS_CHROOT the classic escape (chroot into a subdirectory, then cd ..) is closed.
     spec.keep_caps.retain(|c| c != "CAP_SYS_CHROOT");
-    let run = step(r, "a jail of three programs and their libraries", "chroot jail /bin/bash -c '...'", &spec)?;
+    let run = step(r, plan::CHROOT_TITLE, &plan::chroot_command(), &spec)?;
     let (files, _) = list_tree(&jail, 200);
     Ok((vec![run], KernelState::Jail { files }))
 }
@@ -148,13 +145,12 @@ fn oci(r: &Runner, runtime: Option<&str>) -> Result<(Vec<DemoStep>, KernelState)
         None => available.into_iter().next().ok_or("neither crun nor runc is installed on this host")?,
     };
     let rootfs = image(r.sandbox)?;
-    let script = "echo \"PID $$ on $(hostname)\"; ps; grep CapEff /proc/self/status; cat /proc/self/cgroup | head -3";
-    let argv: Vec<String> = ["sh", "-c", script].iter().map(|s| s.to_string()).collect();
+    let argv: Vec<String> = ["sh", "-c", plan::OCI_SCRIPT].iter().map(|s| s.to_string()).collect();
     let id = format!("lab-{}-{}", std::process::id(), r.sandbox.next_id());
     let limits = crate::spec::Limits::default();
-    let (title, command) = (format!("a container started by {}", chosen.name()), format!("{} run --bundle ./bundle {id}", chosen.name()));
+    let (title, command) = plan::oci_step(chosen.name(), &id);
     r.emit(LiveEvent::Step { title: title.clone(), command: command.clone() });
-    let run = oci::run(chosen, r.sandbox.base(), &id, &rootfs, &argv, "oci-demo", &limits, 10_000)?;
+    let run = oci::run(chosen, r.sandbox.base(), &id, &rootfs, &argv, plan::OCI_HOSTNAME, &limits, 10_000)?;
     r.emit(LiveEvent::Output { text: run.outcome.output.clone() });
     let step = DemoStep { title, command, outcome: run.outcome };
     Ok((vec![step], KernelState::Oci { runtime: chosen.name().into(), version: run.version, config: run.bundle_config }))

@@ -4,20 +4,15 @@
 //! new one; the report lists each layer and checks the image layers did not change.
 
 use super::{image, list_tree, step};
-use crate::demo::{DemoStep, KernelState, Layer};
+use crate::demo::{plan, DemoStep, KernelState, Layer};
 use super::Runner;
 use crate::spec::{RootFs, SandboxSpec};
 use std::path::{Path, PathBuf};
 
-/// The app layer's files.
-const APP_FILES: [(&str, &str); 3] = [("app/a.txt", "first line\n"), ("app/b.txt", "this file will be deleted\n"), ("etc/motd", "Welcome! This line comes from the app layer.\n")];
-
-/// The container's actions.
-pub(crate) const SCRIPT: &str = "cat /etc/motd; echo 'second line' >> /app/a.txt; rm /app/b.txt; echo new > /app/c.txt; ls /app; cat /app/a.txt";
 
 fn app_layer(base: &Path) -> Result<PathBuf, String> {
     let dir = base.join("layers").join("app");
-    for (path, text) in APP_FILES {
+    for (path, text) in plan::APP_FILES {
         let file = dir.join(path);
         let parent = file.parent().unwrap_or(&dir);
         std::fs::create_dir_all(parent).map_err(|e| format!("app layer: {e}"))?;
@@ -52,21 +47,21 @@ pub(super) fn run(r: &Runner) -> Result<(Vec<DemoStep>, KernelState), String> {
         std::fs::create_dir_all(d).map_err(|e| format!("container layer: {e}"))?;
     }
     let before = fingerprint(&app);
-    let mut spec = SandboxSpec::standard(&["sh", "-c", SCRIPT], vec![]);
+    let mut spec = SandboxSpec::standard(&["sh", "-c", plan::OVERLAY_SCRIPT], vec![]);
     spec.root = RootFs::OverlayKeep { lower: vec![app.clone(), busybox.clone()], upper: upper.clone(), work };
-    let run = step(r, "write, delete and create files over read-only layers", SCRIPT, &spec)?;
+    let run = step(r, plan::OVERLAY_TITLE, plan::OVERLAY_SCRIPT, &spec)?;
     let lower_unchanged = fingerprint(&app) == before;
     let (container, omitted) = list_tree(&upper, 100);
     let (app_entries, app_omitted) = list_tree(&app, 100);
     // The image's own files: its configuration and the one binary every command links to.
     let (all_busybox, _) = list_tree(&busybox, usize::MAX);
-    let shown = |e: &crate::demo::LayerEntry| e.kind != crate::demo::LayerEntryKind::Dir && (e.path.starts_with("/etc/") || e.path == "/bin/busybox");
+    let shown = |e: &crate::demo::LayerEntry| plan::shown_in_image_listing(&e.path, e.kind == crate::demo::LayerEntryKind::Dir);
     let busybox_omitted = all_busybox.iter().filter(|e| !shown(e)).count();
     let busybox_entries: Vec<_> = all_busybox.into_iter().filter(|e| shown(e)).collect();
     let layers = vec![
-        Layer { name: "container layer (upper)".into(), writable: true, entries: container, omitted },
-        Layer { name: "image layer 2: app".into(), writable: false, entries: app_entries, omitted: app_omitted },
-        Layer { name: "image layer 1: busybox".into(), writable: false, entries: busybox_entries, omitted: busybox_omitted },
+        Layer { name: plan::LAYER_NAMES[0].into(), writable: true, entries: container, omitted },
+        Layer { name: plan::LAYER_NAMES[1].into(), writable: false, entries: app_entries, omitted: app_omitted },
+        Layer { name: plan::LAYER_NAMES[2].into(), writable: false, entries: busybox_entries, omitted: busybox_omitted },
     ];
     Ok((vec![run], KernelState::Overlay { layers, lower_unchanged }))
 }
