@@ -59,6 +59,8 @@ test('the lab runs on the real kernel when opened from the address kubeplay serv
   if (real) {
     await page.waitForSelector('[data-testid="lab-live-output"]:has-text("hello from container")');
     assert.equal(await page.locator('[data-testid="lab-report"]').count(), 0, 'the first lines show before the run ends');
+    await page.waitForSelector('[data-testid="lab-usage"]');
+    assert.match(await page.textContent('[data-testid="lab-usage"]'), /^now: memory [\d.]+ (KiB|MiB) · [2-9] processes · CPU [\d.]+ s$/);
     await page.screenshot({ path: `${SHOTS}/lab-live.png` });
   }
   await page.waitForSelector('[data-testid="lab-demo-view"][data-demo="shell"] [data-testid="lab-report"]');

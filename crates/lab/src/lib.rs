@@ -332,6 +332,15 @@ pub enum LiveEvent {
         /// The text.
         text: String,
     },
+    /// What the running step uses now, read from its cgroup a few times a second.
+    Usage {
+        /// Memory charged to it, in bytes.
+        memory_bytes: u64,
+        /// Its processes.
+        pids: u64,
+        /// CPU time used so far, in nanoseconds.
+        cpu_ns: u64,
+    },
     /// The demo ended with this report.
     Report {
         /// The report, as the non-streaming answer would carry it.

@@ -251,6 +251,9 @@ fn output_streams_while_the_command_still_runs() {
     reader.read_to_string(&mut rest).unwrap();
     let events: Vec<serde_json::Value> = rest.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
     assert!(events.iter().any(|e| e["event"] == "output" && e["text"] == "two\n"), "{rest}");
+    let usage = events.iter().find(|e| e["event"] == "usage").unwrap_or_else(|| panic!("the run's usage is read while it runs: {rest}"));
+    assert!(usage["pids"].as_u64().unwrap() >= 2, "sh and sleep: {usage}");
+    assert!(usage["memory_bytes"].as_u64().unwrap() > 0);
     let last = events.last().unwrap();
     assert_eq!(last["event"], "report");
     assert_eq!(last["report"]["steps"][0]["outcome"]["output"], "one\ntwo\n");

@@ -17,9 +17,19 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-/// The steps of the run in progress, as the server streams them: (title, command, output so far).
+/// One step of the run in progress, as the server streams it.
 #[derive(Clone, Default, PartialEq)]
-struct Live(Vec<(String, String, String)>);
+struct LiveStep {
+    title: String,
+    command: String,
+    output: String,
+    /// The latest reading of its cgroup: (memory bytes, processes, CPU nanoseconds).
+    usage: Option<(u64, u64, u64)>,
+}
+
+/// The steps of the run in progress.
+#[derive(Clone, Default, PartialEq)]
+struct Live(Vec<LiveStep>);
 
 /// What changes the run in progress.
 enum LiveAction {
@@ -36,10 +46,15 @@ impl Reducible for Live {
         let mut steps = self.0.clone();
         match action {
             LiveAction::Clear => steps.clear(),
-            LiveAction::Event(LiveEvent::Step { title, command }) => steps.push((title, command, String::new())),
+            LiveAction::Event(LiveEvent::Step { title, command }) => steps.push(LiveStep { title, command, ..LiveStep::default() }),
             LiveAction::Event(LiveEvent::Output { text }) => {
                 if let Some(last) = steps.last_mut() {
-                    last.2.push_str(&text);
+                    last.output.push_str(&text);
+                }
+            }
+            LiveAction::Event(LiveEvent::Usage { memory_bytes, pids, cpu_ns }) => {
+                if let Some(last) = steps.last_mut() {
+                    last.usage = Some((memory_bytes, pids, cpu_ns));
                 }
             }
             LiveAction::Event(_) => {}
@@ -164,10 +179,13 @@ pub fn containers_lab(props: &ContainersLabProps) -> Html {
                     Some(Err(e)) => html! { <p class="error" data-testid="lab-error" role="alert">{ e.clone() }</p> },
                     None if *running => html! {
                         <div class="lab-report live" data-testid="lab-live" aria-busy="true">
-                            { for live.0.iter().map(|(title, command, output)| html! {
+                            { for live.0.iter().map(|s| html! {
                                 <div class="lab-step">
-                                    <div class="lab-step-title">{ capitalized(title) }</div>
-                                    <pre class="terminal" data-testid="lab-live-output"><span class="prompt">{"$ "}</span>{ command.clone() }{"\n"}{ output.clone() }<span class="cursor" aria-hidden="true">{"▌"}</span></pre>
+                                    <div class="lab-step-title">{ capitalized(&s.title) }</div>
+                                    <pre class="terminal" data-testid="lab-live-output"><span class="prompt">{"$ "}</span>{ s.command.clone() }{"\n"}{ s.output.clone() }<span class="cursor" aria-hidden="true">{"▌"}</span></pre>
+                                    if let Some((memory, pids, cpu)) = s.usage {
+                                        <div class="lab-exit" data-testid="lab-usage">{ format!("now: memory {} · {pids} processes · CPU {:.2} s", drawing::bytes(memory), cpu as f64 / 1e9) }</div>
+                                    }
                                 </div>
                             }) }
                         </div>

@@ -260,6 +260,16 @@ impl Cgroup {
         }
     }
 
+    /// What the group uses now: (memory bytes, processes, CPU nanoseconds).
+    pub fn usage(&self) -> (u64, u64, u64) {
+        let read = |controller: &str, file: &str| self.dirs.dir_of(controller).and_then(|d| fs::read_to_string(d.join(file)).ok()).unwrap_or_default();
+        let pids = number(&read("pids", "pids.current"));
+        match &self.dirs {
+            Hierarchy::V1 { .. } => (number(&read("memory", "memory.usage_in_bytes")), pids, number(&read("cpuacct", "cpuacct.usage"))),
+            Hierarchy::V2 { .. } => (number(&read("memory", "memory.current")), pids, value_of(&read("cpu", "cpu.stat"), "usage_usec").saturating_mul(1000)),
+        }
+    }
+
     /// Kills everything in the group, then removes its directories (retrying while dying tasks leave).
     pub fn remove(mut self) -> Result<()> {
         self.remove_now()

@@ -6,6 +6,7 @@
 
 use crate::linux::cgroup::{Cgroup, CgroupRoot};
 use crate::linux::init::{InitRequest, INIT_ARG};
+use crate::demo::LiveEvent;
 use crate::spec::{RunOutcome, SandboxSpec};
 use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
 use nix::unistd::Pid;
@@ -19,6 +20,8 @@ use std::time::{Duration, Instant};
 
 /// Longest wall-clock limit a run may ask for.
 pub const MAX_TIMEOUT_MS: u64 = 60_000;
+/// How often a running sandbox reports what it uses.
+pub const USAGE_EVERY: Duration = Duration::from_millis(200);
 /// Largest output cap a run may ask for.
 pub const MAX_OUTPUT_CAP: usize = 4 << 20;
 
@@ -150,13 +153,14 @@ impl Sandbox {
         self.run_observed(spec, &mut |_| {})
     }
 
-    /// Like [`Sandbox::run`], handing `on_output` the output as it is written (up to the cap).
-    pub fn run_observed(&self, spec: &SandboxSpec, on_output: &mut dyn FnMut(&str)) -> Result<RunOutcome, String> {
+    /// Like [`Sandbox::run`], telling `on_event` the output as it is written (up to the cap)
+    /// and, every [`USAGE_EVERY`], what the run uses.
+    pub fn run_observed(&self, spec: &SandboxSpec, on_event: &mut dyn FnMut(LiveEvent)) -> Result<RunOutcome, String> {
         validate(spec)?;
         let started = Instant::now();
         let n = self.next_id();
         let group = self.cgroups.create(&format!("{}-{}-{n}", self.prefix, std::process::id()), &spec.limits).map_err(|e| format!("create the run's cgroup: {e}"))?;
-        let result = self.run_in(&group, spec, on_output);
+        let result = self.run_in(&group, spec, on_event);
         let accounting = group.accounting();
         group.remove().map_err(|e| format!("remove the run's cgroup: {e}"))?;
         let mut outcome = result?;
@@ -165,7 +169,7 @@ impl Sandbox {
         Ok(outcome)
     }
 
-    fn run_in(&self, group: &Cgroup, spec: &SandboxSpec, on_output: &mut dyn FnMut(&str)) -> Result<RunOutcome, String> {
+    fn run_in(&self, group: &Cgroup, spec: &SandboxSpec, on_event: &mut dyn FnMut(LiveEvent)) -> Result<RunOutcome, String> {
         let (read_end, write_end) = nix::unistd::pipe().map_err(|e| format!("pipe: {e}"))?;
         let write_copy = write_end.try_clone().map_err(|e| format!("pipe: {e}"))?;
         let mut child = Command::new(&self.init_program)
@@ -181,14 +185,15 @@ impl Sandbox {
         let (live_tx, live) = mpsc::channel();
         let reader = std::thread::spawn(move || collect(read_end, cap, live_tx));
         let mut text = Utf8Chunks::default();
-        let mut pass_on = |on_output: &mut dyn FnMut(&str)| {
+        let mut pass_on = |on_event: &mut dyn FnMut(LiveEvent)| {
             while let Ok(chunk) = live.try_recv() {
                 let piece = text.push(&chunk);
                 if !piece.is_empty() {
-                    on_output(&piece);
+                    on_event(LiveEvent::Output { text: piece });
                 }
             }
         };
+        let mut next_usage = Instant::now() + USAGE_EVERY;
         let pid = Pid::from_raw(child.id() as i32);
         let request = InitRequest { spec: spec.clone(), stage: self.base.join("stage") };
         let sent = group.add(pid.as_raw()).map_err(|e| format!("join the run's cgroup: {e}")).and_then(|_| {
@@ -207,7 +212,12 @@ impl Sandbox {
         let status = loop {
             match waitpid(pid, Some(WaitPidFlag::WNOHANG)) {
                 Ok(WaitStatus::StillAlive) => {
-                    pass_on(on_output);
+                    pass_on(on_event);
+                    if Instant::now() >= next_usage {
+                        let (memory_bytes, pids, cpu_ns) = group.usage();
+                        on_event(LiveEvent::Usage { memory_bytes, pids, cpu_ns });
+                        next_usage += USAGE_EVERY;
+                    }
                     if Instant::now() >= deadline {
                         timed_out = true;
                         group.kill_all();
@@ -224,7 +234,7 @@ impl Sandbox {
         // Whatever the command left running (without a PID namespace) ends with the run.
         group.kill_all();
         let (kept, dropped) = reader.join().unwrap_or_default();
-        pass_on(on_output);
+        pass_on(on_event);
         Ok(RunOutcome {
             output: String::from_utf8_lossy(&kept).into_owned(),
             output_dropped: dropped,

@@ -64,7 +64,7 @@ fn busybox_spec(r: &Runner, script: &str) -> Result<SandboxSpec, String> {
 /// Runs `spec` and names the step, telling the observer as it goes.
 fn step(r: &Runner, title: &str, command: &str, spec: &SandboxSpec) -> Result<DemoStep, String> {
     r.emit(LiveEvent::Step { title: title.into(), command: command.into() });
-    let outcome = r.sandbox.run_observed(spec, &mut |text| r.emit(LiveEvent::Output { text: text.into() }))?;
+    let outcome = r.sandbox.run_observed(spec, &mut |event| r.emit(event))?;
     Ok(DemoStep { title: title.into(), command: command.into(), outcome })
 }
 
