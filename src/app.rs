@@ -299,10 +299,7 @@ pub fn app(props: &AppProps) -> Html {
                         <button data-testid="mode-cluster" aria-pressed={(!*in_lab).to_string()} onclick={let l = in_lab.clone(); move |_: MouseEvent| l.set(false)}>{"Cluster"}</button>
                         <button data-testid="mode-containers" aria-pressed={(*in_lab).to_string()} onclick={let l = in_lab.clone(); move |_: MouseEvent| l.set(true)}>{"Containers lab"}</button>
                     </nav>
-                    <div class="topbar-right">
-                        if !*in_lab { { controls } }
-                        <Share />
-                    </div>
+                    <div class="topbar-right">{ controls }<Share /></div>
                 </header>
                 if let Some(text) = &*notice {
                     <div class="notice" data-testid="notice" role="status">
@@ -310,10 +307,8 @@ pub fn app(props: &AppProps) -> Html {
                         <button class="ghost" onclick={let n = notice.clone(); move |_: MouseEvent| n.set(None)} aria-label="Dismiss">{"×"}</button>
                     </div>
                 }
-                if *in_lab {
-                    <main class="lab-page"><ContainersLab first={first_demo.clone()} /></main>
-                }
-                <main class="workspace" hidden={*in_lab}>
+                // The lab takes the cluster's place; the lessons, the editor and the console stay beside it.
+                <main class={classes!("workspace", in_lab.then_some("with-lab"))}>
                     <div class="left-column">
                         <section class="panel tabbed">
                             <nav class="tabs" role="tablist">
@@ -328,18 +323,22 @@ pub fn app(props: &AppProps) -> Html {
                         </section>
                         <Console />
                     </div>
-                    <section class="cluster panel">
-                        <header class="panel-head">
-                            <h2>{"Cluster"}</h2>
-                            <div class="actions workers">
-                                <span>{ format!("{} workers", *workers) }</span>
-                                <button class="ghost" data-testid="remove-node" onclick={change_workers(-1)} aria-label="Remove a worker node">{"−"}</button>
-                                <button class="ghost" data-testid="add-node" onclick={change_workers(1)} aria-label="Add a worker node">{"+"}</button>
-                                <button class="ghost" data-testid="new-cluster" onclick={new_cluster} title="Start again with a fresh cluster (your files and lesson progress stay)">{"New cluster"}</button>
-                            </div>
-                        </header>
-                        <NodeList />
-                    </section>
+                    if *in_lab {
+                        <ContainersLab first={first_demo.clone()} />
+                    } else {
+                        <section class="cluster panel">
+                            <header class="panel-head">
+                                <h2>{"Cluster"}</h2>
+                                <div class="actions workers">
+                                    <span>{ format!("{} workers", *workers) }</span>
+                                    <button class="ghost" data-testid="remove-node" onclick={change_workers(-1)} aria-label="Remove a worker node">{"−"}</button>
+                                    <button class="ghost" data-testid="add-node" onclick={change_workers(1)} aria-label="Add a worker node">{"+"}</button>
+                                    <button class="ghost" data-testid="new-cluster" onclick={new_cluster} title="Start again with a fresh cluster (your files and lesson progress stay)">{"New cluster"}</button>
+                                </div>
+                            </header>
+                            <NodeList />
+                        </section>
+                    }
                 </main>
             </div>
         </ContextProvider<ConsoleLog>>
