@@ -2,6 +2,7 @@
 
 pub mod init;
 pub mod oci;
+mod output;
 pub mod cgroup;
 pub mod demos;
 pub mod rootfs;

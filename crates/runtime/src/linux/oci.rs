@@ -4,6 +4,7 @@
 //! its stdio (crun once chowned a caller's `/dev/null`), and afterwards remove
 //! the runtime's state, the bundle directory and any cgroup left behind.
 
+use crate::linux::output::read_capped;
 use crate::spec::{Limits, RunOutcome};
 use nix::fcntl::OFlag;
 use oci_spec::runtime::{
@@ -12,13 +13,11 @@ use oci_spec::runtime::{
 };
 use std::ffi::OsStr;
 use std::fs;
-use std::io::Read;
-use std::os::fd::OwnedFd;
 use std::os::unix::fs::DirBuilderExt;
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
-use std::sync::mpsc::{self, Receiver};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// Most output bytes kept from one run; the rest is counted in `output_dropped`.
@@ -192,30 +191,6 @@ fn piped_output(mut cmd: Command) -> std::io::Result<Output> {
     cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).output()
 }
 
-/// Reads a pipe to its end in a thread, keeping at most `OUTPUT_CAP` bytes; sends (kept, dropped).
-fn read_capped(pipe: OwnedFd) -> Receiver<(Vec<u8>, u64)> {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut file = fs::File::from(pipe);
-        let (mut kept, mut dropped) = (Vec::new(), 0u64);
-        let mut buf = [0u8; 16 * 1024];
-        loop {
-            match file.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => {
-                    let take = n.min(OUTPUT_CAP - kept.len());
-                    kept.extend_from_slice(&buf[..take]);
-                    dropped += (n - take) as u64;
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(_) => break,
-            }
-        }
-        let _ = tx.send((kept, dropped));
-    });
-    rx
-}
-
 /// Waits for the runtime to exit; at `deadline` asks it to SIGKILL the container, and kills the
 /// runtime itself if it is still there `KILL_GRACE` later. Returns its status and whether it timed out.
 fn wait_with_deadline(child: &mut Child, inv: &Invoker, id: &str, deadline: Instant) -> Result<(ExitStatus, bool), String> {
@@ -263,7 +238,8 @@ fn run_container(inv: &Invoker, bundle: &Path, id: &str, timeout: Duration) -> R
         // `cmd` drops here, closing our copies of the write end.
     };
     drop(child.stdin.take());
-    let output = read_capped(read_end);
+    let (tx, output) = mpsc::channel();
+    std::thread::spawn(move || tx.send(read_capped(read_end, OUTPUT_CAP, None)));
     let (status, timed_out) = wait_with_deadline(&mut child, inv, id, deadline)?;
     let (kept, output_dropped) = output.recv_timeout(OUTPUT_GRACE).unwrap_or_default();
     // The runtime passes on its container's status as 128 + signal when a signal ended it.

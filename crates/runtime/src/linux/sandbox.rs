@@ -6,12 +6,12 @@
 
 use crate::linux::cgroup::{Cgroup, CgroupRoot};
 use crate::linux::init::{InitRequest, INIT_ARG};
+use crate::linux::output::read_capped;
 use crate::demo::LiveEvent;
 use crate::spec::{RunOutcome, SandboxSpec};
 use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
 use nix::unistd::Pid;
-use std::io::{Read, Write};
-use std::os::fd::OwnedFd;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -41,7 +41,7 @@ fn boot_prefix() -> String {
 }
 
 /// Whether a name made for one run (`overlay-<pid>-<n>`, `lab-<pid>-<n>`) belongs to a server that is gone.
-fn of_dead_server(name: &str) -> bool {
+pub(crate) fn of_dead_server(name: &str) -> bool {
     let pid = name.split('-').nth(1).and_then(|p| p.parse::<u32>().ok());
     pid.is_some_and(|pid| pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists())
 }
@@ -71,30 +71,6 @@ fn validate(spec: &SandboxSpec) -> Result<(), String> {
         return Err("the memory limit must be at least 4 MiB and pids.max at least 1".into());
     }
     Ok(())
-}
-
-/// Reads everything from `pipe`, keeping at most `cap` bytes and counting the rest; each kept
-/// chunk is also sent to `live` as it arrives.
-fn collect(pipe: OwnedFd, cap: usize, live: mpsc::Sender<Vec<u8>>) -> (Vec<u8>, u64) {
-    let mut file = std::fs::File::from(pipe);
-    let (mut kept, mut dropped) = (Vec::new(), 0u64);
-    let mut chunk = [0u8; 8192];
-    loop {
-        match file.read(&mut chunk) {
-            Ok(0) => break,
-            Ok(n) => {
-                let room = cap.saturating_sub(kept.len()).min(n);
-                if room > 0 {
-                    kept.extend_from_slice(&chunk[..room]);
-                    let _ = live.send(chunk[..room].to_vec());
-                }
-                dropped += (n - room) as u64;
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(_) => break,
-        }
-    }
-    (kept, dropped)
 }
 
 /// Turns byte chunks into text without splitting a UTF-8 character across two calls.
@@ -128,7 +104,7 @@ impl Sandbox {
         let _ = cgroups.sweep(|name| is_stale(name, &prefix));
         // The namespaces demo's veth pairs live in named network namespaces; those of a dead server go too,
         // with the OCI demo's containers and the overlay demo's container layers.
-        crate::linux::demos::sweep_netns();
+        crate::linux::demos::sweep_netns(of_dead_server);
         crate::linux::oci::sweep(base, of_dead_server);
         for entry in std::fs::read_dir(base.join("runs")).into_iter().flatten().flatten() {
             if of_dead_server(&entry.file_name().to_string_lossy()) {
@@ -183,7 +159,7 @@ impl Sandbox {
             .map_err(|e| format!("start the sandbox init {}: {e}", self.init_program.display()))?;
         let cap = spec.output_cap;
         let (live_tx, live) = mpsc::channel();
-        let reader = std::thread::spawn(move || collect(read_end, cap, live_tx));
+        let reader = std::thread::spawn(move || read_capped(read_end, cap, Some(live_tx)));
         let mut text = Utf8Chunks::default();
         let mut pass_on = |on_event: &mut dyn FnMut(LiveEvent)| {
             while let Ok(chunk) = live.try_recv() {
@@ -207,7 +183,7 @@ impl Sandbox {
             let _ = reader.join();
             return Err(e);
         }
-        let deadline = started_deadline(spec.timeout_ms);
+        let deadline = Instant::now() + Duration::from_millis(spec.timeout_ms);
         let mut timed_out = false;
         let status = loop {
             match waitpid(pid, Some(WaitPidFlag::WNOHANG)) {
@@ -244,10 +220,6 @@ impl Sandbox {
             ..RunOutcome::default()
         })
     }
-}
-
-fn started_deadline(timeout_ms: u64) -> Instant {
-    Instant::now() + Duration::from_millis(timeout_ms)
 }
 
 #[cfg(test)]

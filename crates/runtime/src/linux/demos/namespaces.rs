@@ -69,15 +69,13 @@ impl Drop for NetnsPair {
     }
 }
 
-/// Removes `kp-<pid>-...` network namespaces whose server process is gone.
-pub(crate) fn sweep_netns() -> usize {
+/// Removes this lab's `kp-<pid>-...` network namespaces for which `is_stale(name)` holds.
+pub(crate) fn sweep_netns(is_stale: impl Fn(&str) -> bool) -> usize {
     let Ok(dir) = std::fs::read_dir("/run/netns") else { return 0 };
     let mut removed = 0;
     for entry in dir.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(rest) = name.strip_prefix(NETNS_PREFIX) else { continue };
-        let alive = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()).is_some_and(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists());
-        if !alive && ip(&["netns", "delete", &name]).is_ok() {
+        if name.starts_with(NETNS_PREFIX) && is_stale(&name) && ip(&["netns", "delete", &name]).is_ok() {
             removed += 1;
         }
     }
