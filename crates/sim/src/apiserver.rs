@@ -127,9 +127,29 @@ fn default_pod(pod: &mut Pod) {
             });
         }
     }
-    let has_requests = spec.containers.iter().any(|c| !c.resources.requests.is_empty() || !c.resources.limits.is_empty());
-    pod.status.qos_class.get_or_insert_with(|| if has_requests { "Burstable" } else { "BestEffort" }.into());
+    // A limit without a request requests the limit (SetDefaults_Pod).
+    for c in &mut spec.containers {
+        for (k, v) in c.resources.limits.clone() {
+            c.resources.requests.entry(k).or_insert(v);
+        }
+    }
     pod.status.phase.get_or_insert_with(|| "Pending".into());
+}
+
+/// Models pkg/apis/core/helper/qos GetPodQOS: Guaranteed when every container's cpu and
+/// memory limits equal its requests, BestEffort when nothing is set, Burstable otherwise.
+fn qos_class(pod: &Pod) -> &'static str {
+    let compute = |list: &std::collections::BTreeMap<String, crate::api::Quantity>| list.iter().filter(|(k, q)| matches!(k.as_str(), "cpu" | "memory") && !q.is_zero()).count();
+    if pod.spec.containers.iter().all(|c| compute(&c.resources.requests) == 0 && compute(&c.resources.limits) == 0) {
+        return "BestEffort";
+    }
+    let guaranteed = pod.spec.containers.iter().all(|c| {
+        ["cpu", "memory"].iter().all(|r| match (c.resources.limits.get(*r), c.resources.requests.get(*r)) {
+            (Some(l), Some(q)) => l.cmp_value(q).is_eq() && !l.is_zero(),
+            _ => false,
+        })
+    });
+    if guaranteed { "Guaranteed" } else { "Burstable" }
 }
 
 /// Models pkg/apis/apps/v1/defaults.go SetDefaults_Deployment.
@@ -216,6 +236,8 @@ fn default_object(object: &mut Object) {
             }
         }
         Object::Node(_) | Object::Event(_) | Object::Lease(_) | Object::ConfigMap(_) | Object::ServiceAccount(_) | Object::Endpoints(_) => {}
+        Object::LimitRange(lr) => crate::admission::limit_ranger::default_limit_range(lr),
+        Object::EndpointSlice(_) | Object::ResourceQuota(_) => {}
     }
 }
 
@@ -364,6 +386,8 @@ pub fn create(store: &mut Store, rng: &mut Rng, now: Time, mut object: Object) -
     } else {
         meta.namespace = None;
     }
+    // Admission errors name an object by its generateName until it has a name.
+    let shown = if meta.name.is_empty() { meta.generate_name.clone().unwrap_or_default() } else { meta.name.clone() };
     if meta.name.is_empty() {
         match meta.generate_name.clone().filter(|g| !g.is_empty()) {
             Some(prefix) => meta.name = format!("{prefix}{}", rng.name_suffix(5)),
@@ -379,14 +403,7 @@ pub fn create(store: &mut Store, rng: &mut Rng, now: Time, mut object: Object) -
         match store.get(&ns_key) {
             None => return Err(ApiError::not_found(Kind::Namespace, &ns)),
             Some(n) if n.meta().deletion_timestamp.is_some() => {
-                return Err(ApiError {
-                    code: 403,
-                    reason: "Forbidden".into(),
-                    message: format!(
-                        "{} {name:?} is forbidden: unable to create new content in namespace {ns} because it is being terminated",
-                        kind.plural()
-                    ),
-                })
+                return Err(crate::admission::forbidden(kind, &shown, &format!("unable to create new content in namespace {ns} because it is being terminated")))
             }
             Some(_) => {}
         }
@@ -399,11 +416,7 @@ pub fn create(store: &mut Store, rng: &mut Rng, now: Time, mut object: Object) -
         let ns = pod.metadata.namespace.clone().unwrap_or_default();
         let sa = pod.spec.service_account_name.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| "default".into());
         if store.get(&ObjectKey { kind: Kind::ServiceAccount, namespace: ns.clone(), name: sa.clone() }).is_none() {
-            return Err(ApiError {
-                code: 403,
-                reason: "Forbidden".into(),
-                message: format!("pods {name:?} is forbidden: error looking up service account {ns}/{sa}: serviceaccount {sa:?} not found"),
-            });
+            return Err(crate::admission::forbidden(kind, &shown, &format!("error looking up service account {ns}/{sa}: serviceaccount {sa:?} not found")));
         }
     }
     let meta = object.meta_mut();
@@ -420,6 +433,10 @@ pub fn create(store: &mut Store, rng: &mut Rng, now: Time, mut object: Object) -
         }
     }
     default_object(&mut object);
+    if let Object::Pod(pod) = &mut object {
+        crate::admission::limit_ranger::default_pod(store, pod);
+        pod.status.qos_class = Some(qos_class(pod).into());
+    }
     let mut errs = validate_object(&object);
     if let (Object::Service(svc), true) = (&mut object, errs.is_empty()) {
         errs = crate::service_registry::allocate(store, rng, svc);
@@ -427,6 +444,13 @@ pub fn create(store: &mut Store, rng: &mut Rng, now: Time, mut object: Object) -
     if !errs.is_empty() {
         return Err(ApiError::invalid(kind, &name, &errs));
     }
+    if let Object::Pod(pod) = &object {
+        let limits = crate::admission::limit_ranger::validate_pod(store, pod);
+        if !limits.is_empty() {
+            return Err(crate::admission::forbidden(kind, &shown, &crate::admission::aggregate(&limits)));
+        }
+    }
+    crate::admission::resource_quota::admit(store, now, &object, &shown)?;
     Ok(store.put(object, now).clone())
 }
 
@@ -510,6 +534,16 @@ pub fn apply(store: &mut Store, rng: &mut Rng, now: Time, mut object: Object) ->
         }
         (Object::Endpoints(old), Object::Endpoints(new)) => old.subsets = new.subsets,
         (Object::HorizontalPodAutoscaler(old), Object::HorizontalPodAutoscaler(new)) => old.spec = new.spec,
+        (Object::ResourceQuota(old), Object::ResourceQuota(new)) => old.spec = new.spec,
+        (Object::LimitRange(old), Object::LimitRange(mut new)) => {
+            crate::admission::limit_ranger::default_limit_range(&mut new);
+            old.spec = new.spec;
+        }
+        (Object::EndpointSlice(old), Object::EndpointSlice(new)) => {
+            old.address_type = new.address_type;
+            old.endpoints = new.endpoints;
+            old.ports = new.ports;
+        }
         _ => {}
     }
     let mut errs = validate_object(&updated);
@@ -564,6 +598,16 @@ pub fn delete(store: &mut Store, now: Time, key: &ObjectKey, grace: Option<i64>)
         });
     }
     let existing = store.get(key).cloned().ok_or_else(|| ApiError::not_found(key.kind, &key.name))?;
+    if let Object::Namespace(mut ns) = existing {
+        // The namespace stays, Terminating, until the namespace controller has emptied it.
+        if ns.metadata.deletion_timestamp.is_none() {
+            ns.metadata.deletion_timestamp = Some(now);
+            ns.metadata.deletion_grace_period_seconds = Some(0);
+            ns.status.phase = Some("Terminating".into());
+            return Ok(store.put(Object::Namespace(ns), now).clone());
+        }
+        return Ok(Object::Namespace(ns));
+    }
     if let Object::Pod(mut pod) = existing {
         let on_node = pod.spec.node_name.is_some() && !matches!(pod.phase(), "Succeeded" | "Failed");
         let g = if on_node { grace.unwrap_or(pod.spec.termination_grace_period_seconds.unwrap_or(30)).max(0) } else { 0 };
@@ -578,18 +622,7 @@ pub fn delete(store: &mut Store, now: Time, key: &ObjectKey, grace: Option<i64>)
             return Ok(Object::Pod(pod));
         }
     }
-    let removed = store.remove(key, now).ok_or_else(|| ApiError::not_found(key.kind, &key.name))?;
-    if key.kind == Kind::Namespace {
-        let inside: Vec<ObjectKey> = Kind::ALL
-            .into_iter()
-            .filter(|k| k.namespaced())
-            .flat_map(|k| store.list(k, Some(&key.name)).map(ObjectKey::of).collect::<Vec<_>>())
-            .collect();
-        for k in inside {
-            store.remove(&k, now);
-        }
-    }
-    Ok(removed)
+    store.remove(key, now).ok_or_else(|| ApiError::not_found(key.kind, &key.name))
 }
 
 #[cfg(test)]
@@ -670,8 +703,14 @@ mod tests {
         let mut p = pod("cart", "nginx");
         p.meta_mut().namespace = Some("shop".into());
         create(&mut s, &mut r, Time(0), p).unwrap();
-        delete(&mut s, Time(1), &ObjectKey { kind: Kind::Namespace, namespace: String::new(), name: "shop".into() }, None).unwrap();
-        assert_eq!(s.list(Kind::Pod, Some("shop")).count(), 0);
+        let shop = ObjectKey { kind: Kind::Namespace, namespace: String::new(), name: "shop".into() };
+        delete(&mut s, Time(1), &shop, None).unwrap();
+        assert_eq!(s.get(&shop).and_then(|o| o.as_namespace()).and_then(|n| n.status.phase.as_deref()), Some("Terminating"), "the namespace stays until emptied");
+        let err = create(&mut s, &mut r, Time(1), { let mut p = pod("", "nginx"); p.meta_mut().generate_name = Some("late-".into()); p.meta_mut().namespace = Some("shop".into()); p }).unwrap_err();
+        assert_eq!(err.message, "pods \"late-\" is forbidden: unable to create new content in namespace shop because it is being terminated", "named by generateName");
+        crate::controllers::namespace::reconcile(&mut s, Time(1));
+        assert_eq!(s.list(Kind::Pod, Some("shop")).count(), 0, "an unscheduled pod goes at once");
+        assert!(s.get(&shop).is_none(), "nothing remained, so the namespace went in the same pass");
         assert!(delete(&mut s, Time(1), &ObjectKey { kind: Kind::Namespace, namespace: String::new(), name: "default".into() }, None).is_err());
     }
 }

@@ -117,6 +117,9 @@ pub struct Cluster {
     /// Loads, request rates per pod and usage overrides.
     #[serde(default)]
     traffic: crate::traffic::Traffic,
+    /// kube-proxy's ClientIP session affinity table.
+    #[serde(default)]
+    affinity: crate::kube_proxy::SessionAffinity,
     /// The latest pod and node metrics.
     #[serde(default)]
     metrics: crate::metrics_server::MetricsServer,
@@ -127,6 +130,10 @@ pub struct Cluster {
     /// watches or when its wake-up is due.
     #[serde(default)]
     seen: BTreeMap<String, u64>,
+    /// kubectl's client configuration (current context, its namespace, port forwards);
+    /// left out of snapshots while it is the default, so they stay as they were.
+    #[serde(default, skip_serializing_if = "crate::kubectl::KubeConfig::is_default")]
+    kubeconfig: crate::kubectl::KubeConfig,
 }
 
 /// Mixed into the seed for the traffic random source ("traffic" in ASCII).
@@ -188,9 +195,11 @@ impl Cluster {
             overruns: 0,
             traffic_rng: Rng::new(settings.seed ^ TRAFFIC_SEED),
             traffic: Default::default(),
+            affinity: Default::default(),
             metrics: Default::default(),
             hpa: Default::default(),
             seen: BTreeMap::new(),
+            kubeconfig: Default::default(),
             settings,
         };
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
@@ -325,9 +334,23 @@ impl Cluster {
         let _ = self.create(Object::Deployment(d));
     }
 
-    /// Opens one connection to `host:port` through kube-proxy's rules: the pod that takes it.
+    /// Opens one connection to `host:port` from the console (its node's address, see
+    /// [`crate::kube_proxy::console_client_ip`]) through kube-proxy's rules: the pod that takes it.
     pub fn connect(&mut self, host: &str, port: i32) -> Result<crate::kube_proxy::Destination, crate::kube_proxy::Refusal> {
-        crate::kube_proxy::route(&self.store, &mut self.traffic_rng, host, port)
+        let client = crate::kube_proxy::console_client_ip(&self.store);
+        self.connect_from(&client, host, port)
+    }
+
+    /// Opens one connection to `host:port` from the address `client` (a pod's IP for a
+    /// `curl` inside it): the pod that takes it, with the client's session affinity.
+    pub fn connect_from(&mut self, client: &str, host: &str, port: i32) -> Result<crate::kube_proxy::Destination, crate::kube_proxy::Refusal> {
+        self.affinity.expire(self.now, crate::kube_proxy::MAX_AFFINITY_TIMEOUT_SECONDS);
+        crate::kube_proxy::route(&self.store, &mut self.traffic_rng, &mut self.affinity, client, self.now, host, port)
+    }
+
+    /// kube-proxy's ClientIP affinity table.
+    pub fn session_affinity(&self) -> &crate::kube_proxy::SessionAffinity {
+        &self.affinity
     }
 
     /// Loads, request rates and usage overrides.
@@ -387,13 +410,22 @@ impl Cluster {
         let endpoints = crate::api::Endpoints {
             metadata: meta("kubernetes", Some("default")),
             subsets: vec![crate::api::EndpointSubset {
-                addresses: vec![crate::api::EndpointAddress { ip: control_plane_ip, ..Default::default() }],
+                addresses: vec![crate::api::EndpointAddress { ip: control_plane_ip.clone(), ..Default::default() }],
                 ports: vec![crate::api::EndpointPort { name: Some("https".into()), port: 6443, protocol: Some("TCP".into()) }],
                 ..Default::default()
             }],
             ..Default::default()
         };
         let _ = self.create(Object::Endpoints(endpoints));
+        // The API server's endpoint reconciler writes the matching EndpointSlice, named like the Service.
+        let slice = crate::api::EndpointSlice {
+            metadata: ObjectMeta { labels: [(controllers::endpointslice::LABEL_SERVICE_NAME.to_string(), "kubernetes".to_string())].into(), ..meta("kubernetes", Some("default")) },
+            address_type: "IPv4".into(),
+            endpoints: vec![crate::api::Endpoint { addresses: vec![control_plane_ip], conditions: crate::api::EndpointConditions { ready: Some(true), ..Default::default() }, ..Default::default() }],
+            ports: vec![crate::api::EndpointSlicePort { name: Some("https".into()), port: Some(6443), protocol: Some("TCP".into()) }],
+            ..Default::default()
+        };
+        let _ = self.create(Object::EndpointSlice(slice));
         let mut dns = crate::api::Service { metadata: meta("kube-dns", Some("kube-system")), ..Default::default() };
         dns.metadata.labels = [("k8s-app", "kube-dns"), ("kubernetes.io/cluster-service", "true"), ("kubernetes.io/name", "CoreDNS")].into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         dns.spec.selector = [("k8s-app".to_string(), "kube-dns".to_string())].into();
@@ -410,6 +442,16 @@ impl Cluster {
     /// Sets whether removed API versions are refused as a current cluster does.
     pub fn set_refuse_removed_api_versions(&mut self, refuse: bool) {
         self.settings.refuse_removed_api_versions = refuse;
+    }
+
+    /// kubectl's client configuration (the kubeconfig's context and namespace).
+    pub fn kubeconfig(&self) -> &crate::kubectl::KubeConfig {
+        &self.kubeconfig
+    }
+
+    /// kubectl's client configuration, to change (`kubectl config set-context`, `port-forward`).
+    pub fn kubeconfig_mut(&mut self) -> &mut crate::kubectl::KubeConfig {
+        &mut self.kubeconfig
     }
 
     /// The settings this cluster was made with (workers reflect later changes).
@@ -535,6 +577,13 @@ impl Cluster {
             }
             let before = self.store.resource_version();
             let now = self.now;
+            // First, so admission sees a new quota's status before anything is created under it.
+            if self.should_run("resourcequota-controller", |e| !matches!(e.object.kind(), Kind::Event | Kind::Lease | Kind::Node | Kind::Endpoints | Kind::EndpointSlice)) {
+                controllers::resource_quota::reconcile(&mut self.store, now);
+            }
+            if self.should_run("namespace-controller", |e| e.object.kind() == Kind::Namespace || (e.type_ == EventType::Deleted && !e.object.namespace().is_empty())) {
+                controllers::namespace::reconcile(&mut self.store, now);
+            }
             if self.should_run("serviceaccount-controller", |e| matches!(e.object.kind(), Kind::Namespace | Kind::ServiceAccount | Kind::ConfigMap)) {
                 controllers::serviceaccount::reconcile(&mut self.store, &mut self.rng, now);
             }
@@ -571,6 +620,9 @@ impl Cluster {
             if self.should_run("endpoints-controller", |e| matches!(e.object.kind(), Kind::Service | Kind::Endpoints) || selected(&e.object)) {
                 controllers::endpoints::reconcile(&mut self.store, &mut self.rng, now);
             }
+            if self.should_run("endpointslice-controller", |e| matches!(e.object.kind(), Kind::Service | Kind::EndpointSlice) || selected(&e.object)) {
+                controllers::endpointslice::reconcile(&mut self.store, &mut self.rng, now);
+            }
             if self.should_run("garbage-collector", |e| e.type_ == EventType::Deleted || matches!(e.object.kind(), Kind::Pod | Kind::ReplicaSet)) {
                 controllers::garbage_collector::reconcile(&mut self.store, now, gc_since);
             }
@@ -583,7 +635,7 @@ impl Cluster {
                 self.wake("event-ttl", at);
             }
             if self.should_run("load-generator", |_| false) {
-                let at = self.traffic.tick(&self.store, now, &mut self.series);
+                let at = self.traffic.tick(&self.store, &mut self.traffic_rng, &mut self.affinity, now, &mut self.series);
                 self.wake("load-generator", at);
             }
             if self.should_run("horizontal-pod-autoscaler", |e| e.object.kind() == Kind::HorizontalPodAutoscaler) {
@@ -661,6 +713,7 @@ impl Cluster {
         self.series.record("pods.running", at, running as f64);
         self.series.record("pods.pending", at, pending as f64);
         self.series.record("nodes.ready", at, ready_nodes as f64);
+        self.series.sample_autoscalers(&self.store, at);
     }
 
     /// Stops a node's kubelet, as when the machine fails. Returns false for an unknown node.

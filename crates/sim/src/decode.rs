@@ -50,8 +50,24 @@ impl de::Error for DecodeError {
 /// Decodes `T` from a JSON tree; returns it with the paths of the fields `T` does not have.
 pub fn decode<'de, T: Deserialize<'de>>(value: &'de Value) -> Result<(T, Vec<String>)> {
     let unknown = RefCell::new(Vec::new());
-    let t = T::deserialize(Decoder { value, path: String::new(), unknown: &unknown })?;
+    let t = T::deserialize(Decoder { value, path: String::new(), unknown: &unknown, siblings: &[] })?;
     Ok((t, unknown.into_inner()))
+}
+
+/// The field names of one struct type, as serde's derive lists them (renamed, no skipped fields).
+pub type FieldNames = &'static [&'static str];
+
+thread_local! {
+    /// While [`with_known_fields`] runs: each unknown field's path and its struct's fields.
+    static KNOWN_FIELDS: RefCell<Option<Vec<(String, FieldNames)>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` (decodes) and returns its result with, for every unknown field met, its path
+/// and the fields of the type it was found in: the types' own lists, for did-you-mean hints.
+pub fn with_known_fields<R>(f: impl FnOnce() -> R) -> (R, Vec<(String, FieldNames)>) {
+    KNOWN_FIELDS.with(|k| *k.borrow_mut() = Some(Vec::new()));
+    let result = f();
+    (result, KNOWN_FIELDS.with(|k| k.borrow_mut().take()).unwrap_or_default())
 }
 
 /// A serde deserializer over one node of the tree.
@@ -59,11 +75,13 @@ struct Decoder<'de, 'u> {
     value: &'de Value,
     path: String,
     unknown: &'u RefCell<Vec<String>>,
+    /// The fields of the struct this node is a field of (empty in maps and lists).
+    siblings: FieldNames,
 }
 
 impl<'de, 'u> Decoder<'de, 'u> {
     fn child(&self, value: &'de Value, path: String) -> Decoder<'de, 'u> {
-        Decoder { value, path, unknown: self.unknown }
+        Decoder { value, path, unknown: self.unknown, siblings: &[] }
     }
 }
 
@@ -88,7 +106,7 @@ impl<'de> de::Deserializer<'de> for Decoder<'de, '_> {
             }
             Value::String(s) => visitor.visit_borrowed_str(s),
             Value::Array(items) => visitor.visit_seq(Seq { items: items.iter(), index: 0, parent: &self }),
-            Value::Object(map) => visitor.visit_map(Map { entries: map.iter(), pending: None, parent: &self }),
+            Value::Object(map) => visitor.visit_map(Map { entries: map.iter(), pending: None, parent: &self, fields: &[] }),
         };
         result.map_err(|e| e.at(&path))
     }
@@ -119,20 +137,22 @@ impl<'de> de::Deserializer<'de> for Decoder<'de, '_> {
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         self.unknown.borrow_mut().push(self.path.clone());
+        KNOWN_FIELDS.with(|k| {
+            if let Some(known) = k.borrow_mut().as_mut() {
+                known.push((self.path.clone(), self.siblings));
+            }
+        });
         visitor.visit_unit()
     }
 
     // Typed entry points visit only the shape they expect, so each visitor's
     // instantiation carries one branch instead of all six (a large saving in wasm).
-    fn deserialize_struct<V: Visitor<'de>>(self, _name: &'static str, _fields: &'static [&'static str], visitor: V) -> Result<V::Value> {
-        self.deserialize_map(visitor)
+    fn deserialize_struct<V: Visitor<'de>>(self, _name: &'static str, fields: &'static [&'static str], visitor: V) -> Result<V::Value> {
+        self.visit_object(fields, visitor)
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        match self.value {
-            Value::Object(map) => visitor.visit_map(Map { entries: map.iter(), pending: None, parent: &self }).map_err(|e| e.at(&self.path)),
-            other => Err(self.mismatch(other, &visitor)),
-        }
+        self.visit_object(&[], visitor)
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
@@ -170,7 +190,15 @@ impl<'de> de::Deserializer<'de> for Decoder<'de, '_> {
     }
 }
 
-impl Decoder<'_, '_> {
+impl<'de> Decoder<'de, '_> {
+    /// A mapping, as a struct with these fields or (none) as a map.
+    fn visit_object<V: Visitor<'de>>(self, fields: FieldNames, visitor: V) -> Result<V::Value> {
+        match self.value {
+            Value::Object(map) => visitor.visit_map(Map { entries: map.iter(), pending: None, parent: &self, fields }).map_err(|e| e.at(&self.path)),
+            other => Err(self.mismatch(other, &visitor)),
+        }
+    }
+
     /// The error for a value of the wrong shape, at this path.
     fn mismatch(&self, found: &Value, expected: &dyn de::Expected) -> DecodeError {
         <DecodeError as de::Error>::invalid_type(unexpected(found), expected).at(&self.path)
@@ -242,6 +270,8 @@ struct Map<'a, 'de, 'u> {
     entries: serde_json::map::Iter<'de>,
     pending: Option<(&'de String, &'de Value)>,
     parent: &'a Decoder<'de, 'u>,
+    /// The struct's fields (empty for a map).
+    fields: FieldNames,
 }
 
 impl<'de> de::MapAccess<'de> for Map<'_, 'de, '_> {
@@ -254,7 +284,7 @@ impl<'de> de::MapAccess<'de> for Map<'_, 'de, '_> {
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
         let (k, v) = self.pending.take().ok_or_else(|| <DecodeError as de::Error>::custom("value without a key"))?;
         let path = if self.parent.path.is_empty() { k.clone() } else { format!("{}.{k}", self.parent.path) };
-        seed.deserialize(self.parent.child(v, path))
+        seed.deserialize(Decoder { siblings: self.fields, ..self.parent.child(v, path) })
     }
     fn size_hint(&self) -> Option<usize> {
         Some(self.entries.len())
@@ -282,6 +312,18 @@ mod tests {
         let (d, unknown) = decode::<Deployment>(&v).unwrap();
         assert_eq!(d.metadata.name, "x");
         assert_eq!(unknown, vec!["metadata.lables", "spec.replica", "spec.template.spec.containers[0].imagePullPolicyy"]);
+    }
+
+    #[test]
+    fn unknown_fields_come_with_the_fields_of_their_type() {
+        let v = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "x", "labels": {"any": "key"}}, "spce": {}, "spec": {"containers": [{"name": "c", "imagePullPolicyy": "Always"}]}});
+        let (decoded, known) = with_known_fields(|| decode::<Pod>(&v));
+        assert_eq!(decoded.unwrap().1, vec!["spce", "spec.containers[0].imagePullPolicyy"]);
+        assert_eq!(known.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>(), vec!["spce", "spec.containers[0].imagePullPolicyy"]);
+        assert_eq!(known[0].1, &["apiVersion", "kind", "metadata", "spec", "status"], "serde's own list, by the serialized names");
+        assert!(known[1].1.contains(&"imagePullPolicy"), "fields skipped when empty are listed too: {:?}", known[1].1);
+        let _ = decode::<Pod>(&v);
+        assert!(KNOWN_FIELDS.with(|k| k.borrow().is_none()), "recording ends with the closure");
     }
 
     #[test]

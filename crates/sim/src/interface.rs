@@ -108,6 +108,8 @@ pub trait ClusterInterface {
     fn step(&self) -> Reply<'_, Time>;
     /// Sets the number of worker nodes.
     fn set_workers(&self, workers: u32) -> Reply<'_, ()>;
+    /// What the inspector shows about one object (describe, YAML, owners, scheduling).
+    fn inspect(&self, kind: Kind, namespace: &str, name: &str) -> Reply<'_, crate::inspect::Inspection>;
 }
 
 struct Channel<T> {
@@ -533,6 +535,10 @@ impl ClusterInterface for LocalCluster {
         self.record(Action::Workers { workers });
         self.mutate(|c| c.set_workers(workers));
         ready(Ok(()))
+    }
+
+    fn inspect(&self, kind: Kind, namespace: &str, name: &str) -> Reply<'_, crate::inspect::Inspection> {
+        ready(self.with_cluster(|c| crate::inspect::inspect(c, kind, namespace, name)))
     }
 }
 

@@ -6,6 +6,7 @@
 //! [`interface::ClusterInterface`]; [`interface::LocalCluster`] is the in-process
 //! implementation around [`cluster::Cluster`].
 
+pub mod admission;
 pub mod api;
 pub mod apiserver;
 pub mod clock;
@@ -14,6 +15,7 @@ pub mod controllers;
 pub mod decode;
 pub mod events;
 pub mod images;
+pub mod inspect;
 pub mod interface;
 pub mod kube_proxy;
 pub mod kubectl;

@@ -150,9 +150,52 @@ fn lookup<'v>(root: &'v Value, path: &str) -> Option<&'v Value> {
     Some(cur)
 }
 
-/// Decodes one JSON value of a known kind, turning serde's complaint into a located error.
-fn decode(kind: Kind, value: Value, spans: &Spans, file: &str) -> Result<Object, ManifestError> {
-    Object::decode(kind, &value).map(|(o, _unknown)| o).map_err(|e| {
+/// The edit distance between two names (insertions, deletions, substitutions).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (row[j + 1] + 1).min(row[j] + 1).min(diagonal + usize::from(ca != *cb));
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+/// The known field an unknown one was probably meant to be: equal but for case, else
+/// within two edits (and closer than the name is long), the closest first.
+fn did_you_mean<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
+    let score = |k: &str| if k.eq_ignore_ascii_case(unknown) { 0 } else { edit_distance(unknown, k) };
+    known.iter().copied().filter(|k| *k != unknown).map(|k| (score(k), k)).filter(|(d, _)| *d <= 2 && *d < unknown.chars().count()).min_by_key(|(d, _)| *d).map(|(_, k)| k)
+}
+
+/// A warning, located at its key, for each field the object's type does not have and
+/// that is close to one it has (a typo), naming the field meant from the fields of the
+/// type it sits in (kubectl's `--validate=warn` wording; a real cluster's default strict
+/// validation refuses the object instead). Other unknown fields are left alone: they are
+/// mostly real Kubernetes fields kubeplay does not simulate (`volumes`, `fieldRef` ...),
+/// which a real cluster accepts.
+fn unknown_field_warnings(unknown: &[(String, crate::decode::FieldNames)], spans: &Spans, file: &str) -> Vec<String> {
+    unknown
+        .iter()
+        .filter_map(|(path, known)| {
+            let meant = did_you_mean(path.rsplit('.').next().unwrap_or(path), known)?;
+            let pos = spans.keys.get(path).copied().or_else(|| spans.locate(path));
+            let help = format!("unknown field; did you mean {meant:?}?");
+            Some(ManifestError { file: file.into(), pos, path: Some(path.clone()), message: format!("Warning: unknown field {path:?}"), help: Some(help) }.to_string())
+        })
+        .collect()
+}
+
+/// Decodes one JSON value of a known kind, turning serde's complaint into a located error;
+/// returns the object with a warning for each unknown field.
+fn decode(kind: Kind, value: Value, spans: &Spans, file: &str) -> Result<(Object, Vec<String>), ManifestError> {
+    let (decoded, unknown) = crate::decode::with_known_fields(|| Object::decode(kind, &value));
+    decoded.map(|(o, _)| (o, unknown_field_warnings(&unknown, spans, file))).map_err(|e| {
         let path = e.path.clone();
         let inner = e.message.clone();
         let got = lookup(&value, &path).map(describe_json).unwrap_or_else(|| "something else".into());
@@ -258,7 +301,7 @@ pub fn parse_manifest_with(text: &str, file: &str, refuse_removed: bool) -> (Vec
                 spans.keys = spans.keys.into_iter().filter_map(|(k, v)| k.strip_prefix(&prefix).map(|k| (k.to_string(), v))).collect();
             }
             match decode(kind, value, &spans, file) {
-                Ok(object) => objects.push(ManifestObject { object, line: at("").map_or(1, |p| p.line), warnings: warning.into_iter().collect() }),
+                Ok((object, unknown)) => objects.push(ManifestObject { object, line: at("").map_or(1, |p| p.line), warnings: warning.into_iter().chain(unknown).collect() }),
                 Err(e) => errors.push(e),
             }
         }
@@ -324,6 +367,37 @@ mod tests {
         assert!(objs[0].warnings[0].contains("no matches for kind \"Deployment\" in version \"apps/v1beta1\""));
         let (_, errs) = parse_manifest(&text.replace("apps/v1beta1", "apps/v1alpha9"), "todo.yaml");
         assert!(errs[0].message.contains("no matches for kind \"Deployment\" in version \"apps/v1alpha9\""), "versions that never existed get the real error");
+    }
+
+    #[test]
+    fn unknown_fields_warn_with_the_field_meant() {
+        let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  Labels:\n    app: web\nspec:\n  replica: 2\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: web\n        image: nginx\n        imagePullPolicyy: Always\n        volumeMounts: []\n";
+        let (objs, errs) = parse_manifest(text, "d.yaml");
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(
+            objs[0].warnings,
+            vec![
+                "Warning: unknown field \"metadata.Labels\"\n  --> d.yaml:5:3: metadata.Labels: unknown field; did you mean \"labels\"?",
+                "Warning: unknown field \"spec.replica\"\n  --> d.yaml:8:3: spec.replica: unknown field; did you mean \"replicas\"?",
+                // imagePullPolicy is left out of the JSON when unset: the names come from the type, not from a value.
+                "Warning: unknown field \"spec.template.spec.containers[0].imagePullPolicyy\"\n  --> d.yaml:20:9: spec.template.spec.containers[0].imagePullPolicyy: unknown field; did you mean \"imagePullPolicy\"?",
+            ],
+            "volumeMounts is a real field kubeplay does not simulate: no warning"
+        );
+        let (objs, _) = parse_manifest("apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata:\n    name: web\n  spec:\n    ports:\n    - port: 80\n      targetport: 8080\n", "l.yaml");
+        assert_eq!(objs[0].warnings, vec!["Warning: unknown field \"spec.ports[0].targetport\"\n  --> l.yaml:11:7: spec.ports[0].targetport: unknown field; did you mean \"targetPort\"?"]);
+    }
+
+    #[test]
+    fn did_you_mean_needs_a_close_name() {
+        let known = ["name", "image", "imagePullPolicy", "ports", "env", "envFrom"];
+        assert_eq!(did_you_mean("imagePullPolicyy", &known), Some("imagePullPolicy"));
+        assert_eq!(did_you_mean("IMAGEPULLPOLICY", &known), Some("imagePullPolicy"), "case differs only");
+        assert_eq!(did_you_mean("prots", &known), Some("ports"));
+        assert_eq!(did_you_mean("volumes", &known), None);
+        assert_eq!(did_you_mean("ev", &known), Some("env"));
+        assert_eq!(did_you_mean("xy", &["ab", "ip"]), None, "two edits of a two-letter name say nothing");
+        assert_eq!(did_you_mean("envFro", &known), Some("envFrom"), "the closest wins");
     }
 
     #[test]

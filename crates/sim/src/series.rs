@@ -53,6 +53,35 @@ impl SeriesStore {
     pub fn names(&self) -> Vec<String> {
         self.series.keys().cloned().collect()
     }
+
+    /// Records each HorizontalPodAutoscaler's replicas (desired and current) and its first
+    /// metric against the target (percent for Utilization, the plain value otherwise), as
+    /// `hpa/<namespace>/<name>/{desired,current,metric,target}`.
+    pub fn sample_autoscalers(&mut self, store: &crate::store::Store, at: Time) {
+        for o in store.list(crate::api::Kind::HorizontalPodAutoscaler, None) {
+            let Some(hpa) = o.as_hpa() else { continue };
+            let prefix = hpa_series_prefix(o.namespace(), o.name());
+            self.record(&format!("{prefix}/desired"), at, f64::from(hpa.status.desired_replicas));
+            self.record(&format!("{prefix}/current"), at, f64::from(hpa.status.current_replicas));
+            let Some(target) = hpa.spec.metrics.first().and_then(|m| m.resource.as_ref()).map(|r| &r.target) else { continue };
+            let current = hpa.status.current_metrics.first().and_then(|m| m.resource.as_ref()).map(|r| &r.current);
+            let (metric, goal) = match target.average_utilization {
+                Some(percent) => (current.and_then(|c| c.average_utilization).map(f64::from), Some(f64::from(percent))),
+                None => (current.and_then(|c| c.average_value.as_ref()).map(|q| q.milli_value() as f64 / 1000.0), target.average_value.as_ref().map(|q| q.milli_value() as f64 / 1000.0)),
+            };
+            if let Some(goal) = goal {
+                self.record(&format!("{prefix}/target"), at, goal);
+            }
+            if let Some(metric) = metric {
+                self.record(&format!("{prefix}/metric"), at, metric);
+            }
+        }
+    }
+}
+
+/// Where an HPA's series live: `hpa/<namespace>/<name>`.
+pub fn hpa_series_prefix(namespace: &str, name: &str) -> String {
+    format!("hpa/{namespace}/{name}")
 }
 
 #[cfg(test)]

@@ -29,6 +29,11 @@ pub fn default_service(svc: &mut Service) {
         return;
     }
     s.session_affinity.get_or_insert_with(|| "None".into());
+    if s.session_affinity.as_deref() == Some("ClientIP") {
+        // SetDefaults_Service: ClientIP affinity lasts three hours unless told otherwise.
+        let config = s.session_affinity_config.get_or_insert_with(Default::default);
+        config.client_ip.get_or_insert_with(Default::default).timeout_seconds.get_or_insert(crate::api::DEFAULT_CLIENT_IP_TIMEOUT_SECONDS);
+    }
     s.internal_traffic_policy.get_or_insert_with(|| "Cluster".into());
     if matches!(type_.as_str(), "NodePort" | "LoadBalancer") {
         s.external_traffic_policy.get_or_insert_with(|| "Cluster".into());

@@ -31,5 +31,5 @@ fn cluster_info_and_api_resources() {
     let resources = run(&mut c, "kubectl api-resources").stdout;
     assert!(resources.starts_with("NAME                       SHORTNAMES   APIVERSION               NAMESPACED   KIND\nconfigmaps                 cm           v1                       true         ConfigMap\n"), "{resources}");
     assert!(resources.contains("\ndeployments                deploy       apps/v1                  true         Deployment\n"));
-    assert_eq!(resources.lines().count(), 16);
+    assert_eq!(resources.lines().count(), 19);
 }

@@ -99,3 +99,49 @@ fn service_manifests_from_the_workshop_apply() {
     let report = c.apply_manifest(&clash, "clash.yaml");
     assert_eq!(report.errors, vec![format!("Error from server (Invalid): Service \"other\" is invalid: spec.ports[0].nodePort: Invalid value: {np}: provided port is already allocated")]);
 }
+
+/// The pod address a go-webserver answer names (its fourth line).
+fn answered_by(body: &str) -> String {
+    body.lines().nth(3).unwrap_or_default().trim_end_matches("/24").to_string()
+}
+
+#[test]
+fn client_ip_affinity_keeps_each_client_on_one_pod() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    ok(&mut c, "kubectl create deployment go-webserver --image=johscheuer/go-webserver --port=8000 --replicas=3");
+    ok(&mut c, "kubectl expose deployment/go-webserver --type=NodePort");
+    c.advance(Duration::seconds(30));
+    let np = node_port(&c, "go-webserver");
+    ok(&mut c, r#"kubectl patch service go-webserver -p '{"spec":{"sessionAffinity":"ClientIP"}}'"#);
+    assert!(ok(&mut c, "kubectl describe service go-webserver").contains("\nSession Affinity:         ClientIP\n"));
+    let yaml = ok(&mut c, "kubectl get service go-webserver -o yaml");
+    assert!(yaml.contains("  sessionAffinity: ClientIP\n"), "{yaml}");
+    // The console is one client: every curl reaches the pod the first one did.
+    let first: Vec<String> = (0..50).map(|_| answered_by(&ok(&mut c, &format!("curl -s http://127.0.0.1:{np}")))).collect();
+    assert!(first.iter().all(|ip| *ip == first[0]), "{first:?}");
+    // Other client addresses (as a curl inside a pod has) are pinned each to their own pod.
+    let mut pinned = std::collections::BTreeSet::new();
+    for i in 1..=8 {
+        let answers: Vec<String> = (0..10).map(|_| answered_by(&ok(&mut c, &format!("curl -s --interface 10.244.9.{i} http://127.0.0.1:{np}")))).collect();
+        assert!(answers.iter().all(|ip| *ip == answers[0]), "client {i}: {answers:?}");
+        pinned.insert(answers[0].clone());
+    }
+    assert!(pinned.len() > 1, "different clients land on different pods: {pinned:?}");
+    // The pinned pod goes away: the console moves to another pod, and stays there.
+    let pod = c.store().list(Kind::Pod, Some("default")).filter_map(Object::as_pod).find(|p| p.status.pod_ip.as_deref() == Some(first[0].as_str())).unwrap().metadata.name.clone();
+    ok(&mut c, &format!("kubectl delete pod {pod}"));
+    let moved: Vec<String> = (0..20).map(|_| answered_by(&ok(&mut c, &format!("curl -s http://127.0.0.1:{np}")))).collect();
+    assert!(moved[0] != first[0] && moved.iter().all(|ip| *ip == moved[0]), "{moved:?}");
+    // With a 10 s timeout, a client idle for longer is spread again.
+    ok(&mut c, r#"kubectl patch service go-webserver -p '{"spec":{"sessionAffinityConfig":{"clientIP":{"timeoutSeconds":10}}}}'"#);
+    let mut after_idle = std::collections::BTreeSet::new();
+    for _ in 0..12 {
+        c.advance(Duration::seconds(11));
+        after_idle.insert(answered_by(&ok(&mut c, &format!("curl -s http://127.0.0.1:{np}"))));
+    }
+    assert!(after_idle.len() > 1, "{after_idle:?}");
+    // Back to None: spread per connection again.
+    ok(&mut c, r#"kubectl patch service go-webserver -p '{"spec":{"sessionAffinity":"None","sessionAffinityConfig":null}}'"#);
+    let spread: std::collections::BTreeSet<String> = (0..60).map(|_| answered_by(&ok(&mut c, &format!("curl -s http://127.0.0.1:{np}")))).collect();
+    assert_eq!(spread.len(), 3, "{spread:?}");
+}

@@ -74,8 +74,12 @@ fn load_spreads_over_the_endpoints_and_costs_cpu_up_to_the_limit() {
     let np = c.store().list(Kind::Service, Some("default")).filter_map(Object::as_service).find(|s| s.metadata.name == "web").unwrap().spec.ports[0].node_port.unwrap();
     assert!(ok(&mut c, &format!("load http://127.0.0.1:{np} 75/s for 2m")).starts_with("sending 75 requests/s"));
     c.advance(Duration::seconds(30));
-    // 25 requests/s per pod at 3 ms of CPU each, plus 1m idle.
-    assert!(top_pods(&mut c, "-l app=web").iter().all(|(_, cpu, _)| cpu == "76m"), "{:?}", top_pods(&mut c, "-l app=web"));
+    // About 25 requests/s per pod (each request picks a pod at random) at 3 ms of CPU each,
+    // plus 1m idle: 76m on average, up to the 100m limit.
+    let cpus: Vec<i64> = top_pods(&mut c, "-l app=web").iter().map(|(_, cpu, _)| cpu.trim_end_matches('m').parse().unwrap()).collect();
+    assert_eq!(cpus.len(), 3);
+    assert!(cpus.iter().all(|m| (40..=100).contains(m)), "{cpus:?}");
+    assert!((190..=228).contains(&cpus.iter().sum::<i64>()), "225m of requests and 3m idle, less what the limit throttles: {cpus:?}");
     ok(&mut c, "kubectl scale deployment web --replicas=1");
     c.advance(Duration::seconds(45));
     // All 75 requests/s on one pod would need 226m; the 100m limit throttles it.
@@ -101,4 +105,75 @@ fn usage_overrides_the_model_until_auto() {
     c.advance(Duration::seconds(15));
     assert!(top_pods(&mut c, "").iter().all(|(_, cpu, _)| cpu == "1m"));
     assert_eq!(run(&mut c, "load somewhere fast").exit_code, 2);
+}
+
+/// The mean of a series' values recorded after `from`.
+fn mean_since(c: &Cluster, name: &str, from: kubeplay_sim::clock::Time) -> f64 {
+    let points: Vec<f64> = c.series(name).points.iter().filter(|p| p.0 > from).map(|p| p.1).collect();
+    assert!(!points.is_empty(), "{name} has points after {from:?}");
+    points.iter().sum::<f64>() / points.len() as f64
+}
+
+#[test]
+fn latency_grows_as_the_load_nears_the_pods_capacity_and_overload_fails() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    c.apply_manifest(WEB, "web.yaml");
+    ok(&mut c, "kubectl expose deployment web --type=NodePort");
+    c.advance(Duration::seconds(30));
+    let np = c.store().list(Kind::Service, Some("default")).filter_map(Object::as_service).find(|s| s.metadata.name == "web").unwrap().spec.ports[0].node_port.unwrap();
+    // Three pods limited to 100m, 3 ms of CPU a request: about 99 requests/s in all.
+    let mut p90 = Vec::new();
+    for rate in [15, 45, 75] {
+        let from = c.now();
+        ok(&mut c, &format!("load http://127.0.0.1:{np} {rate}/s for 60s"));
+        c.advance(Duration::seconds(60));
+        p90.push(mean_since(&c, "load.latency.p90", from));
+        let (p50, p99) = (mean_since(&c, "load.latency.p50", from), mean_since(&c, "load.latency.p99", from));
+        assert!(p50 <= p90[p90.len() - 1] && p90[p90.len() - 1] <= p99, "{rate}/s: p50 {p50} p90 {p90:?} p99 {p99}");
+    }
+    assert!(p90.windows(2).all(|w| w[0] < w[1]), "p90 (ms) grows with the load: {p90:?}");
+    assert!(p90[0] < 50.0 && p90[2] > 2.0 * p90[0], "{p90:?}");
+    let status = ok(&mut c, "load");
+    assert_eq!(status, "no load running\n");
+    // Well past capacity: requests queue up, latency climbs to the client's 30 s timeout,
+    // and from then on what the pods cannot serve fails, which `load` counts.
+    let from = c.now();
+    ok(&mut c, &format!("load http://127.0.0.1:{np} 200/s"));
+    c.advance(Duration::seconds(15));
+    assert_eq!(mean_since(&c, "load.errors", from), 0.0, "nothing has waited 30 s yet");
+    let climbing = mean_since(&c, "load.latency.p50", from);
+    assert!(climbing > 1000.0, "a growing queue: {climbing} ms");
+    let late = c.now() + Duration::seconds(25);
+    c.advance(Duration::seconds(45));
+    let errors = mean_since(&c, "load.errors", late);
+    assert!(errors > 70.0 && errors < 130.0, "about 100 of 200 requests/s fail: {errors}");
+    assert!(mean_since(&c, "load.latency.p50", late) > 20_000.0, "answers come just before the timeout");
+    let row: Vec<String> = ok(&mut c, "load").lines().nth(1).unwrap().split_whitespace().map(String::from).collect();
+    let (sent, failed): (u64, u64) = (row[2].parse().unwrap(), row[3].parse().unwrap());
+    assert!(failed > sent / 10 && failed < sent / 2, "{row:?}");
+}
+
+#[test]
+fn a_three_hour_load_keeps_the_state_bounded() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    ok(&mut c, "kubectl create deployment go-webserver --image=johscheuer/go-webserver --port=8000 --replicas=3");
+    ok(&mut c, "kubectl expose deployment/go-webserver --type=NodePort");
+    c.advance(Duration::seconds(30));
+    let np = c.store().list(Kind::Service, Some("default")).filter_map(Object::as_service).find(|s| s.metadata.name == "go-webserver").unwrap().spec.ports[0].node_port.unwrap();
+    ok(&mut c, &format!("load http://127.0.0.1:{np} 1000/s for 3h"));
+    let start = c.now();
+    c.advance(Duration::seconds(3600));
+    let state = |c: &Cluster| serde_json::to_string(c.traffic()).unwrap().len() + serde_json::to_string(c.session_affinity()).unwrap().len();
+    let after_an_hour = state(&c);
+    c.advance(Duration::seconds(2 * 3600 - 10));
+    let row: Vec<String> = ok(&mut c, "load").lines().nth(1).unwrap().split_whitespace().map(String::from).collect();
+    let ticks = (c.now() - start).as_millis() / 1000 + 1;
+    assert_eq!(row[2], (ticks * 1000).to_string(), "every request of every second was sent: {row:?}");
+    assert!(state(&c) <= after_an_hour + 64, "no per-request state: {after_an_hour} then {}", state(&c));
+    for name in ["load.requests", "load.errors", "load.latency.p50", "load.latency.p90", "load.latency.p99"] {
+        let n = c.series(name).points.len();
+        assert!(n > 500 && n <= kubeplay_sim::series::SERIES_CAPACITY, "{name}: {n} points");
+    }
+    c.advance(Duration::seconds(10));
+    assert_eq!(ok(&mut c, "load"), "no load running\n", "the load ends after its 3 hours");
 }

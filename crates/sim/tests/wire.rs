@@ -71,6 +71,10 @@ fn every_kind_we_write_is_upstream_json() {
     assert!(c.apply_manifest(service, "svc.yaml").errors.is_empty());
     let hpa = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  minReplicas: 1\n  maxReplicas: 4\n  metrics:\n  - type: Resource\n    resource:\n      name: cpu\n      target: {type: Utilization, averageUtilization: 50}\n  behavior:\n    scaleDown:\n      stabilizationWindowSeconds: 60\n      selectPolicy: Min\n      policies: [{type: Pods, value: 1, periodSeconds: 30}]\n";
     assert!(c.apply_manifest(hpa, "hpa.yaml").errors.is_empty());
+    let policies = "apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: compute\nspec:\n  hard: {pods: '20', requests.cpu: '4', limits.memory: 8Gi}\n---\napiVersion: v1\nkind: LimitRange\nmetadata:\n  name: defaults\nspec:\n  limits:\n  - type: Container\n    default: {cpu: 500m, memory: 256Mi}\n    defaultRequest: {cpu: 100m}\n    max: {memory: 1Gi}\n    maxLimitRequestRatio: {cpu: '10'}\n";
+    assert!(c.apply_manifest(policies, "policies.yaml").errors.is_empty());
+    let slice = "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: external-1\n  labels: {kubernetes.io/service-name: external}\naddressType: IPv4\nports: [{name: http, port: 8080, protocol: TCP}]\nendpoints:\n- addresses: [192.0.2.10]\n  conditions: {ready: true, serving: true, terminating: false}\n";
+    assert!(c.apply_manifest(slice, "slice.yaml").errors.is_empty());
     c.advance(Duration::seconds(40));
     let mut seen = std::collections::BTreeSet::new();
     for kind in Kind::ALL {
@@ -92,6 +96,9 @@ fn every_kind_we_write_is_upstream_json() {
                 Kind::Service => round_trip::<core::Service>(o),
                 Kind::Endpoints => round_trip::<core::Endpoints>(o),
                 Kind::HorizontalPodAutoscaler => round_trip::<k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler>(o),
+                Kind::EndpointSlice => round_trip::<k8s_openapi::api::discovery::v1::EndpointSlice>(o),
+                Kind::ResourceQuota => round_trip::<core::ResourceQuota>(o),
+                Kind::LimitRange => round_trip::<core::LimitRange>(o),
             }
         }
     }

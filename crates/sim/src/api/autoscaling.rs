@@ -37,7 +37,7 @@ pub struct HpaSpec {
     /// Upper bound.
     #[serde(default)]
     pub max_replicas: i32,
-    /// The metrics; CPU at 80 % when empty.
+    /// The metrics; the largest proposal among them wins. CPU at 80 % when empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub metrics: Vec<MetricSpec>,
     /// How fast to scale up and down; without it the controller's legacy rules apply.
@@ -123,7 +123,8 @@ pub struct CrossVersionObjectReference {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MetricSpec {
-    /// `Resource` (others are kept but not computed).
+    /// `Resource`, the one type the controller computes; `Pods`, `Object` and `External`
+    /// fail as in a cluster without a custom metrics API (their own fields are not kept).
     #[serde(rename = "type")]
     pub type_: String,
     /// For `Resource`: which resource and its target.
@@ -181,7 +182,7 @@ pub struct HpaStatus {
     pub conditions: Vec<Condition>,
 }
 
-/// One current metric.
+/// One current metric; an entry whose metric could not be computed keeps an empty type.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MetricStatus {
@@ -211,13 +212,14 @@ pub struct MetricValueStatus {
     /// Percent of request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub average_utilization: Option<i32>,
-    /// Per-pod average.
+    /// Per-pod average, a milli-quantity as upstream writes it (so memory reads
+    /// `157286400` for 150Mi, or with an `m` suffix when not a whole byte).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub average_value: Option<super::Quantity>,
 }
 
 impl HorizontalPodAutoscaler {
-    /// The CPU utilization target in percent, if the first metric is one.
+    /// The CPU utilization target in percent, if one of the metrics is one.
     pub fn cpu_target(&self) -> Option<i32> {
         self.spec.metrics.iter().find_map(|m| m.resource.as_ref().filter(|r| r.name == "cpu" && r.target.type_ == "Utilization")?.target.average_utilization)
     }

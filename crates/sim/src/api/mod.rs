@@ -3,6 +3,7 @@
 
 mod autoscaling;
 mod config;
+mod discovery;
 mod event;
 mod lease;
 mod meta;
@@ -11,6 +12,7 @@ mod node;
 mod object;
 mod pod;
 mod quantity;
+mod quota;
 mod selector;
 mod service;
 mod workloads;
@@ -29,8 +31,10 @@ pub use config::{base64_decode, base64_encode, ConfigMap, Secret, ServiceAccount
 pub use event::{Event, EventSource, ObjectReference};
 pub use lease::{Lease, LeaseSpec};
 pub use quantity::Quantity;
+pub use quota::{LimitRange, LimitRangeItem, LimitRangeSpec, ResourceList, ResourceQuota, ResourceQuotaSpec, ResourceQuotaStatus};
+pub use discovery::{Endpoint, EndpointConditions, EndpointSlice, EndpointSlicePort};
 pub use selector::{IntOrString, LabelSelector, LabelSelectorRequirement};
-pub use service::{EndpointAddress, EndpointPort, EndpointSubset, Endpoints, LoadBalancerIngress, LoadBalancerStatus, Service, ServicePort, ServiceSpec, ServiceStatus};
+pub use service::{ClientIPConfig, DEFAULT_CLIENT_IP_TIMEOUT_SECONDS, EndpointAddress, EndpointPort, EndpointSubset, Endpoints, LoadBalancerIngress, LoadBalancerStatus, Service, ServicePort, ServiceSpec, ServiceStatus, SessionAffinityConfig};
 pub use workloads::{
     Job, JobSpec, JobStatus, DaemonSet, DaemonSetSpec, DaemonSetStatus, DaemonSetUpdateStrategy, RollingUpdateDaemonSet, Deployment, DeploymentSpec, DeploymentStatus, DeploymentStrategy, PodTemplateSpec, ReplicaSet, ReplicaSetSpec, ReplicaSetStatus,
     RollingUpdateDeployment,

@@ -1,6 +1,6 @@
 //! Namespace: a scope for names, quotas and policies.
 
-use super::meta::ObjectMeta;
+use super::meta::{Condition, ObjectMeta};
 use serde::{Deserialize, Serialize};
 
 /// A Namespace object (`v1`, cluster-scoped).
@@ -36,4 +36,7 @@ pub struct NamespaceStatus {
     /// `Active` or `Terminating`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase: Option<String>,
+    /// While terminating: what the namespace controller still waits for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<Condition>,
 }

@@ -1,7 +1,7 @@
 //! `Object`: any stored object, and `Kind`: the types the API knows.
 
 use super::meta::ObjectMeta;
-use super::{ConfigMap, DaemonSet, Deployment, Endpoints, Event, HorizontalPodAutoscaler, Job, Lease, Namespace, Node, Pod, ReplicaSet, Secret, Service, ServiceAccount};
+use super::{ConfigMap, DaemonSet, Deployment, EndpointSlice, Endpoints, Event, HorizontalPodAutoscaler, Job, Lease, LimitRange, Namespace, Node, Pod, ReplicaSet, ResourceQuota, Secret, Service, ServiceAccount};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -38,13 +38,19 @@ pub enum Kind {
     Endpoints,
     /// `autoscaling/v2` HorizontalPodAutoscaler.
     HorizontalPodAutoscaler,
+    /// `discovery.k8s.io/v1` EndpointSlice.
+    EndpointSlice,
+    /// `v1` ResourceQuota.
+    ResourceQuota,
+    /// `v1` LimitRange.
+    LimitRange,
 }
 
 /// What discovery says about one kind: name, apiVersion, plural, short names, namespaced.
 type KindInfo = (Kind, &'static str, &'static str, &'static str, &'static [&'static str], bool);
 
 /// Per kind, in enum order.
-const KINDS: [KindInfo; 15] = [
+const KINDS: [KindInfo; 18] = [
     (Kind::Namespace, "Namespace", "v1", "namespaces", &["ns"], false),
     (Kind::Node, "Node", "v1", "nodes", &["no"], false),
     (Kind::Pod, "Pod", "v1", "pods", &["po"], true),
@@ -60,11 +66,14 @@ const KINDS: [KindInfo; 15] = [
     (Kind::Service, "Service", "v1", "services", &["svc"], true),
     (Kind::Endpoints, "Endpoints", "v1", "endpoints", &["ep"], true),
     (Kind::HorizontalPodAutoscaler, "HorizontalPodAutoscaler", "autoscaling/v2", "horizontalpodautoscalers", &["hpa"], true),
+    (Kind::EndpointSlice, "EndpointSlice", "discovery.k8s.io/v1", "endpointslices", &[], true),
+    (Kind::ResourceQuota, "ResourceQuota", "v1", "resourcequotas", &["quota"], true),
+    (Kind::LimitRange, "LimitRange", "v1", "limitranges", &["limits"], true),
 ];
 
 impl Kind {
     /// Every kind, in discovery order.
-    pub const ALL: [Kind; 15] = [
+    pub const ALL: [Kind; 18] = [
         Kind::Namespace,
         Kind::Node,
         Kind::Pod,
@@ -80,6 +89,9 @@ impl Kind {
         Kind::Service,
         Kind::Endpoints,
         Kind::HorizontalPodAutoscaler,
+        Kind::EndpointSlice,
+        Kind::ResourceQuota,
+        Kind::LimitRange,
     ];
 
     fn row(self) -> &'static KindInfo {
@@ -222,6 +234,9 @@ objects! {
     Service(Service) => as_service,
     Endpoints(Endpoints) => as_endpoints,
     HorizontalPodAutoscaler(HorizontalPodAutoscaler) => as_hpa,
+    EndpointSlice(EndpointSlice) => as_endpoint_slice,
+    ResourceQuota(ResourceQuota) => as_resource_quota,
+    LimitRange(LimitRange) => as_limit_range,
 }
 
 impl Object {

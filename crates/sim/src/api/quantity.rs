@@ -154,6 +154,37 @@ impl Quantity {
     pub fn as_str(&self) -> &str {
         &self.text
     }
+
+    /// Zero, in decimal notation (prints `0`).
+    pub fn zero() -> Quantity {
+        Quantity { text: "0".into(), nanos: 0, format: Format::DecimalSI }
+    }
+
+    /// A whole count (`pods: 3`).
+    pub fn from_count(n: i64) -> Quantity {
+        let mut q = Quantity { text: String::new(), nanos: i128::from(n) * 1_000_000_000, format: Format::DecimalSI };
+        q.text = q.canonical();
+        q
+    }
+
+    /// The sum, in this quantity's notation (resource.Quantity.Add); a zero takes the
+    /// other's notation, so `0 + 128Mi` prints `128Mi`.
+    pub fn add(&self, other: &Quantity) -> Quantity {
+        let format = if self.nanos == 0 { other.format } else { self.format };
+        let mut q = Quantity { text: String::new(), nanos: self.nanos.saturating_add(other.nanos), format };
+        q.text = q.canonical();
+        q
+    }
+
+    /// Exact comparison of the amounts.
+    pub fn cmp_value(&self, other: &Quantity) -> std::cmp::Ordering {
+        self.nanos.cmp(&other.nanos)
+    }
+
+    /// Whether the amount is zero.
+    pub fn is_zero(&self) -> bool {
+        self.nanos == 0
+    }
 }
 
 impl fmt::Display for Quantity {
@@ -189,6 +220,17 @@ impl<'de> Deserialize<'de> for Quantity {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sums_keep_the_first_notation() {
+        let q = |s: &str| Quantity::parse(s).unwrap();
+        assert_eq!(q("100m").add(&q("200m")).to_string(), "300m");
+        assert_eq!(q("128Mi").add(&q("64Mi")).to_string(), "192Mi");
+        assert_eq!(Quantity::zero().add(&q("1Gi")).to_string(), "1Gi");
+        assert_eq!(q("1").add(&q("500m")).to_string(), "1500m");
+        assert_eq!(Quantity::from_count(3).to_string(), "3");
+        assert_eq!(q("2").cmp_value(&q("2000m")), std::cmp::Ordering::Equal);
+    }
 
     #[test]
     fn parses_the_forms_workshops_use() {

@@ -51,6 +51,9 @@ pub struct ServiceSpec {
     /// `None` or `ClientIP`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_affinity: Option<String>,
+    /// How long a `ClientIP` affinity lasts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_affinity_config: Option<SessionAffinityConfig>,
     /// `Cluster` or `Local`, for NodePort and LoadBalancer traffic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_traffic_policy: Option<String>,
@@ -70,6 +73,27 @@ pub struct ServiceSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_family_policy: Option<String>,
 }
+
+/// The settings of a Service's session affinity.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionAffinityConfig {
+    /// The settings of `ClientIP` affinity.
+    #[serde(rename = "clientIP", default, skip_serializing_if = "Option::is_none")]
+    pub client_ip: Option<ClientIPConfig>,
+}
+
+/// `ClientIP` affinity settings.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientIPConfig {
+    /// Seconds a client stays pinned to its endpoint after its last connection (default 10800, at most 86400).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_seconds: Option<i32>,
+}
+
+/// Default `sessionAffinityConfig.clientIP.timeoutSeconds` (3 hours).
+pub const DEFAULT_CLIENT_IP_TIMEOUT_SECONDS: i32 = 10800;
 
 /// One port of a Service.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -181,6 +205,15 @@ impl Service {
     /// The Service's type, `ClusterIP` when unset.
     pub fn type_name(&self) -> &str {
         self.spec.type_.as_deref().unwrap_or("ClusterIP")
+    }
+
+    /// How long a client stays pinned to an endpoint, in seconds, when the Service has
+    /// `sessionAffinity: ClientIP`; `None` without affinity.
+    pub fn client_ip_affinity_timeout(&self) -> Option<i64> {
+        (self.spec.session_affinity.as_deref() == Some("ClientIP")).then(|| {
+            let configured = self.spec.session_affinity_config.as_ref().and_then(|c| c.client_ip.as_ref()).and_then(|c| c.timeout_seconds);
+            i64::from(configured.unwrap_or(DEFAULT_CLIENT_IP_TIMEOUT_SECONDS))
+        })
     }
 
     /// Whether the Service has ports on every node.

@@ -467,6 +467,17 @@ fn sync_status(store: &mut Store, now: Time, mut d: Deployment, owned: &[Replica
     if old.as_ref().is_none_or(|o| o.status != available.status || o.reason != available.reason) {
         set_condition_last(&mut d.status.conditions, available);
     }
+    // A ReplicaSet's ReplicaFailure (the new one's first) becomes the Deployment's (getReplicaFailures).
+    let failure = new_rs.into_iter().chain(owned.iter()).find_map(|rs| condition(&rs.status.conditions, "ReplicaFailure")).cloned();
+    match failure {
+        Some(mut c) => {
+            c.last_update_time = Some(now);
+            if condition(&d.status.conditions, "ReplicaFailure").is_none_or(|old| old.status != c.status || old.reason != c.reason || old.message != c.message) {
+                set_condition_last(&mut d.status.conditions, c);
+            }
+        }
+        None => d.status.conditions.retain(|c| c.type_ != "ReplicaFailure"),
+    }
     let mut wake = None;
     if let (Some(deadline), Some(new_rs)) = (d.spec.progress_deadline_seconds, new_rs) {
         let name = &new_rs.metadata.name;

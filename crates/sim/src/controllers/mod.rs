@@ -4,11 +4,14 @@
 pub mod daemonset;
 pub mod deployment;
 pub mod endpoints;
+pub mod endpointslice;
 pub mod garbage_collector;
 pub mod hpa;
 pub mod job;
+pub mod namespace;
 pub mod node_lifecycle;
 pub mod replicaset;
+pub mod resource_quota;
 pub mod serviceaccount;
 
 use crate::api::{Object, ObjectMeta, OwnerReference, Pod, PodTemplateSpec};

@@ -15,6 +15,8 @@ use std::sync::Arc;
 const SOURCE: Source<'static> = Source { component: "replicaset-controller", host: "" };
 /// At most this many pods are created or deleted per sync (`burstReplicas`).
 const BURST_REPLICAS: usize = 500;
+/// How soon a ReplicaSet whose pod could not be created tries again.
+const RETRY_AFTER: crate::clock::Duration = crate::clock::Duration::seconds(10);
 
 /// Active: not finished and not being deleted (pkg/controller/controller_utils.go IsPodActive).
 pub fn is_active(p: &Pod) -> bool {
@@ -139,6 +141,8 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) -> Option<Time> {
         let owned = claim_pods(store, now, rs, &rs_obj);
         let active: Vec<&Pod> = owned.iter().filter_map(|o| o.as_pod()).filter(|p| is_active(p)).collect();
         let diff = active.len() as i64 - i64::from(rs.replicas());
+        // The last failed create, kept as the ReplicaFailure condition until a sync succeeds.
+        let mut failure: Option<String> = None;
         if rs.metadata.deletion_timestamp.is_none() {
             if diff < 0 {
                 // Slow start: batches of 1, 2, 4, ... stopping at the first failure.
@@ -150,6 +154,9 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) -> Option<Time> {
                             Ok(p) => events::record(store, now, SOURCE, &rs_obj, "Normal", "SuccessfulCreate", &format!("Created pod: {}", p.name())),
                             Err(e) => {
                                 events::record(store, now, SOURCE, &rs_obj, "Warning", "FailedCreate", &format!("Error creating: {}", e.message));
+                                failure = Some(e.message);
+                                // Upstream requeues with a backoff; kubeplay retries every 10 s.
+                                wake = crate::clock::earliest(wake, Some(now + RETRY_AFTER));
                                 break 'create;
                             }
                         }
@@ -202,6 +209,17 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) -> Option<Time> {
         status.ready_replicas = ready;
         status.available_replicas = available;
         status.observed_generation = Some(rs.metadata.generation);
+        // As calculateStatus: set when a sync fails and none is set, cleared when one succeeds.
+        match failure {
+            Some(message) if condition(&status.conditions, "ReplicaFailure").is_none() => {
+                let mut c = crate::api::Condition::new("ReplicaFailure", true, now);
+                c.reason = Some("FailedCreate".into());
+                c.message = Some(message);
+                status.conditions.push(c);
+            }
+            Some(_) => {}
+            None => status.conditions.retain(|c| c.type_ != "ReplicaFailure"),
+        }
         apiserver::update_if_changed(store, now, &ObjectKey::of(&rs_obj), |o| {
             if let Object::ReplicaSet(current) = o {
                 current.status = status;

@@ -182,6 +182,21 @@ fn namespace(f: &Flags) -> Result<Value, String> {
     Ok(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": metadata(name, None, None), "spec": {}, "status": {}}))
 }
 
+/// `kubectl create quota NAME --hard=cpu=1,memory=1G,pods=2`.
+fn quota(f: &Flags) -> Result<Value, String> {
+    let name = one_name(f, "create quota", 1)?;
+    let mut hard = Map::new();
+    for pair in f.value("--hard").iter().flat_map(|h| h.split(',')).filter(|p| !p.is_empty()) {
+        let Some((resource, value)) = pair.split_once('=').filter(|(r, _)| !r.is_empty()) else {
+            return Err(format!("error: Invalid argument syntax {pair}, expected <resource>=<value>"));
+        };
+        let q = crate::api::Quantity::parse(value).map_err(|e| format!("error: {e}"))?;
+        hard.insert(resource.to_string(), json!(q.to_string()));
+    }
+    let spec = if hard.is_empty() { json!({}) } else { json!({"hard": hard}) };
+    Ok(json!({"apiVersion": "v1", "kind": "ResourceQuota", "metadata": metadata(name, given_namespace(f).as_deref(), None), "spec": spec, "status": {}}))
+}
+
 fn config_map(f: &Flags, ctx: &Context<'_>) -> Result<Value, String> {
     let name = one_name(f, "create configmap", 1)?;
     let data = data_sources(f, ctx, "ConfigMap", name)?;
@@ -285,6 +300,7 @@ pub fn create(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOut
         Some("configmap" | "cm") => config_map(f, ctx),
         Some("secret") => secret(f, ctx),
         Some("job") => job(f),
+        Some("quota" | "resourcequota") => quota(f),
         Some(_) => {
             let rest = f.positional.join(" ");
             return CommandOutput::err(format!("error: unknown command {rest:?}\nSee 'kubectl create -h' for help and examples\n"), 1);
@@ -340,6 +356,8 @@ fn finish(cluster: &mut Cluster, f: &Flags, built: Result<Value, String>, mut ou
             "name" => out.say(format!("{}/{name}", kind.qualified())),
             _ => out.say(format!("{}/{name} created{}", kind.qualified(), if mode == DryRun::Server { " (server dry run)" } else { "" })),
         },
+        // create_deployment.go wraps the server's answer in its own error (kubectl-output.md 4.1).
+        Err(e) if kind == Kind::Deployment => out.fail(format!("error: failed to create deployment: {}", e.message)),
         Err(e) => out.fail(api_error_line(&e, "creating", "")),
     }
     out

@@ -1,12 +1,15 @@
 //! `curl` in the console, which runs on a node (as after `minikube ssh`): a request to a
 //! cluster IP, a node port, a load balancer IP or a pod IP goes through kube-proxy to
-//! one pod, which answers as its image does.
+//! one pod, which answers as its image does. The client address (for ClientIP session
+//! affinity) is the console node's, or the one `--interface ADDR` gives (a pod's IP when
+//! the curl runs inside a pod).
 
 use super::CommandOutput;
-use crate::api::Pod;
+use crate::api::{Kind, Object, Pod};
 use crate::cluster::Cluster;
 use crate::images;
 use crate::kube_proxy::Refusal;
+use crate::store::ObjectKey;
 
 /// The parts of a URL curl needs.
 struct Url {
@@ -53,15 +56,21 @@ fn serving_container<'a>(cluster: &Cluster, pod: &'a Pod, port: i32) -> Option<&
     })
 }
 
-/// `curl [-s] [-S] [-i] [-f] URL`.
+/// `curl [-s] [-S] [-i] [-f] [--interface ADDR] URL`.
 pub fn curl(cluster: &mut Cluster, args: &[String]) -> CommandOutput {
     let mut silent = false;
     let mut show_errors = false;
     let mut include = false;
     let mut fail = false;
     let mut url = None;
-    for a in args {
+    let mut interface = None;
+    let mut words = args.iter();
+    while let Some(a) = words.next() {
         match a.as_str() {
+            "--interface" => match words.next() {
+                Some(addr) => interface = Some(addr.clone()),
+                None => return CommandOutput::err("curl: option --interface: requires parameter\ncurl: try 'curl --help' for more information\n".into(), 2),
+            },
             "-s" | "--silent" => silent = true,
             "-S" | "--show-error" => show_errors = true,
             "-i" | "--include" => include = true,
@@ -96,7 +105,11 @@ pub fn curl(cluster: &mut Cluster, args: &[String]) -> CommandOutput {
         return out;
     }
     let refused = format!("curl: (7) Failed to connect to {} port {} after 0 ms: Couldn't connect to server", url.host, url.port);
-    let dest = match cluster.connect(&url.host, url.port) {
+    let connected = match &interface {
+        Some(client) => cluster.connect_from(client, &url.host, url.port),
+        None => cluster.connect(&url.host, url.port),
+    };
+    let dest = match connected {
         Ok(d) => d,
         Err(Refusal::ConnectionRefused) => {
             error(&mut out, 7, refused);
@@ -107,7 +120,10 @@ pub fn curl(cluster: &mut Cluster, args: &[String]) -> CommandOutput {
             return out;
         }
     };
-    let pod = crate::kube_proxy::pod_by_ip(cluster.store(), &dest.ip).cloned();
+    // The pod kube-proxy chose (a terminating one still answers while its container runs), or the one with that IP.
+    let chosen = ObjectKey { kind: Kind::Pod, namespace: dest.namespace.clone(), name: dest.pod.clone() };
+    let chosen = cluster.store().get(&chosen).and_then(Object::as_pod).filter(|p| p.status.pod_ip.as_deref() == Some(dest.ip.as_str()));
+    let pod = chosen.or_else(|| crate::kube_proxy::pod_by_ip(cluster.store(), &dest.ip)).cloned();
     let Some((pod, container)) = pod.as_ref().and_then(|p| Some((p, serving_container(cluster, p, dest.port)?))) else {
         error(&mut out, 7, refused);
         return out;

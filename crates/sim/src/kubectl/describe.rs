@@ -22,6 +22,11 @@ const SKIPPED_ANNOTATIONS: [&str; 1] = ["kubectl.kubernetes.io/last-applied-conf
 /// Longest annotation line (`maxAnnotationLen`).
 const MAX_ANNOTATION_LEN: usize = 140;
 
+/// The `kubectl describe` text of one object (with its events), or why there is none.
+pub fn describe_object(cluster: &Cluster, object: &Object) -> Result<String, String> {
+    Ctx { store: cluster.store(), now: cluster.now(), show_events: true }.describe(object)
+}
+
 /// Runs `kubectl describe TYPE [NAME...]`, `TYPE/NAME...` or `TYPE -l SELECTOR`.
 pub fn describe(cluster: &Cluster, f: &Flags) -> CommandOutput {
     let ctx = Ctx { store: cluster.store(), now: cluster.now(), show_events: f.bool_or("--show-events", true) };
@@ -146,7 +151,7 @@ impl Ctx<'_> {
             Object::ReplicaSet(rs) => self.replica_set(&mut w, rs),
             Object::Pod(p) => self.pod(&mut w, p),
             Object::Node(n) => self.node(&mut w, n),
-            Object::Namespace(ns) => namespace(&mut w, ns),
+            Object::Namespace(ns) => namespace(&mut w, ns, self.store),
             Object::ConfigMap(cm) => config_map(&mut w, cm),
             Object::Secret(s) => secret(&mut w, s),
             Object::ServiceAccount(sa) => service_account(&mut w, sa),
@@ -154,12 +159,14 @@ impl Ctx<'_> {
             Object::Job(job) => self.job(&mut w, job),
             Object::Service(svc) => services::service(&mut w, svc, self.store),
             Object::HorizontalPodAutoscaler(hpa) => services::hpa(&mut w, hpa),
-            Object::Event(_) | Object::Lease(_) | Object::Endpoints(_) => {
+            Object::ResourceQuota(q) => policy::resource_quota(&mut w, q),
+            Object::LimitRange(lr) => policy::limit_range(&mut w, lr),
+            Object::Event(_) | Object::Lease(_) | Object::Endpoints(_) | Object::EndpointSlice(_) => {
                 let r = o.kind().resource();
                 return Err(format!("error: kubeplay cannot describe {r} yet; try 'kubectl get {r} {} -o yaml'", o.name()));
             }
         }
-        if self.show_events && !matches!(o, Object::Namespace(_) | Object::Secret(_)) {
+        if self.show_events && !matches!(o, Object::Namespace(_) | Object::Secret(_) | Object::ResourceQuota(_) | Object::LimitRange(_)) {
             self.events(&mut w, o);
         }
         Ok(w.finish())
@@ -494,17 +501,15 @@ impl Ctx<'_> {
     }
 }
 
-/// Models staging/src/k8s.io/kubectl/pkg/describe/describe.go NamespaceDescriber (no quotas or
-/// limit ranges exist in kubeplay).
-fn namespace(w: &mut Out, ns: &Namespace) {
+/// Models staging/src/k8s.io/kubectl/pkg/describe/describe.go NamespaceDescriber.
+fn namespace(w: &mut Out, ns: &Namespace, store: &Store) {
     w.line(0, format!("Name:\t{}", ns.metadata.name));
     labels(w, "Labels", &ns.metadata.labels);
     annotations(w, "Annotations", &ns.metadata.annotations);
-    w.line(0, format!("Status:\t{}", ns.status.phase.as_deref().unwrap_or("")));
-    w.line(0, "");
-    w.line(0, "No resource quota.");
-    w.line(0, "");
-    w.line(0, "No LimitRange resource.");
+    let name = Some(ns.metadata.name.as_str());
+    let quotas: Vec<_> = store.list(Kind::ResourceQuota, name).filter_map(Object::as_resource_quota).collect();
+    let limits: Vec<_> = store.list(Kind::LimitRange, name).filter_map(Object::as_limit_range).collect();
+    policy::namespace_status(w, ns, &quotas, &limits);
 }
 
 /// Models staging/src/k8s.io/kubectl/pkg/describe/describe.go ConfigMapDescriber (keys sorted).
@@ -1066,6 +1071,7 @@ fn rfc1123z(t: Option<Time>) -> String {
     format!("{weekday}, {} {month} {} {} +0000", field(8..10), field(0..4), field(11..19))
 }
 
+mod policy;
 mod services;
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! `-f FILE|DIR`: where manifests come from, and the commands that read them
-//! (`apply -f`, `create -f`, `delete -f`).
+//! (`apply -f`, `create -f`, `delete -f`, `replace -f`).
 
 use super::{CommandOutput, Context, Flags};
 use crate::apiserver::{ApiError, ApplyAction};
@@ -131,6 +131,116 @@ pub fn delete(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOut
                 Ok(_) => out.say(format!("{} {:?} deleted", o.kind().qualified(), o.name())),
                 Err(e) => out.fail(api_error_line(&e, "deleting", &file)),
             }
+        }
+    }
+    out
+}
+
+/// Every object of the `-f` files, with the file it came from; read errors and manifest
+/// warnings go to `out` as `apply` prints them.
+fn read_all(cluster: &Cluster, f: &Flags, ctx: &Context<'_>, out: &mut CommandOutput) -> Result<Vec<(String, crate::api::Object)>, CommandOutput> {
+    let files = expand(ctx.files, &f.values("--filename"), f.has("--recursive")).map_err(|e| CommandOutput::err(format!("{e}\n"), 1))?;
+    let mut objects = Vec::new();
+    for file in files {
+        let text = match ctx.files.read(&file) {
+            Ok(t) => t,
+            Err(e) => {
+                out.fail(e);
+                continue;
+            }
+        };
+        let (parsed, errors) = parse_manifest_with(&text, &file, cluster.settings().refuse_removed_api_versions);
+        for e in errors {
+            out.fail(e.to_string());
+        }
+        for m in parsed {
+            for w in &m.warnings {
+                out.stderr.push_str(w);
+                out.stderr.push('\n');
+            }
+            let mut o = m.object;
+            if o.kind().namespaced() && o.meta().namespace.is_none() {
+                o.meta_mut().namespace = Some(f.namespace());
+            }
+            objects.push((file.clone(), o));
+        }
+    }
+    Ok(objects)
+}
+
+/// Replaces a live object by `o` as a PUT does: spec, labels and annotations become the
+/// file's (controllers add theirs back); status and the server's metadata stay.
+fn replace_object(cluster: &mut Cluster, o: crate::api::Object) -> Result<(), ApiError> {
+    let key = crate::store::ObjectKey::of(&o);
+    if cluster.store().get(&key).is_none() {
+        return Err(ApiError::not_found(key.kind, &key.name));
+    }
+    let annotations = o.meta().annotations.clone();
+    let (_, stored) = cluster.apply(o)?;
+    if stored.meta().annotations != annotations {
+        let mut fixed = stored;
+        fixed.meta_mut().annotations = annotations;
+        cluster.update(fixed)?;
+    }
+    Ok(())
+}
+
+/// `replace -f`, and `replace --force -f`: delete, wait until gone, create.
+pub fn replace(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
+    if !f.has("--filename") {
+        return if f.has("--force") {
+            CommandOutput::err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n".into(), 1)
+        } else {
+            CommandOutput::err("error: must specify one of -f and -k\n".into(), 1)
+        };
+    }
+    let grace = match f.grace_period() {
+        Ok(g) => g,
+        Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
+    };
+    let mut out = CommandOutput::default();
+    let objects = match read_all(cluster, f, ctx, &mut out) {
+        Ok(o) => o,
+        Err(e) => return e,
+    };
+    let name = |o: &crate::api::Object| format!("{}/{}", o.kind().qualified(), o.name());
+    if !f.has("--force") {
+        for (file, o) in objects {
+            let shown = name(&o);
+            match replace_object(cluster, o) {
+                Ok(()) => out.say(format!("{shown} replaced")),
+                Err(e) => out.fail(api_error_line(&e, "replacing", &file)),
+            }
+        }
+        return out;
+    }
+    // kubectl deletes every object first (stopping at the first error), waits, then creates.
+    for (file, o) in &objects {
+        match cluster.delete_with_grace(o.kind(), o.meta().namespace.as_deref(), o.name(), grace) {
+            Ok(_) => out.say(format!("{} {:?} deleted", o.kind().qualified(), o.name())),
+            Err(e) => {
+                out.fail(api_error_line(&e, "deleting", file));
+                return out;
+            }
+        }
+    }
+    // kubectl polls until the objects are gone (5 minutes at most); a page with no time to
+    // wait still waits, as the command blocks.
+    let wait = if ctx.max_wait.as_millis() == 0 { super::DEFAULT_MAX_WAIT } else { ctx.max_wait };
+    let deadline = cluster.now() + wait;
+    let gone = |c: &Cluster| objects.iter().all(|(_, o)| c.store().get(&crate::store::ObjectKey::of(o)).is_none());
+    while !gone(cluster) && cluster.now() < deadline {
+        cluster.step_toward(deadline);
+    }
+    if !gone(cluster) {
+        out.fail("error: timed out waiting for the condition");
+        return out;
+    }
+    for (_, o) in objects {
+        let shown = name(&o);
+        match cluster.create(o) {
+            Ok(_) => out.say(format!("{shown} replaced")),
+            Err(e) => out.fail(api_error_line(&e, "", "")),
         }
     }
     out

@@ -33,6 +33,10 @@ const VALUED: &[(&str, Option<&str>)] = &[
     ("--revision", None),
     ("--grace-period", None),
     ("--timeout", None),
+    ("--hard", None),
+    ("--limits", None),
+    ("--requests", None),
+    ("--context", None),
 ];
 
 /// Flags that stand alone: (long name, short name).
@@ -56,6 +60,10 @@ const BOOLEAN: &[(&str, Option<&str>)] = &[
     ("--show-events", None),
     ("--stdin", Some("-i")),
     ("--tty", Some("-t")),
+    ("--minify", None),
+    ("--raw", None),
+    ("--flatten", None),
+    ("--current", None),
 ];
 
 /// Parsed flags and positional arguments of one kubectl command.
@@ -68,6 +76,8 @@ pub struct Flags {
     pub command: Vec<String>,
     /// Boolean flags given as `--flag=false`.
     off: Vec<&'static str>,
+    /// The current context's namespace, the default of `-n`.
+    context_namespace: Option<String>,
 }
 
 impl Flags {
@@ -136,9 +146,14 @@ impl Flags {
         Ok(f)
     }
 
-    /// The first given flag not in `allowed` (every command accepts `--namespace`).
+    /// The first given flag not in `allowed` (every command accepts `--namespace` and `--context`).
     pub fn first_unknown(&self, allowed: &[&str]) -> Option<&'static str> {
-        self.values.keys().copied().find(|k| *k != "--namespace" && !allowed.contains(k))
+        self.values.keys().copied().find(|k| *k != "--namespace" && *k != "--context" && !allowed.contains(k))
+    }
+
+    /// Sets the namespace used when no `-n` is given (the kubeconfig's current context's).
+    pub fn set_context_namespace(&mut self, namespace: &str) {
+        self.context_namespace = Some(namespace.to_string());
     }
 
     /// Whether a flag was given.
@@ -165,9 +180,9 @@ impl Flags {
         self.values.get(long).cloned().unwrap_or_default()
     }
 
-    /// `-n`, or `default`.
+    /// `-n`, or the current context's namespace (`default` unless `kubectl config set-context` changed it).
     pub fn namespace(&self) -> String {
-        self.value("--namespace").unwrap_or_else(|| "default".into())
+        self.value("--namespace").or_else(|| self.context_namespace.clone()).unwrap_or_else(|| "default".into())
     }
 
     /// `-A`.

@@ -1,12 +1,14 @@
 //! kubectl and the console's first commands: what learners type, answered as
 //! kubectl would (`apply`, `create`, `delete`, `get`, `scale`, `set image`,
-//! `label`, `rollout`, `version`, the `create` generators and `run`), plus the
-//! runner's `advance`.
+//! `label`, `rollout`, `version`, the `create` generators and `run`, `config`,
+//! `replace`, `set resources`, `port-forward`), plus the runner's `advance`.
 
 mod autoscale;
+mod config;
 mod create;
 mod curl;
 mod describe;
+pub use describe::describe_object;
 mod exec;
 mod expose;
 mod files;
@@ -16,13 +18,17 @@ mod logs;
 mod mutate;
 mod patch;
 mod nodes;
+mod port_forward;
 pub mod printers;
 mod rollout;
+mod set_resources;
 mod top;
 pub mod tabwriter;
 pub mod yaml_out;
 
+pub use config::KubeConfig;
 pub use files::{Files, NoFiles};
+pub use port_forward::PortForward;
 use flags::Flags;
 pub use flags::parse_selector;
 
@@ -177,7 +183,8 @@ pub fn run_words(cluster: &mut Cluster, words: &[String], ctx: &Context<'_>) -> 
     Some(match first.as_str() {
         "kubectl" | "k" => kubectl(cluster, &words[1..], ctx),
         "fault" => nodes::fault(cluster, &words[1..]),
-        "curl" => curl::curl(cluster, &words[1..]),
+        "curl" => port_forward::curl(cluster, &words[1..], curl::curl),
+        "port-forward" => port_forward::command(cluster, &words[1..]),
         "load" => top::load(cluster, &words[1..]),
         "usage" => top::usage(cluster, &words[1..]),
         "legacy-api" => match words.get(1).map(String::as_str) {
@@ -256,14 +263,18 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
     let Some(verb) = args.first() else {
         return CommandOutput::ok("kubectl controls the Kubernetes cluster manager.\n\nRun 'kubectl --help' for usage.\n".into());
     };
-    let flags = match Flags::parse(&args[1..]) {
+    let mut flags = match Flags::parse(&args[1..]) {
         Ok(f) => f,
         Err(e) => return CommandOutput::err(format!("{e}\nSee 'kubectl {verb} --help' for usage.\n"), 1),
     };
+    flags.set_context_namespace(cluster.kubeconfig().namespace());
+    if let Some(context) = flags.value("--context").filter(|c| c != config::CONTEXT && verb != "config") {
+        return CommandOutput::err(format!("Error in configuration: context was not found for specified context: {context}\n"), 1);
+    }
     let allowed: &[&str] = match verb.as_str() {
         "get" => &["--output", "--selector", "--all-namespaces", "--watch", "--show-labels", "--no-headers", "--filename"],
         "apply" => &["--filename", "--recursive", "--output"],
-        "create" => &["--filename", "--recursive", "--output", "--dry-run", "--image", "--replicas", "--port", "--from-literal", "--from-file", "--type"],
+        "create" => &["--filename", "--recursive", "--output", "--dry-run", "--image", "--replicas", "--port", "--from-literal", "--from-file", "--type", "--hard"],
         "run" => &["--image", "--port", "--labels", "--selector", "--env", "--restart", "--command", "--dry-run", "--output", "--record", "--expose", "--replicas"],
         "delete" => &["--filename", "--selector", "--all", "--force", "--now", "--grace-period", "--recursive", "--all-namespaces"],
         "scale" => &["--replicas", "--filename"],
@@ -278,6 +289,9 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
         "rollout" => &["--to-revision", "--revision", "--watch", "--timeout"],
         "describe" => &["--selector", "--all-namespaces", "--show-events"],
         "drain" => &["--force", "--ignore-daemonsets", "--grace-period", "--delete-emptydir-data", "--timeout"],
+        "set" => &["--limits", "--requests", "--container", "--selector", "--all"],
+        "replace" => &["--filename", "--recursive", "--force", "--grace-period", "--output"],
+        "config" => &["--output", "--minify", "--raw", "--flatten", "--current", "--no-headers"],
         _ => &[],
     };
     if let Some(flag) = flags.first_unknown(allowed) {
@@ -291,7 +305,11 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
         "run" => create::run(cluster, &flags, &args[1..]),
         "delete" => delete(cluster, &flags, ctx),
         "scale" => mutate::scale(cluster, &flags),
+        "set" if flags.positional.first().is_some_and(|s| s == "resources") => set_resources::set_resources(cluster, &flags),
         "set" => mutate::set(cluster, &flags),
+        "replace" => files::replace(cluster, &flags, ctx),
+        "config" => config::config(cluster, &flags),
+        "port-forward" => port_forward::port_forward(cluster, &flags),
         "label" => mutate::label(cluster, &flags),
         "annotate" => patch::annotate(cluster, &flags),
         "patch" => patch::patch(cluster, &flags),

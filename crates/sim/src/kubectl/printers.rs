@@ -1,6 +1,6 @@
 //! Table printers for `kubectl get`, following the server-side column handlers.
 
-use crate::api::{condition, Deployment, Endpoints, Event, HorizontalPodAutoscaler, Kind, Namespace, Node, Object, Pod, PodTemplateSpec, ReplicaSet, Service};
+use crate::api::{condition, Deployment, EndpointSlice, Endpoints, ResourceQuota, Event, HorizontalPodAutoscaler, Kind, Namespace, Node, Object, Pod, PodTemplateSpec, ReplicaSet, Service};
 use crate::clock::{human_duration, Time};
 
 fn age(now: Time, t: Option<Time>) -> String {
@@ -31,6 +31,9 @@ pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
         (Kind::Service, true) => vec!["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE", "SELECTOR"],
         (Kind::Endpoints, _) => vec!["NAME", "ENDPOINTS", "AGE"],
         (Kind::HorizontalPodAutoscaler, _) => vec!["NAME", "REFERENCE", "TARGETS", "MINPODS", "MAXPODS", "REPLICAS", "AGE"],
+        (Kind::EndpointSlice, _) => vec!["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"],
+        (Kind::ResourceQuota, _) => vec!["NAME", "AGE", "REQUEST", "LIMIT"],
+        (Kind::LimitRange, _) => vec!["NAME", "CREATED AT"],
         (Kind::DaemonSet, true) => vec!["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"],
     }
 }
@@ -81,7 +84,38 @@ pub fn row(object: &Object, now: Time, wide: bool) -> Vec<String> {
         Object::Secret(s) => vec![s.metadata.name.clone(), s.type_.clone().unwrap_or_else(|| "Opaque".into()), s.data.len().to_string(), age(now, s.metadata.creation_timestamp)],
         Object::ServiceAccount(sa) => vec![sa.metadata.name.clone(), "0".into(), age(now, sa.metadata.creation_timestamp)],
         Object::Lease(l) => vec![l.metadata.name.clone(), l.spec.holder_identity.clone().unwrap_or_default(), age(now, l.metadata.creation_timestamp)],
+        Object::EndpointSlice(es) => endpoint_slice_row(es, now),
+        Object::ResourceQuota(q) => resource_quota_row(q, now),
+        Object::LimitRange(lr) => vec![lr.metadata.name.clone(), lr.metadata.creation_timestamp.map(Time::rfc3339).unwrap_or_default()],
     }
+}
+
+/// Up to three entries joined with commas, then ` + N more...` (printers.go listWithMoreString).
+fn list_with_more(list: &[String], max: usize) -> String {
+    if list.len() > max {
+        format!("{} + {} more...", list[..max].join(","), list.len() - max)
+    } else {
+        list.join(",")
+    }
+}
+
+/// Models printers.go printEndpointSlice: ports and addresses, `<unset>` when there are none.
+fn endpoint_slice_row(es: &EndpointSlice, now: Time) -> Vec<String> {
+    let ports: Vec<String> = es.ports.iter().map(|p| p.port.map(|n| n.to_string()).or_else(|| p.name.clone()).unwrap_or_else(|| "*".into())).collect();
+    let addresses: Vec<String> = es.endpoints.iter().flat_map(|e| e.addresses.iter().cloned()).collect();
+    let unset = |s: String| if s.is_empty() { "<unset>".to_string() } else { s };
+    vec![es.metadata.name.clone(), es.address_type.clone(), unset(list_with_more(&ports, 3)), unset(list_with_more(&addresses, 3)), age(now, es.metadata.creation_timestamp)]
+}
+
+/// Models printers.go printResourceQuota: `name: used/hard` by resource name, limits apart.
+fn resource_quota_row(q: &ResourceQuota, now: Time) -> Vec<String> {
+    let (mut requests, mut limits) = (Vec::new(), Vec::new());
+    for (name, hard) in &q.status.hard {
+        let used = q.status.used.get(name).map_or_else(|| "0".to_string(), |u| u.to_string());
+        let cell = format!("{name}: {used}/{hard}");
+        if name.starts_with("limits.") { limits.push(cell) } else { requests.push(cell) }
+    }
+    vec![q.metadata.name.clone(), age(now, q.metadata.creation_timestamp), requests.join(", "), limits.join(", ")]
 }
 
 /// Models pkg/printers/internalversion/printers.go printPod: the STATUS column.
@@ -238,19 +272,15 @@ fn hpa_row(hpa: &HorizontalPodAutoscaler, now: Time) -> Vec<String> {
         .enumerate()
         .map(|(i, m)| {
             let Some(r) = &m.resource else { return "<unknown>/<unknown>".into() };
+            // By index, not by name; an AverageValue target wins over a utilization (as upstream checks it first).
             let current = hpa.status.current_metrics.get(i).and_then(|c| c.resource.as_ref()).map(|c| &c.current);
-            match r.target.type_.as_str() {
-                "Utilization" => {
-                    let cur = current.and_then(|c| c.average_utilization).map_or("<unknown>".into(), |u| format!("{u}%"));
-                    let target = r.target.average_utilization.map_or("<auto>".into(), |t| format!("{t}%"));
-                    format!("{cur}/{target}")
-                }
-                _ => {
-                    let cur = current.and_then(|c| c.average_value.as_ref()).map_or("<unknown>".into(), |q| q.to_string());
-                    let target = r.target.average_value.as_ref().map_or("<unknown>".into(), |q| q.to_string());
-                    format!("{cur}/{target}")
-                }
+            if let Some(target) = &r.target.average_value {
+                let cur = current.and_then(|c| c.average_value.as_ref()).map_or("<unknown>".into(), |q| q.to_string());
+                return format!("{cur}/{target}");
             }
+            let cur = current.and_then(|c| c.average_utilization).map_or("<unknown>".into(), |u| format!("{u}%"));
+            let target = r.target.average_utilization.map_or("<auto>".into(), |t| format!("{t}%"));
+            format!("{cur}/{target}")
         })
         .collect();
     let shown = match targets.len() {

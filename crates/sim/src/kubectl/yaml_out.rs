@@ -4,26 +4,29 @@
 
 use serde_json::Value;
 
-/// True when a plain scalar would not read back as the same string.
-fn needs_quotes(s: &str) -> bool {
-    if s.is_empty() || s.trim() != s {
-        return true;
-    }
+/// True when YAML would read the plain scalar as something other than a string (a
+/// bool, null, a number, a timestamp): go-yaml double-quotes those.
+fn resolves_to_non_string(s: &str) -> bool {
     let lower = s.to_ascii_lowercase();
-    if ["true", "false", "yes", "no", "on", "off", "y", "n", "null", "~"].contains(&lower.as_str()) {
-        return true;
-    }
-    let first = s.chars().next().unwrap_or(' ');
-    if "?:,[]{}#&*!|>'\"%@`".contains(first) || s == "-" || s.starts_with("- ") || s.starts_with("---") {
-        return true;
-    }
-    if s.contains(": ") || s.contains(" #") || s.ends_with(':') || s.contains('\n') || s.contains('\t') {
-        return true;
-    }
-    // Numbers, timestamps and other scalars YAML resolves to non-strings.
-    s.parse::<f64>().is_ok()
+    s.is_empty()
+        || ["true", "false", "yes", "no", "on", "off", "y", "n", "null", "~"].contains(&lower.as_str())
+        || s.parse::<f64>().is_ok()
         || s.starts_with("0x")
         || (s.len() >= 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-' && s[..4].bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// True when a string cannot be written plain because of YAML's syntax (an indicator
+/// first, `: ` or ` #` inside, spaces around): go-yaml single-quotes those.
+fn plain_not_allowed(s: &str) -> bool {
+    let first = s.chars().next().unwrap_or(' ');
+    s.trim() != s
+        || "?:,[]{}#&*!|>'\"%@`".contains(first)
+        || s == "-"
+        || s.starts_with("- ")
+        || s.starts_with("---")
+        || s.contains(": ")
+        || s.contains(" #")
+        || s.ends_with(':')
 }
 
 fn scalar(v: &Value) -> String {
@@ -31,7 +34,8 @@ fn scalar(v: &Value) -> String {
         Value::Null => "null".into(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
-        Value::String(s) if needs_quotes(s) => serde_json::to_string(s).unwrap_or_default(),
+        Value::String(s) if resolves_to_non_string(s) || s.contains(['\n', '\t']) => serde_json::to_string(s).unwrap_or_default(),
+        Value::String(s) if plain_not_allowed(s) => format!("'{}'", s.replace('\'', "''")),
         Value::String(s) => s.clone(),
         Value::Array(a) if a.is_empty() => "[]".into(),
         Value::Object(o) if o.is_empty() => "{}".into(),
@@ -51,7 +55,7 @@ fn write(v: &Value, indent: usize, out: &mut String) {
             keys.sort();
             for k in keys {
                 let child = &map[k];
-                let key = if needs_quotes(k) { serde_json::to_string(k).unwrap_or_default() } else { k.clone() };
+                let key = scalar(&Value::String(k.clone()));
                 match child {
                     Value::Object(_) if is_block(child) => {
                         out.push_str(&format!("{pad}{key}:\n"));
@@ -104,11 +108,13 @@ mod tests {
         });
         let want = "apiVersion: v1\nkind: Pod\nmetadata:\n  creationTimestamp: \"2024-01-01T09:00:00Z\"\n  labels:\n    app: web\n  name: web\nspec:\n  containers:\n  - args:\n    - -c\n    - \"true\"\n    image: nginx\n    name: web\n    ports:\n    - containerPort: 80\n  nodeSelector: {}\nstatus:\n  empty: \"\"\n  phase: Pending\n  port: \"8080\"\n  ready: \"true\"\n";
         assert_eq!(to_yaml(&v), want);
+        let message = json!({"message": "Some resources are remaining: pods. has 1 resource instances", "q": "it's: x"});
+        assert_eq!(to_yaml(&message), "message: 'Some resources are remaining: pods. has 1 resource instances'\nq: 'it''s: x'\n", "go-yaml single-quotes what plain style cannot carry");
     }
 
     #[test]
     fn round_trips_through_our_reader() {
-        let v = json!({"a": ["x: y", "- z", "#c", "yes", "1.5", "plain"], "b": {"c": [{"d": 1, "e": [1, 2]}]}});
+        let v = json!({"a": ["x: y", "- z", "#c", "yes", "1.5", "plain", "it's: here", " padded"], "b": {"c": [{"d": 1, "e": [1, 2]}]}});
         let back = crate::yaml::parse_documents(&to_yaml(&v)).unwrap();
         assert_eq!(back[0].value, v);
     }

@@ -8,14 +8,14 @@ use crate::cluster::Cluster;
 
 /// The commands the console knows, for the first word.
 const COMMANDS: &[&str] = &[
-    "advance", "base64", "cat", "cd", "clear", "cp", "curl", "cut", "echo", "env", "export", "fault", "grep", "head", "jq", "k", "kubectl", "legacy-api", "load", "ls", "mkdir", "mv", "printf",
-    "pwd", "rm", "sed", "sleep", "sort", "tail", "touch", "uniq", "usage", "watch", "wc",
+    "advance", "base64", "cat", "cd", "clear", "cp", "curl", "cut", "echo", "env", "export", "fault", "grep", "head", "jq", "k", "kubectl", "legacy-api", "load", "ls", "mkdir", "mv", "port-forward",
+    "printf", "pwd", "rm", "sed", "sleep", "sort", "tail", "touch", "uniq", "usage", "watch", "wc",
 ];
 
 /// kubectl's verbs the console answers.
 const VERBS: &[&str] = &[
-    "annotate", "api-resources", "apply", "autoscale", "cluster-info", "cordon", "create", "delete", "describe", "drain", "exec", "expose", "get", "label", "logs", "patch", "rollout", "run", "scale", "set",
-    "taint", "top", "uncordon", "version",
+    "annotate", "api-resources", "apply", "autoscale", "cluster-info", "config", "cordon", "create", "delete", "describe", "drain", "exec", "expose", "get", "label", "logs", "patch", "port-forward",
+    "replace", "rollout", "run", "scale", "set", "taint", "top", "uncordon", "version",
 ];
 
 /// Flags offered after `-`.
@@ -30,7 +30,8 @@ fn subcommands(verb: &str) -> &'static [&'static str] {
         "rollout" => &["history", "pause", "restart", "resume", "status", "undo"],
         "top" => &["node", "pod"],
         "create" => &["configmap", "deployment", "job", "namespace", "secret"],
-        "set" => &["image"],
+        "set" => &["image", "resources"],
+        "config" => &["current-context", "get-contexts", "set-context", "use-context", "view"],
         _ => &[],
     }
 }
@@ -68,12 +69,12 @@ fn kubectl_words(shell: &Shell, cluster: &Cluster, before: &[&str], current: &st
     }
     // Arguments after the verb, without flags and their values.
     let mut args: Vec<&str> = Vec::new();
-    let mut namespace = "default".to_string();
+    let mut namespace = cluster.kubeconfig().namespace().to_string();
     let mut i = 1;
     while i < before.len() {
         let w = before[i];
         if matches!(w, "-n" | "--namespace") {
-            namespace = before.get(i + 1).copied().unwrap_or("default").to_string();
+            namespace = before.get(i + 1).map_or(namespace, |n| n.to_string());
             i += 2;
             continue;
         }
@@ -98,7 +99,8 @@ fn kubectl_words(shell: &Shell, cluster: &Cluster, before: &[&str], current: &st
         cluster.store().list(kind, ns).map(|o| o.name().to_string()).collect()
     };
     match (*verb, rest) {
-        ("logs" | "exec", []) => names_of(Kind::Pod),
+        ("logs" | "exec" | "port-forward", []) => names_of(Kind::Pod),
+        ("config", _) if args.get(1).is_some_and(|s| *s == "use-context" || *s == "set-context") => vec![crate::kubectl::KubeConfig::CONTEXT.to_string()],
         ("top", _) if args.get(1) == Some(&"pod") => names_of(Kind::Pod),
         ("top", _) if args.get(1) == Some(&"node") => names_of(Kind::Node),
         ("get" | "describe" | "delete" | "label" | "annotate" | "scale" | "expose" | "autoscale" | "rollout" | "set" | "patch" | "cordon" | "uncordon" | "drain" | "taint", []) => {
@@ -148,5 +150,21 @@ mod tests {
         assert_eq!(complete(&s, &c, "cat w"), vec!["web.yaml"]);
         assert!(complete(&s, &c, "kubectl cordon ").contains(&"node-1".to_string()));
         assert!(complete(&s, &c, "grep ").is_empty());
+    }
+
+    #[test]
+    fn completes_config_port_forward_and_the_context_namespace() {
+        let mut c = Cluster::new(crate::ClusterSettings::default());
+        let mut s = Shell::default();
+        s.run(&mut c, "kubectl create namespace shop; kubectl config set-context --current --namespace=shop; kubectl create deployment shopfront --image=nginx", crate::clock::Duration(0));
+        assert_eq!(complete(&s, &c, "kubectl con"), vec!["config"]);
+        assert_eq!(complete(&s, &c, "kubectl config use"), vec!["use-context"]);
+        assert_eq!(complete(&s, &c, "kubectl config use-context "), vec!["minikube"]);
+        assert_eq!(complete(&s, &c, "kubectl set res"), vec!["resources"]);
+        assert_eq!(complete(&s, &c, "kubectl rep"), vec!["replace"]);
+        assert_eq!(complete(&s, &c, "kubectl port-f"), vec!["port-forward"]);
+        assert_eq!(complete(&s, &c, "port-f"), vec!["port-forward"]);
+        assert_eq!(complete(&s, &c, "kubectl set resources deployment sh"), vec!["shopfront"], "names in the context's namespace");
+        assert!(complete(&s, &c, "kubectl set resources deployment -n default sh").is_empty());
     }
 }

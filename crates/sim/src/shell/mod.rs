@@ -411,6 +411,11 @@ fn container_curl(hosts: &BTreeMap<String, String>, words: &[String]) -> Vec<Str
             *w = format!("{scheme}{ip}{}", &rest[end..]);
         }
     }
+    // The request leaves from the pod's own address (what ClientIP session affinity keys on).
+    if let Some(ip) = hosts.get("localhost") {
+        out.insert(1.min(out.len()), "--interface".into());
+        out.insert(2.min(out.len()), ip.clone());
+    }
     out
 }
 

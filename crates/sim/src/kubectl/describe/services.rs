@@ -77,21 +77,18 @@ pub(super) fn hpa(w: &mut Out, hpa: &HorizontalPodAutoscaler) {
     for (i, m) in hpa.spec.metrics.iter().enumerate() {
         let Some(res) = &m.resource else { continue };
         let current = hpa.status.current_metrics.get(i).and_then(|c| c.resource.as_ref()).map(|c| &c.current);
-        match res.target.type_.as_str() {
-            "Utilization" => {
-                let cur = match current.and_then(|c| c.average_utilization) {
-                    Some(u) => format!("{u}% ({})", current.and_then(|c| c.average_value.as_ref()).map_or(String::new(), ToString::to_string)),
-                    None => "<unknown>".into(),
-                };
-                let target = res.target.average_utilization.map_or("<auto>".into(), |t| format!("{t}%"));
-                w.line(1, format!("resource {} on pods  (as a percentage of request):\t{cur} / {target}", res.name));
-            }
-            _ => {
-                let cur = current.and_then(|c| c.average_value.as_ref()).map_or("<unknown>".into(), ToString::to_string);
-                let target = res.target.average_value.as_ref().map_or("<unknown>".into(), ToString::to_string);
-                w.line(1, format!("resource {} on pods:\t{cur} / {target}", res.name));
-            }
+        // An AverageValue target wins over a utilization, as upstream checks it first.
+        if let Some(target) = &res.target.average_value {
+            let cur = current.and_then(|c| c.average_value.as_ref()).map_or("<unknown>".into(), ToString::to_string);
+            w.line(1, format!("resource {} on pods:\t{cur} / {target}", res.name));
+            continue;
         }
+        let cur = match current.and_then(|c| c.average_utilization) {
+            Some(u) => format!("{u}% ({})", current.and_then(|c| c.average_value.as_ref()).map_or("<nil>".into(), ToString::to_string)),
+            None => "<unknown>".into(),
+        };
+        let target = res.target.average_utilization.map_or("<auto>".into(), |t| format!("{t}%"));
+        w.line(1, format!("resource {} on pods  (as a percentage of request):\t{cur} / {target}", res.name));
     }
     w.line(0, format!("Min replicas:\t{}", hpa.spec.min_replicas.map_or("<unset>".into(), |m| m.to_string())));
     w.line(0, format!("Max replicas:\t{}", hpa.spec.max_replicas));

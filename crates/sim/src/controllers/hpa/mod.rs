@@ -1,15 +1,23 @@
 //! The horizontal pod autoscaler controller (kube-semantics.md section 7): every 15 s
-//! each HPA reads its target's scale and the pods' CPU from metrics-server, computes the
-//! replica count with the 0.1 tolerance and upstream's handling of unready and missing
-//! pods, then either follows `spec.behavior` (stabilization windows per direction and
-//! rate-limit policies, section 7.5) or, without it, the legacy rules (scale-down
-//! stabilized over 5 minutes, scale-up limited to 2x or +4 per sync), and rescales.
+//! each HPA reads its target's scale and, per entry of `spec.metrics`, the pods' usage
+//! from metrics-server; [`replica_calculator`] turns each Resource metric (cpu or memory,
+//! a Utilization or an AverageValue target) into a proposal with the 0.1 tolerance and
+//! upstream's handling of unready and missing pods. As horizontal.go
+//! computeReplicasForMetrics does, the largest proposal wins and names the metric in the
+//! reason (`memory resource utilization (percentage of request) above target`, `cpu
+//! resource above target` for AverageValue); invalid metrics are skipped while one is
+//! valid, unless that would scale down. Then the HPA either follows `spec.behavior`
+//! (stabilization windows per direction and rate-limit policies, section 7.5) or, without
+//! it, the legacy rules (scale-down stabilized over 5 minutes, scale-up limited to 2x or
+//! +4 per sync), and rescales.
 
-use crate::api::{set_condition, Condition, HorizontalPodAutoscaler, HpaBehavior, HpaScalingRules, Kind, LabelSelector, MetricStatus, MetricValueStatus, Object, Pod, Quantity, ResourceMetricStatus};
+pub mod replica_calculator;
+
+use crate::api::{set_condition, Condition, HorizontalPodAutoscaler, HpaBehavior, HpaScalingRules, Kind, LabelSelector, MetricSpec, MetricStatus, MetricTarget, MetricValueStatus, Object, Pod, Quantity, ResourceMetricSource, ResourceMetricStatus};
 use crate::apiserver;
 use crate::clock::{Duration, Time};
 use crate::events::{self, Source};
-use crate::metrics_server::{MetricsServer, RESOLUTION};
+use crate::metrics_server::MetricsServer;
 use crate::store::{ObjectKey, Store};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -21,9 +29,6 @@ pub const SYNC_PERIOD: Duration = Duration::seconds(15);
 pub const TOLERANCE: f64 = 0.1;
 /// `--horizontal-pod-autoscaler-downscale-stabilization`.
 pub const DOWNSCALE_STABILIZATION: Duration = Duration::seconds(300);
-const CPU_INITIALIZATION: Duration = Duration::seconds(300);
-const INITIAL_READINESS_DELAY: Duration = Duration::seconds(30);
-const CPU_METRIC: &str = "cpu resource utilization (percentage of request)";
 
 /// The controller's memory per HPA (`namespace/name`): its recommendations and next sync.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -51,100 +56,77 @@ pub struct ScaleEvent {
     pub outdated: bool,
 }
 
-/// The outcome of the replica calculation.
+/// One valid metric's proposal (computeReplicasForMetric).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Calculation {
+pub struct Proposal {
     /// Proposed replicas.
     pub replicas: i32,
-    /// Utilization in percent of request, as reported in the status.
-    pub utilization: i32,
-    /// Average usage per pod, in millicores.
-    pub raw_average_milli: i64,
+    /// The metric as reasons name it, e.g. `memory resource utilization (percentage of request)`.
+    pub metric: String,
+    /// Its entry of `status.currentMetrics`.
+    pub status: MetricStatus,
 }
 
-/// Is a pod not yet a fair CPU sample? (replica_calculator.go groupPods, CPU branch).
-fn cpu_unready(p: &Pod, sample_time: Time, now: Time) -> bool {
-    let ready = crate::api::condition(&p.status.conditions, "Ready");
-    let (Some(start), Some(ready)) = (p.status.start_time, ready) else { return true };
-    let transition = ready.last_transition_time.unwrap_or(start);
-    if now < start + CPU_INITIALIZATION {
-        ready.status != "True" || sample_time < transition + RESOLUTION
-    } else {
-        ready.status != "True" && start + INITIAL_READINESS_DELAY > transition
-    }
+/// One invalid metric: what the controller reports about it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InvalidMetric {
+    /// The ScalingActive reason and Warning event, e.g. `FailedGetResourceMetric`.
+    pub reason: &'static str,
+    /// The error as that event and condition show it.
+    pub error: String,
+    /// The error as `FailedComputeMetricsReplicas` quotes it (`failed to get cpu resource metric value: ...`).
+    pub wrapped: String,
 }
 
-/// Models GetResourceReplicas for CPU Utilization: `current` replicas, the target
-/// percentage and the pods the target selects.
-pub fn cpu_replicas(current: i32, target: i32, pods: &[&Pod], metrics: &MetricsServer, now: Time) -> Result<Calculation, String> {
-    let mut usage: BTreeMap<String, i64> = BTreeMap::new();
-    let mut requests: BTreeMap<String, i64> = BTreeMap::new();
-    let (mut ready, mut unready, mut missing) = (0, Vec::new(), Vec::new());
-    for p in pods {
-        if p.metadata.deletion_timestamp.is_some() || p.phase() == "Failed" {
-            continue;
+fn milli_quantity(milli: i64) -> Option<Quantity> {
+    Quantity::parse(&format!("{milli}m")).ok()
+}
+
+/// Models horizontal.go computeStatusForResourceMetricGeneric: an AverageValue target
+/// (checked first, as upstream does) or a Utilization target of cpu or memory.
+fn resource_proposal(res: &ResourceMetricSource, current: i32, pods: &[&Pod], metrics: &MetricsServer, now: Time) -> Result<Proposal, String> {
+    let name = res.name.as_str();
+    let status = |current: MetricValueStatus| MetricStatus { type_: "Resource".into(), resource: Some(ResourceMetricStatus { name: name.into(), current }) };
+    let target: &MetricTarget = &res.target;
+    if let Some(value) = &target.average_value {
+        // Validation rejects these; the controller must not divide by them.
+        if value.milli_value() <= 0 {
+            return Err(format!("invalid resource metric source: averageValue {value} must be positive"));
         }
-        let name = p.metadata.name.clone();
-        let request: i64 = p.request_milli("cpu");
-        if request == 0 {
-            let c = p.spec.containers.first().map_or("", |c| c.name.as_str());
-            return Err(format!("failed to get cpu utilization: missing request for cpu in container {c} of Pod {name}"));
-        }
-        requests.insert(name.clone(), request);
-        if p.phase() == "Pending" {
-            unready.push(name);
-            continue;
-        }
-        let key = format!("{}/{}", p.metadata.namespace.as_deref().unwrap_or(""), p.metadata.name);
-        let Some(sample) = metrics.pods.get(&key) else {
-            missing.push(name);
-            continue;
-        };
-        if cpu_unready(p, sample.timestamp, now) {
-            unready.push(name);
-            continue;
-        }
-        usage.insert(name, sample.total().0.ceil() as i64);
-        ready += 1;
+        let calc = replica_calculator::raw_replicas(current, name, value.milli_value(), pods, metrics, now).map_err(|e| format!("failed to get {name} usage: {e}"))?;
+        let current_value = MetricValueStatus { average_utilization: None, average_value: milli_quantity(calc.raw_average_milli) };
+        return Ok(Proposal { replicas: calc.replicas, metric: format!("{name} resource"), status: status(current_value) });
     }
-    if usage.is_empty() {
-        return Err("failed to get cpu utilization: unable to get metrics for resource cpu: no metrics returned from resource metrics API".into());
-    }
-    let utilization_of = |usage: &BTreeMap<String, i64>| {
-        let total: i64 = usage.values().sum();
-        let requested: i64 = usage.keys().filter_map(|n| requests.get(n)).sum();
-        (100 * total / requested.max(1)) as i32
+    let Some(utilization) = target.average_utilization else {
+        return Err("invalid resource metric source: neither an average utilization target nor an average value (usage) target was set".into());
     };
-    let utilization = utilization_of(&usage);
-    let raw_average_milli = usage.values().sum::<i64>() / usage.len() as i64;
-    let ratio = f64::from(utilization) / f64::from(target);
-    let scale_up_with_unready = !unready.is_empty() && ratio > 1.0;
-    let result = |replicas| Ok(Calculation { replicas, utilization, raw_average_milli });
-    if !scale_up_with_unready && missing.is_empty() {
-        if (1.0 - ratio).abs() <= TOLERANCE {
-            return result(current);
+    if utilization <= 0 {
+        return Err(format!("invalid resource metric source: averageUtilization {utilization} must be greater than 0"));
+    }
+    let calc = replica_calculator::utilization_replicas(current, name, utilization, pods, metrics, now).map_err(|e| format!("failed to get {name} utilization: {e}"))?;
+    let current_value = MetricValueStatus { average_utilization: calc.utilization, average_value: milli_quantity(calc.raw_average_milli) };
+    Ok(Proposal { replicas: calc.replicas, metric: format!("{name} resource utilization (percentage of request)"), status: status(current_value) })
+}
+
+/// Models horizontal.go computeReplicasForMetric for one entry of `spec.metrics`. Only
+/// Resource metrics are served: there is no custom or external metrics API.
+pub fn compute_replicas_for_metric(spec: &MetricSpec, current: i32, pods: &[&Pod], metrics: &MetricsServer, now: Time) -> Result<Proposal, InvalidMetric> {
+    let invalid = |reason, error: String, what: &str| InvalidMetric { reason, wrapped: format!("failed to get {what} metric value: {error}"), error };
+    match (spec.type_.as_str(), &spec.resource) {
+        ("Resource", Some(res)) => resource_proposal(res, current, pods, metrics, now).map_err(|e| invalid("FailedGetResourceMetric", e, &format!("{} resource", res.name))),
+        ("Resource", None) => Err(invalid("FailedGetResourceMetric", "invalid resource metric source: no resource was set".into(), "resource")),
+        ("Pods" | "Object", _) => {
+            let what = if spec.type_ == "Pods" { "pods" } else { "object" };
+            let reason = if spec.type_ == "Pods" { "FailedGetPodsMetric" } else { "FailedGetObjectMetric" };
+            Err(invalid(reason, "unable to fetch metrics from custom metrics API: no custom metrics API (custom.metrics.k8s.io) registered".into(), what))
         }
-        return result((ratio * f64::from(ready)).ceil() as i32);
-    }
-    // Fill in the pods without a fair sample, leaning against the proposed change.
-    for name in &missing {
-        let request = requests.get(name).copied().unwrap_or(0);
-        usage.insert(name.clone(), if ratio < 1.0 { request * i64::from(target.max(100)) / 100 } else { 0 });
-    }
-    if scale_up_with_unready {
-        for name in &unready {
-            usage.insert(name.clone(), 0);
+        ("External", _) => Err(invalid("FailedGetExternalMetric", "unable to fetch metrics from external metrics API: no external metrics API (external.metrics.k8s.io) registered".into(), "external")),
+        ("ContainerResource", _) => Err(invalid("FailedGetContainerResourceMetric", "the simulator computes Resource metrics only".into(), "container resource")),
+        (other, _) => {
+            let error = format!("unknown metric source type {other:?}");
+            Err(InvalidMetric { reason: "InvalidMetricSourceType", wrapped: error.clone(), error })
         }
     }
-    let new_ratio = f64::from(utilization_of(&usage)) / f64::from(target);
-    if (1.0 - new_ratio).abs() <= TOLERANCE || (ratio < 1.0 && new_ratio > 1.0) || (ratio > 1.0 && new_ratio < 1.0) {
-        return result(current);
-    }
-    let n = (new_ratio * usage.len() as f64).ceil() as i32;
-    if (new_ratio < 1.0 && n > current) || (new_ratio > 1.0 && n < current) {
-        return result(current);
-    }
-    result(n)
 }
 
 /// Legacy normalization (no `behavior`): stabilize scale-down over the window, then clamp
@@ -327,10 +309,12 @@ fn sync(store: &mut Store, metrics: &MetricsServer, state: &mut HpaState, key: &
         write_status(store, now, obj, status);
         return;
     };
+    set_condition(&mut status.conditions, condition("AbleToScale", true, "SucceededGetScale", "the HPA controller was able to get the target's current scale".into(), now));
     let history = state.recommendations.entry(key.to_string()).or_insert_with(|| vec![(current, now)]);
     let (min, max) = (hpa.spec.min_replicas.unwrap_or(1), hpa.spec.max_replicas);
-    let target = hpa.cpu_target().unwrap_or(80);
     let mut reason = String::new();
+    // Only the branch that reads metrics reports them (setStatus with nil statuses otherwise).
+    status.current_metrics = Vec::new();
     let desired = if current == 0 && min != 0 {
         set_condition(&mut status.conditions, condition("ScalingActive", false, "ScalingDisabled", "scaling is disabled since the replica count of the target is zero".into(), now));
         0
@@ -342,43 +326,59 @@ fn sync(store: &mut Store, metrics: &MetricsServer, state: &mut HpaState, key: &
         min
     } else {
         let pods: Vec<&Pod> = store.list(Kind::Pod, Some(&ns)).filter_map(Object::as_pod).filter(|p| selector.matches(&p.metadata.labels)).collect();
-        match cpu_replicas(current, target, &pods, metrics, now) {
-            Err(e) => {
-                events::record(store, now, SOURCE, obj, "Warning", "FailedGetResourceMetric", &e);
-                events::record(store, now, SOURCE, obj, "Warning", "FailedComputeMetricsReplicas", &format!("invalid metrics (1 invalid out of 1), first error is: failed to get cpu resource metric value: {e}"));
-                set_condition(&mut status.conditions, condition("ScalingActive", false, "FailedGetResourceMetric", format!("the HPA was unable to compute the replica count: {e}"), now));
-                status.current_replicas = current;
-                write_status(store, now, obj, status);
-                return;
-            }
-            Ok(calc) => {
-                status.current_metrics = vec![MetricStatus {
-                    type_: "Resource".into(),
-                    resource: Some(ResourceMetricStatus {
-                        name: "cpu".into(),
-                        current: MetricValueStatus { average_utilization: Some(calc.utilization), average_value: Quantity::parse(&format!("{}m", calc.raw_average_milli)).ok() },
-                    }),
-                }];
-                set_condition(&mut status.conditions, condition("ScalingActive", true, "ValidMetricFound", format!("the HPA was able to successfully calculate a replica count from {CPU_METRIC}"), now));
-                reason = if calc.replicas > current { format!("{CPU_METRIC} above target") } else { "All metrics below target".into() };
-                let (value, able, limited) = match &hpa.spec.behavior {
-                    Some(b) => {
-                        let ups = state.scale_ups.get(key).map_or(&[][..], Vec::as_slice);
-                        let downs = state.scale_downs.get(key).map_or(&[][..], Vec::as_slice);
-                        normalize_with_behavior(history, ups, downs, b, calc.replicas, current, min, max, now)
+        let default_metrics = [MetricSpec { type_: "Resource".into(), resource: Some(ResourceMetricSource { name: "cpu".into(), target: MetricTarget { type_: "Utilization".into(), average_utilization: Some(80), average_value: None } }) }];
+        let specs = if hpa.spec.metrics.is_empty() { &default_metrics[..] } else { &hpa.spec.metrics[..] };
+        let proposals: Vec<Result<Proposal, InvalidMetric>> = specs.iter().map(|m| compute_replicas_for_metric(m, current, &pods, metrics, now)).collect();
+        // Models computeReplicasForMetrics: the largest proposal wins (the first on a tie).
+        let (mut proposal, mut metric) = (0, String::new());
+        let mut first_invalid: Option<&InvalidMetric> = None;
+        let mut invalid_count = 0;
+        status.current_metrics = vec![MetricStatus::default(); specs.len()];
+        for (i, p) in proposals.iter().enumerate() {
+            match p {
+                Ok(p) => {
+                    status.current_metrics[i] = p.status.clone();
+                    if proposal == 0 || p.replicas > proposal {
+                        (proposal, metric) = (p.replicas, p.metric.clone());
                     }
-                    None => normalize(history, calc.replicas, current, min, max, now),
-                };
-                let able_message = match able {
-                    "ScaleDownStabilized" => "recent recommendations were higher than current one, applying the highest recent recommendation",
-                    "ScaleUpStabilized" => "recent recommendations were lower than current one, applying the lowest recent recommendation",
-                    _ => "recommended size matches current size",
-                };
-                set_condition(&mut status.conditions, condition("AbleToScale", true, able, able_message.into(), now));
-                set_condition(&mut status.conditions, condition("ScalingLimited", limited != "DesiredWithinRange", limited, limited_message(limited).into(), now));
-                value
+                }
+                Err(e) => {
+                    events::record(store, now, SOURCE, obj, "Warning", e.reason, &e.error);
+                    first_invalid.get_or_insert(e);
+                    invalid_count += 1;
+                }
             }
         }
+        if let Some(e) = first_invalid.filter(|_| invalid_count >= specs.len() || proposal < current) {
+            let message = format!("invalid metrics ({invalid_count} invalid out of {}), first error is: {}", specs.len(), e.wrapped);
+            events::record(store, now, SOURCE, obj, "Warning", "FailedComputeMetricsReplicas", &message);
+            set_condition(&mut status.conditions, condition("ScalingActive", false, e.reason, format!("the HPA was unable to compute the replica count: {}", e.error), now));
+            status.current_replicas = current;
+            write_status(store, now, obj, status);
+            return;
+        }
+        set_condition(&mut status.conditions, condition("ScalingActive", true, "ValidMetricFound", format!("the HPA was able to successfully calculate a replica count from {metric}"), now));
+        if proposal > current {
+            reason = format!("{metric} above target");
+        } else if proposal < current {
+            reason = "All metrics below target".into();
+        }
+        let (value, able, limited) = match &hpa.spec.behavior {
+            Some(b) => {
+                let ups = state.scale_ups.get(key).map_or(&[][..], Vec::as_slice);
+                let downs = state.scale_downs.get(key).map_or(&[][..], Vec::as_slice);
+                normalize_with_behavior(history, ups, downs, b, proposal, current, min, max, now)
+            }
+            None => normalize(history, proposal, current, min, max, now),
+        };
+        let able_message = match able {
+            "ScaleDownStabilized" => "recent recommendations were higher than current one, applying the highest recent recommendation",
+            "ScaleUpStabilized" => "recent recommendations were lower than current one, applying the lowest recent recommendation",
+            _ => "recommended size matches current size",
+        };
+        set_condition(&mut status.conditions, condition("AbleToScale", true, able, able_message.into(), now));
+        set_condition(&mut status.conditions, condition("ScalingLimited", limited != "DesiredWithinRange", limited, limited_message(limited).into(), now));
+        value
     };
     if desired != current && !(current == 0 && min != 0) {
         if rescale(store, now, &ns, &r.kind, &r.name, desired) {
@@ -483,5 +483,73 @@ mod behavior_tests {
         assert_eq!(events.len(), 2, "within the longest period (60 s): kept");
         store_scale_event(&mut events, rules.as_ref(), 1, at(70));
         assert_eq!(events.iter().map(|e| (e.change, e.outdated)).collect::<Vec<_>>(), vec![(1, false), (3, false)], "the first is outdated and its slot reused");
+    }
+}
+
+#[cfg(test)]
+mod metric_tests {
+    use super::*;
+    use crate::api::{Container, ObjectMeta, PodSpec, PodStatus, ResourceRequirements};
+    use crate::metrics_server::PodSample;
+
+    fn resource(name: &str, utilization: Option<i32>, value: Option<&str>) -> MetricSpec {
+        let target = MetricTarget { type_: if value.is_some() { "AverageValue" } else { "Utilization" }.into(), average_utilization: utilization, average_value: value.map(|v| Quantity::parse(v).unwrap()) };
+        MetricSpec { type_: "Resource".into(), resource: Some(ResourceMetricSource { name: name.into(), target }) }
+    }
+
+    /// Two running, ready pods with 100m / 100Mi requests using 150m / 150Mi each.
+    fn pods_and_metrics() -> (Vec<Pod>, MetricsServer) {
+        let mut metrics = MetricsServer::default();
+        let start = Time(0);
+        let pods = (0..2)
+            .map(|i| {
+                let name = format!("p-{i}");
+                metrics.pods.insert(format!("default/{name}"), PodSample { timestamp: Time(600_000), containers: vec![("c".into(), 150.0, 150 << 20)] });
+                let requests = [("cpu", "100m"), ("memory", "100Mi")].into_iter().map(|(k, v)| (k.to_string(), Quantity::parse(v).unwrap())).collect();
+                Pod {
+                    metadata: ObjectMeta { name, namespace: Some("default".into()), ..Default::default() },
+                    spec: PodSpec { containers: vec![Container { name: "c".into(), resources: ResourceRequirements { requests, ..Default::default() }, ..Default::default() }], ..Default::default() },
+                    status: PodStatus { phase: Some("Running".into()), start_time: Some(start), conditions: vec![Condition::new("Ready", true, start)], ..Default::default() },
+                    ..Default::default()
+                }
+            })
+            .collect();
+        (pods, metrics)
+    }
+
+    #[test]
+    fn each_metric_names_itself_as_upstream() {
+        let (pods, metrics) = pods_and_metrics();
+        let refs: Vec<&Pod> = pods.iter().collect();
+        let at = Time(600_000);
+        let proposal = |m: &MetricSpec| compute_replicas_for_metric(m, 2, &refs, &metrics, at);
+        let p = proposal(&resource("memory", Some(60), None)).unwrap();
+        assert_eq!((p.replicas, p.metric.as_str()), (5, "memory resource utilization (percentage of request)"));
+        assert_eq!(p.status.resource.unwrap().current, MetricValueStatus { average_utilization: Some(150), average_value: Quantity::parse("157286400").ok() });
+        let p = proposal(&resource("cpu", None, Some("100m"))).unwrap();
+        assert_eq!((p.replicas, p.metric.as_str()), (3, "cpu resource"));
+        assert_eq!(p.status.resource.unwrap().current, MetricValueStatus { average_utilization: None, average_value: Quantity::parse("150m").ok() });
+        // AverageValue is read first, as upstream does, whatever the type says.
+        let mut both = resource("memory", Some(60), Some("300Mi"));
+        both.resource.as_mut().unwrap().target.type_ = "Utilization".into();
+        assert_eq!(proposal(&both).unwrap().metric, "memory resource");
+    }
+
+    #[test]
+    fn invalid_metrics_wrap_their_errors_as_upstream() {
+        let (pods, metrics) = pods_and_metrics();
+        let refs: Vec<&Pod> = pods.iter().collect();
+        let invalid = |m: &MetricSpec| compute_replicas_for_metric(m, 2, &refs, &metrics, Time(600_000)).unwrap_err();
+        let e = invalid(&resource("memory", None, None));
+        assert_eq!(e.reason, "FailedGetResourceMetric");
+        assert_eq!(e.wrapped, "failed to get memory resource metric value: invalid resource metric source: neither an average utilization target nor an average value (usage) target was set");
+        assert_eq!(invalid(&resource("cpu", Some(0), None)).error, "invalid resource metric source: averageUtilization 0 must be greater than 0");
+        assert_eq!(invalid(&resource("memory", None, Some("0"))).error, "invalid resource metric source: averageValue 0 must be positive");
+        let e = invalid(&resource("ephemeral-storage", Some(60), None));
+        assert_eq!(e.wrapped, "failed to get ephemeral-storage resource metric value: failed to get ephemeral-storage utilization: did not receive metrics for targeted pods (pods might be unready)");
+        let e = invalid(&MetricSpec { type_: "External".into(), resource: None });
+        assert_eq!((e.reason, e.wrapped.as_str()), ("FailedGetExternalMetric", "failed to get external metric value: unable to fetch metrics from external metrics API: no external metrics API (external.metrics.k8s.io) registered"));
+        let e = invalid(&MetricSpec { type_: "Shiny".into(), resource: None });
+        assert_eq!((e.reason, e.wrapped.as_str()), ("InvalidMetricSourceType", "unknown metric source type \"Shiny\""));
     }
 }

@@ -1,0 +1,81 @@
+//! What the page's inspector shows about one object: kubectl's describe text (with its
+//! events), its YAML, the chain of owners up to the object that made it, and for a pod
+//! the scheduler's reasoning.
+
+use crate::api::{Kind, Object};
+use crate::apiserver::ApiError;
+use crate::cluster::Cluster;
+use crate::scheduler::Explanation;
+use crate::store::ObjectKey;
+
+/// One object as the inspector shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Inspection {
+    /// The object's kind.
+    pub kind: Kind,
+    /// Its namespace ("" for cluster-scoped kinds).
+    pub namespace: String,
+    /// Its name.
+    pub name: String,
+    /// `kubectl describe` output, or why kubeplay cannot describe this kind.
+    pub describe: String,
+    /// `kubectl get -o yaml` output.
+    pub yaml: String,
+    /// Its controllers, nearest first (a pod's ReplicaSet, then that one's Deployment).
+    pub owners: Vec<(Kind, String)>,
+    /// For a pod: how the scheduler chose its node (or why none fits).
+    pub scheduling: Option<Explanation>,
+    /// How many nodes the cluster has (for the scheduler's `0/N nodes are available`).
+    pub nodes: usize,
+}
+
+/// Looks an object up and gathers what the inspector shows.
+pub fn inspect(cluster: &Cluster, kind: Kind, namespace: &str, name: &str) -> Result<Inspection, ApiError> {
+    let namespace = if kind.namespaced() { namespace.to_string() } else { String::new() };
+    let key = ObjectKey { kind, namespace: namespace.clone(), name: name.to_string() };
+    let object = cluster.store().get(&key).ok_or_else(|| ApiError::not_found(kind, name))?;
+    let describe = crate::kubectl::describe_object(cluster, object).unwrap_or_else(|e| e);
+    let yaml = crate::kubectl::yaml_out::to_yaml(&serde_json::to_value(object).unwrap_or_default());
+    let mut owners = Vec::new();
+    let mut current: &Object = object;
+    // Follow controller references; a cycle cannot last longer than the store is big.
+    while let Some(owner) = crate::controllers::controller_of(current.meta()).filter(|_| owners.len() < 8) {
+        let Some(owner_kind) = Kind::from_kind_name(&owner.kind) else { break };
+        owners.push((owner_kind, owner.name.clone()));
+        let key = ObjectKey { kind: owner_kind, namespace: if owner_kind.namespaced() { namespace.clone() } else { String::new() }, name: owner.name.clone() };
+        match cluster.store().get(&key) {
+            Some(o) => current = o,
+            None => break,
+        }
+    }
+    let scheduling = (kind == Kind::Pod).then(|| cluster.scheduling_explanation(&format!("{namespace}/{name}")).cloned()).flatten();
+    let nodes = cluster.store().list(Kind::Node, None).count();
+    Ok(Inspection { kind, namespace, name: name.to_string(), describe, yaml, owners, scheduling, nodes })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::Duration;
+    use crate::ClusterSettings;
+
+    #[test]
+    fn a_pod_shows_its_owners_description_yaml_and_placement() {
+        let mut c = Cluster::new(ClusterSettings::default());
+        crate::kubectl::run(&mut c, "kubectl create deployment web --image=nginx --replicas=2");
+        c.advance(Duration::seconds(20));
+        let pod = c.store().list(Kind::Pod, Some("default")).next().unwrap().name().to_string();
+        let i = inspect(&c, Kind::Pod, "default", &pod).unwrap();
+        assert_eq!(i.owners.len(), 2);
+        assert_eq!(i.owners[0].0, Kind::ReplicaSet);
+        assert!(i.owners[0].1.starts_with("web-"));
+        assert_eq!(i.owners[1], (Kind::Deployment, "web".to_string()));
+        assert!(i.describe.starts_with(&format!("Name:             {pod}\n")), "{}", i.describe);
+        assert!(i.describe.contains("Successfully assigned default/"), "the events are part of it");
+        assert!(i.yaml.contains(&format!("  name: {pod}\n")));
+        let s = i.scheduling.expect("the scheduler explains its choice");
+        assert!(s.chosen.is_some());
+        assert_eq!(i.nodes, 4);
+        assert_eq!(inspect(&c, Kind::Pod, "default", "nope").unwrap_err().message, "pods \"nope\" not found");
+    }
+}
