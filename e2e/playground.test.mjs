@@ -130,3 +130,38 @@ test('the backend API answers only with the token', async () => {
   assert.equal(authorized.status, 200);
   assert.equal((await authorized.json()).status, 'ok');
 });
+
+test('clicking a pod opens the inspector with its owners, description, YAML and placement', async () => {
+  const { page, errors, context } = await openPage();
+  await page.locator('[data-testid="speed"]').selectOption('10');
+  await page.locator('[data-testid="console-input"]').fill('kubectl create deployment web --image=nginx --replicas=2');
+  await page.locator('[data-testid="console-input"]').press('Enter');
+  const chip = page.locator('[data-testid="pod"][data-namespace="default"][data-ready="true"]').first();
+  await chip.waitFor({ timeout: 15_000 });
+  const name = await chip.getAttribute('data-name');
+  await chip.click();
+  const inspector = page.locator('[data-testid="inspector"]');
+  await inspector.waitFor();
+  assert.equal(await inspector.getAttribute('data-name'), name);
+  const owners = inspector.locator('[data-testid="inspector-owners"]');
+  await owners.waitFor();
+  assert.match(await owners.innerText(), /^Deployment web\s*→\s*ReplicaSet web-[a-z0-9]+\s*→\s*Pod web-/);
+  const describe = inspector.locator('[data-testid="inspector-describe"]');
+  assert.match(await describe.innerText(), new RegExp(`^Name:\\s+${name}\\n[\\s\\S]*Controlled By:\\s+ReplicaSet/web-[\\s\\S]*Successfully assigned default/${name}`));
+  await page.screenshot({ path: `${SHOTS}/inspector.png` });
+  await inspector.getByRole('tab', { name: 'Scheduling' }).click();
+  const scheduling = inspector.locator('[data-testid="inspector-scheduling"]');
+  assert.match(await scheduling.innerText(), /Bound to node-\d: it passed every filter and scored highest\./);
+  assert.match(await scheduling.innerText(), /control-plane\s+node\(s\) had untolerated taint/);
+  await inspector.getByRole('tab', { name: 'YAML' }).click();
+  assert.match(await inspector.locator('[data-testid="inspector-yaml"]').innerText(), new RegExp(`^apiVersion: v1\\nkind: Pod\\nmetadata:[\\s\\S]*  name: ${name}\\n`));
+  // The owner chain is a way up: open the Deployment, then close the sheet.
+  await owners.getByRole('button', { name: 'Deployment web' }).click();
+  await page.waitForSelector('[data-testid="inspector"][data-kind="Deployment"][data-name="web"]');
+  await inspector.getByRole('tab', { name: 'Details' }).click();
+  assert.match(await inspector.locator('[data-testid="inspector-describe"]').innerText(), /Replicas:\s+2 desired \| 2 updated \| 2 total \| 2 available \| 0 unavailable/);
+  await page.locator('[data-testid="inspector-close"]').click();
+  assert.equal(await page.locator('[data-testid="inspector"]').count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -1,6 +1,6 @@
 //! The page layout and the loop that turns wall time into virtual time.
 
-use crate::components::{Console, ContainersLab, Editor, EventList, LessonPanel, NodeList, Share, TimeControls};
+use crate::components::{Charts, Console, ContainersLab, Editor, EventList, InspectHandle, Inspector, LessonPanel, NodeList, Share, Target, TimeControls};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use crate::lessons::{url_param, ConsoleLog};
@@ -29,7 +29,7 @@ pub struct PageOptions {
     /// `?embed`: a compact layout for an iframe in slides; nothing is kept in localStorage
     /// unless `&persist` is given too.
     pub embed: bool,
-    /// `?view=map|console|lesson|editor|containers`: only that view, without the page's chrome.
+    /// `?view=map|console|lesson|editor|containers|charts`: only that view, without the page's chrome.
     pub view: Option<String>,
     /// `?speed=10`: the starting speed.
     pub speed: u32,
@@ -50,7 +50,7 @@ impl PageOptions {
     pub fn from_url() -> Self {
         let embed = url_param("embed").is_some();
         let speed = url_param("speed").and_then(|s| s.parse().ok()).filter(|s| crate::components::time_controls::SPEEDS.contains(s)).unwrap_or(1);
-        let view = url_param("view").filter(|v| ["map", "console", "lesson", "editor", "containers"].contains(&v.as_str()));
+        let view = url_param("view").filter(|v| ["map", "console", "lesson", "editor", "containers", "charts"].contains(&v.as_str()));
         let theme = url_param("theme").filter(|t| t == "light" || t == "dark");
         let lab = url_param("lab").or_else(|| url_param("demo").map(|d| d.to_string()));
         PageOptions { embed, view, speed, playing: !embed || url_param("autoplay").is_some(), theme, present: url_param("present").is_some(), lab }
@@ -94,6 +94,7 @@ enum Tab {
     Lesson,
     Editor,
     Events,
+    Charts,
 }
 
 /// The playground page.
@@ -268,6 +269,19 @@ pub fn app(props: &AppProps) -> Html {
             move || drop(listener)
         });
     }
+    // The object the inspector shows, opened by a click on the map.
+    let inspected = use_state(|| None::<Target>);
+    let inspect = InspectHandle({
+        let inspected = inspected.clone();
+        Callback::from(move |t: Target| inspected.set(Some(t)))
+    });
+    let inspector = match &*inspected {
+        Some(target) => {
+            let (select, close) = (inspected.clone(), inspected.clone());
+            html! { <Inspector target={target.clone()} now={*now} on_select={Callback::from(move |t| select.set(Some(t)))} on_close={Callback::from(move |()| close.set(None))} /> }
+        }
+        None => html! {},
+    };
     let controls = html! { <TimeControls now={*now} playing={*playing} speed={*speed} {on_toggle} {on_speed} {on_step} /> };
     // One view alone (for a slide): the view and a slim clock bar.
     if let Some(view) = &options.view {
@@ -276,15 +290,18 @@ pub fn app(props: &AppProps) -> Html {
             "lesson" => html! { <section class="panel"><LessonPanel now={*now} /></section> },
             "editor" => html! { <section class="panel"><Editor /></section> },
             "containers" => html! { <ContainersLab first={first_demo.clone()} /> },
-            _ => html! { <section class="cluster panel"><NodeList /></section> },
+            "charts" => html! { <section class="panel"><Charts now={*now} /></section> },
+            _ => html! { <section class="cluster panel"><NodeList />{ inspector.clone() }</section> },
         };
         return html! {
             <ContextProvider<ClusterHandle> context={client.clone()}>
             <ContextProvider<ConsoleLog> context={(*log).clone()}>
+            <ContextProvider<InspectHandle> context={inspect.clone()}>
                 <div class="app single-view" data-testid="single-view" data-view={view.clone()}>
                     <header class="topbar slim">{ controls }</header>
                     <main class="single">{ body }</main>
                 </div>
+            </ContextProvider<InspectHandle>>
             </ContextProvider<ConsoleLog>>
             </ContextProvider<ClusterHandle>>
         };
@@ -292,6 +309,7 @@ pub fn app(props: &AppProps) -> Html {
     html! {
         <ContextProvider<ClusterHandle> context={client.clone()}>
         <ContextProvider<ConsoleLog> context={(*log).clone()}>
+        <ContextProvider<InspectHandle> context={inspect}>
             <div class={classes!("app", options.embed.then_some("embedded"))}>
                 <header class="topbar">
                     <div class="brand"><span class="logo">{"⎈"}</span>{"kubeplay"}</div>
@@ -315,11 +333,13 @@ pub fn app(props: &AppProps) -> Html {
                                 <button role="tab" data-testid="tab-lesson" aria-selected={(*tab == Tab::Lesson).to_string()} onclick={select(Tab::Lesson)}>{"Lessons"}</button>
                                 <button role="tab" data-testid="tab-editor" aria-selected={(*tab == Tab::Editor).to_string()} onclick={select(Tab::Editor)}>{"Editor"}</button>
                                 <button role="tab" data-testid="tab-events" aria-selected={(*tab == Tab::Events).to_string()} onclick={select(Tab::Events)}>{"Events"}</button>
+                                <button role="tab" data-testid="tab-charts" aria-selected={(*tab == Tab::Charts).to_string()} onclick={select(Tab::Charts)}>{"Charts"}</button>
                             </nav>
                             // Both stay mounted so the editor keeps its text and the lesson its state.
                             <div class="tab-body" hidden={*tab != Tab::Lesson}><LessonPanel now={*now} /></div>
                             <div class="tab-body" hidden={*tab != Tab::Editor}><Editor /></div>
                             if *tab == Tab::Events { <div class="tab-body"><EventList now={*now} /></div> }
+                            if *tab == Tab::Charts { <div class="tab-body"><Charts now={*now} /></div> }
                         </section>
                         <Console />
                     </div>
@@ -337,10 +357,12 @@ pub fn app(props: &AppProps) -> Html {
                                 </div>
                             </header>
                             <NodeList />
+                            { inspector }
                         </section>
                     }
                 </main>
             </div>
+        </ContextProvider<InspectHandle>>
         </ContextProvider<ConsoleLog>>
         </ContextProvider<ClusterHandle>>
     }

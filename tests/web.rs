@@ -336,3 +336,73 @@ async fn the_events_stream_shows_who_acted_and_filters() {
     let reasons = attr_of_all(&root, "[data-testid=event]", "data-reason");
     assert!(!reasons.is_empty() && reasons.iter().all(|r| r == "Failed" || r == "BackOff"), "{reasons:?}");
 }
+
+#[derive(Properties, PartialEq)]
+struct InspectorHarnessProps {
+    cluster: ClusterHandle,
+    target: kubeplay_web::components::Target,
+}
+
+#[function_component(InspectorHarness)]
+fn inspector_harness(props: &InspectorHarnessProps) -> Html {
+    html! {
+        <ContextProvider<ClusterHandle> context={props.cluster.clone()}>
+            <kubeplay_web::components::Inspector target={props.target.clone()} now={kubeplay_sim::clock::Time(0)} on_select={Callback::noop()} on_close={Callback::noop()} />
+        </ContextProvider<ClusterHandle>>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_inspector_explains_why_a_pod_waits_for_a_node() {
+    let cluster = ClusterHandle::local_default();
+    let big = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: big\nspec:\n  containers:\n  - name: app\n    image: nginx\n    resources:\n      requests: {cpu: \"64\"}\n";
+    cluster.0.apply(big, "big.yaml").await.unwrap();
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    let target = kubeplay_web::components::Target { kind: kubeplay_sim::api::Kind::Pod, namespace: "default".into(), name: "big".into() };
+    yew::Renderer::<InspectorHarness>::with_root_and_props(root.clone(), InspectorHarnessProps { cluster: cluster.clone(), target }).render();
+    settle().await;
+    let describe = root.query_selector("[data-testid=inspector-describe]").unwrap().expect("details first").text_content().unwrap();
+    assert!(describe.starts_with("Name:") && describe.lines().any(|l| l.starts_with("Status:") && l.ends_with(" Pending")), "{describe}");
+    assert!(describe.contains("FailedScheduling"), "the event is part of the details: {describe}");
+    let tabs = root.query_selector_all("[role=tab]").unwrap();
+    let scheduling: web_sys::HtmlElement = (0..tabs.length()).filter_map(|i| tabs.item(i)?.dyn_into::<web_sys::HtmlElement>().ok()).find(|t| t.text_content().as_deref() == Some("Scheduling")).expect("a pod has a Scheduling tab");
+    scheduling.click();
+    settle().await;
+    let text = root.query_selector("[data-testid=inspector-scheduling]").unwrap().unwrap().text_content().unwrap();
+    assert!(text.contains("0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 Insufficient cpu."), "{text}");
+}
+
+#[function_component(ChartsHarness)]
+fn charts_harness(props: &HarnessProps) -> Html {
+    html! {
+        <ContextProvider<ClusterHandle> context={props.cluster.clone()}>
+            <kubeplay_web::components::Charts now={kubeplay_sim::clock::Time(0)} />
+        </ContextProvider<ClusterHandle>>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_charts_follow_an_autoscaler_and_write_out_its_formula() {
+    let cluster = ClusterHandle::local_default();
+    let web = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: nginx\n        resources:\n          requests: {cpu: 100m}\n";
+    cluster.0.apply(web, "web.yaml").await.unwrap();
+    for line in [
+        "kubectl autoscale deployment web --cpu-percent=50 --min=1 --max=10",
+        "usage app=web cpu=150m",
+    ] {
+        cluster.0.run(line).drain();
+    }
+    cluster.0.advance(Duration::seconds(120)).await.unwrap();
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<ChartsHarness>::with_root_and_props(root.clone(), HarnessProps { cluster: cluster.clone() }).render();
+    settle().await;
+    assert_eq!(attr_of_all(&root, "[data-testid=hpa-charts]", "data-name"), vec!["web"]);
+    let titles = attr_of_all(&root, "[data-testid=chart]", "data-title");
+    assert_eq!(titles, vec!["Replicas", "cpu against target", "Pods"], "no load runs, so no load charts");
+    let formula = root.query_selector("[data-testid=hpa-formula]").unwrap().unwrap().text_content().unwrap();
+    assert!(formula.starts_with("cpu ") && formula.contains("/ target 50% = ratio "), "{formula}");
+    let lines = root.query_selector_all("[data-testid=hpa-charts] polyline").unwrap();
+    assert_eq!(lines.length(), 4, "desired, current, cpu and target");
+}

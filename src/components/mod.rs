@@ -1,8 +1,10 @@
 //! The page's views, one module each.
 
+pub mod charts;
 pub mod console;
 pub mod editor;
 pub mod event_list;
+pub mod inspector;
 pub mod lab;
 pub mod lesson_panel;
 pub mod node_list;
@@ -10,9 +12,11 @@ pub mod service_list;
 pub mod share;
 pub mod time_controls;
 
+pub use charts::Charts;
 pub use console::Console;
 pub use editor::Editor;
 pub use event_list::EventList;
+pub use inspector::{InspectHandle, Inspector, Target};
 pub use lab::ContainersLab;
 pub use lesson_panel::LessonPanel;
 pub use node_list::NodeList;

@@ -1,6 +1,7 @@
 //! The cluster at a glance: one card per node with its capacity in use and a
 //! chip per pod, plus the pods no node has taken yet.
 
+use super::inspector::{opener, InspectHandle, Target};
 use crate::hooks::use_objects;
 use crate::ClusterHandle;
 use kubeplay_sim::api::{Kind, Node, Pod};
@@ -13,7 +14,7 @@ fn percent(used: i64, total: i64) -> String {
     format!("width: {p:.1}%")
 }
 
-fn pod_chip(pod: &Pod) -> Html {
+fn pod_chip(pod: &Pod, inspect: Option<&InspectHandle>) -> Html {
     let status = pod_status(pod);
     let class = match status.as_str() {
         "Running" if pod.is_ready() => "pod ready",
@@ -25,9 +26,10 @@ fn pod_chip(pod: &Pod) -> Html {
     };
     let ns = pod.metadata.namespace.clone().unwrap_or_default();
     let class = classes!(class, (ns == "kube-system").then_some("system"));
-    let title = format!("{ns}/{}: {status}", pod.metadata.name);
+    let title = format!("{ns}/{}: {status} (click for details)", pod.metadata.name);
+    let (onclick, onkeydown) = opener(inspect, Target { kind: Kind::Pod, namespace: ns.clone(), name: pod.metadata.name.clone() });
     html! {
-        <li class={class} title={title}
+        <li class={class} title={title} tabindex="0" role="button" {onclick} {onkeydown}
             data-testid="pod"
             data-name={pod.metadata.name.clone()}
             data-namespace={ns}
@@ -39,17 +41,18 @@ fn pod_chip(pod: &Pod) -> Html {
     }
 }
 
-fn node_card(node: &Node, pods: &[&Pod], fault: Callback<(String, bool)>) -> Html {
+fn node_card(node: &Node, pods: &[&Pod], fault: Callback<(String, bool)>, inspect: Option<&InspectHandle>) -> Html {
     let cpu_used: i64 = pods.iter().map(|p| p.request_milli("cpu")).sum();
     let mem_used: i64 = pods.iter().map(|p| p.request_milli("memory")).sum();
     let (cpu, mem, max_pods) = (node.allocatable_milli("cpu"), node.allocatable_milli("memory"), node.allocatable_milli("pods") / 1000);
     let ready = node.is_ready();
     let role = if node.metadata.labels.contains_key("node-role.kubernetes.io/control-plane") { "control-plane" } else { "worker" };
     let gib = |milli: i64| format!("{:.1}", milli as f64 / 1000.0 / (1u64 << 30) as f64);
+    let (open_node, _) = opener(inspect, Target { kind: Kind::Node, namespace: String::new(), name: node.metadata.name.clone() });
     html! {
         <section class={classes!("node", (!ready).then_some("not-ready"))} data-testid="node" data-name={node.metadata.name.clone()}>
             <header>
-                <h3>{ &node.metadata.name }</h3>
+                <h3><button class="link" data-testid="inspect-node" onclick={open_node} title="Details of this node">{ &node.metadata.name }</button></h3>
                 <span class={classes!("badge", role)}>{ role }</span>
                 <span class={classes!("badge", if ready { "ok" } else { "bad" })}>{ if ready { "Ready" } else { "NotReady" } }</span>
                 if role == "worker" {
@@ -67,7 +70,7 @@ fn node_card(node: &Node, pods: &[&Pod], fault: Callback<(String, bool)>) -> Htm
                 <dt>{"memory"}</dt><dd><div class="bar"><div style={percent(mem_used, mem)}></div></div><span>{ format!("{} / {} GiB", gib(mem_used), gib(mem)) }</span></dd>
                 <dt>{"pods"}</dt><dd><div class="bar"><div style={percent(pods.len() as i64, max_pods)}></div></div><span>{ format!("{} / {}", pods.len(), max_pods) }</span></dd>
             </dl>
-            <ul class="pods">{ for pods.iter().map(|p| pod_chip(p)) }</ul>
+            <ul class="pods">{ for pods.iter().map(|p| pod_chip(p, inspect)) }</ul>
         </section>
     }
 }
@@ -82,6 +85,8 @@ pub fn node_list() -> Html {
         let mut sub = client.0.run(&line);
         wasm_bindgen_futures::spawn_local(async move { while sub.recv().await.is_some() {} });
     });
+    let inspect = use_context::<InspectHandle>();
+    let inspect = inspect.as_ref();
     let nodes = use_objects(Kind::Node);
     let pods = use_objects(Kind::Pod);
     let all_pods: Vec<&Pod> = pods.objects.values().filter_map(|o| o.as_pod()).collect();
@@ -92,13 +97,13 @@ pub fn node_list() -> Html {
             if !unscheduled.is_empty() {
                 <section class="unscheduled">
                     <header><h3>{"Waiting for a node"}</h3></header>
-                    <ul class="pods">{ for unscheduled.iter().map(|p| pod_chip(p)) }</ul>
+                    <ul class="pods">{ for unscheduled.iter().map(|p| pod_chip(p, inspect)) }</ul>
                 </section>
             }
             <div class="nodes">
             { for nodes.objects.values().filter_map(|o| o.as_node()).map(|n| {
                 let on_node: Vec<&Pod> = all_pods.iter().copied().filter(|p| p.spec.node_name.as_deref() == Some(n.metadata.name.as_str())).collect();
-                node_card(n, &on_node, fault.clone())
+                node_card(n, &on_node, fault.clone(), inspect)
             }) }
             </div>
         </div>

@@ -1,6 +1,7 @@
 //! The Services of the cluster as a strip above the nodes: type, address, ports and
 //! which pods answer (ready endpoints), so learners see a Service follow its pods.
 
+use super::inspector::{opener, InspectHandle, Target};
 use crate::hooks::use_objects;
 use kubeplay_sim::api::{Endpoints, Kind, Service};
 use yew::prelude::*;
@@ -20,13 +21,15 @@ fn address(svc: &Service) -> String {
     ports.join(", ")
 }
 
-fn card(svc: &Service, ep: Option<&Endpoints>) -> Html {
+fn card(svc: &Service, ep: Option<&Endpoints>, inspect: Option<&InspectHandle>) -> Html {
     let ready: Vec<String> = ep.iter().flat_map(|e| &e.subsets).flat_map(|s| &s.addresses).filter_map(|a| a.target_ref.as_ref().map(|r| r.name.clone())).collect();
     let waiting = ep.iter().flat_map(|e| &e.subsets).map(|s| s.not_ready_addresses.len()).sum::<usize>();
     let selector: Vec<String> = svc.spec.selector.iter().map(|(k, v)| format!("{k}={v}")).collect();
     let state = if svc.spec.selector.is_empty() { "manual" } else if ready.is_empty() { "empty" } else { "serving" };
+    let target = Target { kind: Kind::Service, namespace: svc.metadata.namespace.clone().unwrap_or_default(), name: svc.metadata.name.clone() };
+    let (onclick, onkeydown) = opener(inspect, target);
     html! {
-        <li class={classes!("service", state)} data-testid="service" data-name={svc.metadata.name.clone()} data-namespace={svc.metadata.namespace.clone()} data-ready={ready.len().to_string()}>
+        <li class={classes!("service", state)} tabindex="0" role="button" title="Click for details" {onclick} {onkeydown} data-testid="service" data-name={svc.metadata.name.clone()} data-namespace={svc.metadata.namespace.clone()} data-ready={ready.len().to_string()}>
             <header>
                 <span class="svc-name">{ &svc.metadata.name }</span>
                 <span class="badge">{ svc.type_name() }</span>
@@ -49,6 +52,7 @@ fn card(svc: &Service, ep: Option<&Endpoints>) -> Html {
 /// The Services the learner made (the default `kubernetes` and `kube-system` ones are left out).
 #[function_component(ServiceList)]
 pub fn service_list() -> Html {
+    let inspect = use_context::<InspectHandle>();
     let services = use_objects(Kind::Service);
     let endpoints = use_objects(Kind::Endpoints);
     let shown: Vec<&Service> = services
@@ -64,7 +68,7 @@ pub fn service_list() -> Html {
         <ul class="services" aria-label="Services">
             { for shown.into_iter().map(|s| {
                 let key = (s.metadata.namespace.clone().unwrap_or_default(), s.metadata.name.clone());
-                card(s, endpoints.objects.get(&key).and_then(|o| o.as_endpoints()))
+                card(s, endpoints.objects.get(&key).and_then(|o| o.as_endpoints()), inspect.as_ref())
             }) }
         </ul>
     }

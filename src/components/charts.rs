@@ -1,0 +1,185 @@
+//! Charts over virtual time: for each HorizontalPodAutoscaler its replicas and its metric
+//! against the target, with the replica formula worked out on the latest numbers; for a
+//! running load its request and error rates and its latency percentiles; and the
+//! cluster's pods. Drawn as small SVG line charts from the simulator's time series.
+
+use crate::hooks::use_objects;
+use crate::ClusterHandle;
+use kubeplay_sim::api::{HorizontalPodAutoscaler, Kind};
+use kubeplay_sim::clock::Time;
+use kubeplay_sim::series::{hpa_series_prefix, Series};
+use std::collections::BTreeMap;
+use yew::prelude::*;
+
+/// How much time a chart spans, in milliseconds (the last ten minutes).
+const WINDOW_MS: i64 = 10 * 60 * 1000;
+const WIDTH: f64 = 400.0;
+const HEIGHT: f64 = 110.0;
+
+/// One line of a chart: its label, its CSS class (colour) and its points.
+struct Line<'a> {
+    label: &'a str,
+    class: &'static str,
+    series: Option<&'a Series>,
+}
+
+/// The largest value shown, rounded up to a readable scale.
+fn scale(max: f64) -> f64 {
+    let max = max.max(1.0) * 1.1;
+    let step = 10f64.powf(max.log10().floor());
+    (max / step).ceil() * step
+}
+
+/// An SVG line chart of the last [`WINDOW_MS`] up to `now`.
+fn chart(title: &str, unit: &str, lines: &[Line<'_>], now: Time) -> Html {
+    let start = now.0 - WINDOW_MS;
+    let visible = |s: &Series| s.points.iter().filter(|(t, _)| t.0 >= start).map(|p| p.1).fold(0.0f64, f64::max);
+    let top = scale(lines.iter().filter_map(|l| l.series).map(visible).fold(0.0, f64::max));
+    let x = |t: Time| ((t.0 - start) as f64 / WINDOW_MS as f64 * WIDTH).clamp(0.0, WIDTH);
+    let y = |v: f64| HEIGHT - (v / top * HEIGHT).clamp(0.0, HEIGHT);
+    let polyline = |s: &Series| s.points.iter().filter(|(t, _)| t.0 >= start).map(|(t, v)| format!("{:.1},{:.1}", x(*t), y(*v))).collect::<Vec<_>>().join(" ");
+    let latest = |s: &Series| s.points.last().map(|p| p.1);
+    html! {
+        <figure class="chart" data-testid="chart" data-title={title.to_string()}>
+            <figcaption>
+                <span class="chart-title">{ title }</span>
+                { for lines.iter().map(|l| html! {
+                    <span class={classes!("legend", l.class)}>{ l.label }{ l.series.and_then(latest).map(|v| format!(" {}", number(v))).unwrap_or_default() }</span>
+                }) }
+            </figcaption>
+            <svg viewBox={format!("0 0 {WIDTH} {HEIGHT}")} preserveAspectRatio="none" role="img" aria-label={title.to_string()}>
+                <line class="grid" x1="0" x2={WIDTH.to_string()} y1={(HEIGHT / 2.0).to_string()} y2={(HEIGHT / 2.0).to_string()} />
+                { for lines.iter().filter_map(|l| l.series.map(|s| html! { <polyline class={l.class} points={polyline(s)} /> })) }
+            </svg>
+            <div class="axis"><span>{"10 min ago"}</span><span class="scale">{ format!("0 to {} {unit}", number(top)) }</span><span>{"now"}</span></div>
+        </figure>
+    }
+}
+
+/// A value as the charts print it: whole numbers plain, others with one decimal.
+fn number(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 { format!("{}", v.round() as i64) } else { format!("{v:.1}") }
+}
+
+/// The replica formula written out on the latest numbers (kube-semantics §7.3), so the
+/// learner can check the controller's arithmetic.
+fn formula(hpa: &HorizontalPodAutoscaler) -> String {
+    let current = hpa.status.current_replicas;
+    let Some(target) = hpa.spec.metrics.first().and_then(|m| m.resource.as_ref()) else { return String::new() };
+    let now = hpa.status.current_metrics.first().and_then(|m| m.resource.as_ref()).map(|r| &r.current);
+    let (value, goal, unit) = match target.target.average_utilization {
+        Some(goal) => (now.and_then(|c| c.average_utilization).map(f64::from), f64::from(goal), "%"),
+        None => (now.and_then(|c| c.average_value.as_ref()).map(|q| q.milli_value() as f64 / 1000.0), target.target.average_value.as_ref().map_or(0.0, |q| q.milli_value() as f64 / 1000.0), ""),
+    };
+    let Some(value) = value.filter(|_| goal > 0.0 && current > 0) else { return format!("Waiting for the first {} metrics.", target.name) };
+    let ratio = value / goal;
+    let (min, max) = (hpa.spec.min_replicas.unwrap_or(1), hpa.spec.max_replicas);
+    let head = format!("{} {}{unit} / target {}{unit} = ratio {ratio:.2}", target.name, number(value), number(goal));
+    if (ratio - 1.0).abs() <= 0.1 {
+        return format!("{head}: within the 0.1 tolerance, so it keeps {current}. Desired: {}.", hpa.status.desired_replicas);
+    }
+    let proposal = (ratio * f64::from(current)).ceil() as i32;
+    let bounded = proposal.clamp(min, max);
+    let clamp = if bounded != proposal { format!(", kept within {min}..{max}: {bounded}") } else { String::new() };
+    format!("{head}; ceil({ratio:.2} × {current} pods) = {proposal}{clamp}. Desired after the stabilization window: {}.", hpa.status.desired_replicas)
+}
+
+/// Properties of [`Charts`].
+#[derive(Properties, PartialEq)]
+pub struct ChartsProps {
+    /// Virtual time: the charts read their series again when it moves.
+    pub now: Time,
+}
+
+/// The charts view: autoscalers, load, pods.
+#[function_component(Charts)]
+pub fn charts(props: &ChartsProps) -> Html {
+    let client = use_context::<ClusterHandle>().expect("the App provides the cluster");
+    let hpas = use_objects(Kind::HorizontalPodAutoscaler);
+    let series = use_state(BTreeMap::<String, Series>::new);
+    let prefixes: Vec<String> = hpas.objects.keys().map(|(ns, name)| hpa_series_prefix(ns, name)).collect();
+    {
+        let series = series.clone();
+        use_effect_with((props.now, prefixes), move |(_, prefixes)| {
+            let mut names: Vec<String> = ["load.requests", "load.errors", "load.latency.p50", "load.latency.p99", "pods.running", "pods.pending"].map(String::from).to_vec();
+            for p in prefixes {
+                names.extend(["desired", "current", "metric", "target"].map(|s| format!("{p}/{s}")));
+            }
+            wasm_bindgen_futures::spawn_local(async move {
+                let mut got = BTreeMap::new();
+                for name in names {
+                    if let Ok(s) = client.0.series(&name).await {
+                        if !s.points.is_empty() {
+                            got.insert(name, s);
+                        }
+                    }
+                }
+                series.set(got);
+            });
+        });
+    }
+    let get = |name: &str| series.get(name);
+    let now = props.now;
+    let autoscalers = hpas.objects.iter().filter_map(|((ns, name), o)| o.as_hpa().map(|h| (ns, name, h))).map(|(ns, name, hpa)| {
+        let p = hpa_series_prefix(ns, name);
+        let metric = hpa.spec.metrics.first().and_then(|m| m.resource.as_ref());
+        let (metric_name, unit) = metric.map_or(("cpu", "%"), |r| (r.name.as_str(), if r.target.average_utilization.is_some() { "%" } else { "" }));
+        html! {
+            <section class="chart-group" data-testid="hpa-charts" data-name={name.clone()}>
+                <h3>{ format!("HorizontalPodAutoscaler {name}") }<span class="badge">{ ns }</span></h3>
+                { chart("Replicas", "pods", &[
+                    Line { label: "desired", class: "c-desired", series: get(&format!("{p}/desired")) },
+                    Line { label: "current", class: "c-current", series: get(&format!("{p}/current")) },
+                ], now) }
+                { chart(&format!("{metric_name} against target"), unit, &[
+                    Line { label: metric_name, class: "c-metric", series: get(&format!("{p}/metric")) },
+                    Line { label: "target", class: "c-target", series: get(&format!("{p}/target")) },
+                ], now) }
+                <p class="formula" data-testid="hpa-formula">{ formula(hpa) }</p>
+            </section>
+        }
+    }).collect::<Html>();
+    let load = get("load.requests").is_some();
+    html! {
+        <div class="charts" data-testid="charts">
+            { autoscalers }
+            if load {
+                <section class="chart-group" data-testid="load-charts">
+                    <h3>{"Load"}</h3>
+                    { chart("Requests", "/s", &[
+                        Line { label: "sent", class: "c-requests", series: get("load.requests") },
+                        Line { label: "failed", class: "c-errors", series: get("load.errors") },
+                    ], now) }
+                    { chart("Latency", "ms", &[
+                        Line { label: "p50", class: "c-p50", series: get("load.latency.p50") },
+                        Line { label: "p99", class: "c-p99", series: get("load.latency.p99") },
+                    ], now) }
+                </section>
+            }
+            <section class="chart-group">
+                <h3>{"Pods"}</h3>
+                { chart("Pods", "pods", &[
+                    Line { label: "running", class: "c-current", series: get("pods.running") },
+                    Line { label: "pending", class: "c-errors", series: get("pods.pending") },
+                ], now) }
+            </section>
+            if hpas.objects.is_empty() && !load {
+                <p class="muted hint">{"Start a load (load URL 50/s) or an autoscaler (kubectl autoscale deployment NAME --cpu-percent=50 --max=10) to see them charted here."}</p>
+            }
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scales_round_up_to_readable_tops() {
+        assert_eq!(scale(0.0), 2.0);
+        assert_eq!(scale(9.0), 10.0);
+        assert_eq!(scale(120.0), 200.0);
+        assert_eq!(number(3.0), "3");
+        assert_eq!(number(2.25), "2.2");
+    }
+}

@@ -1,0 +1,162 @@
+//! The inspector: click a pod, node or Service on the map to see what kubectl would tell
+//! about it (describe with its events, the YAML), the chain of owners (Deployment ->
+//! ReplicaSet -> Pod, each a link), and for a pod how the scheduler chose its node.
+
+use crate::ClusterHandle;
+use kubeplay_sim::api::Kind;
+use kubeplay_sim::clock::Time;
+use kubeplay_sim::inspect::Inspection;
+use yew::prelude::*;
+
+/// An object the inspector can show.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    /// Its kind.
+    pub kind: Kind,
+    /// Its namespace ("" for nodes).
+    pub namespace: String,
+    /// Its name.
+    pub name: String,
+}
+
+/// What views call to open the inspector on an object (provided by the app).
+#[derive(Clone, PartialEq)]
+pub struct InspectHandle(pub Callback<Target>);
+
+/// Click and Enter/Space handlers that open the inspector on `target` (for chips and
+/// cards that are not buttons, so they stay keyboard-reachable).
+pub fn opener(handle: Option<&InspectHandle>, target: Target) -> (Callback<MouseEvent>, Callback<KeyboardEvent>) {
+    let Some(handle) = handle.cloned() else { return (Callback::noop(), Callback::noop()) };
+    let (h2, t2) = (handle.clone(), target.clone());
+    let click = Callback::from(move |e: MouseEvent| {
+        e.stop_propagation();
+        handle.0.emit(target.clone());
+    });
+    let key = Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Enter" || e.key() == " " {
+            e.prevent_default();
+            h2.0.emit(t2.clone());
+        }
+    });
+    (click, key)
+}
+
+/// The inspector's tabs.
+#[derive(Clone, Copy, PartialEq)]
+enum View {
+    Details,
+    Yaml,
+    Scheduling,
+}
+
+/// Properties of [`Inspector`].
+#[derive(Properties, PartialEq)]
+pub struct InspectorProps {
+    /// The object shown.
+    pub target: Target,
+    /// Virtual time (the view refreshes as it moves).
+    pub now: Time,
+    /// Opens another object (an owner).
+    pub on_select: Callback<Target>,
+    /// Closes the inspector.
+    pub on_close: Callback<()>,
+}
+
+/// The scheduler's reasoning for a pod, one row per node.
+fn scheduling(i: &Inspection) -> Html {
+    let Some(ex) = &i.scheduling else {
+        return html! { <p class="muted">{"The scheduler has not looked at this pod (a DaemonSet pod, or one bound by name)."}</p> };
+    };
+    let mut nodes: Vec<&String> = ex.rejected.keys().chain(ex.scores.keys()).collect();
+    nodes.sort();
+    nodes.dedup();
+    html! {
+        <div class="scheduling" data-testid="inspector-scheduling">
+            <p>{ match &ex.chosen {
+                Some(n) => format!("Bound to {n}: it passed every filter and scored highest."),
+                None => ex.failure_message(i.nodes),
+            } }</p>
+            if ex.scored > 0 && ex.scored < ex.scores.len().max(1) {
+                <p class="muted">{ format!("{} feasible nodes were scored.", ex.scored) }</p>
+            }
+            <table>
+                <thead><tr><th>{"Node"}</th><th>{"Filters"}</th><th>{"Score"}</th></tr></thead>
+                <tbody>{ for nodes.into_iter().map(|n| {
+                    let chosen = ex.chosen.as_ref() == Some(n);
+                    html! {
+                        <tr class={classes!(chosen.then_some("chosen"))}>
+                            <td>{ n }</td>
+                            <td>{ ex.rejected.get(n).cloned().unwrap_or_else(|| "passed".into()) }</td>
+                            <td>{ ex.scores.get(n).map(|s| s.to_string()).unwrap_or_default() }</td>
+                        </tr>
+                    }
+                }) }</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// The inspector panel for one object, refreshed as virtual time moves.
+#[function_component(Inspector)]
+pub fn inspector(props: &InspectorProps) -> Html {
+    let client = use_context::<ClusterHandle>().expect("the App provides the cluster");
+    let found = use_state(|| None::<Result<Inspection, String>>);
+    let view = use_state(|| View::Details);
+    {
+        let found = found.clone();
+        use_effect_with((props.target.clone(), props.now), move |(target, _)| {
+            let target = target.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let got = client.0.inspect(target.kind, &target.namespace, &target.name).await;
+                found.set(Some(got.map_err(|e| e.message)));
+            });
+        });
+    }
+    let t = &props.target;
+    let close = {
+        let on_close = props.on_close.clone();
+        Callback::from(move |_: MouseEvent| on_close.emit(()))
+    };
+    let tab = |v: View, label: &'static str| {
+        let view = view.clone();
+        html! { <button role="tab" aria-selected={(*view == v).to_string()} onclick={move |_: MouseEvent| view.set(v)}>{ label }</button> }
+    };
+    let body = match &*found {
+        None => html! { <p class="muted">{"Looking it up..."}</p> },
+        Some(Err(e)) => html! { <p class="gone" data-testid="inspector-gone">{ format!("{e}: it is gone from the cluster.") }</p> },
+        Some(Ok(i)) => {
+            let owners = i.owners.iter().rev().map(|(kind, name)| {
+                let target = Target { kind: *kind, namespace: i.namespace.clone(), name: name.clone() };
+                let on_select = props.on_select.clone();
+                html! { <><button class="link" onclick={move |_: MouseEvent| on_select.emit(target.clone())}>{ format!("{kind} {name}") }</button><span class="arrow">{"→"}</span></> }
+            });
+            html! {
+                <>
+                    if !i.owners.is_empty() {
+                        <nav class="owners" data-testid="inspector-owners" aria-label="Owners">{ for owners }<span>{ format!("{} {}", i.kind, i.name) }</span></nav>
+                    }
+                    <nav class="tabs" role="tablist">
+                        { tab(View::Details, "Details") }
+                        { tab(View::Yaml, "YAML") }
+                        if i.kind == Kind::Pod { { tab(View::Scheduling, "Scheduling") } }
+                    </nav>
+                    { match *view {
+                        View::Yaml => html! { <pre data-testid="inspector-yaml">{ &i.yaml }</pre> },
+                        View::Scheduling if i.kind == Kind::Pod => scheduling(i),
+                        _ => html! { <pre data-testid="inspector-describe">{ &i.describe }</pre> },
+                    } }
+                </>
+            }
+        }
+    };
+    html! {
+        <aside class="inspector" data-testid="inspector" data-kind={t.kind.name()} data-name={t.name.clone()} aria-label={format!("Inspector: {} {}", t.kind, t.name)}>
+            <header>
+                <h3><span class="kind">{ t.kind.name() }</span>{ &t.name }</h3>
+                if !t.namespace.is_empty() { <span class="badge">{ &t.namespace }</span> }
+                <button class="ghost" data-testid="inspector-close" onclick={close} aria-label="Close the inspector">{"×"}</button>
+            </header>
+            <div class="inspector-body">{ body }</div>
+        </aside>
+    }
+}
