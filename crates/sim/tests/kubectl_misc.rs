@@ -33,3 +33,17 @@ fn cluster_info_and_api_resources() {
     assert!(resources.contains("\ndeployments                deploy       apps/v1                  true         Deployment\n"));
     assert_eq!(resources.lines().count(), 19);
 }
+
+#[test]
+fn get_raw_reads_api_paths_and_the_metrics_api() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    assert_eq!(run(&mut c, "kubectl get --raw /healthz").stdout, "ok");
+    run(&mut c, "kubectl run web --image=nginx");
+    c.advance(Duration::seconds(60));
+    let out = run(&mut c, "kubectl get --raw=/apis/metrics.k8s.io/v1beta1/namespaces/default/pods");
+    assert!(out.stdout.starts_with("{\"apiVersion\":\"metrics.k8s.io/v1beta1\",\"items\":[{\"containers\":[{\"name\":\"web\",\"usage\":{\"cpu\":\""), "{}", out.stdout);
+    let list = run(&mut c, "kubectl get --raw /api/v1/namespaces/default/pods").stdout;
+    assert!(list.starts_with("{\"apiVersion\":\"v1\",\"items\":[{\"apiVersion\":\"v1\",\"kind\":\"Pod\""), "{list}");
+    assert_eq!(run(&mut c, "kubectl get --raw /apis/nope/v1/things").stderr, "Error from server (NotFound): the server could not find the requested resource\n");
+    assert_eq!(run(&mut c, "kubectl get --raw").stderr, "error: flag needs an argument: --raw\n");
+}

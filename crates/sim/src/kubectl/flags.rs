@@ -132,7 +132,10 @@ impl Flags {
                 f.values.entry(canonical).or_default().push(value);
             } else if let Some(canonical) = find(BOOLEAN) {
                 let on = inline.as_deref().is_none_or(|v| v == "true");
-                if on {
+                if canonical == "--raw" && inline.as_deref().is_some_and(|v| v.starts_with('/')) {
+                    // `get --raw=/path` carries its path; `config view --raw` is a switch.
+                    f.values.entry(canonical).or_default().extend(inline);
+                } else if on {
                     f.values.entry(canonical).or_default();
                 } else {
                     f.off.push(canonical);

@@ -17,6 +17,7 @@ mod jsonpath;
 mod logs;
 mod mutate;
 mod patch;
+mod raw;
 mod nodes;
 mod port_forward;
 pub mod printers;
@@ -272,7 +273,7 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
         return CommandOutput::err(format!("Error in configuration: context was not found for specified context: {context}\n"), 1);
     }
     let allowed: &[&str] = match verb.as_str() {
-        "get" => &["--output", "--selector", "--all-namespaces", "--watch", "--show-labels", "--no-headers", "--filename"],
+        "get" => &["--output", "--selector", "--all-namespaces", "--watch", "--show-labels", "--no-headers", "--filename", "--raw"],
         "apply" => &["--filename", "--recursive", "--output"],
         "create" => &["--filename", "--recursive", "--output", "--dry-run", "--image", "--replicas", "--port", "--from-literal", "--from-file", "--type", "--hard"],
         "run" => &["--image", "--port", "--labels", "--selector", "--env", "--restart", "--command", "--dry-run", "--output", "--record", "--expose", "--replicas"],
@@ -401,6 +402,12 @@ fn object_value(o: &Object) -> serde_json::Value {
 }
 
 fn get(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
+    if f.has("--raw") {
+        return match f.value("--raw").or_else(|| f.positional.first().cloned()) {
+            Some(path) => raw::get_raw(cluster, &path),
+            None => CommandOutput::err("error: flag needs an argument: --raw\n".into(), 1),
+        };
+    }
     let Some(first) = f.positional.first() else {
         return CommandOutput::err("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples\n".into(), 1);
     };

@@ -8,6 +8,7 @@ pub mod complete;
 pub mod fs;
 pub mod jq;
 pub mod parse;
+mod operands;
 mod text;
 
 use crate::cluster::Cluster;
@@ -254,7 +255,7 @@ impl Shell {
             "sleep" => commands::sleep(cluster, args),
             "watch" => self.watch(cluster, args, max_wait),
             "lab" if self.container_hosts.is_none() => lab_command(args),
-            name => commands::run(self, name, args, stdin).unwrap_or_else(|| text::run(name, args, stdin).unwrap_or_else(|| CommandOutput::err(format!("bash: {name}: command not found\n"), 127))),
+            name => commands::run(self, name, args, stdin).unwrap_or_else(|| operands::run(self, name, args, stdin).unwrap_or_else(|| CommandOutput::err(format!("bash: {name}: command not found\n"), 127))),
         }
     }
 

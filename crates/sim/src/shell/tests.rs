@@ -159,3 +159,21 @@ fn curl_in_a_container_resolves_names_and_leaves_from_the_pods_address() {
     let words: Vec<String> = ["curl", "-s", "http://web/version"].map(String::from).to_vec();
     assert_eq!(super::container_curl(&hosts, &words), ["curl", "--interface", "10.244.1.5", "-s", "http://10.96.0.10/version"]);
 }
+
+#[test]
+fn text_filters_read_their_file_operands() {
+    let (mut c, mut s) = session();
+    sh(&mut c, &mut s, "printf 'a\\nhello\\nhello world\\n' > f.txt");
+    sh(&mut c, &mut s, "echo hello > g.txt");
+    assert_eq!(sh(&mut c, &mut s, "grep -c hello f.txt").stdout, "2\n");
+    assert_eq!(sh(&mut c, &mut s, "true && grep hello f.txt").stdout, "hello\nhello world\n");
+    assert_eq!(sh(&mut c, &mut s, "grep hello f.txt g.txt").stdout, "f.txt:hello\nf.txt:hello world\ng.txt:hello\n");
+    assert_eq!(sh(&mut c, &mut s, "wc -l f.txt").stdout, "3 f.txt\n");
+    assert_eq!(sh(&mut c, &mut s, "wc -l f.txt g.txt").stdout, "3 f.txt\n1 g.txt\n4 total\n");
+    assert_eq!(sh(&mut c, &mut s, "head -n 1 f.txt").stdout, "a\n");
+    assert_eq!(sh(&mut c, &mut s, "sort -r f.txt").stdout, "hello world\nhello\na\n");
+    let missing = sh(&mut c, &mut s, "grep x nope.txt");
+    assert_eq!((missing.stderr.as_str(), missing.exit_code), ("grep: nope.txt: No such file or directory\n", 2));
+    assert_eq!(sh(&mut c, &mut s, "grep -q nothing f.txt").exit_code, 1);
+    assert_eq!(sh(&mut c, &mut s, "cat f.txt | grep -c hello").stdout, "2\n", "standard input as before");
+}

@@ -1,6 +1,6 @@
 //! The shell's text filters for pipes: `grep`, `head`, `tail`, `wc`, `sort`, `uniq`,
-//! `cut`, `base64` and `jq`, reading standard input (files are read by the caller's
-//! `cat`; these take only standard input, which is how the workshop uses them).
+//! `cut`, `base64` and `jq`, reading standard input (`operands.rs` feeds them their file
+//! operands).
 
 use super::commands::options;
 use crate::kubectl::CommandOutput;
