@@ -165,3 +165,30 @@ test('clicking a pod opens the inspector with its owners, description, YAML and 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('killing a pod from the inspector runs kubectl in the console, the strip shows who acted, and the pod is replaced', async () => {
+  const { page, errors, context } = await openPage();
+  await page.locator('[data-testid="console-input"]').fill('kubectl create deployment shop --image=nginx --replicas=2');
+  await page.locator('[data-testid="console-input"]').press('Enter');
+  // The deployment controller, then the ReplicaSet controller and the scheduler light up.
+  await page.waitForSelector('[data-testid="component"][data-name="replicaset-controller"][data-state="lit"]', { timeout: 10_000 });
+  await page.waitForSelector('[data-testid="component"][data-name="default-scheduler"][data-state="lit"]', { timeout: 10_000 });
+  await page.locator('[data-testid="speed"]').selectOption('10');
+  const ready = '[data-testid="pod"][data-namespace="default"][data-ready="true"]';
+  await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 2, ready, { timeout: 15_000 });
+  const victim = await page.locator(ready).first().getAttribute('data-name');
+  await page.locator(`[data-testid="pod"][data-name="${victim}"]`).click();
+  await page.locator('[data-testid="action-delete-pod"]').click();
+  const consoleOut = page.locator('[data-testid="console-output"]');
+  await consoleOut.locator(`text=pod "${victim}" deleted`).waitFor();
+  assert.match(await consoleOut.innerText(), new RegExp(`kubectl delete pod ${victim} -n default`));
+  await page.screenshot({ path: `${SHOTS}/inspector-kill.png` });
+  // A replacement with a new name becomes ready; the victim goes once its grace period is over.
+  await page.waitForFunction(([sel, gone]) => {
+    const names = [...document.querySelectorAll(sel)].map((e) => e.dataset.name);
+    return names.length === 2 && !names.includes(gone);
+  }, [ready, victim], { timeout: 30_000 });
+  assert.match(await page.locator('[data-testid="last-action"]').innerText(), /\S/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -1,6 +1,6 @@
 //! The page layout and the loop that turns wall time into virtual time.
 
-use crate::components::{Charts, Console, ContainersLab, Editor, EventList, InspectHandle, Inspector, LessonPanel, NodeList, Share, Target, TimeControls};
+use crate::components::{Charts, Console, ControlPlaneStrip, ContainersLab, Editor, EventList, InspectHandle, Inspector, LessonPanel, NodeList, Share, Target, TimeControls};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use crate::lessons::{url_param, ConsoleLog};
@@ -356,6 +356,7 @@ pub fn app(props: &AppProps) -> Html {
                                     <button class="ghost" data-testid="new-cluster" onclick={new_cluster} title="Start again with a fresh cluster (your files and lesson progress stay)">{"New cluster"}</button>
                                 </div>
                             </header>
+                            <ControlPlaneStrip now={*now} />
                             <NodeList />
                             { inspector }
                         </section>

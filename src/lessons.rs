@@ -69,6 +69,9 @@ pub struct ConsoleLog {
     pub listeners: Rc<RefCell<Vec<yew::Callback<()>>>>,
     /// Puts a command into the console's input (the lesson's clickable commands).
     pub paste: Rc<RefCell<Option<yew::Callback<String>>>>,
+    /// Runs a command in the console as if typed (the inspector's actions), so the learner
+    /// sees the kubectl command behind a button.
+    pub execute: Rc<RefCell<Option<yew::Callback<String>>>>,
 }
 
 impl PartialEq for ConsoleLog {

@@ -204,7 +204,7 @@ pub fn console() -> Html {
     };
     // Lessons put commands into the input (one line) or run them (a heredoc over several lines).
     {
-        let (log, input, run) = (log.clone(), input.clone(), run.clone());
+        let (log, input, run, run_typed) = (log.clone(), input.clone(), run.clone(), run.clone());
         use_effect_with((), move |_| {
             let paste = Callback::from(move |command: String| {
                 let command = command.trim_end().to_string();
@@ -218,7 +218,12 @@ pub fn console() -> Html {
                 }
             });
             *log.paste.borrow_mut() = Some(paste);
-            move || *log.paste.borrow_mut() = None
+            let execute = Callback::from(move |command: String| run_typed(command));
+            *log.execute.borrow_mut() = Some(execute);
+            move || {
+                *log.paste.borrow_mut() = None;
+                *log.execute.borrow_mut() = None;
+            }
         });
     }
     let onkeydown = {

@@ -2,8 +2,9 @@
 //! about it (describe with its events, the YAML), the chain of owners (Deployment ->
 //! ReplicaSet -> Pod, each a link), and for a pod how the scheduler chose its node.
 
+use crate::lessons::ConsoleLog;
 use crate::ClusterHandle;
-use kubeplay_sim::api::Kind;
+use kubeplay_sim::api::{Kind, Object};
 use kubeplay_sim::clock::Time;
 use kubeplay_sim::inspect::Inspection;
 use yew::prelude::*;
@@ -96,11 +97,60 @@ fn scheduling(i: &Inspection) -> Html {
     }
 }
 
+/// The faults and fixes a trainer reaches for, as the kubectl commands behind them:
+/// (label, test id, command line, tooltip).
+fn actions(i: &Inspection) -> Vec<(&'static str, &'static str, String, &'static str)> {
+    let ns = &i.namespace;
+    let name = &i.name;
+    match &i.object {
+        Object::Pod(p) if p.metadata.deletion_timestamp.is_none() => vec![
+            ("Delete pod", "action-delete-pod", format!("kubectl delete pod {name} -n {ns}"), "Kill this pod: its ReplicaSet makes a new one"),
+        ],
+        Object::Deployment(d) => {
+            let replicas = d.spec.replicas.unwrap_or(1);
+            let container = d.spec.template.spec.containers.first();
+            let mut list = vec![
+                ("Scale +1", "action-scale-up", format!("kubectl scale deployment {name} -n {ns} --replicas={}", replicas + 1), "One more replica"),
+                ("Scale −1", "action-scale-down", format!("kubectl scale deployment {name} -n {ns} --replicas={}", (replicas - 1).max(0)), "One replica fewer"),
+            ];
+            if let Some(c) = container {
+                let base = c.image.rsplit_once(':').filter(|(_, tag)| !tag.contains('/')).map_or(c.image.as_str(), |(b, _)| b);
+                list.push(("Push a bad image", "action-bad-image", format!("kubectl set image deployment/{name} -n {ns} {}={base}:no-such-tag", c.name), "Roll out an image that cannot be pulled, and watch the rollout stall"));
+            }
+            list.push(("Roll back", "action-undo", format!("kubectl rollout undo deployment/{name} -n {ns}"), "Go back to the previous revision"));
+            list
+        }
+        Object::Node(n) => {
+            let mut list = Vec::new();
+            if n.spec.unschedulable {
+                list.push(("Uncordon", "action-uncordon", format!("kubectl uncordon {name}"), "Let the scheduler use this node again"));
+            } else {
+                list.push(("Cordon", "action-cordon", format!("kubectl cordon {name}"), "No new pods here; the running ones stay"));
+            }
+            list.push(("Drain", "action-drain", format!("kubectl drain {name} --ignore-daemonsets --delete-emptydir-data"), "Cordon, then evict every pod but the DaemonSets'"));
+            list
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// The inspector panel for one object, refreshed as virtual time moves.
 #[function_component(Inspector)]
 pub fn inspector(props: &InspectorProps) -> Html {
     let client = use_context::<ClusterHandle>().expect("the App provides the cluster");
+    let log = use_context::<ConsoleLog>();
     let found = use_state(|| None::<Result<Inspection, String>>);
+    // Runs an action in the console (so the command shows), or directly without one.
+    let act = {
+        let client = client.clone();
+        Callback::from(move |line: String| match log.as_ref().and_then(|l| l.execute.borrow().clone()) {
+            Some(execute) => execute.emit(line),
+            None => {
+                let mut sub = client.0.run(&line);
+                wasm_bindgen_futures::spawn_local(async move { while sub.recv().await.is_some() {} });
+            }
+        })
+    };
     let view = use_state(|| View::Details);
     {
         let found = found.clone();
@@ -130,8 +180,14 @@ pub fn inspector(props: &InspectorProps) -> Html {
                 let on_select = props.on_select.clone();
                 html! { <><button class="link" onclick={move |_: MouseEvent| on_select.emit(target.clone())}>{ format!("{kind} {name}") }</button><span class="arrow">{"→"}</span></> }
             });
+            let buttons = actions(i).into_iter().map(|(label, id, line, tip)| {
+                let act = act.clone();
+                let title = format!("{tip}: {line}");
+                html! { <button data-testid={id} {title} onclick={move |_: MouseEvent| act.emit(line.clone())}>{ label }</button> }
+            });
             html! {
                 <>
+                    <div class="actions" data-testid="inspector-actions">{ for buttons }</div>
                     if !i.owners.is_empty() {
                         <nav class="owners" data-testid="inspector-owners" aria-label="Owners">{ for owners }<span>{ format!("{} {}", i.kind, i.name) }</span></nav>
                     }

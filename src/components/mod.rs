@@ -2,6 +2,7 @@
 
 pub mod charts;
 pub mod console;
+pub mod control_plane;
 pub mod editor;
 pub mod event_list;
 pub mod inspector;
@@ -14,6 +15,7 @@ pub mod time_controls;
 
 pub use charts::Charts;
 pub use console::Console;
+pub use control_plane::ControlPlaneStrip;
 pub use editor::Editor;
 pub use event_list::EventList;
 pub use inspector::{InspectHandle, Inspector, Target};

@@ -17,6 +17,8 @@ pub struct Inspection {
     pub namespace: String,
     /// Its name.
     pub name: String,
+    /// The object as stored.
+    pub object: Object,
     /// `kubectl describe` output, or why kubeplay cannot describe this kind.
     pub describe: String,
     /// `kubectl get -o yaml` output.
@@ -50,7 +52,7 @@ pub fn inspect(cluster: &Cluster, kind: Kind, namespace: &str, name: &str) -> Re
     }
     let scheduling = (kind == Kind::Pod).then(|| cluster.scheduling_explanation(&format!("{namespace}/{name}")).cloned()).flatten();
     let nodes = cluster.store().list(Kind::Node, None).count();
-    Ok(Inspection { kind, namespace, name: name.to_string(), describe, yaml, owners, scheduling, nodes })
+    Ok(Inspection { kind, namespace, name: name.to_string(), object: object.clone(), describe, yaml, owners, scheduling, nodes })
 }
 
 #[cfg(test)]
