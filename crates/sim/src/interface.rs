@@ -305,17 +305,27 @@ impl LocalCluster {
             let Local { cluster, shell, .. } = &mut *inner;
             let result = f(cluster, shell);
             let Local { cluster, watchers, published, .. } = &mut *inner;
-            let events: Vec<WatchEvent> = cluster.store().events_since(*published).map(|e| e.cloned().collect()).unwrap_or_default();
+            let events: Option<Vec<WatchEvent>> = cluster.store().events_since(*published).map(|e| e.cloned().collect());
             *published = cluster.store().resource_version();
             watchers.retain(|(_, s)| s.is_connected());
+            // More changed than the watch log keeps: every watch ends, and its view lists again.
+            let lost = events.is_none();
+            let events = events.unwrap_or_default();
             let deliveries: Vec<(Sender<WatchEvent>, Vec<WatchEvent>)> = watchers
                 .iter()
                 .map(|(req, s)| (Sender { channel: s.channel.clone() }, events.iter().filter(|e| req.matches(e)).cloned().collect()))
                 .collect();
-            (result, deliveries)
+            if lost {
+                watchers.clear();
+            }
+            (result, deliveries.into_iter().map(|(s, e)| (s, e, lost)).collect::<Vec<_>>())
         };
         // Deliver outside the borrow: a woken view may call back into the cluster.
-        for (sender, events) in deliveries {
+        for (sender, events, lost) in deliveries {
+            if lost {
+                sender.close();
+                continue;
+            }
             for e in events {
                 sender.send(e);
             }
@@ -579,6 +589,27 @@ mod tests {
         now_or_never(c.set_workers(4)).unwrap().unwrap();
         let e = now_or_never(watch.recv()).flatten().expect("a node was added");
         assert_eq!((e.type_, e.object.name()), (EventType::Added, "node-4"));
+    }
+
+    #[test]
+    fn a_watch_that_falls_behind_the_log_ends_so_its_view_lists_again() {
+        let c = local();
+        now_or_never(c.set_workers(10)).unwrap().unwrap();
+        let since = now_or_never(c.list(Kind::Pod, None)).unwrap().unwrap().resource_version;
+        let mut watch = c.watch(WatchRequest { kind: Some(Kind::Pod), since, ..Default::default() });
+        // Thousands of pods created, bound and started in one step: more changes than the log keeps.
+        c.run("kubectl create deployment load --image=nginx --replicas=5000").drain();
+        now_or_never(c.advance(Duration::seconds(60))).unwrap().unwrap();
+        let mut seen = 0;
+        loop {
+            match now_or_never(watch.recv()) {
+                Some(Some(_)) => seen += 1,
+                Some(None) => break,
+                None => panic!("the watch neither delivered everything nor ended ({seen} events)"),
+            }
+        }
+        let pods = now_or_never(c.list(Kind::Pod, None)).unwrap().unwrap().items.len();
+        assert!(pods > 5000, "a new list has every pod: {pods}");
     }
 
     /// Everything a subscription holds right now, without waiting.
