@@ -2,11 +2,14 @@
 //! manifests, converted), `kubectl autoscale --min=1 --max=10 --cpu-percent=40`, a load
 //! of 75 requests/s for 5 minutes, and the HPA's decisions checked against the formula.
 
+mod common;
+use common::todo_app;
+
 use kubeplay_sim::api::{Kind, Object};
 use kubeplay_sim::clock::Duration;
 use kubeplay_sim::controllers::hpa::normalize;
 use kubeplay_sim::kubectl::run;
-use kubeplay_sim::{Cluster, ClusterSettings};
+use kubeplay_sim::Cluster;
 
 fn ok(c: &mut Cluster, line: &str) -> String {
     let out = run(c, line);
@@ -18,15 +21,6 @@ fn replicas(c: &Cluster) -> i32 {
     c.store().list(Kind::Deployment, Some("todo-app")).filter_map(Object::as_deployment).find(|d| d.metadata.name == "todo-app").and_then(|d| d.spec.replicas).unwrap()
 }
 
-fn todo_app() -> Cluster {
-    let mut c = Cluster::new(ClusterSettings::default());
-    for file in ["namespace.yaml", "redis-master-deployment.yaml", "redis-master-service.yaml", "redis-slave-deployment.yaml", "redis-slave-service.yaml", "todo-app-config.yaml", "todo-app-deployment.yaml", "todo-app-service.yaml"] {
-        let text = std::fs::read_to_string(format!("{}/../../workshop/todo-app-web/k8s-deployment/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
-        assert!(c.apply_manifest(&text, file).errors.is_empty(), "{file}");
-    }
-    c.advance(Duration::seconds(90));
-    c
-}
 
 #[test]
 fn the_todo_app_scales_with_load_and_back_after_the_window() {

@@ -2,9 +2,12 @@
 //! load while its image changes from v6 to dog. Readiness gates every new pod, so no request
 //! fails, and `/version` answers flip from the old version to the new one.
 
+mod common;
+use common::todo_app;
+
 use kubeplay_sim::clock::Duration;
 use kubeplay_sim::kubectl::run;
-use kubeplay_sim::{Cluster, ClusterSettings};
+use kubeplay_sim::Cluster;
 
 fn ok(c: &mut Cluster, line: &str) -> String {
     let out = run(c, line);
@@ -12,15 +15,6 @@ fn ok(c: &mut Cluster, line: &str) -> String {
     out.stdout
 }
 
-fn todo_app() -> Cluster {
-    let mut c = Cluster::new(ClusterSettings::default());
-    for file in ["namespace.yaml", "redis-master-deployment.yaml", "redis-master-service.yaml", "redis-slave-deployment.yaml", "redis-slave-service.yaml", "todo-app-config.yaml", "todo-app-deployment.yaml", "todo-app-service.yaml"] {
-        let text = std::fs::read_to_string(format!("{}/../../workshop/todo-app-web/k8s-deployment/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
-        assert!(c.apply_manifest(&text, file).errors.is_empty(), "{file}");
-    }
-    c.advance(Duration::seconds(90));
-    c
-}
 
 /// The version a `/version` answer names.
 fn version(answer: &str) -> String {

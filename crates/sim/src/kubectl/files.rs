@@ -65,6 +65,35 @@ pub fn api_error_line(e: &ApiError, doing: &str, file: &str) -> String {
     }
 }
 
+/// The objects of one `-f` file, namespaced by `-n` where they name none; read errors and
+/// manifest errors and warnings go to `out` as `apply` prints them.
+fn file_objects(cluster: &Cluster, f: &Flags, ctx: &Context<'_>, file: &str, out: &mut CommandOutput) -> Vec<crate::api::Object> {
+    let text = match ctx.files.read(file) {
+        Ok(t) => t,
+        Err(e) => {
+            out.fail(e);
+            return Vec::new();
+        }
+    };
+    let (parsed, errors) = parse_manifest_with(&text, file, cluster.settings().refuse_removed_api_versions);
+    for e in errors {
+        out.fail(e.to_string());
+    }
+    let mut objects = Vec::new();
+    for m in parsed {
+        for w in &m.warnings {
+            out.stderr.push_str(w);
+            out.stderr.push('\n');
+        }
+        let mut o = m.object;
+        if o.kind().namespaced() && o.meta().namespace.is_none() {
+            o.meta_mut().namespace = Some(f.namespace());
+        }
+        objects.push(o);
+    }
+    objects
+}
+
 /// `apply -f` (or `create -f` when `create_only`).
 pub fn apply(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>, create_only: bool) -> CommandOutput {
     let paths = f.values("--filename");
@@ -77,26 +106,7 @@ pub fn apply(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>, create_only: b
         Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
     };
     for file in files {
-        let text = match ctx.files.read(&file) {
-            Ok(t) => t,
-            Err(e) => {
-                out.fail(e);
-                continue;
-            }
-        };
-        let (objects, errors) = parse_manifest_with(&text, &file, cluster.settings().refuse_removed_api_versions);
-        for e in errors {
-            out.fail(e.to_string());
-        }
-        for m in objects {
-            for w in &m.warnings {
-                out.stderr.push_str(w);
-                out.stderr.push('\n');
-            }
-            let mut o = m.object;
-            if o.kind().namespaced() && o.meta().namespace.is_none() {
-                o.meta_mut().namespace = Some(f.namespace());
-            }
+        for o in file_objects(cluster, f, ctx, &file, &mut out) {
             let kind = o.kind();
             let result = if create_only { cluster.create(o).map(|c| (ApplyAction::Created, c)) } else { cluster.apply(o) };
             match result {
@@ -142,28 +152,7 @@ fn read_all(cluster: &Cluster, f: &Flags, ctx: &Context<'_>, out: &mut CommandOu
     let files = expand(ctx.files, &f.values("--filename"), f.has("--recursive")).map_err(|e| CommandOutput::err(format!("{e}\n"), 1))?;
     let mut objects = Vec::new();
     for file in files {
-        let text = match ctx.files.read(&file) {
-            Ok(t) => t,
-            Err(e) => {
-                out.fail(e);
-                continue;
-            }
-        };
-        let (parsed, errors) = parse_manifest_with(&text, &file, cluster.settings().refuse_removed_api_versions);
-        for e in errors {
-            out.fail(e.to_string());
-        }
-        for m in parsed {
-            for w in &m.warnings {
-                out.stderr.push_str(w);
-                out.stderr.push('\n');
-            }
-            let mut o = m.object;
-            if o.kind().namespaced() && o.meta().namespace.is_none() {
-                o.meta_mut().namespace = Some(f.namespace());
-            }
-            objects.push((file.clone(), o));
-        }
+        objects.extend(file_objects(cluster, f, ctx, &file, out).into_iter().map(|o| (file.clone(), o)));
     }
     Ok(objects)
 }

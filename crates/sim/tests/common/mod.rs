@@ -1,0 +1,16 @@
+//! What several integration tests share: the workshop's todo app, applied and settled.
+
+use kubeplay_sim::clock::Duration;
+use kubeplay_sim::{Cluster, ClusterSettings};
+
+/// A cluster running the workshop's todo app (its 2018 manifests, converted) in the
+/// `todo-app` namespace, 90 s after it was applied.
+pub fn todo_app() -> Cluster {
+    let mut c = Cluster::new(ClusterSettings::default());
+    for file in ["namespace.yaml", "redis-master-deployment.yaml", "redis-master-service.yaml", "redis-slave-deployment.yaml", "redis-slave-service.yaml", "todo-app-config.yaml", "todo-app-deployment.yaml", "todo-app-service.yaml"] {
+        let text = std::fs::read_to_string(format!("{}/../../workshop/todo-app-web/k8s-deployment/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        assert!(c.apply_manifest(&text, file).errors.is_empty(), "{file}");
+    }
+    c.advance(Duration::seconds(90));
+    c
+}
