@@ -1,6 +1,7 @@
 // End-to-end: the release build served by `kubeplay serve`, driven in Debian's Chromium.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { SHOTS, useServerAndBrowser } from './harness.mjs';
 
 const env = useServerAndBrowser();
@@ -191,4 +192,34 @@ test('killing a pod from the inspector runs kubectl in the console, the strip sh
   assert.match(await page.locator('[data-testid="last-action"]').innerText(), /\S/);
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('the whole state saves to a file and opens in a fresh browser; a wrong file is explained', async () => {
+  const { page, errors, context } = await openPage();
+  await page.locator('[data-testid="console-input"]').fill('kubectl create deployment saved --image=nginx --replicas=2');
+  await page.locator('[data-testid="console-input"]').press('Enter');
+  await page.locator('[data-testid="editor"]').fill('# my notes\n' + POD);
+  await page.waitForTimeout(2500); // the page keeps its cluster every two seconds
+  await page.locator('[data-testid="share"]').click();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="save-file"]').click()]);
+  assert.equal(download.suggestedFilename(), 'kubeplay-state.json');
+  // The download goes with its context, so keep its text.
+  const text = readFileSync(await download.path(), 'utf8');
+  const saved = JSON.parse(text);
+  assert.equal(saved.format, 'kubeplay-state');
+  assert.ok(saved.items['kubeplay.cluster.v1'].includes('saved'), 'the cluster is in the file');
+  await context.close();
+
+  // A fresh browser context: nothing stored, until the file is opened.
+  const fresh = await openPage();
+  assert.equal(await fresh.page.locator('[data-testid="pod"][data-name^="saved-"]').count(), 0);
+  await fresh.page.locator('[data-testid="share"]').click();
+  await fresh.page.locator('[data-testid="open-file"]').setInputFiles({ name: 'wrong.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"something-else"}') });
+  await fresh.page.locator('[data-testid="file-error"]').waitFor();
+  assert.match(await fresh.page.locator('[data-testid="file-error"]').innerText(), /not a kubeplay file/);
+  await Promise.all([fresh.page.waitForEvent('load'), fresh.page.locator('[data-testid="open-file"]').setInputFiles({ name: 'kubeplay-state.json', mimeType: 'application/json', buffer: Buffer.from(text) })]);
+  await fresh.page.waitForSelector('[data-testid="pod"][data-name^="saved-"]');
+  assert.match(await fresh.page.locator('[data-testid="editor"]').inputValue(), /^# my notes/);
+  assert.deepEqual([...errors, ...fresh.errors], []);
+  await fresh.context.close();
 });

@@ -9,6 +9,7 @@ pub mod lab_client;
 pub mod lessons;
 pub mod markdown;
 pub mod share_link;
+pub mod state_file;
 
 use kubeplay_sim::ClusterInterface;
 use std::rc::Rc;

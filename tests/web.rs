@@ -406,3 +406,14 @@ async fn the_charts_follow_an_autoscaler_and_write_out_its_formula() {
     let lines = root.query_selector_all("[data-testid=hpa-charts] polyline").unwrap();
     assert_eq!(lines.length(), 4, "desired, current, cpu and target");
 }
+
+#[wasm_bindgen_test]
+fn a_state_file_round_trips_and_wrong_files_are_explained() {
+    use kubeplay_web::state_file::{export, import};
+    let items = vec![("kubeplay.editor.v1".to_string(), "kind: Pod".to_string()), ("kubeplay.token".to_string(), "secret".to_string()), ("other".to_string(), "x".to_string())];
+    let text = export(&items);
+    assert_eq!(import(&text).unwrap(), vec![("kubeplay.editor.v1".to_string(), "kind: Pod".to_string())], "only the page's own items, never the token");
+    assert!(import("{").unwrap_err().starts_with("This is not a kubeplay file (it is not JSON"));
+    assert_eq!(import("{\"format\":\"kubeplay-state\",\"version\":7,\"items\":{}}").unwrap_err(), "This file comes from a newer kubeplay (format version 7); this page reads version 1.");
+    assert_eq!(import("{\"format\":\"x\"}").unwrap_err(), "This is not a kubeplay file (it has no \"format\": \"kubeplay-state\").");
+}

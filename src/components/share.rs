@@ -3,7 +3,24 @@
 
 use crate::lessons::url_param;
 use crate::ClusterHandle;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
+
+/// Offers `text` as a file download named `name`.
+fn download(name: &str, text: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| "the browser could not make the file")?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "the browser could not make the file")?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = document.create_element("a").map_err(|_| "no link")?.dyn_into().map_err(|_| "no link")?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
 
 /// The views an embedded page can show alone.
 const VIEWS: [(&str, &str); 4] = [("map", "Cluster map"), ("console", "Console"), ("lesson", "Lesson"), ("", "Whole page")];
@@ -64,6 +81,34 @@ pub fn share() -> Html {
             });
         })
     };
+    // Save everything the page keeps to a file, or open such a file (then the page reloads).
+    let file_message = use_state(|| None::<String>);
+    let save_file = {
+        let file_message = file_message.clone();
+        Callback::from(move |_: MouseEvent| {
+            let text = crate::state_file::export(&crate::state_file::stored_items());
+            file_message.set(download("kubeplay-state.json", &text).err());
+        })
+    };
+    let open_file = {
+        let file_message = file_message.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            let file_message = file_message.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|v| v.as_string()).unwrap_or_default();
+                match crate::state_file::import(&text).and_then(|items| crate::state_file::restore_items(&items)) {
+                    Ok(()) => {
+                        if let Some(w) = web_sys::window() {
+                            let _ = w.location().reload();
+                        }
+                    }
+                    Err(message) => file_message.set(Some(message)),
+                }
+            });
+        })
+    };
     let pick = {
         let (view, copied) = (view.clone(), copied.clone());
         Callback::from(move |e: Event| {
@@ -94,6 +139,13 @@ pub fn share() -> Html {
                         Some(Err(e)) => html! { <p class="err-text" data-testid="share-error">{ e.clone() }</p> },
                         None => html! {},
                     } }
+                    <div class="actions">
+                        <button data-testid="save-file" onclick={save_file}>{"Save to a file"}</button>
+                        <label class="file-button">{"Open a saved file"}<input type="file" accept=".json,application/json" data-testid="open-file" onchange={open_file} /></label>
+                    </div>
+                    if let Some(m) = &*file_message {
+                        <p class="err-text" data-testid="file-error" role="alert">{ m.clone() }</p>
+                    }
                     <label>{"Embed in slides: "}
                         <select data-testid="embed-view" onchange={pick}>
                             { for VIEWS.iter().map(|(v, label)| html! { <option value={*v} selected={*v == view.as_str()}>{ *label }</option> }) }

@@ -482,6 +482,16 @@ pub fn apply(store: &mut Store, rng: &mut Rng, now: Time, mut object: Object) ->
     match (&mut updated, object) {
         (Object::Pod(old), Object::Pod(mut new)) => {
             new.spec.node_name = new.spec.node_name.or_else(|| old.spec.node_name.clone());
+            // What defaulting and LimitRanger filled in stays when the manifest leaves it out
+            // (as kubectl's three-way merge keeps it), so re-applying the file is `unchanged`.
+            for (c, stored) in new.spec.containers.iter_mut().zip(&old.spec.containers) {
+                for (k, v) in &stored.resources.requests {
+                    c.resources.requests.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+                for (k, v) in &stored.resources.limits {
+                    c.resources.limits.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+            }
             let images_only = {
                 let (mut a, mut b) = (old.spec.clone(), new.spec.clone());
                 a.containers.iter_mut().for_each(|c| c.image.clear());

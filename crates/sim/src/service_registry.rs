@@ -56,6 +56,9 @@ pub fn validate_service(svc: &Service) -> Vec<String> {
         errs.push(format!("spec.type: Unsupported value: {type_:?}: supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\""));
         return errs;
     }
+    if let Some(t) = svc.spec.session_affinity_config.as_ref().and_then(|c| c.client_ip.as_ref()).and_then(|c| c.timeout_seconds).filter(|t| !(1..=86400).contains(t)) {
+        errs.push(format!("spec.sessionAffinityConfig.clientIP.timeoutSeconds: Invalid value: {t}: must be greater than 0 and less than 86400"));
+    }
     let headless = svc.spec.cluster_ip.as_deref() == Some("None");
     if svc.spec.ports.is_empty() && type_ != "ExternalName" && !headless {
         errs.push("spec.ports: Required value".into());
@@ -194,6 +197,9 @@ mod tests {
 
     #[test]
     fn validation_messages() {
+        let mut sticky = svc("ClusterIP", &[(80, None)]);
+        sticky.spec.session_affinity_config = Some(crate::api::SessionAffinityConfig { client_ip: Some(crate::api::ClientIPConfig { timeout_seconds: Some(0) }) });
+        assert_eq!(validate_service(&sticky), ["spec.sessionAffinityConfig.clientIP.timeoutSeconds: Invalid value: 0: must be greater than 0 and less than 86400"]);
         assert_eq!(validate_service(&svc("ClusterIP", &[])), vec!["spec.ports: Required value"]);
         assert_eq!(validate_service(&svc("Foo", &[(80, None)]))[0], "spec.type: Unsupported value: \"Foo\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\"");
         assert_eq!(validate_service(&svc("ClusterIP", &[(80, Some(30080))])), vec!["spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'"]);

@@ -122,8 +122,8 @@ fn route_load(store: &Store, rng: &mut Rng, affinity: &mut SessionAffinity, clie
 /// A pod as a queue: how many requests a second its CPU can serve and the CPU time one
 /// takes (seconds). Each container gets an equal share of the requests (as the CPU model
 /// has it) and can use its CPU limit, or the node's CPU without one, less its idle use.
-/// `None` for a pod that is not running (or not known: an address outside the cluster,
-/// which answers as fast as the network allows).
+/// A pod with a container that is not running can serve nothing: `Some((0.0, 0.0))`.
+/// (The caller treats a pod it cannot find as answering at network speed.)
 fn capacity(store: &Store, pod: &Pod, images: &mut BTreeMap<String, images::ImageBehavior>) -> Option<(f64, f64)> {
     let node_cpu = pod
         .spec

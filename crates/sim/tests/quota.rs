@@ -119,6 +119,12 @@ fn a_limit_range_fills_defaults_and_refuses_what_is_too_big() {
     );
     let ns = ok(&mut c, "kubectl describe namespace team");
     assert!(ns.contains("No resource quota.\n\nResource Limits\n Type       Resource  Min  Max  Default Request  Default Limit  Max Limit/Request Ratio\n"), "{ns}");
+    // Applying the same pod file again changes nothing: the defaults stay.
+    let plain = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: plain\n  namespace: team\nspec:\n  containers:\n  - name: app\n    image: nginx\n";
+    assert_eq!(c.apply_manifest(plain, "plain.yaml").applied[0].action.word(), "created");
+    let again = c.apply_manifest(plain, "plain.yaml");
+    assert!(again.errors.is_empty(), "{:?}", again.errors);
+    assert_eq!(again.applied[0].action.word(), "unchanged");
     // Requests equal to limits for cpu and memory make the pod Guaranteed.
     let exact = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: exact\n  namespace: team\nspec:\n  containers:\n  - name: app\n    image: nginx\n    resources:\n      limits: {cpu: 300m, memory: 64Mi}\n";
     apply(&mut c, exact);

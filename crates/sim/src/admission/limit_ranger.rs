@@ -57,17 +57,18 @@ fn merge(container: &mut Container, requests: &ResourceList, limits: &ResourceLi
 }
 
 /// The mutating half: defaults from every Container item of the namespace's LimitRanges
-/// (the first range that names a resource wins), and the annotation saying what was set.
+/// (a later item overrides an earlier one, as upstream's loop does), and the annotation
+/// saying what was set.
 pub fn default_pod(store: &Store, pod: &mut Pod) {
     let ns = pod.metadata.namespace.clone().unwrap_or_default();
     let (mut requests, mut limits) = (ResourceList::new(), ResourceList::new());
     for lr in ranges(store, &ns) {
         for item in lr.spec.limits.iter().filter(|i| i.type_ == "Container") {
             for (k, v) in &item.default_request {
-                requests.entry(k.clone()).or_insert_with(|| v.clone());
+                requests.insert(k.clone(), v.clone());
             }
             for (k, v) in &item.default {
-                limits.entry(k.clone()).or_insert_with(|| v.clone());
+                limits.insert(k.clone(), v.clone());
             }
         }
     }

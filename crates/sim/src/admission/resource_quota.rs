@@ -29,9 +29,11 @@ fn legacy_count(kind: Kind) -> Option<&'static str> {
     })
 }
 
-/// Whether a pod still counts: not finished (a terminating pod counts until it is gone).
-fn pod_counts(pod: &Pod) -> bool {
-    !matches!(pod.phase(), "Succeeded" | "Failed")
+/// Whether a pod still counts (QuotaV1Pod): not finished, and not past the end of its
+/// grace period (the simulator's `deletionTimestamp` is that end), so a pod stuck
+/// terminating on a failed node stops using the quota.
+fn pod_counts(pod: &Pod, now: Time) -> bool {
+    !matches!(pod.phase(), "Succeeded" | "Failed") && pod.metadata.deletion_timestamp.is_none_or(|end| now < end)
 }
 
 fn add(list: &mut ResourceList, name: &str, q: &Quantity) {
@@ -52,12 +54,12 @@ fn compute_usage(requests: &ResourceList, limits: &ResourceList, into: &mut Reso
     }
 }
 
-/// What an object uses of every resource a quota can name.
-pub fn usage(object: &Object) -> ResourceList {
+/// What an object uses, at `now`, of every resource a quota can name.
+pub fn usage(object: &Object, now: Time) -> ResourceList {
     let mut used = ResourceList::new();
     let kind = object.kind();
     if let Object::Pod(p) = object {
-        if !pod_counts(p) {
+        if !pod_counts(p, now) {
             return used;
         }
         for c in &p.spec.containers {
@@ -90,12 +92,12 @@ fn matches(kind: Kind, name: &str) -> bool {
 
 /// What every object in the namespace uses of the quota's hard resources: the quota
 /// controller's recalculation. Unused resources read `0`.
-pub fn recalculate(store: &Store, quota: &ResourceQuota) -> ResourceList {
+pub fn recalculate(store: &Store, quota: &ResourceQuota, now: Time) -> ResourceList {
     let ns = quota.metadata.namespace.as_deref().unwrap_or("");
     let mut used: ResourceList = quota.spec.hard.keys().map(|k| (k.clone(), Quantity::zero())).collect();
     for kind in Kind::ALL.into_iter().filter(|k| k.namespaced() && quota.spec.hard.keys().any(|n| matches(*k, n))) {
         for o in store.list(kind, Some(ns)) {
-            for (name, q) in usage(o).into_iter().filter(|(n, _)| quota.spec.hard.contains_key(n)) {
+            for (name, q) in usage(o, now).into_iter().filter(|(n, _)| quota.spec.hard.contains_key(n)) {
                 add(&mut used, &name, &q);
             }
         }
@@ -136,7 +138,7 @@ pub fn admit(store: &mut Store, now: Time, object: &Object, name: &str) -> Resul
     if quotas.is_empty() {
         return Ok(());
     }
-    let delta = usage(object);
+    let delta = usage(object, now);
     let mut charged = Vec::new();
     for quota in &quotas {
         let restricted: Vec<&String> = quota.status.hard.keys().filter(|n| matches(kind, n)).collect();
@@ -213,7 +215,7 @@ mod tests {
     #[test]
     fn a_pod_uses_its_summed_requests_and_limits() {
         let p = pod(&[("a", &[("cpu", "100m"), ("memory", "64Mi")], &[("cpu", "200m")]), ("b", &[("cpu", "250m")], &[])]);
-        let u = usage(&Object::Pod(p));
+        let u = usage(&Object::Pod(p), Time(0));
         assert_eq!(u["pods"].to_string(), "1");
         assert_eq!(u["count/pods"].to_string(), "1");
         assert_eq!(u["requests.cpu"].to_string(), "350m");
@@ -223,7 +225,11 @@ mod tests {
         assert!(!u.contains_key("limits.memory"));
         let mut done = pod(&[("a", &[("cpu", "1")], &[])]);
         done.status.phase = Some("Succeeded".into());
-        assert!(usage(&Object::Pod(done)).is_empty(), "a finished pod uses nothing");
+        assert!(usage(&Object::Pod(done), Time(0)).is_empty(), "a finished pod uses nothing");
+        let mut stuck = pod(&[("a", &[("cpu", "1")], &[])]);
+        stuck.metadata.deletion_timestamp = Some(Time(30_000));
+        assert_eq!(usage(&Object::Pod(stuck.clone()), Time(10_000))["pods"].to_string(), "1", "terminating within its grace period");
+        assert!(usage(&Object::Pod(stuck), Time(30_000)).is_empty(), "past its grace period it no longer counts");
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub fn reconcile(store: &mut Store, now: Time) {
         if quota.metadata.deletion_timestamp.is_some() {
             continue;
         }
-        let used = recalculate(store, quota);
+        let used = recalculate(store, quota, now);
         let hard = quota.spec.hard.clone();
         apiserver::update_if_changed(store, now, &ObjectKey::of(&o), |obj| {
             if let Object::ResourceQuota(q) = obj {

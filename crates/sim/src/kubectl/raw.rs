@@ -80,11 +80,7 @@ fn resources(cluster: &Cluster, group_version: &str, rest: &[&str]) -> Option<Va
         [plural, name] => (None, *plural, Some(*name)),
         _ => return None,
     };
-    // `/api/v1/namespaces/NAME` is the namespace itself.
-    let (kind, ns, name) = match (ns, plural, name) {
-        (Some(n), p, None) if Kind::from_resource(p).is_none() => (Kind::Namespace, None, Some(n)),
-        (ns, p, name) => (Kind::ALL.into_iter().find(|k| k.plural() == p && k.api_version() == group_version)?, ns, name),
-    };
+    let kind = Kind::ALL.into_iter().find(|k| k.plural() == plural && k.api_version() == group_version)?;
     if !kind.namespaced() && ns.is_some() {
         return None;
     }

@@ -16,12 +16,10 @@ fn resource_list(text: &str) -> Result<BTreeMap<String, Quantity>, String> {
     Ok(list)
 }
 
-/// Whether a container name matches `-c`, where `*` stands for any run of characters.
+/// Whether a container name matches `-c`, where `*` stands for any run of characters
+/// (the shell's linear matcher, so no pattern can take long).
 fn matches(pattern: &str, name: &str) -> bool {
-    match pattern.split_once('*') {
-        None => pattern == name,
-        Some((head, tail)) => name.strip_prefix(head).is_some_and(|rest| (0..=rest.len()).filter(|i| rest.is_char_boundary(*i)).any(|i| matches(tail, &rest[i..]))),
-    }
+    crate::shell::text::wildcard(pattern, name)
 }
 
 /// The containers of a pod or of a workload's pod template.

@@ -9,7 +9,7 @@ pub mod fs;
 pub mod jq;
 pub mod parse;
 mod operands;
-mod text;
+pub(crate) mod text;
 
 use crate::cluster::Cluster;
 use crate::kubectl::{self, CommandOutput, Context};

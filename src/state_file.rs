@@ -1,0 +1,58 @@
+//! Export and import of everything the page keeps for the learner (the cluster's action
+//! log, the editor text, the console history, lesson progress) as one JSON file, so work
+//! moves between browsers or survives clearing the browser's data.
+
+use serde_json::{json, Map, Value};
+
+/// The file's `format` field.
+pub const FORMAT: &str = "kubeplay-state";
+/// The version of the file's layout this page writes and reads.
+pub const VERSION: u64 = 1;
+/// Keys the page keeps that belong in the file (all of the page's own, but the token).
+fn kept(key: &str) -> bool {
+    key.starts_with("kubeplay.") && key != "kubeplay.token"
+}
+
+/// The file's text for the given stored items (key, value).
+pub fn export(items: &[(String, String)]) -> String {
+    let stored: Map<String, Value> = items.iter().filter(|(k, _)| kept(k)).map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
+    serde_json::to_string_pretty(&json!({"format": FORMAT, "version": VERSION, "items": stored})).unwrap_or_default()
+}
+
+/// The stored items in a file, or what is wrong with it, in words for the learner.
+pub fn import(text: &str) -> Result<Vec<(String, String)>, String> {
+    let v: Value = serde_json::from_str(text).map_err(|e| format!("This is not a kubeplay file (it is not JSON: {e})."))?;
+    if v.get("format").and_then(Value::as_str) != Some(FORMAT) {
+        return Err("This is not a kubeplay file (it has no \"format\": \"kubeplay-state\").".into());
+    }
+    match v.get("version").and_then(Value::as_u64) {
+        Some(VERSION) => {}
+        Some(n) if n > VERSION => return Err(format!("This file comes from a newer kubeplay (format version {n}); this page reads version {VERSION}.")),
+        _ => return Err("This kubeplay file has no version this page can read.".into()),
+    }
+    let items = v.get("items").and_then(Value::as_object).ok_or("This kubeplay file holds no saved items.")?;
+    Ok(items.iter().filter(|(k, _)| kept(k)).filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string()))).collect())
+}
+
+/// Every item the page keeps in the browser now.
+pub fn stored_items() -> Vec<(String, String)> {
+    let Some(storage) = crate::local_storage() else { return Vec::new() };
+    let n = storage.length().unwrap_or(0);
+    (0..n)
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter(|k| kept(k))
+        .filter_map(|k| storage.get_item(&k).ok().flatten().map(|v| (k, v)))
+        .collect()
+}
+
+/// Replaces what the page keeps with `items` (the caller reloads the page to take them up).
+pub fn restore_items(items: &[(String, String)]) -> Result<(), String> {
+    let storage = crate::local_storage().ok_or("This page keeps nothing in the browser (an embedded page without &persist), so it cannot open a saved file.")?;
+    for (k, _) in stored_items() {
+        let _ = storage.remove_item(&k);
+    }
+    for (k, v) in items {
+        storage.set_item(k, v).map_err(|_| "The browser refused to store the file's contents (storage full?).".to_string())?;
+    }
+    Ok(())
+}
