@@ -125,3 +125,17 @@ fn unknown_manifest_fields_name_the_field_meant() {
         "Warning: unknown field \"spec.replica\"\n  --> d.yaml:8:3: spec.replica: unknown field; did you mean \"replicas\"?\nWarning: unknown field \"spec.template.spec.containers[0].imagePullPolicyy\"\n  --> d.yaml:20:9: spec.template.spec.containers[0].imagePullPolicyy: unknown field; did you mean \"imagePullPolicy\"?\n"
     );
 }
+
+#[test]
+fn the_usage_knob_follows_the_context_namespace() {
+    let mut c = kubeplay_sim::Cluster::new(kubeplay_sim::ClusterSettings::default());
+    kubeplay_sim::kubectl::run(&mut c, "kubectl create namespace shop");
+    kubeplay_sim::kubectl::run(&mut c, "kubectl config set-context --current --namespace=shop");
+    kubeplay_sim::kubectl::run(&mut c, "kubectl create deployment web --image=nginx");
+    c.advance(kubeplay_sim::clock::Duration::seconds(20));
+    let out = kubeplay_sim::kubectl::run(&mut c, "usage app=web cpu=300m");
+    assert_eq!(out.exit_code, 0, "{}", out.stderr);
+    c.advance(kubeplay_sim::clock::Duration::seconds(60));
+    let top = kubeplay_sim::kubectl::run(&mut c, "kubectl top pods").stdout;
+    assert!(top.lines().nth(1).is_some_and(|l| l.starts_with("web-") && l.contains("300m")), "{top}");
+}

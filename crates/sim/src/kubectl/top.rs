@@ -179,7 +179,8 @@ pub fn load(cluster: &mut Cluster, args: &[String]) -> CommandOutput {
 /// `usage [-n NS] SELECTOR cpu=QTY [memory=QTY]` or `usage SELECTOR auto`.
 pub fn usage(cluster: &mut Cluster, args: &[String]) -> CommandOutput {
     let help = "usage: usage [-n NAMESPACE] SELECTOR cpu=QTY [memory=QTY] | usage SELECTOR auto   e.g. usage app=web cpu=300m\n";
-    let mut namespace = "default".to_string();
+    // Like kubectl's verbs, the current context's namespace unless `-n` says otherwise.
+    let mut namespace = cluster.kubeconfig().namespace().to_string();
     let mut rest: Vec<&String> = Vec::new();
     let mut i = 0;
     while i < args.len() {
