@@ -103,9 +103,14 @@ fn actions(i: &Inspection) -> Vec<(&'static str, &'static str, String, &'static 
     let ns = &i.namespace;
     let name = &i.name;
     match &i.object {
-        Object::Pod(p) if p.metadata.deletion_timestamp.is_none() => vec![
-            ("Delete pod", "action-delete-pod", format!("kubectl delete pod {name} -n {ns}"), "Kill this pod: its ReplicaSet makes a new one"),
-        ],
+        Object::Pod(p) if p.metadata.deletion_timestamp.is_none() => {
+            let mut list = vec![("Delete pod", "action-delete-pod", format!("kubectl delete pod {name} -n {ns}"), "Kill this pod: its ReplicaSet makes a new one")];
+            if p.spec.containers.iter().any(|c| c.readiness_probe.is_some()) {
+                list.push(("Fail readiness", "action-fail-readiness", format!("fault fail-readiness {name} -n {ns}"), "The app answers its readiness probe with 503: the pod leaves its Services"));
+                list.push(("Recover readiness", "action-recover-readiness", format!("fault recover-readiness {name} -n {ns}"), "The app passes its readiness probe again"));
+            }
+            list
+        }
         Object::Deployment(d) => {
             let replicas = d.spec.replicas.unwrap_or(1);
             let container = d.spec.template.spec.containers.first();

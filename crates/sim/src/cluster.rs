@@ -725,6 +725,23 @@ impl Cluster {
         true
     }
 
+    /// Makes a pod's application fail its readiness probe (`broken`) or pass it again, as
+    /// when an app reports it cannot serve: after `failureThreshold` probes the pod is not
+    /// ready and leaves its Services' endpoints. A pod without a readiness probe has
+    /// nothing to fail, which the error says.
+    pub fn set_readiness_broken(&mut self, namespace: &str, name: &str, broken: bool) -> Result<(), String> {
+        let key = ObjectKey { kind: Kind::Pod, namespace: namespace.into(), name: name.into() };
+        let pod = self.store.get(&key).and_then(Object::as_pod).ok_or_else(|| format!("Error from server (NotFound): pods {name:?} not found"))?;
+        if pod.spec.containers.iter().all(|c| c.readiness_probe.is_none()) {
+            return Err(format!("error: pod {name} has no readiness probe, so Kubernetes counts it ready while its containers run; give it a readinessProbe to see a failing one take it out of its Services"));
+        }
+        let (uid, node) = (pod.metadata.uid.clone().unwrap_or_default(), pod.spec.node_name.clone().unwrap_or_default());
+        let kubelet = self.kubelets.get_mut(&node).ok_or_else(|| format!("error: pod {name} is not running on a node yet"))?;
+        kubelet.set_readiness_broken(&uid, broken);
+        self.settle();
+        Ok(())
+    }
+
     /// Starts a failed node's kubelet again. Returns false for an unknown node.
     pub fn recover_node(&mut self, name: &str) -> bool {
         let Some(k) = self.kubelets.get_mut(name) else { return false };

@@ -138,6 +138,10 @@ pub struct Kubelet {
     /// (rebuilt after a restore: every pod syncs once, which changes nothing).
     #[serde(skip)]
     synced: BTreeMap<String, (Option<String>, Option<Time>)>,
+    /// Pods (by uid) whose application answers its readiness probe with an error (the
+    /// `fault fail-readiness` teaching knob), until recovered.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    broken_readiness: BTreeSet<String>,
 }
 
 /// The next back-off after `previous`: 10 s at first, then doubled up to the cap.
@@ -220,6 +224,15 @@ impl Kubelet {
             self.stopping.clear();
             self.synced.clear();
             self.next_renew = None;
+        }
+    }
+
+    /// Makes the application in a pod (by uid) fail its readiness probe, or pass it again.
+    pub fn set_readiness_broken(&mut self, uid: &str, broken: bool) {
+        if broken {
+            self.broken_readiness.insert(uid.to_string());
+        } else {
+            self.broken_readiness.remove(uid);
         }
     }
 
@@ -520,7 +533,8 @@ impl Kubelet {
             };
             let Some(due) = worker.next.filter(|t| *t <= now) else { continue };
             worker.next = Some(due + Duration::seconds(i64::from(probe.period_seconds.unwrap_or(10).max(1))));
-            let result = probe_result(probe, c, process(), since, due, &ip);
+            let broken = kind == "Readiness" && self.broken_readiness.contains(&uid);
+            let result = if broken { Err("HTTP probe failed with statuscode: 503".to_string()) } else { probe_result(probe, c, process(), since, due, &ip) };
             let (success_threshold, failure_threshold) = (probe.success_threshold.unwrap_or(1), probe.failure_threshold.unwrap_or(3));
             match &result {
                 Ok(()) => {

@@ -122,9 +122,32 @@ pub fn drain(cluster: &mut Cluster, f: &Flags, max_wait: crate::clock::Duration)
     out
 }
 
-/// `fault fail-node NODE` and `fault recover-node NODE`: kubeplay's own way to break things.
+/// `fault fail-node NODE`, `fault recover-node NODE`, `fault fail-readiness POD [-n NS]` and
+/// `fault recover-readiness POD [-n NS]`: kubeplay's own way to break things.
 pub fn fault(cluster: &mut Cluster, words: &[String]) -> CommandOutput {
-    let usage = "usage: fault fail-node NODE | fault recover-node NODE\n";
+    let usage = "usage: fault fail-node NODE | fault recover-node NODE | fault fail-readiness POD [-n NAMESPACE] | fault recover-readiness POD [-n NAMESPACE]\n";
+    if let Some(action @ ("fail-readiness" | "recover-readiness")) = words.first().map(String::as_str) {
+        let mut namespace = cluster.kubeconfig().namespace().to_string();
+        let mut pod = None;
+        let mut i = 1;
+        while i < words.len() {
+            match words[i].as_str() {
+                "-n" | "--namespace" => {
+                    namespace = words.get(i + 1).cloned().unwrap_or_default();
+                    i += 1;
+                }
+                w => pod = Some(w.trim_start_matches("pod/").to_string()),
+            }
+            i += 1;
+        }
+        let Some(pod) = pod else { return CommandOutput::err(usage.into(), 2) };
+        let broken = action == "fail-readiness";
+        return match cluster.set_readiness_broken(&namespace, &pod, broken) {
+            Ok(()) if broken => CommandOutput::ok(format!("pod/{pod}: its readiness probe now fails (HTTP 503); after failureThreshold probes it is not ready\n")),
+            Ok(()) => CommandOutput::ok(format!("pod/{pod}: its readiness probe passes again\n")),
+            Err(e) => CommandOutput::err(format!("{e}\n"), 1),
+        };
+    }
     match (words.first().map(String::as_str), words.get(1)) {
         (Some("fail-node"), Some(node)) if cluster.fail_node(node) => CommandOutput::ok(format!("node/{node} failed: its kubelet stopped\n")),
         (Some("recover-node"), Some(node)) if cluster.recover_node(node) => CommandOutput::ok(format!("node/{node} recovered: its kubelet is back\n")),
