@@ -2,7 +2,7 @@
 //! `jq .items FILE`... The filters in `text.rs` read standard input; this splits their
 //! arguments into the options they keep and the files to read, and runs them on each file
 //! as coreutils print it (`grep` prefixes `FILE:` and `wc` appends ` FILE` when there are
-//! several, with a `total` line for `wc`).
+//! several, with a `total` line for `wc`; `head` and `tail` put each file under a header).
 
 use super::fs::resolve;
 use super::Shell;
@@ -68,7 +68,8 @@ pub fn run(shell: &Shell, name: &str, args: &[String], stdin: &str) -> Option<Co
             Ok(text) => contents.push((f.clone(), text)),
             Err(e) => {
                 out.stderr.push_str(&format!("{name}: {f}: {e}\n"));
-                out.exit_code = 2;
+                // grep reports trouble with 2 (1 means "no match"); the others with 1.
+                out.exit_code = if matches!(name, "grep" | "egrep") { 2 } else { 1 };
             }
         }
     }
@@ -100,6 +101,14 @@ pub fn run(shell: &Shell, name: &str, args: &[String], stdin: &str) -> Option<Co
             }
             if out.exit_code == 0 && name != "wc" && !found {
                 out.exit_code = 1;
+            }
+        }
+        "head" | "tail" if several && !kept.iter().any(|k| k == "-q") => {
+            // Each file under a `==> FILE <==` header, a blank line between them.
+            for (n, (file, text)) in contents.iter().enumerate() {
+                let one = super::text::run(name, &kept, text)?;
+                out.stdout.push_str(&format!("{}==> {file} <==\n{}", if n > 0 { "\n" } else { "" }, one.stdout));
+                out.stderr.push_str(&one.stderr);
             }
         }
         _ => {

@@ -171,6 +171,8 @@ fn text_filters_read_their_file_operands() {
     assert_eq!(sh(&mut c, &mut s, "wc -l f.txt").stdout, "3 f.txt\n");
     assert_eq!(sh(&mut c, &mut s, "wc -l f.txt g.txt").stdout, "3 f.txt\n1 g.txt\n4 total\n");
     assert_eq!(sh(&mut c, &mut s, "head -n 1 f.txt").stdout, "a\n");
+    assert_eq!(sh(&mut c, &mut s, "head -n 1 f.txt g.txt").stdout, "==> f.txt <==\na\n\n==> g.txt <==\nhello\n");
+    assert_eq!(sh(&mut c, &mut s, "wc -l nope.txt").exit_code, 1, "wc reports a missing file with 1");
     assert_eq!(sh(&mut c, &mut s, "sort -r f.txt").stdout, "hello world\nhello\na\n");
     let missing = sh(&mut c, &mut s, "grep x nope.txt");
     assert_eq!((missing.stderr.as_str(), missing.exit_code), ("grep: nope.txt: No such file or directory\n", 2));
