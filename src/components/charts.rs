@@ -67,16 +67,12 @@ fn number(v: f64) -> String {
 /// fast it scales, which the text says.
 fn formula(hpa: &HorizontalPodAutoscaler) -> String {
     let current = hpa.status.current_replicas;
-    let Some(target) = hpa.spec.metrics.first().and_then(|m| m.resource.as_ref()) else { return String::new() };
-    let now = hpa.status.current_metrics.first().and_then(|m| m.resource.as_ref()).map(|r| &r.current);
-    let (value, goal, unit) = match target.target.average_utilization {
-        Some(goal) => (now.and_then(|c| c.average_utilization).map(f64::from), f64::from(goal), "%"),
-        None => (now.and_then(|c| c.average_value.as_ref()).map(|q| q.milli_value() as f64 / 1000.0), target.target.average_value.as_ref().map_or(0.0, |q| q.milli_value() as f64 / 1000.0), ""),
-    };
-    let Some(value) = value.filter(|_| goal > 0.0 && current > 0) else { return format!("Waiting for the first {} metrics.", target.name) };
+    let Some(reading) = hpa.first_metric_reading() else { return String::new() };
+    let (goal, unit) = (reading.target.unwrap_or(0.0), if reading.percent { "%" } else { "" });
+    let Some(value) = reading.current.filter(|_| goal > 0.0 && current > 0) else { return format!("Waiting for the first {} metrics.", reading.name) };
     let ratio = value / goal;
     let (min, max) = (hpa.spec.min_replicas.unwrap_or(1), hpa.spec.max_replicas);
-    let head = format!("{} {}{unit} / target {}{unit} = ratio {ratio:.2}", target.name, number(value), number(goal));
+    let head = format!("{} {}{unit} / target {}{unit} = ratio {ratio:.2}", reading.name, number(value), number(goal));
     if (ratio - 1.0).abs() <= 0.1 {
         return format!("{head}: within the 0.1 tolerance, so it keeps {current}. Desired: {}.", hpa.status.desired_replicas);
     }
@@ -124,8 +120,7 @@ pub fn charts(props: &ChartsProps) -> Html {
     let now = props.now;
     let autoscalers = hpas.objects.iter().filter_map(|((ns, name), o)| o.as_hpa().map(|h| (ns, name, h))).map(|(ns, name, hpa)| {
         let p = hpa_series_prefix(ns, name);
-        let metric = hpa.spec.metrics.first().and_then(|m| m.resource.as_ref());
-        let (metric_name, unit) = metric.map_or(("cpu", "%"), |r| (r.name.as_str(), if r.target.average_utilization.is_some() { "%" } else { "" }));
+        let (metric_name, unit) = hpa.first_metric_reading().map_or(("cpu", "%"), |r| (r.name, if r.percent { "%" } else { "" }));
         html! {
             <section class="chart-group" data-testid="hpa-charts" data-name={name.clone()}>
                 <h3>{ format!("HorizontalPodAutoscaler {name}") }<span class="badge">{ ns }</span></h3>

@@ -63,16 +63,11 @@ impl SeriesStore {
             let prefix = hpa_series_prefix(o.namespace(), o.name());
             self.record(&format!("{prefix}/desired"), at, f64::from(hpa.status.desired_replicas));
             self.record(&format!("{prefix}/current"), at, f64::from(hpa.status.current_replicas));
-            let Some(target) = hpa.spec.metrics.first().and_then(|m| m.resource.as_ref()).map(|r| &r.target) else { continue };
-            let current = hpa.status.current_metrics.first().and_then(|m| m.resource.as_ref()).map(|r| &r.current);
-            let (metric, goal) = match target.average_utilization {
-                Some(percent) => (current.and_then(|c| c.average_utilization).map(f64::from), Some(f64::from(percent))),
-                None => (current.and_then(|c| c.average_value.as_ref()).map(|q| q.milli_value() as f64 / 1000.0), target.average_value.as_ref().map(|q| q.milli_value() as f64 / 1000.0)),
-            };
-            if let Some(goal) = goal {
+            let Some(reading) = hpa.first_metric_reading() else { continue };
+            if let Some(goal) = reading.target {
                 self.record(&format!("{prefix}/target"), at, goal);
             }
-            if let Some(metric) = metric {
+            if let Some(metric) = reading.current {
                 self.record(&format!("{prefix}/metric"), at, metric);
             }
         }

@@ -218,7 +218,32 @@ pub struct MetricValueStatus {
     pub average_value: Option<super::Quantity>,
 }
 
+/// An HPA's first Resource metric as a chart reads it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MetricReading<'a> {
+    /// The resource (`cpu`, `memory`).
+    pub name: &'a str,
+    /// Whether the values are percent of request (a Utilization target) or plain values.
+    pub percent: bool,
+    /// The last measured value, once there is one.
+    pub current: Option<f64>,
+    /// The target value.
+    pub target: Option<f64>,
+}
+
 impl HorizontalPodAutoscaler {
+    /// The first metric's current value against its target (`status.currentMetrics` read by
+    /// index, as kubectl does), in percent for Utilization, else in whole units.
+    pub fn first_metric_reading(&self) -> Option<MetricReading<'_>> {
+        let spec = self.spec.metrics.first().and_then(|m| m.resource.as_ref())?;
+        let current = self.status.current_metrics.first().and_then(|m| m.resource.as_ref()).map(|r| &r.current);
+        let plain = |q: &super::Quantity| q.milli_value() as f64 / 1000.0;
+        Some(match spec.target.average_utilization {
+            Some(percent) => MetricReading { name: &spec.name, percent: true, current: current.and_then(|c| c.average_utilization).map(f64::from), target: Some(f64::from(percent)) },
+            None => MetricReading { name: &spec.name, percent: false, current: current.and_then(|c| c.average_value.as_ref()).map(plain), target: spec.target.average_value.as_ref().map(plain) },
+        })
+    }
+
     /// The CPU utilization target in percent, if one of the metrics is one.
     pub fn cpu_target(&self) -> Option<i32> {
         self.spec.metrics.iter().find_map(|m| m.resource.as_ref().filter(|r| r.name == "cpu" && r.target.type_ == "Utilization")?.target.average_utilization)

@@ -26,7 +26,7 @@ pub use pod::{
     TcpSocketAction,
     StateRunning, StateTerminated, StateWaiting,
 };
-pub use autoscaling::{CrossVersionObjectReference, HorizontalPodAutoscaler, HpaBehavior, HpaScalingPolicy, HpaScalingRules, HpaSpec, HpaStatus, MetricSpec, MetricStatus, MetricTarget, MetricValueStatus, ResourceMetricSource, ResourceMetricStatus};
+pub use autoscaling::{CrossVersionObjectReference, HorizontalPodAutoscaler, HpaBehavior, MetricReading, HpaScalingPolicy, HpaScalingRules, HpaSpec, HpaStatus, MetricSpec, MetricStatus, MetricTarget, MetricValueStatus, ResourceMetricSource, ResourceMetricStatus};
 pub use config::{base64_decode, base64_encode, ConfigMap, Secret, ServiceAccount};
 pub use event::{Event, EventSource, ObjectReference};
 pub use lease::{Lease, LeaseSpec};

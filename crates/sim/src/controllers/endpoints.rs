@@ -2,7 +2,7 @@
 //! listing the matching pods' IPs (ready ones in `addresses`, the others in
 //! `notReadyAddresses`) with the ports each serves.
 
-use crate::api::{EndpointAddress, EndpointPort, EndpointSubset, Endpoints, IntOrString, Kind, Object, ObjectMeta, ObjectReference, Pod, Service};
+use crate::api::{EndpointAddress, EndpointPort, EndpointSubset, Endpoints, IntOrString, Kind, Object, ObjectMeta, ObjectReference, Pod, Service, ServicePort};
 use crate::apiserver;
 use crate::clock::Time;
 use crate::rand::Rng;
@@ -17,28 +17,45 @@ pub fn resolve_target_port(pod: &Pod, target: &IntOrString) -> Option<i32> {
     }
 }
 
-/// Models endpoints_controller.go's pod filter: matching, not terminal, has an IP, not
-/// being deleted (unless the Service publishes not-ready addresses).
-fn eligible(svc: &Service, pod: &Pod) -> bool {
+/// The pod filter the endpoints and EndpointSlice controllers share (ShouldPodBeInEndpoints):
+/// the Service's selector matches, the pod is not finished, and it has an IP.
+pub fn selects(svc: &Service, pod: &Pod) -> bool {
     !svc.spec.selector.is_empty()
         && svc.spec.selector.iter().all(|(k, v)| pod.metadata.labels.get(k) == Some(v))
         && !matches!(pod.phase(), "Succeeded" | "Failed")
         && pod.status.pod_ip.is_some()
-        && (pod.metadata.deletion_timestamp.is_none() || svc.spec.publish_not_ready_addresses)
+}
+
+/// Models endpoints_controller.go's pod filter: [`selects`], and not being deleted
+/// (unless the Service publishes not-ready addresses).
+fn eligible(svc: &Service, pod: &Pod) -> bool {
+    selects(svc, pod) && (pod.metadata.deletion_timestamp.is_none() || svc.spec.publish_not_ready_addresses)
+}
+
+/// The pod as an endpoint's `targetRef`.
+pub fn pod_reference(pod: &Pod) -> ObjectReference {
+    ObjectReference {
+        kind: "Pod".into(),
+        namespace: pod.metadata.namespace.clone(),
+        name: pod.metadata.name.clone(),
+        uid: pod.metadata.uid.clone().unwrap_or_default(),
+        ..Default::default()
+    }
+}
+
+/// Each Service port with the pod port it reaches; a named target port the pod does not
+/// declare is left out.
+pub fn resolved_ports<'a>(svc: &'a Service, pod: &'a Pod) -> impl Iterator<Item = (&'a ServicePort, i32)> + 'a {
+    svc.spec.ports.iter().filter_map(move |sp| Some((sp, resolve_target_port(pod, &sp.target_port.clone().unwrap_or(IntOrString::Int(sp.port)))?)))
+}
+
+/// An IPv4 address as a key that sorts numerically (`10.244.1.10` after `10.244.1.9`).
+pub fn ip_order(ip: &str) -> Vec<u32> {
+    ip.split('.').map(|o| o.parse::<u32>().unwrap_or(0)).collect()
 }
 
 fn address(pod: &Pod) -> EndpointAddress {
-    EndpointAddress {
-        ip: pod.status.pod_ip.clone().unwrap_or_default(),
-        node_name: pod.spec.node_name.clone(),
-        target_ref: Some(ObjectReference {
-            kind: "Pod".into(),
-            namespace: pod.metadata.namespace.clone(),
-            name: pod.metadata.name.clone(),
-            uid: pod.metadata.uid.clone().unwrap_or_default(),
-            ..Default::default()
-        }),
-    }
+    EndpointAddress { ip: pod.status.pod_ip.clone().unwrap_or_default(), node_name: pod.spec.node_name.clone(), target_ref: Some(pod_reference(pod)) }
 }
 
 /// A subset's ports: (name, pod port, protocol) per Service port.
@@ -48,15 +65,7 @@ type PortSet = Vec<(Option<String>, i32, Option<String>)>;
 pub fn subsets_for(svc: &Service, pods: &[&Pod]) -> Vec<EndpointSubset> {
     let mut groups: BTreeMap<PortSet, EndpointSubset> = BTreeMap::new();
     for pod in pods.iter().filter(|p| eligible(svc, p)) {
-        let ports: PortSet = svc
-            .spec
-            .ports
-            .iter()
-            .filter_map(|sp| {
-                let target = sp.target_port.clone().unwrap_or(IntOrString::Int(sp.port));
-                Some((sp.name.clone(), resolve_target_port(pod, &target)?, sp.protocol.clone()))
-            })
-            .collect();
+        let ports: PortSet = resolved_ports(svc, pod).map(|(sp, port)| (sp.name.clone(), port, sp.protocol.clone())).collect();
         if ports.is_empty() && !svc.spec.ports.is_empty() {
             continue;
         }
@@ -70,7 +79,7 @@ pub fn subsets_for(svc: &Service, pods: &[&Pod]) -> Vec<EndpointSubset> {
             subset.not_ready_addresses.push(address(pod));
         }
     }
-    let by_ip = |a: &EndpointAddress| a.ip.split('.').map(|o| o.parse::<u32>().unwrap_or(0)).collect::<Vec<_>>();
+    let by_ip = |a: &EndpointAddress| ip_order(&a.ip);
     groups
         .into_values()
         .map(|mut s| {

@@ -5,8 +5,8 @@
 //! Models pkg/controller/endpointslice (reconciler.go, utils.go).
 
 use super::controller_ref;
-use super::endpoints::resolve_target_port;
-use crate::api::{Endpoint, EndpointConditions, EndpointSlice, EndpointSlicePort, IntOrString, Kind, Object, ObjectMeta, ObjectReference, Pod, Service};
+use super::endpoints::{ip_order, pod_reference, resolved_ports, selects};
+use crate::api::{Endpoint, EndpointConditions, EndpointSlice, EndpointSlicePort, Kind, Object, ObjectMeta, Pod, Service};
 use crate::apiserver;
 use crate::clock::Time;
 use crate::rand::Rng;
@@ -29,21 +29,9 @@ fn port_key(ports: &[EndpointSlicePort]) -> PortKey {
     ports.iter().map(|p| (p.name.clone(), p.port, p.protocol.clone())).collect()
 }
 
-/// Models ShouldPodBeInEndpoints with includeTerminating: matching, not terminal, has an IP.
-fn eligible(svc: &Service, pod: &Pod) -> bool {
-    svc.spec.selector.iter().all(|(k, v)| pod.metadata.labels.get(k) == Some(v)) && !matches!(pod.phase(), "Succeeded" | "Failed") && pod.status.pod_ip.is_some()
-}
-
 /// The slice ports a pod serves for the Service: every Service port whose target the pod resolves.
 fn ports_for(svc: &Service, pod: &Pod) -> Vec<EndpointSlicePort> {
-    svc.spec
-        .ports
-        .iter()
-        .filter_map(|sp| {
-            let target = sp.target_port.clone().unwrap_or(IntOrString::Int(sp.port));
-            Some(EndpointSlicePort { name: Some(sp.name.clone().unwrap_or_default()), port: Some(resolve_target_port(pod, &target)?), protocol: Some(sp.protocol.clone().unwrap_or_else(|| "TCP".into())) })
-        })
-        .collect()
+    resolved_ports(svc, pod).map(|(sp, port)| EndpointSlicePort { name: Some(sp.name.clone().unwrap_or_default()), port: Some(port), protocol: Some(sp.protocol.clone().unwrap_or_else(|| "TCP".into())) }).collect()
 }
 
 /// Models podToEndpoint: serving = Ready, terminating = being deleted, ready = serving and
@@ -56,13 +44,7 @@ fn endpoint(svc: &Service, pod: &Pod) -> Endpoint {
         addresses: vec![pod.status.pod_ip.clone().unwrap_or_default()],
         conditions: EndpointConditions { ready: Some(ready), serving: Some(serving), terminating: Some(terminating) },
         node_name: pod.spec.node_name.clone(),
-        target_ref: Some(ObjectReference {
-            kind: "Pod".into(),
-            namespace: pod.metadata.namespace.clone(),
-            name: pod.metadata.name.clone(),
-            uid: pod.metadata.uid.clone().unwrap_or_default(),
-            ..Default::default()
-        }),
+        target_ref: Some(pod_reference(pod)),
     }
 }
 
@@ -73,7 +55,7 @@ fn pod_of(e: &Endpoint) -> String {
 
 /// Endpoint order within a slice: by address (numerically), then pod.
 fn sort_endpoints(endpoints: &mut [Endpoint]) {
-    let ip = |e: &Endpoint| e.addresses.first().map(|a| a.split('.').map(|o| o.parse::<u32>().unwrap_or(0)).collect::<Vec<_>>()).unwrap_or_default();
+    let ip = |e: &Endpoint| e.addresses.first().map(|a| ip_order(a)).unwrap_or_default();
     endpoints.sort_by_cached_key(|e| (ip(e), pod_of(e)));
 }
 
@@ -122,7 +104,8 @@ struct Plan {
 fn plan(svc_obj: &Object, pods: &[&Pod], existing: Vec<EndpointSlice>) -> Plan {
     let svc = svc_obj.as_service().expect("a Service");
     let mut desired: BTreeMap<PortKey, (Vec<EndpointSlicePort>, BTreeMap<String, Endpoint>)> = BTreeMap::new();
-    for pod in pods.iter().filter(|p| eligible(svc, p)) {
+    // Terminating pods stay listed (includeTerminating), unlike in Endpoints.
+    for pod in pods.iter().filter(|p| selects(svc, p)) {
         let ports = ports_for(svc, pod);
         let group = desired.entry(port_key(&ports)).or_insert_with(|| (ports, BTreeMap::new()));
         group.1.insert(pod.metadata.name.clone(), endpoint(svc, pod));
