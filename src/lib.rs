@@ -3,6 +3,7 @@
 //! attach to a cluster that lives elsewhere.
 
 pub mod app;
+pub mod editing;
 pub mod components;
 pub mod hooks;
 pub mod lab_client;

@@ -1,0 +1,161 @@
+//! The editor's pieces on screen: the file tabs, the examples menu, the code area (gutter,
+//! highlighted text, the textarea over it) and the list of problems.
+
+use super::files::{OpenFiles, EXAMPLES};
+use crate::editing::{self, Diagnostic, Severity};
+use std::rc::Rc;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+/// The height of one line of code in pixels (13 px type at line-height 1.5, as in the CSS).
+pub const LINE_PX: f64 = 19.5;
+
+/// Properties of [`FileTabs`].
+#[derive(Properties, PartialEq)]
+pub struct FileTabsProps {
+    /// The open files.
+    pub files: OpenFiles,
+    /// Show the tab at this index.
+    pub activate: Callback<usize>,
+    /// Open an empty tab.
+    pub on_new: Callback<()>,
+    /// Close the tab at this index.
+    pub on_close: Callback<usize>,
+}
+
+/// The editor's tabs, one per open file, with a button for a new one.
+#[function_component(FileTabs)]
+pub fn file_tabs(p: &FileTabsProps) -> Html {
+    let closable = p.files.files.len() > 1;
+    html! {
+        <div class="file-tabs" role="tablist" aria-label="Open files">
+            { for p.files.files.iter().enumerate().map(|(i, f)| {
+                let selected = i == p.files.active;
+                let activate = p.activate.reform(move |_: MouseEvent| i);
+                let close = p.on_close.reform(move |e: MouseEvent| { e.stop_propagation(); i });
+                html! {
+                    <span class={classes!("file-tab", selected.then_some("active"))}>
+                        <button role="tab" data-testid="file-tab" data-name={f.name.clone()} aria-selected={selected.to_string()} onclick={activate} title={format!("~/{}", f.name)}>{ &f.name }</button>
+                        if closable {
+                            <button class="close" aria-label={format!("Close {}", f.name)} onclick={close}>{"×"}</button>
+                        }
+                    </span>
+                }
+            }) }
+            <button class="new-file" data-testid="file-new" aria-label="New file" title="New file" onclick={p.on_new.reform(|_: MouseEvent| ())}>{"+"}</button>
+        </div>
+    }
+}
+
+/// Properties of [`ExamplePicker`].
+#[derive(Properties, PartialEq)]
+pub struct ExamplePickerProps {
+    /// Called with the example's file name and manifest.
+    pub on_pick: Callback<(String, String)>,
+}
+
+/// A menu of example manifests; each opens in its own tab.
+#[function_component(ExamplePicker)]
+pub fn example_picker(p: &ExamplePickerProps) -> Html {
+    let onchange = p.on_pick.reform(|e: Event| {
+        let select = e.target_unchecked_into::<HtmlSelectElement>();
+        let pick = EXAMPLES.iter().find(|(_, file, _)| *file == select.value());
+        select.set_value("");
+        pick.map(|(_, file, text)| (file.to_string(), text.to_string())).unwrap_or_default()
+    });
+    html! {
+        <select class="examples" data-testid="editor-examples" aria-label="Open an example manifest" {onchange}>
+            <option value="" selected=true>{"Examples…"}</option>
+            { for EXAMPLES.iter().map(|(label, file, _)| html! { <option value={*file}>{ *label }</option> }) }
+        </select>
+    }
+}
+
+/// Properties of [`Code`].
+#[derive(Properties, PartialEq)]
+pub struct CodeProps {
+    /// The text shown.
+    pub text: String,
+    /// Its problems, by line.
+    pub diagnostics: Rc<Vec<Diagnostic>>,
+    /// The textarea.
+    pub textarea: NodeRef,
+    /// The highlighted copy under it.
+    pub highlight: NodeRef,
+    /// The line numbers.
+    pub gutter: NodeRef,
+    /// Text typed, pasted or cut.
+    pub on_input: Callback<InputEvent>,
+    /// Keys (Enter, Tab, undo ...).
+    pub on_keydown: Callback<KeyboardEvent>,
+    /// Scrolling (the gutter and the highlighting follow).
+    pub on_scroll: Callback<Event>,
+    /// The text lost the focus.
+    pub on_blur: Callback<FocusEvent>,
+}
+
+/// The code area: line numbers with problem markers, the highlighted text, and the
+/// transparent textarea the learner types into.
+#[function_component(Code)]
+pub fn code(p: &CodeProps) -> Html {
+    let worst = |line: usize| p.diagnostics.iter().filter(|d| d.line == line).map(|d| d.severity).max();
+    let lines: Vec<&str> = p.text.split('\n').collect();
+    html! {
+        <div class="code">
+            <div class="gutter" ref={p.gutter.clone()} aria-hidden="true">
+                { for (1..=lines.len()).map(|n| {
+                    let messages: Vec<&str> = p.diagnostics.iter().filter(|d| d.line == n).map(|d| d.message.as_str()).collect();
+                    let class = match worst(n) { Some(Severity::Error) => "error", Some(Severity::Warning) => "warning", None => "" };
+                    html! { <div class={classes!("num", class)} data-line={n.to_string()} title={(!messages.is_empty()).then(|| messages.join("\n\n"))}>{ n }</div> }
+                }) }
+            </div>
+            <div class="code-area">
+                <div class="hl" ref={p.highlight.clone()} aria-hidden="true">
+                    { for lines.iter().enumerate().map(|(i, line)| {
+                        let class = match worst(i + 1) { Some(Severity::Error) => "error", Some(Severity::Warning) => "warning", None => "" };
+                        html! {
+                            <div class={classes!("hl-line", class)}>
+                                { for editing::highlight_line(line).into_iter().map(|(class, text)| if class.is_empty() { html! { {text} } } else { html! { <span class={class}>{ text }</span> } }) }
+                                { "\u{200b}" }
+                            </div>
+                        }
+                    }) }
+                </div>
+                <textarea data-testid="editor" ref={p.textarea.clone()} spellcheck="false" wrap="off" autocomplete="off" autocapitalize="off"
+                    aria-label="Manifest (YAML or JSON). Tab indents; press Escape then Tab to leave."
+                    value={p.text.clone()} oninput={p.on_input.clone()} onkeydown={p.on_keydown.clone()} onscroll={p.on_scroll.clone()} onblur={p.on_blur.clone()} />
+            </div>
+        </div>
+    }
+}
+
+/// Properties of [`Problems`].
+#[derive(Properties, PartialEq)]
+pub struct ProblemsProps {
+    /// The problems to list.
+    pub diagnostics: Rc<Vec<Diagnostic>>,
+    /// Moves the caret to a line.
+    pub goto_line: Callback<usize>,
+}
+
+/// The problems found while typing, each with its line (a click goes there).
+#[function_component(Problems)]
+pub fn problems(p: &ProblemsProps) -> Html {
+    if p.diagnostics.is_empty() {
+        return html! {};
+    }
+    html! {
+        <ul class="problems" data-testid="editor-problems" aria-label="Problems in this file">
+            { for p.diagnostics.iter().map(|d| {
+                let line = d.line;
+                let class = if d.severity == Severity::Error { "error" } else { "warning" };
+                html! {
+                    <li class={class}>
+                        <button class="goto" onclick={p.goto_line.reform(move |_: MouseEvent| line)}>{ format!("line {line}") }</button>
+                        <pre>{ &d.message }</pre>
+                    </li>
+                }
+            }) }
+        </ul>
+    }
+}

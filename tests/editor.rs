@@ -1,0 +1,277 @@
+//! Browser tests (wasm-bindgen-test in headless Chromium) of the manifest editor: its text
+//! operations, and what the learner sees after typing, pressing keys and clicking.
+
+use kubeplay_web::components::Editor;
+use kubeplay_web::editing::{self, Change, History, Revision, Severity};
+use kubeplay_web::ClusterHandle;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use yew::prelude::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const DEPLOYMENT: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: nginx
+        image: nginx
+";
+
+// ---------------------------------------------------------------- text operations
+
+#[wasm_bindgen_test]
+fn enter_keeps_the_indentation_and_goes_deeper_after_a_key_that_opens() {
+    let text = "spec:\n  containers:";
+    let e = editing::newline(text, text.len(), text.len());
+    assert_eq!(e.text, "spec:\n  containers:\n    ");
+    assert_eq!(e.start, e.text.len());
+    let text = "  - name: web";
+    assert_eq!(editing::newline(text, text.len(), text.len()).text, "  - name: web\n    ", "aligned with the list item's keys");
+    let text = "  - ports:";
+    assert_eq!(editing::newline(text, text.len(), text.len()).text, "  - ports:\n      ");
+    let text = "  image: nginx # the web server";
+    assert_eq!(editing::newline(text, text.len(), text.len()).text, "  image: nginx # the web server\n  ");
+    // Enter in the middle of a line splits it.
+    let text = "a: 1b: 2";
+    assert_eq!(editing::newline(text, 4, 4).text, "a: 1\nb: 2");
+}
+
+#[wasm_bindgen_test]
+fn tab_and_shift_tab_move_the_selected_lines() {
+    let text = "a:\nb:\nc:";
+    let e = editing::indent(text, 0, 4, false);
+    assert_eq!(e.text, "  a:\n  b:\nc:", "the two lines the selection touches move");
+    assert_eq!((e.start, e.end), (2, 8));
+    let back = editing::indent(&e.text, e.start, e.end, true);
+    assert_eq!(back.text, text);
+    // Without a selection Tab inserts spaces up to the next step; Shift-Tab outdents the line.
+    assert_eq!(editing::indent("ab", 1, 1, false).text, "a b");
+    assert_eq!(editing::indent("   x", 4, 4, true).text, " x");
+    assert_eq!(editing::indent("x", 1, 1, true).text, "x", "nothing left of the first character");
+}
+
+#[wasm_bindgen_test]
+fn undo_takes_back_typing_in_one_step_and_redo_brings_it_back() {
+    let rev = |t: &str| Revision { text: t.into(), start: t.len(), end: t.len() };
+    let mut h = History::default();
+    h.record(rev(""), Change::Typing, 0.0);
+    h.record(rev("a"), Change::Typing, 200.0);
+    h.record(rev("ab"), Change::Typing, 400.0);
+    h.record(rev("abc"), Change::Other, 500.0);
+    h.record(rev("abc\n"), Change::Typing, 3000.0);
+    assert_eq!(h.undo(rev("abc\nd")).unwrap().text, "abc\n");
+    assert_eq!(h.undo(rev("abc\n")).unwrap().text, "abc", "Enter is its own step");
+    assert_eq!(h.undo(rev("abc")).unwrap().text, "", "the three letters typed together go at once");
+    assert!(h.undo(rev("")).is_none());
+    assert_eq!(h.redo(rev("")).unwrap().text, "abc");
+    h.record(rev("abc"), Change::Other, 4000.0);
+    assert!(!h.can_redo(), "a new change drops what could be redone");
+}
+
+#[wasm_bindgen_test]
+fn the_key_context_names_the_mapping_the_cursor_is_in() {
+    let text = format!("{DEPLOYMENT}        imag");
+    let c = editing::key_context(&text, text.len()).unwrap();
+    assert_eq!(c.kind.as_deref(), Some("Deployment"));
+    assert_eq!(c.path, ["spec", "template", "spec", "containers"]);
+    assert_eq!(c.prefix, "imag");
+    assert_eq!(c.siblings, ["image", "name"]);
+    let text = format!("{DEPLOYMENT}  rep");
+    let c = editing::key_context(&text, text.len()).unwrap();
+    assert_eq!(c.path, ["spec"]);
+    assert_eq!(c.siblings, ["selector", "template"]);
+    let text = format!("{DEPLOYMENT}      - na");
+    let c = editing::key_context(&text, text.len()).unwrap();
+    assert_eq!(c.path, ["spec", "template", "spec", "containers"], "a new list item");
+    assert!(c.siblings.is_empty());
+    assert!(editing::key_context("kind: Pod\nmetadata:\n  name: x", 28).is_none(), "not in a key");
+    // The second document of a file has its own kind.
+    let text = "kind: Pod\n---\nkind: Service\nspec:\n  ty";
+    assert_eq!(editing::key_context(text, text.len()).unwrap().kind.as_deref(), Some("Service"));
+}
+
+#[wasm_bindgen_test]
+fn yaml_lines_are_split_into_highlighted_pieces() {
+    assert_eq!(editing::highlight_line("  - name: web # front"), vec![("", "  "), ("y-dash", "- "), ("y-key", "name"), ("y-punct", ":"), ("", " "), ("y-value", "web "), ("y-comment", "# front")]);
+    assert_eq!(editing::highlight_line("replicas: 3"), vec![("y-key", "replicas"), ("y-punct", ":"), ("", " "), ("y-number", "3")]);
+    assert_eq!(editing::highlight_line("image: \"a#b\""), vec![("y-key", "image"), ("y-punct", ":"), ("", " "), ("y-string", "\"a#b\"")]);
+    assert_eq!(editing::highlight_line("---"), vec![("y-doc", "---")]);
+}
+
+#[wasm_bindgen_test]
+fn problems_are_found_at_their_line_while_typing() {
+    let text = DEPLOYMENT.replace("  selector:", "  replicas: three\n  selector:");
+    let d = editing::diagnose(&text, "web.yaml");
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!((d[0].line, d[0].severity), (6, Severity::Error));
+    assert!(d[0].message.contains("--> web.yaml:6:13: spec.replicas"), "{}", d[0].message);
+    let d = editing::diagnose("kind: Pod\napiVersion: v1\nmetadata:\n  name: x\n  labls: {}\nspec:\n  containers: []\n", "p.yaml");
+    assert_eq!(d.iter().map(|d| (d.line, d.severity)).collect::<Vec<_>>(), vec![(5, Severity::Warning)], "{d:?}");
+    let d = editing::diagnose("kind: Pod\n  bad: [\n", "p.yaml");
+    assert_eq!(d[0].severity, Severity::Error);
+    assert!(d.iter().all(|d| d.line >= 1));
+}
+
+// ---------------------------------------------------------------- the component
+
+#[derive(Properties, PartialEq)]
+struct HarnessProps {
+    cluster: ClusterHandle,
+}
+
+#[function_component(Harness)]
+fn harness(props: &HarnessProps) -> Html {
+    html! {
+        <ContextProvider<ClusterHandle> context={props.cluster.clone()}>
+            <Editor />
+        </ContextProvider<ClusterHandle>>
+    }
+}
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+async fn settle() {
+    for _ in 0..5 {
+        yew::scheduler::flush().await;
+        gloo::timers::future::TimeoutFuture::new(0).await;
+    }
+}
+
+/// A fresh editor (nothing kept from earlier tests) over a fresh cluster.
+async fn fresh_editor() -> (ClusterHandle, web_sys::Element, web_sys::HtmlTextAreaElement) {
+    if let Some(s) = kubeplay_web::local_storage() {
+        s.clear().unwrap();
+    }
+    let cluster = ClusterHandle::local_default();
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<Harness>::with_root_and_props(root.clone(), HarnessProps { cluster: cluster.clone() }).render();
+    settle().await;
+    let ta = root.query_selector("[data-testid=editor]").unwrap().unwrap().dyn_into().unwrap();
+    (cluster, root, ta)
+}
+
+/// Replaces the text as typing would (an input event).
+async fn type_text(ta: &web_sys::HtmlTextAreaElement, text: &str) {
+    ta.set_value(text);
+    let _ = ta.set_selection_range(text.encode_utf16().count() as u32, text.encode_utf16().count() as u32);
+    ta.dispatch_event(&web_sys::InputEvent::new("input").unwrap()).unwrap();
+    settle().await;
+}
+
+/// Presses a key in the textarea.
+async fn key(ta: &web_sys::HtmlTextAreaElement, key: &str, ctrl: bool, shift: bool) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_ctrl_key(ctrl);
+    init.set_shift_key(shift);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    ta.dispatch_event(&web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap()).unwrap();
+    settle().await;
+}
+
+fn texts(root: &web_sys::Element, selector: &str) -> Vec<String> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length()).filter_map(|i| list.item(i)?.text_content()).collect()
+}
+
+#[wasm_bindgen_test]
+async fn keys_indent_and_undo_in_the_textarea() {
+    let (_, _, ta) = fresh_editor().await;
+    type_text(&ta, "spec:").await;
+    key(&ta, "Enter", false, false).await;
+    assert_eq!(ta.value(), "spec:\n  ", "Enter indents under the key");
+    key(&ta, "Tab", false, false).await;
+    assert_eq!(ta.value(), "spec:\n    ");
+    key(&ta, "Tab", false, true).await;
+    assert_eq!(ta.value(), "spec:\n  ", "Shift-Tab takes the step back");
+    key(&ta, "z", true, false).await;
+    assert_eq!(ta.value(), "spec:\n    ", "Ctrl+Z undoes Shift-Tab");
+    key(&ta, "z", true, false).await;
+    key(&ta, "z", true, false).await;
+    assert_eq!(ta.value(), "spec:");
+    key(&ta, "y", true, false).await;
+    assert_eq!(ta.value(), "spec:\n  ", "Ctrl+Y redoes");
+    // Escape, then Tab, leaves the text alone (the focus may move on).
+    key(&ta, "Escape", false, false).await;
+    key(&ta, "Tab", false, false).await;
+    assert_eq!(ta.value(), "spec:\n  ");
+}
+
+#[wasm_bindgen_test]
+async fn problems_are_marked_at_their_line_and_listed() {
+    let (_, root, ta) = fresh_editor().await;
+    type_text(&ta, &DEPLOYMENT.replace("  selector:", "  replicas: three\n  selector:")).await;
+    let numbers = root.query_selector_all(".gutter .num").unwrap();
+    assert_eq!(numbers.length() as usize, DEPLOYMENT.lines().count() + 2, "a number per line (and the empty last line)");
+    let marked = root.query_selector(".gutter .num.error").unwrap().expect("line 6 is marked");
+    assert_eq!(marked.text_content().unwrap(), "6");
+    assert!(marked.get_attribute("title").unwrap().contains("spec.replicas: expected i32, got the string \"three\""), "the message on hover");
+    let listed = texts(&root, "[data-testid=editor-problems] li");
+    assert_eq!(listed.len(), 1);
+    assert!(listed[0].starts_with("line 6"), "{listed:?}");
+    assert_eq!(root.query_selector_all(".hl-line.error").unwrap().length(), 1, "the line is tinted");
+    // Mending the line clears the marks.
+    type_text(&ta, DEPLOYMENT).await;
+    assert!(root.query_selector("[data-testid=editor-problems]").unwrap().is_none());
+    assert!(root.query_selector(".gutter .num.error").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn the_text_is_highlighted_beneath_the_textarea() {
+    let (_, root, ta) = fresh_editor().await;
+    type_text(&ta, "kind: Pod # a pod\nspec:\n  replicas: 2\n").await;
+    assert_eq!(texts(&root, ".hl .y-key"), ["kind", "spec", "replicas"]);
+    assert_eq!(texts(&root, ".hl .y-comment"), ["# a pod"]);
+    assert_eq!(texts(&root, ".hl .y-number"), ["2"]);
+}
+
+#[wasm_bindgen_test]
+async fn examples_open_in_tabs_that_are_console_files_and_apply() {
+    let (cluster, root, ta) = fresh_editor().await;
+    assert_eq!(texts(&root, "[data-testid=file-tab]"), ["editor.yaml"]);
+    let select: web_sys::HtmlSelectElement = root.query_selector("[data-testid=editor-examples]").unwrap().unwrap().dyn_into().unwrap();
+    select.set_value("deployment.yaml");
+    select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    settle().await;
+    assert_eq!(texts(&root, "[data-testid=file-tab]"), ["editor.yaml", "deployment.yaml"]);
+    assert!(ta.value().contains("kind: Deployment"));
+    let apply: web_sys::HtmlElement = root.query_selector("[data-testid=apply]").unwrap().unwrap().dyn_into().unwrap();
+    apply.click();
+    settle().await;
+    assert_eq!(root.query_selector("[data-testid=apply-report]").unwrap().unwrap().text_content().unwrap(), "deployment.apps/web created");
+    let file = cluster.0.read_file("/home/docker/deployment.yaml").await.unwrap();
+    assert!(file.contains("kind: Deployment"), "the tab is a file the console can read");
+    // The first tab keeps its own text; the tabs survive a remount (a reload).
+    let first: web_sys::HtmlElement = root.query_selector("[data-testid=file-tab][data-name='editor.yaml']").unwrap().unwrap().dyn_into().unwrap();
+    first.click();
+    settle().await;
+    assert!(ta.value().contains("kind: Pod"));
+    let kept = kubeplay_web::local_storage().unwrap().get_item("kubeplay.editor.v2").unwrap().unwrap();
+    assert!(kept.contains("deployment.yaml") && kept.contains("\"active\":0"), "{kept}");
+    // A new tab, then closing it, shows a neighbour.
+    let new: web_sys::HtmlElement = root.query_selector("[data-testid=file-new]").unwrap().unwrap().dyn_into().unwrap();
+    new.click();
+    settle().await;
+    assert_eq!(texts(&root, "[data-testid=file-tab]"), ["editor.yaml", "deployment.yaml", "untitled-1.yaml"]);
+    assert_eq!(ta.value(), "");
+    let close: web_sys::HtmlElement = root.query_selector("[aria-label='Close untitled-1.yaml']").unwrap().unwrap().dyn_into().unwrap();
+    close.click();
+    settle().await;
+    assert_eq!(texts(&root, "[data-testid=file-tab]"), ["editor.yaml", "deployment.yaml"]);
+    assert!(ta.value().contains("kind: Deployment"));
+}
