@@ -217,6 +217,14 @@ pub fn app(props: &AppProps) -> Html {
             });
         })
     };
+    // After going back in time the page pauses there, so the learner sees that moment.
+    let on_rewound = {
+        let (now, playing) = (now.clone(), playing.clone());
+        Callback::from(move |t: Time| {
+            now.set(t);
+            playing.set(false);
+        })
+    };
     let select = |t: Tab| {
         let tab = tab.clone();
         Callback::from(move |_: MouseEvent| tab.set(t))
@@ -282,7 +290,7 @@ pub fn app(props: &AppProps) -> Html {
         }
         None => html! {},
     };
-    let controls = html! { <TimeControls now={*now} playing={*playing} speed={*speed} {on_toggle} {on_speed} {on_step} /> };
+    let controls = html! { <TimeControls now={*now} playing={*playing} speed={*speed} {on_toggle} {on_speed} {on_step} {on_rewound} /> };
     // One view alone (for a slide): the view and a slim clock bar.
     if let Some(view) = &options.view {
         let body = match view.as_str() {

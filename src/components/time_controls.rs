@@ -21,6 +21,8 @@ pub struct TimeControlsProps {
     pub on_speed: Callback<u32>,
     /// Jump to the next event.
     pub on_step: Callback<()>,
+    /// The cluster went back to an earlier moment (rewind or a checkpoint).
+    pub on_rewound: Callback<Time>,
 }
 
 /// The clock bar in the page header.
@@ -44,6 +46,7 @@ pub fn time_controls(props: &TimeControlsProps) -> Html {
                 { if props.playing { "❚❚ Pause" } else { "▶ Play" } }
             </button>
             <button data-testid="step" onclick={step} disabled={props.playing} title="Jump to the next thing that happens">{"Step ▸"}</button>
+            <super::Rewind now={props.now} on_rewound={props.on_rewound.clone()} />
             <label class="speed">
                 <span>{"speed"}</span>
                 <select data-testid="speed" onchange={change} aria-label="Speed">

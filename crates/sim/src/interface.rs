@@ -110,6 +110,10 @@ pub trait ClusterInterface {
     fn set_workers(&self, workers: u32) -> Reply<'_, ()>;
     /// What the inspector shows about one object (describe, YAML, owners, scheduling).
     fn inspect(&self, kind: Kind, namespace: &str, name: &str) -> Reply<'_, crate::inspect::Inspection>;
+    /// Takes the cluster back to an earlier moment (the log's start at the earliest) by
+    /// replaying what was done until then; what came after is forgotten. Returns the time
+    /// reached.
+    fn rewind(&self, to: Time) -> Reply<'_, Time>;
 }
 
 struct Channel<T> {
@@ -545,6 +549,21 @@ impl ClusterInterface for LocalCluster {
         self.record(Action::Workers { workers });
         self.mutate(|c| c.set_workers(workers));
         ready(Ok(()))
+    }
+
+    fn rewind(&self, to: Time) -> Reply<'_, Time> {
+        let log = {
+            let inner = self.inner.borrow();
+            let mut log = inner.log.clone();
+            log.now = inner.cluster.now().0;
+            log.until(to)
+        };
+        let result = log.replay().map_err(ApiError::bad_request);
+        ready(result.map(|(cluster, shell, log)| {
+            let now = cluster.now();
+            self.replace(cluster, Some(shell), log);
+            now
+        }))
     }
 
     fn inspect(&self, kind: Kind, namespace: &str, name: &str) -> Reply<'_, crate::inspect::Inspection> {

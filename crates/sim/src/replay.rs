@@ -100,6 +100,16 @@ impl ActionLog {
         serde_json::from_value(value).map_err(|e| format!("the shared cluster in this link is damaged ({e})"))
     }
 
+    /// The log as it stood at `at` (clamped to the log's span): the actions taken until
+    /// then, reaching `at`. Replaying it rewinds the cluster to that moment, exactly, since
+    /// the simulation is deterministic. At the log's start it holds no action: the fresh
+    /// cluster, before anything was done (even what was done before time first moved).
+    pub fn until(&self, at: Time) -> ActionLog {
+        let at = at.0.clamp(self.start, self.now.max(self.start));
+        let actions = self.actions.iter().filter(|(t, _)| *t <= at && at > self.start).cloned().collect();
+        ActionLog { v: self.v, seed: self.seed, workers: self.workers, start: self.start, now: at, actions }
+    }
+
     /// Replays the log on a fresh cluster: each action at its time, then on to `now`.
     pub fn replay(&self) -> Result<(Cluster, Shell, ActionLog), String> {
         let settings = ClusterSettings { seed: self.seed, workers: self.workers.min(5000), ..Default::default() };
