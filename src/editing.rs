@@ -459,3 +459,79 @@ pub fn to_byte(text: &str, utf16: u32) -> usize {
 pub fn to_utf16(text: &str, byte: usize) -> u32 {
     text[..byte.min(text.len())].chars().map(|c| c.len_utf16() as u32).sum()
 }
+
+/// A field name the editor offers at the cursor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suggestion {
+    /// The field's name.
+    pub name: &'static str,
+    /// Its type as `kubectl explain` prints it (`string`, `[]Container` ...).
+    pub ty: String,
+    /// What it means.
+    pub description: &'static str,
+    /// What follows the name when it is chosen: `": "` for a value, a new indented line
+    /// for an object, a list dash for a list.
+    pub opens: Opens,
+}
+
+/// What kind of value a completed field takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Opens {
+    /// A scalar on the same line.
+    Value,
+    /// A mapping on the next lines.
+    Mapping,
+    /// A list on the next lines.
+    List,
+}
+
+/// The fields of the modelled schema that fit where the cursor is: under its mapping's
+/// path in the document's kind, starting with what was typed (ignoring case), and not
+/// already present beside it. Without a known `kind:` the top level offers the fields
+/// every object has.
+pub fn suggestions(ctx: &KeyContext) -> Vec<Suggestion> {
+    use kubeplay_sim::api::schema::{self, Ty};
+    use kubeplay_sim::api::Kind;
+    let kind = ctx.kind.as_deref().and_then(Kind::from_kind_name);
+    let path: Vec<&str> = ctx.path.iter().map(String::as_str).collect();
+    let fields = match kind {
+        Some(k) => schema::children(k, &path),
+        // Any kind's top level: apiVersion, kind, metadata (and, under metadata, its fields).
+        None => schema::children(Kind::ConfigMap, &path).into_iter().filter(|f| ["apiVersion", "kind", "metadata"].contains(&f.name) || !path.is_empty()).collect(),
+    };
+    let prefix = ctx.prefix.to_ascii_lowercase();
+    fields
+        .into_iter()
+        .filter(|f| f.name.to_ascii_lowercase().starts_with(&prefix) && !ctx.siblings.iter().any(|s| s == f.name))
+        .map(|f| Suggestion {
+            name: f.name,
+            ty: f.ty.name(),
+            description: f.description,
+            opens: match f.ty {
+                Ty::List(inner) if inner.object().is_some() => Opens::List,
+                Ty::Object(t) if !t.fields.is_empty() => Opens::Mapping,
+                Ty::Map(_) => Opens::Mapping,
+                _ => Opens::Value,
+            },
+        })
+        .collect()
+}
+
+/// Puts a chosen suggestion in place of the typed part of the key at `ctx`, with what its
+/// value needs after it; the caret goes where the value is written.
+pub fn complete(text: &str, ctx: &KeyContext, cursor: usize, s: &Suggestion) -> Edit {
+    let cursor = cursor.min(text.len()).max(ctx.key_start);
+    let line = &text[line_start(text, ctx.key_start)..ctx.key_start];
+    let column = line.len();
+    let insert = match s.opens {
+        Opens::Value => format!("{}: ", s.name),
+        Opens::Mapping => format!("{}:\n{}", s.name, " ".repeat(column + INDENT)),
+        Opens::List => format!("{}:\n{}- ", s.name, " ".repeat(column)),
+    };
+    let mut out = String::with_capacity(text.len() + insert.len());
+    out.push_str(&text[..ctx.key_start]);
+    out.push_str(&insert);
+    out.push_str(&text[cursor..]);
+    let caret = ctx.key_start + insert.len();
+    Edit { text: out, start: caret, end: caret }
+}

@@ -123,6 +123,30 @@ fn problems_are_found_at_their_line_while_typing() {
     assert!(d.iter().all(|d| d.line >= 1));
 }
 
+#[wasm_bindgen_test]
+fn completion_offers_the_schema_fields_that_fit_where_the_cursor_is() {
+    let names = |text: &str| editing::suggestions(&editing::key_context(text, text.len()).unwrap()).iter().map(|s| s.name).collect::<Vec<_>>();
+    assert_eq!(names(&format!("{DEPLOYMENT}  rep")), ["replicas"]);
+    assert_eq!(names(&format!("{DEPLOYMENT}        imag")), ["imagePullPolicy"], "image is already there");
+    assert_eq!(names(&format!("{DEPLOYMENT}  s")), ["strategy"], "selector is already there");
+    assert_eq!(names("kind: Service\nspec:\n  ty"), ["type"]);
+    assert_eq!(names("ap"), ["apiVersion"], "without a kind, the fields every object has");
+    let text = format!("{DEPLOYMENT}        readinessProbe:\n          httpG");
+    assert_eq!(names(&text), ["httpGet"]);
+    // Choosing one writes what its value needs.
+    let text = format!("{DEPLOYMENT}        po");
+    let ctx = editing::key_context(&text, text.len()).unwrap();
+    let ports = editing::suggestions(&ctx).into_iter().find(|s| s.name == "ports").unwrap();
+    assert_eq!(ports.ty, "[]ContainerPort");
+    let done = editing::complete(&text, &ctx, text.len(), &ports);
+    assert!(done.text.ends_with("        ports:\n        - "), "{:?}", done.text);
+    assert_eq!(done.start, done.text.len());
+    let text = "kind: Pod\nmeta";
+    let ctx = editing::key_context(text, text.len()).unwrap();
+    let meta = editing::suggestions(&ctx).remove(0);
+    assert_eq!(editing::complete(text, &ctx, text.len(), &meta).text, "kind: Pod\nmetadata:\n  ");
+}
+
 // ---------------------------------------------------------------- the component
 
 #[derive(Properties, PartialEq)]
@@ -210,6 +234,40 @@ async fn keys_indent_and_undo_in_the_textarea() {
     key(&ta, "Escape", false, false).await;
     key(&ta, "Tab", false, false).await;
     assert_eq!(ta.value(), "spec:\n  ");
+}
+
+/// Types text at the end as a key press would (an `insertText` input event).
+async fn type_more(ta: &web_sys::HtmlTextAreaElement, more: &str) {
+    let text = format!("{}{more}", ta.value());
+    ta.set_value(&text);
+    let end = text.encode_utf16().count() as u32;
+    let _ = ta.set_selection_range(end, end);
+    let init = web_sys::InputEventInit::new();
+    init.set_input_type("insertText");
+    init.set_bubbles(true);
+    ta.dispatch_event(&web_sys::InputEvent::new_with_event_init_dict("input", &init).unwrap()).unwrap();
+    settle().await;
+}
+
+#[wasm_bindgen_test]
+async fn typing_a_key_offers_field_names_and_enter_takes_one() {
+    let (_, root, ta) = fresh_editor().await;
+    type_text(&ta, DEPLOYMENT).await;
+    type_more(&ta, "        re").await;
+    let offered = texts(&root, "[data-testid=completion] li .c-name");
+    assert_eq!(offered, ["readinessProbe", "resources"]);
+    key(&ta, "ArrowDown", false, false).await;
+    let doc = root.query_selector("[data-testid=completion] .c-doc").unwrap().unwrap().text_content().unwrap();
+    assert!(!doc.is_empty(), "the highlighted field's meaning is shown");
+    key(&ta, "Enter", false, false).await;
+    assert!(ta.value().ends_with("        resources:\n          "), "{:?}", ta.value());
+    assert!(root.query_selector("[data-testid=completion]").unwrap().is_none(), "the list closes");
+    // Escape closes the list without taking anything.
+    type_more(&ta, "li").await;
+    assert_eq!(texts(&root, "[data-testid=completion] li .c-name"), ["limits"]);
+    key(&ta, "Escape", false, false).await;
+    assert!(root.query_selector("[data-testid=completion]").unwrap().is_none());
+    assert!(ta.value().ends_with("          li"));
 }
 
 #[wasm_bindgen_test]

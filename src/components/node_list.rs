@@ -6,6 +6,7 @@ use crate::hooks::use_objects;
 use crate::ClusterHandle;
 use kubeplay_sim::api::{Kind, Node, Pod};
 use kubeplay_sim::kubectl::printers::pod_status;
+use std::collections::BTreeMap;
 use yew::prelude::*;
 
 /// Fraction of `used` in `total`, as a CSS width.
@@ -14,34 +15,71 @@ fn percent(used: i64, total: i64) -> String {
     format!("width: {p:.1}%")
 }
 
-fn pod_chip(pod: &Pod, inspect: Option<&InspectHandle>) -> Html {
+/// The look of a pod's state, recognisable without reading: a class for its colour and
+/// border, and a symbol.
+fn state_look(status: &str, ready: bool) -> (&'static str, &'static str) {
+    match status {
+        "Running" if ready => ("ready", ""),
+        "Running" | "NotReady" => ("running", "…"),
+        "Pending" | "ContainerCreating" | "PodInitializing" => ("pending", "◌"),
+        "Terminating" | "Unknown" => ("terminating", "✕"),
+        "Completed" | "Succeeded" => ("done", "✓"),
+        "CrashLoopBackOff" => ("failing crashloop", "↻"),
+        "ErrImagePull" | "ImagePullBackOff" | "InvalidImageName" => ("failing imagepull", "⤓"),
+        _ => ("failing", "!"),
+    }
+}
+
+/// A colour per Deployment revision, so a rolling update is one colour replacing another.
+const REVISION_COLOURS: [&str; 6] = ["#326ce5", "#9b51e0", "#0f9d8a", "#e8710a", "#d6336c", "#6b8e23"];
+
+/// The revision of the ReplicaSet that owns a pod, if a Deployment's.
+fn revision_of(pod: &Pod, revisions: &BTreeMap<(String, String), u32>) -> Option<u32> {
+    let owner = pod.metadata.owner_references.iter().find(|o| o.kind == "ReplicaSet")?;
+    revisions.get(&(pod.metadata.namespace.clone().unwrap_or_default(), owner.name.clone())).copied()
+}
+
+fn pod_chip(pod: &Pod, revision: Option<u32>, inspect: Option<&InspectHandle>) -> Html {
     let status = pod_status(pod);
-    let class = match status.as_str() {
-        "Running" if pod.is_ready() => "pod ready",
-        "Running" => "pod running",
-        "Pending" | "ContainerCreating" => "pod pending",
-        "Terminating" => "pod terminating",
-        "Completed" | "Succeeded" => "pod done",
-        _ => "pod failing",
-    };
+    let (look, symbol) = state_look(&status, pod.is_ready());
     let ns = pod.metadata.namespace.clone().unwrap_or_default();
-    let class = classes!(class, (ns == "kube-system").then_some("system"));
-    let title = format!("{ns}/{}: {status} (click for details)", pod.metadata.name);
+    let class = classes!("pod", look, (ns == "kube-system").then_some("system"));
+    let rev_text = revision.map(|r| format!(", revision {r}")).unwrap_or_default();
+    let title = format!("{ns}/{}: {status}{rev_text} (click for details)", pod.metadata.name);
+    let style = revision.map(|r| format!("--rev: {}", REVISION_COLOURS[(r.saturating_sub(1) as usize) % REVISION_COLOURS.len()]));
     let (onclick, onkeydown) = opener(inspect, Target { kind: Kind::Pod, namespace: ns.clone(), name: pod.metadata.name.clone() });
     html! {
-        <li class={class} title={title} tabindex="0" role="button" {onclick} {onkeydown}
+        <li class={class} title={title} tabindex="0" role="button" {onclick} {onkeydown} {style}
             data-testid="pod"
             data-name={pod.metadata.name.clone()}
             data-namespace={ns}
             data-phase={pod.phase().to_string()}
-            data-ready={pod.is_ready().to_string()}>
+            data-ready={pod.is_ready().to_string()}
+            data-revision={revision.map(|r| r.to_string())}>
             <span class="pod-name">{ &pod.metadata.name }</span>
-            <span class="pod-status">{ status }</span>
+            <span class="pod-status">
+                if !symbol.is_empty() { <span class="pod-icon" aria-hidden="true">{ symbol }</span> }
+                { status }
+            </span>
         </li>
     }
 }
 
-fn node_card(node: &Node, pods: &[&Pod], fault: Callback<(String, bool)>, inspect: Option<&InspectHandle>) -> Html {
+/// A taint as the map shows it: short, with the whole taint on hover.
+fn taint_chip(t: &kubeplay_sim::api::Taint) -> Html {
+    let short = match t.key.as_str() {
+        "node.kubernetes.io/unschedulable" => "cordoned".to_string(),
+        "node.kubernetes.io/not-ready" => "not-ready".to_string(),
+        "node.kubernetes.io/unreachable" => "unreachable".to_string(),
+        "node-role.kubernetes.io/control-plane" => "control-plane".to_string(),
+        k => k.rsplit('/').next().unwrap_or(k).to_string(),
+    };
+    let value = t.value.as_deref().map(|v| format!("={v}")).unwrap_or_default();
+    let effect = t.effect.clone();
+    html! { <li class={classes!("taint", effect.clone())} data-testid="taint" title={format!("taint {}{value}:{effect}", t.key)}>{ format!("{short}:{effect}") }</li> }
+}
+
+fn node_card(node: &Node, pods: &[&Pod], revisions: &BTreeMap<(String, String), u32>, fault: Callback<(String, bool)>, inspect: Option<&InspectHandle>) -> Html {
     let cpu_used: i64 = pods.iter().map(|p| p.request_milli("cpu")).sum();
     let mem_used: i64 = pods.iter().map(|p| p.request_milli("memory")).sum();
     let (cpu, mem, max_pods) = (node.allocatable_milli("cpu"), node.allocatable_milli("memory"), node.allocatable_milli("pods") / 1000);
@@ -65,12 +103,15 @@ fn node_card(node: &Node, pods: &[&Pod], fault: Callback<(String, bool)>, inspec
                     </button>
                 }
             </header>
+            if !node.spec.taints.is_empty() {
+                <ul class="taints" aria-label="Taints">{ for node.spec.taints.iter().map(taint_chip) }</ul>
+            }
             <dl class="capacity">
                 <dt>{"cpu"}</dt><dd><div class="bar"><div style={percent(cpu_used, cpu)}></div></div><span>{ format!("{}m / {}m", cpu_used, cpu) }</span></dd>
                 <dt>{"memory"}</dt><dd><div class="bar"><div style={percent(mem_used, mem)}></div></div><span>{ format!("{} / {} GiB", gib(mem_used), gib(mem)) }</span></dd>
                 <dt>{"pods"}</dt><dd><div class="bar"><div style={percent(pods.len() as i64, max_pods)}></div></div><span>{ format!("{} / {}", pods.len(), max_pods) }</span></dd>
             </dl>
-            <ul class="pods">{ for pods.iter().map(|p| pod_chip(p, inspect)) }</ul>
+            <ul class="pods">{ for pods.iter().map(|p| pod_chip(p, revision_of(p, revisions), inspect)) }</ul>
         </section>
     }
 }
@@ -89,7 +130,27 @@ pub fn node_list() -> Html {
     let inspect = inspect.as_ref();
     let nodes = use_objects(Kind::Node);
     let pods = use_objects(Kind::Pod);
+    let replica_sets = use_objects(Kind::ReplicaSet);
+    let revisions: BTreeMap<(String, String), u32> = replica_sets
+        .objects
+        .values()
+        .filter_map(|o| {
+            let m = o.meta();
+            let r = m.annotations.get("deployment.kubernetes.io/revision")?.parse().ok()?;
+            Some(((m.namespace.clone().unwrap_or_default(), m.name.clone()), r))
+        })
+        .collect();
     let all_pods: Vec<&Pod> = pods.objects.values().filter_map(|o| o.as_pod()).collect();
+    // Anything that moves chips around: pods, where they run, their state, the nodes.
+    let layout = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for p in &all_pods {
+            (&p.metadata.name, &p.spec.node_name, p.is_ready(), p.metadata.deletion_timestamp.is_some()).hash(&mut h);
+        }
+        nodes.objects.len().hash(&mut h);
+        h.finish()
+    };
     let unscheduled: Vec<&Pod> = all_pods.iter().copied().filter(|p| p.spec.node_name.is_none()).collect();
     html! {
         <div class="cluster-map" data-testid="cluster-map">
@@ -97,15 +158,16 @@ pub fn node_list() -> Html {
             if !unscheduled.is_empty() {
                 <section class="unscheduled">
                     <header><h3>{"Waiting for a node"}</h3></header>
-                    <ul class="pods">{ for unscheduled.iter().map(|p| pod_chip(p, inspect)) }</ul>
+                    <ul class="pods">{ for unscheduled.iter().map(|p| pod_chip(p, revision_of(p, &revisions), inspect)) }</ul>
                 </section>
             }
             <div class="nodes">
             { for nodes.objects.values().filter_map(|o| o.as_node()).map(|n| {
                 let on_node: Vec<&Pod> = all_pods.iter().copied().filter(|p| p.spec.node_name.as_deref() == Some(n.metadata.name.as_str())).collect();
-                node_card(n, &on_node, fault.clone(), inspect)
+                node_card(n, &on_node, &revisions, fault.clone(), inspect)
             }) }
             </div>
+            <super::ServiceLinks {layout} />
         </div>
     }
 }

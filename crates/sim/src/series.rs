@@ -44,6 +44,12 @@ impl SeriesStore {
         }
     }
 
+    /// Drops the series under `prefix` that recorded nothing since `since` (per-pod series
+    /// of pods gone or no longer under load), so memory stays bounded as pods come and go.
+    pub fn forget_quiet(&mut self, prefix: &str, since: Time) {
+        self.series.retain(|name, s| !name.starts_with(prefix) || s.points.last().is_some_and(|(t, _)| *t >= since));
+    }
+
     /// A series by name (empty if never recorded).
     pub fn get(&self, name: &str) -> Series {
         self.series.get(name).cloned().unwrap_or_else(|| Series { name: name.into(), points: Vec::new() })

@@ -25,6 +25,9 @@ pub const TICK: Duration = Duration::seconds(1);
 pub const TIMEOUT_MS: f64 = 30_000.0;
 /// The network's share of every request's latency (client to node, kube-proxy, pod), in ms.
 pub const NETWORK_MS: f64 = 0.5;
+/// Prefix of the per-pod series of the requests each pod received each second while a load
+/// runs (`load.arrivals/NAMESPACE/POD`), which the map draws as dots.
+pub const ARRIVALS_SERIES: &str = "load.arrivals/";
 /// The latency series recorded each tick, with their quantiles.
 pub const LATENCY_SERIES: [(&str, f64); 3] = [("load.latency.p50", 0.5), ("load.latency.p90", 0.9), ("load.latency.p99", 0.99)];
 /// The highest utilisation the steady-state part of the queue model uses; beyond it the
@@ -267,6 +270,8 @@ impl Traffic {
         for (key, &n) in &arrivals {
             if n > 0 {
                 self.rates.insert(key.clone(), n as f64 / seconds);
+                // What each pod received this second, for the map's request dots.
+                series.record(&format!("{ARRIVALS_SERIES}{key}"), now, n as f64);
             }
             let (ns, name) = key.split_once('/').unwrap_or(("", key));
             let pod = store.get(&ObjectKey { kind: Kind::Pod, namespace: ns.into(), name: name.into() }).and_then(Object::as_pod);
@@ -305,6 +310,7 @@ impl Traffic {
                 errors += lost;
             }
         }
+        series.forget_quiet(ARRIVALS_SERIES, Time(now.0 - 60_000));
         series.record("load.requests", now, total as f64);
         series.record("load.errors", now, errors as f64);
         if !queues.is_empty() {

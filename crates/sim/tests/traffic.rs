@@ -177,3 +177,24 @@ fn a_three_hour_load_keeps_the_state_bounded() {
     c.advance(Duration::seconds(10));
     assert_eq!(ok(&mut c, "load"), "no load running\n", "the load ends after its 3 hours");
 }
+
+/// The map's request dots read what each pod received each second (`load.arrivals/NS/POD`):
+/// the pods behind a Service share the load, and a pod gone a minute has no series left.
+#[test]
+fn each_pod_behind_a_service_records_the_requests_it_received() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    ok(&mut c, "kubectl create deployment web --image=nginx --replicas=3");
+    ok(&mut c, "kubectl expose deployment web --port=80");
+    c.advance(Duration::seconds(20));
+    let ip = ok(&mut c, "kubectl get svc web -o jsonpath={.spec.clusterIP}");
+    ok(&mut c, &format!("load http://{ip} 30/s"));
+    c.advance(Duration::seconds(10));
+    let pods: Vec<String> = c.store().list(Kind::Pod, Some("default")).map(|o| o.name().to_string()).collect();
+    let last = |c: &Cluster, pod: &str| c.series(&format!("{}default/{pod}", kubeplay_sim::traffic::ARRIVALS_SERIES)).points.last().map(|p| p.1);
+    let received: Vec<f64> = pods.iter().map(|p| last(&c, p).unwrap_or(0.0)).collect();
+    assert_eq!(received.iter().sum::<f64>(), 30.0, "{received:?}");
+    assert!(received.iter().all(|n| *n > 0.0), "every ready pod gets a share: {received:?}");
+    ok(&mut c, &format!("kubectl delete pod {}", pods[0]));
+    c.advance(Duration::seconds(90));
+    assert_eq!(last(&c, &pods[0]), None, "the deleted pod's series is forgotten");
+}

@@ -93,6 +93,8 @@ pub fn editor() -> Html {
     let gutter = use_node_ref();
     // Escape, then Tab, moves the focus out of the editor instead of indenting.
     let tab_leaves = use_mut_ref(|| false);
+    // The field names offered at the cursor (typing a key, or Ctrl+Space).
+    let popup = use_state(|| None::<view::Popup>);
 
     let current = files.current().clone();
     let diagnostics = use_memo((current.text.clone(), current.name.clone()), |(text, name)| editing::diagnose(text, name));
@@ -117,7 +119,7 @@ pub fn editor() -> Html {
     };
 
     let on_input = {
-        let (files, histories, last, name) = (files.clone(), histories.clone(), last.clone(), current.name.clone());
+        let (files, histories, last, name, popup) = (files.clone(), histories.clone(), last.clone(), current.name.clone(), popup.clone());
         Callback::from(move |e: InputEvent| {
             let ta = e.target_unchecked_into::<HtmlTextAreaElement>();
             let value = ta.value();
@@ -128,6 +130,7 @@ pub fn editor() -> Html {
             let before = last.borrow().clone();
             histories.borrow_mut().entry(name.clone()).or_default().record(before, change, now_ms());
             let (start, end) = selection(&ta, &value);
+            popup.set(if change == Change::Typing && start == end { view::Popup::at(&value, start, false) } else { None });
             *last.borrow_mut() = Revision { text: value.clone(), start, end };
             files.dispatch(FilesAction::SetText(value));
         })
@@ -198,7 +201,7 @@ pub fn editor() -> Html {
     };
 
     let on_keydown = {
-        let (files, histories, last, name, commit, on_apply, tab_leaves) = (files.clone(), histories.clone(), last.clone(), current.name.clone(), commit.clone(), on_apply.clone(), tab_leaves.clone());
+        let (files, histories, last, name, commit, on_apply, tab_leaves, popup) = (files.clone(), histories.clone(), last.clone(), current.name.clone(), commit.clone(), on_apply.clone(), tab_leaves.clone(), popup.clone());
         Callback::from(move |e: KeyboardEvent| {
             let ta = e.target_unchecked_into::<HtmlTextAreaElement>();
             let value = ta.value();
@@ -207,6 +210,33 @@ pub fn editor() -> Html {
             *last.borrow_mut() = here.clone();
             let ctrl = e.ctrl_key() || e.meta_key();
             let key = e.key();
+            if let Some(p) = (*popup).clone() {
+                let n = p.items.len();
+                match key.as_str() {
+                    "ArrowDown" | "ArrowUp" => {
+                        e.prevent_default();
+                        let selected = if key == "ArrowDown" { (p.selected + 1) % n } else { (p.selected + n - 1) % n };
+                        popup.set(Some(view::Popup { selected, ..p }));
+                        return;
+                    }
+                    "Enter" | "Tab" if !ctrl => {
+                        e.prevent_default();
+                        popup.set(None);
+                        commit(&ta, here, editing::complete(&value, &p.context, start, &p.items[p.selected]), Change::Other);
+                        return;
+                    }
+                    "Escape" => {
+                        popup.set(None);
+                        return;
+                    }
+                    _ => {}
+                }
+            }
+            if key == " " && ctrl {
+                e.prevent_default();
+                popup.set(view::Popup::at(&value, start, true));
+                return;
+            }
             if key == "Escape" {
                 *tab_leaves.borrow_mut() = true;
                 return;
@@ -243,6 +273,21 @@ pub fn editor() -> Html {
             }
         })
     };
+    // A click on an offered field name chooses it.
+    let on_choose = {
+        let (popup, textarea, commit) = (popup.clone(), textarea.clone(), commit.clone());
+        Callback::from(move |i: usize| {
+            let (Some(p), Some(ta)) = ((*popup).clone(), textarea.cast::<HtmlTextAreaElement>()) else { return };
+            let value = ta.value();
+            let (start, end) = selection(&ta, &value);
+            popup.set(None);
+            if let Some(s) = p.items.get(i) {
+                commit(&ta, Revision { text: value.clone(), start, end }, editing::complete(&value, &p.context, start, s), Change::Other);
+                let _ = ta.focus();
+            }
+        })
+    };
+
     let on_scroll = {
         let (highlight, gutter) = (highlight.clone(), gutter.clone());
         Callback::from(move |e: Event| {
@@ -259,8 +304,9 @@ pub fn editor() -> Html {
 
     // Leaving the text or switching tabs writes the file, so the console sees it.
     let on_blur = {
-        let put_current = put_current.clone();
+        let (put_current, popup) = (put_current.clone(), popup.clone());
         Callback::from(move |_: FocusEvent| {
+            popup.set(None);
             let put = put_current();
             wasm_bindgen_futures::spawn_local(async move {
                 put.await;
@@ -314,7 +360,7 @@ pub fn editor() -> Html {
                 </div>
             </header>
             <view::Code text={current.text.clone()} diagnostics={diagnostics.clone()} textarea={textarea.clone()} highlight={highlight.clone()} gutter={gutter.clone()}
-                {on_input} {on_keydown} {on_scroll} {on_blur} />
+                {on_input} {on_keydown} {on_scroll} {on_blur} popup={(*popup).clone()} {on_choose} />
             <view::Problems diagnostics={diagnostics.clone()} {goto_line} />
             <ul class="report" data-testid="apply-report" aria-live="polite">
                 { for report.iter().map(|l| match l {

@@ -71,6 +71,40 @@ pub fn example_picker(p: &ExamplePickerProps) -> Html {
     }
 }
 
+/// The field names offered at the cursor, and where the list opens.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Popup {
+    /// Where the key being typed sits.
+    pub context: editing::KeyContext,
+    /// The fields that fit.
+    pub items: Vec<editing::Suggestion>,
+    /// The highlighted one (Enter or Tab takes it).
+    pub selected: usize,
+    /// The caret's line (0-based) and column, for placing the list.
+    pub line: usize,
+    /// The column where the key starts.
+    pub column: usize,
+}
+
+impl Popup {
+    /// The offer at byte offset `pos` of `text`, if the cursor is on a key with fields to
+    /// offer; `explicit` (Ctrl+Space) offers them before anything is typed.
+    pub fn at(text: &str, pos: usize, explicit: bool) -> Option<Popup> {
+        let context = editing::key_context(text, pos)?;
+        if context.prefix.is_empty() && !explicit {
+            return None;
+        }
+        let items = editing::suggestions(&context);
+        // A key typed out in full is left alone.
+        if items.is_empty() || (!explicit && items.len() == 1 && items[0].name == context.prefix) {
+            return None;
+        }
+        let line = text[..context.key_start].matches('\n').count();
+        let column = text[editing::line_start(text, context.key_start)..context.key_start].chars().count();
+        Some(Popup { context, items, selected: 0, line, column })
+    }
+}
+
 /// Properties of [`Code`].
 #[derive(Properties, PartialEq)]
 pub struct CodeProps {
@@ -92,6 +126,10 @@ pub struct CodeProps {
     pub on_scroll: Callback<Event>,
     /// The text lost the focus.
     pub on_blur: Callback<FocusEvent>,
+    /// The field names offered, if any.
+    pub popup: Option<Popup>,
+    /// An offered field was clicked (its index).
+    pub on_choose: Callback<usize>,
 }
 
 /// The code area: line numbers with problem markers, the highlighted text, and the
@@ -124,7 +162,36 @@ pub fn code(p: &CodeProps) -> Html {
                 <textarea data-testid="editor" ref={p.textarea.clone()} spellcheck="false" wrap="off" autocomplete="off" autocapitalize="off"
                     aria-label="Manifest (YAML or JSON). Tab indents; press Escape then Tab to leave."
                     value={p.text.clone()} oninput={p.on_input.clone()} onkeydown={p.on_keydown.clone()} onscroll={p.on_scroll.clone()} onblur={p.on_blur.clone()} />
+                if let Some(popup) = &p.popup { { completion_list(popup, &p.textarea, &p.on_choose) } }
             </div>
+        </div>
+    }
+}
+
+/// The list of offered field names under the caret, the highlighted one's meaning below.
+fn completion_list(popup: &Popup, textarea: &NodeRef, on_choose: &Callback<usize>) -> Html {
+    let (top, left, height) = textarea.cast::<web_sys::Element>().map_or((0, 0, 0), |t| (t.scroll_top(), t.scroll_left(), t.client_height()));
+    // Under the caret's line, or above it when there is more room there.
+    let caret_top = 12.0 + popup.line as f64 * LINE_PX - f64::from(top);
+    let (below, above) = (f64::from(height) - caret_top - LINE_PX, caret_top);
+    let vertical = if below < 120.0 && above > below { format!("bottom: {:.0}px", f64::from(height) - caret_top) } else { format!("top: {:.0}px", caret_top + LINE_PX) };
+    let room = below.max(above).clamp(60.0, 240.0);
+    let style = format!("{vertical}; left: calc(12px + {}ch - {left}px); max-height: {room:.0}px", popup.column);
+    let chosen = popup.items.get(popup.selected);
+    html! {
+        <div class="completion" {style} data-testid="completion">
+            <ul role="listbox" aria-label="Fields">
+                { for popup.items.iter().enumerate().take(40).map(|(i, s)| {
+                    // mousedown, not click: the textarea keeps the focus.
+                    let choose = on_choose.reform(move |e: MouseEvent| { e.prevent_default(); i });
+                    html! {
+                        <li role="option" aria-selected={(i == popup.selected).to_string()} class={classes!((i == popup.selected).then_some("selected"))} onmousedown={choose}>
+                            <span class="c-name">{ s.name }</span><span class="c-type">{ &s.ty }</span>
+                        </li>
+                    }
+                }) }
+            </ul>
+            if let Some(s) = chosen { <p class="c-doc">{ s.description }</p> }
         </div>
     }
 }

@@ -13,6 +13,7 @@ mod object;
 mod pod;
 mod quantity;
 mod quota;
+pub mod schema;
 mod selector;
 mod service;
 mod workloads;

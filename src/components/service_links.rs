@@ -1,0 +1,137 @@
+//! Lines from each Service card to the pods answering for it (its ready endpoints), drawn
+//! over the cluster map, and, while a load runs, dots travelling along each line at the
+//! rate its pod receives requests.
+
+use crate::hooks::use_objects;
+use crate::ClusterHandle;
+use gloo::timers::callback::Interval;
+use kubeplay_sim::api::Kind;
+use kubeplay_sim::traffic::ARRIVALS_SERIES;
+use std::collections::BTreeMap;
+use yew::prelude::*;
+
+/// One line: the Service (`ns/name`), the pod (`ns/name`) and its SVG path.
+#[derive(Clone, Debug, PartialEq)]
+struct Link {
+    service: String,
+    pod: String,
+    path: String,
+}
+
+/// Properties of [`ServiceLinks`].
+#[derive(Properties, PartialEq)]
+pub struct ServiceLinksProps {
+    /// Changes whenever the map's layout may have moved (pods, nodes, Services).
+    pub layout: u64,
+}
+
+/// Where an element sits inside the map's scrolled content.
+fn rect_in(el: &web_sys::Element, map: &web_sys::Element) -> (f64, f64, f64, f64) {
+    let (r, m) = (el.get_bounding_client_rect(), map.get_bounding_client_rect());
+    let x = r.left() - m.left() + f64::from(map.scroll_left());
+    let y = r.top() - m.top() + f64::from(map.scroll_top());
+    (x, y, r.width(), r.height())
+}
+
+/// The paths from each Service card to its endpoints' pod chips, measured in the DOM.
+fn measure(map: &web_sys::Element, pairs: &[(String, String)]) -> Vec<Link> {
+    let find = |selector: String| map.query_selector(&selector).ok().flatten();
+    pairs
+        .iter()
+        .filter_map(|(service, pod)| {
+            let (sns, sname) = service.split_once('/')?;
+            let (pns, pname) = pod.split_once('/')?;
+            let card = find(format!("[data-testid=service][data-name=\"{sname}\"][data-namespace=\"{sns}\"]"))?;
+            let chip = find(format!("[data-testid=pod][data-name=\"{pname}\"][data-namespace=\"{pns}\"]"))?;
+            let (cx, cy, cw, ch) = rect_in(&card, map);
+            let (px, py, pw, _) = rect_in(&chip, map);
+            let (x1, y1, x2, y2) = (cx + cw / 2.0, cy + ch, px + pw / 2.0, py);
+            let bend = ((y2 - y1).abs() / 2.0).max(20.0);
+            Some(Link { service: service.clone(), pod: pod.clone(), path: format!("M{x1:.0} {y1:.0} C{x1:.0} {:.0} {x2:.0} {:.0} {x2:.0} {y2:.0}", y1 + bend, y2 - bend) })
+        })
+        .collect()
+}
+
+/// The lines and request dots over the cluster map.
+#[function_component(ServiceLinks)]
+pub fn service_links(props: &ServiceLinksProps) -> Html {
+    let client = use_context::<ClusterHandle>().expect("the App provides the cluster");
+    let endpoints = use_objects(Kind::Endpoints);
+    let overlay = use_node_ref();
+    let links = use_state(Vec::<Link>::new);
+    let size = use_state(|| (0.0f64, 0.0f64));
+    // Requests per second each pod received in the last second of load.
+    let arrivals = use_state(BTreeMap::<String, f64>::new);
+    // Bumped each second, so the lines follow reflows nothing else reports (a resized window).
+    let tick = use_state(|| 0u32);
+    let pairs: Vec<(String, String)> = endpoints
+        .objects
+        .values()
+        .filter_map(|o| o.as_endpoints())
+        .filter(|e| e.metadata.namespace.as_deref() != Some("kube-system") && !(e.metadata.name == "kubernetes" && e.metadata.namespace.as_deref() == Some("default")))
+        .flat_map(|e| {
+            let service = format!("{}/{}", e.metadata.namespace.clone().unwrap_or_default(), e.metadata.name);
+            e.subsets.iter().flat_map(|s| &s.addresses).filter_map(|a| a.target_ref.as_ref()).map(move |r| (service.clone(), format!("{}/{}", r.namespace.clone().unwrap_or_default(), r.name))).collect::<Vec<_>>()
+        })
+        .collect();
+    {
+        let (overlay, links, size) = (overlay.clone(), links.clone(), size.clone());
+        use_effect_with((props.layout, pairs.clone(), *tick), move |(_, pairs, _)| {
+            if let Some(map) = overlay.cast::<web_sys::Element>().and_then(|o| o.parent_element()) {
+                let measured = measure(&map, pairs);
+                if *links != measured {
+                    links.set(measured);
+                }
+                let s = (f64::from(map.scroll_width()), f64::from(map.scroll_height()));
+                if *size != s {
+                    size.set(s);
+                }
+            }
+        });
+    }
+    {
+        let (tick, client, arrivals) = (tick.clone(), client.clone(), arrivals.clone());
+        let pods: Vec<String> = pairs.iter().map(|(_, p)| p.clone()).collect();
+        use_effect_with(pods, move |pods| {
+            let pods = pods.clone();
+            let timer = (!pods.is_empty()).then(|| Interval::new(1000, move || {
+                tick.set(tick.wrapping_add(1));
+                let (client, arrivals, pods) = (client.clone(), arrivals.clone(), pods.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    let now = client.0.now().await.map(|t| t.0).unwrap_or(0);
+                    let mut rates = BTreeMap::new();
+                    for pod in pods {
+                        if let Ok(s) = client.0.series(&format!("{ARRIVALS_SERIES}{pod}")).await {
+                            if let Some((_, v)) = s.points.last().filter(|(t, _)| now - t.0 <= 2000) {
+                                rates.insert(pod, *v);
+                            }
+                        }
+                    }
+                    if *arrivals != rates {
+                        arrivals.set(rates);
+                    }
+                });
+            }));
+            move || drop(timer)
+        });
+    }
+    let (w, h) = *size;
+    html! {
+        <div class="service-links" ref={overlay} aria-hidden="true" data-links={links.len().to_string()} data-busy={arrivals.len().to_string()} style={format!("width: {w}px; height: {h}px")}>
+            <svg width={w.to_string()} height={h.to_string()}>
+                { for links.iter().map(|l| {
+                    let busy = arrivals.contains_key(&l.pod);
+                    html! { <path d={l.path.clone()} class={classes!("link", busy.then_some("busy"))} data-service={l.service.clone()} data-pod={l.pod.clone()} /> }
+                }) }
+            </svg>
+            { for links.iter().flat_map(|l| {
+                // Up to 6 dots on a line, more for a busier pod; each takes 1.2 s.
+                let rate = arrivals.get(&l.pod).copied().unwrap_or(0.0);
+                let dots = if rate <= 0.0 { 0 } else { (rate / 5.0).ceil().clamp(1.0, 6.0) as usize };
+                (0..dots).map(move |i| html! {
+                    <span class="req-dot" style={format!("offset-path: path('{}'); animation-delay: -{:.2}s", l.path, i as f64 * 1.2 / dots as f64)}></span>
+                }).collect::<Vec<_>>()
+            }) }
+        </div>
+    }
+}
