@@ -104,6 +104,13 @@ pub fn app(props: &AppProps) -> Html {
     let options = use_memo((), |_| {
         let o = PageOptions::from_url();
         crate::set_persistence(!o.embed || url_param("persist").is_some());
+        if o.embed {
+            // Each embed keeps its own work: by `?id=`, else by what it shows.
+            let scope = url_param("id").unwrap_or_else(|| {
+                ["view", "lesson", "step", "lab", "demo", "lessonUrl"].iter().filter_map(|p| url_param(p).map(|v| format!("{p}={v}"))).collect::<Vec<_>>().join("&")
+            });
+            crate::set_storage_scope(if scope.is_empty() { "embed" } else { &scope });
+        }
         if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
             if let Some(theme) = &o.theme {
                 let _ = root.set_attribute("data-theme", theme);
@@ -150,12 +157,16 @@ pub fn app(props: &AppProps) -> Html {
                         }
                         Err(e) => notice.set(Some(format!("The link's cluster could not be opened: {e}. You have a fresh cluster instead."))),
                     }
-                } else if let Some(saved) = crate::local_storage().and_then(|s| s.get_item(CLUSTER_KEY).ok().flatten()) {
-                    // The learner's cluster from the last visit, replayed.
-                    if client.0.replay(&saved).await.is_ok() {
-                        if let Ok(nodes) = client.0.list(kubeplay_sim::api::Kind::Node, None).await {
-                            workers.set(nodes.items.len().saturating_sub(1) as u32);
+                } else if let Some(saved) = crate::local_storage().and_then(|s| s.get_item(&crate::storage_key(CLUSTER_KEY)).ok().flatten()) {
+                    // The learner's cluster from the last visit, replayed; if it cannot be, the
+                    // page says so (the editor's files and the console history are kept apart).
+                    match client.0.replay(&saved).await {
+                        Ok(()) => {
+                            if let Ok(nodes) = client.0.list(kubeplay_sim::api::Kind::Node, None).await {
+                                workers.set(nodes.items.len().saturating_sub(1) as u32);
+                            }
                         }
+                        Err(e) => notice.set(Some(format!("The cluster kept in this browser could not be restored ({}), so this is a fresh cluster. Your editor files and console history are kept.", e.message))),
                     }
                 }
                 if let Ok(t) = client.0.now().await {
@@ -174,7 +185,7 @@ pub fn app(props: &AppProps) -> Html {
                     let client = client.clone();
                     wasm_bindgen_futures::spawn_local(async move {
                         if let (Some(storage), Ok(log)) = (crate::local_storage(), client.0.share().await) {
-                            let _ = storage.set_item(CLUSTER_KEY, &log);
+                            let _ = storage.set_item(&crate::storage_key(CLUSTER_KEY), &log);
                         }
                     });
                 })

@@ -111,7 +111,7 @@ pub struct Progress {
 }
 
 fn progress_key(lesson: &str) -> String {
-    format!("kubeplay.lesson.{lesson}.v1")
+    crate::storage_key(&format!("kubeplay.lesson.{lesson}.v1"))
 }
 
 impl Progress {

@@ -53,6 +53,31 @@ thread_local! {
     static PERSIST: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
 }
 
+thread_local! {
+    /// What sets this page's kept work apart from other embeds of the same site (empty for
+    /// the full page): several embeds on one slide deck keep their own editor, cluster and
+    /// console history.
+    static SCOPE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Sets the scope of this page's kept work (see [`storage_key`]).
+pub fn set_storage_scope(scope: &str) {
+    SCOPE.with(|s| *s.borrow_mut() = scope.to_string());
+}
+
+/// The key under which this page keeps an item: `base` for the full page, `base@SCOPE` for
+/// an embed with its own scope.
+pub fn storage_key(base: &str) -> String {
+    SCOPE.with(|s| {
+        let scope = s.borrow();
+        if scope.is_empty() {
+            base.to_string()
+        } else {
+            format!("{base}@{scope}")
+        }
+    })
+}
+
 /// Turns keeping work in localStorage on or off for this page.
 pub fn set_persistence(on: bool) {
     PERSIST.with(|p| p.set(on));

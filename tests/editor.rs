@@ -333,3 +333,21 @@ async fn examples_open_in_tabs_that_are_console_files_and_apply() {
     assert_eq!(texts(&root, "[data-testid=file-tab]"), ["editor.yaml", "deployment.yaml"]);
     assert!(ta.value().contains("kind: Deployment"));
 }
+
+#[wasm_bindgen_test]
+fn embeds_keep_their_tabs_apart_from_the_full_page_and_each_other() {
+    let storage = kubeplay_web::local_storage().unwrap();
+    storage.clear().unwrap();
+    let mut page = kubeplay_web::components::editor::OpenFiles::default();
+    page.set_text("# the full page's text".into());
+    page.save();
+    kubeplay_web::set_storage_scope("view=editor&lesson=rolling");
+    assert_eq!(kubeplay_web::components::editor::OpenFiles::load().current().text, kubeplay_web::components::editor::EXAMPLE_POD, "an embed starts from the example");
+    let mut embed = kubeplay_web::components::editor::OpenFiles::default();
+    embed.set_text("# the embed's text".into());
+    embed.save();
+    assert!(storage.get_item("kubeplay.editor.v2@view=editor&lesson=rolling").unwrap().unwrap().contains("the embed's text"));
+    kubeplay_web::set_storage_scope("");
+    assert_eq!(kubeplay_web::components::editor::OpenFiles::load().current().text, "# the full page's text");
+    storage.clear().unwrap();
+}
