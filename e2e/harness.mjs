@@ -13,7 +13,7 @@ export function useServerAndBrowser() {
   const env = {};
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    env.server = await startServer();
+    env.server = await startServer(process.env.KUBEPLAY_DIST || 'dist');
     env.browser = await chromium.launch(launchOptions());
   });
   after(async () => {

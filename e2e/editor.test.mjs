@@ -1,0 +1,105 @@
+// End-to-end: the editor (completion, problems, tabs), going back in time, and the map's
+// Service lines with request dots and revision colours, clicked through in Chromium.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SHOTS, useServerAndBrowser } from './harness.mjs';
+
+const env = useServerAndBrowser();
+
+async function openPage() {
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(env.server.url);
+  await page.waitForSelector('[data-testid="node"]');
+  return { page, errors, context };
+}
+
+/** Types a console line and presses Enter. */
+async function run(page, line) {
+  await page.locator('[data-testid="console-input"]').fill(line);
+  await page.locator('[data-testid="console-input"]').press('Enter');
+}
+
+test('the editor completes field names, marks a problem at its line, and applies an example', async () => {
+  const { page, errors, context } = await openPage();
+  await page.locator('[data-testid="editor-examples"]').selectOption('deployment.yaml');
+  const editor = page.locator('[data-testid="editor"]');
+  assert.match(await editor.inputValue(), /kind: Deployment/);
+  await editor.click();
+  await page.keyboard.press('Control+End');
+  // Typing a key offers the fields that fit there; Enter takes the highlighted one.
+  await page.keyboard.type('  minR');
+  await page.waitForSelector('[data-testid="completion"] li >> text=minReadySeconds');
+  await page.keyboard.press('Enter');
+  assert.match(await editor.inputValue(), /\n {2}minReadySeconds: $/);
+  await page.keyboard.type('soon');
+  // The wrong value is marked at its line (28) as you type, and listed.
+  const marked = page.locator('.gutter .num.error');
+  await marked.waitFor();
+  assert.equal(await marked.textContent(), '28');
+  assert.match(await page.locator('[data-testid="editor-problems"]').innerText(), /line 28[\s\S]*spec\.minReadySeconds/);
+  await page.screenshot({ path: `${SHOTS}/editor-problem.png` });
+  // Undo takes the word back; then a number applies.
+  await page.keyboard.press('Control+z');
+  assert.match(await editor.inputValue(), /minReadySeconds: $/);
+  await page.keyboard.type('5');
+  await page.locator('.gutter .num.error').waitFor({ state: 'detached' });
+  await page.locator('[data-testid="apply"]').click();
+  await page.waitForSelector('[data-testid="apply-report"] >> text=deployment.apps/web created');
+  await page.waitForSelector('[data-testid="pod"][data-revision="1"]');
+  // The tab is a file the console reads.
+  await run(page, 'grep minReady deployment.yaml');
+  await page.waitForSelector('[data-testid="console-output"] >> text=minReadySeconds: 5');
+  // Both tabs are there after a reload.
+  await page.reload();
+  await page.waitForSelector('[data-testid="node"]');
+  const tabs = await page.locator('[data-testid="file-tab"]').evaluateAll((els) => els.map((e) => e.dataset.name));
+  assert.deepEqual(tabs, ['editor.yaml', 'deployment.yaml']);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('rewinding brings back the pods of an earlier moment, by name', async () => {
+  const { page, errors, context } = await openPage();
+  await page.locator('[data-testid="speed"]').selectOption('60');
+  await run(page, 'kubectl create deployment web --image=nginx --replicas=2');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="pod"][data-name^="web-"][data-ready="true"]').length === 2);
+  const names = () => page.locator('[data-testid="pod"][data-name^="web-"]').evaluateAll((els) => els.map((e) => e.dataset.name).sort());
+  const before = await names();
+  await page.locator('[data-testid="rewind"]').click();
+  await page.locator('[data-testid="checkpoint-save"]').click();
+  await page.waitForSelector('[data-testid="checkpoint"]');
+  await page.locator('[data-testid="rewind"]').click();
+  await run(page, 'kubectl scale deployment web --replicas=5');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="pod"][data-name^="web-"]').length === 5);
+  await page.locator('[data-testid="rewind"]').click();
+  await page.locator('[data-testid="checkpoint"] button').first().click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="pod"][data-name^="web-"]').length === 2);
+  assert.deepEqual(await names(), before, 'the same two pods as at the checkpoint');
+  assert.equal(await page.locator('[data-testid="play-pause"]').getAttribute('aria-label'), 'Play', 'paused at that moment');
+  await page.screenshot({ path: `${SHOTS}/rewound.png` });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a Service draws lines to its ready pods and dots while a load runs; a new revision has a new colour', async () => {
+  const { page, errors, context } = await openPage();
+  await page.locator('[data-testid="speed"]').selectOption('10');
+  await run(page, 'kubectl create deployment web --image=nginx --replicas=3');
+  await run(page, 'kubectl expose deployment web --port=80');
+  await page.waitForSelector('[data-testid="service"][data-name="web"][data-ready="3"]', { timeout: 15_000 });
+  await page.waitForFunction(() => document.querySelectorAll('.service-links path.link').length === 3);
+  await run(page, "load http://$(kubectl get svc web -o jsonpath='{.spec.clusterIP}') 30/s");
+  await page.waitForFunction(() => document.querySelectorAll('.service-links path.link.busy').length === 3, null, { timeout: 10_000 });
+  assert.ok(await page.locator('.req-dot').count() >= 3, 'dots travel to every pod');
+  await page.screenshot({ path: `${SHOTS}/service-traffic.png` });
+  await run(page, 'kubectl set image deployment/web nginx=nginx:1.26');
+  await page.waitForSelector('[data-testid="pod"][data-revision="2"]', { timeout: 10_000 });
+  const colour = (rev) => page.locator(`[data-testid="pod"][data-revision="${rev}"]`).first().evaluate((e) => getComputedStyle(e).getPropertyValue('--rev').trim());
+  assert.notEqual(await colour('1'), await colour('2'));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
