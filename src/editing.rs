@@ -430,10 +430,20 @@ pub fn located_line(message: &str, file: &str) -> Option<usize> {
 /// would refuse before it reaches the cluster, and the warnings it would print.
 pub fn diagnose(text: &str, file: &str) -> Vec<Diagnostic> {
     let (objects, errors) = kubeplay_sim::manifest::parse_manifest(text, file);
-    let mut out: Vec<Diagnostic> = errors
-        .iter()
-        .map(|e| Diagnostic { line: e.pos.map_or(1, |p| p.line), severity: Severity::Error, message: e.to_string() })
-        .collect();
+    let mut out = Vec::new();
+    for e in &errors {
+        let message = e.to_string();
+        // A strict decoding error names every unknown field, each on its own located line:
+        // the first carries the whole message, the others their own line of it.
+        let located: Vec<(usize, &str)> = message.lines().filter_map(|l| Some((located_line(l, file)?, l.trim()))).collect();
+        match located.split_first() {
+            Some((_, rest)) => {
+                out.push(Diagnostic { line: located[0].0, severity: Severity::Error, message: message.clone() });
+                out.extend(rest.iter().map(|(line, text)| Diagnostic { line: *line, severity: Severity::Error, message: text.to_string() }));
+            }
+            None => out.push(Diagnostic { line: e.pos.map_or(1, |p| p.line), severity: Severity::Error, message }),
+        }
+    }
     for o in &objects {
         for w in &o.warnings {
             out.push(Diagnostic { line: located_line(w, file).unwrap_or(1), severity: Severity::Warning, message: w.clone() });

@@ -116,8 +116,13 @@ fn problems_are_found_at_their_line_while_typing() {
     assert_eq!(d.len(), 1, "{d:?}");
     assert_eq!((d[0].line, d[0].severity), (6, Severity::Error));
     assert!(d[0].message.contains("--> web.yaml:6:13: spec.replicas"), "{}", d[0].message);
-    let d = editing::diagnose("kind: Pod\napiVersion: v1\nmetadata:\n  name: x\n  labls: {}\nspec:\n  containers: []\n", "p.yaml");
-    assert_eq!(d.iter().map(|d| (d.line, d.severity)).collect::<Vec<_>>(), vec![(5, Severity::Warning)], "{d:?}");
+    // Unknown fields are refused (kubectl's strict decoding): each is marked at its own line.
+    let d = editing::diagnose("kind: Pod\napiVersion: v1\nmetadata:\n  name: x\n  labls: {}\nspec:\n  containers: []\n  restartPolicyy: Never\n", "p.yaml");
+    assert_eq!(d.iter().map(|d| (d.line, d.severity)).collect::<Vec<_>>(), vec![(5, Severity::Error), (8, Severity::Error)], "{d:?}");
+    assert!(d[1].message.contains("did you mean \"restartPolicy\""), "{}", d[1].message);
+    // A real field kubeplay does not simulate is accepted, with a note.
+    let d = editing::diagnose("kind: Pod\napiVersion: v1\nmetadata:\n  name: x\nspec:\n  priorityClassName: high\n  containers: []\n", "p.yaml");
+    assert_eq!(d.iter().map(|d| (d.line, d.severity)).collect::<Vec<_>>(), vec![(6, Severity::Warning)], "{d:?}");
     let d = editing::diagnose("kind: Pod\n  bad: [\n", "p.yaml");
     assert_eq!(d[0].severity, Severity::Error);
     assert!(d.iter().all(|d| d.line >= 1));

@@ -249,6 +249,24 @@ async fn the_console_is_a_shell_with_files_heredocs_and_a_working_directory() {
 }
 
 #[wasm_bindgen_test]
+async fn exec_it_enters_a_containers_shell_until_exit_or_ctrl_d() {
+    let (cluster, root) = fresh_page().await;
+    let prompt = || root.query_selector("[data-testid=console-prompt]").unwrap().unwrap().text_content().unwrap();
+    press(&root, Some("kubectl run box --image=busybox -- sleep 3600"), "Enter").await;
+    cluster.0.advance(Duration::seconds(10)).await.unwrap();
+    press(&root, Some("kubectl exec -it box -- sh"), "Enter").await;
+    assert_eq!(prompt(), "/ #", "busybox's prompt");
+    press(&root, Some("hostname"), "Enter").await;
+    assert!(console_text(&root).contains("/ # hostnamebox"), "{}", console_text(&root));
+    press(&root, Some("exit"), "Enter").await;
+    assert_eq!(prompt(), "~$");
+    press(&root, Some("kubectl exec -it box -- sh"), "Enter").await;
+    assert_eq!(prompt(), "/ #");
+    press_with(&root, Some(""), "d", true).await;
+    assert_eq!(prompt(), "~$", "Ctrl-D leaves the container's shell");
+}
+
+#[wasm_bindgen_test]
 fn lesson_markdown_and_progress() {
     use kubeplay_web::lessons::{decode_uri, Progress};
     use kubeplay_web::markdown::{blocks, inlines, Block, Inline};

@@ -1,6 +1,7 @@
 //! The console: a shell prompt (as on the control-plane node, like `minikube ssh`) where learners type kubectl
 //! and shell commands, with their output (errors in red, pod statuses coloured),
 //! history on Up/Down kept across reloads, heredocs over several lines, and `clear`.
+//! After `kubectl exec -it POD -- sh` the prompt is the container's until `exit` or Ctrl-D.
 
 use crate::lessons::ConsoleLog;
 use crate::{local_storage, ClusterHandle};
@@ -17,7 +18,7 @@ const HISTORY_LIMIT: usize = 200;
 /// One line of the transcript.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Line {
-    /// A command the learner typed, after the prompt's working directory.
+    /// A command the learner typed, after the prompt as shown then (`~/k8s$`, `/ #`).
     Prompt(String, String),
     /// A further line of a command (a heredoc's body), after `> `.
     More(String),
@@ -71,10 +72,20 @@ fn common_prefix(words: &[String]) -> String {
     first[..end].to_string()
 }
 
-/// The working directory part of the shell's prompt (`docker@control-plane:~/k8s$ ` -> `~/k8s`).
+/// What the console shows of the shell's prompt: the working directory and `$` on the node
+/// (`docker@control-plane:~/k8s$ ` -> `~/k8s$`), a container's prompt as it is during a
+/// `kubectl exec -it` session (`/ # ` -> `/ #`).
 fn short_prompt(prompt: &str) -> String {
-    let p = prompt.trim_end().trim_end_matches('$');
-    p.rsplit_once(':').map_or(p, |(_, dir)| dir).to_string()
+    let p = prompt.trim_end();
+    match p.strip_prefix("docker@") {
+        Some(rest) => rest.split_once(':').map_or(rest, |(_, dir)| dir).to_string(),
+        None => p.to_string(),
+    }
+}
+
+/// Whether a prompt is a container's (a `kubectl exec -it` session), where Ctrl-D exits.
+fn in_container(ps1: &str) -> bool {
+    !ps1.ends_with('$')
 }
 
 fn load_history() -> Vec<String> {
@@ -104,9 +115,9 @@ pub fn console() -> Html {
     let interrupts = use_mut_ref(|| 0u32);
     let input = use_node_ref();
     let output = use_node_ref();
-    // The working directory part of the prompt (`~`, `~/k8s`), and a command still
+    // The prompt as shown (`~$`, `~/k8s$`, a container's `/ #`), and a command still
     // being typed over several lines (a heredoc, an open quote).
-    let cwd = use_state(|| "~".to_string());
+    let cwd = use_state(|| "~$".to_string());
     let unfinished = use_mut_ref(String::new);
     let shown = transcript.borrow().len();
     {
@@ -125,42 +136,10 @@ pub fn console() -> Html {
             redraw.force_update();
         }
     };
-    let run = {
-        let (client, transcript, history, cursor, interrupts, redraw) = (client.clone(), transcript.clone(), history.clone(), cursor.clone(), interrupts.clone(), redraw.clone());
-        let (push, cwd, unfinished, log) = (push.clone(), cwd.clone(), unfinished.clone(), log.clone());
-        move |typed: String| {
-            // A line continuing an unfinished command joins it; the command runs once complete.
-            let continuing = !unfinished.borrow().is_empty();
-            if continuing {
-                push(vec![Line::More(typed.clone())]);
-                let mut u = unfinished.borrow_mut();
-                u.push('\n');
-                u.push_str(&typed);
-            } else if typed.trim().is_empty() {
-                return;
-            } else {
-                push(vec![Line::Prompt((*cwd).clone(), typed.trim().to_string())]);
-                *unfinished.borrow_mut() = typed.trim().to_string();
-            }
-            if Shell::is_incomplete(&unfinished.borrow()) {
-                return;
-            }
-            let command = std::mem::take(&mut *unfinished.borrow_mut());
-            let mut h = (*history).clone();
-            // Multi-line commands (heredocs) are not kept: the history is one line per command.
-            if h.last() != Some(&command) && !command.contains('\n') {
-                h.push(command.clone());
-            }
-            let start = h.len().saturating_sub(HISTORY_LIMIT);
-            h.drain(..start);
-            save_history(&h);
-            cursor.set(h.len());
-            history.set(h);
-            if command == "clear" {
-                transcript.borrow_mut().clear();
-                redraw.force_update();
-                return;
-            }
+    // Runs a command and shows its output as it comes; the prompt is asked for afterwards.
+    let execute = {
+        let (client, transcript, interrupts, redraw, push, cwd, log) = (client.clone(), transcript.clone(), interrupts.clone(), redraw.clone(), push.clone(), cwd.clone(), log.clone());
+        move |command: String| {
             let (client, push, cwd, log) = (client.clone(), push.clone(), cwd.clone(), log.clone());
             let started_under = *interrupts.borrow();
             let interrupts = interrupts.clone();
@@ -169,6 +148,11 @@ pub fn console() -> Html {
             let (transcript, redraw) = (transcript.clone(), redraw.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let mut sub = client.0.run(&command);
+                // A command may change the prompt and keep running (`kubectl exec -it` opens
+                // a container's shell that lasts until `exit`): show the prompt now too.
+                if let Ok(prompt) = client.0.prompt().await {
+                    cwd.set(short_prompt(&prompt));
+                }
                 let mut printed = String::new();
                 while let Some(piece) = sub.recv().await {
                     if *interrupts.borrow() != started_under {
@@ -202,6 +186,45 @@ pub fn console() -> Html {
             });
         }
     };
+    let run = {
+        let (transcript, history, cursor, redraw) = (transcript.clone(), history.clone(), cursor.clone(), redraw.clone());
+        let (push, cwd, unfinished, execute) = (push.clone(), cwd.clone(), unfinished.clone(), execute.clone());
+        move |typed: String| {
+            // A line continuing an unfinished command joins it; the command runs once complete.
+            let continuing = !unfinished.borrow().is_empty();
+            if continuing {
+                push(vec![Line::More(typed.clone())]);
+                let mut u = unfinished.borrow_mut();
+                u.push('\n');
+                u.push_str(&typed);
+            } else if typed.trim().is_empty() {
+                return;
+            } else {
+                push(vec![Line::Prompt((*cwd).clone(), typed.trim().to_string())]);
+                *unfinished.borrow_mut() = typed.trim().to_string();
+            }
+            if Shell::is_incomplete(&unfinished.borrow()) {
+                return;
+            }
+            let command = std::mem::take(&mut *unfinished.borrow_mut());
+            let mut h = (*history).clone();
+            // Multi-line commands (heredocs) are not kept: the history is one line per command.
+            if h.last() != Some(&command) && !command.contains('\n') {
+                h.push(command.clone());
+            }
+            let start = h.len().saturating_sub(HISTORY_LIMIT);
+            h.drain(..start);
+            save_history(&h);
+            cursor.set(h.len());
+            history.set(h);
+            if command == "clear" {
+                transcript.borrow_mut().clear();
+                redraw.force_update();
+                return;
+            }
+            execute(command);
+        }
+    };
     // Lessons put commands into the input (one line) or run them (a heredoc over several lines).
     {
         let (log, input, run, run_typed) = (log.clone(), input.clone(), run.clone(), run.clone());
@@ -228,7 +251,7 @@ pub fn console() -> Html {
     }
     let onkeydown = {
         let (history, cursor, input, interrupts) = (history.clone(), cursor.clone(), input.clone(), interrupts.clone());
-        let (cwd, unfinished, client, push) = (cwd.clone(), unfinished.clone(), client.clone(), push.clone());
+        let (cwd, unfinished, client, push, execute) = (cwd.clone(), unfinished.clone(), client.clone(), push.clone(), execute.clone());
         move |e: KeyboardEvent| {
             let Some(field) = input.cast::<HtmlInputElement>() else { return };
             match e.key().as_str() {
@@ -240,11 +263,23 @@ pub fn console() -> Html {
                 }
                 "c" if e.ctrl_key() => {
                     e.prevent_default();
-                    *interrupts.borrow_mut() += 1;
+                    // In a container's shell Ctrl-C goes to that shell (which only prompts
+                    // again); on the node it stops the running commands.
+                    if !in_container(&cwd) {
+                        *interrupts.borrow_mut() += 1;
+                    }
                     let line = format!("{}^C", field.value());
                     let continuing = !std::mem::take(&mut *unfinished.borrow_mut()).is_empty();
                     push(vec![if continuing { Line::More(line) } else { Line::Prompt((*cwd).clone(), line) }]);
                     field.set_value("");
+                }
+                "d" if e.ctrl_key() => {
+                    // Ctrl-D on an empty line ends a container's shell, as `exit` does.
+                    e.prevent_default();
+                    if field.value().is_empty() && unfinished.borrow().is_empty() && in_container(&cwd) {
+                        push(vec![Line::Prompt((*cwd).clone(), String::new())]);
+                        execute("exit".to_string());
+                    }
                 }
                 "Tab" => {
                     // Complete the last word: one candidate fills it in, several fill in what
@@ -289,18 +324,18 @@ pub fn console() -> Html {
         <section class="console panel" onclick={focus}>
             <header class="panel-head">
                 <h2>{"Console"}</h2>
-                <span class="hint">{"a shell with kubectl  ·  Tab  ·  ↑↓  ·  Ctrl-C  ·  clear"}</span>
+                <span class="hint">{"a shell with kubectl  ·  Tab  ·  ↑↓  ·  Ctrl-C  ·  Ctrl-D  ·  clear"}</span>
             </header>
             <div class="console-output" data-testid="console-output" ref={output} aria-live="polite">
                 { for transcript.borrow().iter().map(|l| match l {
-                    Line::Prompt(dir, c) => html! { <div class="prompt"><span class="ps1">{ format!("{dir}$ ") }</span>{ c }</div> },
+                    Line::Prompt(ps1, c) => html! { <div class="prompt"><span class="ps1">{ format!("{ps1} ") }</span>{ c }</div> },
                     Line::More(c) => html! { <div class="prompt more"><span class="ps1">{"> "}</span>{ c }</div> },
                     Line::Out(t) => html! { <div class="out">{ coloured(t) }</div> },
                     Line::Err(t) => html! { <div class="err">{ t }</div> },
                 }) }
             </div>
             <div class="console-line">
-                <span class="ps1" data-testid="console-prompt">{ if unfinished.borrow().is_empty() { format!("{}$", *cwd) } else { ">".to_string() } }</span>
+                <span class="ps1" data-testid="console-prompt">{ if unfinished.borrow().is_empty() { (*cwd).clone() } else { ">".to_string() } }</span>
                 <input data-testid="console-input" ref={input} {onkeydown} spellcheck="false" autocomplete="off"
                     aria-label="Console command" placeholder="kubectl get pods" />
             </div>

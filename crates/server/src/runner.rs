@@ -1,6 +1,9 @@
 //! `kubeplay run SCRIPT`: runs a script of console lines against a fresh
 //! simulated cluster, headless, printing each line as `$ <line>` and its output
 //! as the browser console shows it, optionally writing a trace of every store change.
+//! Blocking commands (`rollout status`, `delete`, `logs -f`) advance virtual time up to
+//! the wait limit; after `kubectl exec -it POD -- sh` the lines run in the container, shown
+//! after its prompt, until `exit`.
 
 use kubeplay_sim::clock::Duration;
 use kubeplay_sim::kubectl::{self, Files};
@@ -93,7 +96,9 @@ pub fn run_script(script: &str, base: &Path, opts: &RunOptions, mut print: impl 
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            print(&format!("$ {line}\n"));
+            // Inside a `kubectl exec -it` session the line follows the container's prompt.
+            let prompt = if shell.in_container() { shell.prompt() } else { "$ ".to_string() };
+            print(&format!("{prompt}{line}\n"));
             pending.push_str(line);
         } else {
             print(&format!("> {raw}\n"));
@@ -114,6 +119,10 @@ pub fn run_script(script: &str, base: &Path, opts: &RunOptions, mut print: impl 
                     while cluster.now() < target {
                         cluster.step_toward(target);
                         trace.drain(&cluster)?;
+                        if let Some(notice) = shell.end_session_if_gone(&cluster) {
+                            print(&notice.stderr);
+                            ok = false;
+                        }
                     }
                     continue;
                 }
@@ -129,6 +138,11 @@ pub fn run_script(script: &str, base: &Path, opts: &RunOptions, mut print: impl 
         print(&out.stderr);
         ok &= out.exit_code == 0;
         trace.drain(&cluster)?;
+        // A session's container that stopped while the line ran (a `sleep` in it) ends it.
+        if let Some(notice) = shell.end_session_if_gone(&cluster) {
+            print(&notice.stderr);
+            ok = false;
+        }
     }
     if !pending.is_empty() {
         // The script ended inside a heredoc or a quote: the shell says so.

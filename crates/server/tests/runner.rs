@@ -74,3 +74,22 @@ fn the_label_experiment_with_its_shell_idioms() {
     assert!(out.contains("$ cat > patch.yml <<EOF\n> metadata:\n>   labels:\n>     pod-template-hash: ${POD_HASH}\n> EOF\n$ kubectl patch pod simple --patch \"$(cat patch.yml)\"\npod/simple patched\n"), "{out}");
     assert!(out.ends_with("$ kubectl get po -l app=simple --no-headers | wc -l\n3\n$ kubectl get pod simple 2>&1 | head -1\nError from server (NotFound): pods \"simple\" not found\n"), "adopted, then removed as the surplus: {out}");
 }
+
+#[test]
+fn logs_follow_exec_sessions_and_waiting_deletes() {
+    let script = scripts().join("exec/script.txt");
+    let (out, err, code) = run(script.to_str().unwrap(), &[]);
+    assert_eq!(code, 1, "sessions that end with a non-zero code fail the run: {err}");
+    // logs -f follows until the container exits.
+    assert!(out.contains("$ kubectl logs -f crash\nkubeplay/crashloop: starting\nkubeplay/crashloop: cannot start, exiting with code 1\n$ advance 20s\n"), "{out}");
+    // In a session the lines follow the container's prompt, until exit.
+    assert!(
+        out.contains("$ kubectl exec -it box -- sh\n/ # hostname\nbox\n/ # cd /etc\n/etc # kubectl get pods\nsh: kubectl: not found\n/etc # exit\ncommand terminated with exit code 127\n$ kubectl exec -it deploy/web -- bash\nroot@web-"),
+        "{out}"
+    );
+    assert!(out.contains(":/# echo $HOSTNAME | cut -c1-4\nweb-\nroot@web-") && out.contains(":/# exit 3\nexit\ncommand terminated with exit code 3\n$ kubectl delete pod box\n"), "{out}");
+    // delete waits until the pod is gone.
+    assert!(out.contains("$ kubectl delete pod box\npod \"box\" deleted\n$ kubectl get pods box\nError from server (NotFound): pods \"box\" not found\n"), "{out}");
+    // The container stops while the session is open: kubectl's notice, back on the node.
+    assert!(out.ends_with("$ kubectl exec -it short -- sh\n/ # sleep 20\ncommand terminated with exit code 137\n$ kubectl get -h | head -1\nList objects, or show one in detail.\n"), "{out}");
+}

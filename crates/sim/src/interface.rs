@@ -240,15 +240,30 @@ struct Stream {
     sender: Sender<ConsoleOutput>,
     /// What it printed last.
     last: String,
-    /// For `get -w`: the store version it watches from (its re-runs print the changes since).
-    since: Option<u64>,
+    /// How it follows time.
+    mode: Mode,
+}
+
+/// How a stream follows time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    /// Run again; print the new end of its output (`rollout status`) or its new screen (`watch`).
+    Rerun,
+    /// `get -w`: run again from this store version, printing the rows of the changes since.
+    Rows(u64),
+    /// `logs -f` and `delete`: run again as a refresh (`watch_since` set), which prints the
+    /// whole log and deletes nothing; print the lines that are new.
+    Refresh(u64),
+    /// `kubectl exec -it`: open until the shell's session with this number ends.
+    Session(u64),
 }
 
 struct Local {
     cluster: Cluster,
     watchers: Vec<(WatchRequest, Sender<WatchEvent>)>,
     published: u64,
-    /// Commands that follow virtual time (`rollout status`, `watch`, `get -w`).
+    /// Commands that follow virtual time (`rollout status`, `watch`, `get -w`, `logs -f`,
+    /// `delete`, an exec session).
     streams: Vec<Stream>,
     /// The console's shell session (files, working directory, variables).
     shell: Shell,
@@ -347,12 +362,23 @@ impl LocalCluster {
             let Local { cluster, streams, shell, .. } = &mut *inner;
             streams.retain(|s| s.sender.is_connected());
             let mut finished = Vec::new();
-            for (i, Stream { line, sender, last, since }) in streams.iter_mut().enumerate() {
-                let out = match since {
-                    Some(since) => shell.run_watching(cluster, line, *since),
-                    None => run_now(cluster, shell, line),
+            for (i, Stream { line, sender, last, mode }) in streams.iter_mut().enumerate() {
+                let out = match *mode {
+                    Mode::Session(id) => {
+                        // The session ends by `exit` (already answered) or with its container.
+                        let pieces = match (shell.end_session_if_gone(cluster), shell.session_exit(id)) {
+                            (Some(notice), _) => vec![ConsoleOutput::Stderr(notice.stderr), ConsoleOutput::Exit(notice.exit_code)],
+                            (None, Some(code)) => vec![ConsoleOutput::Exit(code)],
+                            (None, None) => continue,
+                        };
+                        sends.push((Sender { channel: sender.channel.clone() }, pieces));
+                        finished.push(i);
+                        continue;
+                    }
+                    Mode::Rows(since) | Mode::Refresh(since) => shell.run_watching(cluster, line, since),
+                    Mode::Rerun => shell.run_on_node(cluster, line, Duration(0)),
                 };
-                if since.is_some() {
+                if let Mode::Rows(_) = mode {
                     // Only the rows of changes that are new since the last refresh.
                     let fresh = out.stdout.strip_prefix(last.as_str()).unwrap_or(&out.stdout).to_string();
                     if !fresh.is_empty() {
@@ -372,6 +398,7 @@ impl LocalCluster {
                 }
                 let new_text = out.stdout.strip_prefix(last.as_str()).filter(|_| !last.is_empty()).map(str::to_string);
                 let fresh = match new_text {
+                    _ if matches!(mode, Mode::Refresh(_)) => kubectl::new_log_text(last, &out.stdout),
                     Some(rest) => rest,
                     None if out.stdout.lines().last() == last.lines().last() => String::new(),
                     None => out.stdout.lines().last().map(|l| format!("{l}\n")).unwrap_or_default(),
@@ -448,15 +475,32 @@ impl ClusterInterface for LocalCluster {
         self.record(Action::Run { line: line.into() });
         let (sender, sub) = subscription();
         if kubectl::follows_time(line) {
-            let since = self.inner.borrow().cluster.store().resource_version();
+            let (since, session_before) = {
+                let inner = self.inner.borrow();
+                (inner.cluster.store().resource_version(), inner.shell.session_id())
+            };
             let out = self.mutate_with_shell(|c, sh| run_now(c, sh, line));
             if out.pending {
                 if !out.stdout.is_empty() {
                     sender.send(ConsoleOutput::Stdout(out.stdout.clone()));
                 }
-                let watching = kubectl::is_get_watch(line);
-                let last = if watching { String::new() } else { out.stdout };
-                self.inner.borrow_mut().streams.push(Stream { line: line.to_string(), sender, last, since: watching.then_some(since) });
+                if !out.stderr.is_empty() {
+                    sender.send(ConsoleOutput::Stderr(out.stderr.clone()));
+                }
+                let mut inner = self.inner.borrow_mut();
+                let Local { cluster, shell, streams, .. } = &mut *inner;
+                let opened = shell.session_id().filter(|id| Some(*id) != session_before);
+                let (mode, last) = if let Some(id) = opened {
+                    (Mode::Session(id), String::new())
+                } else if kubectl::is_get_watch(line) {
+                    (Mode::Rows(since), String::new())
+                } else if kubectl::refreshes(line) {
+                    // The whole log (untrimmed by --tail), to tell what is new from.
+                    (Mode::Refresh(since), shell.run_watching(cluster, line, since).stdout)
+                } else {
+                    (Mode::Rerun, out.stdout)
+                };
+                streams.push(Stream { line: line.to_string(), sender, last, mode });
                 return sub;
             }
             for piece in [ConsoleOutput::Stdout(out.stdout), ConsoleOutput::Stderr(out.stderr)] {

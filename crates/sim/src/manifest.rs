@@ -1,7 +1,7 @@
 //! Manifests: the YAML or JSON a learner writes, decoded into typed objects,
 //! with every mistake pointed at by file, line, column and field path.
 
-use crate::api::{Kind, Object};
+use crate::api::{schema, Kind, Object};
 use crate::yaml::{parse_documents, Pos, Spans};
 use serde_json::Value;
 use std::fmt;
@@ -19,6 +19,8 @@ pub struct ManifestError {
     pub message: String,
     /// kubeplay's own explanation: what was expected and what to try.
     pub help: Option<String>,
+    /// Further located lines, one per other field the message is about: (position, path, help).
+    pub more: Vec<(Option<Pos>, String, String)>,
 }
 
 impl fmt::Display for ManifestError {
@@ -29,10 +31,42 @@ impl fmt::Display for ManifestError {
             loc.push_str(&format!(":{}:{}", p.line, p.column));
         }
         match (&self.path, &self.help) {
-            (Some(path), Some(help)) => write!(f, "\n{loc}: {path}: {help}"),
-            (None, Some(help)) => write!(f, "\n{loc}: {help}"),
-            (Some(path), None) => write!(f, "\n{loc}: {path}"),
-            (None, None) => write!(f, "\n{loc}"),
+            (Some(path), Some(help)) => write!(f, "\n{loc}: {path}: {help}")?,
+            (None, Some(help)) => write!(f, "\n{loc}: {help}")?,
+            (Some(path), None) => write!(f, "\n{loc}: {path}")?,
+            (None, None) => write!(f, "\n{loc}")?,
+        }
+        for (pos, path, help) in &self.more {
+            write!(f, "\n  --> {}", self.file)?;
+            if let Some(p) = pos {
+                write!(f, ":{}:{}", p.line, p.column)?;
+            }
+            write!(f, ": {path}: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// How unknown fields are treated: kubectl's `--validate`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Validation {
+    /// Refuse an object with unknown fields (`strict` or `true`; kubectl's default).
+    #[default]
+    Strict,
+    /// Accept it with a warning per unknown field (`warn`).
+    Warn,
+    /// Drop unknown fields silently (`ignore` or `false`).
+    Ignore,
+}
+
+impl Validation {
+    /// Reads `--validate`'s value as kubectl does (any case); no flag is `strict`.
+    pub fn from_flag(value: Option<&str>) -> Result<Validation, String> {
+        match value.map(str::to_ascii_lowercase).as_deref() {
+            None | Some("strict" | "true") => Ok(Validation::Strict),
+            Some("warn") => Ok(Validation::Warn),
+            Some("ignore" | "false") => Ok(Validation::Ignore),
+            Some(_) => Err(format!("error: invalid - validate option {:?}; must be one of: strict (or true), warn, ignore (or false)", value.unwrap_or_default())),
         }
     }
 }
@@ -51,28 +85,6 @@ pub struct ManifestObject {
 /// The largest int32, which older API versions used for "no limit".
 const MAX_INT32: i64 = i32::MAX as i64;
 
-/// Reads a workload written for an API version removed in Kubernetes 1.16 as `apps/v1`,
-/// with the old version's defaults, and says so. Returns the warning, or `None` when the
-/// object needs no conversion.
-/// Kinds a real cluster serves that kubeplay does not simulate: (kind, current apiVersion, resource).
-const UNMODELLED: &[(&str, &str, &str)] = &[
-    ("Ingress", "networking.k8s.io/v1", "ingress.networking.k8s.io"),
-    ("IngressClass", "networking.k8s.io/v1", "ingressclass.networking.k8s.io"),
-    ("NetworkPolicy", "networking.k8s.io/v1", "networkpolicy.networking.k8s.io"),
-    ("PersistentVolumeClaim", "v1", "persistentvolumeclaim"),
-    ("PersistentVolume", "v1", "persistentvolume"),
-    ("StorageClass", "storage.k8s.io/v1", "storageclass.storage.k8s.io"),
-    ("StatefulSet", "apps/v1", "statefulset.apps"),
-    ("CronJob", "batch/v1", "cronjob.batch"),
-    ("ResourceQuota", "v1", "resourcequota"),
-    ("LimitRange", "v1", "limitrange"),
-    ("Role", "rbac.authorization.k8s.io/v1", "role.rbac.authorization.k8s.io"),
-    ("RoleBinding", "rbac.authorization.k8s.io/v1", "rolebinding.rbac.authorization.k8s.io"),
-    ("ClusterRole", "rbac.authorization.k8s.io/v1", "clusterrole.rbac.authorization.k8s.io"),
-    ("ClusterRoleBinding", "rbac.authorization.k8s.io/v1", "clusterrolebinding.rbac.authorization.k8s.io"),
-    ("PodDisruptionBudget", "policy/v1", "poddisruptionbudget.policy"),
-];
-
 /// autoscaling/v1 is still served: its `targetCPUUtilizationPercentage` becomes v2's
 /// CPU Utilization metric (the API server's own conversion).
 fn hpa_v1_to_v2(value: &mut Value) {
@@ -84,6 +96,9 @@ fn hpa_v1_to_v2(value: &mut Value) {
     }
 }
 
+/// Reads a workload written for an API version removed in Kubernetes 1.16 as `apps/v1`,
+/// with the old version's defaults, and says so. Returns the warning, or `None` when the
+/// object needs no conversion.
 fn convert_legacy(value: &mut Value, api_version: &str, kind: &str) -> Option<String> {
     if !["apps/v1beta1", "apps/v1beta2", "extensions/v1beta1"].contains(&api_version) || !["Deployment", "ReplicaSet", "DaemonSet"].contains(&kind) {
         return None;
@@ -173,48 +188,101 @@ fn did_you_mean<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
     known.iter().copied().filter(|k| *k != unknown).map(|k| (score(k), k)).filter(|(d, _)| *d <= 2 && *d < unknown.chars().count()).min_by_key(|(d, _)| *d).map(|(_, k)| k)
 }
 
-/// A warning, located at its key, for each field the object's type does not have and
-/// that is close to one it has (a typo), naming the field meant from the fields of the
-/// type it sits in (kubectl's `--validate=warn` wording; a real cluster's default strict
-/// validation refuses the object instead). Other unknown fields are left alone: they are
-/// mostly real Kubernetes fields kubeplay does not simulate (`volumes`, `fieldRef` ...),
-/// which a real cluster accepts.
-fn unknown_field_warnings(unknown: &[(String, crate::decode::FieldNames)], spans: &Spans, file: &str) -> Vec<String> {
-    unknown
-        .iter()
-        .filter_map(|(path, known)| {
-            let meant = did_you_mean(path.rsplit('.').next().unwrap_or(path), known)?;
-            let pos = spans.keys.get(path).copied().or_else(|| spans.locate(path));
-            let help = format!("unknown field; did you mean {meant:?}?");
-            Some(ManifestError { file: file.into(), pos, path: Some(path.clone()), message: format!("Warning: unknown field {path:?}"), help: Some(help) }.to_string())
-        })
-        .collect()
+/// One field of a manifest that its kind's type does not model.
+struct UnknownField {
+    path: String,
+    pos: Option<Pos>,
+    /// A real Kubernetes field kubeplay does not simulate (else a field no cluster knows).
+    unsimulated: bool,
+    /// kubeplay's help: the field meant, or where to look up the fields.
+    help: String,
 }
 
-/// Decodes one JSON value of a known kind, turning serde's complaint into a located error;
-/// returns the object with a warning for each unknown field.
-fn decode(kind: Kind, value: Value, spans: &Spans, file: &str) -> Result<(Object, Vec<String>), ManifestError> {
+/// The fields a decode met that the types do not model, in document order, each told
+/// apart as real-but-not-simulated (from the schema) or unknown, with the field meant
+/// for a typo (from the fields of the type it sits in, and the real ones kubeplay skips).
+fn unknown_fields(kind: Kind, unknown: &[(String, crate::decode::FieldNames)], spans: &Spans) -> Vec<UnknownField> {
+    let mut out: Vec<UnknownField> = unknown
+        .iter()
+        .map(|(path, known)| {
+            let names: Vec<&str> = path.split('.').map(|p| p.split('[').next().unwrap_or(p)).collect();
+            let (name, parent) = names.split_last().map_or(("", &[][..]), |(n, p)| (*n, p));
+            let unsimulated = schema::is_unsimulated(kind, parent, name);
+            let mut candidates: Vec<&str> = known.to_vec();
+            candidates.extend(schema::type_at(kind, parent).map_or(&[][..], |t| t.unsimulated));
+            let help = match did_you_mean(name, &candidates) {
+                Some(meant) => format!("unknown field; did you mean {meant:?}?"),
+                None => format!("unknown field; `kubectl explain {}` lists the fields", [kind.name().to_ascii_lowercase().as_str()].into_iter().chain(parent.iter().copied()).collect::<Vec<_>>().join(".")),
+            };
+            let pos = spans.keys.get(path).copied().or_else(|| spans.locate(path));
+            UnknownField { path: path.clone(), pos, unsimulated, help }
+        })
+        .collect();
+    out.sort_by_key(|u| u.pos.map(|p| (p.line, p.column)));
+    out
+}
+
+/// The apiserver's version word for a kind (`v1` for `apps/v1`).
+fn version_of(kind: Kind) -> &'static str {
+    kind.api_version().rsplit('/').next().unwrap_or("v1")
+}
+
+/// Decodes one JSON value of a known kind, turning serde's complaint into a located error.
+/// Fields no cluster knows are refused (strict), warned about (warn) or dropped (ignore),
+/// as kubectl's `--validate`; real fields kubeplay does not simulate get a note. Returns
+/// the object with its warnings and notes.
+fn decode(kind: Kind, value: Value, spans: &Spans, file: &str, validation: Validation) -> Result<(Object, Vec<String>), Box<ManifestError>> {
     let (decoded, unknown) = crate::decode::with_known_fields(|| Object::decode(kind, &value));
-    decoded.map(|(o, _)| (o, unknown_field_warnings(&unknown, spans, file))).map_err(|e| {
-        let path = e.path.clone();
-        let inner = e.message.clone();
-        let got = lookup(&value, &path).map(describe_json).unwrap_or_else(|| "something else".into());
-        let expected = inner.split(", expected ").nth(1).map(|s| s.to_string());
-        let help = match expected {
-            Some(exp) => format!("expected {exp}, got {got}"),
-            None => format!("{inner} (got {got})"),
-        };
-        ManifestError {
-            file: file.into(),
-            pos: spans.locate(&path),
-            path: Some(path.clone()),
-            message: format!(
-                "Error from server (BadRequest): error when creating {file:?}: {kind} in version {:?} cannot be handled as a {kind}: {inner}",
-                kind.api_version().rsplit('/').next().unwrap_or("v1")
-            ),
-            help: Some(help),
+    let object = match decoded {
+        Ok((o, _)) => o,
+        Err(e) => return Err(Box::new(type_error(kind, &value, e, spans, file))),
+    };
+    let fields = unknown_fields(kind, &unknown, spans);
+    let located = |u: &UnknownField, message: String, help: Option<String>| ManifestError { file: file.into(), pos: u.pos, path: Some(u.path.clone()), message, help, more: Vec::new() };
+    if validation == Validation::Strict {
+        let refused: Vec<&UnknownField> = fields.iter().filter(|u| !u.unsimulated).collect();
+        if let Some(first) = refused.first() {
+            let list: Vec<String> = refused.iter().map(|u| format!("unknown field {:?}", u.path)).collect();
+            let message = format!(
+                "Error from server (BadRequest): error when creating {file:?}: {kind} in version {:?} cannot be handled as a {kind}: strict decoding error: {}",
+                version_of(kind),
+                list.join(", ")
+            );
+            let mut e = located(first, message, Some(first.help.clone()));
+            e.more = refused[1..].iter().map(|u| (u.pos, u.path.clone(), u.help.clone())).collect();
+            return Err(Box::new(e));
         }
-    })
+    }
+    let notes = fields
+        .iter()
+        .filter_map(|u| match (u.unsimulated, validation) {
+            (true, _) => Some(ManifestError { path: None, ..located(u, format!("kubeplay: field {:?} is not simulated: a real cluster uses it; here it is accepted and has no effect", u.path), None) }),
+            (false, Validation::Warn) => Some(located(u, format!("Warning: unknown field {:?}", u.path), Some(u.help.clone()))),
+            (false, _) => None,
+        })
+        .map(|e| e.to_string())
+        .collect();
+    Ok((object, notes))
+}
+
+/// A value of the wrong type, as the apiserver refuses it, located at its field.
+fn type_error(kind: Kind, value: &Value, e: crate::decode::DecodeError, spans: &Spans, file: &str) -> ManifestError {
+    let path = e.path.clone();
+    let inner = e.message.clone();
+    let got = lookup(value, &path).map(describe_json).unwrap_or_else(|| "something else".into());
+    let expected = inner.split(", expected ").nth(1).map(|s| s.to_string());
+    let help = match expected {
+        Some(exp) => format!("expected {exp}, got {got}"),
+        None => format!("{inner} (got {got})"),
+    };
+    ManifestError {
+        file: file.into(),
+        pos: spans.locate(&path),
+        path: Some(path.clone()),
+        message: format!("Error from server (BadRequest): error when creating {file:?}: {kind} in version {:?} cannot be handled as a {kind}: {inner}", version_of(kind)),
+        help: Some(help),
+        more: Vec::new(),
+    }
 }
 
 /// Parses a manifest file: one or more YAML documents, JSON, or a `kind: List`.
@@ -226,6 +294,11 @@ pub fn parse_manifest(text: &str, file: &str) -> (Vec<ManifestObject>, Vec<Manif
 /// [`parse_manifest`], optionally refusing API versions a current cluster no longer serves
 /// (`apps/v1beta1` ...) exactly as such a cluster does, instead of converting them.
 pub fn parse_manifest_with(text: &str, file: &str, refuse_removed: bool) -> (Vec<ManifestObject>, Vec<ManifestError>) {
+    parse_manifest_validated(text, file, refuse_removed, Validation::Strict)
+}
+
+/// [`parse_manifest_with`], treating unknown fields as `--validate` says.
+pub fn parse_manifest_validated(text: &str, file: &str, refuse_removed: bool, validation: Validation) -> (Vec<ManifestObject>, Vec<ManifestError>) {
     let docs = match parse_documents(text) {
         Ok(d) => d,
         Err(e) => {
@@ -235,6 +308,7 @@ pub fn parse_manifest_with(text: &str, file: &str, refuse_removed: bool) -> (Vec
                 path: None,
                 message: format!("error: error parsing {file}: error converting YAML to JSON: yaml: line {}: {}", e.pos.line, e.message),
                 help: Some("check the indentation: nested fields go two spaces deeper than their parent, and tabs are not allowed".into()),
+                more: Vec::new(),
             };
             return (Vec::new(), vec![err]);
         }
@@ -269,6 +343,7 @@ pub fn parse_manifest_with(text: &str, file: &str, refuse_removed: bool) -> (Vec
                         missing.join(", ")
                     ),
                     help: Some("every object starts with `apiVersion:` and `kind:`, e.g. `apiVersion: v1` and `kind: Pod`".into()),
+                    more: Vec::new(),
                 });
                 continue;
             }
@@ -277,7 +352,7 @@ pub fn parse_manifest_with(text: &str, file: &str, refuse_removed: bool) -> (Vec
                 None => {
                     let name = value.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
                     let ns = value.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or("");
-                    let upstream = UNMODELLED.iter().find(|(k, _, _)| *k == kind_name);
+                    let upstream = schema::UNSIMULATED_KINDS.iter().find(|(k, _, _)| *k == kind_name);
                     let hint = match (Kind::from_resource(&kind_name), upstream) {
                         (Some(k), _) if k.name() != kind_name => format!("kind names are case-sensitive: did you mean `kind: {}`?", k.name()),
                         (Some(k), _) => format!("{} is served as apiVersion `{}`", k.name(), k.api_version()),
@@ -286,12 +361,15 @@ pub fn parse_manifest_with(text: &str, file: &str, refuse_removed: bool) -> (Vec
                     };
                     // A kind a real cluster serves in this version: say what it would have done.
                     let message = match upstream.filter(|(_, served, _)| *served == api_version) {
-                        Some((k, _, resource)) => format!("error: kubeplay does not simulate {k} yet, so {resource}/{name} was not created (a real cluster would create it)"),
+                        Some((k, served, _)) => {
+                            let group = served.rsplit_once('/').map_or(String::new(), |(g, _)| format!(".{g}"));
+                            format!("error: kubeplay does not simulate {k} yet, so {}{group}/{name} was not created (a real cluster would create it)", k.to_ascii_lowercase())
+                        }
                         None => format!(
                             "error: resource mapping not found for name: {name:?} namespace: {ns:?} from {file:?}: no matches for kind {kind_name:?} in version {api_version:?}\nensure CRDs are installed first"
                         ),
                     };
-                    errors.push(ManifestError { file: file.into(), pos: at("kind"), path: Some("kind".into()), message, help: Some(hint) });
+                    errors.push(ManifestError { file: file.into(), pos: at("kind"), path: Some("kind".into()), message, help: Some(hint), more: Vec::new() });
                     continue;
                 }
             };
@@ -300,9 +378,9 @@ pub fn parse_manifest_with(text: &str, file: &str, refuse_removed: bool) -> (Vec
                 spans.values = spans.values.into_iter().filter_map(|(k, v)| k.strip_prefix(&prefix).map(|k| (k.to_string(), v))).collect();
                 spans.keys = spans.keys.into_iter().filter_map(|(k, v)| k.strip_prefix(&prefix).map(|k| (k.to_string(), v))).collect();
             }
-            match decode(kind, value, &spans, file) {
+            match decode(kind, value, &spans, file, validation) {
                 Ok((object, unknown)) => objects.push(ManifestObject { object, line: at("").map_or(1, |p| p.line), warnings: warning.into_iter().chain(unknown).collect() }),
-                Err(e) => errors.push(e),
+                Err(e) => errors.push(*e),
             }
         }
     }
@@ -369,10 +447,27 @@ mod tests {
         assert!(errs[0].message.contains("no matches for kind \"Deployment\" in version \"apps/v1alpha9\""), "versions that never existed get the real error");
     }
 
+    const TYPOS: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  Labels:\n    app: web\nspec:\n  replica: 2\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: web\n        image: nginx\n        imagePullPolicyy: Always\n        volumeMounts: []\n";
+
+    #[test]
+    fn unknown_fields_are_refused_by_default_naming_the_field_meant() {
+        let (objs, errs) = parse_manifest(TYPOS, "d.yaml");
+        assert!(objs.is_empty());
+        assert_eq!(
+            errs[0].to_string(),
+            "Error from server (BadRequest): error when creating \"d.yaml\": Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: \
+             unknown field \"metadata.Labels\", unknown field \"spec.replica\", unknown field \"spec.template.spec.containers[0].imagePullPolicyy\"\n  \
+             --> d.yaml:5:3: metadata.Labels: unknown field; did you mean \"labels\"?\n  \
+             --> d.yaml:8:3: spec.replica: unknown field; did you mean \"replicas\"?\n  \
+             --> d.yaml:20:9: spec.template.spec.containers[0].imagePullPolicyy: unknown field; did you mean \"imagePullPolicy\"?",
+            "volumeMounts is a real field kubeplay does not simulate: not refused"
+        );
+        assert_eq!(errs[0].pos, Some(Pos { line: 5, column: 3 }), "the editor marks the first one");
+    }
+
     #[test]
     fn unknown_fields_warn_with_the_field_meant() {
-        let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  Labels:\n    app: web\nspec:\n  replica: 2\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: web\n        image: nginx\n        imagePullPolicyy: Always\n        volumeMounts: []\n";
-        let (objs, errs) = parse_manifest(text, "d.yaml");
+        let (objs, errs) = parse_manifest_validated(TYPOS, "d.yaml", false, Validation::Warn);
         assert!(errs.is_empty(), "{errs:?}");
         assert_eq!(
             objs[0].warnings,
@@ -381,11 +476,28 @@ mod tests {
                 "Warning: unknown field \"spec.replica\"\n  --> d.yaml:8:3: spec.replica: unknown field; did you mean \"replicas\"?",
                 // imagePullPolicy is left out of the JSON when unset: the names come from the type, not from a value.
                 "Warning: unknown field \"spec.template.spec.containers[0].imagePullPolicyy\"\n  --> d.yaml:20:9: spec.template.spec.containers[0].imagePullPolicyy: unknown field; did you mean \"imagePullPolicy\"?",
+                "kubeplay: field \"spec.template.spec.containers[0].volumeMounts\" is not simulated: a real cluster uses it; here it is accepted and has no effect\n  --> d.yaml:21:9",
             ],
-            "volumeMounts is a real field kubeplay does not simulate: no warning"
         );
-        let (objs, _) = parse_manifest("apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata:\n    name: web\n  spec:\n    ports:\n    - port: 80\n      targetport: 8080\n", "l.yaml");
-        assert_eq!(objs[0].warnings, vec!["Warning: unknown field \"spec.ports[0].targetport\"\n  --> l.yaml:11:7: spec.ports[0].targetport: unknown field; did you mean \"targetPort\"?"]);
+        let (objs, _) = parse_manifest_validated("apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata:\n    name: web\n  spec:\n    ports:\n    - port: 80\n      targetport: 8080\n      bogus: 1\n", "l.yaml", false, Validation::Warn);
+        assert_eq!(
+            objs[0].warnings,
+            vec![
+                "Warning: unknown field \"spec.ports[0].targetport\"\n  --> l.yaml:11:7: spec.ports[0].targetport: unknown field; did you mean \"targetPort\"?",
+                "Warning: unknown field \"spec.ports[0].bogus\"\n  --> l.yaml:12:7: spec.ports[0].bogus: unknown field; `kubectl explain service.spec.ports` lists the fields",
+            ]
+        );
+        let (objs, errs) = parse_manifest_validated(TYPOS, "d.yaml", false, Validation::Ignore);
+        assert!(errs.is_empty());
+        assert_eq!(objs[0].warnings.len(), 1, "only kubeplay's note: {:?}", objs[0].warnings);
+    }
+
+    #[test]
+    fn validate_values_as_kubectl_reads_them() {
+        for (v, want) in [(None, Validation::Strict), (Some("true"), Validation::Strict), (Some("Strict"), Validation::Strict), (Some("warn"), Validation::Warn), (Some("false"), Validation::Ignore), (Some("ignore"), Validation::Ignore)] {
+            assert_eq!(Validation::from_flag(v), Ok(want), "{v:?}");
+        }
+        assert_eq!(Validation::from_flag(Some("yes")), Err("error: invalid - validate option \"yes\"; must be one of: strict (or true), warn, ignore (or false)".into()));
     }
 
     #[test]

@@ -118,7 +118,14 @@ fn unknown_manifest_fields_name_the_field_meant() {
     let mut s = Shell::default();
     let typo = WEB.replace("  replicas: 2", "  replica: 2").replace("        image: nginx:1.25\n", "        image: nginx:1.25\n        imagePullPolicyy: Always\n");
     sh(&mut c, &mut s, &format!("cat > d.yaml <<'EOF'\n{typo}EOF"));
+    // Strict validation (kubectl's default): the object is refused, every unknown field named.
     let out = sh(&mut c, &mut s, "kubectl apply -f d.yaml");
+    assert_eq!((out.stdout.as_str(), out.exit_code), ("", 1));
+    assert_eq!(
+        out.stderr,
+        "Error from server (BadRequest): error when creating \"d.yaml\": Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: unknown field \"spec.replica\", unknown field \"spec.template.spec.containers[0].imagePullPolicyy\"\n  --> d.yaml:8:3: spec.replica: unknown field; did you mean \"replicas\"?\n  --> d.yaml:20:9: spec.template.spec.containers[0].imagePullPolicyy: unknown field; did you mean \"imagePullPolicy\"?\n"
+    );
+    let out = sh(&mut c, &mut s, "kubectl apply -f d.yaml --validate=warn");
     assert_eq!(out.stdout, "deployment.apps/web created\n");
     assert_eq!(
         out.stderr,

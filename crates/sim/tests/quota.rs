@@ -137,7 +137,8 @@ fn a_deleted_namespace_terminates_its_pods_then_disappears() {
     ok(&mut c, "kubectl create namespace team");
     apply(&mut c, &DEPLOYMENT.replace("replicas: 3", "replicas: 2"));
     c.advance(Duration::seconds(20));
-    assert_eq!(ok(&mut c, "kubectl delete namespace team"), "namespace \"team\" deleted\n");
+    // Without waiting (kubectl waits by default), to look at the namespace while it terminates.
+    assert_eq!(ok(&mut c, "kubectl delete namespace team --wait=false"), "namespace \"team\" deleted\n");
     let ns = ok(&mut c, "kubectl get namespace team");
     assert!(ns.contains("team   Terminating   20s"), "{ns}");
     let yaml = ok(&mut c, "kubectl get namespace team -o yaml");

@@ -4,7 +4,7 @@
 use super::{CommandOutput, Context, Flags};
 use crate::apiserver::{ApiError, ApplyAction};
 use crate::cluster::Cluster;
-use crate::manifest::parse_manifest_with;
+use crate::manifest::{parse_manifest_validated, parse_manifest_with, Validation};
 
 /// A file system commands can read manifests from (the runner's disk, the console's files).
 pub trait Files {
@@ -75,7 +75,8 @@ fn file_objects(cluster: &Cluster, f: &Flags, ctx: &Context<'_>, file: &str, out
             return Vec::new();
         }
     };
-    let (parsed, errors) = parse_manifest_with(&text, file, cluster.settings().refuse_removed_api_versions);
+    let validation = Validation::from_flag(f.value("--validate").as_deref()).unwrap_or_default();
+    let (parsed, errors) = parse_manifest_validated(&text, file, cluster.settings().refuse_removed_api_versions, validation);
     for e in errors {
         out.fail(e.to_string());
     }
@@ -96,6 +97,9 @@ fn file_objects(cluster: &Cluster, f: &Flags, ctx: &Context<'_>, file: &str, out
 
 /// `apply -f` (or `create -f` when `create_only`).
 pub fn apply(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>, create_only: bool) -> CommandOutput {
+    if let Err(e) = Validation::from_flag(f.value("--validate").as_deref()) {
+        return CommandOutput::err(format!("{e}\n"), 1);
+    }
     let paths = f.values("--filename");
     if paths.is_empty() {
         return CommandOutput::err("error: must specify one of -f and -k\n".into(), 1);
@@ -148,7 +152,7 @@ pub fn delete(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOut
 
 /// Every object of the `-f` files, with the file it came from; read errors and manifest
 /// warnings go to `out` as `apply` prints them.
-fn read_all(cluster: &Cluster, f: &Flags, ctx: &Context<'_>, out: &mut CommandOutput) -> Result<Vec<(String, crate::api::Object)>, CommandOutput> {
+pub(super) fn read_all(cluster: &Cluster, f: &Flags, ctx: &Context<'_>, out: &mut CommandOutput) -> Result<Vec<(String, crate::api::Object)>, CommandOutput> {
     let files = expand(ctx.files, &f.values("--filename"), f.has("--recursive")).map_err(|e| CommandOutput::err(format!("{e}\n"), 1))?;
     let mut objects = Vec::new();
     for file in files {
@@ -176,6 +180,9 @@ fn replace_object(cluster: &mut Cluster, o: crate::api::Object) -> Result<(), Ap
 
 /// `replace -f`, and `replace --force -f`: delete, wait until gone, create.
 pub fn replace(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
+    if let Err(e) = Validation::from_flag(f.value("--validate").as_deref()) {
+        return CommandOutput::err(format!("{e}\n"), 1);
+    }
     if !f.has("--filename") {
         return if f.has("--force") {
             CommandOutput::err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n".into(), 1)

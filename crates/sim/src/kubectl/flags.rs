@@ -37,6 +37,8 @@ const VALUED: &[(&str, Option<&str>)] = &[
     ("--limits", None),
     ("--requests", None),
     ("--context", None),
+    ("--validate", None),
+    ("--api-version", None),
 ];
 
 /// Flags that stand alone: (long name, short name).
@@ -64,6 +66,9 @@ const BOOLEAN: &[(&str, Option<&str>)] = &[
     ("--raw", None),
     ("--flatten", None),
     ("--current", None),
+    ("--follow", None),
+    ("--wait", None),
+    ("--help", Some("-h")),
 ];
 
 /// Parsed flags and positional arguments of one kubectl command.
@@ -122,6 +127,8 @@ impl Flags {
                 let value = match inline {
                     // `--dry-run` alone is accepted (and deprecated) by kubectl.
                     None if canonical == "--dry-run" => "unchanged".to_string(),
+                    // `--validate` alone is `--validate=strict`.
+                    None if canonical == "--validate" => "strict".to_string(),
                     Some(v) => v,
                     None => {
                         let v = args.get(i).cloned().ok_or_else(|| format!("error: flag needs an argument: {name}"))?;
@@ -149,9 +156,10 @@ impl Flags {
         Ok(f)
     }
 
-    /// The first given flag not in `allowed` (every command accepts `--namespace` and `--context`).
+    /// The first given flag not in `allowed` (every command accepts `--namespace`,
+    /// `--context` and `--help`).
     pub fn first_unknown(&self, allowed: &[&str]) -> Option<&'static str> {
-        self.values.keys().copied().find(|k| *k != "--namespace" && *k != "--context" && !allowed.contains(k))
+        self.values.keys().copied().find(|k| !["--namespace", "--context", "--help"].contains(k) && !allowed.contains(k))
     }
 
     /// Sets the namespace used when no `-n` is given (the kubeconfig's current context's).

@@ -7,14 +7,19 @@ mod autoscale;
 mod config;
 mod create;
 mod curl;
+mod delete;
 mod describe;
 pub use describe::describe_object;
 mod exec;
+pub use exec::{session as exec_session, Flavor, Session};
+mod explain;
 mod expose;
 mod files;
 mod flags;
+mod help;
 mod jsonpath;
 mod logs;
+pub use logs::new_text as new_log_text;
 mod mutate;
 mod patch;
 mod raw;
@@ -83,7 +88,8 @@ pub struct Context<'a> {
     pub files: &'a dyn Files,
     /// The longest a blocking command advances virtual time.
     pub max_wait: Duration,
-    /// For `get -w` refreshed by the page: print only the changes after this store version.
+    /// Set when the page re-runs a pending command: `get -w` prints only the changes after
+    /// this store version, `logs -f` its whole log, and `delete` deletes nothing again.
     pub watch_since: Option<u64>,
 }
 
@@ -143,13 +149,32 @@ pub fn split_words(line: &str) -> Result<Vec<String>, String> {
 }
 
 /// Whether a console line waits on virtual time when run (`rollout status` unless
-/// `--watch=false`, and `watch`), so an interactive console should follow it instead of
-/// jumping ahead.
+/// `--watch=false`, `watch`, `get -w`, `logs -f`, `delete` unless `--wait=false`, and
+/// `exec -it ... -- sh`), so an interactive console should follow it instead of jumping ahead.
 pub fn follows_time(line: &str) -> bool {
     let words = split_words(line).unwrap_or_default();
     let w: Vec<&str> = words.iter().map(String::as_str).collect();
     let rollout = matches!(w.as_slice(), ["kubectl" | "k", ..]) && w.windows(2).any(|p| p == ["rollout", "status"]) && !w.contains(&"--watch=false") && !w.contains(&"-w=false");
-    rollout || is_watch(line) || is_get_watch(line)
+    rollout || is_watch(line) || is_get_watch(line) || kubectl_waits(&words)
+}
+
+/// Whether a console line is a `kubectl logs -f` or a waiting `kubectl delete`, which the
+/// page follows by re-running it as a refresh (`Context::watch_since` set).
+pub fn refreshes(line: &str) -> bool {
+    let words = split_words(line).unwrap_or_default();
+    let Some((first, rest)) = words.split_first() else { return false };
+    let args = verb_first(rest);
+    let w: Vec<&str> = args.iter().map(String::as_str).collect();
+    matches!(first.as_str(), "kubectl" | "k") && (delete::waits(&w) || logs::follows(&w))
+}
+
+/// Whether kubectl words wait on virtual time in ways of their own: `delete` (unless
+/// `--wait=false`), `logs -f`, and `exec -it POD -- sh` (a session, until `exit`).
+fn kubectl_waits(words: &[String]) -> bool {
+    let Some((first, rest)) = words.split_first() else { return false };
+    let args = verb_first(rest);
+    let w: Vec<&str> = args.iter().map(String::as_str).collect();
+    matches!(first.as_str(), "kubectl" | "k") && (delete::waits(&w) || logs::follows(&w) || exec::opens_session(&w))
 }
 
 /// Whether a console line is `kubectl get ... -w`, which prints a row per change.
@@ -254,57 +279,77 @@ fn verb_first(args: &[String]) -> Vec<String> {
     out
 }
 
-fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> CommandOutput {
-    let mut args = verb_first(args);
-    // `logs -p` is --previous (elsewhere -p is --patch).
-    if args.first().is_some_and(|v| v == "logs") {
-        args.iter_mut().skip(1).filter(|a| *a == "-p").for_each(|a| *a = "--previous".into());
-    }
-    let args = &args;
-    let Some(verb) = args.first() else {
-        return CommandOutput::ok("kubectl controls the Kubernetes cluster manager.\n\nRun 'kubectl --help' for usage.\n".into());
-    };
-    let mut flags = match Flags::parse(&args[1..]) {
-        Ok(f) => f,
-        Err(e) => return CommandOutput::err(format!("{e}\nSee 'kubectl {verb} --help' for usage.\n"), 1),
-    };
-    flags.set_context_namespace(cluster.kubeconfig().namespace());
-    if let Some(context) = flags.value("--context").filter(|c| c != config::CONTEXT && verb != "config") {
-        return CommandOutput::err(format!("Error in configuration: context was not found for specified context: {context}\n"), 1);
-    }
-    let allowed: &[&str] = match verb.as_str() {
+/// The flags each verb accepts besides `--namespace` and `--context` (and `--help`).
+pub(crate) fn allowed_flags(verb: &str) -> &'static [&'static str] {
+    match verb {
         "get" => &["--output", "--selector", "--all-namespaces", "--watch", "--show-labels", "--no-headers", "--filename", "--raw"],
-        "apply" => &["--filename", "--recursive", "--output"],
-        "create" => &["--filename", "--recursive", "--output", "--dry-run", "--image", "--replicas", "--port", "--from-literal", "--from-file", "--type", "--hard"],
+        "apply" => &["--filename", "--recursive", "--output", "--validate"],
+        "explain" => &["--recursive", "--api-version", "--output"],
+        "create" => &["--filename", "--recursive", "--output", "--validate", "--dry-run", "--image", "--replicas", "--port", "--from-literal", "--from-file", "--type", "--hard"],
         "run" => &["--image", "--port", "--labels", "--selector", "--env", "--restart", "--command", "--dry-run", "--output", "--record", "--expose", "--replicas"],
-        "delete" => &["--filename", "--selector", "--all", "--force", "--now", "--grace-period", "--recursive", "--all-namespaces"],
+        "delete" => &["--filename", "--selector", "--all", "--force", "--now", "--grace-period", "--recursive", "--all-namespaces", "--wait"],
         "scale" => &["--replicas", "--filename"],
         "label" => &["--overwrite", "--selector", "--all"],
         "annotate" | "taint" => &["--overwrite"],
         "patch" => &["--patch", "--type"],
         "top" => &["--all-namespaces", "--selector", "--containers"],
         "autoscale" => &["--min", "--max", "--cpu-percent", "--name"],
-        "logs" => &["--container", "--previous", "--tail"],
+        "logs" => &["--container", "--previous", "--tail", "--follow"],
         "exec" => &["--container", "--stdin", "--tty"],
         "expose" => &["--port", "--target-port", "--type", "--name", "--protocol", "--selector", "--dry-run", "--output"],
         "rollout" => &["--to-revision", "--revision", "--watch", "--timeout"],
         "describe" => &["--selector", "--all-namespaces", "--show-events"],
         "drain" => &["--force", "--ignore-daemonsets", "--grace-period", "--delete-emptydir-data", "--timeout"],
         "set" => &["--limits", "--requests", "--container", "--selector", "--all"],
-        "replace" => &["--filename", "--recursive", "--force", "--grace-period", "--output"],
+        "replace" => &["--filename", "--recursive", "--force", "--grace-period", "--output", "--validate"],
         "config" => &["--output", "--minify", "--raw", "--flatten", "--current", "--no-headers"],
         _ => &[],
+    }
+}
+
+fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> CommandOutput {
+    let mut args = verb_first(args);
+    // `logs -p` is --previous and `logs -f` --follow (elsewhere -p is --patch, -f --filename).
+    if args.first().is_some_and(|v| v == "logs") {
+        for a in args.iter_mut().skip(1) {
+            match a.as_str() {
+                "-p" => *a = "--previous".into(),
+                "-f" => *a = "--follow".into(),
+                _ => {}
+            }
+        }
+    }
+    let args = &args;
+    let Some(verb) = args.first() else { return help::root() };
+    match verb.as_str() {
+        "help" => return help::help_topic(&args[1..]),
+        "-h" | "--help" => return help::root(),
+        "options" => return help::options(),
+        _ => {}
+    }
+    let mut flags = match Flags::parse(&args[1..]) {
+        Ok(f) => f,
+        Err(e) => return CommandOutput::err(format!("{e}\nSee 'kubectl {verb} --help' for usage.\n"), 1),
     };
+    if flags.has("--help") && help::knows(verb) {
+        return help::command(verb, &flags.positional);
+    }
+    flags.set_context_namespace(cluster.kubeconfig().namespace());
+    if let Some(context) = flags.value("--context").filter(|c| c != config::CONTEXT && verb != "config") {
+        return CommandOutput::err(format!("Error in configuration: context was not found for specified context: {context}\n"), 1);
+    }
+    let allowed = allowed_flags(verb);
     if let Some(flag) = flags.first_unknown(allowed) {
         return CommandOutput::err(format!("error: unknown flag: {flag}\nSee 'kubectl {verb} --help' for usage.\n"), 1);
     }
     match verb.as_str() {
         "get" => get(cluster, &flags, ctx),
         "describe" => describe::describe(cluster, &flags),
+        "explain" => explain::explain(&flags),
         "apply" => files::apply(cluster, &flags, ctx, false),
         "create" => create::create(cluster, &flags, ctx),
         "run" => create::run(cluster, &flags, &args[1..]),
-        "delete" => delete(cluster, &flags, ctx),
+        "delete" => delete::delete(cluster, &flags, ctx),
         "scale" => mutate::scale(cluster, &flags),
         "set" if flags.positional.first().is_some_and(|s| s == "resources") => set_resources::set_resources(cluster, &flags),
         "set" => mutate::set(cluster, &flags),
@@ -317,7 +362,7 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
         "expose" => expose::expose(cluster, &flags),
         "top" => top::top(cluster, &flags),
         "autoscale" => autoscale::autoscale(cluster, &flags),
-        "logs" => logs::logs(cluster, &flags),
+        "logs" => logs::logs(cluster, &flags, ctx),
         "exec" => exec::exec(cluster, &flags),
         "taint" => patch::taint(cluster, &flags),
         "rollout" => rollout::rollout(cluster, &flags, ctx),
@@ -537,60 +582,6 @@ fn get(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
     out
 }
 
-fn delete(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
-    if f.has("--filename") {
-        return files::delete(cluster, f, ctx);
-    }
-    let grace = match f.grace_period() {
-        Ok(g) => g,
-        Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
-    };
-    let list = match targets(&f.positional) {
-        Ok(t) => t,
-        Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
-    };
-    let mut out = CommandOutput::default();
-    let mut list = list;
-    if list.is_empty() {
-        let Some(kind) = f.positional.first() else {
-            return CommandOutput::err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n".into(), 1);
-        };
-        let kind = match resource_kind(kind) {
-            Ok(k) => k,
-            Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
-        };
-        let selector = match f.selector() {
-            Ok(s) => s,
-            Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
-        };
-        if selector.is_none() && !f.has("--all") {
-            return CommandOutput::err("error: resource(s) were provided, but no name was specified\n".into(), 1);
-        }
-        let ns = f.namespace();
-        list = cluster
-            .store()
-            .list(kind, kind.namespaced().then_some(ns.as_str()))
-            .filter(|o| selector.as_ref().is_none_or(|s| s.matches(&o.meta().labels)))
-            .map(|o| (kind, o.name().to_string()))
-            .collect();
-        if list.is_empty() {
-            out.stderr.push_str("No resources found\n");
-            return out;
-        }
-    }
-    if f.has("--force") && grace == Some(0) {
-        out.stderr.push_str("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n");
-    }
-    let ns = f.namespace();
-    for (kind, name) in list {
-        match cluster.delete_with_grace(kind, Some(&ns), &name, grace) {
-            Ok(_) => out.say(format!("{} {name:?} {}", kind.qualified(), if grace == Some(0) && f.has("--force") { "force deleted" } else { "deleted" })),
-            Err(e) => out.fail(e.to_string()),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -648,7 +639,7 @@ mod tests {
         assert_eq!(run(&mut c, "advance 90s").exit_code, 0);
         assert_eq!(c.now() - before, Duration::seconds(90));
         assert!(run(&mut c, "kubectl get pods").stdout.contains("web    1/1     Running   0          90s"));
-        assert_eq!(run(&mut c, "kubectl delete pod web").stdout, "pod \"web\" deleted\n");
+        assert_eq!(run(&mut c, "kubectl delete pod web --wait=false").stdout, "pod \"web\" deleted\n");
         assert!(run(&mut c, "kubectl get pods").stdout.contains("web    0/1     Terminating   0          90s"), "nginx takes a moment to stop");
         run(&mut c, "advance 1s");
         assert_eq!(run(&mut c, "kubectl get pod web -o name").stderr, "Error from server (NotFound): pods \"web\" not found\n");

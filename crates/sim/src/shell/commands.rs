@@ -34,8 +34,10 @@ fn fail(out: &mut CommandOutput, cmd: &str, path: &str, e: FsError) {
 
 /// `cd [DIR]`.
 pub fn cd(shell: &mut Shell, args: &[String]) -> CommandOutput {
+    // `cd` alone goes to $HOME (a container's is /root).
+    let home = shell.vars.get("HOME").cloned().unwrap_or_else(|| super::HOME.to_string());
     let target = match args.first().map(String::as_str) {
-        None | Some("~") => super::HOME.to_string(),
+        None | Some("~") => home,
         Some(dir) => resolve(&shell.cwd, dir),
     };
     if shell.fs.is_dir(&target) {
@@ -43,7 +45,7 @@ pub fn cd(shell: &mut Shell, args: &[String]) -> CommandOutput {
         CommandOutput::default()
     } else {
         let e = if shell.fs.exists(&target) { FsError::NotADirectory } else { FsError::NotFound };
-        CommandOutput::err(format!("bash: cd: {}: {e}\n", args[0]), 1)
+        CommandOutput::err(format!("bash: cd: {}: {e}\n", args.first().map_or(target.as_str(), String::as_str)), 1)
     }
 }
 

@@ -9,6 +9,7 @@ pub mod fs;
 pub mod jq;
 pub mod parse;
 mod operands;
+mod session;
 pub(crate) mod text;
 
 use crate::cluster::Cluster;
@@ -36,6 +37,15 @@ pub struct Shell {
     /// there, and `curl` reaches what the pod would.
     #[serde(skip)]
     container_hosts: Option<BTreeMap<String, String>>,
+    /// The interactive shell `kubectl exec -it` opened in a container, with its number.
+    #[serde(skip)]
+    session: Option<(u64, Box<kubectl::Session>)>,
+    /// How many sessions were opened (numbers them).
+    #[serde(skip)]
+    sessions: u64,
+    /// The last session that ended, and kubectl's exit code for it.
+    #[serde(skip)]
+    ended: Option<(u64, i32)>,
 }
 
 impl Default for Shell {
@@ -54,7 +64,7 @@ impl Shell {
             .into_iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        Shell { fs, cwd: HOME.to_string(), vars, status: 0, watch_since: None, container_hosts: None }
+        Shell { fs, cwd: HOME.to_string(), vars, status: 0, watch_since: None, container_hosts: None, session: None, sessions: 0, ended: None }
     }
 
     /// The working directory.
@@ -78,8 +88,12 @@ impl Shell {
         self.vars.get(name).map(String::as_str)
     }
 
-    /// The prompt, as bash on the control-plane node shows it (`docker@control-plane:~$ `).
+    /// The prompt, as bash on the control-plane node shows it (`docker@control-plane:~$ `),
+    /// or the container's while a `kubectl exec -it` session is open (`/ # `).
     pub fn prompt(&self) -> String {
+        if let Some(p) = self.session_prompt() {
+            return p;
+        }
         let dir = match self.cwd.strip_prefix(HOME) {
             Some(rest) if rest.is_empty() || rest.starts_with('/') => format!("~{rest}"),
             _ => self.cwd.clone(),
@@ -92,9 +106,19 @@ impl Shell {
         parse::is_incomplete(input)
     }
 
-    /// Runs one input (a line, or several for a heredoc) and returns what it printed.
-    /// `ctx.max_wait` bounds how long blocking commands advance virtual time.
+    /// Runs one input (a line, or several for a heredoc) and returns what it printed;
+    /// inside the container while a `kubectl exec -it` session is open.
+    /// `max_wait` bounds how long blocking commands advance virtual time.
     pub fn run(&mut self, cluster: &mut Cluster, input: &str, max_wait: crate::clock::Duration) -> CommandOutput {
+        if self.session.is_some() {
+            return self.in_session(cluster, input, max_wait);
+        }
+        self.run_on_node(cluster, input, max_wait)
+    }
+
+    /// Runs one input in this shell itself, even while a session is open (the page's
+    /// re-runs of commands that follow time, started on the node).
+    pub fn run_on_node(&mut self, cluster: &mut Cluster, input: &str, max_wait: crate::clock::Duration) -> CommandOutput {
         match parse::parse(input) {
             Ok(script) => {
                 let mut out = CommandOutput::default();
@@ -122,7 +146,7 @@ impl Shell {
     /// version `since` are printed, and nothing waits on virtual time.
     pub fn run_watching(&mut self, cluster: &mut Cluster, input: &str, since: u64) -> CommandOutput {
         self.watch_since = Some(since);
-        let out = self.run(cluster, input, crate::clock::Duration(0));
+        let out = self.run_on_node(cluster, input, crate::clock::Duration(0));
         self.watch_since = None;
         out
     }
@@ -237,6 +261,8 @@ impl Shell {
             if matches!(words[0].as_str(), "kubectl" | "k" | "fault" | "load" | "usage" | "legacy-api" | "advance" | "watch") {
                 return CommandOutput::err(format!("sh: {}: not found\n", words[0]), 127);
             }
+        } else if let Some(opened) = kubectl::exec_session(cluster, words) {
+            return self.open_session(opened, max_wait);
         } else if let Some(out) = kubectl::run_words(cluster, words, &ctx) {
             return out;
         }

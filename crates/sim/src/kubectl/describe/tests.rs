@@ -321,7 +321,7 @@ Events:
         "{text}"
     );
     // During the grace period the deletion time lies ahead: kubectl prints `<invalid>`.
-    ok(&mut c, &format!("kubectl delete pod {name}"));
+    ok(&mut c, &format!("kubectl delete pod {name} --wait=false"));
     let text = ok(&mut c, &format!("kubectl describe pod {name}"));
     assert!(text.contains("Status:                    Terminating (lasts <invalid>)\nTermination Grace Period:  30s\nIP:                        "), "{text}");
 }

@@ -1,0 +1,143 @@
+//! `kubectl delete`: by name, by label selector or `--all`, or what `-f` files describe;
+//! then, as kubectl does by default (`--wait=true`), it waits until the objects are really
+//! gone: a pod's containers stopped within its grace period, a namespace emptied.
+
+use super::flags::Flags;
+use super::{files, resource_kind, targets, CommandOutput, Context};
+use crate::api::Kind;
+use crate::cluster::Cluster;
+use crate::store::ObjectKey;
+
+/// An object being deleted: where it is and which incarnation (its uid).
+type Deleted = (ObjectKey, Option<String>);
+
+/// Models staging/src/k8s.io/kubectl/pkg/cmd/delete/delete.go DeleteOptions.RunDelete:
+/// deletes, prints `KIND "NAME" deleted` for each, then waits for them to be gone. With no
+/// time to wait (the page) the command stays pending; its re-runs (`ctx.watch_since` set)
+/// delete nothing and end once nothing they name is still terminating.
+pub fn delete(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
+    if ctx.watch_since.is_some() {
+        return still_terminating(cluster, f, ctx);
+    }
+    let (mut out, deleted) = if f.has("--filename") { from_files(cluster, f, ctx) } else { by_name(cluster, f) };
+    if f.bool_or("--wait", true) && !deleted.is_empty() {
+        wait(cluster, &deleted, ctx, &mut out);
+    }
+    out
+}
+
+/// Whether a console line is a `kubectl delete` that waits (so the page follows time for it).
+pub fn waits(words: &[&str]) -> bool {
+    words.first() == Some(&"delete") && !words.iter().any(|w| matches!(*w, "--wait=false" | "--wait=0" | "--wait=f" | "--wait=False"))
+}
+
+/// Whether `key` still holds the incarnation `uid` (uid `None`: anything).
+fn present(cluster: &Cluster, (key, uid): &Deleted) -> bool {
+    cluster.store().get(key).is_some_and(|o| uid.is_none() || o.meta().uid == *uid)
+}
+
+/// Advances virtual time until every deleted object is gone, up to `ctx.max_wait`; with no
+/// time to wait the command is left pending.
+fn wait(cluster: &mut Cluster, deleted: &[Deleted], ctx: &Context<'_>, out: &mut CommandOutput) {
+    if ctx.max_wait.as_millis() == 0 {
+        out.pending = deleted.iter().any(|d| present(cluster, d));
+        return;
+    }
+    let deadline = cluster.now() + ctx.max_wait;
+    while deleted.iter().any(|d| present(cluster, d)) && cluster.now() < deadline {
+        cluster.step_toward(deadline);
+    }
+    for d in deleted.iter().filter(|d| present(cluster, d)) {
+        out.fail(format!("error: timed out waiting for the condition on {}/{}", d.0.kind.plural(), d.0.name));
+    }
+}
+
+/// The objects `-f` names, as keys (their namespace filled in as `delete` fills it).
+fn file_keys(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> Vec<ObjectKey> {
+    let mut scratch = CommandOutput::default();
+    let objects = files::read_all(cluster, f, ctx, &mut scratch).unwrap_or_default();
+    objects
+        .into_iter()
+        .map(|(_, o)| {
+            let kind = o.kind();
+            let namespace = if kind.namespaced() { o.meta().namespace.clone().unwrap_or_else(|| f.namespace()) } else { String::new() };
+            ObjectKey { kind, namespace, name: o.name().to_string() }
+        })
+        .collect()
+}
+
+/// `delete -f`: what the files describe, with the incarnations it removed.
+fn from_files(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> (CommandOutput, Vec<Deleted>) {
+    let before: Vec<Deleted> = file_keys(cluster, f, ctx).into_iter().filter_map(|k| cluster.store().get(&k).map(|o| o.meta().uid.clone()).map(|uid| (k, uid))).collect();
+    let out = files::delete(cluster, f, ctx);
+    (out, before)
+}
+
+/// The (kind, name) pairs a delete by arguments names: `TYPE NAME...`, `TYPE/NAME...`, or
+/// `TYPE` with `-l`/`--all`; an error as kubectl prints it.
+fn named(cluster: &Cluster, f: &Flags) -> Result<Vec<(Kind, String)>, CommandOutput> {
+    let list = targets(&f.positional).map_err(|e| CommandOutput::err(format!("{e}\n"), 1))?;
+    if !list.is_empty() {
+        return Ok(list);
+    }
+    let Some(kind) = f.positional.first() else {
+        return Err(CommandOutput::err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n".into(), 1));
+    };
+    let kind = resource_kind(kind).map_err(|e| CommandOutput::err(format!("{e}\n"), 1))?;
+    let selector = f.selector().map_err(|e| CommandOutput::err(format!("{e}\n"), 1))?;
+    if selector.is_none() && !f.has("--all") {
+        return Err(CommandOutput::err("error: resource(s) were provided, but no name was specified\n".into(), 1));
+    }
+    let ns = f.namespace();
+    Ok(cluster
+        .store()
+        .list(kind, kind.namespaced().then_some(ns.as_str()))
+        .filter(|o| selector.as_ref().is_none_or(|s| s.matches(&o.meta().labels)))
+        .map(|o| (kind, o.name().to_string()))
+        .collect())
+}
+
+/// `delete TYPE NAME...`, `delete TYPE/NAME...`, `delete TYPE -l SELECTOR|--all`.
+fn by_name(cluster: &mut Cluster, f: &Flags) -> (CommandOutput, Vec<Deleted>) {
+    let grace = match f.grace_period() {
+        Ok(g) => g,
+        Err(e) => return (CommandOutput::err(format!("{e}\n"), 1), Vec::new()),
+    };
+    let list = match named(cluster, f) {
+        Ok(l) => l,
+        Err(out) => return (out, Vec::new()),
+    };
+    let mut out = CommandOutput::default();
+    if list.is_empty() {
+        out.stderr.push_str("No resources found\n");
+        return (out, Vec::new());
+    }
+    if f.has("--force") && grace == Some(0) {
+        out.stderr.push_str("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n");
+    }
+    let ns = f.namespace();
+    let mut deleted = Vec::new();
+    for (kind, name) in list {
+        match cluster.delete_with_grace(kind, Some(&ns), &name, grace) {
+            Ok(o) => {
+                out.say(format!("{} {name:?} {}", kind.qualified(), if grace == Some(0) && f.has("--force") { "force deleted" } else { "deleted" }));
+                deleted.push((ObjectKey { kind, namespace: if kind.namespaced() { ns.clone() } else { String::new() }, name }, o.meta().uid.clone()));
+            }
+            Err(e) => out.fail(e.to_string()),
+        }
+    }
+    (out, deleted)
+}
+
+/// A re-run of a pending delete: nothing is deleted again; it stays pending while an object
+/// it names is still terminating (has a deletion timestamp).
+fn still_terminating(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
+    let keys: Vec<ObjectKey> = if f.has("--filename") {
+        file_keys(cluster, f, ctx)
+    } else {
+        let ns = f.namespace();
+        named(cluster, f).unwrap_or_default().into_iter().map(|(kind, name)| ObjectKey { kind, namespace: if kind.namespaced() { ns.clone() } else { String::new() }, name }).collect()
+    };
+    let pending = keys.iter().any(|k| cluster.store().get(k).is_some_and(|o| o.meta().deletion_timestamp.is_some()));
+    CommandOutput { pending, ..Default::default() }
+}
