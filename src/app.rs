@@ -236,6 +236,15 @@ pub fn app(props: &AppProps) -> Html {
             playing.set(false);
         })
     };
+    // `kubectl edit` shows the editor, where the object has opened.
+    {
+        let (log, tab) = (log.clone(), tab.clone());
+        use_effect_with((), move |_| {
+            let show = Callback::from(move |_: (String, String)| tab.set(Tab::Editor));
+            log.editor_openers.borrow_mut().push(show.clone());
+            move || log.editor_openers.borrow_mut().retain(|o| o != &show)
+        });
+    }
     let select = |t: Tab| {
         let tab = tab.clone();
         Callback::from(move |_: MouseEvent| tab.set(t))

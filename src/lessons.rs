@@ -72,6 +72,9 @@ pub struct ConsoleLog {
     /// Runs a command in the console as if typed (the inspector's actions), so the learner
     /// sees the kubectl command behind a button.
     pub execute: Rc<RefCell<Option<yew::Callback<String>>>>,
+    /// Told (file name, text) when `kubectl edit` opens an object in the editor: the editor
+    /// opens the tab, the page shows the editor.
+    pub editor_openers: Rc<RefCell<Vec<yew::Callback<(String, String)>>>>,
 }
 
 impl PartialEq for ConsoleLog {
@@ -81,6 +84,14 @@ impl PartialEq for ConsoleLog {
 }
 
 impl ConsoleLog {
+    /// Opens a file in the editor (`kubectl edit`), telling everyone who registered.
+    pub fn open_in_editor(&self, file: &str, text: &str) {
+        let openers = self.editor_openers.borrow().clone();
+        for o in openers {
+            o.emit((file.to_string(), text.to_string()));
+        }
+    }
+
     /// Records a finished command and tells the listeners.
     pub fn record(&self, command: String, output: String) {
         self.entries.borrow_mut().push(Ran { command, output });

@@ -356,3 +356,53 @@ fn embeds_keep_their_tabs_apart_from_the_full_page_and_each_other() {
     assert_eq!(kubeplay_web::components::editor::OpenFiles::load().current().text, "# the full page's text");
     storage.clear().unwrap();
 }
+
+#[derive(Properties, PartialEq)]
+struct WithConsoleProps {
+    cluster: ClusterHandle,
+    log: kubeplay_web::lessons::ConsoleLog,
+}
+
+/// The editor beside the console, sharing the page's console log as in the app.
+#[function_component(WithConsole)]
+fn with_console(props: &WithConsoleProps) -> Html {
+    html! {
+        <ContextProvider<ClusterHandle> context={props.cluster.clone()}>
+            <ContextProvider<kubeplay_web::lessons::ConsoleLog> context={props.log.clone()}>
+                <Editor />
+                <kubeplay_web::components::Console />
+            </ContextProvider<kubeplay_web::lessons::ConsoleLog>>
+        </ContextProvider<ClusterHandle>>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn kubectl_edit_in_the_console_opens_the_object_in_a_tab_and_apply_sends_the_change() {
+    if let Some(s) = kubeplay_web::local_storage() {
+        s.clear().unwrap();
+    }
+    let cluster = ClusterHandle::local_default();
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<WithConsole>::with_root_and_props(root.clone(), WithConsoleProps { cluster: cluster.clone(), log: Default::default() }).render();
+    settle().await;
+    let console: web_sys::HtmlInputElement = root.query_selector("[data-testid=console-input]").unwrap().unwrap().dyn_into().unwrap();
+    for line in ["kubectl create deployment web --image=nginx --replicas=2", "kubectl edit deployment web"] {
+        console.set_value(line);
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key("Enter");
+        init.set_bubbles(true);
+        console.dispatch_event(&web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap()).unwrap();
+        settle().await;
+    }
+    assert_eq!(texts(&root, "[data-testid=file-tab]"), ["editor.yaml", "edit-deployment-web.yaml"]);
+    let ta: web_sys::HtmlTextAreaElement = root.query_selector("[data-testid=editor]").unwrap().unwrap().dyn_into().unwrap();
+    assert!(ta.value().contains("  replicas: 2\n"), "{}", ta.value());
+    type_text(&ta, &ta.value().replacen("  replicas: 2\n", "  replicas: 3\n", 1)).await;
+    let apply: web_sys::HtmlElement = root.query_selector("[data-testid=apply]").unwrap().unwrap().dyn_into().unwrap();
+    apply.click();
+    settle().await;
+    assert_eq!(root.query_selector("[data-testid=apply-report]").unwrap().unwrap().text_content().unwrap(), "deployment.apps/web configured");
+    let d = cluster.0.list(kubeplay_sim::api::Kind::Deployment, Some("default")).await.unwrap();
+    assert_eq!(d.items[0].as_deployment().unwrap().spec.replicas, Some(3));
+}

@@ -176,6 +176,7 @@ pub fn console() -> Html {
                             printed = text;
                             redraw.force_update();
                         }
+                        ConsoleOutput::Effect(kubeplay_sim::kubectl::Effect::Edit { file, text }) => log.open_in_editor(&file, &text),
                         ConsoleOutput::Exit(_) => break,
                     }
                 }

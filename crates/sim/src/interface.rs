@@ -58,6 +58,8 @@ pub enum ConsoleOutput {
     Stderr(String),
     /// Everything the command shows now, replacing what it printed before (`watch`).
     Screen(String),
+    /// Something for the page to do (open the editor for `kubectl edit`).
+    Effect(crate::kubectl::Effect),
     /// The command finished with this exit code; nothing follows.
     Exit(i32),
 }
@@ -508,6 +510,9 @@ impl ClusterInterface for LocalCluster {
                     sender.send(piece);
                 }
             }
+            for effect in out.effects {
+                sender.send(ConsoleOutput::Effect(effect));
+            }
             sender.send(ConsoleOutput::Exit(out.exit_code));
             sender.close();
             return sub;
@@ -518,6 +523,9 @@ impl ClusterInterface for LocalCluster {
         }
         if !out.stderr.is_empty() {
             sender.send(ConsoleOutput::Stderr(out.stderr));
+        }
+        for effect in out.effects {
+            sender.send(ConsoleOutput::Effect(effect));
         }
         sender.send(ConsoleOutput::Exit(out.exit_code));
         sender.close();

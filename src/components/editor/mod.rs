@@ -96,6 +96,21 @@ pub fn editor() -> Html {
     // The field names offered at the cursor (typing a key, or Ctrl+Space).
     let popup = use_state(|| None::<view::Popup>);
 
+    // `kubectl edit` in the console opens its object here, in a tab of its own.
+    {
+        let (files, log) = (files.clone(), log.clone());
+        use_effect_with((), move |_| {
+            let opener = Callback::from(move |(name, text): (String, String)| files.dispatch(FilesAction::Open { name, text, replace: true }));
+            if let Some(log) = &log {
+                log.editor_openers.borrow_mut().push(opener.clone());
+            }
+            move || {
+                if let Some(log) = &log {
+                    log.editor_openers.borrow_mut().retain(|o| o != &opener);
+                }
+            }
+        });
+    }
     let current = files.current().clone();
     let diagnostics = use_memo((current.text.clone(), current.name.clone()), |(text, name)| editing::diagnose(text, name));
     {

@@ -8,6 +8,7 @@ mod config;
 mod create;
 mod curl;
 mod delete;
+mod edit;
 mod describe;
 pub use describe::describe_object;
 mod exec;
@@ -55,6 +56,20 @@ pub struct CommandOutput {
     /// The command waits for more (a `rollout status` run with no time to wait): run it
     /// again as virtual time advances, printing only what is new.
     pub pending: bool,
+    /// What the page should do besides printing (open the editor for `kubectl edit`).
+    pub effects: Vec<Effect>,
+}
+
+/// Something a command asks the page to do besides printing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// `kubectl edit`: open `text` in the editor as the file `file`.
+    Edit {
+        /// The editor tab's file name.
+        file: String,
+        /// The object's YAML, with a comment on how to send the change.
+        text: String,
+    },
 }
 
 impl CommandOutput {
@@ -346,6 +361,7 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
         "get" => get(cluster, &flags, ctx),
         "describe" => describe::describe(cluster, &flags),
         "explain" => explain::explain(&flags),
+        "edit" => edit::edit(cluster, &flags),
         "apply" => files::apply(cluster, &flags, ctx, false),
         "create" => create::create(cluster, &flags, ctx),
         "run" => create::run(cluster, &flags, &args[1..]),

@@ -164,6 +164,7 @@ impl Shell {
                 let result = self.pipeline(cluster, pipeline, max_wait, depth);
                 out.stdout.push_str(&result.stdout);
                 out.stderr.push_str(&result.stderr);
+                out.effects.extend(result.effects);
                 out.pending = result.pending;
                 self.status = result.exit_code;
             }
@@ -174,14 +175,17 @@ impl Shell {
         let mut stdin = String::new();
         let mut stderr = String::new();
         let mut last = CommandOutput::default();
+        let mut effects = Vec::new();
         for command in &pipeline.commands {
             let mut out = self.command(cluster, command, &stdin, max_wait, depth);
             stderr.push_str(&std::mem::take(&mut out.stderr));
             stdin = std::mem::take(&mut out.stdout);
+            effects.append(&mut out.effects);
             last = out;
         }
         last.stdout = stdin;
         last.stderr = stderr;
+        last.effects = effects;
         if pipeline.negated {
             last.exit_code = i32::from(last.exit_code == 0);
         }

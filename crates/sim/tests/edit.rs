@@ -1,0 +1,37 @@
+//! `kubectl edit`: the object opens in the page's editor, and applying the changed text
+//! changes the object, as closing kubectl's editor does.
+
+use kubeplay_sim::clock::Duration;
+use kubeplay_sim::kubectl::{run, Effect};
+use kubeplay_sim::{Cluster, ClusterSettings};
+
+#[test]
+fn edit_opens_the_objects_yaml_and_applying_the_change_configures_it() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    run(&mut c, "kubectl create deployment web --image=nginx --replicas=2");
+    c.advance(Duration::seconds(20));
+    let out = run(&mut c, "kubectl edit deploy/web");
+    assert_eq!(out.exit_code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, "deployment.apps/web opened in the editor as edit-deployment-web.yaml: change it, then press Apply\n");
+    let [Effect::Edit { file, text }] = out.effects.as_slice() else { panic!("one edit effect: {:?}", out.effects) };
+    assert_eq!(file, "edit-deployment-web.yaml");
+    assert!(text.starts_with("# kubectl edit:"), "{text}");
+    assert!(text.contains("  replicas: 2\n") && text.contains("status:"), "the whole object, as kubectl edit shows it: {text}");
+    // The learner changes the replicas and presses Apply.
+    let changed = text.replacen("  replicas: 2\n", "  replicas: 4\n", 1);
+    let report = c.apply_manifest(&changed, file);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.applied.iter().map(|a| a.line()).collect::<Vec<_>>(), ["deployment.apps/web configured"]);
+    c.advance(Duration::seconds(20));
+    assert_eq!(run(&mut c, "kubectl get deploy web -o jsonpath={.status.readyReplicas}").stdout, "4");
+}
+
+#[test]
+fn edit_explains_what_it_needs() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    let out = run(&mut c, "kubectl edit");
+    assert_eq!(out.stderr.lines().next(), Some("error: You must provide one or more resources by argument or filename."));
+    assert_eq!(run(&mut c, "kubectl edit deployment nope").stderr, "Error from server (NotFound): deployments.apps \"nope\" not found\n");
+    assert!(run(&mut c, "kubectl edit deployment nope").effects.is_empty());
+    assert_eq!(run(&mut c, "kubectl edit pod a b").exit_code, 1);
+}
