@@ -60,6 +60,9 @@ pub fn decode_uri(v: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Opens (file name, text) in the editor.
+pub type EditorOpener = yew::Callback<(String, String)>;
+
 /// What the console ran, for checks on commands and output; views are told when it grows.
 #[derive(Clone, Default)]
 pub struct ConsoleLog {
@@ -74,7 +77,7 @@ pub struct ConsoleLog {
     pub execute: Rc<RefCell<Option<yew::Callback<String>>>>,
     /// Told (file name, text) when `kubectl edit` opens an object in the editor: the editor
     /// opens the tab, the page shows the editor.
-    pub editor_openers: Rc<RefCell<Vec<yew::Callback<(String, String)>>>>,
+    pub editor_openers: Rc<RefCell<Vec<EditorOpener>>>,
 }
 
 impl PartialEq for ConsoleLog {
