@@ -22,3 +22,16 @@ export function useServerAndBrowser() {
   });
   return env;
 }
+
+/** A 1280x720 page of the served playground, recording every console error and uncaught
+ * exception, opened once the map shows its nodes. */
+export async function openPage(env) {
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(env.server.url);
+  await page.waitForSelector('[data-testid="node"]');
+  return { page, errors, context };
+}

@@ -2,21 +2,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { SHOTS, useServerAndBrowser } from './harness.mjs';
+import { SHOTS, openPage as openHarnessPage, useServerAndBrowser } from './harness.mjs';
 
 const env = useServerAndBrowser();
 
-/** A page that records every console error and uncaught exception. */
-async function openPage() {
-  const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(env.server.url);
-  await page.waitForSelector('[data-testid="node"]');
-  return { page, errors, context };
-}
+const openPage = () => openHarnessPage(env);
 
 const POD = `apiVersion: v1
 kind: Pod

@@ -152,16 +152,7 @@ fn wrap(text: &str, width: usize) -> String {
     let count = |s: &str| s.chars().count();
     for c in text.chars() {
         if c == '\n' {
-            if word.is_empty() {
-                if current + count(&spaces) <= width {
-                    out.push_str(&spaces);
-                }
-            } else {
-                out.push_str(&spaces);
-                out.push_str(&word);
-                word.clear();
-            }
-            spaces.clear();
+            end_line(&mut out, &mut word, &mut spaces, current, width);
             out.push('\n');
             current = 0;
         } else if c.is_whitespace() && c != '\u{a0}' {
@@ -183,15 +174,19 @@ fn wrap(text: &str, width: usize) -> String {
             }
         }
     }
-    if word.is_empty() {
-        if current + count(&spaces) <= width {
-            out.push_str(&spaces);
-        }
-    } else {
-        out.push_str(&spaces);
-        out.push_str(&word);
-    }
+    end_line(&mut out, &mut word, &mut spaces, current, width);
     out
+}
+
+/// Ends a line of [`wrap`]: the pending word with the spaces before it, or, with no word,
+/// the trailing spaces if they still fit.
+fn end_line(out: &mut String, word: &mut String, spaces: &mut String, current: usize, width: usize) {
+    if !word.is_empty() || current + spaces.chars().count() <= width {
+        out.push_str(spaces);
+    }
+    out.push_str(word);
+    word.clear();
+    spaces.clear();
 }
 
 #[cfg(test)]
