@@ -93,3 +93,34 @@ fn logs_follow_exec_sessions_and_waiting_deletes() {
     // The container stops while the session is open: kubectl's notice, back on the node.
     assert!(out.ends_with("$ kubectl exec -it short -- sh\n/ # sleep 20\ncommand terminated with exit code 137\n$ kubectl get -h | head -1\nList objects, or show one in detail.\n"), "{out}");
 }
+
+/// The workshop's steps B, C, G and H (EXERCISES.md) typed as a learner does today: what
+/// each step shows in the workshop shows here too.
+#[test]
+fn the_workshops_steps_b_c_g_h() {
+    let script = scripts().join("workshop/script.txt");
+    let (out, err, code) = run(script.to_str().unwrap(), &[]);
+    assert_eq!(code, 1, "the first line is 2018's kubectl run --replicas, which fails today: {err}");
+    // B: run --replicas is refused with a way forward; the Deployment and its NodePort answer.
+    assert!(out.starts_with("$ kubectl run --image=nginx --port=80 --labels='inovex=class' --record --replicas=3 my-nginx\nerror: unknown flag: --replicas\n"), "{out}");
+    assert!(out.contains("hint: for a Deployment, as the 2018 workshop made: kubectl create deployment my-nginx --image=nginx --replicas=3 --port=80\n"), "{out}");
+    assert!(out.contains("NAME       READY   UP-TO-DATE   AVAILABLE   AGE\nmy-nginx   3/3     3            3           30s\n"), "{out}");
+    assert!(out.contains("| grep '<title>'\n<title>Welcome to nginx!</title>\n"), "{out}");
+    // C: the NodePort spreads requests: more than one pod address answers.
+    let answers: std::collections::BTreeSet<&str> = out.split("$ curl -s http://127.0.0.1:$PORT | tail -1\n").skip(1).filter_map(|s| s.lines().next()).collect();
+    assert!(answers.len() > 1 && answers.iter().all(|a| a.starts_with("10.244.")), "{answers:?}");
+    // G: the todo app's files apply in name order; its version flips from v6 to dog.
+    assert!(out.contains("namespace/todo-app created\ndeployment.apps/redis-master created\nservice/redis-master created\ndeployment.apps/redis-slave created\nservice/redis-slave created\nconfigmap/todo-app-config created\ndeployment.apps/todo-app created\nservice/todo-app created\n"), "{out}");
+    assert!(out.contains("$ kubectl -n todo-app get po --no-headers | wc -l\n6\n"), "{out}");
+    let versions: Vec<&str> = out.split("/version\n").skip(1).filter_map(|s| s.split('$').next()).collect();
+    assert_eq!(versions, ["{\"version\":\"v6\"}", "{\"version\":\"dog\"}"]);
+    assert!(out.contains("deployment \"todo-app\" successfully rolled out\n"), "{out}");
+    // H: metrics for the four nodes; the autoscaler goes to 1, grows under 75 requests/s, and shrinks after.
+    assert!(out.contains("$ kubectl top nodes | tail -n +2 | wc -l\n4\n"), "{out}");
+    let replicas: Vec<u32> = out.split("{.status.currentReplicas}'; echo\n").skip(1).filter_map(|s| s.lines().next()?.parse().ok()).collect();
+    assert_eq!(replicas.len(), 3, "{out}");
+    assert_eq!((replicas[0], replicas[2]), (1, 1), "idle, then after the load: {replicas:?}");
+    assert!(replicas[1] > 3, "under load the HPA scales out: {replicas:?}");
+    let (again, _, _) = run(script.to_str().unwrap(), &[]);
+    assert_eq!(again, out, "the same script gives the same transcript");
+}
