@@ -105,6 +105,10 @@ fn usage_overrides_the_model_until_auto() {
     c.advance(Duration::seconds(15));
     assert!(top_pods(&mut c, "").iter().all(|(_, cpu, _)| cpu == "1m"));
     assert_eq!(run(&mut c, "load somewhere fast").exit_code, 2);
+    // From the node a Service's name does not resolve, as curl finds too.
+    let out = run(&mut c, "load http://web 10/s");
+    assert_eq!((out.exit_code, out.stderr.lines().next()), (6, Some("load: could not resolve host: web")));
+    assert_eq!(ok(&mut c, "load"), "no load running\n");
 }
 
 /// The mean of a series' values recorded after `from`.

@@ -38,7 +38,7 @@ fn parse_url(text: &str) -> Result<Url, String> {
     Ok(Url { host: host.to_string(), port, path })
 }
 
-fn is_ip(host: &str) -> bool {
+pub(super) fn is_ip(host: &str) -> bool {
     host == "localhost" || (host.split('.').count() == 4 && host.split('.').all(|o| o.parse::<u8>().is_ok()))
 }
 

@@ -168,6 +168,10 @@ pub fn load(cluster: &mut Cluster, args: &[String]) -> CommandOutput {
                 Some((h, p)) => (h.to_string(), p.parse().unwrap_or(80)),
                 None => (authority.to_string(), 80),
             };
+            if !super::curl::is_ip(&host) {
+                // As curl would: from the node, a Service's name does not resolve.
+                return CommandOutput::err(format!("load: could not resolve host: {host}\n  hint: the console runs on a node, where Service names do not resolve; use the Service's CLUSTER-IP or a node port (kubectl get svc)\n"), 6);
+            }
             cluster.start_load(Load { url: url.clone(), host, port, rate: per_second, until, sent: 0, failed: 0 });
             let ends = until.map_or(String::new(), |t| format!(" until {}", t.rfc3339()));
             CommandOutput { stdout: format!("sending {per_second} requests/s to {url}{ends}\n"), ..Default::default() }
