@@ -112,7 +112,18 @@ pub fn editor() -> Html {
         });
     }
     let current = files.current().clone();
-    let diagnostics = use_memo((current.text.clone(), current.name.clone()), |(text, name)| editing::diagnose(text, name));
+    // The problems in the text, found just after each change is shown: the first paint of
+    // the page does not wait for the manifest parser.
+    let diagnostics = use_state(|| Rc::new(Vec::new()));
+    {
+        let diagnostics = diagnostics.clone();
+        use_effect_with((current.text.clone(), current.name.clone()), move |(text, name)| {
+            let (text, name) = (text.clone(), name.clone());
+            // Timeouts fire in the order they were set, so the newest text's problems win.
+            gloo::timers::callback::Timeout::new(0, move || diagnostics.set(Rc::new(editing::diagnose(&text, &name)))).forget();
+        });
+    }
+    let diagnostics = (*diagnostics).clone();
     {
         let last = last.clone();
         use_effect_with((current.name.clone(), current.text.clone()), move |(_, text)| {
