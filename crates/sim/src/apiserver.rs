@@ -7,6 +7,7 @@ use crate::rand::Rng;
 use crate::store::{ObjectKey, Store};
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::Arc;
 
 /// A failed API call, shaped like a Kubernetes `Status`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -574,7 +575,13 @@ pub fn apply(store: &mut Store, rng: &mut Rng, now: Time, mut object: Object) ->
 
 /// Writes a changed object back (controllers' and kubelets' updates). A changed spec bumps
 /// `metadata.generation`, as the API server does.
-pub fn update(store: &mut Store, now: Time, mut object: Object) -> Result<Object, ApiError> {
+pub fn update(store: &mut Store, now: Time, object: Object) -> Result<Object, ApiError> {
+    write(store, now, object).map(Arc::unwrap_or_clone)
+}
+
+/// [`update`] answering with the stored object's shared handle instead of a copy (for
+/// writers that need little or nothing of what they wrote).
+pub fn write(store: &mut Store, now: Time, mut object: Object) -> Result<Arc<Object>, ApiError> {
     let key = ObjectKey::of(&object);
     let Some(existing) = store.get(&key) else {
         return Err(ApiError::not_found(key.kind, &key.name));
@@ -582,17 +589,17 @@ pub fn update(store: &mut Store, now: Time, mut object: Object) -> Result<Object
     let generation = existing.meta().generation;
     let bump = matches!(key.kind, Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet) && spec_json(existing) != spec_json(&object);
     object.meta_mut().generation = generation + i64::from(bump);
-    Ok(store.put(object, now).clone())
+    Ok(store.put_shared(object, now))
 }
 
 /// Changes the stored object through `change` and writes it only if it differs (the
 /// controllers' status updates).
 pub fn update_if_changed(store: &mut Store, now: Time, key: &ObjectKey, change: impl FnOnce(&mut Object)) {
-    let Some(current) = store.get(key).cloned() else { return };
+    let Some(current) = store.get(key) else { return };
     let mut updated = current.clone();
     change(&mut updated);
-    if updated != current {
-        let _ = update(store, now, updated);
+    if updated != *current {
+        let _ = write(store, now, updated);
     }
 }
 

@@ -134,6 +134,9 @@ pub struct Cluster {
     /// left out of snapshots while it is the default, so they stay as they were.
     #[serde(default, skip_serializing_if = "crate::kubectl::KubeConfig::is_default")]
     kubeconfig: crate::kubectl::KubeConfig,
+    /// The ReplicaSet controller's counts of its pods, rebuilt after a restore.
+    #[serde(skip)]
+    replicaset_cache: controllers::replicaset::Cache,
 }
 
 /// Mixed into the seed for the traffic random source ("traffic" in ASCII).
@@ -200,6 +203,7 @@ impl Cluster {
             hpa: Default::default(),
             seen: BTreeMap::new(),
             kubeconfig: Default::default(),
+            replicaset_cache: Default::default(),
             settings,
         };
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
@@ -594,7 +598,7 @@ impl Cluster {
                 self.wake("deployment-controller", at);
             }
             if self.should_run("replicaset-controller", |e| matches!(e.object.kind(), Kind::ReplicaSet | Kind::Pod)) {
-                let at = controllers::replicaset::reconcile(&mut self.store, &mut self.rng, now);
+                let at = controllers::replicaset::reconcile(&mut self.store, &mut self.rng, &mut self.replicaset_cache, now);
                 self.wake("replicaset-controller", at);
             }
             let daemon_pod = |o: &Object| o.kind() == Kind::Pod && controllers::controller_of(o.meta()).is_some_and(|r| r.kind == "DaemonSet");
@@ -706,9 +710,14 @@ impl Cluster {
     }
 
     fn sample(&mut self, at: Time) {
-        let pods: Vec<&Pod> = self.store.list(Kind::Pod, None).filter_map(Object::as_pod).collect();
-        let running = pods.iter().filter(|p| p.phase() == "Running").count();
-        let pending = pods.iter().filter(|p| p.phase() == "Pending").count();
+        let (mut running, mut pending) = (0usize, 0usize);
+        for p in self.store.list(Kind::Pod, None).filter_map(Object::as_pod) {
+            match p.phase() {
+                "Running" => running += 1,
+                "Pending" => pending += 1,
+                _ => {}
+            }
+        }
         let ready_nodes = self.store.list(Kind::Node, None).filter_map(Object::as_node).filter(|n| n.is_ready()).count();
         self.series.record("pods.running", at, running as f64);
         self.series.record("pods.pending", at, pending as f64);

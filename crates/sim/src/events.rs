@@ -1,7 +1,7 @@
 //! The event recorder: components report what they did as core/v1 Events,
 //! deduplicated into counts as client-go's recorder does, and expired after an hour.
 
-use crate::api::{Event, EventSource, Kind, Object, ObjectMeta, ObjectReference};
+use crate::api::{Event, EventSource, Kind, Object, ObjectMeta, ObjectReference, Pod};
 use crate::clock::{Duration, Time};
 use crate::store::{ObjectKey, Store};
 
@@ -30,7 +30,17 @@ pub fn record(store: &mut Store, now: Time, source: Source<'_>, about: &Object, 
 /// [`record`] for a part of an object (`spec.containers{nginx}`).
 #[allow(clippy::too_many_arguments)]
 pub fn record_on_field(store: &mut Store, now: Time, source: Source<'_>, about: &Object, field_path: Option<&str>, type_: &str, reason: &str, message: &str) {
-    let meta = about.meta();
+    record_about(store, now, source, about.kind(), about.meta(), field_path, type_, reason, message);
+}
+
+/// [`record_on_field`] about a pod (its metadata is all an event needs of it, so nothing is copied).
+#[allow(clippy::too_many_arguments)]
+pub fn record_on_pod(store: &mut Store, now: Time, source: Source<'_>, pod: &Pod, field_path: Option<&str>, type_: &str, reason: &str, message: &str) {
+    record_about(store, now, source, Kind::Pod, &pod.metadata, field_path, type_, reason, message);
+}
+
+#[allow(clippy::too_many_arguments)]
+fn record_about(store: &mut Store, now: Time, source: Source<'_>, kind: Kind, meta: &ObjectMeta, field_path: Option<&str>, type_: &str, reason: &str, message: &str) {
     let namespace = meta.namespace.clone().unwrap_or_else(|| "default".into());
     let uid = meta.uid.clone().unwrap_or_default();
     // Events are named `<object>.<first occurrence in hex nanoseconds>`, so only this
@@ -74,7 +84,7 @@ pub fn record_on_field(store: &mut Store, now: Time, source: Source<'_>, about: 
             store.put(Object::Event(e), now);
             return;
         }
-        return record_on_field(store, now, source, about, field_path, type_, reason, &combined);
+        return record_about(store, now, source, kind, meta, field_path, type_, reason, &combined);
     }
     let mut n = 0u64;
     let mut name = format!("{prefix}{:x}", now.0 as u64 * 1_000_000);
@@ -87,11 +97,11 @@ pub fn record_on_field(store: &mut Store, now: Time, source: Source<'_>, about: 
         kind: "Event".into(),
         metadata: ObjectMeta { name, namespace: Some(namespace), creation_timestamp: Some(now), uid: Some(format!("event-{}-{n}", now.0)), ..Default::default() },
         involved_object: ObjectReference {
-            kind: about.kind().name().into(),
+            kind: kind.name().into(),
             namespace: meta.namespace.clone(),
             name: meta.name.clone(),
             uid,
-            api_version: about.kind().api_version().into(),
+            api_version: kind.api_version().into(),
             resource_version: meta.resource_version.clone(),
             field_path: field_path.map(Into::into),
         },

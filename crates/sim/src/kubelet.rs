@@ -258,7 +258,7 @@ impl Kubelet {
         });
         lease.spec.renew_time = Some(now);
         if store.get(&key).is_some() {
-            let _ = apiserver::update(store, now, Object::Lease(lease));
+            let _ = apiserver::write(store, now, Object::Lease(lease));
         } else {
             lease.set_type_meta_fields();
             lease.metadata.uid = Some(format!("lease-{}", self.node));
@@ -284,7 +284,7 @@ impl Kubelet {
                 c.last_heartbeat_time = Some(now);
             }
             let obj = Object::Node(n.clone());
-            let _ = apiserver::update(store, now, obj.clone());
+            let _ = apiserver::write(store, now, obj.clone());
             let source = Source { component: "kubelet", host: &self.node };
             events::record(store, now, source, &obj, "Normal", "NodeReady", &format!("Node {} status is now: NodeReady", self.node));
         }
@@ -347,7 +347,7 @@ impl Kubelet {
             self.write_status(&mut pod, &uid, now);
             let mut rv = current.metadata.resource_version.clone();
             if pod != *current {
-                if let Ok(written) = apiserver::update(store, now, Object::Pod(pod)) {
+                if let Ok(written) = apiserver::write(store, now, Object::Pod(pod)) {
                     rv = written.meta().resource_version.clone();
                 }
             }
@@ -383,10 +383,9 @@ impl Kubelet {
         pod.status.host_ip = host_ip.map(Into::into);
         pod.status.pod_ip = self.next_pod_ip(cidr);
         set_condition(&mut pod.status.conditions, Condition::new("Initialized", true, now));
-        let obj = Object::Pod(pod.clone());
         let mut works = Vec::new();
         for c in &pod.spec.containers {
-            let phase = self.begin_pull(store, source, &obj, c, now);
+            let phase = self.begin_pull(store, source, pod, c, now);
             works.push(Work {
                 phase,
                 restarts: 0,
@@ -401,24 +400,23 @@ impl Kubelet {
         self.pods.insert(pod.metadata.uid.clone().unwrap_or_default(), works);
     }
 
-    fn begin_pull(&mut self, store: &mut Store, source: Source<'_>, pod: &Object, c: &Container, now: Time) -> Phase {
+    fn begin_pull(&mut self, store: &mut Store, source: Source<'_>, pod: &Pod, c: &Container, now: Time) -> Phase {
         let field = format!("spec.containers{{{}}}", c.name);
         let b = images::lookup(&c.image);
         let present = self.images.contains(&c.image) && c.image_pull_policy.as_deref() != Some("Always");
         if present {
-            events::record_on_field(store, now, source, pod, Some(&field), "Normal", "Pulled", &format!("Container image {:?} already present on machine", c.image));
+            events::record_on_pod(store, now, source, pod, Some(&field), "Normal", "Pulled", &format!("Container image {:?} already present on machine", c.image));
             return Phase::Creating { until: now + CREATE };
         }
-        events::record_on_field(store, now, source, pod, Some(&field), "Normal", "Pulling", &format!("Pulling image {:?}", c.image));
+        events::record_on_pod(store, now, source, pod, Some(&field), "Normal", "Pulling", &format!("Pulling image {:?}", c.image));
         Phase::Pulling { until: now + b.pull, fails: b.pull_error.is_some() }
     }
 
     fn start(&mut self, store: &mut Store, source: Source<'_>, pod: &Pod, i: usize, now: Time) {
         let c = &pod.spec.containers[i];
         let field = format!("spec.containers{{{}}}", c.name);
-        let obj = Object::Pod(pod.clone());
-        events::record_on_field(store, now, source, &obj, Some(&field), "Normal", "Created", &format!("Created container {}", c.name));
-        events::record_on_field(store, now, source, &obj, Some(&field), "Normal", "Started", &format!("Started container {}", c.name));
+        events::record_on_pod(store, now, source, pod, Some(&field), "Normal", "Created", &format!("Created container {}", c.name));
+        events::record_on_pod(store, now, source, pod, Some(&field), "Normal", "Started", &format!("Started container {}", c.name));
         let process = images::process(&c.image, &c.command, &c.args);
         let uid = pod.metadata.uid.clone().unwrap_or_default();
         let Some(w) = self.pods.get_mut(&uid).and_then(|ws| ws.get_mut(i)) else { return };
@@ -431,9 +429,6 @@ impl Kubelet {
 
     /// Advances every container of a running pod through whatever is due.
     fn sync_containers(&mut self, store: &mut Store, source: Source<'_>, pod: &Pod, uid: &str, now: Time) {
-        // Built only when an event is recorded: most syncs change nothing.
-        let obj_cell = std::cell::OnceCell::new();
-        let obj = || obj_cell.get_or_init(|| Object::Pod(pod.clone()));
         let restart_policy = pod.spec.restart_policy.clone().unwrap_or_else(|| "Always".into());
         for i in 0..pod.spec.containers.len() {
             let c = &pod.spec.containers[i];
@@ -446,13 +441,13 @@ impl Kubelet {
                         let delay = next_backoff(w.pull_backoff);
                         let next = if fails {
                             let err = images::lookup(&c.image).pull_error.unwrap_or_default();
-                            events::record_on_field(store, now, source, obj(), Some(&field), "Warning", "Failed", &format!("Failed to pull image {:?}: {err}", c.image));
-                            events::record_on_field(store, now, source, obj(), Some(&field), "Warning", "Failed", "Error: ErrImagePull");
+                            events::record_on_pod(store, now, source, pod, Some(&field), "Warning", "Failed", &format!("Failed to pull image {:?}: {err}", c.image));
+                            events::record_on_pod(store, now, source, pod, Some(&field), "Warning", "Failed", "Error: ErrImagePull");
                             Phase::PullBackOff { since: now, until: now + delay }
                         } else {
                             self.images.insert(c.image.clone());
                             let took = images::lookup(&c.image).pull.go_string();
-                            events::record_on_field(store, now, source, obj(), Some(&field), "Normal", "Pulled", &format!("Successfully pulled image {:?} in {took} ({took} including waiting)", c.image));
+                            events::record_on_pod(store, now, source, pod, Some(&field), "Normal", "Pulled", &format!("Successfully pulled image {:?} in {took} ({took} including waiting)", c.image));
                             Phase::Creating { until: now + CREATE }
                         };
                         let w = &mut self.pods.get_mut(uid).expect("pod is known")[i];
@@ -462,14 +457,14 @@ impl Kubelet {
                         w.phase = next;
                     }
                     Phase::PullBackOff { until, .. } if until <= now => {
-                        let phase = self.begin_pull(store, source, obj(), c, now);
+                        let phase = self.begin_pull(store, source, pod, c, now);
                         self.pods.get_mut(uid).expect("pod is known")[i].phase = phase;
                     }
                     Phase::Creating { until } | Phase::ConfigError { retry: until, .. } if until <= now => {
                         let ns = pod.metadata.namespace.clone().unwrap_or_default();
                         match missing_reference(store, &ns, c) {
                             Some(message) => {
-                                events::record_on_field(store, now, source, obj(), Some(&field), "Warning", "Failed", &format!("Error: {message}"));
+                                events::record_on_pod(store, now, source, pod, Some(&field), "Warning", "Failed", &format!("Error: {message}"));
                                 // A sync error: the kubelet tries again on its next sync, about 10 s later.
                                 self.pods.get_mut(uid).expect("pod is known")[i].phase = Phase::ConfigError { message, retry: now + Duration::seconds(10) };
                                 break;
@@ -493,7 +488,7 @@ impl Kubelet {
                         w.phase = Phase::Exited { at, code, restart_at };
                         if restart_at.is_some_and(|t| t > now) {
                             let msg = format!("Back-off restarting failed container {} in pod {}_{}({uid})", c.name, pod.metadata.name, pod.metadata.namespace.as_deref().unwrap_or(""));
-                            events::record_on_field(store, now, source, obj(), Some(&field), "Warning", "BackOff", &msg);
+                            events::record_on_pod(store, now, source, pod, Some(&field), "Warning", "BackOff", &msg);
                         }
                     }
                     Phase::Exited { at, restart_at: Some(t), .. } if t <= now => {
@@ -560,11 +555,11 @@ impl Kubelet {
                 w.readiness.next = first(&c.readiness_probe);
             }
             if let Err(output) = result {
-                events::record_on_field(store, now, source, &Object::Pod(pod.clone()), Some(&field), "Warning", "Unhealthy", &format!("{kind} probe failed: {output}"));
+                events::record_on_pod(store, now, source, pod, Some(&field), "Warning", "Unhealthy", &format!("{kind} probe failed: {output}"));
                 if kind != "Readiness" && passing == Some(false) {
                     let never = pod.spec.restart_policy.as_deref() == Some("Never");
                     let msg = format!("Container {} failed {} probe{}", c.name, kind.to_ascii_lowercase(), if never { "" } else { ", will be restarted" });
-                    events::record_on_field(store, now, source, &Object::Pod(pod.clone()), Some(&field), "Normal", "Killing", &msg);
+                    events::record_on_pod(store, now, source, pod, Some(&field), "Normal", "Killing", &msg);
                     if let Some(w) = self.pods.get_mut(&uid).and_then(|ws| ws.get_mut(i)) {
                         let code = if process().stop.is_some() { 143 } else { 137 };
                         w.phase = Phase::Running { since, exit: Some((now, code)) };
@@ -604,9 +599,8 @@ impl Kubelet {
         if running.is_empty() {
             return true;
         }
-        let obj = Object::Pod(pod.clone());
         for c in &running {
-            events::record_on_field(store, now, source, &obj, Some(&format!("spec.containers{{{}}}", c.name)), "Normal", "Killing", &format!("Stopping container {}", c.name));
+            events::record_on_pod(store, now, source, pod, Some(&format!("spec.containers{{{}}}", c.name)), "Normal", "Killing", &format!("Stopping container {}", c.name));
         }
         let grace = Duration::seconds(pod.metadata.deletion_grace_period_seconds.unwrap_or(30));
         let stop = running.iter().map(|c| images::process(&c.image, &c.command, &c.args).stop).try_fold(Duration(0), |acc, s| s.map(|d| acc.max(d)));

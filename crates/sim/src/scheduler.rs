@@ -202,8 +202,21 @@ fn node_rows(store: &Store) -> Vec<NodeRow<'_>> {
     store.list(Kind::Node, None).filter_map(Object::as_node).map(NodeRow::of).collect()
 }
 
+/// What a pod requests, read once per scheduling attempt: CPU (millicores) and memory (bytes).
+#[derive(Clone, Copy)]
+struct Requests {
+    cpu: i64,
+    memory: i64,
+}
+
+impl Requests {
+    fn of(pod: &Pod) -> Self {
+        Requests { cpu: pod.request_milli("cpu"), memory: pod.request_milli("memory") / 1000 }
+    }
+}
+
 /// Runs the filter plugins; `Err` carries the reason of the first that fails.
-fn filter(pod: &Pod, row: &NodeRow<'_>, u: &NodeUsage) -> Result<(), String> {
+fn filter(pod: &Pod, requests: Requests, row: &NodeRow<'_>, u: &NodeUsage) -> Result<(), String> {
     let node = row.node;
     let tolerates = |key: &str, value: Option<&str>, effect: &str| {
         let taint = crate::api::Taint { key: key.into(), value: value.map(Into::into), effect: effect.into(), time_added: None };
@@ -223,11 +236,11 @@ fn filter(pod: &Pod, row: &NodeRow<'_>, u: &NodeUsage) -> Result<(), String> {
     if u.pods + 1 > row.pods {
         return Err("Too many pods".into());
     }
-    let cpu = pod.request_milli("cpu");
+    let cpu = requests.cpu;
     if cpu > 0 && cpu > row.cpu - u.cpu {
         return Err("Insufficient cpu".into());
     }
-    let mem = pod.request_milli("memory") / 1000;
+    let mem = requests.memory;
     if mem > 0 && mem > row.memory - u.memory {
         return Err("Insufficient memory".into());
     }
@@ -236,19 +249,19 @@ fn filter(pod: &Pod, row: &NodeRow<'_>, u: &NodeUsage) -> Result<(), String> {
 
 /// Models pkg/scheduler/framework/plugins/noderesources least_allocated.go leastResourceScorer.
 pub fn least_allocated_score(requested: &[(i64, i64)]) -> i64 {
-    let per: Vec<i64> = requested.iter().map(|&(req, alloc)| if alloc == 0 || req > alloc { 0 } else { (alloc - req) * 100 / alloc }).collect();
-    per.iter().sum::<i64>() / per.len().max(1) as i64
+    let per = requested.iter().map(|&(req, alloc)| if alloc == 0 || req > alloc { 0 } else { (alloc - req) * 100 / alloc });
+    per.sum::<i64>() / requested.len().max(1) as i64
 }
 
 /// Models pkg/scheduler/framework/plugins/noderesources balanced_allocation.go balancedResourceScorer.
 pub fn balanced_allocation_score(requested: &[(i64, i64)]) -> i64 {
-    let fractions: Vec<f64> = requested.iter().map(|&(req, alloc)| if alloc == 0 { 1.0 } else { (req as f64 / alloc as f64).min(1.0) }).collect();
-    let std = match fractions.len() {
+    let fraction = |&(req, alloc): &(i64, i64)| if alloc == 0 { 1.0 } else { (req as f64 / alloc as f64).min(1.0) };
+    let std = match requested.len() {
         0 | 1 => 0.0,
-        2 => (fractions[0] - fractions[1]).abs() / 2.0,
+        2 => (fraction(&requested[0]) - fraction(&requested[1])).abs() / 2.0,
         n => {
-            let mean = fractions.iter().sum::<f64>() / n as f64;
-            (fractions.iter().map(|f| (f - mean) * (f - mean)).sum::<f64>() / n as f64).sqrt()
+            let mean = requested.iter().map(fraction).sum::<f64>() / n as f64;
+            (requested.iter().map(fraction).map(|f| (f - mean) * (f - mean)).sum::<f64>() / n as f64).sqrt()
         }
     };
     ((1.0 - std) * 100.0).trunc() as i64
@@ -289,14 +302,15 @@ fn schedule_with(rows: &[NodeRow<'_>], usage: &[NodeUsage], spread: Option<&[i64
     let wanted = feasible_nodes_to_find(rows.len());
     let mut feasible: Vec<usize> = Vec::new();
     let mut processed = 0;
+    let requests = Requests::of(pod);
     // A pod pinned to named nodes is checked against those first (NodeAffinity's PreFilter);
     // if none fits, the full search below words the failure over every node.
     if let Some(names) = pod.spec.pinned_nodes() {
         // Rows are in name order (as the store lists nodes).
         let pinned: Vec<usize> = names.iter().filter_map(|n| rows.binary_search_by(|r| r.node.metadata.name.as_str().cmp(n)).ok()).collect();
-        let fits: Vec<usize> = pinned.into_iter().filter(|&at| filter(pod, &rows[at], &usage[at]).is_ok()).collect();
+        let fits: Vec<usize> = pinned.into_iter().filter(|&at| filter(pod, requests, &rows[at], &usage[at]).is_ok()).collect();
         if !fits.is_empty() {
-            return score(rows, usage, spread, pod, fits, ex, 0);
+            return score(rows, usage, spread, pod, requests, fits, ex, 0);
         }
     }
     for i in 0..rows.len() {
@@ -305,18 +319,19 @@ fn schedule_with(rows: &[NodeRow<'_>], usage: &[NodeUsage], spread: Option<&[i64
         }
         let at = (start + i) % rows.len();
         processed += 1;
-        match filter(pod, &rows[at], &usage[at]) {
+        match filter(pod, requests, &rows[at], &usage[at]) {
             Ok(()) => feasible.push(at),
             Err(reason) => {
                 ex.rejected.insert(rows[at].node.metadata.name.clone(), reason);
             }
         }
     }
-    score(rows, usage, spread, pod, feasible, ex, processed)
+    score(rows, usage, spread, pod, requests, feasible, ex, processed)
 }
 
 /// Scores the feasible nodes and picks the best.
-fn score(rows: &[NodeRow<'_>], usage: &[NodeUsage], spread: Option<&[i64]>, pod: &Pod, feasible: Vec<usize>, mut ex: Explanation, processed: usize) -> (Explanation, Option<usize>, usize) {
+#[allow(clippy::too_many_arguments)]
+fn score(rows: &[NodeRow<'_>], usage: &[NodeUsage], spread: Option<&[i64]>, pod: &Pod, requests: Requests, feasible: Vec<usize>, mut ex: Explanation, processed: usize) -> (Explanation, Option<usize>, usize) {
     let untolerated = |at: usize| rows[at].node.spec.taints.iter().filter(|t| t.effect == "PreferNoSchedule" && !pod.spec.tolerations.iter().any(|tol| tol.tolerates(t))).count() as i64;
     let prefer_counts: Vec<i64> = feasible.iter().map(|&at| untolerated(at)).collect();
     let max_prefer = prefer_counts.iter().copied().max().unwrap_or(0);
@@ -324,8 +339,7 @@ fn score(rows: &[NodeRow<'_>], usage: &[NodeUsage], spread: Option<&[i64]>, pod:
         Some(counts) => spread_scores(&feasible.iter().map(|&at| counts[at]).collect::<Vec<_>>()),
         None => vec![0; feasible.len()],
     };
-    let pod_cpu = pod.request_milli("cpu");
-    let pod_mem = pod.request_milli("memory") / 1000;
+    let (pod_cpu, pod_mem) = (requests.cpu, requests.memory);
     let nz_cpu = if pod_cpu == 0 { DEFAULT_MILLI_CPU_REQUEST } else { pod_cpu };
     let nz_mem = if pod_mem == 0 { DEFAULT_MEMORY_REQUEST } else { pod_mem };
     let mut scored: Vec<(i64, &str, usize)> = Vec::with_capacity(feasible.len());
@@ -336,12 +350,18 @@ fn score(rows: &[NodeRow<'_>], usage: &[NodeUsage], spread: Option<&[i64]>, pod:
         let taint = if max_prefer == 0 { 100 } else { 100 - 100 * prefer / max_prefer };
         scored.push((least + balanced + 3 * taint + 2 * spread, row.node.metadata.name.as_str(), at));
     }
-    // Highest score wins; ties go to the first name (upstream picks at random).
-    scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-    let chosen = scored.first().map(|s| s.2);
-    ex.chosen = scored.first().map(|s| s.1.to_string());
+    // Highest score wins; ties go to the first name (upstream picks at random). Only the
+    // kept best are put in order (names are unique, so the order is total).
+    let order = |a: &(i64, &str, usize), b: &(i64, &str, usize)| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1));
     ex.scored = scored.len();
     let keep = if scored.len() > 100 { SCORES_KEPT } else { scored.len() };
+    if keep > 0 && keep < scored.len() {
+        scored.select_nth_unstable_by(keep - 1, order);
+        scored.truncate(keep);
+    }
+    scored.sort_by(order);
+    let chosen = scored.first().map(|s| s.2);
+    ex.chosen = scored.first().map(|s| s.1.to_string());
     ex.scores = scored.iter().take(keep).map(|(score, name, _)| (name.to_string(), *score)).collect();
     (ex, chosen, processed)
 }
@@ -379,6 +399,9 @@ impl Scheduler {
 
     /// One reconcile pass. Returns nothing to wake for: it runs again on every store change.
     pub fn reconcile(&mut self, store: &mut Store, now: Time) {
+        // Kept current on every run, so a pass with pending pods reads only the latest changes
+        // (not a rebuild from every bound pod once the watch log has moved on).
+        self.cache.refresh(store);
         let queue = store.unbound_pods();
         let mut pending: Vec<&Pod> = queue
             .iter()
@@ -392,7 +415,6 @@ impl Scheduler {
         let node_objs = store.list_shared(Kind::Node, None);
         let nodes: Vec<NodeRow<'_>> = node_objs.iter().filter_map(|o| o.as_node()).map(NodeRow::of).collect();
         let total = nodes.len();
-        self.cache.refresh(store);
         let mut usage = self.cache.usage_of(&nodes);
         // Matching pods per node, per spread selector (its ReplicaSet's uid), kept up to date as pods bind.
         let mut spreads: BTreeMap<String, (String, crate::api::LabelSelector, Vec<i64>)> = BTreeMap::new();
@@ -432,17 +454,16 @@ impl Scheduler {
                 }
             }
             let source = crate::events::Source { component: "default-scheduler", host: "" };
-            let obj = Object::Pod(pod.clone());
             match &ex.chosen {
-                Some(node) => crate::events::record(store, now, source, &obj, "Normal", "Scheduled", &format!("Successfully assigned {key} to {node}")),
+                Some(node) => crate::events::record_on_pod(store, now, source, pod, None, "Normal", "Scheduled", &format!("Successfully assigned {key} to {node}")),
                 None => {
                     let msg = format!("{} preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling.", ex.failure_message(total));
-                    crate::events::record(store, now, source, &obj, "Warning", "FailedScheduling", &msg);
+                    crate::events::record_on_pod(store, now, source, pod, None, "Warning", "FailedScheduling", &msg);
                 }
             }
             self.explain(key, ex);
             if bound != *pod {
-                let _ = apiserver::update(store, now, Object::Pod(bound));
+                let _ = apiserver::write(store, now, Object::Pod(bound));
             }
         }
         self.cache.spreads.retain(|uid, _| spreads.contains_key(uid));

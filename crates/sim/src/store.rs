@@ -132,9 +132,13 @@ fn index_move(index: &mut Index, key: &ObjectKey, old: Option<&str>, new: Option
     }
     if let Some((n, object)) = new {
         match index.get_mut(n) {
-            Some(group) => {
-                group.insert(key.clone(), object.clone());
-            }
+            Some(group) => match group.get_mut(key) {
+                // An update in place: the key is already there, so nothing is cloned but the handle.
+                Some(held) => *held = object.clone(),
+                None => {
+                    group.insert(key.clone(), object.clone());
+                }
+            },
             None => {
                 index.insert(n.to_string(), BTreeMap::from([(key.clone(), object.clone())]));
             }
@@ -241,16 +245,26 @@ impl Store {
     }
 
     /// Writes an object (create or update), bumping its resourceVersion, and logs the event.
-    pub fn put(&mut self, mut object: Object, now: Time) -> &Object {
+    pub fn put(&mut self, object: Object, now: Time) -> &Object {
+        let key = ObjectKey::of(&object);
+        self.put_shared(object, now);
+        &self.objects[&key]
+    }
+
+    /// [`Store::put`], answering with the stored object's shared handle.
+    pub fn put_shared(&mut self, mut object: Object, now: Time) -> Arc<Object> {
         self.resource_version += 1;
         object.meta_mut().resource_version = Some(self.resource_version.to_string());
         let key = ObjectKey::of(&object);
         let object = Arc::new(object);
-        let previous = self.objects.insert(key.clone(), object.clone());
+        let previous = match self.objects.get_mut(&key) {
+            Some(slot) => Some(std::mem::replace(slot, object.clone())),
+            None => self.objects.insert(key.clone(), object.clone()),
+        };
         let type_ = if previous.is_some() { EventType::Modified } else { EventType::Added };
         self.reindex(&key, previous.as_deref(), Some(&object));
-        self.record(type_, object, now);
-        &self.objects[&key]
+        self.record(type_, object.clone(), now);
+        object
     }
 
     /// Removes an object and logs the deletion.

@@ -47,9 +47,10 @@ impl Wakeups {
         self.by_name.get(name).copied()
     }
 
-    /// Names starting with `prefix` whose wake-up is due at `now`.
+    /// Names starting with `prefix` whose wake-up is due at `now`, earliest first (read from
+    /// the time index: only what is due is looked at, not every kubelet).
     pub fn due_with_prefix<'a>(&'a self, prefix: &'a str, now: Time) -> impl Iterator<Item = &'a str> + 'a {
-        self.by_name.range(prefix.to_string()..).take_while(move |(k, _)| k.starts_with(prefix)).filter(move |(_, t)| **t <= now).map(|(k, _)| k.as_str())
+        self.by_time.range(..(Time(now.0.saturating_add(1)), String::new())).filter(move |(_, k)| k.starts_with(prefix)).map(|(_, k)| k.as_str())
     }
 
     /// The earliest wake-up strictly after `now`.

@@ -130,7 +130,7 @@ fn claim_replica_sets(store: &mut Store, now: Time, d: &Deployment, d_obj: &Obje
             Some(o) if o == uid && matches => owned.push(rs),
             Some(o) if o == uid => {
                 rs.metadata.owner_references.retain(|r| r.uid != uid);
-                let _ = apiserver::update(store, now, Object::ReplicaSet(rs));
+                let _ = apiserver::write(store, now, Object::ReplicaSet(rs));
             }
             None if matches && rs.metadata.deletion_timestamp.is_none() => {
                 rs.metadata.owner_references.push(controller_ref(d_obj));

@@ -105,7 +105,7 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) {
             Some(existing) => {
                 let mut ep = existing.clone();
                 ep.subsets = subsets;
-                let _ = apiserver::update(store, now, Object::Endpoints(ep));
+                let _ = apiserver::write(store, now, Object::Endpoints(ep));
             }
             None => {
                 let ep = Endpoints {

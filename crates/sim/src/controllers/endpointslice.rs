@@ -179,7 +179,7 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) {
         let pods: Vec<&Pod> = store.list(Kind::Pod, Some(&ns)).filter_map(Object::as_pod).collect();
         let plan = plan(o, &pods, managed_slices(store, &ns, &svc.metadata.name));
         for slice in plan.update {
-            let _ = apiserver::update(store, now, Object::EndpointSlice(slice));
+            let _ = apiserver::write(store, now, Object::EndpointSlice(slice));
         }
         for slice in plan.create {
             let _ = apiserver::create(store, rng, now, Object::EndpointSlice(slice));

@@ -94,7 +94,7 @@ pub fn reconcile(store: &mut Store, now: Time) -> Option<Time> {
             }
         }
         if n != *node {
-            let _ = apiserver::update(store, now, Object::Node(n));
+            let _ = apiserver::write(store, now, Object::Node(n));
         }
     }
     let evict_at = evict(store, now);
@@ -111,7 +111,7 @@ fn mark_pods_not_ready(store: &mut Store, now: Time, node: &str) {
             cs.ready = false;
         }
         let obj = Object::Pod(p.clone());
-        let _ = apiserver::update(store, now, obj.clone());
+        let _ = apiserver::write(store, now, obj.clone());
         events::record(store, now, SOURCE, &obj, "Warning", "NodeNotReady", "Node is not ready");
     }
 }
@@ -154,7 +154,7 @@ fn evict(store: &mut Store, now: Time) -> Option<Time> {
             c.reason = Some("DeletionByTaintManager".into());
             c.message = Some("Taint manager: deleting due to NoExecute taint".into());
             set_condition(&mut pod.status.conditions, c);
-            let _ = apiserver::update(store, now, Object::Pod(pod.clone()));
+            let _ = apiserver::write(store, now, Object::Pod(pod.clone()));
             let _ = apiserver::delete(store, now, &ObjectKey::of(&Object::Pod(pod)), None);
         }
     }
