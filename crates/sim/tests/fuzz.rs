@@ -108,6 +108,12 @@ fn kubectl_command_lines_never_panic() {
     let mut c = Cluster::new(ClusterSettings::default());
     kubeplay_sim::kubectl::run(&mut c, "kubectl create deployment web --image=nginx --replicas=2");
     c.advance(Duration::seconds(20));
+    // Found by cargo-fuzz: a one-dash flag whose character takes more than one byte.
+    for found in ["kubectl get -é", "kubectl e -\u{FFFD}", "kubectl expose deployment web --port=8080 -\u{e1}name=web2"] {
+        let out = kubeplay_sim::kubectl::run(&mut c, found);
+        assert_eq!(out.exit_code, 1, "{found}: {}", out.stderr);
+    }
+    assert!(kubeplay_sim::kubectl::run(&mut c, "kubectl get -é").stderr.starts_with("error: unknown shorthand flag: 'Ã' in -é\n"), "kubectl 1.28 names the first byte, as Latin-1");
     for _ in 0..10_000 * scale() {
         let line = format!("kubectl {}", soup(&mut rng, KUBECTL, 9));
         let _ = kubeplay_sim::kubectl::run(&mut c, &line);

@@ -150,7 +150,10 @@ impl Flags {
             } else if long {
                 return Err(format!("error: unknown flag: {name}"));
             } else {
-                return Err(format!("error: unknown shorthand flag: '{}' in {a}", &name[1..2]));
+                // kubectl names the byte after the dash as a character (so `-é` shows 'Ã');
+                // slicing the text there could cut a character in two.
+                let short = name.as_bytes().get(1).map_or('-', |b| char::from(*b));
+                return Err(format!("error: unknown shorthand flag: '{short}' in {a}"));
             }
         }
         Ok(f)
