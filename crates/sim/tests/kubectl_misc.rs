@@ -47,3 +47,17 @@ fn get_raw_reads_api_paths_and_the_metrics_api() {
     assert_eq!(run(&mut c, "kubectl get --raw /apis/nope/v1/things").stderr, "Error from server (NotFound): the server could not find the requested resource\n");
     assert_eq!(run(&mut c, "kubectl get --raw").stderr, "error: flag needs an argument: --raw\n");
 }
+
+#[test]
+fn label_picks_objects_by_selector_or_all_of_a_type() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    run(&mut c, "kubectl run a --image=nginx --labels=app=web");
+    run(&mut c, "kubectl run b --image=nginx --labels=app=web");
+    run(&mut c, "kubectl run z --image=nginx --labels=app=db");
+    let out = run(&mut c, "kubectl label pods -l app=web tier=front");
+    assert_eq!((out.stdout.as_str(), out.exit_code), ("pod/a labeled\npod/b labeled\n", 0), "{}", out.stderr);
+    assert_eq!(run(&mut c, "kubectl get pods -l tier=front -o name").stdout, "pod/a\npod/b\n");
+    assert_eq!(run(&mut c, "kubectl label pods --all tier-").stdout, "pod/a unlabeled\npod/b unlabeled\npod/z not labeled\n");
+    assert_eq!(run(&mut c, "kubectl label pods -l app=web").stderr, "error: at least one label update is required\n");
+    assert_eq!(run(&mut c, "kubectl label pods -l app=nothing x=y").stdout, "");
+}

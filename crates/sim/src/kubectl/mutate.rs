@@ -115,7 +115,9 @@ pub fn set(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
 
 /// `kubectl label TYPE NAME key=value... [key-] [--overwrite]`.
 pub fn label(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
-    let (list, changes) = match targets_and_changes(&f.positional, |a| a.contains('=') || a.ends_with('-'), "label") {
+    let is_change = |a: &str| a.contains('=') || a.ends_with('-');
+    let found = if f.has("--selector") || f.has("--all") { selected(cluster, f, is_change) } else { targets_and_changes(&f.positional, is_change, "label") };
+    let (list, changes) = match found {
         Ok(t) => t,
         Err(out) => return out,
     };
@@ -161,4 +163,31 @@ pub fn label(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
         out.say(format!("{prefix}/{name} {word}"));
     }
     out
+}
+
+/// `TYPE -l SELECTOR CHANGE...` or `TYPE --all CHANGE...`: the objects of that type in the
+/// namespace that the selector picks (every one with `--all`), and the changes.
+fn selected<'a>(cluster: &Cluster, f: &'a Flags, is_change: impl Fn(&str) -> bool) -> Result<TargetsAndChanges<'a>, CommandOutput> {
+    let split = f.positional.iter().position(|a| is_change(a)).unwrap_or(f.positional.len());
+    let (resources, changes) = f.positional.split_at(split);
+    if changes.is_empty() {
+        return Err(CommandOutput::err("error: at least one label update is required\n".into(), 1));
+    }
+    let [kind] = resources else {
+        return Err(CommandOutput::err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n".into(), 1));
+    };
+    let kind = super::resource_kind(kind).map_err(|e| CommandOutput::err(format!("{e}\n"), 1))?;
+    let selector = match f.value("--selector").map(|s| super::parse_selector(&s)) {
+        Some(Ok(s)) => Some(s),
+        Some(Err(e)) => return Err(CommandOutput::err(format!("{e}\n"), 1)),
+        None => None,
+    };
+    let ns = f.namespace();
+    let list = cluster
+        .store()
+        .list(kind, kind.namespaced().then_some(ns.as_str()))
+        .filter(|o| selector.as_ref().is_none_or(|s| s.matches(&o.meta().labels)))
+        .map(|o| (kind, o.name().to_string()))
+        .collect();
+    Ok((list, changes))
 }
