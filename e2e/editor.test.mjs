@@ -87,6 +87,9 @@ test('a Service draws lines to its ready pods and dots while a load runs; a new 
   await page.waitForFunction(() => document.querySelectorAll('.service-links path.link.busy').length === 3, null, { timeout: 10_000 });
   assert.ok(await page.locator('.req-dot').count() >= 3, 'dots travel to every pod');
   await page.screenshot({ path: `${SHOTS}/service-traffic.png` });
+  // When the load stops, the dots stop too.
+  await run(page, 'load stop');
+  await page.waitForFunction(() => document.querySelectorAll('.req-dot').length === 0, null, { timeout: 10_000 });
   await run(page, 'kubectl set image deployment/web nginx=nginx:1.26');
   await page.waitForSelector('[data-testid="pod"][data-revision="2"]', { timeout: 10_000 });
   const colour = (rev) => page.locator(`[data-testid="pod"][data-revision="${rev}"]`).first().evaluate((e) => getComputedStyle(e).getPropertyValue('--rev').trim());

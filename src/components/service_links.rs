@@ -63,7 +63,9 @@ pub fn service_links(props: &ServiceLinksProps) -> Html {
     // Requests per second each pod received in the last second of load.
     let arrivals = use_state(BTreeMap::<String, f64>::new);
     // Bumped each second, so the lines follow reflows nothing else reports (a resized window).
+    // Counted in a cell: the timer's closure outlives the render whose state it captured.
     let tick = use_state(|| 0u32);
+    let ticks = use_mut_ref(|| 0u32);
     let pairs: Vec<(String, String)> = endpoints
         .objects
         .values()
@@ -90,12 +92,14 @@ pub fn service_links(props: &ServiceLinksProps) -> Html {
         });
     }
     {
-        let (tick, client, arrivals) = (tick.clone(), client.clone(), arrivals.clone());
+        let (tick, ticks, client, arrivals) = (tick.clone(), ticks.clone(), client.clone(), arrivals.clone());
         let pods: Vec<String> = pairs.iter().map(|(_, p)| p.clone()).collect();
         use_effect_with(pods, move |pods| {
             let pods = pods.clone();
             let timer = (!pods.is_empty()).then(|| Interval::new(1000, move || {
-                tick.set(tick.wrapping_add(1));
+                let n = ticks.borrow().wrapping_add(1);
+                *ticks.borrow_mut() = n;
+                tick.set(n);
                 let (client, arrivals, pods) = (client.clone(), arrivals.clone(), pods.clone());
                 wasm_bindgen_futures::spawn_local(async move {
                     let now = client.0.now().await.map(|t| t.0).unwrap_or(0);
@@ -107,9 +111,8 @@ pub fn service_links(props: &ServiceLinksProps) -> Html {
                             }
                         }
                     }
-                    if *arrivals != rates {
-                        arrivals.set(rates);
-                    }
+                    // Not compared with `*arrivals`: that is the value when the timer started.
+                    arrivals.set(rates);
                 });
             }));
             move || drop(timer)
