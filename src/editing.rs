@@ -75,35 +75,31 @@ pub fn indent(text: &str, start: usize, end: usize, outdent: bool) -> Edit {
     let last = line_end(text, last_pos);
     let mut out = String::with_capacity(text.len() + 64);
     out.push_str(&text[..first]);
-    let (mut new_start, mut new_end) = (start, end);
-    let mut offset = first;
+    // Each line's start (in the old text) and how far its text moves.
+    let mut moves: Vec<(usize, isize)> = Vec::new();
+    let mut at = first;
     for (i, line) in text[first..last].split('\n').enumerate() {
         if i > 0 {
             out.push('\n');
         }
         let delta: isize = if outdent { -(leading_spaces(line).min(INDENT) as isize) } else if line.is_empty() { 0 } else { INDENT as isize };
-        let shift = |pos: usize| -> usize {
-            if pos < offset {
-                pos
-            } else {
-                (pos as isize + delta).max(offset as isize) as usize
-            }
-        };
-        // Positions at or past this line's start move with it (those past later lines move again).
-        new_start = if start >= offset { shift(new_start) } else { new_start };
-        new_end = if end >= offset { shift(new_end) } else { new_end };
         if delta > 0 {
             out.push_str(&" ".repeat(INDENT));
             out.push_str(line);
         } else {
             out.push_str(&line[(-delta) as usize..]);
         }
-        offset += line.len() + 1;
+        moves.push((at, delta));
+        at += line.len() + 1;
     }
     out.push_str(&text[last..]);
-    let new_start = new_start.min(out.len());
-    let new_end = new_end.min(out.len()).max(new_start);
-    Edit { text: out, start: new_start, end: new_end }
+    // A position moves with the lines that start before it; removed spaces before it on its
+    // own line take it along only as far as they reach.
+    let place = |p: usize| -> usize {
+        let moved: isize = moves.iter().filter(|(at, _)| p >= *at).map(|&(at, d)| if d < 0 { -((p - at).min((-d) as usize) as isize) } else { d }).sum();
+        (p as isize + moved) as usize
+    };
+    Edit { text: out, start: place(start), end: place(end) }
 }
 
 /// A remembered text and selection, for undo and redo.
@@ -169,11 +165,6 @@ impl History {
         self.undo.push(current);
         self.last = None;
         Some(next)
-    }
-
-    /// Whether there is something to undo.
-    pub fn can_undo(&self) -> bool {
-        !self.undo.is_empty()
     }
 
     /// Whether there is something to redo.
@@ -277,7 +268,7 @@ pub fn key_context(text: &str, pos: usize) -> Option<KeyContext> {
     }
     path.reverse();
     // Keys after the cursor at the same column belong to the same mapping too.
-    let after_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1).min(doc_end);
+    let after_end = (line_end(text, pos) + 1).min(text.len()).min(doc_end);
     for line in text[after_end..doc_end].lines() {
         let Some(s) = shape(line) else { continue };
         if s.key_column < column || (s.dash && s.indent < column) {

@@ -76,35 +76,35 @@ pub fn rewind(props: &RewindProps) -> Html {
             open.set(!*open);
         })
     };
+    // Where a jump back landed: the page is told the time, or the panel says what failed.
+    let landed = {
+        let (on_rewound, error, open) = (props.on_rewound.clone(), error.clone(), open.clone());
+        Callback::from(move |result: Result<Time, String>| match result {
+            Ok(t) => {
+                error.set(None);
+                open.set(false);
+                on_rewound.emit(t);
+            }
+            Err(e) => error.set(Some(e)),
+        })
+    };
     let go_to = {
-        let (client, on_rewound, error, open) = (client.clone(), props.on_rewound.clone(), error.clone(), open.clone());
+        let (client, landed) = (client.clone(), landed.clone());
         Callback::from(move |t: Time| {
-            let (client, on_rewound, error, open) = (client.clone(), on_rewound.clone(), error.clone(), open.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match client.0.rewind(t).await {
-                    Ok(reached) => {
-                        error.set(None);
-                        open.set(false);
-                        on_rewound.emit(reached);
-                    }
-                    Err(e) => error.set(Some(e.message)),
-                }
-            });
+            let (client, landed) = (client.clone(), landed.clone());
+            wasm_bindgen_futures::spawn_local(async move { landed.emit(client.0.rewind(t).await.map_err(|e| e.message)) });
         })
     };
     let restore = {
-        let (client, on_rewound, error, open) = (client.clone(), props.on_rewound.clone(), error.clone(), open.clone());
+        let client = client.clone();
         Callback::from(move |c: Checkpoint| {
-            let (client, on_rewound, error, open) = (client.clone(), on_rewound.clone(), error.clone(), open.clone());
+            let (client, landed) = (client.clone(), landed.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match client.0.replay(&c.log).await {
-                    Ok(()) => {
-                        error.set(None);
-                        open.set(false);
-                        on_rewound.emit(client.0.now().await.unwrap_or(c.time));
-                    }
-                    Err(e) => error.set(Some(e.message)),
-                }
+                let replayed = client.0.replay(&c.log).await.map_err(|e| e.message);
+                landed.emit(match replayed {
+                    Ok(()) => Ok(client.0.now().await.unwrap_or(c.time)),
+                    Err(e) => Err(e),
+                });
             });
         })
     };

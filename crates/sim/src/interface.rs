@@ -273,6 +273,22 @@ struct Local {
     log: ActionLog,
 }
 
+/// Sends what a finished command printed, what it asks of the page and its exit code, then
+/// ends the stream.
+fn finish(sender: &Sender<ConsoleOutput>, out: kubectl::CommandOutput) {
+    if !out.stdout.is_empty() {
+        sender.send(ConsoleOutput::Stdout(out.stdout));
+    }
+    if !out.stderr.is_empty() {
+        sender.send(ConsoleOutput::Stderr(out.stderr));
+    }
+    for effect in out.effects {
+        sender.send(ConsoleOutput::Effect(effect));
+    }
+    sender.send(ConsoleOutput::Exit(out.exit_code));
+    sender.close();
+}
+
 /// Runs a console input in the shell without letting it wait on virtual time.
 fn run_now(cluster: &mut Cluster, shell: &mut Shell, line: &str) -> kubectl::CommandOutput {
     shell.run(cluster, line, Duration(0))
@@ -476,59 +492,35 @@ impl ClusterInterface for LocalCluster {
     fn run(&self, line: &str) -> Subscription<ConsoleOutput> {
         self.record(Action::Run { line: line.into() });
         let (sender, sub) = subscription();
-        if kubectl::follows_time(line) {
-            let (since, session_before) = {
-                let inner = self.inner.borrow();
-                (inner.cluster.store().resource_version(), inner.shell.session_id())
+        let (since, session_before) = {
+            let inner = self.inner.borrow();
+            (inner.cluster.store().resource_version(), inner.shell.session_id())
+        };
+        let out = self.mutate_with_shell(|c, sh| run_now(c, sh, line));
+        if out.pending && kubectl::follows_time(line) {
+            if !out.stdout.is_empty() {
+                sender.send(ConsoleOutput::Stdout(out.stdout.clone()));
+            }
+            if !out.stderr.is_empty() {
+                sender.send(ConsoleOutput::Stderr(out.stderr.clone()));
+            }
+            let mut inner = self.inner.borrow_mut();
+            let Local { cluster, shell, streams, .. } = &mut *inner;
+            let opened = shell.session_id().filter(|id| Some(*id) != session_before);
+            let (mode, last) = if let Some(id) = opened {
+                (Mode::Session(id), String::new())
+            } else if kubectl::is_get_watch(line) {
+                (Mode::Rows(since), String::new())
+            } else if kubectl::refreshes(line) {
+                // The whole log (untrimmed by --tail), to tell what is new from.
+                (Mode::Refresh(since), shell.run_watching(cluster, line, since).stdout)
+            } else {
+                (Mode::Rerun, out.stdout)
             };
-            let out = self.mutate_with_shell(|c, sh| run_now(c, sh, line));
-            if out.pending {
-                if !out.stdout.is_empty() {
-                    sender.send(ConsoleOutput::Stdout(out.stdout.clone()));
-                }
-                if !out.stderr.is_empty() {
-                    sender.send(ConsoleOutput::Stderr(out.stderr.clone()));
-                }
-                let mut inner = self.inner.borrow_mut();
-                let Local { cluster, shell, streams, .. } = &mut *inner;
-                let opened = shell.session_id().filter(|id| Some(*id) != session_before);
-                let (mode, last) = if let Some(id) = opened {
-                    (Mode::Session(id), String::new())
-                } else if kubectl::is_get_watch(line) {
-                    (Mode::Rows(since), String::new())
-                } else if kubectl::refreshes(line) {
-                    // The whole log (untrimmed by --tail), to tell what is new from.
-                    (Mode::Refresh(since), shell.run_watching(cluster, line, since).stdout)
-                } else {
-                    (Mode::Rerun, out.stdout)
-                };
-                streams.push(Stream { line: line.to_string(), sender, last, mode });
-                return sub;
-            }
-            for piece in [ConsoleOutput::Stdout(out.stdout), ConsoleOutput::Stderr(out.stderr)] {
-                if !matches!(&piece, ConsoleOutput::Stdout(t) | ConsoleOutput::Stderr(t) if t.is_empty()) {
-                    sender.send(piece);
-                }
-            }
-            for effect in out.effects {
-                sender.send(ConsoleOutput::Effect(effect));
-            }
-            sender.send(ConsoleOutput::Exit(out.exit_code));
-            sender.close();
+            streams.push(Stream { line: line.to_string(), sender, last, mode });
             return sub;
         }
-        let out = self.mutate_with_shell(|c, sh| run_now(c, sh, line));
-        if !out.stdout.is_empty() {
-            sender.send(ConsoleOutput::Stdout(out.stdout));
-        }
-        if !out.stderr.is_empty() {
-            sender.send(ConsoleOutput::Stderr(out.stderr));
-        }
-        for effect in out.effects {
-            sender.send(ConsoleOutput::Effect(effect));
-        }
-        sender.send(ConsoleOutput::Exit(out.exit_code));
-        sender.close();
+        finish(&sender, out);
         sub
     }
 

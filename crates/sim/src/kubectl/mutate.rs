@@ -44,16 +44,22 @@ pub(super) type TargetsAndChanges<'a> = (Vec<(Kind, String)>, &'a [String]);
 /// Splits `TYPE NAME... CHANGE...` arguments at the first change and resolves the
 /// resources, with kubectl's messages when either part is missing.
 pub(super) fn targets_and_changes<'a>(args: &'a [String], is_change: impl Fn(&str) -> bool, what: &str) -> Result<TargetsAndChanges<'a>, CommandOutput> {
-    let split = args.iter().position(|a| is_change(a)).unwrap_or(args.len());
-    let (resources, changes) = args.split_at(split);
-    if changes.is_empty() {
-        return Err(CommandOutput::err(format!("error: at least one {what} update is required\n"), 1));
-    }
+    let (resources, changes) = split_changes(args, is_change, what)?;
     match targets(resources) {
         Ok(t) if !t.is_empty() => Ok((t, changes)),
         Ok(_) => Err(CommandOutput::err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n".into(), 1)),
         Err(e) => Err(CommandOutput::err(format!("{e}\n"), 1)),
     }
+}
+
+/// Splits `RESOURCES... CHANGE...` at the first change; kubectl's message when none is given.
+fn split_changes<'a>(args: &'a [String], is_change: impl Fn(&str) -> bool, what: &str) -> Result<(&'a [String], &'a [String]), CommandOutput> {
+    let split = args.iter().position(|a| is_change(a)).unwrap_or(args.len());
+    let (resources, changes) = args.split_at(split);
+    if changes.is_empty() {
+        return Err(CommandOutput::err(format!("error: at least one {what} update is required\n"), 1));
+    }
+    Ok((resources, changes))
 }
 
 /// `kubectl set image TYPE/NAME CONTAINER=IMAGE...`.
@@ -116,7 +122,7 @@ pub fn set(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
 /// `kubectl label TYPE NAME key=value... [key-] [--overwrite]`.
 pub fn label(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
     let is_change = |a: &str| a.contains('=') || a.ends_with('-');
-    let found = if f.has("--selector") || f.has("--all") { selected(cluster, f, is_change) } else { targets_and_changes(&f.positional, is_change, "label") };
+    let found = if f.has("--selector") || f.has("--all") { selected(cluster, f, is_change, "label") } else { targets_and_changes(&f.positional, is_change, "label") };
     let (list, changes) = match found {
         Ok(t) => t,
         Err(out) => return out,
@@ -167,12 +173,8 @@ pub fn label(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
 
 /// `TYPE -l SELECTOR CHANGE...` or `TYPE --all CHANGE...`: the objects of that type in the
 /// namespace that the selector picks (every one with `--all`), and the changes.
-fn selected<'a>(cluster: &Cluster, f: &'a Flags, is_change: impl Fn(&str) -> bool) -> Result<TargetsAndChanges<'a>, CommandOutput> {
-    let split = f.positional.iter().position(|a| is_change(a)).unwrap_or(f.positional.len());
-    let (resources, changes) = f.positional.split_at(split);
-    if changes.is_empty() {
-        return Err(CommandOutput::err("error: at least one label update is required\n".into(), 1));
-    }
+fn selected<'a>(cluster: &Cluster, f: &'a Flags, is_change: impl Fn(&str) -> bool, what: &str) -> Result<TargetsAndChanges<'a>, CommandOutput> {
+    let (resources, changes) = split_changes(&f.positional, is_change, what)?;
     let [kind] = resources else {
         return Err(CommandOutput::err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n".into(), 1));
     };
