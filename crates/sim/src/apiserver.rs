@@ -239,6 +239,21 @@ fn default_object(object: &mut Object) {
         Object::Node(_) | Object::Event(_) | Object::Lease(_) | Object::ConfigMap(_) | Object::ServiceAccount(_) | Object::Endpoints(_) => {}
         Object::LimitRange(lr) => crate::admission::limit_ranger::default_limit_range(lr),
         Object::EndpointSlice(_) | Object::ResourceQuota(_) => {}
+        Object::Unsimulated(o) => default_unsimulated(o),
+    }
+}
+
+/// The phase a claim or volume starts in, as their API strategies set it; no controller
+/// moves them on in kubeplay (claims stay `Pending`, volumes `Available`).
+fn default_unsimulated(o: &mut crate::api::Unsimulated) {
+    let phase = match o.kind_id {
+        Kind::PersistentVolumeClaim => "Pending",
+        Kind::PersistentVolume => "Available",
+        _ => return,
+    };
+    let status = o.body.entry("status").or_insert_with(|| serde_json::json!({}));
+    if let Some(status) = status.as_object_mut() {
+        status.entry("phase").or_insert_with(|| phase.into());
     }
 }
 
@@ -479,6 +494,7 @@ pub fn apply(store: &mut Store, rng: &mut Rng, now: Time, mut object: Object) ->
         let (m, new) = (updated.meta_mut(), object.meta());
         m.labels = new.labels.clone();
         m.annotations.extend(new.annotations.clone());
+        m.unsimulated = new.unsimulated.clone();
     }
     match (&mut updated, object) {
         (Object::Pod(old), Object::Pod(mut new)) => {
@@ -493,7 +509,7 @@ pub fn apply(store: &mut Store, rng: &mut Rng, now: Time, mut object: Object) ->
                     c.resources.limits.entry(k.clone()).or_insert_with(|| v.clone());
                 }
             }
-            let images_only = {
+            let images_only = existing.meta().unsimulated == new.metadata.unsimulated && {
                 let (mut a, mut b) = (old.spec.clone(), new.spec.clone());
                 a.containers.iter_mut().for_each(|c| c.image.clear());
                 b.containers.iter_mut().for_each(|c| c.image.clear());
@@ -549,6 +565,14 @@ pub fn apply(store: &mut Store, rng: &mut Rng, now: Time, mut object: Object) ->
         (Object::LimitRange(old), Object::LimitRange(mut new)) => {
             crate::admission::limit_ranger::default_limit_range(&mut new);
             old.spec = new.spec;
+        }
+        (Object::Unsimulated(old), Object::Unsimulated(mut new)) => {
+            // What the user wrote replaces the old body; the status stays the server's.
+            match old.body.remove("status") {
+                Some(status) => new.body.insert("status".into(), status),
+                None => new.body.remove("status"),
+            };
+            old.body = new.body;
         }
         (Object::EndpointSlice(old), Object::EndpointSlice(new)) => {
             old.address_type = new.address_type;

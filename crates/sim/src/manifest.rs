@@ -100,6 +100,9 @@ fn hpa_v1_to_v2(value: &mut Value) {
 /// with the old version's defaults, and says so. Returns the warning, or `None` when the
 /// object needs no conversion.
 fn convert_legacy(value: &mut Value, api_version: &str, kind: &str) -> Option<String> {
+    if kind == "Ingress" && ["extensions/v1beta1", "networking.k8s.io/v1beta1"].contains(&api_version) {
+        return convert_ingress(value, api_version);
+    }
     if !["apps/v1beta1", "apps/v1beta2", "extensions/v1beta1"].contains(&api_version) || !["Deployment", "ReplicaSet", "DaemonSet"].contains(&kind) {
         return None;
     }
@@ -137,6 +140,47 @@ fn convert_legacy(value: &mut Value, api_version: &str, kind: &str) -> Option<St
     }
     Some(format!(
         "Warning: {api_version} {kind} was removed in Kubernetes v1.16: a current cluster answers `no matches for kind \"{kind}\" in version \"{api_version}\"`; kubeplay read it as apps/v1 with {api_version}'s defaults. Write `apiVersion: apps/v1` to be ready for a real cluster."
+    ))
+}
+
+/// An Ingress of `extensions/v1beta1` or `networking.k8s.io/v1beta1` (removed in v1.22) as
+/// `networking.k8s.io/v1`: `serviceName`/`servicePort` become `service.name`/`service.port`,
+/// `spec.backend` becomes `spec.defaultBackend`, and a path without `pathType` gets the old
+/// versions' default, `ImplementationSpecific`.
+fn convert_ingress(value: &mut Value, api_version: &str) -> Option<String> {
+    fn backend(b: &mut Value) {
+        let Some(b) = b.as_object_mut() else { return };
+        let (Some(name), port) = (b.remove("serviceName"), b.remove("servicePort")) else { return };
+        let port = match port {
+            Some(Value::String(s)) => match s.parse::<i64>() {
+                Ok(n) => serde_json::json!({ "number": n }),
+                Err(_) => serde_json::json!({ "name": s }),
+            },
+            Some(n @ Value::Number(_)) => serde_json::json!({ "number": n }),
+            _ => serde_json::json!({}),
+        };
+        b.insert("service".into(), serde_json::json!({ "name": name, "port": port }));
+    }
+    let obj = value.as_object_mut()?;
+    obj.insert("apiVersion".into(), Value::String("networking.k8s.io/v1".into()));
+    if let Some(spec) = obj.get_mut("spec").and_then(Value::as_object_mut) {
+        if let Some(mut b) = spec.remove("backend") {
+            backend(&mut b);
+            spec.insert("defaultBackend".into(), b);
+        }
+        for rule in spec.get_mut("rules").and_then(Value::as_array_mut).into_iter().flatten() {
+            for path in rule.pointer_mut("/http/paths").and_then(Value::as_array_mut).into_iter().flatten() {
+                if let Some(p) = path.as_object_mut() {
+                    p.entry("pathType").or_insert_with(|| "ImplementationSpecific".into());
+                    if let Some(b) = p.get_mut("backend") {
+                        backend(b);
+                    }
+                }
+            }
+        }
+    }
+    Some(format!(
+        "Warning: {api_version} Ingress was removed in Kubernetes v1.22: a current cluster answers `no matches for kind \"Ingress\" in version \"{api_version}\"`; kubeplay read it as networking.k8s.io/v1 (serviceName/servicePort became service.name/service.port). Write `apiVersion: networking.k8s.io/v1` to be ready for a real cluster."
     ))
 }
 
@@ -253,14 +297,23 @@ fn decode(kind: Kind, value: Value, spans: &Spans, file: &str, validation: Valid
             return Err(Box::new(e));
         }
     }
-    let notes = fields
+    let kept_note = (!kind.is_simulated()).then(|| {
+        let why = match kind {
+            Kind::Ingress => "no ingress controller runs in kubeplay, so nothing routes traffic for it",
+            Kind::PersistentVolumeClaim => "no volume provisioner runs in kubeplay, so the claim stays Pending and pods that use it run without its storage",
+            Kind::StatefulSet | Kind::CronJob => "no controller makes its pods in kubeplay",
+            _ => "no kubeplay component acts on it",
+        };
+        format!("kubeplay: {kind} is stored but not simulated: {why}")
+    });
+    let notes = kept_note.into_iter().chain(fields
         .iter()
         .filter_map(|u| match (u.unsimulated, validation) {
-            (true, _) => Some(ManifestError { path: None, ..located(u, format!("kubeplay: field {:?} is not simulated: a real cluster uses it; here it is accepted and has no effect", u.path), None) }),
+            (true, _) => Some(ManifestError { path: None, ..located(u, format!("kubeplay: field {:?} is kept but not simulated: a real cluster uses it; here it has no effect", u.path), None) }),
             (false, Validation::Warn) => Some(located(u, format!("Warning: unknown field {:?}", u.path), Some(u.help.clone()))),
             (false, _) => None,
         })
-        .map(|e| e.to_string())
+        .map(|e| e.to_string()))
         .collect();
     Ok((object, notes))
 }
@@ -352,23 +405,14 @@ pub fn parse_manifest_validated(text: &str, file: &str, refuse_removed: bool, va
                 None => {
                     let name = value.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
                     let ns = value.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or("");
-                    let upstream = schema::UNSIMULATED_KINDS.iter().find(|(k, _, _)| *k == kind_name);
-                    let hint = match (Kind::from_resource(&kind_name), upstream) {
-                        (Some(k), _) if k.name() != kind_name => format!("kind names are case-sensitive: did you mean `kind: {}`?", k.name()),
-                        (Some(k), _) => format!("{} is served as apiVersion `{}`", k.name(), k.api_version()),
-                        (None, Some((k, served, _))) => format!("a current cluster serves {k} as apiVersion `{served}`; kubeplay does not simulate {k} yet"),
-                        (None, None) => "kubeplay does not simulate this kind".to_string(),
+                    let hint = match Kind::from_resource(&kind_name) {
+                        Some(k) if k.name() != kind_name => format!("kind names are case-sensitive: did you mean `kind: {}`?", k.name()),
+                        Some(k) => format!("{} is served as apiVersion `{}`", k.name(), k.api_version()),
+                        None => "no built-in kind has this name; a custom resource needs its CustomResourceDefinition, which kubeplay does not simulate".to_string(),
                     };
-                    // A kind a real cluster serves in this version: say what it would have done.
-                    let message = match upstream.filter(|(_, served, _)| *served == api_version) {
-                        Some((k, served, _)) => {
-                            let group = served.rsplit_once('/').map_or(String::new(), |(g, _)| format!(".{g}"));
-                            format!("error: kubeplay does not simulate {k} yet, so {}{group}/{name} was not created (a real cluster would create it)", k.to_ascii_lowercase())
-                        }
-                        None => format!(
-                            "error: resource mapping not found for name: {name:?} namespace: {ns:?} from {file:?}: no matches for kind {kind_name:?} in version {api_version:?}\nensure CRDs are installed first"
-                        ),
-                    };
+                    let message = format!(
+                        "error: resource mapping not found for name: {name:?} namespace: {ns:?} from {file:?}: no matches for kind {kind_name:?} in version {api_version:?}\nensure CRDs are installed first"
+                    );
                     errors.push(ManifestError { file: file.into(), pos: at("kind"), path: Some("kind".into()), message, help: Some(hint), more: Vec::new() });
                     continue;
                 }
@@ -476,7 +520,7 @@ mod tests {
                 "Warning: unknown field \"spec.replica\"\n  --> d.yaml:8:3: spec.replica: unknown field; did you mean \"replicas\"?",
                 // imagePullPolicy is left out of the JSON when unset: the names come from the type, not from a value.
                 "Warning: unknown field \"spec.template.spec.containers[0].imagePullPolicyy\"\n  --> d.yaml:20:9: spec.template.spec.containers[0].imagePullPolicyy: unknown field; did you mean \"imagePullPolicy\"?",
-                "kubeplay: field \"spec.template.spec.containers[0].volumeMounts\" is not simulated: a real cluster uses it; here it is accepted and has no effect\n  --> d.yaml:21:9",
+                "kubeplay: field \"spec.template.spec.containers[0].volumeMounts\" is kept but not simulated: a real cluster uses it; here it has no effect\n  --> d.yaml:21:9",
             ],
         );
         let (objs, _) = parse_manifest_validated("apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata:\n    name: web\n  spec:\n    ports:\n    - port: 80\n      targetport: 8080\n      bogus: 1\n", "l.yaml", false, Validation::Warn);

@@ -200,8 +200,9 @@ fn explain_of_an_unknown_resource_fails_like_kubectl() {
     assert_eq!((out.stdout.as_str(), out.stderr.as_str(), out.exit_code), ("", "the server doesn't have a resource type \"foo\"\n", 1));
     let out = explain("kubectl explain ingresses");
     assert_eq!(
-        out.stderr,
-        "the server doesn't have a resource type \"ingresses\"\nkubeplay: a real cluster serves Ingress as networking.k8s.io/v1; kubeplay does not simulate it yet\n"
+        (out.stderr.as_str(), out.exit_code),
+        ("kubeplay: a real cluster explains Ingress (networking.k8s.io/v1); kubeplay stores Ingress objects without simulating them and has no field descriptions for them\n", 1),
+        "a kind kubeplay keeps (ours)"
     );
     assert_eq!(explain("kubectl explain").stderr, "error: You must specify the type of resource to explain. Use \"kubectl api-resources\" for a complete list of supported resources.\n");
     assert_eq!(explain("kubectl explain pods nodes").stderr, "error: We accept only this format: explain RESOURCE\n");

@@ -29,9 +29,10 @@ fn cluster_info_and_api_resources() {
         "Kubernetes control plane is running at https://172.18.0.2:6443\nCoreDNS is running at https://172.18.0.2:6443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\n\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n"
     );
     let resources = run(&mut c, "kubectl api-resources").stdout;
-    assert!(resources.starts_with("NAME                       SHORTNAMES   APIVERSION               NAMESPACED   KIND\nconfigmaps                 cm           v1                       true         ConfigMap\n"), "{resources}");
-    assert!(resources.contains("\ndeployments                deploy       apps/v1                  true         Deployment\n"));
-    assert_eq!(resources.lines().count(), 19);
+    assert!(resources.starts_with("NAME                       SHORTNAMES   APIVERSION                     NAMESPACED   KIND\nconfigmaps                 cm           v1                             true         ConfigMap\n"), "{resources}");
+    assert!(resources.contains("\ndeployments                deploy       apps/v1                        true         Deployment\n"));
+    assert!(resources.contains("\ningresses                  ing          networking.k8s.io/v1           true         Ingress\n"), "kinds kubeplay keeps are served too");
+    assert_eq!(resources.lines().count(), 32);
 }
 
 #[test]

@@ -110,13 +110,13 @@ fn real_fields_kubeplay_does_not_simulate_are_accepted_with_a_note() {
     assert_eq!((out.stdout.as_str(), out.exit_code), ("pod/web created\n", 0));
     assert_eq!(
         out.stderr,
-        "kubeplay: field \"spec.priorityClassName\" is not simulated: a real cluster uses it; here it is accepted and has no effect
+        "kubeplay: field \"spec.priorityClassName\" is kept but not simulated: a real cluster uses it; here it has no effect
   --> pod.yaml:6:3
-kubeplay: field \"spec.securityContext\" is not simulated: a real cluster uses it; here it is accepted and has no effect
+kubeplay: field \"spec.securityContext\" is kept but not simulated: a real cluster uses it; here it has no effect
   --> pod.yaml:7:3
-kubeplay: field \"spec.containers[0].volumeMounts\" is not simulated: a real cluster uses it; here it is accepted and has no effect
+kubeplay: field \"spec.containers[0].volumeMounts\" is kept but not simulated: a real cluster uses it; here it has no effect
   --> pod.yaml:12:5
-kubeplay: field \"spec.volumes\" is not simulated: a real cluster uses it; here it is accepted and has no effect
+kubeplay: field \"spec.volumes\" is kept but not simulated: a real cluster uses it; here it has no effect
   --> pod.yaml:15:3
 "
     );

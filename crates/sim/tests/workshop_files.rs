@@ -1,6 +1,6 @@
 //! Every manifest of the 2018 workshop (`workshop/`), applied with `kubectl apply -f` to a
 //! fresh cluster, and what happens: what a real v1.28 cluster answers, or, where kubeplay
-//! differs on purpose (old API versions converted, kinds not simulated yet), kubeplay's
+//! differs on purpose (old API versions converted, kinds kept without simulation), kubeplay's
 //! own message. One row per file.
 
 use kubeplay_sim::kubectl::{run_in, Context, Files};
@@ -24,11 +24,12 @@ fn outcome(target: &str) -> Vec<String> {
     let files = Workshop(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../workshop"));
     let out = run_in(&mut c, &format!("kubectl apply -f {target}"), &Context { files: &files, ..Default::default() });
     let mut lines: Vec<String> = out.stdout.lines().map(String::from).collect();
-    lines.extend(out.stderr.lines().filter(|l| l.starts_with("error") || l.starts_with("Warning")).map(|l| l.chars().take(120).collect()));
+    lines.extend(out.stderr.lines().filter(|l| l.starts_with("error") || l.starts_with("Warning") || l.contains("is stored but not simulated")).map(|l| l.chars().take(120).collect()));
     lines
 }
 
-const NO_INGRESS: &str = "error: resource mapping not found for name: \"demo-ingress\" namespace: \"\" from \"class_3/";
+const OLD_INGRESS: &str = "Warning: extensions/v1beta1 Ingress was removed in Kubernetes v1.22: a current cluster answers ";
+const KEPT_INGRESS: &str = "kubeplay: Ingress is stored but not simulated";
 const V1BETA1: &str = "Warning: apps/v1beta1 Deployment was removed in Kubernetes v1.16: a current cluster answers ";
 
 #[test]
@@ -39,19 +40,20 @@ fn every_workshop_file_applies_or_fails_as_documented() {
         ("class_2/resources/simple.yml", &["deployment.apps/simple created"]),
         ("class_3/resources/dapi-pod.yml", &["pod/dapi-pod created"]),
         ("class_3/resources/grafana.yml", &["deployment.apps/grafana created"]),
-        // Real cluster: extensions/v1beta1 Ingress was removed in 1.22, the same error.
-        ("class_3/resources/ing-path.yml", &[NO_INGRESS]),
+        // Differs on purpose: a real cluster refuses extensions/v1beta1 Ingress (removed in 1.22);
+        // kubeplay converts it to networking.k8s.io/v1, says so, and keeps it unsimulated.
+        ("class_3/resources/ing-path.yml", &["ingress.networking.k8s.io/demo-ingress created", OLD_INGRESS, KEPT_INGRESS]),
         ("class_3/resources/prometheus.yml", &["configmap/prometheus-config created", "deployment.apps/prometheus created", "service/prometheus created"]),
-        // Differs: a real cluster creates the claim; kubeplay says it does not simulate it.
-        ("class_3/resources/pvc-demo.yml", &["error: kubeplay does not simulate PersistentVolumeClaim yet, so persistentvolumeclaim/pvc-demo was not"]),
+        // As a real cluster: the claim is created (kubeplay keeps it Pending and says so).
+        ("class_3/resources/pvc-demo.yml", &["persistentvolumeclaim/pvc-demo created", "kubeplay: PersistentVolumeClaim is stored but not simulated"]),
         ("class_3/resources/pvc-deployment.yml", &["deployment.apps/pvc-demo created"]),
         ("class_3/resources/secret-pod-env.yml", &["pod/secret-pod created"]),
         ("class_3/resources/secret-pod.yml", &["pod/secret-pod created"]),
         ("class_3/resources/shared_state.yml", &["pod/shared-state created"]),
-        ("class_3/solutions/ing-nbvh.yml", &[NO_INGRESS]),
+        ("class_3/solutions/ing-nbvh.yml", &["ingress.networking.k8s.io/demo-ingress created", OLD_INGRESS, KEPT_INGRESS]),
         ("class_4/resources/prometheus.yml", &["configmap/prometheus-config created", "deployment.apps/prometheus created", "service/prometheus created"]),
-        ("class_4/solutions/k8s-deploy-v2.yml", &["service/gowiki created", "deployment.apps/gowiki created", "error: resource mapping not found for name: \"gowiki-ingress\" namespace: \"\" from \"class_4/sol"]),
-        ("class_4/solutions/k8s-deploy.yml", &["service/gowiki created", "deployment.apps/gowiki created", "error: resource mapping not found for name: \"gowiki-ingress\" namespace: \"\" from \"class_4/sol"]),
+        ("class_4/solutions/k8s-deploy-v2.yml", &["service/gowiki created", "deployment.apps/gowiki created", "ingress.networking.k8s.io/gowiki-ingress created", OLD_INGRESS, KEPT_INGRESS]),
+        ("class_4/solutions/k8s-deploy.yml", &["service/gowiki created", "deployment.apps/gowiki created", "ingress.networking.k8s.io/gowiki-ingress created", OLD_INGRESS, KEPT_INGRESS]),
         ("hdm_workshop_2018/resources/simple-pod.yml", &["pod/simple created"]),
         ("hdm_workshop_2018/resources/simple.yml", &["deployment.apps/simple created"]),
         // Real cluster: no Knative CRDs installed.

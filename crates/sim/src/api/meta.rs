@@ -51,6 +51,10 @@ pub struct ObjectMeta {
     /// Keys that must be removed before the object is deleted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub finalizers: Vec<String>,
+    /// Real fields of the object (or pod template) this metadata belongs to that kubeplay
+    /// keeps without simulating them; written back wherever the object is shown.
+    #[serde(skip)]
+    pub unsimulated: Option<Box<super::unsimulated::KeptFields>>,
 }
 
 /// A pointer to an owning object.

@@ -16,6 +16,7 @@ mod quota;
 pub mod schema;
 mod selector;
 mod service;
+pub mod unsimulated;
 mod workloads;
 
 pub use meta::{condition, set_condition, set_condition_last, Condition, ObjectMeta, OwnerReference, Taint, Toleration};
@@ -34,6 +35,7 @@ pub use lease::{Lease, LeaseSpec};
 pub use quantity::Quantity;
 pub use quota::{LimitRange, LimitRangeItem, LimitRangeSpec, ResourceList, ResourceQuota, ResourceQuotaSpec, ResourceQuotaStatus};
 pub use discovery::{Endpoint, EndpointConditions, EndpointSlice, EndpointSlicePort};
+pub use unsimulated::{KeptFields, Unsimulated};
 pub use selector::{IntOrString, LabelSelector, LabelSelectorRequirement};
 pub use service::{ClientIPConfig, DEFAULT_CLIENT_IP_TIMEOUT_SECONDS, EndpointAddress, EndpointPort, EndpointSubset, Endpoints, LoadBalancerIngress, LoadBalancerStatus, Service, ServicePort, ServiceSpec, ServiceStatus, SessionAffinityConfig};
 pub use workloads::{

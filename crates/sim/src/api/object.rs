@@ -1,7 +1,7 @@
 //! `Object`: any stored object, and `Kind`: the types the API knows.
 
 use super::meta::ObjectMeta;
-use super::{ConfigMap, DaemonSet, Deployment, EndpointSlice, Endpoints, Event, HorizontalPodAutoscaler, Job, Lease, LimitRange, Namespace, Node, Pod, ReplicaSet, ResourceQuota, Secret, Service, ServiceAccount};
+use super::{Unsimulated, PodTemplateSpec, ConfigMap, DaemonSet, Deployment, EndpointSlice, Endpoints, Event, HorizontalPodAutoscaler, Job, Lease, LimitRange, Namespace, Node, Pod, ReplicaSet, ResourceQuota, Secret, Service, ServiceAccount};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -44,13 +44,39 @@ pub enum Kind {
     ResourceQuota,
     /// `v1` LimitRange.
     LimitRange,
+    /// `networking.k8s.io/v1` Ingress (stored, not simulated).
+    Ingress,
+    /// `networking.k8s.io/v1` IngressClass (stored, not simulated).
+    IngressClass,
+    /// `networking.k8s.io/v1` NetworkPolicy (stored, not simulated).
+    NetworkPolicy,
+    /// `v1` PersistentVolumeClaim (stored, not simulated).
+    PersistentVolumeClaim,
+    /// `v1` PersistentVolume (stored, not simulated).
+    PersistentVolume,
+    /// `storage.k8s.io/v1` StorageClass (stored, not simulated).
+    StorageClass,
+    /// `apps/v1` StatefulSet (stored, not simulated).
+    StatefulSet,
+    /// `batch/v1` CronJob (stored, not simulated).
+    CronJob,
+    /// `rbac.authorization.k8s.io/v1` Role (stored, not simulated).
+    Role,
+    /// `rbac.authorization.k8s.io/v1` RoleBinding (stored, not simulated).
+    RoleBinding,
+    /// `rbac.authorization.k8s.io/v1` ClusterRole (stored, not simulated).
+    ClusterRole,
+    /// `rbac.authorization.k8s.io/v1` ClusterRoleBinding (stored, not simulated).
+    ClusterRoleBinding,
+    /// `policy/v1` PodDisruptionBudget (stored, not simulated).
+    PodDisruptionBudget,
 }
 
 /// What discovery says about one kind: name, apiVersion, plural, short names, namespaced.
 type KindInfo = (Kind, &'static str, &'static str, &'static str, &'static [&'static str], bool);
 
 /// Per kind, in enum order.
-const KINDS: [KindInfo; 18] = [
+const KINDS: [KindInfo; 31] = [
     (Kind::Namespace, "Namespace", "v1", "namespaces", &["ns"], false),
     (Kind::Node, "Node", "v1", "nodes", &["no"], false),
     (Kind::Pod, "Pod", "v1", "pods", &["po"], true),
@@ -69,11 +95,24 @@ const KINDS: [KindInfo; 18] = [
     (Kind::EndpointSlice, "EndpointSlice", "discovery.k8s.io/v1", "endpointslices", &[], true),
     (Kind::ResourceQuota, "ResourceQuota", "v1", "resourcequotas", &["quota"], true),
     (Kind::LimitRange, "LimitRange", "v1", "limitranges", &["limits"], true),
+    (Kind::Ingress, "Ingress", "networking.k8s.io/v1", "ingresses", &["ing"], true),
+    (Kind::IngressClass, "IngressClass", "networking.k8s.io/v1", "ingressclasses", &[], false),
+    (Kind::NetworkPolicy, "NetworkPolicy", "networking.k8s.io/v1", "networkpolicies", &["netpol"], true),
+    (Kind::PersistentVolumeClaim, "PersistentVolumeClaim", "v1", "persistentvolumeclaims", &["pvc"], true),
+    (Kind::PersistentVolume, "PersistentVolume", "v1", "persistentvolumes", &["pv"], false),
+    (Kind::StorageClass, "StorageClass", "storage.k8s.io/v1", "storageclasses", &["sc"], false),
+    (Kind::StatefulSet, "StatefulSet", "apps/v1", "statefulsets", &["sts"], true),
+    (Kind::CronJob, "CronJob", "batch/v1", "cronjobs", &["cj"], true),
+    (Kind::Role, "Role", "rbac.authorization.k8s.io/v1", "roles", &[], true),
+    (Kind::RoleBinding, "RoleBinding", "rbac.authorization.k8s.io/v1", "rolebindings", &[], true),
+    (Kind::ClusterRole, "ClusterRole", "rbac.authorization.k8s.io/v1", "clusterroles", &[], false),
+    (Kind::ClusterRoleBinding, "ClusterRoleBinding", "rbac.authorization.k8s.io/v1", "clusterrolebindings", &[], false),
+    (Kind::PodDisruptionBudget, "PodDisruptionBudget", "policy/v1", "poddisruptionbudgets", &["pdb"], true),
 ];
 
 impl Kind {
     /// Every kind, in discovery order.
-    pub const ALL: [Kind; 18] = [
+    pub const ALL: [Kind; 31] = [
         Kind::Namespace,
         Kind::Node,
         Kind::Pod,
@@ -92,7 +131,26 @@ impl Kind {
         Kind::EndpointSlice,
         Kind::ResourceQuota,
         Kind::LimitRange,
+        Kind::Ingress,
+        Kind::IngressClass,
+        Kind::NetworkPolicy,
+        Kind::PersistentVolumeClaim,
+        Kind::PersistentVolume,
+        Kind::StorageClass,
+        Kind::StatefulSet,
+        Kind::CronJob,
+        Kind::Role,
+        Kind::RoleBinding,
+        Kind::ClusterRole,
+        Kind::ClusterRoleBinding,
+        Kind::PodDisruptionBudget,
     ];
+
+    /// Whether kubeplay's components act on objects of this kind; the others (Ingress,
+    /// PersistentVolumeClaim ...) are stored and shown but nothing reconciles them.
+    pub fn is_simulated(self) -> bool {
+        self <= Kind::LimitRange
+    }
 
     fn row(self) -> &'static KindInfo {
         &KINDS[self as usize]
@@ -164,48 +222,64 @@ impl fmt::Display for Kind {
     }
 }
 
-/// Declares `Object` with one variant per kind and the accessors that match on it.
+/// Declares `Object` with one variant per simulated kind (and one for all the kinds kept
+/// without simulation) and the accessors that match on it.
 macro_rules! objects {
     ($($variant:ident($ty:ty) => $as:ident),* $(,)?) => {
-        /// Any object the store holds. Serializes as the Kubernetes JSON of the inner object.
-        #[derive(Clone, Debug, PartialEq, Serialize)]
-        #[serde(untagged)]
+        /// Any object the store holds. Serializes as the Kubernetes JSON of the inner object,
+        /// with its kept unsimulated fields written back.
+        #[derive(Clone, Debug, PartialEq)]
         pub enum Object {
             $(
                 #[doc = concat!("A ", stringify!($variant), ".")]
                 $variant($ty),
             )*
+            /// An object of a kind kubeplay stores without simulating it.
+            Unsimulated(Unsimulated),
         }
 
         impl Object {
             /// The object's kind.
             pub fn kind(&self) -> Kind {
-                match self { $(Object::$variant(_) => Kind::$variant,)* }
+                match self { $(Object::$variant(_) => Kind::$variant,)* Object::Unsimulated(o) => o.kind_id }
             }
 
             /// The object's metadata.
             pub fn meta(&self) -> &ObjectMeta {
-                match self { $(Object::$variant(o) => &o.metadata,)* }
+                match self { $(Object::$variant(o) => &o.metadata,)* Object::Unsimulated(o) => &o.metadata }
             }
 
             /// The object's metadata, mutably.
             pub fn meta_mut(&mut self) -> &mut ObjectMeta {
-                match self { $(Object::$variant(o) => &mut o.metadata,)* }
+                match self { $(Object::$variant(o) => &mut o.metadata,)* Object::Unsimulated(o) => &mut o.metadata }
             }
 
             /// Sets `apiVersion` and `kind` to this kind's current values.
             pub fn set_type_meta(&mut self) {
                 let (v, k) = (self.kind().api_version().to_string(), self.kind().name().to_string());
-                match self { $(Object::$variant(o) => (o.api_version, o.kind) = (v, k),)* }
+                match self { $(Object::$variant(o) => (o.api_version, o.kind) = (v, k),)* Object::Unsimulated(o) => (o.api_version, o.kind) = (v, k) }
             }
 
             /// Decodes a typed object of `kind` from its JSON form, with the paths of the
-            /// fields its type does not have; a failure names the field path.
+            /// fields its type does not have; a failure names the field path. Real fields
+            /// kubeplay does not simulate are kept (see [`Object::keep_unsimulated`]).
             pub fn decode(kind: Kind, value: &serde_json::Value) -> Result<(Object, Vec<String>), crate::decode::DecodeError> {
-                Ok(match kind { $(Kind::$variant => {
-                    let (o, unknown) = crate::decode::decode(value)?;
-                    (Object::$variant(o), unknown)
-                })* })
+                let (mut object, unknown) = match kind {
+                    $(Kind::$variant => {
+                        let (o, unknown) = crate::decode::decode(value)?;
+                        (Object::$variant(o), unknown)
+                    })*
+                    _ => {
+                        let (o, unknown) = Unsimulated::from_value(kind, value)?;
+                        (Object::Unsimulated(o), unknown)
+                    }
+                };
+                object.keep_unsimulated(value, &unknown);
+                Ok((object, unknown))
+            }
+
+            fn serialize_plain<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                match self { $(Object::$variant(o) => o.serialize(s),)* Object::Unsimulated(o) => o.serialize(s) }
             }
 
             $(
@@ -214,6 +288,11 @@ macro_rules! objects {
                     match self { Object::$variant(o) => Some(o), _ => None }
                 }
             )*
+
+            /// The kept object inside, if this is a kind kubeplay does not simulate.
+            pub fn as_unsimulated(&self) -> Option<&Unsimulated> {
+                match self { Object::Unsimulated(o) => Some(o), _ => None }
+            }
         }
     };
 }
@@ -248,6 +327,58 @@ impl Object {
     /// The namespace, or "" for cluster-scoped objects.
     pub fn namespace(&self) -> &str {
         self.meta().namespace.as_deref().unwrap_or("")
+    }
+}
+
+impl Object {
+    /// The pod template of a workload (Deployment, ReplicaSet, DaemonSet, Job).
+    pub fn template_mut(&mut self) -> Option<&mut PodTemplateSpec> {
+        match self {
+            Object::Deployment(o) => Some(&mut o.spec.template),
+            Object::ReplicaSet(o) => Some(&mut o.spec.template),
+            Object::DaemonSet(o) => Some(&mut o.spec.template),
+            Object::Job(o) => Some(&mut o.spec.template),
+            _ => None,
+        }
+    }
+
+    /// Keeps the real fields the decode met that kubeplay does not simulate (the schema
+    /// names them), with their values from `value`: those under `spec.template.` on the
+    /// pod template's metadata, so the pods made from it carry them, the others on the
+    /// object's. Status fields and metadata fields are not kept.
+    pub fn keep_unsimulated(&mut self, value: &serde_json::Value, unknown: &[String]) {
+        for path in unknown {
+            let names: Vec<&str> = path.split('.').map(|p| p.split('[').next().unwrap_or(p)).collect();
+            let Some((name, parent)) = names.split_last() else { continue };
+            let in_meta = parent.last().is_some_and(|p| *p == "metadata");
+            if parent.first() == Some(&"status") || in_meta || !super::schema::is_unsimulated(self.kind(), parent, name) {
+                continue;
+            }
+            let Some(v) = super::unsimulated::value_at(value, path) else { continue };
+            let (meta, relative) = match (path.strip_prefix("spec.template."), self.template_mut()) {
+                (Some(rest), Some(t)) => (&mut t.metadata, rest),
+                _ => (self.meta_mut(), path.as_str()),
+            };
+            meta.unsimulated.get_or_insert_with(Default::default).insert(relative.to_string(), v.clone());
+        }
+    }
+}
+
+impl Serialize for Object {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.meta().unsimulated.as_deref() {
+            None => self.serialize_plain(s),
+            Some(kept) => super::unsimulated::serialize_with(&Plain(self), Some(kept), s),
+        }
+    }
+}
+
+/// An object serialized without its kept fields (they are written back around it).
+struct Plain<'a>(&'a Object);
+
+impl Serialize for Plain<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize_plain(s)
     }
 }
 

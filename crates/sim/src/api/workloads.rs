@@ -9,8 +9,9 @@ fn is_zero(n: &i32) -> bool {
     *n == 0
 }
 
-/// `spec.template` of a workload: the pods it makes.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// `spec.template` of a workload: the pods it makes. Serializes with the real fields
+/// kubeplay keeps without simulating (`volumes` ...) written back.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 pub struct PodTemplateSpec {
     /// Labels and annotations the pods get.
     #[serde(default)]
@@ -18,6 +19,18 @@ pub struct PodTemplateSpec {
     /// The pods' spec.
     #[serde(default)]
     pub spec: PodSpec,
+}
+
+impl Serialize for PodTemplateSpec {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        /// The template's own fields, as they serialize without the kept ones.
+        #[derive(Serialize)]
+        struct Plain<'a> {
+            metadata: &'a ObjectMeta,
+            spec: &'a PodSpec,
+        }
+        super::unsimulated::serialize_with(&Plain { metadata: &self.metadata, spec: &self.spec }, self.metadata.unsimulated.as_deref(), s)
+    }
 }
 
 /// A ReplicaSet: keeps a number of identical pods running.

@@ -56,6 +56,7 @@ pub fn pod_from_template(template: &PodTemplateSpec, owner: &Object) -> Pod {
     pod.metadata.namespace = owner.meta().namespace.clone();
     pod.metadata.labels = template.metadata.labels.clone();
     pod.metadata.annotations = template.metadata.annotations.clone();
+    pod.metadata.unsimulated = template.metadata.unsimulated.clone();
     pod.metadata.owner_references = vec![controller_ref(owner)];
     pod
 }

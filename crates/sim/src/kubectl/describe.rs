@@ -161,6 +161,8 @@ impl Ctx<'_> {
             Object::HorizontalPodAutoscaler(hpa) => services::hpa(&mut w, hpa),
             Object::ResourceQuota(q) => policy::resource_quota(&mut w, q),
             Object::LimitRange(lr) => policy::limit_range(&mut w, lr),
+            Object::Unsimulated(ing) if ing.kind_id == Kind::Ingress => kept::ingress(&mut w, ing, self.store),
+            Object::Unsimulated(_) => kept::generic(&mut w, o),
             Object::Event(_) | Object::Lease(_) | Object::Endpoints(_) | Object::EndpointSlice(_) => {
                 let r = o.kind().resource();
                 return Err(format!("error: kubeplay cannot describe {r} yet; try 'kubectl get {r} {} -o yaml'", o.name()));
@@ -299,7 +301,7 @@ impl Ctx<'_> {
             w.line(1, format!("IP:\t{ip}"));
         }
         controlled_by(w, &p.metadata);
-        containers(w, "Containers", &p.spec.containers, Some(&p.status.container_statuses), "");
+        containers(w, "Containers", &p.spec.containers, Some(&p.status.container_statuses), "", p.metadata.unsimulated.as_deref());
         if !p.status.conditions.is_empty() {
             w.line(0, "Conditions:");
             w.line(1, "Type\tStatus");
@@ -307,7 +309,7 @@ impl Ctx<'_> {
                 w.line(1, format!("{} \t{} ", c.type_, c.status));
             }
         }
-        w.line(0, "Volumes:\t<none>");
+        volumes::volumes(w, p.metadata.unsimulated.as_deref(), false);
         w.line(0, format!("QoS Class:\t{}", p.status.qos_class.as_deref().unwrap_or("")));
         labels(w, "Node-Selectors", &p.spec.node_selector);
         tolerations(w, &p.spec.tolerations);
@@ -774,16 +776,16 @@ fn pod_template(w: &mut Out, t: &PodTemplateSpec) {
     if let Some(sa) = t.spec.service_account_name.as_deref().filter(|s| !s.is_empty()) {
         w.line(1, format!("Service Account:\t{sa}"));
     }
-    containers(w, "Containers", &t.spec.containers, None, "  ");
-    w.line(1, "Volumes:\t<none>");
+    containers(w, "Containers", &t.spec.containers, None, "  ", t.metadata.unsimulated.as_deref());
+    volumes::volumes(w, t.metadata.unsimulated.as_deref(), true);
 }
 
 /// Models staging/src/k8s.io/kubectl/pkg/describe/describe.go describeContainers: `statuses` is
 /// `None` in a template; `space` is the extra indent of a template.
-fn containers(w: &mut Out, label: &str, list: &[Container], statuses: Option<&[ContainerStatus]>, space: &str) {
+fn containers(w: &mut Out, label: &str, list: &[Container], statuses: Option<&[ContainerStatus]>, space: &str, kept: Option<&crate::api::KeptFields>) {
     let none = if list.is_empty() { " <none>" } else { "" };
     w.line(0, format!("{space}{label}:{none}"));
-    for c in list {
+    for (index, c) in list.iter().enumerate() {
         let status = statuses.and_then(|s| s.iter().find(|s| s.name == c.name));
         let name_indent = if space.is_empty() { "" } else { " " };
         w.line(1, format!("{name_indent}{}:", c.name));
@@ -821,7 +823,7 @@ fn containers(w: &mut Out, label: &str, list: &[Container], statuses: Option<&[C
             }
         }
         container_env(w, c);
-        w.line(2, "Mounts:\t<none>");
+        volumes::mounts(w, kept, index);
     }
 }
 
@@ -1071,7 +1073,9 @@ fn rfc1123z(t: Option<Time>) -> String {
     format!("{weekday}, {} {month} {} {} +0000", field(8..10), field(0..4), field(11..19))
 }
 
+mod kept;
 mod policy;
+mod volumes;
 mod services;
 
 #[cfg(test)]

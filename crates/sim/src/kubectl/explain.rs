@@ -37,12 +37,11 @@ pub fn explain(f: &Flags) -> CommandOutput {
     }
     let (resource, path) = (words[0], &words[1..]);
     let Some(kind) = Kind::from_resource(resource) else {
-        let mut out = CommandOutput::err(format!("the server doesn't have a resource type {resource:?}\n"), 1);
-        if let Some((k, served, _)) = unsimulated_kind(resource) {
-            out.stderr.push_str(&format!("kubeplay: a real cluster serves {k} as {served}; kubeplay does not simulate it yet\n"));
-        }
-        return out;
+        return CommandOutput::err(format!("the server doesn't have a resource type {resource:?}\n"), 1);
     };
+    if !kind.is_simulated() {
+        return CommandOutput::err(format!("kubeplay: a real cluster explains {kind} ({}); kubeplay stores {kind} objects without simulating them and has no field descriptions for them\n", kind.api_version()), 1);
+    }
     if let Some(gv) = f.value("--api-version").filter(|v| v != kind.api_version()) {
         let (group, version) = gv.split_once('/').unwrap_or(("", &gv));
         // A version the server serves has a schema document, just not for this resource.
@@ -103,12 +102,6 @@ pub fn explain(f: &Flags) -> CommandOutput {
         out.stderr.push_str(&format!("kubeplay: {} also has these Kubernetes fields, which kubeplay accepts but does not simulate: {}\n", current.name, current.unsimulated.join(", ")));
     }
     out
-}
-
-/// A kind a real cluster serves that kubeplay does not simulate, by any of its names.
-fn unsimulated_kind(word: &str) -> Option<&'static (&'static str, &'static str, &'static str)> {
-    let w = word.to_ascii_lowercase();
-    schema::UNSIMULATED_KINDS.iter().find(|(kind, _, plural)| kind.to_ascii_lowercase() == w || *plural == w)
 }
 
 /// The `DESCRIPTION:` block: the text wrapped at 76 columns and indented by 4.

@@ -18,6 +18,7 @@ mod expose;
 mod files;
 mod flags;
 mod help;
+mod kept;
 mod jsonpath;
 mod logs;
 pub use logs::new_text as new_log_text;
@@ -485,7 +486,7 @@ fn get(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
         // `all` is kubectl's category of the common workload kinds, in discovery order.
         let expand = |w: &str| -> Result<Vec<Kind>, String> {
             if w == "all" {
-                Ok(vec![Kind::Pod, Kind::Service, Kind::DaemonSet, Kind::Deployment, Kind::ReplicaSet, Kind::HorizontalPodAutoscaler, Kind::Job])
+                Ok(vec![Kind::Pod, Kind::Service, Kind::DaemonSet, Kind::Deployment, Kind::ReplicaSet, Kind::StatefulSet, Kind::HorizontalPodAutoscaler, Kind::CronJob, Kind::Job])
             } else {
                 resource_kind(w).map(|k| vec![k])
             }

@@ -35,6 +35,7 @@ pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
         (Kind::ResourceQuota, _) => vec!["NAME", "AGE", "REQUEST", "LIMIT"],
         (Kind::LimitRange, _) => vec!["NAME", "CREATED AT"],
         (Kind::DaemonSet, true) => vec!["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"],
+        _ => super::kept::headers(kind, wide),
     }
 }
 
@@ -87,6 +88,7 @@ pub fn row(object: &Object, now: Time, wide: bool) -> Vec<String> {
         Object::EndpointSlice(es) => endpoint_slice_row(es, now),
         Object::ResourceQuota(q) => resource_quota_row(q, now),
         Object::LimitRange(lr) => vec![lr.metadata.name.clone(), lr.metadata.creation_timestamp.map(Time::rfc3339).unwrap_or_default()],
+        Object::Unsimulated(o) => super::kept::row(o, now, wide),
     }
 }
 
