@@ -291,7 +291,7 @@ fn finish(sender: &Sender<ConsoleOutput>, out: kubectl::CommandOutput) {
 
 /// Runs a console input in the shell without letting it wait on virtual time.
 fn run_now(cluster: &mut Cluster, shell: &mut Shell, line: &str) -> kubectl::CommandOutput {
-    shell.run(cluster, line, Duration(0))
+    shell.run(cluster, line, kubectl::page_wait(line))
 }
 
 

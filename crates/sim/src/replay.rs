@@ -4,7 +4,7 @@
 //! cluster: the same pods with the same names, at the same virtual time.
 
 use crate::api::Kind;
-use crate::clock::{Duration, Time};
+use crate::clock::Time;
 use crate::shell::Shell;
 use crate::{Cluster, ClusterSettings};
 use serde::{Deserialize, Serialize};
@@ -145,7 +145,7 @@ pub fn apply(cluster: &mut Cluster, shell: &mut Shell, action: &Action) -> Resul
             cluster.apply_manifest(manifest, file);
         }
         Action::Run { line } => {
-            shell.run(cluster, line, Duration(0));
+            shell.run(cluster, line, crate::kubectl::page_wait(line));
         }
         Action::Delete { kind, namespace, name } => {
             let kind = Kind::from_kind_name(kind).ok_or_else(|| format!("the shared cluster names an unknown kind {kind:?}"))?;
@@ -160,6 +160,7 @@ pub fn apply(cluster: &mut Cluster, shell: &mut Shell, action: &Action) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clock::Duration;
 
     fn pod_names(c: &Cluster) -> Vec<String> {
         c.store().list(Kind::Pod, None).map(|o| format!("{}/{}/{}", o.namespace(), o.name(), o.as_pod().map_or("", |p| p.phase()))).collect()

@@ -188,6 +188,24 @@ fn delete_in_the_page_follows_time() {
     assert_eq!(drain(&mut sub), vec![out("pod \"box\" deleted\n"), ConsoleOutput::Exit(0)]);
 }
 
+/// A compound line cannot be followed one command at a time, so a waiting delete inside it
+/// waits as in a script: the clock moves on until the pod is gone, then the rest runs.
+#[test]
+fn a_delete_inside_a_compound_line_waits_before_the_rest_runs() {
+    let c = LocalCluster::new(cluster());
+    drain(&mut c.run("kubectl run box --image=busybox -- sleep 3600"));
+    now_or_never(c.advance(Duration::seconds(10))).unwrap().unwrap();
+    let start = now_or_never(c.now()).unwrap().unwrap();
+    let got = drain(&mut c.run("kubectl delete pod box && kubectl get pods"));
+    assert_eq!(got, vec![ConsoleOutput::Stdout("pod \"box\" deleted\n".into()), ConsoleOutput::Stderr("No resources found in default namespace.\n".into()), ConsoleOutput::Exit(0)]);
+    let waited = now_or_never(c.now()).unwrap().unwrap() - start;
+    assert!(waited >= Duration::seconds(30), "busybox's sleep ignores SIGTERM: the grace period passes ({waited:?})");
+    // The same line replays to the same moment (the share log records the line only).
+    let log = now_or_never(c.share()).unwrap().unwrap();
+    let (replayed, _, _) = kubeplay_sim::replay::ActionLog::from_json(&log).unwrap().replay().unwrap();
+    assert!(pods(&replayed, "box").is_empty());
+}
+
 #[test]
 fn exec_reaches_pods_through_workloads_and_services() {
     let mut c = cluster();

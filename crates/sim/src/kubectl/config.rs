@@ -80,43 +80,14 @@ fn kubeconfig_json(v: &serde_json::Value) -> String {
     )
 }
 
-/// `kubectl config` with no subcommand: its help, on standard error as kubectl 1.28 prints it.
-const HELP: &str = "Modify kubeconfig files using subcommands like \"kubectl config set current-context my-context\".
-
- The loading order follows these rules:
-
-  1.  If the --kubeconfig flag is set, then only that file is loaded. The flag may only be set once and no merging takes place.
-  2.  If $KUBECONFIG environment variable is set, then it is used as a list of paths (normal path delimiting rules for your system). These paths are merged. When a value is modified, it is modified in the file that defines the stanza. When a value is created, it is created in the first file that exists. If no files in the chain exist, then it creates the last file in the list.
-  3.  Otherwise, ${HOME}/.kube/config is used and no merging takes place.
-
-Available Commands:
-  current-context   Display the current-context
-  delete-cluster    Delete the specified cluster from the kubeconfig
-  delete-context    Delete the specified context from the kubeconfig
-  delete-user       Delete the specified user from the kubeconfig
-  get-clusters      Display clusters defined in the kubeconfig
-  get-contexts      Describe one or many contexts
-  get-users         Display users defined in the kubeconfig
-  rename-context    Rename a context from the kubeconfig file
-  set               Set an individual value in a kubeconfig file
-  set-cluster       Set a cluster entry in kubeconfig
-  set-context       Set a context entry in kubeconfig
-  set-credentials   Set a user entry in kubeconfig
-  unset             Unset an individual value in a kubeconfig file
-  use-context       Set the current-context in a kubeconfig file
-  view              Display merged kubeconfig settings or a specified kubeconfig file
-
-Usage:
-  kubectl config SUBCOMMAND [options]
-
-Use \"kubectl config <command> --help\" for more information about a given command.
-Use \"kubectl options\" for a list of global command-line options (applies to all commands).
-";
-
 /// `kubectl config SUBCOMMAND`: current-context, get-contexts, get-clusters, get-users,
 /// view, use-context and set-context (of the one context).
 pub fn config(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
-    let Some(sub) = f.positional.first() else { return CommandOutput::err(HELP.into(), 1) };
+    let Some(sub) = f.positional.first() else {
+        // Without a subcommand kubectl prints the group's help on standard error and fails.
+        let help = super::help::command("config", &[]);
+        return CommandOutput::err(help.stdout, 1);
+    };
     let args = &f.positional[1..];
     let output = f.value("--output").unwrap_or_default();
     match sub.as_str() {
@@ -206,7 +177,8 @@ mod tests {
         assert_eq!(run(&mut c, "kubectl config use-context dev").stderr, "error: no context exists with the name: \"dev\"\n");
         assert_eq!(run(&mut c, "kubectl config set-context").stderr, "error: you must specify a non-empty context name or --current\n");
         assert_eq!(run(&mut c, "kubectl config frob").stderr, "error: unknown command \"frob\"\nSee 'kubectl config -h' for help and examples\n");
-        assert!(run(&mut c, "kubectl config").stderr.starts_with("Modify kubeconfig files using subcommands"));
+        let bare = run(&mut c, "kubectl config");
+        assert!(bare.stderr.starts_with("Read and change the kubeconfig") && bare.stderr.contains("\n  use-context ") && bare.exit_code == 1, "{bare:?}");
         assert!(c.kubeconfig().is_default(), "reading changes nothing");
     }
 

@@ -164,6 +164,25 @@ pub fn split_words(line: &str) -> Result<Vec<String>, String> {
     Ok(words)
 }
 
+/// Whether a console line is compound (a list or a pipeline) with a waiting `kubectl delete`
+/// inside: the page cannot follow one command of a line, so such a line waits as `kubeplay
+/// run` does, advancing virtual time at once until the objects are gone.
+pub fn waits_inside(line: &str) -> bool {
+    let Ok(script) = crate::shell::parse::parse(line) else { return false };
+    let commands: Vec<&crate::shell::parse::Command> = script.iter().flat_map(|(_, p)| &p.commands).collect();
+    let literal = |c: &crate::shell::parse::Command| -> Vec<String> {
+        c.words.iter().map(|w| w.iter().map(|p| if let crate::shell::parse::Part::Text { text, .. } = p { text.as_str() } else { "" }).collect()).collect()
+    };
+    commands.len() > 1 && commands.iter().any(|c| kubectl_waits(&literal(c)) && !literal(c).iter().any(|w| matches!(w.as_str(), "-f" | "--follow" | "-it" | "-ti")))
+}
+
+/// How long a console line may advance virtual time when the page runs it: nothing, so
+/// waiting commands are followed as time plays, except a compound line with a waiting
+/// delete inside ([`waits_inside`]).
+pub fn page_wait(line: &str) -> crate::clock::Duration {
+    if waits_inside(line) { DEFAULT_MAX_WAIT } else { crate::clock::Duration(0) }
+}
+
 /// Whether a console line waits on virtual time when run (`rollout status` unless
 /// `--watch=false`, `watch`, `get -w`, `logs -f`, `delete` unless `--wait=false`, and
 /// `exec -it ... -- sh`), so an interactive console should follow it instead of jumping ahead.
@@ -171,7 +190,7 @@ pub fn follows_time(line: &str) -> bool {
     let words = split_words(line).unwrap_or_default();
     let w: Vec<&str> = words.iter().map(String::as_str).collect();
     let rollout = matches!(w.as_slice(), ["kubectl" | "k", ..]) && w.windows(2).any(|p| p == ["rollout", "status"]) && !w.contains(&"--watch=false") && !w.contains(&"-w=false");
-    rollout || is_watch(line) || is_get_watch(line) || kubectl_waits(&words)
+    !waits_inside(line) && (rollout || is_watch(line) || is_get_watch(line) || kubectl_waits(&words))
 }
 
 /// Whether a console line is a `kubectl logs -f` or a waiting `kubectl delete`, which the
