@@ -391,6 +391,26 @@ async fn the_inspector_explains_why_a_pod_waits_for_a_node() {
     assert!(text.contains("0/4 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 Insufficient cpu."), "{text}");
 }
 
+#[wasm_bindgen_test]
+async fn the_inspector_resizes_a_node_and_the_waiting_pod_is_placed() {
+    let cluster = ClusterHandle::local_default();
+    let big = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: big\nspec:\n  nodeSelector: {kubernetes.io/hostname: node-1}\n  containers:\n  - name: app\n    image: nginx\n    resources:\n      requests: {cpu: '3'}\n";
+    cluster.0.apply(big, "big.yaml").await.unwrap();
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    let target = kubeplay_web::components::Target { kind: kubeplay_sim::api::Kind::Node, namespace: String::new(), name: "node-1".into() };
+    yew::Renderer::<InspectorHarness>::with_root_and_props(root.clone(), InspectorHarnessProps { cluster: cluster.clone(), target }).render();
+    settle().await;
+    assert!(root.query_selector("[data-testid=action-resize-medium]").unwrap().is_none(), "no action for the size it has");
+    let large: web_sys::HtmlElement = root.query_selector("[data-testid=action-resize-large]").unwrap().expect("a bigger size is offered").dyn_into().unwrap();
+    large.click();
+    settle().await;
+    cluster.0.advance(Duration::seconds(10)).await.unwrap();
+    let mut out = cluster.0.run("kubectl get pod big -o jsonpath={.spec.nodeName}/{.status.phase}");
+    let text: String = out.drain().into_iter().filter_map(|o| if let kubeplay_sim::interface::ConsoleOutput::Stdout(t) = o { Some(t) } else { None }).collect();
+    assert_eq!(text, "node-1/Running");
+}
+
 #[function_component(ChartsHarness)]
 fn charts_harness(props: &HarnessProps) -> Html {
     html! {

@@ -133,6 +133,16 @@ fn actions(i: &Inspection) -> Vec<(&'static str, &'static str, String, &'static 
                 list.push(("Cordon", "action-cordon", format!("kubectl cordon {name}"), "No new pods here; the running ones stay"));
             }
             list.push(("Drain", "action-drain", format!("kubectl drain {name} --ignore-daemonsets --delete-emptydir-data"), "Cordon, then evict every pod but the DaemonSets'"));
+            let cpu = n.status.capacity.get("cpu").map(|q| q.milli_value()).unwrap_or_default();
+            for (label, id, cores, memory, tip) in [
+                ("Resize: 1 CPU, 2 GiB", "action-resize-small", 1, "2Gi", "A smaller machine: pods that no longer fit stay, new ones may not"),
+                ("Resize: 2 CPU, 4 GiB", "action-resize-medium", 2, "4Gi", "The default worker size"),
+                ("Resize: 4 CPU, 8 GiB", "action-resize-large", 4, "8Gi", "A bigger machine: pending pods that now fit are scheduled"),
+            ] {
+                if cpu != cores * 1000 {
+                    list.push((label, id, format!("fault resize-node {name} --cpu={cores} --memory={memory}"), tip));
+                }
+            }
             list
         }
         _ => Vec::new(),

@@ -734,6 +734,32 @@ impl Cluster {
         true
     }
 
+    /// Gives a node new CPU and memory, as when its machine is resized and its kubelet
+    /// restarts: capacity and allocatable change, the pods on it stay, and the scheduler
+    /// sees the room at once (pending pods that now fit are placed). An error names an
+    /// unknown node or a size that is not a quantity.
+    pub fn resize_node(&mut self, name: &str, cpu: &str, memory: &str) -> Result<(), String> {
+        let parse = |what: &str, v: &str| match Quantity::parse(v) {
+            Ok(q) if q.milli_value() > 0 => Ok(q),
+            _ => Err(format!("error: invalid {what} {v:?}: give a positive quantity such as 4 or 8Gi")),
+        };
+        let (cpu, memory) = (parse("cpu", cpu)?, parse("memory", memory)?);
+        let key = ObjectKey { kind: Kind::Node, namespace: String::new(), name: name.into() };
+        if self.store.get(&key).is_none() {
+            return Err(format!("Error from server (NotFound): nodes {name:?} not found"));
+        }
+        crate::apiserver::update_if_changed(&mut self.store, self.now, &key, |o| {
+            if let Object::Node(n) = o {
+                for list in [&mut n.status.capacity, &mut n.status.allocatable] {
+                    list.insert("cpu".into(), cpu.clone());
+                    list.insert("memory".into(), memory.clone());
+                }
+            }
+        });
+        self.settle();
+        Ok(())
+    }
+
     /// Makes a pod's application fail its readiness probe (`broken`) or pass it again, as
     /// when an app reports it cannot serve: after `failureThreshold` probes the pod is not
     /// ready and leaves its Services' endpoints. A pod without a readiness probe has

@@ -266,3 +266,29 @@ fn missing_service_accounts_and_config_references() {
     c.advance(Duration::seconds(11));
     assert!(get(&c, "configured").is_ready(), "starts once the key exists");
 }
+
+/// `fault resize-node`: a bigger machine makes room the scheduler uses at once; a smaller
+/// one keeps its pods (nothing evicts them) but new pods no longer fit.
+#[test]
+fn resizing_a_node_changes_what_the_scheduler_can_place() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    let big = |name: &str| format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n  nodeSelector: {{kubernetes.io/hostname: node-1}}\n  containers:\n  - name: app\n    image: nginx\n    resources:\n      requests: {{cpu: '3'}}\n");
+    assert!(c.apply_manifest(&big("big"), "big.yaml").errors.is_empty());
+    c.advance(Duration::seconds(5));
+    assert_eq!(status_word(&mut c, "big"), "Pending", "3 CPUs do not fit a 2-CPU worker");
+    let out = run(&mut c, "fault resize-node node-1 --cpu=4 --memory=8Gi");
+    assert_eq!(out.stdout, "node/node-1 resized: 4 CPU, 8Gi memory (its pods stay; the scheduler sees the new room)\n", "{}", out.stderr);
+    assert_eq!(run(&mut c, "kubectl get node node-1 -o jsonpath={.status.allocatable.cpu}/{.status.capacity.memory}").stdout, "4/8Gi");
+    c.advance(Duration::seconds(10));
+    assert_eq!(get(&c, "big").spec.node_name.as_deref(), Some("node-1"));
+    assert_eq!(status_word(&mut c, "big"), "Running");
+    // Smaller again: the running pod stays; a second one like it waits.
+    run(&mut c, "fault resize-node node-1 --cpu=1 --memory=2Gi");
+    assert!(c.apply_manifest(&big("big2"), "big2.yaml").errors.is_empty());
+    c.advance(Duration::seconds(10));
+    assert_eq!(status_word(&mut c, "big"), "Running");
+    assert_eq!(status_word(&mut c, "big2"), "Pending");
+    assert_eq!(run(&mut c, "fault resize-node node-9 --cpu=4 --memory=8Gi").stderr, "Error from server (NotFound): nodes \"node-9\" not found\n");
+    assert_eq!(run(&mut c, "fault resize-node node-1 --cpu=lots --memory=8Gi").stderr, "error: invalid cpu \"lots\": give a positive quantity such as 4 or 8Gi\n");
+    assert_eq!(run(&mut c, "fault resize-node node-1").exit_code, 2, "usage");
+}

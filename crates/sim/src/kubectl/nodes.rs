@@ -122,10 +122,21 @@ pub fn drain(cluster: &mut Cluster, f: &Flags, max_wait: crate::clock::Duration)
     out
 }
 
-/// `fault fail-node NODE`, `fault recover-node NODE`, `fault fail-readiness POD [-n NS]` and
-/// `fault recover-readiness POD [-n NS]`: kubeplay's own way to break things.
+/// `fault fail-node NODE`, `fault recover-node NODE`, `fault resize-node NODE --cpu=N
+/// --memory=Q`, `fault fail-readiness POD [-n NS]` and `fault recover-readiness POD [-n
+/// NS]`: kubeplay's own way to break (and change) things.
 pub fn fault(cluster: &mut Cluster, words: &[String]) -> CommandOutput {
-    let usage = "usage: fault fail-node NODE | fault recover-node NODE | fault fail-readiness POD [-n NAMESPACE] | fault recover-readiness POD [-n NAMESPACE]\n";
+    let usage = "usage: fault fail-node NODE | fault recover-node NODE | fault resize-node NODE --cpu=CPUS --memory=MEMORY | fault fail-readiness POD [-n NAMESPACE] | fault recover-readiness POD [-n NAMESPACE]\n";
+    if words.first().map(String::as_str) == Some("resize-node") {
+        let value = |flag: &str| words.iter().find_map(|w| w.strip_prefix(flag).and_then(|v| v.strip_prefix('=')));
+        let node = words[1..].iter().find(|w| !w.starts_with("--"));
+        let (Some(node), Some(cpu), Some(memory)) = (node, value("--cpu"), value("--memory")) else { return CommandOutput::err(usage.into(), 2) };
+        let node = node.trim_start_matches("node/");
+        return match cluster.resize_node(node, cpu, memory) {
+            Ok(()) => CommandOutput::ok(format!("node/{node} resized: {cpu} CPU, {memory} memory (its pods stay; the scheduler sees the new room)\n")),
+            Err(e) => CommandOutput::err(format!("{e}\n"), 1),
+        };
+    }
     if let Some(action @ ("fail-readiness" | "recover-readiness")) = words.first().map(String::as_str) {
         let mut namespace = cluster.kubeconfig().namespace().to_string();
         let mut pod = None;
