@@ -411,6 +411,32 @@ async fn the_inspector_resizes_a_node_and_the_waiting_pod_is_placed() {
     assert_eq!(text, "node-1/Running");
 }
 
+#[wasm_bindgen_test]
+async fn the_inspector_shows_a_pods_probe_runs_turn_red() {
+    let cluster = ClusterHandle::local_default();
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: nginx\n    readinessProbe:\n      httpGet: {path: /, port: 80}\n      periodSeconds: 5\n";
+    cluster.0.apply(pod, "web.yaml").await.unwrap();
+    cluster.0.advance(Duration::seconds(60)).await.unwrap();
+    cluster.0.run("fault fail-readiness web").drain();
+    cluster.0.advance(Duration::seconds(20)).await.unwrap();
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    let target = kubeplay_web::components::Target { kind: kubeplay_sim::api::Kind::Pod, namespace: "default".into(), name: "web".into() };
+    yew::Renderer::<InspectorHarness>::with_root_and_props(root.clone(), InspectorHarnessProps { cluster: cluster.clone(), target }).render();
+    settle().await;
+    let tabs = root.query_selector_all("[role=tab]").unwrap();
+    let probes: web_sys::HtmlElement = (0..tabs.length()).filter_map(|i| tabs.item(i)?.dyn_into::<web_sys::HtmlElement>().ok()).find(|t| t.text_content().as_deref() == Some("Probes")).expect("a pod with probes has a Probes tab");
+    probes.click();
+    settle().await;
+    let probe = root.query_selector("[data-testid=probe][data-probe=Readiness]").unwrap().expect("the readiness probe is listed");
+    let text = probe.text_content().unwrap();
+    assert!(text.contains("web · Readiness") && text.contains("failing (4 in a row)") && text.contains("http-get http://:80/"), "{text}");
+    let marks = attr_of_all(&probe, ".run", "data-ok");
+    assert_eq!(marks.len(), 12);
+    assert_eq!(marks[8..], ["false", "false", "false", "false"], "the last four runs failed: {marks:?}");
+    assert!(marks[..8].iter().all(|m| m == "true"), "{marks:?}");
+}
+
 #[function_component(ChartsHarness)]
 fn charts_harness(props: &HarnessProps) -> Html {
     html! {

@@ -48,6 +48,7 @@ enum View {
     Details,
     Yaml,
     Scheduling,
+    Probes,
 }
 
 /// Properties of [`Inspector`].
@@ -93,6 +94,36 @@ fn scheduling(i: &Inspection) -> Html {
                     }
                 }) }</tbody>
             </table>
+        </div>
+    }
+}
+
+/// A pod's probes, each with its last runs as marks (pass or fail, the time and output on
+/// hover) and where the kubelet's count stands against the thresholds.
+fn probes(i: &Inspection, now: kubeplay_sim::clock::Time) -> Html {
+    let rows = i.probes.iter().map(|(spec, h)| {
+        let state = match h.passing {
+            Some(true) => format!("passing ({} in a row)", h.successes),
+            Some(false) => format!("failing ({} in a row)", h.failures),
+            None if h.runs.is_empty() => "not run yet".to_string(),
+            None => "not decided yet".to_string(),
+        };
+        let marks = h.runs.iter().map(|r| {
+            let ago = kubeplay_sim::clock::human_duration(now - r.at);
+            let title = if r.ok { format!("passed {ago} ago") } else { format!("failed {ago} ago: {}", r.output) };
+            html! { <span class={classes!("run", if r.ok { "ok" } else { "bad" })} {title} data-ok={r.ok.to_string()}>{ if r.ok { "✓" } else { "✗" } }</span> }
+        });
+        html! {
+            <li data-testid="probe" data-probe={h.probe.clone()} data-container={h.container.clone()}>
+                <div class="probe-head"><strong>{ format!("{} · {}", h.container, h.probe) }</strong><span class={classes!("state", h.passing.map(|p| if p { "ok" } else { "bad" }))}>{ state }</span></div>
+                <code>{ spec }</code>
+                <div class="runs" aria-label="Last runs, oldest first">{ for marks }</div>
+            </li>
+        }
+    });
+    html! {
+        <div class="probes" data-testid="inspector-probes">
+            <ul>{ for rows }</ul>
         </div>
     }
 }
@@ -210,10 +241,12 @@ pub fn inspector(props: &InspectorProps) -> Html {
                         { tab(View::Details, "Details") }
                         { tab(View::Yaml, "YAML") }
                         if i.kind == Kind::Pod { { tab(View::Scheduling, "Scheduling") } }
+                        if !i.probes.is_empty() { { tab(View::Probes, "Probes") } }
                     </nav>
                     { match *view {
                         View::Yaml => html! { <pre data-testid="inspector-yaml">{ &i.yaml }</pre> },
                         View::Scheduling if i.kind == Kind::Pod => scheduling(i),
+                        View::Probes if !i.probes.is_empty() => probes(i, props.now),
                         _ => html! { <pre data-testid="inspector-describe">{ &i.describe }</pre> },
                     } }
                 </>

@@ -734,6 +734,12 @@ impl Cluster {
         true
     }
 
+    /// The recent runs of a pod's probes, from the kubelet of its node (empty before it
+    /// is placed or when it has no probes).
+    pub fn probe_history(&self, pod: &crate::api::Pod) -> Vec<crate::kubelet::ProbeHistory> {
+        pod.spec.node_name.as_deref().and_then(|n| self.kubelets.get(n)).map(|k| k.probe_history(pod)).unwrap_or_default()
+    }
+
     /// Gives a node new CPU and memory, as when its machine is resized and its kubelet
     /// restarts: capacity and allocatable change, the pods on it stay, and the scheduler
     /// sees the room at once (pending pods that now fit are placed). An error names an

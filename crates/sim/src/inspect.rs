@@ -29,6 +29,8 @@ pub struct Inspection {
     pub scheduling: Option<Explanation>,
     /// How many nodes the cluster has (for the scheduler's `0/N nodes are available`).
     pub nodes: usize,
+    /// For a pod: each probe as `describe` writes it, with its recent runs.
+    pub probes: Vec<(String, crate::kubelet::ProbeHistory)>,
 }
 
 /// Looks an object up and gathers what the inspector shows.
@@ -52,7 +54,18 @@ pub fn inspect(cluster: &Cluster, kind: Kind, namespace: &str, name: &str) -> Re
     }
     let scheduling = (kind == Kind::Pod).then(|| cluster.scheduling_explanation(&format!("{namespace}/{name}")).cloned()).flatten();
     let nodes = cluster.store().list(Kind::Node, None).count();
-    Ok(Inspection { kind, namespace, name: name.to_string(), object: object.clone(), describe, yaml, owners, scheduling, nodes })
+    let probes = object
+        .as_pod()
+        .map(|pod| {
+            let spec = |h: &crate::kubelet::ProbeHistory| {
+                let c = pod.spec.containers.iter().find(|c| c.name == h.container);
+                let probe = c.and_then(|c| match h.probe.as_str() { "Startup" => c.startup_probe.as_ref(), "Liveness" => c.liveness_probe.as_ref(), _ => c.readiness_probe.as_ref() });
+                probe.map(crate::kubectl::probe_text).unwrap_or_default()
+            };
+            cluster.probe_history(pod).into_iter().map(|h| (spec(&h), h)).collect()
+        })
+        .unwrap_or_default();
+    Ok(Inspection { kind, namespace, name: name.to_string(), object: object.clone(), describe, yaml, owners, scheduling, nodes, probes })
 }
 
 #[cfg(test)]
@@ -60,6 +73,26 @@ mod tests {
     use super::*;
     use crate::clock::Duration;
     use crate::ClusterSettings;
+
+    #[test]
+    fn a_pods_probe_runs_are_kept_with_the_probe_as_describe_writes_it() {
+        let mut c = Cluster::new(ClusterSettings::default());
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: nginx\n    readinessProbe:\n      httpGet: {path: /, port: 80}\n      periodSeconds: 5\n";
+        assert!(c.apply_manifest(pod, "p.yaml").errors.is_empty());
+        c.advance(Duration::seconds(120));
+        let i = inspect(&c, Kind::Pod, "default", "web").unwrap();
+        let [(spec, h)] = &i.probes[..] else { panic!("one probe: {:?}", i.probes) };
+        assert_eq!(spec, "http-get http://:80/ delay=0s timeout=1s period=5s #success=1 #failure=3");
+        assert_eq!((h.container.as_str(), h.probe.as_str(), h.passing), ("web", "Readiness", Some(true)));
+        assert_eq!(h.runs.len(), 12, "the last twelve runs are kept");
+        assert!(h.runs.iter().all(|r| r.ok));
+        crate::kubectl::run(&mut c, "fault fail-readiness web");
+        c.advance(Duration::seconds(20));
+        let i = inspect(&c, Kind::Pod, "default", "web").unwrap();
+        let h = &i.probes[0].1;
+        assert_eq!((h.passing, h.failures), (Some(false), 4));
+        assert_eq!(h.runs.last().map(|r| (r.ok, r.output.as_str())), Some((false, "HTTP probe failed with statuscode: 503")));
+    }
 
     #[test]
     fn a_pod_shows_its_owners_description_yaml_and_placement() {

@@ -80,6 +80,38 @@ fn missing_reference(store: &Store, namespace: &str, c: &Container) -> Option<St
     None
 }
 
+/// How many runs of each probe the kubelet remembers for the inspector.
+const PROBE_HISTORY: usize = 12;
+
+/// One run of a probe: when, whether it passed, and what a failure said.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProbeRun {
+    /// When the probe ran.
+    pub at: Time,
+    /// Whether it passed.
+    pub ok: bool,
+    /// A failure's output (`HTTP probe failed with statuscode: 503` ...); empty on success.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub output: String,
+}
+
+/// The recent runs of one probe of one container, for the inspector.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProbeHistory {
+    /// The container's name.
+    pub container: String,
+    /// `Startup`, `Liveness` or `Readiness`.
+    pub probe: String,
+    /// Whether the kubelet counts it passing (its threshold reached), failing, or neither yet.
+    pub passing: Option<bool>,
+    /// Passes and failures in a row so far.
+    pub successes: i32,
+    /// Failures in a row so far.
+    pub failures: i32,
+    /// The last runs, oldest first.
+    pub runs: Vec<ProbeRun>,
+}
+
 /// One probe's worker.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 struct ProbeWorker {
@@ -87,6 +119,9 @@ struct ProbeWorker {
     successes: i32,
     failures: i32,
     passing: Option<bool>,
+    /// The last runs, oldest first (at most [`PROBE_HISTORY`]).
+    #[serde(default, skip_serializing_if = "std::collections::VecDeque::is_empty")]
+    history: std::collections::VecDeque<ProbeRun>,
 }
 
 /// What the kubelet knows about one container.
@@ -225,6 +260,21 @@ impl Kubelet {
             self.synced.clear();
             self.next_renew = None;
         }
+    }
+
+    /// The recent runs of every probe of a pod's containers, in container and probe order.
+    pub fn probe_history(&self, pod: &Pod) -> Vec<ProbeHistory> {
+        let Some(works) = pod.metadata.uid.as_deref().and_then(|uid| self.pods.get(uid)) else { return Vec::new() };
+        let mut out = Vec::new();
+        for (c, w) in pod.spec.containers.iter().zip(works) {
+            for (probe, spec, worker) in [("Startup", &c.startup_probe, &w.startup), ("Liveness", &c.liveness_probe, &w.liveness), ("Readiness", &c.readiness_probe, &w.readiness)] {
+                if spec.is_some() {
+                    let runs = worker.history.iter().cloned().collect();
+                    out.push(ProbeHistory { container: c.name.clone(), probe: probe.into(), passing: worker.passing, successes: worker.successes, failures: worker.failures, runs });
+                }
+            }
+        }
+        out
     }
 
     /// Makes the application in a pod (by uid) fail its readiness probe, or pass it again.
@@ -531,6 +581,10 @@ impl Kubelet {
             let broken = kind == "Readiness" && self.broken_readiness.contains(&uid);
             let result = if broken { Err("HTTP probe failed with statuscode: 503".to_string()) } else { probe_result(probe, c, process(), since, due, &ip) };
             let (success_threshold, failure_threshold) = (probe.success_threshold.unwrap_or(1), probe.failure_threshold.unwrap_or(3));
+            if worker.history.len() == PROBE_HISTORY {
+                worker.history.pop_front();
+            }
+            worker.history.push_back(ProbeRun { at: due, ok: result.is_ok(), output: result.as_ref().err().cloned().unwrap_or_default() });
             match &result {
                 Ok(()) => {
                     worker.successes += 1;

@@ -906,7 +906,7 @@ fn container_env(w: &mut Out, c: &Container) {
 
 /// Models staging/src/k8s.io/kubectl/pkg/describe/describe.go DescribeProbe, with the API server's
 /// probe defaults filled in.
-fn probe_text(p: &Probe) -> String {
+pub(crate) fn probe_text(p: &Probe) -> String {
     let attrs = format!(
         "delay={}s timeout={}s period={}s #success={} #failure={}",
         p.initial_delay_seconds.unwrap_or(0),

@@ -10,6 +10,7 @@ mod curl;
 mod delete;
 mod edit;
 mod describe;
+pub(crate) use describe::probe_text;
 pub use describe::describe_object;
 mod exec;
 pub use exec::{session as exec_session, Flavor, Session};
