@@ -223,6 +223,7 @@ fn container_shell(cluster: &Cluster, pod: &Pod, container: &Container) -> Shell
     let mut shell = Shell::new(container_files(pod));
     shell.set_cwd("/");
     shell.set_container(environment(cluster, pod, container), hosts(cluster, pod));
+    shell.set_busybox(userland(&container.image) == Some(Flavor::Busybox));
     shell
 }
 
@@ -350,6 +351,7 @@ pub fn session(cluster: &Cluster, words: &[String]) -> Option<Result<(Session, S
     let mut env = environment(cluster, &pod, &container);
     env.insert("HOME".into(), "/root".into());
     shell.set_container(env, hosts(cluster, &pod));
+    shell.set_busybox(flavor == Flavor::Busybox);
     for dir in ["/root", "/tmp"] {
         let _ = shell.fs.mkdir(dir, true);
     }

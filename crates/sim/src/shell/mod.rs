@@ -5,6 +5,7 @@
 
 mod commands;
 pub mod complete;
+pub(crate) mod filters;
 pub mod fs;
 pub mod jq;
 pub mod parse;
@@ -46,6 +47,9 @@ pub struct Shell {
     /// The last session that ended, and kubectl's exit code for it.
     #[serde(skip)]
     ended: Option<(u64, i32)>,
+    /// Inside a busybox or alpine container: its text filters are busybox's applets.
+    #[serde(skip)]
+    busybox: bool,
 }
 
 impl Default for Shell {
@@ -64,7 +68,7 @@ impl Shell {
             .into_iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        Shell { fs, cwd: HOME.to_string(), vars, status: 0, watch_since: None, container_hosts: None, session: None, sessions: 0, ended: None }
+        Shell { fs, cwd: HOME.to_string(), vars, status: 0, watch_since: None, container_hosts: None, session: None, sessions: 0, ended: None, busybox: false }
     }
 
     /// The working directory.
@@ -81,6 +85,16 @@ impl Shell {
     pub fn set_container(&mut self, env: BTreeMap<String, String>, hosts: BTreeMap<String, String>) {
         self.vars = env;
         self.container_hosts = Some(hosts);
+    }
+
+    /// Makes the text filters busybox's (a busybox or alpine container) or GNU's.
+    pub fn set_busybox(&mut self, busybox: bool) {
+        self.busybox = busybox;
+    }
+
+    /// Which tools answer the text filters: busybox's applets or GNU's.
+    pub(crate) fn dialect(&self) -> filters::Dialect {
+        if self.busybox { filters::Dialect::Busybox } else { filters::Dialect::Gnu }
     }
 
     /// A variable's value.
@@ -285,7 +299,10 @@ impl Shell {
             "sleep" => commands::sleep(cluster, args),
             "watch" => self.watch(cluster, args, max_wait),
             "lab" if self.container_hosts.is_none() => lab_command(args),
-            name => commands::run(self, name, args, stdin).unwrap_or_else(|| operands::run(self, name, args, stdin).unwrap_or_else(|| CommandOutput::err(format!("bash: {name}: command not found\n"), 127))),
+            name => commands::run(self, name, args, stdin)
+                .or_else(|| text::filter(Some(self), name, args, stdin))
+                .or_else(|| operands::run(self, name, args, stdin))
+                .unwrap_or_else(|| CommandOutput::err(format!("bash: {name}: command not found\n"), 127)),
         }
     }
 

@@ -1,23 +1,57 @@
-//! The shell's text filters for pipes: `grep`, `head`, `tail`, `wc`, `sort`, `uniq`,
-//! `cut`, `base64` and `jq`, reading standard input (`operands.rs` feeds them their file
-//! operands).
+//! The console's text filters. `grep`, `head`, `tail`, `wc`, `sort`, `uniq` and `cut` are
+//! the ones the containers lab shares ([`super::filters`], in GNU's dialect) and read their
+//! file operands themselves; `base64` and `jq` are the console's own and read standard
+//! input (`operands.rs` feeds them their file operands).
 
 use super::commands::options;
+use super::filters::{self, Dialect, Io};
+use super::fs::{resolve, FsError};
+use super::Shell;
 use crate::kubectl::CommandOutput;
 
-/// A filter by name; `None` when `name` is not one of them.
+/// The console's files (none for standard input alone) and streams, for a shared filter.
+struct Console<'a> {
+    shell: Option<&'a Shell>,
+    stdin: &'a str,
+    out: CommandOutput,
+}
+
+impl Io for Console<'_> {
+    fn stdin(&self) -> &str {
+        self.stdin
+    }
+
+    fn read(&mut self, path: &str) -> Result<String, String> {
+        let shell = self.shell.ok_or(FsError::NotFound.to_string())?;
+        shell.fs.read(&resolve(&shell.cwd, path)).map_err(|e| e.to_string())
+    }
+
+    fn out(&mut self, text: &str) {
+        self.out.stdout.push_str(text);
+    }
+
+    fn err(&mut self, text: &str) {
+        self.out.stderr.push_str(text);
+    }
+}
+
+/// Runs a shared filter over `shell`'s files (or standard input alone without a shell);
+/// `None` when `name` is not one.
+pub fn filter(shell: Option<&Shell>, name: &str, args: &[String], stdin: &str) -> Option<CommandOutput> {
+    let mut console = Console { shell, stdin, out: CommandOutput::default() };
+    let dialect = shell.map_or(Dialect::Gnu, Shell::dialect);
+    let status = filters::run(dialect, name, args, &mut console)?;
+    console.out.exit_code = status;
+    Some(console.out)
+}
+
+/// A filter by name over standard input; `None` when `name` is not one of them.
 pub fn run(name: &str, args: &[String], stdin: &str) -> Option<CommandOutput> {
-    Some(match name {
-        "grep" | "egrep" => grep(args, stdin),
-        "head" | "tail" => head_tail(name, args, stdin),
-        "wc" => wc(args, stdin),
-        "sort" => sort(args, stdin),
-        "uniq" => uniq(args, stdin),
-        "cut" => cut(args, stdin),
-        "base64" => base64(args, stdin),
-        "jq" => jq(args, stdin),
-        _ => return None,
-    })
+    match name {
+        "base64" => Some(base64(args, stdin)),
+        "jq" => Some(jq(args, stdin)),
+        _ => filter(None, name, args, stdin),
+    }
 }
 
 /// Whether `name` matches a pattern with `*` (any run) and `?` (one character).
@@ -42,200 +76,6 @@ pub fn wildcard(pattern: &str, name: &str) -> bool {
         }
     }
     p[i..].iter().all(|c| *c == '*')
-}
-
-/// A line count option: `-n 5`, `-n5`, `-5` or `--lines=5`.
-fn count_option(args: &[String], default: usize) -> Result<(usize, Vec<String>), String> {
-    let mut n = default;
-    let mut rest = Vec::new();
-    let mut i = 0;
-    while i < args.len() {
-        let a = &args[i];
-        let value = if a == "-n" {
-            i += 1;
-            Some(args.get(i).cloned().unwrap_or_default())
-        } else if let Some(v) = a.strip_prefix("--lines=").or_else(|| a.strip_prefix("-n")) {
-            Some(v.to_string())
-        } else if a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| c.is_ascii_digit()) {
-            Some(a[1..].to_string())
-        } else {
-            rest.push(a.clone());
-            None
-        };
-        if let Some(v) = value {
-            n = v.trim_start_matches('+').parse().map_err(|_| format!("invalid number of lines: '{v}'"))?;
-        }
-        i += 1;
-    }
-    Ok((n, rest))
-}
-
-fn head_tail(name: &str, args: &[String], stdin: &str) -> CommandOutput {
-    let (n, _) = match count_option(args, 10) {
-        Ok(v) => v,
-        Err(e) => return CommandOutput::err(format!("{name}: {e}\n"), 1),
-    };
-    let lines: Vec<&str> = stdin.lines().collect();
-    // `tail -n +N` starts at line N.
-    let from_line = name == "tail" && args.iter().any(|a| a.starts_with('+') || a.starts_with("-n+") || a.starts_with("--lines=+"));
-    let picked = if name == "head" {
-        &lines[..n.min(lines.len())]
-    } else if from_line {
-        &lines[n.saturating_sub(1).min(lines.len())..]
-    } else {
-        &lines[lines.len().saturating_sub(n)..]
-    };
-    CommandOutput::ok(picked.iter().map(|l| format!("{l}\n")).collect())
-}
-
-fn grep(args: &[String], stdin: &str) -> CommandOutput {
-    let mut pattern: Option<String> = None;
-    let mut flags = Vec::new();
-    let mut i = 0;
-    while i < args.len() {
-        let a = &args[i];
-        if a == "-e" {
-            i += 1;
-            pattern = args.get(i).cloned();
-        } else if a.len() > 1 && a.starts_with('-') && pattern.is_none() {
-            flags.extend(a[1..].chars());
-        } else if pattern.is_none() {
-            pattern = Some(a.clone());
-        }
-        i += 1;
-    }
-    let Some(pattern) = pattern else { return CommandOutput::err("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n".into(), 2) };
-    let ignore_case = flags.contains(&'i');
-    let fold = |s: &str| if ignore_case { s.to_lowercase() } else { s.to_string() };
-    // Extended alternatives (`a|b` with -E, `a\|b` in basic syntax) are each a substring;
-    // `^` and `$` anchor; other regular expression syntax is matched literally.
-    let alternatives: Vec<String> = if flags.contains(&'E') { pattern.split('|').map(fold).collect() } else { pattern.split("\\|").map(fold).collect() };
-    let matches = |line: &str| {
-        let line = fold(line);
-        alternatives.iter().any(|alt| {
-            let (start, rest) = alt.strip_prefix('^').map_or((false, alt.as_str()), |r| (true, r));
-            let (end, needle) = rest.strip_suffix('$').map_or((false, rest), |r| (true, r));
-            let hit = match (start, end) {
-                (true, true) => line == needle,
-                (true, false) => line.starts_with(needle),
-                (false, true) => line.ends_with(needle),
-                (false, false) if flags.contains(&'w') => line.split(|c: char| !(c.is_alphanumeric() || c == '_')).any(|w| w == needle),
-                (false, false) => line.contains(needle),
-            };
-            hit
-        })
-    };
-    let invert = flags.contains(&'v');
-    let selected: Vec<(usize, &str)> = stdin.lines().enumerate().filter(|(_, l)| matches(l) != invert).collect();
-    let exit_code = i32::from(selected.is_empty());
-    let stdout = if flags.contains(&'q') {
-        String::new()
-    } else if flags.contains(&'c') {
-        format!("{}\n", selected.len())
-    } else {
-        selected.iter().map(|(n, l)| if flags.contains(&'n') { format!("{}:{l}\n", n + 1) } else { format!("{l}\n") }).collect()
-    };
-    CommandOutput { stdout, exit_code, ..Default::default() }
-}
-
-fn wc(args: &[String], stdin: &str) -> CommandOutput {
-    let (flags, _) = options(args);
-    let lines = stdin.matches('\n').count();
-    let words = stdin.split_whitespace().count();
-    let bytes = stdin.len();
-    let picked: Vec<usize> = if flags.is_empty() {
-        vec![lines, words, bytes]
-    } else {
-        [('l', lines), ('w', words), ('c', bytes), ('m', stdin.chars().count())].iter().filter(|(f, _)| flags.contains(f)).map(|(_, v)| *v).collect()
-    };
-    let text = if picked.len() == 1 { picked[0].to_string() } else { picked.iter().map(|v| format!("{v:>7}")).collect::<Vec<_>>().join(" ") };
-    CommandOutput::ok(format!("{text}\n"))
-}
-
-fn sort(args: &[String], stdin: &str) -> CommandOutput {
-    let (flags, _) = options(args);
-    let mut lines: Vec<&str> = stdin.lines().collect();
-    if flags.contains(&'n') {
-        let key = |l: &str| l.split_whitespace().next().and_then(|w| w.parse::<f64>().ok()).unwrap_or(0.0);
-        lines.sort_by(|a, b| key(a).total_cmp(&key(b)).then_with(|| a.cmp(b)));
-    } else {
-        lines.sort();
-    }
-    if flags.contains(&'r') {
-        lines.reverse();
-    }
-    if flags.contains(&'u') {
-        lines.dedup();
-    }
-    CommandOutput::ok(lines.iter().map(|l| format!("{l}\n")).collect())
-}
-
-fn uniq(args: &[String], stdin: &str) -> CommandOutput {
-    let (flags, _) = options(args);
-    let mut runs: Vec<(usize, &str)> = Vec::new();
-    for l in stdin.lines() {
-        match runs.last_mut() {
-            Some((n, last)) if *last == l => *n += 1,
-            _ => runs.push((1, l)),
-        }
-    }
-    let count = flags.contains(&'c');
-    CommandOutput::ok(runs.iter().map(|(n, l)| if count { format!("{n:>7} {l}\n") } else { format!("{l}\n") }).collect())
-}
-
-/// `cut -d DELIM -f N[,M...]` (fields numbered from 1) and `cut -c N-M`.
-fn cut(args: &[String], stdin: &str) -> CommandOutput {
-    let mut delim = '\t';
-    let mut fields: Option<String> = None;
-    let mut chars: Option<String> = None;
-    let mut i = 0;
-    while i < args.len() {
-        let a = &args[i];
-        let mut value = |flag: &str| -> Option<String> {
-            if a == flag {
-                i += 1;
-                args.get(i).cloned()
-            } else {
-                a.strip_prefix(flag).map(str::to_string)
-            }
-        };
-        if let Some(d) = value("-d") {
-            delim = d.chars().next().unwrap_or('\t');
-        } else if let Some(f) = value("-f") {
-            fields = Some(f);
-        } else if let Some(c) = value("-c") {
-            chars = Some(c);
-        }
-        i += 1;
-    }
-    let ranges = |spec: &str| -> Vec<(usize, usize)> {
-        spec.split(',')
-            .filter_map(|r| match r.split_once('-') {
-                Some((a, b)) => Some((a.parse().unwrap_or(1), b.parse().unwrap_or(usize::MAX))),
-                None => r.parse().ok().map(|n| (n, n)),
-            })
-            .collect()
-    };
-    let within = |n: usize, rs: &[(usize, usize)]| rs.iter().any(|&(a, b)| n >= a && n <= b);
-    let mut out = String::new();
-    for line in stdin.lines() {
-        if let Some(spec) = &fields {
-            let rs = ranges(spec);
-            if !line.contains(delim) {
-                out.push_str(line);
-            } else {
-                let picked: Vec<&str> = line.split(delim).enumerate().filter(|(n, _)| within(n + 1, &rs)).map(|(_, f)| f).collect();
-                out.push_str(&picked.join(&delim.to_string()));
-            }
-        } else if let Some(spec) = &chars {
-            let rs = ranges(spec);
-            out.extend(line.chars().enumerate().filter(|(n, _)| within(n + 1, &rs)).map(|(_, c)| c));
-        } else {
-            return CommandOutput::err("cut: you must specify a list of bytes, characters, or fields\n".into(), 1);
-        }
-        out.push('\n');
-    }
-    CommandOutput::ok(out)
 }
 
 fn base64(args: &[String], stdin: &str) -> CommandOutput {
@@ -282,6 +122,28 @@ mod tests {
 
     fn args(s: &str) -> Vec<String> {
         s.split_whitespace().map(String::from).collect()
+    }
+
+    fn filter(name: &str, a: &[String], stdin: &str) -> CommandOutput {
+        run(name, a, stdin).unwrap()
+    }
+    fn grep(a: &[String], stdin: &str) -> CommandOutput {
+        filter("grep", a, stdin)
+    }
+    fn head_tail(name: &str, a: &[String], stdin: &str) -> CommandOutput {
+        filter(name, a, stdin)
+    }
+    fn wc(a: &[String], stdin: &str) -> CommandOutput {
+        filter("wc", a, stdin)
+    }
+    fn sort(a: &[String], stdin: &str) -> CommandOutput {
+        filter("sort", a, stdin)
+    }
+    fn uniq(a: &[String], stdin: &str) -> CommandOutput {
+        filter("uniq", a, stdin)
+    }
+    fn cut(a: &[String], stdin: &str) -> CommandOutput {
+        filter("cut", a, stdin)
     }
 
     #[test]
