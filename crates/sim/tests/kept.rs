@@ -159,6 +159,12 @@ fn old_ingress_versions_are_converted_with_a_warning_or_refused_as_a_current_clu
     assert_eq!(spec["defaultBackend"], serde_json::json!({"service": {"name": "web", "port": {"number": 80}}}));
     assert_eq!(spec["rules"][0]["http"]["paths"][0]["backend"], serde_json::json!({"service": {"name": "web", "port": {"name": "http"}}}));
     assert_eq!(spec["rules"][0]["http"]["paths"][0]["pathType"], "ImplementationSpecific");
+    // With `legacy-api refuse`, the answer of a cluster since v1.22.
+    sh(&mut c, &files, "legacy-api refuse");
+    sh(&mut c, &files, "kubectl delete ing old");
+    let out = sh(&mut c, &files, "kubectl apply -f old.yaml");
+    assert_eq!((out.stdout.as_str(), out.exit_code), ("", 1));
+    assert!(out.stderr.starts_with("error: resource mapping not found for name: \"old\" namespace: \"\" from \"old.yaml\": no matches for kind \"Ingress\" in version \"extensions/v1beta1\"\nensure CRDs are installed first\n"), "{}", out.stderr);
 }
 
 #[test]
