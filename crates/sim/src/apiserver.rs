@@ -246,15 +246,14 @@ fn default_object(object: &mut Object) {
 /// The phase a claim or volume starts in, as their API strategies set it; no controller
 /// moves them on in kubeplay (claims stay `Pending`, volumes `Available`).
 fn default_unsimulated(o: &mut crate::api::Unsimulated) {
+    o.body.remove("status");
     let phase = match o.kind_id {
         Kind::PersistentVolumeClaim => "Pending",
         Kind::PersistentVolume => "Available",
         _ => return,
     };
-    let status = o.body.entry("status").or_insert_with(|| serde_json::json!({}));
-    if let Some(status) = status.as_object_mut() {
-        status.entry("phase").or_insert_with(|| phase.into());
-    }
+    // As the create strategies do, a status the manifest brings is dropped.
+    o.body.insert("status".into(), serde_json::json!({ "phase": phase }));
 }
 
 /// Models pkg/apis/core/validation ValidatePodCreate (the parts a workshop hits).
@@ -509,7 +508,11 @@ pub fn apply(store: &mut Store, rng: &mut Rng, now: Time, mut object: Object) ->
                     c.resources.limits.entry(k.clone()).or_insert_with(|| v.clone());
                 }
             }
-            let images_only = existing.meta().unsimulated == new.metadata.unsimulated && {
+            // Of the kept fields only activeDeadlineSeconds may change, as upstream allows.
+            fn kept_without_deadline(k: Option<&crate::api::KeptFields>) -> Vec<(&String, &serde_json::Value)> {
+                k.map(|k| k.iter().filter(|(p, _)| *p != "spec.activeDeadlineSeconds").collect()).unwrap_or_default()
+            }
+            let images_only = kept_without_deadline(existing.meta().unsimulated.as_deref()) == kept_without_deadline(new.metadata.unsimulated.as_deref()) && {
                 let (mut a, mut b) = (old.spec.clone(), new.spec.clone());
                 a.containers.iter_mut().for_each(|c| c.image.clear());
                 b.containers.iter_mut().for_each(|c| c.image.clear());

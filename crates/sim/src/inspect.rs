@@ -95,6 +95,18 @@ mod tests {
     }
 
     #[test]
+    fn the_failures_that_restarted_a_container_stay_in_its_probe_history() {
+        let mut c = Cluster::new(ClusterSettings::default());
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: wrong\nspec:\n  containers:\n  - name: web\n    image: nginx\n    livenessProbe:\n      httpGet: {path: /, port: 8080}\n";
+        assert!(c.apply_manifest(pod, "p.yaml").errors.is_empty());
+        c.advance(Duration::seconds(45));
+        let restarts = c.store().list(Kind::Pod, Some("default")).filter_map(Object::as_pod).find(|p| p.metadata.name == "wrong").map_or(0, |p| p.status.container_statuses[0].restart_count);
+        assert!(restarts >= 1, "nginx does not serve 8080: the kubelet restarts it");
+        let h = &inspect(&c, Kind::Pod, "default", "wrong").unwrap().probes[0].1;
+        assert!(h.runs.iter().filter(|r| !r.ok).count() >= 3, "the three failures before the restart are kept: {:?}", h.runs);
+    }
+
+    #[test]
     fn a_pod_shows_its_owners_description_yaml_and_placement() {
         let mut c = Cluster::new(ClusterSettings::default());
         crate::kubectl::run(&mut c, "kubectl create deployment web --image=nginx --replicas=2");

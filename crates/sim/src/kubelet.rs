@@ -104,7 +104,7 @@ pub struct ProbeHistory {
     pub probe: String,
     /// Whether the kubelet counts it passing (its threshold reached), failing, or neither yet.
     pub passing: Option<bool>,
-    /// Passes and failures in a row so far.
+    /// Passes in a row so far.
     pub successes: i32,
     /// Failures in a row so far.
     pub failures: i32,
@@ -472,9 +472,11 @@ impl Kubelet {
         let Some(w) = self.pods.get_mut(&uid).and_then(|ws| ws.get_mut(i)) else { return };
         w.phase = Phase::Running { since: now, exit: process.exits.map(|(d, code)| (now + d, code)) };
         let first = |p: &Option<Probe>| p.as_ref().map(|p| now + Duration::seconds(i64::from(p.initial_delay_seconds.unwrap_or(0))));
-        w.startup = ProbeWorker { next: first(&c.startup_probe), ..Default::default() };
-        w.liveness = ProbeWorker { next: if c.startup_probe.is_some() { None } else { first(&c.liveness_probe) }, ..Default::default() };
-        w.readiness = ProbeWorker { next: if c.startup_probe.is_some() { None } else { first(&c.readiness_probe) }, ..Default::default() };
+        // Counts start over with the container; the runs before it stay in the history, so
+        // the failures that caused a restart can still be seen.
+        w.startup = ProbeWorker { next: first(&c.startup_probe), history: std::mem::take(&mut w.startup.history), ..Default::default() };
+        w.liveness = ProbeWorker { next: if c.startup_probe.is_some() { None } else { first(&c.liveness_probe) }, history: std::mem::take(&mut w.liveness.history), ..Default::default() };
+        w.readiness = ProbeWorker { next: if c.startup_probe.is_some() { None } else { first(&c.readiness_probe) }, history: std::mem::take(&mut w.readiness.history), ..Default::default() };
     }
 
     /// Advances every container of a running pod through whatever is due.

@@ -150,7 +150,11 @@ fn convert_legacy(value: &mut Value, api_version: &str, kind: &str) -> Option<St
 fn convert_ingress(value: &mut Value, api_version: &str) -> Option<String> {
     fn backend(b: &mut Value) {
         let Some(b) = b.as_object_mut() else { return };
-        let (Some(name), port) = (b.remove("serviceName"), b.remove("servicePort")) else { return };
+        let (name, port) = (b.remove("serviceName"), b.remove("servicePort"));
+        if name.is_none() && port.is_none() {
+            return;
+        }
+        let name = name.unwrap_or_default();
         let port = match port {
             Some(Value::String(s)) => match s.parse::<i64>() {
                 Ok(n) => serde_json::json!({ "number": n }),

@@ -61,29 +61,51 @@ impl MetricsServer {
         Time((now.0 / r + 1) * r)
     }
 
-    /// One scrape of every kubelet.
+    /// One scrape of every kubelet. The samples of pods scraped before are updated in
+    /// place (no new keys or container names), and pods gone since are dropped.
     pub fn scrape(&mut self, store: &Store, traffic: &Traffic, now: Time) {
         let previous = self.last_scrape;
-        self.pods.clear();
         let mut per_node: BTreeMap<String, (f64, i64)> = BTreeMap::new();
         let mut images = BTreeMap::new();
+        let (mut scratch, mut key) = (String::new(), String::new());
         for p in store.list(Kind::Pod, None).filter_map(Object::as_pod) {
-            let Some(node) = p.spec.node_name.clone() else { continue };
-            let usage = traffic.container_usage_with(p, &mut images);
+            let Some(node) = p.spec.node_name.as_deref() else { continue };
+            let usage = traffic.container_usage_with(p, &mut images, &mut scratch);
             let (cpu, mem) = usage.iter().filter_map(|(_, u)| *u).fold((0.0, 0), |(c, m), (cpu, mem)| (c + cpu, m + mem));
-            let n = per_node.entry(node).or_default();
-            n.0 += cpu;
-            n.1 += mem;
+            match per_node.get_mut(node) {
+                Some(n) => *n = (n.0 + cpu, n.1 + mem),
+                None => {
+                    per_node.insert(node.to_string(), (cpu, mem));
+                }
+            }
             // Two points per container: it must have been running at the previous scrape.
             let has_two_points = started(p).zip(previous).is_some_and(|(s, prev)| s <= prev);
-            if has_two_points && usage.iter().all(|(_, u)| u.is_some()) {
-                let containers = usage.into_iter().map(|(name, u)| {
-                    let (cpu, mem) = u.unwrap_or_default();
-                    (name, cpu, mem)
-                });
-                self.pods.insert(format!("{}/{}", p.metadata.namespace.as_deref().unwrap_or(""), p.metadata.name), PodSample { timestamp: now, containers: containers.collect() });
+            if !(has_two_points && usage.iter().all(|(_, u)| u.is_some())) {
+                continue;
+            }
+            key.clear();
+            key.push_str(p.metadata.namespace.as_deref().unwrap_or(""));
+            key.push('/');
+            key.push_str(&p.metadata.name);
+            let same_containers = |s: &PodSample| s.containers.len() == usage.len() && s.containers.iter().zip(&usage).all(|(a, (b, _))| a.0 == *b);
+            match self.pods.get_mut(key.as_str()).filter(|s| same_containers(s)) {
+                Some(sample) => {
+                    sample.timestamp = now;
+                    for (c, (_, u)) in sample.containers.iter_mut().zip(&usage) {
+                        let (cpu, mem) = u.unwrap_or_default();
+                        (c.1, c.2) = (cpu, mem);
+                    }
+                }
+                None => {
+                    let containers = usage.iter().map(|(name, u)| {
+                        let (cpu, mem) = u.unwrap_or_default();
+                        (name.to_string(), cpu, mem)
+                    });
+                    self.pods.insert(key.clone(), PodSample { timestamp: now, containers: containers.collect() });
+                }
             }
         }
+        self.pods.retain(|_, s| s.timestamp == now);
         self.nodes.clear();
         if previous.is_some() {
             for n in store.list(Kind::Node, None).filter_map(Object::as_node).filter(|n| n.is_ready()) {

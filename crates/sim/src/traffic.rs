@@ -322,15 +322,19 @@ impl Traffic {
     }
 
     /// Each container's CPU (millicores) and memory (bytes) now, by the workload model or
-    /// an override. `None` for containers that are not running.
-    pub fn container_usage(&self, pod: &Pod) -> Vec<(String, Option<(f64, i64)>)> {
-        self.container_usage_with(pod, &mut BTreeMap::new())
-    }
-
-    /// [`Traffic::container_usage`] with a cache of image lookups (a scrape reads many pods
-    /// of few images).
-    pub fn container_usage_with(&self, pod: &Pod, images: &mut BTreeMap<String, images::ImageBehavior>) -> Vec<(String, Option<(f64, i64)>)> {
-        let rate = self.rates.get(&pod_key(pod)).copied().unwrap_or(0.0);
+    /// an override, `None` for containers that are not running. `images` caches image
+    /// lookups (a scrape reads many pods of few images); `key` is scratch space for the
+    /// pod's `namespace/name`, so a scrape does not allocate one per pod.
+    pub fn container_usage_with<'p>(&self, pod: &'p Pod, images: &mut BTreeMap<String, images::ImageBehavior>, key: &mut String) -> Vec<(&'p str, Option<(f64, i64)>)> {
+        let rate = if self.rates.is_empty() {
+            0.0
+        } else {
+            key.clear();
+            key.push_str(pod.metadata.namespace.as_deref().unwrap_or(""));
+            key.push('/');
+            key.push_str(&pod.metadata.name);
+            self.rates.get(key.as_str()).copied().unwrap_or(0.0)
+        };
         let forced = self
             .overrides
             .iter()
@@ -343,9 +347,12 @@ impl Traffic {
             .map(|c| {
                 let running = pod.status.container_statuses.iter().any(|s| s.name == c.name && s.state.running.is_some());
                 if !running {
-                    return (c.name.clone(), None);
+                    return (c.name.as_str(), None);
                 }
-                let b = images.entry(c.image.clone()).or_insert_with(|| images::lookup(&c.image));
+                if !images.contains_key(&c.image) {
+                    images.insert(c.image.clone(), images::lookup(&c.image));
+                }
+                let Some(b) = images.get(&c.image) else { return (c.name.as_str(), None) };
                 let mut cpu = b.idle_cpu_milli as f64 + rate / n * b.request_cpu_micros as f64 / 1000.0;
                 let mut memory = b.idle_memory;
                 if let Some(o) = forced {
@@ -356,7 +363,7 @@ impl Traffic {
                 if let Some(limit) = c.resources.limits.get("cpu") {
                     cpu = cpu.min(limit.milli_value() as f64);
                 }
-                (c.name.clone(), Some((cpu, memory)))
+                (c.name.as_str(), Some((cpu, memory)))
             })
             .collect()
     }

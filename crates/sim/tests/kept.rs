@@ -177,3 +177,21 @@ fn deleting_a_namespace_deletes_the_kept_objects_in_it() {
     c.advance(Duration::seconds(30));
     assert_eq!(sh(&mut c, &files, "kubectl get ing,pvc -A -o name").stdout, "");
 }
+
+#[test]
+fn a_manifests_status_is_dropped_and_statefulsets_scale_their_count() {
+    let (mut c, _) = setup();
+    let files = Manifests(
+        [(
+            "kept.yaml",
+            "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\nstatus:\n  phase: Bound\n---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  replicas: 1\n  serviceName: db\n  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n    spec: {containers: [{name: db, image: redis}]}\n",
+        )]
+        .into_iter()
+        .collect(),
+    );
+    sh(&mut c, &files, "kubectl apply -f kept.yaml");
+    assert_eq!(sh(&mut c, &files, "kubectl get pvc data -o jsonpath={.status.phase}").stdout, "Pending", "a create drops the status it is given");
+    assert_eq!(sh(&mut c, &files, "kubectl scale sts db --replicas=3").stdout, "statefulset.apps/db scaled\n");
+    let table = sh(&mut c, &files, "kubectl get sts").stdout;
+    assert!(table.starts_with("NAME   READY   AGE\ndb     0/3 "), "no controller makes its pods: {table}");
+}

@@ -204,6 +204,13 @@ fn a_delete_inside_a_compound_line_waits_before_the_rest_runs() {
     let log = now_or_never(c.share()).unwrap().unwrap();
     let (replayed, _, _) = kubeplay_sim::replay::ActionLog::from_json(&log).unwrap().replay().unwrap();
     assert!(pods(&replayed, "box").is_empty());
+    // `-f` names files for delete; the delete still waits before the rest.
+    for line in ["kubectl delete -f pod.yaml && kubectl get pods", "kubectl delete pod box; echo gone", "kubectl get pods | grep box && kubectl delete pod box --now"] {
+        assert!(kubeplay_sim::kubectl::waits_inside(line), "{line}");
+    }
+    for line in ["kubectl delete pod box", "kubectl logs -f box && echo done", "kubectl delete pod box --wait=false; kubectl get pods"] {
+        assert!(!kubeplay_sim::kubectl::waits_inside(line), "{line}");
+    }
 }
 
 #[test]

@@ -149,7 +149,22 @@ impl Kind {
     /// Whether kubeplay's components act on objects of this kind; the others (Ingress,
     /// PersistentVolumeClaim ...) are stored and shown but nothing reconciles them.
     pub fn is_simulated(self) -> bool {
-        self <= Kind::LimitRange
+        !matches!(
+            self,
+            Kind::Ingress
+                | Kind::IngressClass
+                | Kind::NetworkPolicy
+                | Kind::PersistentVolumeClaim
+                | Kind::PersistentVolume
+                | Kind::StorageClass
+                | Kind::StatefulSet
+                | Kind::CronJob
+                | Kind::Role
+                | Kind::RoleBinding
+                | Kind::ClusterRole
+                | Kind::ClusterRoleBinding
+                | Kind::PodDisruptionBudget
+        )
     }
 
     fn row(self) -> &'static KindInfo {

@@ -174,7 +174,13 @@ pub fn waits_inside(line: &str) -> bool {
     let literal = |c: &crate::shell::parse::Command| -> Vec<String> {
         c.words.iter().map(|w| w.iter().map(|p| if let crate::shell::parse::Part::Text { text, .. } = p { text.as_str() } else { "" }).collect()).collect()
     };
-    commands.len() > 1 && commands.iter().any(|c| kubectl_waits(&literal(c)) && !literal(c).iter().any(|w| matches!(w.as_str(), "-f" | "--follow" | "-it" | "-ti")))
+    let waiting_delete = |words: Vec<String>| {
+        let Some((first, rest)) = words.split_first() else { return false };
+        let args = verb_first(rest);
+        let w: Vec<&str> = args.iter().map(String::as_str).collect();
+        matches!(first.as_str(), "kubectl" | "k") && delete::waits(&w)
+    };
+    commands.len() > 1 && commands.iter().any(|c| waiting_delete(literal(c)))
 }
 
 /// How long a console line may advance virtual time when the page runs it: nothing, so

@@ -26,6 +26,12 @@ pub fn scale(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
             match &mut o {
                 Object::Deployment(d) => d.spec.replicas = Some(replicas),
                 Object::ReplicaSet(rs) => rs.spec.replicas = Some(replicas),
+                // Stored without a controller: the count changes, no pods follow.
+                Object::Unsimulated(sts) if sts.kind_id == Kind::StatefulSet => {
+                    if let Some(spec) = sts.body.entry("spec").or_insert_with(|| serde_json::json!({})).as_object_mut() {
+                        spec.insert("replicas".into(), replicas.into());
+                    }
+                }
                 _ => return Err(format!("error: no scaler has been implemented for {{\"{}\" {:?}}}", kind.group(), kind.name())),
             }
             cluster.update(o).map_err(|e| e.to_string())

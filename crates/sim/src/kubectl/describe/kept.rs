@@ -59,6 +59,7 @@ fn backend(b: &Value, ns: &str, store: &Store) -> String {
         return format!("{shown} (<error: endpoints {name:?} not found>)");
     };
     let Some(service) = get(Kind::Service).and_then(|o| o.as_service().cloned()) else {
+        // Upstream's format for this case has no space before the parenthesis.
         return format!("{shown}(<error: services {name:?} not found>)");
     };
     let wanted = service.spec.ports.iter().find(|p| number.is_some_and(|n| i64::from(p.port) == n) || port_name.is_some_and(|n| p.name.as_deref() == Some(n))).and_then(|p| p.name.clone()).unwrap_or_default();

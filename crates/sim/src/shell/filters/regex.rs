@@ -74,8 +74,28 @@ impl Error {
     }
 }
 
-/// The most instructions a program may have.
-const MAX_PROGRAM: usize = 50_000;
+/// The most instructions a program may have. A match costs the text's length times the
+/// program's size, so this also bounds how long one line can take.
+const MAX_PROGRAM: usize = 5_000;
+
+/// How many instructions `ast` compiles to (saturating), so a pattern too big is refused
+/// before it is emitted: `((){32767}){32767}` must not loop a billion times to emit nothing.
+fn cost(ast: &Ast) -> usize {
+    match ast {
+        Ast::Empty => 0,
+        Ast::Char(_) | Ast::Any | Ast::Set(_) | Ast::Assert(_) => 1,
+        Ast::Cat(items) => items.iter().fold(0, |n, i| n.saturating_add(cost(i))),
+        Ast::Alt(branches) => branches.iter().fold(0, |n, b| n.saturating_add(cost(b)).saturating_add(2)),
+        Ast::Repeat(body, min, max) => {
+            let body = cost(body);
+            if body == 0 {
+                return 0;
+            }
+            let copies = max.map_or(u64::from(*min) + 1, u64::from).max(u64::from(*min));
+            usize::try_from(copies).unwrap_or(usize::MAX).saturating_mul(body.saturating_add(2))
+        }
+    }
+}
 
 /// Whether `c` is part of a word for `-w`, `\<`, `\>`, `\b` and `\w`.
 pub fn is_word(c: char) -> bool {
@@ -123,7 +143,11 @@ impl Regex {
             branches.push(if syntax == Syntax::Fixed { Ast::Cat(pattern.chars().map(Ast::Char).collect()) } else { parser.parse(pattern)? });
         }
         let mut re = Regex { prog: Vec::new(), sets: parser.into_sets(), fold: ignore_case };
-        re.emit(&Ast::Alt(branches))?;
+        let ast = Ast::Alt(branches);
+        if cost(&ast) >= MAX_PROGRAM {
+            return Err(Error::TooBig);
+        }
+        re.emit(&ast)?;
         re.prog.push(Inst::Match);
         Ok(re)
     }
@@ -170,6 +194,7 @@ impl Regex {
                     self.prog[j] = Inst::Jmp(self.prog.len());
                 }
             }
+            Ast::Repeat(body, _, _) if cost(body) == 0 => {}
             Ast::Repeat(body, min, max) => {
                 for _ in 0..*min {
                     self.emit(body)?;
@@ -391,5 +416,11 @@ mod tests {
         assert_eq!(err("a\\", Syntax::Basic), Error::TrailingBackslash);
         assert_eq!(err("x\\{99999\\}", Syntax::Basic), Error::TooBig);
         assert!(Regex::new(&["a\\{1000\\}".into()], Syntax::Basic, false).is_ok());
+        // Sizes are counted before emitting: nested repeats of nothing compile to nothing at
+        // once, and a program that would make every line slow is refused.
+        let nothing = Regex::new(&["((){32767}){32767}".into()], Syntax::Extended, false).expect("an empty repeat is empty");
+        assert!(nothing.prog.len() < 8, "{}", nothing.prog.len());
+        assert_eq!(err("(((a){100}){100}){100}", Syntax::Extended), Error::TooBig);
+        assert_eq!(err(".\\{0,20000\\}x", Syntax::Basic), Error::TooBig);
     }
 }
