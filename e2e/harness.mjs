@@ -35,3 +35,36 @@ export async function openPage(env) {
   await page.waitForSelector('[data-testid="node"]');
   return { page, errors, context };
 }
+
+/** In the page: what kubeplay keeps under `key` in its IndexedDB store (`kubeplay`/`kept`),
+ * or null. Never creates the database (an open that would create it is aborted). */
+export async function keptItem(key) {
+  const db = await new Promise((resolve) => {
+    const request = indexedDB.open('kubeplay');
+    request.onupgradeneeded = () => request.transaction.abort();
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => resolve(null);
+  });
+  if (!db) return null;
+  try {
+    if (!db.objectStoreNames.contains('kept')) return null;
+    const get = db.transaction('kept').objectStore('kept').get(key);
+    return await new Promise((resolve) => {
+      get.onsuccess = () => resolve(get.result ?? null);
+      get.onerror = () => resolve(null);
+    });
+  } finally {
+    db.close();
+  }
+}
+
+/** Waits until the page keeps under `key` a value that contains `part`; returns the value. */
+export async function waitForKept(page, key, part, timeout = 5_000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const value = await page.evaluate(keptItem, key);
+    if ((value ?? '').includes(part)) return value;
+    if (Date.now() > end) throw new Error(`nothing with ${JSON.stringify(part)} kept under ${key} within ${timeout} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -2,7 +2,7 @@
 // clicking their commands; checks tick as the simulated cluster changes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SHOTS, useServerAndBrowser } from './harness.mjs';
+import { SHOTS, useServerAndBrowser, waitForKept } from './harness.mjs';
 
 const env = useServerAndBrowser();
 
@@ -188,7 +188,7 @@ test('the cluster survives a reload, and New cluster starts again', async () => 
   const { page, errors, context } = await open('/');
   await deployAndWait(page, 'keep', 2);
   const before = (await page.locator('[data-testid="pod"][data-name^="keep-"]').evaluateAll((els) => els.map((e) => e.dataset.name))).sort();
-  await page.waitForFunction(() => (localStorage.getItem('kubeplay.cluster.v1') || '').includes('keep'), null, { timeout: 5_000 });
+  await waitForKept(page, 'kubeplay.cluster.v1', 'keep');
   await page.reload();
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="pod"][data-name^="keep-"]').length === 2, null, { timeout: 10_000 });
   const after = (await page.locator('[data-testid="pod"][data-name^="keep-"]').evaluateAll((els) => els.map((e) => e.dataset.name))).sort();

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { SHOTS, openPage as openHarnessPage, useServerAndBrowser } from './harness.mjs';
+import { SHOTS, keptItem, openPage as openHarnessPage, useServerAndBrowser, waitForKept } from './harness.mjs';
 
 const env = useServerAndBrowser();
 
@@ -54,6 +54,25 @@ test('the editor text survives a reload and a bad manifest is explained', async 
   await page.reload();
   await page.waitForSelector('[data-testid="node"]');
   assert.match(await page.locator('[data-testid="editor"]').inputValue(), /containerPort: eighty/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the page keeps its work in IndexedDB and takes over what an older page kept in localStorage', async () => {
+  const { page, errors, context } = await openPage();
+  await page.locator('[data-testid="editor"]').fill(POD.replace('name: web', 'name: kept-in-indexeddb'));
+  await waitForKept(page, 'kubeplay.editor.v2', 'kept-in-indexeddb');
+  assert.equal(await page.evaluate(() => localStorage.getItem('kubeplay.editor.v2')), null, 'not in localStorage');
+  // An older page kept its editor text and console history in localStorage.
+  await page.evaluate(() => {
+    localStorage.setItem('kubeplay.editor.v2', JSON.stringify({ files: [{ name: 'editor.yaml', text: '# from localStorage' }], active: 0 }));
+    localStorage.setItem('kubeplay.console-history.v1', 'kubectl get pods');
+  });
+  await page.reload();
+  await page.waitForSelector('[data-testid="node"]');
+  assert.equal(await page.locator('[data-testid="editor"]').inputValue(), '# from localStorage');
+  assert.equal(await page.evaluate(keptItem, 'kubeplay.console-history.v1'), 'kubectl get pods');
+  assert.deepEqual(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('kubeplay.'))), [], 'moved out of localStorage');
   assert.deepEqual(errors, []);
   await context.close();
 });

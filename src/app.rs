@@ -26,7 +26,7 @@ pub struct AppProps {
 /// How the page was asked to look (URL parameters), read once when it opens.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PageOptions {
-    /// `?embed`: a compact layout for an iframe in slides; nothing is kept in localStorage
+    /// `?embed`: a compact layout for an iframe in slides; nothing is kept in the browser
     /// unless `&persist` is given too.
     pub embed: bool,
     /// `?view=map|console|lesson|editor|containers|charts`: only that view, without the page's chrome.
@@ -157,7 +157,7 @@ pub fn app(props: &AppProps) -> Html {
                         }
                         Err(e) => notice.set(Some(format!("The link's cluster could not be opened: {e}. You have a fresh cluster instead."))),
                     }
-                } else if let Some(saved) = crate::local_storage().and_then(|s| s.get_item(&crate::storage_key(CLUSTER_KEY)).ok().flatten()) {
+                } else if let Some(saved) = crate::kept::get_item(&crate::storage_key(CLUSTER_KEY)) {
                     // The learner's cluster from the last visit, replayed; if it cannot be, the
                     // page says so (the editor's files and the console history are kept apart).
                     match client.0.replay(&saved).await {
@@ -184,8 +184,10 @@ pub fn app(props: &AppProps) -> Html {
                 Interval::new(SAVE_MS, move || {
                     let client = client.clone();
                     wasm_bindgen_futures::spawn_local(async move {
-                        if let (Some(storage), Ok(log)) = (crate::local_storage(), client.0.share().await) {
-                            let _ = storage.set_item(&crate::storage_key(CLUSTER_KEY), &log);
+                        if crate::persisting() {
+                            if let Ok(log) = client.0.share().await {
+                                crate::kept::set_item(&crate::storage_key(CLUSTER_KEY), &log);
+                            }
                         }
                     });
                 })

@@ -1,8 +1,7 @@
 //! Lessons in the page: fetched as data when opened (`lessons/index.yaml`, then
 //! `lessons/<id>/lesson.yaml` and its files, or a trainer's `?lessonUrl=`), the console
-//! history the checks read, and the learner's progress kept in localStorage.
+//! history the checks read, and the learner's progress kept in the browser ([`crate::kept`]).
 
-use crate::local_storage;
 use kubeplay_sim::lesson::checks::{ClusterView, Ran};
 use kubeplay_sim::api::{Kind, Object};
 use kubeplay_sim::interface::now_or_never;
@@ -131,7 +130,7 @@ fn progress_key(lesson: &str) -> String {
 impl Progress {
     /// Reads the saved progress (`step|bits,bits,...`), sized to the lesson.
     pub fn load(lesson: &str, checks_per_step: &[usize]) -> Progress {
-        let text = local_storage().and_then(|s| s.get_item(&progress_key(lesson)).ok().flatten()).unwrap_or_default();
+        let text = crate::kept::get_item(&progress_key(lesson)).unwrap_or_default();
         Progress::parse(&text, checks_per_step)
     }
 
@@ -156,14 +155,12 @@ impl Progress {
 
     /// Saves it.
     pub fn save(&self, lesson: &str) {
-        if let Some(s) = local_storage() {
-            let _ = s.set_item(&progress_key(lesson), &self.encode());
-        }
+        crate::kept::set_item(&progress_key(lesson), &self.encode());
     }
 
     /// For the course overview: (steps done, steps) of a lesson the learner has opened.
     pub fn saved_summary(lesson: &str) -> Option<(usize, usize)> {
-        let text = local_storage()?.get_item(&progress_key(lesson)).ok()??;
+        let text = crate::kept::get_item(&progress_key(lesson))?;
         let sizes: Vec<usize> = text.split_once('|')?.1.split(',').map(str::len).collect();
         let p = Progress::parse(&text, &sizes);
         Some((p.steps_done(), sizes.len()))

@@ -6,6 +6,7 @@ pub mod app;
 pub mod editing;
 pub mod components;
 pub mod hooks;
+pub mod kept;
 pub mod lab_client;
 pub mod lessons;
 pub mod markdown;
@@ -48,7 +49,7 @@ fn default_cluster() -> kubeplay_sim::Cluster {
 }
 
 thread_local! {
-    /// Whether the page keeps the learner's work in localStorage (an embedded page does
+    /// Whether the page keeps the learner's work in the browser (an embedded page does
     /// not, unless asked with `&persist`).
     static PERSIST: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
 }
@@ -78,16 +79,12 @@ pub fn storage_key(base: &str) -> String {
     })
 }
 
-/// Turns keeping work in localStorage on or off for this page.
+/// Turns keeping work in the browser ([`kept`]) on or off for this page.
 pub fn set_persistence(on: bool) {
     PERSIST.with(|p| p.set(on));
 }
 
-/// The browser's localStorage, where the page keeps the editor text, console history and
-/// lesson progress; `None` when persistence is off.
-pub fn local_storage() -> Option<web_sys::Storage> {
-    if !PERSIST.with(|p| p.get()) {
-        return None;
-    }
-    web_sys::window()?.local_storage().ok()?
+/// Whether the page keeps the learner's work in the browser (see [`set_persistence`]).
+pub fn persisting() -> bool {
+    PERSIST.with(|p| p.get())
 }

@@ -36,23 +36,14 @@ pub fn import(text: &str) -> Result<Vec<(String, String)>, String> {
 
 /// Every item the page keeps in the browser now.
 pub fn stored_items() -> Vec<(String, String)> {
-    let Some(storage) = crate::local_storage() else { return Vec::new() };
-    let n = storage.length().unwrap_or(0);
-    (0..n)
-        .filter_map(|i| storage.key(i).ok().flatten())
-        .filter(|k| kept(k))
-        .filter_map(|k| storage.get_item(&k).ok().flatten().map(|v| (k, v)))
-        .collect()
+    crate::kept::items().into_iter().filter(|(k, _)| kept(k)).collect()
 }
 
-/// Replaces what the page keeps with `items` (the caller reloads the page to take them up).
-pub fn restore_items(items: &[(String, String)]) -> Result<(), String> {
-    let storage = crate::local_storage().ok_or("This page keeps nothing in the browser (an embedded page without &persist), so it cannot open a saved file.")?;
-    for (k, _) in stored_items() {
-        let _ = storage.remove_item(&k);
+/// Replaces what the page keeps with `items` and waits until the browser has them (the
+/// caller reloads the page to take them up; until then the page keeps nothing new).
+pub async fn restore_items(items: &[(String, String)]) -> Result<(), String> {
+    if !crate::persisting() {
+        return Err("This page keeps nothing in the browser (an embedded page without &persist), so it cannot open a saved file.".into());
     }
-    for (k, v) in items {
-        storage.set_item(k, v).map_err(|_| "The browser refused to store the file's contents (storage full?).".to_string())?;
-    }
-    Ok(())
+    crate::kept::replace_all(items).await.map_err(|e| format!("The browser refused to store the file's contents ({e}; storage full?)."))
 }

@@ -10,6 +10,12 @@ use yew::prelude::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// Nothing kept from earlier tests; the page's store reads the (empty) database afresh.
+async fn forget_kept_work() {
+    kubeplay_web::kept::replace_all(&[]).await.unwrap();
+    assert_eq!(kubeplay_web::kept::open().await, kubeplay_web::kept::Backend::IndexedDb);
+}
+
 const DEPLOYMENT: &str = "apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -181,9 +187,7 @@ async fn settle() {
 
 /// A fresh editor (nothing kept from earlier tests) over a fresh cluster.
 async fn fresh_editor() -> (ClusterHandle, web_sys::Element, web_sys::HtmlTextAreaElement) {
-    if let Some(s) = kubeplay_web::local_storage() {
-        s.clear().unwrap();
-    }
+    forget_kept_work().await;
     let cluster = ClusterHandle::local_default();
     let root = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&root).unwrap();
@@ -324,7 +328,7 @@ async fn examples_open_in_tabs_that_are_console_files_and_apply() {
     first.click();
     settle().await;
     assert!(ta.value().contains("kind: Pod"));
-    let kept = kubeplay_web::local_storage().unwrap().get_item("kubeplay.editor.v2").unwrap().unwrap();
+    let kept = kubeplay_web::kept::get_item("kubeplay.editor.v2").unwrap();
     assert!(kept.contains("deployment.yaml") && kept.contains("\"active\":0"), "{kept}");
     // A new tab, then closing it, shows a neighbour.
     let new: web_sys::HtmlElement = root.query_selector("[data-testid=file-new]").unwrap().unwrap().dyn_into().unwrap();
@@ -340,9 +344,8 @@ async fn examples_open_in_tabs_that_are_console_files_and_apply() {
 }
 
 #[wasm_bindgen_test]
-fn embeds_keep_their_tabs_apart_from_the_full_page_and_each_other() {
-    let storage = kubeplay_web::local_storage().unwrap();
-    storage.clear().unwrap();
+async fn embeds_keep_their_tabs_apart_from_the_full_page_and_each_other() {
+    forget_kept_work().await;
     let mut page = kubeplay_web::components::editor::OpenFiles::default();
     page.set_text("# the full page's text".into());
     page.save();
@@ -351,10 +354,10 @@ fn embeds_keep_their_tabs_apart_from_the_full_page_and_each_other() {
     let mut embed = kubeplay_web::components::editor::OpenFiles::default();
     embed.set_text("# the embed's text".into());
     embed.save();
-    assert!(storage.get_item("kubeplay.editor.v2@view=editor&lesson=rolling").unwrap().unwrap().contains("the embed's text"));
+    assert!(kubeplay_web::kept::get_item("kubeplay.editor.v2@view=editor&lesson=rolling").unwrap().contains("the embed's text"));
     kubeplay_web::set_storage_scope("");
     assert_eq!(kubeplay_web::components::editor::OpenFiles::load().current().text, "# the full page's text");
-    storage.clear().unwrap();
+    forget_kept_work().await;
 }
 
 #[derive(Properties, PartialEq)]
@@ -378,9 +381,7 @@ fn with_console(props: &WithConsoleProps) -> Html {
 
 #[wasm_bindgen_test]
 async fn kubectl_edit_in_the_console_opens_the_object_in_a_tab_and_apply_sends_the_change() {
-    if let Some(s) = kubeplay_web::local_storage() {
-        s.clear().unwrap();
-    }
+    forget_kept_work().await;
     let cluster = ClusterHandle::local_default();
     let root = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&root).unwrap();

@@ -13,6 +13,12 @@ use yew::prelude::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// Nothing kept from earlier tests; the page's store reads the (empty) database afresh.
+async fn forget_kept_work() {
+    kubeplay_web::kept::replace_all(&[]).await.unwrap();
+    assert_eq!(kubeplay_web::kept::open().await, kubeplay_web::kept::Backend::IndexedDb);
+}
+
 #[derive(Properties, PartialEq)]
 struct HarnessProps {
     cluster: ClusterHandle,
@@ -54,9 +60,7 @@ async fn run(cluster: &ClusterHandle, line: &str) {
 /// A cluster with a Deployment of 2 started 40 s ago and scaled to 4 ten seconds ago, and
 /// the Rewind panel mounted and opened at the current time.
 async fn scaled_cluster() -> (ClusterHandle, web_sys::Element, Rc<Cell<Option<Time>>>, Vec<String>) {
-    if let Some(s) = kubeplay_web::local_storage() {
-        s.clear().unwrap();
-    }
+    forget_kept_work().await;
     let cluster = ClusterHandle::local_default();
     run(&cluster, "kubectl create deployment web --image=nginx --replicas=2").await;
     cluster.0.advance(Duration::seconds(30)).await.unwrap();
@@ -106,6 +110,6 @@ async fn a_checkpoint_returns_even_after_rewinding_past_it() {
     click(&root, "[data-testid=checkpoint] button");
     settle().await;
     assert_eq!(pod_names(&cluster).await, four, "the checkpoint's four pods are back");
-    let kept = kubeplay_web::local_storage().unwrap().get_item("kubeplay.checkpoints.v1").unwrap().unwrap();
+    let kept = kubeplay_web::kept::get_item("kubeplay.checkpoints.v1").unwrap();
     assert!(kept.contains("\"time\""), "checkpoints survive a reload: {kept}");
 }

@@ -10,6 +10,12 @@ use yew::prelude::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// Nothing kept from earlier tests; the page's store reads the (empty) database afresh.
+async fn forget_kept_work() {
+    kubeplay_web::kept::replace_all(&[]).await.unwrap();
+    assert_eq!(kubeplay_web::kept::open().await, kubeplay_web::kept::Backend::IndexedDb);
+}
+
 #[derive(Properties, PartialEq)]
 struct HarnessProps {
     cluster: ClusterHandle,
@@ -124,9 +130,7 @@ fn the_simulator_computes_the_same_history_in_the_browser() {
 
 /// A cluster and the views, with no console history from earlier tests.
 async fn fresh_page() -> (ClusterHandle, web_sys::Element) {
-    if let Some(s) = kubeplay_web::local_storage() {
-        s.clear().unwrap();
-    }
+    forget_kept_work().await;
     let cluster = ClusterHandle::local_default();
     let root = mount(&cluster);
     settle().await;

@@ -4,7 +4,7 @@
 //! After `kubectl exec -it POD -- sh` the prompt is the container's until `exit` or Ctrl-D.
 
 use crate::lessons::ConsoleLog;
-use crate::{local_storage, ClusterHandle};
+use crate::ClusterHandle;
 use kubeplay_sim::interface::ConsoleOutput;
 use kubeplay_sim::shell::Shell;
 use web_sys::HtmlInputElement;
@@ -89,14 +89,12 @@ fn in_container(ps1: &str) -> bool {
 }
 
 fn load_history() -> Vec<String> {
-    let text = local_storage().and_then(|s| s.get_item(HISTORY_KEY).ok().flatten()).unwrap_or_default();
+    let text = crate::kept::get_item(&crate::storage_key(HISTORY_KEY)).unwrap_or_default();
     text.lines().filter(|l| !l.is_empty()).map(str::to_string).collect()
 }
 
 fn save_history(history: &[String]) {
-    if let Some(s) = local_storage() {
-        let _ = s.set_item(HISTORY_KEY, &history.join("\n"));
-    }
+    crate::kept::set_item(&crate::storage_key(HISTORY_KEY), &history.join("\n"));
 }
 
 /// The console panel.

@@ -23,16 +23,14 @@ pub struct Checkpoint {
 
 /// The checkpoints kept by earlier visits.
 fn load_checkpoints() -> Vec<Checkpoint> {
-    let text = crate::local_storage().and_then(|s| s.get_item(&crate::storage_key(STORAGE_KEY)).ok().flatten()).unwrap_or_default();
+    let text = crate::kept::get_item(&crate::storage_key(STORAGE_KEY)).unwrap_or_default();
     let list: Vec<Value> = serde_json::from_str(&text).unwrap_or_default();
     list.iter().filter_map(|c| Some(Checkpoint { time: Time(c.get("time")?.as_i64()?), log: c.get("log")?.as_str()?.to_string() })).collect()
 }
 
 fn save_checkpoints(list: &[Checkpoint]) {
-    if let Some(s) = crate::local_storage() {
-        let v: Vec<Value> = list.iter().map(|c| json!({"time": c.time.0, "log": c.log})).collect();
-        let _ = s.set_item(&crate::storage_key(STORAGE_KEY), &Value::Array(v).to_string());
-    }
+    let v: Vec<Value> = list.iter().map(|c| json!({"time": c.time.0, "log": c.log})).collect();
+    crate::kept::set_item(&crate::storage_key(STORAGE_KEY), &Value::Array(v).to_string());
 }
 
 /// `HH:MM:SS` of a virtual time.

@@ -98,7 +98,11 @@ pub fn share() -> Html {
             let file_message = file_message.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|v| v.as_string()).unwrap_or_default();
-                match crate::state_file::import(&text).and_then(|items| crate::state_file::restore_items(&items)) {
+                let restored = match crate::state_file::import(&text) {
+                    Ok(items) => crate::state_file::restore_items(&items).await,
+                    Err(e) => Err(e),
+                };
+                match restored {
                     Ok(()) => {
                         if let Some(w) = web_sys::window() {
                             let _ = w.location().reload();

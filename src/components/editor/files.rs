@@ -38,11 +38,10 @@ impl Default for OpenFiles {
 impl OpenFiles {
     /// The tabs kept by an earlier visit (or the example Pod on a first one).
     pub fn load() -> Self {
-        let Some(storage) = crate::local_storage() else { return Self::default() };
-        if let Some(files) = storage.get_item(&crate::storage_key(STORAGE_KEY)).ok().flatten().and_then(|s| Self::from_json(&s)) {
+        if let Some(files) = crate::kept::get_item(&crate::storage_key(STORAGE_KEY)).and_then(|s| Self::from_json(&s)) {
             return files;
         }
-        match storage.get_item(&crate::storage_key(OLD_STORAGE_KEY)).ok().flatten() {
+        match crate::kept::get_item(&crate::storage_key(OLD_STORAGE_KEY)) {
             Some(text) => OpenFiles { files: vec![OpenFile { name: FIRST_FILE.into(), text }], active: 0 },
             None => Self::default(),
         }
@@ -50,9 +49,7 @@ impl OpenFiles {
 
     /// Keeps the tabs for the next visit.
     pub fn save(&self) {
-        if let Some(storage) = crate::local_storage() {
-            let _ = storage.set_item(&crate::storage_key(STORAGE_KEY), &self.to_json());
-        }
+        crate::kept::set_item(&crate::storage_key(STORAGE_KEY), &self.to_json());
     }
 
     /// The tabs as stored.

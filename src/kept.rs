@@ -1,0 +1,385 @@
+//! What the page keeps for the learner between visits (the editor's files, the cluster's
+//! action log, the console history, lesson progress, rewind checkpoints), in IndexedDB.
+//!
+//! [`open`] runs once before the page renders: it opens the database [`DB_NAME`] (schema
+//! [`SCHEMA_VERSION`]: one object store, [`STORE`], of string values under string keys),
+//! reads every item into memory, and moves the page's items out of localStorage (where
+//! earlier pages kept them). After that, [`get_item`] answers from memory, synchronously, and
+//! [`set_item`] / [`remove_item`] change the memory and write through to IndexedDB in the
+//! background (a failed write is logged to the browser's console).
+//!
+//! Keys are the ones [`crate::storage_key`] makes, so embeds with their own scope keep their
+//! own items in the one database. When IndexedDB cannot be used (no such API, private
+//! browsing that refuses it, a newer schema from a later page, or no answer in time), and
+//! before [`open`] has run, the same functions read and write localStorage instead. With
+//! persistence off ([`crate::set_persistence`]) nothing is read or kept.
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{IdbDatabase, IdbRequest, IdbTransaction, IdbTransactionMode};
+
+/// The IndexedDB database of the page (one per site; embeds share it).
+pub const DB_NAME: &str = "kubeplay";
+/// The database's schema version: 1 is one object store, [`STORE`], string keys to string values.
+pub const SCHEMA_VERSION: u32 = 1;
+/// The object store that holds the items.
+pub const STORE: &str = "kept";
+/// How the keys of the page's items begin (in IndexedDB and in localStorage).
+pub const KEY_PREFIX: &str = "kubeplay.";
+/// How long [`open`] waits for the database before it uses localStorage.
+const OPEN_TIMEOUT_MS: i32 = 5000;
+
+/// Where the page keeps its items this session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// IndexedDB, read into memory at the start.
+    IndexedDb,
+    /// The browser's localStorage (IndexedDB could not be used, or [`open`] has not run).
+    LocalStorage,
+}
+
+/// The open database and every item in it.
+struct Store {
+    /// The connection; `None` once a newer page in another tab asked to upgrade the schema
+    /// (the items stay readable, changes are no longer written).
+    db: Option<IdbDatabase>,
+    /// Every item, as last written.
+    items: BTreeMap<String, String>,
+}
+
+thread_local! {
+    /// The store while IndexedDB is in use.
+    static STORE_STATE: RefCell<Option<Store>> = const { RefCell::new(None) };
+    /// Set by [`replace_all`]: the page reloads next, so nothing it still holds may overwrite
+    /// the items just put in place.
+    static FROZEN: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Opens the page's database and reads what it keeps; moves the page's items out of
+/// localStorage into it. Returns where the page keeps its items from now on. Calling it
+/// again reads everything afresh (as a reload would).
+pub async fn open() -> Backend {
+    if let Some(old) = STORE_STATE.with(|s| s.borrow_mut().take()) {
+        if let Some(db) = old.db {
+            db.close();
+        }
+    }
+    FROZEN.with(|f| f.set(false));
+    let opened = match open_db().await {
+        Ok(db) => match read_all(&db).await {
+            Ok(items) => Ok((db, items)),
+            Err(e) => {
+                db.close();
+                Err(e)
+            }
+        },
+        Err(e) => Err(e),
+    };
+    let (db, items) = match opened {
+        Ok(opened) => opened,
+        Err(e) => {
+            warn(format!("IndexedDB cannot be used ({e}); the page keeps its work in localStorage."));
+            return Backend::LocalStorage;
+        }
+    };
+    watch_for_upgrades(&db);
+    STORE_STATE.with(|s| *s.borrow_mut() = Some(Store { db: Some(db.clone()), items }));
+    move_from_local_storage(&db).await;
+    Backend::IndexedDb
+}
+
+/// Where the page keeps its items now.
+pub fn backend() -> Backend {
+    if STORE_STATE.with(|s| s.borrow().is_some()) {
+        Backend::IndexedDb
+    } else {
+        Backend::LocalStorage
+    }
+}
+
+/// The item kept under `key`, if any (`None` with persistence off).
+pub fn get_item(key: &str) -> Option<String> {
+    if !crate::persisting() {
+        return None;
+    }
+    match STORE_STATE.with(|s| s.borrow().as_ref().map(|store| store.items.get(key).cloned())) {
+        Some(value) => value,
+        None => local_storage()?.get_item(key).ok()?,
+    }
+}
+
+/// Keeps `value` under `key` (nothing with persistence off).
+pub fn set_item(key: &str, value: &str) {
+    change(key, Some(value));
+}
+
+/// Forgets the item under `key`.
+pub fn remove_item(key: &str) {
+    change(key, None);
+}
+
+/// Every item of the page's own (keys beginning with [`KEY_PREFIX`]); empty with persistence off.
+pub fn items() -> Vec<(String, String)> {
+    if !crate::persisting() {
+        return Vec::new();
+    }
+    STORE_STATE
+        .with(|s| s.borrow().as_ref().map(|store| store.items.iter().filter(|(k, _)| k.starts_with(KEY_PREFIX)).map(|(k, v)| (k.clone(), v.clone())).collect()))
+        .unwrap_or_else(local_items)
+}
+
+/// Replaces every item of the page's own with `items` and waits until they are written.
+/// Meant to be followed by a reload: until the next [`open`], later changes are ignored, so
+/// nothing the page still holds (the cluster it saves every few seconds) overwrites them.
+pub async fn replace_all(items: &[(String, String)]) -> Result<(), String> {
+    if !crate::persisting() {
+        return Err("this page keeps nothing in the browser".into());
+    }
+    FROZEN.with(|f| f.set(true));
+    let result = replace_now(items).await;
+    if result.is_err() {
+        FROZEN.with(|f| f.set(false));
+    }
+    result
+}
+
+async fn replace_now(items: &[(String, String)]) -> Result<(), String> {
+    let in_db = STORE_STATE.with(|s| s.borrow().as_ref().map(|store| (store.db.clone(), store.items.keys().cloned().collect::<Vec<_>>())));
+    let Some((db, old_keys)) = in_db else {
+        let storage = local_storage().ok_or("the browser has no localStorage")?;
+        for (key, _) in local_items() {
+            let _ = storage.remove_item(&key);
+        }
+        for (key, value) in items {
+            storage.set_item(key, value).map_err(|e| describe(&e))?;
+        }
+        return Ok(());
+    };
+    let db = db.ok_or("a newer kubeplay page in another tab upgraded the browser's storage; reload this page")?;
+    let ops: Vec<(&str, Option<&str>)> =
+        old_keys.iter().filter(|k| k.starts_with(KEY_PREFIX)).map(|k| (k.as_str(), None)).chain(items.iter().map(|(k, v)| (k.as_str(), Some(v.as_str())))).collect();
+    write_and_wait(&db, &ops).await?;
+    STORE_STATE.with(|s| {
+        if let Some(store) = s.borrow_mut().as_mut() {
+            store.items.retain(|k, _| !k.starts_with(KEY_PREFIX));
+            store.items.extend(items.iter().cloned());
+        }
+    });
+    Ok(())
+}
+
+/// Sets (`Some`) or removes (`None`) one item: in memory and, in the background, in IndexedDB.
+fn change(key: &str, value: Option<&str>) {
+    if !crate::persisting() || FROZEN.with(Cell::get) {
+        return;
+    }
+    let in_db = STORE_STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        let Some(store) = s.as_mut() else { return false };
+        if store.items.get(key).map(String::as_str) == value {
+            return true;
+        }
+        match value {
+            Some(v) => store.items.insert(key.to_string(), v.to_string()),
+            None => store.items.remove(key),
+        };
+        if let Some(db) = &store.db {
+            write_behind(db, key, value);
+        }
+        true
+    });
+    if !in_db {
+        let Some(storage) = local_storage() else { return };
+        let done = match value {
+            Some(v) => storage.set_item(key, v),
+            None => storage.remove_item(key),
+        };
+        if let Err(e) = done {
+            warn(format!("localStorage refused to keep {key} ({})", describe(&e)));
+        }
+    }
+}
+
+/// Starts writing one change; a failure is logged, never raised.
+fn write_behind(db: &IdbDatabase, key: &str, value: Option<&str>) {
+    let started = write(db, &[(key, value)]);
+    let key = key.to_string();
+    wasm_bindgen_futures::spawn_local(async move {
+        let done = match started {
+            Ok(tx) => finished(&tx).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = done {
+            warn(format!("IndexedDB did not keep {key} ({e})"));
+        }
+    });
+}
+
+/// Writes the changes in one transaction and waits until it has committed.
+async fn write_and_wait(db: &IdbDatabase, ops: &[(&str, Option<&str>)]) -> Result<(), String> {
+    finished(&write(db, ops)?).await
+}
+
+/// Starts one read-write transaction that puts (`Some`) or deletes (`None`) the given items.
+fn write(db: &IdbDatabase, ops: &[(&str, Option<&str>)]) -> Result<IdbTransaction, String> {
+    let tx = db.transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite).map_err(|e| describe(&e))?;
+    let requests = tx.object_store(STORE).and_then(|store| {
+        for (key, value) in ops {
+            let key = JsValue::from_str(key);
+            match value {
+                Some(v) => store.put_with_key(&JsValue::from_str(v), &key)?,
+                None => store.delete(&key)?,
+            };
+        }
+        Ok(())
+    });
+    match requests {
+        Ok(()) => Ok(tx),
+        Err(e) => {
+            let _ = tx.abort();
+            Err(describe(&e))
+        }
+    }
+}
+
+/// Waits until a transaction has committed (or says why it did not).
+async fn finished(tx: &IdbTransaction) -> Result<(), String> {
+    let done = js_sys::Promise::new(&mut |resolve, reject| {
+        tx.set_oncomplete(Some(&resolve));
+        tx.set_onabort(Some(&reject));
+    });
+    match JsFuture::from(done).await {
+        Ok(_) => Ok(()),
+        Err(_) => Err(tx.error().map_or_else(|| "the transaction was aborted".to_string(), |e| format!("{}: {}", e.name(), e.message()))),
+    }
+}
+
+/// The result of a request, once it has one.
+async fn result_of(request: &IdbRequest) -> Result<JsValue, String> {
+    let done = js_sys::Promise::new(&mut |resolve, reject| {
+        request.set_onsuccess(Some(&resolve));
+        request.set_onerror(Some(&reject));
+    });
+    JsFuture::from(done).await.map_err(|_| request_error(request))?;
+    request.result().map_err(|e| describe(&e))
+}
+
+/// Opens (creating or upgrading if need be) the page's database.
+async fn open_db() -> Result<IdbDatabase, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let factory = window.indexed_db().map_err(|e| describe(&e))?.ok_or("this browser has no IndexedDB")?;
+    let request = factory.open_with_u32(DB_NAME, SCHEMA_VERSION).map_err(|e| describe(&e))?;
+    // Schema 1: the object store. (A later schema adds its steps here, by the old version.)
+    let upgrading = request.clone();
+    let upgrade = Closure::once_into_js(move |_: JsValue| {
+        if let Some(db) = upgrading.result().ok().and_then(|r| r.dyn_into::<IdbDatabase>().ok()) {
+            if !db.object_store_names().contains(STORE) {
+                if let Err(e) = db.create_object_store(STORE) {
+                    warn(format!("could not create the IndexedDB store ({})", describe(&e)));
+                }
+            }
+        }
+    });
+    request.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
+    // Success resolves with the event; the timer resolves with nothing (no answer in time).
+    let answered = js_sys::Promise::new(&mut |resolve, reject| {
+        request.set_onsuccess(Some(&resolve));
+        request.set_onerror(Some(&reject));
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, OPEN_TIMEOUT_MS);
+    });
+    match JsFuture::from(answered).await {
+        Ok(event) if event.is_undefined() => Err(format!("no answer within {} s", OPEN_TIMEOUT_MS / 1000)),
+        Ok(_) => request.result().map_err(|e| describe(&e))?.dyn_into::<IdbDatabase>().map_err(|_| "the database did not open".to_string()),
+        Err(_) => Err(request_error(&request)),
+    }
+}
+
+/// Every item in the database.
+async fn read_all(db: &IdbDatabase) -> Result<BTreeMap<String, String>, String> {
+    let tx = db.transaction_with_str(STORE).map_err(|e| describe(&e))?;
+    let store = tx.object_store(STORE).map_err(|e| describe(&e))?;
+    let keys = store.get_all_keys().map_err(|e| describe(&e))?;
+    let values = store.get_all().map_err(|e| describe(&e))?;
+    let keys: js_sys::Array = result_of(&keys).await?.unchecked_into();
+    let values: js_sys::Array = result_of(&values).await?.unchecked_into();
+    Ok(keys.iter().zip(values.iter()).filter_map(|(k, v)| Some((k.as_string()?, v.as_string()?))).collect())
+}
+
+/// When a newer page in another tab asks to upgrade the schema, lets it: this connection
+/// closes, and this tab keeps its items in memory only.
+fn watch_for_upgrades(db: &IdbDatabase) {
+    let this = db.clone();
+    let on_change = Closure::once_into_js(move |_: JsValue| {
+        this.close();
+        STORE_STATE.with(|s| {
+            if let Some(store) = s.borrow_mut().as_mut().filter(|store| store.db.as_ref() == Some(&this)) {
+                store.db = None;
+            }
+        });
+        warn("a newer kubeplay page upgraded this browser's storage; reload this page to keep its changes.".into());
+    });
+    db.set_onversionchange(Some(on_change.unchecked_ref()));
+}
+
+/// Moves the page's items from localStorage into the database (they win over what the
+/// database holds: they were written by an earlier page, or while IndexedDB could not be
+/// used). localStorage loses them once the database has them; if writing fails they stay
+/// there for the next visit, and this visit still sees them.
+async fn move_from_local_storage(db: &IdbDatabase) {
+    let old = local_items();
+    if old.is_empty() {
+        return;
+    }
+    STORE_STATE.with(|s| {
+        if let Some(store) = s.borrow_mut().as_mut() {
+            store.items.extend(old.iter().cloned());
+        }
+    });
+    let ops: Vec<(&str, Option<&str>)> = old.iter().map(|(k, v)| (k.as_str(), Some(v.as_str()))).collect();
+    match (write_and_wait(db, &ops).await, local_storage()) {
+        (Ok(()), Some(storage)) => {
+            for (key, _) in &old {
+                let _ = storage.remove_item(key);
+            }
+        }
+        (Ok(()), None) => {}
+        (Err(e), _) => warn(format!("could not move the work kept in localStorage to IndexedDB ({e}); it stays in localStorage.")),
+    }
+}
+
+/// The browser's localStorage (the fallback, and where earlier pages kept their items).
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// The page's items in localStorage.
+fn local_items() -> Vec<(String, String)> {
+    let Some(storage) = local_storage() else { return Vec::new() };
+    let n = storage.length().unwrap_or(0);
+    (0..n)
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter(|k| k.starts_with(KEY_PREFIX))
+        .filter_map(|k| storage.get_item(&k).ok().flatten().map(|v| (k, v)))
+        .collect()
+}
+
+/// Tells the browser's console (never the learner) what went wrong.
+fn warn(message: String) {
+    gloo::console::warn!(format!("kubeplay: {message}"));
+}
+
+/// Why a request failed.
+fn request_error(request: &IdbRequest) -> String {
+    match request.error() {
+        Ok(Some(e)) => format!("{}: {}", e.name(), e.message()),
+        _ => "the request failed".to_string(),
+    }
+}
+
+/// A thrown JavaScript value in words.
+fn describe(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).or_else(|| e.as_string()).unwrap_or_else(|| format!("{e:?}"))
+}

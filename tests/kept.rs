@@ -1,0 +1,183 @@
+//! Browser tests (wasm-bindgen-test in headless Chromium) of what the page keeps between
+//! visits: IndexedDB through `kubeplay_web::kept`, the move from localStorage, embeds'
+//! scopes, the fallback to localStorage, and the state file over the store.
+
+use kubeplay_web::components::editor::OpenFiles;
+use kubeplay_web::kept::{self, Backend};
+use kubeplay_web::lessons::Progress;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn local_storage() -> web_sys::Storage {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap()
+}
+
+fn factory() -> web_sys::IdbFactory {
+    web_sys::window().unwrap().indexed_db().unwrap().unwrap()
+}
+
+/// Waits for a request's success (or error) event.
+async fn settled(request: &web_sys::IdbRequest) -> Result<JsValue, JsValue> {
+    let done = js_sys::Promise::new(&mut |resolve, reject| {
+        request.set_onsuccess(Some(&resolve));
+        request.set_onerror(Some(&reject));
+    });
+    wasm_bindgen_futures::JsFuture::from(done).await?;
+    request.result()
+}
+
+/// Deletes the page's database, as a browser that never saw the page has none.
+async fn delete_database() {
+    settled(&factory().delete_database(kept::DB_NAME).unwrap()).await.expect("the database is deleted");
+}
+
+/// The value the database itself holds under `key` (read with a connection of its own).
+async fn in_database(key: &str) -> Option<String> {
+    let db: web_sys::IdbDatabase = settled(&factory().open(kept::DB_NAME).unwrap()).await.unwrap().unchecked_into();
+    let store = db.transaction_with_str(kept::STORE).unwrap().object_store(kept::STORE).unwrap();
+    let value = settled(&store.get(&JsValue::from_str(key)).unwrap()).await.unwrap().as_string();
+    db.close();
+    value
+}
+
+/// Nothing kept (as after clearing the browser's data), then a reload.
+async fn empty_store() {
+    kept::replace_all(&[]).await.unwrap();
+    local_storage().clear().unwrap();
+    assert_eq!(kept::open().await, Backend::IndexedDb);
+}
+
+/// What a reload does: the page reads everything afresh from the database.
+async fn reload() {
+    assert_eq!(kept::open().await, Backend::IndexedDb);
+}
+
+#[wasm_bindgen_test]
+async fn a_value_written_is_read_back_after_a_reload_and_is_not_in_local_storage() {
+    empty_store().await;
+    kept::set_item("kubeplay.test.v1", "kept across visits");
+    kept::set_item("kubeplay.gone.v1", "soon removed");
+    kept::remove_item("kubeplay.gone.v1");
+    assert_eq!(kept::get_item("kubeplay.test.v1").as_deref(), Some("kept across visits"), "read back at once, from memory");
+    reload().await;
+    assert_eq!(kept::get_item("kubeplay.test.v1").as_deref(), Some("kept across visits"));
+    assert_eq!(kept::get_item("kubeplay.gone.v1"), None);
+    assert_eq!(in_database("kubeplay.test.v1").await.as_deref(), Some("kept across visits"));
+    assert_eq!(local_storage().get_item("kubeplay.test.v1").unwrap(), None, "localStorage is not used");
+    empty_store().await;
+}
+
+#[wasm_bindgen_test]
+async fn a_cluster_log_larger_than_local_storage_allows_is_kept() {
+    empty_store().await;
+    // localStorage holds a few million characters per site; this is 12 million.
+    let log: String = "kubectl scale deployment web --replicas=3\n".repeat(12_000_000 / 42 + 1);
+    assert!(local_storage().set_item("kubeplay.too-big", &log).is_err(), "localStorage refuses it");
+    kept::set_item(kubeplay_web::app::CLUSTER_KEY, &log);
+    reload().await;
+    assert_eq!(kept::get_item(kubeplay_web::app::CLUSTER_KEY).map(|l| l.len()), Some(log.len()));
+    empty_store().await;
+}
+
+#[wasm_bindgen_test]
+async fn the_first_visit_moves_what_localstorage_kept_into_indexeddb() {
+    empty_store().await;
+    // A browser where an earlier page kept the editor in localStorage, and no database yet.
+    delete_database().await;
+    let storage = local_storage();
+    storage.set_item("kubeplay.editor.v1", "# an old single editor text").unwrap();
+    storage.set_item("kubeplay.lesson.first-deployment.v1", "1|11,0").unwrap();
+    storage.set_item("another-app.setting", "left alone").unwrap();
+    assert_eq!(kept::open().await, Backend::IndexedDb);
+    assert_eq!(OpenFiles::load().current().text, "# an old single editor text", "the old text is the first tab");
+    assert_eq!(Progress::saved_summary("first-deployment"), Some((1, 2)));
+    assert_eq!(storage.get_item("kubeplay.editor.v1").unwrap(), None, "moved, not copied");
+    assert_eq!(storage.get_item("another-app.setting").unwrap().as_deref(), Some("left alone"), "other keys of the site stay");
+    assert_eq!(in_database("kubeplay.editor.v1").await.as_deref(), Some("# an old single editor text"));
+    reload().await;
+    assert_eq!(OpenFiles::load().current().text, "# an old single editor text");
+    storage.remove_item("another-app.setting").unwrap();
+    empty_store().await;
+}
+
+#[wasm_bindgen_test]
+async fn two_embeds_and_the_full_page_keep_their_work_apart() {
+    empty_store().await;
+    let save_text = |scope: &str, text: &str| {
+        kubeplay_web::set_storage_scope(scope);
+        let mut files = OpenFiles::default();
+        files.set_text(text.into());
+        files.save();
+        Progress { step: 1, passed: vec![vec![true], vec![scope.is_empty()]] }.save("rolling");
+    };
+    save_text("", "# the full page");
+    save_text("id=one", "# embed one");
+    save_text("id=two", "# embed two");
+    reload().await;
+    for (scope, text) in [("", "# the full page"), ("id=one", "# embed one"), ("id=two", "# embed two")] {
+        kubeplay_web::set_storage_scope(scope);
+        assert_eq!(OpenFiles::load().current().text, text, "scope {scope:?}");
+        let done = if scope.is_empty() { 2 } else { 1 };
+        assert_eq!(Progress::saved_summary("rolling"), Some((done, 2)), "scope {scope:?}");
+    }
+    kubeplay_web::set_storage_scope("");
+    assert!(in_database("kubeplay.editor.v2@id=one").await.unwrap().contains("# embed one"));
+    assert!(in_database("kubeplay.editor.v2@id=two").await.unwrap().contains("# embed two"));
+    empty_store().await;
+}
+
+#[wasm_bindgen_test]
+async fn a_page_without_persistence_keeps_and_reads_nothing() {
+    empty_store().await;
+    kept::set_item("kubeplay.test.v1", "before");
+    kubeplay_web::set_persistence(false);
+    assert_eq!(kept::get_item("kubeplay.test.v1"), None);
+    kept::set_item("kubeplay.test.v1", "while off");
+    assert!(kept::items().is_empty());
+    assert!(kubeplay_web::state_file::restore_items(&[]).await.is_err());
+    kubeplay_web::set_persistence(true);
+    reload().await;
+    assert_eq!(kept::get_item("kubeplay.test.v1").as_deref(), Some("before"));
+    empty_store().await;
+}
+
+#[wasm_bindgen_test]
+async fn a_state_file_replaces_everything_kept_and_later_changes_wait_for_the_reload() {
+    empty_store().await;
+    kept::set_item("kubeplay.editor.v2", "{}");
+    kept::set_item("kubeplay.cluster.v1", "the cluster before");
+    let file = kubeplay_web::state_file::export(&[("kubeplay.cluster.v1".into(), "the file's cluster".into())]);
+    let items = kubeplay_web::state_file::import(&file).unwrap();
+    kubeplay_web::state_file::restore_items(&items).await.unwrap();
+    // The page's timer saves the cluster it still shows before the reload: ignored.
+    kept::set_item("kubeplay.cluster.v1", "the cluster before");
+    reload().await;
+    assert_eq!(kubeplay_web::state_file::stored_items(), [("kubeplay.cluster.v1".to_string(), "the file's cluster".to_string())]);
+    kept::set_item("kubeplay.cluster.v1", "after the reload");
+    assert_eq!(kept::get_item("kubeplay.cluster.v1").as_deref(), Some("after the reload"), "changes are kept again");
+    empty_store().await;
+}
+
+#[wasm_bindgen_test]
+async fn without_a_usable_indexeddb_the_page_keeps_its_work_in_localstorage() {
+    empty_store().await;
+    kept::set_item("kubeplay.test.v1", "in the database");
+    // A newer page (schema 2) upgraded the database: this connection lets it, and this page
+    // can no longer open schema 1.
+    let newer: web_sys::IdbDatabase = settled(&factory().open_with_u32(kept::DB_NAME, kept::SCHEMA_VERSION + 1).unwrap()).await.unwrap().unchecked_into();
+    newer.close();
+    assert_eq!(kept::open().await, Backend::LocalStorage);
+    assert_eq!(kept::backend(), Backend::LocalStorage);
+    kept::set_item("kubeplay.editor.v2", "kept in localStorage");
+    assert_eq!(local_storage().get_item("kubeplay.editor.v2").unwrap().as_deref(), Some("kept in localStorage"));
+    assert_eq!(kept::get_item("kubeplay.editor.v2").as_deref(), Some("kept in localStorage"));
+    assert_eq!(kubeplay_web::state_file::stored_items().len(), 1);
+    // Once the database works again, what was kept meanwhile moves into it.
+    delete_database().await;
+    reload().await;
+    assert_eq!(kept::get_item("kubeplay.editor.v2").as_deref(), Some("kept in localStorage"));
+    assert_eq!(local_storage().get_item("kubeplay.editor.v2").unwrap(), None);
+    empty_store().await;
+}
