@@ -6,20 +6,10 @@
 //! (`../shared/kubectl-output.md` §2.15 and the volume lines of §3.1); the notes are ours.
 
 use kubeplay_sim::clock::Duration;
-use kubeplay_sim::kubectl::{run_in, CommandOutput, Context, Files};
+use kubeplay_sim::kubectl::{run_in, CommandOutput, Context};
 use kubeplay_sim::{Cluster, ClusterSettings};
-use std::collections::BTreeMap;
-
-struct Manifests(BTreeMap<&'static str, &'static str>);
-
-impl Files for Manifests {
-    fn read(&self, path: &str) -> Result<String, String> {
-        self.0.get(path).map(|t| t.to_string()).ok_or_else(|| format!("error: the path {path:?} does not exist"))
-    }
-    fn list_dir(&self, _path: &str) -> Option<Vec<String>> {
-        None
-    }
-}
+mod common;
+use common::Manifests;
 
 const WEB: &str = "apiVersion: apps/v1
 kind: Deployment

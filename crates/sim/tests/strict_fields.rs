@@ -3,21 +3,11 @@
 //! each one is and the field probably meant); real Kubernetes fields kubeplay does not
 //! simulate are accepted with a note; `--validate` changes the first as kubectl's does.
 
-use kubeplay_sim::kubectl::{run, run_in, CommandOutput, Context, Files};
+use kubeplay_sim::kubectl::{run, run_in, CommandOutput, Context};
 use kubeplay_sim::{Cluster, ClusterSettings};
+mod common;
+use common::Manifests;
 use std::collections::BTreeMap;
-
-/// Manifests held in memory, by file name.
-struct Manifests(BTreeMap<&'static str, &'static str>);
-
-impl Files for Manifests {
-    fn read(&self, path: &str) -> Result<String, String> {
-        self.0.get(path).map(|t| t.to_string()).ok_or_else(|| format!("error: the path {path:?} does not exist"))
-    }
-    fn list_dir(&self, _path: &str) -> Option<Vec<String>> {
-        None
-    }
-}
 
 const TYPOS: &str = "apiVersion: apps/v1
 kind: Deployment

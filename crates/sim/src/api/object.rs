@@ -149,23 +149,25 @@ impl Kind {
     /// Whether kubeplay's components act on objects of this kind; the others (Ingress,
     /// PersistentVolumeClaim ...) are stored and shown but nothing reconciles them.
     pub fn is_simulated(self) -> bool {
-        !matches!(
-            self,
-            Kind::Ingress
-                | Kind::IngressClass
-                | Kind::NetworkPolicy
-                | Kind::PersistentVolumeClaim
-                | Kind::PersistentVolume
-                | Kind::StorageClass
-                | Kind::StatefulSet
-                | Kind::CronJob
-                | Kind::Role
-                | Kind::RoleBinding
-                | Kind::ClusterRole
-                | Kind::ClusterRoleBinding
-                | Kind::PodDisruptionBudget
-        )
+        !Kind::KEPT.contains(&self)
     }
+
+    /// The kinds stored and shown without any component acting on them.
+    pub const KEPT: [Kind; 13] = [
+        Kind::Ingress,
+        Kind::IngressClass,
+        Kind::NetworkPolicy,
+        Kind::PersistentVolumeClaim,
+        Kind::PersistentVolume,
+        Kind::StorageClass,
+        Kind::StatefulSet,
+        Kind::CronJob,
+        Kind::Role,
+        Kind::RoleBinding,
+        Kind::ClusterRole,
+        Kind::ClusterRoleBinding,
+        Kind::PodDisruptionBudget,
+    ];
 
     fn row(self) -> &'static KindInfo {
         &KINDS[self as usize]

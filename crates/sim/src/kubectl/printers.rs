@@ -35,22 +35,9 @@ pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
         (Kind::ResourceQuota, _) => vec!["NAME", "AGE", "REQUEST", "LIMIT"],
         (Kind::LimitRange, _) => vec!["NAME", "CREATED AT"],
         (Kind::DaemonSet, true) => vec!["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"],
-        (
-            Kind::Ingress
-            | Kind::IngressClass
-            | Kind::NetworkPolicy
-            | Kind::PersistentVolumeClaim
-            | Kind::PersistentVolume
-            | Kind::StorageClass
-            | Kind::StatefulSet
-            | Kind::CronJob
-            | Kind::Role
-            | Kind::RoleBinding
-            | Kind::ClusterRole
-            | Kind::ClusterRoleBinding
-            | Kind::PodDisruptionBudget,
-            _,
-        ) => super::kept::headers(kind, wide),
+        (k, _) if Kind::KEPT.contains(&k) => super::kept::headers(kind, wide),
+        // What kubectl prints for a kind without columns of its own.
+        _ => vec!["NAME", "AGE"],
     }
 }
 

@@ -1,7 +1,23 @@
-//! What several integration tests share: the workshop's todo app, applied and settled.
+//! What several integration tests share: the workshop's todo app, applied and settled,
+//! and manifests held in memory for `kubectl apply -f`. Each test file uses some of them.
+#![allow(dead_code)]
 
 use kubeplay_sim::clock::Duration;
+use kubeplay_sim::kubectl::Files;
 use kubeplay_sim::{Cluster, ClusterSettings};
+use std::collections::BTreeMap;
+
+/// Manifests held in memory, by file name, as the console's files.
+pub struct Manifests(pub BTreeMap<&'static str, &'static str>);
+
+impl Files for Manifests {
+    fn read(&self, path: &str) -> Result<String, String> {
+        self.0.get(path).map(|t| t.to_string()).ok_or_else(|| format!("error: the path {path:?} does not exist"))
+    }
+    fn list_dir(&self, _path: &str) -> Option<Vec<String>> {
+        None
+    }
+}
 
 /// A cluster running the workshop's todo app (its 2018 manifests, converted) in the
 /// `todo-app` namespace, 90 s after it was applied.
