@@ -122,3 +122,16 @@ fn kubectl_exec_runs_the_same_filters_in_a_container() {
         }
     }
 }
+
+/// GNU `grep -w`, checked against GNU grep 3.8 on this machine: a match counts only with no
+/// word character on either side, trying shorter matches and later starts; a long line is
+/// read once (the whole-word test is part of the compiled pattern).
+#[test]
+fn grep_w_takes_whole_words_as_gnu_does() {
+    assert_eq!(console("echo 'foobar foo' | grep -ow foo"), ("foo\n".into(), String::new(), 0));
+    assert_eq!(console("echo 'x foo_bar foo-bar' | grep -ow foo"), ("foo\n".into(), String::new(), 0));
+    assert_eq!(console("echo aaab | grep -cw 'a*'"), ("0\n".into(), String::new(), 1));
+    assert_eq!(console("echo 'ab ab' | grep -w 'b*'").2, 1);
+    let long = format!("echo {}b | grep -cw 'a*'", "a".repeat(8000));
+    assert_eq!(console(&long), ("0\n".into(), String::new(), 1));
+}

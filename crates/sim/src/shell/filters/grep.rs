@@ -50,8 +50,6 @@ struct Chooser {
     word: bool,
     line: bool,
     invert: bool,
-    /// busybox's way with `-w`.
-    busybox: bool,
 }
 
 impl Chooser {
@@ -65,21 +63,15 @@ impl Chooser {
             if !self.word {
                 return Some((start, end));
             }
-            // A word match has no word character on either side. GNU tries shorter matches,
-            // then later starts; busybox only later starts, and none after an empty match.
+            // busybox's -w (GNU's is compiled into the program): the leftmost-longest match
+            // must have no word character on either side, else it tries later starts, and
+            // none after an empty match.
             let before = start == 0 || !is_word(text[start - 1]);
-            let after = |e: usize| e == text.len() || !is_word(text[e]);
-            if self.busybox {
-                if before && after(end) {
-                    return Some((start, end));
-                }
-                if end == start {
-                    return None;
-                }
-            } else if before {
-                if let Some(end) = self.re.ends(text, start).into_iter().rev().find(|&e| after(e)) {
-                    return Some((start, end));
-                }
+            if before && (end == text.len() || !is_word(text[end])) {
+                return Some((start, end));
+            }
+            if end == start {
+                return None;
             }
             from = start + 1;
         }
@@ -152,7 +144,10 @@ fn compile(t: &mut Tool, name: &str, p: &Parsed, patterns: &[String]) -> Result<
         (Some('P'), _) => Syntax::Perl,
         _ => Syntax::Basic,
     };
-    Regex::new(patterns, syntax, p.has('i') || p.has('y')).map_err(|e| {
+    // GNU's -w is part of the program; busybox's own way is applied match by match.
+    let ignore_case = p.has('i') || p.has('y');
+    let compiled = if p.has('w') && t.gnu() { Regex::whole_words(patterns, syntax, ignore_case) } else { Regex::new(patterns, syntax, ignore_case) };
+    compiled.map_err(|e| {
         if t.gnu() {
             t.fail(e.gnu());
         } else {
@@ -185,7 +180,7 @@ pub(super) fn grep(t: &mut Tool, name: &str, args: &[String]) -> i32 {
         None => sources.len() > 1,
     };
     let search = Search {
-        chooser: Chooser { re, word: p.has('w'), line: p.has('x'), invert: p.has('v'), busybox: !t.gnu() },
+        chooser: Chooser { re, word: p.has('w') && !t.gnu(), line: p.has('x'), invert: p.has('v') },
         shape: Shape { names, numbers: p.has('n'), after: after.or(context).unwrap_or(0), before: before.or(context).unwrap_or(0) },
         max,
         mode: ['q', 'l', 'L', 'c', 'o'].into_iter().find(|&c| p.has(c)),

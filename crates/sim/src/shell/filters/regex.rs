@@ -137,13 +137,27 @@ fn fold(c: char) -> char {
 impl Regex {
     /// Compiles `patterns` (any one matching is a match); `ignore_case` is `-i`.
     pub fn new(patterns: &[String], syntax: Syntax, ignore_case: bool) -> Result<Regex, Error> {
+        Regex::compile(patterns, syntax, ignore_case, false)
+    }
+
+    /// [`Regex::new`] matching only whole words, as GNU `grep -w` does: no word character
+    /// just before a match or just after it. Compiled into the program, so a line is still
+    /// read once.
+    pub fn whole_words(patterns: &[String], syntax: Syntax, ignore_case: bool) -> Result<Regex, Error> {
+        Regex::compile(patterns, syntax, ignore_case, true)
+    }
+
+    fn compile(patterns: &[String], syntax: Syntax, ignore_case: bool, words: bool) -> Result<Regex, Error> {
         let mut parser = Parser::new(syntax);
         let mut branches = Vec::new();
         for pattern in patterns {
             branches.push(if syntax == Syntax::Fixed { Ast::Cat(pattern.chars().map(Ast::Char).collect()) } else { parser.parse(pattern)? });
         }
         let mut re = Regex { prog: Vec::new(), sets: parser.into_sets(), fold: ignore_case };
-        let ast = Ast::Alt(branches);
+        let mut ast = Ast::Alt(branches);
+        if words {
+            ast = Ast::Cat(vec![Ast::Assert(Assert::NoWordBefore), ast, Ast::Assert(Assert::NoWordAfter)]);
+        }
         if cost(&ast) >= MAX_PROGRAM {
             return Err(Error::TooBig);
         }
@@ -340,6 +354,8 @@ fn holds(a: Assert, text: &[char], pos: usize) -> bool {
         Assert::WordEnd => before && !after,
         Assert::Boundary => before != after,
         Assert::NotBoundary => before == after,
+        Assert::NoWordBefore => !before,
+        Assert::NoWordAfter => !after,
     }
 }
 

@@ -21,6 +21,10 @@ pub(super) enum Assert {
     Boundary,
     /// `\B`.
     NotBoundary,
+    /// No word character just before (GNU `grep -w`'s left edge).
+    NoWordBefore,
+    /// No word character just after (GNU `grep -w`'s right edge).
+    NoWordAfter,
 }
 
 /// A bracket expression (or `\w`, `\s` and their negations).
