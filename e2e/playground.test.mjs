@@ -128,6 +128,16 @@ test('kubectl set image in the console rolls the Deployment to the new image', a
   await page.waitForSelector('[data-testid="console-output"] >> text=DESIRED');
   const out = await page.locator('[data-testid="console-output"]').innerText();
   assert.match(out, new RegExp(`${oldPrefix}\\s+0\\s+0\\s+0`), out);
+  // Several kinds print one table each with a blank line between them, which keeps its height.
+  await input.fill('kubectl get deploy,svc');
+  await input.press('Enter');
+  await page.waitForSelector('[data-testid="console-output"] >> text=service/kubernetes');
+  const blank = await page.locator('[data-testid="console-output"] .out').evaluateAll((els) => {
+    const i = els.findLastIndex((e) => e.textContent.startsWith('deployment.apps/web '));
+    const gap = els[i + 1];
+    return gap && gap.textContent === '' ? gap.getBoundingClientRect().height : -1;
+  });
+  assert.ok(blank > 10, `the blank line between the tables is ${blank}px high`);
   await page.screenshot({ path: `${SHOTS}/console.png` });
   assert.deepEqual(errors, []);
   await context.close();
