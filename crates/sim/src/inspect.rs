@@ -54,17 +54,7 @@ pub fn inspect(cluster: &Cluster, kind: Kind, namespace: &str, name: &str) -> Re
     }
     let scheduling = (kind == Kind::Pod).then(|| cluster.scheduling_explanation(&format!("{namespace}/{name}")).cloned()).flatten();
     let nodes = cluster.store().list(Kind::Node, None).count();
-    let probes = object
-        .as_pod()
-        .map(|pod| {
-            let spec = |h: &crate::kubelet::ProbeHistory| {
-                let c = pod.spec.containers.iter().find(|c| c.name == h.container);
-                let probe = c.and_then(|c| match h.probe.as_str() { "Startup" => c.startup_probe.as_ref(), "Liveness" => c.liveness_probe.as_ref(), _ => c.readiness_probe.as_ref() });
-                probe.map(crate::kubectl::probe_text).unwrap_or_default()
-            };
-            cluster.probe_history(pod).into_iter().map(|h| (spec(&h), h)).collect()
-        })
-        .unwrap_or_default();
+    let probes = object.as_pod().map(|pod| cluster.probe_history(pod).into_iter().map(|h| (crate::kubectl::probe_text(&h.spec), h)).collect()).unwrap_or_default();
     Ok(Inspection { kind, namespace, name: name.to_string(), object: object.clone(), describe, yaml, owners, scheduling, nodes, probes })
 }
 

@@ -102,6 +102,8 @@ pub struct ProbeHistory {
     pub container: String,
     /// `Startup`, `Liveness` or `Readiness`.
     pub probe: String,
+    /// The probe as the container's spec sets it.
+    pub spec: Probe,
     /// Whether the kubelet counts it passing (its threshold reached), failing, or neither yet.
     pub passing: Option<bool>,
     /// Passes in a row so far.
@@ -268,9 +270,9 @@ impl Kubelet {
         let mut out = Vec::new();
         for (c, w) in pod.spec.containers.iter().zip(works) {
             for (probe, spec, worker) in [("Startup", &c.startup_probe, &w.startup), ("Liveness", &c.liveness_probe, &w.liveness), ("Readiness", &c.readiness_probe, &w.readiness)] {
-                if spec.is_some() {
+                if let Some(spec) = spec {
                     let runs = worker.history.iter().cloned().collect();
-                    out.push(ProbeHistory { container: c.name.clone(), probe: probe.into(), passing: worker.passing, successes: worker.successes, failures: worker.failures, runs });
+                    out.push(ProbeHistory { container: c.name.clone(), probe: probe.into(), spec: spec.clone(), passing: worker.passing, successes: worker.successes, failures: worker.failures, runs });
                 }
             }
         }

@@ -72,102 +72,62 @@ pub enum Kind {
     PodDisruptionBudget,
 }
 
-/// What discovery says about one kind: name, apiVersion, plural, short names, namespaced.
-type KindInfo = (Kind, &'static str, &'static str, &'static str, &'static [&'static str], bool);
+/// What discovery says about one kind: name, apiVersion, plural, short names, namespaced;
+/// and whether kubeplay's components act on it (else it is only stored and shown).
+type KindInfo = (Kind, &'static str, &'static str, &'static str, &'static [&'static str], bool, bool);
 
 /// Per kind, in enum order.
 const KINDS: [KindInfo; 31] = [
-    (Kind::Namespace, "Namespace", "v1", "namespaces", &["ns"], false),
-    (Kind::Node, "Node", "v1", "nodes", &["no"], false),
-    (Kind::Pod, "Pod", "v1", "pods", &["po"], true),
-    (Kind::Event, "Event", "v1", "events", &["ev"], true),
-    (Kind::ReplicaSet, "ReplicaSet", "apps/v1", "replicasets", &["rs"], true),
-    (Kind::Deployment, "Deployment", "apps/v1", "deployments", &["deploy"], true),
-    (Kind::Lease, "Lease", "coordination.k8s.io/v1", "leases", &[], true),
-    (Kind::DaemonSet, "DaemonSet", "apps/v1", "daemonsets", &["ds"], true),
-    (Kind::Job, "Job", "batch/v1", "jobs", &[], true),
-    (Kind::ConfigMap, "ConfigMap", "v1", "configmaps", &["cm"], true),
-    (Kind::Secret, "Secret", "v1", "secrets", &[], true),
-    (Kind::ServiceAccount, "ServiceAccount", "v1", "serviceaccounts", &["sa"], true),
-    (Kind::Service, "Service", "v1", "services", &["svc"], true),
-    (Kind::Endpoints, "Endpoints", "v1", "endpoints", &["ep"], true),
-    (Kind::HorizontalPodAutoscaler, "HorizontalPodAutoscaler", "autoscaling/v2", "horizontalpodautoscalers", &["hpa"], true),
-    (Kind::EndpointSlice, "EndpointSlice", "discovery.k8s.io/v1", "endpointslices", &[], true),
-    (Kind::ResourceQuota, "ResourceQuota", "v1", "resourcequotas", &["quota"], true),
-    (Kind::LimitRange, "LimitRange", "v1", "limitranges", &["limits"], true),
-    (Kind::Ingress, "Ingress", "networking.k8s.io/v1", "ingresses", &["ing"], true),
-    (Kind::IngressClass, "IngressClass", "networking.k8s.io/v1", "ingressclasses", &[], false),
-    (Kind::NetworkPolicy, "NetworkPolicy", "networking.k8s.io/v1", "networkpolicies", &["netpol"], true),
-    (Kind::PersistentVolumeClaim, "PersistentVolumeClaim", "v1", "persistentvolumeclaims", &["pvc"], true),
-    (Kind::PersistentVolume, "PersistentVolume", "v1", "persistentvolumes", &["pv"], false),
-    (Kind::StorageClass, "StorageClass", "storage.k8s.io/v1", "storageclasses", &["sc"], false),
-    (Kind::StatefulSet, "StatefulSet", "apps/v1", "statefulsets", &["sts"], true),
-    (Kind::CronJob, "CronJob", "batch/v1", "cronjobs", &["cj"], true),
-    (Kind::Role, "Role", "rbac.authorization.k8s.io/v1", "roles", &[], true),
-    (Kind::RoleBinding, "RoleBinding", "rbac.authorization.k8s.io/v1", "rolebindings", &[], true),
-    (Kind::ClusterRole, "ClusterRole", "rbac.authorization.k8s.io/v1", "clusterroles", &[], false),
-    (Kind::ClusterRoleBinding, "ClusterRoleBinding", "rbac.authorization.k8s.io/v1", "clusterrolebindings", &[], false),
-    (Kind::PodDisruptionBudget, "PodDisruptionBudget", "policy/v1", "poddisruptionbudgets", &["pdb"], true),
+    (Kind::Namespace, "Namespace", "v1", "namespaces", &["ns"], false, true),
+    (Kind::Node, "Node", "v1", "nodes", &["no"], false, true),
+    (Kind::Pod, "Pod", "v1", "pods", &["po"], true, true),
+    (Kind::Event, "Event", "v1", "events", &["ev"], true, true),
+    (Kind::ReplicaSet, "ReplicaSet", "apps/v1", "replicasets", &["rs"], true, true),
+    (Kind::Deployment, "Deployment", "apps/v1", "deployments", &["deploy"], true, true),
+    (Kind::Lease, "Lease", "coordination.k8s.io/v1", "leases", &[], true, true),
+    (Kind::DaemonSet, "DaemonSet", "apps/v1", "daemonsets", &["ds"], true, true),
+    (Kind::Job, "Job", "batch/v1", "jobs", &[], true, true),
+    (Kind::ConfigMap, "ConfigMap", "v1", "configmaps", &["cm"], true, true),
+    (Kind::Secret, "Secret", "v1", "secrets", &[], true, true),
+    (Kind::ServiceAccount, "ServiceAccount", "v1", "serviceaccounts", &["sa"], true, true),
+    (Kind::Service, "Service", "v1", "services", &["svc"], true, true),
+    (Kind::Endpoints, "Endpoints", "v1", "endpoints", &["ep"], true, true),
+    (Kind::HorizontalPodAutoscaler, "HorizontalPodAutoscaler", "autoscaling/v2", "horizontalpodautoscalers", &["hpa"], true, true),
+    (Kind::EndpointSlice, "EndpointSlice", "discovery.k8s.io/v1", "endpointslices", &[], true, true),
+    (Kind::ResourceQuota, "ResourceQuota", "v1", "resourcequotas", &["quota"], true, true),
+    (Kind::LimitRange, "LimitRange", "v1", "limitranges", &["limits"], true, true),
+    (Kind::Ingress, "Ingress", "networking.k8s.io/v1", "ingresses", &["ing"], true, false),
+    (Kind::IngressClass, "IngressClass", "networking.k8s.io/v1", "ingressclasses", &[], false, false),
+    (Kind::NetworkPolicy, "NetworkPolicy", "networking.k8s.io/v1", "networkpolicies", &["netpol"], true, false),
+    (Kind::PersistentVolumeClaim, "PersistentVolumeClaim", "v1", "persistentvolumeclaims", &["pvc"], true, false),
+    (Kind::PersistentVolume, "PersistentVolume", "v1", "persistentvolumes", &["pv"], false, false),
+    (Kind::StorageClass, "StorageClass", "storage.k8s.io/v1", "storageclasses", &["sc"], false, false),
+    (Kind::StatefulSet, "StatefulSet", "apps/v1", "statefulsets", &["sts"], true, false),
+    (Kind::CronJob, "CronJob", "batch/v1", "cronjobs", &["cj"], true, false),
+    (Kind::Role, "Role", "rbac.authorization.k8s.io/v1", "roles", &[], true, false),
+    (Kind::RoleBinding, "RoleBinding", "rbac.authorization.k8s.io/v1", "rolebindings", &[], true, false),
+    (Kind::ClusterRole, "ClusterRole", "rbac.authorization.k8s.io/v1", "clusterroles", &[], false, false),
+    (Kind::ClusterRoleBinding, "ClusterRoleBinding", "rbac.authorization.k8s.io/v1", "clusterrolebindings", &[], false, false),
+    (Kind::PodDisruptionBudget, "PodDisruptionBudget", "policy/v1", "poddisruptionbudgets", &["pdb"], true, false),
 ];
 
 impl Kind {
-    /// Every kind, in discovery order.
-    pub const ALL: [Kind; 31] = [
-        Kind::Namespace,
-        Kind::Node,
-        Kind::Pod,
-        Kind::Event,
-        Kind::ReplicaSet,
-        Kind::Deployment,
-        Kind::Lease,
-        Kind::DaemonSet,
-        Kind::Job,
-        Kind::ConfigMap,
-        Kind::Secret,
-        Kind::ServiceAccount,
-        Kind::Service,
-        Kind::Endpoints,
-        Kind::HorizontalPodAutoscaler,
-        Kind::EndpointSlice,
-        Kind::ResourceQuota,
-        Kind::LimitRange,
-        Kind::Ingress,
-        Kind::IngressClass,
-        Kind::NetworkPolicy,
-        Kind::PersistentVolumeClaim,
-        Kind::PersistentVolume,
-        Kind::StorageClass,
-        Kind::StatefulSet,
-        Kind::CronJob,
-        Kind::Role,
-        Kind::RoleBinding,
-        Kind::ClusterRole,
-        Kind::ClusterRoleBinding,
-        Kind::PodDisruptionBudget,
-    ];
+    /// Every kind, in discovery order (the order of the discovery table).
+    pub const ALL: [Kind; 31] = {
+        let mut all = [Kind::Namespace; 31];
+        let mut i = 0;
+        while i < KINDS.len() {
+            all[i] = KINDS[i].0;
+            i += 1;
+        }
+        all
+    };
 
     /// Whether kubeplay's components act on objects of this kind; the others (Ingress,
     /// PersistentVolumeClaim ...) are stored and shown but nothing reconciles them.
     pub fn is_simulated(self) -> bool {
-        !Kind::KEPT.contains(&self)
+        self.row().6
     }
-
-    /// The kinds stored and shown without any component acting on them.
-    pub const KEPT: [Kind; 13] = [
-        Kind::Ingress,
-        Kind::IngressClass,
-        Kind::NetworkPolicy,
-        Kind::PersistentVolumeClaim,
-        Kind::PersistentVolume,
-        Kind::StorageClass,
-        Kind::StatefulSet,
-        Kind::CronJob,
-        Kind::Role,
-        Kind::RoleBinding,
-        Kind::ClusterRole,
-        Kind::ClusterRoleBinding,
-        Kind::PodDisruptionBudget,
-    ];
 
     fn row(self) -> &'static KindInfo {
         &KINDS[self as usize]
@@ -405,5 +365,21 @@ impl<'de> Deserialize<'de> for Object {
         let kind_name = value.get("kind").and_then(|k| k.as_str()).unwrap_or_default().to_string();
         let kind = Kind::from_kind_name(&kind_name).ok_or_else(|| serde::de::Error::custom(format!("unknown kind {kind_name:?}")))?;
         Object::decode(kind, &value).map(|(o, _)| o).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_discovery_table_is_in_enum_order_and_names_every_kind_once() {
+        for (i, k) in Kind::ALL.into_iter().enumerate() {
+            assert_eq!(k as usize, i, "{k:?} is row {i} of the table");
+            assert_eq!(k.row().0, k);
+        }
+        let simulated = Kind::ALL.iter().filter(|k| k.is_simulated()).count();
+        assert_eq!((simulated, Kind::ALL.len() - simulated), (18, 13));
+        assert!(!Kind::Ingress.is_simulated() && Kind::LimitRange.is_simulated());
     }
 }

@@ -35,9 +35,9 @@ pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
         (Kind::ResourceQuota, _) => vec!["NAME", "AGE", "REQUEST", "LIMIT"],
         (Kind::LimitRange, _) => vec!["NAME", "CREATED AT"],
         (Kind::DaemonSet, true) => vec!["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"],
-        (k, _) if Kind::KEPT.contains(&k) => super::kept::headers(kind, wide),
-        // What kubectl prints for a kind without columns of its own.
-        _ => vec!["NAME", "AGE"],
+        // The kinds kubeplay keeps without simulating, and NAME/AGE for any kind without
+        // columns of its own.
+        _ => super::kept::headers(kind, wide),
     }
 }
 
