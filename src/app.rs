@@ -247,6 +247,13 @@ pub fn app(props: &AppProps) -> Html {
             move || log.editor_openers.borrow_mut().retain(|o| o != &show)
         });
     }
+    // The lessons mount when first shown (they fetch and read the course then, not while the
+    // page starts), and stay mounted.
+    let lessons_shown = use_mut_ref(|| false);
+    if *tab == Tab::Lesson {
+        *lessons_shown.borrow_mut() = true;
+    }
+    let lessons_mounted = *lessons_shown.borrow();
     let select = |t: Tab| {
         let tab = tab.clone();
         Callback::from(move |_: MouseEvent| tab.set(t))
@@ -365,8 +372,8 @@ pub fn app(props: &AppProps) -> Html {
                                 <button role="tab" data-testid="tab-events" aria-selected={(*tab == Tab::Events).to_string()} onclick={select(Tab::Events)}>{"Events"}</button>
                                 <button role="tab" data-testid="tab-charts" aria-selected={(*tab == Tab::Charts).to_string()} onclick={select(Tab::Charts)}>{"Charts"}</button>
                             </nav>
-                            // Both stay mounted so the editor keeps its text and the lesson its state.
-                            <div class="tab-body" hidden={*tab != Tab::Lesson}><LessonPanel now={*now} /></div>
+                            // Both stay mounted once shown, so the editor keeps its text and the lesson its state.
+                            <div class="tab-body" hidden={*tab != Tab::Lesson}>if lessons_mounted { <LessonPanel now={*now} /> }</div>
                             <div class="tab-body" hidden={*tab != Tab::Editor}><Editor /></div>
                             if *tab == Tab::Events { <div class="tab-body"><EventList now={*now} /></div> }
                             if *tab == Tab::Charts { <div class="tab-body"><Charts now={*now} /></div> }

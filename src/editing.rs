@@ -280,7 +280,7 @@ pub fn key_context(text: &str, pos: usize) -> Option<KeyContext> {
             }
         }
     }
-    siblings.sort();
+    kubeplay_sim::sorting::sort(&mut siblings);
     siblings.dedup();
     Some(KeyContext { kind: document_kind(&text[doc_start..doc_end]), path, prefix: before[lead.len()..].to_string(), key_start: start + lead.len(), siblings })
 }
@@ -440,7 +440,7 @@ pub fn diagnose(text: &str, file: &str) -> Vec<Diagnostic> {
             out.push(Diagnostic { line: located_line(w, file).unwrap_or(1), severity: Severity::Warning, message: w.clone() });
         }
     }
-    out.sort_by_key(|d| (d.line, std::cmp::Reverse(d.severity)));
+    kubeplay_sim::sorting::sort_by_key(&mut out, |d| (d.line, std::cmp::Reverse(d.severity)));
     out
 }
 

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{IdbDatabase, IdbRequest, IdbTransaction, IdbTransactionMode};
+use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode};
 
 /// The IndexedDB database of the page (one per site; embeds share it).
 pub const DB_NAME: &str = "kubeplay";
@@ -61,23 +61,34 @@ thread_local! {
 /// Opens the page's database and reads what it keeps; moves the page's items out of
 /// localStorage into it. Returns where the page keeps its items from now on. Calling it
 /// again reads everything afresh (as a reload would).
-pub async fn open() -> Backend {
+///
+/// The browser is asked to open the database at the call, before the returned future is
+/// first polled, so the page can build its cluster while the database opens.
+pub fn open() -> impl std::future::Future<Output = Backend> {
     if let Some(old) = STORE_STATE.with(|s| s.borrow_mut().take()) {
         if let Some(db) = old.db {
             db.close();
         }
     }
     FROZEN.with(|f| f.set(false));
-    let opened = match open_db().await {
-        Ok(db) => match read_all(&db).await {
-            Ok(items) => Ok((db, items)),
-            Err(e) => {
-                db.close();
-                Err(e)
-            }
-        },
-        Err(e) => Err(e),
-    };
+    let request = request_db();
+    async move {
+        let opened = match answered_db(request).await {
+            Ok(db) => match read_all(&db).await {
+                Ok(items) => Ok((db, items)),
+                Err(e) => {
+                    db.close();
+                    Err(e)
+                }
+            },
+            Err(e) => Err(e),
+        };
+        finish_open(opened).await
+    }
+}
+
+/// Keeps the opened database and its items, or falls back to localStorage.
+async fn finish_open(opened: Result<(IdbDatabase, BTreeMap<String, String>), String>) -> Backend {
     let (db, items) = match opened {
         Ok(opened) => opened,
         Err(e) => {
@@ -267,8 +278,9 @@ async fn result_of(request: &IdbRequest) -> Result<JsValue, String> {
     request.result().map_err(|e| describe(&e))
 }
 
-/// Opens (creating or upgrading if need be) the page's database.
-async fn open_db() -> Result<IdbDatabase, String> {
+/// Asks the browser to open (creating or upgrading if need be) the page's database; the
+/// promise settles with its answer, or with nothing after a timeout.
+fn request_db() -> Result<(IdbOpenDbRequest, js_sys::Promise), String> {
     let window = web_sys::window().ok_or("no window")?;
     let factory = window.indexed_db().map_err(|e| describe(&e))?.ok_or("this browser has no IndexedDB")?;
     let request = factory.open_with_u32(DB_NAME, SCHEMA_VERSION).map_err(|e| describe(&e))?;
@@ -290,6 +302,12 @@ async fn open_db() -> Result<IdbDatabase, String> {
         request.set_onerror(Some(&reject));
         let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, OPEN_TIMEOUT_MS);
     });
+    Ok((request, answered))
+}
+
+/// The database once the browser has answered the request from [`request_db`].
+async fn answered_db(requested: Result<(IdbOpenDbRequest, js_sys::Promise), String>) -> Result<IdbDatabase, String> {
+    let (request, answered) = requested?;
     match JsFuture::from(answered).await {
         Ok(event) if event.is_undefined() => Err(format!("no answer within {} s", OPEN_TIMEOUT_MS / 1000)),
         Ok(_) => request.result().map_err(|e| describe(&e))?.dyn_into::<IdbDatabase>().map_err(|_| "the database did not open".to_string()),

@@ -88,3 +88,10 @@ pub fn set_persistence(on: bool) {
 pub fn persisting() -> bool {
     PERSIST.with(|p| p.get())
 }
+
+/// Leaves a performance mark (`performance.mark`) for timing the page's start.
+pub fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}

@@ -39,7 +39,7 @@ pub fn event_list(props: &EventListProps) -> Html {
     if !needle.is_empty() {
         shown.retain(|e| format!("{} {} {} {}", e.reason, e.message, e.involved_object.name, actor(e)).to_lowercase().contains(&needle));
     }
-    shown.sort_by_key(|e| std::cmp::Reverse((e.last_timestamp, e.metadata.resource_version.as_deref().and_then(|v| v.parse::<u64>().ok()))));
+    kubeplay_sim::sorting::sort_by_key(&mut shown, |e| std::cmp::Reverse((e.last_timestamp, e.metadata.resource_version.as_deref().and_then(|v| v.parse::<u64>().ok()))));
     let total = shown.len();
     shown.truncate(SHOWN);
     let toggle = {

@@ -70,7 +70,7 @@ fn scheduling(i: &Inspection) -> Html {
         return html! { <p class="muted">{"The scheduler has not looked at this pod (a DaemonSet pod, or one bound by name)."}</p> };
     };
     let mut nodes: Vec<&String> = ex.rejected.keys().chain(ex.scores.keys()).collect();
-    nodes.sort();
+    kubeplay_sim::sorting::sort(&mut nodes);
     nodes.dedup();
     html! {
         <div class="scheduling" data-testid="inspector-scheduling">

@@ -114,7 +114,7 @@ pub fn rewind(props: &RewindProps) -> Html {
                 if let (Ok(log), Ok(time)) = (client.0.share().await, client.0.now().await) {
                     let mut list: Vec<Checkpoint> = (*checkpoints).iter().filter(|c| c.time != time).cloned().collect();
                     list.push(Checkpoint { time, log });
-                    list.sort_by_key(|c| c.time);
+                    kubeplay_sim::sorting::sort_by_key(&mut list, |c| c.time);
                     if list.len() > MAX_CHECKPOINTS {
                         list.remove(0);
                     }

@@ -573,6 +573,10 @@ impl Cluster {
     }
 
     /// Runs every component at the current instant until nothing changes.
+    ///
+    /// The components' entry points are `#[inline(never)]`, and `index.html` limits how
+    /// large a function wasm-opt inlines into its one caller: inlined here, they made one
+    /// function of 136 KB of wasm, which Chromium compiled in about 90 ms at start-up.
     fn settle(&mut self) {
         for pass in 0..=MAX_PASSES {
             if pass == MAX_PASSES {

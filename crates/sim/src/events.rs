@@ -119,6 +119,7 @@ fn record_about(store: &mut Store, now: Time, source: Source<'_>, kind: Kind, me
 }
 
 /// Deletes events past their TTL; returns when the next one expires.
+#[inline(never)]
 pub fn expire(store: &mut Store, now: Time) -> Option<Time> {
     let mut next = None::<Time>;
     let mut expired = Vec::new();
@@ -141,7 +142,7 @@ pub fn about<'a>(store: &'a Store, object: &Object) -> Vec<&'a Event> {
     let uid = object.meta().uid.clone().unwrap_or_default();
     let ns = object.meta().namespace.clone().unwrap_or_else(|| "default".into());
     let mut events: Vec<&Event> = store.list(Kind::Event, Some(&ns)).filter_map(Object::as_event).filter(|e| e.involved_object.uid == uid).collect();
-    events.sort_by_key(|e| (e.last_timestamp, e.metadata.name.clone()));
+    crate::sorting::sort_by_key(&mut events, |e| (e.last_timestamp, e.metadata.name.clone()));
     events
 }
 

@@ -350,6 +350,7 @@ impl Kubelet {
 
     /// [`Kubelet::reconcile`] with this node's pods already picked out (from the store's
     /// index by node). Only pods that changed or have something due are synced.
+    #[inline(never)]
     pub fn reconcile_pods(&mut self, store: &mut Store, now: Time, pods: &[Arc<Object>]) -> Option<Time> {
         if self.stopped_at.is_some() {
             return None;
@@ -755,7 +756,7 @@ impl Kubelet {
         pod.status.container_statuses = statuses;
         // The kubelet writes its conditions in this order, PodScheduled last (generateAPIPodStatus).
         let rank = |t: &str| ["Initialized", "Ready", "ContainersReady", "PodScheduled"].iter().position(|x| *x == t).unwrap_or(4);
-        pod.status.conditions.sort_by_key(|c| rank(&c.type_));
+        crate::sorting::sort_by_key(&mut pod.status.conditions, |c| rank(&c.type_));
     }
 }
 

@@ -31,6 +31,7 @@ pub mod selfcheck;
 pub mod series;
 pub mod service_registry;
 pub mod shell;
+pub mod sorting;
 pub mod store;
 pub mod traffic;
 pub mod wakeups;

@@ -266,7 +266,7 @@ fn unknown_fields(kind: Kind, unknown: &[(String, crate::decode::FieldNames)], s
             UnknownField { path: path.clone(), pos, unsimulated, help }
         })
         .collect();
-    out.sort_by_key(|u| u.pos.map(|p| (p.line, p.column)));
+    crate::sorting::sort_by_key(&mut out, |u| u.pos.map(|p| (p.line, p.column)));
     out
 }
 

@@ -36,7 +36,7 @@ impl Explanation {
             *counts.entry(reason.as_str()).or_default() += 1;
         }
         let mut parts: Vec<String> = counts.iter().map(|(r, n)| format!("{n} {r}")).collect();
-        parts.sort();
+        crate::sorting::sort(&mut parts);
         format!("0/{total_nodes} nodes are available: {}.", parts.join(", "))
     }
 }
@@ -359,7 +359,7 @@ fn score(rows: &[NodeRow<'_>], usage: &[NodeUsage], spread: Option<&[i64]>, pod:
         scored.select_nth_unstable_by(keep - 1, order);
         scored.truncate(keep);
     }
-    scored.sort_by(order);
+    crate::sorting::sort_by(&mut scored, order);
     let chosen = scored.first().map(|s| s.2);
     ex.chosen = scored.first().map(|s| s.1.to_string());
     ex.scores = scored.iter().take(keep).map(|(score, name, _)| (name.to_string(), *score)).collect();
@@ -398,6 +398,7 @@ impl Scheduler {
     }
 
     /// One reconcile pass. Returns nothing to wake for: it runs again on every store change.
+    #[inline(never)]
     pub fn reconcile(&mut self, store: &mut Store, now: Time) {
         // Kept current on every run, so a pass with pending pods reads only the latest changes
         // (not a rebuild from every bound pod once the watch log has moved on).
@@ -411,7 +412,7 @@ impl Scheduler {
         if pending.is_empty() {
             return;
         }
-        pending.sort_by(|a, b| (a.metadata.creation_timestamp, &a.metadata.name).cmp(&(b.metadata.creation_timestamp, &b.metadata.name)));
+        crate::sorting::sort_by(&mut pending, |a, b| (a.metadata.creation_timestamp, &a.metadata.name).cmp(&(b.metadata.creation_timestamp, &b.metadata.name)));
         let node_objs = store.list_shared(Kind::Node, None);
         let nodes: Vec<NodeRow<'_>> = node_objs.iter().filter_map(|o| o.as_node()).map(NodeRow::of).collect();
         let total = nodes.len();

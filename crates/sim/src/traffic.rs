@@ -227,6 +227,7 @@ impl Traffic {
     /// console's address, see [`crate::kube_proxy::console_client_ip`]), lets every pod serve
     /// what its CPU allows, and records `load.requests`, `load.errors` and the latency
     /// quantiles `load.latency.p50/p90/p99` (ms). Returns when it next needs to run.
+    #[inline(never)]
     pub fn tick(&mut self, store: &Store, rng: &mut Rng, affinity: &mut SessionAffinity, now: Time, series: &mut SeriesStore) -> Option<Time> {
         self.loads.retain(|l| l.until.is_none_or(|t| t > now));
         self.carry.retain(|url, _| self.loads.iter().any(|l| &l.url == url));

@@ -17,6 +17,9 @@ use std::rc::Rc;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
+/// How long the text the editor opens with waits for its problems to be found (ms).
+const FIRST_DIAGNOSIS_DELAY_MS: u32 = 400;
+
 /// One line of the apply report.
 #[derive(Clone, PartialEq)]
 enum ReportLine {
@@ -112,15 +115,28 @@ pub fn editor() -> Html {
         });
     }
     let current = files.current().clone();
-    // The problems in the text, found just after each change is shown: the first paint of
-    // the page does not wait for the manifest parser.
+    // The problems in the text, found just after each change is shown. The text the editor
+    // opens with waits a little longer: parsing is the first use of the manifest code, which
+    // the browser compiles then, and the cluster map should not wait for it.
     let diagnostics = use_state(|| Rc::new(Vec::new()));
+    let diagnosed = use_mut_ref(|| 0u32);
     {
-        let diagnostics = diagnostics.clone();
+        let (diagnostics, diagnosed) = (diagnostics.clone(), diagnosed.clone());
         use_effect_with((current.text.clone(), current.name.clone()), move |(text, name)| {
             let (text, name) = (text.clone(), name.clone());
-            // Timeouts fire in the order they were set, so the newest text's problems win.
-            gloo::timers::callback::Timeout::new(0, move || diagnostics.set(Rc::new(editing::diagnose(&text, &name)))).forget();
+            let generation = {
+                let mut g = diagnosed.borrow_mut();
+                *g += 1;
+                *g
+            };
+            let delay = if generation == 1 { FIRST_DIAGNOSIS_DELAY_MS } else { 0 };
+            gloo::timers::callback::Timeout::new(delay, move || {
+                // Only the newest text's problems are shown.
+                if *diagnosed.borrow() == generation {
+                    diagnostics.set(Rc::new(editing::diagnose(&text, &name)));
+                }
+            })
+            .forget();
         });
     }
     let diagnostics = (*diagnostics).clone();

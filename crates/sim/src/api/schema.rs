@@ -845,7 +845,7 @@ pub fn type_at(kind: Kind, path: &[&str]) -> Option<&'static Type> {
 /// what the editor offers to complete. Empty past a scalar or an unknown field.
 pub fn children(kind: Kind, path: &[&str]) -> Vec<&'static Field> {
     let mut fields: Vec<&'static Field> = type_at(kind, path).map(|t| t.fields.iter().collect()).unwrap_or_default();
-    fields.sort_by_key(|f| f.name);
+    crate::sorting::sort_by_key(&mut fields, |f| f.name);
     fields
 }
 

@@ -70,6 +70,7 @@ fn target_node(p: &Pod) -> Option<String> {
 }
 
 /// One pass over every DaemonSet.
+#[inline(never)]
 pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) {
     let sets: Vec<DaemonSet> = store.list(Kind::DaemonSet, None).filter_map(Object::as_daemon_set).cloned().collect();
     let node_objs = store.list_shared(Kind::Node, None);
@@ -119,7 +120,7 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) {
                 unavailable += 1;
                 continue;
             }
-            active.sort_by(|a, b| (a.spec.node_name.is_none(), a.metadata.creation_timestamp, &a.metadata.name).cmp(&(b.spec.node_name.is_none(), b.metadata.creation_timestamp, &b.metadata.name)));
+            crate::sorting::sort_by(&mut active, |a, b| (a.spec.node_name.is_none(), a.metadata.creation_timestamp, &a.metadata.name).cmp(&(b.spec.node_name.is_none(), b.metadata.creation_timestamp, &b.metadata.name)));
             if active.len() > 1 {
                 to_delete.extend(active.split_off(1));
             }

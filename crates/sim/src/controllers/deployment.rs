@@ -141,7 +141,7 @@ fn claim_replica_sets(store: &mut Store, now: Time, d: &Deployment, d_obj: &Obje
             _ => {}
         }
     }
-    owned.sort_by(|a, b| (a.metadata.creation_timestamp, &a.metadata.name).cmp(&(b.metadata.creation_timestamp, &b.metadata.name)));
+    crate::sorting::sort_by(&mut owned, |a, b| (a.metadata.creation_timestamp, &a.metadata.name).cmp(&(b.metadata.creation_timestamp, &b.metadata.name)));
     owned
 }
 
@@ -365,7 +365,7 @@ pub fn scaled_sizes<'a>(d: &Deployment, owned: &'a [ReplicaSet], new_rs: Option<
     let current: i32 = active.iter().map(|rs| rs.replicas()).sum();
     let to_add = allowed - current;
     let mut sorted = active.clone();
-    sorted.sort_by(|a, b| {
+    crate::sorting::sort_by(&mut sorted, |a, b| {
         let by_size = b.replicas().cmp(&a.replicas());
         let by_age = (a.metadata.creation_timestamp, &a.metadata.name).cmp(&(b.metadata.creation_timestamp, &b.metadata.name));
         by_size.then(if to_add > 0 { by_age.reverse() } else { by_age })
@@ -417,7 +417,7 @@ pub fn history_to_delete<'a>(d: &Deployment, olds: &'a [ReplicaSet]) -> Vec<&'a 
     if diff <= 0 {
         return Vec::new();
     }
-    candidates.sort_by(|a, b| (revision(&a.metadata), a.metadata.creation_timestamp, &a.metadata.name).cmp(&(revision(&b.metadata), b.metadata.creation_timestamp, &b.metadata.name)));
+    crate::sorting::sort_by(&mut candidates, |a, b| (revision(&a.metadata), a.metadata.creation_timestamp, &a.metadata.name).cmp(&(revision(&b.metadata), b.metadata.creation_timestamp, &b.metadata.name)));
     candidates
         .into_iter()
         .take(diff as usize)
@@ -513,6 +513,7 @@ fn sync_status(store: &mut Store, now: Time, mut d: Deployment, owned: &[Replica
 }
 
 /// One pass over every Deployment. Returns the earliest progress deadline to check.
+#[inline(never)]
 pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) -> Option<Time> {
     let deployments: Vec<Deployment> = store.list(Kind::Deployment, None).filter_map(Object::as_deployment).cloned().collect();
     let mut wake = None::<Time>;

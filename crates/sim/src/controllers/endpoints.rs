@@ -83,8 +83,8 @@ pub fn subsets_for(svc: &Service, pods: &[&Pod]) -> Vec<EndpointSubset> {
     groups
         .into_values()
         .map(|mut s| {
-            s.addresses.sort_by_key(by_ip);
-            s.not_ready_addresses.sort_by_key(by_ip);
+            crate::sorting::sort_by_key(&mut s.addresses, by_ip);
+            crate::sorting::sort_by_key(&mut s.not_ready_addresses, by_ip);
             s
         })
         .collect()
@@ -92,6 +92,7 @@ pub fn subsets_for(svc: &Service, pods: &[&Pod]) -> Vec<EndpointSubset> {
 
 /// One pass over every Service with a selector: writes its Endpoints when they change, and
 /// removes the Endpoints of Services that are gone.
+#[inline(never)]
 pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) {
     let services = store.list_shared(Kind::Service, None);
     for o in &services {

@@ -56,7 +56,7 @@ fn pod_of(e: &Endpoint) -> String {
 /// Endpoint order within a slice: by address (numerically), then pod.
 fn sort_endpoints(endpoints: &mut [Endpoint]) {
     let ip = |e: &Endpoint| e.addresses.first().map(|a| ip_order(a)).unwrap_or_default();
-    endpoints.sort_by_cached_key(|e| (ip(e), pod_of(e)));
+    crate::sorting::sort_by_key(endpoints, |e| (ip(e), pod_of(e)));
 }
 
 /// The labels a slice of `svc` carries: the Service's own plus the two the controller owns.
@@ -171,6 +171,7 @@ fn managed_slices(store: &Store, namespace: &str, service: &str) -> Vec<Endpoint
 
 /// One pass over every Service with a selector: writes its slices where they changed, and
 /// deletes the slices this controller made for Services that are gone.
+#[inline(never)]
 pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) {
     let services = store.list_shared(Kind::Service, None);
     for o in &services {

@@ -23,6 +23,7 @@ fn has_live_owner(store: &Store, o: &Object) -> bool {
 /// One pass. With `since` (the store version of the last pass), only the dependents of
 /// objects deleted since then and objects written since then are checked; without it,
 /// every dependent is. Each dependent whose owners are all gone is deleted.
+#[inline(never)]
 pub fn reconcile(store: &mut Store, now: Time, since: Option<u64>) {
     let mut candidates: BTreeSet<ObjectKey> = BTreeSet::new();
     match since.and_then(|rv| store.events_since(rv)) {

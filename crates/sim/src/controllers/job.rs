@@ -36,6 +36,7 @@ fn finish(store: &mut Store, now: Time, job: &mut Job, job_obj: &Object, type_: 
 }
 
 /// One pass over every Job. Returns when a back-off or a deadline ends.
+#[inline(never)]
 pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) -> Option<Time> {
     let jobs: Vec<Job> = store.list(Kind::Job, None).filter_map(Object::as_job).cloned().collect();
     let mut wake = None::<Time>;
@@ -98,7 +99,7 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) -> Option<Time> {
             let have = active.len() as i32;
             if have > want {
                 let mut victims: Vec<&Pod> = active.clone();
-                victims.sort_by_key(|p| (p.spec.node_name.is_some(), p.phase() == "Running", p.is_ready(), std::cmp::Reverse(p.metadata.creation_timestamp)));
+                crate::sorting::sort_by_key(&mut victims, |p| (p.spec.node_name.is_some(), p.phase() == "Running", p.is_ready(), std::cmp::Reverse(p.metadata.creation_timestamp)));
                 for p in victims.into_iter().take((have - want) as usize) {
                     if apiserver::delete(store, now, &ObjectKey::of(&Object::Pod(p.clone())), None).is_ok() {
                         events::record(store, now, SOURCE, &job_obj, "Normal", "SuccessfulDelete", &format!("Deleted pod: {}", p.metadata.name));

@@ -25,6 +25,7 @@ fn condition(type_: &str, status: bool, reason: &str, message: &str, now: Time) 
 }
 
 /// One pass over the namespaces being deleted.
+#[inline(never)]
 pub fn reconcile(store: &mut Store, now: Time) {
     let terminating: Vec<String> = store.list(Kind::Namespace, None).filter(|o| o.meta().deletion_timestamp.is_some()).map(|o| o.name().to_string()).collect();
     for ns in terminating {
@@ -48,7 +49,7 @@ pub fn reconcile(store: &mut Store, now: Time) {
             store.remove(&key, now);
             continue;
         }
-        remaining.sort();
+        crate::sorting::sort(&mut remaining);
         let what: Vec<String> = remaining.iter().map(|(r, n)| format!("{r} has {n} resource instances")).collect();
         let message = format!("Some resources are remaining: {}", what.join(", "));
         apiserver::update_if_changed(store, now, &key, |o| {

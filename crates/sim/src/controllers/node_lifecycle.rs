@@ -31,6 +31,7 @@ fn has_taint(n: &Node, key: &str, effect: &str) -> bool {
 }
 
 /// One pass over every node. Returns when a lease next goes stale.
+#[inline(never)]
 pub fn reconcile(store: &mut Store, now: Time) -> Option<Time> {
     let node_objs = store.list_shared(Kind::Node, None);
     let nodes: Vec<&Node> = node_objs.iter().filter_map(|o| o.as_node()).collect();

@@ -92,7 +92,7 @@ fn first_to_delete<'a>(pods: &[&'a Pod], ranks: &[usize], n: usize, now: Time) -
         order.select_nth_unstable_by(n - 1, |&i, &j| keys[i].cmp(&keys[j]));
         order.truncate(n);
     }
-    order.sort_by(|&i, &j| keys[i].cmp(&keys[j]));
+    crate::sorting::sort_by(&mut order, |&i, &j| keys[i].cmp(&keys[j]));
     order.into_iter().map(|i| pods[i]).collect()
 }
 
@@ -295,6 +295,7 @@ fn related_pods(store: &Store, rs: &ReplicaSet) -> Vec<Arc<Object>> {
 }
 
 /// One pass over every ReplicaSet. Returns when a pod next becomes available.
+#[inline(never)]
 pub fn reconcile(store: &mut Store, rng: &mut Rng, cache: &mut Cache, now: Time) -> Option<Time> {
     let sets = store.list_shared(Kind::ReplicaSet, None);
     let mut wake = None::<Time>;

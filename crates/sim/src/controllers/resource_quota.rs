@@ -9,6 +9,7 @@ use crate::clock::Time;
 use crate::store::{ObjectKey, Store};
 
 /// One pass over every ResourceQuota.
+#[inline(never)]
 pub fn reconcile(store: &mut Store, now: Time) {
     let quotas = store.list_shared(Kind::ResourceQuota, None);
     for o in quotas {

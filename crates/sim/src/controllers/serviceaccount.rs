@@ -11,6 +11,7 @@ use crate::store::{ObjectKey, Store};
 const CA_CERT: &str = "-----BEGIN CERTIFICATE-----\nkubeplay simulated cluster CA\n-----END CERTIFICATE-----\n";
 
 /// One pass over every namespace.
+#[inline(never)]
 pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) {
     let namespaces: Vec<String> =
         store.list(Kind::Namespace, None).filter(|n| n.meta().deletion_timestamp.is_none()).map(|n| n.name().to_string()).collect();

@@ -221,7 +221,7 @@ impl Ctx<'_> {
             .filter_map(Object::as_replica_set)
             .filter(|rs| controller_of(&rs.metadata).is_some_and(|r| r.uid == uid))
             .collect();
-        owned.sort_by(|a, b| (a.metadata.creation_timestamp, &a.metadata.name).cmp(&(b.metadata.creation_timestamp, &b.metadata.name)));
+        crate::sorting::sort_by(&mut owned, |a, b| (a.metadata.creation_timestamp, &a.metadata.name).cmp(&(b.metadata.creation_timestamp, &b.metadata.name)));
         let new = owned.iter().copied().find(|rs| same_template(&rs.spec.template, &d.spec.template));
         let old = owned.into_iter().filter(|rs| new.is_none_or(|n| n.metadata.uid != rs.metadata.uid)).collect();
         (old, new)
@@ -650,7 +650,7 @@ fn shorten(s: &str, max: usize) -> String {
 /// sorted by key.
 fn tolerations(w: &mut Out, list: &[Toleration]) {
     let mut sorted: Vec<&Toleration> = list.iter().collect();
-    sorted.sort_by_key(|t| t.key.clone().unwrap_or_default());
+    crate::sorting::sort_by_key(&mut sorted, |t| t.key.clone().unwrap_or_default());
     multiline(w, "Tolerations", sorted.into_iter().map(toleration_text).collect());
 }
 
@@ -677,7 +677,7 @@ fn toleration_text(t: &Toleration) -> String {
 /// `effect,key`.
 fn taints(w: &mut Out, list: &[Taint]) {
     let mut sorted: Vec<&Taint> = list.iter().collect();
-    sorted.sort_by_key(|t| format!("{},{}", t.effect, t.key));
+    crate::sorting::sort_by_key(&mut sorted, |t| format!("{},{}", t.effect, t.key));
     let text = |t: &Taint| match t.value.as_deref().filter(|v| !v.is_empty()) {
         Some(v) => format!("{}={v}:{}", t.key, t.effect),
         None => format!("{}:{}", t.key, t.effect),
@@ -699,7 +699,7 @@ fn node_roles(n: &Node) -> Vec<String> {
         })
         .filter(|r| !r.is_empty())
         .collect();
-    roles.sort();
+    crate::sorting::sort(&mut roles);
     roles.dedup();
     roles
 }
@@ -944,7 +944,7 @@ fn selector_text(s: &LabelSelector) -> String {
     let mut parts: Vec<(String, String)> = s.match_labels.iter().map(|(k, v)| (k.clone(), format!("{k}={v}"))).collect();
     for r in &s.match_expressions {
         let mut values = r.values.clone();
-        values.sort();
+        crate::sorting::sort(&mut values);
         let text = match r.operator.as_str() {
             "In" => format!("{} in ({})", r.key, values.join(",")),
             "NotIn" => format!("{} notin ({})", r.key, values.join(",")),
@@ -954,7 +954,7 @@ fn selector_text(s: &LabelSelector) -> String {
         };
         parts.push((r.key.clone(), text));
     }
-    parts.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::sorting::sort_by(&mut parts, |a, b| a.0.cmp(&b.0));
     parts.into_iter().map(|(_, t)| t).collect::<Vec<_>>().join(",")
 }
 
@@ -985,7 +985,7 @@ fn events_about<'a>(store: &'a Store, o: &Object) -> Vec<&'a Event> {
                 && (uid.is_empty() || r.uid == uid || (kind == Kind::Node && r.uid == o.name()))
         })
         .collect();
-    events.sort_by_key(|e| e.last_timestamp);
+    crate::sorting::sort_by_key(&mut events, |e| e.last_timestamp);
     events
 }
 

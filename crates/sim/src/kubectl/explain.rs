@@ -113,7 +113,7 @@ fn described(text: &str) -> String {
 /// description; recursive lists nest each object's fields two columns deeper.
 fn field_list(t: &'static Type, level: usize, recursive: bool, out: &mut String) {
     let mut fields: Vec<_> = t.fields.iter().collect();
-    fields.sort_by_key(|f| f.name);
+    crate::sorting::sort_by_key(&mut fields, |f| f.name);
     let pad = level * 2;
     for f in fields {
         out.push_str(&format!("{}{}\t<{}>{}\n", " ".repeat(pad), f.name, f.ty.name(), if f.required { " -required-" } else { "" }));

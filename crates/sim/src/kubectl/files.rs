@@ -33,7 +33,7 @@ fn expand(files: &dyn Files, paths: &[String], recursive: bool) -> Result<Vec<St
     for p in paths {
         match files.list_dir(p) {
             Some(mut names) => {
-                names.sort();
+                crate::sorting::sort(&mut names);
                 for n in names {
                     let full = format!("{}/{n}", p.trim_end_matches('/'));
                     if files.list_dir(&full).is_some() {

@@ -296,7 +296,7 @@ fn flags_of(c: &Command, verb: &str) -> Vec<FlagDoc> {
         .filter(|f| !HIDDEN.contains(&(c.path, **f)))
         .filter_map(|f| doc(c.path, f))
         .collect();
-    out.sort_by_key(|d| d.0);
+    crate::sorting::sort_by_key(&mut out, |d| d.0);
     out
 }
 

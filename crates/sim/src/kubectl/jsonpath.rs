@@ -818,7 +818,7 @@ fn go_sprint(v: &Value) -> String {
         Value::Array(items) => format!("[{}]", items.iter().map(go_sprint).collect::<Vec<_>>().join(" ")),
         Value::Object(map) => {
             let mut entries: Vec<_> = map.iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(b.0));
+            crate::sorting::sort_by(&mut entries, |a, b| a.0.cmp(b.0));
             let entries: Vec<String> = entries.iter().map(|(k, v)| format!("{k}:{}", go_sprint(v))).collect();
             format!("map[{}]", entries.join(" "))
         }
@@ -833,7 +833,7 @@ fn go_sharp_v(v: &Value) -> String {
         Value::Array(items) => format!("[]interface {{}}{{{}}}", items.iter().map(go_sharp_v).collect::<Vec<_>>().join(", ")),
         Value::Object(map) => {
             let mut entries: Vec<_> = map.iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(b.0));
+            crate::sorting::sort_by(&mut entries, |a, b| a.0.cmp(b.0));
             let entries: Vec<String> = entries.iter().map(|(k, v)| format!("{}:{}", go_quote(k), go_sharp_v(v))).collect();
             format!("map[string]interface {{}}{{{}}}", entries.join(", "))
         }
@@ -916,7 +916,7 @@ fn go_json(v: &Value, out: &mut String) {
         }
         Value::Object(map) => {
             let mut entries: Vec<_> = map.iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(b.0));
+            crate::sorting::sort_by(&mut entries, |a, b| a.0.cmp(b.0));
             out.push('{');
             for (i, (k, v)) in entries.into_iter().enumerate() {
                 if i > 0 {

@@ -82,7 +82,7 @@ pub fn row(o: &Unsimulated, now: Time, wide: bool) -> Vec<String> {
                 _ => hosts.join(","),
             };
             let mut address: Vec<String> = list(o, "/status/loadBalancer/ingress").iter().map(|i| text(i.get("ip").or_else(|| i.get("hostname")))).collect();
-            address.sort();
+            crate::sorting::sort(&mut address);
             let ports = if list(o, "/spec/tls").is_empty() { "80" } else { "80, 443" };
             let class = o.str_at("/spec/ingressClassName").unwrap_or("<none>").to_string();
             vec![name, class, hosts, address.join(","), ports.into(), age]

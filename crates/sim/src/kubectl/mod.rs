@@ -430,7 +430,7 @@ fn cluster_info(cluster: &Cluster) -> CommandOutput {
 /// `kubectl api-resources`: the kinds kubeplay serves, core group first, then by group.
 fn api_resources() -> CommandOutput {
     let mut kinds: Vec<Kind> = Kind::ALL.to_vec();
-    kinds.sort_by_key(|k| (!k.group().is_empty(), k.group(), k.plural()));
+    crate::sorting::sort_by_key(&mut kinds, |k| (!k.group().is_empty(), k.group(), k.plural()));
     let mut text = String::from("NAME\tSHORTNAMES\tAPIVERSION\tNAMESPACED\tKIND\n");
     for k in kinds {
         text.push_str(&format!("{}\t{}\t{}\t{}\t{}\n", k.plural(), k.short_names().join(","), k.api_version(), k.namespaced(), k.name()));

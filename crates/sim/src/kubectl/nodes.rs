@@ -94,7 +94,7 @@ pub fn drain(cluster: &mut Cluster, f: &Flags, max_wait: crate::clock::Duration)
     if !warnings.is_empty() {
         out.stderr.push_str(&format!("Warning: {}\n", warnings.join("; ")));
     }
-    evict.sort_by_key(id);
+    crate::sorting::sort_by_key(&mut evict, id);
     for p in &evict {
         out.say(format!("evicting pod {}", id(p)));
     }

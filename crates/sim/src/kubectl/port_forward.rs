@@ -57,7 +57,7 @@ fn attachable_pod(cluster: &Cluster, object: &Object) -> Result<Pod, String> {
         other => return Err(format!("error: cannot attach to *v1.{}: selector for *v1.{} not implemented", other.kind().name(), other.kind().name())),
     };
     let mut pods: Vec<&Pod> = cluster.store().list(Kind::Pod, Some(&ns)).filter_map(Object::as_pod).filter(|p| p.metadata.deletion_timestamp.is_none() && matches(p)).collect();
-    pods.sort_by_key(|p| (p.phase() != "Running", !p.is_ready(), p.metadata.creation_timestamp, p.metadata.name.clone()));
+    crate::sorting::sort_by_key(&mut pods, |p| (p.phase() != "Running", !p.is_ready(), p.metadata.creation_timestamp, p.metadata.name.clone()));
     // kubectl waits --pod-running-timeout (1m) for a pod; kubeplay does not wait.
     pods.first().map(|p| (*p).clone()).ok_or_else(|| "error: timed out waiting for the condition".to_string())
 }

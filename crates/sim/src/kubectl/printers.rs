@@ -189,7 +189,7 @@ fn node_row(node: &Node, now: Time, wide: bool) -> Vec<String> {
         .filter_map(|(k, v)| k.strip_prefix("node-role.kubernetes.io/").map(str::to_string).or_else(|| (k == "kubernetes.io/role").then(|| v.clone())))
         .filter(|r| !r.is_empty())
         .collect();
-    roles.sort();
+    crate::sorting::sort(&mut roles);
     let roles = if roles.is_empty() { "<none>".to_string() } else { roles.join(",") };
     let mut row = vec![node.metadata.name.clone(), status, roles, age(now, node.metadata.creation_timestamp), node.status.node_info.kubelet_version.clone()];
     if wide {

@@ -100,7 +100,7 @@ pub fn rollout(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOu
                 .map(|rs| (revision(&rs.metadata), rs.metadata.annotations.get("kubernetes.io/change-cause").cloned().unwrap_or_else(|| "<none>".into())))
                 .filter(|(r, _)| *r > 0)
                 .collect();
-            revisions.sort();
+            crate::sorting::sort(&mut revisions);
             out.say(format!("{qualified} "));
             if revisions.is_empty() {
                 out.say("No rollout history found.");
@@ -160,7 +160,7 @@ pub fn rollback(cluster: &mut Cluster, namespace: &str, name: &str, to_revision:
         .filter(|rs| crate::controllers::controller_of(&rs.metadata).is_some_and(|r| Some(&r.uid) == d.metadata.uid.as_ref()))
         .cloned()
         .collect();
-    sets.sort_by_key(|rs| revision(&rs.metadata));
+    crate::sorting::sort_by_key(&mut sets, |rs| revision(&rs.metadata));
     let target = if to_revision == 0 {
         if sets.len() < 2 {
             return Err(format!("error: no rollout history found for deployment {name:?}"));

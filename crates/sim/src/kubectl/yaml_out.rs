@@ -52,7 +52,7 @@ fn write(v: &Value, indent: usize, out: &mut String) {
     match v {
         Value::Object(map) if !map.is_empty() => {
             let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
+            crate::sorting::sort(&mut keys);
             for k in keys {
                 let child = &map[k];
                 let key = scalar(&Value::String(k.clone()));

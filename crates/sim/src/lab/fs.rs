@@ -118,9 +118,9 @@ impl Layer {
     /// first, then sorted by path; and how many were left out.
     pub fn listing(&self, limit: usize) -> (Vec<LayerEntry>, usize) {
         let mut paths: Vec<&String> = self.entries.keys().collect();
-        paths.sort_by_key(|p| (p.matches('/').count(), p.to_string()));
+        crate::sorting::sort_by_key(&mut paths, |p| (p.matches('/').count(), p.to_string()));
         let mut entries: Vec<LayerEntry> = paths.iter().take(limit).map(|p| entry(p, &self.entries[*p])).collect();
-        entries.sort_by(|a, b| a.path.cmp(&b.path));
+        crate::sorting::sort_by(&mut entries, |a, b| a.path.cmp(&b.path));
         (entries, self.entries.len().saturating_sub(limit))
     }
 }

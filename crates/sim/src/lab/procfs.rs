@@ -62,7 +62,7 @@ impl Container<'_> {
             _ => return Err(FsError::NotDir),
         };
         let mut entries: Vec<(String, Node)> = names.iter().map(|n| Ok((n.to_string(), self.proc_node(reader, &format!("{rel}/{n}"))?))).collect::<Result<_, FsError>>()?;
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        crate::sorting::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
         Ok(entries)
     }
 

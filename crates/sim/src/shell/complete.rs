@@ -51,7 +51,7 @@ pub fn complete(shell: &Shell, cluster: &Cluster, line: &str) -> Vec<String> {
         Vec::new()
     };
     out.retain(|c| c.starts_with(current));
-    out.sort();
+    crate::sorting::sort(&mut out);
     out.dedup();
     out
 }

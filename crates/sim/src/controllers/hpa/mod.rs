@@ -278,6 +278,7 @@ fn rescale(store: &mut Store, now: Time, ns: &str, kind: &str, name: &str, repli
 }
 
 /// Syncs every HPA that is due. Returns when the next one is.
+#[inline(never)]
 pub fn reconcile(store: &mut Store, metrics: &MetricsServer, state: &mut HpaState, now: Time) -> Option<Time> {
     let hpas = store.list_shared(Kind::HorizontalPodAutoscaler, None);
     let live: Vec<String> = hpas.iter().map(|o| format!("{}/{}", o.namespace(), o.name())).collect();
@@ -408,7 +409,7 @@ fn write_status(store: &mut Store, now: Time, obj: &Object, status: crate::api::
             // Condition times move only when a condition changes; the order is upstream's.
             let mut status = status;
             let rank = |t: &str| ["AbleToScale", "ScalingActive", "ScalingLimited"].iter().position(|x| *x == t).unwrap_or(3);
-            status.conditions.sort_by_key(|c| rank(&c.type_));
+            crate::sorting::sort_by_key(&mut status.conditions, |c| rank(&c.type_));
             for c in status.conditions.iter_mut() {
                 if let Some(old) = crate::api::condition(&h.status.conditions, &c.type_).filter(|old| old.status == c.status && old.reason == c.reason && old.message == c.message) {
                     c.last_transition_time = old.last_transition_time;

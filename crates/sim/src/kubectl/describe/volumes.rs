@@ -88,7 +88,7 @@ pub(super) fn mounts(w: &mut Out, kept: Option<&KeptFields>, container: usize) {
         w.line(2, "Mounts:\t<none>");
         return;
     }
-    lines.sort();
+    crate::sorting::sort(&mut lines);
     w.line(2, "Mounts:");
     for (_, l) in lines {
         w.line(3, l);

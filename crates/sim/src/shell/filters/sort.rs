@@ -187,7 +187,7 @@ pub(super) fn sort(t: &mut Tool, args: &[String]) -> i32 {
         Err(status) => return status,
     };
     let mut all: Vec<&str> = lines(&text).collect();
-    all.sort_by(|a, b| if p.has('r') { order.cmp(b, a) } else { order.cmp(a, b) });
+    crate::sorting::sort_by(&mut all, |a, b| if p.has('r') { order.cmp(b, a) } else { order.cmp(a, b) });
     if p.has('u') {
         all.dedup_by(|b, a| order.keys(a, b) == Ordering::Equal);
     }
