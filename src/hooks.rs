@@ -44,22 +44,38 @@ impl Reducible for ObjectCache {
     }
 }
 
-/// All objects of `kind`, kept current by a watch for as long as the component lives.
+/// All objects of `kind`, kept current by a watch for as long as the component lives. A
+/// cluster in the page fills the cache for the first render, so a view never draws empty
+/// first.
 #[hook]
 pub fn use_objects(kind: Kind) -> UseReducerHandle<ObjectCache> {
     let client = use_context::<ClusterHandle>().expect("ClusterHandle context is provided by the app");
-    let cache = use_reducer(ObjectCache::default);
+    // The resource version of that first list, which the watch starts from.
+    let listed = use_mut_ref(|| None::<u64>);
+    let cache = {
+        let (client, listed) = (client.clone(), listed.clone());
+        use_reducer(move || match client.0.list_now(kind) {
+            Some(list) => {
+                *listed.borrow_mut() = Some(list.resource_version);
+                ObjectCache { objects: list.items.into_iter().map(|o| ((o.namespace().to_string(), o.name().to_string()), Arc::new(o))).collect() }
+            }
+            None => ObjectCache::default(),
+        })
+    };
     {
         let dispatcher = cache.dispatcher();
         use_effect_with((client, kind), move |(client, kind)| {
             let alive = Rc::new(Cell::new(true));
             let (client, kind, flag) = (client.clone(), *kind, alive.clone());
+            let mut since = listed.borrow_mut().take();
             wasm_bindgen_futures::spawn_local(async move {
                 while flag.get() {
-                    let Ok(list) = client.0.list(kind, None).await else { return };
-                    let since = list.resource_version;
-                    dispatcher.dispatch(CacheAction::Reset(list.items));
-                    let mut watch = client.0.watch(WatchRequest { kind: Some(kind), namespace: None, since });
+                    if since.is_none() {
+                        let Ok(list) = client.0.list(kind, None).await else { return };
+                        since = Some(list.resource_version);
+                        dispatcher.dispatch(CacheAction::Reset(list.items));
+                    }
+                    let mut watch = client.0.watch(WatchRequest { kind: Some(kind), namespace: None, since: since.take().unwrap_or_default() });
                     while let Some(event) = watch.recv().await {
                         if !flag.get() {
                             return;

@@ -69,6 +69,18 @@ async fn node_list_shows_the_clusters_nodes() {
 }
 
 #[wasm_bindgen_test]
+async fn the_map_draws_the_nodes_in_its_first_render() {
+    // No empty map first: the in-page cluster answers the first render's list at once.
+    let cluster = ClusterHandle::local_default();
+    let root = mount(&cluster);
+    // Yew's scheduler runs at the first poll of `flush`; polling only once lets no other task
+    // (such as a watch's first list) run before the DOM is read.
+    let flush = std::pin::pin!(yew::scheduler::flush());
+    let _ = std::future::Future::poll(flush, &mut std::task::Context::from_waker(std::task::Waker::noop()));
+    assert_eq!(attr_of_all(&root, "[data-testid=node]", "data-name").len(), 4);
+}
+
+#[wasm_bindgen_test]
 async fn changing_the_node_count_changes_the_map() {
     let cluster = ClusterHandle::local_default();
     let root = mount(&cluster);

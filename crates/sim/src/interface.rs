@@ -73,6 +73,11 @@ pub struct Snapshot(pub String);
 pub trait ClusterInterface {
     /// Lists objects of a kind, optionally in one namespace.
     fn list(&self, kind: Kind, namespace: Option<&str>) -> Reply<'_, ObjectList>;
+    /// The objects of a kind at once, for a view's first render, when the cluster runs in
+    /// this page; `None` for one elsewhere, which answers only through [`Self::list`].
+    fn list_now(&self, _kind: Kind) -> Option<ObjectList> {
+        None
+    }
     /// Subscribes to changes. The subscription ends (yields `None`) when the watch
     /// can no longer be served from `since`; the caller lists again.
     fn watch(&self, request: WatchRequest) -> Subscription<WatchEvent>;
@@ -449,6 +454,13 @@ impl LocalCluster {
         }
     }
 
+    /// The objects of a kind, optionally in one namespace, with the store's resource version.
+    fn list_in(&self, kind: Kind, namespace: Option<&str>) -> ObjectList {
+        let inner = self.inner.borrow();
+        let store = inner.cluster.store();
+        ObjectList { items: store.list(kind, namespace).cloned().collect(), resource_version: store.resource_version() }
+    }
+
     /// Read access to the cluster for code inside this crate's process (the runner).
     pub fn with_cluster<R>(&self, f: impl FnOnce(&Cluster) -> R) -> R {
         f(&self.inner.borrow().cluster)
@@ -457,9 +469,11 @@ impl LocalCluster {
 
 impl ClusterInterface for LocalCluster {
     fn list(&self, kind: Kind, namespace: Option<&str>) -> Reply<'_, ObjectList> {
-        let inner = self.inner.borrow();
-        let store = inner.cluster.store();
-        ready(Ok(ObjectList { items: store.list(kind, namespace).cloned().collect(), resource_version: store.resource_version() }))
+        ready(Ok(self.list_in(kind, namespace)))
+    }
+
+    fn list_now(&self, kind: Kind) -> Option<ObjectList> {
+        Some(self.list_in(kind, None))
     }
 
     fn watch(&self, request: WatchRequest) -> Subscription<WatchEvent> {
