@@ -1,7 +1,8 @@
 //! What the page keeps for the learner between visits (the editor's files, the cluster's
 //! action log, the console history, lesson progress, rewind checkpoints), in IndexedDB.
 //!
-//! [`open`] runs once before the page renders: it opens the database [`DB_NAME`] (schema
+//! [`open`] runs once before the page renders (`index.html` has already asked the browser to
+//! open the database while the wasm downloaded): it opens the database [`DB_NAME`] (schema
 //! [`SCHEMA_VERSION`]: one object store, [`STORE`], of string values under string keys),
 //! reads every item into memory, and moves the page's items out of localStorage (where
 //! earlier pages kept them). After that, [`get_item`] answers from memory, synchronously, and
@@ -19,7 +20,7 @@ use std::collections::BTreeMap;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode};
+use web_sys::{IdbDatabase, IdbRequest, IdbTransaction, IdbTransactionMode};
 
 /// The IndexedDB database of the page (one per site; embeds share it).
 pub const DB_NAME: &str = "kubeplay";
@@ -278,13 +279,36 @@ async fn result_of(request: &IdbRequest) -> Result<JsValue, String> {
     request.result().map_err(|e| describe(&e))
 }
 
-/// Asks the browser to open (creating or upgrading if need be) the page's database; the
-/// promise settles with its answer, or with nothing after a timeout.
-fn request_db() -> Result<(IdbOpenDbRequest, js_sys::Promise), String> {
+/// The name of the promise under which `index.html` starts opening the database while the
+/// wasm downloads (its script uses [`DB_NAME`], [`SCHEMA_VERSION`] and [`STORE`] too). It
+/// settles with the database, or fails with the request's error.
+const EARLY_OPEN: &str = "kubeplayOpening";
+
+/// Asks the browser to open (creating or upgrading if need be) the page's database: takes
+/// over the request `index.html` started, the first time, else makes one. The promise
+/// settles with the database, or with nothing after a timeout.
+fn request_db() -> Result<js_sys::Promise, String> {
     let window = web_sys::window().ok_or("no window")?;
+    let early = js_sys::Reflect::get(&window, &EARLY_OPEN.into()).ok().and_then(|p| p.dyn_into::<js_sys::Promise>().ok());
+    let opening = match early {
+        Some(promise) => {
+            let _ = js_sys::Reflect::delete_property(&window, &EARLY_OPEN.into());
+            promise
+        }
+        None => open_request(&window)?,
+    };
+    let timeout = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, OPEN_TIMEOUT_MS);
+    });
+    Ok(js_sys::Promise::race(&js_sys::Array::of2(&opening, &timeout)))
+}
+
+/// Opens the database from here (when `index.html` did not): a promise of the database.
+fn open_request(window: &web_sys::Window) -> Result<js_sys::Promise, String> {
     let factory = window.indexed_db().map_err(|e| describe(&e))?.ok_or("this browser has no IndexedDB")?;
     let request = factory.open_with_u32(DB_NAME, SCHEMA_VERSION).map_err(|e| describe(&e))?;
-    // Schema 1: the object store. (A later schema adds its steps here, by the old version.)
+    // Schema 1: the object store. (A later schema adds its steps here and in index.html, by
+    // the old version.)
     let upgrading = request.clone();
     let upgrade = Closure::once_into_js(move |_: JsValue| {
         if let Some(db) = upgrading.result().ok().and_then(|r| r.dyn_into::<IdbDatabase>().ok()) {
@@ -296,22 +320,25 @@ fn request_db() -> Result<(IdbOpenDbRequest, js_sys::Promise), String> {
         }
     });
     request.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
-    // Success resolves with the event; the timer resolves with nothing (no answer in time).
-    let answered = js_sys::Promise::new(&mut |resolve, reject| {
-        request.set_onsuccess(Some(&resolve));
-        request.set_onerror(Some(&reject));
-        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, OPEN_TIMEOUT_MS);
-    });
-    Ok((request, answered))
+    Ok(js_sys::Promise::new(&mut |resolve, reject| {
+        let (done, failed) = (request.clone(), request.clone());
+        let success = Closure::once_into_js(move |_: JsValue| {
+            let _ = resolve.call1(&JsValue::NULL, &done.result().unwrap_or(JsValue::UNDEFINED));
+        });
+        let error = Closure::once_into_js(move |_: JsValue| {
+            let _ = reject.call1(&JsValue::NULL, &JsValue::from_str(&request_error(&failed)));
+        });
+        request.set_onsuccess(Some(success.unchecked_ref()));
+        request.set_onerror(Some(error.unchecked_ref()));
+    }))
 }
 
 /// The database once the browser has answered the request from [`request_db`].
-async fn answered_db(requested: Result<(IdbOpenDbRequest, js_sys::Promise), String>) -> Result<IdbDatabase, String> {
-    let (request, answered) = requested?;
-    match JsFuture::from(answered).await {
-        Ok(event) if event.is_undefined() => Err(format!("no answer within {} s", OPEN_TIMEOUT_MS / 1000)),
-        Ok(_) => request.result().map_err(|e| describe(&e))?.dyn_into::<IdbDatabase>().map_err(|_| "the database did not open".to_string()),
-        Err(_) => Err(request_error(&request)),
+async fn answered_db(requested: Result<js_sys::Promise, String>) -> Result<IdbDatabase, String> {
+    match JsFuture::from(requested?).await {
+        Ok(answer) if answer.is_undefined() => Err(format!("no answer within {} s", OPEN_TIMEOUT_MS / 1000)),
+        Ok(answer) => answer.dyn_into::<IdbDatabase>().map_err(|_| "the database did not open".to_string()),
+        Err(e) => Err(error_text(&e)),
     }
 }
 
@@ -394,6 +421,15 @@ fn request_error(request: &IdbRequest) -> String {
     match request.error() {
         Ok(Some(e)) => format!("{}: {}", e.name(), e.message()),
         _ => "the request failed".to_string(),
+    }
+}
+
+/// Why opening failed, from either opener: a string already, or a `DOMException` (the
+/// early opener passes the request's error on as it is).
+fn error_text(e: &JsValue) -> String {
+    match e.dyn_ref::<web_sys::DomException>() {
+        Some(d) => format!("{}: {}", d.name(), d.message()),
+        None => describe(e),
     }
 }
 
