@@ -52,9 +52,11 @@ pub fn revision(meta: &crate::api::ObjectMeta) -> i64 {
 }
 
 /// Models pkg/controller/controller_utils.go ComputeHash: FNV-32a over the template (and the
-/// collision count), encoded as upstream's SafeEncodeString does.
+/// collision count), encoded as upstream's SafeEncodeString does. The template is hashed as
+/// its JSON tree (keys in order): the page serializes objects only into trees, so the wasm
+/// carries one copy of each type's serializer.
 pub fn compute_hash(template: &PodTemplateSpec, collision_count: Option<i32>) -> String {
-    let mut bytes = serde_json::to_vec(template).unwrap_or_default();
+    let mut bytes = serde_json::to_value(template).map(|v| v.to_string().into_bytes()).unwrap_or_default();
     if let Some(c) = collision_count {
         bytes.extend_from_slice(&c.to_le_bytes());
     }
