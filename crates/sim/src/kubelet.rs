@@ -369,14 +369,16 @@ impl Kubelet {
         let source_host = self.node.clone();
         let source = Source { component: "kubelet", host: &source_host };
         for &current in &pods {
-            let uid = current.metadata.uid.clone().unwrap_or_default();
             if matches!(current.phase(), "Succeeded" | "Failed") && current.metadata.deletion_timestamp.is_none() {
                 continue;
             }
-            let unchanged = self.synced.get(&uid).is_some_and(|(rv, next)| *rv == current.metadata.resource_version && next.is_none_or(|t| t > now));
+            // Most pods on a touched node have not changed: decided without allocating.
+            let uid_ref = current.metadata.uid.as_deref().unwrap_or_default();
+            let unchanged = self.synced.get(uid_ref).is_some_and(|(rv, next)| *rv == current.metadata.resource_version && next.is_none_or(|t| t > now));
             if unchanged {
                 continue;
             }
+            let uid = uid_ref.to_string();
             let mut pod = current.clone();
             if !self.pods.contains_key(&uid) {
                 if pod.metadata.deletion_timestamp.is_some() {
