@@ -26,21 +26,33 @@ pub enum CacheAction {
     Event(EventType, Arc<Object>),
 }
 
+impl ObjectCache {
+    /// A cache of the objects a list answered.
+    fn of(items: Vec<Object>) -> ObjectCache {
+        ObjectCache { objects: items.into_iter().map(|o| (key(&o), Arc::new(o))).collect() }
+    }
+}
+
+/// An object's place in an [`ObjectCache`].
+fn key(o: &Object) -> (String, String) {
+    (o.namespace().to_string(), o.name().to_string())
+}
+
 impl Reducible for ObjectCache {
     type Action = CacheAction;
     fn reduce(self: Rc<Self>, action: CacheAction) -> Rc<Self> {
-        let key = |o: &Object| (o.namespace().to_string(), o.name().to_string());
-        let mut next = (*self).clone();
         match action {
-            CacheAction::Reset(items) => next.objects = items.into_iter().map(|o| (key(&o), Arc::new(o))).collect(),
-            CacheAction::Event(EventType::Deleted, o) => {
-                next.objects.remove(&key(&o));
-            }
-            CacheAction::Event(_, o) => {
-                next.objects.insert(key(&o), o);
+            CacheAction::Reset(items) => Rc::new(ObjectCache::of(items)),
+            CacheAction::Event(type_, o) => {
+                let mut next = (*self).clone();
+                if type_ == EventType::Deleted {
+                    next.objects.remove(&key(&o));
+                } else {
+                    next.objects.insert(key(&o), o);
+                }
+                Rc::new(next)
             }
         }
-        Rc::new(next)
     }
 }
 
@@ -57,7 +69,7 @@ pub fn use_objects(kind: Kind) -> UseReducerHandle<ObjectCache> {
         use_reducer(move || match client.0.list_now(kind) {
             Some(list) => {
                 *listed.borrow_mut() = Some(list.resource_version);
-                ObjectCache { objects: list.items.into_iter().map(|o| ((o.namespace().to_string(), o.name().to_string()), Arc::new(o))).collect() }
+                ObjectCache::of(list.items)
             }
             None => ObjectCache::default(),
         })

@@ -30,6 +30,23 @@ pub fn sort_by_key<T, K: Ord>(v: &mut [T], mut key: impl FnMut(&T) -> K) {
     sort_by(v, |a, b| key(a).cmp(&key(b)));
 }
 
+/// Sorts `v` by a key computed once per element (like `slice::sort_by_cached_key`), for
+/// keys that cost something to make: an allocation, a parse.
+pub fn sort_by_cached_key<T, K: Ord>(v: &mut [T], key: impl FnMut(&T) -> K) {
+    #[cfg(not(target_arch = "wasm32"))]
+    v.sort_by_cached_key(key);
+    #[cfg(target_arch = "wasm32")]
+    {
+        if v.len() < 2 {
+            return;
+        }
+        let keys: Vec<K> = v.iter().map(key).collect();
+        let mut order: Vec<u32> = (0..v.len() as u32).collect();
+        merge_sort(&mut order, &mut |a, b| keys[a as usize].cmp(&keys[b as usize]));
+        permute(v, &mut order);
+    }
+}
+
 /// Sorts `v` in ascending order, keeping equal elements in their order.
 pub fn sort<T: Ord>(v: &mut [T]) {
     sort_by(v, T::cmp);
@@ -135,5 +152,12 @@ mod tests {
         assert_eq!(names, ["api", "db", "web-10", "web-2"]);
         sort_by_key(&mut names, |n| n.len());
         assert_eq!(names, ["db", "api", "web-2", "web-10"]);
+        let mut calls = 0;
+        sort_by_cached_key(&mut names, |n| {
+            calls += 1;
+            std::cmp::Reverse(n.len())
+        });
+        assert_eq!(names, ["web-10", "web-2", "api", "db"]);
+        assert_eq!(calls, 4, "one key per element");
     }
 }

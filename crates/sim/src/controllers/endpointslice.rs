@@ -56,7 +56,7 @@ fn pod_of(e: &Endpoint) -> String {
 /// Endpoint order within a slice: by address (numerically), then pod.
 fn sort_endpoints(endpoints: &mut [Endpoint]) {
     let ip = |e: &Endpoint| e.addresses.first().map(|a| ip_order(a)).unwrap_or_default();
-    crate::sorting::sort_by_key(endpoints, |e| (ip(e), pod_of(e)));
+    crate::sorting::sort_by_cached_key(endpoints, |e| (ip(e), pod_of(e)));
 }
 
 /// The labels a slice of `svc` carries: the Service's own plus the two the controller owns.

@@ -182,7 +182,7 @@ fn target_pod(cluster: &Cluster, word: &str, ns: &str) -> Result<Pod, String> {
         _ => return Err(format!("error: cannot attach to *v1.{0}: selector for *v1.{0} not implemented", kind.name())),
     };
     let mut pods: Vec<&Pod> = cluster.store().list(Kind::Pod, Some(ns)).filter_map(Object::as_pod).filter(|p| selector.matches(&p.metadata.labels)).collect();
-    crate::sorting::sort_by_key(&mut pods, |p| most_active(p));
+    crate::sorting::sort_by_cached_key(&mut pods, |p| most_active(p));
     pods.first().map(|p| (*p).clone()).ok_or_else(|| format!("error: timed out waiting for the condition on {}/{name}", kind.plural()))
 }
 

@@ -45,7 +45,7 @@ fn pod_for(cluster: &Cluster, f: &Flags) -> Result<(Pod, Option<String>), String
                 _ => return Err(format!("error: cannot get the logs from {}", kind.qualified())),
             };
             let mut pods: Vec<&Pod> = cluster.store().list(Kind::Pod, Some(&ns)).filter_map(Object::as_pod).filter(|p| selector.matches(&p.metadata.labels)).collect();
-            crate::sorting::sort_by_key(&mut pods, |p| by_logging(p));
+            crate::sorting::sort_by_cached_key(&mut pods, |p| by_logging(p));
             let first = pods.first().ok_or_else(|| format!("error: timed out waiting for the condition on {}/{name}", kind.plural()))?;
             let note = (pods.len() > 1).then(|| format!("Found {} pods, using pod/{}", pods.len(), first.metadata.name));
             Ok(((*first).clone(), note))
