@@ -684,18 +684,14 @@ impl Cluster {
                 None => everything = true,
             }
         }
-        let due: Vec<String> = if everything {
-            self.kubelets.keys().cloned().collect()
-        } else {
-            touched.extend(self.wakeups.due_with_prefix("kubelet/", now).map(|k| k["kubelet/".len()..].to_string()));
-            touched.into_iter().filter(|n| self.kubelets.contains_key(n)).collect()
-        };
+        let mut due: std::collections::BTreeSet<String> = if everything { self.kubelets.keys().cloned().collect() } else { touched.clone() };
+        due.extend(self.wakeups.due_with_prefix("kubelet/", now).map(|k| k["kubelet/".len()..].to_string()));
         for name in due {
-            let pods = self.store.pods_on_node(&name);
-            if let Some(kubelet) = self.kubelets.get_mut(&name) {
-                let at = kubelet.reconcile_pods(&mut self.store, now, &pods);
-                self.wake(&format!("kubelet/{name}"), at);
-            }
+            let Some(kubelet) = self.kubelets.get_mut(&name) else { continue };
+            // A kubelet woken only by its clock, whose pods all wait, just renews its Lease.
+            let pods = (everything || touched.contains(&name)).then(|| self.store.pods_on_node(&name));
+            let at = kubelet.reconcile_pods(&mut self.store, now, pods.as_deref());
+            self.wake(&format!("kubelet/{name}"), at);
         }
     }
 

@@ -175,6 +175,11 @@ pub struct Kubelet {
     /// (rebuilt after a restore: every pod syncs once, which changes nothing).
     #[serde(skip)]
     synced: BTreeMap<String, (Option<String>, Option<Time>)>,
+    /// The next instant any pod here has something due, as the last pass over all of this
+    /// node's pods left it; `None` before the first pass (and after a restart or restore),
+    /// when the next run must look at every pod.
+    #[serde(skip)]
+    pods_due: Option<Option<Time>>,
     /// Pods (by uid) whose application answers its readiness probe with an error (the
     /// `fault fail-readiness` teaching knob), until recovered.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
@@ -260,6 +265,7 @@ impl Kubelet {
             self.pods.clear();
             self.stopping.clear();
             self.synced.clear();
+            self.pods_due = None;
             self.next_renew = None;
         }
     }
@@ -345,13 +351,20 @@ impl Kubelet {
     /// One sync of every pod on this node. Returns when it next needs to run.
     pub fn reconcile(&mut self, store: &mut Store, now: Time) -> Option<Time> {
         let pods = store.pods_on_node(&self.node);
-        self.reconcile_pods(store, now, &pods)
+        self.reconcile_pods(store, now, Some(&pods))
+    }
+
+    /// Whether none of this node's pods has anything due now, as far as the last pass over
+    /// them knows: if none of them changed since, a run only renews the node Lease.
+    pub fn pods_quiet(&self, now: Time) -> bool {
+        self.pods_due.is_some_and(|due| due.is_none_or(|t| t > now))
     }
 
     /// [`Kubelet::reconcile`] with this node's pods already picked out (from the store's
-    /// index by node). Only pods that changed or have something due are synced.
+    /// index by node), or `None` when none of them changed since the last run and
+    /// [`Kubelet::pods_quiet`] holds. Only pods that changed or have something due are synced.
     #[inline(never)]
-    pub fn reconcile_pods(&mut self, store: &mut Store, now: Time, pods: &[Arc<Object>]) -> Option<Time> {
+    pub fn reconcile_pods(&mut self, store: &mut Store, now: Time, pods: Option<&[Arc<Object>]>) -> Option<Time> {
         if self.stopped_at.is_some() {
             return None;
         }
@@ -359,6 +372,16 @@ impl Kubelet {
         let node_obj = store.get_shared(&node_key)?;
         let node = node_obj.as_node()?;
         self.heartbeat(store, now, node);
+        let renew = self.next_renew.filter(|t| *t > now);
+        let listed;
+        let pods = match pods {
+            Some(pods) => pods,
+            None if self.pods_quiet(now) => return self.pods_due.flatten().into_iter().chain(renew).min(),
+            None => {
+                listed = store.pods_on_node(&self.node);
+                &listed
+            }
+        };
         let pods: Vec<&Pod> = pods.iter().filter_map(|o| o.as_pod()).collect();
         if self.pods.len().max(self.synced.len()).max(self.stopping.len()) > pods.len() {
             let live: BTreeSet<&str> = pods.iter().filter_map(|p| p.metadata.uid.as_deref()).collect();
@@ -409,7 +432,9 @@ impl Kubelet {
             let next = self.pod_wakeup(&uid, now);
             self.synced.insert(uid, (rv, next));
         }
-        self.next_wakeup(now)
+        let due = self.pods_next_due(now);
+        self.pods_due = Some(due);
+        due.into_iter().chain(renew).min()
     }
 
     /// The next instant one pod has something due (a container step, a probe, its stop).
@@ -422,13 +447,13 @@ impl Kubelet {
         times.into_iter().filter(|t| *t > now).min()
     }
 
-    fn next_wakeup(&self, now: Time) -> Option<Time> {
+    /// The next instant any pod on this node has something due.
+    fn pods_next_due(&self, now: Time) -> Option<Time> {
         let mut times = Vec::new();
         for w in self.pods.values().flatten() {
             w.due_times(&mut times);
         }
         times.extend(self.stopping.values().map(|s| s.0));
-        times.extend(self.next_renew);
         times.into_iter().filter(|t| *t > now).min()
     }
 
