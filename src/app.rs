@@ -308,10 +308,12 @@ pub fn app(props: &AppProps) -> Html {
     }
     // The object the inspector shows, opened by a click on the map.
     let inspected = use_state(|| None::<Target>);
-    let inspect = InspectHandle({
-        let inspected = inspected.clone();
-        Callback::from(move |t: Target| inspected.set(Some(t)))
-    });
+    // One handle for the page's life, so views that take it are not drawn again for a new one.
+    let inspect = (*use_memo((), {
+        let inspected = inspected.setter();
+        move |_| InspectHandle(Callback::from(move |t: Target| inspected.set(Some(t))))
+    }))
+    .clone();
     let inspector = match &*inspected {
         Some(target) => {
             let (select, close) = (inspected.clone(), inspected.clone());

@@ -4,9 +4,10 @@
 use super::inspector::{opener, InspectHandle, Target};
 use crate::hooks::use_objects;
 use crate::ClusterHandle;
-use kubeplay_sim::api::{Kind, Node, Pod};
+use kubeplay_sim::api::{Kind, Object, Pod};
 use kubeplay_sim::kubectl::printers::pod_status;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use yew::prelude::*;
 
 /// Fraction of `used` in `total`, as a CSS width.
@@ -33,13 +34,41 @@ fn state_look(status: &str, ready: bool) -> (&'static str, &'static str) {
 /// A colour per Deployment revision, so a rolling update is one colour replacing another.
 const REVISION_COLOURS: [&str; 6] = ["#326ce5", "#9b51e0", "#0f9d8a", "#e8710a", "#d6336c", "#6b8e23"];
 
-/// The revision of the ReplicaSet that owns a pod, if a Deployment's.
-fn revision_of(pod: &Pod, revisions: &BTreeMap<(String, String), u32>) -> Option<u32> {
-    let owner = pod.metadata.owner_references.iter().find(|o| o.kind == "ReplicaSet")?;
-    revisions.get(&(pod.metadata.namespace.clone().unwrap_or_default(), owner.name.clone())).copied()
+/// One stored version of an object, as the map was given it: equal to another only if it
+/// is the same version (the watch cache keeps an unchanged object's handle), so a chip or
+/// card whose objects did not change is not drawn again.
+#[derive(Clone)]
+pub struct Shown(pub Arc<Object>);
+
+impl PartialEq for Shown {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
 }
 
-fn pod_chip(pod: &Pod, revision: Option<u32>, inspect: Option<&InspectHandle>) -> Html {
+/// A pod with the revision of the Deployment's ReplicaSet that owns it, if any.
+type PodRow = (Shown, Option<u32>);
+
+/// The revision of the ReplicaSet that owns a pod, if a Deployment's (revisions by
+/// ReplicaSet uid).
+fn revision_of(pod: &Pod, revisions: &BTreeMap<&str, u32>) -> Option<u32> {
+    let owner = pod.metadata.owner_references.iter().find(|o| o.kind == "ReplicaSet")?;
+    revisions.get(owner.uid.as_str()).copied()
+}
+
+/// Properties of [`PodChip`].
+#[derive(Properties, PartialEq)]
+struct PodChipProps {
+    pod: Shown,
+    revision: Option<u32>,
+    inspect: Option<InspectHandle>,
+}
+
+/// One pod: its name and state, coloured by state and tinted by revision.
+#[function_component(PodChip)]
+fn pod_chip(props: &PodChipProps) -> Html {
+    let Some(pod) = props.pod.0.as_pod() else { return Html::default() };
+    let revision = props.revision;
     let status = pod_status(pod);
     let (look, symbol) = state_look(&status, pod.is_ready());
     let ns = pod.metadata.namespace.clone().unwrap_or_default();
@@ -47,7 +76,7 @@ fn pod_chip(pod: &Pod, revision: Option<u32>, inspect: Option<&InspectHandle>) -
     let rev_text = revision.map(|r| format!(", revision {r}")).unwrap_or_default();
     let title = format!("{ns}/{}: {status}{rev_text} (click for details)", pod.metadata.name);
     let style = revision.map(|r| format!("--rev: {}", REVISION_COLOURS[(r.saturating_sub(1) as usize) % REVISION_COLOURS.len()]));
-    let (onclick, onkeydown) = opener(inspect, Target { kind: Kind::Pod, namespace: ns.clone(), name: pod.metadata.name.clone() });
+    let (onclick, onkeydown) = opener(props.inspect.as_ref(), Target { kind: Kind::Pod, namespace: ns.clone(), name: pod.metadata.name.clone() });
     html! {
         <li class={class} title={title} tabindex="0" role="button" {onclick} {onkeydown} {style}
             data-testid="pod"
@@ -65,6 +94,26 @@ fn pod_chip(pod: &Pod, revision: Option<u32>, inspect: Option<&InspectHandle>) -
     }
 }
 
+/// Properties of [`PodChips`].
+#[derive(Properties, PartialEq)]
+struct PodChipsProps {
+    pods: Vec<PodRow>,
+    inspect: Option<InspectHandle>,
+}
+
+/// A list of pod chips, keyed by pod so a pod coming or going redraws only its own chip.
+#[function_component(PodChips)]
+fn pod_chips(props: &PodChipsProps) -> Html {
+    html! {
+        <ul class="pods">
+            { for props.pods.iter().map(|(pod, revision)| {
+                let key = pod.0.meta().uid.clone().unwrap_or_else(|| format!("{}/{}", pod.0.namespace(), pod.0.name()));
+                html! { <PodChip {key} pod={pod.clone()} revision={*revision} inspect={props.inspect.clone()} /> }
+            }) }
+        </ul>
+    }
+}
+
 /// A taint as the map shows it: short, with the whole taint on hover.
 fn taint_chip(t: &kubeplay_sim::api::Taint) -> Html {
     let short = match t.key.as_str() {
@@ -79,14 +128,28 @@ fn taint_chip(t: &kubeplay_sim::api::Taint) -> Html {
     html! { <li class={classes!("taint", effect.clone())} data-testid="taint" title={format!("taint {}{value}:{effect}", t.key)}>{ format!("{short}:{effect}") }</li> }
 }
 
-fn node_card(node: &Node, pods: &[&Pod], revisions: &BTreeMap<(String, String), u32>, fault: Callback<(String, bool)>, inspect: Option<&InspectHandle>) -> Html {
-    let cpu_used: i64 = pods.iter().map(|p| p.request_milli("cpu")).sum();
-    let mem_used: i64 = pods.iter().map(|p| p.request_milli("memory")).sum();
+/// Properties of [`NodeCard`].
+#[derive(Properties, PartialEq)]
+struct NodeCardProps {
+    node: Shown,
+    pods: Vec<PodRow>,
+    fault: Callback<(String, bool)>,
+    inspect: Option<InspectHandle>,
+}
+
+/// One node: its role and readiness, taints, capacity bars and pods.
+#[function_component(NodeCard)]
+fn node_card(props: &NodeCardProps) -> Html {
+    let Some(node) = props.node.0.as_node() else { return Html::default() };
+    let pods = props.pods.iter().filter_map(|(p, _)| p.0.as_pod());
+    let cpu_used: i64 = pods.clone().map(|p| p.request_milli("cpu")).sum();
+    let mem_used: i64 = pods.map(|p| p.request_milli("memory")).sum();
     let (cpu, mem, max_pods) = (node.allocatable_milli("cpu"), node.allocatable_milli("memory"), node.allocatable_milli("pods") / 1000);
     let ready = node.is_ready();
     let role = if node.metadata.labels.contains_key("node-role.kubernetes.io/control-plane") { "control-plane" } else { "worker" };
     let gib = |milli: i64| format!("{:.1}", milli as f64 / 1000.0 / (1u64 << 30) as f64);
-    let (open_node, _) = opener(inspect, Target { kind: Kind::Node, namespace: String::new(), name: node.metadata.name.clone() });
+    let (open_node, _) = opener(props.inspect.as_ref(), Target { kind: Kind::Node, namespace: String::new(), name: node.metadata.name.clone() });
+    let fault = props.fault.clone();
     html! {
         <section class={classes!("node", (!ready).then_some("not-ready"))} data-testid="node" data-name={node.metadata.name.clone()}>
             <header>
@@ -109,62 +172,64 @@ fn node_card(node: &Node, pods: &[&Pod], revisions: &BTreeMap<(String, String), 
             <dl class="capacity">
                 <dt>{"cpu"}</dt><dd><div class="bar"><div style={percent(cpu_used, cpu)}></div></div><span>{ format!("{}m / {}m", cpu_used, cpu) }</span></dd>
                 <dt>{"memory"}</dt><dd><div class="bar"><div style={percent(mem_used, mem)}></div></div><span>{ format!("{} / {} GiB", gib(mem_used), gib(mem)) }</span></dd>
-                <dt>{"pods"}</dt><dd><div class="bar"><div style={percent(pods.len() as i64, max_pods)}></div></div><span>{ format!("{} / {}", pods.len(), max_pods) }</span></dd>
+                <dt>{"pods"}</dt><dd><div class="bar"><div style={percent(props.pods.len() as i64, max_pods)}></div></div><span>{ format!("{} / {}", props.pods.len(), max_pods) }</span></dd>
             </dl>
-            <ul class="pods">{ for pods.iter().map(|p| pod_chip(p, revision_of(p, revisions), inspect)) }</ul>
+            <PodChips pods={props.pods.clone()} inspect={props.inspect.clone()} />
         </section>
     }
 }
 
 /// Nodes and their pods, read through the cluster interface and kept live by watches.
+/// Only the cards and chips whose objects changed are drawn again.
 #[function_component(NodeList)]
 pub fn node_list() -> Html {
     let client = use_context::<ClusterHandle>().expect("the App provides the cluster");
-    let fault = Callback::from(move |(name, fail): (String, bool)| {
+    let fault = use_callback(client, |(name, fail): (String, bool), client| {
         // The console's own fault command, so a share link replays it too.
         let line = format!("fault {} {name}", if fail { "fail-node" } else { "recover-node" });
         let mut sub = client.0.run(&line);
         wasm_bindgen_futures::spawn_local(async move { while sub.recv().await.is_some() {} });
     });
     let inspect = use_context::<InspectHandle>();
-    let inspect = inspect.as_ref();
     let nodes = use_objects(Kind::Node);
     let pods = use_objects(Kind::Pod);
     let replica_sets = use_objects(Kind::ReplicaSet);
-    let revisions: BTreeMap<(String, String), u32> = replica_sets
+    let revisions: BTreeMap<&str, u32> = replica_sets
         .objects
         .values()
         .filter_map(|o| {
             let m = o.meta();
-            let r = m.annotations.get("deployment.kubernetes.io/revision")?.parse().ok()?;
-            Some(((m.namespace.clone().unwrap_or_default(), m.name.clone()), r))
+            Some((m.uid.as_deref()?, m.annotations.get("deployment.kubernetes.io/revision")?.parse().ok()?))
         })
         .collect();
-    let all_pods: Vec<&Pod> = pods.objects.values().filter_map(|o| o.as_pod()).collect();
+    // Pods grouped by the node they run on ("" for those waiting for one), in name order.
+    let mut by_node: BTreeMap<&str, Vec<PodRow>> = BTreeMap::new();
     // Anything that moves chips around: pods, where they run, their state, the nodes.
     let layout = {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        for p in &all_pods {
+        for o in pods.objects.values() {
+            let Some(p) = o.as_pod() else { continue };
             (&p.metadata.name, &p.spec.node_name, p.is_ready(), p.metadata.deletion_timestamp.is_some()).hash(&mut h);
+            by_node.entry(p.spec.node_name.as_deref().unwrap_or("")).or_default().push((Shown(o.clone()), revision_of(p, &revisions)));
         }
         nodes.objects.len().hash(&mut h);
         h.finish()
     };
-    let unscheduled: Vec<&Pod> = all_pods.iter().copied().filter(|p| p.spec.node_name.is_none()).collect();
+    let unscheduled = by_node.remove("").unwrap_or_default();
     html! {
         <div class="cluster-map" data-testid="cluster-map">
             <super::ServiceList />
             if !unscheduled.is_empty() {
                 <section class="unscheduled">
                     <header><h3>{"Waiting for a node"}</h3></header>
-                    <ul class="pods">{ for unscheduled.iter().map(|p| pod_chip(p, revision_of(p, &revisions), inspect)) }</ul>
+                    <PodChips pods={unscheduled} inspect={inspect.clone()} />
                 </section>
             }
             <div class="nodes">
-            { for nodes.objects.values().filter_map(|o| o.as_node()).map(|n| {
-                let on_node: Vec<&Pod> = all_pods.iter().copied().filter(|p| p.spec.node_name.as_deref() == Some(n.metadata.name.as_str())).collect();
-                node_card(n, &on_node, &revisions, fault.clone(), inspect)
+            { for nodes.objects.values().filter(|o| o.as_node().is_some()).map(|o| {
+                let pods = by_node.remove(o.name()).unwrap_or_default();
+                html! { <NodeCard key={o.name().to_string()} node={Shown(o.clone())} {pods} fault={fault.clone()} inspect={inspect.clone()} /> }
             }) }
             </div>
             <super::ServiceLinks {layout} />
