@@ -181,3 +181,43 @@ async fn without_a_usable_indexeddb_the_page_keeps_its_work_in_localstorage() {
     assert_eq!(local_storage().get_item("kubeplay.editor.v2").unwrap(), None);
     empty_store().await;
 }
+
+#[wasm_bindgen_test]
+async fn a_first_visit_renders_without_waiting_and_keeps_what_it_wrote_meanwhile() {
+    empty_store().await;
+    assert!(!kept::first_visit(), "the database has opened in this browser before");
+    local_storage().clear().unwrap();
+    delete_database().await;
+    assert!(kept::first_visit(), "a browser that never opened the page");
+    let opening = kept::open_behind();
+    // The page runs before the database has answered: what it keeps goes to localStorage.
+    kept::set_item("kubeplay.test.v1", "typed before the database opened");
+    assert_eq!(local_storage().get_item("kubeplay.test.v1").unwrap().as_deref(), Some("typed before the database opened"));
+    assert!(!opening.await, "nothing was kept before, so no reload");
+    assert_eq!(kept::backend(), Backend::IndexedDb);
+    assert_eq!(in_database("kubeplay.test.v1").await.as_deref(), Some("typed before the database opened"), "moved into the database");
+    assert!(!kept::first_visit(), "the next visit waits for the database");
+    reload().await;
+    assert_eq!(kept::get_item("kubeplay.test.v1").as_deref(), Some("typed before the database opened"));
+    empty_store().await;
+}
+
+#[wasm_bindgen_test]
+async fn work_in_the_database_is_not_overwritten_when_localstorage_was_cleared() {
+    empty_store().await;
+    kept::set_item("kubeplay.test.v1", "the learner's work");
+    reload().await;
+    // Only localStorage was cleared: the page cannot tell this from a first visit.
+    local_storage().clear().unwrap();
+    assert!(kept::first_visit());
+    let opening = kept::open_behind();
+    kept::set_item("kubeplay.test.v1", "a fresh page's default");
+    assert!(opening.await, "the page is told to reload and show the kept work");
+    assert_eq!(in_database("kubeplay.test.v1").await.as_deref(), Some("the learner's work"), "not overwritten");
+    assert_eq!(local_storage().get_item("kubeplay.test.v1").unwrap(), None, "the fresh page's changes are dropped");
+    kept::set_item("kubeplay.test.v1", "written while the page reloads");
+    assert!(!kept::first_visit(), "after the reload the page waits for the database");
+    reload().await;
+    assert_eq!(kept::get_item("kubeplay.test.v1").as_deref(), Some("the learner's work"));
+    empty_store().await;
+}
