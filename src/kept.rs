@@ -2,8 +2,7 @@
 //! action log, the console history, lesson progress, rewind checkpoints), in IndexedDB.
 //!
 //! [`open`] runs once before the page renders (`index.html` has already asked the browser to
-//! open the database while the wasm downloaded; on a [`first_visit`] the page renders at once
-//! and [`open_behind`] runs behind it): it opens the database [`DB_NAME`] (schema
+//! open the database while the wasm downloaded): it opens the database [`DB_NAME`] (schema
 //! [`SCHEMA_VERSION`]: one object store, [`STORE`], of string values under string keys),
 //! reads every item into memory, and moves the page's items out of localStorage (where
 //! earlier pages kept them). After that, [`get_item`] answers from memory, synchronously, and
@@ -33,9 +32,6 @@ pub const STORE: &str = "kept";
 pub const KEY_PREFIX: &str = "kubeplay.";
 /// How long [`open`] waits for the database before it uses localStorage.
 const OPEN_TIMEOUT_MS: i32 = 5000;
-/// The localStorage key that says the page's database has opened in this browser before
-/// (outside [`KEY_PREFIX`]: not one of the page's items, never moved or exported).
-pub const OPENED_BEFORE: &str = "kubeplay-db-opened";
 
 /// Where the page keeps its items this session.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,49 +66,6 @@ thread_local! {
 /// The browser is asked to open the database at the call, before the returned future is
 /// first polled, so the page can build its cluster while the database opens.
 pub fn open() -> impl std::future::Future<Output = Backend> {
-    let opening = read_db();
-    async move { finish_open(opening.await).await }
-}
-
-/// Whether this browser has nothing of the page's to read: the database never opened here
-/// and localStorage holds none of the page's items. The page then renders at once and
-/// opens the database behind it ([`open_behind`]) instead of waiting for it.
-pub fn first_visit() -> bool {
-    let Some(storage) = local_storage() else { return false };
-    storage.get_item(OPENED_BEFORE).ok().flatten().is_none() && local_items().is_empty()
-}
-
-/// [`open`] for a page that did not wait for it ([`first_visit`]): until it has finished,
-/// the page's changes went to localStorage. Returns true when the database turns out to
-/// hold the page's items after all (localStorage was cleared without it): the changes of
-/// this visit are dropped rather than written over them, and the page should reload to
-/// show them.
-pub fn open_behind() -> impl std::future::Future<Output = bool> {
-    let opening = read_db();
-    async move {
-        let opened = opening.await;
-        let kept_before = opened.as_ref().is_ok_and(|(_, items)| items.keys().any(|k| k.starts_with(KEY_PREFIX)));
-        if kept_before && crate::persisting() {
-            if let Ok((db, _)) = opened {
-                db.close();
-            }
-            if let Some(storage) = local_storage() {
-                for (key, _) in local_items() {
-                    let _ = storage.remove_item(&key);
-                }
-                let _ = storage.set_item(OPENED_BEFORE, "1");
-            }
-            FROZEN.with(|f| f.set(true));
-            return true;
-        }
-        finish_open(opened).await;
-        false
-    }
-}
-
-/// Asks for the database at the call (closing one opened before) and, in the returned
-/// future, reads every item in it.
-fn read_db() -> impl std::future::Future<Output = Result<(IdbDatabase, BTreeMap<String, String>), String>> {
     if let Some(old) = STORE_STATE.with(|s| s.borrow_mut().take()) {
         if let Some(db) = old.db {
             db.close();
@@ -121,14 +74,17 @@ fn read_db() -> impl std::future::Future<Output = Result<(IdbDatabase, BTreeMap<
     FROZEN.with(|f| f.set(false));
     let request = request_db();
     async move {
-        let db = answered_db(request).await?;
-        match read_all(&db).await {
-            Ok(items) => Ok((db, items)),
-            Err(e) => {
-                db.close();
-                Err(e)
-            }
-        }
+        let opened = match answered_db(request).await {
+            Ok(db) => match read_all(&db).await {
+                Ok(items) => Ok((db, items)),
+                Err(e) => {
+                    db.close();
+                    Err(e)
+                }
+            },
+            Err(e) => Err(e),
+        };
+        finish_open(opened).await
     }
 }
 
@@ -144,9 +100,6 @@ async fn finish_open(opened: Result<(IdbDatabase, BTreeMap<String, String>), Str
     watch_for_upgrades(&db);
     STORE_STATE.with(|s| *s.borrow_mut() = Some(Store { db: Some(db.clone()), items }));
     move_from_local_storage(&db).await;
-    if let Some(storage) = local_storage() {
-        let _ = storage.set_item(OPENED_BEFORE, "1");
-    }
     Backend::IndexedDb
 }
 
