@@ -202,20 +202,18 @@ pub fn node_list() -> Html {
             Some((m.uid.as_deref()?, m.annotations.get("deployment.kubernetes.io/revision")?.parse().ok()?))
         })
         .collect();
-    // Pods grouped by the node they run on ("" for those waiting for one), in name order.
+    use std::hash::{Hash, Hasher};
+    // Pods grouped by the node they run on ("" for those waiting for one), in name order;
+    // and a hash of anything that moves chips around: pods, where they run, their state, the nodes.
     let mut by_node: BTreeMap<&str, Vec<PodRow>> = BTreeMap::new();
-    // Anything that moves chips around: pods, where they run, their state, the nodes.
-    let layout = {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        for o in pods.objects.values() {
-            let Some(p) = o.as_pod() else { continue };
-            (&p.metadata.name, &p.spec.node_name, p.is_ready(), p.metadata.deletion_timestamp.is_some()).hash(&mut h);
-            by_node.entry(p.spec.node_name.as_deref().unwrap_or("")).or_default().push((Shown(o.clone()), revision_of(p, &revisions)));
-        }
-        nodes.objects.len().hash(&mut h);
-        h.finish()
-    };
+    let mut layout = std::collections::hash_map::DefaultHasher::new();
+    for o in pods.objects.values() {
+        let Some(p) = o.as_pod() else { continue };
+        (&p.metadata.name, &p.spec.node_name, p.is_ready(), p.metadata.deletion_timestamp.is_some()).hash(&mut layout);
+        by_node.entry(p.spec.node_name.as_deref().unwrap_or("")).or_default().push((Shown(o.clone()), revision_of(p, &revisions)));
+    }
+    nodes.objects.len().hash(&mut layout);
+    let layout = layout.finish();
     let unscheduled = by_node.remove("").unwrap_or_default();
     html! {
         <div class="cluster-map" data-testid="cluster-map">

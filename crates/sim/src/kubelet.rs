@@ -356,13 +356,14 @@ impl Kubelet {
 
     /// Whether none of this node's pods has anything due now, as far as the last pass over
     /// them knows: if none of them changed since, a run only renews the node Lease.
-    pub fn pods_quiet(&self, now: Time) -> bool {
+    fn pods_quiet(&self, now: Time) -> bool {
         self.pods_due.is_some_and(|due| due.is_none_or(|t| t > now))
     }
 
     /// [`Kubelet::reconcile`] with this node's pods already picked out (from the store's
-    /// index by node), or `None` when none of them changed since the last run and
-    /// [`Kubelet::pods_quiet`] holds. Only pods that changed or have something due are synced.
+    /// index by node), or `None` when none of them changed since the last run: then, if none
+    /// has anything due, the run only renews the Lease. Only pods that changed or have
+    /// something due are synced.
     #[inline(never)]
     pub fn reconcile_pods(&mut self, store: &mut Store, now: Time, pods: Option<&[Arc<Object>]>) -> Option<Time> {
         if self.stopped_at.is_some() {
