@@ -291,6 +291,35 @@ pub fn schedule(store: &Store, pod: &Pod) -> Explanation {
     schedule_with(&rows, &node_usage(store, &rows), spread.as_deref(), pod, 0).0
 }
 
+/// The cluster as one scheduling pass sees it: every node's allocatable resources and what
+/// its bound pods request, read once. [`SchedulingPass::place`] is the work the scheduler
+/// does for each pending pod of a pass (the filters over upstream's share of nodes from a
+/// rotating start, then the scores), which the benchmarks measure per pod.
+pub struct SchedulingPass<'a> {
+    rows: Vec<NodeRow<'a>>,
+    usage: Vec<NodeUsage>,
+    next_start: usize,
+}
+
+impl<'a> SchedulingPass<'a> {
+    /// Reads the nodes and their usage from `store`.
+    pub fn of(store: &'a Store) -> Self {
+        let rows = node_rows(store);
+        let usage = node_usage(store, &rows);
+        SchedulingPass { rows, usage, next_start: 0 }
+    }
+
+    /// Chooses a node for `pod` (without a spread selector) as a pass would, and moves the
+    /// search's start on; binds nothing.
+    pub fn place(&mut self, pod: &Pod) -> Explanation {
+        let (ex, _, processed) = schedule_with(&self.rows, &self.usage, None, pod, self.next_start);
+        if !self.rows.is_empty() {
+            self.next_start = (self.next_start + processed) % self.rows.len();
+        }
+        ex
+    }
+}
+
 /// How many of the best scores an explanation keeps when many nodes were scored.
 const SCORES_KEPT: usize = 20;
 
