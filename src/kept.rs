@@ -4,8 +4,9 @@
 //! [`open`] runs once before the page renders (`index.html` has already asked the browser to
 //! open the database while the wasm downloaded): it opens the database [`DB_NAME`] (schema
 //! [`SCHEMA_VERSION`]: one object store, [`STORE`], of string values under string keys),
-//! reads every item into memory, and moves the page's items out of localStorage (where
-//! earlier pages kept them). After that, [`get_item`] answers from memory, synchronously, and
+//! reads every item into memory (unless its request has just created the database, which
+//! then holds nothing), and moves the page's items out of localStorage (where earlier pages
+//! kept them). After that, [`get_item`] answers from memory, synchronously, and
 //! [`set_item`] / [`remove_item`] change the memory and write through to IndexedDB in the
 //! background (a failed write is logged to the browser's console).
 //!
@@ -75,6 +76,9 @@ pub fn open() -> impl std::future::Future<Output = Backend> {
     let request = request_db();
     async move {
         let opened = match answered_db(request).await {
+            // A database this very request created holds nothing yet: no need to wait for a
+            // read (a first visit renders sooner).
+            Ok(db) if created(&db) => Ok((db, BTreeMap::new())),
             Ok(db) => match read_all(&db).await {
                 Ok(items) => Ok((db, items)),
                 Err(e) => {
@@ -283,6 +287,14 @@ async fn result_of(request: &IdbRequest) -> Result<JsValue, String> {
 /// wasm downloads (its script uses [`DB_NAME`], [`SCHEMA_VERSION`] and [`STORE`] too). It
 /// settles with the database, or fails with the request's error.
 const EARLY_OPEN: &str = "kubeplayOpening";
+/// The property an open request sets to `true` on the database it created (its upgrade saw
+/// version 0), in `index.html` and in [`open_request`].
+const CREATED: &str = "kubeplayCreated";
+
+/// Whether `db` was created by the request that opened it (so it holds no items yet).
+fn created(db: &IdbDatabase) -> bool {
+    js_sys::Reflect::get(db, &CREATED.into()).ok().and_then(|v| v.as_bool()) == Some(true)
+}
 
 /// Asks the browser to open (creating or upgrading if need be) the page's database: takes
 /// over the request `index.html` started, the first time, else makes one. The promise
@@ -310,8 +322,10 @@ fn open_request(window: &web_sys::Window) -> Result<js_sys::Promise, String> {
     // Schema 1: the object store. (A later schema adds its steps here and in index.html, by
     // the old version.)
     let upgrading = request.clone();
-    let upgrade = Closure::once_into_js(move |_: JsValue| {
+    let upgrade = Closure::once_into_js(move |event: JsValue| {
+        let old_version = js_sys::Reflect::get(&event, &"oldVersion".into()).ok().and_then(|v| v.as_f64());
         if let Some(db) = upgrading.result().ok().and_then(|r| r.dyn_into::<IdbDatabase>().ok()) {
+            let _ = js_sys::Reflect::set(&db, &CREATED.into(), &JsValue::from_bool(old_version == Some(0.0)));
             if !db.object_store_names().contains(STORE) {
                 if let Err(e) = db.create_object_store(STORE) {
                     warn(format!("could not create the IndexedDB store ({})", describe(&e)));

@@ -81,6 +81,37 @@ async fn a_cluster_log_larger_than_local_storage_allows_is_kept() {
     empty_store().await;
 }
 
+/// Runs `index.html`'s own first script, which starts opening the database while the wasm
+/// downloads (the page's `kept::open` takes that request over).
+fn start_opening_as_index_html_does() {
+    let html = include_str!("../index.html");
+    let start = html.find("<script>").expect("index.html has a script") + "<script>".len();
+    let end = start + html[start..].find("</script>").expect("the script ends");
+    assert!(html[start..end].contains("indexedDB.open"), "the first script opens the database");
+    js_sys::Function::new_no_args(&html[start..end]).call0(&JsValue::NULL).expect("the script runs");
+}
+
+#[wasm_bindgen_test]
+async fn a_database_this_visit_created_starts_empty_and_what_the_visit_keeps_is_read_after_a_reload() {
+    empty_store().await;
+    // The page's own request creates the database, then index.html's early one does.
+    for early in [false, true] {
+        delete_database().await;
+        if early {
+            start_opening_as_index_html_does();
+        }
+        assert_eq!(kept::open().await, Backend::IndexedDb);
+        assert_eq!(kept::items(), Vec::new(), "a new database holds nothing");
+        kept::set_item("kubeplay.first-visit.v1", "written on the first visit");
+        // The database exists now: a reload reads it (the note that it was created does
+        // not outlive the connection that made it).
+        reload().await;
+        assert_eq!(kept::get_item("kubeplay.first-visit.v1").as_deref(), Some("written on the first visit"), "early open: {early}");
+        assert_eq!(in_database("kubeplay.first-visit.v1").await.as_deref(), Some("written on the first visit"));
+    }
+    empty_store().await;
+}
+
 #[wasm_bindgen_test]
 async fn the_first_visit_moves_what_localstorage_kept_into_indexeddb() {
     empty_store().await;
