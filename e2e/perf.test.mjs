@@ -42,19 +42,35 @@ async function mainThreadWork(cdp) {
 
 /**
  * Runs in the page before its own scripts: notes long tasks (over 50 ms of main-thread
- * work) and the frame that first draws a node on the map.
+ * work), the frame that first draws a node on the map and the moment the console takes
+ * input; `window.__perf.interactive` settles with the time to interactive, as Lighthouse
+ * counts it: once the map is drawn and the console takes input, the end of the last long
+ * task before `quiet` ms pass without one.
  */
-function watchStart() {
-  const perf = (window.__perf = { longTasks: [], mapDrawn: null });
+function watchStart(quiet) {
+  const perf = (window.__perf = { longTasks: [], mapDrawn: null, consoleReady: null });
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) perf.longTasks.push([e.startTime, e.startTime + e.duration]);
   }).observe({ type: 'longtask', buffered: true });
-  new MutationObserver((_, observer) => {
-    if (document.querySelector('[data-testid="node"]')) {
-      observer.disconnect();
+  const observer = new MutationObserver(() => {
+    if (perf.mapDrawn === null && document.querySelector('[data-testid="node"]')) {
+      perf.mapDrawn = -1;
       requestAnimationFrame(() => { perf.mapDrawn = performance.now(); });
     }
-  }).observe(document, { subtree: true, childList: true });
+    if (perf.consoleReady === null && document.querySelector('[data-testid="console-input"]:not([disabled])')) perf.consoleReady = performance.now();
+    if (perf.mapDrawn !== null && perf.consoleReady !== null) observer.disconnect();
+  });
+  observer.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['disabled'] });
+  perf.interactive = new Promise((settle) => {
+    const check = () => {
+      if (perf.mapDrawn > 0 && perf.consoleReady !== null) {
+        const last = Math.max(perf.mapDrawn, perf.consoleReady, ...perf.longTasks.map(([, end]) => end));
+        if (performance.now() - last >= quiet) return settle(last);
+      }
+      setTimeout(check, 250);
+    };
+    check();
+  });
 }
 
 /** How long the main thread must stay free of long tasks for the page to count as interactive. */
@@ -66,31 +82,29 @@ test('performance: time to interactive and frame times at 60x (printed)', async 
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.addInitScript(watchStart);
+  await page.addInitScript(watchStart, QUIET_MS);
+  // Until the page is interactive it is read over the DevTools protocol alone: Playwright's
+  // own selector script, evaluated in the page at its first query, is a long task of its own
+  // (about 70 ms) that no learner's browser runs.
+  const cdp = await context.newCDPSession(page);
   await page.goto(env.server.url);
+  const expression = 'Promise.race([window.__perf.interactive, new Promise((settle) => setTimeout(() => settle(null), 30000))])';
+  const { result } = await cdp.send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true });
+  const tti = result.value;
+  assert.ok(tti > 0, 'the page became interactive within 30 s');
   await page.waitForSelector('[data-testid="node"]');
-  await page.waitForSelector('[data-testid="console-input"]:not([disabled])');
-  const seen = await page.evaluate(() => performance.now());
-  // Interactive as Lighthouse counts it: the map is drawn, and the last long task before a
-  // quiet window of QUIET_MS has ended.
-  const tti = await (await page.waitForFunction((quiet) => {
-    const p = window.__perf;
-    if (p.mapDrawn === null) return false;
-    const last = Math.max(p.mapDrawn, ...p.longTasks.map(([, end]) => end));
-    return performance.now() - last >= quiet && last;
-  }, QUIET_MS, { timeout: 30_000, polling: 250 })).jsonValue();
   const start = await page.evaluate(() => {
     const mark = (name) => performance.getEntriesByName(`kubeplay:${name}`)[0]?.startTime;
     const wasm = performance.getEntriesByType('resource').find((r) => r.name.endsWith('.wasm'));
     const p = window.__perf;
     return {
       wasm: wasm?.responseEnd, start: mark('start'), cluster: mark('cluster-built'), storage: mark('storage-read'),
-      render: mark('first-render'), drawn: p.mapDrawn,
-      longTasks: p.longTasks.length,
+      render: mark('first-render'), drawn: p.mapDrawn, console: p.consoleReady,
+      longTasks: p.longTasks.map(([from, to]) => `${from.toFixed(0)}-${to.toFixed(0)}`).join(', '),
     };
   });
   const ms = (v) => `${v === undefined ? '?' : v.toFixed(0)} ms`;
-  console.log(`perf: time to interactive (cold load, localhost): ${ms(tti)} (target 300 ms): the map drawn at ${ms(start.drawn)}, then no long task for ${QUIET_MS / 1000} s (${start.longTasks} long tasks in all); Playwright saw the map at ${ms(seen)}`);
+  console.log(`perf: time to interactive (cold load, localhost): ${ms(tti)} (target 300 ms): the map drawn at ${ms(start.drawn)} and the console taking input at ${ms(start.console)}, then no long task for ${QUIET_MS / 1000} s (long tasks at ${start.longTasks} ms)`);
   console.log(`perf: start-up phases: wasm downloaded ${ms(start.wasm)}, compiled and started ${ms(start.start)}, cluster built ${ms(start.cluster)}, stored work read ${ms(start.storage)}, first render ${ms(start.render)}, map drawn ${ms(start.drawn)}`);
 
   // Ten workers take about 1,000 pods (110 pods each); 5,000 leave most waiting for a node,
@@ -99,7 +113,6 @@ test('performance: time to interactive and frame times at 60x (printed)', async 
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="node"]').length === 11);
   const input = page.locator('[data-testid="console-input"]');
   await page.locator('[data-testid="speed"]').selectOption('60');
-  const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
   const figures = [];
   for (const replicas of [1000, 5000]) {
