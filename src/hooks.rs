@@ -29,7 +29,7 @@ pub enum CacheAction {
 impl ObjectCache {
     /// A cache of the objects a list answered.
     fn of(items: Vec<Object>) -> ObjectCache {
-        ObjectCache { objects: items.into_iter().map(|o| (key(&o), Arc::new(o))).collect() }
+        ObjectCache { objects: kubeplay_sim::sorting::map_of(items.into_iter().map(|o| (key(&o), Arc::new(o)))) }
     }
 }
 

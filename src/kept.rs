@@ -364,7 +364,7 @@ async fn read_all(db: &IdbDatabase) -> Result<BTreeMap<String, String>, String> 
     let values = store.get_all().map_err(|e| describe(&e))?;
     let keys: js_sys::Array = result_of(&keys).await?.unchecked_into();
     let values: js_sys::Array = result_of(&values).await?.unchecked_into();
-    Ok(keys.iter().zip(values.iter()).filter_map(|(k, v)| Some((k.as_string()?, v.as_string()?))).collect())
+    Ok(kubeplay_sim::sorting::map_of(keys.iter().zip(values.iter()).filter_map(|(k, v)| Some((k.as_string()?, v.as_string()?)))))
 }
 
 /// When a newer page in another tab asks to upgrade the schema, lets it: this connection

@@ -15,7 +15,10 @@ fn kept(key: &str) -> bool {
 
 /// The file's text for the given stored items (key, value).
 pub fn export(items: &[(String, String)]) -> String {
-    let stored: Map<String, Value> = items.iter().filter(|(k, _)| kept(k)).map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
+    let mut stored = Map::new();
+    for (k, v) in items.iter().filter(|(k, _)| kept(k)) {
+        stored.insert(k.clone(), Value::String(v.clone()));
+    }
     serde_json::to_string_pretty(&json!({"format": FORMAT, "version": VERSION, "items": stored})).unwrap_or_default()
 }
 

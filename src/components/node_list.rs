@@ -194,14 +194,10 @@ pub fn node_list() -> Html {
     let nodes = use_objects(Kind::Node);
     let pods = use_objects(Kind::Pod);
     let replica_sets = use_objects(Kind::ReplicaSet);
-    let revisions: BTreeMap<&str, u32> = replica_sets
-        .objects
-        .values()
-        .filter_map(|o| {
-            let m = o.meta();
-            Some((m.uid.as_deref()?, m.annotations.get("deployment.kubernetes.io/revision")?.parse().ok()?))
-        })
-        .collect();
+    let revisions: BTreeMap<&str, u32> = kubeplay_sim::sorting::map_of(replica_sets.objects.values().filter_map(|o| {
+        let m = o.meta();
+        Some((m.uid.as_deref()?, m.annotations.get("deployment.kubernetes.io/revision")?.parse().ok()?))
+    }));
     use std::hash::{Hash, Hasher};
     // Pods grouped by the node they run on ("" for those waiting for one), in name order;
     // and a hash of anything that moves chips around: pods, where they run, their state, the nodes.

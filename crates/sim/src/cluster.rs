@@ -234,15 +234,10 @@ impl Cluster {
     fn add_node(&mut self, name: &str, control_plane: bool) {
         let index = if control_plane { 0 } else { name.trim_start_matches("node-").parse::<u32>().unwrap_or(0) };
         let s = &self.settings;
-        let resources: BTreeMap<String, Quantity> = [
-            ("cpu", s.node_cpu.as_str()),
-            ("memory", s.node_memory.as_str()),
-            ("pods", &s.node_pods.to_string()),
-            ("ephemeral-storage", "100Gi"),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), quantity(v)))
-        .collect();
+        let resources: BTreeMap<String, Quantity> = crate::sorting::map_of(
+            [("cpu", s.node_cpu.as_str()), ("memory", s.node_memory.as_str()), ("pods", &s.node_pods.to_string()), ("ephemeral-storage", "100Gi")]
+                .map(|(k, v)| (k.to_string(), quantity(v))),
+        );
         let mut node = Node {
             metadata: meta(name, None),
             spec: NodeSpec { pod_cidr: Some(format!("10.244.{index}.0/24")), ..Default::default() },
@@ -431,7 +426,7 @@ impl Cluster {
         };
         let _ = self.create(Object::EndpointSlice(slice));
         let mut dns = crate::api::Service { metadata: meta("kube-dns", Some("kube-system")), ..Default::default() };
-        dns.metadata.labels = [("k8s-app", "kube-dns"), ("kubernetes.io/cluster-service", "true"), ("kubernetes.io/name", "CoreDNS")].into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        dns.metadata.labels = crate::sorting::map_of([("k8s-app", "kube-dns"), ("kubernetes.io/cluster-service", "true"), ("kubernetes.io/name", "CoreDNS")].map(|(k, v)| (k.to_string(), v.to_string())));
         dns.spec.selector = [("k8s-app".to_string(), "kube-dns".to_string())].into();
         dns.spec.cluster_ip = Some(crate::service_registry::service_ip(10));
         dns.spec.ports = vec![port("dns", 53, "UDP", 53), port("dns-tcp", 53, "TCP", 53), port("metrics", 9153, "TCP", 9153)];
@@ -684,7 +679,7 @@ impl Cluster {
                 None => everything = true,
             }
         }
-        let mut due: std::collections::BTreeSet<String> = if everything { self.kubelets.keys().cloned().collect() } else { touched.clone() };
+        let mut due: std::collections::BTreeSet<String> = if everything { crate::sorting::set_of(self.kubelets.keys().cloned()) } else { touched.clone() };
         due.extend(self.wakeups.due_with_prefix("kubelet/", now).map(|k| k["kubelet/".len()..].to_string()));
         for name in due {
             let Some(kubelet) = self.kubelets.get_mut(&name) else { continue };

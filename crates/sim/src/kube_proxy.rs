@@ -327,7 +327,7 @@ pub struct ProxyRules {
 impl ProxyRules {
     /// Reads every Service and its endpoints from the store.
     pub fn sync(store: &Store) -> ProxyRules {
-        let mut node_addresses: BTreeSet<String> = store.list(Kind::Node, None).filter_map(Object::as_node).filter_map(|n| n.internal_ip().map(str::to_string)).collect();
+        let mut node_addresses: BTreeSet<String> = crate::sorting::set_of(store.list(Kind::Node, None).filter_map(Object::as_node).filter_map(|n| n.internal_ip().map(str::to_string)));
         node_addresses.extend(["127.0.0.1".to_string(), "localhost".to_string()]);
         let mut rules = ProxyRules { node_addresses, ..Default::default() };
         for svc in store.list(Kind::Service, None).filter_map(Object::as_service) {

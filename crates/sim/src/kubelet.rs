@@ -241,7 +241,7 @@ fn probe_result(probe: &Probe, c: &Container, process: &Process, since: Time, no
 impl Kubelet {
     /// A kubelet for `node` whose images are already present (the node's system pods).
     pub fn new(node: &str, preloaded: &[&str]) -> Self {
-        Kubelet { node: node.into(), images: preloaded.iter().map(|s| s.to_string()).collect(), ..Default::default() }
+        Kubelet { node: node.into(), images: crate::sorting::set_of(preloaded.iter().map(|s| s.to_string())), ..Default::default() }
     }
 
     fn next_pod_ip(&mut self, cidr: Option<&str>) -> Option<String> {
@@ -385,7 +385,7 @@ impl Kubelet {
         };
         let pods: Vec<&Pod> = pods.iter().filter_map(|o| o.as_pod()).collect();
         if self.pods.len().max(self.synced.len()).max(self.stopping.len()) > pods.len() {
-            let live: BTreeSet<&str> = pods.iter().filter_map(|p| p.metadata.uid.as_deref()).collect();
+            let live: BTreeSet<&str> = crate::sorting::set_of(pods.iter().filter_map(|p| p.metadata.uid.as_deref()));
             self.pods.retain(|uid, _| live.contains(uid.as_str()));
             self.stopping.retain(|uid, _| live.contains(uid.as_str()));
             self.synced.retain(|uid, _| live.contains(uid.as_str()));

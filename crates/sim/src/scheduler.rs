@@ -391,7 +391,7 @@ fn score(rows: &[NodeRow<'_>], usage: &[NodeUsage], spread: Option<&[i64]>, pod:
     crate::sorting::sort_by(&mut scored, order);
     let chosen = scored.first().map(|s| s.2);
     ex.chosen = scored.first().map(|s| s.1.to_string());
-    ex.scores = scored.iter().take(keep).map(|(score, name, _)| (name.to_string(), *score)).collect();
+    ex.scores = crate::sorting::map_of(scored.iter().take(keep).map(|(score, name, _)| (name.to_string(), *score)));
     (ex, chosen, processed)
 }
 

@@ -6,8 +6,61 @@
 //! that calls the comparison through a reference, then move the elements into place.
 //! Natively they are the standard library's sorts. Both are stable, so the result is the
 //! same either way.
+//!
+//! Collecting into a `BTreeMap` or `BTreeSet` sorts too: `collect` first sorts the items
+//! with the standard library's sort, compiled anew for every item type and iterator (about
+//! 4 KB each). [`map_of`] and [`set_of`] build the same collections by inserting one item
+//! at a time in wasm.
 
 use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The map of `pairs`, a later pair winning over an earlier one with the same key (as
+/// `collect` does).
+pub fn map_of<K: Ord, V>(pairs: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
+    #[cfg(not(target_arch = "wasm32"))]
+    return pairs.into_iter().collect();
+    #[cfg(target_arch = "wasm32")]
+    return map_by_inserting(pairs);
+}
+
+/// [`map_of`] in wasm: one insert per pair.
+#[cfg(any(target_arch = "wasm32", test))]
+fn map_by_inserting<K: Ord, V>(pairs: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
+    let mut map = BTreeMap::new();
+    for (k, v) in pairs {
+        map.insert(k, v);
+    }
+    map
+}
+
+/// The JSON object of `pairs` (as `collect` makes it; without the `preserve_order` feature a
+/// JSON object is a `BTreeMap` too).
+pub fn object_of(pairs: impl IntoIterator<Item = (String, serde_json::Value)>) -> serde_json::Map<String, serde_json::Value> {
+    let mut object = serde_json::Map::new();
+    for (k, v) in pairs {
+        object.insert(k, v);
+    }
+    object
+}
+
+/// The set of `items` (as `collect` makes it).
+pub fn set_of<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
+    #[cfg(not(target_arch = "wasm32"))]
+    return items.into_iter().collect();
+    #[cfg(target_arch = "wasm32")]
+    return set_by_inserting(items);
+}
+
+/// [`set_of`] in wasm: one insert per item.
+#[cfg(any(target_arch = "wasm32", test))]
+fn set_by_inserting<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
+    let mut set = BTreeSet::new();
+    for item in items {
+        set.insert(item);
+    }
+    set
+}
 
 /// Sorts `v` by `compare`, keeping equal elements in their order (like `slice::sort_by`).
 pub fn sort_by<T>(v: &mut [T], compare: impl FnMut(&T, &T) -> Ordering) {
@@ -143,6 +196,21 @@ mod tests {
             expected.sort_by_key(|p| std::cmp::Reverse(p.0));
             assert_eq!(reversed, expected, "length {len}, descending");
         }
+    }
+
+    #[test]
+    fn maps_and_sets_built_by_inserting_equal_the_collected_ones() {
+        // Duplicate keys: the later pair wins, as with `collect`.
+        let pairs = [("web", 1), ("api", 2), ("web", 3), ("db", 4), ("api", 5)];
+        let collected: BTreeMap<&str, i32> = pairs.into_iter().collect();
+        assert_eq!(map_by_inserting(pairs), collected);
+        assert_eq!(map_of(pairs), collected);
+        assert_eq!(collected.into_iter().collect::<Vec<_>>(), [("api", 5), ("db", 4), ("web", 3)]);
+        let items = ["node-2", "node-10", "node-1", "node-2"];
+        assert_eq!(set_by_inserting(items), items.into_iter().collect::<BTreeSet<_>>());
+        assert_eq!(set_of(items).into_iter().collect::<Vec<_>>(), ["node-1", "node-10", "node-2"]);
+        let object = object_of([("b".to_string(), serde_json::json!(1)), ("a".to_string(), serde_json::json!(2)), ("b".to_string(), serde_json::json!(3))]);
+        assert_eq!(serde_json::Value::Object(object).to_string(), r#"{"a":2,"b":3}"#);
     }
 
     #[test]

@@ -56,7 +56,7 @@ fn objects_as_list<S: serde::Serializer>(objects: &BTreeMap<ObjectKey, Arc<Objec
 }
 
 fn objects_from_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<ObjectKey, Arc<Object>>, D::Error> {
-    Ok(Vec::<Object>::deserialize(d)?.into_iter().map(|o| (ObjectKey::of(&o), Arc::new(o))).collect())
+    Ok(crate::sorting::map_of(Vec::<Object>::deserialize(d)?.into_iter().map(|o| (ObjectKey::of(&o), Arc::new(o)))))
 }
 
 /// How many watch events the store keeps before compacting the oldest away.

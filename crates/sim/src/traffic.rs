@@ -258,7 +258,7 @@ impl Traffic {
                 }
             }
         }
-        let mut arrivals: BTreeMap<String, u64> = self.queues.keys().map(|k| (k.clone(), 0)).collect();
+        let mut arrivals: BTreeMap<String, u64> = crate::sorting::map_of(self.queues.keys().map(|k| (k.clone(), 0)));
         for (_, pod, n) in &sent {
             *arrivals.entry(pod.clone()).or_default() += n;
         }

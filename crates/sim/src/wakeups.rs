@@ -15,7 +15,7 @@ pub struct Wakeups {
 
 impl From<BTreeMap<String, Time>> for Wakeups {
     fn from(by_name: BTreeMap<String, Time>) -> Self {
-        let by_time = by_name.iter().map(|(n, t)| (*t, n.clone())).collect();
+        let by_time = crate::sorting::set_of(by_name.iter().map(|(n, t)| (*t, n.clone())));
         Wakeups { by_name, by_time }
     }
 }

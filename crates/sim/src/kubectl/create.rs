@@ -139,7 +139,7 @@ fn deployment(f: &Flags) -> Result<Value, String> {
     if images.len() > 1 && !f.command.is_empty() {
         return Err("error: cannot specify multiple --image options and command".into());
     }
-    let labels: Map<String, Value> = [("app".to_string(), json!(name))].into_iter().collect();
+    let labels = crate::sorting::object_of([("app".to_string(), json!(name))]);
     let containers: Vec<Value> =
         images.iter().enumerate().map(|(i, image)| container(&container_name(image), image, port.filter(|_| i == 0), &f.command, true, &[])).collect();
     Ok(json!({
@@ -214,10 +214,7 @@ fn secret(f: &Flags, ctx: &Context<'_>) -> Result<Value, String> {
         _ => return Err("error: kubectl create secret needs a type: generic, docker-registry or tls (e.g. kubectl create secret generic NAME --from-literal=key=value)\nSee 'kubectl create secret -h' for help and examples".into()),
     }
     let name = one_name(f, "create secret generic", 2)?;
-    let data: Map<String, Value> = data_sources(f, ctx, "Secret", name)?
-        .into_iter()
-        .map(|(k, v)| (k, Value::String(crate::api::base64_encode(v.as_str().unwrap_or_default().as_bytes()))))
-        .collect();
+    let data = crate::sorting::object_of(data_sources(f, ctx, "Secret", name)?.into_iter().map(|(k, v)| (k, Value::String(crate::api::base64_encode(v.as_str().unwrap_or_default().as_bytes())))));
     let mut o = json!({"apiVersion": "v1", "kind": "Secret", "metadata": metadata(name, given_namespace(f).as_deref(), None)});
     if !data.is_empty() {
         o["data"] = Value::Object(data);
@@ -236,7 +233,7 @@ fn pod(f: &Flags) -> Result<Value, String> {
     let port = int_flag(f, "--port", "--port", cmd)?;
     let labels = match f.value("--labels").or_else(|| f.value("--selector")) {
         Some(text) => parse_labels(&text)?,
-        None => [("run".to_string(), json!(name))].into_iter().collect(),
+        None => crate::sorting::object_of([("run".to_string(), json!(name))]),
     };
     let restart = f.value("--restart").unwrap_or_else(|| "Always".into());
     if !["Always", "OnFailure", "Never"].contains(&restart.as_str()) {

@@ -47,7 +47,7 @@ pub fn expose(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
         Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
     };
     if let Some(text) = f.value("--selector") {
-        selector = text.split(',').filter_map(|kv| kv.split_once('=')).map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        selector = crate::sorting::map_of(text.split(',').filter_map(|kv| kv.split_once('=')).map(|(k, v)| (k.to_string(), v.to_string())));
     }
     let container_ports: Vec<&crate::api::ContainerPort> = spec.map(|s| s.containers.iter().flat_map(|c| &c.ports).collect()).unwrap_or_default();
     let port: i32 = match f.value("--port") {

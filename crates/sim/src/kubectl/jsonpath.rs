@@ -998,7 +998,7 @@ fn as_decoded(v: &Value) -> Value {
         },
         Value::Number(n) if n.as_i64().is_none() => n.as_f64().map_or_else(|| v.clone(), Value::from),
         Value::Array(items) => Value::Array(items.iter().map(as_decoded).collect()),
-        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), as_decoded(v))).collect()),
+        Value::Object(map) => Value::Object(crate::sorting::object_of(map.iter().map(|(k, v)| (k.clone(), as_decoded(v))))),
         _ => v.clone(),
     }
 }

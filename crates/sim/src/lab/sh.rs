@@ -107,7 +107,7 @@ pub struct Sh<'c, 'k> {
 pub fn run(c: &mut Container, dialect: Dialect, script: &str) -> Flow {
     let argv: Vec<String> = [if dialect == Dialect::Ash { "sh" } else { "/bin/bash" }, "-c", script].map(String::from).to_vec();
     c.exec(1, &argv);
-    let vars = c.env.iter().cloned().collect();
+    let vars = crate::sorting::map_of(c.env.iter().cloned());
     let io = Io { stdin: String::new(), out: Dest::Terminal, err: Dest::Terminal };
     let st = ShState { pid: 1, top: 1, argv, vars, funcs: BTreeMap::new(), defs: Rc::default(), cwd: "/".into(), status: 0, last_bg: None, io, background: false, depth: 0 };
     Sh { c, dialect, st, jobs: Rc::default(), tap: None }.script(script)

@@ -64,10 +64,9 @@ const MAX_DEPTH: usize = 8;
 impl Shell {
     /// A session in the home directory over `fs`.
     pub fn new(fs: FileSystem) -> Self {
-        let vars = [("HOME", HOME), ("USER", "docker"), ("HOSTNAME", "control-plane"), ("PATH", "/usr/local/bin:/usr/bin:/bin"), ("SHELL", "/bin/bash")]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let vars = crate::sorting::map_of(
+            [("HOME", HOME), ("USER", "docker"), ("HOSTNAME", "control-plane"), ("PATH", "/usr/local/bin:/usr/bin:/bin"), ("SHELL", "/bin/bash")].map(|(k, v)| (k.to_string(), v.to_string())),
+        );
         Shell { fs, cwd: HOME.to_string(), vars, status: 0, watch_since: None, container_hosts: None, session: None, sessions: 0, ended: None, busybox: false }
     }
 

@@ -52,7 +52,7 @@ fn resource_metrics(resource: &str, pods: &[&Pod], metrics: &MetricsServer) -> R
     if samples.is_empty() {
         return Err(format!("unable to get metrics for resource {resource}: no metrics returned from resource metrics API"));
     }
-    Ok(samples.into_iter().filter_map(|(p, s)| Some((p.metadata.name.clone(), PodMetric { value: pod_usage_milli(s, resource)?, timestamp: s.timestamp }))).collect())
+    Ok(crate::sorting::map_of(samples.into_iter().filter_map(|(p, s)| Some((p.metadata.name.clone(), PodMetric { value: pod_usage_milli(s, resource)?, timestamp: s.timestamp })))))
 }
 
 /// Is a pod not yet a fair CPU sample? (groupPods, CPU branch).
@@ -102,7 +102,7 @@ fn group_pods(pods: &[&Pod], metrics: &BTreeMap<String, PodMetric>, resource: &s
 /// The samples left once ignored and unready pods are dropped, or upstream's error when
 /// none is.
 fn usable(metrics: BTreeMap<String, PodMetric>, groups: &PodGroups) -> Result<BTreeMap<String, i64>, String> {
-    let left: BTreeMap<String, i64> = metrics.into_iter().filter(|(n, _)| !groups.ignored.contains(n) && !groups.unready.contains(n)).map(|(n, m)| (n, m.value)).collect();
+    let left: BTreeMap<String, i64> = crate::sorting::map_of(metrics.into_iter().filter(|(n, _)| !groups.ignored.contains(n) && !groups.unready.contains(n)).map(|(n, m)| (n, m.value)));
     if left.is_empty() {
         return Err("did not receive metrics for targeted pods (pods might be unready)".into());
     }

@@ -29,7 +29,7 @@ pub(super) fn resource_quota(w: &mut Out, q: &ResourceQuota) {
 fn limit_rows(w: &mut Out, spec: &LimitRangeSpec, prefix: &str) {
     for item in &spec.limits {
         let maps = [&item.min, &item.max, &item.default_request, &item.default, &item.max_limit_request_ratio];
-        let names: BTreeSet<&String> = maps.iter().flat_map(|m| m.keys()).collect();
+        let names: BTreeSet<&String> = crate::sorting::set_of(maps.iter().flat_map(|m| m.keys()));
         for name in names {
             let cells: Vec<String> = maps.iter().map(|m| m.get(name).map_or_else(|| "-".to_string(), |q| q.to_string())).collect();
             w.line(0, format!("{prefix}{}\t{name}\t{}", item.type_, cells.join("\t")));
