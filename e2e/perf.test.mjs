@@ -44,14 +44,16 @@ async function mainThreadWork(cdp) {
  * Runs in the page before its own scripts: notes long tasks (over 50 ms of main-thread
  * work), the frame that first draws a node on the map and the moment the console takes
  * input; `window.__perf.interactive` settles with the time to interactive, as Lighthouse
- * counts it: once the map is drawn and the console takes input, the end of the last long
- * task before `quiet` ms pass without one.
+ * counts it (once the map is drawn and the console takes input, the end of the last long
+ * task before `quiet` ms pass without one), and the long tasks until then.
  */
 function watchStart(quiet) {
   const perf = (window.__perf = { longTasks: [], mapDrawn: null, consoleReady: null });
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) perf.longTasks.push([e.startTime, e.startTime + e.duration]);
-  }).observe({ type: 'longtask', buffered: true });
+  const note = (entries) => {
+    for (const e of entries) perf.longTasks.push([e.startTime, e.startTime + e.duration]);
+  };
+  const tasks = new PerformanceObserver((list) => note(list.getEntries()));
+  tasks.observe({ type: 'longtask', buffered: true });
   const observer = new MutationObserver(() => {
     if (perf.mapDrawn === null && document.querySelector('[data-testid="node"]')) {
       perf.mapDrawn = -1;
@@ -63,9 +65,11 @@ function watchStart(quiet) {
   observer.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['disabled'] });
   perf.interactive = new Promise((settle) => {
     const check = () => {
+      // Long tasks observed but not yet delivered count too.
+      note(tasks.takeRecords());
       if (perf.mapDrawn > 0 && perf.consoleReady !== null) {
         const last = Math.max(perf.mapDrawn, perf.consoleReady, ...perf.longTasks.map(([, end]) => end));
-        if (performance.now() - last >= quiet) return settle(last);
+        if (performance.now() - last >= quiet) return settle({ tti: last, longTasks: [...perf.longTasks] });
       }
       setTimeout(check, 250);
     };
@@ -89,10 +93,10 @@ test('performance: time to interactive and frame times at 60x (printed)', async 
   const cdp = await context.newCDPSession(page);
   await page.goto(env.server.url);
   const expression = 'Promise.race([window.__perf.interactive, new Promise((settle) => setTimeout(() => settle(null), 30000))])';
-  const { result } = await cdp.send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true });
-  const tti = result.value;
-  assert.ok(tti > 0, 'the page became interactive within 30 s');
-  await page.waitForSelector('[data-testid="node"]');
+  const { result, exceptionDetails } = await cdp.send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true });
+  assert.equal(exceptionDetails, undefined, 'the page\'s start-up watch ran');
+  assert.ok(result.value, 'the page became interactive within 30 s');
+  const { tti, longTasks } = result.value;
   const start = await page.evaluate(() => {
     const mark = (name) => performance.getEntriesByName(`kubeplay:${name}`)[0]?.startTime;
     const wasm = performance.getEntriesByType('resource').find((r) => r.name.endsWith('.wasm'));
@@ -100,11 +104,10 @@ test('performance: time to interactive and frame times at 60x (printed)', async 
     return {
       wasm: wasm?.responseEnd, start: mark('start'), cluster: mark('cluster-built'), storage: mark('storage-read'),
       render: mark('first-render'), drawn: p.mapDrawn, console: p.consoleReady,
-      longTasks: p.longTasks.map(([from, to]) => `${from.toFixed(0)}-${to.toFixed(0)}`).join(', '),
     };
   });
   const ms = (v) => `${v === undefined ? '?' : v.toFixed(0)} ms`;
-  console.log(`perf: time to interactive (cold load, localhost): ${ms(tti)} (target 300 ms): the map drawn at ${ms(start.drawn)} and the console taking input at ${ms(start.console)}, then no long task for ${QUIET_MS / 1000} s (long tasks at ${start.longTasks} ms)`);
+  console.log(`perf: time to interactive (cold load, localhost): ${ms(tti)} (target 300 ms): the map drawn at ${ms(start.drawn)} and the console taking input at ${ms(start.console)}, then no long task for ${QUIET_MS / 1000} s (long tasks until then: ${longTasks.map(([from, to]) => `${from.toFixed(0)}-${to.toFixed(0)} ms`).join(', ') || 'none'})`);
   console.log(`perf: start-up phases: wasm downloaded ${ms(start.wasm)}, compiled and started ${ms(start.start)}, cluster built ${ms(start.cluster)}, stored work read ${ms(start.storage)}, first render ${ms(start.render)}, map drawn ${ms(start.drawn)}`);
 
   // Ten workers take about 1,000 pods (110 pods each); 5,000 leave most waiting for a node,

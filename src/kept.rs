@@ -76,9 +76,11 @@ pub fn open() -> impl std::future::Future<Output = Backend> {
     let request = request_db();
     async move {
         let opened = match answered_db(request).await {
-            // A database this very request created holds nothing yet: no need to wait for a
-            // read (a first visit renders sooner).
-            Ok(db) if created(&db) => Ok((db, BTreeMap::new())),
+            // A database this very request created held nothing: no need to wait for a read
+            // (a first visit renders sooner). Another page of the site that opened it since
+            // (a second tab, an embed) may have written its own items meanwhile; this page
+            // does not see those, as if it had read before they were written.
+            Ok(db) if created(&db) && db.object_store_names().contains(STORE) => Ok((db, BTreeMap::new())),
             Ok(db) => match read_all(&db).await {
                 Ok(items) => Ok((db, items)),
                 Err(e) => {
@@ -287,8 +289,8 @@ async fn result_of(request: &IdbRequest) -> Result<JsValue, String> {
 /// wasm downloads (its script uses [`DB_NAME`], [`SCHEMA_VERSION`] and [`STORE`] too). It
 /// settles with the database, or fails with the request's error.
 const EARLY_OPEN: &str = "kubeplayOpening";
-/// The property an open request sets to `true` on the database it created (its upgrade saw
-/// version 0), in `index.html` and in [`open_request`].
+/// The property an open request's upgrade sets on the database: `true` when it created it
+/// (the upgrade saw version 0), in `index.html` and in [`open_request`].
 const CREATED: &str = "kubeplayCreated";
 
 /// Whether `db` was created by the request that opened it (so it holds no items yet).

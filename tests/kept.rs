@@ -97,10 +97,15 @@ async fn a_database_this_visit_created_starts_empty_and_what_the_visit_keeps_is_
     // The page's own request creates the database, then index.html's early one does.
     for early in [false, true] {
         delete_database().await;
-        if early {
+        let early_request = early.then(|| {
             start_opening_as_index_html_does();
-        }
+            js_sys::Reflect::get(&web_sys::window().unwrap(), &"kubeplayOpening".into()).unwrap().unchecked_into::<js_sys::Promise>()
+        });
         assert_eq!(kept::open().await, Backend::IndexedDb);
+        if let Some(request) = early_request {
+            let db = wasm_bindgen_futures::JsFuture::from(request).await.unwrap();
+            assert_eq!(js_sys::Reflect::get(&db, &"kubeplayCreated".into()).unwrap().as_bool(), Some(true), "index.html marks the database it created");
+        }
         assert_eq!(kept::items(), Vec::new(), "a new database holds nothing");
         kept::set_item("kubeplay.first-visit.v1", "written on the first visit");
         // The database exists now: a reload reads it (the note that it was created does
