@@ -184,17 +184,34 @@ pub fn feasible_nodes_to_find(all: usize) -> usize {
     (all * percentage / 100).max(100)
 }
 
-/// One node as a scheduling pass sees it: allocatable resources read once.
+/// One node as a scheduling pass sees it: allocatable resources read once, and whether its
+/// spec has anything the filters and scores must read (most nodes have nothing, so placing a
+/// pod reads only these rows, not every node object).
 struct NodeRow<'a> {
     node: &'a Node,
     cpu: i64,
     memory: i64,
     pods: i64,
+    /// `spec.unschedulable`.
+    unschedulable: bool,
+    /// Whether it has a NoSchedule or NoExecute taint.
+    hard_taints: bool,
+    /// Whether it has a PreferNoSchedule taint.
+    soft_taints: bool,
 }
 
 impl<'a> NodeRow<'a> {
     fn of(node: &'a Node) -> Self {
-        NodeRow { node, cpu: node.allocatable_milli("cpu"), memory: node.allocatable_milli("memory") / 1000, pods: node.allocatable_milli("pods") / 1000 }
+        let has = |effects: &[&str]| node.spec.taints.iter().any(|t| effects.contains(&t.effect.as_str()));
+        NodeRow {
+            node,
+            cpu: node.allocatable_milli("cpu"),
+            memory: node.allocatable_milli("memory") / 1000,
+            pods: node.allocatable_milli("pods") / 1000,
+            unschedulable: node.spec.unschedulable,
+            hard_taints: has(&["NoSchedule", "NoExecute"]),
+            soft_taints: has(&["PreferNoSchedule"]),
+        }
     }
 }
 
@@ -222,12 +239,14 @@ fn filter(pod: &Pod, requests: Requests, row: &NodeRow<'_>, u: &NodeUsage) -> Re
         let taint = crate::api::Taint { key: key.into(), value: value.map(Into::into), effect: effect.into(), time_added: None };
         pod.spec.tolerations.iter().any(|t| t.tolerates(&taint))
     };
-    if node.spec.unschedulable && !tolerates("node.kubernetes.io/unschedulable", None, "NoSchedule") {
+    if row.unschedulable && !tolerates("node.kubernetes.io/unschedulable", None, "NoSchedule") {
         return Err("node(s) were unschedulable".into());
     }
-    for taint in node.spec.taints.iter().filter(|t| t.effect == "NoSchedule" || t.effect == "NoExecute") {
-        if !pod.spec.tolerations.iter().any(|t| t.tolerates(taint)) {
-            return Err(format!("node(s) had untolerated taint {{{}: {}}}", taint.key, taint.value.as_deref().unwrap_or("")));
+    if row.hard_taints {
+        for taint in node.spec.taints.iter().filter(|t| t.effect == "NoSchedule" || t.effect == "NoExecute") {
+            if !pod.spec.tolerations.iter().any(|t| t.tolerates(taint)) {
+                return Err(format!("node(s) had untolerated taint {{{}: {}}}", taint.key, taint.value.as_deref().unwrap_or("")));
+            }
         }
     }
     if !pod.spec.matches_node(node) {
@@ -361,7 +380,12 @@ fn schedule_with(rows: &[NodeRow<'_>], usage: &[NodeUsage], spread: Option<&[i64
 /// Scores the feasible nodes and picks the best.
 #[allow(clippy::too_many_arguments)]
 fn score(rows: &[NodeRow<'_>], usage: &[NodeUsage], spread: Option<&[i64]>, pod: &Pod, requests: Requests, feasible: Vec<usize>, mut ex: Explanation, processed: usize) -> (Explanation, Option<usize>, usize) {
-    let untolerated = |at: usize| rows[at].node.spec.taints.iter().filter(|t| t.effect == "PreferNoSchedule" && !pod.spec.tolerations.iter().any(|tol| tol.tolerates(t))).count() as i64;
+    let untolerated = |at: usize| {
+        if !rows[at].soft_taints {
+            return 0;
+        }
+        rows[at].node.spec.taints.iter().filter(|t| t.effect == "PreferNoSchedule" && !pod.spec.tolerations.iter().any(|tol| tol.tolerates(t))).count() as i64
+    };
     let prefer_counts: Vec<i64> = feasible.iter().map(|&at| untolerated(at)).collect();
     let max_prefer = prefer_counts.iter().copied().max().unwrap_or(0);
     let spread: Vec<i64> = match spread {
@@ -371,17 +395,19 @@ fn score(rows: &[NodeRow<'_>], usage: &[NodeUsage], spread: Option<&[i64]>, pod:
     let (pod_cpu, pod_mem) = (requests.cpu, requests.memory);
     let nz_cpu = if pod_cpu == 0 { DEFAULT_MILLI_CPU_REQUEST } else { pod_cpu };
     let nz_mem = if pod_mem == 0 { DEFAULT_MEMORY_REQUEST } else { pod_mem };
-    let mut scored: Vec<(i64, &str, usize)> = Vec::with_capacity(feasible.len());
+    // (score, node position): names are read only for the kept best.
+    let mut scored: Vec<(i64, usize)> = Vec::with_capacity(feasible.len());
     for ((&at, prefer), spread) in feasible.iter().zip(prefer_counts).zip(spread) {
         let (row, u) = (&rows[at], &usage[at]);
         let least = least_allocated_score(&[(u.nonzero_cpu + nz_cpu, row.cpu), (u.nonzero_memory + nz_mem, row.memory)]);
         let balanced = balanced_allocation_score(&[(u.cpu + pod_cpu, row.cpu), (u.memory + pod_mem, row.memory)]);
         let taint = if max_prefer == 0 { 100 } else { 100 - 100 * prefer / max_prefer };
-        scored.push((least + balanced + 3 * taint + 2 * spread, row.node.metadata.name.as_str(), at));
+        scored.push((least + balanced + 3 * taint + 2 * spread, at));
     }
-    // Highest score wins; ties go to the first name (upstream picks at random). Only the
-    // kept best are put in order (names are unique, so the order is total).
-    let order = |a: &(i64, &str, usize), b: &(i64, &str, usize)| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1));
+    // Highest score wins; ties go to the first name (upstream picks at random): rows are in
+    // name order, so that is the first position. Only the kept best are put in order
+    // (positions are unique, so the order is total).
+    let order = |a: &(i64, usize), b: &(i64, usize)| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1));
     ex.scored = scored.len();
     let keep = if scored.len() > 100 { SCORES_KEPT } else { scored.len() };
     if keep > 0 && keep < scored.len() {
@@ -389,9 +415,10 @@ fn score(rows: &[NodeRow<'_>], usage: &[NodeUsage], spread: Option<&[i64]>, pod:
         scored.truncate(keep);
     }
     crate::sorting::sort_by(&mut scored, order);
-    let chosen = scored.first().map(|s| s.2);
-    ex.chosen = scored.first().map(|s| s.1.to_string());
-    ex.scores = crate::sorting::map_of(scored.iter().take(keep).map(|(score, name, _)| (name.to_string(), *score)));
+    let name = |at: usize| rows[at].node.metadata.name.clone();
+    let chosen = scored.first().map(|s| s.1);
+    ex.chosen = chosen.map(name);
+    ex.scores = crate::sorting::map_of(scored.iter().map(|&(score, at)| (name(at), score)));
     (ex, chosen, processed)
 }
 
