@@ -27,6 +27,7 @@ pub mod metrics_server;
 pub mod rand;
 pub mod replay;
 pub mod scheduler;
+pub mod scale;
 pub mod selfcheck;
 pub mod series;
 pub mod service_registry;
