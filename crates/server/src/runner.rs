@@ -84,6 +84,8 @@ pub fn run_script(script: &str, base: &Path, opts: &RunOptions, mut print: impl 
     // writes stays in memory.
     let disk: Rc<dyn Files> = Rc::new(DiskFiles { base: PathBuf::from("/") });
     let mut shell = Shell::new(FileSystem::new().with_lower(disk));
+    // A script named without a folder (`kubeplay run script.txt`) has "" as its parent: the current folder.
+    let base = if base.as_os_str().is_empty() { Path::new(".") } else { base };
     let base = std::fs::canonicalize(base).unwrap_or_else(|_| base.to_path_buf());
     shell.set_cwd(&base.to_string_lossy());
     let mut trace = Trace { out: opts.trace.as_ref().map(|p| std::fs::File::create(p).map(std::io::BufWriter::new)).transpose()?, since: 0 };

@@ -12,6 +12,14 @@ fn scripts() -> std::path::PathBuf {
 }
 
 #[test]
+fn a_script_named_without_its_folder_reads_files_beside_it() {
+    let folder = scripts().join("rollout");
+    let out = Command::new(env!("CARGO_BIN_EXE_kubeplay")).current_dir(&folder).args(["run", "script.txt"]).output().expect("kubeplay runs");
+    let out = String::from_utf8_lossy(&out.stdout);
+    assert!(out.starts_with("$ kubectl apply -f web-v1.yaml\ndeployment.apps/web created\n"), "{out}");
+}
+
+#[test]
 fn rollout_and_undo_script() {
     let trace = std::env::temp_dir().join(format!("kubeplay-trace-{}.jsonl", std::process::id()));
     let script = scripts().join("rollout/script.txt");
