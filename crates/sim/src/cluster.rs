@@ -137,7 +137,13 @@ pub struct Cluster {
     /// The ReplicaSet controller's counts of its pods, rebuilt after a restore.
     #[serde(skip)]
     replicaset_cache: controllers::replicaset::Cache,
+    /// While a `kubectl ... --record` runs: the command, noted on every object it writes.
+    #[serde(skip)]
+    change_cause: Option<String>,
 }
+
+/// The annotation `--record` writes and `rollout history` shows.
+pub const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
 
 /// Mixed into the seed for the traffic random source ("traffic" in ASCII).
 const TRAFFIC_SEED: u64 = 0x0074_7261_6666_6963;
@@ -204,6 +210,7 @@ impl Cluster {
             seen: BTreeMap::new(),
             kubeconfig: Default::default(),
             replicaset_cache: Default::default(),
+            change_cause: None,
             settings,
         };
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
@@ -473,8 +480,23 @@ impl Cluster {
         self.series.get(name)
     }
 
+    /// Notes `cause` (a kubectl command line) on every object written until it is set to
+    /// `None` again: `kubectl --record`.
+    pub fn record_change_cause(&mut self, cause: Option<String>) {
+        self.change_cause = cause;
+    }
+
+    /// The object with the recorded change cause, if a `--record` command is running.
+    fn with_change_cause(&self, mut object: Object) -> Object {
+        if let Some(cause) = &self.change_cause {
+            object.meta_mut().annotations.insert(CHANGE_CAUSE.into(), cause.clone());
+        }
+        object
+    }
+
     /// Creates an object through the API server and lets the components react.
     pub fn create(&mut self, object: Object) -> Result<Object, ApiError> {
+        let object = self.with_change_cause(object);
         let created = apiserver::create(&mut self.store, &mut self.rng, self.now, object)?;
         self.settle();
         Ok(created)
@@ -489,6 +511,7 @@ impl Cluster {
 
     /// Creates or updates an object (`kubectl apply`).
     pub fn apply(&mut self, object: Object) -> Result<(ApplyAction, Object), ApiError> {
+        let object = self.with_change_cause(object);
         let result = apiserver::apply(&mut self.store, &mut self.rng, self.now, object)?;
         self.settle();
         Ok(result)
@@ -501,6 +524,7 @@ impl Cluster {
 
     /// Writes a changed object (kubectl's scale, set image, label, rollout pause).
     pub fn update(&mut self, object: Object) -> Result<Object, ApiError> {
+        let object = self.with_change_cause(object);
         let updated = apiserver::update(&mut self.store, self.now, object)?;
         self.settle();
         Ok(updated)

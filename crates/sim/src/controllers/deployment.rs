@@ -168,6 +168,23 @@ fn set_progressing(d: &mut Deployment, now: Time, status: bool, reason: &str, me
     d.status.conditions.push(c);
 }
 
+/// The annotations a Deployment and its ReplicaSets do not share (upstream's annotationsToSkip).
+pub const NOT_COPIED: [&str; 6] = [REVISION, REVISION_HISTORY, DESIRED_REPLICAS, MAX_REPLICAS, "kubectl.kubernetes.io/last-applied-configuration", "deprecated.deployment.rollback.to"];
+
+/// Copies the Deployment's own annotations (a `kubernetes.io/change-cause`, the learner's)
+/// onto its new ReplicaSet, except the ones the controller or `apply` keeps (upstream's
+/// copyDeploymentAnnotationsToReplicaSet). Returns whether any changed.
+fn copy_annotations(d: &Deployment, rs: &mut ReplicaSet) -> bool {
+    let mut changed = false;
+    for (k, v) in &d.metadata.annotations {
+        if !NOT_COPIED.contains(&k.as_str()) && rs.metadata.annotations.get(k) != Some(v) {
+            rs.metadata.annotations.insert(k.clone(), v.clone());
+            changed = true;
+        }
+    }
+    changed
+}
+
 /// Finds the new ReplicaSet, or creates it when `create` is set. Sets its revision to the
 /// next one when it is not already the newest (a rollback).
 fn new_replica_set(store: &mut Store, rng: &mut Rng, now: Time, d: &mut Deployment, d_obj: &Object, owned: &[ReplicaSet], create: bool) -> Option<ReplicaSet> {
@@ -175,7 +192,7 @@ fn new_replica_set(store: &mut Store, rng: &mut Rng, now: Time, d: &mut Deployme
     let max_old = owned.iter().filter(|rs| existing.as_ref().is_none_or(|e| e.metadata.uid != rs.metadata.uid)).map(|rs| revision(&rs.metadata)).max().unwrap_or(0);
     if let Some(mut rs) = existing {
         let rev = revision(&rs.metadata);
-        let mut changed = false;
+        let mut changed = copy_annotations(d, &mut rs);
         if rev <= max_old {
             let history = rs.metadata.annotations.get(REVISION_HISTORY).cloned().filter(|h| !h.is_empty());
             let mut list = history.map(|h| format!("{h},{rev}")).unwrap_or_else(|| rev.to_string());
@@ -217,6 +234,7 @@ fn new_replica_set(store: &mut Store, rng: &mut Rng, now: Time, d: &mut Deployme
     rs.metadata.namespace = d.metadata.namespace.clone();
     rs.metadata.labels = template.metadata.labels.clone();
     rs.metadata.owner_references = vec![controller_ref(d_obj)];
+    copy_annotations(d, &mut rs);
     rs.metadata.annotations.insert(REVISION.into(), (max_old + 1).to_string());
     let mut all = owned.to_vec();
     all.push(rs.clone());

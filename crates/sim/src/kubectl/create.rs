@@ -275,9 +275,6 @@ pub fn run(cluster: &mut Cluster, f: &Flags, raw: &[String]) -> CommandOutput {
         }
     }
     let mut out = CommandOutput::default();
-    if f.has("--record") {
-        out.stderr.push_str("Flag --record has been deprecated, --record will be removed in the future\n");
-    }
     if f.has("--expose") {
         if f.value("--port").is_none() {
             return CommandOutput::err("error: --port must be set when exposing a service\nSee 'kubectl run -h' for help and examples\n".into(), 1);

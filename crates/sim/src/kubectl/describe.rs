@@ -765,6 +765,13 @@ fn same_template(a: &PodTemplateSpec, b: &PodTemplateSpec) -> bool {
     strip(a) == strip(b)
 }
 
+/// A Pod Template block as `rollout history --revision` prints it: raw tabs, not aligned.
+pub(crate) fn pod_template_unaligned(t: &PodTemplateSpec) -> String {
+    let mut w = Out::default();
+    pod_template(&mut w, t);
+    w.pending
+}
+
 /// Models staging/src/k8s.io/kubectl/pkg/describe/describe.go DescribePodTemplate (kubectl 1.28: no
 /// Node-Selectors or Tolerations).
 fn pod_template(w: &mut Out, t: &PodTemplateSpec) {

@@ -71,6 +71,47 @@ const BOOLEAN: &[(&str, Option<&str>)] = &[
     ("--help", Some("-h")),
 ];
 
+/// The command line as `--record` notes it in `kubernetes.io/change-cause`: `kubectl`, the
+/// words that are not flags, then every flag by its long name as `--name=value` (a switch
+/// as `=true`), in the order given, as kubectl's parseCommandArguments writes it.
+pub fn recorded_command(args: &[String]) -> String {
+    let mut words = String::from("kubectl");
+    let mut flags = String::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        i += 1;
+        if a == "--" {
+            for w in &args[i..] {
+                words.push(' ');
+                words.push_str(w);
+            }
+            break;
+        }
+        if !a.starts_with('-') || a == "-" {
+            words.push(' ');
+            words.push_str(a);
+            continue;
+        }
+        let (name, inline) = match a.split_once('=') {
+            Some((n, v)) if a.starts_with("--") => (n, Some(v.to_string())),
+            _ if !a.starts_with("--") && a.len() > 2 && a.is_char_boundary(2) => (&a[..2], Some(a[2..].strip_prefix('=').unwrap_or(&a[2..]).to_string())),
+            _ => (a, None),
+        };
+        let find = |table: &'static [(&'static str, Option<&'static str>)]| table.iter().find(|(l, s)| *l == name || *s == Some(name)).map(|(l, _)| *l);
+        if let Some(long) = find(VALUED) {
+            let value = inline.or_else(|| {
+                i += 1;
+                args.get(i - 1).cloned()
+            });
+            flags.push_str(&format!(" {long}={}", value.unwrap_or_default()));
+        } else if let Some(long) = find(BOOLEAN) {
+            flags.push_str(&format!(" {long}={}", inline.unwrap_or_else(|| "true".into())));
+        }
+    }
+    words + &flags
+}
+
 /// Parsed flags and positional arguments of one kubectl command.
 #[derive(Debug, Default)]
 pub struct Flags {

@@ -380,38 +380,71 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
     if let Some(context) = flags.value("--context").filter(|c| c != config::CONTEXT && verb != "config") {
         return CommandOutput::err(format!("Error in configuration: context was not found for specified context: {context}\n"), 1);
     }
+    let records = records_change_cause(verb, &flags);
+    if flags.has("--record") && !records {
+        let sub = flags.positional.first().filter(|_| matches!(verb.as_str(), "create" | "set" | "rollout")).map(|s| format!(" {s}")).unwrap_or_default();
+        return CommandOutput::err(format!("error: unknown flag: --record\nSee 'kubectl {verb}{sub} --help' for usage.\n"), 1);
+    }
     let allowed = allowed_flags(verb);
-    if let Some(flag) = flags.first_unknown(allowed) {
+    if let Some(flag) = flags.first_unknown(allowed).filter(|f| *f != "--record") {
         return CommandOutput::err(format!("error: unknown flag: {flag}\nSee 'kubectl {verb} --help' for usage.\n"), 1);
     }
-    match verb.as_str() {
-        "get" => get(cluster, &flags, ctx),
-        "describe" => describe::describe(cluster, &flags),
-        "explain" => explain::explain(&flags),
-        "edit" => edit::edit(cluster, &flags),
-        "apply" => files::apply(cluster, &flags, ctx, false),
-        "create" => create::create(cluster, &flags, ctx),
-        "run" => create::run(cluster, &flags, &args[1..]),
-        "delete" => delete::delete(cluster, &flags, ctx),
-        "scale" => mutate::scale(cluster, &flags),
-        "set" if flags.positional.first().is_some_and(|s| s == "resources") => set_resources::set_resources(cluster, &flags),
-        "set" => mutate::set(cluster, &flags),
-        "replace" => files::replace(cluster, &flags, ctx),
-        "config" => config::config(cluster, &flags),
-        "port-forward" => port_forward::port_forward(cluster, &flags),
-        "label" => mutate::label(cluster, &flags),
-        "annotate" => patch::annotate(cluster, &flags),
-        "patch" => patch::patch(cluster, &flags),
-        "expose" => expose::expose(cluster, &flags),
-        "top" => top::top(cluster, &flags),
-        "autoscale" => autoscale::autoscale(cluster, &flags),
-        "logs" => logs::logs(cluster, &flags, ctx),
-        "exec" => exec::exec(cluster, &flags),
-        "taint" => patch::taint(cluster, &flags),
-        "rollout" => rollout::rollout(cluster, &flags, ctx),
-        "cordon" => nodes::cordon(cluster, &flags, true),
-        "uncordon" => nodes::cordon(cluster, &flags, false),
-        "drain" => nodes::drain(cluster, &flags, ctx.max_wait),
+    if !flags.has("--record") {
+        return dispatch(cluster, verb, &flags, args, ctx);
+    }
+    cluster.record_change_cause(Some(flags::recorded_command(args)));
+    let mut out = dispatch(cluster, verb, &flags, args, ctx);
+    cluster.record_change_cause(None);
+    // kubectl warns once its flags parsed; `run`'s removed flags fail before that.
+    if !out.stderr.starts_with("error: unknown flag") {
+        out.stderr.insert_str(0, "Flag --record has been deprecated, --record will be removed in the future\n");
+    }
+    out
+}
+
+/// Whether a command takes the deprecated `--record` (kubectl 1.28: apply, create -f, the
+/// object-changing verbs and `set image|resources|selector|serviceaccount`; not the
+/// generators of `create`, `set env`, `rollout`, `replace` or `delete`).
+fn records_change_cause(verb: &str, flags: &Flags) -> bool {
+    let sub = flags.positional.first().map(String::as_str);
+    match verb {
+        "apply" | "scale" | "expose" | "run" | "edit" | "patch" | "annotate" | "label" | "autoscale" => true,
+        "create" => sub.is_none(),
+        "set" => matches!(sub, Some("image" | "resources" | "selector" | "serviceaccount")),
+        _ => false,
+    }
+}
+
+/// Runs one verb whose flags were checked.
+fn dispatch(cluster: &mut Cluster, verb: &str, flags: &Flags, args: &[String], ctx: &Context<'_>) -> CommandOutput {
+    match verb {
+        "get" => get(cluster, flags, ctx),
+        "describe" => describe::describe(cluster, flags),
+        "explain" => explain::explain(flags),
+        "edit" => edit::edit(cluster, flags),
+        "apply" => files::apply(cluster, flags, ctx, false),
+        "create" => create::create(cluster, flags, ctx),
+        "run" => create::run(cluster, flags, &args[1..]),
+        "delete" => delete::delete(cluster, flags, ctx),
+        "scale" => mutate::scale(cluster, flags),
+        "set" if flags.positional.first().is_some_and(|s| s == "resources") => set_resources::set_resources(cluster, flags),
+        "set" => mutate::set(cluster, flags),
+        "replace" => files::replace(cluster, flags, ctx),
+        "config" => config::config(cluster, flags),
+        "port-forward" => port_forward::port_forward(cluster, flags),
+        "label" => mutate::label(cluster, flags),
+        "annotate" => patch::annotate(cluster, flags),
+        "patch" => patch::patch(cluster, flags),
+        "expose" => expose::expose(cluster, flags),
+        "top" => top::top(cluster, flags),
+        "autoscale" => autoscale::autoscale(cluster, flags),
+        "logs" => logs::logs(cluster, flags, ctx),
+        "exec" => exec::exec(cluster, flags),
+        "taint" => patch::taint(cluster, flags),
+        "rollout" => rollout::rollout(cluster, flags, ctx),
+        "cordon" => nodes::cordon(cluster, flags, true),
+        "uncordon" => nodes::cordon(cluster, flags, false),
+        "drain" => nodes::drain(cluster, flags, ctx.max_wait),
         "cluster-info" => cluster_info(cluster),
         "api-resources" => api_resources(),
         "version" => CommandOutput::ok(format!("Client Version: {KUBERNETES_VERSION}\nKustomize Version: v5.0.4-0.20230601165947-6ce0bf390ce3\nServer Version: {KUBERNETES_VERSION}\n")),

@@ -91,6 +91,19 @@ pub fn rollout(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOu
                 cluster.step_toward(deadline);
             }
         }
+        "history" if f.has("--revision") => {
+            let wanted = f.value("--revision").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+            let found = cluster
+                .store()
+                .list(Kind::ReplicaSet, Some(&f.namespace()))
+                .filter_map(Object::as_replica_set)
+                .filter(|rs| crate::controllers::controller_of(&rs.metadata).is_some_and(|r| Some(&r.uid) == d.metadata.uid.as_ref()))
+                .find(|rs| wanted > 0 && revision(&rs.metadata) == wanted);
+            match found {
+                Some(rs) => out.say(format!("{qualified} with revision #{wanted}\n{}", super::describe::pod_template_unaligned(&rs.spec.template))),
+                None => out.fail("error: unable to find the specified revision"),
+            }
+        }
         "history" => {
             let mut revisions: Vec<(i64, String)> = cluster
                 .store()
@@ -176,6 +189,14 @@ pub fn rollback(cluster: &mut Cluster, namespace: &str, name: &str, to_revision:
     }
     let mut updated = d.clone();
     updated.spec.template = template;
+    // As kubectl's rollback: the Deployment keeps its controller annotations and takes the
+    // revision's own (its change-cause).
+    updated.metadata.annotations.retain(|k, _| crate::controllers::deployment::NOT_COPIED.contains(&k.as_str()));
+    for (k, v) in &target.metadata.annotations {
+        if !crate::controllers::deployment::NOT_COPIED.contains(&k.as_str()) {
+            updated.metadata.annotations.insert(k.clone(), v.clone());
+        }
+    }
     cluster.update(Object::Deployment(updated)).map_err(|e| e.to_string())?;
     Ok("rolled back".into())
 }
