@@ -62,3 +62,21 @@ fn label_picks_objects_by_selector_or_all_of_a_type() {
     assert_eq!(run(&mut c, "kubectl label pods -l app=web").stderr, "error: at least one label update is required\n");
     assert_eq!(run(&mut c, "kubectl label pods -l app=nothing x=y").stdout, "");
 }
+
+#[test]
+fn json_is_indented_by_four_spaces_and_a_missing_object_prints_only_its_error() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    // Source: kubectl 1.28 (its JSON printer indents by four spaces).
+    let out = run(&mut c, "kubectl create configmap cfg --from-literal=a=b --dry-run=client -o json").stdout;
+    assert!(out.starts_with("{\n    \"apiVersion\": \"v1\",\n    \"data\": {\n        \"a\": \"b\"\n    },\n"), "{out}");
+    run(&mut c, "kubectl create deployment web --image=nginx");
+    assert!(run(&mut c, "kubectl get deploy web -o json").stdout.starts_with("{\n    \"apiVersion\": \"apps/v1\",\n"));
+    for format in ["json", "yaml"] {
+        let out = run(&mut c, &format!("kubectl get rs nope -o {format}"));
+        assert_eq!((out.stdout.as_str(), out.stderr.as_str()), ("", "Error from server (NotFound): replicasets.apps \"nope\" not found\n"), "-o {format}");
+    }
+    // Two names, one missing: the one found, as a List, and the error.
+    let out = run(&mut c, "kubectl get deploy web nope -o json");
+    assert!(out.stdout.contains("\"kind\": \"List\"") && out.stdout.contains("\"name\": \"web\""), "{}", out.stdout);
+    assert_eq!(out.stderr, "Error from server (NotFound): deployments.apps \"nope\" not found\n");
+}

@@ -305,6 +305,16 @@ fn watch_rows(cluster: &Cluster, kinds: &[Kind], names: &[String], f: &Flags, se
     out
 }
 
+/// JSON as kubectl's printer writes it: indented by four spaces.
+pub(crate) fn json_text(value: &impl serde::Serialize) -> String {
+    let mut text = Vec::new();
+    let mut writer = serde_json::Serializer::with_formatter(&mut text, serde_json::ser::PrettyFormatter::with_indent(b"    "));
+    match value.serialize(&mut writer) {
+        Ok(()) => String::from_utf8(text).unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
 /// Moves global flags written before the verb (`kubectl -n shop get pods`) after it.
 fn verb_first(args: &[String]) -> Vec<String> {
     let mut i = 0;
@@ -627,13 +637,18 @@ fn get(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
         }
     }
     if output == "json" || output == "yaml" {
-        let value = if all_objects.len() == 1 && !names.is_empty() {
+        // Only the NotFound errors when nothing named was found (no empty List).
+        if all_objects.is_empty() && !names.is_empty() {
+            return out;
+        }
+        // One object for one name asked of one kind (kubectl's singleItemImplied), else a List.
+        let value = if all_objects.len() == 1 && names.len() == 1 && kinds.len() == 1 {
             object_value(&all_objects[0])
         } else {
             serde_json::json!({"apiVersion": "v1", "items": all_objects.iter().map(object_value).collect::<Vec<_>>(), "kind": "List", "metadata": {"resourceVersion": ""}})
         };
         if output == "json" {
-            out.say(serde_json::to_string_pretty(&value).unwrap_or_default());
+            out.say(json_text(&value));
         } else {
             out.stdout.push_str(&yaml_out::to_yaml(&value));
         }
