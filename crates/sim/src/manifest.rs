@@ -214,7 +214,7 @@ fn lookup<'v>(root: &'v Value, path: &str) -> Option<&'v Value> {
 }
 
 /// The edit distance between two names (insertions, deletions, substitutions).
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

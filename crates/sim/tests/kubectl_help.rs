@@ -114,7 +114,7 @@ fn unknown_topics_and_commands() {
     let out = run(&mut c, "kubectl help frob");
     assert_eq!(out.exit_code, 0);
     assert!(out.stdout.is_empty() && out.stderr.starts_with("Unknown help topic [`frob`]\n\n\nBasic Commands (Beginner):\n"), "{out:?}");
-    assert_eq!(run(&mut c, "kubectl frob -h").stderr, "error: unknown command \"frob\" for \"kubectl\"\nRun 'kubectl --help' for usage.\n");
+    assert_eq!(run(&mut c, "kubectl frob -h").stderr, "error: unknown command \"frob\" for \"kubectl\"\n");
     // After `--`, -h belongs to the container's command.
     assert_eq!(run(&mut c, "kubectl exec web -- ls -h").stderr, "Error from server (NotFound): pods \"web\" not found\n");
 }

@@ -458,8 +458,31 @@ fn dispatch(cluster: &mut Cluster, verb: &str, flags: &Flags, args: &[String], c
         "cluster-info" => cluster_info(cluster),
         "api-resources" => api_resources(),
         "version" => CommandOutput::ok(format!("Client Version: {KUBERNETES_VERSION}\nKustomize Version: v5.0.4-0.20230601165947-6ce0bf390ce3\nServer Version: {KUBERNETES_VERSION}\n")),
-        other => CommandOutput::err(format!("error: unknown command {other:?} for \"kubectl\"\nRun 'kubectl --help' for usage.\n"), 1),
+        other => CommandOutput::err(unknown_command(other), 1),
     }
+}
+
+/// kubectl's commands in the order it adds them (its groups, then the rest): cobra offers
+/// them in this order when a typed command is unknown.
+const COMMANDS: &[&str] = &[
+    "create", "expose", "run", "set", "explain", "get", "edit", "delete", "rollout", "scale", "autoscale", "certificate", "cluster-info", "top", "cordon", "uncordon", "drain", "taint",
+    "describe", "logs", "attach", "exec", "port-forward", "proxy", "cp", "auth", "debug", "events", "diff", "apply", "patch", "replace", "wait", "kustomize", "label", "annotate",
+    "completion", "alpha", "api-resources", "api-versions", "config", "plugin", "version", "options",
+];
+
+/// cobra's message for an unknown command, with its suggestions: the commands within two
+/// edits of what was typed (ignoring case) or starting with it.
+fn unknown_command(typed: &str) -> String {
+    let lower = typed.to_lowercase();
+    let near: Vec<&str> = COMMANDS.iter().copied().filter(|c| crate::manifest::edit_distance(&lower, c) <= 2 || c.starts_with(&lower)).collect();
+    let mut text = format!("error: unknown command {typed:?} for \"kubectl\"\n");
+    if !near.is_empty() {
+        text.push_str("\nDid you mean this?\n");
+        for c in near {
+            text.push_str(&format!("\t{c}\n"));
+        }
+    }
+    text
 }
 
 /// `kubectl cluster-info` as it prints without a terminal (no colours).
@@ -716,7 +739,11 @@ mod tests {
         assert_eq!(run(&mut c, "kubectl get foos").stderr, "error: the server doesn't have a resource type \"foos\"\n");
         assert_eq!(run(&mut c, "kubectl get pods web").stderr, "Error from server (NotFound): pods \"web\" not found\n");
         assert_eq!(run(&mut c, "kubectl delete pod web").stderr, "Error from server (NotFound): pods \"web\" not found\n");
-        assert_eq!(run(&mut c, "kubectl frobnicate").stderr, "error: unknown command \"frobnicate\" for \"kubectl\"\nRun 'kubectl --help' for usage.\n");
+        assert_eq!(run(&mut c, "kubectl frobnicate").stderr, "error: unknown command \"frobnicate\" for \"kubectl\"\n");
+        // Source: kubectl 1.28 (cobra's suggestions, in the order kubectl adds its commands).
+        assert_eq!(run(&mut c, "kubectl gett pods").stderr, "error: unknown command \"gett\" for \"kubectl\"\n\nDid you mean this?\n\tset\n\tget\n");
+        assert_eq!(run(&mut c, "kubectl po").stderr, "error: unknown command \"po\" for \"kubectl\"\n\nDid you mean this?\n\ttop\n\tport-forward\n\tcp\n");
+        assert_eq!(run(&mut c, "kubectl desribe pods").stderr, "error: unknown command \"desribe\" for \"kubectl\"\n\nDid you mean this?\n\tdescribe\n");
         assert_eq!(run(&mut c, "kubectl get pods --replicas=3").stderr, "error: unknown flag: --replicas\nSee 'kubectl get --help' for usage.\n");
         assert_eq!(run(&mut c, "ls -l").exit_code, 127);
         assert_eq!(run(&mut c, "echo 'unterminated").exit_code, 2);
