@@ -177,6 +177,66 @@ fn job(f: &Flags) -> Result<Value, String> {
     }))
 }
 
+/// `kubectl create service clusterip|nodeport|loadbalancer|externalname NAME`: a Service
+/// selecting `app=NAME`, one port per `--tcp=port[:targetPort]` (named `port-target`, or
+/// the port alone when both are the same), as kubectl's service generator builds it.
+fn service(f: &Flags) -> Result<Value, String> {
+    let kind = f.positional.get(1).map(String::as_str);
+    let (type_, command) = match kind {
+        Some("clusterip") => ("ClusterIP", "create service clusterip"),
+        Some("nodeport") => ("NodePort", "create service nodeport"),
+        Some("loadbalancer") => ("LoadBalancer", "create service loadbalancer"),
+        Some("externalname") => ("ExternalName", "create service externalname"),
+        Some(_) => return Err(format!("error: unknown command {:?}\nSee 'kubectl create service -h' for help and examples", f.positional[1..].join(" "))),
+        None => return Err("error: kubectl create service needs a type: clusterip, externalname, loadbalancer or nodeport".into()),
+    };
+    let name = one_name(f, command, 2)?;
+    let labels = crate::sorting::object_of([("app".to_string(), json!(name))]);
+    let mut spec = Map::new();
+    if type_ == "ExternalName" {
+        let external = f.value("--external-name").ok_or("error: required flag(s) \"external-name\" not set")?;
+        spec.insert("externalName".into(), json!(external));
+    } else {
+        let cluster_ip = f.value("--clusterip").filter(|ip| !ip.is_empty());
+        let tcp: Vec<String> = f.values("--tcp").iter().flat_map(|t| t.split(',')).filter(|t| !t.is_empty()).map(String::from).collect();
+        if tcp.is_empty() && cluster_ip.as_deref() != Some("None") {
+            return Err("error: at least one tcp port specifier must be provided".into());
+        }
+        let node_port = int_flag(f, "--node-port", "node-port", command)?.filter(|n| *n > 0 && type_ == "NodePort");
+        let mut ports = Vec::new();
+        for t in &tcp {
+            let (port, target) = t.split_once(':').unwrap_or((t, t));
+            let number: u16 = port.parse().map_err(|_| format!("error: strconv.ParseUint: parsing {port:?}: invalid syntax"))?;
+            let name = if port == target { port.to_string() } else { format!("{port}-{target}") };
+            let target = target.parse::<u16>().map_or_else(|_| json!(target), |n| json!(n));
+            let mut p = Map::new();
+            p.insert("name".into(), json!(name));
+            if let Some(n) = node_port {
+                p.insert("nodePort".into(), json!(n));
+            }
+            p.insert("port".into(), json!(number));
+            p.insert("protocol".into(), json!("TCP"));
+            p.insert("targetPort".into(), target);
+            ports.push(Value::Object(p));
+        }
+        if let Some(ip) = cluster_ip {
+            spec.insert("clusterIP".into(), json!(ip));
+        }
+        if !ports.is_empty() {
+            spec.insert("ports".into(), Value::Array(ports));
+        }
+    }
+    spec.insert("selector".into(), Value::Object(labels.clone()));
+    spec.insert("type".into(), json!(type_));
+    Ok(json!({
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": metadata(name, given_namespace(f).as_deref(), Some(labels)),
+        "spec": spec,
+        "status": {"loadBalancer": {}},
+    }))
+}
+
 fn namespace(f: &Flags) -> Result<Value, String> {
     let name = one_name(f, "create namespace", 1)?;
     Ok(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": metadata(name, None, None), "spec": {}, "status": {}}))
@@ -295,6 +355,9 @@ pub fn create(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOut
         Some("secret") => secret(f, ctx),
         Some("job") => job(f),
         Some("quota" | "resourcequota") => quota(f),
+        // As kubectl: the group alone prints its help.
+        Some("service" | "svc") if f.positional.len() == 1 => return super::help::command("create", &["service".to_string()]),
+        Some("service" | "svc") => service(f),
         Some(_) => {
             let rest = f.positional.join(" ");
             return CommandOutput::err(format!("error: unknown command {rest:?}\nSee 'kubectl create -h' for help and examples\n"), 1);

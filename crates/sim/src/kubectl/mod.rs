@@ -337,7 +337,7 @@ pub(crate) fn allowed_flags(verb: &str) -> &'static [&'static str] {
         "get" => &["--output", "--selector", "--all-namespaces", "--watch", "--show-labels", "--no-headers", "--filename", "--raw"],
         "apply" => &["--filename", "--recursive", "--output", "--validate"],
         "explain" => &["--recursive", "--api-version", "--output"],
-        "create" => &["--filename", "--recursive", "--output", "--validate", "--dry-run", "--image", "--replicas", "--port", "--from-literal", "--from-file", "--type", "--hard"],
+        "create" => &["--filename", "--recursive", "--output", "--validate", "--dry-run", "--image", "--replicas", "--port", "--from-literal", "--from-file", "--type", "--hard", "--tcp", "--node-port", "--clusterip", "--external-name"],
         "run" => &["--image", "--port", "--labels", "--selector", "--env", "--restart", "--command", "--dry-run", "--output", "--record", "--expose", "--replicas"],
         "delete" => &["--filename", "--selector", "--all", "--force", "--now", "--grace-period", "--recursive", "--all-namespaces", "--wait"],
         "scale" => &["--replicas", "--filename"],
@@ -392,7 +392,7 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
     }
     let records = records_change_cause(verb, &flags);
     if flags.has("--record") && !records {
-        let sub = flags.positional.first().filter(|_| matches!(verb.as_str(), "create" | "set" | "rollout")).map(|s| format!(" {s}")).unwrap_or_default();
+        let sub = subcommand_path(verb, &flags.positional);
         return CommandOutput::err(format!("error: unknown flag: --record\nSee 'kubectl {verb}{sub} --help' for usage.\n"), 1);
     }
     let allowed = allowed_flags(verb);
@@ -410,6 +410,24 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
         out.stderr.insert_str(0, "Flag --record has been deprecated, --record will be removed in the future\n");
     }
     out
+}
+
+/// The subcommand words kubectl names in "See 'kubectl VERB ... --help'" (canonical names:
+/// `create svc clusterip` is `create service clusterip`), with a leading space.
+fn subcommand_path(verb: &str, positional: &[String]) -> String {
+    let first = positional.first().map(String::as_str);
+    let canonical = match (verb, first) {
+        ("create", Some("deploy")) => "deployment",
+        ("create", Some("svc")) => "service",
+        ("create", Some("cm")) => "configmap",
+        ("create", Some("ns")) => "namespace",
+        ("create" | "set" | "rollout", Some(word)) => word,
+        _ => return String::new(),
+    };
+    match (canonical, positional.get(1)) {
+        ("service" | "secret", Some(kind)) => format!(" {canonical} {kind}"),
+        _ => format!(" {canonical}"),
+    }
 }
 
 /// Whether a command takes the deprecated `--record` (kubectl 1.28: apply, create -f, the

@@ -29,7 +29,7 @@ fn subcommands(verb: &str) -> &'static [&'static str] {
     match verb {
         "rollout" => &["history", "pause", "restart", "resume", "status", "undo"],
         "top" => &["node", "pod"],
-        "create" => &["configmap", "deployment", "job", "namespace", "secret"],
+        "create" => &["configmap", "deployment", "job", "namespace", "secret", "service"],
         "set" => &["image", "resources"],
         "config" => &["current-context", "get-contexts", "set-context", "use-context", "view"],
         _ => &[],

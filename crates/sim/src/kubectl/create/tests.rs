@@ -179,3 +179,46 @@ fn server_dry_run_validates_without_storing() {
     let out = run(&mut c, "kubectl create namespace shop --dry-run=server");
     assert_eq!(out.stderr, "Error from server (AlreadyExists): namespaces \"shop\" already exists\n");
 }
+
+#[test]
+fn create_service_builds_what_kubectl_builds() {
+    let mut c = cluster();
+    let spec = |line: &str| {
+        let mut c = cluster();
+        let out = run(&mut c, line).stdout;
+        out.split_once("spec:\n").map(|(_, s)| format!("spec:\n{s}")).unwrap_or(out)
+    };
+    // Source: kubectl 1.28, each with --dry-run=client -o yaml.
+    assert_eq!(
+        run(&mut c, "kubectl create service clusterip web --tcp=80:8080 --dry-run=client -o yaml").stdout,
+        "apiVersion: v1\nkind: Service\nmetadata:\n  creationTimestamp: null\n  labels:\n    app: web\n  name: web\nspec:\n  ports:\n  - name: 80-8080\n    port: 80\n    protocol: TCP\n    targetPort: 8080\n  selector:\n    app: web\n  type: ClusterIP\nstatus:\n  loadBalancer: {}\n"
+    );
+    assert_eq!(
+        spec("kubectl create service nodeport web --tcp=80:8080 --node-port=30080 --dry-run=client -o yaml"),
+        "spec:\n  ports:\n  - name: 80-8080\n    nodePort: 30080\n    port: 80\n    protocol: TCP\n    targetPort: 8080\n  selector:\n    app: web\n  type: NodePort\nstatus:\n  loadBalancer: {}\n"
+    );
+    assert_eq!(
+        spec("kubectl create service clusterip web --tcp=80,443:https --dry-run=client -o yaml"),
+        "spec:\n  ports:\n  - name: \"80\"\n    port: 80\n    protocol: TCP\n    targetPort: 80\n  - name: 443-https\n    port: 443\n    protocol: TCP\n    targetPort: https\n  selector:\n    app: web\n  type: ClusterIP\nstatus:\n  loadBalancer: {}\n"
+    );
+    assert_eq!(spec("kubectl create service clusterip web --clusterip=None --dry-run=client -o yaml"), "spec:\n  clusterIP: None\n  selector:\n    app: web\n  type: ClusterIP\nstatus:\n  loadBalancer: {}\n");
+    assert_eq!(
+        spec("kubectl create service externalname web --external-name=example.com --dry-run=client -o yaml"),
+        "spec:\n  externalName: example.com\n  selector:\n    app: web\n  type: ExternalName\nstatus:\n  loadBalancer: {}\n"
+    );
+    for (line, err) in [
+        ("kubectl create service clusterip web", "error: at least one tcp port specifier must be provided\n"),
+        ("kubectl create service clusterip --tcp=80", "error: exactly one NAME is required, got 0\nSee 'kubectl create service clusterip -h' for help and examples\n"),
+        ("kubectl create service clusterip web --tcp=abc", "error: strconv.ParseUint: parsing \"abc\": invalid syntax\n"),
+        ("kubectl create service externalname web", "error: required flag(s) \"external-name\" not set\n"),
+        ("kubectl create service foo web", "error: unknown command \"foo web\"\nSee 'kubectl create service -h' for help and examples\n"),
+    ] {
+        assert_eq!(run(&mut c, line).stderr, err, "{line}");
+    }
+    // Created for real, it routes to the Deployment of the same name.
+    run(&mut c, "kubectl create deployment web --image=nginx --replicas=2");
+    assert_eq!(run(&mut c, "kubectl create service nodeport web --tcp=80").stdout, "service/web created\n");
+    c.advance(Duration::seconds(30));
+    let endpoints = run(&mut c, "kubectl get endpoints web -o jsonpath={.subsets[0].addresses[*].ip}").stdout;
+    assert_eq!(endpoints.split(' ').count(), 2, "{endpoints}");
+}
