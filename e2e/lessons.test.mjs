@@ -206,6 +206,19 @@ test('the cluster survives a reload, and New cluster starts again', async () => 
   await context.close();
 });
 
+test('work typed just before a reload is kept: the page saves as it goes away', async () => {
+  const { page, errors, context } = await open('/');
+  const input = page.locator('[data-testid="console-input"]');
+  await input.fill('kubectl create deployment quick --image=nginx --replicas=2');
+  await input.press('Enter');
+  await page.locator('[data-testid="console-output"] >> text=deployment.apps/quick created').waitFor();
+  // Well within the two seconds between the page's regular saves.
+  await page.reload();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="pod"][data-name^="quick-"]').length === 2, null, { timeout: 10_000 });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a lesson opens in another language, and a lesson from a URL opens too', async () => {
   const { page, errors, context } = await open('/?lesson=control-plane&lang=de');
   await page.locator('[data-testid="step-title"] >> text=Die Nodes').waitFor();

@@ -176,11 +176,14 @@ pub fn app(props: &AppProps) -> Html {
             });
         });
     }
-    // Keep the cluster (its action log) for the next visit, every few seconds once restored.
+    // Keep the cluster (its action log) for the next visit, every few seconds once restored,
+    // and once more as the page goes away (a reload, a lesson link), so the last seconds'
+    // work is kept too.
     {
         let client = client.clone();
         use_effect_with(*restored, move |&restored| {
             let interval = restored.then(|| {
+                let client = client.clone();
                 Interval::new(SAVE_MS, move || {
                     let client = client.clone();
                     wasm_bindgen_futures::spawn_local(async move {
@@ -192,7 +195,17 @@ pub fn app(props: &AppProps) -> Html {
                     });
                 })
             });
-            move || drop(interval)
+            let on_leave = restored.then(|| Closure::<dyn FnMut()>::new(move || save_now(&client)));
+            let window = web_sys::window();
+            if let (Some(w), Some(f)) = (&window, &on_leave) {
+                let _ = w.add_event_listener_with_callback("pagehide", f.as_ref().unchecked_ref());
+            }
+            move || {
+                drop(interval);
+                if let (Some(w), Some(f)) = (&window, &on_leave) {
+                    let _ = w.remove_event_listener_with_callback("pagehide", f.as_ref().unchecked_ref());
+                }
+            }
         });
     }
     {
@@ -405,5 +418,18 @@ pub fn app(props: &AppProps) -> Html {
         </ContextProvider<InspectHandle>>
         </ContextProvider<ConsoleLog>>
         </ContextProvider<ClusterHandle>>
+    }
+}
+
+/// Keeps the cluster's action log at once, without waiting: the page is going away, so
+/// nothing asynchronous would finish. The local cluster answers on the first poll.
+fn save_now(client: &ClusterHandle) {
+    if !crate::persisting() {
+        return;
+    }
+    let mut reply = client.0.share();
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    if let std::task::Poll::Ready(Ok(log)) = reply.as_mut().poll(&mut cx) {
+        crate::kept::set_item_leaving(&crate::storage_key(CLUSTER_KEY), &log);
     }
 }

@@ -134,6 +134,22 @@ pub fn set_item(key: &str, value: &str) {
     change(key, Some(value));
 }
 
+/// Keeps `value` under `key` as the page goes away (`pagehide`): a write to IndexedDB
+/// started now may be cut off with the page, so the value also goes to localStorage, which
+/// writes at once; the next [`open`] moves it into the database, over the older value there.
+pub fn set_item_leaving(key: &str, value: &str) {
+    if !crate::persisting() || FROZEN.with(Cell::get) {
+        return;
+    }
+    let unchanged = STORE_STATE.with(|s| s.borrow().as_ref().is_some_and(|store| store.items.get(key).map(String::as_str) == Some(value)));
+    set_item(key, value);
+    if !unchanged && backend() == Backend::IndexedDb {
+        if let Some(storage) = local_storage() {
+            let _ = storage.set_item(key, value);
+        }
+    }
+}
+
 /// Forgets the item under `key`.
 pub fn remove_item(key: &str) {
     change(key, None);

@@ -488,6 +488,22 @@ async fn the_charts_follow_an_autoscaler_and_write_out_its_formula() {
 }
 
 #[wasm_bindgen_test]
+async fn an_autoscaler_without_cpu_requests_says_why_and_how_to_fix_it() {
+    let cluster = ClusterHandle::local_default();
+    for line in ["kubectl create deployment web --image=nginx", "kubectl autoscale deployment web --cpu-percent=50 --max=10"] {
+        cluster.0.run(line).drain();
+    }
+    cluster.0.advance(Duration::seconds(120)).await.unwrap();
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<ChartsHarness>::with_root_and_props(root.clone(), HarnessProps { cluster: cluster.clone() }).render();
+    settle().await;
+    let formula = root.query_selector("[data-testid=hpa-formula]").unwrap().unwrap().text_content().unwrap();
+    assert!(formula.starts_with("No cpu figure: the HPA was unable to compute the replica count: failed to get cpu utilization: missing request for cpu in container nginx of Pod web-"), "{formula}");
+    assert!(formula.ends_with("kubectl set resources deployment web --requests=cpu=100m."), "{formula}");
+}
+
+#[wasm_bindgen_test]
 fn a_state_file_round_trips_and_wrong_files_are_explained() {
     use kubeplay_web::state_file::{export, import};
     let items = vec![("kubeplay.editor.v1".to_string(), "kind: Pod".to_string()), ("kubeplay.token".to_string(), "secret".to_string()), ("other".to_string(), "x".to_string())];

@@ -69,7 +69,7 @@ fn formula(hpa: &HorizontalPodAutoscaler) -> String {
     let current = hpa.status.current_replicas;
     let Some(reading) = hpa.first_metric_reading() else { return String::new() };
     let (goal, unit) = (reading.target.unwrap_or(0.0), if reading.percent { "%" } else { "" });
-    let Some(value) = reading.current.filter(|_| goal > 0.0 && current > 0) else { return format!("Waiting for the first {} metrics.", reading.name) };
+    let Some(value) = reading.current.filter(|_| goal > 0.0 && current > 0) else { return waiting(hpa, reading.name) };
     let ratio = value / goal;
     let (min, max) = (hpa.spec.min_replicas.unwrap_or(1), hpa.spec.max_replicas);
     let head = format!("{} {}{unit} / target {}{unit} = ratio {ratio:.2}", reading.name, number(value), number(goal));
@@ -80,6 +80,19 @@ fn formula(hpa: &HorizontalPodAutoscaler) -> String {
     let bounded = proposal.clamp(min, max);
     let clamp = if bounded != proposal { format!(", kept within {min}..{max}: {bounded}") } else { String::new() };
     format!("{head}; ceil({ratio:.2} × {current} pods) = {proposal}{clamp}. The controller wants {} (it counts ready pods only, takes the largest of several metrics, and limits how fast it scales).", hpa.status.desired_replicas)
+}
+
+/// Why an autoscaler has no metric yet: its ScalingActive condition's message when it says
+/// (with the fix for the commonest cause), else that the first metrics are on their way.
+fn waiting(hpa: &HorizontalPodAutoscaler, metric: &str) -> String {
+    let failing = hpa.status.conditions.iter().find(|c| c.type_ == "ScalingActive" && c.status == "False").and_then(|c| c.message.clone());
+    match failing {
+        Some(message) if message.contains("missing request for") => {
+            format!("No {metric} figure: {message}. Utilization is a share of the pods' requests, so give them one, e.g. kubectl set resources deployment {} --requests={metric}=100m.", hpa.spec.scale_target_ref.name)
+        }
+        Some(message) => format!("No {metric} figure: {message}."),
+        None => format!("Waiting for the first {metric} metrics."),
+    }
 }
 
 /// Properties of [`Charts`].
@@ -161,7 +174,7 @@ pub fn charts(props: &ChartsProps) -> Html {
                 ], now) }
             </section>
             if hpas.objects.is_empty() && !load {
-                <p class="muted hint">{"Start a load (load URL 50/s) or an autoscaler (kubectl autoscale deployment NAME --cpu-percent=50 --max=10) to see them charted here."}</p>
+                <p class="muted hint">{"Start a load (load http://CLUSTER-IP 500/s) or an autoscaler to see them charted here. An autoscaler on CPU needs the pods to request CPU: kubectl set resources deployment NAME --requests=cpu=100m, then kubectl autoscale deployment NAME --cpu-percent=50 --max=10."}</p>
             }
         </div>
     }
