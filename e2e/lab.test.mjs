@@ -75,6 +75,18 @@ test('the lab runs on the real kernel when opened from the address kubeplay serv
   await context.close();
 });
 
+test('the token stays with the tab when a link leaves it out (a lesson, the lab)', async () => {
+  const real = await realLab();
+  const { page, errors, context } = await open(`?token=${env.server.token}`, '[data-testid="node"]');
+  assert.ok(!page.url().includes('token='), 'the token leaves the address bar as the page starts');
+  await page.goto(`${env.server.url}?lesson=control-plane&lab=namespaces`);
+  await page.waitForSelector('[data-testid="lab-backend"]:not([data-kind="probing"])');
+  assert.equal(await page.getAttribute('[data-testid="lab-backend"]', 'data-kind'), real ? 'real' : 'simulated');
+  assert.ok(!(await page.textContent('[data-testid="lab-backend"]')).includes('open the address'), 'the page still has its token');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('without the token the lab runs on the page model, says so, and the limit still decides', async () => {
   const { page, errors, context } = await open('?lab=cgroups');
   assert.equal(await page.getAttribute('[data-testid="lab-backend"]', 'data-kind'), 'simulated');

@@ -176,6 +176,8 @@ pub fn app(props: &AppProps) -> Html {
             });
         });
     }
+    // The server's token leaves the address bar at once and stays with the tab.
+    use_effect_with((), |_| crate::lab_client::keep_token());
     // Keep the cluster (its action log) for the next visit, every few seconds once restored,
     // and once more as the page goes away (a reload, a lesson link), so the last seconds'
     // work is kept too.

@@ -83,6 +83,13 @@ fn session_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok().flatten()
 }
 
+/// Keeps the token the served page carries for this tab and takes it out of the address
+/// bar, as the page starts: a lesson link or a reload then still finds it, and the
+/// projector does not show it.
+pub fn keep_token() {
+    let _ = token();
+}
+
 /// The token the served page carries (kept for this tab), if any.
 fn token() -> Option<String> {
     if let Some(t) = meta_content("kubeplay-token").filter(|t| !t.is_empty()) {
@@ -106,10 +113,10 @@ async fn get(path: &str, token: &str) -> Result<(u16, String), String> {
 /// Asks the server (only when the page came from `kubeplay serve`) whether the lab runs for real.
 pub async fn detect() -> LabBackend {
     if meta_content("kubeplay-backend").is_none() {
-        return LabBackend::Simulated { reason: "this page is not served by `kubeplay serve`".into() };
+        return LabBackend::Simulated { reason: "this page is not served by kubeplay serve".into() };
     }
     let Some(token) = token() else {
-        return LabBackend::Simulated { reason: "open the address `kubeplay serve` printed: its token lets the page use the server".into() };
+        return LabBackend::Simulated { reason: "open the address kubeplay serve printed: its token lets the page use the server".into() };
     };
     match get("api/health", &token).await {
         Ok((200, text)) => {
