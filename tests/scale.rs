@@ -17,13 +17,36 @@ fn size() -> (u32, u32) {
     (words.first().copied().unwrap_or(500), words.get(1).copied().unwrap_or(5000))
 }
 
+/// Moves the cluster `by` forward in steps of ten virtual seconds, letting the browser
+/// breathe between them (WebDriver gives up on a page that does not answer for long).
+async fn advance(cluster: &mut kubeplay_sim::Cluster, by: kubeplay_sim::clock::Duration) {
+    let end = cluster.now() + by;
+    while cluster.now() < end {
+        let step = kubeplay_sim::clock::Duration::seconds(10).0.min(end.0 - cluster.now().0);
+        cluster.advance(kubeplay_sim::clock::Duration(step));
+        gloo::timers::future::TimeoutFuture::new(0).await;
+    }
+}
+
 /// Left out of the (debug) wasm suite; the test command runs it in release with `--include-ignored`.
 #[wasm_bindgen_test]
 #[ignore = "a benchmark: run in release, see the module's doc"]
-fn the_scale_scenario_runs_in_the_browser() {
+async fn the_scale_scenario_runs_in_the_browser() {
+    use kubeplay_sim::scale::{cluster, deployment, ready_with, ScaleReport, IMAGES, PHASES};
     let (workers, replicas) = size();
     let performance = web_sys::window().and_then(|w| w.performance()).expect("a page has performance.now()");
-    let (report, cluster) = kubeplay_sim::scale::run(workers, replicas, &|| performance.now());
+    // The same steps as kubeplay_sim::scale::run, with pauses for the browser.
+    let start = performance.now();
+    let mut c = cluster(workers);
+    let built_ms = performance.now() - start;
+    c.apply_manifest(&deployment(replicas, IMAGES.0), "d.yaml");
+    advance(&mut c, PHASES.0).await;
+    let created_ms = performance.now() - start;
+    let first_ready = ready_with(&c, IMAGES.0);
+    c.apply_manifest(&deployment(replicas, IMAGES.1), "d.yaml");
+    advance(&mut c, PHASES.1).await;
+    let rolled_ms = performance.now() - start;
+    let report = ScaleReport { workers, replicas, built_ms, created_ms, rolled_ms, first_ready, rolled_ready: ready_with(&c, IMAGES.1), changes: c.store().resource_version() };
     let memory = wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>().buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length();
     let text = report.lines(&format!("{:.0} MiB (the wasm memory, which only grows)", f64::from(memory) / 1048576.0));
     for line in text.lines() {
@@ -31,5 +54,5 @@ fn the_scale_scenario_runs_in_the_browser() {
     }
     assert_eq!(report.first_ready, replicas as usize, "every pod ran the first image before the rollout");
     assert_eq!(report.rolled_ready, replicas as usize, "every pod runs the new image after it");
-    assert_eq!(cluster.overruns(), 0);
+    assert_eq!(c.overruns(), 0);
 }

@@ -47,28 +47,41 @@ impl ScaleReport {
     }
 }
 
-fn deployment(replicas: u32, image: &str) -> String {
+/// The image the Deployment starts on, and the one it rolls to.
+pub const IMAGES: (&str, &str) = ("nginx:1.25", "nginx:1.26");
+/// Virtual time the first phase runs (creating and starting every pod), and the rollout.
+pub const PHASES: (Duration, Duration) = (Duration::seconds(120), Duration::seconds(1200));
+
+/// The scenario's Deployment `web` of `replicas` pods on `image`, as a manifest.
+pub fn deployment(replicas: u32, image: &str) -> String {
     format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels: {{app: web}}\n  template:\n    metadata:\n      labels: {{app: web}}\n    spec:\n      containers:\n      - name: web\n        image: {image}\n        resources:\n          requests: {{cpu: 10m, memory: 16Mi}}\n")
 }
 
-fn ready_with(c: &Cluster, image: &str) -> usize {
+/// The scenario's cluster: `workers` nodes of 16 CPU, 64 GiB and 250 pods each.
+pub fn cluster(workers: u32) -> Cluster {
+    Cluster::new(ClusterSettings { workers, node_pods: 250, node_cpu: "16".into(), node_memory: "64Gi".into(), ..Default::default() })
+}
+
+/// How many of the Deployment's pods are ready on `image`.
+pub fn ready_with(c: &Cluster, image: &str) -> usize {
     c.store().list(Kind::Pod, Some("default")).filter_map(Object::as_pod).filter(|p| p.is_ready() && p.spec.containers.first().is_some_and(|c| c.image == image)).count()
 }
 
-/// Runs the scenario on `workers` nodes (16 CPU, 64 GiB, 250 pods each) with `replicas`
-/// pods, timing its phases with `now_ms` (any clock in milliseconds). Returns the figures
-/// and the cluster, which the caller may look at (or not spend time dropping).
+/// Runs the scenario on `workers` nodes with `replicas` pods, timing its phases with
+/// `now_ms` (any clock in milliseconds). Returns the figures and the cluster, which the
+/// caller may look at (or not spend time dropping). A browser, which must not be held for
+/// minutes, runs the same steps with pauses between (`tests/scale.rs`).
 pub fn run(workers: u32, replicas: u32, now_ms: &dyn Fn() -> f64) -> (ScaleReport, Cluster) {
     let start = now_ms();
-    let mut c = Cluster::new(ClusterSettings { workers, node_pods: 250, node_cpu: "16".into(), node_memory: "64Gi".into(), ..Default::default() });
+    let mut c = cluster(workers);
     let built_ms = now_ms() - start;
-    c.apply_manifest(&deployment(replicas, "nginx:1.25"), "d.yaml");
-    c.advance(Duration::seconds(120));
+    c.apply_manifest(&deployment(replicas, IMAGES.0), "d.yaml");
+    c.advance(PHASES.0);
     let created_ms = now_ms() - start;
-    let first_ready = ready_with(&c, "nginx:1.25");
-    c.apply_manifest(&deployment(replicas, "nginx:1.26"), "d.yaml");
-    c.advance(Duration::seconds(1200));
+    let first_ready = ready_with(&c, IMAGES.0);
+    c.apply_manifest(&deployment(replicas, IMAGES.1), "d.yaml");
+    c.advance(PHASES.1);
     let rolled_ms = now_ms() - start;
-    let report = ScaleReport { workers, replicas, built_ms, created_ms, rolled_ms, first_ready, rolled_ready: ready_with(&c, "nginx:1.26"), changes: c.store().resource_version() };
+    let report = ScaleReport { workers, replicas, built_ms, created_ms, rolled_ms, first_ready, rolled_ready: ready_with(&c, IMAGES.1), changes: c.store().resource_version() };
     (report, c)
 }
