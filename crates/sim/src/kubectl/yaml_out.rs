@@ -43,6 +43,42 @@ fn scalar(v: &Value) -> String {
     }
 }
 
+/// A string with line breaks as go-yaml writes it: a literal block (`|`, `|-` without a
+/// final line break, `|+` with several; an indentation hint `2` when it begins with a space
+/// or a break), its lines `indent` deep. `None` when it must be double-quoted instead (tabs,
+/// other control characters, spaces at the end of a line).
+fn literal(s: &str, indent: usize) -> Option<String> {
+    if s.contains(" \n") || s.ends_with(' ') || s.chars().any(|c| c.is_control() && c != '\n') {
+        return None;
+    }
+    let hint = if s.starts_with([' ', '\n']) { "2" } else { "" };
+    let body = s.trim_end_matches('\n');
+    let trailing = s.len() - body.len();
+    let chomp = match trailing {
+        0 => "-",
+        1 => "",
+        _ => "+",
+    };
+    let pad = " ".repeat(indent);
+    let mut out = format!("|{hint}{chomp}\n");
+    for line in body.split('\n') {
+        if !line.is_empty() {
+            out.push_str(&pad);
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    for _ in 1..trailing {
+        out.push('\n');
+    }
+    Some(out)
+}
+
+/// The block literal for a string value that has line breaks and may be written so.
+fn literal_of(v: &Value, indent: usize) -> Option<String> {
+    v.as_str().filter(|s| s.contains('\n')).and_then(|s| literal(s, indent))
+}
+
 fn is_block(v: &Value) -> bool {
     matches!(v, Value::Array(a) if !a.is_empty()) || matches!(v, Value::Object(o) if !o.is_empty())
 }
@@ -65,7 +101,10 @@ fn write(v: &Value, indent: usize, out: &mut String) {
                         out.push_str(&format!("{pad}{key}:\n"));
                         write(child, indent, out);
                     }
-                    _ => out.push_str(&format!("{pad}{key}: {}\n", scalar(child))),
+                    _ => match literal_of(child, indent + 2) {
+                        Some(block) => out.push_str(&format!("{pad}{key}: {block}")),
+                        None => out.push_str(&format!("{pad}{key}: {}\n", scalar(child))),
+                    },
                 }
             }
         }
@@ -77,6 +116,8 @@ fn write(v: &Value, indent: usize, out: &mut String) {
                     // The first line of the item goes after "- ".
                     let rest = inner.strip_prefix(&" ".repeat(indent + 2)).unwrap_or(&inner);
                     out.push_str(&format!("{pad}- {rest}"));
+                } else if let Some(block) = literal_of(item, indent + 2) {
+                    out.push_str(&format!("{pad}- {block}"));
                 } else {
                     out.push_str(&format!("{pad}- {}\n", scalar(item)));
                 }
@@ -113,8 +154,22 @@ mod tests {
     }
 
     #[test]
+    fn strings_with_line_breaks_are_literal_blocks_as_kubectl_writes_them() {
+        // Source: kubectl 1.28, `create configmap cfg --from-file=...` of these contents, -o yaml.
+        let data = json!({"data": {
+            "f1.yml": "a: 1\nb:\n  c: 2\n", "f2.txt": "no newline\nend", "f3.txt": "two\n\n", "f4.txt": " lead\nx\n",
+            "f5.txt": "trail \nx\n", "f6.txt": "tab\there\nx\n", "f7.txt": "\n\nstarts with breaks\n",
+        }});
+        assert_eq!(
+            to_yaml(&data),
+            "data:\n  f1.yml: |\n    a: 1\n    b:\n      c: 2\n  f2.txt: |-\n    no newline\n    end\n  f3.txt: |+\n    two\n\n  f4.txt: |2\n     lead\n    x\n  f5.txt: \"trail \\nx\\n\"\n  f6.txt: \"tab\\there\\nx\\n\"\n  f7.txt: |2\n\n\n    starts with breaks\n"
+        );
+        assert_eq!(to_yaml(&json!({"args": ["-c", "echo a\necho b\n"]})), "args:\n- -c\n- |\n  echo a\n  echo b\n");
+    }
+
+    #[test]
     fn round_trips_through_our_reader() {
-        let v = json!({"a": ["x: y", "- z", "#c", "yes", "1.5", "plain", "it's: here", " padded"], "b": {"c": [{"d": 1, "e": [1, 2]}]}});
+        let v = json!({"a": ["x: y", "- z", "#c", "yes", "1.5", "plain", "it's: here", " padded", "two\nlines", " lead\n\nx\n\n"], "b": {"c": [{"d": 1, "e": [1, 2], "f": "a\nb"}]}});
         let back = crate::yaml::parse_documents(&to_yaml(&v)).unwrap();
         assert_eq!(back[0].value, v);
     }
