@@ -80,3 +80,27 @@ fn json_is_indented_by_four_spaces_and_a_missing_object_prints_only_its_error() 
     assert!(out.stdout.contains("\"kind\": \"List\"") && out.stdout.contains("\"name\": \"web\""), "{}", out.stdout);
     assert_eq!(out.stderr, "Error from server (NotFound): deployments.apps \"nope\" not found\n");
 }
+
+#[test]
+fn sort_by_orders_rows_by_a_field() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    for (name, replicas) in [("b", 3), ("a", 1), ("c", 2)] {
+        run(&mut c, &format!("kubectl create deployment {name} --image=nginx --replicas={replicas}"));
+        c.advance(Duration::seconds(5));
+    }
+    c.advance(Duration::seconds(30));
+    let names = |out: String| out.lines().skip(1).map(|l| l.split_whitespace().next().unwrap_or_default().to_string()).collect::<Vec<_>>();
+    assert_eq!(names(run(&mut c, "kubectl get deploy --sort-by=.spec.replicas").stdout), ["a", "c", "b"], "numbers by value");
+    assert_eq!(names(run(&mut c, "kubectl get deploy --sort-by={.metadata.creationTimestamp}").stdout), ["b", "a", "c"], "oldest first");
+    assert_eq!(names(run(&mut c, "kubectl get deploy --sort-by=metadata.name").stdout), ["a", "b", "c"]);
+    let events = run(&mut c, "kubectl get events --sort-by=.lastTimestamp").stdout;
+    assert!(events.starts_with("LAST SEEN"), "{events}");
+    let out = run(&mut c, "kubectl get deploy --sort-by=.spec.nope");
+    assert_eq!(out.stderr, "error: couldn't find any field with path \"{.spec.nope}\" in the list of objects\n");
+    // top: the largest first.
+    c.advance(Duration::seconds(60));
+    let top = run(&mut c, "kubectl top pods -A --sort-by=memory").stdout;
+    let memory: Vec<u64> = top.lines().skip(1).filter_map(|l| l.split_whitespace().nth(3)?.trim_end_matches("Mi").parse().ok()).collect();
+    assert!(memory.len() > 3 && memory.windows(2).all(|w| w[0] >= w[1]), "{top}");
+    assert_eq!(run(&mut c, "kubectl top pods --sort-by=disk").stderr, "error: --sort-by accepts only cpu or memory\n");
+}

@@ -14,6 +14,7 @@ const VALUED: &[(&str, Option<&str>)] = &[
     ("--image", None),
     ("--port", None),
     ("--tcp", None),
+    ("--sort-by", None),
     ("--node-port", None),
     ("--clusterip", None),
     ("--external-name", None),

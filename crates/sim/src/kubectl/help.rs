@@ -58,6 +58,7 @@ const FLAGS: &[FlagDoc] = &[
     ("--requests", "", "''", "Resource requests to set, e.g. cpu=100m,memory=128Mi."),
     ("--restart", "", "'Always'", "The pod's restart policy: Always, OnFailure or Never."),
     ("--revision", "", "0", "Which revision to show (0: the latest)."),
+    ("--sort-by", "", "''", "Order the rows by a field, given as a JSONPath such as .metadata.creationTimestamp (top: cpu or memory, the largest first)."),
     ("--tcp", "", "[]", "A port of the Service as port or port:targetPort; repeat or separate by commas for more."),
     ("--selector", "-l", "''", "Only objects whose labels match this query, e.g. app=web, tier!=db or 'env in (dev,test)'."),
     ("--show-events", "", "true", "List the events about the object at the end."),

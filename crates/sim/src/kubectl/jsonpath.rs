@@ -481,6 +481,13 @@ impl Template {
         Ok(out)
     }
 
+    /// The first value the template finds in `data` (missing keys find nothing), for `--sort-by`.
+    pub fn first_value(&self, data: &Value) -> Option<Value> {
+        let data = as_decoded(data);
+        let groups = self.find(&data, true).ok()?;
+        groups.into_iter().flatten().next().map(|v| v.into_owned())
+    }
+
     /// The results of each top-level node, as client-go's `FindResults`.
     fn find<'a>(&self, data: &'a Value, allow_missing: bool) -> Result<Vec<Vec<Val<'a>>>, String> {
         let mut exec = Exec { nodes: &self.nodes, allow_missing, begin_range: 0, in_range: 0, end_range: 0, last_end: None, spent: 0 };

@@ -31,6 +31,7 @@ mod port_forward;
 pub mod printers;
 mod rollout;
 mod set_resources;
+mod sort_by;
 mod top;
 pub mod tabwriter;
 pub mod yaml_out;
@@ -334,7 +335,7 @@ fn verb_first(args: &[String]) -> Vec<String> {
 /// The flags each verb accepts besides `--namespace` and `--context` (and `--help`).
 pub(crate) fn allowed_flags(verb: &str) -> &'static [&'static str] {
     match verb {
-        "get" => &["--output", "--selector", "--all-namespaces", "--watch", "--show-labels", "--no-headers", "--filename", "--raw"],
+        "get" => &["--output", "--selector", "--all-namespaces", "--watch", "--show-labels", "--no-headers", "--filename", "--raw", "--sort-by"],
         "apply" => &["--filename", "--recursive", "--output", "--validate"],
         "explain" => &["--recursive", "--api-version", "--output"],
         "create" => &["--filename", "--recursive", "--output", "--validate", "--dry-run", "--image", "--replicas", "--port", "--from-literal", "--from-file", "--type", "--hard", "--tcp", "--node-port", "--clusterip", "--external-name"],
@@ -344,7 +345,7 @@ pub(crate) fn allowed_flags(verb: &str) -> &'static [&'static str] {
         "label" => &["--overwrite", "--selector", "--all"],
         "annotate" | "taint" => &["--overwrite"],
         "patch" => &["--patch", "--type"],
-        "top" => &["--all-namespaces", "--selector", "--containers"],
+        "top" => &["--all-namespaces", "--selector", "--containers", "--sort-by"],
         "autoscale" => &["--min", "--max", "--cpu-percent", "--name"],
         "logs" => &["--container", "--previous", "--tail", "--follow"],
         "exec" => &["--container", "--stdin", "--tty"],
@@ -624,13 +625,20 @@ fn get(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
     let mut all_objects = Vec::new();
     for &kind in &kinds {
         let ns_filter = if !kind.namespaced() || f.all_namespaces() { None } else { Some(namespace.as_str()) };
-        let objects: Vec<Object> = cluster
+        let mut objects: Vec<Object> = cluster
             .store()
             .list(kind, ns_filter)
             .filter(|o| names.is_empty() || names.iter().any(|n| n == o.name()))
             .filter(|o| selector.as_ref().is_none_or(|s| s.matches(&o.meta().labels)))
             .cloned()
             .collect();
+        if let Some(expression) = f.value("--sort-by") {
+            let mut keyed: Vec<(Object, serde_json::Value)> = objects.into_iter().map(|o| { let v = object_value(&o); (o, v) }).collect();
+            if let Err(e) = sort_by::sort(&mut keyed, &expression) {
+                return CommandOutput::err(format!("{e}\n"), 1);
+            }
+            objects = keyed.into_iter().map(|(o, _)| o).collect();
+        }
         for n in &names {
             if !objects.iter().any(|o| o.name() == n) {
                 out.fail(format!("Error from server (NotFound): {} {n:?} not found", kind.resource()));

@@ -47,7 +47,12 @@ fn top_pods(cluster: &Cluster, f: &Flags) -> CommandOutput {
         .collect();
     let metrics = cluster.metrics();
     let key = |p: &crate::api::Pod| format!("{}/{}", p.metadata.namespace.as_deref().unwrap_or(""), p.metadata.name);
-    let served: Vec<(&crate::api::Pod, &crate::metrics_server::PodSample)> = pods.iter().filter_map(|p| Some((*p, metrics.pods.get(&key(p))?))).collect();
+    let mut served: Vec<(&crate::api::Pod, &crate::metrics_server::PodSample)> = pods.iter().filter_map(|p| Some((*p, metrics.pods.get(&key(p))?))).collect();
+    match sort_by(f) {
+        Ok(Some(by_cpu)) => crate::sorting::sort_by(&mut served, |a, b| by_usage(a.1.total(), b.1.total(), by_cpu)),
+        Ok(None) => {}
+        Err(e) => return CommandOutput::err(e, 1),
+    }
     if let (Some(n), true) = (&name, served.is_empty()) {
         return CommandOutput::err(format!("Error from server (NotFound): pods.metrics.k8s.io {n:?} not found\n"), 1);
     }
@@ -90,6 +95,21 @@ fn top_pods(cluster: &Cluster, f: &Flags) -> CommandOutput {
     CommandOutput { stdout: table(&rows), ..Default::default() }
 }
 
+/// `--sort-by=cpu|memory`: `Some(true)` for CPU, `Some(false)` for memory.
+fn sort_by(f: &Flags) -> Result<Option<bool>, String> {
+    match f.value("--sort-by").as_deref() {
+        None | Some("") => Ok(None),
+        Some("cpu") => Ok(Some(true)),
+        Some("memory") => Ok(Some(false)),
+        Some(_) => Err("error: --sort-by accepts only cpu or memory\n".into()),
+    }
+}
+
+/// The larger use first, by CPU or by memory.
+fn by_usage(a: (f64, i64), b: (f64, i64), by_cpu: bool) -> std::cmp::Ordering {
+    if by_cpu { b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal) } else { b.1.cmp(&a.1) }
+}
+
 /// `kubectl top node [NAME]`.
 fn top_nodes(cluster: &Cluster, f: &Flags) -> CommandOutput {
     let name = f.positional.get(1).cloned();
@@ -98,7 +118,16 @@ fn top_nodes(cluster: &Cluster, f: &Flags) -> CommandOutput {
         return CommandOutput::err("error: metrics not available yet\n".into(), 1);
     }
     let mut rows = vec![["NAME", "CPU(cores)", "CPU%", "MEMORY(bytes)", "MEMORY%"].map(String::from).to_vec()];
-    for n in cluster.store().list(Kind::Node, None).filter_map(Object::as_node).filter(|n| name.as_ref().is_none_or(|x| &n.metadata.name == x)) {
+    let mut nodes: Vec<&crate::api::Node> = cluster.store().list(Kind::Node, None).filter_map(Object::as_node).filter(|n| name.as_ref().is_none_or(|x| &n.metadata.name == x)).collect();
+    match sort_by(f) {
+        Ok(Some(by_cpu)) => {
+            let usage = |n: &crate::api::Node| metrics.nodes.get(&n.metadata.name).copied().unwrap_or_default();
+            crate::sorting::sort_by(&mut nodes, |a, b| by_usage(usage(a), usage(b), by_cpu));
+        }
+        Ok(None) => {}
+        Err(e) => return CommandOutput::err(e, 1),
+    }
+    for n in nodes {
         match metrics.nodes.get(&n.metadata.name) {
             Some(&(cpu_m, mem)) => {
                 let pct = |used: f64, alloc: i64| if alloc > 0 { format!("{}%", (100.0 * used / alloc as f64) as i64) } else { "<unknown>".into() };
