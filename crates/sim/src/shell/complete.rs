@@ -8,7 +8,7 @@ use crate::cluster::Cluster;
 
 /// The commands the console knows, for the first word.
 const COMMANDS: &[&str] = &[
-    "advance", "base64", "cat", "cd", "clear", "cp", "curl", "cut", "echo", "env", "export", "fault", "grep", "head", "jq", "k", "kubectl", "legacy-api", "load", "ls", "mkdir", "mv", "port-forward",
+    "advance", "base64", "cat", "cd", "clear", "cp", "curl", "cut", "echo", "env", "export", "fault", "grep", "head", "help", "jq", "k", "kubectl", "legacy-api", "load", "ls", "mkdir", "mv", "port-forward",
     "printf", "pwd", "rm", "sed", "sleep", "sort", "tail", "touch", "uniq", "usage", "watch", "wc",
 ];
 

@@ -298,6 +298,7 @@ impl Shell {
             "sleep" => commands::sleep(cluster, args),
             "watch" => self.watch(cluster, args, max_wait),
             "lab" if self.container_hosts.is_none() => lab_command(args),
+            "help" if self.container_hosts.is_none() => CommandOutput::ok(HELP.into()),
             name => commands::run(self, name, args, stdin)
                 .or_else(|| text::filter(Some(self), name, args, stdin))
                 .or_else(|| operands::run(self, name, args, stdin))
@@ -435,6 +436,28 @@ impl Shell {
 /// A container's `curl` arguments with host names resolved as its DNS would.
 /// `lab DEMO [ARGS]`: a containers-lab demo on the simulated kernel, printed as its
 /// transcript and one-line summary (lesson checks look for the summary).
+/// What `help` prints: the console's own commands, then the shell's.
+const HELP: &str = "This console is a shell on a machine of the simulated cluster, with kubectl configured for it.
+
+Kubernetes
+  kubectl (or k) ...    the cluster's kubectl: kubectl help, kubectl get pods, kubectl explain deployment.spec
+  advance DURATION      move the cluster's clock on (advance 30s, advance 5m)
+  watch COMMAND         run a command again as the clock moves (Ctrl-C stops it)
+  load URL RATE/s       send requests to a Service (load http://10.96.0.20 200/s for 5m; load stop)
+  usage SELECTOR cpu=Q  make the pods use this much CPU or memory (usage app=web cpu=300m; usage app=web auto)
+  fault ...             break and mend things: fail-node, recover-node, resize-node, fail-readiness, recover-readiness
+  port-forward ...      list or stop the forwards kubectl port-forward started
+  legacy-api ...        refuse, or convert, manifests in removed API versions
+  lab [DEMO]            run a containers-lab demo here (chroot, namespaces, cgroups, overlay, capabilities, oci)
+
+Shell
+  files: ls cat cd pwd mkdir cp mv rm touch      text: echo printf grep sed cut sort uniq head tail wc base64 jq
+  web: curl      other: env export unset sleep clear
+  | pipes, > and >> redirects, && ||, $(...), $VARS and heredocs work as in bash.
+
+Keys: Tab completes, Up and Down walk the history, Ctrl-C stops a command, Ctrl-D leaves a container; clear empties the screen.
+";
+
 fn lab_command(args: &[String]) -> CommandOutput {
     match kubeplay_lab::console::parse(args).and_then(|request| crate::lab::run(&request)) {
         Ok(report) => CommandOutput::ok(kubeplay_lab::console::transcript(&report)),

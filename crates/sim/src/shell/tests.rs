@@ -185,3 +185,21 @@ fn text_filters_read_their_file_operands() {
     assert_eq!(sh(&mut c, &mut s, "grep -q nothing f.txt").exit_code, 1);
     assert_eq!(sh(&mut c, &mut s, "cat f.txt | grep -c hello").stdout, "2\n", "standard input as before");
 }
+
+#[test]
+fn help_lists_the_consoles_commands_and_each_one_it_names_runs() {
+    let (mut c, mut s) = session();
+    let help = sh(&mut c, &mut s, "help").stdout;
+    assert!(help.contains("kubectl (or k) ...") && help.contains("advance DURATION"), "{help}");
+    // Every tool the help names is one the shell has (clear is the page's own).
+    let tools = help.lines().skip_while(|l| *l != "Shell").skip(1).take(2).flat_map(|l| l.split("  ").filter_map(|part| part.split_once(": ")).flat_map(|(_, names)| names.split(' ')).collect::<Vec<_>>()).collect::<Vec<_>>();
+    assert!(tools.len() > 20, "{tools:?}");
+    for tool in tools.into_iter().filter(|t| !t.is_empty() && *t != "clear") {
+        let out = sh(&mut c, &mut s, &format!("echo | {tool}"));
+        assert!(!out.stderr.contains("command not found"), "{tool}: {out:?}");
+    }
+    for word in ["advance", "watch", "load", "usage", "fault", "port-forward", "legacy-api", "lab"] {
+        assert!(help.contains(&format!("\n  {word} ")), "{word}");
+        assert!(!sh(&mut c, &mut s, word).stderr.contains("command not found"), "{word}");
+    }
+}
