@@ -104,3 +104,13 @@ fn sort_by_orders_rows_by_a_field() {
     assert!(memory.len() > 3 && memory.windows(2).all(|w| w[0] >= w[1]), "{top}");
     assert_eq!(run(&mut c, "kubectl top pods --sort-by=disk").stderr, "error: --sort-by accepts only cpu or memory\n");
 }
+
+#[test]
+fn label_columns_and_the_client_version() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    run(&mut c, "kubectl create deployment web --image=nginx");
+    run(&mut c, "kubectl label deploy web tier=front");
+    let out = run(&mut c, "kubectl get deploy -L tier,app.kubernetes.io/name --label-columns app").stdout;
+    assert!(out.starts_with("NAME   READY   UP-TO-DATE   AVAILABLE   AGE   TIER    NAME   APP\nweb    0/1     1            0           0s    front          web\n"), "{out}");
+    assert_eq!(run(&mut c, "kubectl version --client").stdout, "Client Version: v1.28.0\nKustomize Version: v5.0.4-0.20230601165947-6ce0bf390ce3\n");
+}

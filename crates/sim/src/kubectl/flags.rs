@@ -15,6 +15,7 @@ const VALUED: &[(&str, Option<&str>)] = &[
     ("--port", None),
     ("--tcp", None),
     ("--sort-by", None),
+    ("--label-columns", Some("-L")),
     ("--node-port", None),
     ("--clusterip", None),
     ("--external-name", None),
@@ -73,6 +74,7 @@ const BOOLEAN: &[(&str, Option<&str>)] = &[
     ("--current", None),
     ("--follow", None),
     ("--wait", None),
+    ("--client", None),
     ("--help", Some("-h")),
 ];
 

@@ -36,6 +36,8 @@ const FLAGS: &[FlagDoc] = &[
     ("--hard", "", "''", "The quota's limits as resource=quantity pairs, separated by commas (pods=10,requests.cpu=2)."),
     ("--ignore-daemonsets", "", "false", "Go ahead even though DaemonSet pods run on the node; they stay where they are."),
     ("--image", "", "''", "The container image to run."),
+    ("--label-columns", "-L", "[]", "Add a column for each of these label keys (comma-separated), headed by the key's last part in capitals."),
+    ("--client", "", "false", "Print only the client's version."),
     ("--labels", "-l", "''", "Labels for the new object, as key=value pairs separated by commas."),
     ("--limits", "", "''", "Resource limits to set, e.g. cpu=200m,memory=256Mi."),
     ("--max", "", "-1", "The largest number of pods the autoscaler may run (required)."),

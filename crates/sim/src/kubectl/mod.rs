@@ -335,7 +335,7 @@ fn verb_first(args: &[String]) -> Vec<String> {
 /// The flags each verb accepts besides `--namespace` and `--context` (and `--help`).
 pub(crate) fn allowed_flags(verb: &str) -> &'static [&'static str] {
     match verb {
-        "get" => &["--output", "--selector", "--all-namespaces", "--watch", "--show-labels", "--no-headers", "--filename", "--raw", "--sort-by"],
+        "get" => &["--output", "--selector", "--all-namespaces", "--watch", "--show-labels", "--no-headers", "--filename", "--raw", "--sort-by", "--label-columns"],
         "apply" => &["--filename", "--recursive", "--output", "--validate"],
         "explain" => &["--recursive", "--api-version", "--output"],
         "create" => &["--filename", "--recursive", "--output", "--validate", "--dry-run", "--image", "--replicas", "--port", "--from-literal", "--from-file", "--type", "--hard", "--tcp", "--node-port", "--clusterip", "--external-name"],
@@ -356,6 +356,7 @@ pub(crate) fn allowed_flags(verb: &str) -> &'static [&'static str] {
         "set" => &["--limits", "--requests", "--container", "--selector", "--all"],
         "replace" => &["--filename", "--recursive", "--force", "--grace-period", "--output", "--validate"],
         "config" => &["--output", "--minify", "--raw", "--flatten", "--current", "--no-headers"],
+        "version" => &["--client"],
         _ => &[],
     }
 }
@@ -476,6 +477,7 @@ fn dispatch(cluster: &mut Cluster, verb: &str, flags: &Flags, args: &[String], c
         "drain" => nodes::drain(cluster, flags, ctx.max_wait),
         "cluster-info" => cluster_info(cluster),
         "api-resources" => api_resources(),
+        "version" if flags.has("--client") => CommandOutput::ok(format!("Client Version: {KUBERNETES_VERSION}\nKustomize Version: v5.0.4-0.20230601165947-6ce0bf390ce3\n")),
         "version" => CommandOutput::ok(format!("Client Version: {KUBERNETES_VERSION}\nKustomize Version: v5.0.4-0.20230601165947-6ce0bf390ce3\nServer Version: {KUBERNETES_VERSION}\n")),
         other => CommandOutput::err(unknown_command(other), 1),
     }
@@ -658,6 +660,10 @@ fn get(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
                 if all_ns {
                     header.insert(0, "NAMESPACE");
                 }
+                // -L: one column a label key, named by its last segment in capitals.
+                let label_columns: Vec<String> = f.values("--label-columns").iter().flat_map(|v| v.split(',')).filter(|k| !k.is_empty()).map(String::from).collect();
+                let label_headers: Vec<String> = label_columns.iter().map(|k| k.rsplit('/').next().unwrap_or(k).to_uppercase()).collect();
+                header.extend(label_headers.iter().map(String::as_str));
                 if f.has("--show-labels") {
                     header.push("LABELS");
                 }
@@ -668,6 +674,7 @@ fn get(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
                     if all_ns {
                         row.insert(0, o.namespace().to_string());
                     }
+                    row.extend(label_columns.iter().map(|k| o.meta().labels.get(k).cloned().unwrap_or_default()));
                     if f.has("--show-labels") {
                         let labels: Vec<String> = o.meta().labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
                         row.push(if labels.is_empty() { "<none>".into() } else { labels.join(",") });
