@@ -251,9 +251,13 @@ impl Cluster {
             status: NodeStatus {
                 capacity: resources.clone(),
                 allocatable: resources,
-                conditions: [("MemoryPressure", "KubeletHasSufficientMemory"), ("DiskPressure", "KubeletHasNoDiskPressure"), ("PIDPressure", "KubeletHasSufficientPID")]
-                    .into_iter()
-                    .map(|(t, r)| Condition { reason: Some(r.into()), last_heartbeat_time: Some(self.now), ..Condition::new(t, false, self.now) })
+                conditions: [
+                    ("MemoryPressure", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+                    ("DiskPressure", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+                    ("PIDPressure", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+                ]
+                .into_iter()
+                .map(|(t, r, m)| Condition { reason: Some(r.into()), message: Some(m.into()), last_heartbeat_time: Some(self.now), ..Condition::new(t, false, self.now) })
                     .chain(std::iter::once(Condition {
                         reason: Some("KubeletReady".into()),
                         message: Some("kubelet is posting ready status".into()),

@@ -114,3 +114,12 @@ fn label_columns_and_the_client_version() {
     assert!(out.starts_with("NAME   READY   UP-TO-DATE   AVAILABLE   AGE   TIER    NAME   APP\nweb    0/1     1            0           0s    front          web\n"), "{out}");
     assert_eq!(run(&mut c, "kubectl version --client").stdout, "Client Version: v1.28.0\nKustomize Version: v5.0.4-0.20230601165947-6ce0bf390ce3\n");
 }
+
+#[test]
+fn a_new_nodes_conditions_carry_the_kubelets_messages() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    let out = run(&mut c, "kubectl describe node node-1").stdout;
+    for message in ["KubeletHasSufficientMemory   kubelet has sufficient memory available\n", "KubeletHasNoDiskPressure     kubelet has no disk pressure\n", "KubeletHasSufficientPID      kubelet has sufficient PID available\n"] {
+        assert!(out.contains(message), "{message}: {out}");
+    }
+}
