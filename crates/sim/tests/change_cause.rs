@@ -1,6 +1,6 @@
-//! `--record` and `kubernetes.io/change-cause`: what `kubectl rollout history` shows for
-//! each revision, as the workshop's `--record` steps and the annotate habit that replaced
-//! them produce it (kubectl 1.28 and the deployment controller's annotation copying).
+//! `kubectl rollout`: the change causes `rollout history` shows for each revision (from
+//! `--record`, or from the annotate habit that replaced it, through the deployment
+//! controller's annotation copying), one revision's template, and `rollout status --timeout`.
 
 use kubeplay_sim::clock::Duration;
 use kubeplay_sim::kubectl::run;
@@ -72,4 +72,14 @@ fn history_of_one_revision_prints_its_pod_template() {
     );
     let out = run(&mut c, "kubectl rollout history deployment/web --revision=7");
     assert_eq!((out.stderr.as_str(), out.exit_code), ("error: unable to find the specified revision\n", 1));
+}
+
+#[test]
+fn rollout_status_stops_at_its_timeout() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    run(&mut c, "kubectl create deployment web --image=nginx:doesnotexist");
+    let start = c.now();
+    let out = run(&mut c, "kubectl rollout status deployment/web --timeout=10s");
+    assert_eq!(out.stderr, "error: timed out waiting for the condition\n");
+    assert_eq!(c.now() - start, Duration::seconds(10), "the clock moved by the timeout, not by the console's limit");
 }

@@ -53,7 +53,9 @@ pub fn rollout(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOu
     let mut out = CommandOutput::default();
     match sub.as_str() {
         "status" => {
-            let deadline = cluster.now() + ctx.max_wait;
+            // --timeout (0: none) stops the wait sooner than the console's own limit.
+            let timeout = f.value("--timeout").and_then(|t| crate::clock::Duration::parse(&t).ok()).filter(|t| t.0 > 0);
+            let deadline = cluster.now() + timeout.map_or(ctx.max_wait, |t| crate::clock::Duration(t.0.min(ctx.max_wait.0)));
             let mut last_version = None;
             loop {
                 let key = crate::store::ObjectKey { kind: Kind::Deployment, namespace: f.namespace(), name: d.metadata.name.clone() };
