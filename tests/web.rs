@@ -462,15 +462,9 @@ fn charts_harness(props: &HarnessProps) -> Html {
     }
 }
 
-#[wasm_bindgen_test]
-async fn the_charts_follow_an_autoscaler_and_write_out_its_formula() {
-    let cluster = ClusterHandle::local_default();
-    let web = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: nginx\n        resources:\n          requests: {cpu: 100m}\n";
-    cluster.0.apply(web, "web.yaml").await.unwrap();
-    for line in [
-        "kubectl autoscale deployment web --cpu-percent=50 --min=1 --max=10",
-        "usage app=web cpu=150m",
-    ] {
+/// The charts view after running `lines` in the console and two virtual minutes.
+async fn charts_after(cluster: &ClusterHandle, lines: &[&str]) -> web_sys::Element {
+    for line in lines {
         cluster.0.run(line).drain();
     }
     cluster.0.advance(Duration::seconds(120)).await.unwrap();
@@ -478,6 +472,15 @@ async fn the_charts_follow_an_autoscaler_and_write_out_its_formula() {
     document().body().unwrap().append_child(&root).unwrap();
     yew::Renderer::<ChartsHarness>::with_root_and_props(root.clone(), HarnessProps { cluster: cluster.clone() }).render();
     settle().await;
+    root
+}
+
+#[wasm_bindgen_test]
+async fn the_charts_follow_an_autoscaler_and_write_out_its_formula() {
+    let cluster = ClusterHandle::local_default();
+    let web = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: nginx\n        resources:\n          requests: {cpu: 100m}\n";
+    cluster.0.apply(web, "web.yaml").await.unwrap();
+    let root = charts_after(&cluster, &["kubectl autoscale deployment web --cpu-percent=50 --min=1 --max=10", "usage app=web cpu=150m"]).await;
     assert_eq!(attr_of_all(&root, "[data-testid=hpa-charts]", "data-name"), vec!["web"]);
     let titles = attr_of_all(&root, "[data-testid=chart]", "data-title");
     assert_eq!(titles, vec!["Replicas", "cpu against target", "Pods"], "no load runs, so no load charts");
@@ -490,14 +493,7 @@ async fn the_charts_follow_an_autoscaler_and_write_out_its_formula() {
 #[wasm_bindgen_test]
 async fn an_autoscaler_without_cpu_requests_says_why_and_how_to_fix_it() {
     let cluster = ClusterHandle::local_default();
-    for line in ["kubectl create deployment web --image=nginx", "kubectl autoscale deployment web --cpu-percent=50 --max=10"] {
-        cluster.0.run(line).drain();
-    }
-    cluster.0.advance(Duration::seconds(120)).await.unwrap();
-    let root = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<ChartsHarness>::with_root_and_props(root.clone(), HarnessProps { cluster: cluster.clone() }).render();
-    settle().await;
+    let root = charts_after(&cluster, &["kubectl create deployment web --image=nginx", "kubectl autoscale deployment web --cpu-percent=50 --max=10"]).await;
     let formula = root.query_selector("[data-testid=hpa-formula]").unwrap().unwrap().text_content().unwrap();
     assert!(formula.starts_with("No cpu figure: the HPA was unable to compute the replica count: failed to get cpu utilization: missing request for cpu in container nginx of Pod web-"), "{formula}");
     assert!(formula.ends_with("kubectl set resources deployment web --requests=cpu=100m."), "{formula}");

@@ -78,47 +78,6 @@ const BOOLEAN: &[(&str, Option<&str>)] = &[
     ("--help", Some("-h")),
 ];
 
-/// The command line as `--record` notes it in `kubernetes.io/change-cause`: `kubectl`, the
-/// words that are not flags, then every flag by its long name as `--name=value` (a switch
-/// as `=true`), in the order given, as kubectl's parseCommandArguments writes it.
-pub fn recorded_command(args: &[String]) -> String {
-    let mut words = String::from("kubectl");
-    let mut flags = String::new();
-    let mut i = 0;
-    while i < args.len() {
-        let a = args[i].as_str();
-        i += 1;
-        if a == "--" {
-            for w in &args[i..] {
-                words.push(' ');
-                words.push_str(w);
-            }
-            break;
-        }
-        if !a.starts_with('-') || a == "-" {
-            words.push(' ');
-            words.push_str(a);
-            continue;
-        }
-        let (name, inline) = match a.split_once('=') {
-            Some((n, v)) if a.starts_with("--") => (n, Some(v.to_string())),
-            _ if !a.starts_with("--") && a.len() > 2 && a.is_char_boundary(2) => (&a[..2], Some(a[2..].strip_prefix('=').unwrap_or(&a[2..]).to_string())),
-            _ => (a, None),
-        };
-        let find = |table: &'static [(&'static str, Option<&'static str>)]| table.iter().find(|(l, s)| *l == name || *s == Some(name)).map(|(l, _)| *l);
-        if let Some(long) = find(VALUED) {
-            let value = inline.or_else(|| {
-                i += 1;
-                args.get(i - 1).cloned()
-            });
-            flags.push_str(&format!(" {long}={}", value.unwrap_or_default()));
-        } else if let Some(long) = find(BOOLEAN) {
-            flags.push_str(&format!(" {long}={}", inline.unwrap_or_else(|| "true".into())));
-        }
-    }
-    words + &flags
-}
-
 /// Parsed flags and positional arguments of one kubectl command.
 #[derive(Debug, Default)]
 pub struct Flags {
@@ -131,6 +90,8 @@ pub struct Flags {
     off: Vec<&'static str>,
     /// The current context's namespace, the default of `-n`.
     context_namespace: Option<String>,
+    /// Every flag as given, by its long name: ` --name=value` (a switch as `=true`), in order.
+    given: String,
 }
 
 impl Flags {
@@ -167,7 +128,9 @@ impl Flags {
             let short_bool = |c: char| BOOLEAN.iter().find(|(_, s)| s.is_some_and(|s| s[1..].starts_with(c) && s.len() == 2)).map(|(l, _)| *l);
             if !long && a.len() > 2 && a[1..].chars().all(|c| short_bool(c).is_some()) {
                 for c in a[1..].chars() {
-                    f.values.entry(short_bool(c).unwrap_or_default()).or_default();
+                    let long = short_bool(c).unwrap_or_default();
+                    f.given.push_str(&format!(" {long}=true"));
+                    f.values.entry(long).or_default();
                 }
                 continue;
             }
@@ -184,8 +147,10 @@ impl Flags {
                         v
                     }
                 };
+                f.given.push_str(&format!(" {canonical}={value}"));
                 f.values.entry(canonical).or_default().push(value);
             } else if let Some(canonical) = find(BOOLEAN) {
+                f.given.push_str(&format!(" {canonical}={}", inline.as_deref().unwrap_or("true")));
                 let on = inline.as_deref().is_none_or(|v| v == "true");
                 if canonical == "--raw" && inline.as_deref().is_some_and(|v| v.starts_with('/')) {
                     // `get --raw=/path` carries its path; `config view --raw` is a switch.
@@ -205,6 +170,14 @@ impl Flags {
             }
         }
         Ok(f)
+    }
+
+    /// The command line as `--record` notes it in `kubernetes.io/change-cause`: `kubectl`,
+    /// the verb and the words that are not flags, then every flag by its long name as
+    /// `--name=value`, in the order given (kubectl's parseCommandArguments).
+    pub fn recorded_command(&self, verb: &str) -> String {
+        let words: Vec<&str> = std::iter::once(verb).chain(self.positional.iter().map(String::as_str)).chain(self.command.iter().map(String::as_str)).collect();
+        format!("kubectl {}{}", words.join(" "), self.given)
     }
 
     /// The first given flag not in `allowed` (every command accepts `--namespace`,

@@ -404,7 +404,7 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
     if !flags.has("--record") {
         return dispatch(cluster, verb, &flags, args, ctx);
     }
-    cluster.record_change_cause(Some(flags::recorded_command(args)));
+    cluster.record_change_cause(Some(flags.recorded_command(verb)));
     let mut out = dispatch(cluster, verb, &flags, args, ctx);
     cluster.record_change_cause(None);
     // kubectl warns once its flags parsed; `run`'s removed flags fail before that.
