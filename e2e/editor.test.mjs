@@ -97,3 +97,21 @@ test('a Service draws lines to its ready pods and dots while a load runs; a new 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the keyboard gets out of the console: Tab completes, Escape then Tab and Shift-Tab move on', async () => {
+  const { page, errors, context } = await openPage();
+  const input = page.locator('[data-testid="console-input"]');
+  const focused = () => page.evaluate(() => document.activeElement?.dataset?.testid ?? document.activeElement?.tagName);
+  await input.fill('kubectl get namesp');
+  await input.press('Tab');
+  await page.waitForFunction(() => document.querySelector('[data-testid="console-input"]').value === 'kubectl get namespaces ');
+  assert.equal(await focused(), 'console-input', 'Tab completes and stays');
+  await input.press('Escape');
+  await input.press('Tab');
+  assert.notEqual(await focused(), 'console-input', 'Escape, then Tab, moves on');
+  await input.focus();
+  await input.press('Shift+Tab');
+  assert.notEqual(await focused(), 'console-input', 'Shift-Tab moves back');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -248,12 +248,16 @@ pub fn console() -> Html {
             }
         });
     }
+    // Escape, then Tab, moves the focus on (as in the editor); Shift-Tab always does.
+    let tab_leaves = use_mut_ref(|| false);
     let onkeydown = {
         let (history, cursor, input, interrupts) = (history.clone(), cursor.clone(), input.clone(), interrupts.clone());
         let (cwd, unfinished, client, push, execute) = (cwd.clone(), unfinished.clone(), client.clone(), push.clone(), execute.clone());
         move |e: KeyboardEvent| {
             let Some(field) = input.cast::<HtmlInputElement>() else { return };
+            let leaves = std::mem::replace(&mut *tab_leaves.borrow_mut(), e.key() == "Escape");
             match e.key().as_str() {
+                "Tab" if leaves || e.shift_key() => {}
                 "Enter" => {
                     e.prevent_default();
                     let command = field.value();
@@ -323,7 +327,7 @@ pub fn console() -> Html {
         <section class="console panel" onclick={focus}>
             <header class="panel-head">
                 <h2>{"Console"}</h2>
-                <span class="hint">{"a shell with kubectl  ·  Tab  ·  ↑↓  ·  Ctrl-C  ·  Ctrl-D  ·  clear"}</span>
+                <span class="hint">{"a shell with kubectl  ·  help  ·  Tab  ·  ↑↓  ·  Ctrl-C  ·  Esc Tab leaves"}</span>
             </header>
             <div class="console-output" data-testid="console-output" ref={output} aria-live="polite">
                 { for transcript.borrow().iter().map(|l| match l {

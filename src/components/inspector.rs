@@ -219,7 +219,11 @@ pub fn inspector(props: &InspectorProps) -> Html {
     };
     let body = match &*found {
         None => html! { <p class="muted">{"Looking it up..."}</p> },
-        Some(Err(e)) => html! { <p class="gone" data-testid="inspector-gone">{ format!("{e}: it is gone from the cluster.") }</p> },
+        // Usually the learner's own doing (a deleted pod, a finished rollout): said plainly, not as an error.
+        Some(Err(_)) => {
+            let replaced = if t.kind == Kind::Pod { " If a ReplicaSet owned it, a new pod has taken its place: pick that one on the map." } else { "" };
+            html! { <p class="gone" data-testid="inspector-gone">{ format!("{} {} is no longer in the cluster: it was deleted.{replaced}", t.kind, t.name) }</p> }
+        }
         Some(Ok(i)) => {
             let owners = i.owners.iter().rev().map(|(kind, name)| {
                 let target = Target { kind: *kind, namespace: i.namespace.clone(), name: name.clone() };
