@@ -285,7 +285,23 @@ fn secret(f: &Flags, ctx: &Context<'_>) -> Result<Value, String> {
     Ok(o)
 }
 
-/// `kubectl run NAME --image=IMAGE`: one Pod, labelled `run=NAME` unless `--labels` says otherwise.
+/// The Service `run --expose` makes for its pod (kubectl's service generator): the pod's
+/// name, selecting the pod's labels, one unnamed TCP port sending to the same port, and
+/// labels only when `--labels` gave some.
+fn run_service(f: &Flags, pod: &Value) -> Result<Value, String> {
+    let name = pod["metadata"]["name"].as_str().unwrap_or_default();
+    let port = int_flag(f, "--port", "--port", "run")?.unwrap_or_default();
+    let labels = f.value("--labels").map(|l| parse_labels(&l)).transpose()?;
+    Ok(json!({
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": metadata(name, given_namespace(f).as_deref(), labels),
+        "spec": {"ports": [{"port": port, "protocol": "TCP", "targetPort": port}], "selector": pod["metadata"]["labels"].clone()},
+        "status": {"loadBalancer": {}},
+    }))
+}
+
+/// `kubectl run NAME --image=IMAGE`: one Pod/// `kubectl run NAME --image=IMAGE`: one Pod, labelled `run=NAME` unless `--labels` says otherwise.
 fn pod(f: &Flags) -> Result<Value, String> {
     let cmd = "run";
     let image = f.value("--image").ok_or("error: required flag(s) \"image\" not set")?;
@@ -334,13 +350,22 @@ pub fn run(cluster: &mut Cluster, f: &Flags, raw: &[String]) -> CommandOutput {
             return CommandOutput::err(format!("error: unknown flag: {removed}\nSee 'kubectl run --help' for usage.\n{}", run_hint(f, removed)), 1);
         }
     }
-    let mut out = CommandOutput::default();
+    let out = CommandOutput::default();
     if f.has("--expose") {
         if f.value("--port").is_none() {
             return CommandOutput::err("error: --port must be set when exposing a service\nSee 'kubectl run -h' for help and examples\n".into(), 1);
         }
-        out.fail("error: kubeplay does not simulate Services yet, so --expose cannot create one; run without --expose");
-        return out;
+        // The Service first (kubectl prints it before the pod), then the pod it selects.
+        let pod = pod(f);
+        let service = pod.as_ref().map_err(Clone::clone).and_then(|p| run_service(f, p));
+        let mut out = finish(cluster, f, service, out);
+        if out.exit_code != 0 {
+            return out;
+        }
+        if matches!(f.value("--output").as_deref(), Some("yaml")) {
+            out.stdout.push_str("---\n");
+        }
+        return finish(cluster, f, pod, out);
     }
     finish(cluster, f, pod(f), out)
 }

@@ -222,3 +222,16 @@ fn create_service_builds_what_kubectl_builds() {
     let endpoints = run(&mut c, "kubectl get endpoints web -o jsonpath={.subsets[0].addresses[*].ip}").stdout;
     assert_eq!(endpoints.split(' ').count(), 2, "{endpoints}");
 }
+
+#[test]
+fn run_expose_makes_a_service_for_the_pod() {
+    let mut c = cluster();
+    // Ours, after kubectl's service generator: the pod's name, its labels as the selector, no labels of its own.
+    let out = run(&mut c, "kubectl run web --image=nginx --port=80 --expose --dry-run=client -o yaml").stdout;
+    assert!(out.starts_with("apiVersion: v1\nkind: Service\nmetadata:\n  creationTimestamp: null\n  name: web\nspec:\n  ports:\n  - port: 80\n    protocol: TCP\n    targetPort: 80\n  selector:\n    run: web\nstatus:\n  loadBalancer: {}\n---\napiVersion: v1\nkind: Pod\n"), "{out}");
+    assert_eq!(run(&mut c, "kubectl run web --image=nginx --port=80 --expose").stdout, "service/web created\npod/web created\n");
+    c.advance(Duration::seconds(20));
+    let endpoints = run(&mut c, "kubectl get endpoints web -o jsonpath={.subsets[0].addresses[*].ip}").stdout;
+    assert!(endpoints.starts_with("10.244."), "the Service selects the pod: {endpoints}");
+    assert_eq!(run(&mut c, "kubectl run other --image=nginx --expose").stderr, "error: --port must be set when exposing a service\nSee 'kubectl run -h' for help and examples\n");
+}
