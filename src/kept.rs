@@ -58,6 +58,10 @@ thread_local! {
     /// Set by [`replace_all`]: the page reloads next, so nothing it still holds may overwrite
     /// the items just put in place.
     static FROZEN: Cell<bool> = const { Cell::new(false) };
+    /// Keys [`set_item_leaving`] also wrote to localStorage: the page came back (from the
+    /// back/forward cache), so a later change of one must drop that copy, or the next open
+    /// would move the older value over the newer one.
+    static LEFT_IN_LOCAL_STORAGE: RefCell<std::collections::BTreeSet<String>> = const { RefCell::new(std::collections::BTreeSet::new()) };
 }
 
 /// Opens the page's database and reads what it keeps; moves the page's items out of
@@ -141,11 +145,16 @@ pub fn set_item_leaving(key: &str, value: &str) {
     if !crate::persisting() || FROZEN.with(Cell::get) {
         return;
     }
-    let unchanged = STORE_STATE.with(|s| s.borrow().as_ref().is_some_and(|store| store.items.get(key).map(String::as_str) == Some(value)));
     set_item(key, value);
-    if !unchanged && backend() == Backend::IndexedDb {
+    if backend() == Backend::IndexedDb {
         if let Some(storage) = local_storage() {
-            let _ = storage.set_item(key, value);
+            // Written every time (a copy from an earlier leave must not outlive newer work);
+            // if it cannot be written, no older copy stays behind either.
+            if storage.set_item(key, value).is_ok() {
+                LEFT_IN_LOCAL_STORAGE.with(|k| k.borrow_mut().insert(key.to_string()));
+            } else {
+                let _ = storage.remove_item(key);
+            }
         }
     }
 }
@@ -202,6 +211,12 @@ async fn replace_now(items: &[(String, String)]) -> Result<(), String> {
             store.items.extend(items.iter().cloned());
         }
     });
+    // A copy a leaving page left in localStorage would be moved over the new items.
+    if let Some(storage) = local_storage() {
+        for (key, _) in local_items() {
+            let _ = storage.remove_item(&key);
+        }
+    }
     Ok(())
 }
 
@@ -225,6 +240,11 @@ fn change(key: &str, value: Option<&str>) {
         }
         true
     });
+    if in_db && LEFT_IN_LOCAL_STORAGE.with(|k| k.borrow_mut().remove(key)) {
+        if let Some(storage) = local_storage() {
+            let _ = storage.remove_item(key);
+        }
+    }
     if !in_db {
         let Some(storage) = local_storage() else { return };
         let done = match value {

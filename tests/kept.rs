@@ -70,6 +70,25 @@ async fn a_value_written_is_read_back_after_a_reload_and_is_not_in_local_storage
 }
 
 #[wasm_bindgen_test]
+async fn what_a_leaving_page_writes_is_read_after_a_reload_and_never_outlives_newer_work() {
+    empty_store().await;
+    kept::set_item("kubeplay.cluster.v1", "old");
+    // The page goes away: the value goes to localStorage too, which the next open moves in.
+    kept::set_item_leaving("kubeplay.cluster.v1", "left");
+    assert_eq!(local_storage().get_item("kubeplay.cluster.v1").unwrap().as_deref(), Some("left"));
+    reload().await;
+    assert_eq!(kept::get_item("kubeplay.cluster.v1").as_deref(), Some("left"));
+    assert_eq!(local_storage().get_item("kubeplay.cluster.v1").unwrap(), None, "moved into the database");
+    // The page comes back from the back/forward cache and keeps working: the copy goes.
+    kept::set_item_leaving("kubeplay.cluster.v1", "left again");
+    kept::set_item("kubeplay.cluster.v1", "newer");
+    assert_eq!(local_storage().get_item("kubeplay.cluster.v1").unwrap(), None, "no older copy to move over the newer value");
+    reload().await;
+    assert_eq!(kept::get_item("kubeplay.cluster.v1").as_deref(), Some("newer"));
+    empty_store().await;
+}
+
+#[wasm_bindgen_test]
 async fn a_cluster_log_larger_than_local_storage_allows_is_kept() {
     empty_store().await;
     // localStorage holds a few million characters per site; this is 12 million.

@@ -220,6 +220,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
     let body = match &*found {
         None => html! { <p class="muted">{"Looking it up..."}</p> },
         // Usually the learner's own doing (a deleted pod, a finished rollout): said plainly, not as an error.
+        Some(Err(e)) if !e.contains("not found") => html! { <p class="gone" data-testid="inspector-gone">{ e.clone() }</p> },
         Some(Err(_)) => {
             let replaced = if t.kind == Kind::Pod { " If a ReplicaSet owned it, a new pod has taken its place: pick that one on the map." } else { "" };
             html! { <p class="gone" data-testid="inspector-gone">{ format!("{} {} is no longer in the cluster: it was deleted.{replaced}", t.kind, t.name) }</p> }

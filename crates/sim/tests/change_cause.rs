@@ -72,6 +72,13 @@ fn history_of_one_revision_prints_its_pod_template() {
     );
     let out = run(&mut c, "kubectl rollout history deployment/web --revision=7");
     assert_eq!((out.stderr.as_str(), out.exit_code), ("error: unable to find the specified revision\n", 1));
+    assert!(run(&mut c, "kubectl rollout history deployment/web --revision=0").stdout.contains("REVISION  CHANGE-CAUSE\n1 "), "0 is the list");
+    assert_eq!(run(&mut c, "kubectl rollout history deployment/web --revision=-1").stderr, "error: revision must be a positive integer: -1\n");
+    // A recorded cause shows among the template's annotations, as kubectl's history viewer puts it there.
+    run(&mut c, "kubectl set image deployment/web nginx=nginx:1.27 --record");
+    c.advance(Duration::seconds(60));
+    let out = run(&mut c, "kubectl rollout history deployment/web --revision=3").stdout;
+    assert!(out.contains("\n  Annotations:\tkubernetes.io/change-cause: kubectl set image deployment/web nginx=nginx:1.27 --record=true\n  Containers:\n"), "{out}");
 }
 
 #[test]

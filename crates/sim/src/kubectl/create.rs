@@ -202,12 +202,13 @@ fn service(f: &Flags) -> Result<Value, String> {
         if tcp.is_empty() && cluster_ip.as_deref() != Some("None") {
             return Err("error: at least one tcp port specifier must be provided".into());
         }
-        let node_port = int_flag(f, "--node-port", "node-port", command)?.filter(|n| *n > 0 && type_ == "NodePort");
+        let node_port = int_flag(f, "--node-port", "--node-port", command)?.filter(|n| *n > 0 && type_ == "NodePort");
         let mut ports = Vec::new();
         for t in &tcp {
             let (port, target) = t.split_once(':').unwrap_or((t, t));
             let number: u16 = port.parse().map_err(|_| format!("error: strconv.ParseUint: parsing {port:?}: invalid syntax"))?;
-            let name = if port == target { port.to_string() } else { format!("{port}-{target}") };
+            // kubectl names the port after what was typed, colons as dashes (`80:80` is `80-80`).
+            let name = t.replace(':', "-");
             let target = target.parse::<u16>().map_or_else(|_| json!(target), |n| json!(n));
             let mut p = Map::new();
             p.insert("name".into(), json!(name));
@@ -301,7 +302,7 @@ fn run_service(f: &Flags, pod: &Value) -> Result<Value, String> {
     }))
 }
 
-/// `kubectl run NAME --image=IMAGE`: one Pod/// `kubectl run NAME --image=IMAGE`: one Pod, labelled `run=NAME` unless `--labels` says otherwise.
+/// `kubectl run NAME --image=IMAGE`: one Pod, labelled `run=NAME` unless `--labels` says otherwise.
 fn pod(f: &Flags) -> Result<Value, String> {
     let cmd = "run";
     let image = f.value("--image").ok_or("error: required flag(s) \"image\" not set")?;

@@ -423,6 +423,7 @@ fn subcommand_path(verb: &str, positional: &[String]) -> String {
         ("create", Some("svc")) => "service",
         ("create", Some("cm")) => "configmap",
         ("create", Some("ns")) => "namespace",
+        ("create", Some("resourcequota")) => "quota",
         ("create" | "set" | "rollout", Some(word)) => word,
         _ => return String::new(),
     };
@@ -483,12 +484,12 @@ fn dispatch(cluster: &mut Cluster, verb: &str, flags: &Flags, args: &[String], c
     }
 }
 
-/// kubectl's commands in the order it adds them (its groups, then the rest): cobra offers
-/// them in this order when a typed command is unknown.
+/// kubectl's commands in the order it adds them (its groups, then the rest; `alpha` is never
+/// offered): cobra offers them in this order when a typed command is unknown.
 const COMMANDS: &[&str] = &[
     "create", "expose", "run", "set", "explain", "get", "edit", "delete", "rollout", "scale", "autoscale", "certificate", "cluster-info", "top", "cordon", "uncordon", "drain", "taint",
     "describe", "logs", "attach", "exec", "port-forward", "proxy", "cp", "auth", "debug", "events", "diff", "apply", "patch", "replace", "wait", "kustomize", "label", "annotate",
-    "completion", "alpha", "api-resources", "api-versions", "config", "plugin", "version", "options",
+    "completion", "api-versions", "api-resources", "config", "plugin", "version", "options",
 ];
 
 /// cobra's message for an unknown command, with its suggestions: the commands within two

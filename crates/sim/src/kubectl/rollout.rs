@@ -93,16 +93,28 @@ pub fn rollout(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOu
                 cluster.step_toward(deadline);
             }
         }
-        "history" if f.has("--revision") => {
-            let wanted = f.value("--revision").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+        "history" if f.value("--revision").is_some_and(|v| v != "0") => {
+            let given = f.value("--revision").unwrap_or_default();
+            let wanted = match given.parse::<i64>() {
+                Ok(n) if n > 0 => n,
+                Ok(n) => return CommandOutput::err(format!("error: revision must be a positive integer: {n}\n"), 1),
+                Err(_) => return CommandOutput::err(format!("error: invalid argument {given:?} for \"--revision\" flag: strconv.ParseInt: parsing {given:?}: invalid syntax\nSee 'kubectl rollout history --help' for usage.\n"), 1),
+            };
             let found = cluster
                 .store()
                 .list(Kind::ReplicaSet, Some(&f.namespace()))
                 .filter_map(Object::as_replica_set)
                 .filter(|rs| crate::controllers::controller_of(&rs.metadata).is_some_and(|r| Some(&r.uid) == d.metadata.uid.as_ref()))
-                .find(|rs| wanted > 0 && revision(&rs.metadata) == wanted);
+                .find(|rs| revision(&rs.metadata) == wanted);
             match found {
-                Some(rs) => out.say(format!("{qualified} with revision #{wanted}\n{}", super::describe::pod_template_unaligned(&rs.spec.template))),
+                Some(rs) => {
+                    // As kubectl's history viewer: the revision's change-cause shows among the template's annotations.
+                    let mut template = rs.spec.template.clone();
+                    if let Some(cause) = rs.metadata.annotations.get(crate::cluster::CHANGE_CAUSE) {
+                        template.metadata.annotations.insert(crate::cluster::CHANGE_CAUSE.into(), cause.clone());
+                    }
+                    out.say(format!("{qualified} with revision #{wanted}\n{}", super::describe::pod_template_unaligned(&template)));
+                }
                 None => out.fail("error: unable to find the specified revision"),
             }
         }

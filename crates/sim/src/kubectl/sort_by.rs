@@ -16,26 +16,45 @@ fn relaxed(expression: &str) -> Result<String, String> {
     Ok(format!("{{.{field}}}"))
 }
 
-/// Strings compared as people read them: runs of digits by their value.
+/// Strings compared as people read them, as kubectl's sortorder.NaturalLess does: a digit
+/// before any other character, runs of digits by their value (then fewer leading zeros
+/// first), other bytes as they are.
 fn natural(a: &str, b: &str) -> Ordering {
-    let (mut a, mut b) = (a.as_bytes(), b.as_bytes());
-    while let (Some(&x), Some(&y)) = (a.first(), b.first()) {
-        if x.is_ascii_digit() && y.is_ascii_digit() {
-            let (da, db) = (a.iter().take_while(|c| c.is_ascii_digit()).count(), b.iter().take_while(|c| c.is_ascii_digit()).count());
-            let (na, nb) = (std::str::from_utf8(&a[..da]).unwrap_or("0").trim_start_matches('0'), std::str::from_utf8(&b[..db]).unwrap_or("0").trim_start_matches('0'));
-            let order = na.len().cmp(&nb.len()).then_with(|| na.cmp(nb));
-            if order != Ordering::Equal {
-                return order;
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let (x, y) = (a[i], b[j]);
+        match (x.is_ascii_digit(), y.is_ascii_digit()) {
+            (true, false) => return Ordering::Less,
+            (false, true) => return Ordering::Greater,
+            (false, false) => {
+                if x != y {
+                    return x.cmp(&y);
+                }
+                (i, j) = (i + 1, j + 1);
             }
-            (a, b) = (&a[da..], &b[db..]);
-        } else {
-            if x != y {
-                return x.cmp(&y);
+            (true, true) => {
+                while i < a.len() && a[i] == b'0' {
+                    i += 1;
+                }
+                while j < b.len() && b[j] == b'0' {
+                    j += 1;
+                }
+                let (from_a, from_b) = (i, j);
+                while i < a.len() && a[i].is_ascii_digit() {
+                    i += 1;
+                }
+                while j < b.len() && b[j].is_ascii_digit() {
+                    j += 1;
+                }
+                let order = (i - from_a).cmp(&(j - from_b)).then_with(|| a[from_a..i].cmp(&b[from_b..j])).then(from_a.cmp(&from_b));
+                if order != Ordering::Equal {
+                    return order;
+                }
             }
-            (a, b) = (&a[1..], &b[1..]);
         }
     }
-    a.len().cmp(&b.len())
+    (a.len() - i).cmp(&(b.len() - j)).then((i < a.len()).cmp(&(j < b.len())))
 }
 
 /// How two found values compare (a missing one first).
@@ -53,6 +72,9 @@ fn compare(a: Option<&Value>, b: Option<&Value>) -> Ordering {
 
 /// Orders `items` (each with its JSON) by the field `expression` names; a stable sort.
 pub fn sort<T>(items: &mut Vec<(T, Value)>, expression: &str) -> Result<(), String> {
+    if expression.is_empty() {
+        return Ok(());
+    }
     let path = relaxed(expression)?;
     let template = jsonpath::parse(&path).map_err(|e| format!("error: error parsing jsonpath {path}, {e}"))?;
     let mut keyed: Vec<(Option<Value>, (T, Value))> = items.drain(..).map(|item| (template.first_value(&item.1), item)).collect();
@@ -70,9 +92,10 @@ mod tests {
 
     #[test]
     fn natural_order_reads_numbers_by_value() {
-        let mut names = vec!["web-10", "web-9", "web-1", "db", "web-09x"];
+        let mut names = vec!["web-10", "web-9", "web-1", "db", "web-09x", "web-9", "web-09", "9a", "a9", "web-"];
         crate::sorting::sort_by(&mut names, |a, b| natural(a, b));
-        assert_eq!(names, vec!["db", "web-1", "web-9", "web-09x", "web-10"]);
+        // Digits before letters and dashes; equal numbers, fewer leading zeros first.
+        assert_eq!(names, vec!["9a", "a9", "db", "web-", "web-1", "web-9", "web-9", "web-09", "web-09x", "web-10"]);
     }
 
     #[test]

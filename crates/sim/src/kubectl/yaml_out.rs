@@ -54,9 +54,10 @@ fn literal(s: &str, indent: usize) -> Option<String> {
     let hint = if s.starts_with([' ', '\n']) { "2" } else { "" };
     let body = s.trim_end_matches('\n');
     let trailing = s.len() - body.len();
+    // A body of line breaks alone keeps them all (`|2+`), as go-yaml writes it.
     let chomp = match trailing {
         0 => "-",
-        1 => "",
+        1 if !body.is_empty() => "",
         _ => "+",
     };
     let pad = " ".repeat(indent);
@@ -165,11 +166,13 @@ mod tests {
             "data:\n  f1.yml: |\n    a: 1\n    b:\n      c: 2\n  f2.txt: |-\n    no newline\n    end\n  f3.txt: |+\n    two\n\n  f4.txt: |2\n     lead\n    x\n  f5.txt: \"trail \\nx\\n\"\n  f6.txt: \"tab\\there\\nx\\n\"\n  f7.txt: |2\n\n\n    starts with breaks\n"
         );
         assert_eq!(to_yaml(&json!({"args": ["-c", "echo a\necho b\n"]})), "args:\n- -c\n- |\n  echo a\n  echo b\n");
+        // Source: kubectl 1.28, a file of one line break.
+        assert_eq!(to_yaml(&json!({"nl.txt": "\n"})), "nl.txt: |2+\n\n");
     }
 
     #[test]
     fn round_trips_through_our_reader() {
-        let v = json!({"a": ["x: y", "- z", "#c", "yes", "1.5", "plain", "it's: here", " padded", "two\nlines", " lead\n\nx\n\n"], "b": {"c": [{"d": 1, "e": [1, 2], "f": "a\nb"}]}});
+        let v = json!({"a": ["x: y", "- z", "#c", "yes", "1.5", "plain", "it's: here", " padded", "two\nlines", " lead\n\nx\n\n", "\n", "\n\n"], "b": {"c": [{"d": 1, "e": [1, 2], "f": "a\nb"}]}});
         let back = crate::yaml::parse_documents(&to_yaml(&v)).unwrap();
         assert_eq!(back[0].value, v);
     }

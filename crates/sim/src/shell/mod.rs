@@ -433,9 +433,6 @@ impl Shell {
     }
 }
 
-/// A container's `curl` arguments with host names resolved as its DNS would.
-/// `lab DEMO [ARGS]`: a containers-lab demo on the simulated kernel, printed as its
-/// transcript and one-line summary (lesson checks look for the summary).
 /// What `help` prints: the console's own commands, then the shell's.
 const HELP: &str = "This console is a shell on a machine of the simulated cluster, with kubectl configured for it.
 
@@ -458,6 +455,8 @@ Shell
 Keys: Tab completes, Up and Down walk the history, Ctrl-C stops a command, Ctrl-D leaves a container; clear empties the screen.
 ";
 
+/// `lab DEMO [ARGS]`: a containers-lab demo on the simulated kernel, printed as its
+/// transcript and one-line summary (lesson checks look for the summary).
 fn lab_command(args: &[String]) -> CommandOutput {
     match kubeplay_lab::console::parse(args).and_then(|request| crate::lab::run(&request)) {
         Ok(report) => CommandOutput::ok(kubeplay_lab::console::transcript(&report)),
@@ -466,6 +465,7 @@ fn lab_command(args: &[String]) -> CommandOutput {
     }
 }
 
+/// A container's `curl` arguments with host names resolved as its DNS would.
 fn container_curl(hosts: &BTreeMap<String, String>, words: &[String]) -> Vec<String> {
     let mut out = words.to_vec();
     for w in out.iter_mut().skip(1).filter(|w| !w.starts_with('-')) {
