@@ -190,42 +190,51 @@ fn service(f: &Flags) -> Result<Value, String> {
         Some(_) => return Err(format!("error: unknown command {:?}\nSee 'kubectl create service -h' for help and examples", f.positional[1..].join(" "))),
         None => return Err("error: kubectl create service needs a type: clusterip, externalname, loadbalancer or nodeport".into()),
     };
+    // Each type has its own flags; the others are unknown to it.
+    let own: &[&str] = match type_ {
+        "ClusterIP" => &["--tcp", "--clusterip"],
+        "NodePort" => &["--tcp", "--node-port"],
+        "LoadBalancer" => &["--tcp"],
+        _ => &["--tcp", "--external-name"],
+    };
+    if let Some(flag) = ["--tcp", "--clusterip", "--node-port", "--external-name"].into_iter().find(|flag| f.has(flag) && !own.contains(flag)) {
+        return Err(format!("error: unknown flag: {flag}\nSee 'kubectl {command} --help' for usage."));
+    }
     let name = one_name(f, command, 2)?;
     let labels = crate::sorting::object_of([("app".to_string(), json!(name))]);
     let mut spec = Map::new();
     if type_ == "ExternalName" {
         let external = f.value("--external-name").ok_or("error: required flag(s) \"external-name\" not set")?;
         spec.insert("externalName".into(), json!(external));
-    } else {
-        let cluster_ip = f.value("--clusterip").filter(|ip| !ip.is_empty());
-        let tcp: Vec<String> = f.values("--tcp").iter().flat_map(|t| t.split(',')).filter(|t| !t.is_empty()).map(String::from).collect();
-        if tcp.is_empty() && cluster_ip.as_deref() != Some("None") {
-            return Err("error: at least one tcp port specifier must be provided".into());
+    }
+    let cluster_ip = f.value("--clusterip").filter(|ip| !ip.is_empty());
+    let tcp: Vec<String> = f.values("--tcp").iter().flat_map(|t| t.split(',')).filter(|t| !t.is_empty()).map(String::from).collect();
+    if tcp.is_empty() && type_ != "ExternalName" && cluster_ip.as_deref() != Some("None") {
+        return Err("error: at least one tcp port specifier must be provided".into());
+    }
+    let node_port = int_flag(f, "--node-port", "--node-port", command)?.filter(|n| *n > 0);
+    let mut ports = Vec::new();
+    for t in &tcp {
+        let (port, target) = t.split_once(':').unwrap_or((t, t));
+        let number: u16 = port.parse().map_err(|_| format!("error: strconv.ParseUint: parsing {port:?}: invalid syntax"))?;
+        // kubectl names the port after what was typed, colons as dashes (`80:80` is `80-80`).
+        let name = t.replace(':', "-");
+        let target = target.parse::<u16>().map_or_else(|_| json!(target), |n| json!(n));
+        let mut p = Map::new();
+        p.insert("name".into(), json!(name));
+        if let Some(n) = node_port {
+            p.insert("nodePort".into(), json!(n));
         }
-        let node_port = int_flag(f, "--node-port", "--node-port", command)?.filter(|n| *n > 0 && type_ == "NodePort");
-        let mut ports = Vec::new();
-        for t in &tcp {
-            let (port, target) = t.split_once(':').unwrap_or((t, t));
-            let number: u16 = port.parse().map_err(|_| format!("error: strconv.ParseUint: parsing {port:?}: invalid syntax"))?;
-            // kubectl names the port after what was typed, colons as dashes (`80:80` is `80-80`).
-            let name = t.replace(':', "-");
-            let target = target.parse::<u16>().map_or_else(|_| json!(target), |n| json!(n));
-            let mut p = Map::new();
-            p.insert("name".into(), json!(name));
-            if let Some(n) = node_port {
-                p.insert("nodePort".into(), json!(n));
-            }
-            p.insert("port".into(), json!(number));
-            p.insert("protocol".into(), json!("TCP"));
-            p.insert("targetPort".into(), target);
-            ports.push(Value::Object(p));
-        }
-        if let Some(ip) = cluster_ip {
-            spec.insert("clusterIP".into(), json!(ip));
-        }
-        if !ports.is_empty() {
-            spec.insert("ports".into(), Value::Array(ports));
-        }
+        p.insert("port".into(), json!(number));
+        p.insert("protocol".into(), json!("TCP"));
+        p.insert("targetPort".into(), target);
+        ports.push(Value::Object(p));
+    }
+    if let Some(ip) = cluster_ip {
+        spec.insert("clusterIP".into(), json!(ip));
+    }
+    if !ports.is_empty() {
+        spec.insert("ports".into(), Value::Array(ports));
     }
     spec.insert("selector".into(), Value::Object(labels.clone()));
     spec.insert("type".into(), json!(type_));

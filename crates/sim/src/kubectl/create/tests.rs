@@ -206,12 +206,19 @@ fn create_service_builds_what_kubectl_builds() {
         spec("kubectl create service externalname web --external-name=example.com --dry-run=client -o yaml"),
         "spec:\n  externalName: example.com\n  selector:\n    app: web\n  type: ExternalName\nstatus:\n  loadBalancer: {}\n"
     );
+    assert_eq!(
+        spec("kubectl create service externalname web --external-name=a.b --tcp=80:8080 --dry-run=client -o yaml"),
+        "spec:\n  externalName: a.b\n  ports:\n  - name: 80-8080\n    port: 80\n    protocol: TCP\n    targetPort: 8080\n  selector:\n    app: web\n  type: ExternalName\nstatus:\n  loadBalancer: {}\n"
+    );
     for (line, err) in [
         ("kubectl create service clusterip web", "error: at least one tcp port specifier must be provided\n"),
         ("kubectl create service clusterip --tcp=80", "error: exactly one NAME is required, got 0\nSee 'kubectl create service clusterip -h' for help and examples\n"),
         ("kubectl create service clusterip web --tcp=abc", "error: strconv.ParseUint: parsing \"abc\": invalid syntax\n"),
         ("kubectl create service externalname web", "error: required flag(s) \"external-name\" not set\n"),
         ("kubectl create service foo web", "error: unknown command \"foo web\"\nSee 'kubectl create service -h' for help and examples\n"),
+        ("kubectl create service nodeport web --tcp=80 --clusterip=None", "error: unknown flag: --clusterip\nSee 'kubectl create service nodeport --help' for usage.\n"),
+        ("kubectl create service loadbalancer web --tcp=80 --node-port=30001", "error: unknown flag: --node-port\nSee 'kubectl create service loadbalancer --help' for usage.\n"),
+        ("kubectl create service clusterip web --tcp=80 --external-name=x", "error: unknown flag: --external-name\nSee 'kubectl create service clusterip --help' for usage.\n"),
     ] {
         assert_eq!(run(&mut c, line).stderr, err, "{line}");
     }
