@@ -32,21 +32,18 @@ async fn advance(cluster: &mut kubeplay_sim::Cluster, by: kubeplay_sim::clock::D
 #[wasm_bindgen_test]
 #[ignore = "a benchmark: run in release, see the module's doc"]
 async fn the_scale_scenario_runs_in_the_browser() {
-    use kubeplay_sim::scale::{cluster, deployment, ready_with, ScaleReport, IMAGES, PHASES};
+    use kubeplay_sim::scale::{Scenario, PHASES};
     let (workers, replicas) = size();
     let performance = web_sys::window().and_then(|w| w.performance()).expect("a page has performance.now()");
-    // The same steps as kubeplay_sim::scale::run, with pauses for the browser.
-    let start = performance.now();
-    let mut c = cluster(workers);
-    let built_ms = performance.now() - start;
-    c.apply_manifest(&deployment(replicas, IMAGES.0), "d.yaml");
-    advance(&mut c, PHASES.0).await;
-    let created_ms = performance.now() - start;
-    let first_ready = ready_with(&c, IMAGES.0);
-    c.apply_manifest(&deployment(replicas, IMAGES.1), "d.yaml");
-    advance(&mut c, PHASES.1).await;
-    let rolled_ms = performance.now() - start;
-    let report = ScaleReport { workers, replicas, built_ms, created_ms, rolled_ms, first_ready, rolled_ready: ready_with(&c, IMAGES.1), changes: c.store().resource_version() };
+    // kubeplay_sim::scale::run's steps, with pauses for the browser.
+    let now_ms = || performance.now();
+    let mut scenario = Scenario::build(workers, replicas, &now_ms);
+    for phase in 0..PHASES.len() {
+        let runs = scenario.begin(phase);
+        advance(&mut scenario.cluster, runs).await;
+        scenario.end(phase);
+    }
+    let (report, c) = scenario.finish();
     let memory = wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>().buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length();
     let text = report.lines(&format!("{:.0} MiB (the wasm memory, which only grows)", f64::from(memory) / 1048576.0));
     for line in text.lines() {

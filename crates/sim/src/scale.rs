@@ -47,19 +47,13 @@ impl ScaleReport {
     }
 }
 
-/// The image the Deployment starts on, and the one it rolls to.
-pub const IMAGES: (&str, &str) = ("nginx:1.25", "nginx:1.26");
-/// Virtual time the first phase runs (creating and starting every pod), and the rollout.
-pub const PHASES: (Duration, Duration) = (Duration::seconds(120), Duration::seconds(1200));
+/// The scenario's two phases: the image the Deployment is applied with, and the virtual
+/// time it then runs (creating and starting every pod; the rollout to the new image).
+pub const PHASES: [(&str, Duration); 2] = [("nginx:1.25", Duration::seconds(120)), ("nginx:1.26", Duration::seconds(1200))];
 
 /// The scenario's Deployment `web` of `replicas` pods on `image`, as a manifest.
 pub fn deployment(replicas: u32, image: &str) -> String {
     format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels: {{app: web}}\n  template:\n    metadata:\n      labels: {{app: web}}\n    spec:\n      containers:\n      - name: web\n        image: {image}\n        resources:\n          requests: {{cpu: 10m, memory: 16Mi}}\n")
-}
-
-/// The scenario's cluster: `workers` nodes of 16 CPU, 64 GiB and 250 pods each.
-pub fn cluster(workers: u32) -> Cluster {
-    Cluster::new(ClusterSettings { workers, node_pods: 250, node_cpu: "16".into(), node_memory: "64Gi".into(), ..Default::default() })
 }
 
 /// How many of the Deployment's pods are ready on `image`.
@@ -67,21 +61,58 @@ pub fn ready_with(c: &Cluster, image: &str) -> usize {
     c.store().list(Kind::Pod, Some("default")).filter_map(Object::as_pod).filter(|p| p.is_ready() && p.spec.containers.first().is_some_and(|c| c.image == image)).count()
 }
 
+/// One run of the scenario, phase by phase, so that a caller can move the clock its own way
+/// (a browser, which must not be held for minutes, pauses between steps: `tests/scale.rs`).
+pub struct Scenario<'a> {
+    /// The cluster: `workers` nodes of 16 CPU, 64 GiB and 250 pods each.
+    pub cluster: Cluster,
+    now_ms: &'a dyn Fn() -> f64,
+    start: f64,
+    report: ScaleReport,
+}
+
+impl<'a> Scenario<'a> {
+    /// Builds the cluster, timing the phases with `now_ms` (any clock in milliseconds).
+    pub fn build(workers: u32, replicas: u32, now_ms: &'a dyn Fn() -> f64) -> Scenario<'a> {
+        let start = now_ms();
+        let cluster = Cluster::new(ClusterSettings { workers, node_pods: 250, node_cpu: "16".into(), node_memory: "64Gi".into(), ..Default::default() });
+        let report = ScaleReport { workers, replicas, built_ms: now_ms() - start, created_ms: 0.0, rolled_ms: 0.0, first_ready: 0, rolled_ready: 0, changes: 0 };
+        Scenario { cluster, now_ms, start, report }
+    }
+
+    /// Applies phase `phase`'s Deployment; returns the virtual time the caller lets pass next.
+    pub fn begin(&mut self, phase: usize) -> Duration {
+        let (image, runs) = PHASES[phase];
+        self.cluster.apply_manifest(&deployment(self.report.replicas, image), "d.yaml");
+        runs
+    }
+
+    /// Notes the end of phase `phase`: its time and the pods ready on its image.
+    pub fn end(&mut self, phase: usize) {
+        let ready = ready_with(&self.cluster, PHASES[phase].0);
+        let at = (self.now_ms)() - self.start;
+        if phase == 0 {
+            (self.report.created_ms, self.report.first_ready) = (at, ready);
+        } else {
+            (self.report.rolled_ms, self.report.rolled_ready) = (at, ready);
+        }
+        self.report.changes = self.cluster.store().resource_version();
+    }
+
+    /// The figures, and the cluster (which the caller may look at, or not spend time dropping).
+    pub fn finish(self) -> (ScaleReport, Cluster) {
+        (self.report, self.cluster)
+    }
+}
+
 /// Runs the scenario on `workers` nodes with `replicas` pods, timing its phases with
-/// `now_ms` (any clock in milliseconds). Returns the figures and the cluster, which the
-/// caller may look at (or not spend time dropping). A browser, which must not be held for
-/// minutes, runs the same steps with pauses between (`tests/scale.rs`).
+/// `now_ms` (any clock in milliseconds).
 pub fn run(workers: u32, replicas: u32, now_ms: &dyn Fn() -> f64) -> (ScaleReport, Cluster) {
-    let start = now_ms();
-    let mut c = cluster(workers);
-    let built_ms = now_ms() - start;
-    c.apply_manifest(&deployment(replicas, IMAGES.0), "d.yaml");
-    c.advance(PHASES.0);
-    let created_ms = now_ms() - start;
-    let first_ready = ready_with(&c, IMAGES.0);
-    c.apply_manifest(&deployment(replicas, IMAGES.1), "d.yaml");
-    c.advance(PHASES.1);
-    let rolled_ms = now_ms() - start;
-    let report = ScaleReport { workers, replicas, built_ms, created_ms, rolled_ms, first_ready, rolled_ready: ready_with(&c, IMAGES.1), changes: c.store().resource_version() };
-    (report, c)
+    let mut scenario = Scenario::build(workers, replicas, now_ms);
+    for phase in 0..PHASES.len() {
+        let runs = scenario.begin(phase);
+        scenario.cluster.advance(runs);
+        scenario.end(phase);
+    }
+    scenario.finish()
 }
