@@ -169,7 +169,13 @@ fn set_progressing(d: &mut Deployment, now: Time, status: bool, reason: &str, me
 }
 
 /// The annotations a Deployment and its ReplicaSets do not share (upstream's annotationsToSkip).
-pub const NOT_COPIED: [&str; 6] = [REVISION, REVISION_HISTORY, DESIRED_REPLICAS, MAX_REPLICAS, "kubectl.kubernetes.io/last-applied-configuration", "deprecated.deployment.rollback.to"];
+const NOT_COPIED: [&str; 6] = [REVISION, REVISION_HISTORY, DESIRED_REPLICAS, MAX_REPLICAS, "kubectl.kubernetes.io/last-applied-configuration", "deprecated.deployment.rollback.to"];
+
+/// Whether an annotation passes between a Deployment and its ReplicaSets (the learner's own,
+/// such as a change-cause): to the new ReplicaSet as it syncs, back to the Deployment on undo.
+pub fn shared_annotation(key: &str) -> bool {
+    !NOT_COPIED.contains(&key)
+}
 
 /// Copies the Deployment's own annotations (a `kubernetes.io/change-cause`, the learner's)
 /// onto its new ReplicaSet, except the ones the controller or `apply` keeps (upstream's
@@ -177,7 +183,7 @@ pub const NOT_COPIED: [&str; 6] = [REVISION, REVISION_HISTORY, DESIRED_REPLICAS,
 fn copy_annotations(d: &Deployment, rs: &mut ReplicaSet) -> bool {
     let mut changed = false;
     for (k, v) in &d.metadata.annotations {
-        if !NOT_COPIED.contains(&k.as_str()) && rs.metadata.annotations.get(k) != Some(v) {
+        if shared_annotation(k) && rs.metadata.annotations.get(k) != Some(v) {
             rs.metadata.annotations.insert(k.clone(), v.clone());
             changed = true;
         }

@@ -1,9 +1,19 @@
 //! `kubectl rollout status|history|undo|pause|resume|restart` for Deployments.
 
 use super::{fetch, tabwriter, targets, CommandOutput, Context, Flags};
-use crate::api::{condition, Deployment, Kind, Object};
+use crate::api::{condition, Deployment, Kind, Object, ReplicaSet};
 use crate::cluster::Cluster;
-use crate::controllers::deployment::{revision, POD_TEMPLATE_HASH};
+use crate::cluster::CHANGE_CAUSE;
+use crate::controllers::deployment::{revision, shared_annotation, POD_TEMPLATE_HASH};
+
+/// The ReplicaSets a Deployment controls (its revisions), in revision order.
+fn replica_sets_of<'a>(cluster: &'a Cluster, d: &'a Deployment) -> Vec<&'a ReplicaSet> {
+    let Some(uid) = d.metadata.uid.as_deref() else { return Vec::new() };
+    let namespace = d.metadata.namespace.as_deref().unwrap_or("");
+    let mut sets: Vec<&ReplicaSet> = cluster.store().controlled_by(uid).filter_map(Object::as_replica_set).filter(|rs| rs.metadata.namespace.as_deref().unwrap_or("") == namespace).collect();
+    crate::sorting::sort_by_key(&mut sets, |rs| revision(&rs.metadata));
+    sets
+}
 
 /// Models staging/src/k8s.io/kubectl/pkg/polymorphichelpers/rollout_status.go DeploymentStatusViewer:
 /// the line for the current state, and whether the rollout is done (or failed).
@@ -100,18 +110,12 @@ pub fn rollout(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOu
                 Ok(n) => return CommandOutput::err(format!("error: revision must be a positive integer: {n}\n"), 1),
                 Err(_) => return CommandOutput::err(format!("error: invalid argument {given:?} for \"--revision\" flag: strconv.ParseInt: parsing {given:?}: invalid syntax\nSee 'kubectl rollout history --help' for usage.\n"), 1),
             };
-            let found = cluster
-                .store()
-                .list(Kind::ReplicaSet, Some(&f.namespace()))
-                .filter_map(Object::as_replica_set)
-                .filter(|rs| crate::controllers::controller_of(&rs.metadata).is_some_and(|r| Some(&r.uid) == d.metadata.uid.as_ref()))
-                .find(|rs| revision(&rs.metadata) == wanted);
-            match found {
+            match replica_sets_of(cluster, &d).into_iter().find(|rs| revision(&rs.metadata) == wanted) {
                 Some(rs) => {
                     // As kubectl's history viewer: the revision's change-cause shows among the template's annotations.
                     let mut template = rs.spec.template.clone();
-                    if let Some(cause) = rs.metadata.annotations.get(crate::cluster::CHANGE_CAUSE) {
-                        template.metadata.annotations.insert(crate::cluster::CHANGE_CAUSE.into(), cause.clone());
+                    if let Some(cause) = rs.metadata.annotations.get(CHANGE_CAUSE) {
+                        template.metadata.annotations.insert(CHANGE_CAUSE.into(), cause.clone());
                     }
                     out.say(format!("{qualified} with revision #{wanted}\n{}", super::describe::pod_template_unaligned(&template)));
                 }
@@ -119,12 +123,9 @@ pub fn rollout(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOu
             }
         }
         "history" => {
-            let mut revisions: Vec<(i64, String)> = cluster
-                .store()
-                .list(Kind::ReplicaSet, Some(&f.namespace()))
-                .filter_map(Object::as_replica_set)
-                .filter(|rs| crate::controllers::controller_of(&rs.metadata).is_some_and(|r| Some(&r.uid) == d.metadata.uid.as_ref()))
-                .map(|rs| (revision(&rs.metadata), rs.metadata.annotations.get("kubernetes.io/change-cause").cloned().unwrap_or_else(|| "<none>".into())))
+            let mut revisions: Vec<(i64, String)> = replica_sets_of(cluster, &d)
+                .into_iter()
+                .map(|rs| (revision(&rs.metadata), rs.metadata.annotations.get(CHANGE_CAUSE).cloned().unwrap_or_else(|| "<none>".into())))
                 .filter(|(r, _)| *r > 0)
                 .collect();
             crate::sorting::sort(&mut revisions);
@@ -180,21 +181,14 @@ pub fn rollback(cluster: &mut Cluster, namespace: &str, name: &str, to_revision:
     if d.spec.paused {
         return Err("error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again".into());
     }
-    let mut sets: Vec<_> = cluster
-        .store()
-        .list(Kind::ReplicaSet, Some(namespace))
-        .filter_map(Object::as_replica_set)
-        .filter(|rs| crate::controllers::controller_of(&rs.metadata).is_some_and(|r| Some(&r.uid) == d.metadata.uid.as_ref()))
-        .cloned()
-        .collect();
-    crate::sorting::sort_by_key(&mut sets, |rs| revision(&rs.metadata));
+    let sets = replica_sets_of(cluster, &d);
     let target = if to_revision == 0 {
         if sets.len() < 2 {
             return Err(format!("error: no rollout history found for deployment {name:?}"));
         }
         sets[sets.len() - 2].clone()
     } else {
-        sets.iter().find(|rs| revision(&rs.metadata) == to_revision).cloned().ok_or_else(|| format!("error: unable to find specified revision {to_revision} in history"))?
+        sets.iter().find(|rs| revision(&rs.metadata) == to_revision).map(|rs| (*rs).clone()).ok_or_else(|| format!("error: unable to find specified revision {to_revision} in history"))?
     };
     let mut template = target.spec.template.clone();
     template.metadata.labels.remove(POD_TEMPLATE_HASH);
@@ -205,12 +199,8 @@ pub fn rollback(cluster: &mut Cluster, namespace: &str, name: &str, to_revision:
     updated.spec.template = template;
     // As kubectl's rollback: the Deployment keeps its controller annotations and takes the
     // revision's own (its change-cause).
-    updated.metadata.annotations.retain(|k, _| crate::controllers::deployment::NOT_COPIED.contains(&k.as_str()));
-    for (k, v) in &target.metadata.annotations {
-        if !crate::controllers::deployment::NOT_COPIED.contains(&k.as_str()) {
-            updated.metadata.annotations.insert(k.clone(), v.clone());
-        }
-    }
+    updated.metadata.annotations.retain(|k, _| !shared_annotation(k));
+    updated.metadata.annotations.extend(target.metadata.annotations.iter().filter(|(k, _)| shared_annotation(k)).map(|(k, v)| (k.clone(), v.clone())));
     cluster.update(Object::Deployment(updated)).map_err(|e| e.to_string())?;
     Ok("rolled back".into())
 }
