@@ -193,9 +193,7 @@ async fn replace_now(items: &[(String, String)]) -> Result<(), String> {
     let in_db = STORE_STATE.with(|s| s.borrow().as_ref().map(|store| (store.db.clone(), store.items.keys().cloned().collect::<Vec<_>>())));
     let Some((db, old_keys)) = in_db else {
         let storage = local_storage().ok_or("the browser has no localStorage")?;
-        for (key, _) in local_items() {
-            let _ = storage.remove_item(&key);
-        }
+        remove_local_items(&storage);
         for (key, value) in items {
             storage.set_item(key, value).map_err(|e| describe(&e))?;
         }
@@ -213,9 +211,7 @@ async fn replace_now(items: &[(String, String)]) -> Result<(), String> {
     });
     // A copy a leaving page left in localStorage would be moved over the new items.
     if let Some(storage) = local_storage() {
-        for (key, _) in local_items() {
-            let _ = storage.remove_item(&key);
-        }
+        remove_local_items(&storage);
     }
     Ok(())
 }
@@ -450,6 +446,13 @@ async fn move_from_local_storage(db: &IdbDatabase) {
 /// The browser's localStorage (the fallback, and where earlier pages kept their items).
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
+}
+
+/// Removes the page's items from localStorage.
+fn remove_local_items(storage: &web_sys::Storage) {
+    for (key, _) in local_items() {
+        let _ = storage.remove_item(&key);
+    }
 }
 
 /// The page's items in localStorage.

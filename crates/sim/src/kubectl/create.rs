@@ -238,13 +238,18 @@ fn service(f: &Flags) -> Result<Value, String> {
     }
     spec.insert("selector".into(), Value::Object(labels.clone()));
     spec.insert("type".into(), json!(type_));
-    Ok(json!({
+    Ok(service_object(f, name, Some(labels), Value::Object(spec)))
+}
+
+/// A Service as kubectl's generators print it, around its `spec`.
+fn service_object(f: &Flags, name: &str, labels: Option<Map<String, Value>>, spec: Value) -> Value {
+    json!({
         "apiVersion": "v1",
         "kind": "Service",
-        "metadata": metadata(name, given_namespace(f).as_deref(), Some(labels)),
+        "metadata": metadata(name, given_namespace(f).as_deref(), labels),
         "spec": spec,
         "status": {"loadBalancer": {}},
-    }))
+    })
 }
 
 fn namespace(f: &Flags) -> Result<Value, String> {
@@ -302,13 +307,7 @@ fn run_service(f: &Flags, pod: &Value) -> Result<Value, String> {
     let name = pod["metadata"]["name"].as_str().unwrap_or_default();
     let port = int_flag(f, "--port", "--port", "run")?.unwrap_or_default();
     let labels = f.value("--labels").map(|l| parse_labels(&l)).transpose()?;
-    Ok(json!({
-        "apiVersion": "v1",
-        "kind": "Service",
-        "metadata": metadata(name, given_namespace(f).as_deref(), labels),
-        "spec": {"ports": [{"port": port, "protocol": "TCP", "targetPort": port}], "selector": pod["metadata"]["labels"].clone()},
-        "status": {"loadBalancer": {}},
-    }))
+    Ok(service_object(f, name, labels, json!({"ports": [{"port": port, "protocol": "TCP", "targetPort": port}], "selector": pod["metadata"]["labels"].clone()})))
 }
 
 /// `kubectl run NAME --image=IMAGE`: one Pod, labelled `run=NAME` unless `--labels` says otherwise.
@@ -360,7 +359,6 @@ pub fn run(cluster: &mut Cluster, f: &Flags, raw: &[String]) -> CommandOutput {
             return CommandOutput::err(format!("error: unknown flag: {removed}\nSee 'kubectl run --help' for usage.\n{}", run_hint(f, removed)), 1);
         }
     }
-    let out = CommandOutput::default();
     if f.has("--expose") {
         if f.value("--port").is_none() {
             return CommandOutput::err("error: --port must be set when exposing a service\nSee 'kubectl run -h' for help and examples\n".into(), 1);
@@ -368,7 +366,7 @@ pub fn run(cluster: &mut Cluster, f: &Flags, raw: &[String]) -> CommandOutput {
         // The Service first (kubectl prints it before the pod), then the pod it selects.
         let pod = pod(f);
         let service = pod.as_ref().map_err(Clone::clone).and_then(|p| run_service(f, p));
-        let mut out = finish(cluster, f, service, out);
+        let mut out = finish(cluster, f, service, CommandOutput::default());
         if out.exit_code != 0 {
             return out;
         }
@@ -377,7 +375,7 @@ pub fn run(cluster: &mut Cluster, f: &Flags, raw: &[String]) -> CommandOutput {
         }
         return finish(cluster, f, pod, out);
     }
-    finish(cluster, f, pod(f), out)
+    finish(cluster, f, pod(f), CommandOutput::default())
 }
 
 /// `kubectl create ...`: a generator when a subcommand is named, else `create -f`.

@@ -478,8 +478,10 @@ fn dispatch(cluster: &mut Cluster, verb: &str, flags: &Flags, args: &[String], c
         "drain" => nodes::drain(cluster, flags, ctx.max_wait),
         "cluster-info" => cluster_info(cluster),
         "api-resources" => api_resources(),
-        "version" if flags.has("--client") => CommandOutput::ok(format!("Client Version: {KUBERNETES_VERSION}\nKustomize Version: v5.0.4-0.20230601165947-6ce0bf390ce3\n")),
-        "version" => CommandOutput::ok(format!("Client Version: {KUBERNETES_VERSION}\nKustomize Version: v5.0.4-0.20230601165947-6ce0bf390ce3\nServer Version: {KUBERNETES_VERSION}\n")),
+        "version" => {
+            let client = format!("Client Version: {KUBERNETES_VERSION}\nKustomize Version: v5.0.4-0.20230601165947-6ce0bf390ce3\n");
+            CommandOutput::ok(if flags.has("--client") { client } else { format!("{client}Server Version: {KUBERNETES_VERSION}\n") })
+        }
         other => CommandOutput::err(unknown_command(other), 1),
     }
 }
@@ -626,6 +628,9 @@ fn get(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
     let mut out = CommandOutput { pending: f.has("--watch") && ctx.max_wait.as_millis() == 0, ..Default::default() };
     let mut tables = Vec::new();
     let mut all_objects = Vec::new();
+    // -L: one column a label key, named by its last segment in capitals.
+    let label_columns: Vec<String> = f.values("--label-columns").iter().flat_map(|v| v.split(',')).filter(|k| !k.is_empty()).map(String::from).collect();
+    let label_headers: Vec<String> = label_columns.iter().map(|k| k.rsplit('/').next().unwrap_or(k).to_uppercase()).collect();
     for &kind in &kinds {
         let ns_filter = if !kind.namespaced() || f.all_namespaces() { None } else { Some(namespace.as_str()) };
         let mut objects: Vec<Object> = cluster
@@ -661,9 +666,6 @@ fn get(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
                 if all_ns {
                     header.insert(0, "NAMESPACE");
                 }
-                // -L: one column a label key, named by its last segment in capitals.
-                let label_columns: Vec<String> = f.values("--label-columns").iter().flat_map(|v| v.split(',')).filter(|k| !k.is_empty()).map(String::from).collect();
-                let label_headers: Vec<String> = label_columns.iter().map(|k| k.rsplit('/').next().unwrap_or(k).to_uppercase()).collect();
                 header.extend(label_headers.iter().map(String::as_str));
                 if f.has("--show-labels") {
                     header.push("LABELS");
