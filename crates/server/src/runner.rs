@@ -135,7 +135,8 @@ pub fn run_script(script: &str, base: &Path, opts: &RunOptions, mut print: impl 
                 }
             }
         }
-        let out = shell.run(&mut cluster, line, opts.max_wait);
+        let mut out = shell.run(&mut cluster, line, opts.max_wait);
+        print(&out.take_warnings());
         print(&out.stdout);
         print(&out.stderr);
         ok &= out.exit_code == 0;

@@ -3,9 +3,11 @@
 
 use crate::api::{Deployment, IntOrString, Kind, LabelSelector, Object, Pod, PodSpec, PodTemplateSpec, RollingUpdateDeployment, Toleration};
 use crate::clock::Time;
+use crate::manifest::LAST_APPLIED;
 use crate::rand::Rng;
 use crate::store::{ObjectKey, Store};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -487,12 +489,22 @@ pub fn apply(store: &mut Store, rng: &mut Rng, now: Time, mut object: Object) ->
         return create(store, rng, now, object).map(|o| (ApplyAction::Created, o));
     };
     let (kind, name) = (key.kind, key.name.clone());
+    // Three-way, as kubectl apply merges: what the last apply set and this one leaves out is
+    // removed; what others set (kubectl scale, label, an autoscaler) and neither apply names stays.
+    let last = existing.meta().annotations.get(LAST_APPLIED).and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok());
+    let last_set = |pointer: &str| last.as_ref().and_then(|l| l.pointer(pointer));
+    let replicas_omitted = match &object {
+        Object::Deployment(d) => d.spec.replicas.is_none(),
+        Object::ReplicaSet(r) => r.spec.replicas.is_none(),
+        _ => false,
+    };
+    let keep_replicas = replicas_omitted && last_set("/spec/replicas").is_none();
     default_object(&mut object);
     let mut updated = existing.clone();
     {
         let (m, new) = (updated.meta_mut(), object.meta());
-        m.labels = new.labels.clone();
-        m.annotations.extend(new.annotations.clone());
+        merge_three_way(&mut m.labels, last_set("/metadata/labels"), &new.labels);
+        merge_three_way(&mut m.annotations, last_set("/metadata/annotations"), &new.annotations);
         m.unsimulated = new.unsimulated.clone();
     }
     match (&mut updated, object) {
@@ -527,13 +539,21 @@ pub fn apply(store: &mut Store, rng: &mut Rng, now: Time, mut object: Object) ->
             if old.spec.selector != new.spec.selector {
                 return Err(ApiError::invalid(kind, &name, &[format!("spec.selector: Invalid value: {}: field is immutable", new.spec.selector)]));
             }
+            let replicas = old.spec.replicas;
             old.spec = new.spec;
+            if keep_replicas {
+                old.spec.replicas = replicas;
+            }
         }
         (Object::ReplicaSet(old), Object::ReplicaSet(new)) => {
             if old.spec.selector != new.spec.selector {
                 return Err(ApiError::invalid(kind, &name, &[format!("spec.selector: Invalid value: {}: field is immutable", new.spec.selector)]));
             }
+            let replicas = old.spec.replicas;
             old.spec = new.spec;
+            if keep_replicas {
+                old.spec.replicas = replicas;
+            }
         }
         (Object::DaemonSet(old), Object::DaemonSet(new)) => {
             if old.spec.selector != new.spec.selector {
@@ -598,6 +618,16 @@ pub fn apply(store: &mut Store, rng: &mut Rng, now: Time, mut object: Object) ->
         updated.meta_mut().generation += 1;
     }
     Ok((ApplyAction::Configured, store.put(updated, now).clone()))
+}
+
+/// Merges a string map (labels, annotations) as `kubectl apply` does: keys the last applied
+/// configuration held (`last`, its JSON object) and `new` leaves out are removed, `new`'s
+/// keys are set, and keys set by anyone else stay.
+fn merge_three_way(live: &mut BTreeMap<String, String>, last: Option<&serde_json::Value>, new: &BTreeMap<String, String>) {
+    if let Some(last) = last.and_then(serde_json::Value::as_object) {
+        live.retain(|k, _| new.contains_key(k) || !last.contains_key(k));
+    }
+    live.extend(new.iter().map(|(k, v)| (k.clone(), v.clone())));
 }
 
 /// Writes a changed object back (controllers' and kubelets' updates). A changed spec bumps

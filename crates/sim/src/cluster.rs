@@ -521,6 +521,12 @@ impl Cluster {
         Ok(result)
     }
 
+    /// What applying `object` would give, without storing it (`apply --dry-run`).
+    pub fn validate_apply(&self, object: Object) -> Result<(ApplyAction, Object), ApiError> {
+        let (mut store, mut rng) = (self.store.clone(), self.rng.clone());
+        apiserver::apply(&mut store, &mut rng, self.now, self.with_change_cause(object))
+    }
+
     /// Deletes an object (pods gracefully, with their own grace period).
     pub fn delete(&mut self, kind: Kind, namespace: Option<&str>, name: &str) -> Result<Object, ApiError> {
         self.delete_with_grace(kind, namespace, name, None)
@@ -551,8 +557,9 @@ impl Cluster {
         let (objects, manifest_errors) = parse_manifest_with(text, file, self.settings.refuse_removed_api_versions);
         let mut report = ApplyReport { errors: manifest_errors.iter().map(ManifestError::to_string).collect(), ..Default::default() };
         for o in objects {
+            let object = o.with_applied_configuration();
             report.warnings.extend(o.warnings);
-            match self.apply(o.object) {
+            match self.apply(object) {
                 Ok((action, obj)) => report.applied.push(AppliedObject {
                     kind: obj.kind(),
                     namespace: obj.namespace().into(),

@@ -280,7 +280,11 @@ struct Local {
 
 /// Sends what a finished command printed, what it asks of the page and its exit code, then
 /// ends the stream.
-fn finish(sender: &Sender<ConsoleOutput>, out: kubectl::CommandOutput) {
+fn finish(sender: &Sender<ConsoleOutput>, mut out: kubectl::CommandOutput) {
+    let warnings = out.take_warnings();
+    if !warnings.is_empty() {
+        sender.send(ConsoleOutput::Stderr(warnings));
+    }
     if !out.stdout.is_empty() {
         sender.send(ConsoleOutput::Stdout(out.stdout));
     }

@@ -80,6 +80,36 @@ pub struct ManifestObject {
     pub line: usize,
     /// What the learner should know about how it was read (`Warning: ...` lines).
     pub warnings: Vec<String>,
+    /// The document as written, before any conversion (what `kubectl apply` records).
+    pub source: Value,
+}
+
+/// The annotation in which `kubectl apply` keeps the configuration it last sent; its next
+/// apply compares with it to know which fields it set and may remove.
+pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+impl ManifestObject {
+    /// The object to send for `kubectl apply` (or `create --save-config`): the decoded object
+    /// carrying its [`LAST_APPLIED`] annotation, which holds the document as written in the
+    /// object's namespace, without that annotation, as compact JSON with sorted keys and a
+    /// final line break (as kubectl's encoder writes it, HTML characters escaped as Go does).
+    pub fn with_applied_configuration(&self) -> Object {
+        let mut source = self.source.clone();
+        if let Some(meta) = source.get_mut("metadata").and_then(Value::as_object_mut) {
+            if self.object.kind().namespaced() {
+                let ns = self.object.meta().namespace.as_deref().unwrap_or("default");
+                meta.insert("namespace".into(), Value::String(ns.into()));
+            }
+            let annotations = meta.entry("annotations").or_insert_with(|| Value::Object(Default::default()));
+            if let Some(a) = annotations.as_object_mut() {
+                a.remove(LAST_APPLIED);
+            }
+        }
+        let json = serde_json::to_string(&source).unwrap_or_default().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026");
+        let mut object = self.object.clone();
+        object.meta_mut().annotations.insert(LAST_APPLIED.into(), json + "\n");
+        object
+    }
 }
 
 /// The largest int32, which older API versions used for "no limit".
@@ -378,6 +408,7 @@ pub fn parse_manifest_validated(text: &str, file: &str, refuse_removed: bool, va
             items = list.get("items").and_then(Value::as_array).cloned().unwrap_or_default().into_iter().enumerate().map(|(i, v)| (v, format!("items[{i}]."))).collect();
         }
         for (mut value, prefix) in items {
+            let source = value.clone();
             let at = |p: &str| doc.spans.locate(&format!("{prefix}{p}")).or(Some(doc.start));
             let kind_name = value.get("kind").and_then(Value::as_str).unwrap_or("").to_string();
             let legacy_version = value.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
@@ -427,7 +458,7 @@ pub fn parse_manifest_validated(text: &str, file: &str, refuse_removed: bool, va
                 spans.keys = crate::sorting::map_of(spans.keys.into_iter().filter_map(|(k, v)| k.strip_prefix(&prefix).map(|k| (k.to_string(), v))));
             }
             match decode(kind, value, &spans, file, validation) {
-                Ok((object, unknown)) => objects.push(ManifestObject { object, line: at("").map_or(1, |p| p.line), warnings: warning.into_iter().chain(unknown).collect() }),
+                Ok((object, unknown)) => objects.push(ManifestObject { object, line: at("").map_or(1, |p| p.line), warnings: warning.into_iter().chain(unknown).collect(), source }),
                 Err(e) => errors.push(*e),
             }
         }

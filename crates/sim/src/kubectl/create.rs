@@ -12,13 +12,14 @@ use serde_json::{json, Map, Value};
 
 /// `--dry-run`: none, client or server.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum DryRun {
+pub(super) enum DryRun {
     None,
     Client,
     Server,
 }
 
-fn dry_run(f: &Flags, out: &mut CommandOutput) -> Result<DryRun, String> {
+/// Reads `--dry-run` as kubectl does (a bare `--dry-run` is client, with its deprecation notice).
+pub(super) fn dry_run(f: &Flags, out: &mut CommandOutput) -> Result<DryRun, String> {
     match f.value("--dry-run").as_deref() {
         None | Some("none") => Ok(DryRun::None),
         Some("client") => Ok(DryRun::Client),

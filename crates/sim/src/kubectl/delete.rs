@@ -2,6 +2,7 @@
 //! then, as kubectl does by default (`--wait=true`), it waits until the objects are really
 //! gone: a pod's containers stopped within its grace period, a namespace emptied.
 
+use super::create::{dry_run, DryRun};
 use super::flags::Flags;
 use super::{files, resource_kind, targets, CommandOutput, Context};
 use crate::api::Kind;
@@ -19,6 +20,12 @@ pub fn delete(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOut
     if ctx.watch_since.is_some() {
         return still_terminating(cluster, f, ctx);
     }
+    let mut out = CommandOutput::default();
+    match dry_run(f, &mut out) {
+        Ok(DryRun::None) => {}
+        Ok(mode) => return dry_delete(cluster, f, ctx, mode, out),
+        Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
+    }
     let (mut out, deleted) = if f.has("--filename") { from_files(cluster, f, ctx) } else { by_name(cluster, f) };
     if f.bool_or("--wait", true) && !deleted.is_empty() {
         wait(cluster, &deleted, ctx, &mut out);
@@ -28,7 +35,37 @@ pub fn delete(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOut
 
 /// Whether a console line is a `kubectl delete` that waits (so the page follows time for it).
 pub fn waits(words: &[&str]) -> bool {
-    words.first() == Some(&"delete") && !words.iter().any(|w| matches!(*w, "--wait=false" | "--wait=0" | "--wait=f" | "--wait=False"))
+    words.first() == Some(&"delete") && !words.iter().any(|w| matches!(*w, "--wait=false" | "--wait=0" | "--wait=f" | "--wait=False") || (w.starts_with("--dry-run") && !w.ends_with("=none")))
+}
+
+/// `delete --dry-run=client|server`: says what would be deleted (objects that exist), and
+/// deletes and waits for nothing.
+fn dry_delete(cluster: &Cluster, f: &Flags, ctx: &Context<'_>, mode: DryRun, mut out: CommandOutput) -> CommandOutput {
+    let suffix = if mode == DryRun::Server { "(server dry run)" } else { "(dry run)" };
+    let targets: Vec<(String, ObjectKey)> = if f.has("--filename") {
+        let objects = match files::read_all(cluster, f, ctx, &mut out) {
+            Ok(o) => o,
+            Err(e) => return e,
+        };
+        objects.into_iter().map(|(file, o)| (file, ObjectKey::of(&o))).collect()
+    } else {
+        let ns = f.namespace();
+        match named(cluster, f) {
+            Ok(list) => list.into_iter().map(|(kind, name)| (String::new(), ObjectKey { kind, namespace: if kind.namespaced() { ns.clone() } else { String::new() }, name })).collect(),
+            Err(e) => return e,
+        }
+    };
+    if targets.is_empty() && !f.has("--filename") {
+        out.stderr.push_str("No resources found\n");
+    }
+    for (file, key) in targets {
+        if cluster.store().get(&key).is_some() {
+            out.say(format!("{} {:?} deleted {suffix}", key.kind.qualified(), key.name));
+        } else {
+            out.fail(files::api_error_line(&crate::apiserver::ApiError::not_found(key.kind, &key.name), "deleting", &file));
+        }
+    }
+    out
 }
 
 /// Whether `key` still holds the incarnation `uid` (uid `None`: anything).

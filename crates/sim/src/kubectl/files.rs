@@ -4,7 +4,11 @@
 use super::{CommandOutput, Context, Flags};
 use crate::apiserver::{ApiError, ApplyAction};
 use crate::cluster::Cluster;
-use crate::manifest::{parse_manifest_validated, parse_manifest_with, Validation};
+use super::create::{dry_run, DryRun};
+use super::yaml_out;
+use crate::api::Object;
+use crate::manifest::{parse_manifest_validated, parse_manifest_with, ManifestObject, Validation, LAST_APPLIED};
+use crate::store::ObjectKey;
 
 /// A file system commands can read manifests from (the runner's disk, the console's files).
 pub trait Files {
@@ -67,7 +71,7 @@ pub fn api_error_line(e: &ApiError, doing: &str, file: &str) -> String {
 
 /// The objects of one `-f` file, namespaced by `-n` where they name none; read errors and
 /// manifest errors and warnings go to `out` as `apply` prints them.
-fn file_objects(cluster: &Cluster, f: &Flags, ctx: &Context<'_>, file: &str, out: &mut CommandOutput) -> Vec<crate::api::Object> {
+fn file_objects(cluster: &Cluster, f: &Flags, ctx: &Context<'_>, file: &str, out: &mut CommandOutput) -> Vec<ManifestObject> {
     let text = match ctx.files.read(file) {
         Ok(t) => t,
         Err(e) => {
@@ -81,21 +85,27 @@ fn file_objects(cluster: &Cluster, f: &Flags, ctx: &Context<'_>, file: &str, out
         out.fail(e.to_string());
     }
     let mut objects = Vec::new();
-    for m in parsed {
+    for mut m in parsed {
         for w in &m.warnings {
             out.stderr.push_str(w);
             out.stderr.push('\n');
         }
-        let mut o = m.object;
-        if o.kind().namespaced() && o.meta().namespace.is_none() {
-            o.meta_mut().namespace = Some(f.namespace());
+        if m.object.kind().namespaced() && m.object.meta().namespace.is_none() {
+            m.object.meta_mut().namespace = Some(f.namespace());
         }
-        objects.push(o);
+        objects.push(m);
     }
     objects
 }
 
-/// `apply -f` (or `create -f` when `create_only`).
+/// kubectl's warning when `apply` meets an object that no apply or `create --save-config` made.
+fn missing_annotation_warning(o: &Object) -> String {
+    format!("Warning: resource {}/{} is missing the {LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n", o.kind().plural(), o.name())
+}
+
+/// `apply -f` (or `create -f` when `create_only`), with `--dry-run`, `-o` and, for
+/// `create`, `--save-config`. Apply records each object's last-applied configuration and
+/// merges three ways with it (see [`crate::apiserver::apply`]).
 pub fn apply(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>, create_only: bool) -> CommandOutput {
     if let Err(e) = Validation::from_flag(f.value("--validate").as_deref()) {
         return CommandOutput::err(format!("{e}\n"), 1);
@@ -105,16 +115,49 @@ pub fn apply(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>, create_only: b
         return CommandOutput::err("error: must specify one of -f and -k\n".into(), 1);
     }
     let mut out = CommandOutput::default();
+    let mode = match dry_run(f, &mut out) {
+        Ok(m) => m,
+        Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
+    };
     let files = match expand(ctx.files, &paths, f.has("--recursive")) {
         Ok(files) => files,
         Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
     };
+    let output = f.value("--output").unwrap_or_default();
     for file in files {
-        for o in file_objects(cluster, f, ctx, &file, &mut out) {
-            let kind = o.kind();
-            let result = if create_only { cluster.create(o).map(|c| (ApplyAction::Created, c)) } else { cluster.apply(o) };
+        for m in file_objects(cluster, f, ctx, &file, &mut out) {
+            let o = if !create_only || f.has("--save-config") { m.with_applied_configuration() } else { m.object };
+            let (kind, name) = (o.kind(), o.name().to_string());
+            let live = cluster.store().get(&ObjectKey::of(&o)).map(|l| l.meta().annotations.contains_key(LAST_APPLIED));
+            if !create_only && live == Some(false) && mode != DryRun::Client {
+                out.stderr.push_str(&missing_annotation_warning(&o));
+            }
+            let result = match (create_only, mode) {
+                (true, DryRun::None) => cluster.create(o).map(|c| (ApplyAction::Created, c)),
+                (true, _) => cluster.validate_create(o).map(|c| (ApplyAction::Created, c)),
+                (false, DryRun::None) => cluster.apply(o),
+                (false, _) => cluster.validate_apply(o),
+            };
+            // A client-side dry run sends nothing, so the server's objections do not show.
+            let result = match result {
+                Err(_) if mode == DryRun::Client => Ok((if live.is_some() && !create_only { ApplyAction::Configured } else { ApplyAction::Created }, None)),
+                r => r.map(|(a, o)| (a, Some(o))),
+            };
             match result {
-                Ok((action, obj)) => out.say(format!("{}/{} {}", kind.qualified(), obj.name(), action.word())),
+                Ok((action, obj)) => {
+                    let suffix = match mode {
+                        DryRun::None => "",
+                        DryRun::Client => " (dry run)",
+                        DryRun::Server => " (server dry run)",
+                    };
+                    let value = obj.as_ref().map(|o| serde_json::to_value(o).unwrap_or_default());
+                    match (output.as_str(), value) {
+                        ("yaml", Some(v)) => out.stdout.push_str(&yaml_out::to_yaml(&v)),
+                        ("json", Some(v)) => out.say(super::json_text(&v)),
+                        ("name", _) => out.say(format!("{}/{}", kind.qualified(), name)),
+                        _ => out.say(format!("{}/{} {}{suffix}", kind.qualified(), name, action.word())),
+                    }
+                }
                 Err(e) => out.fail(api_error_line(&e, "creating", &file)),
             }
         }
@@ -156,7 +199,7 @@ pub(super) fn read_all(cluster: &Cluster, f: &Flags, ctx: &Context<'_>, out: &mu
     let files = expand(ctx.files, &f.values("--filename"), f.has("--recursive")).map_err(|e| CommandOutput::err(format!("{e}\n"), 1))?;
     let mut objects = Vec::new();
     for file in files {
-        objects.extend(file_objects(cluster, f, ctx, &file, out).into_iter().map(|o| (file.clone(), o)));
+        objects.extend(file_objects(cluster, f, ctx, &file, out).into_iter().map(|m| (file.clone(), m.object)));
     }
     Ok(objects)
 }
@@ -164,15 +207,16 @@ pub(super) fn read_all(cluster: &Cluster, f: &Flags, ctx: &Context<'_>, out: &mu
 /// Replaces a live object by `o` as a PUT does: spec, labels and annotations become the
 /// file's (controllers add theirs back); status and the server's metadata stay.
 fn replace_object(cluster: &mut Cluster, o: crate::api::Object) -> Result<(), ApiError> {
-    let key = crate::store::ObjectKey::of(&o);
+    let key = ObjectKey::of(&o);
     if cluster.store().get(&key).is_none() {
         return Err(ApiError::not_found(key.kind, &key.name));
     }
-    let annotations = o.meta().annotations.clone();
+    let (labels, annotations) = (o.meta().labels.clone(), o.meta().annotations.clone());
     let (_, stored) = cluster.apply(o)?;
-    if stored.meta().annotations != annotations {
+    if stored.meta().annotations != annotations || stored.meta().labels != labels {
         let mut fixed = stored;
         fixed.meta_mut().annotations = annotations;
+        fixed.meta_mut().labels = labels;
         cluster.update(fixed)?;
     }
     Ok(())

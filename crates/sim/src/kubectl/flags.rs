@@ -74,6 +74,7 @@ const BOOLEAN: &[(&str, Option<&str>)] = &[
     ("--current", None),
     ("--follow", None),
     ("--wait", None),
+    ("--save-config", None),
     ("--client", None),
     ("--help", Some("-h")),
 ];

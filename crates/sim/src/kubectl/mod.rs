@@ -84,6 +84,20 @@ impl CommandOutput {
     pub fn err(stderr: String, exit_code: i32) -> Self {
         CommandOutput { stderr, exit_code, ..Default::default() }
     }
+    /// Takes the warnings out of standard error (`Warning: ...` and klog's `W0000 ...`
+    /// lines), which kubectl writes before its output: a console prints them first.
+    pub fn take_warnings(&mut self) -> String {
+        let is_warning = |l: &str| l.starts_with("Warning: ") || l.starts_with("W0000 ");
+        if !self.stderr.lines().any(is_warning) {
+            return String::new();
+        }
+        let (mut warnings, mut rest) = (String::new(), String::new());
+        for line in self.stderr.split_inclusive('\n') {
+            if is_warning(line) { &mut warnings } else { &mut rest }.push_str(line);
+        }
+        self.stderr = rest;
+        warnings
+    }
     /// Appends a line to standard error and marks the command failed.
     fn fail(&mut self, line: impl AsRef<str>) {
         self.stderr.push_str(line.as_ref());
@@ -336,11 +350,11 @@ fn verb_first(args: &[String]) -> Vec<String> {
 pub(crate) fn allowed_flags(verb: &str) -> &'static [&'static str] {
     match verb {
         "get" => &["--output", "--selector", "--all-namespaces", "--watch", "--show-labels", "--no-headers", "--filename", "--raw", "--sort-by", "--label-columns"],
-        "apply" => &["--filename", "--recursive", "--output", "--validate"],
+        "apply" => &["--filename", "--recursive", "--output", "--validate", "--dry-run"],
         "explain" => &["--recursive", "--api-version", "--output"],
-        "create" => &["--filename", "--recursive", "--output", "--validate", "--dry-run", "--image", "--replicas", "--port", "--from-literal", "--from-file", "--type", "--hard", "--tcp", "--node-port", "--clusterip", "--external-name"],
+        "create" => &["--filename", "--recursive", "--output", "--validate", "--dry-run", "--save-config", "--image", "--replicas", "--port", "--from-literal", "--from-file", "--type", "--hard", "--tcp", "--node-port", "--clusterip", "--external-name"],
         "run" => &["--image", "--port", "--labels", "--selector", "--env", "--restart", "--command", "--dry-run", "--output", "--record", "--expose", "--replicas"],
-        "delete" => &["--filename", "--selector", "--all", "--force", "--now", "--grace-period", "--recursive", "--all-namespaces", "--wait"],
+        "delete" => &["--filename", "--selector", "--all", "--force", "--now", "--grace-period", "--recursive", "--all-namespaces", "--wait", "--dry-run"],
         "scale" => &["--replicas", "--filename"],
         "label" => &["--overwrite", "--selector", "--all"],
         "annotate" | "taint" => &["--overwrite"],

@@ -1,0 +1,134 @@
+//! `kubectl apply` as a learner meets it: the last-applied configuration it records, its
+//! three-way merge (what `kubectl scale` or `kubectl label` changed survives a re-apply of
+//! a file that does not name it), its warning for objects made imperatively, and the dry
+//! runs of `apply`, `create -f` and `delete`. Messages as kubectl 1.28 prints them.
+
+use kubeplay_sim::clock::Duration;
+use kubeplay_sim::kubectl::{run_in, CommandOutput, Context};
+use kubeplay_sim::{Cluster, ClusterSettings};
+mod common;
+use common::Manifests;
+
+/// A Deployment that leaves `replicas` to whoever scales it (an autoscaler, `kubectl scale`).
+const UNSCALED: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels: {app: web, tier: front}
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.25
+";
+
+fn files() -> Manifests {
+    let scaled = UNSCALED.replace("spec:\n  selector", "spec:\n  replicas: 2\n  selector");
+    let relabelled = UNSCALED.replace("tier: front", "stage: test");
+    let texts: Vec<(&'static str, &'static str)> = vec![("web.yaml", UNSCALED), ("scaled.yaml", scaled.leak()), ("relabelled.yaml", relabelled.leak())];
+    Manifests(texts.into_iter().collect())
+}
+
+fn sh(c: &mut Cluster, line: &str) -> CommandOutput {
+    run_in(c, line, &Context { files: &files(), ..Default::default() })
+}
+
+fn replicas(c: &mut Cluster) -> String {
+    sh(c, "kubectl get deploy web -o jsonpath={.spec.replicas}").stdout
+}
+
+const WARNING: &str = "Warning: resource deployments/web is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n";
+
+#[test]
+fn apply_records_the_file_as_its_last_applied_configuration() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    assert_eq!(sh(&mut c, "kubectl apply -f web.yaml").stdout, "deployment.apps/web created\n");
+    let yaml = sh(&mut c, "kubectl get deploy web -o yaml").stdout;
+    let expected = "    kubectl.kubernetes.io/last-applied-configuration: |\n      {\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"annotations\":{},\"labels\":{\"app\":\"web\",\"tier\":\"front\"},\"name\":\"web\",\"namespace\":\"default\"},\"spec\":{\"selector\":{\"matchLabels\":{\"app\":\"web\"}},\"template\":{\"metadata\":{\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":[{\"image\":\"nginx:1.25\",\"name\":\"web\"}]}}}}\n";
+    assert!(yaml.contains(expected), "sorted keys, the namespace filled in, empty annotations, a final line break: {yaml}");
+    // Not copied to the ReplicaSet, and describe leaves it out.
+    assert!(!sh(&mut c, "kubectl get rs -o yaml").stdout.contains("last-applied"));
+    assert!(!sh(&mut c, "kubectl describe deploy web").stdout.contains("last-applied"));
+    assert_eq!(sh(&mut c, "kubectl apply -f web.yaml").stdout, "deployment.apps/web unchanged\n");
+}
+
+#[test]
+fn a_scaled_deployment_keeps_its_replicas_when_the_file_does_not_name_them() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    sh(&mut c, "kubectl apply -f web.yaml");
+    assert_eq!(replicas(&mut c), "1");
+    sh(&mut c, "kubectl scale deploy web --replicas=4");
+    assert_eq!(sh(&mut c, "kubectl apply -f web.yaml").stdout, "deployment.apps/web unchanged\n");
+    assert_eq!(replicas(&mut c), "4", "neither apply set replicas, so kubectl scale's 4 stays");
+    // A file that names replicas sets them; taking them out again leaves the default.
+    assert_eq!(sh(&mut c, "kubectl apply -f scaled.yaml").stdout, "deployment.apps/web configured\n");
+    assert_eq!(replicas(&mut c), "2");
+    sh(&mut c, "kubectl scale deploy web --replicas=5");
+    sh(&mut c, "kubectl apply -f web.yaml");
+    assert_eq!(replicas(&mut c), "1", "the last apply set replicas and this one removes them");
+}
+
+#[test]
+fn labels_merge_three_ways() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    sh(&mut c, "kubectl apply -f web.yaml");
+    sh(&mut c, "kubectl label deploy web owner=ana");
+    sh(&mut c, "kubectl apply -f relabelled.yaml");
+    let labels = sh(&mut c, "kubectl get deploy web -o jsonpath={.metadata.labels}").stdout;
+    assert_eq!(labels, r#"{"app":"web","owner":"ana","stage":"test"}"#, "tier (set by the last apply) goes, owner (set by kubectl label) stays");
+}
+
+#[test]
+fn applying_onto_an_imperatively_created_object_warns_first_and_keeps_its_labels() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    sh(&mut c, "kubectl create deployment web --image=nginx:1.24 --replicas=3");
+    let out = sh(&mut c, "kubectl apply -f web.yaml");
+    assert_eq!((out.stdout.as_str(), out.stderr.as_str(), out.exit_code), ("deployment.apps/web configured\n", WARNING, 0));
+    assert_eq!(replicas(&mut c), "3", "the file leaves replicas out and nothing was applied before");
+    assert_eq!(sh(&mut c, "kubectl apply -f web.yaml").stderr, "", "patched automatically: no second warning");
+    // `create --save-config` records the configuration, so apply does not warn.
+    let mut c = Cluster::new(ClusterSettings::default());
+    assert_eq!(sh(&mut c, "kubectl create -f web.yaml --save-config").stdout, "deployment.apps/web created\n");
+    let out = sh(&mut c, "kubectl apply -f web.yaml");
+    assert_eq!((out.stdout.as_str(), out.stderr.as_str()), ("deployment.apps/web unchanged\n", ""));
+}
+
+#[test]
+fn the_console_prints_warnings_before_the_output_as_kubectl_does() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    sh(&mut c, "kubectl create deployment web --image=nginx");
+    let mut out = sh(&mut c, "kubectl apply -f web.yaml");
+    assert_eq!(out.take_warnings(), WARNING);
+    assert_eq!(out.stderr, "", "only the warnings were taken");
+    let mut out = sh(&mut c, "kubectl apply -f missing.yaml");
+    assert_eq!(out.take_warnings(), "");
+    assert!(out.stderr.contains("does not exist"), "errors stay: {}", out.stderr);
+}
+
+#[test]
+fn dry_runs_change_nothing() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    assert_eq!(sh(&mut c, "kubectl apply -f web.yaml --dry-run=client").stdout, "deployment.apps/web created (dry run)\n");
+    assert_eq!(sh(&mut c, "kubectl create -f web.yaml --dry-run=server").stdout, "deployment.apps/web created (server dry run)\n");
+    assert_eq!(sh(&mut c, "kubectl get deploy").stderr, "No resources found in default namespace.\n");
+    sh(&mut c, "kubectl apply -f web.yaml");
+    assert_eq!(sh(&mut c, "kubectl apply -f scaled.yaml --dry-run=server").stdout, "deployment.apps/web configured (server dry run)\n");
+    assert_eq!(sh(&mut c, "kubectl apply -f web.yaml --dry-run=client").stdout, "deployment.apps/web unchanged (dry run)\n");
+    assert_eq!(sh(&mut c, "kubectl apply -f scaled.yaml --dry-run=server -o name").stdout, "deployment.apps/web\n");
+    let printed = sh(&mut c, "kubectl apply -f scaled.yaml --dry-run=server -o yaml").stdout;
+    assert!(printed.contains("  replicas: 2\n"), "the object as it would be stored: {printed}");
+    assert_eq!(replicas(&mut c), "1");
+    assert_eq!(sh(&mut c, "kubectl delete deploy web --dry-run=client").stdout, "deployment.apps \"web\" deleted (dry run)\n");
+    assert_eq!(sh(&mut c, "kubectl delete -f web.yaml --dry-run=server").stdout, "deployment.apps \"web\" deleted (server dry run)\n");
+    let missing = sh(&mut c, "kubectl delete deploy nope --dry-run=client");
+    assert_eq!((missing.stderr.as_str(), missing.exit_code), ("Error from server (NotFound): deployments.apps \"nope\" not found\n", 1));
+    let bad = sh(&mut c, "kubectl delete deploy web --dry-run=maybe");
+    assert_eq!(bad.stderr, "error: Invalid dry-run value (maybe). Must be \"none\", \"server\", or \"client\".\n");
+    c.advance(Duration::seconds(30));
+    assert_eq!(sh(&mut c, "kubectl get deploy web -o jsonpath={.status.readyReplicas}").stdout, "1", "still there and running");
+}
