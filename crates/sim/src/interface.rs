@@ -249,6 +249,8 @@ struct Stream {
     last: String,
     /// How it follows time.
     mode: Mode,
+    /// When it gives up (`rollout status --timeout`), in virtual time.
+    deadline: Option<Time>,
 }
 
 /// How a stream follows time.
@@ -389,7 +391,7 @@ impl LocalCluster {
             let Local { cluster, streams, shell, .. } = &mut *inner;
             streams.retain(|s| s.sender.is_connected());
             let mut finished = Vec::new();
-            for (i, Stream { line, sender, last, mode }) in streams.iter_mut().enumerate() {
+            for (i, Stream { line, sender, last, mode, deadline }) in streams.iter_mut().enumerate() {
                 let out = match *mode {
                     Mode::Session(id) => {
                         // The session ends by `exit` (already answered) or with its container.
@@ -434,7 +436,11 @@ impl LocalCluster {
                     pieces.push(ConsoleOutput::Stdout(fresh));
                 }
                 *last = out.stdout.clone();
-                if !out.pending {
+                if out.pending && deadline.is_some_and(|d| cluster.now() >= d) {
+                    pieces.push(ConsoleOutput::Stderr("error: timed out waiting for the condition\n".into()));
+                    pieces.push(ConsoleOutput::Exit(1));
+                    finished.push(i);
+                } else if !out.pending {
                     if !out.stderr.is_empty() {
                         pieces.push(ConsoleOutput::Stderr(out.stderr));
                     }
@@ -535,7 +541,8 @@ impl ClusterInterface for LocalCluster {
             } else {
                 (Mode::Rerun, out.stdout)
             };
-            streams.push(Stream { line: line.to_string(), sender, last, mode });
+            let deadline = kubectl::follow_timeout(line).map(|t| cluster.now() + t);
+            streams.push(Stream { line: line.to_string(), sender, last, mode, deadline });
             return sub;
         }
         finish(&sender, out);
@@ -726,6 +733,28 @@ mod tests {
         drop(sub);
         now_or_never(c.advance(Duration::seconds(1))).unwrap().unwrap();
         assert_eq!(c.inner.borrow().streams.len(), 0);
+    }
+
+    #[test]
+    fn rollout_status_gives_up_at_its_timeout_as_kubectl_does() {
+        let c = local();
+        // An image that never pulls: the rollout cannot finish.
+        let _ = drain(&mut c.run("kubectl create deployment web --image=nginx:doesnotexist"));
+        let mut sub = c.run("kubectl rollout status deploy/web --timeout=5s");
+        let mut seen = drain(&mut sub);
+        assert!(!seen.contains(&ConsoleOutput::Exit(1)), "it waits first: {seen:?}");
+        for _ in 0..4 {
+            now_or_never(c.advance(Duration::seconds(1))).unwrap().unwrap();
+            seen.extend(drain(&mut sub));
+        }
+        assert!(!seen.iter().any(|p| matches!(p, ConsoleOutput::Exit(_))), "still waiting after 4 s: {seen:?}");
+        now_or_never(c.advance(Duration::seconds(1))).unwrap().unwrap();
+        seen.extend(drain(&mut sub));
+        assert_eq!(seen[seen.len() - 2..], [ConsoleOutput::Stderr("error: timed out waiting for the condition\n".into()), ConsoleOutput::Exit(1)], "{seen:?}");
+        assert_eq!(c.inner.borrow().streams.len(), 0);
+        assert_eq!(kubectl::follow_timeout("kubectl rollout status deploy/web --timeout 2m"), Some(Duration::seconds(120)));
+        assert_eq!(kubectl::follow_timeout("kubectl rollout status deploy/web --timeout=0"), None, "0 waits for ever");
+        assert_eq!(kubectl::follow_timeout("kubectl get pods --timeout=5s"), None);
     }
 
     #[test]

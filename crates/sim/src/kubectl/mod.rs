@@ -241,6 +241,21 @@ pub fn is_get_watch(line: &str) -> bool {
     matches!(w.as_slice(), ["kubectl" | "k", ..]) && w.contains(&"get") && (w.contains(&"-w") || w.contains(&"--watch"))
 }
 
+/// How long a followed `rollout status --timeout=T` line may wait (`None`: no timeout, or
+/// another command), so a console that follows it can stop it as kubectl would.
+pub fn follow_timeout(line: &str) -> Option<crate::clock::Duration> {
+    let words = split_words(line).unwrap_or_default();
+    if !words.windows(2).any(|p| p[0] == "rollout" && p[1] == "status") {
+        return None;
+    }
+    let value = words.iter().enumerate().find_map(|(i, w)| match w.strip_prefix("--timeout") {
+        Some(v) if v.starts_with('=') => Some(v[1..].to_string()),
+        Some("") => words.get(i + 1).cloned(),
+        _ => None,
+    })?;
+    crate::clock::Duration::parse(&value).ok().filter(|d| d.0 > 0)
+}
+
 /// Whether a console line is `watch ...`, whose output replaces itself on each refresh.
 pub fn is_watch(line: &str) -> bool {
     line.trim_start().starts_with("watch ")
