@@ -132,3 +132,39 @@ fn dry_runs_change_nothing() {
     c.advance(Duration::seconds(30));
     assert_eq!(sh(&mut c, "kubectl get deploy web -o jsonpath={.status.readyReplicas}").stdout, "1", "still there and running");
 }
+
+#[test]
+fn diff_shows_what_apply_would_change_and_exits_1() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    let new = sh(&mut c, "kubectl diff -f web.yaml");
+    assert_eq!(new.exit_code, 1, "a new object is a difference");
+    assert!(new.stdout.starts_with("diff -u -N /tmp/LIVE-"), "{}", new.stdout);
+    assert!(new.stdout.contains("/apps.v1.Deployment.default.web\n--- /tmp/LIVE-"), "kubectl's file name for the object: {}", new.stdout);
+    assert!(new.stdout.contains("@@ -0,0 +1,"), "everything is added: {}", new.stdout);
+    assert_eq!(sh(&mut c, "kubectl get deploy").stderr, "No resources found in default namespace.\n", "diff changes nothing");
+    sh(&mut c, "kubectl apply -f web.yaml");
+    let same = sh(&mut c, "kubectl diff -f web.yaml");
+    assert_eq!((same.stdout.as_str(), same.exit_code), ("", 0));
+    let scaled = sh(&mut c, "kubectl diff -f scaled.yaml");
+    assert_eq!(scaled.exit_code, 1);
+    let hunk = scaled.stdout.split_once("@@").map(|(_, h)| h).unwrap_or_default();
+    for line in ["-  generation: 1\n+  generation: 2\n", "-  replicas: 1\n+  replicas: 2\n"] {
+        assert!(hunk.contains(line), "{line:?} in {}", scaled.stdout);
+    }
+    assert!(!hunk.contains("resourceVersion"), "a dry run keeps the resourceVersion: {}", scaled.stdout);
+    assert_eq!(replicas(&mut c), "1");
+}
+
+#[test]
+fn view_last_applied_prints_what_apply_recorded() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    sh(&mut c, "kubectl apply -f web.yaml");
+    let yaml = sh(&mut c, "kubectl apply view-last-applied deploy/web").stdout;
+    assert!(yaml.starts_with("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  annotations: {}\n  labels:\n    app: web\n    tier: front\n  name: web\n  namespace: default\nspec:\n"), "{yaml}");
+    let json = sh(&mut c, "kubectl apply view-last-applied deployment web -o json").stdout;
+    assert!(json.starts_with("{\n    \"apiVersion\": \"apps/v1\",\n"), "{json}");
+    sh(&mut c, "kubectl create deployment plain --image=nginx");
+    let none = sh(&mut c, "kubectl apply view-last-applied deploy/plain");
+    assert_eq!((none.stderr.as_str(), none.exit_code), ("error: no last-applied-configuration annotation found on resource: plain\n", 1));
+    assert_eq!(sh(&mut c, "kubectl apply view-last-applied deploy/gone").stderr, "Error from server (NotFound): deployments.apps \"gone\" not found\n");
+}

@@ -43,7 +43,7 @@ pub fn waits(words: &[&str]) -> bool {
 fn dry_delete(cluster: &Cluster, f: &Flags, ctx: &Context<'_>, mode: DryRun, mut out: CommandOutput) -> CommandOutput {
     let suffix = if mode == DryRun::Server { "(server dry run)" } else { "(dry run)" };
     let targets: Vec<(String, ObjectKey)> = if f.has("--filename") {
-        let objects = match files::read_all(cluster, f, ctx, &mut out) {
+        let objects = match files::read_all(cluster, f, ctx, &mut out, false) {
             Ok(o) => o,
             Err(e) => return e,
         };
@@ -92,7 +92,7 @@ fn wait(cluster: &mut Cluster, deleted: &[Deleted], ctx: &Context<'_>, out: &mut
 /// The objects `-f` names, as keys (their namespace filled in as `delete` fills it).
 fn file_keys(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> Vec<ObjectKey> {
     let mut scratch = CommandOutput::default();
-    let objects = files::read_all(cluster, f, ctx, &mut scratch).unwrap_or_default();
+    let objects = files::read_all(cluster, f, ctx, &mut scratch, false).unwrap_or_default();
     objects
         .into_iter()
         .map(|(_, o)| {

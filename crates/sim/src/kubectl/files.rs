@@ -110,6 +110,9 @@ pub fn apply(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>, create_only: b
     if let Err(e) = Validation::from_flag(f.value("--validate").as_deref()) {
         return CommandOutput::err(format!("{e}\n"), 1);
     }
+    if !create_only && f.positional.first().is_some_and(|p| p == "view-last-applied") {
+        return super::diff::view_last_applied(cluster, f);
+    }
     let paths = f.values("--filename");
     if paths.is_empty() {
         return CommandOutput::err("error: must specify one of -f and -k\n".into(), 1);
@@ -193,13 +196,14 @@ pub fn delete(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOut
     out
 }
 
-/// Every object of the `-f` files, with the file it came from; read errors and manifest
-/// warnings go to `out` as `apply` prints them.
-pub(super) fn read_all(cluster: &Cluster, f: &Flags, ctx: &Context<'_>, out: &mut CommandOutput) -> Result<Vec<(String, crate::api::Object)>, CommandOutput> {
+/// Every object of the `-f` files, with the file it came from (carrying its last-applied
+/// configuration when `applied`, as `apply` sends it); read errors and manifest warnings go
+/// to `out` as `apply` prints them.
+pub(super) fn read_all(cluster: &Cluster, f: &Flags, ctx: &Context<'_>, out: &mut CommandOutput, applied: bool) -> Result<Vec<(String, crate::api::Object)>, CommandOutput> {
     let files = expand(ctx.files, &f.values("--filename"), f.has("--recursive")).map_err(|e| CommandOutput::err(format!("{e}\n"), 1))?;
     let mut objects = Vec::new();
     for file in files {
-        objects.extend(file_objects(cluster, f, ctx, &file, out).into_iter().map(|m| (file.clone(), m.object)));
+        objects.extend(file_objects(cluster, f, ctx, &file, out).into_iter().map(|m| (file.clone(), if applied { m.with_applied_configuration() } else { m.object })));
     }
     Ok(objects)
 }
@@ -239,7 +243,7 @@ pub fn replace(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOu
         Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
     };
     let mut out = CommandOutput::default();
-    let objects = match read_all(cluster, f, ctx, &mut out) {
+    let objects = match read_all(cluster, f, ctx, &mut out, false) {
         Ok(o) => o,
         Err(e) => return e,
     };

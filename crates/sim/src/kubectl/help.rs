@@ -172,6 +172,8 @@ const COMMANDS: &[Command] = &[
     cmd("exec", "Run a command in a container", &[("The hostname the pod sees", "kubectl exec web -- hostname"), ("A shell in one of the Deployment's pods; exit leaves it", "kubectl exec -it deploy/web -- sh")], "kubectl exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...] [options]", None),
     cmd("port-forward", "Forward a port of this machine to a pod", &[("Local port 8080 to port 80 of the web pod", "kubectl port-forward pod/web 8080:80")], "kubectl port-forward TYPE/NAME [options] [LOCAL_PORT:]REMOTE_PORT [...[LOCAL_PORT_N:]REMOTE_PORT_N]", None),
     cmd("apply", "Create or update objects to match manifest files", &[("Make the cluster match web.yaml", "kubectl apply -f web.yaml"), ("Every manifest in a folder and its subfolders", "kubectl apply -R -f k8s/"), ("Check a change with the API server without making it", "kubectl apply -f web.yaml --dry-run=server")], "kubectl apply -f FILENAME [options]", None),
+    cmd("apply view-last-applied", "Show the configuration the last kubectl apply recorded on an object", &[("What the last apply sent for a Deployment", "kubectl apply view-last-applied deployment/web")], "kubectl apply view-last-applied (TYPE NAME | TYPE/NAME) [options]", Some(&["--output"])),
+    cmd("diff", "Show what kubectl apply would change, as a unified diff of each live object and the object after the apply", &[("Compare the cluster with a manifest", "kubectl diff -f web.yaml")], "kubectl diff -f FILENAME [options]", Some(&["--filename", "--recursive"])),
     cmd("patch", "Change fields of an object with a patch", &[("Three replicas for web", "kubectl patch deployment web -p '{\"spec\":{\"replicas\":3}}'")], "kubectl patch TYPE NAME [-p PATCH] [options]", None),
     cmd("replace", "Replace objects with the content of manifest files", &[("Swap the live web Deployment for the file's", "kubectl replace -f web.yaml"), ("Delete it and create it again", "kubectl replace --force -f web.yaml")], "kubectl replace -f FILENAME [options]", None),
     cmd("label", "Add, change or remove labels of objects", &[("Mark a pod as a canary", "kubectl label pod web track=canary"), ("Change an existing label", "kubectl label pod web track=stable --overwrite"), ("Remove it", "kubectl label pod web track-")], "kubectl label [--overwrite] (TYPE NAME | TYPE/NAME) KEY_1=VAL_1 ... KEY_N=VAL_N [options]", None),
@@ -193,7 +195,7 @@ const GROUPS: &[(&str, &[&str])] = &[
     ("Deploy Commands", &["rollout", "scale", "autoscale"]),
     ("Cluster Management Commands", &["cluster-info", "top", "cordon", "uncordon", "drain", "taint"]),
     ("Troubleshooting and Debugging Commands", &["describe", "logs", "exec", "port-forward"]),
-    ("Advanced Commands", &["apply", "patch", "replace"]),
+    ("Advanced Commands", &["diff", "apply", "patch", "replace"]),
     ("Settings Commands", &["label", "annotate"]),
     ("Other Commands", &["api-resources", "config", "version"]),
 ];

@@ -8,6 +8,7 @@ mod config;
 mod create;
 mod curl;
 mod delete;
+mod diff;
 mod edit;
 mod describe;
 pub(crate) use describe::probe_text;
@@ -366,6 +367,7 @@ pub(crate) fn allowed_flags(verb: &str) -> &'static [&'static str] {
     match verb {
         "get" => &["--output", "--selector", "--all-namespaces", "--watch", "--show-labels", "--no-headers", "--filename", "--raw", "--sort-by", "--label-columns"],
         "apply" => &["--filename", "--recursive", "--output", "--validate", "--dry-run"],
+        "diff" => &["--filename", "--recursive"],
         "explain" => &["--recursive", "--api-version", "--output"],
         "create" => &["--filename", "--recursive", "--output", "--validate", "--dry-run", "--save-config", "--image", "--replicas", "--port", "--from-literal", "--from-file", "--type", "--hard", "--tcp", "--node-port", "--clusterip", "--external-name"],
         "run" => &["--image", "--port", "--labels", "--selector", "--env", "--restart", "--command", "--dry-run", "--output", "--record", "--expose", "--replicas"],
@@ -483,6 +485,7 @@ fn dispatch(cluster: &mut Cluster, verb: &str, flags: &Flags, args: &[String], c
         "explain" => explain::explain(flags),
         "edit" => edit::edit(cluster, flags),
         "apply" => files::apply(cluster, flags, ctx, false),
+        "diff" => diff::diff(cluster, flags, ctx),
         "create" => create::create(cluster, flags, ctx),
         "run" => create::run(cluster, flags, &args[1..]),
         "delete" => delete::delete(cluster, flags, ctx),
