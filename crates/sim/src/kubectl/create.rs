@@ -283,10 +283,52 @@ fn config_map(f: &Flags, ctx: &Context<'_>) -> Result<Value, String> {
     Ok(o)
 }
 
+/// The flags only `create secret docker-registry` takes.
+const DOCKER_FLAGS: [&str; 4] = ["--docker-server", "--docker-username", "--docker-password", "--docker-email"];
+
+/// `create secret docker-registry NAME`: a `kubernetes.io/dockerconfigjson` Secret holding
+/// the registry credentials as a docker config file (or the files of `--from-file`).
+fn docker_registry_secret(f: &Flags, ctx: &Context<'_>) -> Result<Value, String> {
+    let command = "create secret docker-registry";
+    if let Some(flag) = ["--from-literal", "--type"].into_iter().find(|flag| f.has(flag)) {
+        return Err(format!("error: unknown flag: {flag}\nSee 'kubectl {command} --help' for usage."));
+    }
+    let name = one_name(f, command, 2)?;
+    let data = if f.has("--from-file") {
+        crate::sorting::object_of(data_sources(f, ctx, "Secret", name)?.into_iter().map(|(k, v)| (k, Value::String(crate::api::base64_encode(v.as_str().unwrap_or_default().as_bytes())))))
+    } else {
+        let (user, password) = (f.value("--docker-username").unwrap_or_default(), f.value("--docker-password").unwrap_or_default());
+        if user.is_empty() || password.is_empty() {
+            return Err("error: either --from-file or the combination of --docker-username, --docker-password and --docker-server is required".into());
+        }
+        let server = f.value("--docker-server").unwrap_or_else(|| "https://index.docker.io/v1/".into());
+        // Go's encoder: the entry's fields in struct order (a sorted map cannot keep it), the
+        // email left out when empty, HTML characters escaped.
+        let quote = |v: &str| serde_json::to_string(v).unwrap_or_default().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026");
+        let email = f.value("--docker-email").filter(|e| !e.is_empty()).map(|e| format!(",\"email\":{}", quote(&e))).unwrap_or_default();
+        let auth = crate::api::base64_encode(format!("{user}:{password}").as_bytes());
+        let text = format!("{{\"auths\":{{{}:{{\"username\":{},\"password\":{}{email},\"auth\":{}}}}}}}", quote(&server), quote(&user), quote(&password), quote(&auth));
+        let mut data = Map::new();
+        data.insert(".dockerconfigjson".into(), Value::String(crate::api::base64_encode(text.as_bytes())));
+        data
+    };
+    let mut o = json!({"apiVersion": "v1", "kind": "Secret", "metadata": metadata(name, given_namespace(f).as_deref(), None)});
+    if !data.is_empty() {
+        o["data"] = Value::Object(data);
+    }
+    o["type"] = json!("kubernetes.io/dockerconfigjson");
+    Ok(o)
+}
+
 fn secret(f: &Flags, ctx: &Context<'_>) -> Result<Value, String> {
+    if let Some(flag) = DOCKER_FLAGS.into_iter().find(|flag| f.has(flag) && f.positional.get(1).is_none_or(|t| t != "docker-registry")) {
+        let sub = f.positional.get(1).filter(|t| *t == "generic" || *t == "tls").map(|t| format!(" {t}")).unwrap_or_default();
+        return Err(format!("error: unknown flag: {flag}\nSee 'kubectl create secret{sub} --help' for usage."));
+    }
     match f.positional.get(1).map(String::as_str) {
         Some("generic") => {}
-        Some(other) if other == "tls" || other == "docker-registry" => return Err(format!("error: kubeplay does not simulate {other} secrets; use `kubectl create secret generic`")),
+        Some("docker-registry") => return docker_registry_secret(f, ctx),
+        Some("tls") => return Err("error: kubeplay does not simulate tls secrets, whose certificate and key it cannot check; use `kubectl create secret generic`".into()),
         _ => return Err("error: kubectl create secret needs a type: generic, docker-registry or tls (e.g. kubectl create secret generic NAME --from-literal=key=value)\nSee 'kubectl create secret -h' for help and examples".into()),
     }
     let name = one_name(f, "create secret generic", 2)?;

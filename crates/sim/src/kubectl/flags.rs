@@ -45,6 +45,10 @@ const VALUED: &[(&str, Option<&str>)] = &[
     ("--context", None),
     ("--validate", None),
     ("--api-version", None),
+    ("--docker-server", None),
+    ("--docker-username", None),
+    ("--docker-password", None),
+    ("--docker-email", None),
 ];
 
 /// Flags that stand alone: (long name, short name).

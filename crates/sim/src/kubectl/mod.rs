@@ -369,7 +369,7 @@ pub(crate) fn allowed_flags(verb: &str) -> &'static [&'static str] {
         "apply" => &["--filename", "--recursive", "--output", "--validate", "--dry-run"],
         "diff" => &["--filename", "--recursive"],
         "explain" => &["--recursive", "--api-version", "--output"],
-        "create" => &["--filename", "--recursive", "--output", "--validate", "--dry-run", "--save-config", "--image", "--replicas", "--port", "--from-literal", "--from-file", "--type", "--hard", "--tcp", "--node-port", "--clusterip", "--external-name"],
+        "create" => &["--filename", "--recursive", "--output", "--validate", "--dry-run", "--save-config", "--image", "--replicas", "--port", "--from-literal", "--from-file", "--type", "--hard", "--tcp", "--node-port", "--clusterip", "--external-name", "--docker-server", "--docker-username", "--docker-password", "--docker-email"],
         "run" => &["--image", "--port", "--labels", "--selector", "--env", "--restart", "--command", "--dry-run", "--output", "--record", "--expose", "--replicas"],
         "delete" => &["--filename", "--selector", "--all", "--force", "--now", "--grace-period", "--recursive", "--all-namespaces", "--wait", "--dry-run"],
         "scale" => &["--replicas", "--filename"],

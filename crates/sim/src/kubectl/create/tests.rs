@@ -242,3 +242,25 @@ fn run_expose_makes_a_service_for_the_pod() {
     assert!(endpoints.starts_with("10.244."), "the Service selects the pod: {endpoints}");
     assert_eq!(run(&mut c, "kubectl run other --image=nginx --expose").stderr, "error: --port must be set when exposing a service\nSee 'kubectl run -h' for help and examples\n");
 }
+
+#[test]
+fn docker_registry_secrets_as_kubectl_builds_them() {
+    let mut c = cluster();
+    // Source: kubectl 1.28, each with --dry-run=client -o yaml.
+    assert_eq!(
+        run(&mut c, "kubectl create secret docker-registry regcred --docker-server=registry.example.com --docker-username=ana --docker-password=s3cret --docker-email=ana@example.com --dry-run=client -o yaml").stdout,
+        "apiVersion: v1\ndata:\n  .dockerconfigjson: eyJhdXRocyI6eyJyZWdpc3RyeS5leGFtcGxlLmNvbSI6eyJ1c2VybmFtZSI6ImFuYSIsInBhc3N3b3JkIjoiczNjcmV0IiwiZW1haWwiOiJhbmFAZXhhbXBsZS5jb20iLCJhdXRoIjoiWVc1aE9uTXpZM0psZEE9PSJ9fX0=\nkind: Secret\nmetadata:\n  creationTimestamp: null\n  name: regcred\ntype: kubernetes.io/dockerconfigjson\n"
+    );
+    // The default server, no email, and Go's escaping of HTML characters in the password.
+    let escaped = run(&mut c, "kubectl create secret docker-registry regcred --docker-username=ana '--docker-password=p<&>' --dry-run=client -o yaml").stdout;
+    assert!(escaped.contains("  .dockerconfigjson: eyJhdXRocyI6eyJodHRwczovL2luZGV4LmRvY2tlci5pby92MS8iOnsidXNlcm5hbWUiOiJhbmEiLCJwYXNzd29yZCI6InBcdTAwM2NcdTAwMjZcdTAwM2UiLCJhdXRoIjoiWVc1aE9uQThKajQ9In19fQ==\n"), "{escaped}");
+    for (line, err) in [
+        ("kubectl create secret docker-registry regcred --docker-username=ana", "error: either --from-file or the combination of --docker-username, --docker-password and --docker-server is required\n"),
+        ("kubectl create secret generic r --docker-username=ana", "error: unknown flag: --docker-username\nSee 'kubectl create secret generic --help' for usage.\n"),
+        ("kubectl create secret docker-registry r --docker-username=a --docker-password=b --from-literal=k=v", "error: unknown flag: --from-literal\nSee 'kubectl create secret docker-registry --help' for usage.\n"),
+    ] {
+        assert_eq!(run(&mut c, line).stderr, err, "{line}");
+    }
+    assert_eq!(run(&mut c, "kubectl create secret docker-registry regcred --docker-username=ana --docker-password=s3cret").stdout, "secret/regcred created\n");
+    assert_eq!(run(&mut c, "kubectl get secret regcred").stdout.lines().nth(1).map(|l| l.split_whitespace().take(3).collect::<Vec<_>>()), Some(vec!["regcred", "kubernetes.io/dockerconfigjson", "1"]));
+}
