@@ -437,7 +437,8 @@ impl LocalCluster {
                 }
                 *last = out.stdout.clone();
                 if out.pending && deadline.is_some_and(|d| cluster.now() >= d) {
-                    pieces.push(ConsoleOutput::Stderr("error: timed out waiting for the condition\n".into()));
+                    let message = out.gives_up_with.clone().unwrap_or_else(|| "error: timed out waiting for the condition".into());
+                    pieces.push(ConsoleOutput::Stderr(format!("{message}\n")));
                     pieces.push(ConsoleOutput::Exit(1));
                     finished.push(i);
                 } else if !out.pending {
@@ -755,6 +756,43 @@ mod tests {
         assert_eq!(kubectl::follow_timeout("kubectl rollout status deploy/web --timeout 2m"), Some(Duration::seconds(120)));
         assert_eq!(kubectl::follow_timeout("kubectl rollout status deploy/web --timeout=0"), None, "0 waits for ever");
         assert_eq!(kubectl::follow_timeout("kubectl get pods --timeout=5s"), None);
+    }
+
+    #[test]
+    fn the_console_follows_kubectl_wait_in_virtual_time() {
+        let c = local();
+        let _ = drain(&mut c.run("kubectl create deployment web --image=nginx --replicas=2"));
+        let start = now_or_never(c.now()).unwrap().unwrap();
+        let mut sub = c.run("kubectl wait --for=condition=available deploy/web");
+        assert_eq!(drain(&mut sub), vec![], "nothing met yet");
+        assert_eq!(now_or_never(c.now()).unwrap().unwrap(), start, "the clock did not jump");
+        let mut seen = Vec::new();
+        for _ in 0..30 {
+            now_or_never(c.advance(Duration::seconds(1))).unwrap().unwrap();
+            seen.extend(drain(&mut sub));
+        }
+        assert_eq!(seen, vec![ConsoleOutput::Stdout("deployment.apps/web condition met\n".into()), ConsoleOutput::Exit(0)]);
+        // Waiting for deletion: the pods that existed count, though they are gone when it looks again.
+        let mut sub = c.run("kubectl wait --for=delete pod -l app=web");
+        assert_eq!(drain(&mut sub), vec![]);
+        let _ = drain(&mut c.run("kubectl delete deploy web --wait=false"));
+        let mut seen = Vec::new();
+        for _ in 0..40 {
+            now_or_never(c.advance(Duration::seconds(1))).unwrap().unwrap();
+            seen.extend(drain(&mut sub));
+        }
+        let text: String = seen.iter().filter_map(|p| if let ConsoleOutput::Stdout(t) = p { Some(t.as_str()) } else { None }).collect();
+        assert_eq!(text.matches("condition met\n").count(), 2, "{seen:?}");
+        assert_eq!(seen.last(), Some(&ConsoleOutput::Exit(0)));
+        // Its timeout, 30 s by default, ends it with kubectl's error naming the object.
+        let _ = drain(&mut c.run("kubectl create deployment bad --image=nginx:doesnotexist"));
+        let mut sub = c.run("kubectl wait --for=condition=available deploy/bad");
+        let mut seen = Vec::new();
+        for _ in 0..31 {
+            now_or_never(c.advance(Duration::seconds(1))).unwrap().unwrap();
+            seen.extend(drain(&mut sub));
+        }
+        assert_eq!(seen, vec![ConsoleOutput::Stderr("error: timed out waiting for the condition on deployments/bad\n".into()), ConsoleOutput::Exit(1)]);
     }
 
     #[test]

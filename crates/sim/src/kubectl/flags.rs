@@ -39,6 +39,7 @@ const VALUED: &[(&str, Option<&str>)] = &[
     ("--revision", None),
     ("--grace-period", None),
     ("--timeout", None),
+    ("--for", None),
     ("--hard", None),
     ("--limits", None),
     ("--requests", None),

@@ -34,6 +34,7 @@ mod rollout;
 mod set_resources;
 mod sort_by;
 mod top;
+mod wait;
 pub mod tabwriter;
 pub mod yaml_out;
 
@@ -62,6 +63,9 @@ pub struct CommandOutput {
     pub pending: bool,
     /// What the page should do besides printing (open the editor for `kubectl edit`).
     pub effects: Vec<Effect>,
+    /// For a pending command, the error it ends with when its timeout passes while the
+    /// console follows it ([`follow_timeout`]).
+    pub gives_up_with: Option<String>,
 }
 
 /// Something a command asks the page to do besides printing.
@@ -223,7 +227,7 @@ pub fn refreshes(line: &str) -> bool {
     let Some((first, rest)) = words.split_first() else { return false };
     let args = verb_first(rest);
     let w: Vec<&str> = args.iter().map(String::as_str).collect();
-    matches!(first.as_str(), "kubectl" | "k") && (delete::waits(&w) || logs::follows(&w))
+    matches!(first.as_str(), "kubectl" | "k") && (delete::waits(&w) || logs::follows(&w) || wait::for_deletion(&w))
 }
 
 /// Whether kubectl words wait on virtual time in ways of their own: `delete` (unless
@@ -232,7 +236,7 @@ fn kubectl_waits(words: &[String]) -> bool {
     let Some((first, rest)) = words.split_first() else { return false };
     let args = verb_first(rest);
     let w: Vec<&str> = args.iter().map(String::as_str).collect();
-    matches!(first.as_str(), "kubectl" | "k") && (delete::waits(&w) || logs::follows(&w) || exec::opens_session(&w))
+    matches!(first.as_str(), "kubectl" | "k") && (delete::waits(&w) || logs::follows(&w) || exec::opens_session(&w) || wait::waits(&w))
 }
 
 /// Whether a console line is `kubectl get ... -w`, which prints a row per change.
@@ -242,19 +246,25 @@ pub fn is_get_watch(line: &str) -> bool {
     matches!(w.as_slice(), ["kubectl" | "k", ..]) && w.contains(&"get") && (w.contains(&"-w") || w.contains(&"--watch"))
 }
 
-/// How long a followed `rollout status --timeout=T` line may wait (`None`: no timeout, or
-/// another command), so a console that follows it can stop it as kubectl would.
+/// How long a followed line may wait before it gives up: `rollout status --timeout=T`
+/// (none by default) or `wait` (`--timeout`, 30 s by default). `None`: no limit.
 pub fn follow_timeout(line: &str) -> Option<crate::clock::Duration> {
     let words = split_words(line).unwrap_or_default();
-    if !words.windows(2).any(|p| p[0] == "rollout" && p[1] == "status") {
+    let rollout = words.windows(2).any(|p| p[0] == "rollout" && p[1] == "status");
+    let waiting = words.get(1).is_some_and(|w| w == "wait");
+    if !rollout && !waiting {
         return None;
     }
     let value = words.iter().enumerate().find_map(|(i, w)| match w.strip_prefix("--timeout") {
         Some(v) if v.starts_with('=') => Some(v[1..].to_string()),
         Some("") => words.get(i + 1).cloned(),
         _ => None,
-    })?;
-    crate::clock::Duration::parse(&value).ok().filter(|d| d.0 > 0)
+    });
+    match value {
+        None if waiting => Some(crate::clock::Duration::seconds(30)),
+        Some(v) if waiting && v.starts_with('-') => Some(crate::clock::Duration::seconds(7 * 24 * 3600)),
+        v => crate::clock::Duration::parse(&v?).ok().filter(|d| d.0 > 0),
+    }
 }
 
 /// Whether a console line is `watch ...`, whose output replaces itself on each refresh.
@@ -368,6 +378,7 @@ pub(crate) fn allowed_flags(verb: &str) -> &'static [&'static str] {
         "get" => &["--output", "--selector", "--all-namespaces", "--watch", "--show-labels", "--no-headers", "--filename", "--raw", "--sort-by", "--label-columns"],
         "apply" => &["--filename", "--recursive", "--output", "--validate", "--dry-run"],
         "diff" => &["--filename", "--recursive"],
+        "wait" => &["--for", "--timeout", "--selector", "--all", "--filename", "--recursive"],
         "explain" => &["--recursive", "--api-version", "--output"],
         "create" => &["--filename", "--recursive", "--output", "--validate", "--dry-run", "--save-config", "--image", "--replicas", "--port", "--from-literal", "--from-file", "--type", "--hard", "--tcp", "--node-port", "--clusterip", "--external-name", "--docker-server", "--docker-username", "--docker-password", "--docker-email"],
         "run" => &["--image", "--port", "--labels", "--selector", "--env", "--restart", "--command", "--dry-run", "--output", "--record", "--expose", "--replicas"],
@@ -486,6 +497,7 @@ fn dispatch(cluster: &mut Cluster, verb: &str, flags: &Flags, args: &[String], c
         "edit" => edit::edit(cluster, flags),
         "apply" => files::apply(cluster, flags, ctx, false),
         "diff" => diff::diff(cluster, flags, ctx),
+        "wait" => wait::wait(cluster, flags, ctx),
         "create" => create::create(cluster, flags, ctx),
         "run" => create::run(cluster, flags, &args[1..]),
         "delete" => delete::delete(cluster, flags, ctx),

@@ -94,6 +94,7 @@ pub fn rollout(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOu
                 if ctx.max_wait.0 == 0 {
                     // No time to wait: the caller follows the rollout as time advances.
                     out.pending = true;
+                    out.gives_up_with = Some("error: timed out waiting for the condition".into());
                     break;
                 }
                 if cluster.now() >= deadline {

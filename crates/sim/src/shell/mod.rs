@@ -179,6 +179,7 @@ impl Shell {
                 out.stderr.push_str(&result.stderr);
                 out.effects.extend(result.effects);
                 out.pending = result.pending;
+                out.gives_up_with = result.gives_up_with;
                 self.status = result.exit_code;
             }
         }
