@@ -3,6 +3,7 @@
 //! gone: a pod's containers stopped within its grace period, a namespace emptied.
 
 use super::create::{dry_run, DryRun};
+use super::field_selector::FieldSelector;
 use super::flags::Flags;
 use super::{files, resource_kind, targets, CommandOutput, Context};
 use crate::api::Kind;
@@ -122,14 +123,19 @@ fn named(cluster: &Cluster, f: &Flags) -> Result<Vec<(Kind, String)>, CommandOut
     };
     let kind = resource_kind(kind).map_err(|e| CommandOutput::err(format!("{e}\n"), 1))?;
     let selector = f.selector().map_err(|e| CommandOutput::err(format!("{e}\n"), 1))?;
-    if selector.is_none() && !f.has("--all") {
+    let fields = f.value("--field-selector").map(|t| FieldSelector::parse(&t)).transpose().map_err(|e| CommandOutput::err(format!("{e}\n"), 1))?;
+    if selector.is_none() && fields.is_none() && !f.has("--all") {
         return Err(CommandOutput::err("error: resource(s) were provided, but no name was specified\n".into(), 1));
+    }
+    if let Some(Err(e)) = fields.as_ref().map(|s| s.check(kind)) {
+        return Err(CommandOutput::err(format!("{e}\n"), 1));
     }
     let ns = f.namespace();
     Ok(cluster
         .store()
         .list(kind, kind.namespaced().then_some(ns.as_str()))
         .filter(|o| selector.as_ref().is_none_or(|s| s.matches(&o.meta().labels)))
+        .filter(|o| fields.as_ref().is_none_or(|s| s.matches(o)))
         .map(|o| (kind, o.name().to_string()))
         .collect())
 }

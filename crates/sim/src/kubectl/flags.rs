@@ -40,6 +40,7 @@ const VALUED: &[(&str, Option<&str>)] = &[
     ("--grace-period", None),
     ("--timeout", None),
     ("--for", None),
+    ("--field-selector", None),
     ("--hard", None),
     ("--limits", None),
     ("--requests", None),

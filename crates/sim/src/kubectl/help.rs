@@ -28,6 +28,7 @@ const FLAGS: &[FlagDoc] = &[
     ("--dry-run", "", "'none'", "none sends the change; client only prints the object that would be sent; server lets the API server check it without storing it."),
     ("--env", "", "[]", "An environment variable for the container, as NAME=VALUE; repeat for more."),
     ("--expose", "", "false", "Also create a ClusterIP Service in front of the pod, on the port given with --port."),
+    ("--field-selector", "", "''", "Only objects whose fields match, e.g. status.phase=Running or spec.nodeName=node-1 (=, == and != joined by commas; each kind allows a few fields)."),
     ("--filename", "-f", "[]", "A manifest file, a folder of manifests, or - for standard input; repeat for more."),
     ("--flatten", "", "false", "Put the contents of referenced files (certificates, keys) into the printed kubeconfig."),
     ("--follow", "-f", "false", "Keep printing new lines as the container writes them, until it stops."),

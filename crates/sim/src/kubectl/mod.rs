@@ -16,6 +16,7 @@ pub use describe::describe_object;
 mod exec;
 pub use exec::{session as exec_session, Flavor, Session};
 mod explain;
+mod field_selector;
 mod expose;
 mod files;
 mod flags;
@@ -375,14 +376,14 @@ fn verb_first(args: &[String]) -> Vec<String> {
 /// The flags each verb accepts besides `--namespace` and `--context` (and `--help`).
 pub(crate) fn allowed_flags(verb: &str) -> &'static [&'static str] {
     match verb {
-        "get" => &["--output", "--selector", "--all-namespaces", "--watch", "--show-labels", "--no-headers", "--filename", "--raw", "--sort-by", "--label-columns"],
+        "get" => &["--output", "--selector", "--field-selector", "--all-namespaces", "--watch", "--show-labels", "--no-headers", "--filename", "--raw", "--sort-by", "--label-columns"],
         "apply" => &["--filename", "--recursive", "--output", "--validate", "--dry-run"],
         "diff" => &["--filename", "--recursive"],
         "wait" => &["--for", "--timeout", "--selector", "--all", "--filename", "--recursive"],
         "explain" => &["--recursive", "--api-version", "--output"],
         "create" => &["--filename", "--recursive", "--output", "--validate", "--dry-run", "--save-config", "--image", "--replicas", "--port", "--from-literal", "--from-file", "--type", "--hard", "--tcp", "--node-port", "--clusterip", "--external-name", "--docker-server", "--docker-username", "--docker-password", "--docker-email"],
         "run" => &["--image", "--port", "--labels", "--selector", "--env", "--restart", "--command", "--dry-run", "--output", "--record", "--expose", "--replicas"],
-        "delete" => &["--filename", "--selector", "--all", "--force", "--now", "--grace-period", "--recursive", "--all-namespaces", "--wait", "--dry-run"],
+        "delete" => &["--filename", "--selector", "--field-selector", "--all", "--force", "--now", "--grace-period", "--recursive", "--all-namespaces", "--wait", "--dry-run"],
         "scale" => &["--replicas", "--filename"],
         "label" => &["--overwrite", "--selector", "--all"],
         "annotate" | "taint" => &["--overwrite"],
@@ -661,6 +662,13 @@ fn get(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
         Ok(s) => s,
         Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
     };
+    let fields = match f.value("--field-selector").map(|t| field_selector::FieldSelector::parse(&t)).transpose() {
+        Ok(s) => s,
+        Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
+    };
+    if let Some(e) = fields.as_ref().and_then(|s| kinds.iter().find_map(|k| s.check(*k).err())) {
+        return CommandOutput::err(format!("{e}\n"), 1);
+    }
     let output = f.value("--output").unwrap_or_default();
     let wide = output == "wide";
     if f.has("--watch") {
@@ -682,6 +690,7 @@ fn get(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
             .list(kind, ns_filter)
             .filter(|o| names.is_empty() || names.iter().any(|n| n == o.name()))
             .filter(|o| selector.as_ref().is_none_or(|s| s.matches(&o.meta().labels)))
+            .filter(|o| fields.as_ref().is_none_or(|s| s.matches(o)))
             .cloned()
             .collect();
         if let Some(expression) = f.value("--sort-by") {
