@@ -41,6 +41,7 @@ const VALUED: &[(&str, Option<&str>)] = &[
     ("--timeout", None),
     ("--for", None),
     ("--field-selector", None),
+    ("--types", None),
     ("--hard", None),
     ("--limits", None),
     ("--requests", None),

@@ -10,6 +10,7 @@ mod curl;
 mod delete;
 mod diff;
 mod edit;
+mod events;
 mod describe;
 pub(crate) use describe::probe_text;
 pub use describe::describe_object;
@@ -380,6 +381,7 @@ pub(crate) fn allowed_flags(verb: &str) -> &'static [&'static str] {
         "apply" => &["--filename", "--recursive", "--output", "--validate", "--dry-run"],
         "diff" => &["--filename", "--recursive"],
         "wait" => &["--for", "--timeout", "--selector", "--all", "--filename", "--recursive"],
+        "events" => &["--for", "--types", "--all-namespaces", "--no-headers"],
         "explain" => &["--recursive", "--api-version", "--output"],
         "create" => &["--filename", "--recursive", "--output", "--validate", "--dry-run", "--save-config", "--image", "--replicas", "--port", "--from-literal", "--from-file", "--type", "--hard", "--tcp", "--node-port", "--clusterip", "--external-name", "--docker-server", "--docker-username", "--docker-password", "--docker-email"],
         "run" => &["--image", "--port", "--labels", "--selector", "--env", "--restart", "--command", "--dry-run", "--output", "--record", "--expose", "--replicas"],
@@ -499,6 +501,7 @@ fn dispatch(cluster: &mut Cluster, verb: &str, flags: &Flags, args: &[String], c
         "apply" => files::apply(cluster, flags, ctx, false),
         "diff" => diff::diff(cluster, flags, ctx),
         "wait" => wait::wait(cluster, flags, ctx),
+        "events" => events::events(cluster, flags),
         "create" => create::create(cluster, flags, ctx),
         "run" => create::run(cluster, flags, &args[1..]),
         "delete" => delete::delete(cluster, flags, ctx),

@@ -14,7 +14,7 @@ const COMMANDS: &[&str] = &[
 
 /// kubectl's verbs the console answers.
 const VERBS: &[&str] = &[
-    "annotate", "api-resources", "apply", "autoscale", "cluster-info", "config", "cordon", "create", "delete", "describe", "diff", "drain", "edit", "exec", "explain", "expose", "get", "label", "logs", "patch", "port-forward",
+    "annotate", "api-resources", "apply", "autoscale", "cluster-info", "config", "cordon", "create", "delete", "describe", "diff", "drain", "edit", "events", "exec", "explain", "expose", "get", "label", "logs", "patch", "port-forward",
     "replace", "rollout", "run", "scale", "set", "taint", "top", "uncordon", "version", "wait",
 ];
 

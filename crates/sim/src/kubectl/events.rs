@@ -1,0 +1,67 @@
+//! `kubectl events` (kubectl 1.28): a namespace's events oldest first, each as
+//! `LAST SEEN  TYPE  REASON  OBJECT  MESSAGE`, a repeated one as `5s (x3 over 2m)`;
+//! `--for KIND/NAME` keeps one object's, `--types` some types, `-A` every namespace's.
+
+use super::flags::Flags;
+use super::{resource_kind, tabwriter, CommandOutput};
+use crate::api::{Event, Kind, Object};
+use crate::clock::{human_duration, Time};
+use crate::cluster::Cluster;
+
+/// An event's LAST SEEN cell: its age, and for a repeated one its count and first sighting.
+fn interval(e: &Event, now: Time) -> String {
+    let since = |t: Option<Time>| t.map_or_else(|| "<unknown>".to_string(), |t| human_duration(now - t));
+    if e.count > 1 {
+        format!("{} (x{} over {})", since(e.last_timestamp), e.count, since(e.first_timestamp))
+    } else {
+        since(e.first_timestamp.or(e.last_timestamp))
+    }
+}
+
+/// `kubectl events`.
+pub fn events(cluster: &Cluster, f: &Flags) -> CommandOutput {
+    let types: Vec<String> = f.values("--types").iter().flat_map(|v| v.split(',')).filter(|t| !t.is_empty()).map(String::from).collect();
+    if types.iter().any(|t| !t.eq_ignore_ascii_case("Normal") && !t.eq_ignore_ascii_case("Warning")) {
+        return CommandOutput::err("error: valid --types are Normal or Warning\n".into(), 1);
+    }
+    let about = match f.value("--for") {
+        None => None,
+        Some(target) => {
+            let Some((kind, name)) = target.split_once('/') else {
+                return CommandOutput::err("error: --for must be in resource/name form\n".into(), 1);
+            };
+            match resource_kind(kind) {
+                Ok(kind) => Some((kind, name.to_string())),
+                Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
+            }
+        }
+    };
+    let all = f.all_namespaces();
+    let namespace = f.namespace();
+    let mut found: Vec<&Event> = cluster
+        .store()
+        .list(Kind::Event, if all { None } else { Some(namespace.as_str()) })
+        .filter_map(Object::as_event)
+        .filter(|e| about.as_ref().is_none_or(|(kind, name)| e.involved_object.kind == kind.name() && e.involved_object.name == *name))
+        .filter(|e| types.is_empty() || types.iter().any(|t| t.eq_ignore_ascii_case(&e.type_)))
+        .collect();
+    if found.is_empty() {
+        let message = if all { "No events found.\n".to_string() } else { format!("No events found in {namespace} namespace.\n") };
+        return CommandOutput { stderr: message, ..Default::default() };
+    }
+    // Oldest first, by when each was last seen (a stable sort keeps the store's order for ties).
+    crate::sorting::sort_by_key(&mut found, |e| e.last_timestamp.or(e.first_timestamp));
+    let now = cluster.now();
+    let mut text = String::new();
+    if !f.has("--no-headers") {
+        text.push_str(if all { "NAMESPACE\tLAST SEEN\tTYPE\tREASON\tOBJECT\tMESSAGE\n" } else { "LAST SEEN\tTYPE\tREASON\tOBJECT\tMESSAGE\n" });
+    }
+    for e in found {
+        if all {
+            text.push_str(e.metadata.namespace.as_deref().unwrap_or(""));
+            text.push('\t');
+        }
+        text.push_str(&format!("{}\t{}\t{}\t{}/{}\t{}\n", interval(e, now), e.type_, e.reason, e.involved_object.kind, e.involved_object.name, e.message.trim()));
+    }
+    CommandOutput::ok(tabwriter::align(&text, 6, 3))
+}
