@@ -521,6 +521,21 @@ impl Cluster {
         Ok(result)
     }
 
+    /// Writes an object as `kubectl replace` and the page's Apply of a `kubectl edit` file do:
+    /// its spec, labels and annotations become exactly the given ones (controllers add theirs
+    /// back); status and the server's metadata stay. Creates it if it does not exist.
+    pub fn replace(&mut self, object: Object) -> Result<(ApplyAction, Object), ApiError> {
+        let (labels, annotations) = (object.meta().labels.clone(), object.meta().annotations.clone());
+        let (action, stored) = self.apply(object)?;
+        if stored.meta().annotations == annotations && stored.meta().labels == labels {
+            return Ok((action, stored));
+        }
+        let mut fixed = stored;
+        fixed.meta_mut().annotations = annotations;
+        fixed.meta_mut().labels = labels;
+        Ok((ApplyAction::Configured, self.update(fixed)?))
+    }
+
     /// What applying `object` would give, without storing it (`apply --dry-run`).
     pub fn validate_apply(&self, object: Object) -> Result<(ApplyAction, Object), ApiError> {
         let (mut store, mut rng) = (self.store.clone(), self.rng.clone());
@@ -557,9 +572,11 @@ impl Cluster {
         let (objects, manifest_errors) = parse_manifest_with(text, file, self.settings.refuse_removed_api_versions);
         let mut report = ApplyReport { errors: manifest_errors.iter().map(ManifestError::to_string).collect(), ..Default::default() };
         for o in objects {
-            let object = o.with_applied_configuration();
-            report.warnings.extend(o.warnings);
-            match self.apply(object) {
+            report.warnings.extend(o.warnings.iter().cloned());
+            // An edited object goes back as kubectl edit sends it: exactly as edited, its
+            // last-applied configuration untouched; a manifest as kubectl apply sends it.
+            let result = if crate::kubectl::is_edit_file(file) { self.replace(o.object) } else { self.apply(o.with_applied_configuration()) };
+            match result {
                 Ok((action, obj)) => report.applied.push(AppliedObject {
                     kind: obj.kind(),
                     namespace: obj.namespace().into(),

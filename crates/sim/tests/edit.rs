@@ -35,3 +35,19 @@ fn edit_explains_what_it_needs() {
     assert!(run(&mut c, "kubectl edit deployment nope").effects.is_empty());
     assert_eq!(run(&mut c, "kubectl edit pod a b").exit_code, 1);
 }
+
+#[test]
+fn an_edit_sends_the_object_as_edited_and_leaves_the_last_applied_configuration_alone() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    run(&mut c, "kubectl create deployment web --image=nginx");
+    run(&mut c, "kubectl label deploy web owner=ana");
+    let out = run(&mut c, "kubectl edit deploy web");
+    let [Effect::Edit { file, text }] = out.effects.as_slice() else { panic!("one edit effect: {:?}", out.effects) };
+    // The learner deletes the label kubectl label added.
+    let changed = text.replacen("    owner: ana\n", "", 1);
+    assert_ne!(&changed, text);
+    let report = c.apply_manifest(&changed, file);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(run(&mut c, "kubectl get deploy web -o jsonpath={.metadata.labels}").stdout, r#"{"app":"web"}"#, "what the editor removed is gone");
+    assert_eq!(run(&mut c, "kubectl apply view-last-applied deploy/web").stderr, "error: no last-applied-configuration annotation found on resource: web\n", "an edit is not an apply");
+}

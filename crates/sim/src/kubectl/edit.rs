@@ -14,6 +14,16 @@ Example resource specifications include:
    '<resource>'
 ";
 
+/// The editor file `kubectl edit` opens an object in.
+fn edit_file(kind: crate::api::Kind, name: &str) -> String {
+    format!("edit-{}-{}.yaml", kind.name().to_ascii_lowercase(), name)
+}
+
+/// Whether an editor file is one `kubectl edit` opened (its Apply sends the object as edited).
+pub fn is_edit_file(file: &str) -> bool {
+    file.strip_prefix("edit-").is_some_and(|rest| rest.ends_with(".yaml") && rest.contains('-'))
+}
+
 /// `kubectl edit TYPE NAME` / `TYPE/NAME`: an [`Effect::Edit`] with the object's YAML, and a
 /// line saying where it opened.
 pub fn edit(cluster: &Cluster, f: &Flags) -> CommandOutput {
@@ -31,7 +41,7 @@ pub fn edit(cluster: &Cluster, f: &Flags) -> CommandOutput {
         Ok(o) => o,
         Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
     };
-    let file = format!("edit-{}-{}.yaml", kind.name().to_ascii_lowercase(), name);
+    let file = edit_file(*kind, name);
     let mut text = String::from(
         "# kubectl edit: change the object below and press Apply (Ctrl+Enter) to send it.\n# Lines starting with '#' are comments; status is kept by the cluster, not by you.\n#\n",
     );

@@ -208,22 +208,13 @@ pub(super) fn read_all(cluster: &Cluster, f: &Flags, ctx: &Context<'_>, out: &mu
     Ok(objects)
 }
 
-/// Replaces a live object by `o` as a PUT does: spec, labels and annotations become the
-/// file's (controllers add theirs back); status and the server's metadata stay.
+/// Replaces a live object by `o` as a PUT does (see [`Cluster::replace`]).
 fn replace_object(cluster: &mut Cluster, o: crate::api::Object) -> Result<(), ApiError> {
     let key = ObjectKey::of(&o);
     if cluster.store().get(&key).is_none() {
         return Err(ApiError::not_found(key.kind, &key.name));
     }
-    let (labels, annotations) = (o.meta().labels.clone(), o.meta().annotations.clone());
-    let (_, stored) = cluster.apply(o)?;
-    if stored.meta().annotations != annotations || stored.meta().labels != labels {
-        let mut fixed = stored;
-        fixed.meta_mut().annotations = annotations;
-        fixed.meta_mut().labels = labels;
-        cluster.update(fixed)?;
-    }
-    Ok(())
+    cluster.replace(o).map(|_| ())
 }
 
 /// `replace -f`, and `replace --force -f`: delete, wait until gone, create.

@@ -41,6 +41,7 @@ pub mod tabwriter;
 pub mod yaml_out;
 
 pub use config::KubeConfig;
+pub use edit::is_edit_file;
 pub use files::{Files, NoFiles};
 pub use port_forward::PortForward;
 use flags::Flags;
