@@ -42,6 +42,9 @@ const VALUED: &[(&str, Option<&str>)] = &[
     ("--for", None),
     ("--field-selector", None),
     ("--types", None),
+    ("--from", None),
+    ("--prefix", None),
+    ("--keys", None),
     ("--hard", None),
     ("--limits", None),
     ("--requests", None),
@@ -58,6 +61,7 @@ const VALUED: &[(&str, Option<&str>)] = &[
 const BOOLEAN: &[(&str, Option<&str>)] = &[
     ("--all-namespaces", Some("-A")),
     ("--overwrite", None),
+    ("--list", None),
     ("--all", None),
     ("--force", None),
     ("--now", None),
@@ -160,8 +164,10 @@ impl Flags {
             } else if let Some(canonical) = find(BOOLEAN) {
                 f.given.push_str(&format!(" {canonical}={}", inline.as_deref().unwrap_or("true")));
                 let on = inline.as_deref().is_none_or(|v| v == "true");
-                if canonical == "--raw" && inline.as_deref().is_some_and(|v| v.starts_with('/')) {
+                let named_containers = canonical == "--containers" && inline.as_deref().is_some_and(|v| v != "true" && v != "false");
+                if (canonical == "--raw" && inline.as_deref().is_some_and(|v| v.starts_with('/'))) || named_containers {
                     // `get --raw=/path` carries its path; `config view --raw` is a switch.
+                    // `set env --containers=NAME` names containers; `top --containers` is a switch.
                     f.values.entry(canonical).or_default().extend(inline);
                 } else if on {
                     f.values.entry(canonical).or_default();

@@ -33,6 +33,7 @@ mod nodes;
 mod port_forward;
 pub mod printers;
 mod rollout;
+mod set_env;
 mod set_resources;
 mod sort_by;
 mod top;
@@ -399,7 +400,7 @@ pub(crate) fn allowed_flags(verb: &str) -> &'static [&'static str] {
         "rollout" => &["--to-revision", "--revision", "--watch", "--timeout"],
         "describe" => &["--selector", "--all-namespaces", "--show-events"],
         "drain" => &["--force", "--ignore-daemonsets", "--grace-period", "--delete-emptydir-data", "--timeout"],
-        "set" => &["--limits", "--requests", "--container", "--selector", "--all"],
+        "set" => &["--limits", "--requests", "--container", "--selector", "--all", "--containers", "--list", "--from", "--prefix", "--keys", "--overwrite"],
         "replace" => &["--filename", "--recursive", "--force", "--grace-period", "--output", "--validate"],
         "config" => &["--output", "--minify", "--raw", "--flatten", "--current", "--no-headers"],
         "version" => &["--client"],
@@ -508,6 +509,7 @@ fn dispatch(cluster: &mut Cluster, verb: &str, flags: &Flags, args: &[String], c
         "delete" => delete::delete(cluster, flags, ctx),
         "scale" => mutate::scale(cluster, flags),
         "set" if flags.positional.first().is_some_and(|s| s == "resources") => set_resources::set_resources(cluster, flags),
+        "set" if flags.positional.first().is_some_and(|s| s == "env") => set_env::set_env(cluster, flags),
         "set" => mutate::set(cluster, flags),
         "replace" => files::replace(cluster, flags, ctx),
         "config" => config::config(cluster, flags),
