@@ -245,3 +245,71 @@ test('the whole state saves to a file and opens in a fresh browser; a wrong file
   assert.deepEqual([...errors, ...fresh.errors], []);
   await fresh.context.close();
 });
+
+/** Types a line into the console and runs it. */
+async function runLine(page, line) {
+  await page.locator('[data-testid="console-input"]').fill(line);
+  await page.locator('[data-testid="console-input"]').press('Enter');
+}
+
+/** In the page: the badges, chips and labels found by `selector` whose own text has a contrast
+ * (WCAG 2) under `min` with the colours beneath it, as "ratio class text". */
+function lowContrast([selector, min]) {
+  const parse = (c) => {
+    const [r, g, b, a = 1] = (c.match(/[\d.]+/g) || []).map(Number);
+    return c.startsWith('color(srgb') ? { r: r * 255, g: g * 255, b: b * 255, a } : { r, g, b, a };
+  };
+  const over = (top, under) => ({ r: top.r * top.a + under.r * (1 - top.a), g: top.g * top.a + under.g * (1 - top.a), b: top.b * top.a + under.b * (1 - top.a), a: 1 });
+  const luminance = (c) => [c.r, c.g, c.b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }).reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const found = [];
+  for (const el of document.querySelectorAll(selector)) {
+    const text = [...el.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join('').trim();
+    if (!text || !el.getClientRects().length) continue;
+    // The backgrounds from the element out to the first opaque one, and the opacity on the way.
+    const layers = [];
+    let opacity = 1;
+    for (let e = el; e; e = e.parentElement) {
+      const style = getComputedStyle(e);
+      opacity *= Number(style.opacity);
+      const bg = parse(style.backgroundColor);
+      if (bg.a > 0 && layers.every((l) => l.a < 1)) layers.push(bg);
+    }
+    const beneath = layers.reverse().reduce((under, top) => over(top, under), { r: 255, g: 255, b: 255, a: 1 });
+    const fg = parse(getComputedStyle(el).color);
+    const [hi, lo] = [luminance(over({ ...fg, a: fg.a * opacity }, beneath)), luminance(beneath)].sort((x, y) => y - x);
+    const ratio = (hi + 0.05) / (lo + 0.05);
+    if (ratio < min) found.push(`${ratio.toFixed(2)} ${el.className} ${text}`);
+  }
+  return [...new Set(found)];
+}
+
+test('badges, chips and status labels keep a contrast of 4.5:1 in the light and the dark theme', async () => {
+  const labels = '.badge, .taint, .component, .pod-name, .pod-status, .pod-icon, .svc-endpoints > *, [class^="st-"], .legend, .event .reason, .event .actor, .lab-badge, .lab-step-number';
+  for (const theme of ['light', 'dark']) {
+    const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const page = await context.newPage();
+    await page.goto(`${env.server.url}?theme=${theme}`);
+    await page.waitForSelector('[data-testid="node"]');
+    // Pods that fail, a node that stops, a Service and an autoscaler: every kind of badge.
+    for (const line of ['kubectl create deployment bad --image=nginx:doesnotexist', 'kubectl create deployment web --image=nginx --replicas=2',
+      'kubectl expose deployment web --port=80', 'kubectl autoscale deployment web --cpu-percent=50 --max=4', 'fault fail-node node-3', 'advance 60s',
+      'kubectl get pods,nodes']) {
+      await runLine(page, line);
+    }
+    await page.locator('[data-testid="pod"][data-name^="bad-"] .pod-icon').first().waitFor();
+    await page.locator('[data-testid="play-pause"]').click();
+    await page.waitForTimeout(600); // the control-plane strip's fading
+    const low = [];
+    for (const tab of ['events', 'charts']) {
+      await page.locator(`[data-testid="tab-${tab}"]`).click();
+      low.push(...await page.evaluate(lowContrast, [labels, 4.5]));
+    }
+    await page.locator('[data-testid="mode-containers"]').click();
+    await page.locator('[data-testid="lab-backend"]:not([data-kind="probing"])').waitFor();
+    await page.locator('[data-testid="lab-run"]').click();
+    await page.locator('[data-testid="lab-report"]').waitFor();
+    low.push(...await page.evaluate(lowContrast, [labels, 4.5]));
+    assert.deepEqual([...new Set(low)], [], `${theme} theme`);
+    await context.close();
+  }
+});
