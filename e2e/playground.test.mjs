@@ -252,6 +252,25 @@ async function runLine(page, line) {
   await page.locator('[data-testid="console-input"]').press('Enter');
 }
 
+test('wide kubectl output keeps each row on one line and shows that more columns hide at the right', async () => {
+  const { page, errors, context } = await openPage();
+  await runLine(page, 'kubectl get pods -A -o wide');
+  const output = page.locator('[data-testid="console-output"]');
+  await output.locator('text=NOMINATED NODE').waitFor();
+  const heights = await output.locator('.out').evaluateAll((lines) => lines.map((l) => l.getBoundingClientRect().height));
+  assert.ok(heights.length > 10 && heights.every((h) => h === heights[0]), `every row is one line high: ${heights}`);
+  // The table is wider than the console: a cue at the right edge says so and scrolls on.
+  const more = page.locator('[data-testid="console-more"]');
+  await more.waitFor();
+  await page.screenshot({ path: `${SHOTS}/console-wide.png` });
+  await more.click();
+  assert.ok(await output.evaluate((o) => o.scrollLeft) > 0, 'the click scrolls the output right');
+  await output.evaluate((o) => { o.scrollLeft = o.scrollWidth; });
+  await more.waitFor({ state: 'detached' });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 /** In the page: the badges, chips and labels found by `selector` whose own text has a contrast
  * (WCAG 2) under `min` with the colours beneath it, as "ratio class text". */
 function lowContrast([selector, min]) {

@@ -97,6 +97,25 @@ fn save_history(history: &[String]) {
     crate::kept::set_item(&crate::storage_key(HISTORY_KEY), &history.join("\n"));
 }
 
+/// The cue over the output's right edge while wide output (kubectl's `-o wide` tables,
+/// `describe`) hides columns there: where it sits, clear of the output's scrollbars.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct MoreRight {
+    /// The width of the vertical scrollbar, in pixels.
+    right: i32,
+    /// The height of the horizontal scrollbar, in pixels.
+    bottom: i32,
+}
+
+impl MoreRight {
+    /// The cue for the output `el`, if some of its text lies beyond its right edge.
+    fn of(el: &web_sys::Element) -> Option<MoreRight> {
+        let hidden = el.scroll_width() - el.client_width() - el.scroll_left();
+        let outer = el.get_bounding_client_rect();
+        (hidden > 1).then(|| MoreRight { right: outer.width() as i32 - el.client_width(), bottom: outer.height() as i32 - el.client_height() })
+    }
+}
+
 /// The console panel.
 #[function_component(Console)]
 pub fn console() -> Html {
@@ -118,15 +137,43 @@ pub fn console() -> Html {
     let cwd = use_state(|| "~$".to_string());
     let unfinished = use_mut_ref(String::new);
     let shown = transcript.borrow().len();
+    // Where the cue that more columns hide at the right sits, while some do.
+    let more_right = use_state(|| None::<MoreRight>);
+    let check_width = {
+        let (output, more_right) = (output.clone(), more_right.clone());
+        move || {
+            if let Some(el) = output.cast::<web_sys::Element>() {
+                let now = MoreRight::of(&el);
+                if *more_right != now {
+                    more_right.set(now);
+                }
+            }
+        }
+    };
     {
         // Keep the newest output in view.
-        let output = output.clone();
+        let (output, check_width) = (output.clone(), check_width.clone());
         use_effect_with(shown, move |_| {
             if let Some(el) = output.cast::<web_sys::Element>() {
                 el.set_scroll_top(el.scroll_height());
             }
+            check_width();
         });
     }
+    // Scrolling sideways, or coming back after the window was resized, shows or hides the cue.
+    let recheck = {
+        let check_width = check_width.clone();
+        Callback::from(move |_: Event| check_width())
+    };
+    let recheck_on_enter = Callback::from(move |_: MouseEvent| check_width());
+    let scroll_right = {
+        let output = output.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(el) = output.cast::<web_sys::Element>() {
+                el.set_scroll_left(el.scroll_left() + el.client_width() * 3 / 4);
+            }
+        })
+    };
     let push = {
         let (transcript, redraw) = (transcript.clone(), redraw.clone());
         move |lines: Vec<Line>| {
@@ -329,13 +376,20 @@ pub fn console() -> Html {
                 <h2>{"Console"}</h2>
                 <span class="hint">{"a shell with kubectl  ·  help  ·  Tab  ·  ↑↓  ·  Ctrl-C  ·  Esc Tab leaves"}</span>
             </header>
-            <div class="console-output" data-testid="console-output" ref={output} aria-live="polite">
-                { for transcript.borrow().iter().map(|l| match l {
-                    Line::Prompt(ps1, c) => html! { <div class="prompt"><span class="ps1">{ format!("{ps1} ") }</span>{ c }</div> },
-                    Line::More(c) => html! { <div class="prompt more"><span class="ps1">{"> "}</span>{ c }</div> },
-                    Line::Out(t) => html! { <div class="out">{ coloured(t) }</div> },
-                    Line::Err(t) => html! { <div class="err">{ t }</div> },
-                }) }
+            <div class="console-view">
+                <div class="console-output" data-testid="console-output" ref={output} aria-live="polite" onscroll={recheck} onmouseenter={recheck_on_enter}>
+                    { for transcript.borrow().iter().map(|l| match l {
+                        Line::Prompt(ps1, c) => html! { <div class="prompt"><span class="ps1">{ format!("{ps1} ") }</span>{ c }</div> },
+                        Line::More(c) => html! { <div class="prompt more"><span class="ps1">{"> "}</span>{ c }</div> },
+                        Line::Out(t) => html! { <div class="out">{ coloured(t) }</div> },
+                        Line::Err(t) => html! { <div class="err">{ t }</div> },
+                    }) }
+                </div>
+                if let Some(more) = *more_right {
+                    <button class="console-more" data-testid="console-more" tabindex="-1" onclick={scroll_right}
+                        style={format!("right: {}px; bottom: {}px", more.right, more.bottom)}
+                        title="More to the right: scroll sideways (Shift + wheel) or click here" aria-label="Scroll the output right">{"→"}</button>
+                }
             </div>
             <div class="console-line">
                 <span class="ps1" data-testid="console-prompt">{ if unfinished.borrow().is_empty() { (*cwd).clone() } else { ">".to_string() } }</span>
