@@ -271,6 +271,42 @@ test('wide kubectl output keeps each row on one line and shows that more columns
   await context.close();
 });
 
+test("the lines from a Service to its pods cross no text on the cards and end at each pod's chip", async () => {
+  const { page, errors, context } = await openPage();
+  await page.locator('[data-testid="speed"]').selectOption('10');
+  await runLine(page, 'kubectl create deployment web --image=nginx --replicas=3');
+  await runLine(page, 'kubectl expose deployment web --port=80');
+  await page.waitForFunction(() => document.querySelectorAll('.service-links path.link').length === 3, null, { timeout: 15_000 });
+  await page.locator('[data-testid="play-pause"]').click();
+  await page.waitForTimeout(1_500); // the bars' transitions and the lines' next measure
+  // Every block of text on the cards in view looks the same with and without the lines
+  // (each taken where it is, without scrolling, so that only the lines can differ).
+  const blocks = await page.locator('[data-testid="service"] > *, [data-testid="node"] > :not(.pods), [data-testid="node"] [data-testid="pod"]').evaluateAll((els) => {
+    const map = document.querySelector('[data-testid="cluster-map"]').getBoundingClientRect();
+    return els.map((e) => [e.textContent.slice(0, 40), e.getBoundingClientRect()])
+      .filter(([, r]) => r.top >= map.top && r.bottom <= map.bottom && r.left >= map.left && r.right <= map.right)
+      // Inside the rounded corners and the edges' blended pixels, where lines may pass.
+      .map(([text, r]) => ({ text, clip: { x: Math.ceil(r.x) + 4, y: Math.ceil(r.y) + 2, width: Math.floor(r.width) - 8, height: Math.floor(r.height) - 4 } }));
+  });
+  assert.ok(blocks.length > 12, `blocks in view: ${blocks.length}`);
+  const look = async () => { const shots = []; for (const b of blocks) shots.push(await page.screenshot({ clip: b.clip, animations: 'disabled' })); return shots; };
+  const withLines = await look();
+  await page.screenshot({ path: `${SHOTS}/service-lines.png` });
+  await page.addStyleTag({ content: '.service-links { visibility: hidden; }' });
+  const without = await look();
+  assert.deepEqual(blocks.filter((_, i) => !withLines[i].equals(without[i])).map((b) => b.text), [], 'blocks a line is drawn over');
+  // Each line ends in a dot on the top edge of its pod's chip.
+  const ends = await page.evaluate(() => [...document.querySelectorAll('.service-links path.link')].map((path) => {
+    const [ns, name] = path.dataset.pod.split('/');
+    const chip = document.querySelector(`[data-testid="pod"][data-namespace="${ns}"][data-name="${name}"]`).getBoundingClientRect();
+    const dot = path.nextElementSibling.getBoundingClientRect();
+    return { pod: name, onTop: dot.left >= chip.left && dot.right <= chip.right && dot.bottom <= chip.top + 1 && dot.bottom >= chip.top - 4 };
+  }));
+  assert.ok(ends.length === 3 && ends.every((e) => e.onTop), JSON.stringify(ends));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 /** In the page: the badges, chips and labels found by `selector` whose own text has a contrast
  * (WCAG 2) under `min` with the colours beneath it, as "ratio class text". */
 function lowContrast([selector, min]) {

@@ -1,6 +1,7 @@
 //! Lines from each Service card to the pods answering for it (its ready endpoints), drawn
-//! over the cluster map, and, while a load runs, dots travelling along each line at the
-//! rate its pod receives requests.
+//! across the cluster map beneath the cards' text (the stylesheet stacks the cards' blocks
+//! above the lines) and ending in a dot on each pod's chip, and, while a load runs, dots
+//! travelling along each line at the rate its pod receives requests.
 
 use crate::hooks::use_objects;
 use crate::ClusterHandle;
@@ -10,12 +11,14 @@ use kubeplay_sim::traffic::ARRIVALS_SERIES;
 use std::collections::BTreeMap;
 use yew::prelude::*;
 
-/// One line: the Service (`ns/name`), the pod (`ns/name`) and its SVG path.
+/// One line: the Service (`ns/name`), the pod (`ns/name`), its SVG path and where it ends
+/// (the middle of the pod chip's top edge).
 #[derive(Clone, Debug, PartialEq)]
 struct Link {
     service: String,
     pod: String,
     path: String,
+    end: (f64, f64),
 }
 
 /// Properties of [`ServiceLinks`].
@@ -47,7 +50,8 @@ fn measure(map: &web_sys::Element, pairs: &[(String, String)]) -> Vec<Link> {
             let (px, py, pw, _) = rect_in(&chip, map);
             let (x1, y1, x2, y2) = (cx + cw / 2.0, cy + ch, px + pw / 2.0, py);
             let bend = ((y2 - y1).abs() / 2.0).max(20.0);
-            Some(Link { service: service.clone(), pod: pod.clone(), path: format!("M{x1:.0} {y1:.0} C{x1:.0} {:.0} {x2:.0} {:.0} {x2:.0} {y2:.0}", y1 + bend, y2 - bend) })
+            let path = format!("M{x1:.0} {y1:.0} C{x1:.0} {:.0} {x2:.0} {:.0} {x2:.0} {y2:.0}", y1 + bend, y2 - bend);
+            Some(Link { service: service.clone(), pod: pod.clone(), path, end: (x2, y2) })
         })
         .collect()
 }
@@ -124,7 +128,11 @@ pub fn service_links(props: &ServiceLinksProps) -> Html {
             <svg width={w.to_string()} height={h.to_string()}>
                 { for links.iter().map(|l| {
                     let busy = arrivals.contains_key(&l.pod);
-                    html! { <path d={l.path.clone()} class={classes!("link", busy.then_some("busy"))} data-service={l.service.clone()} data-pod={l.pod.clone()} /> }
+                    // The dot sits just above the chip, clear of it and of a chip in the row above.
+                    html! { <>
+                        <path d={l.path.clone()} class={classes!("link", busy.then_some("busy"))} data-service={l.service.clone()} data-pod={l.pod.clone()} />
+                        <circle class="link-end" cx={format!("{:.0}", l.end.0)} cy={format!("{:.0}", l.end.1 - 3.0)} r="2.5" />
+                    </> }
                 }) }
             </svg>
             { for links.iter().flat_map(|l| {
