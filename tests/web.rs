@@ -69,6 +69,32 @@ async fn node_list_shows_the_clusters_nodes() {
 }
 
 #[wasm_bindgen_test]
+async fn a_nodes_bars_count_what_its_pods_request_and_say_so() {
+    let cluster = ClusterHandle::local_default();
+    let root = mount(&cluster);
+    for line in ["kubectl create deployment web --image=nginx", "kubectl set resources deployment web --requests=cpu=300m"] {
+        cluster.0.run(line).drain();
+    }
+    cluster.0.advance(Duration::seconds(30)).await.unwrap();
+    settle().await;
+    let rows = |root: &web_sys::Element| {
+        let card = root.query_selector("[data-testid=node]:has([data-testid=pod][data-name^=web-])").unwrap().expect("a node runs the web pod");
+        let list = card.query_selector_all("[data-testid=node-capacity] > div").unwrap();
+        (0..list.length()).map(|i| list.item(i).unwrap().dyn_into::<web_sys::Element>().unwrap()).map(|r| (r.text_content().unwrap(), r.get_attribute("title").unwrap_or_default())).collect::<Vec<_>>()
+    };
+    let before = rows(&root);
+    let texts: Vec<&str> = before.iter().map(|(t, _)| t.as_str()).collect();
+    assert!(texts[0].starts_with("cpu requested") && texts[0].ends_with("300m / 2000m"), "{texts:?}");
+    assert!(texts[1].starts_with("memory requested"), "{texts:?}");
+    assert!(before[0].1.contains("requested by the pods") && before[0].1.contains("kubectl top node shows usage"), "{}", before[0].1);
+    // The pod using three times its request changes nothing on the card: it shows requests.
+    cluster.0.run("usage app=web cpu=900m").drain();
+    cluster.0.advance(Duration::seconds(60)).await.unwrap();
+    settle().await;
+    assert_eq!(rows(&root), before);
+}
+
+#[wasm_bindgen_test]
 async fn the_map_draws_the_nodes_in_its_first_render() {
     // No empty map first: the in-page cluster answers the first render's list at once.
     let cluster = ClusterHandle::local_default();

@@ -1,5 +1,5 @@
-//! The cluster at a glance: one card per node with its capacity in use and a
-//! chip per pod, plus the pods no node has taken yet.
+//! The cluster at a glance: one card per node with how much of its capacity its pods
+//! request, and a chip per pod, plus the pods no node has taken yet.
 
 use super::inspector::{opener, InspectHandle, Target};
 use crate::hooks::use_objects;
@@ -14,6 +14,15 @@ use yew::prelude::*;
 fn percent(used: i64, total: i64) -> String {
     let p = if total <= 0 { 0.0 } else { (used as f64 * 100.0 / total as f64).clamp(0.0, 100.0) };
     format!("width: {p:.1}%")
+}
+
+/// The tooltip of a node's bar for `resource` (`CPU`, `memory`): it counts requests, the
+/// node's allocated share, not usage.
+fn requested_title(resource: &str) -> String {
+    format!(
+        "{resource} requested by the pods on this node (the sum of their requests: what the scheduler counts), \
+         out of the node's allocatable {resource}. Not what the pods use: kubectl top node shows usage."
+    )
 }
 
 /// The look of a pod's state, recognisable without reading: a class for its colour and
@@ -142,8 +151,9 @@ struct NodeCardProps {
 fn node_card(props: &NodeCardProps) -> Html {
     let Some(node) = props.node.0.as_node() else { return Html::default() };
     let pods = props.pods.iter().filter_map(|(p, _)| p.0.as_pod());
-    let cpu_used: i64 = pods.clone().map(|p| p.request_milli("cpu")).sum();
-    let mem_used: i64 = pods.map(|p| p.request_milli("memory")).sum();
+    // What the pods request (and the scheduler counts), not what they use.
+    let cpu_requested: i64 = pods.clone().map(|p| p.request_milli("cpu")).sum();
+    let mem_requested: i64 = pods.map(|p| p.request_milli("memory")).sum();
     let (cpu, mem, max_pods) = (node.allocatable_milli("cpu"), node.allocatable_milli("memory"), node.allocatable_milli("pods") / 1000);
     let ready = node.is_ready();
     let role = if node.metadata.labels.contains_key("node-role.kubernetes.io/control-plane") { "control-plane" } else { "worker" };
@@ -169,10 +179,16 @@ fn node_card(props: &NodeCardProps) -> Html {
             if !node.spec.taints.is_empty() {
                 <ul class="taints" aria-label="Taints">{ for node.spec.taints.iter().map(taint_chip) }</ul>
             }
-            <dl class="capacity">
-                <dt>{"cpu"}</dt><dd><div class="bar"><div style={percent(cpu_used, cpu)}></div></div><span>{ format!("{}m / {}m", cpu_used, cpu) }</span></dd>
-                <dt>{"memory"}</dt><dd><div class="bar"><div style={percent(mem_used, mem)}></div></div><span>{ format!("{} / {} GiB", gib(mem_used), gib(mem)) }</span></dd>
-                <dt>{"pods"}</dt><dd><div class="bar"><div style={percent(props.pods.len() as i64, max_pods)}></div></div><span>{ format!("{} / {}", props.pods.len(), max_pods) }</span></dd>
+            <dl class="capacity" data-testid="node-capacity">
+                <div title={requested_title("CPU")}>
+                    <dt>{"cpu requested"}</dt><dd><div class="bar"><div style={percent(cpu_requested, cpu)}></div></div><span>{ format!("{}m / {}m", cpu_requested, cpu) }</span></dd>
+                </div>
+                <div title={requested_title("memory")}>
+                    <dt>{"memory requested"}</dt><dd><div class="bar"><div style={percent(mem_requested, mem)}></div></div><span>{ format!("{} / {} GiB", gib(mem_requested), gib(mem)) }</span></dd>
+                </div>
+                <div title="Pods on this node, out of the most it takes (allocatable pods)">
+                    <dt>{"pods"}</dt><dd><div class="bar"><div style={percent(props.pods.len() as i64, max_pods)}></div></div><span>{ format!("{} / {}", props.pods.len(), max_pods) }</span></dd>
+                </div>
             </dl>
             <PodChips pods={props.pods.clone()} inspect={props.inspect.clone()} />
         </section>
