@@ -368,3 +368,32 @@ test('badges, chips and status labels keep a contrast of 4.5:1 in the light and 
     await context.close();
   }
 });
+
+test('the events list reads at 1280x720: names stay whole and nothing overlaps', async () => {
+  const { page, errors, context } = await openPage();
+  await page.locator('[data-testid="speed"]').selectOption('10');
+  await runLine(page, 'kubectl create deployment web --image=nginx --replicas=3');
+  await page.locator('[data-testid="tab-events"]').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="event"][data-reason="Started"]').length >= 3, null, { timeout: 15_000 });
+  await page.locator('[data-testid="play-pause"]').click();
+  await page.screenshot({ path: `${SHOTS}/events.png` });
+  const problems = await page.locator('[data-testid="event"]').evaluateAll((events) => events.flatMap((event) => {
+    const found = [];
+    const line = event.querySelector('.age').getBoundingClientRect().height;
+    const object = event.querySelector('.object');
+    if (object.getBoundingClientRect().height > line * 1.2) found.push(`${object.textContent} takes more than a line`);
+    // Each line box of each part (a message may wrap, at its spaces).
+    const parts = [...event.querySelectorAll('.age, .reason, .object, .actor, .message')].flatMap((p) => [...p.getClientRects()].map((r) => [p.className, r]));
+    const right = event.getBoundingClientRect().right;
+    for (const [i, [name, a]] of parts.entries()) {
+      if (a.right > right + 1) found.push(`${name} of ${event.dataset.reason} sticks out`);
+      for (const [other, b] of parts.slice(i + 1).filter(([n]) => n !== name)) {
+        if (Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1) found.push(`${name} and ${other} of ${event.dataset.reason} overlap`);
+      }
+    }
+    return found;
+  }));
+  assert.deepEqual([...new Set(problems)], []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -64,10 +64,14 @@ pub fn event_list(props: &EventListProps) -> Html {
                     html! {
                         <li class={classes!("event", (e.type_ == "Warning").then_some("warning"))} data-testid="event" data-reason={e.reason.clone()}>
                             <span class="age">{ age }</span>
-                            <span class="actor">{ actor(e) }</span>
-                            <span class="reason">{ &e.reason }</span>
-                            <span class="object">{ format!("{}/{}", e.involved_object.kind.to_lowercase(), e.involved_object.name) }</span>
-                            <span class="message">{ &e.message }{ if e.count > 1 { format!(" (x{})", e.count) } else { String::new() } }</span>
+                            <div class="what">
+                                <span class="reason">{ &e.reason }</span>
+                                <span class="object">{ format!("{}/{}", e.involved_object.kind.to_lowercase(), e.involved_object.name) }</span>
+                            </div>
+                            <div class="how">
+                                <span class="actor">{ actor(e) }</span>{": "}
+                                <span class="message">{ &e.message }{ if e.count > 1 { format!(" (x{})", e.count) } else { String::new() } }</span>
+                            </div>
                         </li>
                     }
                 }) }
