@@ -510,6 +510,14 @@ async fn the_charts_follow_an_autoscaler_and_write_out_its_formula() {
     assert_eq!(attr_of_all(&root, "[data-testid=hpa-charts]", "data-name"), vec!["web"]);
     let titles = attr_of_all(&root, "[data-testid=chart]", "data-title");
     assert_eq!(titles, vec!["Replicas", "cpu against target", "Pods"], "no load runs, so no load charts");
+    // A group's heading names the group, not again its chart.
+    let groups = root.query_selector_all(".chart-group").unwrap();
+    for i in 0..groups.length() {
+        let group: web_sys::Element = groups.item(i).unwrap().dyn_into().unwrap();
+        let heading = group.query_selector("h3").unwrap().unwrap().first_child().unwrap().text_content().unwrap();
+        let charts = attr_of_all(&group, "[data-testid=chart]", "data-title");
+        assert!(!charts.contains(&heading), "the heading {heading:?} repeats a chart's title: {charts:?}");
+    }
     let formula = root.query_selector("[data-testid=hpa-formula]").unwrap().unwrap().text_content().unwrap();
     assert!(formula.starts_with("cpu ") && formula.contains("/ target 50% = ratio "), "{formula}");
     let lines = root.query_selector_all("[data-testid=hpa-charts] polyline").unwrap();

@@ -166,8 +166,8 @@ pub fn charts(props: &ChartsProps) -> Html {
                     ], now) }
                 </section>
             }
-            <section class="chart-group">
-                <h3>{"Pods"}</h3>
+            <section class="chart-group" data-testid="cluster-charts">
+                <h3>{"Cluster"}</h3>
                 { chart("Pods", "pods", &[
                     Line { label: "running", class: "c-current", series: get("pods.running") },
                     Line { label: "pending", class: "c-errors", series: get("pods.pending") },
