@@ -130,3 +130,18 @@ test('the containers lesson ticks when the lab view runs a demo', async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the chroot step names every program its jail is drawn with', async () => {
+  for (const query of ['?lab=chroot', `?token=${env.server.token}&lab=chroot`]) {
+    const { page, errors, context } = await open(query);
+    await page.click('[data-testid="lab-run"]');
+    await page.waitForSelector('[data-testid="lab-drawing"][data-kind="jail"]');
+    const files = await page.locator('[data-testid="lab-drawing"][data-kind="jail"] li code').allTextContents();
+    const programs = files.filter((f) => /^\/bin\/[^/]+$/.test(f)).map((f) => f.slice('/bin/'.length));
+    assert.ok(programs.includes('bash') && programs.length >= 3, files.join(' '));
+    const named = await page.locator('[data-testid="lab-explanation"] code').allTextContents();
+    assert.deepEqual(programs.filter((p) => !named.includes(p)), [], `the text names ${named.join(', ')}`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});

@@ -20,10 +20,12 @@ pub const DEMOS: [DemoInfo; 7] = [
         id: "chroot",
         title: "A chroot jail",
         explanation: "Before namespaces there was `chroot`: it changes what `/` means for one process. \
-We copy three programs (`bash`, `ls`, `cat`) into a directory together with the shared libraries \
-`ldd` says they need, and start `bash` with that directory as its root.\n\n\
-Look at what the jailed shell can list, and at what it cannot open: there is no `/etc/passwd`, \
-no `/proc`, no `/home`. The jail is only a narrower view of the same machine: the processes, the \
+We copy `bash`, `ls` and `cat` (and `tree`, which draws the listing, when the host has it) into a \
+directory together with the shared libraries `ldd` says they need, and start `bash` with that \
+directory as its root.\n\n\
+The box lists every file in the jail: those programs and their libraries, nothing else. The \
+jailed shell then draws its `/` and tries what it cannot open: there is no `/etc/passwd`, no \
+`/proc`, no `/home`. The jail is only a narrower view of the same machine: the processes, the \
 network and the hostname are still the host's.",
     },
     DemoInfo {

@@ -76,7 +76,7 @@ pub fn chroot_command() -> String {
 }
 
 /// The chroot demo's title.
-pub const CHROOT_TITLE: &str = "a jail of three programs and their libraries";
+pub const CHROOT_TITLE: &str = "a jail of bash, a few tools and their libraries";
 
 /// The namespaces demo's first step: each namespace's inode.
 pub const PRINT_INODES: &str = "for n in pid uts mnt net ipc cgroup user; do echo \"$n -> $(readlink /proc/self/ns/$n)\"; done";

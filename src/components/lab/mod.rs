@@ -164,7 +164,7 @@ pub fn containers_lab(props: &ContainersLabProps) -> Html {
             </nav>
             <section class="lab-demo" data-testid="lab-demo-view" data-demo={info.id}>
                 <h2>{ info.title }</h2>
-                <div class="markdown">{ markdown::render(info.explanation) }</div>
+                <div class="markdown" data-testid="lab-explanation">{ markdown::render(info.explanation) }</div>
                 <Parameters request={request.clone()} on_change={set_request} />
                 <div class="lab-run-row">
                     <button class="primary" data-testid="lab-run" disabled={*running || *backend == LabBackend::Probing} onclick={run}>
