@@ -208,7 +208,9 @@ test('killing a pod from the inspector runs kubectl in the console, the strip sh
     const names = [...document.querySelectorAll(sel)].map((e) => e.dataset.name);
     return names.length === 2 && !names.includes(gone);
   }, [ready, victim], { timeout: 30_000 });
-  assert.match(await page.locator('[data-testid="last-action"]').innerText(), /\S/);
+  const lastAction = await page.locator('[data-testid="last-action"]').innerText();
+  assert.match(lastAction, /^[a-z -]+(on [a-z0-9-]+)?: \S/, 'who acted, then what it did');
+  assert.doesNotMatch(lastAction, /\b(\w+) \1\b/, `the reason is not repeated by the message: ${lastAction}`);
   // The inspector, still on the victim, says plainly that it is gone and what replaced it.
   await page.locator('[data-testid="inspector-gone"]').waitFor();
   assert.equal(await page.locator('[data-testid="inspector-gone"]').innerText(), `Pod ${victim} is no longer in the cluster: it was deleted. If a ReplicaSet owned it, a new pod has taken its place: pick that one on the map.`);

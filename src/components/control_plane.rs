@@ -38,6 +38,16 @@ pub struct ControlPlaneProps {
 }
 
 /// The strip of components over the cluster map.
+/// The strip's line for the newest event: who acted, then what it did. The reason is left
+/// out when the message already starts with it ("Created container nginx").
+fn last_action(actor: &str, e: &Event) -> String {
+    if e.message.starts_with(e.reason.as_str()) {
+        format!("{actor}: {}", e.message)
+    } else {
+        format!("{actor}: {} \u{2014} {}", e.reason, e.message)
+    }
+}
+
 #[function_component(ControlPlaneStrip)]
 pub fn control_plane_strip(props: &ControlPlaneProps) -> Html {
     let events = use_objects(Kind::Event);
@@ -70,7 +80,7 @@ pub fn control_plane_strip(props: &ControlPlaneProps) -> Html {
                 { for nodes.objects.values().map(|n| chip(format!("kubelet/{}", n.name()), format!("kubelet {}", n.name()))) }
             </ul>
             <p class="last-action" data-testid="last-action">{ match newest {
-                Some(e) => format!("{}: {} {}", actor(e).replace('/', " on "), e.reason, e.message),
+                Some(e) => last_action(&actor(e).replace('/', " on "), e),
                 None => "Quiet: no component acted in the last minute.".to_string(),
             } }</p>
         </div>
