@@ -478,8 +478,15 @@ fn spec_json(object: &Object) -> serde_json::Value {
 }
 
 /// Creates the object, or updates the existing one from the user's fields (`kubectl apply`):
-/// labels, annotations and spec are taken from the manifest; status stays.
-pub fn apply(store: &mut Store, rng: &mut Rng, now: Time, mut object: Object) -> Result<(ApplyAction, Object), ApiError> {
+/// spec is taken from the manifest, and labels, annotations and `spec.replicas` are merged
+/// three ways with the last applied configuration; status stays.
+pub fn apply(store: &mut Store, rng: &mut Rng, now: Time, object: Object) -> Result<(ApplyAction, Object), ApiError> {
+    apply_with(store, rng, now, object, true)
+}
+
+/// [`apply`], or with `three_way` false a PUT (`kubectl replace`, an edit): labels,
+/// annotations and spec become exactly the given ones.
+pub fn apply_with(store: &mut Store, rng: &mut Rng, now: Time, mut object: Object, three_way: bool) -> Result<(ApplyAction, Object), ApiError> {
     object.set_type_meta();
     if object.kind().namespaced() {
         object.meta_mut().namespace.get_or_insert_with(|| "default".into());
@@ -489,8 +496,9 @@ pub fn apply(store: &mut Store, rng: &mut Rng, now: Time, mut object: Object) ->
         return create(store, rng, now, object).map(|o| (ApplyAction::Created, o));
     };
     let (kind, name) = (key.kind, key.name.clone());
-    // Three-way, as kubectl apply merges: what the last apply set and this one leaves out is
-    // removed; what others set (kubectl scale, label, an autoscaler) and neither apply names stays.
+    // Three-way, as kubectl apply merges, for labels, annotations and replicas (other fields
+    // are the manifest's): what the last apply set and this one leaves out is removed; what
+    // others set (kubectl scale, label, an autoscaler) and neither apply names stays.
     let last = existing.meta().annotations.get(LAST_APPLIED).and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok());
     let last_set = |pointer: &str| last.as_ref().and_then(|l| l.pointer(pointer));
     let replicas_omitted = match &object {
@@ -498,13 +506,18 @@ pub fn apply(store: &mut Store, rng: &mut Rng, now: Time, mut object: Object) ->
         Object::ReplicaSet(r) => r.spec.replicas.is_none(),
         _ => false,
     };
-    let keep_replicas = replicas_omitted && last_set("/spec/replicas").is_none();
+    let keep_replicas = three_way && replicas_omitted && last_set("/spec/replicas").is_none();
     default_object(&mut object);
     let mut updated = existing.clone();
     {
         let (m, new) = (updated.meta_mut(), object.meta());
-        merge_three_way(&mut m.labels, last_set("/metadata/labels"), &new.labels);
-        merge_three_way(&mut m.annotations, last_set("/metadata/annotations"), &new.annotations);
+        if three_way {
+            merge_three_way(&mut m.labels, last_set("/metadata/labels"), &new.labels);
+            merge_three_way(&mut m.annotations, last_set("/metadata/annotations"), &new.annotations);
+        } else {
+            m.labels = new.labels.clone();
+            m.annotations = new.annotations.clone();
+        }
         m.unsimulated = new.unsimulated.clone();
     }
     match (&mut updated, object) {

@@ -36,8 +36,11 @@ impl Duration {
         if text.is_empty() {
             return Err(bad());
         }
-        if let Ok(secs) = text.parse::<f64>() {
-            return if secs >= 0.0 { Ok(Duration((secs * 1000.0).round() as i64)) } else { Err(bad()) };
+        // At most a century: `inf`, `1e400` and the like are refused rather than saturated.
+        const LONGEST_MS: f64 = 100.0 * 365.0 * 86_400_000.0;
+        if text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+            let secs: f64 = text.parse().map_err(|_| bad())?;
+            return if secs * 1000.0 <= LONGEST_MS { Ok(Duration((secs * 1000.0).round() as i64)) } else { Err(bad()) };
         }
         let mut total = 0f64;
         let mut rest = text;
@@ -58,6 +61,9 @@ impl Duration {
             };
             total += value * factor;
             rest = &rest[unit_len..];
+        }
+        if !total.is_finite() || total > LONGEST_MS {
+            return Err(bad());
         }
         Ok(Duration(total.round() as i64))
     }
@@ -91,14 +97,14 @@ impl Duration {
 impl std::ops::Add<Duration> for Time {
     type Output = Time;
     fn add(self, d: Duration) -> Time {
-        Time(self.0 + d.0)
+        Time(self.0.saturating_add(d.0))
     }
 }
 
 impl std::ops::Add for Duration {
     type Output = Duration;
     fn add(self, d: Duration) -> Duration {
-        Duration(self.0 + d.0)
+        Duration(self.0.saturating_add(d.0))
     }
 }
 
@@ -313,6 +319,10 @@ mod tests {
         assert!(Duration::parse("5 minutes").is_err());
         assert!(Duration::parse("").is_err());
         assert!(Duration::parse("-3s").is_err());
+        for absurd in ["inf", "1e400", "1e30", "NaN", "99999999999999999999h"] {
+            assert!(Duration::parse(absurd).is_err(), "{absurd}");
+        }
+        assert_eq!(Time(i64::MAX - 5) + Duration::seconds(10), Time(i64::MAX), "time saturates instead of wrapping");
         assert_eq!(Duration::seconds(80).go_string(), "1m20s");
         assert_eq!(Duration::seconds(300).go_string(), "5m0s");
         assert_eq!(Duration::millis(1500).go_string(), "1.5s");

@@ -525,15 +525,10 @@ impl Cluster {
     /// its spec, labels and annotations become exactly the given ones (controllers add theirs
     /// back); status and the server's metadata stay. Creates it if it does not exist.
     pub fn replace(&mut self, object: Object) -> Result<(ApplyAction, Object), ApiError> {
-        let (labels, annotations) = (object.meta().labels.clone(), object.meta().annotations.clone());
-        let (action, stored) = self.apply(object)?;
-        if stored.meta().annotations == annotations && stored.meta().labels == labels {
-            return Ok((action, stored));
-        }
-        let mut fixed = stored;
-        fixed.meta_mut().annotations = annotations;
-        fixed.meta_mut().labels = labels;
-        Ok((ApplyAction::Configured, self.update(fixed)?))
+        let object = self.with_change_cause(object);
+        let result = apiserver::apply_with(&mut self.store, &mut self.rng, self.now, object, false)?;
+        self.settle();
+        Ok(result)
     }
 
     /// What applying `object` would give, without storing it (`apply --dry-run`).

@@ -249,7 +249,7 @@ struct Stream {
     last: String,
     /// How it follows time.
     mode: Mode,
-    /// When it gives up (`rollout status --timeout`), in virtual time.
+    /// When it gives up (`rollout status --timeout`, `wait`'s timeout), in virtual time.
     deadline: Option<Time>,
 }
 
@@ -521,8 +521,12 @@ impl ClusterInterface for LocalCluster {
             let inner = self.inner.borrow();
             (inner.cluster.store().resource_version(), inner.shell.session_id())
         };
-        let out = self.mutate_with_shell(|c, sh| run_now(c, sh, line));
+        let mut out = self.mutate_with_shell(|c, sh| run_now(c, sh, line));
         if out.pending && kubectl::follows_time(line) {
+            let warnings = out.take_warnings();
+            if !warnings.is_empty() {
+                sender.send(ConsoleOutput::Stderr(warnings));
+            }
             if !out.stdout.is_empty() {
                 sender.send(ConsoleOutput::Stdout(out.stdout.clone()));
             }
@@ -756,6 +760,8 @@ mod tests {
         assert_eq!(kubectl::follow_timeout("kubectl rollout status deploy/web --timeout 2m"), Some(Duration::seconds(120)));
         assert_eq!(kubectl::follow_timeout("kubectl rollout status deploy/web --timeout=0"), None, "0 waits for ever");
         assert_eq!(kubectl::follow_timeout("kubectl get pods --timeout=5s"), None);
+        assert_eq!(kubectl::follow_timeout("kubectl -n default wait --for=delete pod/x"), Some(Duration::seconds(30)), "a wait's default, flags before the verb too");
+        assert_eq!(kubectl::follow_timeout("kubectl wait --for=delete pod/x --timeout=1e400"), None, "refused, not overflowing");
     }
 
     #[test]
@@ -772,6 +778,9 @@ mod tests {
             seen.extend(drain(&mut sub));
         }
         assert_eq!(seen, vec![ConsoleOutput::Stdout("deployment.apps/web condition met\n".into()), ConsoleOutput::Exit(0)]);
+        // A named object that never existed is not waited for on the page either.
+        let mut sub = c.run("kubectl wait --for=delete pod/never-there");
+        assert_eq!(drain(&mut sub), vec![ConsoleOutput::Exit(0)]);
         // Waiting for deletion: the pods that existed count, though they are gone when it looks again.
         let mut sub = c.run("kubectl wait --for=delete pod -l app=web");
         assert_eq!(drain(&mut sub), vec![]);

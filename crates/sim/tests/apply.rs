@@ -118,7 +118,10 @@ fn dry_runs_change_nothing() {
     assert_eq!(sh(&mut c, "kubectl get deploy").stderr, "No resources found in default namespace.\n");
     sh(&mut c, "kubectl apply -f web.yaml");
     assert_eq!(sh(&mut c, "kubectl apply -f scaled.yaml --dry-run=server").stdout, "deployment.apps/web configured (server dry run)\n");
-    assert_eq!(sh(&mut c, "kubectl apply -f web.yaml --dry-run=client").stdout, "deployment.apps/web unchanged (dry run)\n");
+    assert_eq!(sh(&mut c, "kubectl apply -f web.yaml --dry-run=client").stdout, "deployment.apps/web configured (dry run)\n", "a client-side dry run compares nothing");
+    let sent = sh(&mut c, "kubectl create -f scaled.yaml --dry-run=client -o yaml").stdout;
+    assert!(sent.starts_with("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n") && sent.contains("  replicas: 2\n"), "the object as it would be sent: {sent}");
+    assert!(!sent.contains("uid:") && !sent.contains("status:") && !sent.contains("strategy:"), "nothing the server fills in: {sent}");
     assert_eq!(sh(&mut c, "kubectl apply -f scaled.yaml --dry-run=server -o name").stdout, "deployment.apps/web\n");
     let printed = sh(&mut c, "kubectl apply -f scaled.yaml --dry-run=server -o yaml").stdout;
     assert!(printed.contains("  replicas: 2\n"), "the object as it would be stored: {printed}");
@@ -162,9 +165,46 @@ fn view_last_applied_prints_what_apply_recorded() {
     let yaml = sh(&mut c, "kubectl apply view-last-applied deploy/web").stdout;
     assert!(yaml.starts_with("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  annotations: {}\n  labels:\n    app: web\n    tier: front\n  name: web\n  namespace: default\nspec:\n"), "{yaml}");
     let json = sh(&mut c, "kubectl apply view-last-applied deployment web -o json").stdout;
-    assert!(json.starts_with("{\n    \"apiVersion\": \"apps/v1\",\n"), "{json}");
+    assert!(json.starts_with("{\n  \"apiVersion\": \"apps/v1\",\n"), "indented by two spaces, as Go's json.Indent: {json}");
+    for (line, err) in [
+        ("kubectl apply view-last-applied deploy/web -o wide", "error: Unexpected -o output mode: wide, the flag 'output' must be one of yaml|json\nSee 'kubectl apply view-last-applied -h' for help and examples\n"),
+        ("kubectl apply view-last-applied deploy", "error: resource(s) were provided, but no name was specified\n"),
+    ] {
+        assert_eq!(sh(&mut c, line).stderr, err, "{line}");
+    }
+    assert!(sh(&mut c, "kubectl apply view-last-applied").stderr.starts_with("error: You must provide one or more resources by argument or filename.\n"));
     sh(&mut c, "kubectl create deployment plain --image=nginx");
     let none = sh(&mut c, "kubectl apply view-last-applied deploy/plain");
     assert_eq!((none.stderr.as_str(), none.exit_code), ("error: no last-applied-configuration annotation found on resource: plain\n", 1));
     assert_eq!(sh(&mut c, "kubectl apply view-last-applied deploy/gone").stderr, "Error from server (NotFound): deployments.apps \"gone\" not found\n");
+}
+
+#[test]
+fn replace_sends_the_object_exactly_and_apply_prints_several_objects_as_a_list() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    sh(&mut c, "kubectl create -f web.yaml");
+    sh(&mut c, "kubectl scale deploy web --replicas=4");
+    assert_eq!(sh(&mut c, "kubectl replace -f web.yaml").stdout, "deployment.apps/web replaced\n");
+    assert_eq!(replicas(&mut c), "1", "a PUT resets what the file leaves out, unlike apply");
+    let both = sh(&mut c, "kubectl apply -f web.yaml -f relabelled.yaml --dry-run=server -o yaml").stdout;
+    assert!(both.starts_with("apiVersion: v1\nitems:\n- apiVersion: apps/v1\n"), "{both}");
+    assert!(both.ends_with("kind: List\nmetadata:\n  resourceVersion: \"\"\n"), "{both}");
+}
+
+#[test]
+fn diff_masks_secrets_and_names_cluster_scoped_objects_as_kubectl_does() {
+    let secret_v1 = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  user: YW5h\n  password: czNjcmV0\n";
+    let secret_v2 = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  user: YW5h\n  password: bmV3\n";
+    let namespace = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n";
+    let files = Manifests([("v1.yaml", secret_v1), ("v2.yaml", secret_v2), ("ns.yaml", namespace)].into_iter().collect());
+    let mut c = Cluster::new(ClusterSettings::default());
+    let run = |c: &mut Cluster, line: &str| run_in(c, line, &Context { files: &files, ..Default::default() });
+    run(&mut c, "kubectl apply -f v1.yaml");
+    let diff = run(&mut c, "kubectl diff -f v2.yaml").stdout;
+    assert!(diff.contains("-  password: '*** (before)'\n+  password: '*** (after)'\n"), "{diff}");
+    assert!(diff.contains("  user: '***'\n") && !diff.contains("  user: YW5h") && !diff.contains("password: bmV3"), "no data value shows: {diff}");
+    let new = run(&mut c, "kubectl diff -f ns.yaml").stdout;
+    assert!(new.contains("/v1.Namespace..team\t1970-01-01 00:00:00.000000000 +0000\n+++ "), "an empty namespace in the name, the epoch for the missing side: {new}");
+    let missing = run(&mut c, "kubectl diff -f nope.yaml");
+    assert_eq!(missing.exit_code, 2, "errors exit 2, differences 1");
 }

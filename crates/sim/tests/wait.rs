@@ -30,6 +30,7 @@ fn waits_until_a_deployment_is_available_and_its_pods_are_ready() {
     assert_eq!(run(&mut c, "kubectl wait --for=condition=Ready pod -l app=web").stdout, expected, "one line per pod, in name order");
     assert_eq!(run(&mut c, "kubectl wait --for=jsonpath={.status.readyReplicas}=2 deploy web").stdout, "deployment.apps/web condition met\n");
     assert_eq!(run(&mut c, "kubectl wait --for=jsonpath='{.status.phase}'=Running pods --all --timeout=0").stdout, expected);
+    assert_eq!(run(&mut c, "kubectl wait --for=jsonpath={.status.podIP} pods --all --timeout=0").stdout, expected, "without a value the field only has to exist");
 }
 
 #[test]
@@ -68,10 +69,25 @@ fn mistakes_get_kubectls_messages() {
         ("kubectl wait --for=condition=Ready pod -l app=none", "error: no matching resources found\n"),
         ("kubectl wait --for=foo deploy/web", "error: unrecognized condition: \"foo\"\n"),
         ("kubectl wait deploy/web", "error: unrecognized condition: \"\"\n"),
-        ("kubectl wait --for=jsonpath=.status deploy/web", "error: jsonpath wait format must be --for=jsonpath='{.status.readyReplicas}'=3\n"),
+        ("kubectl wait --for=jsonpath={.a}=b=c deploy/web", "error: jsonpath wait format must be --for=jsonpath='{.status.readyReplicas}'=3 or --for=jsonpath='{.status.readyReplicas}'\n"),
+        ("kubectl wait --for=jsonpath={.status.replicas}= deploy/web", "error: jsonpath wait has to have a value after equal sign, like --for=jsonpath='{.status.readyReplicas}'=3\n"),
+        ("kubectl wait --for=jsonpath={..name}=x deploy/web --timeout=0", "error: given jsonpath expression matches more than one value\n"),
+        ("kubectl wait --for=condition=available deploy/web --timeout=30", "error: invalid argument \"30\" for \"--timeout\" flag: time: missing unit in duration \"30\"\nSee 'kubectl wait --help' for usage.\n"),
+        ("kubectl wait --for=condition=available deploy/web --timeout=inf", "error: invalid argument \"inf\" for \"--timeout\" flag: time: invalid duration \"inf\"\nSee 'kubectl wait --help' for usage.\n"),
         ("kubectl wait --for=jsonpath={.status}=x deploy/web --timeout=0", "error: jsonpath leads to a nested object or list which is not supported\n"),
         ("kubectl wait --for=condition=available deploy", "error: resource(s) were provided, but no name was specified\n"),
     ] {
         assert_eq!(run(&mut c, line).stderr, err, "{line}");
     }
+}
+
+#[test]
+fn one_timeout_covers_the_whole_command() {
+    let mut c = cluster();
+    run(&mut c, "kubectl run p1 --image=busybox --restart=Never -- sleep 8");
+    run(&mut c, "kubectl run p2 --image=busybox --restart=Never -- sleep 16");
+    let start = c.now();
+    let out = run(&mut c, "kubectl wait --for=jsonpath={.status.phase}=Succeeded pod/p1 pod/p2 --timeout=12s");
+    assert_eq!(both(&out), ("pod/p1 condition met\n", "error: timed out waiting for the condition on pods/p2\n", 1));
+    assert_eq!(c.now(), start + Duration::seconds(12));
 }

@@ -127,7 +127,7 @@ fn named(cluster: &Cluster, f: &Flags) -> Result<Vec<(Kind, String)>, CommandOut
     if selector.is_none() && fields.is_none() && !f.has("--all") {
         return Err(CommandOutput::err("error: resource(s) were provided, but no name was specified\n".into(), 1));
     }
-    if let Some(Err(e)) = fields.as_ref().map(|s| s.check(kind)) {
+    if let Some(Err(e)) = fields.as_ref().map(|s| s.check(kind, &f.value("--selector").unwrap_or_default())) {
         return Err(CommandOutput::err(format!("{e}\n"), 1));
     }
     let ns = f.namespace();

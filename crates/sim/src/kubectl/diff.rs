@@ -5,8 +5,9 @@
 
 use super::files::{api_error_line, read_all};
 use super::flags::Flags;
-use super::{json_text, resource_kind, targets, yaml_out, CommandOutput, Context};
-use crate::api::Object;
+use super::{object_value, resource_kind, targets, yaml_out, CommandOutput, Context};
+use crate::api::{Kind, Object};
+use serde_json::Value;
 use crate::cluster::Cluster;
 use crate::manifest::LAST_APPLIED;
 use crate::store::ObjectKey;
@@ -98,15 +99,32 @@ pub fn unified_hunks(old: &str, new: &str) -> String {
     out
 }
 
-/// The file name kubectl gives an object in its folders: `apps.v1.Deployment.default.web`.
+/// The file name kubectl gives an object in its folders: `apps.v1.Deployment.default.web`
+/// (a cluster-scoped object has an empty namespace: `v1.Namespace..team`).
 fn file_name(o: &Object) -> String {
     let kind = o.kind();
-    format!("{}.{}.{}", kind.api_version().replace('/', "."), kind.name(), if o.namespace().is_empty() { String::new() } else { format!("{}.", o.namespace()) } + o.name())
+    format!("{}.{}.{}.{}", kind.api_version().replace('/', "."), kind.name(), o.namespace(), o.name())
 }
 
-/// An object as the YAML kubectl writes for diffing.
-fn yaml(o: &Object) -> String {
-    yaml_out::to_yaml(&serde_json::to_value(o).unwrap_or_default())
+/// An object as kubectl diffs it: its JSON, whole-second timestamps as `get` shows them.
+fn value(o: &Object) -> Value {
+    object_value(o)
+}
+
+/// Hides a Secret's values as kubectl diff does: `***` where both sides agree (or only one
+/// has the key), `*** (before)` and `*** (after)` where they differ.
+fn mask_secret_data(live: &mut Value, merged: &mut Value) {
+    let (before, after) = (live.get("data").cloned().unwrap_or_default(), merged.get("data").cloned().unwrap_or_default());
+    let mask = |side: &mut Value, other: &Value, changed: &str| {
+        if let Some(data) = side.get_mut("data").and_then(Value::as_object_mut) {
+            for (k, v) in data.iter_mut() {
+                let differs = other.get(k).is_some_and(|o| o != v);
+                *v = Value::String(if differs { changed.to_string() } else { "***".to_string() });
+            }
+        }
+    };
+    mask(live, &after, "*** (before)");
+    mask(merged, &before, "*** (after)");
 }
 
 /// `kubectl diff -f FILE...`.
@@ -117,35 +135,46 @@ pub fn diff(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
     let mut out = CommandOutput::default();
     let objects = match read_all(cluster, f, ctx, &mut out, true) {
         Ok(o) => o,
-        Err(e) => return e,
+        Err(mut e) => {
+            e.exit_code = 2;
+            return e;
+        }
     };
+    if out.exit_code != 0 {
+        out.exit_code = 2;
+    }
     // kubectl's folders are made by MkdirTemp; here their numbers follow virtual time.
     let stamp = cluster.now().0 / 1000;
     let (live_dir, merged_dir) = (format!("/tmp/LIVE-{}", 1_000_000_000 + stamp % 1_000_000_000), format!("/tmp/MERGED-{}", 2_000_000_000 + stamp % 1_000_000_000));
     let when = format!("{}.000000000 +0000", cluster.now().rfc3339().replace('T', " ").trim_end_matches('Z'));
     for (file, o) in objects {
         let stored = cluster.store().get(&ObjectKey::of(&o));
-        let live = stored.map(yaml).unwrap_or_default();
         let name = file_name(&o);
-        let merged = match cluster.validate_apply(o) {
-            // A dry run stores nothing, so the object keeps its resourceVersion.
-            Ok((_, mut merged)) => {
-                if let Some(s) = stored {
-                    merged.meta_mut().resource_version = s.meta().resource_version.clone();
-                }
-                yaml(&merged)
-            }
+        let secret = o.kind() == Kind::Secret;
+        let mut merged = match cluster.validate_apply(o) {
+            Ok((_, merged)) => value(&merged),
             Err(e) => {
                 out.stderr.push_str(&format!("{}\n", api_error_line(&e, "creating", &file)));
                 out.exit_code = 2;
                 continue;
             }
         };
-        let hunks = unified_hunks(&live, &merged);
+        let mut live = stored.map(value).unwrap_or(Value::Null);
+        // A dry run stores nothing, so the object keeps its resourceVersion.
+        if let (Some(rv), Some(meta)) = (live.pointer("/metadata/resourceVersion").cloned(), merged.get_mut("metadata").and_then(Value::as_object_mut)) {
+            meta.insert("resourceVersion".into(), rv);
+        }
+        if secret {
+            mask_secret_data(&mut live, &mut merged);
+        }
+        let text = |v: &Value| if v.is_null() { String::new() } else { yaml_out::to_yaml(v) };
+        let hunks = unified_hunks(&text(&live), &text(&merged));
         if hunks.is_empty() {
             continue;
         }
-        out.stdout.push_str(&format!("diff -u -N {live_dir}/{name} {merged_dir}/{name}\n--- {live_dir}/{name}\t{when}\n+++ {merged_dir}/{name}\t{when}\n{hunks}"));
+        // GNU diff dates a missing file (-N) at the epoch.
+        let live_when = if live.is_null() { "1970-01-01 00:00:00.000000000 +0000" } else { when.as_str() };
+        out.stdout.push_str(&format!("diff -u -N {live_dir}/{name} {merged_dir}/{name}\n--- {live_dir}/{name}\t{live_when}\n+++ {merged_dir}/{name}\t{when}\n{hunks}"));
         if out.exit_code == 0 {
             out.exit_code = 1;
         }
@@ -160,8 +189,9 @@ pub fn view_last_applied(cluster: &Cluster, f: &Flags) -> CommandOutput {
     let list = match targets(args) {
         Ok(list) if !list.is_empty() => list,
         Ok(_) => match args {
+            [] => return CommandOutput::err(super::edit::NOTHING_TO_EDIT.into(), 1),
             [kind] => match resource_kind(kind) {
-                Ok(_) => return CommandOutput::err("error: you must specify the name of resources\n".into(), 1),
+                Ok(_) => return CommandOutput::err("error: resource(s) were provided, but no name was specified\n".into(), 1),
                 Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
             },
             _ => return CommandOutput::err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n".into(), 1),
@@ -169,6 +199,9 @@ pub fn view_last_applied(cluster: &Cluster, f: &Flags) -> CommandOutput {
         Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
     };
     let output = f.value("--output").unwrap_or_else(|| "yaml".into());
+    if output != "yaml" && output != "json" {
+        return CommandOutput::err(format!("error: Unexpected -o output mode: {output}, the flag 'output' must be one of yaml|json\nSee 'kubectl apply view-last-applied -h' for help and examples\n"), 1);
+    }
     let mut out = CommandOutput::default();
     for (kind, name) in list {
         let key = ObjectKey { kind, namespace: if kind.namespaced() { f.namespace() } else { String::new() }, name: name.clone() };
@@ -176,14 +209,16 @@ pub fn view_last_applied(cluster: &Cluster, f: &Flags) -> CommandOutput {
             out.fail(format!("Error from server (NotFound): {} {name:?} not found", kind.resource()));
             continue;
         };
-        let Some(config) = o.meta().annotations.get(LAST_APPLIED).and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok()) else {
+        let Some(config) = o.meta().annotations.get(LAST_APPLIED).and_then(|t| serde_json::from_str::<Value>(t).ok()) else {
             out.fail(format!("error: no last-applied-configuration annotation found on resource: {name}"));
             continue;
         };
-        match output.as_str() {
-            "json" => out.say(json_text(&config)),
-            "yaml" => out.stdout.push_str(&yaml_out::to_yaml(&config)),
-            other => return CommandOutput::err(format!("error: unexpected -o output mode: {other}, the flag 'output' must be one of yaml|json\n"), 1),
+        if output == "json" {
+            // The stored text indented by two spaces (Go's json.Indent), its escapes kept.
+            let pretty = serde_json::to_string_pretty(&config).unwrap_or_default();
+            out.say(pretty.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026"));
+        } else {
+            out.stdout.push_str(&yaml_out::to_yaml(&config));
         }
     }
     out

@@ -6,7 +6,7 @@ use super::{fetch, object_value, targets, CommandOutput, Effect, Flags};
 use crate::cluster::Cluster;
 
 /// What kubectl prints when edit is given nothing to edit.
-const NOTHING_TO_EDIT: &str = "error: You must provide one or more resources by argument or filename.
+pub(super) const NOTHING_TO_EDIT: &str = "error: You must provide one or more resources by argument or filename.
 Example resource specifications include:
    '-f rsrc.yaml'
    '--filename=rsrc.json'

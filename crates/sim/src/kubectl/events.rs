@@ -30,6 +30,9 @@ pub fn events(cluster: &Cluster, f: &Flags) -> CommandOutput {
             let Some((kind, name)) = target.split_once('/') else {
                 return CommandOutput::err("error: --for must be in resource/name form\n".into(), 1);
             };
+            if name.contains('/') {
+                return CommandOutput::err("error: arguments in resource/name form may not have more than one slash\n".into(), 1);
+            }
             match resource_kind(kind) {
                 Ok(kind) => Some((kind, name.to_string())),
                 Err(e) => return CommandOutput::err(format!("{e}\n"), 1),

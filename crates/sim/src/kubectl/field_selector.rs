@@ -89,8 +89,9 @@ impl FieldSelector {
         Ok(FieldSelector { text: text.into(), terms })
     }
 
-    /// The API server's refusal of a field `kind` cannot be selected by, if any.
-    pub fn check(&self, kind: Kind) -> Result<(), String> {
+    /// The API server's refusal of a field `kind` cannot be selected by, if any (`labels`:
+    /// the `-l` selector given with it, which the message repeats).
+    pub fn check(&self, kind: Kind, labels: &str) -> Result<(), String> {
         let known = |f: &str| matches!(f, "metadata.name" | "metadata.namespace") || kind_fields(kind).iter().any(|(k, _)| *k == f);
         match self.terms.iter().find(|t| !known(&t.field)) {
             None => Ok(()),
@@ -98,7 +99,7 @@ impl FieldSelector {
                 let version = kind.api_version();
                 let group_version = if version.contains('/') { version.to_string() } else { format!("/{version}") };
                 Err(format!(
-                    "Error from server (BadRequest): Unable to find \"{group_version}, Resource={}\" that match label selector \"\", field selector \"{}\": field label not supported: {}",
+                    "Error from server (BadRequest): Unable to find \"{group_version}, Resource={}\" that match label selector \"{labels}\", field selector \"{}\": field label not supported: {}",
                     kind.plural(),
                     self.text,
                     t.field
@@ -132,12 +133,12 @@ mod tests {
     fn terms_parse_and_unknown_fields_are_refused_as_the_api_server_does() {
         let s = FieldSelector::parse("status.phase!=Running,spec.nodeName==node-1").unwrap();
         assert_eq!(s.terms.len(), 2);
-        assert!(s.check(Kind::Pod).is_ok());
+        assert!(s.check(Kind::Pod, "").is_ok());
         assert_eq!(
-            FieldSelector::parse("status.hostIP=10.0.0.1").unwrap().check(Kind::Pod).unwrap_err(),
+            FieldSelector::parse("status.hostIP=10.0.0.1").unwrap().check(Kind::Pod, "").unwrap_err(),
             "Error from server (BadRequest): Unable to find \"/v1, Resource=pods\" that match label selector \"\", field selector \"status.hostIP=10.0.0.1\": field label not supported: status.hostIP"
         );
-        assert!(FieldSelector::parse("spec.replicas=2").unwrap().check(Kind::Deployment).unwrap_err().contains("\"apps/v1, Resource=deployments\""));
+        assert!(FieldSelector::parse("spec.replicas=2").unwrap().check(Kind::Deployment, "app=web").unwrap_err().contains("\"apps/v1, Resource=deployments\" that match label selector \"app=web\""));
         assert!(FieldSelector::parse("phase").is_err());
     }
 }

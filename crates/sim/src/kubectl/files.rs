@@ -98,6 +98,24 @@ fn file_objects(cluster: &Cluster, f: &Flags, ctx: &Context<'_>, file: &str, out
     objects
 }
 
+/// The object as kubectl sends it: the document as written, in its namespace, with the
+/// last-applied configuration when `o` carries one.
+fn sent(m: &ManifestObject, o: &Object) -> serde_json::Value {
+    let mut v = m.source.clone();
+    if let Some(meta) = v.get_mut("metadata").and_then(serde_json::Value::as_object_mut) {
+        if let Some(ns) = o.meta().namespace.as_deref().filter(|_| o.kind().namespaced()) {
+            meta.insert("namespace".into(), ns.into());
+        }
+        if let Some(config) = o.meta().annotations.get(LAST_APPLIED) {
+            let annotations = meta.entry("annotations").or_insert_with(|| serde_json::json!({}));
+            if let Some(a) = annotations.as_object_mut() {
+                a.insert(LAST_APPLIED.into(), config.clone().into());
+            }
+        }
+    }
+    v
+}
+
 /// kubectl's warning when `apply` meets an object that no apply or `create --save-config` made.
 fn missing_annotation_warning(o: &Object) -> String {
     format!("Warning: resource {}/{} is missing the {LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n", o.kind().plural(), o.name())
@@ -127,43 +145,54 @@ pub fn apply(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>, create_only: b
         Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
     };
     let output = f.value("--output").unwrap_or_default();
+    let suffix = match mode {
+        DryRun::None => "",
+        DryRun::Client => " (dry run)",
+        DryRun::Server => " (server dry run)",
+    };
+    // With -o yaml|json the objects are printed once all are sent: one alone, several as a List.
+    let mut printed = Vec::new();
     for file in files {
         for m in file_objects(cluster, f, ctx, &file, &mut out) {
-            let o = if !create_only || f.has("--save-config") { m.with_applied_configuration() } else { m.object };
+            let o = if !create_only || f.has("--save-config") { m.with_applied_configuration() } else { m.object.clone() };
+            let as_sent = sent(&m, &o);
             let (kind, name) = (o.kind(), o.name().to_string());
-            let live = cluster.store().get(&ObjectKey::of(&o)).map(|l| l.meta().annotations.contains_key(LAST_APPLIED));
-            if !create_only && live == Some(false) && mode != DryRun::Client {
+            let stored = cluster.store().get(&ObjectKey::of(&o)).cloned();
+            if !create_only && stored.as_ref().is_some_and(|l| !l.meta().annotations.contains_key(LAST_APPLIED)) && mode != DryRun::Client {
                 out.stderr.push_str(&missing_annotation_warning(&o));
             }
+            let sent_to_server = |r: Result<(ApplyAction, Object), ApiError>| r.map(|(action, stored)| (action, super::object_value(&stored)));
             let result = match (create_only, mode) {
-                (true, DryRun::None) => cluster.create(o).map(|c| (ApplyAction::Created, c)),
-                (true, _) => cluster.validate_create(o).map(|c| (ApplyAction::Created, c)),
-                (false, DryRun::None) => cluster.apply(o),
-                (false, _) => cluster.validate_apply(o),
-            };
-            // A client-side dry run sends nothing, so the server's objections do not show.
-            let result = match result {
-                Err(_) if mode == DryRun::Client => Ok((if live.is_some() && !create_only { ApplyAction::Configured } else { ApplyAction::Created }, None)),
-                r => r.map(|(a, o)| (a, Some(o))),
+                // A client-side dry run sends nothing: it shows the object it would send (for an
+                // apply to an existing object, the live one), and the server's objections do not show.
+                (_, DryRun::Client) => Ok(match stored {
+                    Some(live) if !create_only => (ApplyAction::Configured, super::object_value(&live)),
+                    _ => (ApplyAction::Created, as_sent),
+                }),
+                (true, DryRun::None) => sent_to_server(cluster.create(o).map(|c| (ApplyAction::Created, c))),
+                (true, DryRun::Server) => sent_to_server(cluster.validate_create(o).map(|c| (ApplyAction::Created, c))),
+                (false, DryRun::None) => sent_to_server(cluster.apply(o)),
+                (false, DryRun::Server) => sent_to_server(cluster.validate_apply(o)),
             };
             match result {
-                Ok((action, obj)) => {
-                    let suffix = match mode {
-                        DryRun::None => "",
-                        DryRun::Client => " (dry run)",
-                        DryRun::Server => " (server dry run)",
-                    };
-                    let value = obj.as_ref().map(|o| serde_json::to_value(o).unwrap_or_default());
-                    match (output.as_str(), value) {
-                        ("yaml", Some(v)) => out.stdout.push_str(&yaml_out::to_yaml(&v)),
-                        ("json", Some(v)) => out.say(super::json_text(&v)),
-                        ("name", _) => out.say(format!("{}/{}", kind.qualified(), name)),
-                        _ => out.say(format!("{}/{} {}{suffix}", kind.qualified(), name, action.word())),
-                    }
-                }
+                Ok((action, value)) => match output.as_str() {
+                    "yaml" | "json" => printed.push(value),
+                    "name" => out.say(format!("{}/{}", kind.qualified(), name)),
+                    _ => out.say(format!("{}/{} {}{suffix}", kind.qualified(), name, action.word())),
+                },
                 Err(e) => out.fail(api_error_line(&e, "creating", &file)),
             }
         }
+    }
+    let value = match printed.len() {
+        0 => return out,
+        1 => printed.remove(0),
+        _ => serde_json::json!({"apiVersion": "v1", "items": printed, "kind": "List", "metadata": {"resourceVersion": ""}}),
+    };
+    if output == "json" {
+        out.say(super::json_text(&value));
+    } else {
+        out.stdout.push_str(&yaml_out::to_yaml(&value));
     }
     out
 }

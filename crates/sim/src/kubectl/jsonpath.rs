@@ -488,6 +488,13 @@ impl Template {
         groups.into_iter().flatten().next().map(|v| v.into_owned())
     }
 
+    /// Every value the template finds, by top-level node (missing keys find nothing), for
+    /// `kubectl wait --for=jsonpath=`, which refuses more than one.
+    pub fn values(&self, data: &Value) -> Result<Vec<Vec<Value>>, String> {
+        let data = as_decoded(data);
+        Ok(self.find(&data, true)?.into_iter().map(|g| g.into_iter().map(|v| v.into_owned()).collect()).collect())
+    }
+
     /// The results of each top-level node, as client-go's `FindResults`.
     fn find<'a>(&self, data: &'a Value, allow_missing: bool) -> Result<Vec<Vec<Val<'a>>>, String> {
         let mut exec = Exec { nodes: &self.nodes, allow_missing, begin_range: 0, in_range: 0, end_range: 0, last_end: None, spent: 0 };

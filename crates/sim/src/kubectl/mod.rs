@@ -94,7 +94,9 @@ impl CommandOutput {
         CommandOutput { stderr, exit_code, ..Default::default() }
     }
     /// Takes the warnings out of standard error (`Warning: ...` and klog's `W0000 ...`
-    /// lines), which kubectl writes before its output: a console prints them first.
+    /// lines). kubectl writes each before the output of the object it concerns, so a console
+    /// prints them first (for several objects, a later warning then comes earlier than kubectl
+    /// would print it).
     pub fn take_warnings(&mut self) -> String {
         let is_warning = |l: &str| l.starts_with("Warning: ") || l.starts_with("W0000 ");
         if !self.stderr.lines().any(is_warning) {
@@ -215,8 +217,9 @@ pub fn page_wait(line: &str) -> crate::clock::Duration {
 }
 
 /// Whether a console line waits on virtual time when run (`rollout status` unless
-/// `--watch=false`, `watch`, `get -w`, `logs -f`, `delete` unless `--wait=false`, and
-/// `exec -it ... -- sh`), so an interactive console should follow it instead of jumping ahead.
+/// `--watch=false`, `watch`, `get -w`, `logs -f`, `delete` unless `--wait=false`, `wait`
+/// unless `--timeout=0`, and `exec -it ... -- sh`), so an interactive console should follow
+/// it instead of jumping ahead.
 pub fn follows_time(line: &str) -> bool {
     let words = split_words(line).unwrap_or_default();
     let w: Vec<&str> = words.iter().map(String::as_str).collect();
@@ -224,8 +227,9 @@ pub fn follows_time(line: &str) -> bool {
     !waits_inside(line) && (rollout || is_watch(line) || is_get_watch(line) || kubectl_waits(&words))
 }
 
-/// Whether a console line is a `kubectl logs -f` or a waiting `kubectl delete`, which the
-/// page follows by re-running it as a refresh (`Context::watch_since` set).
+/// Whether a console line is a `kubectl logs -f`, a waiting `kubectl delete` or a `kubectl
+/// wait --for=delete`, which the page follows by re-running it as a refresh
+/// (`Context::watch_since` set).
 pub fn refreshes(line: &str) -> bool {
     let words = split_words(line).unwrap_or_default();
     let Some((first, rest)) = words.split_first() else { return false };
@@ -254,21 +258,15 @@ pub fn is_get_watch(line: &str) -> bool {
 /// (none by default) or `wait` (`--timeout`, 30 s by default). `None`: no limit.
 pub fn follow_timeout(line: &str) -> Option<crate::clock::Duration> {
     let words = split_words(line).unwrap_or_default();
-    let rollout = words.windows(2).any(|p| p[0] == "rollout" && p[1] == "status");
-    let waiting = words.get(1).is_some_and(|w| w == "wait");
-    if !rollout && !waiting {
-        return None;
-    }
-    let value = words.iter().enumerate().find_map(|(i, w)| match w.strip_prefix("--timeout") {
-        Some(v) if v.starts_with('=') => Some(v[1..].to_string()),
-        Some("") => words.get(i + 1).cloned(),
+    let (_, rest) = words.split_first().filter(|(first, _)| matches!(first.as_str(), "kubectl" | "k"))?;
+    let args = verb_first(rest);
+    let flags = Flags::parse(args.get(1..).unwrap_or_default()).ok()?;
+    match args.first().map(String::as_str) {
+        Some("wait") => wait::timeout(&flags).ok(),
+        Some("rollout") if flags.positional.first().is_some_and(|s| s == "status") => crate::clock::Duration::parse(&flags.value("--timeout")?).ok(),
         _ => None,
-    });
-    match value {
-        None if waiting => Some(crate::clock::Duration::seconds(30)),
-        Some(v) if waiting && v.starts_with('-') => Some(crate::clock::Duration::seconds(7 * 24 * 3600)),
-        v => crate::clock::Duration::parse(&v?).ok().filter(|d| d.0 > 0),
     }
+    .filter(|d| d.0 > 0)
 }
 
 /// Whether a console line is `watch ...`, whose output replaces itself on each refresh.
@@ -325,7 +323,10 @@ pub fn run_words(cluster: &mut Cluster, words: &[String], ctx: &Context<'_>) -> 
 
 /// `get -w` after its table: one row per change since `since` to the objects the command
 /// names, aligned under the table's header as kubectl's watch prints them.
-fn watch_rows(cluster: &Cluster, kinds: &[Kind], names: &[String], f: &Flags, selector: Option<&crate::api::LabelSelector>, wide: bool, since: u64) -> CommandOutput {
+/// The label and field selectors of a `get`.
+type Selectors<'a> = (Option<&'a crate::api::LabelSelector>, Option<&'a field_selector::FieldSelector>);
+
+fn watch_rows(cluster: &Cluster, kinds: &[Kind], names: &[String], f: &Flags, (selector, fields): Selectors<'_>, wide: bool, since: u64) -> CommandOutput {
     let namespace = f.namespace();
     let Some(events) = cluster.store().events_since(since) else { return CommandOutput { pending: true, ..Default::default() } };
     let mut out = CommandOutput { pending: true, ..Default::default() };
@@ -333,7 +334,7 @@ fn watch_rows(cluster: &Cluster, kinds: &[Kind], names: &[String], f: &Flags, se
         let o = &*e.object;
         let kind = o.kind();
         let namespaced_ok = !kind.namespaced() || f.all_namespaces() || o.namespace() == namespace;
-        if !kinds.contains(&kind) || !namespaced_ok || !(names.is_empty() || names.iter().any(|n| n == o.name())) || !selector.is_none_or(|s| s.matches(&o.meta().labels)) {
+        if !kinds.contains(&kind) || !namespaced_ok || !(names.is_empty() || names.iter().any(|n| n == o.name())) || !selector.is_none_or(|s| s.matches(&o.meta().labels)) || !fields.is_none_or(|s| s.matches(o)) {
             continue;
         }
         let mut header = printers::headers(kind, wide);
@@ -672,14 +673,15 @@ fn get(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
         Ok(s) => s,
         Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
     };
-    if let Some(e) = fields.as_ref().and_then(|s| kinds.iter().find_map(|k| s.check(*k).err())) {
+    let labels = f.value("--selector").unwrap_or_default();
+    if let Some(e) = fields.as_ref().and_then(|s| kinds.iter().find_map(|k| s.check(*k, &labels).err())) {
         return CommandOutput::err(format!("{e}\n"), 1);
     }
     let output = f.value("--output").unwrap_or_default();
     let wide = output == "wide";
     if f.has("--watch") {
         if let Some(since) = ctx.watch_since {
-            return watch_rows(cluster, &kinds, &names, f, selector.as_ref(), wide, since);
+            return watch_rows(cluster, &kinds, &names, f, (selector.as_ref(), fields.as_ref()), wide, since);
         }
     }
     // In the page a watch stays open (the page prints a row per change); a script gets the table.

@@ -112,6 +112,9 @@ pub fn set_env(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
         Ok(_) => return CommandOutput::err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n".into(), 1),
         Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
     };
+    if f.has("--keys") && !f.has("--from") {
+        return CommandOutput::err("error: when specifying --keys, a configmap or secret must be provided with --from\n".into(), 1);
+    }
     let (mut set, remove) = match parse_changes(changes) {
         Ok(c) => c,
         Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
@@ -137,7 +140,7 @@ pub fn set_env(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
         };
         let mut updated = original.clone();
         let Some(all) = containers(&mut updated) else {
-            out.fail(format!("error: {}/{name} has no pod template or containers to set environment variables in", kind.plural()));
+            out.fail(format!("error: {}/{name} the object is not a pod or does not have a pod template: *v1.{}", kind.plural(), kind.name()));
             continue;
         };
         let chosen: Vec<&mut Container> = all.iter_mut().filter(|c| wanted == "*" || c.name == wanted).collect();

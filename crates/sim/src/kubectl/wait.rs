@@ -1,7 +1,8 @@
-//! `kubectl wait --for=condition=NAME[=VALUE]|delete|jsonpath={EXPR}=VALUE TARGETS`: waits,
+//! `kubectl wait --for=condition=NAME[=VALUE]|delete|jsonpath={EXPR}[=VALUE] TARGETS`: waits,
 //! in virtual time, for each object in turn, printing `KIND/NAME condition met`, as kubectl
-//! 1.28's `wait` does (its messages, its default `--timeout=30s`, `0` checking once). With
-//! no time to wait (the page), what is met so far is printed and the command stays pending.
+//! 1.28's `wait` does (its messages, one `--timeout` for the whole command, 30 s by default,
+//! `0` checking once). With no time to wait (the page), what is met so far is printed and
+//! the command stays pending.
 
 use super::flags::Flags;
 use super::{files, jsonpath, object_value, resource_kind, targets, CommandOutput, Context};
@@ -18,8 +19,8 @@ enum Condition {
     /// `condition=NAME[=VALUE]`: `status.conditions` has NAME with VALUE (default true), for
     /// the object's current generation.
     Status { name: String, value: String },
-    /// `jsonpath={EXPR}=VALUE`: the expression gives VALUE.
-    Path { template: jsonpath::Template, value: String },
+    /// `jsonpath={EXPR}[=VALUE]`: the expression gives VALUE (or, without one, anything).
+    Path { template: jsonpath::Template, value: Option<String> },
 }
 
 impl Condition {
@@ -32,17 +33,12 @@ impl Condition {
             let (name, value) = rest.split_once('=').unwrap_or((rest, "true"));
             return Ok(Condition::Status { name: name.into(), value: value.into() });
         }
-        if text.starts_with("jsonpath=") {
-            let parts: Vec<&str> = text.split('=').collect();
-            if parts.len() != 3 {
-                return Err("error: jsonpath wait format must be --for=jsonpath='{.status.readyReplicas}'=3".into());
-            }
-            let expression = relaxed(parts[1])?;
-            if parts[2].is_empty() {
-                return Err("error: jsonpath wait condition cannot be empty".into());
-            }
+        if let Some(input) = text.strip_prefix("jsonpath=") {
+            // The expression, then optionally `=VALUE` (none: the field only has to exist).
+            let (expression, value) = split_jsonpath(input)?;
+            let expression = relaxed(&expression)?;
             let template = jsonpath::parse(&expression).map_err(|e| format!("error: {e}"))?;
-            return Ok(Condition::Path { template, value: parts[2].trim_matches(|c| c == '\'' || c == '"').into() });
+            return Ok(Condition::Path { template, value: value.map(|v| v.trim_matches(|c| c == '\'' || c == '"').to_string()) });
         }
         Err(format!("error: unrecognized condition: {text:?}"))
     }
@@ -66,13 +62,52 @@ impl Condition {
                 }
                 Ok(status.eq_ignore_ascii_case(value))
             }
-            Condition::Path { template, value } => match template.first_value(o) {
-                None => Ok(false),
-                Some(Value::Object(_) | Value::Array(_)) => Err("error: jsonpath leads to a nested object or list which is not supported".into()),
-                Some(Value::String(s)) => Ok(s.trim() == value.trim()),
-                Some(other) => Ok(other.to_string().trim() == value.trim()),
-            },
+            Condition::Path { template, value } => {
+                let groups = template.values(o).map_err(|e| format!("error: {e}"))?;
+                let found: Vec<&Value> = groups.iter().flatten().collect();
+                if groups.len() > 1 {
+                    return Err("error: given jsonpath expression matches more than one list".into());
+                }
+                match found.as_slice() {
+                    [] => Ok(false),
+                    [_, _, ..] => Err("error: given jsonpath expression matches more than one value".into()),
+                    [Value::Object(_) | Value::Array(_)] if value.is_some() => Err("error: jsonpath leads to a nested object or list which is not supported".into()),
+                    [v] => Ok(match value {
+                        None => true,
+                        Some(wanted) => match v {
+                            Value::String(s) => s.trim() == wanted.trim(),
+                            other => other.to_string().trim() == wanted.trim(),
+                        },
+                    }),
+                }
+            }
         }
+    }
+}
+
+/// Splits `EXPR[=VALUE]` where `=` inside `{}` belongs to the expression, with kubectl's errors.
+fn split_jsonpath(input: &str) -> Result<(String, Option<String>), String> {
+    let mut depth = 0usize;
+    let mut parts: Vec<String> = vec![String::new()];
+    for c in input.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            '=' if depth == 0 => {
+                parts.push(String::new());
+                continue;
+            }
+            _ => {}
+        }
+        if let Some(last) = parts.last_mut() {
+            last.push(c);
+        }
+    }
+    match parts.as_slice() {
+        [expression] => Ok((expression.clone(), None)),
+        [_, value] if value.is_empty() => Err("error: jsonpath wait has to have a value after equal sign, like --for=jsonpath='{.status.readyReplicas}'=3".into()),
+        [expression, value] => Ok((expression.clone(), Some(value.clone()))),
+        _ => Err("error: jsonpath wait format must be --for=jsonpath='{.status.readyReplicas}'=3 or --for=jsonpath='{.status.readyReplicas}'".into()),
     }
 }
 
@@ -113,6 +148,7 @@ fn wanted(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> Result<Vec<ObjectK
 /// The objects a deletion wait watches, as they were when it started: run again by a console
 /// that follows it (`since`, the store version it started at), those deleted since still
 /// count and those created since (a ReplicaSet's replacements) do not, as kubectl lists once.
+/// Named objects keep the order they were given in; selected ones are in name order.
 fn as_at_start(cluster: &Cluster, keys: Vec<ObjectKey>, f: &Flags, since: Option<u64>) -> Vec<ObjectKey> {
     let Some(events) = since.and_then(|v| cluster.store().events_since(v)) else { return keys };
     let (mut added, mut deleted) = (Vec::new(), Vec::new());
@@ -123,30 +159,32 @@ fn as_at_start(cluster: &Cluster, keys: Vec<ObjectKey>, f: &Flags, since: Option
             crate::store::EventType::Modified => {}
         }
     }
-    let selector = f.selector().ok().flatten();
+    let existed = |k: &ObjectKey| (cluster.store().get(k).is_some() && !added.contains(k)) || deleted.iter().any(|(d, _)| d == k);
     let named = targets(&f.positional).unwrap_or_default();
+    if !named.is_empty() || f.has("--filename") {
+        return keys.into_iter().filter(|k| existed(k)).collect();
+    }
+    let selector = f.selector().ok().flatten();
     let kind = f.positional.first().and_then(|k| resource_kind(k).ok());
     let ns = f.namespace();
-    let was_wanted = |(k, labels): &(ObjectKey, std::collections::BTreeMap<String, String>)| {
-        if named.is_empty() {
-            Some(k.kind) == kind && (!k.kind.namespaced() || k.namespace == ns) && selector.as_ref().is_none_or(|s| s.matches(labels))
-        } else {
-            named.iter().any(|(kind, name)| *kind == k.kind && *name == k.name && (!kind.namespaced() || k.namespace == ns))
-        }
-    };
-    let mut at_start: Vec<ObjectKey> = keys.into_iter().chain(deleted.iter().filter(|d| was_wanted(d)).map(|(k, _)| k.clone())).filter(|k| !added.contains(k)).collect();
+    let was_selected = |(k, labels): &&(ObjectKey, std::collections::BTreeMap<String, String>)| Some(k.kind) == kind && (!k.kind.namespaced() || k.namespace == ns) && selector.as_ref().is_none_or(|s| s.matches(labels));
+    let mut at_start: Vec<ObjectKey> = keys.into_iter().chain(deleted.iter().filter(was_selected).map(|(k, _)| k.clone())).filter(|k| !added.contains(k)).collect();
     crate::sorting::sort(&mut at_start);
     at_start.dedup();
     at_start
 }
 
-/// `--timeout`: 30 s by default, 0 to check once, negative for a week.
-fn timeout(f: &Flags) -> Result<Duration, String> {
-    match f.value("--timeout") {
-        None => Ok(Duration::seconds(30)),
-        Some(t) if t.starts_with('-') => Ok(Duration::seconds(7 * 24 * 3600)),
-        Some(t) => Duration::parse(&t).map_err(|_| format!("error: invalid argument {t:?} for \"--timeout\" flag: time: invalid duration {t:?}")),
+/// `--timeout`: 30 s by default, 0 to check once, negative for a week; Go's duration
+/// syntax, so a number other than 0 needs a unit.
+pub(super) fn timeout(f: &Flags) -> Result<Duration, String> {
+    let Some(t) = f.value("--timeout") else { return Ok(Duration::seconds(30)) };
+    let flag_error = |why: &str| format!("error: invalid argument {t:?} for \"--timeout\" flag: time: {why} {t:?}\nSee 'kubectl wait --help' for usage.");
+    let magnitude = t.strip_prefix('-').unwrap_or(&t);
+    if magnitude != "0" && magnitude.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return Err(flag_error(if magnitude.is_empty() { "invalid duration" } else { "missing unit in duration" }));
     }
+    let parsed = Duration::parse(magnitude).map_err(|_| flag_error("invalid duration"))?;
+    Ok(if t.starts_with('-') && parsed.0 > 0 { Duration::seconds(7 * 24 * 3600) } else { parsed })
 }
 
 /// `kubectl wait`.
@@ -175,13 +213,14 @@ pub fn wait(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutpu
     }
     let mut out = CommandOutput::default();
     let current = |cluster: &Cluster, key: &ObjectKey| cluster.store().get(key).map(object_value);
+    // One timeout for the whole command, as kubectl has had since 1.27.
+    let deadline = cluster.now() + Duration(limit.0.min(ctx.max_wait.0));
     for key in keys {
         let named = format!("{}/{}", key.kind.plural(), key.name);
         if !deleting && current(cluster, &key).is_none() {
             out.fail(format!("Error from server (NotFound): {} {:?} not found", key.kind.resource(), key.name));
             return out;
         }
-        let deadline = cluster.now() + Duration(limit.0.min(ctx.max_wait.0));
         loop {
             let object = current(cluster, &key);
             if !deleting && object.is_none() {
