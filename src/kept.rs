@@ -138,9 +138,10 @@ pub fn set_item(key: &str, value: &str) {
     change(key, Some(value));
 }
 
-/// Keeps `value` under `key` as the page goes away (`pagehide`): a write to IndexedDB
-/// started now may be cut off with the page, so the value also goes to localStorage, which
-/// writes at once; the next [`open`] moves it into the database, over the older value there.
+/// Keeps `value` under `key` so that it survives the page going away now (`pagehide`, or a
+/// reload right after a lesson check passed): a write to IndexedDB started now may be cut off
+/// with the page, so the value also goes to localStorage, which writes at once; the next
+/// [`open`] moves it into the database, over the older value there.
 pub fn set_item_leaving(key: &str, value: &str) {
     if !crate::persisting() || FROZEN.with(Cell::get) {
         return;

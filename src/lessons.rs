@@ -153,9 +153,11 @@ impl Progress {
         format!("{}|{}", self.step, bits.join(","))
     }
 
-    /// Saves it.
+    /// Saves it. Progress changes the moment a check passes, and a learner may reload or
+    /// follow a link right then, so it is kept as a leaving page keeps its work (a few bytes
+    /// in localStorage too, which writes at once).
     pub fn save(&self, lesson: &str) {
-        crate::kept::set_item(&progress_key(lesson), &self.encode());
+        crate::kept::set_item_leaving(&progress_key(lesson), &self.encode());
     }
 
     /// For the course overview: (steps done, steps) of a lesson the learner has opened.
