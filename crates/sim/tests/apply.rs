@@ -105,6 +105,10 @@ fn the_console_prints_warnings_before_the_output_as_kubectl_does() {
     let mut out = sh(&mut c, "kubectl apply -f web.yaml");
     assert_eq!(out.take_warnings(), WARNING);
     assert_eq!(out.stderr, "", "only the warnings were taken");
+    sh(&mut c, "kubectl scale deploy web --replicas=2");
+    c.advance(Duration::seconds(30));
+    let mut logs = sh(&mut c, "kubectl logs deploy/web");
+    assert!(logs.take_warnings().starts_with("Found 2 pods, using pod/web-"), "kubectl says which pod it picked before the log");
     let mut out = sh(&mut c, "kubectl apply -f missing.yaml");
     assert_eq!(out.take_warnings(), "");
     assert!(out.stderr.contains("does not exist"), "errors stay: {}", out.stderr);

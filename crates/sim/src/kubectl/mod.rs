@@ -37,6 +37,7 @@ mod set_env;
 mod set_resources;
 mod sort_by;
 mod top;
+mod unsimulated;
 mod wait;
 pub mod tabwriter;
 pub mod yaml_out;
@@ -93,12 +94,13 @@ impl CommandOutput {
     pub fn err(stderr: String, exit_code: i32) -> Self {
         CommandOutput { stderr, exit_code, ..Default::default() }
     }
-    /// Takes the warnings out of standard error (`Warning: ...` and klog's `W0000 ...`
-    /// lines). kubectl writes each before the output of the object it concerns, so a console
+    /// Takes the warnings out of standard error (`Warning: ...`, klog's `W0000 ...`, and the
+    /// notes `Found 2 pods, using pod/...` and `Defaulted container ...`). kubectl writes each before the output of the object it concerns, so a console
     /// prints them first (for several objects, a later warning then comes earlier than kubectl
     /// would print it).
     pub fn take_warnings(&mut self) -> String {
-        let is_warning = |l: &str| l.starts_with("Warning: ") || l.starts_with("W0000 ");
+        // kubectl's notes on which pod or container it picked come first too.
+        let is_warning = |l: &str| l.starts_with("Warning: ") || l.starts_with("W0000 ") || l.starts_with("Defaulted container ") || (l.starts_with("Found ") && l.contains(" pods, using pod/"));
         if !self.stderr.lines().any(is_warning) {
             return String::new();
         }
@@ -385,6 +387,7 @@ pub(crate) fn allowed_flags(verb: &str) -> &'static [&'static str] {
         "diff" => &["--filename", "--recursive"],
         "wait" => &["--for", "--timeout", "--selector", "--all", "--filename", "--recursive"],
         "events" => &["--for", "--types", "--all-namespaces", "--no-headers"],
+        "auth" => &["--all-namespaces"],
         "explain" => &["--recursive", "--api-version", "--output"],
         "create" => &["--filename", "--recursive", "--output", "--validate", "--dry-run", "--save-config", "--image", "--replicas", "--port", "--from-literal", "--from-file", "--type", "--hard", "--tcp", "--node-port", "--clusterip", "--external-name", "--docker-server", "--docker-username", "--docker-password", "--docker-email"],
         "run" => &["--image", "--port", "--labels", "--selector", "--env", "--restart", "--command", "--dry-run", "--output", "--record", "--expose", "--replicas"],
@@ -427,6 +430,8 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
         "help" => return help::help_topic(&args[1..]),
         "-h" | "--help" => return help::root(),
         "options" => return help::options(),
+        // Whatever their flags, these say first that they are not simulated.
+        v if unsimulated::is_unsimulated(v) => return unsimulated::not_simulated(v),
         _ => {}
     }
     let mut flags = match Flags::parse(&args[1..]) {
@@ -534,6 +539,8 @@ fn dispatch(cluster: &mut Cluster, verb: &str, flags: &Flags, args: &[String], c
             let client = format!("Client Version: {KUBERNETES_VERSION}\nKustomize Version: v5.0.4-0.20230601165947-6ce0bf390ce3\n");
             CommandOutput::ok(if flags.has("--client") { client } else { format!("{client}Server Version: {KUBERNETES_VERSION}\n") })
         }
+        "api-versions" => unsimulated::api_versions(),
+        "auth" => unsimulated::auth(flags),
         other => CommandOutput::err(unknown_command(other), 1),
     }
 }
