@@ -570,7 +570,14 @@ impl Cluster {
             report.warnings.extend(o.warnings.iter().cloned());
             // An edited object goes back as kubectl edit sends it: exactly as edited, its
             // last-applied configuration untouched; a manifest as kubectl apply sends it.
-            let result = if crate::kubectl::is_edit_file(file) { self.replace(o.object) } else { self.apply(o.with_applied_configuration()) };
+            let result = if !crate::kubectl::is_edit_file(file) {
+                self.apply(o.with_applied_configuration())
+            } else if self.store.get(&ObjectKey::of(&o.object)).is_none() {
+                // kubectl edit patches the object it opened: one deleted meanwhile is not made again.
+                Err(ApiError::not_found(o.object.kind(), o.object.name()))
+            } else {
+                self.replace(o.object)
+            };
             match result {
                 Ok((action, obj)) => report.applied.push(AppliedObject {
                     kind: obj.kind(),

@@ -51,3 +51,15 @@ fn an_edit_sends_the_object_as_edited_and_leaves_the_last_applied_configuration_
     assert_eq!(run(&mut c, "kubectl get deploy web -o jsonpath={.metadata.labels}").stdout, r#"{"app":"web"}"#, "what the editor removed is gone");
     assert_eq!(run(&mut c, "kubectl apply view-last-applied deploy/web").stderr, "error: no last-applied-configuration annotation found on resource: web\n", "an edit is not an apply");
 }
+
+#[test]
+fn an_edit_of_an_object_deleted_meanwhile_is_not_found() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    run(&mut c, "kubectl create deployment web --image=nginx");
+    let out = run(&mut c, "kubectl edit deploy web");
+    let [Effect::Edit { file, text }] = out.effects.as_slice() else { panic!("one edit effect: {:?}", out.effects) };
+    run(&mut c, "kubectl delete deploy web");
+    let report = c.apply_manifest(text, file);
+    assert_eq!(report.errors, ["Error from server (NotFound): deployments.apps \"web\" not found"], "as kubectl edit's patch would fail");
+    assert_eq!(run(&mut c, "kubectl get deploy").stderr, "No resources found in default namespace.\n");
+}
