@@ -258,6 +258,12 @@ fn namespace(f: &Flags) -> Result<Value, String> {
     Ok(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": metadata(name, None, None), "spec": {}, "status": {}}))
 }
 
+/// `kubectl create serviceaccount NAME`.
+fn service_account(f: &Flags) -> Result<Value, String> {
+    let name = one_name(f, "create serviceaccount", 1)?;
+    Ok(json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": metadata(name, given_namespace(f).as_deref(), None)}))
+}
+
 /// `kubectl create quota NAME --hard=cpu=1,memory=1G,pods=2`.
 fn quota(f: &Flags) -> Result<Value, String> {
     let name = one_name(f, "create quota", 1)?;
@@ -431,6 +437,7 @@ pub fn create(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOut
         Some("secret") => secret(f, ctx),
         Some("job") => job(f),
         Some("quota" | "resourcequota") => quota(f),
+        Some("serviceaccount" | "sa") => service_account(f),
         // As kubectl: the group alone prints its help.
         Some("service" | "svc") if f.positional.len() == 1 => return super::help::command("create", &["service".to_string()]),
         Some("service" | "svc") => service(f),

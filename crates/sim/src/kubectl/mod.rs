@@ -434,6 +434,9 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
         v if unsimulated::is_unsimulated(v) => return unsimulated::not_simulated(v),
         _ => {}
     }
+    if let Some(sub) = args[1..].iter().find(|a| !a.starts_with('-')).filter(|sub| verb == "create" && unsimulated::is_unsimulated_generator(sub)) {
+        return unsimulated::generator_not_simulated(sub);
+    }
     let mut flags = match Flags::parse(&args[1..]) {
         Ok(f) => f,
         Err(e) => return CommandOutput::err(format!("{e}\nSee 'kubectl {verb} --help' for usage.\n"), 1),

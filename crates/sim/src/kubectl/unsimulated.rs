@@ -50,3 +50,16 @@ pub fn not_simulated(command: &str) -> CommandOutput {
 pub fn is_unsimulated(verb: &str) -> bool {
     matches!(verb, "cp" | "debug" | "attach" | "proxy" | "completion" | "kustomize" | "certificate" | "plugin" | "alpha")
 }
+
+/// Whether `create SUBCOMMAND` is one of kubectl's generators kubeplay does not have.
+pub fn is_unsimulated_generator(subcommand: &str) -> bool {
+    matches!(
+        subcommand,
+        "clusterrole" | "clusterrolebinding" | "cronjob" | "cj" | "ingress" | "ing" | "poddisruptionbudget" | "pdb" | "priorityclass" | "pc" | "role" | "rolebinding" | "token"
+    )
+}
+
+/// kubeplay's message for a `create` generator it does not have.
+pub fn generator_not_simulated(subcommand: &str) -> CommandOutput {
+    CommandOutput::err(format!("error: kubeplay has no \"kubectl create {subcommand}\" generator: write the object in a manifest and apply it with kubectl apply -f (kubeplay keeps kinds it does not simulate, such as Ingress or Role, without acting on them)\n"), 1)
+}

@@ -264,3 +264,17 @@ fn docker_registry_secrets_as_kubectl_builds_them() {
     assert_eq!(run(&mut c, "kubectl create secret docker-registry regcred --docker-username=ana --docker-password=s3cret").stdout, "secret/regcred created\n");
     assert_eq!(run(&mut c, "kubectl get secret regcred").stdout.lines().nth(1).map(|l| l.split_whitespace().take(3).collect::<Vec<_>>()), Some(vec!["regcred", "kubernetes.io/dockerconfigjson", "1"]));
 }
+
+#[test]
+fn service_accounts_and_generators_kubeplay_lacks() {
+    let mut c = cluster();
+    // Source: kubectl 1.28, `kubectl create serviceaccount build-bot --dry-run=client -o yaml`.
+    assert_eq!(run(&mut c, "kubectl create serviceaccount build-bot --dry-run=client -o yaml").stdout, "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  creationTimestamp: null\n  name: build-bot\n");
+    assert_eq!(run(&mut c, "kubectl create sa").stderr, "error: exactly one NAME is required, got 0\nSee 'kubectl create serviceaccount -h' for help and examples\n");
+    assert_eq!(run(&mut c, "kubectl create sa build-bot").stdout, "serviceaccount/build-bot created\n");
+    assert_eq!(run(&mut c, "kubectl get sa build-bot -o name").stdout, "serviceaccount/build-bot\n");
+    // Ours: a generator kubeplay lacks says so, whatever its flags, instead of "unknown flag".
+    let out = run(&mut c, "kubectl create role reader --verb=get --resource=pods");
+    assert!(out.stderr.starts_with("error: kubeplay has no \"kubectl create role\" generator: write the object in a manifest"), "{}", out.stderr);
+    assert!(run(&mut c, "kubectl create cronjob hello --image=busybox --schedule='*/1 * * * *'").stderr.starts_with("error: kubeplay has no \"kubectl create cronjob\" generator"));
+}
