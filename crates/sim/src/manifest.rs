@@ -105,7 +105,7 @@ impl ManifestObject {
                 a.remove(LAST_APPLIED);
             }
         }
-        let json = serde_json::to_string(&source).unwrap_or_default().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026");
+        let json = crate::kubectl::jsonpath::go_marshal(&source);
         let mut object = self.object.clone();
         object.meta_mut().annotations.insert(LAST_APPLIED.into(), json + "\n");
         object

@@ -310,7 +310,7 @@ fn docker_registry_secret(f: &Flags, ctx: &Context<'_>) -> Result<Value, String>
         let server = f.value("--docker-server").unwrap_or_else(|| "https://index.docker.io/v1/".into());
         // Go's encoder: the entry's fields in struct order (a sorted map cannot keep it), the
         // email left out when empty, HTML characters escaped.
-        let quote = |v: &str| serde_json::to_string(v).unwrap_or_default().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026");
+        let quote = |v: &str| super::jsonpath::go_marshal(&Value::String(v.into()));
         let email = f.value("--docker-email").filter(|e| !e.is_empty()).map(|e| format!(",\"email\":{}", quote(&e))).unwrap_or_default();
         let auth = crate::api::base64_encode(format!("{user}:{password}").as_bytes());
         let text = format!("{{\"auths\":{{{}:{{\"username\":{},\"password\":{}{email},\"auth\":{}}}}}}}", quote(&server), quote(&user), quote(&password), quote(&auth));

@@ -911,6 +911,14 @@ fn split_exponent(f: f64) -> (String, i32) {
     }
 }
 
+/// Go's `json.Marshal` of a decoded JSON value, as text (what kubectl writes into the
+/// last-applied configuration, a docker config ...).
+pub(crate) fn go_marshal(v: &Value) -> String {
+    let mut out = String::new();
+    go_json(v, &mut out);
+    out
+}
+
 /// Go's `json.Marshal` of a decoded JSON value: compact, keys sorted, HTML-safe.
 fn go_json(v: &Value, out: &mut String) {
     match v {

@@ -23,7 +23,7 @@ mod files;
 mod flags;
 mod help;
 mod kept;
-mod jsonpath;
+pub(crate) mod jsonpath;
 mod logs;
 pub use logs::new_text as new_log_text;
 mod mutate;
@@ -95,11 +95,10 @@ impl CommandOutput {
         CommandOutput { stderr, exit_code, ..Default::default() }
     }
     /// Takes the warnings out of standard error (`Warning: ...`, klog's `W0000 ...`, and the
-    /// notes `Found 2 pods, using pod/...` and `Defaulted container ...`). kubectl writes each before the output of the object it concerns, so a console
-    /// prints them first (for several objects, a later warning then comes earlier than kubectl
-    /// would print it).
+    /// notes `Found 2 pods, using pod/...` and `Defaulted container ...`). kubectl writes each
+    /// before the output of the object it concerns, so a console prints them first (for
+    /// several objects, a later warning then comes earlier than kubectl would print it).
     pub fn take_warnings(&mut self) -> String {
-        // kubectl's notes on which pod or container it picked come first too.
         let is_warning = |l: &str| l.starts_with("Warning: ") || l.starts_with("W0000 ") || l.starts_with("Defaulted container ") || (l.starts_with("Found ") && l.contains(" pods, using pod/"));
         if !self.stderr.lines().any(is_warning) {
             return String::new();
@@ -323,11 +322,11 @@ pub fn run_words(cluster: &mut Cluster, words: &[String], ctx: &Context<'_>) -> 
     })
 }
 
-/// `get -w` after its table: one row per change since `since` to the objects the command
-/// names, aligned under the table's header as kubectl's watch prints them.
 /// The label and field selectors of a `get`.
 type Selectors<'a> = (Option<&'a crate::api::LabelSelector>, Option<&'a field_selector::FieldSelector>);
 
+/// `get -w` after its table: one row per change since `since` to the objects the command
+/// names, aligned under the table's header as kubectl's watch prints them.
 fn watch_rows(cluster: &Cluster, kinds: &[Kind], names: &[String], f: &Flags, (selector, fields): Selectors<'_>, wide: bool, since: u64) -> CommandOutput {
     let namespace = f.namespace();
     let Some(events) = cluster.store().events_since(since) else { return CommandOutput { pending: true, ..Default::default() } };
