@@ -805,6 +805,28 @@ mod tests {
     }
 
     #[test]
+    fn kubectl_events_w_prints_a_row_per_new_event() {
+        let c = local();
+        let mut sub = c.run("kubectl events -w");
+        assert_eq!(drain(&mut sub), vec![ConsoleOutput::Stderr("No events found in default namespace.\n".into())], "none yet; it keeps watching");
+        let _ = drain(&mut c.run("kubectl create deployment web --image=nginx"));
+        let mut rows = String::new();
+        for _ in 0..10 {
+            now_or_never(c.advance(Duration::seconds(1))).unwrap().unwrap();
+            for piece in drain(&mut sub) {
+                match piece {
+                    ConsoleOutput::Stdout(t) => rows.push_str(&t),
+                    other => panic!("only rows while it watches: {other:?}"),
+                }
+            }
+        }
+        assert!(rows.contains("ScalingReplicaSet   Deployment/web"), "{rows}");
+        assert!(rows.contains("Started") && rows.contains("Pod/web-"), "{rows}");
+        assert!(!rows.contains("LAST SEEN"), "rows only, under the header printed first: {rows}");
+        drop(sub);
+    }
+
+    #[test]
     fn watch_refreshes_its_screen_in_place_until_stopped() {
         let c = local();
         let mut sub = c.run("watch -n 1 kubectl get deployments");

@@ -33,3 +33,13 @@ fn events_are_listed_oldest_first_with_their_repeats() {
     let bad = run(&mut c, "kubectl events --types=Error");
     assert_eq!((bad.stderr.as_str(), bad.exit_code), ("error: valid --types are Normal or Warning\n", 1));
 }
+
+#[test]
+fn a_script_gets_the_table_of_events_w() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    run(&mut c, "kubectl create deployment web --image=nginx");
+    c.advance(Duration::seconds(10));
+    let out = run(&mut c, "kubectl events -w --for deploy/web");
+    assert!(!out.pending, "a script does not wait on a watch");
+    assert_eq!(out.stdout.lines().count(), 2, "{}", out.stdout);
+}

@@ -3,7 +3,7 @@
 //! `--for KIND/NAME` keeps one object's, `--types` some types, `-A` every namespace's.
 
 use super::flags::Flags;
-use super::{resource_kind, tabwriter, CommandOutput};
+use super::{resource_kind, tabwriter, CommandOutput, Context};
 use crate::api::{Event, Kind, Object};
 use crate::clock::{human_duration, Time};
 use crate::cluster::Cluster;
@@ -18,8 +18,20 @@ fn interval(e: &Event, now: Time) -> String {
     }
 }
 
-/// `kubectl events`.
-pub fn events(cluster: &Cluster, f: &Flags) -> CommandOutput {
+/// One event's cells, as kubectl events prints them.
+fn cells(e: &Event, now: Time, all: bool) -> String {
+    let namespace = if all { format!("{}\t", e.metadata.namespace.as_deref().unwrap_or("")) } else { String::new() };
+    format!("{namespace}{}\t{}\t{}\t{}/{}\t{}\n", interval(e, now), e.type_, e.reason, e.involved_object.kind, e.involved_object.name, e.message.trim())
+}
+
+/// The header, as kubectl events prints it.
+fn header(all: bool) -> &'static str {
+    if all { "NAMESPACE\tLAST SEEN\tTYPE\tREASON\tOBJECT\tMESSAGE\n" } else { "LAST SEEN\tTYPE\tREASON\tOBJECT\tMESSAGE\n" }
+}
+
+/// `kubectl events` (`-w`: then a row per new or repeated event; the page runs it again with
+/// `ctx.watch_since` set for those rows, a script gets the table).
+pub fn events(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
     let types: Vec<String> = f.values("--types").iter().flat_map(|v| v.split(',')).filter(|t| !t.is_empty()).map(String::from).collect();
     if types.iter().any(|t| !t.eq_ignore_ascii_case("Normal") && !t.eq_ignore_ascii_case("Warning")) {
         return CommandOutput::err("error: valid --types are Normal or Warning\n".into(), 1);
@@ -41,30 +53,38 @@ pub fn events(cluster: &Cluster, f: &Flags) -> CommandOutput {
     };
     let all = f.all_namespaces();
     let namespace = f.namespace();
-    let mut found: Vec<&Event> = cluster
-        .store()
-        .list(Kind::Event, if all { None } else { Some(namespace.as_str()) })
-        .filter_map(Object::as_event)
-        .filter(|e| about.as_ref().is_none_or(|(kind, name)| e.involved_object.kind == kind.name() && e.involved_object.name == *name))
-        .filter(|e| types.is_empty() || types.iter().any(|t| t.eq_ignore_ascii_case(&e.type_)))
-        .collect();
+    let wanted = |e: &&Event| {
+        (all || e.metadata.namespace.as_deref() == Some(namespace.as_str()))
+            && about.as_ref().is_none_or(|(kind, name)| e.involved_object.kind == kind.name() && e.involved_object.name == *name)
+            && (types.is_empty() || types.iter().any(|t| t.eq_ignore_ascii_case(&e.type_)))
+    };
+    let watching = f.has("--watch");
+    if let (true, Some(since)) = (watching, ctx.watch_since) {
+        // The rows of the events added or repeated since, aligned under the table's header.
+        let mut out = CommandOutput { pending: true, ..Default::default() };
+        for change in cluster.store().events_since(since).into_iter().flatten().filter(|c| c.type_ != crate::store::EventType::Deleted) {
+            if let Some(e) = change.object.as_event().filter(|e| wanted(e)) {
+                let aligned = tabwriter::align(&format!("{}{}", header(all), cells(e, change.time, all)), 6, 3);
+                out.stdout.extend(aligned.lines().nth(1).map(|l| format!("{l}\n")));
+            }
+        }
+        return out;
+    }
+    let mut found: Vec<&Event> = cluster.store().list(Kind::Event, if all { None } else { Some(namespace.as_str()) }).filter_map(Object::as_event).filter(wanted).collect();
+    let pending = watching && ctx.max_wait.as_millis() == 0;
     if found.is_empty() {
         let message = if all { "No events found.\n".to_string() } else { format!("No events found in {namespace} namespace.\n") };
-        return CommandOutput { stderr: message, ..Default::default() };
+        return CommandOutput { stderr: message, pending, ..Default::default() };
     }
     // Oldest first, by when each was last seen (a stable sort keeps the store's order for ties).
     crate::sorting::sort_by_key(&mut found, |e| e.last_timestamp.or(e.first_timestamp));
     let now = cluster.now();
     let mut text = String::new();
     if !f.has("--no-headers") {
-        text.push_str(if all { "NAMESPACE\tLAST SEEN\tTYPE\tREASON\tOBJECT\tMESSAGE\n" } else { "LAST SEEN\tTYPE\tREASON\tOBJECT\tMESSAGE\n" });
+        text.push_str(header(all));
     }
     for e in found {
-        if all {
-            text.push_str(e.metadata.namespace.as_deref().unwrap_or(""));
-            text.push('\t');
-        }
-        text.push_str(&format!("{}\t{}\t{}\t{}/{}\t{}\n", interval(e, now), e.type_, e.reason, e.involved_object.kind, e.involved_object.name, e.message.trim()));
+        text.push_str(&cells(e, now, all));
     }
-    CommandOutput::ok(tabwriter::align(&text, 6, 3))
+    CommandOutput { stdout: tabwriter::align(&text, 6, 3), pending, ..Default::default() }
 }

@@ -248,11 +248,12 @@ fn kubectl_waits(words: &[String]) -> bool {
     matches!(first.as_str(), "kubectl" | "k") && (delete::waits(&w) || logs::follows(&w) || exec::opens_session(&w) || wait::waits(&w))
 }
 
-/// Whether a console line is `kubectl get ... -w`, which prints a row per change.
+/// Whether a console line is `kubectl get ... -w` or `kubectl events -w`, which print a row
+/// per change.
 pub fn is_get_watch(line: &str) -> bool {
     let words = split_words(line).unwrap_or_default();
     let w: Vec<&str> = words.iter().map(String::as_str).collect();
-    matches!(w.as_slice(), ["kubectl" | "k", ..]) && w.contains(&"get") && (w.contains(&"-w") || w.contains(&"--watch"))
+    matches!(w.as_slice(), ["kubectl" | "k", ..]) && (w.contains(&"get") || w.contains(&"events")) && (w.contains(&"-w") || w.contains(&"--watch"))
 }
 
 /// How long a followed line may wait before it gives up: `rollout status --timeout=T`
@@ -385,7 +386,7 @@ pub(crate) fn allowed_flags(verb: &str) -> &'static [&'static str] {
         "apply" => &["--filename", "--recursive", "--output", "--validate", "--dry-run"],
         "diff" => &["--filename", "--recursive"],
         "wait" => &["--for", "--timeout", "--selector", "--all", "--filename", "--recursive"],
-        "events" => &["--for", "--types", "--all-namespaces", "--no-headers"],
+        "events" => &["--for", "--types", "--all-namespaces", "--no-headers", "--watch"],
         "auth" => &["--all-namespaces"],
         "explain" => &["--recursive", "--api-version", "--output"],
         "create" => &["--filename", "--recursive", "--output", "--validate", "--dry-run", "--save-config", "--image", "--replicas", "--port", "--from-literal", "--from-file", "--type", "--hard", "--tcp", "--node-port", "--clusterip", "--external-name", "--docker-server", "--docker-username", "--docker-password", "--docker-email"],
@@ -511,7 +512,7 @@ fn dispatch(cluster: &mut Cluster, verb: &str, flags: &Flags, args: &[String], c
         "apply" => files::apply(cluster, flags, ctx, false),
         "diff" => diff::diff(cluster, flags, ctx),
         "wait" => wait::wait(cluster, flags, ctx),
-        "events" => events::events(cluster, flags),
+        "events" => events::events(cluster, flags, ctx),
         "create" => create::create(cluster, flags, ctx),
         "run" => create::run(cluster, flags, &args[1..]),
         "delete" => delete::delete(cluster, flags, ctx),
