@@ -68,9 +68,11 @@ fn json_is_indented_by_four_spaces_and_a_missing_object_prints_only_its_error() 
     let mut c = Cluster::new(ClusterSettings::default());
     // Source: kubectl 1.28 (its JSON printer indents by four spaces).
     let out = run(&mut c, "kubectl create configmap cfg --from-literal=a=b --dry-run=client -o json").stdout;
-    assert!(out.starts_with("{\n    \"apiVersion\": \"v1\",\n    \"data\": {\n        \"a\": \"b\"\n    },\n"), "{out}");
+    assert_eq!(out, "{\n    \"kind\": \"ConfigMap\",\n    \"apiVersion\": \"v1\",\n    \"metadata\": {\n        \"name\": \"cfg\",\n        \"creationTimestamp\": null\n    },\n    \"data\": {\n        \"a\": \"b\"\n    }\n}\n", "a typed object's fields in Go's order");
     run(&mut c, "kubectl create deployment web --image=nginx");
-    assert!(run(&mut c, "kubectl get deploy web -o json").stdout.starts_with("{\n    \"apiVersion\": \"apps/v1\",\n"));
+    assert!(run(&mut c, "kubectl get deploy web -o json").stdout.starts_with("{\n    \"apiVersion\": \"apps/v1\",\n"), "get decodes into maps: keys sorted");
+    let exposed = run(&mut c, "kubectl expose deploy web --port=80 --dry-run=client -o json").stdout;
+    assert!(exposed.starts_with("{\n    \"kind\": \"Service\",\n    \"apiVersion\": \"v1\",\n") && exposed.contains("\"protocol\": \"TCP\",\n                \"port\": 80,"), "{exposed}");
     for format in ["json", "yaml"] {
         let out = run(&mut c, &format!("kubectl get rs nope -o {format}"));
         assert_eq!((out.stdout.as_str(), out.stderr.as_str()), ("", "Error from server (NotFound): replicasets.apps \"nope\" not found\n"), "-o {format}");

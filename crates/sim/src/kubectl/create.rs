@@ -472,7 +472,7 @@ fn finish(cluster: &mut Cluster, f: &Flags, built: Result<Value, String>, mut ou
     if mode == DryRun::Client {
         match output.as_str() {
             "yaml" => out.stdout.push_str(&yaml_out::to_yaml(&value)),
-            "json" => out.say(super::json_text(&value)),
+            "json" => out.say(super::typed_json::typed_json(&value)),
             "name" => out.say(format!("{}/{name}", kind.qualified())),
             _ => out.say(format!("{}/{name} created (dry run)", kind.qualified())),
         }
@@ -492,7 +492,7 @@ fn finish(cluster: &mut Cluster, f: &Flags, built: Result<Value, String>, mut ou
     match result {
         Ok(created) => match output.as_str() {
             "yaml" => out.stdout.push_str(&yaml_out::to_yaml(&serde_json::to_value(&created).unwrap_or_default())),
-            "json" => out.say(super::json_text(&serde_json::to_value(&created).unwrap_or_default())),
+            "json" => out.say(super::typed_json::typed_json(&serde_json::to_value(&created).unwrap_or_default())),
             "name" => out.say(format!("{}/{name}", kind.qualified())),
             _ => out.say(format!("{}/{name} created{}", kind.qualified(), if mode == DryRun::Server { " (server dry run)" } else { "" })),
         },

@@ -83,6 +83,8 @@ pub fn expose(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
     if matches!(f.value("--dry-run").as_deref(), Some("client" | "unchanged")) {
         return match f.value("--output").as_deref() {
             Some("yaml") => CommandOutput { stdout: yaml_out::to_yaml(&value), ..Default::default() },
+            Some("json") => CommandOutput::ok(format!("{}\n", super::typed_json::typed_json(&value))),
+            Some("name") => CommandOutput::ok(format!("service/{svc_name}\n")),
             _ => CommandOutput { stdout: format!("service/{svc_name} exposed (dry run)\n"), ..Default::default() },
         };
     }

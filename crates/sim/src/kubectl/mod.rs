@@ -37,6 +37,7 @@ mod set_env;
 mod set_resources;
 mod sort_by;
 mod top;
+mod typed_json;
 mod unsimulated;
 mod wait;
 pub mod tabwriter;

@@ -278,3 +278,18 @@ fn service_accounts_and_generators_kubeplay_lacks() {
     assert!(out.stderr.starts_with("error: kubeplay has no \"kubectl create role\" generator: write the object in a manifest"), "{}", out.stderr);
     assert!(run(&mut c, "kubectl create cronjob hello --image=busybox --schedule='*/1 * * * *'").stderr.starts_with("error: kubeplay has no \"kubectl create cronjob\" generator"));
 }
+
+#[test]
+fn json_follows_the_go_structs_as_kubectl_prints_typed_objects() {
+    let mut c = cluster();
+    // Source: kubectl 1.28, `kubectl create deployment web --image=nginx --replicas=2 --port=80 --dry-run=client -o json`.
+    assert_eq!(
+        run(&mut c, "kubectl create deployment web --image=nginx --replicas=2 --port=80 --dry-run=client -o json").stdout,
+        "{\n    \"kind\": \"Deployment\",\n    \"apiVersion\": \"apps/v1\",\n    \"metadata\": {\n        \"name\": \"web\",\n        \"creationTimestamp\": null,\n        \"labels\": {\n            \"app\": \"web\"\n        }\n    },\n    \"spec\": {\n        \"replicas\": 2,\n        \"selector\": {\n            \"matchLabels\": {\n                \"app\": \"web\"\n            }\n        },\n        \"template\": {\n            \"metadata\": {\n                \"creationTimestamp\": null,\n                \"labels\": {\n                    \"app\": \"web\"\n                }\n            },\n            \"spec\": {\n                \"containers\": [\n                    {\n                        \"name\": \"nginx\",\n                        \"image\": \"nginx\",\n                        \"ports\": [\n                            {\n                                \"containerPort\": 80\n                            }\n                        ],\n                        \"resources\": {}\n                    }\n                ]\n            }\n        },\n        \"strategy\": {}\n    },\n    \"status\": {}\n}\n"
+    );
+    // Source: kubectl 1.28; a data key named like a field ("type") stays in the map's sorted order.
+    assert_eq!(
+        run(&mut c, "kubectl create secret generic db --from-literal=type=x --from-literal=a=1 --dry-run=client -o json").stdout,
+        "{\n    \"kind\": \"Secret\",\n    \"apiVersion\": \"v1\",\n    \"metadata\": {\n        \"name\": \"db\",\n        \"creationTimestamp\": null\n    },\n    \"data\": {\n        \"a\": \"MQ==\",\n        \"type\": \"eA==\"\n    }\n}\n"
+    );
+}

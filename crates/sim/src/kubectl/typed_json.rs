@@ -1,0 +1,92 @@
+//! JSON as kubectl prints a typed object (`create deployment ... -o json`): fields in the
+//! order of the Go structs (`kind` and `apiVersion` first, `metadata.name` before
+//! `namespace`, a container's `name` before its `image` ...), indented by four spaces.
+//! `get -o json` prints decoded maps instead, whose keys are sorted; that is `json_text`.
+
+use super::jsonpath::go_marshal;
+use serde_json::Value;
+
+/// Field names in an order that agrees with every Go struct the generators print (each
+/// struct's fields appear here in its own order); other names follow, sorted.
+const FIELD_ORDER: &[&str] = &[
+    "kind", "apiVersion", "metadata", "immutable", "spec", "data", "stringData", "binaryData",
+    "name", "generateName", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp", "labels", "annotations", "ownerReferences",
+    "image", "command", "args", "workingDir",
+    "replicas", "parallelism", "completions", "volumes", "initContainers", "containers", "restartPolicy", "terminationGracePeriodSeconds", "activeDeadlineSeconds", "dnsPolicy", "nodeSelector", "serviceAccountName", "backoffLimit",
+    "ports", "envFrom", "env", "resources", "limits", "requests",
+    "selector", "manualSelector", "template", "strategy", "minReadySeconds", "revisionHistoryLimit", "paused", "progressDeadlineSeconds",
+    "clusterIP", "clusterIPs", "type", "rollingUpdate", "externalIPs", "sessionAffinity", "externalName",
+    "hostPort", "containerPort", "protocol", "appProtocol", "port", "targetPort", "nodePort",
+    "value", "valueFrom", "matchLabels", "matchExpressions", "hard", "scopes",
+    "status",
+];
+
+/// Fields that are Go maps, not structs: their keys are the user's (label names, data
+/// keys) and print sorted, whatever they are called.
+const MAP_FIELDS: &[&str] = &["data", "stringData", "binaryData", "labels", "annotations", "matchLabels", "nodeSelector", "hard", "limits", "requests"];
+
+fn rank(key: &str) -> usize {
+    FIELD_ORDER.iter().position(|k| *k == key).unwrap_or(FIELD_ORDER.len())
+}
+
+/// Whether the value of field `key` is a map (a Service's `selector` is; a Deployment's,
+/// with `matchLabels`, is a struct).
+fn is_map(key: &str, v: &Value) -> bool {
+    MAP_FIELDS.contains(&key) || (key == "selector" && v.get("matchLabels").is_none() && v.get("matchExpressions").is_none())
+}
+
+fn write(v: &Value, depth: usize, sorted: bool, out: &mut String) {
+    let indent = |d: usize| "    ".repeat(d);
+    match v {
+        Value::Object(map) if !map.is_empty() => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            // A stable sort: names of equal rank (unknown ones, a map's keys) stay sorted.
+            if !sorted {
+                crate::sorting::sort_by_key(&mut keys, |k| rank(k));
+            }
+            out.push_str("{\n");
+            for (i, k) in keys.iter().enumerate() {
+                out.push_str(&indent(depth + 1));
+                out.push_str(&go_marshal(&Value::String((*k).clone())));
+                out.push_str(": ");
+                let value = &map[k.as_str()];
+                write(value, depth + 1, is_map(k, value), out);
+                out.push_str(if i + 1 < keys.len() { ",\n" } else { "\n" });
+            }
+            out.push_str(&indent(depth));
+            out.push('}');
+        }
+        Value::Array(items) if !items.is_empty() => {
+            out.push_str("[\n");
+            for (i, item) in items.iter().enumerate() {
+                out.push_str(&indent(depth + 1));
+                write(item, depth + 1, false, out);
+                out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
+            }
+            out.push_str(&indent(depth));
+            out.push(']');
+        }
+        other => out.push_str(&go_marshal(other)),
+    }
+}
+
+/// A typed object's JSON as kubectl prints it (no final line break).
+pub fn typed_json(v: &Value) -> String {
+    let mut out = String::new();
+    write(v, 0, false, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::typed_json;
+
+    #[test]
+    fn fields_follow_the_go_structs() {
+        let v = serde_json::json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"creationTimestamp": null, "name": "x", "namespace": "team"}, "type": "Opaque", "data": {"type": "Yg==", "a": "YQ=="}, "extra": []});
+        assert_eq!(
+            typed_json(&v),
+            "{\n    \"kind\": \"Secret\",\n    \"apiVersion\": \"v1\",\n    \"metadata\": {\n        \"name\": \"x\",\n        \"namespace\": \"team\",\n        \"creationTimestamp\": null\n    },\n    \"data\": {\n        \"a\": \"YQ==\",\n        \"type\": \"Yg==\"\n    },\n    \"type\": \"Opaque\",\n    \"extra\": []\n}"
+        );
+    }
+}
