@@ -46,7 +46,7 @@ pub fn inspect(cluster: &Cluster, kind: Kind, namespace: &str, name: &str) -> Re
     while let Some(owner) = crate::controllers::controller_of(current.meta()).filter(|_| owners.len() < 8) {
         let Some(owner_kind) = Kind::from_kind_name(&owner.kind) else { break };
         owners.push((owner_kind, owner.name.clone()));
-        let key = ObjectKey { kind: owner_kind, namespace: if owner_kind.namespaced() { namespace.clone() } else { String::new() }, name: owner.name.clone() };
+        let key = ObjectKey::in_namespace(owner_kind, &namespace, owner.name.clone());
         match cluster.store().get(&key) {
             Some(o) => current = o,
             None => break,

@@ -89,17 +89,24 @@ pub struct ManifestObject {
 pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
 impl ManifestObject {
+    /// The document as written, with the object's namespace in its metadata (`default` for a
+    /// namespaced object that names none), as kubectl sends it.
+    pub fn source_in_namespace(&self) -> Value {
+        let mut source = self.source.clone();
+        if let Some(meta) = source.get_mut("metadata").and_then(Value::as_object_mut).filter(|_| self.object.kind().namespaced()) {
+            let ns = self.object.meta().namespace.as_deref().unwrap_or("default");
+            meta.insert("namespace".into(), Value::String(ns.into()));
+        }
+        source
+    }
+
     /// The object to send for `kubectl apply` (or `create --save-config`): the decoded object
     /// carrying its [`LAST_APPLIED`] annotation, which holds the document as written in the
     /// object's namespace, without that annotation, as compact JSON with sorted keys and a
     /// final line break (as kubectl's encoder writes it, HTML characters escaped as Go does).
     pub fn with_applied_configuration(&self) -> Object {
-        let mut source = self.source.clone();
+        let mut source = self.source_in_namespace();
         if let Some(meta) = source.get_mut("metadata").and_then(Value::as_object_mut) {
-            if self.object.kind().namespaced() {
-                let ns = self.object.meta().namespace.as_deref().unwrap_or("default");
-                meta.insert("namespace".into(), Value::String(ns.into()));
-            }
             let annotations = meta.entry("annotations").or_insert_with(|| Value::Object(Default::default()));
             if let Some(a) = annotations.as_object_mut() {
                 a.remove(LAST_APPLIED);

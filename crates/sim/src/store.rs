@@ -19,6 +19,11 @@ pub struct ObjectKey {
 }
 
 impl ObjectKey {
+    /// The key of `name` of `kind` in `namespace`, which a cluster-scoped kind ignores.
+    pub fn in_namespace(kind: Kind, namespace: &str, name: impl Into<String>) -> Self {
+        ObjectKey { kind, namespace: if kind.namespaced() { namespace.to_string() } else { String::new() }, name: name.into() }
+    }
+
     /// The key of a stored object.
     pub fn of(o: &Object) -> Self {
         ObjectKey { kind: o.kind(), namespace: o.namespace().to_string(), name: o.name().to_string() }

@@ -3,10 +3,8 @@
 //! gone: a pod's containers stopped within its grace period, a namespace emptied.
 
 use super::create::{dry_run, DryRun};
-use super::field_selector::FieldSelector;
 use super::flags::Flags;
-use super::{files, resource_kind, targets, CommandOutput, Context};
-use crate::api::Kind;
+use super::{files, named_or_selected, CommandOutput, Context};
 use crate::cluster::Cluster;
 use crate::store::ObjectKey;
 
@@ -51,8 +49,8 @@ fn dry_delete(cluster: &Cluster, f: &Flags, ctx: &Context<'_>, mode: DryRun, mut
         objects.into_iter().map(|(file, o)| (file, ObjectKey::of(&o))).collect()
     } else {
         let ns = f.namespace();
-        match named(cluster, f) {
-            Ok(list) => list.into_iter().map(|(kind, name)| (String::new(), ObjectKey { kind, namespace: if kind.namespaced() { ns.clone() } else { String::new() }, name })).collect(),
+        match named_or_selected(cluster, f, &f.positional) {
+            Ok(list) => list.into_iter().map(|(kind, name)| (String::new(), ObjectKey::in_namespace(kind, &ns, name))).collect(),
             Err(e) => return e,
         }
     };
@@ -111,42 +109,13 @@ fn from_files(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> (CommandOu
     (out, before)
 }
 
-/// The (kind, name) pairs a delete by arguments names: `TYPE NAME...`, `TYPE/NAME...`, or
-/// `TYPE` with `-l`/`--all`; an error as kubectl prints it.
-fn named(cluster: &Cluster, f: &Flags) -> Result<Vec<(Kind, String)>, CommandOutput> {
-    let list = targets(&f.positional).map_err(|e| CommandOutput::err(format!("{e}\n"), 1))?;
-    if !list.is_empty() {
-        return Ok(list);
-    }
-    let Some(kind) = f.positional.first() else {
-        return Err(CommandOutput::err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n".into(), 1));
-    };
-    let kind = resource_kind(kind).map_err(|e| CommandOutput::err(format!("{e}\n"), 1))?;
-    let selector = f.selector().map_err(|e| CommandOutput::err(format!("{e}\n"), 1))?;
-    let fields = f.value("--field-selector").map(|t| FieldSelector::parse(&t)).transpose().map_err(|e| CommandOutput::err(format!("{e}\n"), 1))?;
-    if selector.is_none() && fields.is_none() && !f.has("--all") {
-        return Err(CommandOutput::err("error: resource(s) were provided, but no name was specified\n".into(), 1));
-    }
-    if let Some(Err(e)) = fields.as_ref().map(|s| s.check(kind, &f.value("--selector").unwrap_or_default())) {
-        return Err(CommandOutput::err(format!("{e}\n"), 1));
-    }
-    let ns = f.namespace();
-    Ok(cluster
-        .store()
-        .list(kind, kind.namespaced().then_some(ns.as_str()))
-        .filter(|o| selector.as_ref().is_none_or(|s| s.matches(&o.meta().labels)))
-        .filter(|o| fields.as_ref().is_none_or(|s| s.matches(o)))
-        .map(|o| (kind, o.name().to_string()))
-        .collect())
-}
-
 /// `delete TYPE NAME...`, `delete TYPE/NAME...`, `delete TYPE -l SELECTOR|--all`.
 fn by_name(cluster: &mut Cluster, f: &Flags) -> (CommandOutput, Vec<Deleted>) {
     let grace = match f.grace_period() {
         Ok(g) => g,
         Err(e) => return (CommandOutput::err(format!("{e}\n"), 1), Vec::new()),
     };
-    let list = match named(cluster, f) {
+    let list = match named_or_selected(cluster, f, &f.positional) {
         Ok(l) => l,
         Err(out) => return (out, Vec::new()),
     };
@@ -164,7 +133,7 @@ fn by_name(cluster: &mut Cluster, f: &Flags) -> (CommandOutput, Vec<Deleted>) {
         match cluster.delete_with_grace(kind, Some(&ns), &name, grace) {
             Ok(o) => {
                 out.say(format!("{} {name:?} {}", kind.qualified(), if grace == Some(0) && f.has("--force") { "force deleted" } else { "deleted" }));
-                deleted.push((ObjectKey { kind, namespace: if kind.namespaced() { ns.clone() } else { String::new() }, name }, o.meta().uid.clone()));
+                deleted.push((ObjectKey::in_namespace(kind, &ns, name), o.meta().uid.clone()));
             }
             Err(e) => out.fail(e.to_string()),
         }
@@ -179,7 +148,7 @@ fn still_terminating(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> Command
         file_keys(cluster, f, ctx)
     } else {
         let ns = f.namespace();
-        named(cluster, f).unwrap_or_default().into_iter().map(|(kind, name)| ObjectKey { kind, namespace: if kind.namespaced() { ns.clone() } else { String::new() }, name }).collect()
+        named_or_selected(cluster, f, &f.positional).unwrap_or_default().into_iter().map(|(kind, name)| ObjectKey::in_namespace(kind, &ns, name)).collect()
     };
     let pending = keys.iter().any(|k| cluster.store().get(k).is_some_and(|o| o.meta().deletion_timestamp.is_some()));
     CommandOutput { pending, ..Default::default() }

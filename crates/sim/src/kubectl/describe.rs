@@ -44,7 +44,7 @@ pub fn describe(cluster: &Cluster, f: &Flags) -> CommandOutput {
             let prefix_match = list.len() == 1 && f.positional.len() == 2;
             let mut texts = Vec::new();
             for (kind, name) in list {
-                let key = ObjectKey { kind, namespace: if kind.namespaced() { namespace.clone() } else { String::new() }, name: name.clone() };
+                let key = ObjectKey::in_namespace(kind, &namespace, name.clone());
                 match ctx.store.get(&key) {
                     Some(o) => texts.push(ctx.describe(o)),
                     None if prefix_match => return describe_prefixed(&ctx, kind, &namespace, &name),

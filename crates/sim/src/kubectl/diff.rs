@@ -106,11 +106,6 @@ fn file_name(o: &Object) -> String {
     format!("{}.{}.{}.{}", kind.api_version().replace('/', "."), kind.name(), o.namespace(), o.name())
 }
 
-/// An object as kubectl diffs it: its JSON, whole-second timestamps as `get` shows them.
-fn value(o: &Object) -> Value {
-    object_value(o)
-}
-
 /// Hides a Secret's values as kubectl diff does: `***` where both sides agree (or only one
 /// has the key), `*** (before)` and `*** (after)` where they differ.
 fn mask_secret_data(live: &mut Value, merged: &mut Value) {
@@ -152,14 +147,14 @@ pub fn diff(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
         let name = file_name(&o);
         let secret = o.kind() == Kind::Secret;
         let mut merged = match cluster.validate_apply(o) {
-            Ok((_, merged)) => value(&merged),
+            Ok((_, merged)) => object_value(&merged),
             Err(e) => {
                 out.stderr.push_str(&format!("{}\n", api_error_line(&e, "creating", &file)));
                 out.exit_code = 2;
                 continue;
             }
         };
-        let mut live = stored.map(value).unwrap_or(Value::Null);
+        let mut live = stored.map(object_value).unwrap_or(Value::Null);
         // A dry run stores nothing, so the object keeps its resourceVersion.
         if let (Some(rv), Some(meta)) = (live.pointer("/metadata/resourceVersion").cloned(), merged.get_mut("metadata").and_then(Value::as_object_mut)) {
             meta.insert("resourceVersion".into(), rv);
@@ -204,7 +199,7 @@ pub fn view_last_applied(cluster: &Cluster, f: &Flags) -> CommandOutput {
     }
     let mut out = CommandOutput::default();
     for (kind, name) in list {
-        let key = ObjectKey { kind, namespace: if kind.namespaced() { f.namespace() } else { String::new() }, name: name.clone() };
+        let key = ObjectKey::in_namespace(kind, &f.namespace(), name.clone());
         let Some(o) = cluster.store().get(&key) else {
             out.fail(format!("Error from server (NotFound): {} {name:?} not found", kind.resource()));
             continue;

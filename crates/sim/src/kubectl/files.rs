@@ -101,11 +101,8 @@ fn file_objects(cluster: &Cluster, f: &Flags, ctx: &Context<'_>, file: &str, out
 /// The object as kubectl sends it: the document as written, in its namespace, with the
 /// last-applied configuration when `o` carries one.
 fn sent(m: &ManifestObject, o: &Object) -> serde_json::Value {
-    let mut v = m.source.clone();
+    let mut v = m.source_in_namespace();
     if let Some(meta) = v.get_mut("metadata").and_then(serde_json::Value::as_object_mut) {
-        if let Some(ns) = o.meta().namespace.as_deref().filter(|_| o.kind().namespaced()) {
-            meta.insert("namespace".into(), ns.into());
-        }
         if let Some(config) = o.meta().annotations.get(LAST_APPLIED) {
             let annotations = meta.entry("annotations").or_insert_with(|| serde_json::json!({}));
             if let Some(a) = annotations.as_object_mut() {

@@ -612,12 +612,41 @@ fn targets(positional: &[String]) -> Result<Vec<(Kind, String)>, String> {
     Ok(out)
 }
 
+/// The (kind, name) pairs `positional` names (`delete`, `wait`, `set env`): `TYPE NAME...`,
+/// `TYPE/NAME...`, or `TYPE` with `-l`, `--field-selector` or `--all`; an error as kubectl
+/// prints it.
+fn named_or_selected(cluster: &Cluster, f: &Flags, positional: &[String]) -> Result<Vec<(Kind, String)>, CommandOutput> {
+    let list = targets(positional).map_err(|e| CommandOutput::err(format!("{e}\n"), 1))?;
+    if !list.is_empty() {
+        return Ok(list);
+    }
+    let Some(kind) = positional.first() else {
+        return Err(CommandOutput::err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n".into(), 1));
+    };
+    let kind = resource_kind(kind).map_err(|e| CommandOutput::err(format!("{e}\n"), 1))?;
+    let selector = f.selector().map_err(|e| CommandOutput::err(format!("{e}\n"), 1))?;
+    let fields = f.value("--field-selector").map(|t| field_selector::FieldSelector::parse(&t)).transpose().map_err(|e| CommandOutput::err(format!("{e}\n"), 1))?;
+    if selector.is_none() && fields.is_none() && !f.has("--all") {
+        return Err(CommandOutput::err("error: resource(s) were provided, but no name was specified\n".into(), 1));
+    }
+    if let Some(Err(e)) = fields.as_ref().map(|s| s.check(kind, &f.value("--selector").unwrap_or_default())) {
+        return Err(CommandOutput::err(format!("{e}\n"), 1));
+    }
+    let ns = f.namespace();
+    Ok(cluster
+        .store()
+        .list(kind, kind.namespaced().then_some(ns.as_str()))
+        .filter(|o| selector.as_ref().is_none_or(|s| s.matches(&o.meta().labels)))
+        .filter(|o| fields.as_ref().is_none_or(|s| s.matches(o)))
+        .map(|o| (kind, o.name().to_string()))
+        .collect())
+}
+
 /// Reads one object, as a kubectl NotFound error when missing.
 fn fetch(cluster: &Cluster, kind: Kind, namespace: &str, name: &str) -> Result<Object, String> {
-    let ns = if kind.namespaced() { namespace } else { "" };
     cluster
         .store()
-        .get(&ObjectKey { kind, namespace: ns.into(), name: name.into() })
+        .get(&ObjectKey::in_namespace(kind, namespace, name))
         .cloned()
         .ok_or_else(|| format!("Error from server (NotFound): {} {name:?} not found", kind.resource()))
 }

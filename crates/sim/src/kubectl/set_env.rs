@@ -3,7 +3,7 @@
 //! of a ConfigMap or Secret with `--from`, or lists them with `--list`, as kubectl 1.28 does.
 
 use super::flags::Flags;
-use super::{fetch, resource_kind, targets, CommandOutput};
+use super::{fetch, targets, CommandOutput};
 use crate::api::{Container, EnvVar, EnvVarSource, KeySelector, Kind, Object};
 use crate::cluster::Cluster;
 
@@ -97,18 +97,10 @@ pub fn set_env(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
     }
     let list = match targets(resources) {
         Ok(t) if !t.is_empty() => t,
-        Ok(_) if resources.len() == 1 && (f.has("--all") || f.has("--selector")) => {
-            let kind = match resource_kind(&resources[0]) {
-                Ok(k) => k,
-                Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
-            };
-            let selector = match f.selector() {
-                Ok(s) => s,
-                Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
-            };
-            let ns = f.namespace();
-            cluster.store().list(kind, kind.namespaced().then_some(ns.as_str())).filter(|o| selector.as_ref().is_none_or(|s| s.matches(&o.meta().labels))).map(|o| (kind, o.name().to_string())).collect()
-        }
+        Ok(_) if resources.len() == 1 && (f.has("--all") || f.has("--selector")) => match super::named_or_selected(cluster, f, resources) {
+            Ok(list) => list,
+            Err(e) => return e,
+        },
         Ok(_) => return CommandOutput::err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n".into(), 1),
         Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
     };

@@ -5,8 +5,7 @@
 //! the command stays pending.
 
 use super::flags::Flags;
-use super::{files, jsonpath, object_value, resource_kind, targets, CommandOutput, Context};
-use crate::api::Kind;
+use super::{files, jsonpath, named_or_selected, object_value, resource_kind, targets, CommandOutput, Context};
 use crate::clock::Duration;
 use crate::cluster::Cluster;
 use crate::store::ObjectKey;
@@ -124,25 +123,14 @@ fn relaxed(expression: &str) -> Result<String, String> {
 /// The objects a wait names: `TYPE NAME...`, `TYPE/NAME...`, `TYPE -l SELECTOR|--all`, `-f FILE`.
 fn wanted(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> Result<Vec<ObjectKey>, CommandOutput> {
     let ns = f.namespace();
-    let key = |kind: Kind, name: String| ObjectKey { kind, namespace: if kind.namespaced() { ns.clone() } else { String::new() }, name };
     if f.has("--filename") {
         let mut scratch = CommandOutput::default();
-        return Ok(files::read_all(cluster, f, ctx, &mut scratch, false)?.into_iter().map(|(_, o)| key(o.kind(), o.name().to_string())).collect());
+        return Ok(files::read_all(cluster, f, ctx, &mut scratch, false)?.into_iter().map(|(_, o)| ObjectKey::in_namespace(o.kind(), &ns, o.name())).collect());
     }
-    let named = targets(&f.positional).map_err(|e| CommandOutput::err(format!("{e}\n"), 1))?;
-    if !named.is_empty() {
-        return Ok(named.into_iter().map(|(kind, name)| key(kind, name)).collect());
-    }
-    let Some(kind) = f.positional.first() else {
-        return Err(CommandOutput::err("error: resource(s) were provided, but no name was specified\n".into(), 1));
-    };
-    let kind = resource_kind(kind).map_err(|e| CommandOutput::err(format!("{e}\n"), 1))?;
-    let selector = f.selector().map_err(|e| CommandOutput::err(format!("{e}\n"), 1))?;
-    if selector.is_none() && !f.has("--all") {
+    if f.positional.is_empty() {
         return Err(CommandOutput::err("error: resource(s) were provided, but no name was specified\n".into(), 1));
     }
-    let listed = cluster.store().list(kind, kind.namespaced().then_some(ns.as_str()));
-    Ok(listed.filter(|o| selector.as_ref().is_none_or(|s| s.matches(&o.meta().labels))).map(|o| key(kind, o.name().to_string())).collect())
+    Ok(named_or_selected(cluster, f, &f.positional)?.into_iter().map(|(kind, name)| ObjectKey::in_namespace(kind, &ns, name)).collect())
 }
 
 /// The objects a deletion wait watches, as they were when it started: run again by a console
@@ -217,10 +205,6 @@ pub fn wait(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutpu
     let deadline = cluster.now() + Duration(limit.0.min(ctx.max_wait.0));
     for key in keys {
         let named = format!("{}/{}", key.kind.plural(), key.name);
-        if !deleting && current(cluster, &key).is_none() {
-            out.fail(format!("Error from server (NotFound): {} {:?} not found", key.kind.resource(), key.name));
-            return out;
-        }
         loop {
             let object = current(cluster, &key);
             if !deleting && object.is_none() {
