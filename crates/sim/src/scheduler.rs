@@ -4,9 +4,9 @@
 use crate::api::{set_condition, Condition, Kind, Node, Object, Pod};
 use crate::apiserver;
 use crate::clock::Time;
-use crate::store::Store;
+use crate::store::{EventType, Store};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 /// Scoring counts a container without requests as this much CPU (millicores)...
 const DEFAULT_MILLI_CPU_REQUEST: i64 = 100;
@@ -63,12 +63,16 @@ impl NodeUsage {
     }
 
     fn add(&mut self, p: &Pod) {
-        self.pods += 1;
-        let (cpu, mem) = (p.request_milli("cpu"), p.request_milli("memory") / 1000);
-        self.cpu += cpu;
-        self.memory += mem;
-        self.nonzero_cpu += if cpu == 0 { DEFAULT_MILLI_CPU_REQUEST } else { cpu };
-        self.nonzero_memory += if mem == 0 { DEFAULT_MEMORY_REQUEST } else { mem };
+        self.count(p.request_milli("cpu"), p.request_milli("memory") / 1000, 1);
+    }
+
+    /// Adds (`sign` 1) or removes (-1) one pod requesting `cpu` millicores and `mem` bytes.
+    fn count(&mut self, cpu: i64, mem: i64, sign: i64) {
+        self.pods += sign;
+        self.cpu += sign * cpu;
+        self.memory += sign * mem;
+        self.nonzero_cpu += sign * if cpu == 0 { DEFAULT_MILLI_CPU_REQUEST } else { cpu };
+        self.nonzero_memory += sign * if mem == 0 { DEFAULT_MEMORY_REQUEST } else { mem };
     }
 }
 
@@ -114,49 +118,112 @@ struct SpreadCounts {
     counts: HashMap<String, i64>,
 }
 
+/// What the cache last counted of one pod: enough to take its share back out when the pod
+/// changes or goes, so a change costs the same however many pods share its node.
+#[derive(Clone, Debug, PartialEq)]
+struct Counted {
+    node: String,
+    namespace: String,
+    labels: BTreeMap<String, String>,
+    /// Not terminal: counts in its node's usage.
+    in_usage: bool,
+    /// Neither terminal nor terminating: counts for topology spread.
+    in_spread: bool,
+    /// Requested CPU (millicores) and memory (bytes).
+    cpu: i64,
+    memory: i64,
+}
+
+impl Counted {
+    /// What counts of a bound pod (`None` while it is unbound).
+    fn of(p: &Pod) -> Option<Counted> {
+        let node = p.spec.node_name.as_deref().filter(|n| !n.is_empty())?;
+        let in_usage = !matches!(p.phase(), "Succeeded" | "Failed");
+        Some(Counted {
+            node: node.to_string(),
+            namespace: p.metadata.namespace.clone().unwrap_or_default(),
+            labels: p.metadata.labels.clone(),
+            in_usage,
+            in_spread: in_usage && p.metadata.deletion_timestamp.is_none(),
+            cpu: p.request_milli("cpu"),
+            memory: p.request_milli("memory") / 1000,
+        })
+    }
+
+    /// True when `p` would count exactly as this does (checked without allocating).
+    fn same_as(&self, p: &Pod) -> bool {
+        let in_usage = !matches!(p.phase(), "Succeeded" | "Failed");
+        p.spec.node_name.as_deref() == Some(self.node.as_str())
+            && self.in_usage == in_usage
+            && self.in_spread == (in_usage && p.metadata.deletion_timestamp.is_none())
+            && self.labels == p.metadata.labels
+    }
+
+    /// Adds (`sign` 1) or takes out (-1) this pod's share of `cache`.
+    fn apply(&self, cache: &mut NodeCache, sign: i64) {
+        if self.in_usage {
+            cache.usage.entry(self.node.clone()).or_default().count(self.cpu, self.memory, sign);
+        }
+        if self.in_spread {
+            for spread in cache.spreads.values_mut() {
+                if spread.namespace == self.namespace && spread.selector.matches(&self.labels) {
+                    *spread.counts.entry(self.node.clone()).or_default() += sign;
+                }
+            }
+        }
+    }
+}
+
 /// The scheduler's cache (upstream keeps one too): what each node's bound pods request and,
-/// per spread selector, how many matching pods each node runs. Each pass refreshes only the
-/// nodes whose pods changed since the last one, read from the watch log; when the log no
-/// longer reaches back (or after a restore) it is rebuilt from the store.
+/// per spread selector, how many matching pods each node runs. Each pass applies the pod
+/// changes since the last one, read from the watch log, taking out what a changed pod
+/// counted before and adding what it counts now; when the log no longer reaches back (or
+/// after a restore) the cache is rebuilt from the store.
 #[derive(Clone, Debug, Default)]
 struct NodeCache {
     seen: Option<u64>,
     usage: HashMap<String, NodeUsage>,
     /// By ReplicaSet uid; entries a pass with pending pods did not use are dropped.
     spreads: BTreeMap<String, SpreadCounts>,
+    /// What each bound pod counts for, by uid.
+    counted: HashMap<String, Counted>,
 }
 
 impl NodeCache {
     /// Brings the cache up to the store's current resourceVersion.
     fn refresh(&mut self, store: &Store) {
         let rv = store.resource_version();
-        let dirty: Option<HashSet<String>> = self.seen.filter(|s| *s <= rv).and_then(|since| {
-            let events = store.events_since(since)?;
-            let mut nodes = HashSet::new();
-            for e in events {
-                match &*e.object {
-                    Object::Pod(p) => nodes.extend(p.spec.node_name.clone()),
-                    Object::Node(n) => {
-                        nodes.insert(n.metadata.name.clone());
-                    }
-                    _ => {}
-                }
-            }
-            Some(nodes)
-        });
+        let events = self.seen.filter(|s| *s <= rv).and_then(|since| store.events_since(since));
         self.seen = Some(rv);
-        let Some(dirty) = dirty else {
-            self.usage = store.bound_pods().map(|(node, pods)| (node.to_string(), NodeUsage::of(pods))).collect();
+        let Some(events) = events else {
             self.spreads.clear();
+            self.usage.clear();
+            self.counted.clear();
+            for pod in store.list(Kind::Pod, None).filter_map(Object::as_pod) {
+                self.update(pod, false);
+            }
             return;
         };
-        for node in dirty {
-            let pods = store.pods_on_node(&node);
-            let pods = || pods.iter().filter_map(|o| o.as_pod());
-            for spread in self.spreads.values_mut() {
-                spread.counts.insert(node.clone(), matching(pods(), &spread.namespace, &spread.selector));
+        for e in events {
+            if let Object::Pod(p) = &*e.object {
+                self.update(p, e.type_ == EventType::Deleted);
             }
-            self.usage.insert(node, NodeUsage::of(pods()));
+        }
+    }
+
+    /// Takes out what `pod` counted for and, unless it was deleted, adds what it counts now.
+    fn update(&mut self, pod: &Pod, deleted: bool) {
+        let uid = pod.metadata.uid.as_deref().unwrap_or_default();
+        let before = self.counted.get(uid);
+        if !deleted && before.is_some_and(|c| c.same_as(pod)) {
+            return;
+        }
+        if let Some(old) = self.counted.remove(uid) {
+            old.apply(self, -1);
+        }
+        if let Some(now) = Counted::of(pod).filter(|_| !deleted) {
+            now.apply(self, 1);
+            self.counted.insert(uid.to_string(), now);
         }
     }
 
