@@ -8,14 +8,15 @@ use crate::api::{
 use crate::apiserver::{self, ApiError, ApplyAction};
 use crate::clock::{Duration, Time};
 use crate::{controllers, events};
-use crate::kubelet::Kubelet;
+use crate::kubelet::{Kubelet, NodePods};
 use crate::manifest::{parse_manifest_with, ManifestError};
 use crate::rand::Rng;
 use crate::scheduler::Scheduler;
 use crate::series::{SeriesStore, SERIES_CAPACITY};
 use crate::store::{EventType, ObjectKey, Store, WatchEvent};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// The shape of a new cluster.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -715,16 +716,28 @@ impl Cluster {
         let rv = self.store.resource_version();
         let since = self.seen.get("kubelets").copied();
         self.seen.insert("kubelets".into(), rv);
-        let mut touched: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+        // Per touched node, the pods that changed; `None` when the node itself changed or
+        // one of its pods went, and its kubelet must look at all of them.
+        let mut touched: BTreeMap<String, Option<BTreeSet<ObjectKey>>> = BTreeMap::new();
         let mut everything = since.is_none();
         if let Some(since) = since.filter(|s| *s != rv) {
             match self.store.events_since(since) {
                 Some(events) => {
                     for e in events {
                         match &*e.object {
-                            Object::Pod(p) => touched.extend(p.spec.node_name.clone()),
+                            Object::Pod(p) => {
+                                if let Some(node) = p.spec.node_name.as_ref() {
+                                    let changed = touched.entry(node.clone()).or_insert_with(|| Some(BTreeSet::new()));
+                                    match changed {
+                                        Some(keys) if e.type_ != EventType::Deleted => {
+                                            keys.insert(ObjectKey::of(&e.object));
+                                        }
+                                        _ => *changed = None,
+                                    }
+                                }
+                            }
                             Object::Node(n) => {
-                                touched.insert(n.metadata.name.clone());
+                                touched.insert(n.metadata.name.clone(), None);
                             }
                             _ => {}
                         }
@@ -733,13 +746,24 @@ impl Cluster {
                 None => everything = true,
             }
         }
-        let mut due: std::collections::BTreeSet<String> = if everything { crate::sorting::set_of(self.kubelets.keys().cloned()) } else { touched.clone() };
+        let mut due: BTreeSet<String> = if everything { crate::sorting::set_of(self.kubelets.keys().cloned()) } else { crate::sorting::set_of(touched.keys().cloned()) };
         due.extend(self.wakeups.due_with_prefix("kubelet/", now).map(|k| k["kubelet/".len()..].to_string()));
         for name in due {
             let Some(kubelet) = self.kubelets.get_mut(&name) else { continue };
-            // A kubelet woken only by its clock, whose pods all wait, just renews its Lease.
-            let pods = (everything || touched.contains(&name)).then(|| self.store.pods_on_node(&name));
-            let at = kubelet.reconcile_pods(&mut self.store, now, pods.as_deref());
+            let changed: Option<Vec<Arc<Object>>> = match touched.get(&name) {
+                _ if everything => None,
+                Some(Some(keys)) => keys.iter().map(|k| self.store.get_shared(k)).collect(),
+                Some(None) => None,
+                None => Some(Vec::new()),
+            };
+            let all = if changed.is_none() { self.store.pods_on_node(&name) } else { Vec::new() };
+            let pods = match &changed {
+                // A kubelet woken only by its clock, whose pods all wait, just renews its Lease.
+                Some(c) if c.is_empty() => NodePods::Unchanged,
+                Some(c) => NodePods::Changed(c),
+                None => NodePods::All(&all),
+            };
+            let at = kubelet.reconcile_pods(&mut self.store, now, pods);
             self.wake(&format!("kubelet/{name}"), at);
         }
     }

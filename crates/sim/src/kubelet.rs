@@ -180,10 +180,25 @@ pub struct Kubelet {
     /// when the next run must look at every pod.
     #[serde(skip)]
     pods_due: Option<Option<Time>>,
+    /// The store's resourceVersion when the last pass over all of this node's pods ended:
+    /// while nothing is due, a pod not written since then is known to be synced.
+    #[serde(skip)]
+    passed_at: Option<u64>,
     /// Pods (by uid) whose application answers its readiness probe with an error (the
     /// `fault fail-readiness` teaching knob), until recovered.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     broken_readiness: BTreeSet<String>,
+}
+
+/// Which of its node's pods a kubelet run is given.
+pub enum NodePods<'a> {
+    /// None of them changed since the last run.
+    Unchanged,
+    /// The ones that changed since the last run, as they are now, in the store's order (none
+    /// deleted); the others are as the last run left them.
+    Changed(&'a [Arc<Object>]),
+    /// All of them, in the store's order.
+    All(&'a [Arc<Object>]),
 }
 
 /// The next back-off after `previous`: 10 s at first, then doubled up to the cap.
@@ -266,6 +281,7 @@ impl Kubelet {
             self.stopping.clear();
             self.synced.clear();
             self.pods_due = None;
+            self.passed_at = None;
             self.next_renew = None;
         }
     }
@@ -351,7 +367,7 @@ impl Kubelet {
     /// One sync of every pod on this node. Returns when it next needs to run.
     pub fn reconcile(&mut self, store: &mut Store, now: Time) -> Option<Time> {
         let pods = store.pods_on_node(&self.node);
-        self.reconcile_pods(store, now, Some(&pods))
+        self.reconcile_pods(store, now, NodePods::All(&pods))
     }
 
     /// Whether none of this node's pods has anything due now, as far as the last pass over
@@ -360,12 +376,11 @@ impl Kubelet {
         self.pods_due.is_some_and(|due| due.is_none_or(|t| t > now))
     }
 
-    /// [`Kubelet::reconcile`] with this node's pods already picked out (from the store's
-    /// index by node), or `None` when none of them changed since the last run: then, if none
-    /// has anything due, the run only renews the Lease. Only pods that changed or have
-    /// something due are synced.
+    /// [`Kubelet::reconcile`] told which of this node's pods changed since the last run (see
+    /// [`NodePods`]). When none changed and none has anything due, the run only renews the
+    /// Lease. Only pods that changed or have something due are synced.
     #[inline(never)]
-    pub fn reconcile_pods(&mut self, store: &mut Store, now: Time, pods: Option<&[Arc<Object>]>) -> Option<Time> {
+    pub fn reconcile_pods(&mut self, store: &mut Store, now: Time, pods: NodePods<'_>) -> Option<Time> {
         if self.stopped_at.is_some() {
             return None;
         }
@@ -375,16 +390,19 @@ impl Kubelet {
         self.heartbeat(store, now, node);
         let renew = self.next_renew.filter(|t| *t > now);
         let listed;
-        let pods = match pods {
-            Some(pods) => pods,
-            None if self.pods_quiet(now) => return self.pods_due.flatten().into_iter().chain(renew).min(),
-            None => {
+        let quiet = self.pods_quiet(now);
+        let (pods, partial) = match pods {
+            NodePods::All(pods) => (pods, false),
+            // The others are synced and none is due: the changed ones are all there is to do.
+            NodePods::Changed(pods) if quiet && self.passed_at.is_some() => (pods, true),
+            NodePods::Unchanged if quiet => return self.pods_due.flatten().into_iter().chain(renew).min(),
+            NodePods::Unchanged | NodePods::Changed(_) => {
                 listed = store.pods_on_node(&self.node);
-                &listed
+                (&listed[..], false)
             }
         };
         let pods: Vec<&Pod> = pods.iter().filter_map(|o| o.as_pod()).collect();
-        if self.pods.len().max(self.synced.len()).max(self.stopping.len()) > pods.len() {
+        if !partial && self.pods.len().max(self.synced.len()).max(self.stopping.len()) > pods.len() {
             let live: BTreeSet<&str> = crate::sorting::set_of(pods.iter().filter_map(|p| p.metadata.uid.as_deref()));
             self.pods.retain(|uid, _| live.contains(uid.as_str()));
             self.stopping.retain(|uid, _| live.contains(uid.as_str()));
@@ -392,8 +410,13 @@ impl Kubelet {
         }
         let source_host = self.node.clone();
         let source = Source { component: "kubelet", host: &source_host };
+        // Nothing due and not written since the last pass: synced then, so not looked up.
+        let unwritten_since = self.passed_at.filter(|_| self.pods_quiet(now));
         for &current in &pods {
             if matches!(current.phase(), "Succeeded" | "Failed") && current.metadata.deletion_timestamp.is_none() {
+                continue;
+            }
+            if unwritten_since.is_some_and(|passed| current.metadata.resource_version.as_deref().and_then(|v| v.parse::<u64>().ok()).is_some_and(|v| v <= passed)) {
                 continue;
             }
             // Most pods on a touched node have not changed: decided without allocating.
@@ -435,6 +458,7 @@ impl Kubelet {
         }
         let due = self.pods_next_due(now);
         self.pods_due = Some(due);
+        self.passed_at = Some(store.resource_version());
         due.into_iter().chain(renew).min()
     }
 
