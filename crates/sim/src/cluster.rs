@@ -141,6 +141,11 @@ pub struct Cluster {
     /// While a `kubectl ... --record` runs: the command, noted on every object it writes.
     #[serde(skip)]
     change_cause: Option<String>,
+    /// Tests: give every kubelet run all of its node's pods and have it look each one up, as
+    /// before runs were told which changed, to check that the shortcuts change nothing.
+    #[cfg(test)]
+    #[serde(skip)]
+    kubelets_see_all: bool,
 }
 
 /// The annotation `--record` writes and `rollout history` shows.
@@ -212,6 +217,8 @@ impl Cluster {
             kubeconfig: Default::default(),
             replicaset_cache: Default::default(),
             change_cause: None,
+            #[cfg(test)]
+            kubelets_see_all: false,
             settings,
         };
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
@@ -750,6 +757,11 @@ impl Cluster {
         due.extend(self.wakeups.due_with_prefix("kubelet/", now).map(|k| k["kubelet/".len()..].to_string()));
         for name in due {
             let Some(kubelet) = self.kubelets.get_mut(&name) else { continue };
+            #[cfg(test)]
+            let everything = {
+                kubelet.check_every_pod = self.kubelets_see_all;
+                everything || self.kubelets_see_all
+            };
             let changed: Option<Vec<Arc<Object>>> = match touched.get(&name) {
                 _ if everything => None,
                 Some(Some(keys)) => keys.iter().map(|k| self.store.get_shared(k)).collect(),
@@ -934,6 +946,44 @@ impl Cluster {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kubelets_told_only_the_changed_pods_make_the_same_history_as_when_given_all() {
+        let run = |see_all: bool| {
+            let mut c = Cluster::new(ClusterSettings { seed: 7, ..Default::default() });
+            c.kubelets_see_all = see_all;
+            let web = |image: &str, replicas: u32| format!("apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web}}\nspec:\n  replicas: {replicas}\n  selector: {{matchLabels: {{app: web}}}}\n  template:\n    metadata: {{labels: {{app: web}}}}\n    spec:\n      containers:\n      - name: web\n        image: {image}\n        readinessProbe: {{httpGet: {{path: /, port: 80}}, periodSeconds: 5}}\n");
+            let mut history = Vec::new();
+            c.apply_manifest(&web("nginx:1.25", 8), "web.yaml");
+            c.apply_manifest("apiVersion: v1\nkind: Pod\nmetadata: {name: crash}\nspec: {containers: [{name: c, image: kubeplay/crashloop}]}\n", "crash.yaml");
+            for step in 0..30 {
+                match step {
+                    4 => {
+                        c.apply_manifest(&web("nginx:1.26", 8), "web.yaml");
+                    }
+                    8 => {
+                        let pod = c.store().list(Kind::Pod, Some("default")).find(|o| o.name().starts_with("web-")).map(|o| o.name().to_string()).unwrap_or_default();
+                        c.set_readiness_broken("default", &pod, true).expect("a web pod");
+                    }
+                    12 => {
+                        assert!(c.fail_node("node-2"));
+                    }
+                    _ => {}
+                };
+                let since = c.store().resource_version();
+                c.advance(Duration::seconds(17));
+                history.extend(c.store().events_since(since).into_iter().flatten().map(|e| serde_json::to_string(&e.object).unwrap_or_default()));
+            }
+            (history, c.snapshot())
+        };
+        let (told, given_all) = (run(false), run(true));
+        assert!(told.0.len() > 300, "the scenario did things: {} changes", told.0.len());
+        assert_eq!(told.0.len(), given_all.0.len());
+        if let Some(i) = told.0.iter().zip(&given_all.0).position(|(a, b)| a != b) {
+            panic!("change {i} differs:\n{}\n{}", told.0[i], given_all.0[i]);
+        }
+        assert!(told.1 == given_all.1, "the final snapshots differ");
+    }
 
     fn pods(c: &Cluster) -> Vec<(String, String, Option<String>)> {
         c.store()
