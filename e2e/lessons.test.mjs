@@ -228,3 +228,36 @@ test('a lesson opens in another language, and a lesson from a URL opens too', as
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+/** How much of the lesson panel the step's text gets, and whether each check's mark sits
+ * beside its text and the step's buttons are in view. */
+async function lessonRoom(page) {
+  await page.locator('[data-testid="check"]').first().waitFor();
+  return page.evaluate(() => {
+    const lesson = document.querySelector('[data-testid="lesson"]').getBoundingClientRect();
+    const text = document.querySelector('.lesson-scroll').getBoundingClientRect();
+    const marks = [...document.querySelectorAll('[data-testid="check"]')].map((c) => {
+      const [tick, what] = c.children;
+      return Math.abs(tick.getBoundingClientRect().top - what.getBoundingClientRect().top);
+    });
+    const next = document.querySelector('[data-testid="next-step"]').getBoundingClientRect();
+    // How much of the step's own text (below its title) shows without scrolling.
+    const shown = text.bottom - document.querySelector('.step-text').getBoundingClientRect().top;
+    return { share: text.height / lesson.height, textShown: Math.round(shown), marks, nextInView: next.bottom <= lesson.bottom + 1 && next.height > 0 };
+  });
+}
+
+test('on a projector and in a slide, the checks leave the step its text', async () => {
+  for (const [path, width, height] of [['/?present&lesson=first-deployment', 1280, 720], ['/?embed&lesson=first-deployment', 960, 540]]) {
+    const context = await env.browser.newContext({ viewport: { width, height } });
+    const { page, errors } = await open(path, context);
+    const room = await lessonRoom(page);
+    await page.screenshot({ path: `${SHOTS}/lesson-room-${width}.png` });
+    assert.ok(room.share >= 0.45, `${path} at ${width}x${height}: the step's text gets ${Math.round(room.share * 100)} % of the panel`);
+    assert.ok(room.textShown >= 36, `${path} at ${width}x${height}: two lines of the step's text show (${room.textShown} px)`);
+    assert.ok(room.marks.every((dy) => dy < 4), `${path}: each check's mark beside its text (${room.marks})`);
+    assert.ok(room.nextInView, `${path}: the Next button is in view`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});

@@ -374,7 +374,7 @@ pub fn console() -> Html {
         <section class="console panel" onclick={focus}>
             <header class="panel-head">
                 <h2>{"Console"}</h2>
-                <span class="hint">{"a shell with kubectl  ·  help  ·  Tab  ·  ↑↓  ·  Ctrl-C  ·  Esc Tab leaves"}</span>
+                <span class="hint" title="A shell with kubectl: type help for the commands; Tab completes, ↑↓ go through the history, Ctrl-C stops, Escape then Tab leaves the console">{"a shell with kubectl  ·  help  ·  Tab  ·  ↑↓  ·  Ctrl-C  ·  Esc Tab leaves"}</span>
             </header>
             <div class="console-view">
                 <div class="console-output" data-testid="console-output" ref={output} aria-live="polite" onscroll={recheck} onmouseenter={recheck_on_enter}>

@@ -259,17 +259,19 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     html! {
         <div class="lesson" data-testid="lesson" data-step={(at + 1).to_string()}>
           <div class="lesson-body lesson-scroll">
+            // One row for the way back, the steps and where the learner is: the step's text
+            // starts higher (a projector or a slide has little height to spare).
             <div class="lesson-title">
                 <a href="?" class="back" title="All lessons">{"◂ Lessons"}</a>
-                <span class="muted" data-testid="lesson-step-count">{ format!("Step {} of {steps}", at + 1) }</span>
+                <ol class="step-dots" aria-label="Steps">
+                    { for (0..steps).map(|i| {
+                        let done = progress.passed.get(i).is_some_and(|r| r.iter().all(|b| *b));
+                        html! { <li class={classes!((i == at).then_some("current"), done.then_some("done"))}><button class="dot" onclick={go(i)} title={lesson.steps[i].title.clone()} aria-label={format!("Step {}", i + 1)}>{ i + 1 }</button></li> }
+                    }) }
+                </ol>
+                <span class="muted step-count" data-testid="lesson-step-count">{ format!("Step {} of {steps}", at + 1) }</span>
             </div>
             <h3>{ &lesson.title }</h3>
-            <ol class="step-dots" aria-label="Steps">
-                { for (0..steps).map(|i| {
-                    let done = progress.passed.get(i).is_some_and(|r| r.iter().all(|b| *b));
-                    html! { <li class={classes!((i == at).then_some("current"), done.then_some("done"))}><button class="dot" onclick={go(i)} title={lesson.steps[i].title.clone()} aria-label={format!("Step {}", i + 1)}>{ i + 1 }</button></li> }
-                }) }
-            </ol>
             <h4 data-testid="step-title">{ &step.title }</h4>
             <div class="step-text">{ markdown::render(&step.text) }</div>
             if !step.commands.is_empty() {
@@ -301,7 +303,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                         html! {
                             <li class={if ok { "check ok" } else { "check" }} data-testid="check" data-passed={ok.to_string()} title={detail.clone()}>
                                 <span class="tick" aria-hidden="true">{ if ok { "✓" } else { "○" } }</span>
-                                <span>{ &c.description }</span>
+                                <span class="what">{ &c.description }</span>
                                 if !ok && !detail.is_empty() { <span class="detail">{ detail }</span> }
                             </li>
                         }
