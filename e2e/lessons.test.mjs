@@ -261,3 +261,26 @@ test('on a projector and in a slide, the checks leave the step its text', async 
     await context.close();
   }
 });
+
+test("a presenter's or a slide's mode stays when a lesson is opened and left", async () => {
+  const { page, errors, context } = await open('/?present&theme=dark&speed=10');
+  await page.locator('[data-testid="tab-lesson"]').click();
+  await page.locator('[data-testid="course-lesson"] >> text=A first Deployment and Service').click();
+  await page.locator('[data-testid="step-title"] >> text=Create a Deployment').waitFor();
+  const url = new URL(page.url());
+  assert.deepEqual([...url.searchParams.keys()], ['present', 'theme', 'speed', 'lesson'], url.search);
+  assert.equal(await page.evaluate(() => document.documentElement.hasAttribute('data-present')), true, 'still presenting');
+  // The way back leads to the course, on the Lessons tab.
+  await page.locator('.lesson-title .back').click();
+  await page.locator('[data-testid="course"]').waitFor();
+  assert.equal(await page.locator('[data-testid="tab-lesson"]').getAttribute('aria-selected'), 'true');
+  assert.equal(new URL(page.url()).search, '?present&theme=dark&speed=10&course');
+  // An embedded lesson's way back stays embedded.
+  await page.goto(new URL('/?embed&view=lesson&lesson=labels&step=2', env.server.url).href);
+  await page.locator('.lesson-title .back').click();
+  await page.locator('[data-testid="course"]').waitFor();
+  assert.equal(new URL(page.url()).search, '?embed&view=lesson&course');
+  assert.equal(await page.locator('[data-testid="single-view"]').count(), 1, 'still the single view');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

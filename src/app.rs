@@ -130,7 +130,8 @@ pub fn app(props: &AppProps) -> Html {
     let workers = use_state(|| 3u32);
     let log = use_memo((), |_| ConsoleLog::default());
     // The left column's top panel: the lessons (first when a lesson is named in the URL) or the editor.
-    let tab = use_state(|| if url_param("lesson").is_some() || url_param("lessonUrl").is_some() { Tab::Lesson } else { Tab::Editor });
+    // A lesson, or the course (`?course`, where a lesson's way back leads), opens on the Lessons tab.
+    let tab = use_state(|| if ["lesson", "lessonUrl", "course"].iter().any(|p| url_param(p).is_some()) { Tab::Lesson } else { Tab::Editor });
     // The cluster or the containers lab (`?lab`).
     let in_lab = use_state(|| options.lab.is_some());
     let first_demo = options.lab.clone().filter(|d| !d.is_empty());

@@ -35,6 +35,27 @@ pub fn url_param(name: &str) -> Option<String> {
     })
 }
 
+/// The query string of a link to `lesson` (or, for `None`, to the course: `course`, which
+/// opens the Lessons tab on it): the page's other parameters (`embed`, `view`, `present`,
+/// `theme`, `speed`, `lang`, ...) stay, so a presenter or a slide's iframe keeps its mode;
+/// the lesson, step and lesson URL are replaced.
+pub fn lesson_search(search: &str, lesson: Option<&str>) -> String {
+    let mut parts: Vec<&str> = search
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|pair| !pair.is_empty() && !matches!(pair.split_once('=').map_or(*pair, |(k, _)| k), "lesson" | "step" | "lessonUrl" | "course"))
+        .collect();
+    let named = lesson.map_or_else(|| "course".to_string(), |id| format!("lesson={id}"));
+    parts.push(&named);
+    format!("?{}", parts.join("&"))
+}
+
+/// A link from this page to `lesson` (or to the course), keeping the page's other parameters.
+pub fn lesson_href(lesson: Option<&str>) -> String {
+    let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    lesson_search(&search, lesson)
+}
+
 /// Percent-decoding for URL parameters (`%2F` -> `/`, `+` -> space).
 pub fn decode_uri(v: &str) -> String {
     let bytes = v.as_bytes();

@@ -332,6 +332,16 @@ fn lesson_markdown_and_progress() {
 }
 
 #[wasm_bindgen_test]
+fn lesson_links_keep_the_pages_mode() {
+    use kubeplay_web::lessons::lesson_search;
+    assert_eq!(lesson_search("?present&theme=dark", Some("labels")), "?present&theme=dark&lesson=labels");
+    assert_eq!(lesson_search("?embed&view=lesson&lesson=labels&step=3&lang=de", None), "?embed&view=lesson&lang=de&course", "back to the course");
+    assert_eq!(lesson_search("?lessonUrl=https%3A%2F%2Fx%2Fl%2F&speed=10", Some("rolling-update")), "?speed=10&lesson=rolling-update");
+    assert_eq!(lesson_search("", None), "?course");
+    assert_eq!(lesson_search("?course&theme=light", Some("quotas")), "?theme=light&lesson=quotas");
+}
+
+#[wasm_bindgen_test]
 async fn tab_completes_verbs_kinds_and_names() {
     let (_cluster, root) = fresh_page().await;
     press(&root, Some("kubectl create deployment web --image=nginx"), "Enter").await;

@@ -2,7 +2,7 @@
 //! explanation, commands to click into the console, checks that tick as the cluster
 //! changes, a hint after a while, the solution on request, and "reset this step".
 
-use crate::lessons::{fetch_text, url_param, ConsoleLog, InterfaceView, Progress, COURSE_BASE};
+use crate::lessons::{fetch_text, lesson_href, url_param, ConsoleLog, InterfaceView, Progress, COURSE_BASE};
 use crate::markdown;
 use crate::ClusterHandle;
 use gloo::timers::callback::Timeout;
@@ -185,7 +185,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
 
     let lesson = match &*loaded {
         Loaded::Loading => return html! { <div class="lesson-body muted" data-testid="lesson-loading">{"Loading lessons…"}</div> },
-        Loaded::Failed(e) => return html! { <div class="lesson-body" data-testid="lesson-error"><p class="err-text">{ format!("The lesson could not be opened: {e}") }</p><p><a href="?">{"Back to the course"}</a></p></div> },
+        Loaded::Failed(e) => return html! { <div class="lesson-body" data-testid="lesson-error"><p class="err-text">{ format!("The lesson could not be opened: {e}") }</p><p><a href={lesson_href(None)}>{"Back to the course"}</a></p></div> },
         Loaded::Course(course) => return course_overview(course),
         Loaded::Lesson(l) => l.clone(),
     };
@@ -262,7 +262,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
             // One row for the way back, the steps and where the learner is: the step's text
             // starts higher (a projector or a slide has little height to spare).
             <div class="lesson-title">
-                <a href="?" class="back" title="All lessons">{"◂ Lessons"}</a>
+                <a href={lesson_href(None)} class="back" title="All lessons">{"◂ Lessons"}</a>
                 <ol class="step-dots" aria-label="Steps">
                     { for (0..steps).map(|i| {
                         let done = progress.passed.get(i).is_some_and(|r| r.iter().all(|b| *b));
@@ -336,7 +336,7 @@ fn course_overview(course: &Course) -> Html {
                     let progress = Progress::saved_summary(&l.id);
                     html! {
                         <li>
-                            <a href={format!("?lesson={}", l.id)} data-testid="course-lesson">{ &l.title }</a>
+                            <a href={lesson_href(Some(&l.id))} data-testid="course-lesson">{ &l.title }</a>
                             if let Some((done, total)) = progress {
                                 <span class={if done == total { "badge done" } else { "badge" }}>{ if done == total { "done ✓".to_string() } else { format!("{done} of {total} steps") } }</span>
                             }
