@@ -186,6 +186,38 @@ test('clicking a pod opens the inspector with its owners, description, YAML and 
   await context.close();
 });
 
+test('the inspector works from the keyboard: Enter opens it with the focus inside, Escape closes it and gives the focus back', async () => {
+  const { page, errors, context } = await openPage();
+  const active = () => page.evaluate(() => {
+    const e = document.activeElement;
+    return { name: e.dataset.name ?? null, inInspector: !!e.closest('[data-testid="inspector"]'), label: e.getAttribute('aria-label') };
+  });
+  const pod = page.locator('[data-testid="pod"][data-name^="etcd-"]');
+  const name = await pod.getAttribute('data-name');
+  await pod.focus();
+  await page.keyboard.press('Enter');
+  await page.locator('[data-testid="inspector"]').waitFor();
+  assert.equal((await active()).inInspector, true, 'the focus moved into the inspector');
+  // The next stops are the inspector's own, not the pods behind it.
+  await page.keyboard.press('Tab');
+  assert.deepEqual(await active(), { name: null, inInspector: true, label: 'Close the inspector' });
+  await page.keyboard.press('Tab');
+  assert.equal((await active()).inInspector, true);
+  await page.screenshot({ path: `${SHOTS}/inspector-keyboard.png` });
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => !document.querySelector('[data-testid="inspector"]'));
+  assert.deepEqual(await active(), { name, inInspector: false, label: null }, 'the focus is back on the pod');
+  // The close button from the keyboard gives the focus back too.
+  await page.keyboard.press('Enter');
+  await page.locator('[data-testid="inspector"]').waitFor();
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => !document.querySelector('[data-testid="inspector"]'));
+  assert.equal((await active()).name, name);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('killing a pod from the inspector runs kubectl in the console, the strip shows who acted, and the pod is replaced', async () => {
   const { page, errors, context } = await openPage();
   await page.locator('[data-testid="console-input"]').fill('kubectl create deployment shop --image=nginx --replicas=2');

@@ -7,6 +7,7 @@ use crate::ClusterHandle;
 use kubeplay_sim::api::{Kind, Object};
 use kubeplay_sim::clock::Time;
 use kubeplay_sim::inspect::Inspection;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// An object the inspector can show.
@@ -209,10 +210,51 @@ pub fn inspector(props: &InspectorProps) -> Html {
         });
     }
     let t = &props.target;
-    let close = {
+    // Keyboard use: the inspector takes the focus when it opens (the next Tab is inside it,
+    // not on the pods behind it), Escape closes it, and closing gives the focus back to what
+    // opened it (the pod, node or Service on the map).
+    let aside = use_node_ref();
+    let opener = use_mut_ref(|| {
+        let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
+        active.map(|e| {
+            let name = e.get_attribute("data-name");
+            (e, name)
+        })
+    });
+    {
+        let aside = aside.clone();
+        use_effect_with(props.target.clone(), move |_| {
+            if let Some(el) = aside.cast::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        });
+    }
+    let close_and_return = {
         let on_close = props.on_close.clone();
-        Callback::from(move |_: MouseEvent| on_close.emit(()))
+        Callback::from(move |()| {
+            on_close.emit(());
+            if let Some((el, name)) = opener.borrow().as_ref() {
+                let back = if el.is_connected() && el.get_attribute("data-name") == *name {
+                    Some(el.clone())
+                } else {
+                    // Drawn anew since: the same object, found by name.
+                    let doc = web_sys::window().and_then(|w| w.document());
+                    name.as_ref().and_then(|n| doc?.query_selector(&format!("[data-name=\"{n}\"][tabindex=\"0\"]")).ok().flatten())
+                };
+                if let Some(el) = back.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+                    let _ = el.focus();
+                }
+            }
+        })
     };
+    let close = close_and_return.reform(|_: MouseEvent| ());
+    let onkeydown = Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Escape" {
+            e.prevent_default();
+            e.stop_propagation();
+            close_and_return.emit(());
+        }
+    });
     let tab = |v: View, label: &'static str| {
         let view = view.clone();
         html! { <button role="tab" aria-selected={(*view == v).to_string()} onclick={move |_: MouseEvent| view.set(v)}>{ label }</button> }
@@ -259,7 +301,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
         }
     };
     html! {
-        <aside class="inspector" data-testid="inspector" data-kind={t.kind.name()} data-name={t.name.clone()} aria-label={format!("Inspector: {} {}", t.kind, t.name)}>
+        <aside class="inspector" ref={aside} tabindex="-1" {onkeydown} data-testid="inspector" data-kind={t.kind.name()} data-name={t.name.clone()} aria-label={format!("Inspector: {} {}", t.kind, t.name)}>
             <header>
                 <h3><span class="kind">{ t.kind.name() }</span>{ &t.name }</h3>
                 if !t.namespace.is_empty() { <span class="badge">{ &t.namespace }</span> }
