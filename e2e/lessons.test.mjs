@@ -108,6 +108,13 @@ test('an embedded map in an iframe shows the cluster, paused and without the pag
   await page.setContent(`<h1>Slide 7: Deployments</h1><iframe id="kp" src="${src}" width="800" height="480"></iframe>`);
   const frame = page.frameLocator('#kp');
   await frame.locator('[data-testid="single-view"][data-view="map"]').waitFor();
+  // An embed keeps nothing, so it waits for no storage: in a frame of an about:blank page
+  // (as here, or a deck's srcdoc slide) the browser never answers the database's open.
+  const startup = await page.frames()[1].evaluate(() => {
+    const at = (name) => performance.getEntriesByName(name)[0]?.startTime;
+    return at('kubeplay:first-render') - at('kubeplay:start');
+  });
+  assert.ok(startup < 2500, `the embed rendered ${Math.round(startup)} ms after its start`);
   assert.equal(await frame.locator('[data-testid="node"]').count(), 4);
   assert.equal(await frame.locator('[data-testid="editor"]').count(), 0, 'only the map');
   assert.equal(await frame.locator('[data-testid="play-pause"]').innerText(), '▶ Play', 'an embedded page starts paused');

@@ -103,7 +103,7 @@ pub fn app(props: &AppProps) -> Html {
     let client = props.cluster.clone();
     let options = use_memo((), |_| {
         let o = PageOptions::from_url();
-        crate::set_persistence(!o.embed || url_param("persist").is_some());
+        crate::set_persistence(crate::keeps_work_by_url());
         if o.embed {
             // Each embed keeps its own work: by `?id=`, else by what it shows.
             let scope = url_param("id").unwrap_or_else(|| {

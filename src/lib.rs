@@ -84,6 +84,12 @@ pub fn set_persistence(on: bool) {
     PERSIST.with(|p| p.set(on));
 }
 
+/// Whether the page's URL asks it to keep the learner's work in the browser: always, but for
+/// an embed without `&persist` (`?embed` keeps nothing, so it need not read anything either).
+pub fn keeps_work_by_url() -> bool {
+    lessons::url_param("embed").is_none() || lessons::url_param("persist").is_some()
+}
+
 /// Whether the page keeps the learner's work in the browser (see [`set_persistence`]).
 pub fn persisting() -> bool {
     PERSIST.with(|p| p.get())

@@ -6,10 +6,15 @@
 fn main() {
     kubeplay_web::mark("kubeplay:start");
     wasm_bindgen_futures::spawn_local(async {
-        let opening = kubeplay_web::kept::open();
+        // An embed that keeps nothing reads nothing: it does not wait for the database, which
+        // in some frames (a slide deck's about:blank or srcdoc page) never answers, and the
+        // page stayed blank until the 5 s timeout.
+        let opening = kubeplay_web::keeps_work_by_url().then(kubeplay_web::kept::open);
         let cluster = kubeplay_web::ClusterHandle::local_default();
         kubeplay_web::mark("kubeplay:cluster-built");
-        opening.await;
+        if let Some(opening) = opening {
+            opening.await;
+        }
         kubeplay_web::mark("kubeplay:storage-read");
         yew::Renderer::<kubeplay_web::App>::with_props(kubeplay_web::app::AppProps { cluster }).render();
         kubeplay_web::mark("kubeplay:first-render");
