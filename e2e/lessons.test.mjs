@@ -291,3 +291,51 @@ test("a presenter's or a slide's mode stays when a lesson is opened and left", a
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+/** In the page: the words of each element matching `selector` that the layout split over
+ * two lines (each word's characters measured with a Range, whatever markup holds them). */
+function splitWords(selector) {
+  const split = [];
+  for (const el of document.querySelectorAll(selector)) {
+    const nodes = [];
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    let text = '';
+    while (walker.nextNode()) { nodes.push([walker.currentNode, text.length]); text += walker.currentNode.data; }
+    const at = (offset) => {
+      let i = nodes.length - 1;
+      while (i > 0 && nodes[i][1] > offset) i--;
+      return [nodes[i][0], offset - nodes[i][1]];
+    };
+    for (const m of text.matchAll(/\S+/g)) {
+      const range = document.createRange();
+      range.setStart(...at(m.index));
+      range.setEnd(...at(m.index + m[0].length - 1));
+      range.setEnd(range.endContainer, range.endOffset + 1);
+      const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+      if (tops.size > 1) split.push(m[0]);
+    }
+  }
+  return split;
+}
+
+test('a command that wraps breaks between its words, never inside --replicas=3', async () => {
+  const { page, errors, context } = await open('/?lesson=first-deployment&step=1', await env.browser.newContext({ viewport: { width: 1280, height: 720 } }));
+  await page.locator('[data-testid="lesson-command"]').first().waitFor();
+  const command = await page.locator('[data-testid="lesson-command"]').first().innerText();
+  assert.equal(command, 'kubectl create deployment my-nginx --image=nginx --replicas=3 --port=80');
+  const lines = await page.locator('[data-testid="lesson-command"] code').first().evaluate((c) => {
+    const range = document.createRange();
+    range.selectNodeContents(c);
+    return new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.bottom))).size;
+  });
+  assert.ok(lines >= 2, 'the command wraps at this width');
+  assert.deepEqual(await page.evaluate(splitWords, '[data-testid="lesson-command"] code'), []);
+  // The console echoes it the same way.
+  await runCommand(page, 0);
+  await page.locator('[data-testid="console-output"] >> text=deployment.apps/my-nginx created').waitFor();
+  assert.deepEqual(await page.evaluate(splitWords, '[data-testid="console-output"] .prompt'), []);
+  assert.match(await page.locator('[data-testid="console-output"] .prompt').first().innerText(), /^~\$ kubectl create deployment my-nginx --image=nginx --replicas=3 --port=80$/);
+  await page.screenshot({ path: `${SHOTS}/command-words.png` });
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -107,7 +107,7 @@ pub fn blocks(text: &str) -> Vec<Block> {
 fn inline_html(pieces: &[Inline]) -> Html {
     html! { <>{ for pieces.iter().map(|p| match p {
         Inline::Text(t) => html! { { t.clone() } },
-        Inline::Code(t) => html! { <code>{ t.clone() }</code> },
+        Inline::Code(t) => html! { <code>{ whole_words(t) }</code> },
         Inline::Strong(t) => html! { <strong>{ t.clone() }</strong> },
         Inline::Em(t) => html! { <em>{ t.clone() }</em> },
     }) }</> }
@@ -119,4 +119,25 @@ pub fn render(text: &str) -> Html {
         Block::Paragraph(p) => html! { <p>{ inline_html(p) }</p> },
         Block::List(items) => html! { <ul>{ for items.iter().map(|i| html! { <li>{ inline_html(i) }</li> }) }</ul> },
     }) }</> }
+}
+
+/// A command line whose words wrap only between them: each word is a `.word` box, so a line
+/// breaks at a space and never after a hyphen inside a word (`--\nreplicas=3` read as two
+/// words on a projector). Spaces, newlines and indentation stay as they are, for copying.
+pub fn whole_words(text: &str) -> Html {
+    let mut out: Vec<Html> = Vec::new();
+    for (l, line) in text.split('\n').enumerate() {
+        if l > 0 {
+            out.push(html! { {"\n"} });
+        }
+        for (i, word) in line.split(' ').enumerate() {
+            if i > 0 {
+                out.push(html! { {" "} });
+            }
+            if !word.is_empty() {
+                out.push(html! { <span class="word">{ word }</span> });
+            }
+        }
+    }
+    out.into_iter().collect::<Html>()
 }

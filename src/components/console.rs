@@ -379,8 +379,8 @@ pub fn console() -> Html {
             <div class="console-view">
                 <div class="console-output" data-testid="console-output" ref={output} aria-live="polite" onscroll={recheck} onmouseenter={recheck_on_enter}>
                     { for transcript.borrow().iter().map(|l| match l {
-                        Line::Prompt(ps1, c) => html! { <div class="prompt"><span class="ps1">{ format!("{ps1} ") }</span>{ c }</div> },
-                        Line::More(c) => html! { <div class="prompt more"><span class="ps1">{"> "}</span>{ c }</div> },
+                        Line::Prompt(ps1, c) => html! { <div class="prompt"><span class="ps1">{ format!("{ps1} ") }</span>{ crate::markdown::whole_words(c) }</div> },
+                        Line::More(c) => html! { <div class="prompt more"><span class="ps1">{"> "}</span>{ crate::markdown::whole_words(c) }</div> },
                         Line::Out(t) => html! { <div class="out">{ coloured(t) }</div> },
                         Line::Err(t) => html! { <div class="err">{ t }</div> },
                     }) }

@@ -278,7 +278,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                 <div class="commands">
                     { for step.commands.iter().map(|c| html! {
                         <button class="command" data-testid="lesson-command" onclick={paste(c.clone())} title="Put this command into the console">
-                            <code>{ c.trim_end() }</code>
+                            <code>{ markdown::whole_words(c.trim_end()) }</code>
                         </button>
                     }) }
                 </div>
@@ -289,7 +289,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
             if *show_solution {
                 <div class="solution" data-testid="solution">
                     { for step.solution.iter().map(|c| html! {
-                        <button class="command" onclick={paste(c.clone())}><code>{ c.trim_end() }</code></button>
+                        <button class="command" onclick={paste(c.clone())}><code>{ markdown::whole_words(c.trim_end()) }</code></button>
                     }) }
                 </div>
             }
