@@ -339,3 +339,18 @@ test('a command that wraps breaks between its words, never inside --replicas=3',
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('an embedded lesson has its console: a command clicked in the slide runs and ticks its check', async () => {
+  const context = await env.browser.newContext({ viewport: { width: 960, height: 540 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(new URL('/?embed&view=lesson&lesson=first-deployment&speed=10&autoplay', env.server.url).href);
+  await page.locator('[data-testid="lesson-command"]').first().waitFor();
+  await runCommand(page, 0);
+  await page.locator('[data-testid="console-output"] >> text=deployment.apps/my-nginx created').waitFor();
+  await page.waitForSelector('[data-testid="check"][data-passed="true"]', { timeout: 10_000 });
+  await page.screenshot({ path: `${SHOTS}/embed-lesson-console.png` });
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -342,7 +342,8 @@ pub fn app(props: &AppProps) -> Html {
     if let Some(view) = &options.view {
         let body = match view.as_str() {
             "console" => html! { <Console /> },
-            "lesson" => html! { <section class="panel"><LessonPanel now={*now} /></section> },
+            // A lesson is done in the console: its commands go there and its checks read it.
+            "lesson" => html! { <div class="left-column"><section class="panel"><LessonPanel now={*now} /></section><Console /></div> },
             "editor" => html! { <section class="panel"><Editor /></section> },
             "containers" => html! { <ContainersLab first={first_demo.clone()} /> },
             "charts" => html! { <section class="panel"><Charts now={*now} /></section> },
