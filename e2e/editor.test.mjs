@@ -115,3 +115,22 @@ test('the keyboard gets out of the console: Tab completes, Escape then Tab and S
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the editor and the console show a ring while the keys go to them', async () => {
+  const { page, errors, context } = await openPage();
+  const ring = (selector) => page.locator(selector).evaluate((e) => {
+    const s = getComputedStyle(e);
+    return s.outlineStyle === 'solid' && parseFloat(s.outlineWidth) >= 2;
+  });
+  await page.locator('[data-testid="apply"]').focus();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'editor', 'Tab reaches the editor');
+  assert.equal(await ring('.code-area'), true, 'the editor shows the focus');
+  assert.equal(await ring('.console-line'), false);
+  await page.locator('[data-testid="console-input"]').focus();
+  assert.equal(await ring('.console-line'), true, 'the console line shows the focus');
+  assert.equal(await ring('.code-area'), false);
+  await page.screenshot({ path: `${SHOTS}/console-focus.png` });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
