@@ -431,3 +431,35 @@ test('the events list reads at 1280x720: names stay whole and nothing overlaps',
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("on a projector the map shows every node's pods of a Deployment behind a Service without scrolling", async () => {
+  for (const [width, height] of [[1280, 720], [1440, 900]]) {
+    const context = await env.browser.newContext({ viewport: { width, height } });
+    const page = await context.newPage();
+    await page.goto(env.server.url);
+    await page.waitForSelector('[data-testid="node"]');
+    await page.locator('[data-testid="speed"]').selectOption('10');
+    await runLine(page, 'kubectl create deployment web --image=nginx --replicas=3');
+    await runLine(page, 'kubectl expose deployment web --port=80 --type=NodePort');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="pod"][data-name^="web-"][data-ready="true"]').length === 3, null, { timeout: 15_000 });
+    await page.waitForTimeout(500);
+    const seen = await page.evaluate(() => {
+      const map = document.querySelector('[data-testid="cluster-map"]').getBoundingClientRect();
+      const chip = (p) => p.getBoundingClientRect();
+      const name = (p) => p.querySelector('.pod-name').getBoundingClientRect();
+      const mine = [...document.querySelectorAll('[data-testid="pod"][data-name^="web-"]')];
+      const system = [...document.querySelectorAll('[data-testid="pod"][data-namespace="kube-system"][data-ready="true"]')];
+      return {
+        namesInView: mine.map((p) => name(p).bottom <= map.bottom),
+        chipsInView: mine.map((p) => chip(p).bottom <= map.bottom),
+        // A healthy system pod is one line: no taller than a learner's pod's name.
+        systemOneLine: system.every((p) => chip(p).height < chip(mine[0]).height - 8),
+      };
+    });
+    await page.screenshot({ path: `${SHOTS}/map-fit-${width}.png` });
+    assert.deepEqual(seen.namesInView, [true, true, true], `${width}x${height}: each web pod's name is in view`);
+    if (height >= 900) assert.deepEqual(seen.chipsInView, [true, true, true], `${width}x${height}: each web pod is in view`);
+    assert.equal(seen.systemOneLine, true, 'healthy system pods take one line');
+    await context.close();
+  }
+});
