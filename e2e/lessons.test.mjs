@@ -354,3 +354,21 @@ test('an embedded lesson has its console: a command clicked in the slide runs an
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('in present mode the command being typed and the lesson\'s commands are as large as the output', async () => {
+  const { page, errors, context } = await open('/?present&lesson=first-deployment', await env.browser.newContext({ viewport: { width: 1280, height: 720 } }));
+  await page.locator('[data-testid="lesson-command"]').first().waitFor();
+  await runCommand(page, 0);
+  await page.locator('[data-testid="console-output"] .out').first().waitFor();
+  await page.locator('[data-testid="console-input"]').fill('kubectl get pods -o wide');
+  const size = (selector) => page.locator(selector).first().evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+  const output = await size('[data-testid="console-output"] .out');
+  assert.ok(output >= 16, `output ${output}px`);
+  assert.ok(await size('[data-testid="console-input"]') >= output, 'the line being typed');
+  assert.ok(await size('[data-testid="console-output"] .prompt') >= output, 'the commands run');
+  assert.ok(await size('[data-testid="lesson-command"] code') >= 16, "the lesson's commands");
+  assert.ok(await size('.step-text') >= 18, "the lesson's text");
+  await page.screenshot({ path: `${SHOTS}/present-console.png` });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
