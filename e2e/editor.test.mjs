@@ -134,3 +134,19 @@ test('the editor and the console show a ring while the keys go to them', async (
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the Rewind and Share panels close with Escape and give the focus back to their button', async () => {
+  const { page, errors, context } = await openPage();
+  const focused = () => page.evaluate(() => document.activeElement?.dataset?.testid ?? document.activeElement?.tagName);
+  for (const [button, inside] of [['rewind', 'rewind-slider'], ['share', 'share-link']]) {
+    await page.locator(`[data-testid="${button}"]`).focus();
+    await page.keyboard.press('Enter');
+    await page.locator(`[data-testid="${inside}"]`).focus();
+    await page.keyboard.press('Escape');
+    await page.locator(`[data-testid="${inside}"]`).waitFor({ state: 'detached', timeout: 2_000 });
+    assert.equal(await focused(), button, `the focus is back on ${button}`);
+    assert.equal(await page.locator(`[data-testid="${button}"]`).getAttribute('aria-expanded'), 'false');
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
