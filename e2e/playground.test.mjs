@@ -463,3 +463,17 @@ test("on a projector the map shows every node's pods of a Deployment behind a Se
     await context.close();
   }
 });
+
+test('three Services share one row above the nodes at 1280x720', async () => {
+  const { page, errors, context } = await openPage();
+  for (const name of ['redis-master', 'redis-slave', 'todo-app']) {
+    await runLine(page, `kubectl create deployment ${name} --image=nginx --port=80`);
+    await runLine(page, `kubectl expose deployment ${name} --port=80${name === 'todo-app' ? ' --type=NodePort' : ''}`);
+  }
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="service"]').length === 3);
+  const tops = await page.locator('[data-testid="service"]').evaluateAll((cards) => cards.map((c) => Math.round(c.getBoundingClientRect().top)));
+  await page.screenshot({ path: `${SHOTS}/services-row.png` });
+  assert.equal(new Set(tops).size, 1, `one row: ${tops}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
