@@ -151,7 +151,9 @@ impl Check {
         } else if let Some(text) = &self.printed {
             match history.iter().any(|r| r.output.contains(text.as_str())) {
                 true => Ok("printed".to_string()),
-                false => Err(format!("no command printed {text:?} yet")),
+                // Quoted as the learner would type it: Debug quoting escaped the text's own
+                // quotes (`"\"version\":\"dog\""`), which the lesson panel showed as is.
+                false => Err(format!("no command printed “{text}” yet")),
             }
         } else {
             Err("an empty check".to_string())
@@ -340,5 +342,25 @@ fn ran(words: &str, history: &[Ran]) -> Result<String, String> {
         Ok(format!("you ran {words}"))
     } else {
         Err(format!("{words} has not been run yet"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Empty;
+    impl ClusterView for Empty {
+        fn objects(&self, _: Kind, _: Option<&str>) -> Vec<Object> {
+            Vec::new()
+        }
+    }
+
+    #[test]
+    fn a_printed_check_quotes_its_text_as_typed() {
+        let check = Check { description: "The app reports dog".into(), printed: Some(r#""version":"dog""#.into()), ..Check::default() };
+        assert_eq!(check.evaluate(&Empty, &[]).detail, r#"no command printed “"version":"dog"” yet"#);
+        let ran = [Ran { command: "curl -s x/version".into(), output: r#"{"version":"dog"}"#.into() }];
+        assert!(check.evaluate(&Empty, &ran).passed);
     }
 }
