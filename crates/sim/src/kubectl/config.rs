@@ -3,7 +3,10 @@
 //! namespace is the default of every kubectl command given no `-n`.
 
 use super::port_forward::PortForward;
-use super::{jsonpath, tabwriter, yaml_out, CommandOutput, Flags};
+use super::{go_template, jsonpath, no_printer, tabwriter, yaml_out, CommandOutput, Context, Flags};
+
+/// The output formats `kubectl config view` names when it has no printer for `-o`.
+const VIEW_FORMATS: &str = "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml";
 use crate::api::{Kind, Object};
 use crate::cluster::Cluster;
 use serde::{Deserialize, Serialize};
@@ -82,7 +85,7 @@ fn kubeconfig_json(v: &serde_json::Value) -> String {
 
 /// `kubectl config SUBCOMMAND`: current-context, get-contexts, get-clusters, get-users,
 /// view, use-context and set-context (of the one context).
-pub fn config(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
+pub fn config(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
     let Some(sub) = f.positional.first() else {
         // Without a subcommand kubectl prints the group's help on standard error and fails.
         let help = super::help::command("config", &[]);
@@ -96,6 +99,10 @@ pub fn config(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
         "get-clusters" | "get-users" => CommandOutput::ok(format!("NAME\n{CONTEXT}\n")),
         "view" => {
             let value = kubeconfig_value(cluster, f.has("--raw"));
+            let output = match go_template::output_format(f) {
+                Ok(o) => o,
+                Err(o) => return no_printer(&o, VIEW_FORMATS),
+            };
             match output.as_str() {
                 "" | "yaml" => CommandOutput::ok(yaml_out::to_yaml(&value)),
                 "json" => CommandOutput::ok(kubeconfig_json(&value)),
@@ -104,7 +111,12 @@ pub fn config(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
                     jsonpath::print(o, &value, &mut out);
                     out
                 }
-                other => CommandOutput::err(format!("error: unable to match a printer suitable for the output format {other:?}, allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml\n"), 1),
+                o if go_template::handles(o) => {
+                    let mut out = CommandOutput::default();
+                    go_template::print(o, f, ctx.files, &value, &mut out);
+                    out
+                }
+                other => no_printer(other, VIEW_FORMATS),
             }
         }
         "use-context" | "use" => match args {

@@ -15,6 +15,7 @@ const VALUED: &[(&str, Option<&str>)] = &[
     ("--port", None),
     ("--tcp", None),
     ("--sort-by", None),
+    ("--template", None),
     ("--label-columns", Some("-L")),
     ("--node-port", None),
     ("--clusterip", None),
@@ -88,6 +89,7 @@ const BOOLEAN: &[(&str, Option<&str>)] = &[
     ("--save-config", None),
     ("--client", None),
     ("--help", Some("-h")),
+    ("--allow-missing-template-keys", None),
 ];
 
 /// Parsed flags and positional arguments of one kubectl command.

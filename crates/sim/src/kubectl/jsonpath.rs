@@ -823,7 +823,7 @@ fn text_of(v: &Value) -> String {
 }
 
 /// Go's `fmt.Sprint` of a decoded JSON value: `map[k:v]`, `[a b]`, `<nil>`.
-fn go_sprint(v: &Value) -> String {
+pub(crate) fn go_sprint(v: &Value) -> String {
     match v {
         Value::Null => "<nil>".into(),
         Value::Bool(b) => b.to_string(),
@@ -840,7 +840,7 @@ fn go_sprint(v: &Value) -> String {
 }
 
 /// Go's `%#v` of a decoded JSON value, as kubectl dumps the object a template failed on.
-fn go_sharp_v(v: &Value) -> String {
+pub(crate) fn go_sharp_v(v: &Value) -> String {
     match v {
         Value::Null => "interface {}(nil)".into(),
         Value::String(s) => go_quote(s),
@@ -878,7 +878,7 @@ fn go_number(n: &serde_json::Number) -> String {
 }
 
 /// Go's `%v` of a float64: `%g` with the shortest digits (exponent from 1e+06, below 1e-04).
-fn go_float(f: f64) -> String {
+pub(crate) fn go_float(f: f64) -> String {
     if !f.is_finite() {
         return if f.is_nan() { "NaN" } else if f > 0.0 { "+Inf" } else { "-Inf" }.into();
     }
@@ -975,7 +975,7 @@ fn go_json_string(s: &str, out: &mut String) {
 }
 
 /// Go's `strconv.Quote`.
-fn go_quote(s: &str) -> String {
+pub(crate) fn go_quote(s: &str) -> String {
     let mut q = String::from('"');
     for c in s.chars() {
         match c {
@@ -1002,7 +1002,7 @@ fn go_quote(s: &str) -> String {
 }
 
 /// Go's `%#U`: `U+0027 '''`, without the character when it does not print.
-fn go_sharp_u(c: char) -> String {
+pub(crate) fn go_sharp_u(c: char) -> String {
     if c.is_control() || (c.is_whitespace() && c != ' ') {
         format!("U+{:04X}", u32::from(c))
     } else {
@@ -1012,7 +1012,7 @@ fn go_sharp_u(c: char) -> String {
 
 /// The data as kubectl's unstructured decoder hands it to jsonpath: whole numbers
 /// are integers (the API server writes `2`, not `2.0`), larger ones floats.
-fn as_decoded(v: &Value) -> Value {
+pub(crate) fn as_decoded(v: &Value) -> Value {
     match v {
         Value::Number(n) if n.is_f64() => match n.as_f64() {
             Some(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => Value::from(f as i64),

@@ -24,6 +24,7 @@ mod flags;
 mod help;
 mod kept;
 pub(crate) mod jsonpath;
+pub mod go_template;
 mod logs;
 pub use logs::new_text as new_log_text;
 mod mutate;
@@ -380,10 +381,18 @@ fn verb_first(args: &[String]) -> Vec<String> {
     out
 }
 
+/// The output formats `kubectl get` names when it has no printer for `-o`.
+const GET_FORMATS: &str = "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml";
+
+/// kubectl's error for an output format no printer takes, listing the `allowed` ones.
+pub(crate) fn no_printer(format: &str, allowed: &str) -> CommandOutput {
+    CommandOutput::err(format!("error: unable to match a printer suitable for the output format {format:?}, allowed formats are: {allowed}\n"), 1)
+}
+
 /// The flags each verb accepts besides `--namespace` and `--context` (and `--help`).
 pub(crate) fn allowed_flags(verb: &str) -> &'static [&'static str] {
     match verb {
-        "get" => &["--output", "--selector", "--field-selector", "--all-namespaces", "--watch", "--show-labels", "--no-headers", "--filename", "--raw", "--sort-by", "--label-columns"],
+        "get" => &["--output", "--template", "--allow-missing-template-keys", "--selector", "--field-selector", "--all-namespaces", "--watch", "--show-labels", "--no-headers", "--filename", "--raw", "--sort-by", "--label-columns"],
         "apply" => &["--filename", "--recursive", "--output", "--validate", "--dry-run"],
         "diff" => &["--filename", "--recursive"],
         "wait" => &["--for", "--timeout", "--selector", "--all", "--filename", "--recursive"],
@@ -407,7 +416,7 @@ pub(crate) fn allowed_flags(verb: &str) -> &'static [&'static str] {
         "drain" => &["--force", "--ignore-daemonsets", "--grace-period", "--delete-emptydir-data", "--timeout"],
         "set" => &["--limits", "--requests", "--container", "--selector", "--all", "--containers", "--list", "--from", "--prefix", "--keys", "--overwrite"],
         "replace" => &["--filename", "--recursive", "--force", "--grace-period", "--output", "--validate"],
-        "config" => &["--output", "--minify", "--raw", "--flatten", "--current", "--no-headers"],
+        "config" => &["--output", "--template", "--allow-missing-template-keys", "--minify", "--raw", "--flatten", "--current", "--no-headers"],
         "version" => &["--client"],
         _ => &[],
     }
@@ -522,7 +531,7 @@ fn dispatch(cluster: &mut Cluster, verb: &str, flags: &Flags, args: &[String], c
         "set" if flags.positional.first().is_some_and(|s| s == "env") => set_env::set_env(cluster, flags),
         "set" => mutate::set(cluster, flags),
         "replace" => files::replace(cluster, flags, ctx),
-        "config" => config::config(cluster, flags),
+        "config" => config::config(cluster, flags, ctx),
         "port-forward" => port_forward::port_forward(cluster, flags),
         "label" => mutate::label(cluster, flags),
         "annotate" => patch::annotate(cluster, flags),
@@ -717,7 +726,10 @@ fn get(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
     if let Some(e) = fields.as_ref().and_then(|s| kinds.iter().find_map(|k| s.check(*k, &labels).err())) {
         return CommandOutput::err(format!("{e}\n"), 1);
     }
-    let output = f.value("--output").unwrap_or_default();
+    let output = match go_template::output_format(f) {
+        Ok(o) => o,
+        Err(o) => return no_printer(&o, GET_FORMATS),
+    };
     let wide = output == "wide";
     if f.has("--watch") {
         if let Some(since) = ctx.watch_since {
@@ -756,7 +768,7 @@ fn get(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
         match output.as_str() {
             "name" => objects.iter().for_each(|o| out.say(format!("{}/{}", kind.qualified(), o.name()))),
             "json" | "yaml" => all_objects.extend(objects),
-            o if jsonpath::handles(o) => all_objects.extend(objects),
+            o if jsonpath::handles(o) || go_template::handles(o) => all_objects.extend(objects),
             "" | "wide" => {
                 if objects.is_empty() {
                     continue;
@@ -788,12 +800,7 @@ fn get(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
                 }
                 tables.push(tabwriter::align(&text, 6, 3));
             }
-            other => {
-                return CommandOutput::err(
-                    format!("error: unable to match a printer suitable for the output format {other:?}, allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml\n"),
-                    1,
-                )
-            }
+            other => return no_printer(other, GET_FORMATS),
         }
     }
     if output == "json" || output == "yaml" {
@@ -814,7 +821,7 @@ fn get(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
         }
         return out;
     }
-    if jsonpath::handles(&output) {
+    if jsonpath::handles(&output) || go_template::handles(&output) {
         // kubectl prints the one object named (or only its NotFound), else a List of all.
         let single = names.len() == 1 && kinds.len() == 1;
         let value = match all_objects.as_slice() {
@@ -822,7 +829,11 @@ fn get(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
             _ if single => return out,
             objects => serde_json::json!({"apiVersion": "v1", "items": objects.iter().map(object_value).collect::<Vec<_>>(), "kind": "List", "metadata": {"resourceVersion": ""}}),
         };
-        jsonpath::print(&output, &value, &mut out);
+        if go_template::handles(&output) {
+            go_template::print(&output, f, ctx.files, &value, &mut out);
+        } else {
+            jsonpath::print(&output, &value, &mut out);
+        }
         return out;
     }
     out.stdout.push_str(&tables.join("\n"));

@@ -64,7 +64,7 @@ fn kubectl_words(shell: &Shell, cluster: &Cluster, before: &[&str], current: &st
     match previous {
         "-f" | "--filename" => return files(shell, current),
         "-n" | "--namespace" => return cluster.store().list(Kind::Namespace, None).map(|o| o.name().to_string()).collect(),
-        "-o" | "--output" => return ["json", "jsonpath=", "name", "wide", "yaml"].iter().map(|s| s.to_string()).collect(),
+        "-o" | "--output" => return ["go-template-file=", "go-template=", "json", "jsonpath=", "name", "wide", "yaml"].iter().map(|s| s.to_string()).collect(),
         _ => {}
     }
     // Arguments after the verb, without flags and their values.

@@ -203,3 +203,19 @@ fn help_lists_the_consoles_commands_and_each_one_it_names_runs() {
         assert!(!sh(&mut c, &mut s, word).stderr.contains("command not found"), "{word}");
     }
 }
+
+#[test]
+fn the_basics_tutorial_keeps_a_pod_name_read_with_a_go_template() {
+    let (mut c, mut s) = session();
+    sh(&mut c, &mut s, "kubectl create deployment kubernetes-bootcamp --image=gcr.io/google-samples/kubernetes-bootcamp:v1");
+    sh(&mut c, &mut s, "sleep 30");
+    let out = sh(&mut c, &mut s, "export POD_NAME=\"$(kubectl get pods -o go-template --template '{{range .items}}{{.metadata.name}}{{\"\\n\"}}{{end}}')\"");
+    assert_eq!((out.stdout.as_str(), out.stderr.as_str(), out.exit_code), ("", "", 0));
+    let name = s.var("POD_NAME").unwrap_or_default().to_string();
+    assert!(name.starts_with("kubernetes-bootcamp-") && !name.contains('\n'), "the substitution drops the last newline: {name:?}");
+    assert_eq!(sh(&mut c, &mut s, "echo Name of the Pod: $POD_NAME").stdout, format!("Name of the Pod: {name}\n"));
+    // A template kept in a file (whose last line ends, after `{{end}}`, with a newline).
+    sh(&mut c, &mut s, "cat > names.tmpl <<'EOF'\n{{range .items}}{{.metadata.name}} {{.status.phase}}\n{{end}}\nEOF");
+    assert_eq!(sh(&mut c, &mut s, "kubectl get pods -o go-template-file=names.tmpl").stdout, format!("{name} Running\n\n"));
+    assert_eq!(sh(&mut c, &mut s, "kubectl get pods -o templatefile=names.tmpl | wc -l").stdout, "2\n");
+}
