@@ -402,7 +402,7 @@ fn run_hint(f: &Flags, flag: &str) -> String {
 }
 
 /// `kubectl run`.
-pub fn run(cluster: &mut Cluster, f: &Flags, raw: &[String]) -> CommandOutput {
+pub fn run(cluster: &mut Cluster, f: &Flags, raw: &[String], ctx: &Context<'_>) -> CommandOutput {
     for removed in ["--replicas", "--generator", "--serviceaccount", "--schedule"] {
         if raw.iter().any(|a| a == removed || a.starts_with(&format!("{removed}="))) {
             return CommandOutput::err(format!("error: unknown flag: {removed}\nSee 'kubectl run --help' for usage.\n{}", run_hint(f, removed)), 1);
@@ -415,16 +415,16 @@ pub fn run(cluster: &mut Cluster, f: &Flags, raw: &[String]) -> CommandOutput {
         // The Service first (kubectl prints it before the pod), then the pod it selects.
         let pod = pod(f);
         let service = pod.as_ref().map_err(Clone::clone).and_then(|p| run_service(f, p));
-        let mut out = finish(cluster, f, service, CommandOutput::default());
+        let mut out = finish(cluster, f, ctx, service, CommandOutput::default());
         if out.exit_code != 0 {
             return out;
         }
         if matches!(f.value("--output").as_deref(), Some("yaml")) {
             out.stdout.push_str("---\n");
         }
-        return finish(cluster, f, pod, out);
+        return finish(cluster, f, ctx, pod, out);
     }
-    finish(cluster, f, pod(f), CommandOutput::default())
+    finish(cluster, f, ctx, pod(f), CommandOutput::default())
 }
 
 /// `kubectl create ...`: a generator when a subcommand is named, else `create -f`.
@@ -446,17 +446,21 @@ pub fn create(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOut
             return CommandOutput::err(format!("error: unknown command {rest:?}\nSee 'kubectl create -h' for help and examples\n"), 1);
         }
     };
-    finish(cluster, f, built, CommandOutput::default())
+    finish(cluster, f, ctx, built, CommandOutput::default())
 }
 
 /// Prints (dry run) or creates the built object, with kubectl's messages.
-fn finish(cluster: &mut Cluster, f: &Flags, built: Result<Value, String>, mut out: CommandOutput) -> CommandOutput {
+fn finish(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>, built: Result<Value, String>, mut out: CommandOutput) -> CommandOutput {
     let mut value = match built {
         Ok(v) => v,
         Err(e) => {
             out.fail(e);
             return out;
         }
+    };
+    let output = match super::object_output(f) {
+        Ok(o) => o,
+        Err(e) => return e,
     };
     let mode = match dry_run(f, &mut out) {
         Ok(m) => m,
@@ -468,13 +472,13 @@ fn finish(cluster: &mut Cluster, f: &Flags, built: Result<Value, String>, mut ou
     let kind_name = value["kind"].as_str().unwrap_or_default().to_string();
     let Some(kind) = Kind::from_kind_name(&kind_name) else { return out };
     let name = value["metadata"]["name"].as_str().unwrap_or_default().to_string();
-    let output = f.value("--output").unwrap_or_default();
     if mode == DryRun::Client {
         match output.as_str() {
             "yaml" => out.stdout.push_str(&yaml_out::to_yaml(&value)),
             "json" => out.say(super::typed_json::typed_json(&value)),
             "name" => out.say(format!("{}/{name}", kind.qualified())),
-            _ => out.say(format!("{}/{name} created (dry run)", kind.qualified())),
+            "" => out.say(format!("{}/{name} created (dry run)", kind.qualified())),
+            templated => super::print_templated(templated, f, ctx.files, &value, &mut out),
         }
         return out;
     }
@@ -494,7 +498,8 @@ fn finish(cluster: &mut Cluster, f: &Flags, built: Result<Value, String>, mut ou
             "yaml" => out.stdout.push_str(&yaml_out::to_yaml(&serde_json::to_value(&created).unwrap_or_default())),
             "json" => out.say(super::typed_json::typed_json(&serde_json::to_value(&created).unwrap_or_default())),
             "name" => out.say(format!("{}/{name}", kind.qualified())),
-            _ => out.say(format!("{}/{name} created{}", kind.qualified(), if mode == DryRun::Server { " (server dry run)" } else { "" })),
+            "" => out.say(format!("{}/{name} created{}", kind.qualified(), if mode == DryRun::Server { " (server dry run)" } else { "" })),
+            templated => super::print_templated(templated, f, ctx.files, &serde_json::to_value(&created).unwrap_or_default(), &mut out),
         },
         // create_deployment.go wraps the server's answer in its own error (kubectl-output.md 4.1).
         Err(e) if kind == Kind::Deployment => out.fail(format!("error: failed to create deployment: {}", e.message)),

@@ -2,7 +2,7 @@
 //! selector and port taken from it as kubectl does.
 
 use super::flags::Flags;
-use super::{fetch, targets, yaml_out, CommandOutput};
+use super::{fetch, targets, yaml_out, CommandOutput, Context};
 use crate::api::{Kind, Object, PodSpec};
 use crate::cluster::Cluster;
 use serde_json::{json, Map, Value};
@@ -31,7 +31,11 @@ fn introspect(o: &Object) -> Result<Introspected<'_>, String> {
 }
 
 /// `kubectl expose TYPE NAME [--port] [--target-port] [--type] [--name] [--protocol] [-l]`.
-pub fn expose(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
+pub fn expose(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
+    let output = match super::object_output(f) {
+        Ok(o) => o,
+        Err(e) => return e,
+    };
     let list = match targets(&f.positional) {
         Ok(t) if t.len() == 1 => t,
         Ok(_) => return CommandOutput::err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n".into(), 1),
@@ -81,11 +85,16 @@ pub fn expose(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
     metadata.insert("name".into(), json!(svc_name));
     let value = json!({"apiVersion": "v1", "kind": "Service", "metadata": metadata, "spec": spec, "status": {"loadBalancer": {}}});
     if matches!(f.value("--dry-run").as_deref(), Some("client" | "unchanged")) {
-        return match f.value("--output").as_deref() {
-            Some("yaml") => CommandOutput { stdout: yaml_out::to_yaml(&value), ..Default::default() },
-            Some("json") => CommandOutput::ok(format!("{}\n", super::typed_json::typed_json(&value))),
-            Some("name") => CommandOutput::ok(format!("service/{svc_name}\n")),
-            _ => CommandOutput { stdout: format!("service/{svc_name} exposed (dry run)\n"), ..Default::default() },
+        return match output.as_str() {
+            "yaml" => CommandOutput { stdout: yaml_out::to_yaml(&value), ..Default::default() },
+            "json" => CommandOutput::ok(format!("{}\n", super::typed_json::typed_json(&value))),
+            "name" => CommandOutput::ok(format!("service/{svc_name}\n")),
+            "" => CommandOutput { stdout: format!("service/{svc_name} exposed (dry run)\n"), ..Default::default() },
+            templated => {
+                let mut out = CommandOutput::default();
+                super::print_templated(templated, f, ctx.files, &value, &mut out);
+                out
+            }
         };
     }
     let mut svc = match Object::decode(Kind::Service, &value) {

@@ -141,7 +141,10 @@ pub fn apply(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>, create_only: b
         Ok(files) => files,
         Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
     };
-    let output = f.value("--output").unwrap_or_default();
+    let output = match super::object_output(f) {
+        Ok(o) => o,
+        Err(e) => return e,
+    };
     let suffix = match mode {
         DryRun::None => "",
         DryRun::Client => " (dry run)",
@@ -173,9 +176,10 @@ pub fn apply(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>, create_only: b
             };
             match result {
                 Ok((action, value)) => match output.as_str() {
-                    "yaml" | "json" => printed.push(value),
                     "name" => out.say(format!("{}/{}", kind.qualified(), name)),
-                    _ => out.say(format!("{}/{} {}{suffix}", kind.qualified(), name, action.word())),
+                    "" => out.say(format!("{}/{} {}{suffix}", kind.qualified(), name, action.word())),
+                    // yaml, json and the templates print once all are sent.
+                    _ => printed.push(value),
                 },
                 Err(e) => out.fail(api_error_line(&e, "creating", &file)),
             }
@@ -186,10 +190,10 @@ pub fn apply(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>, create_only: b
         1 => printed.remove(0),
         _ => serde_json::json!({"apiVersion": "v1", "items": printed, "kind": "List", "metadata": {"resourceVersion": ""}}),
     };
-    if output == "json" {
-        out.say(super::json_text(&value));
-    } else {
-        out.stdout.push_str(&yaml_out::to_yaml(&value));
+    match output.as_str() {
+        "json" => out.say(super::json_text(&value)),
+        "yaml" => out.stdout.push_str(&yaml_out::to_yaml(&value)),
+        templated => super::print_templated(templated, f, ctx.files, &value, &mut out),
     }
     out
 }

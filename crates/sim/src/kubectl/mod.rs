@@ -384,6 +384,32 @@ fn verb_first(args: &[String]) -> Vec<String> {
 /// The output formats `kubectl get` names when it has no printer for `-o`.
 const GET_FORMATS: &str = "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml";
 
+/// The output formats of the commands that print the objects they make or send
+/// (`create`, `run`, `expose`, `apply`, `config view`).
+pub(crate) const OBJECT_FORMATS: &str = "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml";
+
+/// The `-o` of a command that prints the objects it makes: `Err` with kubectl's error
+/// when no printer takes it (checked before anything is made).
+pub(crate) fn object_output(f: &Flags) -> Result<String, CommandOutput> {
+    let output = go_template::output_format(f).map_err(|o| no_printer(&o, OBJECT_FORMATS))?;
+    let templated = go_template::handles(&output) || output.split_once('=').map_or(output.as_str(), |(format, _)| format) == "jsonpath";
+    match output.as_str() {
+        "" | "yaml" | "json" | "name" => Ok(output),
+        _ if templated => Ok(output),
+        other => Err(no_printer(other, OBJECT_FORMATS)),
+    }
+}
+
+/// Prints one object (or a List) with the template printer `output` names
+/// (`go-template=`, `go-template-file=`, `template=`, `jsonpath=`).
+pub(crate) fn print_templated(output: &str, f: &Flags, files: &dyn Files, value: &serde_json::Value, out: &mut CommandOutput) {
+    if go_template::handles(output) {
+        go_template::print(output, f, files, value, out);
+    } else {
+        jsonpath::print(output, value, out);
+    }
+}
+
 /// kubectl's error for an output format no printer takes, listing the `allowed` ones.
 pub(crate) fn no_printer(format: &str, allowed: &str) -> CommandOutput {
     CommandOutput::err(format!("error: unable to match a printer suitable for the output format {format:?}, allowed formats are: {allowed}\n"), 1)
@@ -393,14 +419,14 @@ pub(crate) fn no_printer(format: &str, allowed: &str) -> CommandOutput {
 pub(crate) fn allowed_flags(verb: &str) -> &'static [&'static str] {
     match verb {
         "get" => &["--output", "--template", "--allow-missing-template-keys", "--selector", "--field-selector", "--all-namespaces", "--watch", "--show-labels", "--no-headers", "--filename", "--raw", "--sort-by", "--label-columns"],
-        "apply" => &["--filename", "--recursive", "--output", "--validate", "--dry-run"],
+        "apply" => &["--filename", "--recursive", "--output", "--template", "--allow-missing-template-keys", "--validate", "--dry-run"],
         "diff" => &["--filename", "--recursive"],
         "wait" => &["--for", "--timeout", "--selector", "--all", "--filename", "--recursive"],
         "events" => &["--for", "--types", "--all-namespaces", "--no-headers", "--watch"],
         "auth" => &["--all-namespaces"],
         "explain" => &["--recursive", "--api-version", "--output"],
-        "create" => &["--filename", "--recursive", "--output", "--validate", "--dry-run", "--save-config", "--image", "--replicas", "--port", "--from-literal", "--from-file", "--type", "--hard", "--tcp", "--node-port", "--clusterip", "--external-name", "--docker-server", "--docker-username", "--docker-password", "--docker-email"],
-        "run" => &["--image", "--port", "--labels", "--selector", "--env", "--restart", "--command", "--dry-run", "--output", "--record", "--expose", "--replicas"],
+        "create" => &["--filename", "--recursive", "--output", "--template", "--allow-missing-template-keys", "--validate", "--dry-run", "--save-config", "--image", "--replicas", "--port", "--from-literal", "--from-file", "--type", "--hard", "--tcp", "--node-port", "--clusterip", "--external-name", "--docker-server", "--docker-username", "--docker-password", "--docker-email"],
+        "run" => &["--image", "--port", "--labels", "--selector", "--env", "--restart", "--command", "--dry-run", "--output", "--template", "--allow-missing-template-keys", "--record", "--expose", "--replicas"],
         "delete" => &["--filename", "--selector", "--field-selector", "--all", "--force", "--now", "--grace-period", "--recursive", "--all-namespaces", "--wait", "--dry-run"],
         "scale" => &["--replicas", "--filename"],
         "label" => &["--overwrite", "--selector", "--all"],
@@ -410,7 +436,7 @@ pub(crate) fn allowed_flags(verb: &str) -> &'static [&'static str] {
         "autoscale" => &["--min", "--max", "--cpu-percent", "--name"],
         "logs" => &["--container", "--previous", "--tail", "--follow"],
         "exec" => &["--container", "--stdin", "--tty"],
-        "expose" => &["--port", "--target-port", "--type", "--name", "--protocol", "--selector", "--dry-run", "--output"],
+        "expose" => &["--port", "--target-port", "--type", "--name", "--protocol", "--selector", "--dry-run", "--output", "--template", "--allow-missing-template-keys"],
         "rollout" => &["--to-revision", "--revision", "--watch", "--timeout"],
         "describe" => &["--selector", "--all-namespaces", "--show-events"],
         "drain" => &["--force", "--ignore-daemonsets", "--grace-period", "--delete-emptydir-data", "--timeout"],
@@ -524,7 +550,7 @@ fn dispatch(cluster: &mut Cluster, verb: &str, flags: &Flags, args: &[String], c
         "wait" => wait::wait(cluster, flags, ctx),
         "events" => events::events(cluster, flags, ctx),
         "create" => create::create(cluster, flags, ctx),
-        "run" => create::run(cluster, flags, &args[1..]),
+        "run" => create::run(cluster, flags, &args[1..], ctx),
         "delete" => delete::delete(cluster, flags, ctx),
         "scale" => mutate::scale(cluster, flags),
         "set" if flags.positional.first().is_some_and(|s| s == "resources") => set_resources::set_resources(cluster, flags),
@@ -536,7 +562,7 @@ fn dispatch(cluster: &mut Cluster, verb: &str, flags: &Flags, args: &[String], c
         "label" => mutate::label(cluster, flags),
         "annotate" => patch::annotate(cluster, flags),
         "patch" => patch::patch(cluster, flags),
-        "expose" => expose::expose(cluster, flags),
+        "expose" => expose::expose(cluster, flags, ctx),
         "top" => top::top(cluster, flags),
         "autoscale" => autoscale::autoscale(cluster, flags),
         "logs" => logs::logs(cluster, flags, ctx),

@@ -247,4 +247,28 @@ mod commands {
         assert_eq!(run(&mut c, "kubectl config view --template='{{index . \"current-context\"}}'").stdout, "minikube");
         assert_eq!(run(&mut c, "kubectl config view --template='{{.current-context}}'").stderr, "error: error parsing template {{.current-context}}, template: output:1: bad character U+002D '-'\n");
     }
+
+    #[test]
+    fn generators_print_what_they_make_with_templates() {
+        let mut c = Cluster::new(ClusterSettings::default());
+        // Source: kubectl 1.28 (create's client-side dry runs need no server).
+        let out = run(&mut c, "kubectl create deployment web --image=nginx --dry-run=client -o go-template='{{.metadata.name}} {{.spec}} {{.status}}'");
+        assert_eq!(out.stdout, "web map[replicas:1 selector:map[matchLabels:map[app:web]] strategy:map[] template:map[metadata:map[creationTimestamp:<nil> labels:map[app:web]] spec:map[containers:[map[image:nginx name:nginx resources:map[]]]]]] map[]");
+        assert_eq!(run(&mut c, "kubectl create deployment web --image=nginx --dry-run=client --template='{{.kind}}'").stdout, "Deployment");
+        assert_eq!(run(&mut c, "kubectl create secret generic s --from-literal=a=b --dry-run=client -o go-template='{{.data.a | base64decode}}'").stdout, "b");
+        assert_eq!(run(&mut c, "kubectl create configmap c --from-literal=k=v --dry-run=client -o go-template='{{.data}} {{.metadata}}'").stdout, "map[k:v] map[creationTimestamp:<nil> name:c]");
+        let out = run(&mut c, "kubectl create deployment web --image=nginx --dry-run=client -o go-template='{{.x.y}'");
+        assert_eq!((out.stdout.as_str(), out.stderr.as_str(), out.exit_code), ("", "error: error parsing template {{.x.y}, template: output:1: bad character U+007D '}'\n", 1));
+        let refused = "error: unable to match a printer suitable for the output format \"foo\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml\n";
+        assert_eq!(run(&mut c, "kubectl create deployment web --image=nginx --dry-run=client -o foo").stderr, refused);
+        // The printer is checked before anything is created.
+        assert_eq!(run(&mut c, "kubectl create deployment web --image=nginx -o foo").stderr, refused);
+        assert_eq!(run(&mut c, "kubectl get deploy").stderr, "No resources found in default namespace.\n");
+        // Created for real, the object as stored.
+        assert_eq!(run(&mut c, "kubectl create deployment web --image=nginx -o go-template='{{.metadata.name}} {{.metadata.generation}}'").stdout, "web 1");
+        assert_eq!(run(&mut c, "kubectl run pod --image=nginx --dry-run=client -o jsonpath='{.spec.containers[0].image}'").stdout, "nginx");
+        assert_eq!(run(&mut c, "kubectl run pod --image=nginx --dry-run=client -o go-template='{{.spec.restartPolicy}}'").stdout, "Always");
+        assert_eq!(run(&mut c, "kubectl expose deploy web --port=80 --dry-run=client -o go-template='{{.spec.ports}}'").stdout, "[map[port:80 protocol:TCP targetPort:80]]");
+        assert_eq!(run(&mut c, "kubectl expose deploy web --port=80 --dry-run=client -o foo").stderr, refused);
+    }
 }
