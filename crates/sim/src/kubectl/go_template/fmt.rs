@@ -56,17 +56,48 @@ pub(super) fn sprintln(args: &[Val<'_>]) -> String {
 
 /// Go's `fmt.Sprintf`.
 pub(super) fn sprintf(format: &str, args: &[Val<'_>]) -> String {
+    let chars: Vec<char> = format.chars().collect();
     let mut p = Printer::default();
     let mut arg_num = 0;
     let mut reordered = false;
-    let mut chars = format.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut i = 0;
+    // Go's `argNumber`: an explicit `[n]` index at `i`, if any (a bad one is skipped).
+    let arg_index = |i: &mut usize, arg_num: &mut usize, reordered: &mut bool, good: &mut bool| {
+        if chars.get(*i) != Some(&'[') {
+            return;
+        }
+        *reordered = true;
+        match chars[*i..].iter().position(|c| *c == ']') {
+            Some(close) => {
+                let digits: String = chars[*i + 1..*i + close].iter().collect();
+                match digits.parse::<usize>() {
+                    Ok(n) if !digits.starts_with('+') && n >= 1 && n <= args.len() => *arg_num = n - 1,
+                    _ => *good = false,
+                }
+                *i += close + 1;
+            }
+            None => {
+                *good = false;
+                *i += 1;
+            }
+        }
+    };
+    let number = |i: &mut usize| -> Option<usize> {
+        let start = *i;
+        while chars.get(*i).is_some_and(char::is_ascii_digit) {
+            *i += 1;
+        }
+        (*i > start).then(|| chars[start..*i].iter().collect::<String>().parse().unwrap_or(usize::MAX))
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        i += 1;
         if c != '%' {
             p.out.push(c);
             continue;
         }
         let mut flags = Flags::default();
-        while let Some(&f) = chars.peek() {
+        while let Some(&f) = chars.get(i) {
             match f {
                 '#' => flags.sharp = true,
                 '0' => flags.zero = true,
@@ -75,26 +106,12 @@ pub(super) fn sprintf(format: &str, args: &[Val<'_>]) -> String {
                 ' ' => flags.space = true,
                 _ => break,
             }
-            chars.next();
+            i += 1;
         }
-        // An explicit argument index: %[2]d.
-        let mut bad_index = false;
-        let mut take_index = |chars: &mut std::iter::Peekable<std::str::Chars<'_>>, arg_num: &mut usize| {
-            if chars.peek() != Some(&'[') {
-                return;
-            }
-            chars.next();
-            let digits: String = std::iter::from_fn(|| chars.next_if(char::is_ascii_digit)).collect();
-            let closed = chars.next_if_eq(&']').is_some();
-            match digits.parse::<usize>() {
-                Ok(n) if closed && n >= 1 && n <= args.len() => *arg_num = n - 1,
-                _ => bad_index = true,
-            }
-            reordered = true;
-        };
-        take_index(&mut chars, &mut arg_num);
-        if chars.peek() == Some(&'*') {
-            chars.next();
+        let mut good = true;
+        arg_index(&mut i, &mut arg_num, &mut reordered, &mut good);
+        if chars.get(i) == Some(&'*') {
+            i += 1;
             match args.get(arg_num).and_then(Val::as_int) {
                 Some(w) => {
                     flags.minus |= w < 0;
@@ -104,27 +121,28 @@ pub(super) fn sprintf(format: &str, args: &[Val<'_>]) -> String {
             }
             arg_num += 1;
         } else {
-            let digits: String = std::iter::from_fn(|| chars.next_if(char::is_ascii_digit)).collect();
-            flags.width = digits.parse().ok();
+            flags.width = number(&mut i);
         }
-        if chars.next_if_eq(&'.').is_some() {
-            take_index(&mut chars, &mut arg_num);
-            if chars.next_if_eq(&'*').is_some() {
+        if chars.get(i) == Some(&'.') {
+            i += 1;
+            arg_index(&mut i, &mut arg_num, &mut reordered, &mut good);
+            if chars.get(i) == Some(&'*') {
+                i += 1;
                 match args.get(arg_num).and_then(Val::as_int).filter(|p| *p >= 0) {
                     Some(prec) => flags.precision = Some(prec as usize),
                     None => p.out.push_str("%!(BADPREC)"),
                 }
                 arg_num += 1;
             } else {
-                let digits: String = std::iter::from_fn(|| chars.next_if(char::is_ascii_digit)).collect();
-                flags.precision = Some(digits.parse().unwrap_or(0));
+                flags.precision = Some(number(&mut i).unwrap_or(0));
             }
         }
-        take_index(&mut chars, &mut arg_num);
-        let Some(verb) = chars.next() else {
+        arg_index(&mut i, &mut arg_num, &mut reordered, &mut good);
+        let Some(&verb) = chars.get(i) else {
             p.out.push_str("%!(NOVERB)");
             break;
         };
+        i += 1;
         if verb == '%' {
             p.out.push('%');
             continue;
@@ -133,7 +151,7 @@ pub(super) fn sprintf(format: &str, args: &[Val<'_>]) -> String {
         if verb == 'v' {
             flags.plus = false;
         }
-        if bad_index {
+        if !good {
             let _ = write!(p.out, "%!{verb}(BADINDEX)");
             continue;
         }
@@ -164,6 +182,33 @@ pub(super) fn sprintf(format: &str, args: &[Val<'_>]) -> String {
         p.out.push(')');
     }
     p.out
+}
+
+/// Go's `unicode.IsPrint`, near enough: not a control, a space other than ' ', or a
+/// format character (zero-width spaces and joiners, direction marks, BOM).
+pub(super) fn is_printable(c: char) -> bool {
+    if c == ' ' {
+        return true;
+    }
+    let format = matches!(u32::from(c), 0xAD | 0x600..=0x605 | 0x61C | 0x6DD | 0x70F | 0x180E | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F | 0xFEFF | 0xFFF9..=0xFFFB | 0xE000..=0xF8FF);
+    !(c.is_control() || c.is_whitespace() || format)
+}
+
+/// Go's `strconv.QuoteToASCII` (`%+q`).
+fn quote_ascii(s: &str) -> String {
+    let mut out = String::new();
+    for c in quote(s).chars() {
+        match u32::from(c) {
+            n if n < 0x80 => out.push(c),
+            n if n <= 0xFFFF => {
+                let _ = write!(out, "\\u{n:04x}");
+            }
+            n => {
+                let _ = write!(out, "\\U{n:08x}");
+            }
+        }
+    }
+    out
 }
 
 /// A verb's flags, width and precision.
@@ -307,7 +352,13 @@ impl Printer {
         match verb {
             'v' | 's' => self.pad(&truncated, flags, false),
             'q' => {
-                let q = if flags.sharp && !truncated.contains('`') && !truncated.chars().any(|c| c.is_control() && c != '\t') { format!("`{truncated}`") } else { quote(&truncated) };
+                let q = if flags.sharp && !truncated.contains('`') && !truncated.chars().any(|c| c.is_control() && c != '\t') {
+                    format!("`{truncated}`")
+                } else if flags.plus {
+                    quote_ascii(&truncated)
+                } else {
+                    quote(&truncated)
+                };
                 self.pad(&q, flags, false);
             }
             'x' | 'X' => {
@@ -346,7 +397,14 @@ impl Printer {
                 let inner = if inner == "'" { "\\'" } else if inner == "\\\"" { "\"" } else { inner };
                 return self.pad(&format!("'{inner}'"), flags, false);
             }
-            'U' => return self.pad(&format!("U+{magnitude:04X}"), flags, false),
+            'U' => {
+                let printable = u32::try_from(i).ok().and_then(char::from_u32).filter(|c| flags.sharp && is_printable(*c));
+                let text = match printable {
+                    Some(c) => format!("U+{magnitude:04X} '{c}'"),
+                    None => format!("U+{magnitude:04X}"),
+                };
+                return self.pad(&text, flags, false);
+            }
             _ => return self.bad_verb(verb, v),
         };
         let digits = match flags.precision {

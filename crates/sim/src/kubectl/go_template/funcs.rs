@@ -139,7 +139,7 @@ fn js_escape(s: &str) -> String {
             c if (c as u32) < 0x20 => {
                 let _ = write!(out, "\\u00{:02X}", c as u32);
             }
-            c if !c.is_ascii() && (c.is_control() || c.is_whitespace() && c != '\u{3000}') => {
+            c if !c.is_ascii() && !fmt::is_printable(c) => {
                 let _ = write!(out, "\\u{:04X}", c as u32);
             }
             c => out.push(c),

@@ -471,8 +471,22 @@ impl Lexer<'_> {
         }
     }
 
-    /// Go's `scanNumber`, accepting what `strconv` may then refuse (`0x`, `1__0`).
+    /// Go's `lexNumber`: a number, or a complex one (`1+2i`, which the parser refuses).
     fn number(&mut self) -> bool {
+        if !self.scan_number() {
+            return false;
+        }
+        if matches!(self.peek(), Some('+' | '-')) && (!self.scan_number() || !self.input[..self.pos].ends_with('i')) {
+            let text = self.input[self.start..self.pos].to_string();
+            self.error(format!("bad number syntax: {}", super::fmt::quote(&text)));
+            return false;
+        }
+        self.emit(ItemType::Number);
+        true
+    }
+
+    /// Go's `scanNumber`, accepting what `strconv` may then refuse (`0x`, `1__0`).
+    fn scan_number(&mut self) -> bool {
         self.accept("+-");
         let mut digits = "0123456789_";
         if self.accept("0") {
@@ -503,7 +517,6 @@ impl Lexer<'_> {
             self.error(format!("bad number syntax: {}", super::fmt::quote(&text)));
             return false;
         }
-        self.emit(ItemType::Number);
         true
     }
 }

@@ -210,6 +210,11 @@ impl Tree {
     }
 }
 
+/// Go's `IsEmptyTree`: nothing but space.
+fn is_empty(list: &[Node]) -> bool {
+    list.iter().all(|n| matches!(n, Node::Text(t) if t.trim().is_empty()))
+}
+
 /// What `{{end}}` or `{{else}}` ended a list.
 enum Ending {
     End,
@@ -221,7 +226,19 @@ enum Ending {
 pub(super) fn parse(text: &str, functions: &[&str]) -> Result<Tree, String> {
     let items = lex(text);
     let mut p = Parser { items, at: 0, vars: vec!["$".into()], functions, range_depth: 0, depth: 0, defined: BTreeMap::new() };
-    let root = p.parse_root().map_err(|(line, msg)| format!("template: output:{line}: {msg}"))?;
+    let fail = |(line, msg): (usize, String)| format!("template: output:{line}: {msg}");
+    let mut root = p.parse_root().map_err(fail)?;
+    // The main template is named "output" too: a `{{define "output"}}` replaces an
+    // empty one, and clashes with one that has content.
+    if let Some(defined) = p.defined.get("output") {
+        if !is_empty(&root) && !is_empty(defined) {
+            let line = p.items.last().map_or(1, |i| i.line);
+            return Err(fail((line, "template: multiple definition of template \"output\"".into())));
+        }
+        if is_empty(&root) {
+            root = defined.clone();
+        }
+    }
     Ok(Tree { text: text.to_string(), root, defined: p.defined })
 }
 
@@ -327,14 +344,14 @@ impl Parser<'_> {
         self.expect(ItemType::RightDelim, "define clause")?;
         let (list, ending) = self.item_list()?;
         if !matches!(ending, Ending::End) {
-            return self.error("unexpected {{else}} in definition");
+            return self.error("unexpected {{else}} in define clause");
         }
         self.add_definition(name, list)
     }
 
     fn add_definition(&mut self, name: String, list: Vec<Node>) -> ParseResult<()> {
         // Go lets a definition that is only space be replaced, and refuses two with content.
-        let empty = |l: &[Node]| l.iter().all(|n| matches!(n, Node::Text(t) if t.trim().is_empty()));
+        let empty = is_empty;
         if let Some(old) = self.defined.get(&name) {
             if !empty(old) && !empty(&list) {
                 return self.error(format!("template: multiple definition of template {}", super::fmt::quote(&name)));

@@ -179,6 +179,12 @@ fn bad_templates_fail_without_panicking() {
     // A template calling itself, and loops that would print for ever, are stopped.
     let recursive = exec("{{define \"t\"}}{{template \"t\" .}}{{end}}{{template \"t\" .}}", data).unwrap_err();
     assert!(recursive.ends_with("exceeded maximum template depth (100)"), "{recursive}");
+    // Go allows 100000 calls deep (kubectl says "(100000)"); kubeplay stops at 100, well
+    // within the page's stack.
+    assert_eq!(
+        exec("{{template \"output\"}}", data),
+        Err("template: output:1:11: executing \"output\" at <{{template \"output\"}}>: exceeded maximum template depth (100)".into())
+    );
     let nested = format!("{}x{}", "{{range $.items}}".repeat(40), "{{end}}".repeat(40));
     let stopped = exec(&nested, data).unwrap_err();
     assert!(stopped.ends_with("the template runs too long (kubeplay stops it)"), "{stopped}");
