@@ -108,7 +108,7 @@ pub fn config(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOut
                 "json" => CommandOutput::ok(kubeconfig_json(&value)),
                 o if o.starts_with("jsonpath") => {
                     let mut out = CommandOutput::default();
-                    jsonpath::print(o, &value, &mut out);
+                    jsonpath::print(o, f, &value, &mut out);
                     out
                 }
                 o if go_template::handles(o) => {

@@ -14,7 +14,7 @@ type FlagDoc = (&'static str, &'static str, &'static str, &'static str);
 const FLAGS: &[FlagDoc] = &[
     ("--all", "", "false", "Act on every object of the resource type in the namespace."),
     ("--all-namespaces", "-A", "false", "Look in every namespace instead of only the current one."),
-    ("--allow-missing-template-keys", "", "true", "With -o go-template: print <no value> for a missing field; false makes it an error."),
+    ("--allow-missing-template-keys", "", "true", "With -o go-template or jsonpath: a missing field prints <no value> (go-template) or nothing (jsonpath); false makes it an error."),
     ("--api-version", "", "''", "The API group and version to explain the resource in, e.g. apps/v1; it must be the one the resource is served in."),
     ("--command", "", "false", "Use the words after -- as the container's command instead of as arguments to the image's own entrypoint."),
     ("--container", "-c", "''", "Which container of the pod to use; by default the first one."),

@@ -1032,19 +1032,20 @@ pub fn handles(output: &str) -> bool {
 }
 
 /// Prints what `kubectl get` found (one object, or the `List` kubectl wraps several
-/// in) with the `-o jsonpath=` or `-o custom-columns=` printer. A printer that cannot
+/// in) with the `-o jsonpath=` or `-o custom-columns=` printer; a missing key prints
+/// nothing unless `--allow-missing-template-keys=false` (in `f`). A printer that cannot
 /// be built replaces `out` with its error, as kubectl reports only that.
-pub fn print(output: &str, found: &Value, out: &mut CommandOutput) {
+pub fn print(output: &str, f: &super::Flags, found: &Value, out: &mut CommandOutput) {
     let (format, arg) = output.split_once('=').unwrap_or((output, ""));
     let data = as_decoded(found);
     if format == "custom-columns" {
         print_columns(arg, &data, out);
     } else {
-        print_template(arg, &data, out);
+        print_template(arg, &data, f.bool_or("--allow-missing-template-keys", true), out);
     }
 }
 
-fn print_template(template: &str, data: &Value, out: &mut CommandOutput) {
+fn print_template(template: &str, data: &Value, allow_missing_keys: bool, out: &mut CommandOutput) {
     if template.is_empty() {
         *out = CommandOutput::err("error: template format specified but no template given\n".into(), 1);
         return;
@@ -1056,7 +1057,7 @@ fn print_template(template: &str, data: &Value, out: &mut CommandOutput) {
             return;
         }
     };
-    match parsed.execute(data, true) {
+    match parsed.execute(data, allow_missing_keys) {
         Ok(text) => out.stdout.push_str(&text),
         Err(e) => {
             out.stderr.push_str(&format!(

@@ -406,7 +406,7 @@ pub(crate) fn print_templated(output: &str, f: &Flags, files: &dyn Files, value:
     if go_template::handles(output) {
         go_template::print(output, f, files, value, out);
     } else {
-        jsonpath::print(output, value, out);
+        jsonpath::print(output, f, value, out);
     }
 }
 
@@ -858,7 +858,7 @@ fn get(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
         if go_template::handles(&output) {
             go_template::print(&output, f, ctx.files, &value, &mut out);
         } else {
-            jsonpath::print(&output, &value, &mut out);
+            jsonpath::print(&output, f, &value, &mut out);
         }
         return out;
     }

@@ -553,8 +553,9 @@ fn malformed_templates_never_panic() {
         }
         let _ = relaxed_path(template);
         let mut out = CommandOutput::default();
-        print(&format!("jsonpath={template}"), &data, &mut out);
-        print(&format!("custom-columns=A:{template},B:{template}"), &data, &mut out);
+        let f = crate::kubectl::Flags::default();
+        print(&format!("jsonpath={template}"), &f, &data, &mut out);
+        print(&format!("custom-columns=A:{template},B:{template}"), &f, &data, &mut out);
     }
     // Deep nesting is refused rather than overflowing the stack.
     assert_eq!(parse(&format!("{{{}}}", "[?(@".repeat(300))).map(|_| ()), Err("unterminated filter".into()));
