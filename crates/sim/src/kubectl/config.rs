@@ -3,7 +3,7 @@
 //! namespace is the default of every kubectl command given no `-n`.
 
 use super::port_forward::PortForward;
-use super::{go_template, jsonpath, no_printer, tabwriter, yaml_out, CommandOutput, Context, Flags};
+use super::{go_template, no_printer, print_templated, tabwriter, templated, yaml_out, CommandOutput, Context, Flags};
 
 /// The output formats `kubectl config view` names when it has no printer for `-o`.
 const VIEW_FORMATS: &str = "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml";
@@ -106,14 +106,9 @@ pub fn config(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOut
             match output.as_str() {
                 "" | "yaml" => CommandOutput::ok(yaml_out::to_yaml(&value)),
                 "json" => CommandOutput::ok(kubeconfig_json(&value)),
-                o if o.starts_with("jsonpath") => {
+                o if templated(o, false) || o.starts_with("jsonpath") => {
                     let mut out = CommandOutput::default();
-                    jsonpath::print(o, f, &value, &mut out);
-                    out
-                }
-                o if go_template::handles(o) => {
-                    let mut out = CommandOutput::default();
-                    go_template::print(o, f, ctx.files, &value, &mut out);
+                    print_templated(o, f, ctx.files, &value, &mut out);
                     out
                 }
                 other => no_printer(other, VIEW_FORMATS),

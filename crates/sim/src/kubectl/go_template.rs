@@ -122,8 +122,9 @@ pub fn print(output: &str, f: &Flags, files: &dyn Files, found: &Value, out: &mu
     }
 }
 
-/// The text of a template file, or kubectl's error reading it.
-fn read_template(files: &dyn Files, path: &str) -> Result<String, String> {
+/// The text of a template file (`-o go-template-file=`, `-o jsonpath-file=`), or
+/// kubectl's error reading it.
+pub(crate) fn read_template(files: &dyn Files, path: &str) -> Result<String, String> {
     if files.list_dir(path).is_some() {
         return Err(format!("error: error reading --template {path}, read {path}: is a directory\n"));
     }

@@ -1025,12 +1025,6 @@ pub(crate) fn as_decoded(v: &Value) -> Value {
     }
 }
 
-/// Whether `-o` names a printer of this module: `jsonpath=…` or `custom-columns=…`
-/// (bare, they fail as kubectl does when the template is missing).
-pub fn handles(output: &str) -> bool {
-    matches!(output.split_once('=').map_or(output, |(format, _)| format), "jsonpath" | "custom-columns")
-}
-
 /// Prints what `kubectl get` found (one object, or the `List` kubectl wraps several
 /// in) with the `-o jsonpath=` or `-o custom-columns=` printer; a missing key prints
 /// nothing unless `--allow-missing-template-keys=false` (in `f`). A printer that cannot

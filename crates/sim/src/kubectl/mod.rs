@@ -392,21 +392,32 @@ pub(crate) const OBJECT_FORMATS: &str = "go-template,go-template-file,json,jsonp
 /// when no printer takes it (checked before anything is made).
 pub(crate) fn object_output(f: &Flags) -> Result<String, CommandOutput> {
     let output = go_template::output_format(f).map_err(|o| no_printer(&o, OBJECT_FORMATS))?;
-    let templated = go_template::handles(&output) || output.split_once('=').map_or(output.as_str(), |(format, _)| format) == "jsonpath";
     match output.as_str() {
         "" | "yaml" | "json" | "name" => Ok(output),
-        _ if templated => Ok(output),
+        o if templated(o, false) => Ok(output),
         other => Err(no_printer(other, OBJECT_FORMATS)),
     }
 }
 
+/// Whether `-o` names a printer that takes a template: `go-template`, `template`,
+/// their `-file` forms, `jsonpath`, `jsonpath-file`, and with `columns` `custom-columns`
+/// (bare or with `=ARG`).
+pub(crate) fn templated(output: &str, columns: bool) -> bool {
+    let format = output.split_once('=').map_or(output, |(format, _)| format);
+    go_template::handles(output) || matches!(format, "jsonpath" | "jsonpath-file") || (columns && format == "custom-columns")
+}
+
 /// Prints one object (or a List) with the template printer `output` names
-/// (`go-template=`, `go-template-file=`, `template=`, `jsonpath=`).
+/// (`go-template=`, `go-template-file=`, `template=`, `jsonpath=`, `jsonpath-file=`,
+/// `custom-columns=`); files are read from `files`.
 pub(crate) fn print_templated(output: &str, f: &Flags, files: &dyn Files, value: &serde_json::Value, out: &mut CommandOutput) {
-    if go_template::handles(output) {
-        go_template::print(output, f, files, value, out);
-    } else {
-        jsonpath::print(output, f, value, out);
+    match output.split_once('=') {
+        _ if go_template::handles(output) => go_template::print(output, f, files, value, out),
+        Some(("jsonpath-file", path)) if !path.is_empty() => match go_template::read_template(files, path) {
+            Ok(text) => jsonpath::print(&format!("jsonpath={text}"), f, value, out),
+            Err(e) => *out = CommandOutput::err(e, 1),
+        },
+        _ => jsonpath::print(output, f, value, out),
     }
 }
 
@@ -794,7 +805,7 @@ fn get(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
         match output.as_str() {
             "name" => objects.iter().for_each(|o| out.say(format!("{}/{}", kind.qualified(), o.name()))),
             "json" | "yaml" => all_objects.extend(objects),
-            o if jsonpath::handles(o) || go_template::handles(o) => all_objects.extend(objects),
+            o if templated(o, true) => all_objects.extend(objects),
             "" | "wide" => {
                 if objects.is_empty() {
                     continue;
@@ -847,7 +858,7 @@ fn get(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
         }
         return out;
     }
-    if jsonpath::handles(&output) || go_template::handles(&output) {
+    if templated(&output, true) {
         // kubectl prints the one object named (or only its NotFound), else a List of all.
         let single = names.len() == 1 && kinds.len() == 1;
         let value = match all_objects.as_slice() {
@@ -855,11 +866,7 @@ fn get(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
             _ if single => return out,
             objects => serde_json::json!({"apiVersion": "v1", "items": objects.iter().map(object_value).collect::<Vec<_>>(), "kind": "List", "metadata": {"resourceVersion": ""}}),
         };
-        if go_template::handles(&output) {
-            go_template::print(&output, f, ctx.files, &value, &mut out);
-        } else {
-            jsonpath::print(&output, f, &value, &mut out);
-        }
+        print_templated(&output, f, ctx.files, &value, &mut out);
         return out;
     }
     out.stdout.push_str(&tables.join("\n"));

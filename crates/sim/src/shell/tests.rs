@@ -218,6 +218,9 @@ fn the_basics_tutorial_keeps_a_pod_name_read_with_a_go_template() {
     sh(&mut c, &mut s, "cat > names.tmpl <<'EOF'\n{{range .items}}{{.metadata.name}} {{.status.phase}}\n{{end}}\nEOF");
     assert_eq!(sh(&mut c, &mut s, "kubectl get pods -o go-template-file=names.tmpl").stdout, format!("{name} Running\n\n"));
     assert_eq!(sh(&mut c, &mut s, "kubectl get pods -o templatefile=names.tmpl | wc -l").stdout, "2\n");
+    // And a jsonpath one (its newline printed too, as kubectl 1.28 prints it).
+    sh(&mut c, &mut s, "echo '{.items[0].metadata.name}' > name.jsonpath");
+    assert_eq!(sh(&mut c, &mut s, "kubectl get pods -o jsonpath-file=name.jsonpath").stdout, format!("{name}\n"));
     // apply prints what it sent: one object, or a List of several.
     sh(&mut c, &mut s, "cat > two.yaml <<'EOF'\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\nEOF");
     assert_eq!(sh(&mut c, &mut s, "kubectl apply -f two.yaml -o go-template='{{range .items}}{{.kind}}/{{.metadata.name}} {{end}}'").stdout, "ConfigMap/a ConfigMap/b ");

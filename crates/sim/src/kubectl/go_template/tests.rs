@@ -13,8 +13,7 @@ fn render(args: &[&str], data: &Value) -> (String, String, i32) {
     let f = Flags::parse(&args).expect("flags parse");
     let mut out = CommandOutput::default();
     match output_format(&f) {
-        Ok(o) if handles(&o) => print(&o, &f, &NoFiles, data, &mut out),
-        Ok(o) if o.starts_with("jsonpath") => crate::kubectl::jsonpath::print(&o, &f, data, &mut out),
+        Ok(o) if crate::kubectl::templated(&o, false) => crate::kubectl::print_templated(&o, &f, &NoFiles, data, &mut out),
         Ok(o) if o == "json" => out.stdout = crate::kubectl::json_text(data) + "\n",
         Ok(o) | Err(o) => out = CommandOutput::err(format!("error: unable to match a printer suitable for the output format {o:?}, allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml\n"), 1),
     }
