@@ -15,6 +15,7 @@ mod exec;
 mod fmt;
 mod funcs;
 mod lex;
+mod literal;
 mod parse;
 mod value;
 

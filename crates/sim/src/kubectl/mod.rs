@@ -24,7 +24,7 @@ mod flags;
 mod help;
 mod kept;
 pub(crate) mod jsonpath;
-pub mod go_template;
+pub(crate) mod go_template;
 mod logs;
 pub use logs::new_text as new_log_text;
 mod mutate;

@@ -126,7 +126,7 @@ fn keyword(word: &str) -> Option<ItemType> {
 
 /// Splits a template into tokens; the last is `Eof` or an `Error`.
 pub(super) fn lex(input: &str) -> Vec<Item> {
-    let mut l = Lexer { input, pos: 0, start: 0, items: Vec::new(), paren_depth: 0 };
+    let mut l = Lexer { input, pos: 0, start: 0, items: Vec::new(), paren_depth: 0, line_cache: (0, 1) };
     l.run();
     l.items
 }
@@ -137,6 +137,8 @@ struct Lexer<'s> {
     start: usize,
     items: Vec<Item>,
     paren_depth: usize,
+    /// A position and the line it is on.
+    line_cache: (usize, usize),
 }
 
 impl Lexer<'_> {
@@ -154,8 +156,16 @@ impl Lexer<'_> {
         &self.input[self.pos..]
     }
 
-    fn line_at(&self, pos: usize) -> usize {
-        1 + self.input[..pos].matches('\n').count()
+    /// The line `pos` is on, counting on from the last position asked about (tokens
+    /// come in order, so the whole input is counted once).
+    fn line_at(&mut self, pos: usize) -> usize {
+        let (mut at, mut line) = self.line_cache;
+        if pos < at {
+            (at, line) = (0, 1);
+        }
+        line += self.input[at..pos].matches('\n').count();
+        self.line_cache = (pos, line);
+        line
     }
 
     fn emit(&mut self, typ: ItemType) {
@@ -200,7 +210,7 @@ impl Lexer<'_> {
                 return;
             };
             let delim = self.pos + at;
-            let trim = self.input[delim + LEFT.len()..].starts_with("- ") || self.input[delim + LEFT.len()..].starts_with("-\t") || self.input[delim + LEFT.len()..].starts_with("-\r") || self.input[delim + LEFT.len()..].starts_with("-\n");
+            let trim = has_left_trim_marker(&self.input[delim + LEFT.len()..]);
             let text_end = if trim { self.input[..delim].trim_end_matches(is_space).len().max(self.start) } else { delim };
             if text_end > self.start {
                 self.pos = text_end;
@@ -519,6 +529,12 @@ impl Lexer<'_> {
         }
         true
     }
+}
+
+/// Whether `s` starts with the left trim marker: a minus and a space.
+fn has_left_trim_marker(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next() == Some('-') && chars.next().is_some_and(is_space)
 }
 
 /// Whether `s` starts with the right trim marker: a space and a minus.
