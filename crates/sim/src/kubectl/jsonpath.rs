@@ -856,7 +856,7 @@ pub(crate) fn go_sharp_v(v: &Value) -> String {
 }
 
 /// Go's name for a decoded JSON value's type, as in "string is not array or slice".
-fn go_type(v: &Value) -> &'static str {
+pub(crate) fn go_type(v: &Value) -> &'static str {
     match v {
         Value::Null => "interface {}",
         Value::Bool(_) => "bool",

@@ -400,6 +400,15 @@ impl Lexer<'_> {
             self.emit(if typ == ItemType::Variable { ItemType::Variable } else { ItemType::Dot });
             return true;
         }
+        if !self.word() {
+            return false;
+        }
+        self.emit(typ);
+        true
+    }
+
+    /// Reads the rest of a word, which must end at a terminator (else an error item).
+    fn word(&mut self) -> bool {
         while self.peek().is_some_and(is_alphanumeric) {
             self.next();
         }
@@ -408,17 +417,11 @@ impl Lexer<'_> {
             self.error(format!("bad character {}", super::fmt::sharp_u(bad)));
             return false;
         }
-        self.emit(typ);
         true
     }
 
     fn identifier(&mut self) -> bool {
-        while self.peek().is_some_and(is_alphanumeric) {
-            self.next();
-        }
-        if !self.at_terminator() {
-            let bad = self.peek().unwrap_or('\u{0}');
-            self.error(format!("bad character {}", super::fmt::sharp_u(bad)));
+        if !self.word() {
             return false;
         }
         let word = &self.input[self.start..self.pos];

@@ -90,15 +90,9 @@ impl<'a> Val<'a> {
             Val::Byte(_) => "uint8",
             Val::Float(_) => "float64",
             Val::Bool(_) => "bool",
-            Val::Data(v, _) => match v.as_ref() {
-                Value::Null => "<nil>",
-                Value::Bool(_) => "bool",
-                Value::Number(n) if n.is_f64() => "float64",
-                Value::Number(_) => "int64",
-                Value::String(_) => "string",
-                Value::Array(_) => "[]interface {}",
-                Value::Object(_) => "map[string]interface {}",
-            },
+            // A nil interface has no dynamic type: %T prints <nil>.
+            Val::Data(v, _) if v.is_null() => "<nil>",
+            Val::Data(v, _) => crate::kubectl::jsonpath::go_type(v),
         }
     }
 
