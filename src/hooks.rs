@@ -101,3 +101,24 @@ pub fn use_objects(kind: Kind) -> UseReducerHandle<ObjectCache> {
     }
     cache
 }
+
+/// A panel's Escape: the button that opens the panel (its ref) and a key handler for the
+/// panel's container. Escape closes the open panel from anywhere in it, and the focus goes
+/// back to the button.
+#[hook]
+pub fn use_escape_closes(open: &UseStateHandle<bool>) -> (NodeRef, Callback<KeyboardEvent>) {
+    let button = use_node_ref();
+    let onkeydown = {
+        let (open, button) = (open.clone(), button.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" && *open {
+                e.prevent_default();
+                open.set(false);
+                if let Some(b) = button.cast::<web_sys::HtmlElement>() {
+                    let _ = b.focus();
+                }
+            }
+        })
+    };
+    (button, onkeydown)
+}

@@ -146,20 +146,7 @@ pub fn rewind(props: &RewindProps) -> Html {
         let go_to = go_to.clone();
         Callback::from(move |_: MouseEvent| go_to.emit(Time(to.0.max(first.0))))
     };
-    // Escape closes the panel from anywhere in it, and the focus goes back to its button.
-    let button = use_node_ref();
-    let onkeydown = {
-        let (open, button) = (open.clone(), button.clone());
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Escape" && *open {
-                e.prevent_default();
-                open.set(false);
-                if let Some(b) = button.cast::<web_sys::HtmlElement>() {
-                    let _ = b.focus();
-                }
-            }
-        })
-    };
+    let (button, onkeydown) = crate::hooks::use_escape_closes(&open);
     html! {
         <div class="rewind" {onkeydown}>
             <button ref={button} data-testid="rewind" aria-expanded={open.to_string()} onclick={toggle} title="Go back to an earlier moment, or save one to come back to">{"⟲ Rewind"}</button>

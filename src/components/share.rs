@@ -129,20 +129,7 @@ pub fn share() -> Html {
             }
         })
     };
-    // Escape closes the panel from anywhere in it, and the focus goes back to its button.
-    let button = use_node_ref();
-    let onkeydown = {
-        let (open, button) = (open.clone(), button.clone());
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Escape" && *open {
-                e.prevent_default();
-                open.set(false);
-                if let Some(b) = button.cast::<web_sys::HtmlElement>() {
-                    let _ = b.focus();
-                }
-            }
-        })
-    };
+    let (button, onkeydown) = crate::hooks::use_escape_closes(&open);
     html! {
         <div class="share" {onkeydown}>
             <button ref={button} data-testid="share" onclick={toggle} aria-expanded={open.to_string()}>{"Share"}</button>
