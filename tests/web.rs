@@ -66,6 +66,14 @@ async fn node_list_shows_the_clusters_nodes() {
     let system_pods = attr_of_all(&root, "[data-testid=pod]", "data-phase");
     assert_eq!(system_pods.len(), 10);
     assert!(system_pods.iter().all(|p| p == "Running"), "{system_pods:?}");
+    // The control plane's static pods show without the node's name the card already shows.
+    let card = root.query_selector("[data-testid=node][data-name=control-plane]").unwrap().expect("the control-plane card");
+    let chips = card.query_selector_all("[data-testid=pod] .pod-name").unwrap();
+    let shown: Vec<String> = (0..chips.length()).map(|i| chips.item(i).unwrap().text_content().unwrap()).collect();
+    assert!(shown.iter().any(|n| n == "kube-apiserver") && shown.iter().any(|n| n == "etcd"), "{shown:?}");
+    assert!(shown.iter().any(|n| n.starts_with("kube-proxy-") && n.len() > "kube-proxy-".len()), "a DaemonSet's pod keeps its name: {shown:?}");
+    let names = attr_of_all(&card, "[data-testid=pod]", "data-name");
+    assert!(names.iter().any(|n| n == "kube-apiserver-control-plane"), "the whole name stays in data-name: {names:?}");
 }
 
 #[wasm_bindgen_test]

@@ -94,13 +94,21 @@ fn pod_chip(props: &PodChipProps) -> Html {
             data-phase={pod.phase().to_string()}
             data-ready={pod.is_ready().to_string()}
             data-revision={revision.map(|r| r.to_string())}>
-            <span class="pod-name">{ &pod.metadata.name }</span>
+            <span class="pod-name">{ shown_name(pod) }</span>
             <span class="pod-status">
                 if !symbol.is_empty() { <span class="pod-icon" aria-hidden="true">{ symbol }</span> }
                 { status }
             </span>
         </li>
     }
+}
+
+/// The name a chip shows: a static pod's (`kube-apiserver-control-plane`) without its node's
+/// name, which the card it sits on already shows; the whole name is in its title.
+fn shown_name(pod: &Pod) -> &str {
+    let node = pod.spec.node_name.as_deref().unwrap_or_default();
+    let is_static = pod.metadata.namespace.as_deref() == Some("kube-system") && !node.is_empty();
+    is_static.then(|| pod.metadata.name.strip_suffix(node)?.strip_suffix('-').filter(|s| !s.is_empty())).flatten().unwrap_or(&pod.metadata.name)
 }
 
 /// Properties of [`PodChips`].
