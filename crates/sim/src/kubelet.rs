@@ -415,7 +415,7 @@ impl Kubelet {
         let source_host = self.node.clone();
         let source = Source { component: "kubelet", host: &source_host };
         // Nothing due and not written since the last pass: synced then, so not looked up.
-        let unwritten_since = self.passed_at.filter(|_| self.pods_quiet(now));
+        let unwritten_since = self.passed_at.filter(|_| quiet);
         #[cfg(test)]
         let unwritten_since = unwritten_since.filter(|_| !self.check_every_pod);
         for &current in &pods {
