@@ -77,6 +77,38 @@ async fn node_list_shows_the_clusters_nodes() {
 }
 
 #[wasm_bindgen_test]
+async fn tab_stops_once_per_node_and_the_arrow_keys_move_between_pods() {
+    let cluster = ClusterHandle::local_default();
+    let root = mount(&cluster);
+    settle().await;
+    let stops = attr_of_all(&root, "[data-testid=pod][tabindex='0']", "data-name");
+    let pods = attr_of_all(&root, "[data-testid=pod]", "data-name");
+    assert_eq!(stops.len(), 4, "one Tab stop per node, not one per pod: {stops:?}");
+    assert!(pods.len() > stops.len());
+    let focused = || document().active_element().and_then(|e| e.get_attribute("data-name")).unwrap_or_default();
+    let key = |name: &str| {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key(name);
+        init.set_bubbles(true);
+        init.set_cancelable(true);
+        let on = document().active_element().expect("something has the focus");
+        on.dispatch_event(&web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap()).unwrap();
+    };
+    root.query_selector("[data-testid=pod]").unwrap().unwrap().dyn_into::<web_sys::HtmlElement>().unwrap().focus().unwrap();
+    assert_eq!(focused(), pods[0]);
+    key("ArrowRight");
+    assert_eq!(focused(), pods[1], "Right goes to the next pod");
+    key("ArrowLeft");
+    assert_eq!(focused(), pods[0], "Left comes back");
+    key("End");
+    assert_eq!(focused(), pods[pods.len() - 1], "End goes to the map's last pod, on another node");
+    key("ArrowDown");
+    assert_eq!(focused(), pods[pods.len() - 1], "and stays there");
+    key("Home");
+    assert_eq!(focused(), pods[0]);
+}
+
+#[wasm_bindgen_test]
 async fn a_nodes_bars_count_what_its_pods_request_and_say_so() {
     let cluster = ClusterHandle::local_default();
     let root = mount(&cluster);

@@ -71,6 +71,8 @@ struct PodChipProps {
     pod: Shown,
     revision: Option<u32>,
     inspect: Option<InspectHandle>,
+    /// The node's first pod: the one Tab stops at (the arrow keys reach the others).
+    tab_stop: bool,
 }
 
 /// One pod: its name and state, coloured by state and tinted by revision.
@@ -87,7 +89,7 @@ fn pod_chip(props: &PodChipProps) -> Html {
     let style = revision.map(|r| format!("--rev: {}", REVISION_COLOURS[(r.saturating_sub(1) as usize) % REVISION_COLOURS.len()]));
     let (onclick, onkeydown) = opener(props.inspect.as_ref(), Target { kind: Kind::Pod, namespace: ns.clone(), name: pod.metadata.name.clone() });
     html! {
-        <li class={class} title={title} tabindex="0" role="button" {onclick} {onkeydown} {style}
+        <li class={class} title={title} tabindex={if props.tab_stop { "0" } else { "-1" }} role="button" {onclick} {onkeydown} {style}
             data-testid="pod"
             data-name={pod.metadata.name.clone()}
             data-namespace={ns}
@@ -122,12 +124,34 @@ struct PodChipsProps {
 #[function_component(PodChips)]
 fn pod_chips(props: &PodChipsProps) -> Html {
     html! {
-        <ul class="pods">
-            { for props.pods.iter().map(|(pod, revision)| {
+        <ul class="pods" onkeydown={Callback::from(|e: KeyboardEvent| move_between_pods(&e))}>
+            { for props.pods.iter().enumerate().map(|(i, (pod, revision))| {
                 let key = pod.0.meta().uid.clone().unwrap_or_else(|| format!("{}/{}", pod.0.namespace(), pod.0.name()));
-                html! { <PodChip {key} pod={pod.clone()} revision={*revision} inspect={props.inspect.clone()} /> }
+                html! { <PodChip {key} pod={pod.clone()} revision={*revision} inspect={props.inspect.clone()} tab_stop={i == 0} /> }
             }) }
         </ul>
+    }
+}
+
+/// The map's arrow keys: Right/Down to the next pod, Left/Up to the previous one, Home and
+/// End to the first and last, across the nodes. Tab stops once per node, so a keyboard gets
+/// past a map of thousands of pods.
+fn move_between_pods(e: &KeyboardEvent) {
+    let step: fn(usize, usize) -> usize = match e.key().as_str() {
+        "ArrowRight" | "ArrowDown" => |i, n| (i + 1).min(n - 1),
+        "ArrowLeft" | "ArrowUp" => |i, _| i.saturating_sub(1),
+        "Home" => |_, _| 0,
+        "End" => |_, n| n - 1,
+        _ => return,
+    };
+    let Some(pod) = e.target_dyn_into::<web_sys::Element>().filter(|t| t.get_attribute("data-testid").as_deref() == Some("pod")) else { return };
+    let Some(map) = pod.closest("[data-testid=cluster-map]").ok().flatten() else { return };
+    let Ok(all) = map.query_selector_all("[data-testid=pod]") else { return };
+    let n = all.length() as usize;
+    let Some(at) = (0..n).find(|&i| all.item(i as u32).is_some_and(|p| p.is_same_node(Some(&pod)))) else { return };
+    e.prevent_default();
+    if let Some(next) = all.item(step(at, n) as u32).and_then(|p| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(p).ok()) {
+        let _ = next.focus();
     }
 }
 
