@@ -218,6 +218,51 @@ test('the inspector works from the keyboard: Enter opens it with the focus insid
   await context.close();
 });
 
+test("tab lists follow the keyboard's tabs pattern: one Tab stop, arrows move and select", async () => {
+  const { page, errors, context } = await openPage();
+  const panelTabs = page.locator('.panel.tabbed > nav[role="tablist"] > [role="tab"]');
+  const state = () => panelTabs.evaluateAll((tabs) => ({
+    selected: tabs.filter((t) => t.getAttribute('aria-selected') === 'true').map((t) => t.textContent),
+    stops: tabs.filter((t) => t.tabIndex === 0).map((t) => t.textContent),
+    focused: document.activeElement.textContent,
+  }));
+  await page.locator('[data-testid="tab-editor"]').click();
+  assert.deepEqual(await state(), { selected: ['Editor'], stops: ['Editor'], focused: 'Editor' });
+  await page.keyboard.press('ArrowRight');
+  assert.deepEqual(await state(), { selected: ['Events'], stops: ['Events'], focused: 'Events' });
+  await page.locator('[data-testid="events"]').waitFor();
+  await page.keyboard.press('End');
+  assert.deepEqual(await state(), { selected: ['Charts'], stops: ['Charts'], focused: 'Charts' });
+  await page.keyboard.press('ArrowRight');
+  assert.deepEqual(await state(), { selected: ['Lessons'], stops: ['Lessons'], focused: 'Lessons' }, 'Right from the last goes round to the first');
+  await page.keyboard.press('ArrowLeft');
+  assert.deepEqual((await state()).selected, ['Charts'], 'and Left back round');
+  // The editor's file tabs too.
+  await page.locator('[data-testid="tab-editor"]').click();
+  await page.locator('[data-testid="file-new"]').click();
+  const files = page.locator('[data-testid="file-tab"]');
+  await files.nth(1).waitFor();
+  const fileState = () => files.evaluateAll((tabs) => tabs.map((t) => [t.dataset.name, t.getAttribute('aria-selected'), t.tabIndex]));
+  const [first, second] = (await fileState()).map(([name]) => name);
+  await files.nth(1).focus();
+  await page.keyboard.press('Home');
+  assert.deepEqual(await fileState(), [[first, 'true', 0], [second, 'false', -1]]);
+  await page.keyboard.press('ArrowRight');
+  assert.deepEqual(await fileState(), [[first, 'false', -1], [second, 'true', 0]]);
+  // The inspector's tabs too.
+  await page.locator('[data-testid="pod"][data-name^="etcd-"]').click();
+  const inspector = page.locator('[data-testid="inspector"]');
+  await inspector.getByRole('tab', { name: 'Details' }).focus();
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await inspector.getByRole('tab', { name: 'YAML' }).getAttribute('aria-selected'), 'true');
+  await inspector.locator('[data-testid="inspector-yaml"]').waitFor();
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await inspector.getByRole('tab', { name: 'Scheduling' }).getAttribute('aria-selected'), 'true');
+  assert.deepEqual(await inspector.locator('[role="tab"]').evaluateAll((tabs) => tabs.filter((t) => t.tabIndex === 0).map((t) => t.textContent)), ['Scheduling']);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('killing a pod from the inspector runs kubectl in the console, the strip shows who acted, and the pod is replaced', async () => {
   const { page, errors, context } = await openPage();
   await page.locator('[data-testid="console-input"]').fill('kubectl create deployment shop --image=nginx --replicas=2');

@@ -385,11 +385,10 @@ pub fn app(props: &AppProps) -> Html {
                 <main class={classes!("workspace", in_lab.then_some("with-lab"))}>
                     <div class="left-column">
                         <section class="panel tabbed">
-                            <nav class="tabs" role="tablist">
-                                <button role="tab" data-testid="tab-lesson" aria-selected={(*tab == Tab::Lesson).to_string()} onclick={select(Tab::Lesson)}>{"Lessons"}</button>
-                                <button role="tab" data-testid="tab-editor" aria-selected={(*tab == Tab::Editor).to_string()} onclick={select(Tab::Editor)}>{"Editor"}</button>
-                                <button role="tab" data-testid="tab-events" aria-selected={(*tab == Tab::Events).to_string()} onclick={select(Tab::Events)}>{"Events"}</button>
-                                <button role="tab" data-testid="tab-charts" aria-selected={(*tab == Tab::Charts).to_string()} onclick={select(Tab::Charts)}>{"Charts"}</button>
+                            <nav class="tabs" role="tablist" onkeydown={crate::components::tabs::on_tablist_key()}>
+                                { for [(Tab::Lesson, "tab-lesson", "Lessons"), (Tab::Editor, "tab-editor", "Editor"), (Tab::Events, "tab-events", "Events"), (Tab::Charts, "tab-charts", "Charts")].into_iter().map(|(t, id, label)| html! {
+                                    <button role="tab" data-testid={id} aria-selected={(*tab == t).to_string()} tabindex={crate::components::tabs::tab_index(*tab == t)} onclick={select(t)}>{ label }</button>
+                                }) }
                             </nav>
                             // Both stay mounted once shown, so the editor keeps its text and the lesson its state.
                             <div class="tab-body" hidden={*tab != Tab::Lesson}>if lessons_mounted { <LessonPanel now={*now} /> }</div>

@@ -257,7 +257,8 @@ pub fn inspector(props: &InspectorProps) -> Html {
     });
     let tab = |v: View, label: &'static str| {
         let view = view.clone();
-        html! { <button role="tab" aria-selected={(*view == v).to_string()} onclick={move |_: MouseEvent| view.set(v)}>{ label }</button> }
+        let selected = *view == v;
+        html! { <button role="tab" aria-selected={selected.to_string()} tabindex={super::tabs::tab_index(selected)} onclick={move |_: MouseEvent| view.set(v)}>{ label }</button> }
     };
     let body = match &*found {
         None => html! { <p class="muted">{"Looking it up..."}</p> },
@@ -284,7 +285,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
                     if !i.owners.is_empty() {
                         <nav class="owners" data-testid="inspector-owners" aria-label="Owners">{ for owners }<span>{ format!("{} {}", i.kind, i.name) }</span></nav>
                     }
-                    <nav class="tabs" role="tablist">
+                    <nav class="tabs" role="tablist" onkeydown={super::tabs::on_tablist_key()}>
                         { tab(View::Details, "Details") }
                         { tab(View::Yaml, "YAML") }
                         if i.kind == Kind::Pod { { tab(View::Scheduling, "Scheduling") } }

@@ -13,6 +13,7 @@ pub mod rewind;
 pub mod service_links;
 pub mod service_list;
 pub mod share;
+pub mod tabs;
 pub mod time_controls;
 
 pub use charts::Charts;

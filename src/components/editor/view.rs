@@ -28,14 +28,14 @@ pub struct FileTabsProps {
 pub fn file_tabs(p: &FileTabsProps) -> Html {
     let closable = p.files.files.len() > 1;
     html! {
-        <div class="file-tabs" role="tablist" aria-label="Open files">
+        <div class="file-tabs" role="tablist" aria-label="Open files" onkeydown={crate::components::tabs::on_tablist_key()}>
             { for p.files.files.iter().enumerate().map(|(i, f)| {
                 let selected = i == p.files.active;
                 let activate = p.activate.reform(move |_: MouseEvent| i);
                 let close = p.on_close.reform(move |e: MouseEvent| { e.stop_propagation(); i });
                 html! {
                     <span class={classes!("file-tab", selected.then_some("active"))}>
-                        <button role="tab" data-testid="file-tab" data-name={f.name.clone()} aria-selected={selected.to_string()} onclick={activate} title={format!("~/{}", f.name)}>{ &f.name }</button>
+                        <button role="tab" data-testid="file-tab" data-name={f.name.clone()} aria-selected={selected.to_string()} tabindex={crate::components::tabs::tab_index(selected)} onclick={activate} title={format!("~/{}", f.name)}>{ &f.name }</button>
                         if closable {
                             <button class="close" aria-label={format!("Close {}", f.name)} onclick={close}>{"×"}</button>
                         }
