@@ -373,7 +373,13 @@ test("the lines from a Service to its pods cross no text on the cards and end at
   await page.screenshot({ path: `${SHOTS}/service-lines.png` });
   await page.addStyleTag({ content: '.service-links { visibility: hidden; }' });
   const without = await look();
-  assert.deepEqual(blocks.filter((_, i) => !withLines[i].equals(without[i])).map((b) => b.text), [], 'blocks a line is drawn over');
+  // A line shows as pixels that change clearly; the renderer may shade a rounded corner's
+  // edge a few levels differently once the lines' layer is hidden, which is not a line.
+  const crossed = [];
+  for (const [i, b] of blocks.entries()) {
+    if (!withLines[i].equals(without[i]) && await strongPixelChanges(page, withLines[i], without[i]) > 0) crossed.push(b.text);
+  }
+  assert.deepEqual(crossed, [], 'blocks a line is drawn over');
   // Each line ends in a dot on the top edge of its pod's chip.
   const ends = await page.evaluate(() => [...document.querySelectorAll('.service-links path.link')].map((path) => {
     const [ns, name] = path.dataset.pod.split('/');
@@ -385,6 +391,25 @@ test("the lines from a Service to its pods cross no text on the cards and end at
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+/** How many pixels of two same-sized PNG screenshots differ by more than 48 levels in a
+ * colour channel (decoded by the page's canvas). */
+async function strongPixelChanges(page, a, b) {
+  return page.evaluate(async ([a, b]) => {
+    const load = (data) => new Promise((done) => { const img = new Image(); img.onload = () => done(img); img.src = `data:image/png;base64,${data}`; });
+    const [ia, ib] = [await load(a), await load(b)];
+    const canvas = document.createElement('canvas');
+    [canvas.width, canvas.height] = [ia.width, ia.height];
+    const ctx = canvas.getContext('2d');
+    const pixels = (img) => { ctx.clearRect(0, 0, canvas.width, canvas.height); ctx.drawImage(img, 0, 0); return ctx.getImageData(0, 0, canvas.width, canvas.height).data; };
+    const [pa, pb] = [pixels(ia), pixels(ib)];
+    let changed = 0;
+    for (let i = 0; i < pa.length; i += 4) {
+      if ([0, 1, 2].some((c) => Math.abs(pa[i + c] - pb[i + c]) > 48)) changed += 1;
+    }
+    return changed;
+  }, [a.toString('base64'), b.toString('base64')]);
+}
 
 /** In the page: the badges, chips and labels found by `selector` whose own text has a contrast
  * (WCAG 2) under `min` with the colours beneath it, as "ratio class text". */
