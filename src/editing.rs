@@ -444,6 +444,51 @@ pub fn diagnose(text: &str, file: &str) -> Vec<Diagnostic> {
     out
 }
 
+/// The problems the cluster found when `text` was applied, at the lines of the fields they
+/// name: each `Kind "name" is invalid: path: ...` refusal in `errors` is matched to its
+/// document by kind and name, and each field path in it to where that field (or its nearest
+/// written parent) is in the text. Refusals that name no field stay in the apply report only.
+pub fn server_diagnostics(text: &str, errors: &[String]) -> Vec<Diagnostic> {
+    let Ok(docs) = kubeplay_sim::yaml::parse_documents(text) else { return Vec::new() };
+    let mut out = Vec::new();
+    for error in errors {
+        let Some((object, causes)) = error.split_once(" is invalid: ") else { continue };
+        // `...Deployment.apps "web"`: the kind (before any group) and the quoted name.
+        let Some((kind, name)) = object.rsplit_once(' ').map(|(head, name)| (head.rsplit(' ').next().unwrap_or(head), name.trim_matches('"'))) else { continue };
+        let kind = kind.split('.').next().unwrap_or(kind);
+        let field = |d: &kubeplay_sim::yaml::Document, f: &str| d.value.pointer(f).and_then(|v| v.as_str()).map(str::to_string);
+        let Some(doc) = docs.iter().find(|d| field(d, "/kind").as_deref() == Some(kind) && field(d, "/metadata/name").as_deref() == Some(name)) else { continue };
+        for (path, message) in field_causes(causes.trim_start_matches('[').trim_end_matches(']')) {
+            // A key's line is where a mapping or list value is introduced, so it comes first.
+            if let Some(pos) = doc.spans.keys.get(path).copied().or_else(|| doc.spans.locate(path)) {
+                out.push(Diagnostic { line: pos.line, severity: Severity::Error, message: format!("{path}: {message}") });
+            }
+        }
+    }
+    kubeplay_sim::sorting::sort_by_key(&mut out, |d| d.line);
+    out
+}
+
+/// The `path: message` causes of an Invalid refusal (`a.b: Required value, c[0].d: Invalid
+/// value: ...`), found where a field path and a colon follow the start or a `, `.
+fn field_causes(causes: &str) -> Vec<(&str, &str)> {
+    let is_path = |p: &str| p.starts_with(|c: char| c.is_ascii_alphabetic()) && p.chars().all(|c| c.is_ascii_alphanumeric() || ".[]".contains(c));
+    let mut starts: Vec<usize> = Vec::new();
+    for (at, _) in std::iter::once((0, "")).chain(causes.match_indices(", ").map(|(i, m)| (i + m.len(), m))) {
+        if let Some(colon) = causes[at..].find(": ") {
+            if is_path(&causes[at..at + colon]) {
+                starts.push(at);
+            }
+        }
+    }
+    starts.iter().enumerate().map(|(i, &at)| {
+        let end = starts.get(i + 1).map_or(causes.len(), |&next| next - 2);
+        let cause = &causes[at..end];
+        let colon = cause.find(": ").unwrap_or(cause.len());
+        (&cause[..colon], cause.get(colon + 2..).unwrap_or(""))
+    }).collect()
+}
+
 /// The byte offset of a UTF-16 offset (what a textarea reports) in `text`.
 pub fn to_byte(text: &str, utf16: u32) -> usize {
     let mut units = 0u32;

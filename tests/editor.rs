@@ -135,6 +135,25 @@ fn problems_are_found_at_their_line_while_typing() {
 }
 
 #[wasm_bindgen_test]
+fn the_clusters_refusals_are_placed_at_the_fields_they_name() {
+    let text = format!("apiVersion: v1\nkind: Service\nmetadata: {{name: web}}\nspec: {{ports: [{{port: 80}}]}}\n---\n{}", DEPLOYMENT.replace("  selector:", "  replicas: -2\n  selector:").replace("        app: web\n    spec:", "        app: other\n    spec:"));
+    let errors = vec![
+        "The Deployment.apps \"web\" is invalid: [spec.replicas: Invalid value: -2: must be greater than or equal to 0, spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"other\"}: `selector` does not match template `labels`]".to_string(),
+        "The Deployment.apps \"other\" is invalid: spec.replicas: Invalid value: -1".to_string(),
+        "Error from server (NotFound): namespaces \"nope\" not found".to_string(),
+    ];
+    let d = editing::server_diagnostics(&text, &errors);
+    let found: Vec<(usize, &str)> = d.iter().map(|d| (d.line, d.message.as_str())).collect();
+    assert_eq!(found, vec![
+        (11, "spec.replicas: Invalid value: -2: must be greater than or equal to 0"),
+        (17, "spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"other\"}: `selector` does not match template `labels`"),
+    ], "the second document's lines; an object not in the text and a refusal without fields are left out");
+    // A field the text leaves out is marked where its nearest parent is written.
+    let d = editing::server_diagnostics(DEPLOYMENT, &["The Deployment.apps \"web\" is invalid: spec.template.spec.containers[0].ports[0].containerPort: Required value".to_string()]);
+    assert_eq!(d.iter().map(|d| d.line).collect::<Vec<_>>(), vec![15]);
+}
+
+#[wasm_bindgen_test]
 fn completion_offers_the_schema_fields_that_fit_where_the_cursor_is() {
     let names = |text: &str| editing::suggestions(&editing::key_context(text, text.len()).unwrap()).iter().map(|s| s.name).collect::<Vec<_>>();
     assert_eq!(names(&format!("{DEPLOYMENT}  rep")), ["replicas"]);
@@ -296,6 +315,29 @@ async fn problems_are_marked_at_their_line_and_listed() {
     type_text(&ta, DEPLOYMENT).await;
     assert!(root.query_selector("[data-testid=editor-problems]").unwrap().is_none());
     assert!(root.query_selector(".gutter .num.error").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn what_the_cluster_refuses_on_apply_is_marked_at_its_line_until_the_text_changes() {
+    let (_, root, ta) = fresh_editor().await;
+    let bad = DEPLOYMENT.replace("  selector:", "  replicas: -2\n  selector:");
+    type_text(&ta, &bad).await;
+    assert!(root.query_selector("[data-testid=editor-problems]").unwrap().is_none(), "nothing to see before applying");
+    let apply: web_sys::HtmlElement = root.query_selector("[data-testid=apply]").unwrap().unwrap().dyn_into().unwrap();
+    apply.click();
+    for _ in 0..20 {
+        settle().await;
+        if root.query_selector("[data-testid=editor-problems]").unwrap().is_some() {
+            break;
+        }
+    }
+    let listed = texts(&root, "[data-testid=editor-problems] li");
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert!(listed[0].starts_with("line 6") && listed[0].contains("spec.replicas: Invalid value: -2"), "{listed:?}");
+    assert_eq!(root.query_selector(".gutter .num.error").unwrap().expect("line 6 is marked").text_content().unwrap(), "6");
+    assert!(texts(&root, "[data-testid=apply-report] li").iter().any(|l| l.contains("is invalid")), "the report still has the whole refusal");
+    type_text(&ta, &bad.replace("-2", "2")).await;
+    assert!(root.query_selector("[data-testid=editor-problems]").unwrap().is_none(), "a change to the text clears the refusal's marks");
 }
 
 #[wasm_bindgen_test]

@@ -91,6 +91,9 @@ pub fn editor() -> Html {
     // The text and selection as of the last key press, for the undo step typing records.
     let last = use_mut_ref(|| Revision { text: files.current().text.clone(), start: 0, end: 0 });
     let report = use_state(Vec::<ReportLine>::new);
+    // What the cluster refused at the last Apply, at the lines of the fields it named, kept
+    // with the text it was applied from: shown until that text changes.
+    let refused = use_state(|| Rc::new((String::new(), Vec::<editing::Diagnostic>::new())));
     let textarea = use_node_ref();
     let highlight = use_node_ref();
     let gutter = use_node_ref();
@@ -139,7 +142,14 @@ pub fn editor() -> Html {
             .forget();
         });
     }
-    let diagnostics = (*diagnostics).clone();
+    let diagnostics = match &**refused {
+        (text, found) if !found.is_empty() && *text == current.text => {
+            let mut all: Vec<editing::Diagnostic> = diagnostics.iter().chain(found).cloned().collect();
+            kubeplay_sim::sorting::sort_by_key(&mut all, |d| (d.line, std::cmp::Reverse(d.severity)));
+            Rc::new(all)
+        }
+        _ => (*diagnostics).clone(),
+    };
     {
         let last = last.clone();
         use_effect_with((current.name.clone(), current.text.clone()), move |(_, text)| {
@@ -190,13 +200,14 @@ pub fn editor() -> Html {
     };
 
     let on_apply = {
-        let (client, report, put_current) = (client.clone(), report.clone(), put_current.clone());
+        let (client, report, refused, put_current) = (client.clone(), report.clone(), refused.clone(), put_current.clone());
         Callback::from(move |_: ()| {
-            let (client, report, put) = (client.clone(), report.clone(), put_current());
+            let (client, report, refused, put) = (client.clone(), report.clone(), refused.clone(), put_current());
             wasm_bindgen_futures::spawn_local(async move {
                 let file = put.await;
                 let lines = match client.0.apply(&file.text, &file.name).await {
                     Ok(r) => {
+                        refused.set(Rc::new((file.text.clone(), editing::server_diagnostics(&file.text, &r.errors))));
                         let mut lines: Vec<ReportLine> = r.warnings.into_iter().map(ReportLine::Warning).collect();
                         lines.extend(r.applied.iter().map(|a| ReportLine::Ok(a.line())));
                         lines.extend(r.errors.into_iter().map(ReportLine::Error));
