@@ -335,7 +335,9 @@ async fn what_the_cluster_refuses_on_apply_is_marked_at_its_line_until_the_text_
     assert_eq!(listed.len(), 1, "{listed:?}");
     assert!(listed[0].starts_with("line 6") && listed[0].contains("spec.replicas: Invalid value: -2"), "{listed:?}");
     assert_eq!(root.query_selector(".gutter .num.error").unwrap().expect("line 6 is marked").text_content().unwrap(), "6");
-    assert!(texts(&root, "[data-testid=apply-report] li").iter().any(|l| l.contains("is invalid")), "the report still has the whole refusal");
+    let summary = root.query_selector("[data-testid=apply-report] li.error summary").unwrap().expect("the report sums the marked refusal up");
+    assert_eq!(summary.text_content().unwrap(), "Error from server (Invalid): Deployment.apps \"web\" is invalid: the fields are marked in the text");
+    assert!(texts(&root, "[data-testid=apply-report] li").iter().any(|l| l.contains("must be greater than or equal to 0")), "and keeps the whole refusal, shown on request");
     type_text(&ta, &bad.replace("-2", "2")).await;
     assert!(root.query_selector("[data-testid=editor-problems]").unwrap().is_none(), "a change to the text clears the refusal's marks");
 }

@@ -142,6 +142,7 @@ pub fn editor() -> Html {
             .forget();
         });
     }
+    let marked = matches!(&**refused, (text, found) if !found.is_empty() && *text == current.text);
     let diagnostics = match &**refused {
         (text, found) if !found.is_empty() && *text == current.text => {
             let mut all: Vec<editing::Diagnostic> = diagnostics.iter().chain(found).cloned().collect();
@@ -419,6 +420,11 @@ pub fn editor() -> Html {
                 { for report.iter().map(|l| match l {
                     ReportLine::Ok(t) => html! { <li class="ok">{ t }</li> },
                     ReportLine::Warning(t) => html! { <li class="warning"><pre>{ t }</pre></li> },
+                    // A refusal already marked in the text shows its first words, the rest on request.
+                    ReportLine::Error(t) if marked && t.contains(" is invalid: ") => {
+                        let head = t.split(" is invalid: ").next().unwrap_or(t);
+                        html! { <li class="error"><details><summary><pre>{ format!("{head} is invalid: the fields are marked in the text") }</pre></summary><pre>{ t }</pre></details></li> }
+                    }
                     ReportLine::Error(t) => html! { <li class="error"><pre>{ t }</pre></li> },
                 }) }
             </ul>
