@@ -84,6 +84,8 @@ async fn tab_stops_once_per_node_and_the_arrow_keys_move_between_pods() {
     let stops = attr_of_all(&root, "[data-testid=pod][tabindex='0']", "data-name");
     let pods = attr_of_all(&root, "[data-testid=pod]", "data-name");
     assert_eq!(stops.len(), 4, "one Tab stop per node, not one per pod: {stops:?}");
+    assert_eq!(attr_of_all(&root, "ul.pods", "role"), vec!["group"; 4], "buttons in a group, not items of a list");
+    assert_eq!(attr_of_all(&root, "ul.pods", "aria-label")[1], "Pods on node-1");
     assert!(pods.len() > stops.len());
     let focused = || document().active_element().and_then(|e| e.get_attribute("data-name")).unwrap_or_default();
     let key = |name: &str| {

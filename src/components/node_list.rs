@@ -118,13 +118,16 @@ fn shown_name(pod: &Pod) -> &str {
 struct PodChipsProps {
     pods: Vec<PodRow>,
     inspect: Option<InspectHandle>,
+    /// What a screen reader calls the group ("Pods on node-1").
+    label: AttrValue,
 }
 
 /// A list of pod chips, keyed by pod so a pod coming or going redraws only its own chip.
 #[function_component(PodChips)]
 fn pod_chips(props: &PodChipsProps) -> Html {
     html! {
-        <ul class="pods" onkeydown={Callback::from(|e: KeyboardEvent| move_between_pods(&e))}>
+        // A group of buttons, not a list: its items are pods to open, and a list may hold only items.
+        <ul class="pods" role="group" aria-label={props.label.clone()} onkeydown={Callback::from(|e: KeyboardEvent| move_between_pods(&e))}>
             { for props.pods.iter().enumerate().map(|(i, (pod, revision))| {
                 let key = pod.0.meta().uid.clone().unwrap_or_else(|| format!("{}/{}", pod.0.namespace(), pod.0.name()));
                 html! { <PodChip {key} pod={pod.clone()} revision={*revision} inspect={props.inspect.clone()} tab_stop={i == 0} /> }
@@ -222,7 +225,7 @@ fn node_card(props: &NodeCardProps) -> Html {
                     <dt>{"pods"}</dt><dd><div class="bar"><div style={percent(props.pods.len() as i64, max_pods)}></div></div><span>{ format!("{} / {}", props.pods.len(), max_pods) }</span></dd>
                 </div>
             </dl>
-            <PodChips pods={props.pods.clone()} inspect={props.inspect.clone()} />
+            <PodChips pods={props.pods.clone()} inspect={props.inspect.clone()} label={format!("Pods on {}", node.metadata.name)} />
         </section>
     }
 }
@@ -265,7 +268,7 @@ pub fn node_list() -> Html {
             if !unscheduled.is_empty() {
                 <section class="unscheduled">
                     <header><h3>{"Waiting for a node"}</h3></header>
-                    <PodChips pods={unscheduled} inspect={inspect.clone()} />
+                    <PodChips pods={unscheduled} inspect={inspect.clone()} label="Pods waiting for a node" />
                 </section>
             }
             <div class="nodes">
