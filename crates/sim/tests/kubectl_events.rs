@@ -43,3 +43,29 @@ fn a_script_gets_the_table_of_events_w() {
     assert!(!out.pending, "a script does not wait on a watch");
     assert_eq!(out.stdout.lines().count(), 2, "{}", out.stdout);
 }
+
+#[test]
+fn events_print_as_an_event_list_with_o() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    run(&mut c, "kubectl run p --image=nginx");
+    c.advance(Duration::seconds(20));
+    // JSON as kubectl prints the typed EventList: the Go structs' field order, an
+    // ObjectReference's namespace before its name, a zero eventTime as null.
+    let json = run(&mut c, "kubectl events --for pod/p -o json").stdout;
+    assert!(json.starts_with("{\n    \"kind\": \"EventList\",\n    \"apiVersion\": \"v1\",\n    \"metadata\": {},\n    \"items\": [\n        {\n            \"kind\": \"Event\",\n            \"apiVersion\": \"v1\",\n            \"metadata\": {\n                \"name\": \"p."), "{json}");
+    assert!(json.contains("\"involvedObject\": {\n                \"kind\": \"Pod\",\n                \"namespace\": \"default\",\n                \"name\": \"p\",\n                \"uid\": "), "{json}");
+    assert!(json.contains("\"count\": 1,\n            \"type\": \"Normal\",\n            \"eventTime\": null,\n            \"reportingComponent\": \"default-scheduler\",\n            \"reportingInstance\": \"\"\n        },"), "{json}");
+    let reasons: Vec<String> = serde_json::from_str::<serde_json::Value>(&json).unwrap()["items"].as_array().unwrap().iter().map(|e| e["reason"].as_str().unwrap().to_string()).collect();
+    assert_eq!(reasons, ["Scheduled", "Pulling", "Pulled", "Created", "Started"], "oldest first, as the table");
+    let yaml = run(&mut c, "kubectl events --for pod/p -o yaml").stdout;
+    assert!(yaml.starts_with("apiVersion: v1\nitems:\n- apiVersion: v1\n  count: 1\n"), "YAML keys sorted, as sigs.k8s.io/yaml writes them: {yaml}");
+    assert!(yaml.ends_with("kind: EventList\nmetadata: {}\n"), "{yaml}");
+    let names = run(&mut c, "kubectl events --for pod/p -o name").stdout;
+    assert_eq!(names.lines().count(), 5);
+    assert!(names.lines().all(|l| l.starts_with("event/p.")), "{names}");
+    let template = run(&mut c, "kubectl events --for pod/p -o 'go-template={{range .items}}{{.reason}},{{end}}'").stdout;
+    assert_eq!(template, "Scheduled,Pulling,Pulled,Created,Started,");
+    let wide = run(&mut c, "kubectl events -o wide");
+    assert_eq!(wide.stderr, "Error: unable to match a printer suitable for the output format \"wide\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml\n", "as kubectl 1.28 prints it");
+    assert_eq!(run(&mut c, "kubectl events -n kube-public -o json").stderr, "No events found in kube-public namespace.\n");
+}

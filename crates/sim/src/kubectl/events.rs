@@ -29,9 +29,47 @@ fn header(all: bool) -> &'static str {
     if all { "NAMESPACE\tLAST SEEN\tTYPE\tREASON\tOBJECT\tMESSAGE\n" } else { "LAST SEEN\tTYPE\tREASON\tOBJECT\tMESSAGE\n" }
 }
 
+/// An event as kubectl events decodes it: a typed core/v1 Event, its kind set, its zero
+/// `eventTime` printed as null.
+fn typed(e: &Event) -> serde_json::Value {
+    let mut v = serde_json::to_value(e).unwrap_or_default();
+    if let Some(map) = v.as_object_mut() {
+        map.insert("kind".into(), "Event".into());
+        map.insert("apiVersion".into(), "v1".into());
+        map.entry("eventTime").or_insert(serde_json::Value::Null);
+        map.entry("reportingComponent").or_insert("".into());
+        map.entry("reportingInstance").or_insert("".into());
+    }
+    v
+}
+
+/// Prints `value` (an Event, or the EventList of several) with `-o`'s printer.
+fn print_as(output: &str, value: &serde_json::Value, f: &Flags, ctx: &Context<'_>, out: &mut CommandOutput) {
+    match output {
+        "yaml" => out.stdout.push_str(&super::yaml_out::to_yaml(value)),
+        "json" => out.say(super::typed_json::typed_json(value)),
+        "name" => {
+            let items = value.get("items").and_then(|i| i.as_array()).map_or_else(|| vec![value], |items| items.iter().collect());
+            for e in items {
+                out.say(format!("event/{}", e["metadata"]["name"].as_str().unwrap_or_default()));
+            }
+        }
+        templated => super::print_templated(templated, f, ctx.files, value, out),
+    }
+}
+
 /// `kubectl events` (`-w`: then a row per new or repeated event; the page runs it again with
-/// `ctx.watch_since` set for those rows, a script gets the table).
+/// `ctx.watch_since` set for those rows, a script gets the table). `-o json|yaml|name` and
+/// the template printers print the events as an EventList (each event alone with `-w`).
 pub fn events(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
+    let output = match super::object_output(f) {
+        Ok(o) => o,
+        // kubectl events returns this error to cobra, which capitalises it.
+        Err(mut e) => {
+            e.stderr = e.stderr.replacen("error: ", "Error: ", 1);
+            return e;
+        }
+    };
     let types: Vec<String> = f.values("--types").iter().flat_map(|v| v.split(',')).filter(|t| !t.is_empty()).map(String::from).collect();
     if types.iter().any(|t| !t.eq_ignore_ascii_case("Normal") && !t.eq_ignore_ascii_case("Warning")) {
         return CommandOutput::err("error: valid --types are Normal or Warning\n".into(), 1);
@@ -64,6 +102,10 @@ pub fn events(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput 
         let mut out = CommandOutput { pending: true, ..Default::default() };
         for change in cluster.store().events_since(since).into_iter().flatten().filter(|c| c.type_ != crate::store::EventType::Deleted) {
             if let Some(e) = change.object.as_event().filter(|e| wanted(e)) {
+                if !output.is_empty() {
+                    print_as(&output, &typed(e), f, ctx, &mut out);
+                    continue;
+                }
                 let aligned = tabwriter::align(&format!("{}{}", header(all), cells(e, change.time, all)), 6, 3);
                 out.stdout.extend(aligned.lines().nth(1).map(|l| format!("{l}\n")));
             }
@@ -78,6 +120,20 @@ pub fn events(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput 
     }
     // Oldest first, by when each was last seen (a stable sort keeps the store's order for ties).
     crate::sorting::sort_by_key(&mut found, |e| e.last_timestamp.or(e.first_timestamp));
+    if !output.is_empty() {
+        let mut out = CommandOutput { pending, ..Default::default() };
+        if watching {
+            // A watch prints each event as it comes, the ones already there first.
+            for e in found {
+                print_as(&output, &typed(e), f, ctx, &mut out);
+            }
+        } else {
+            let items: Vec<serde_json::Value> = found.into_iter().map(typed).collect();
+            let list = serde_json::json!({"kind": "EventList", "apiVersion": "v1", "metadata": {}, "items": items});
+            print_as(&output, &list, f, ctx, &mut out);
+        }
+        return out;
+    }
     let now = cluster.now();
     let mut text = String::new();
     if !f.has("--no-headers") {

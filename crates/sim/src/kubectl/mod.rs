@@ -433,7 +433,7 @@ pub(crate) fn allowed_flags(verb: &str) -> &'static [&'static str] {
         "apply" => &["--filename", "--recursive", "--output", "--template", "--allow-missing-template-keys", "--validate", "--dry-run"],
         "diff" => &["--filename", "--recursive"],
         "wait" => &["--for", "--timeout", "--selector", "--all", "--filename", "--recursive"],
-        "events" => &["--for", "--types", "--all-namespaces", "--no-headers", "--watch"],
+        "events" => &["--for", "--types", "--all-namespaces", "--no-headers", "--watch", "--output", "--template", "--allow-missing-template-keys"],
         "auth" => &["--all-namespaces"],
         "explain" => &["--recursive", "--api-version", "--output"],
         "create" => &["--filename", "--recursive", "--output", "--template", "--allow-missing-template-keys", "--validate", "--dry-run", "--save-config", "--image", "--replicas", "--port", "--from-literal", "--from-file", "--type", "--hard", "--tcp", "--node-port", "--clusterip", "--external-name", "--docker-server", "--docker-username", "--docker-password", "--docker-email"],

@@ -25,8 +25,44 @@ const FIELD_ORDER: &[&str] = &[
 /// keys) and print sorted, whatever they are called.
 const MAP_FIELDS: &[&str] = &["data", "stringData", "binaryData", "labels", "annotations", "matchLabels", "nodeSelector", "hard", "limits", "requests"];
 
-fn rank(key: &str) -> usize {
-    FIELD_ORDER.iter().position(|k| *k == key).unwrap_or(FIELD_ORDER.len())
+/// A core/v1 Event's fields, in the Go struct's order.
+const EVENT_ORDER: &[&str] = &[
+    "kind", "apiVersion", "metadata", "involvedObject", "reason", "message", "source", "firstTimestamp", "lastTimestamp", "count", "type", "eventTime", "series", "action", "related", "reportingComponent", "reportingInstance",
+];
+
+/// An ObjectReference's fields (an Event's `involvedObject`), in the Go struct's order.
+const REFERENCE_ORDER: &[&str] = &["kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath"];
+
+/// An EventSource's fields.
+const SOURCE_ORDER: &[&str] = &["component", "host"];
+
+/// Which Go type an object is printed as: its fields' order.
+#[derive(Clone, Copy, PartialEq)]
+enum Shape {
+    /// A struct whose fields follow [`FIELD_ORDER`].
+    Fields,
+    /// A Go map: keys sorted.
+    Map,
+    /// An Event (whose `reason` and `message` come before `type`, unlike a condition's).
+    Event,
+    /// An ObjectReference (`namespace` before `name`, `apiVersion` after `uid`).
+    Reference,
+    /// An EventSource.
+    Source,
+}
+
+fn rank(order: &[&str], key: &str) -> usize {
+    order.iter().position(|k| *k == key).unwrap_or(order.len())
+}
+
+/// The shape of field `key`'s value `v` in an object of shape `parent`.
+fn shape_of(parent: Shape, key: &str, v: &Value) -> Shape {
+    match (parent, key) {
+        (Shape::Event, "involvedObject" | "related") => Shape::Reference,
+        (Shape::Event, "source") => Shape::Source,
+        _ if is_map(key, v) => Shape::Map,
+        _ => Shape::Fields,
+    }
 }
 
 /// Whether the value of field `key` is a map (a Service's `selector` is; a Deployment's,
@@ -35,14 +71,22 @@ fn is_map(key: &str, v: &Value) -> bool {
     MAP_FIELDS.contains(&key) || (key == "selector" && v.get("matchLabels").is_none() && v.get("matchExpressions").is_none())
 }
 
-fn write(v: &Value, depth: usize, sorted: bool, out: &mut String) {
+fn write(v: &Value, depth: usize, shape: Shape, out: &mut String) {
     let indent = |d: usize| "    ".repeat(d);
     match v {
         Value::Object(map) if !map.is_empty() => {
+            let shape = if shape == Shape::Fields && map.get("kind").and_then(Value::as_str) == Some("Event") { Shape::Event } else { shape };
             let mut keys: Vec<&String> = map.keys().collect();
             // A stable sort: names of equal rank (unknown ones, a map's keys) stay sorted.
-            if !sorted {
-                crate::sorting::sort_by_key(&mut keys, |k| rank(k));
+            let order = match shape {
+                Shape::Map => None,
+                Shape::Fields => Some(FIELD_ORDER),
+                Shape::Event => Some(EVENT_ORDER),
+                Shape::Reference => Some(REFERENCE_ORDER),
+                Shape::Source => Some(SOURCE_ORDER),
+            };
+            if let Some(order) = order {
+                crate::sorting::sort_by_key(&mut keys, |k| rank(order, k));
             }
             out.push_str("{\n");
             for (i, k) in keys.iter().enumerate() {
@@ -50,7 +94,7 @@ fn write(v: &Value, depth: usize, sorted: bool, out: &mut String) {
                 out.push_str(&go_marshal(&Value::String((*k).clone())));
                 out.push_str(": ");
                 let value = &map[k.as_str()];
-                write(value, depth + 1, is_map(k, value), out);
+                write(value, depth + 1, shape_of(shape, k, value), out);
                 out.push_str(if i + 1 < keys.len() { ",\n" } else { "\n" });
             }
             out.push_str(&indent(depth));
@@ -60,7 +104,7 @@ fn write(v: &Value, depth: usize, sorted: bool, out: &mut String) {
             out.push_str("[\n");
             for (i, item) in items.iter().enumerate() {
                 out.push_str(&indent(depth + 1));
-                write(item, depth + 1, false, out);
+                write(item, depth + 1, Shape::Fields, out);
                 out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
             }
             out.push_str(&indent(depth));
@@ -73,7 +117,7 @@ fn write(v: &Value, depth: usize, sorted: bool, out: &mut String) {
 /// A typed object's JSON as kubectl prints it (no final line break).
 pub fn typed_json(v: &Value) -> String {
     let mut out = String::new();
-    write(v, 0, false, &mut out);
+    write(v, 0, Shape::Fields, &mut out);
     out
 }
 
