@@ -534,6 +534,31 @@ test("on a projector the map shows every node's pods of a Deployment behind a Se
   }
 });
 
+test('at 1280x720 a lone Service spans the map and a rolling update of four pods stays in view', async () => {
+  const { page, errors, context } = await openPage();
+  await page.locator('[data-testid="speed"]').selectOption('10');
+  await runLine(page, 'kubectl create deployment web --image=nginx:1.25 --replicas=4');
+  await runLine(page, 'kubectl expose deployment web --port=80 --type=NodePort');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="pod"][data-name^="web-"][data-ready="true"]').length === 4, null, { timeout: 20_000 });
+  await runLine(page, 'kubectl set image deployment/web nginx=nginx:1.26');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="pod"][data-name^="web-"][data-revision="2"]').length >= 1, null, { timeout: 15_000 });
+  await page.locator('[data-testid="play-pause"]').click();
+  await page.waitForTimeout(300);
+  const seen = await page.evaluate(() => {
+    const map = document.querySelector('[data-testid="cluster-map"]').getBoundingClientRect();
+    const row = document.querySelector('.services').getBoundingClientRect();
+    const card = document.querySelector('[data-testid="service"]').getBoundingClientRect();
+    const pods = [...document.querySelectorAll('[data-testid="pod"][data-name^="web-"]')];
+    return { spans: card.width >= row.width - 1, pods: pods.length, outOfView: pods.filter((p) => p.getBoundingClientRect().bottom > map.bottom).map((p) => p.dataset.name) };
+  });
+  await page.screenshot({ path: `${SHOTS}/rolling-update-1280.png` });
+  assert.equal(seen.spans, true, 'the Service card spans the map');
+  assert.ok(seen.pods >= 5, `old and new pods side by side: ${seen.pods}`);
+  assert.deepEqual(seen.outOfView, [], 'every pod of the rollout is in view');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('three Services share one row above the nodes at 1280x720', async () => {
   const { page, errors, context } = await openPage();
   for (const name of ['redis-master', 'redis-slave', 'todo-app']) {
