@@ -90,6 +90,7 @@ fn node_usage(store: &Store, rows: &[NodeRow<'_>]) -> Vec<NodeUsage> {
 
 /// How many of `pods` count for the default topology spread of `selector` in `namespace`
 /// (terminal and terminating pods do not).
+#[cfg(test)]
 fn matching<'a>(pods: impl Iterator<Item = &'a Pod>, namespace: &str, selector: &crate::api::LabelSelector) -> i64 {
     pods.filter(|p| !matches!(p.phase(), "Succeeded" | "Failed") && p.metadata.deletion_timestamp.is_none())
         .filter(|p| p.metadata.namespace.as_deref().unwrap_or("") == namespace && selector.matches(&p.metadata.labels))
@@ -233,9 +234,16 @@ impl NodeCache {
     }
 
     /// Matching pods by node position for the ReplicaSet `uid`'s selector, counted once and then kept.
-    fn spread_of(&mut self, store: &Store, rows: &[NodeRow<'_>], uid: &str, namespace: &str, selector: &crate::api::LabelSelector) -> Vec<i64> {
+    ///
+    /// A new selector is counted from the pods as the cache knows them (as of its last
+    /// refresh), not from the store: pods this pass has bound since are the local counts'
+    /// to add, and the next refresh adds them to the cache's.
+    fn spread_of(&mut self, rows: &[NodeRow<'_>], uid: &str, namespace: &str, selector: &crate::api::LabelSelector) -> Vec<i64> {
         if !self.spreads.get(uid).is_some_and(|s| s.namespace == namespace && &s.selector == selector) {
-            let counts = store.bound_pods().map(|(node, pods)| (node.to_string(), matching(pods, namespace, selector))).collect();
+            let mut counts: HashMap<String, i64> = HashMap::new();
+            for c in self.counted.values().filter(|c| c.in_spread && c.namespace == namespace && selector.matches(&c.labels)) {
+                *counts.entry(c.node.clone()).or_default() += 1;
+            }
             self.spreads.insert(uid.to_string(), SpreadCounts { namespace: namespace.to_string(), selector: selector.clone(), counts });
         }
         let counts = &self.spreads[uid].counts;
@@ -543,7 +551,7 @@ impl Scheduler {
             let owner = crate::controllers::controller_of(&pod.metadata).filter(|r| r.kind == "ReplicaSet").map(|r| r.uid.clone());
             if let Some(uid) = owner.as_ref().filter(|u| !spreads.contains_key(*u)) {
                 if let Some(sel) = spread_selector(store, pod) {
-                    let counts = self.cache.spread_of(store, &nodes, uid, ns, &sel);
+                    let counts = self.cache.spread_of(&nodes, uid, ns, &sel);
                     spreads.insert(uid.clone(), (ns.to_string(), sel, counts));
                 }
             }
@@ -638,6 +646,32 @@ mod tests {
         }
         assert!(!c.scheduler.cache.spreads.is_empty(), "the rollout's ReplicaSet spread counts were cached");
         assert!(seen_pods.iter().any(|&n| n > 6 + 4), "the rollout's surge and the DaemonSets' pods were counted: {seen_pods:?}");
+    }
+
+    #[test]
+    fn spreads_of_overlapping_selectors_agree_with_a_count_from_scratch() {
+        // Two Deployments with the same template: their ReplicaSets' selectors (the same
+        // pod-template-hash) match each other's pods, so each pod counts for both spreads.
+        let mut c = crate::Cluster::new(crate::ClusterSettings { workers: 3, ..Default::default() });
+        let twin = |name: &str, replicas: u32| format!("apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}}}\nspec:\n  replicas: {replicas}\n  selector: {{matchLabels: {{app: twin}}}}\n  template:\n    metadata: {{labels: {{app: twin}}}}\n    spec: {{containers: [{{name: web, image: nginx}}]}}\n");
+        c.apply_manifest(&twin("a", 3), "a.yaml");
+        c.advance(crate::clock::Duration::seconds(20));
+        c.apply_manifest(&format!("{}---\n{}", twin("a", 6), twin("b", 3)), "twins.yaml");
+        for step in 0..6 {
+            if step == 2 {
+                c.apply_manifest(&twin("b", 6), "b.yaml");
+            }
+            c.advance(crate::clock::Duration::seconds(20));
+            let node_objs = c.store().list_shared(Kind::Node, None);
+            let rows: Vec<NodeRow<'_>> = node_objs.iter().filter_map(|o| o.as_node()).map(NodeRow::of).collect();
+            let mut cache = c.scheduler.cache.clone();
+            cache.refresh(c.store());
+            assert!(!cache.spreads.is_empty() || step > 2, "step {step}: spreads were kept");
+            for (uid, sp) in &cache.spreads {
+                let counts: Vec<i64> = rows.iter().map(|r| sp.counts.get(&r.node.metadata.name).copied().unwrap_or(0)).collect();
+                assert_eq!(counts, matching_per_node(c.store(), &rows, &sp.namespace, &sp.selector), "step {step}: spread of {uid}");
+            }
+        }
     }
 
     #[test]
