@@ -69,3 +69,14 @@ fn events_print_as_an_event_list_with_o() {
     assert_eq!(wide.stderr, "Error: unable to match a printer suitable for the output format \"wide\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml\n", "as kubectl 1.28 prints it");
     assert_eq!(run(&mut c, "kubectl events -n kube-public -o json").stderr, "No events found in kube-public namespace.\n");
 }
+
+#[test]
+fn a_watch_prints_each_event_as_its_own_yaml_document() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    run(&mut c, "kubectl run p --image=nginx");
+    c.advance(Duration::seconds(20));
+    let yaml = run(&mut c, "kubectl events --for pod/p -w -o yaml").stdout;
+    assert_eq!(yaml.matches("kind: Event\n").count(), 5, "{yaml}");
+    assert_eq!(yaml.matches("---\n").count(), 4, "a separator between documents, none before the first: {yaml}");
+    assert!(yaml.starts_with("apiVersion: v1\ncount: 1\n"), "{yaml}");
+}

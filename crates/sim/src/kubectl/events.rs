@@ -43,10 +43,16 @@ fn typed(e: &Event) -> serde_json::Value {
     v
 }
 
-/// Prints `value` (an Event, or the EventList of several) with `-o`'s printer.
-fn print_as(output: &str, value: &serde_json::Value, f: &Flags, ctx: &Context<'_>, out: &mut CommandOutput) {
+/// Prints `value` (an Event, or the EventList of several) with `-o`'s printer; `more` when
+/// an object was printed before it (YAML then separates the documents with `---`).
+fn print_as(output: &str, value: &serde_json::Value, more: bool, f: &Flags, ctx: &Context<'_>, out: &mut CommandOutput) {
     match output {
-        "yaml" => out.stdout.push_str(&super::yaml_out::to_yaml(value)),
+        "yaml" => {
+            if more {
+                out.stdout.push_str("---\n");
+            }
+            out.stdout.push_str(&super::yaml_out::to_yaml(value));
+        }
         "json" => out.say(super::typed_json::typed_json(value)),
         "name" => {
             let items = value.get("items").and_then(|i| i.as_array()).map_or_else(|| vec![value], |items| items.iter().collect());
@@ -103,7 +109,7 @@ pub fn events(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput 
         for change in cluster.store().events_since(since).into_iter().flatten().filter(|c| c.type_ != crate::store::EventType::Deleted) {
             if let Some(e) = change.object.as_event().filter(|e| wanted(e)) {
                 if !output.is_empty() {
-                    print_as(&output, &typed(e), f, ctx, &mut out);
+                    print_as(&output, &typed(e), true, f, ctx, &mut out);
                     continue;
                 }
                 let aligned = tabwriter::align(&format!("{}{}", header(all), cells(e, change.time, all)), 6, 3);
@@ -124,13 +130,13 @@ pub fn events(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput 
         let mut out = CommandOutput { pending, ..Default::default() };
         if watching {
             // A watch prints each event as it comes, the ones already there first.
-            for e in found {
-                print_as(&output, &typed(e), f, ctx, &mut out);
+            for (i, e) in found.into_iter().enumerate() {
+                print_as(&output, &typed(e), i > 0, f, ctx, &mut out);
             }
         } else {
             let items: Vec<serde_json::Value> = found.into_iter().map(typed).collect();
             let list = serde_json::json!({"kind": "EventList", "apiVersion": "v1", "metadata": {}, "items": items});
-            print_as(&output, &list, f, ctx, &mut out);
+            print_as(&output, &list, false, f, ctx, &mut out);
         }
         return out;
     }
