@@ -61,10 +61,11 @@ impl PageOptions {
 pub struct KeyListener(Closure<dyn Fn(web_sys::KeyboardEvent)>);
 
 impl KeyListener {
-    /// Listens for key presses outside text fields.
+    /// Listens for key presses outside text fields that nothing on the page took (the
+    /// arrow keys of a tab list or of the map's pods are theirs).
     pub fn new(handler: impl Fn(&web_sys::KeyboardEvent) + 'static) -> Self {
         let closure = Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
-            if !typing(&e) {
+            if !typing(&e) && !e.default_prevented() {
                 handler(&e);
             }
         });
