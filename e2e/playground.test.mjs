@@ -218,6 +218,29 @@ test('the inspector works from the keyboard: Enter opens it with the focus insid
   await context.close();
 });
 
+test('closing the inspector gives the focus back to a pod that was scheduled while it was open', async () => {
+  const { page, errors, context } = await openPage();
+  // Two of them, so the one opened is not its node's Tab stop once it lands there.
+  const pod = (name) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  nodeSelector: {disk: ssd}\n  containers:\n  - name: web\n    image: nginx\n`;
+  await page.locator('[data-testid="editor"]').fill(`${pod('picky-a')}---\n${pod('picky-b')}`);
+  await page.locator('[data-testid="apply"]').click();
+  const waiting = page.locator('.unscheduled [data-testid="pod"][data-name="picky-b"]');
+  await waiting.waitFor();
+  await waiting.focus();
+  await page.keyboard.press('Enter');
+  const inspector = page.locator('[data-testid="inspector"]');
+  await inspector.waitFor();
+  await runLine(page, 'kubectl label node node-2 disk=ssd');
+  await page.locator('[data-testid="node"][data-name="node-2"] [data-testid="pod"][data-name="picky-b"]').waitFor();
+  await inspector.locator('[data-testid="inspector-close"]').focus();
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => !document.querySelector('[data-testid="inspector"]'));
+  const back = await page.evaluate(() => ({ name: document.activeElement.dataset.name, node: document.activeElement.closest('[data-testid="node"]')?.dataset.name }));
+  assert.deepEqual(back, { name: 'picky-b', node: 'node-2' }, 'the focus is on the pod, now on its node');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test("tab lists follow the keyboard's tabs pattern: one Tab stop, arrows move and select", async () => {
   const { page, errors, context } = await openPage();
   const panelTabs = page.locator('.panel.tabbed > nav[role="tablist"] > [role="tab"]');

@@ -217,8 +217,8 @@ pub fn inspector(props: &InspectorProps) -> Html {
     let opener = use_mut_ref(|| {
         let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
         active.map(|e| {
-            let name = e.get_attribute("data-name");
-            (e, name)
+            let (name, testid) = (e.get_attribute("data-name"), e.get_attribute("data-testid"));
+            (e, name, testid)
         })
     });
     {
@@ -233,13 +233,15 @@ pub fn inspector(props: &InspectorProps) -> Html {
         let on_close = props.on_close.clone();
         Callback::from(move |()| {
             on_close.emit(());
-            if let Some((el, name)) = opener.borrow().as_ref() {
+            if let Some((el, name, testid)) = opener.borrow().as_ref() {
                 let back = if el.is_connected() && el.get_attribute("data-name") == *name {
                     Some(el.clone())
                 } else {
-                    // Drawn anew since: the same object, found by name.
+                    // Drawn anew since (a pod scheduled meanwhile): the same kind of thing
+                    // (pod, node, Service) by name, whether or not it is its node's Tab stop.
                     let doc = web_sys::window().and_then(|w| w.document());
-                    name.as_ref().and_then(|n| doc?.query_selector(&format!("[data-name=\"{n}\"][tabindex=\"0\"]")).ok().flatten())
+                    let kind = testid.as_ref().map(|t| format!("[data-testid=\"{t}\"]")).unwrap_or_default();
+                    name.as_ref().and_then(|n| doc?.query_selector(&format!("{kind}[data-name=\"{n}\"][tabindex]")).ok().flatten())
                 };
                 if let Some(el) = back.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
                     let _ = el.focus();
