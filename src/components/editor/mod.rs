@@ -142,7 +142,9 @@ pub fn editor() -> Html {
             .forget();
         });
     }
-    let marked = matches!(&**refused, (text, found) if !found.is_empty() && *text == current.text);
+    // The refusals placed in the text as it is (each placed cause is part of its refusal's message).
+    let placed: &[editing::Diagnostic] = if refused.0 == current.text { &refused.1 } else { &[] };
+    let marked = |refusal: &str| placed.iter().any(|d| refusal.contains(d.message.as_str()));
     let diagnostics = match &**refused {
         (text, found) if !found.is_empty() && *text == current.text => {
             let mut all: Vec<editing::Diagnostic> = diagnostics.iter().chain(found).cloned().collect();
@@ -421,7 +423,7 @@ pub fn editor() -> Html {
                     ReportLine::Ok(t) => html! { <li class="ok">{ t }</li> },
                     ReportLine::Warning(t) => html! { <li class="warning"><pre>{ t }</pre></li> },
                     // A refusal already marked in the text shows its first words, the rest on request.
-                    ReportLine::Error(t) if marked && t.contains(" is invalid: ") => {
+                    ReportLine::Error(t) if marked(t) && t.contains(" is invalid: ") => {
                         let head = t.split(" is invalid: ").next().unwrap_or(t);
                         html! { <li class="error"><details><summary><pre>{ format!("{head} is invalid: the fields are marked in the text") }</pre></summary><pre>{ t }</pre></details></li> }
                     }
