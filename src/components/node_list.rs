@@ -147,15 +147,7 @@ fn move_between_pods(e: &KeyboardEvent) {
         "End" => |_, n| n - 1,
         _ => return,
     };
-    let Some(pod) = e.target_dyn_into::<web_sys::Element>().filter(|t| t.get_attribute("data-testid").as_deref() == Some("pod")) else { return };
-    let Some(map) = pod.closest("[data-testid=cluster-map]").ok().flatten() else { return };
-    let Ok(all) = map.query_selector_all("[data-testid=pod]") else { return };
-    let n = all.length() as usize;
-    let Some(at) = (0..n).find(|&i| all.item(i as u32).is_some_and(|p| p.is_same_node(Some(&pod)))) else { return };
-    e.prevent_default();
-    if let Some(next) = all.item(step(at, n) as u32).and_then(|p| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(p).ok()) {
-        let _ = next.focus();
-    }
+    super::tabs::move_focus(e, "[data-testid=pod]", "[data-testid=cluster-map]", step);
 }
 
 /// A taint as the map shows it: short, with the whole taint on hover.

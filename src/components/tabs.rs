@@ -20,17 +20,23 @@ pub fn on_tablist_key() -> Callback<KeyboardEvent> {
             "End" => |_, n| n - 1,
             _ => return,
         };
-        // From the tab the key was pressed on (Yew delegates events: the current target is
-        // the app's root, not the list).
-        let Some(tab) = e.target_dyn_into::<web_sys::Element>().filter(|t| t.get_attribute("role").as_deref() == Some("tab")) else { return };
-        let Some(list) = tab.closest("[role=tablist]").ok().flatten() else { return };
-        let Ok(tabs) = list.query_selector_all("[role=tab]") else { return };
-        let n = tabs.length() as usize;
-        let Some(at) = (0..n).find(|&i| tabs.item(i as u32).is_some_and(|t| t.is_same_node(Some(&tab)))) else { return };
-        e.prevent_default();
-        if let Some(tab) = tabs.item(step(at, n) as u32).and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
-            let _ = tab.focus();
+        if let Some(tab) = move_focus(&e, "[role=tab]", "[role=tablist]", step) {
             tab.click();
         }
     })
+}
+
+/// Moves the focus from the element matching `item` that a key was pressed on to another
+/// such element in the same `within` container, the one `step(at, count)` picks; returns
+/// it. (From the event's target: Yew delegates events, so the current target is the
+/// app's root, not the container.)
+pub fn move_focus(e: &KeyboardEvent, item: &str, within: &str, step: fn(usize, usize) -> usize) -> Option<web_sys::HtmlElement> {
+    let from = e.target_dyn_into::<web_sys::Element>().filter(|t| t.matches(item).unwrap_or(false))?;
+    let all = from.closest(within).ok().flatten()?.query_selector_all(item).ok()?;
+    let n = all.length() as usize;
+    let at = (0..n).find(|&i| all.item(i as u32).is_some_and(|t| t.is_same_node(Some(&from))))?;
+    e.prevent_default();
+    let to = all.item(step(at, n) as u32)?.dyn_into::<web_sys::HtmlElement>().ok()?;
+    let _ = to.focus();
+    Some(to)
 }
