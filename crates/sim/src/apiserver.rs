@@ -537,14 +537,9 @@ pub fn apply_with(store: &mut Store, rng: &mut Rng, now: Time, mut object: Objec
             fn kept_without_deadline(k: Option<&crate::api::KeptFields>) -> Vec<(&String, &serde_json::Value)> {
                 k.map(|k| k.iter().filter(|(p, _)| *p != "spec.activeDeadlineSeconds").collect()).unwrap_or_default()
             }
-            let images_only = kept_without_deadline(existing.meta().unsimulated.as_deref()) == kept_without_deadline(new.metadata.unsimulated.as_deref()) && {
-                let (mut a, mut b) = (old.spec.clone(), new.spec.clone());
-                a.containers.iter_mut().for_each(|c| c.image.clear());
-                b.containers.iter_mut().for_each(|c| c.image.clear());
-                a == b && old.spec.containers.len() == new.spec.containers.len()
-            };
+            let images_only = kept_without_deadline(existing.meta().unsimulated.as_deref()) == kept_without_deadline(new.metadata.unsimulated.as_deref()) && pod_spec_change_allowed(&old.spec, &new.spec);
             if !images_only {
-                return Err(ApiError::invalid(Kind::Pod, &name, &["spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)".into()]));
+                return Err(pod_spec_forbidden(&name));
             }
             old.spec = new.spec;
         }
@@ -645,8 +640,40 @@ fn merge_three_way(live: &mut BTreeMap<String, String>, last: Option<&serde_json
 
 /// Writes a changed object back (controllers' and kubelets' updates). A changed spec bumps
 /// `metadata.generation`, as the API server does.
+///
+/// As the API server, it refuses a changed `metadata.uid` and, for a pod, spec changes
+/// beyond what a running pod may take (images, tolerations added, ...).
 pub fn update(store: &mut Store, now: Time, object: Object) -> Result<Object, ApiError> {
+    if let Some(existing) = store.get(&ObjectKey::of(&object)) {
+        let (uid, was) = (object.meta().uid.as_deref(), existing.meta().uid.as_deref());
+        if uid.is_some() && uid != was {
+            return Err(ApiError::invalid(object.kind(), object.name(), &[format!("metadata.uid: Invalid value: {:?}: field is immutable", uid.unwrap_or_default())]));
+        }
+        if let (Object::Pod(old), Object::Pod(new)) = (existing, &object) {
+            if !pod_spec_change_allowed(&old.spec, &new.spec) {
+                return Err(pod_spec_forbidden(&new.metadata.name));
+            }
+        }
+    }
     write(store, now, object).map(Arc::unwrap_or_clone)
+}
+
+/// Whether a running pod's spec may change from `old` to `new`: only its containers'
+/// images, and tolerations added to the ones it has (upstream's ValidatePodUpdate, for the
+/// fields kubeplay models).
+fn pod_spec_change_allowed(old: &crate::api::PodSpec, new: &crate::api::PodSpec) -> bool {
+    let (mut a, mut b) = (old.clone(), new.clone());
+    a.containers.iter_mut().for_each(|c| c.image.clear());
+    b.containers.iter_mut().for_each(|c| c.image.clear());
+    if b.tolerations.starts_with(&a.tolerations) {
+        b.tolerations.truncate(a.tolerations.len());
+    }
+    a == b && old.containers.len() == new.containers.len()
+}
+
+/// The API server's refusal of a pod spec change [`pod_spec_change_allowed`] does not allow.
+fn pod_spec_forbidden(name: &str) -> ApiError {
+    ApiError::invalid(Kind::Pod, name, &["spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)".into()])
 }
 
 /// [`update`] answering with the stored object's shared handle instead of a copy (for
