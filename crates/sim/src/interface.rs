@@ -706,6 +706,22 @@ mod tests {
     }
 
     /// Everything a subscription holds right now, without waiting.
+    /// What a watch prints while virtual time moves on a second at a time for `seconds`:
+    /// rows on standard output only.
+    fn rows_over(c: &LocalCluster, sub: &mut Subscription<ConsoleOutput>, seconds: usize) -> String {
+        let mut rows = String::new();
+        for _ in 0..seconds {
+            now_or_never(c.advance(Duration::seconds(1))).unwrap().unwrap();
+            for piece in drain(sub) {
+                match piece {
+                    ConsoleOutput::Stdout(t) => rows.push_str(&t),
+                    other => panic!("a watch only adds rows: {other:?}"),
+                }
+            }
+        }
+        rows
+    }
+
     fn drain(sub: &mut Subscription<ConsoleOutput>) -> Vec<ConsoleOutput> {
         let mut out = Vec::new();
         while let Some(Some(piece)) = now_or_never(sub.recv()) {
@@ -810,16 +826,7 @@ mod tests {
         let mut sub = c.run("kubectl events -w");
         assert_eq!(drain(&mut sub), vec![ConsoleOutput::Stderr("No events found in default namespace.\n".into())], "none yet; it keeps watching");
         let _ = drain(&mut c.run("kubectl create deployment web --image=nginx"));
-        let mut rows = String::new();
-        for _ in 0..10 {
-            now_or_never(c.advance(Duration::seconds(1))).unwrap().unwrap();
-            for piece in drain(&mut sub) {
-                match piece {
-                    ConsoleOutput::Stdout(t) => rows.push_str(&t),
-                    other => panic!("only rows while it watches: {other:?}"),
-                }
-            }
-        }
+        let rows = rows_over(&c, &mut sub, 10);
         assert!(rows.contains("ScalingReplicaSet   Deployment/web"), "{rows}");
         assert!(rows.contains("Started") && rows.contains("Pod/web-"), "{rows}");
         assert!(!rows.contains("LAST SEEN"), "rows only, under the header printed first: {rows}");
@@ -856,16 +863,7 @@ mod tests {
         let mut sub = c.run("kubectl get deployments -w");
         let first = drain(&mut sub);
         assert!(matches!(&first[..], [ConsoleOutput::Stdout(t)] if t.starts_with("NAME   READY   UP-TO-DATE   AVAILABLE   AGE\nweb    0/1")), "{first:?}");
-        let mut rows = String::new();
-        for _ in 0..15 {
-            now_or_never(c.advance(Duration::seconds(1))).unwrap().unwrap();
-            for piece in drain(&mut sub) {
-                match piece {
-                    ConsoleOutput::Stdout(t) => rows.push_str(&t),
-                    other => panic!("a watch only adds rows: {other:?}"),
-                }
-            }
-        }
+        let rows = rows_over(&c, &mut sub, 15);
         assert!(rows.lines().all(|l| l.starts_with("web    ")), "rows only, no header again: {rows}");
         assert!(rows.lines().last().unwrap().starts_with("web    1/1     1            1"), "{rows}");
         let count = rows.lines().count();
