@@ -5,7 +5,7 @@
 
 use super::files::api_error_line;
 use super::flags::Flags;
-use super::{yaml_out, CommandOutput, Context};
+use super::{CommandOutput, Context};
 use crate::api::{Kind, Object};
 use crate::cluster::Cluster;
 use serde_json::{json, Map, Value};
@@ -474,11 +474,8 @@ fn finish(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>, built: Result<Val
     let name = value["metadata"]["name"].as_str().unwrap_or_default().to_string();
     if mode == DryRun::Client {
         match output.as_str() {
-            "yaml" => out.stdout.push_str(&yaml_out::to_yaml(&value)),
-            "json" => out.say(super::typed_json::typed_json(&value)),
-            "name" => out.say(format!("{}/{name}", kind.qualified())),
             "" => out.say(format!("{}/{name} created (dry run)", kind.qualified())),
-            templated => super::print_templated(templated, f, ctx.files, &value, &mut out),
+            printer => super::print_typed(printer, &value, &kind.qualified(), f, ctx.files, &mut out),
         }
         return out;
     }
@@ -495,11 +492,8 @@ fn finish(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>, built: Result<Val
     let result = if mode == DryRun::Server { cluster.validate_create(object) } else { cluster.create(object) };
     match result {
         Ok(created) => match output.as_str() {
-            "yaml" => out.stdout.push_str(&yaml_out::to_yaml(&serde_json::to_value(&created).unwrap_or_default())),
-            "json" => out.say(super::typed_json::typed_json(&serde_json::to_value(&created).unwrap_or_default())),
-            "name" => out.say(format!("{}/{name}", kind.qualified())),
             "" => out.say(format!("{}/{name} created{}", kind.qualified(), if mode == DryRun::Server { " (server dry run)" } else { "" })),
-            templated => super::print_templated(templated, f, ctx.files, &serde_json::to_value(&created).unwrap_or_default(), &mut out),
+            printer => super::print_typed(printer, &serde_json::to_value(&created).unwrap_or_default(), &kind.qualified(), f, ctx.files, &mut out),
         },
         // create_deployment.go wraps the server's answer in its own error (kubectl-output.md 4.1).
         Err(e) if kind == Kind::Deployment => out.fail(format!("error: failed to create deployment: {}", e.message)),

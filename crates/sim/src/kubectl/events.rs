@@ -46,22 +46,10 @@ fn typed(e: &Event) -> serde_json::Value {
 /// Prints `value` (an Event, or the EventList of several) with `-o`'s printer; `more` when
 /// an object was printed before it (YAML then separates the documents with `---`).
 fn print_as(output: &str, value: &serde_json::Value, more: bool, f: &Flags, ctx: &Context<'_>, out: &mut CommandOutput) {
-    match output {
-        "yaml" => {
-            if more {
-                out.stdout.push_str("---\n");
-            }
-            out.stdout.push_str(&super::yaml_out::to_yaml(value));
-        }
-        "json" => out.say(super::typed_json::typed_json(value)),
-        "name" => {
-            let items = value.get("items").and_then(|i| i.as_array()).map_or_else(|| vec![value], |items| items.iter().collect());
-            for e in items {
-                out.say(format!("event/{}", e["metadata"]["name"].as_str().unwrap_or_default()));
-            }
-        }
-        templated => super::print_templated(templated, f, ctx.files, value, out),
+    if more && output == "yaml" {
+        out.stdout.push_str("---\n");
     }
+    super::print_typed(output, value, "event", f, ctx.files, out);
 }
 
 /// `kubectl events` (`-w`: then a row per new or repeated event; the page runs it again with

@@ -2,7 +2,7 @@
 //! selector and port taken from it as kubectl does.
 
 use super::flags::Flags;
-use super::{fetch, targets, yaml_out, CommandOutput, Context};
+use super::{fetch, targets, CommandOutput, Context};
 use crate::api::{Kind, Object, PodSpec};
 use crate::cluster::Cluster;
 use serde_json::{json, Map, Value};
@@ -85,17 +85,12 @@ pub fn expose(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOut
     metadata.insert("name".into(), json!(svc_name));
     let value = json!({"apiVersion": "v1", "kind": "Service", "metadata": metadata, "spec": spec, "status": {"loadBalancer": {}}});
     if matches!(f.value("--dry-run").as_deref(), Some("client" | "unchanged")) {
-        return match output.as_str() {
-            "yaml" => CommandOutput { stdout: yaml_out::to_yaml(&value), ..Default::default() },
-            "json" => CommandOutput::ok(format!("{}\n", super::typed_json::typed_json(&value))),
-            "name" => CommandOutput::ok(format!("service/{svc_name}\n")),
-            "" => CommandOutput { stdout: format!("service/{svc_name} exposed (dry run)\n"), ..Default::default() },
-            templated => {
-                let mut out = CommandOutput::default();
-                super::print_templated(templated, f, ctx.files, &value, &mut out);
-                out
-            }
-        };
+        let mut out = CommandOutput::default();
+        match output.as_str() {
+            "" => out.say(format!("service/{svc_name} exposed (dry run)")),
+            printer => super::print_typed(printer, &value, "service", f, ctx.files, &mut out),
+        }
+        return out;
     }
     let mut svc = match Object::decode(Kind::Service, &value) {
         Ok((o, _)) => o,

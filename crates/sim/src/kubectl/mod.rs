@@ -407,6 +407,23 @@ pub(crate) fn templated(output: &str, columns: bool) -> bool {
     go_template::handles(output) || matches!(format, "jsonpath" | "jsonpath-file") || (columns && format == "custom-columns")
 }
 
+/// Prints a typed object `value` (or a List of them) with the printer a non-empty `-o`
+/// names: YAML, JSON in the Go structs' order, `RESOURCE/NAME` per object with `resource`
+/// (`deployment.apps`, `event` ...), or a template printer.
+pub(crate) fn print_typed(output: &str, value: &serde_json::Value, resource: &str, f: &Flags, files: &dyn Files, out: &mut CommandOutput) {
+    match output {
+        "yaml" => out.stdout.push_str(&yaml_out::to_yaml(value)),
+        "json" => out.say(typed_json::typed_json(value)),
+        "name" => {
+            let objects = value.get("items").and_then(|i| i.as_array()).map_or_else(|| vec![value], |items| items.iter().collect());
+            for o in objects {
+                out.say(format!("{resource}/{}", o["metadata"]["name"].as_str().unwrap_or_default()));
+            }
+        }
+        templated => print_templated(templated, f, files, value, out),
+    }
+}
+
 /// Prints one object (or a List) with the template printer `output` names
 /// (`go-template=`, `go-template-file=`, `template=`, `jsonpath=`, `jsonpath-file=`,
 /// `custom-columns=`); files are read from `files`.
