@@ -638,11 +638,11 @@ fn merge_three_way(live: &mut BTreeMap<String, String>, last: Option<&serde_json
     live.extend(new.iter().map(|(k, v)| (k.clone(), v.clone())));
 }
 
-/// Writes a changed object back (controllers' and kubelets' updates). A changed spec bumps
-/// `metadata.generation`, as the API server does.
-///
-/// As the API server, it refuses a changed `metadata.uid` and, for a pod, spec changes
-/// beyond what a running pod may take (images, tolerations added, ...).
+/// Writes a changed object back, as a PUT does (kubectl's patch, edit, replace, set, label;
+/// the controllers' updates of their objects). A changed spec bumps `metadata.generation`,
+/// as the API server does, and like it this refuses a changed `metadata.uid` and, for a
+/// pod, spec changes beyond what a running pod may take (images, tolerations added, ...).
+/// The scheduler's binding and the kubelets' status writes go through [`write`].
 pub fn update(store: &mut Store, now: Time, object: Object) -> Result<Object, ApiError> {
     if let Some(existing) = store.get(&ObjectKey::of(&object)) {
         let (uid, was) = (object.meta().uid.as_deref(), existing.meta().uid.as_deref());

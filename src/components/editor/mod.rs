@@ -145,13 +145,12 @@ pub fn editor() -> Html {
     // The refusals placed in the text as it is (each placed cause is part of its refusal's message).
     let placed: &[editing::Diagnostic] = if refused.0 == current.text { &refused.1 } else { &[] };
     let marked = |refusal: &str| placed.iter().any(|d| refusal.contains(d.message.as_str()));
-    let diagnostics = match &**refused {
-        (text, found) if !found.is_empty() && *text == current.text => {
-            let mut all: Vec<editing::Diagnostic> = diagnostics.iter().chain(found).cloned().collect();
-            kubeplay_sim::sorting::sort_by_key(&mut all, |d| (d.line, std::cmp::Reverse(d.severity)));
-            Rc::new(all)
-        }
-        _ => (*diagnostics).clone(),
+    let diagnostics = if placed.is_empty() {
+        (*diagnostics).clone()
+    } else {
+        let mut all: Vec<editing::Diagnostic> = diagnostics.iter().chain(placed).cloned().collect();
+        kubeplay_sim::sorting::sort_by_key(&mut all, |d| (d.line, std::cmp::Reverse(d.severity)));
+        Rc::new(all)
     };
     {
         let last = last.clone();
