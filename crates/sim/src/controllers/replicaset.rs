@@ -278,21 +278,46 @@ fn active_owned(store: &Store, rs: &ReplicaSet, unreleased: &BTreeSet<ObjectKey>
     pods
 }
 
-/// Pods of any ReplicaSet with the same controller as `rs` (or of `rs` alone).
-fn related_pods(store: &Store, rs: &ReplicaSet) -> Vec<Arc<Object>> {
+/// How many active pods of any ReplicaSet with the same controller as `rs` (or of `rs`
+/// alone) each node runs: the rank upstream's scale-down gives a pod's node.
+fn related_per_node<'a>(store: &'a Store, rs: &ReplicaSet) -> HashMap<&'a str, usize, BuildFnv> {
     let ns = rs.metadata.namespace.as_deref().unwrap_or("");
     let owner = controller_of(&rs.metadata).map(|r| r.uid.clone());
-    let siblings: Vec<String> = store
-        .list(Kind::ReplicaSet, Some(ns))
-        .filter_map(Object::as_replica_set)
-        .filter(|other| match &owner {
-            Some(o) => controller_of(&other.metadata).is_some_and(|r| &r.uid == o),
-            None => other.metadata.uid == rs.metadata.uid,
-        })
-        .filter_map(|r| r.metadata.uid.clone())
-        .collect();
-    siblings.iter().flat_map(|uid| owned_pods_shared(store, ns, uid)).filter(|o| o.as_pod().is_some_and(is_active)).collect()
+    let siblings = store.list(Kind::ReplicaSet, Some(ns)).filter_map(Object::as_replica_set).filter(|other| match &owner {
+        Some(o) => controller_of(&other.metadata).is_some_and(|r| &r.uid == o),
+        None => other.metadata.uid == rs.metadata.uid,
+    });
+    let mut per_node: HashMap<&str, usize, BuildFnv> = HashMap::default();
+    for sibling in siblings {
+        let Some(uid) = sibling.metadata.uid.as_deref() else { continue };
+        for p in owned_pods(store, ns, uid).filter(|p| is_active(p)) {
+            if let Some(node) = p.spec.node_name.as_deref() {
+                *per_node.entry(node).or_default() += 1;
+            }
+        }
+    }
+    per_node
 }
+
+/// FNV-1a, a quick hash for the short node names [`related_per_node`] counts by (the map is
+/// only looked up, never iterated, so its order cannot reach the history).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type BuildFnv = std::hash::BuildHasherDefault<Fnv>;
 
 /// One pass over every ReplicaSet. Returns when a pod next becomes available.
 #[inline(never)]
@@ -332,13 +357,7 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, cache: &mut Cache, now: Time)
                 let owned = active_owned(store, rs, &unreleased);
                 let mut victims: Vec<&Pod> = owned.iter().filter_map(|o| o.as_pod()).collect();
                 if n < victims.len() {
-                    let related = related_pods(store, rs);
-                    let mut related_on: BTreeMap<&str, usize> = BTreeMap::new();
-                    for p in related.iter().filter_map(|o| o.as_pod()) {
-                        if let Some(node) = p.spec.node_name.as_deref() {
-                            *related_on.entry(node).or_default() += 1;
-                        }
-                    }
+                    let related_on = related_per_node(store, rs);
                     let rank = |p: &Pod| p.spec.node_name.as_deref().and_then(|n| related_on.get(n)).copied().unwrap_or(0);
                     let ranks: Vec<usize> = victims.iter().map(|p| rank(p)).collect();
                     victims = first_to_delete(&victims, &ranks, n, now);
