@@ -1,15 +1,21 @@
 //! The ReplicaSet controller: adopts and releases pods by label, creates and
 //! deletes pods to match `spec.replicas`, and reports status.
 
+mod cache;
+mod ranking;
+
+pub use cache::Cache;
+pub use ranking::deletion_order;
+
 use super::{controller_of, controller_ref, owned_pods, owned_pods_shared, pod_from_template};
 use crate::api::{condition, Kind, Object, Pod, ReplicaSet};
+use ranking::{first_to_delete, Candidate};
 use crate::apiserver;
 use crate::clock::Time;
 use crate::events::{self, Source};
 use crate::rand::Rng;
-use crate::store::{EventType, ObjectKey, Store};
-use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use crate::store::{ObjectKey, Store};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 const SOURCE: Source<'static> = Source { component: "replicaset-controller", host: "" };
@@ -32,197 +38,6 @@ fn available_at(p: &Pod, min_ready_seconds: i32) -> Option<Time> {
 /// Models pkg/api/v1/pod/util.go IsPodAvailable: ready for strictly more than minReadySeconds.
 pub fn is_available(p: &Pod, min_ready_seconds: i32, now: Time) -> bool {
     available_at(p, min_ready_seconds).is_some_and(|t| min_ready_seconds == 0 || t < now)
-}
-
-/// floor(log2(d in nanoseconds)), -1 for d <= 0 (LogarithmicScaleDown buckets).
-fn log_bucket(now: Time, t: Time) -> i64 {
-    let ns = (now.0 - t.0) as i128 * 1_000_000;
-    if ns <= 0 {
-        -1
-    } else {
-        127 - i64::from(ns.leading_zeros())
-    }
-}
-
-/// The key [`deletion_order`] compares, computed once per pod: assigned, phase, ready,
-/// deletion cost, related pods on its node (more first), readiness age bucket (when ready),
-/// restarts (more first), creation age bucket, uid.
-type DeletionKey<'a> = (bool, u8, bool, i32, std::cmp::Reverse<usize>, Option<i64>, std::cmp::Reverse<i32>, Option<i64>, Option<&'a str>);
-
-fn deletion_key(p: &Pod, rank: usize, now: Time) -> DeletionKey<'_> {
-    let phase_rank = match p.phase() {
-        "Pending" => 0,
-        "Unknown" => 1,
-        "Running" => 2,
-        _ => 3,
-    };
-    let ready = p.is_ready();
-    let cost = p.metadata.annotations.get("controller.kubernetes.io/pod-deletion-cost").and_then(|v| v.parse::<i32>().ok()).unwrap_or(0);
-    // A more recent time sorts first; zero/unknown counts as the most recent (None sorts first).
-    let ready_since = condition(&p.status.conditions, "Ready").filter(|c| c.status == "True").and_then(|c| c.last_transition_time);
-    let restarts = p.status.container_statuses.iter().map(|c| c.restart_count).max().unwrap_or(0);
-    (
-        p.spec.node_name.is_some(),
-        phase_rank,
-        ready,
-        cost,
-        std::cmp::Reverse(rank),
-        if ready { ready_since.map(|t| log_bucket(now, t)) } else { None },
-        std::cmp::Reverse(restarts),
-        p.metadata.creation_timestamp.map(|t| log_bucket(now, t)),
-        p.metadata.uid.as_deref(),
-    )
-}
-
-/// Models pkg/controller/controller_utils.go ActivePodsWithRanks.Less: pods that sort
-/// first are deleted first. `rank` is the number of related active pods on the pod's node.
-pub fn deletion_order(a: (&Pod, usize), b: (&Pod, usize), now: Time) -> Ordering {
-    deletion_key(a.0, a.1, now).cmp(&deletion_key(b.0, b.1, now))
-}
-
-/// The first `n` of `pods` in [`deletion_order`] (ties keep the given order), without sorting them all.
-fn first_to_delete<'a>(pods: &[&'a Pod], ranks: &[usize], n: usize, now: Time) -> Vec<&'a Pod> {
-    let keys: Vec<(DeletionKey<'a>, usize)> = pods.iter().zip(ranks).enumerate().map(|(i, (p, r))| (deletion_key(p, *r, now), i)).collect();
-    let mut order: Vec<usize> = (0..pods.len()).collect();
-    let n = n.min(order.len());
-    if n == 0 {
-        return Vec::new();
-    }
-    if n < order.len() {
-        order.select_nth_unstable_by(n - 1, |&i, &j| keys[i].cmp(&keys[j]));
-        order.truncate(n);
-    }
-    crate::sorting::sort_by(&mut order, |&i, &j| keys[i].cmp(&keys[j]));
-    order.into_iter().map(|i| pods[i]).collect()
-}
-
-/// What the controller last saw of one pod it counts for a ReplicaSet.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-struct Seen {
-    active: bool,
-    labeled: bool,
-    ready: bool,
-}
-
-/// One ReplicaSet's controlled pods (in its namespace), counted from the watch.
-#[derive(Clone, Debug)]
-struct Tally {
-    namespace: String,
-    selector: crate::api::LabelSelector,
-    labels: BTreeMap<String, String>,
-    active: i32,
-    labeled: i32,
-    ready: i32,
-    /// Pods that changed since the last claim (their labels may no longer match).
-    changed: BTreeSet<ObjectKey>,
-    /// Every controlled pod must be checked against the selector at the next claim.
-    check_all: bool,
-}
-
-impl Tally {
-    fn seen(&self, p: &Pod) -> Seen {
-        let active = is_active(p);
-        Seen { active, labeled: active && self.labels.iter().all(|(k, v)| p.metadata.labels.get(k) == Some(v)), ready: active && p.is_ready() }
-    }
-
-    fn add(&mut self, s: Seen, sign: i32) {
-        self.active += sign * i32::from(s.active);
-        self.labeled += sign * i32::from(s.labeled);
-        self.ready += sign * i32::from(s.ready);
-    }
-}
-
-/// The controller's informer cache: per ReplicaSet, counts of its active, labeled and ready
-/// pods, kept up to date from the watch log so a sync costs what changed, not every pod.
-/// Rebuilt from the store when the log no longer reaches back (and after a restore).
-#[derive(Clone, Debug, Default)]
-pub struct Cache {
-    seen: Option<u64>,
-    /// By ReplicaSet uid.
-    tallies: BTreeMap<String, Tally>,
-    /// Per counted pod: the ReplicaSets (uids) it is counted for and as what.
-    pods: HashMap<ObjectKey, Vec<(String, Seen)>>,
-}
-
-impl Cache {
-    /// Brings the counts up to the store's current resourceVersion.
-    fn refresh(&mut self, store: &Store) {
-        let rv = store.resource_version();
-        if self.seen == Some(rv) {
-            return;
-        }
-        let events = self.seen.filter(|s| *s <= rv).and_then(|s| store.events_since(s));
-        match events {
-            Some(events) => {
-                for e in events {
-                    if let Object::Pod(p) = &*e.object {
-                        self.note(p, e.type_ == EventType::Deleted);
-                    }
-                }
-            }
-            None => {
-                self.tallies.clear();
-                self.pods.clear();
-            }
-        }
-        self.seen = Some(rv);
-    }
-
-    fn note(&mut self, p: &Pod, gone: bool) {
-        let key = ObjectKey { kind: Kind::Pod, namespace: p.metadata.namespace.clone().unwrap_or_default(), name: p.metadata.name.clone() };
-        for (uid, seen) in self.pods.remove(&key).unwrap_or_default() {
-            if let Some(t) = self.tallies.get_mut(&uid) {
-                t.add(seen, -1);
-            }
-        }
-        if gone {
-            return;
-        }
-        let mut counted = Vec::new();
-        for r in p.metadata.owner_references.iter().filter(|r| r.controller == Some(true)) {
-            let Some(t) = self.tallies.get_mut(&r.uid).filter(|t| t.namespace == key.namespace) else { continue };
-            if counted.iter().any(|(u, _)| *u == r.uid) {
-                continue;
-            }
-            let seen = t.seen(p);
-            t.add(seen, 1);
-            t.changed.insert(key.clone());
-            counted.push((r.uid.clone(), seen));
-        }
-        if !counted.is_empty() {
-            self.pods.insert(key, counted);
-        }
-    }
-
-    /// The tally of `rs`, counted from scratch when it is new or its selector or labels changed.
-    fn tally(&mut self, store: &Store, rs: &ReplicaSet) -> &mut Tally {
-        let (ns, uid) = (rs.metadata.namespace.clone().unwrap_or_default(), rs.metadata.uid.clone().unwrap_or_default());
-        let valid = self.tallies.get(&uid).is_some_and(|t| t.namespace == ns && t.selector == rs.spec.selector && t.labels == rs.spec.template.metadata.labels);
-        if !valid {
-            let mut t = Tally {
-                namespace: ns.clone(),
-                selector: rs.spec.selector.clone(),
-                labels: rs.spec.template.metadata.labels.clone(),
-                active: 0,
-                labeled: 0,
-                ready: 0,
-                changed: BTreeSet::new(),
-                check_all: true,
-            };
-            for p in owned_pods(store, &ns, &uid) {
-                let seen = t.seen(p);
-                t.add(seen, 1);
-                let key = ObjectKey { kind: Kind::Pod, namespace: ns.clone(), name: p.metadata.name.clone() };
-                let entry = self.pods.entry(key).or_default();
-                match entry.iter_mut().find(|(u, _)| *u == uid) {
-                    Some(e) => e.1 = seen,
-                    None => entry.push((uid.clone(), seen)),
-                }
-            }
-            self.tallies.insert(uid.clone(), t);
-        }
-        self.tallies.get_mut(&uid).expect("tally just ensured")
-    }
 }
 
 /// Adopts matching orphans and releases owned pods whose labels no longer match (only
@@ -270,54 +85,54 @@ fn claim_pods(store: &mut Store, cache: &mut Cache, now: Time, rs: &ReplicaSet, 
     (tally.active - unreleased, kept)
 }
 
-/// The active pods `rs` owns after a claim, in name order (the pods whose release failed left out).
-fn active_owned(store: &Store, rs: &ReplicaSet, unreleased: &BTreeSet<ObjectKey>) -> Vec<Arc<Object>> {
+/// Debug builds check the cache against the store at every scale-down: the candidates
+/// are the active pods `rs` owns (less those whose release failed), in name order and each
+/// as the pod reads now, and `related` counts the active pods of `rs`'s family per node.
+#[cfg(debug_assertions)]
+fn check_candidates(store: &Store, nodes: &cache::NodeIds, rs: &ReplicaSet, unreleased: &BTreeSet<ObjectKey>, candidates: &[(&String, &Candidate)], related: &[u32]) {
     let (ns, uid) = (rs.metadata.namespace.as_deref().unwrap_or(""), rs.metadata.uid.as_deref().unwrap_or(""));
-    let mut pods = owned_pods_shared(store, ns, uid);
-    pods.retain(|o| o.as_pod().is_some_and(is_active) && (unreleased.is_empty() || !unreleased.contains(&ObjectKey::of(o))));
-    pods
+    let from_store: Vec<(String, Candidate)> = owned_pods(store, ns, uid)
+        .filter(|p| is_active(p) && !unreleased.contains(&ObjectKey { kind: Kind::Pod, namespace: ns.to_string(), name: p.metadata.name.clone() }))
+        .map(|p| (p.metadata.name.clone(), Candidate::of(p, p.spec.node_name.as_deref().and_then(|n| nodes.find(n)))))
+        .collect();
+    let cached: Vec<(String, Candidate)> = candidates.iter().map(|(n, c)| ((*n).clone(), (*c).clone())).collect();
+    assert_eq!(cached, from_store, "the scale-down candidates of {} agree with the store", rs.metadata.name);
+    let mut counted: std::collections::BTreeMap<&str, u32> = Default::default();
+    for sibling in family(store, rs) {
+        let Some(sibling_uid) = sibling.metadata.uid.as_deref() else { continue };
+        for node in owned_pods(store, ns, sibling_uid).filter(|p| is_active(p)).filter_map(|p| p.spec.node_name.as_deref()) {
+            *counted.entry(node).or_default() += 1;
+        }
+    }
+    for (name, id) in nodes.iter() {
+        let cached = related.get(id as usize).copied().unwrap_or(0);
+        assert_eq!(cached, counted.get(name).copied().unwrap_or(0), "related pods of {} on {name}", rs.metadata.name);
+    }
 }
 
-/// How many active pods of any ReplicaSet with the same controller as `rs` (or of `rs`
-/// alone) each node runs: the rank upstream's scale-down gives a pod's node.
-fn related_per_node<'a>(store: &'a Store, rs: &ReplicaSet) -> HashMap<&'a str, usize, BuildFnv> {
-    let ns = rs.metadata.namespace.as_deref().unwrap_or("");
-    let owner = controller_of(&rs.metadata).map(|r| r.uid.clone());
-    let siblings = store.list(Kind::ReplicaSet, Some(ns)).filter_map(Object::as_replica_set).filter(|other| match &owner {
-        Some(o) => controller_of(&other.metadata).is_some_and(|r| &r.uid == o),
-        None => other.metadata.uid == rs.metadata.uid,
-    });
-    let mut per_node: HashMap<&str, usize, BuildFnv> = HashMap::default();
-    for sibling in siblings {
-        let Some(uid) = sibling.metadata.uid.as_deref() else { continue };
-        for p in owned_pods(store, ns, uid).filter(|p| is_active(p)) {
-            if let Some(node) = p.spec.node_name.as_deref() {
-                *per_node.entry(node).or_default() += 1;
-            }
-        }
+/// `rs` and the ReplicaSets sharing its controller (a Deployment's old and new ones), or
+/// `rs` alone when nothing controls it.
+fn family<'a>(store: &'a Store, rs: &ReplicaSet) -> Vec<&'a ReplicaSet> {
+    let owner = controller_of(&rs.metadata).map(|r| r.uid.as_str());
+    store
+        .list(Kind::ReplicaSet, Some(rs.metadata.namespace.as_deref().unwrap_or("")))
+        .filter_map(Object::as_replica_set)
+        .filter(|other| match owner {
+            Some(o) => controller_of(&other.metadata).is_some_and(|r| r.uid == o),
+            None => other.metadata.uid == rs.metadata.uid,
+        })
+        .collect()
+}
+
+/// How many active pods of `rs`'s [`family`] run on each node (indexed by the cache's node
+/// ids): the rank upstream's scale-down gives a pod's node.
+fn related_per_node(store: &Store, cache: &mut Cache, rs: &ReplicaSet) -> Vec<u32> {
+    let mut per_node = Vec::new();
+    for member in family(store, rs) {
+        cache.tally(store, member).add_per_node(&mut per_node);
     }
     per_node
 }
-
-/// FNV-1a, a quick hash for the short node names [`related_per_node`] counts by (the map is
-/// only looked up, never iterated, so its order cannot reach the history).
-#[derive(Default)]
-struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for b in bytes {
-            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-type BuildFnv = std::hash::BuildHasherDefault<Fnv>;
 
 /// One pass over every ReplicaSet. Returns when a pod next becomes available.
 #[inline(never)]
@@ -354,18 +169,26 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, cache: &mut Cache, now: Time)
                 }
             } else if diff > 0 {
                 let n = (diff as usize).min(BURST_REPLICAS);
-                let owned = active_owned(store, rs, &unreleased);
-                let mut victims: Vec<&Pod> = owned.iter().filter_map(|o| o.as_pod()).collect();
-                if n < victims.len() {
-                    let related_on = related_per_node(store, rs);
-                    let rank = |p: &Pod| p.spec.node_name.as_deref().and_then(|n| related_on.get(n)).copied().unwrap_or(0);
-                    let ranks: Vec<usize> = victims.iter().map(|p| rank(p)).collect();
-                    victims = first_to_delete(&victims, &ranks, n, now);
-                }
-                for p in victims.into_iter().take(n) {
-                    let key = ObjectKey { kind: Kind::Pod, namespace: p.metadata.namespace.clone().unwrap_or_default(), name: p.metadata.name.clone() };
+                let related = related_per_node(store, cache, rs);
+                let uid = rs.metadata.uid.as_deref().unwrap_or("");
+                let ns = rs.metadata.namespace.as_deref().unwrap_or("");
+                let kept = |name: &str| unreleased.contains(&ObjectKey { kind: Kind::Pod, namespace: ns.to_string(), name: name.to_string() });
+                let candidates: Vec<(&String, &Candidate)> = match cache.get(uid) {
+                    Some(tally) => tally.candidates.iter().filter(|(name, _)| unreleased.is_empty() || !kept(name)).collect(),
+                    None => Vec::new(),
+                };
+                #[cfg(debug_assertions)]
+                check_candidates(store, &cache.nodes, rs, &unreleased, &candidates, &related);
+                let chosen: Vec<String> = if n < candidates.len() {
+                    let rank = |c: &Candidate| c.node.and_then(|id| related.get(id as usize)).map_or(0, |r| *r as usize);
+                    first_to_delete(&candidates, rank, n, now).into_iter().map(|i| candidates[i].0.clone()).collect()
+                } else {
+                    candidates.iter().map(|(name, _)| (*name).clone()).collect()
+                };
+                for name in chosen {
+                    let key = ObjectKey { kind: Kind::Pod, namespace: ns.to_string(), name };
                     if apiserver::delete(store, now, &key, None).is_ok() {
-                        events::record(store, now, SOURCE, rs_obj, "Normal", "SuccessfulDelete", &format!("Deleted pod: {}", p.metadata.name));
+                        events::record(store, now, SOURCE, rs_obj, "Normal", "SuccessfulDelete", &format!("Deleted pod: {}", key.name));
                     }
                 }
             }
@@ -414,13 +237,14 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, cache: &mut Cache, now: Time)
             }
         });
     }
-    cache.tallies.retain(|uid, _| sets.iter().any(|o| o.meta().uid.as_deref() == Some(uid.as_str())));
+    cache.retain(|uid| sets.iter().any(|o| o.meta().uid.as_deref() == Some(uid)));
     wake
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::cmp::Ordering;
     use crate::api::{ContainerStatus, Condition as Cond};
     use crate::clock::Duration;
 
