@@ -129,6 +129,30 @@ test('an embedded map in an iframe shows the cluster, paused and without the pag
   await context.close();
 });
 
+test('an embed asked to keep its work in a frame that may keep nothing shows at once and says so', async () => {
+  const context = await env.browser.newContext({ viewport: { width: 900, height: 600 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  // A frame of an about:blank page (as a deck's srcdoc slide) is refused both IndexedDB
+  // (its open is never answered) and localStorage.
+  const src = new URL('/?embed&persist&view=map', env.server.url).href;
+  await page.setContent(`<iframe id="kp" src="${src}" width="800" height="480"></iframe>`);
+  const frame = page.frameLocator('#kp');
+  await frame.locator('[data-testid="node"]').first().waitFor();
+  const waited = await page.frames()[1].evaluate(() => {
+    const at = (name) => performance.getEntriesByName(name)[0]?.startTime;
+    return at('kubeplay:storage-read') - at('kubeplay:cluster-built');
+  });
+  assert.ok(waited < 1000, `the embed waited ${Math.round(waited)} ms for storage it cannot have`);
+  const note = frame.locator('[data-testid="not-kept"]');
+  assert.equal(await note.innerText(), 'not saved here');
+  assert.match(await note.getAttribute('title'), /lost when the page closes or reloads/);
+  await page.screenshot({ path: `${SHOTS}/embed-not-kept.png` });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('Share gives the iframe code for the open lesson, and presenter keys drive the clock and the steps', async () => {
   const { page, errors, context } = await open('/?lesson=control-plane&step=1&present');
   await page.locator('[data-testid="share"]').click();

@@ -339,6 +339,14 @@ pub fn app(props: &AppProps) -> Html {
         None => html! {},
     };
     let controls = html! { <TimeControls now={*now} playing={*playing} speed={*speed} {on_toggle} {on_speed} {on_step} {on_rewound} /> };
+    // The page was asked to keep the work but the browser refuses it any storage here (a
+    // slide's frame in an about:blank page): a quiet word says so instead of a wait.
+    let not_kept = (crate::persisting() && crate::kept::backend() == crate::kept::Backend::Nothing).then(|| html! {
+        <span class="not-kept" data-testid="not-kept" role="status"
+            title="This browser does not let the page keep anything here (a frame of a page without an address, or site data blocked), so what you do is lost when the page closes or reloads.">
+            {"not saved here"}
+        </span>
+    });
     // One view alone (for a slide): the view and a slim clock bar.
     if let Some(view) = &options.view {
         let body = match view.as_str() {
@@ -355,7 +363,7 @@ pub fn app(props: &AppProps) -> Html {
             <ContextProvider<ConsoleLog> context={(*log).clone()}>
             <ContextProvider<InspectHandle> context={inspect.clone()}>
                 <div class="app single-view" data-testid="single-view" data-view={view.clone()}>
-                    <header class="topbar slim">{ controls }</header>
+                    <header class="topbar slim">{ not_kept }{ controls }</header>
                     <main class="single">{ body }</main>
                 </div>
             </ContextProvider<InspectHandle>>
@@ -374,7 +382,7 @@ pub fn app(props: &AppProps) -> Html {
                         <button data-testid="mode-cluster" aria-pressed={(!*in_lab).to_string()} onclick={let l = in_lab.clone(); move |_: MouseEvent| l.set(false)}>{"Cluster"}</button>
                         <button data-testid="mode-containers" aria-pressed={(*in_lab).to_string()} onclick={let l = in_lab.clone(); move |_: MouseEvent| l.set(true)}>{"Containers lab"}</button>
                     </nav>
-                    <div class="topbar-right">{ controls }<Share /></div>
+                    <div class="topbar-right">{ not_kept }{ controls }<Share /></div>
                 </header>
                 if let Some(text) = &*notice {
                     <div class="notice" data-testid="notice" role="status">

@@ -13,8 +13,10 @@
 //! Keys are the ones [`crate::storage_key`] makes, so embeds with their own scope keep their
 //! own items in the one database. When IndexedDB cannot be used (no such API, private
 //! browsing that refuses it, a newer schema from a later page, or no answer in time), and
-//! before [`open`] has run, the same functions read and write localStorage instead. With
-//! persistence off ([`crate::set_persistence`]) nothing is read or kept.
+//! before [`open`] has run, the same functions read and write localStorage instead. When
+//! the browser refuses both (a frame of an `about:blank` or `srcdoc` page, blocked site
+//! data), [`open`] knows at once and answers [`Backend::Nothing`]: the page keeps nothing
+//! and says so. With persistence off ([`crate::set_persistence`]) nothing is read or kept.
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
@@ -41,6 +43,9 @@ pub enum Backend {
     IndexedDb,
     /// The browser's localStorage (IndexedDB could not be used, or [`open`] has not run).
     LocalStorage,
+    /// Nowhere: the browser refuses this page both IndexedDB and localStorage, so the
+    /// learner's work lasts until the page closes.
+    Nothing,
 }
 
 /// The open database and every item in it.
@@ -62,6 +67,8 @@ thread_local! {
     /// back/forward cache), so a later change of one must drop that copy, or the next open
     /// would move the older value over the newer one.
     static LEFT_IN_LOCAL_STORAGE: RefCell<std::collections::BTreeSet<String>> = const { RefCell::new(std::collections::BTreeSet::new()) };
+    /// Set by [`open`] when the browser refused both IndexedDB and localStorage.
+    static REFUSED: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Opens the page's database and reads what it keeps; moves the page's items out of
@@ -77,6 +84,7 @@ pub fn open() -> impl std::future::Future<Output = Backend> {
         }
     }
     FROZEN.with(|f| f.set(false));
+    REFUSED.with(|r| r.set(false));
     let request = request_db();
     async move {
         let opened = match answered_db(request).await {
@@ -102,6 +110,11 @@ pub fn open() -> impl std::future::Future<Output = Backend> {
 async fn finish_open(opened: Result<(IdbDatabase, BTreeMap<String, String>), String>) -> Backend {
     let (db, items) = match opened {
         Ok(opened) => opened,
+        Err(e) if local_storage_refused() => {
+            warn(format!("IndexedDB cannot be used ({e}) and localStorage is refused too; the page keeps nothing."));
+            REFUSED.with(|r| r.set(true));
+            return Backend::Nothing;
+        }
         Err(e) => {
             warn(format!("IndexedDB cannot be used ({e}); the page keeps its work in localStorage."));
             return Backend::LocalStorage;
@@ -117,6 +130,8 @@ async fn finish_open(opened: Result<(IdbDatabase, BTreeMap<String, String>), Str
 pub fn backend() -> Backend {
     if STORE_STATE.with(|s| s.borrow().is_some()) {
         Backend::IndexedDb
+    } else if REFUSED.with(Cell::get) {
+        Backend::Nothing
     } else {
         Backend::LocalStorage
     }
@@ -347,7 +362,31 @@ fn request_db() -> Result<js_sys::Promise, String> {
     let timeout = js_sys::Promise::new(&mut |resolve, _| {
         let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, OPEN_TIMEOUT_MS);
     });
-    Ok(js_sys::Promise::race(&js_sys::Array::of2(&opening, &timeout)))
+    Ok(js_sys::Promise::race(&js_sys::Array::of3(&opening, &timeout, &refusal(&window))))
+}
+
+/// A promise that fails at once if the browser refuses this page IndexedDB, and otherwise
+/// never settles. Where a page may not keep data (a frame of an `about:blank` page), an open
+/// request is never answered at all, but listing the databases fails straight away ("The
+/// user denied permission to access the database"), so the page need not wait for the
+/// timeout. A browser without `indexedDB.databases()` waits as before.
+fn refusal(window: &web_sys::Window) -> js_sys::Promise {
+    let never = || js_sys::Promise::new(&mut |_, _| {});
+    let Some(factory) = window.indexed_db().ok().flatten() else { return never() };
+    let listed = js_sys::Reflect::get(&factory, &"databases".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .and_then(|f| f.call0(&factory).ok())
+        .and_then(|p| p.dyn_into::<js_sys::Promise>().ok());
+    let Some(listed) = listed else { return never() };
+    js_sys::Promise::new(&mut |_, reject| {
+        let refused = Closure::once(move |e: JsValue| {
+            let _ = reject.call1(&JsValue::NULL, &JsValue::from_str(&format!("the browser refuses this page IndexedDB ({})", error_text(&e))));
+        });
+        let _ = listed.catch(&refused);
+        // Called at most once, when the browser refuses; a page opens its storage once.
+        refused.forget();
+    })
 }
 
 /// Opens the database from here (when `index.html` did not): a promise of the database.
@@ -447,6 +486,12 @@ async fn move_from_local_storage(db: &IdbDatabase) {
 /// The browser's localStorage (the fallback, and where earlier pages kept their items).
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
+}
+
+/// Whether the browser refuses this page localStorage (reading the property throws a
+/// `SecurityError`, as in a frame of an `about:blank` page).
+fn local_storage_refused() -> bool {
+    web_sys::window().is_none_or(|w| w.local_storage().is_err())
 }
 
 /// Removes the page's items from localStorage.
