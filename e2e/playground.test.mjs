@@ -415,6 +415,41 @@ test("the lines from a Service to its pods cross no text on the cards and end at
   await context.close();
 });
 
+test("the lines from a Service pass under the cards they do not end at, the control plane's too", async () => {
+  const { page, errors, context } = await openPage();
+  await page.locator('[data-testid="speed"]').selectOption('10');
+  // Two Services of one pod each: their lines reach down past other nodes' cards.
+  for (const name of ['api', 'web']) {
+    await runLine(page, `kubectl create deployment ${name} --image=nginx --replicas=1`);
+    await runLine(page, `kubectl expose deployment ${name} --port=80`);
+  }
+  await page.waitForFunction(() => document.querySelectorAll('.service-links path.link').length === 2, null, { timeout: 15_000 });
+  await page.locator('[data-testid="play-pause"]').click();
+  await page.waitForTimeout(1_500); // the bars' transitions and the lines' next measure
+  // Each card in view, inside its border, with the cards a line may enter: its Service's and
+  // the node's of its pod.
+  const cards = await page.evaluate(() => {
+    const map = document.querySelector('[data-testid="cluster-map"]').getBoundingClientRect();
+    const ends = [...document.querySelectorAll('.service-links path.link')].flatMap((l) => [`service ${l.dataset.service.split('/')[1]}`, `node ${document.querySelector(`[data-testid="pod"][data-name="${l.dataset.pod.split('/')[1]}"]`).closest('[data-testid="node"]').dataset.name}`]);
+    return [...document.querySelectorAll('[data-testid="node"], [data-testid="service"]')].map((e) => [`${e.dataset.testid} ${e.dataset.name}`, e.getBoundingClientRect()])
+      .filter(([name, r]) => !ends.includes(name) && r.top >= map.top && r.bottom <= map.bottom && r.left >= map.left && r.right <= map.right)
+      .map(([name, r]) => ({ name, clip: { x: Math.ceil(r.x) + 5, y: Math.ceil(r.y) + 5, width: Math.floor(r.width) - 10, height: Math.floor(r.height) - 10 } }));
+  });
+  assert.ok(cards.some((c) => c.name === 'node control-plane'), JSON.stringify(cards.map((c) => c.name)));
+  const look = async () => { const shots = []; for (const c of cards) shots.push(await page.screenshot({ clip: c.clip, animations: 'disabled' })); return shots; };
+  const withLines = await look();
+  await page.screenshot({ path: `${SHOTS}/service-lines-under-cards.png` });
+  await page.addStyleTag({ content: '.service-links { visibility: hidden; }' });
+  const without = await look();
+  const crossed = [];
+  for (const [i, c] of cards.entries()) {
+    if (!withLines[i].equals(without[i]) && await strongPixelChanges(page, withLines[i], without[i]) > 0) crossed.push(c.name);
+  }
+  assert.deepEqual(crossed, [], 'cards a line is drawn over');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 /** How many pixels of two same-sized PNG screenshots differ by more than 48 levels in a
  * colour channel (decoded by the page's canvas). */
 async function strongPixelChanges(page, a, b) {

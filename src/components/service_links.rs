@@ -1,6 +1,7 @@
 //! Lines from each Service card to the pods answering for it (its ready endpoints), drawn
 //! across the cluster map beneath the cards' text (the stylesheet stacks the cards' blocks
-//! above the lines) and ending in a dot on each pod's chip, and, while a load runs, dots
+//! above the lines), under every other card (each line is clipped to leave them out) and
+//! ending in a dot on each pod's chip, and, while a load runs, dots
 //! travelling along each line at the rate its pod receives requests.
 
 use crate::hooks::use_objects;
@@ -9,16 +10,19 @@ use gloo::timers::callback::Interval;
 use kubeplay_sim::api::Kind;
 use kubeplay_sim::traffic::ARRIVALS_SERIES;
 use std::collections::BTreeMap;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-/// One line: the Service (`ns/name`), the pod (`ns/name`), its SVG path and where it ends
-/// (the middle of the pod chip's top edge).
+/// One line: the Service (`ns/name`), the pod (`ns/name`), its SVG path, where it ends (the
+/// middle of the pod chip's top edge) and the region it may be drawn in (an SVG path, with
+/// `evenodd`: the map less every card but its Service's and its pod's node's).
 #[derive(Clone, Debug, PartialEq)]
 struct Link {
     service: String,
     pod: String,
     path: String,
     end: (f64, f64),
+    clip: String,
 }
 
 /// Properties of [`ServiceLinks`].
@@ -36,9 +40,35 @@ fn rect_in(el: &web_sys::Element, map: &web_sys::Element) -> (f64, f64, f64, f64
     (x, y, r.width(), r.height())
 }
 
+/// A card of the map and where it sits in the map (x, y, width, height).
+type Card = (web_sys::Element, (f64, f64, f64, f64));
+
+/// The cards a line passes under: each Service's, each node's and the waiting pods' box.
+fn cards(map: &web_sys::Element) -> Vec<Card> {
+    let Ok(found) = map.query_selector_all("[data-testid=service], [data-testid=node], .unscheduled") else { return Vec::new() };
+    (0..found.length()).filter_map(|i| found.item(i)?.dyn_into::<web_sys::Element>().ok()).map(|card| {
+        let rect = rect_in(&card, map);
+        (card, rect)
+    }).collect()
+}
+
+/// The region a line may be drawn in: the map (`size`) less every card but the two it joins
+/// (its Service's card and the card of its pod's node), as an SVG path to fill `evenodd`.
+fn clip_region(size: (f64, f64), cards: &[Card], joined: [&web_sys::Element; 2]) -> String {
+    let mut d = format!("M0 0H{:.0}V{:.0}H0Z", size.0, size.1);
+    for (card, (x, y, w, h)) in cards {
+        if !joined.iter().any(|j| j.is_same_node(Some(card))) {
+            d.push_str(&format!("M{x:.0} {y:.0}h{w:.0}v{h:.0}h{:.0}Z", -w));
+        }
+    }
+    d
+}
+
 /// The paths from each Service card to its endpoints' pod chips, measured in the DOM.
 fn measure(map: &web_sys::Element, pairs: &[(String, String)]) -> Vec<Link> {
     let find = |selector: String| map.query_selector(&selector).ok().flatten();
+    let cards = cards(map);
+    let size = (f64::from(map.scroll_width()), f64::from(map.scroll_height()));
     pairs
         .iter()
         .filter_map(|(service, pod)| {
@@ -51,7 +81,11 @@ fn measure(map: &web_sys::Element, pairs: &[(String, String)]) -> Vec<Link> {
             let (x1, y1, x2, y2) = (cx + cw / 2.0, cy + ch, px + pw / 2.0, py);
             let bend = ((y2 - y1).abs() / 2.0).max(20.0);
             let path = format!("M{x1:.0} {y1:.0} C{x1:.0} {:.0} {x2:.0} {:.0} {x2:.0} {y2:.0}", y1 + bend, y2 - bend);
-            Some(Link { service: service.clone(), pod: pod.clone(), path, end: (x2, y2) })
+            // The line shows in the gaps between cards and inside the two it joins, where their
+            // blocks are stacked above it; it passes under every other card.
+            let node = chip.closest("[data-testid=node], .unscheduled").ok().flatten().unwrap_or_else(|| chip.clone());
+            let clip = clip_region(size, &cards, [&card, &node]);
+            Some(Link { service: service.clone(), pod: pod.clone(), path, end: (x2, y2), clip })
         })
         .collect()
 }
@@ -126,22 +160,32 @@ pub fn service_links(props: &ServiceLinksProps) -> Html {
     html! {
         <div class="service-links" ref={overlay} aria-hidden="true" data-links={links.len().to_string()} data-busy={arrivals.len().to_string()} style={format!("width: {w}px; height: {h}px")}>
             <svg width={w.to_string()} height={h.to_string()}>
-                { for links.iter().map(|l| {
+                <defs>
+                    { for links.iter().enumerate().map(|(i, l)| html! {
+                        <clipPath id={format!("service-link-clip-{i}")}><path clip-rule="evenodd" d={l.clip.clone()} /></clipPath>
+                    }) }
+                </defs>
+                { for links.iter().enumerate().map(|(i, l)| {
                     let busy = arrivals.contains_key(&l.pod);
                     // The dot sits just above the chip, clear of it and of a chip in the row above.
                     html! { <>
-                        <path d={l.path.clone()} class={classes!("link", busy.then_some("busy"))} data-service={l.service.clone()} data-pod={l.pod.clone()} />
+                        <path d={l.path.clone()} class={classes!("link", busy.then_some("busy"))} data-service={l.service.clone()} data-pod={l.pod.clone()} clip-path={format!("url(#service-link-clip-{i})")} />
                         <circle class="link-end" cx={format!("{:.0}", l.end.0)} cy={format!("{:.0}", l.end.1 - 3.0)} r="2.5" />
                     </> }
                 }) }
             </svg>
-            { for links.iter().flat_map(|l| {
-                // Up to 6 dots on a line, more for a busier pod; each takes 1.2 s.
+            { for links.iter().filter_map(|l| {
+                // Up to 6 dots on a line, more for a busier pod; each takes 1.2 s. They pass
+                // under the same cards as their line.
                 let rate = arrivals.get(&l.pod).copied().unwrap_or(0.0);
                 let dots = if rate <= 0.0 { 0 } else { (rate / 5.0).ceil().clamp(1.0, 6.0) as usize };
-                (0..dots).map(move |i| html! {
-                    <span class="req-dot" style={format!("offset-path: path('{}'); animation-delay: -{:.2}s", l.path, i as f64 * 1.2 / dots as f64)}></span>
-                }).collect::<Vec<_>>()
+                (dots > 0).then(|| html! {
+                    <div class="link-dots" style={format!("clip-path: path(evenodd, '{}')", l.clip)}>
+                        { for (0..dots).map(|i| html! {
+                            <span class="req-dot" style={format!("offset-path: path('{}'); animation-delay: -{:.2}s", l.path, i as f64 * 1.2 / dots as f64)}></span>
+                        }) }
+                    </div>
+                })
             }) }
         </div>
     }
