@@ -373,6 +373,36 @@ test('wide kubectl output keeps each row on one line and shows that more columns
   await context.close();
 });
 
+test('the cue that more columns hide at the right covers none of the command typed', async () => {
+  const { page, errors, context } = await openPage();
+  await runLine(page, 'kubectl get pods -A -o wide');
+  const more = page.locator('[data-testid="console-more"]');
+  await more.waitFor();
+  // A long command wraps in the transcript up to the output's right edge, where the cue is.
+  const word = 'k8s'.repeat(60);
+  await runLine(page, `echo ${word}`);
+  await page.waitForFunction((w) => [...document.querySelectorAll('[data-testid="console-output"] .out')].some((l) => l.textContent === w), word);
+  await more.waitFor();
+  const covered = await page.evaluate(() => {
+    const cue = document.querySelector('[data-testid="console-more"]').getBoundingClientRect();
+    const view = document.querySelector('[data-testid="console-output"]').getBoundingClientRect();
+    const hidden = [];
+    for (const line of document.querySelectorAll('[data-testid="console-output"] .prompt')) {
+      const range = document.createRange();
+      range.selectNodeContents(line);
+      for (const r of range.getClientRects()) {
+        const inView = r.bottom > view.top && r.top < view.bottom;
+        if (inView && r.width > 0 && r.right > cue.left + 1 && r.left < cue.right && r.bottom > cue.top && r.top < cue.bottom) hidden.push(line.textContent.slice(0, 30));
+      }
+    }
+    return [...new Set(hidden)];
+  });
+  await page.screenshot({ path: `${SHOTS}/console-cue.png` });
+  assert.deepEqual(covered, [], 'typed commands under the cue');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test("the lines from a Service to its pods cross no text on the cards and end at each pod's chip", async () => {
   const { page, errors, context } = await openPage();
   await page.locator('[data-testid="speed"]').selectOption('10');

@@ -376,7 +376,8 @@ pub fn console() -> Html {
                 <h2>{"Console"}</h2>
                 <span class="hint" title="A shell with kubectl: type help for the commands; Tab completes, ↑↓ go through the history, Ctrl-C stops, Escape then Tab leaves the console">{"a shell with kubectl  ·  help  ·  Tab  ·  ↑↓  ·  Ctrl-C  ·  Esc Tab leaves"}</span>
             </header>
-            <div class="console-view">
+            // While the cue shows, the lines that wrap (typed commands, errors) keep clear of it.
+            <div class={classes!("console-view", more_right.is_some().then_some("more-right"))}>
                 <div class="console-output" data-testid="console-output" ref={output} aria-live="polite" onscroll={recheck} onmouseenter={recheck_on_enter}>
                     { for transcript.borrow().iter().map(|l| match l {
                         Line::Prompt(ps1, c) => html! { <div class="prompt"><span class="ps1">{ format!("{ps1} ") }</span>{ crate::markdown::whole_words(c) }</div> },
