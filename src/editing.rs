@@ -444,20 +444,46 @@ pub fn diagnose(text: &str, file: &str) -> Vec<Diagnostic> {
     out
 }
 
-/// The problems the cluster found when `text` was applied, at the lines of the fields they
-/// name: each `Kind "name" is invalid: path: ...` refusal in `errors` is matched to its
-/// document by kind and name, and each field path in it to where that field (or its nearest
-/// written parent) is in the text. Refusals that name no field stay in the apply report only.
-pub fn server_diagnostics(text: &str, errors: &[String]) -> Vec<Diagnostic> {
+/// The problems the cluster found when `text` was applied (its `report`), at the lines of the
+/// fields they name. The cluster applies the text's objects in order, and each one it refuses
+/// adds one error after the text's own problems; so the objects missing from
+/// `report.applied` are paired, in order, with the last errors, and each `Kind "name" is
+/// invalid: path: ...` refusal is placed in its own object's document (two objects of one
+/// name in different namespaces keep their own marks), each field path at where that field
+/// (or its nearest written parent) is in the text. Refusals that name no field stay in the
+/// apply report only.
+pub fn server_diagnostics(text: &str, report: &kubeplay_sim::cluster::ApplyReport) -> Vec<Diagnostic> {
     let Ok(docs) = kubeplay_sim::yaml::parse_documents(text) else { return Vec::new() };
+    let (objects, _) = kubeplay_sim::manifest::parse_manifest(text, "");
+    // The objects the cluster refused: those the applied list (in file order too) skips.
+    let mut applied = report.applied.iter().peekable();
+    let refused: Vec<&kubeplay_sim::manifest::ManifestObject> = objects
+        .iter()
+        .filter(|o| {
+            let (kind, ns, name) = (o.object.kind(), o.object.namespace(), o.object.name());
+            let taken = applied.peek().is_some_and(|a| a.kind == kind && a.name == name && (ns.is_empty() || a.namespace == ns));
+            if taken {
+                applied.next();
+            }
+            !taken
+        })
+        .collect();
+    let paired = report.errors.iter().rev().zip(refused.iter().rev());
     let mut out = Vec::new();
-    for error in errors {
-        let Some((object, causes)) = error.split_once(" is invalid: ") else { continue };
+    for (error, object) in paired {
+        let Some((subject, causes)) = error.split_once(" is invalid: ") else { continue };
         // `...Deployment.apps "web"`: the kind (before any group) and the quoted name.
-        let Some((kind, name)) = object.rsplit_once(' ').map(|(head, name)| (head.rsplit(' ').next().unwrap_or(head), name.trim_matches('"'))) else { continue };
+        let Some((kind, name)) = subject.rsplit_once(' ').map(|(head, name)| (head.rsplit(' ').next().unwrap_or(head), name.trim_matches('"'))) else { continue };
         let kind = kind.split('.').next().unwrap_or(kind);
-        let field = |d: &kubeplay_sim::yaml::Document, f: &str| d.value.pointer(f).and_then(|v| v.as_str()).map(str::to_string);
-        let Some(doc) = docs.iter().find(|d| field(d, "/kind").as_deref() == Some(kind) && field(d, "/metadata/name").as_deref() == Some(name)) else { continue };
+        if object.object.kind().name() != kind || object.object.name() != name {
+            continue;
+        }
+        // The object's document: the last one that starts at or before the object's line.
+        let Some(doc) = docs.iter().rev().find(|d| d.start.line <= object.line) else { continue };
+        let field = |f: &str| doc.value.pointer(f).and_then(|v| v.as_str()).map(str::to_string);
+        if field("/kind").as_deref() != Some(kind) || field("/metadata/name").as_deref() != Some(name) {
+            continue;
+        }
         for (path, message) in field_causes(causes.trim_start_matches('[').trim_end_matches(']')) {
             // A key's line is where a mapping or list value is introduced, so it comes first.
             if let Some(pos) = doc.spans.keys.get(path).copied().or_else(|| doc.spans.locate(path)) {

@@ -4,6 +4,9 @@
 use kubeplay_web::components::Editor;
 use kubeplay_web::editing::{self, Change, History, Revision, Severity};
 use kubeplay_web::ClusterHandle;
+use kubeplay_sim::api::Kind;
+use kubeplay_sim::apiserver::ApplyAction;
+use kubeplay_sim::cluster::{AppliedObject, ApplyReport};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use yew::prelude::*;
@@ -137,20 +140,46 @@ fn problems_are_found_at_their_line_while_typing() {
 #[wasm_bindgen_test]
 fn the_clusters_refusals_are_placed_at_the_fields_they_name() {
     let text = format!("apiVersion: v1\nkind: Service\nmetadata: {{name: web}}\nspec: {{ports: [{{port: 80}}]}}\n---\n{}", DEPLOYMENT.replace("  selector:", "  replicas: -2\n  selector:").replace("        app: web\n    spec:", "        app: other\n    spec:"));
-    let errors = vec![
-        "The Deployment.apps \"web\" is invalid: [spec.replicas: Invalid value: -2: must be greater than or equal to 0, spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"other\"}: `selector` does not match template `labels`]".to_string(),
-        "The Deployment.apps \"other\" is invalid: spec.replicas: Invalid value: -1".to_string(),
-        "Error from server (NotFound): namespaces \"nope\" not found".to_string(),
-    ];
-    let d = editing::server_diagnostics(&text, &errors);
+    // The Service was created; the Deployment of the same name was refused.
+    let service = AppliedObject { kind: Kind::Service, namespace: "default".into(), name: "web".into(), action: ApplyAction::Created };
+    let report = |errors: &[&str], applied: Vec<AppliedObject>| ApplyReport { applied, errors: errors.iter().map(|e| e.to_string()).collect(), warnings: Vec::new() };
+    let refusal = "The Deployment.apps \"web\" is invalid: [spec.replicas: Invalid value: -2: must be greater than or equal to 0, spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"other\"}: `selector` does not match template `labels`]";
+    let d = editing::server_diagnostics(&text, &report(&[refusal], vec![service.clone()]));
     let found: Vec<(usize, &str)> = d.iter().map(|d| (d.line, d.message.as_str())).collect();
     assert_eq!(found, vec![
         (11, "spec.replicas: Invalid value: -2: must be greater than or equal to 0"),
         (17, "spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"other\"}: `selector` does not match template `labels`"),
-    ], "the second document's lines; an object not in the text and a refusal without fields are left out");
+    ], "the second document's lines");
+    // A refusal without fields, or of an object the text does not hold, is left out.
+    assert_eq!(editing::server_diagnostics(&text, &report(&["Error from server (NotFound): namespaces \"nope\" not found"], vec![service.clone()])), vec![]);
+    assert_eq!(editing::server_diagnostics(&text, &report(&["The Deployment.apps \"other\" is invalid: spec.replicas: Invalid value: -1"], vec![service])), vec![]);
     // A field the text leaves out is marked where its nearest parent is written.
-    let d = editing::server_diagnostics(DEPLOYMENT, &["The Deployment.apps \"web\" is invalid: spec.template.spec.containers[0].ports[0].containerPort: Required value".to_string()]);
+    let d = editing::server_diagnostics(DEPLOYMENT, &report(&["The Deployment.apps \"web\" is invalid: spec.template.spec.containers[0].ports[0].containerPort: Required value"], vec![]));
     assert_eq!(d.iter().map(|d| d.line).collect::<Vec<_>>(), vec![15]);
+}
+
+#[wasm_bindgen_test]
+fn two_objects_of_one_name_in_different_namespaces_keep_their_own_refusal_marks() {
+    // The same Deployment name in two namespaces, blue's document first.
+    let blue = DEPLOYMENT.replace("  name: web\n", "  name: web\n  namespace: blue\n");
+    let green = DEPLOYMENT.replace("  name: web\n", "  name: web\n  namespace: green\n");
+    let text = format!("{blue}---\n{green}");
+    let line_of = |needle: &str, from: usize| text.lines().enumerate().skip(from).find(|(_, l)| *l == needle).map(|(i, _)| i + 1).unwrap();
+    let green_start = line_of("  namespace: green", 0);
+    let (blue_selector, blue_labels) = (line_of("  selector:", 0), line_of("      labels:", 0));
+    let green_labels = line_of("      labels:", green_start);
+    let selector = "The Deployment.apps \"web\" is invalid: spec.selector: Required value";
+    let labels = "The Deployment.apps \"web\" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"web\"}: `selector` does not match template `labels`";
+    let lines = |errors: &[&str], applied: Vec<AppliedObject>| {
+        let report = ApplyReport { applied, errors: errors.iter().map(|e| e.to_string()).collect(), warnings: Vec::new() };
+        editing::server_diagnostics(&text, &report).iter().map(|d| d.line).collect::<Vec<_>>()
+    };
+    // Both refused: each refusal is marked in its own namespace's document.
+    assert_eq!(lines(&[selector, labels], vec![]), vec![blue_selector, green_labels], "blue's selector, green's labels");
+    // Blue was created and green refused: the mark is in green's document, not at blue's labels.
+    let blue_created = AppliedObject { kind: Kind::Deployment, namespace: "blue".into(), name: "web".into(), action: ApplyAction::Created };
+    assert_eq!(lines(&[labels], vec![blue_created]), vec![green_labels]);
+    assert!(blue_labels < green_start);
 }
 
 #[wasm_bindgen_test]

@@ -209,7 +209,7 @@ pub fn editor() -> Html {
                 let file = put.await;
                 let lines = match client.0.apply(&file.text, &file.name).await {
                     Ok(r) => {
-                        refused.set(Rc::new((file.text.clone(), editing::server_diagnostics(&file.text, &r.errors))));
+                        refused.set(Rc::new((file.text.clone(), editing::server_diagnostics(&file.text, &r))));
                         let mut lines: Vec<ReportLine> = r.warnings.into_iter().map(ReportLine::Warning).collect();
                         lines.extend(r.applied.iter().map(|a| ReportLine::Ok(a.line())));
                         lines.extend(r.errors.into_iter().map(ReportLine::Error));
