@@ -576,6 +576,57 @@ async fn the_charts_follow_an_autoscaler_and_write_out_its_formula() {
     assert_eq!(lines.length(), 4, "desired, current, cpu and target");
 }
 
+/// Properties of [`ChartsAtHarness`].
+#[derive(Properties, PartialEq)]
+struct ChartsAtProps {
+    cluster: ClusterHandle,
+    now: kubeplay_sim::clock::Time,
+}
+
+/// The charts at a given moment, as the page passes its clock.
+#[function_component(ChartsAtHarness)]
+fn charts_at_harness(props: &ChartsAtProps) -> Html {
+    html! {
+        <ContextProvider<ClusterHandle> context={props.cluster.clone()}>
+            <kubeplay_web::components::Charts now={props.now} />
+        </ContextProvider<ClusterHandle>>
+    }
+}
+
+/// The charts drawn now, in a fresh root.
+async fn charts_now(cluster: &ClusterHandle) -> web_sys::Element {
+    let now = cluster.0.now().await.unwrap();
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<ChartsAtHarness>::with_root_and_props(root.clone(), ChartsAtProps { cluster: cluster.clone(), now }).render();
+    settle().await;
+    root
+}
+
+fn text_of(root: &web_sys::Element, selector: &str) -> Option<String> {
+    root.query_selector(selector).unwrap().and_then(|e| e.text_content())
+}
+
+#[wasm_bindgen_test]
+async fn a_load_that_ended_shows_no_rate_as_current() {
+    let cluster = ClusterHandle::local_default();
+    let web = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: nginx\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  selector: {app: web}\n  ports:\n  - port: 80\n    nodePort: 30080\n";
+    cluster.0.apply(web, "web.yaml").await.unwrap();
+    cluster.0.advance(Duration::seconds(30)).await.unwrap();
+    cluster.0.run("load http://127.0.0.1:30080 50/s for 1m").drain();
+    cluster.0.advance(Duration::seconds(20)).await.unwrap();
+    let running = charts_now(&cluster).await;
+    assert_eq!(text_of(&running, ".legend.c-requests").as_deref(), Some("sent 50"), "while it runs, the rate now");
+    assert_eq!(text_of(&running, "[data-testid=load-state]"), None);
+    // Two minutes later the load has ended: its last rate is not shown as the rate now.
+    cluster.0.advance(Duration::seconds(120)).await.unwrap();
+    let ended = charts_now(&cluster).await;
+    assert_eq!(text_of(&ended, ".legend.c-requests").as_deref(), Some("sent \u{2013}"));
+    assert_eq!(text_of(&ended, ".legend.c-p99").as_deref(), Some("p99 \u{2013}"));
+    assert_eq!(text_of(&ended, "[data-testid=load-state]").as_deref(), Some("no load running now"));
+    assert_ne!(text_of(&ended, ".legend.c-current").as_deref(), Some("running \u{2013}"), "the pods are still counted");
+}
+
 #[wasm_bindgen_test]
 async fn an_autoscaler_without_cpu_requests_says_why_and_how_to_fix_it() {
     let cluster = ClusterHandle::local_default();

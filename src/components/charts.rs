@@ -13,6 +13,10 @@ use yew::prelude::*;
 
 /// How much time a chart spans, in milliseconds (the last ten minutes).
 const WINDOW_MS: i64 = 10 * 60 * 1000;
+/// How old, in milliseconds, a series' newest sample may be and still be its value now: the
+/// cluster samples every 5 s and a load every second, so an older sample means the series
+/// has stopped (a load that ended) and its last value is no longer what happens.
+const FRESH_MS: i64 = 30_000;
 const WIDTH: f64 = 400.0;
 const HEIGHT: f64 = 110.0;
 
@@ -38,13 +42,14 @@ fn chart(title: &str, unit: &str, lines: &[Line<'_>], now: Time) -> Html {
     let x = |t: Time| ((t.0 - start) as f64 / WINDOW_MS as f64 * WIDTH).clamp(0.0, WIDTH);
     let y = |v: f64| HEIGHT - (v / top * HEIGHT).clamp(0.0, HEIGHT);
     let polyline = |s: &Series| s.points.iter().filter(|(t, _)| t.0 >= start).map(|(t, v)| format!("{:.1},{:.1}", x(*t), y(*v))).collect::<Vec<_>>().join(" ");
-    let latest = |s: &Series| s.points.last().map(|p| p.1);
+    // The value now, if the series is still recorded; a dash if it stopped.
+    let latest = |s: &Series| s.points.last().map(|&(t, v)| if now.0 - t.0 <= FRESH_MS { format!(" {}", number(v)) } else { " \u{2013}".to_string() });
     html! {
         <figure class="chart" data-testid="chart" data-title={title.to_string()}>
             <figcaption>
                 <span class="chart-title">{ title }</span>
                 { for lines.iter().map(|l| html! {
-                    <span class={classes!("legend", l.class)}>{ l.label }{ l.series.and_then(latest).map(|v| format!(" {}", number(v))).unwrap_or_default() }</span>
+                    <span class={classes!("legend", l.class)}>{ l.label }{ l.series.and_then(latest).unwrap_or_default() }</span>
                 }) }
             </figcaption>
             <svg viewBox={format!("0 0 {WIDTH} {HEIGHT}")} preserveAspectRatio="none" role="img" aria-label={title.to_string()}>
@@ -150,12 +155,14 @@ pub fn charts(props: &ChartsProps) -> Html {
         }
     }).collect::<Html>();
     let load = get("load.requests").is_some();
+    // Whether a load still runs: its requests are still counted.
+    let load_running = get("load.requests").and_then(|s| s.points.last()).is_some_and(|(t, _)| now.0 - t.0 <= FRESH_MS);
     html! {
         <div class="charts" data-testid="charts">
             { autoscalers }
             if load {
                 <section class="chart-group" data-testid="load-charts">
-                    <h3>{"Load"}</h3>
+                    <h3>{"Load"}if !load_running { <span class="muted" data-testid="load-state">{"no load running now"}</span> }</h3>
                     { chart("Requests", "/s", &[
                         Line { label: "sent", class: "c-requests", series: get("load.requests") },
                         Line { label: "failed", class: "c-errors", series: get("load.errors") },
