@@ -628,6 +628,26 @@ async fn a_load_that_ended_shows_no_rate_as_current() {
 }
 
 #[wasm_bindgen_test]
+async fn the_formula_says_why_the_autoscaler_keeps_pods_after_the_load_drops() {
+    let cluster = ClusterHandle::local_default();
+    let web = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: nginx\n        resources:\n          requests: {cpu: 100m}\n";
+    cluster.0.apply(web, "web.yaml").await.unwrap();
+    cluster.0.run("kubectl autoscale deployment web --cpu-percent=50 --min=1 --max=10").drain();
+    cluster.0.run("usage app=web cpu=150m").drain();
+    cluster.0.advance(Duration::seconds(120)).await.unwrap();
+    let busy = charts_now(&cluster).await;
+    let formula = text_of(&busy, "[data-testid=hpa-formula]").unwrap();
+    assert!(!formula.contains("stabilization"), "{formula}");
+    // The usage drops: the formula's result falls to 1, the controller keeps its pods a while.
+    cluster.0.run("usage app=web cpu=1m").drain();
+    cluster.0.advance(Duration::seconds(60)).await.unwrap();
+    let quiet = charts_now(&cluster).await;
+    let formula = text_of(&quiet, "[data-testid=hpa-formula]").unwrap();
+    assert!(formula.contains("= 1. The controller wants "), "{formula}");
+    assert!(formula.contains(", not 1: it scales down only to the highest result of the last 5 minutes (its scale-down stabilization window)"), "{formula}");
+}
+
+#[wasm_bindgen_test]
 async fn an_autoscaler_without_cpu_requests_says_why_and_how_to_fix_it() {
     let cluster = ClusterHandle::local_default();
     let root = charts_after(&cluster, &["kubectl create deployment web --image=nginx", "kubectl autoscale deployment web --cpu-percent=50 --max=10"]).await;

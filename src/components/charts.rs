@@ -84,7 +84,42 @@ fn formula(hpa: &HorizontalPodAutoscaler) -> String {
     let proposal = (ratio * f64::from(current)).ceil() as i32;
     let bounded = proposal.clamp(min, max);
     let clamp = if bounded != proposal { format!(", kept within {min}..{max}: {bounded}") } else { String::new() };
-    format!("{head}; ceil({ratio:.2} × {current} pods) = {proposal}{clamp}. The controller wants {} (it counts ready pods only, takes the largest of several metrics, and limits how fast it scales).", hpa.status.desired_replicas)
+    format!("{head}; ceil({ratio:.2} × {current} pods) = {proposal}{clamp}. {}", decision(hpa, bounded))
+}
+
+/// The formula's last sentence: what the controller wants and, when that is not the
+/// formula's result, why, as its conditions say (the scale-down stabilization window keeps
+/// pods after a dip; the scale-up rate limits how many it adds at once).
+fn decision(hpa: &HorizontalPodAutoscaler, formula: i32) -> String {
+    let desired = hpa.status.desired_replicas;
+    if desired == formula {
+        return format!("The controller wants {desired}.");
+    }
+    let reason = |type_: &str| hpa.status.conditions.iter().find(|c| c.type_ == type_ && c.status == "True").and_then(|c| c.reason.as_deref());
+    let window = |rules: Option<&kubeplay_sim::api::HpaScalingRules>, default: i32| rules.and_then(|r| r.stabilization_window_seconds).unwrap_or(default);
+    let behavior = hpa.spec.behavior.as_ref();
+    match (reason("AbleToScale"), reason("ScalingLimited")) {
+        (Some("ScaleDownStabilized"), _) => format!(
+            "The controller wants {desired}, not {formula}: it scales down only to the highest result of the last {} (its scale-down stabilization window), so a short dip does not remove pods.",
+            seconds(window(behavior.and_then(|b| b.scale_down.as_ref()), 300))
+        ),
+        (Some("ScaleUpStabilized"), _) => format!(
+            "The controller wants {desired}, not {formula}: it scales up only to the lowest result of the last {} (its scale-up stabilization window).",
+            seconds(window(behavior.and_then(|b| b.scale_up.as_ref()), 0))
+        ),
+        (_, Some("ScaleUpLimit")) => format!("The controller wants {desired}, not {formula}: it adds pods only so fast (by default, every 15 s, at most double the pods or 4 more, whichever is more)."),
+        (_, Some("ScaleDownLimit")) => format!("The controller wants {desired}, not {formula}: its scale-down policy removes pods only so fast."),
+        _ => format!("The controller wants {desired} (it counts ready pods only and takes the largest result of several metrics)."),
+    }
+}
+
+/// A window in seconds as the formula says it: `5 minutes`, `90 s`.
+fn seconds(s: i32) -> String {
+    match s {
+        60 => "minute".to_string(),
+        s if s > 60 && s % 60 == 0 => format!("{} minutes", s / 60),
+        s => format!("{s} s"),
+    }
 }
 
 /// Why an autoscaler has no metric yet: its ScalingActive condition's message when it says
