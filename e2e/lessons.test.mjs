@@ -249,6 +249,36 @@ test('the cluster survives a reload, and New cluster starts again', async () => 
   await context.close();
 });
 
+test('a kept cluster that cannot be replayed is explained as kept work, not as a link', async () => {
+  const { page, errors, context } = await open('/');
+  await deployAndWait(page, 'keep', 1);
+  await waitForKept(page, 'kubeplay.cluster.v1', 'keep');
+  await page.close();
+  // Another page of the site damages what was kept (as a browser extension or an older
+  // kubeplay might), in IndexedDB and in the copy a leaving page writes to localStorage.
+  const other = await context.newPage();
+  await other.goto(new URL('/lessons/index.yaml', env.server.url).href);
+  const keep = async (value) => other.evaluate(async (v) => {
+    const db = await new Promise((resolve) => { const q = indexedDB.open('kubeplay'); q.onsuccess = () => resolve(q.result); });
+    await new Promise((resolve) => { const tx = db.transaction('kept', 'readwrite'); tx.objectStore('kept').put(v, 'kubeplay.cluster.v1'); tx.oncomplete = resolve; });
+    db.close();
+    localStorage.removeItem('kubeplay.cluster.v1');
+  }, value);
+  for (const [value, says] of [['{"v":1,"seed', /^The cluster kept in this browser could not be restored: its record is damaged \(it is not a kubeplay action log\)\. This is a fresh cluster; your editor files and console history are kept\.$/],
+    ['{"v":99}', /could not be restored: it was kept by another version of kubeplay \(format 99; this page reads format \d+\)/]]) {
+    await keep(value);
+    const { page: again } = await open('/', context);
+    const notice = again.locator('[data-testid="notice"] span');
+    await notice.waitFor();
+    const text = await notice.innerText();
+    assert.match(text, says);
+    assert.doesNotMatch(text, /link/, 'the learner opened no link');
+    await again.close();
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('work typed just before a reload is kept: the page saves as it goes away', async () => {
   const { page, errors, context } = await open('/');
   const input = page.locator('[data-testid="console-input"]');

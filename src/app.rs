@@ -168,7 +168,7 @@ pub fn app(props: &AppProps) -> Html {
                                 workers.set(nodes.items.len().saturating_sub(1) as u32);
                             }
                         }
-                        Err(e) => notice.set(Some(format!("The cluster kept in this browser could not be restored ({}), so this is a fresh cluster. Your editor files and console history are kept.", e.message))),
+                        Err(e) => notice.set(Some(format!("The cluster kept in this browser could not be restored: {}. This is a fresh cluster; your editor files and console history are kept.", kept_cluster_problem(&e.message)))),
                     }
                 }
                 if let Ok(t) = client.0.now().await {
@@ -431,6 +431,14 @@ pub fn app(props: &AppProps) -> Html {
         </ContextProvider<ConsoleLog>>
         </ContextProvider<ClusterHandle>>
     }
+}
+
+/// Why the cluster kept in this browser could not be replayed, said of the kept cluster: the
+/// replay's own messages speak of a share link, which the learner did not use.
+pub fn kept_cluster_problem(message: &str) -> String {
+    message
+        .replace("the shared cluster in this link is damaged", "its record is damaged")
+        .replace("this link was made by another version of kubeplay", "it was kept by another version of kubeplay")
 }
 
 /// Keeps the cluster's action log at once, without waiting: the page is going away, so
