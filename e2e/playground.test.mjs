@@ -318,6 +318,27 @@ test('killing a pod from the inspector runs kubectl in the console, the strip sh
   await context.close();
 });
 
+test('Drain from the node inspector waits for the evicted pods and ends with the node drained', async () => {
+  const { page, errors, context } = await openPage();
+  await page.locator('[data-testid="speed"]').selectOption('10');
+  await runLine(page, 'kubectl create deployment web --image=nginx --replicas=3');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="pod"][data-name^="web-"][data-ready="true"]').length === 3, null, { timeout: 15_000 });
+  await page.locator('[data-testid="node"][data-name="node-1"] [data-testid="inspect-node"]').click();
+  await page.locator('[data-testid="action-drain"]').click();
+  const output = page.locator('[data-testid="console-output"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="console-output"]').innerText.includes('node/node-1 drained'), null, { timeout: 15_000 });
+  const text = await output.innerText();
+  assert.doesNotMatch(text, /timed out/, 'the drain waited for its pods');
+  assert.match(text, /evicting pod default\/web-[\s\S]*pod\/web-\S+ evicted[\s\S]*node\/node-1 drained/);
+  assert.equal(await output.locator('.err').count(), 1, 'only the warning about the DaemonSet pods is on standard error');
+  // The web pod moved off the node, which is cordoned.
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="pod"][data-name^="web-"][data-ready="true"]').length === 3, null, { timeout: 15_000 });
+  assert.equal(await page.locator('[data-testid="node"][data-name="node-1"] [data-testid="pod"][data-name^="web-"]').count(), 0);
+  await page.screenshot({ path: `${SHOTS}/drain.png` });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the whole state saves to a file and opens in a fresh browser; a wrong file is explained', async () => {
   const { page, errors, context } = await openPage();
   await page.locator('[data-testid="console-input"]').fill('kubectl create deployment saved --image=nginx --replicas=2');

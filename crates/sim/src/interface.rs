@@ -757,6 +757,28 @@ mod tests {
     }
 
     #[test]
+    fn drain_follows_virtual_time_until_its_pods_are_gone() {
+        let c = local();
+        let _ = drain(&mut c.run("kubectl create deployment web --image=nginx --replicas=3"));
+        now_or_never(c.advance(Duration::seconds(20))).unwrap().unwrap();
+        let mut sub = c.run("kubectl drain node-1 --ignore-daemonsets --delete-emptydir-data");
+        let mut seen = drain(&mut sub);
+        let text = |seen: &[ConsoleOutput]| seen.iter().map(|p| match p { ConsoleOutput::Stdout(t) | ConsoleOutput::Stderr(t) => t.clone(), _ => String::new() }).collect::<String>();
+        assert!(text(&seen).contains("node/node-1 cordoned\nevicting pod default/web-"), "{seen:?}");
+        assert!(!text(&seen).contains("timed out"), "it waits for the pods instead of giving up at once: {seen:?}");
+        assert!(!seen.iter().any(|p| matches!(p, ConsoleOutput::Exit(_))), "{seen:?}");
+        for _ in 0..40 {
+            now_or_never(c.advance(Duration::seconds(1))).unwrap().unwrap();
+            seen.extend(drain(&mut sub));
+        }
+        assert_eq!(seen.last(), Some(&ConsoleOutput::Exit(0)), "{seen:?}");
+        let all = text(&seen);
+        assert!(all.contains("pod/coredns-") && all.contains(" evicted\n"), "{all}");
+        assert!(all.ends_with("node/node-1 drained\n"), "{all}");
+        assert!(!all.contains("timed out"), "{all}");
+    }
+
+    #[test]
     fn rollout_status_gives_up_at_its_timeout_as_kubectl_does() {
         let c = local();
         // An image that never pulls: the rollout cannot finish.

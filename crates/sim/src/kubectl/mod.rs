@@ -221,7 +221,7 @@ pub fn page_wait(line: &str) -> crate::clock::Duration {
 
 /// Whether a console line waits on virtual time when run (`rollout status` unless
 /// `--watch=false`, `watch`, `get -w`, `logs -f`, `delete` unless `--wait=false`, `wait`
-/// unless `--timeout=0`, and `exec -it ... -- sh`), so an interactive console should follow
+/// unless `--timeout=0`, `drain`, and `exec -it ... -- sh`), so an interactive console should follow
 /// it instead of jumping ahead.
 pub fn follows_time(line: &str) -> bool {
     let words = split_words(line).unwrap_or_default();
@@ -230,24 +230,24 @@ pub fn follows_time(line: &str) -> bool {
     !waits_inside(line) && (rollout || is_watch(line) || is_get_watch(line) || kubectl_waits(&words))
 }
 
-/// Whether a console line is a `kubectl logs -f`, a waiting `kubectl delete` or a `kubectl
-/// wait --for=delete`, which the page follows by re-running it as a refresh
+/// Whether a console line is a `kubectl logs -f`, a waiting `kubectl delete`, a `kubectl
+/// wait --for=delete` or a `kubectl drain`, which the page follows by re-running it as a refresh
 /// (`Context::watch_since` set).
 pub fn refreshes(line: &str) -> bool {
     let words = split_words(line).unwrap_or_default();
     let Some((first, rest)) = words.split_first() else { return false };
     let args = verb_first(rest);
     let w: Vec<&str> = args.iter().map(String::as_str).collect();
-    matches!(first.as_str(), "kubectl" | "k") && (delete::waits(&w) || logs::follows(&w) || wait::for_deletion(&w))
+    matches!(first.as_str(), "kubectl" | "k") && (delete::waits(&w) || logs::follows(&w) || wait::for_deletion(&w) || nodes::drain_waits(&w))
 }
 
 /// Whether kubectl words wait on virtual time in ways of their own: `delete` (unless
-/// `--wait=false`), `logs -f`, and `exec -it POD -- sh` (a session, until `exit`).
+/// `--wait=false`), `logs -f`, `drain`, and `exec -it POD -- sh` (a session, until `exit`).
 fn kubectl_waits(words: &[String]) -> bool {
     let Some((first, rest)) = words.split_first() else { return false };
     let args = verb_first(rest);
     let w: Vec<&str> = args.iter().map(String::as_str).collect();
-    matches!(first.as_str(), "kubectl" | "k") && (delete::waits(&w) || logs::follows(&w) || exec::opens_session(&w) || wait::waits(&w))
+    matches!(first.as_str(), "kubectl" | "k") && (delete::waits(&w) || logs::follows(&w) || exec::opens_session(&w) || wait::waits(&w) || nodes::drain_waits(&w))
 }
 
 /// Whether a console line is `kubectl get ... -w` or `kubectl events -w`, which print a row
@@ -599,7 +599,7 @@ fn dispatch(cluster: &mut Cluster, verb: &str, flags: &Flags, args: &[String], c
         "rollout" => rollout::rollout(cluster, flags, ctx),
         "cordon" => nodes::cordon(cluster, flags, true),
         "uncordon" => nodes::cordon(cluster, flags, false),
-        "drain" => nodes::drain(cluster, flags, ctx.max_wait),
+        "drain" => nodes::drain(cluster, flags, ctx.max_wait, ctx.watch_since),
         "cluster-info" => cluster_info(cluster),
         "api-resources" => api_resources(),
         "version" => {

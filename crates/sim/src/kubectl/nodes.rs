@@ -33,12 +33,24 @@ pub fn cordon(cluster: &mut Cluster, f: &Flags, on: bool) -> CommandOutput {
     out
 }
 
+/// Whether kubectl words (verb first) are a `drain`, which waits for the pods it evicts.
+pub fn drain_waits(words: &[&str]) -> bool {
+    words.first() == Some(&"drain")
+}
+
 /// Models staging/src/k8s.io/kubectl/pkg/drain: cordon, check every pod against the
-/// filters, then evict (here: delete gracefully) and wait until the pods are gone.
-pub fn drain(cluster: &mut Cluster, f: &Flags, max_wait: crate::clock::Duration) -> CommandOutput {
+/// filters, then evict (here: delete gracefully) and wait until the pods are gone. With no
+/// time to wait (the page) the command stays pending while an evicted pod is still
+/// terminating; its re-runs (`watch_since`: the store's version when it started) say
+/// `pod/NAME evicted` for each pod of the node deleted since, and `node/NAME drained` once
+/// none is left terminating.
+pub fn drain(cluster: &mut Cluster, f: &Flags, max_wait: crate::clock::Duration, watch_since: Option<u64>) -> CommandOutput {
     let Some(name) = f.positional.first().cloned() else {
         return CommandOutput::err("error: USAGE: drain NODE [flags]\nSee 'kubectl drain -h' for help and examples\n".into(), 1);
     };
+    if let Some(since) = watch_since {
+        return drain_progress(cluster, &name, since);
+    }
     let mut out = CommandOutput::default();
     match set_unschedulable(cluster, &name, true) {
         Ok(true) => out.say(format!("node/{name} cordoned")),
@@ -102,10 +114,21 @@ pub fn drain(cluster: &mut Cluster, f: &Flags, max_wait: crate::clock::Duration)
     for p in &evict {
         let _ = cluster.delete_with_grace(Kind::Pod, p.metadata.namespace.as_deref(), &p.metadata.name, grace);
     }
-    let deadline = cluster.now() + max_wait;
     let gone = |c: &Cluster, p: &Pod| {
         c.store().get(&crate::store::ObjectKey { kind: Kind::Pod, namespace: p.metadata.namespace.clone().unwrap_or_default(), name: p.metadata.name.clone() }).is_none_or(|o| o.meta().uid != p.metadata.uid)
     };
+    if max_wait.as_millis() == 0 {
+        // The page follows the time: the pods already gone are evicted, the others are waited for.
+        for p in evict.iter().filter(|p| gone(cluster, p)) {
+            out.say(format!("pod/{} evicted", p.metadata.name));
+        }
+        out.pending = !evict.iter().all(|p| gone(cluster, p));
+        if !out.pending {
+            out.say(format!("node/{name} drained"));
+        }
+        return out;
+    }
+    let deadline = cluster.now() + max_wait;
     while !evict.iter().all(|p| gone(cluster, p)) && cluster.now() < deadline {
         cluster.step_toward(deadline);
     }
@@ -117,6 +140,25 @@ pub fn drain(cluster: &mut Cluster, f: &Flags, max_wait: crate::clock::Duration)
         }
     }
     if out.exit_code == 0 {
+        out.say(format!("node/{name} drained"));
+    }
+    out
+}
+
+/// A re-run of a drain the page follows: `pod/NAME evicted` for each pod of the node
+/// deleted since the store's version `since`, then `node/NAME drained` once none of the
+/// node's pods is terminating; pending until then.
+fn drain_progress(cluster: &Cluster, name: &str, since: u64) -> CommandOutput {
+    let mut out = CommandOutput::default();
+    if let Some(events) = cluster.store().events_since(since) {
+        for e in events.filter(|e| e.type_ == crate::store::EventType::Deleted) {
+            if let Some(p) = e.object.as_pod().filter(|p| p.spec.node_name.as_deref() == Some(name)) {
+                out.say(format!("pod/{} evicted", p.metadata.name));
+            }
+        }
+    }
+    out.pending = cluster.store().pods_on_node(name).iter().filter_map(|o| o.as_pod()).any(|p| p.metadata.deletion_timestamp.is_some());
+    if !out.pending {
         out.say(format!("node/{name} drained"));
     }
     out
