@@ -449,6 +449,34 @@ async fn the_events_stream_shows_who_acted_and_filters() {
     assert!(!reasons.is_empty() && reasons.iter().all(|r| r == "Failed" || r == "BackOff"), "{reasons:?}");
 }
 
+#[wasm_bindgen_test]
+async fn the_events_filter_finds_an_object_written_as_its_row_shows_it() {
+    let cluster = ClusterHandle::local_default();
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<EventsHarness>::with_root_and_props(root.clone(), HarnessProps { cluster: cluster.clone() }).render();
+    cluster.0.run("kubectl create deployment web --image=nginx").drain();
+    cluster.0.advance(Duration::seconds(30)).await.unwrap();
+    settle().await;
+    let objects = |root: &web_sys::Element| {
+        let rows = root.query_selector_all("[data-testid=event] .object").unwrap();
+        (0..rows.length()).filter_map(|i| rows.item(i)?.text_content()).collect::<Vec<_>>()
+    };
+    // A row's object, copied into the filter, finds that object's events and no others.
+    let replica_set = objects(&root).into_iter().find(|o| o.starts_with("replicaset/web-")).expect("the ReplicaSet's events are listed");
+    let filter: web_sys::HtmlInputElement = root.query_selector("[data-testid=events-filter]").unwrap().unwrap().dyn_into().unwrap();
+    filter.set_value(&replica_set);
+    filter.dispatch_event(&web_sys::InputEvent::new("input").unwrap()).unwrap();
+    settle().await;
+    let found = objects(&root);
+    assert!(!found.is_empty() && found.iter().all(|o| *o == replica_set), "{replica_set}: {found:?}");
+    filter.set_value("pod/web-");
+    filter.dispatch_event(&web_sys::InputEvent::new("input").unwrap()).unwrap();
+    settle().await;
+    let found = objects(&root);
+    assert!(!found.is_empty() && found.iter().all(|o| o.starts_with("pod/web-")), "{found:?}");
+}
+
 #[derive(Properties, PartialEq)]
 struct InspectorHarnessProps {
     cluster: ClusterHandle,

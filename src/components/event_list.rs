@@ -20,6 +20,11 @@ pub fn actor(e: &Event) -> String {
     }
 }
 
+/// The object an event is about, as its row shows it: `pod/web-1`, `replicaset/web-7d9`.
+fn shown_object(e: &Event) -> String {
+    format!("{}/{}", e.involved_object.kind.to_lowercase(), e.involved_object.name)
+}
+
 /// Properties: the virtual time, for the ages.
 #[derive(Properties, PartialEq)]
 pub struct EventListProps {
@@ -37,7 +42,8 @@ pub fn event_list(props: &EventListProps) -> Html {
     shown.retain(|e| !*warnings_only || e.type_ == "Warning");
     let needle = word.to_lowercase();
     if !needle.is_empty() {
-        shown.retain(|e| format!("{} {} {} {}", e.reason, e.message, e.involved_object.name, actor(e)).to_lowercase().contains(&needle));
+        // The words as the rows show them: the object as `pod/web-1`, so a name copied from a row finds it.
+        shown.retain(|e| format!("{} {} {} {}", e.reason, e.message, shown_object(e), actor(e)).to_lowercase().contains(&needle));
     }
     kubeplay_sim::sorting::sort_by_key(&mut shown, |e| std::cmp::Reverse((e.last_timestamp, e.metadata.resource_version.as_deref().and_then(|v| v.parse::<u64>().ok()))));
     let total = shown.len();
@@ -66,7 +72,7 @@ pub fn event_list(props: &EventListProps) -> Html {
                             <span class="age">{ age }</span>
                             <div class="what">
                                 <span class="reason">{ &e.reason }</span>
-                                <span class="object">{ format!("{}/{}", e.involved_object.kind.to_lowercase(), e.involved_object.name) }</span>
+                                <span class="object">{ shown_object(e) }</span>
                             </div>
                             <div class="how">
                                 <span class="actor">{ actor(e) }</span>{": "}
