@@ -501,6 +501,44 @@ test("the lines from a Service pass under the cards they do not end at, the cont
   await context.close();
 });
 
+test("the lines from a Service run along the gaps between the cards, round the nodes' cards they do not end at", async () => {
+  const { page, errors, context } = await openPage();
+  await page.locator('[data-testid="speed"]').selectOption('10');
+  for (const name of ['api', 'web']) {
+    await runLine(page, `kubectl create deployment ${name} --image=nginx --replicas=1`);
+    await runLine(page, `kubectl expose deployment ${name} --port=80`);
+  }
+  await runLine(page, 'kubectl scale deployment web --replicas=3');
+  await page.waitForFunction(() => document.querySelectorAll('.service-links path.link').length === 4, null, { timeout: 15_000 });
+  await page.locator('[data-testid="play-pause"]').click();
+  await page.waitForTimeout(1_500);
+  // Points along each line (the whole of it, drawn or not) that fall inside a card it does
+  // not join: another Service's card or another node's.
+  const inside = await page.evaluate(() => {
+    const found = [];
+    for (const path of document.querySelectorAll('.service-links path.link')) {
+      const svg = path.ownerSVGElement.getBoundingClientRect();
+      const pod = document.querySelector(`[data-testid="pod"][data-name="${path.dataset.pod.split('/')[1]}"]`);
+      const joined = [document.querySelector(`[data-testid="service"][data-name="${path.dataset.service.split('/')[1]}"]`), pod.closest('[data-testid="node"]')];
+      const others = [...document.querySelectorAll('[data-testid="service"], [data-testid="node"]')].filter((c) => !joined.includes(c));
+      const length = path.getTotalLength();
+      for (let at = 0; at <= length; at += 2) {
+        const p = path.getPointAtLength(at);
+        const [x, y] = [svg.left + p.x, svg.top + p.y];
+        for (const card of others) {
+          const r = card.getBoundingClientRect();
+          if (x > r.left + 1 && x < r.right - 1 && y > r.top + 1 && y < r.bottom - 1) found.push(`${path.dataset.pod} in ${card.dataset.testid} ${card.dataset.name}`);
+        }
+      }
+    }
+    return [...new Set(found)];
+  });
+  await page.screenshot({ path: `${SHOTS}/service-lines-in-gaps.png` });
+  assert.deepEqual(inside, [], 'lines through cards they do not join');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 /** How many pixels of two same-sized PNG screenshots differ by more than 48 levels in a
  * colour channel (decoded by the page's canvas). */
 async function strongPixelChanges(page, a, b) {

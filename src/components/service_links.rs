@@ -1,7 +1,8 @@
 //! Lines from each Service card to the pods answering for it (its ready endpoints), drawn
-//! across the cluster map beneath the cards' text (the stylesheet stacks the cards' blocks
-//! above the lines), under every other card (each line is clipped to leave them out) and
-//! ending in a dot on each pod's chip, and, while a load runs, dots
+//! along the gaps between the cluster map's cards, beneath the text of the two cards they
+//! join (the stylesheet stacks the cards' blocks above the lines), under any other card
+//! they cannot go round (each line is clipped to leave them out), and ending in a dot on
+//! each pod's chip, and, while a load runs, dots
 //! travelling along each line at the rate its pod receives requests.
 
 use crate::hooks::use_objects;
@@ -64,6 +65,56 @@ fn clip_region(size: (f64, f64), cards: &[Card], joined: [&web_sys::Element; 2])
     d
 }
 
+/// How far from a card's edge a line runs in the gap beside it (the map's gaps are 8 or 12 px).
+const LANE: f64 = 4.0;
+/// The radius of a line's corners.
+const CORNER: f64 = 8.0;
+
+/// The corners of the way from a Service card's bottom (`from`) to the top of a pod chip
+/// (`to`) in the card `node` (x, y, width, height), along the gaps between the cards: down
+/// into the gap under the Service, across, down to the gap above the node's card, across to
+/// above the chip and down to it. When a card other than the two joined stands in the way
+/// down, the line goes down the gap beside the node's card, on the Service's side, instead.
+fn route(from: (f64, f64), to: (f64, f64), node: (f64, f64, f64, f64), others: &[(f64, f64, f64, f64)]) -> Vec<(f64, f64)> {
+    let ((x1, y1), (x2, y2), (nx, ny, nw, _)) = (from, to, node);
+    let (below, above) = (y1 + LANE, ny - LANE);
+    if above <= below {
+        return vec![from, (x1, below.min(y2)), (x2, below.min(y2)), to];
+    }
+    let blocked = |x: f64| others.iter().any(|&(cx, cy, cw, ch)| x > cx && x < cx + cw && cy < above && cy + ch > below);
+    let down = if !blocked(x1) {
+        x1
+    } else {
+        let (left, right) = (nx - LANE, nx + nw + LANE);
+        if (x1 - left).abs() <= (x1 - right).abs() { left } else { right }
+    };
+    vec![from, (x1, below), (down, below), (down, above), (x2, above), to]
+}
+
+/// An SVG path through `points`, its corners rounded (less where a segment is short).
+fn rounded(points: &[(f64, f64)]) -> String {
+    let mut pts: Vec<(f64, f64)> = Vec::with_capacity(points.len());
+    for &p in points {
+        if pts.last().is_none_or(|&q: &(f64, f64)| (q.0 - p.0).abs() + (q.1 - p.1).abs() > 0.5) {
+            pts.push(p);
+        }
+    }
+    let Some(&(x0, y0)) = pts.first() else { return String::new() };
+    let mut d = format!("M{x0:.1} {y0:.1}");
+    for w in pts.windows(3) {
+        let (p, c, n) = (w[0], w[1], w[2]);
+        let (d1, d2) = ((c.0 - p.0).hypot(c.1 - p.1), (n.0 - c.0).hypot(n.1 - c.1));
+        let k = CORNER.min(d1 / 2.0).min(d2 / 2.0);
+        let a = (c.0 - (c.0 - p.0) / d1 * k, c.1 - (c.1 - p.1) / d1 * k);
+        let b = (c.0 + (n.0 - c.0) / d2 * k, c.1 + (n.1 - c.1) / d2 * k);
+        d.push_str(&format!(" L{:.1} {:.1} Q{:.1} {:.1} {:.1} {:.1}", a.0, a.1, c.0, c.1, b.0, b.1));
+    }
+    if let Some(&(x, y)) = pts.last().filter(|_| pts.len() > 1) {
+        d.push_str(&format!(" L{x:.1} {y:.1}"));
+    }
+    d
+}
+
 /// The paths from each Service card to its endpoints' pod chips, measured in the DOM.
 fn measure(map: &web_sys::Element, pairs: &[(String, String)]) -> Vec<Link> {
     let find = |selector: String| map.query_selector(&selector).ok().flatten();
@@ -79,11 +130,12 @@ fn measure(map: &web_sys::Element, pairs: &[(String, String)]) -> Vec<Link> {
             let (cx, cy, cw, ch) = rect_in(&card, map);
             let (px, py, pw, _) = rect_in(&chip, map);
             let (x1, y1, x2, y2) = (cx + cw / 2.0, cy + ch, px + pw / 2.0, py);
-            let bend = ((y2 - y1).abs() / 2.0).max(20.0);
-            let path = format!("M{x1:.0} {y1:.0} C{x1:.0} {:.0} {x2:.0} {:.0} {x2:.0} {y2:.0}", y1 + bend, y2 - bend);
-            // The line shows in the gaps between cards and inside the two it joins, where their
-            // blocks are stacked above it; it passes under every other card.
             let node = chip.closest("[data-testid=node], .unscheduled").ok().flatten().unwrap_or_else(|| chip.clone());
+            // The line runs along the gaps between the cards; inside the two it joins it passes
+            // beneath their blocks (stacked above it), and it is clipped to pass under any
+            // other card it cannot go round (the waiting pods' box, a lower row of Services).
+            let others: Vec<(f64, f64, f64, f64)> = cards.iter().filter(|(c, _)| !c.is_same_node(Some(&card)) && !c.is_same_node(Some(&node))).map(|(_, r)| *r).collect();
+            let path = rounded(&route((x1, y1), (x2, y2), rect_in(&node, map), &others));
             let clip = clip_region(size, &cards, [&card, &node]);
             Some(Link { service: service.clone(), pod: pod.clone(), path, end: (x2, y2), clip })
         })
