@@ -2,6 +2,7 @@
 // clicking their commands; checks tick as the simulated cluster changes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { SHOTS, useServerAndBrowser, waitForKept } from './harness.mjs';
 
 const env = useServerAndBrowser();
@@ -149,6 +150,33 @@ test('an embed asked to keep its work in a frame that may keep nothing shows at 
   assert.equal(await note.innerText(), 'not saved here');
   assert.match(await note.getAttribute('title'), /lost when the page closes or reloads/);
   await page.screenshot({ path: `${SHOTS}/embed-not-kept.png` });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('where the browser keeps nothing, Save to a file still holds the work of the visit', async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const src = new URL('/?embed&persist', env.server.url).href;
+  await page.setContent(`<iframe id="kp" src="${src}" width="1240" height="760"></iframe>`);
+  const frame = page.frameLocator('#kp');
+  await frame.locator('[data-testid="not-kept"]').waitFor();
+  const input = frame.locator('[data-testid="console-input"]');
+  await input.fill('kubectl create deployment saved --image=nginx');
+  await input.press('Enter');
+  await frame.locator('[data-testid="pod"][data-name^="saved-"]').first().waitFor();
+  await page.waitForTimeout(2_500); // the page keeps its cluster every 2 s
+  await frame.locator('[data-testid="share"]').click();
+  const [download] = await Promise.all([page.waitForEvent('download'), frame.locator('[data-testid="save-file"]').click()]);
+  const file = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  const kept = Object.entries(file.items);
+  assert.ok(kept.some(([key, value]) => key.startsWith('kubeplay.cluster.v1') && value.includes('create deployment saved')), `the cluster is in the file: ${Object.keys(file.items)}`);
+  assert.ok(kept.some(([key, value]) => key.startsWith('kubeplay.console-history.v1') && value.includes('create deployment saved')), 'the console history too');
+  // Opening a file cannot work here, and says why.
+  await frame.locator('[data-testid="open-file"]').setInputFiles({ name: 'state.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+  assert.match(await frame.locator('[data-testid="file-error"]').innerText(), /does not let the page keep anything here/);
   assert.deepEqual(errors, []);
   await context.close();
 });

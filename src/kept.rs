@@ -15,8 +15,8 @@
 //! browsing that refuses it, a newer schema from a later page, or no answer in time), and
 //! before [`open`] has run, the same functions read and write localStorage instead. When
 //! the browser refuses both (a frame of an `about:blank` or `srcdoc` page, blocked site
-//! data), [`open`] knows at once and answers [`Backend::Nothing`]: the page keeps nothing
-//! and says so. With persistence off ([`crate::set_persistence`]) nothing is read or kept.
+//! data), [`open`] knows at once and answers [`Backend::Nothing`]: the page keeps its
+//! items in memory for the visit only, and says so. With persistence off ([`crate::set_persistence`]) nothing is read or kept.
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
@@ -44,7 +44,8 @@ pub enum Backend {
     /// The browser's localStorage (IndexedDB could not be used, or [`open`] has not run).
     LocalStorage,
     /// Nowhere: the browser refuses this page both IndexedDB and localStorage, so the
-    /// learner's work lasts until the page closes.
+    /// learner's work is kept in memory only, until the page closes (a file saved from
+    /// it still holds that work).
     Nothing,
 }
 
@@ -113,6 +114,9 @@ async fn finish_open(opened: Result<(IdbDatabase, BTreeMap<String, String>), Str
         Err(e) if local_storage_refused() => {
             warn(format!("IndexedDB cannot be used ({e}) and localStorage is refused too; the page keeps nothing."));
             REFUSED.with(|r| r.set(true));
+            // The items live in memory for this visit, so the page still reads back what it
+            // keeps and "Save to a file" still has the learner's work.
+            STORE_STATE.with(|s| *s.borrow_mut() = Some(Store { db: None, items: BTreeMap::new() }));
             return Backend::Nothing;
         }
         Err(e) => {
@@ -128,10 +132,10 @@ async fn finish_open(opened: Result<(IdbDatabase, BTreeMap<String, String>), Str
 
 /// Where the page keeps its items now.
 pub fn backend() -> Backend {
-    if STORE_STATE.with(|s| s.borrow().is_some()) {
-        Backend::IndexedDb
-    } else if REFUSED.with(Cell::get) {
+    if REFUSED.with(Cell::get) {
         Backend::Nothing
+    } else if STORE_STATE.with(|s| s.borrow().is_some()) {
+        Backend::IndexedDb
     } else {
         Backend::LocalStorage
     }
@@ -206,6 +210,9 @@ pub async fn replace_all(items: &[(String, String)]) -> Result<(), String> {
 }
 
 async fn replace_now(items: &[(String, String)]) -> Result<(), String> {
+    if REFUSED.with(Cell::get) {
+        return Err("this browser does not let the page keep anything here".into());
+    }
     let in_db = STORE_STATE.with(|s| s.borrow().as_ref().map(|store| (store.db.clone(), store.items.keys().cloned().collect::<Vec<_>>())));
     let Some((db, old_keys)) = in_db else {
         let storage = local_storage().ok_or("the browser has no localStorage")?;

@@ -48,5 +48,8 @@ pub async fn restore_items(items: &[(String, String)]) -> Result<(), String> {
     if !crate::persisting() {
         return Err("This page keeps nothing in the browser (an embedded page without &persist), so it cannot open a saved file.".into());
     }
+    if crate::kept::backend() == crate::kept::Backend::Nothing {
+        return Err("This browser does not let the page keep anything here (a frame of a page without an address, or site data blocked), so it cannot open a saved file. Open the playground in a tab of its own.".into());
+    }
     crate::kept::replace_all(items).await.map_err(|e| format!("The browser refused to store the file's contents ({e}; storage full?)."))
 }
