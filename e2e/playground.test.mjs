@@ -339,6 +339,36 @@ test('Drain from the node inspector waits for the evicted pods and ends with the
   await context.close();
 });
 
+test('the worker count follows the nodes there are, and + and − add and remove one, after a reload too', async () => {
+  const { page, errors, context } = await openPage();
+  const count = page.locator('.workers > span').first(); // [data-testid="worker-count"]
+  const workers = () => page.locator('[data-testid="node"]').evaluateAll((els) => els.map((e) => e.dataset.name).filter((n) => n !== 'control-plane'));
+  const until = async (names) => page.waitForFunction((n) => JSON.stringify([...document.querySelectorAll('[data-testid="node"]')].map((e) => e.dataset.name).filter((x) => x !== 'control-plane')) === JSON.stringify(n), names);
+  await runLine(page, 'kubectl delete node node-3');
+  await until(['node-1', 'node-2']);
+  assert.equal(await count.innerText(), '2 workers', 'the count matches the map');
+  await page.locator('[data-testid="add-node"]').click();
+  await until(['node-1', 'node-2', 'node-3']);
+  assert.equal(await count.innerText(), '3 workers');
+  // After a reload, + still adds a node.
+  await runLine(page, 'kubectl delete node node-2');
+  await until(['node-1', 'node-3']);
+  await page.reload();
+  await until(['node-1', 'node-3']);
+  assert.equal(await count.innerText(), '2 workers');
+  await page.locator('[data-testid="add-node"]').click();
+  await until(['node-1', 'node-2', 'node-3']);
+  assert.deepEqual(await workers(), ['node-1', 'node-2', 'node-3']);
+  // Down to one worker, where − can go no further.
+  await page.locator('[data-testid="remove-node"]').click();
+  await page.locator('[data-testid="remove-node"]').click();
+  await until(['node-1']);
+  assert.equal(await count.innerText(), '1 worker');
+  assert.ok(await page.locator('[data-testid="remove-node"]').isDisabled(), 'no fewer than one worker');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the whole state saves to a file and opens in a fresh browser; a wrong file is explained', async () => {
   const { page, errors, context } = await openPage();
   await page.locator('[data-testid="console-input"]').fill('kubectl create deployment saved --image=nginx --replicas=2');

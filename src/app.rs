@@ -1,6 +1,6 @@
 //! The page layout and the loop that turns wall time into virtual time.
 
-use crate::components::{Charts, Console, ControlPlaneStrip, ContainersLab, Editor, EventList, InspectHandle, Inspector, LessonPanel, NodeList, Share, Target, TimeControls};
+use crate::components::{Charts, Console, ControlPlaneStrip, ContainersLab, Editor, EventList, InspectHandle, Inspector, LessonPanel, NodeList, Share, Target, TimeControls, Workers};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use crate::lessons::{url_param, ConsoleLog};
@@ -128,7 +128,6 @@ pub fn app(props: &AppProps) -> Html {
     let now = use_state(|| Time(0));
     let playing = use_state(|| options.playing);
     let speed = use_state(|| options.speed);
-    let workers = use_state(|| 3u32);
     let log = use_memo((), |_| ConsoleLog::default());
     // The left column's top panel: the lessons (first when a lesson is named in the URL) or the editor.
     // A lesson, or the course (`?course`, where a lesson's way back leads), opens on the Lessons tab.
@@ -142,7 +141,7 @@ pub fn app(props: &AppProps) -> Html {
     // Set once a shared or saved cluster has been replayed (saving starts then).
     let restored = use_state(|| false);
     {
-        let (client, now, notice, workers, restored) = (client.clone(), now.clone(), notice.clone(), workers.clone(), restored.clone());
+        let (client, now, notice, restored) = (client.clone(), now.clone(), notice.clone(), restored.clone());
         use_effect_with(client.clone(), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 if let Some(fragment) = crate::share_link::fragment() {
@@ -151,23 +150,14 @@ pub fn app(props: &AppProps) -> Html {
                         Err(e) => Err(e),
                     };
                     match replayed {
-                        Ok(()) => {
-                            if let Ok(nodes) = client.0.list(kubeplay_sim::api::Kind::Node, None).await {
-                                workers.set(nodes.items.len().saturating_sub(1) as u32);
-                            }
-                            notice.set(Some("This is a shared cluster, replayed from the link.".into()));
-                        }
+                        Ok(()) => notice.set(Some("This is a shared cluster, replayed from the link.".into())),
                         Err(e) => notice.set(Some(format!("The link's cluster could not be opened: {e}. You have a fresh cluster instead."))),
                     }
                 } else if let Some(saved) = crate::kept::get_item(&crate::storage_key(CLUSTER_KEY)) {
                     // The learner's cluster from the last visit, replayed; if it cannot be, the
                     // page says so (the editor's files and the console history are kept apart).
                     match client.0.replay(&saved).await {
-                        Ok(()) => {
-                            if let Ok(nodes) = client.0.list(kubeplay_sim::api::Kind::Node, None).await {
-                                workers.set(nodes.items.len().saturating_sub(1) as u32);
-                            }
-                        }
+                        Ok(()) => {}
                         Err(e) => notice.set(Some(format!("The cluster kept in this browser could not be restored: {}. This is a fresh cluster; your editor files and console history are kept.", kept_cluster_problem(&e.message)))),
                     }
                 }
@@ -276,27 +266,14 @@ pub fn app(props: &AppProps) -> Html {
         Callback::from(move |_: MouseEvent| tab.set(t))
     };
     let new_cluster = {
-        let (client, now, workers) = (client.clone(), now.clone(), workers.clone());
+        let (client, now) = (client.clone(), now.clone());
         Callback::from(move |_: MouseEvent| {
-            let (client, now, workers) = (client.clone(), now.clone(), workers.clone());
+            let (client, now) = (client.clone(), now.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(n) = client.start_fresh().await {
-                    workers.set(n);
+                if client.start_fresh().await.is_ok() {
                     if let Ok(t) = client.0.now().await {
                         now.set(t);
                     }
-                }
-            });
-        })
-    };
-    let change_workers = |delta: i32| {
-        let (client, workers) = (client.clone(), workers.clone());
-        Callback::from(move |_: MouseEvent| {
-            let n = (*workers as i32 + delta).clamp(1, 12) as u32;
-            let (client, workers) = (client.clone(), workers.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                if client.0.set_workers(n).await.is_ok() {
-                    workers.set(n);
                 }
             });
         })
@@ -414,9 +391,7 @@ pub fn app(props: &AppProps) -> Html {
                             <header class="panel-head">
                                 <h2>{"Cluster"}</h2>
                                 <div class="actions workers">
-                                    <span>{ format!("{} workers", *workers) }</span>
-                                    <button class="ghost" data-testid="remove-node" onclick={change_workers(-1)} aria-label="Remove a worker node">{"−"}</button>
-                                    <button class="ghost" data-testid="add-node" onclick={change_workers(1)} aria-label="Add a worker node">{"+"}</button>
+                                    <Workers />
                                     <button class="ghost" data-testid="new-cluster" onclick={new_cluster} title="Start again with a fresh cluster (your files and lesson progress stay)">{"New cluster"}</button>
                                 </div>
                             </header>

@@ -15,6 +15,7 @@ pub mod service_list;
 pub mod share;
 pub mod tabs;
 pub mod time_controls;
+pub mod workers;
 
 pub use charts::Charts;
 pub use console::Console;
@@ -30,3 +31,4 @@ pub use service_links::ServiceLinks;
 pub use service_list::ServiceList;
 pub use share::Share;
 pub use time_controls::TimeControls;
+pub use workers::Workers;

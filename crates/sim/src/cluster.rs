@@ -599,18 +599,30 @@ impl Cluster {
         report
     }
 
-    /// Sets the number of workers: adds `node-N` nodes, or removes the highest-numbered
-    /// ones together with the pods bound to them.
+    /// Sets the number of workers, counting the worker nodes the cluster has now (one
+    /// deleted with kubectl is gone, one applied from a manifest is there): adds `node-N`
+    /// nodes with the lowest free numbers, or removes the highest-numbered `node-N` ones
+    /// together with the pods bound to them.
     pub fn set_workers(&mut self, workers: u32) {
         let workers = workers.min(5000);
-        let current = self.settings.workers;
-        if workers > current {
-            for i in current + 1..=workers {
+        let number = |name: &str| name.strip_prefix("node-").and_then(|n| n.parse::<u32>().ok());
+        let present: Vec<String> = self
+            .store
+            .list(Kind::Node, None)
+            .filter(|n| !n.meta().labels.contains_key("node-role.kubernetes.io/control-plane"))
+            .map(|n| n.name().to_string())
+            .collect();
+        let count = present.len();
+        if workers as usize > count {
+            let taken: std::collections::BTreeSet<u32> = present.iter().filter_map(|n| number(n)).collect();
+            let free: Vec<u32> = (1..).filter(|i| !taken.contains(i)).take(workers as usize - count).collect();
+            for i in free {
                 self.add_node(&format!("node-{i}"), false);
             }
         } else {
-            for i in (workers + 1..=current).rev() {
-                let name = format!("node-{i}");
+            let mut numbered: Vec<(u32, String)> = present.iter().filter_map(|n| Some((number(n)?, n.clone()))).collect();
+            numbered.sort();
+            for (_, name) in numbered.into_iter().rev().take(count - workers as usize) {
                 let bound: Vec<ObjectKey> = self.store.pods_on_node(&name).iter().map(|o| ObjectKey::of(o)).collect();
                 for k in bound {
                     self.store.remove(&k, self.now);
@@ -1074,6 +1086,22 @@ mod tests {
         let names: Vec<String> = c.store().list(Kind::Node, None).map(|n| n.name().to_string()).collect();
         assert_eq!(names, vec!["control-plane", "node-1"]);
         assert!(pods(&c).iter().all(|(_, _, n)| matches!(n.as_deref(), Some("control-plane") | Some("node-1") | None)));
+    }
+
+    #[test]
+    fn the_worker_count_counts_the_nodes_there_are() {
+        let mut c = Cluster::new(ClusterSettings::default());
+        let workers = |c: &Cluster| c.store().list(Kind::Node, None).map(|n| n.name().to_string()).filter(|n| n != "control-plane").collect::<Vec<_>>();
+        // A worker deleted with kubectl: one more worker is the missing one again.
+        c.delete(Kind::Node, None, "node-2").unwrap();
+        assert_eq!(workers(&c), ["node-1", "node-3"]);
+        c.set_workers(3);
+        assert_eq!(workers(&c), ["node-1", "node-2", "node-3"]);
+        c.delete(Kind::Node, None, "node-3").unwrap();
+        c.set_workers(4);
+        assert_eq!(workers(&c), ["node-1", "node-2", "node-3", "node-4"], "as many as asked for");
+        c.set_workers(1);
+        assert_eq!(workers(&c), ["node-1"]);
     }
 
     #[test]
