@@ -644,7 +644,7 @@ async fn a_load_that_ended_shows_no_rate_as_current() {
     cluster.0.run("load http://127.0.0.1:30080 50/s for 1m").drain();
     cluster.0.advance(Duration::seconds(20)).await.unwrap();
     let running = charts_now(&cluster).await;
-    assert_eq!(text_of(&running, ".legend.c-requests").as_deref(), Some("sent 50"), "while it runs, the rate now");
+    assert_eq!(text_of(&running, ".legend.c-requests").as_deref(), Some("sent 50/s"), "while it runs, the rate now");
     assert_eq!(text_of(&running, "[data-testid=load-state]"), None);
     // Two minutes later the load has ended: its last rate is not shown as the rate now.
     cluster.0.advance(Duration::seconds(120)).await.unwrap();
@@ -673,6 +673,21 @@ async fn the_formula_says_why_the_autoscaler_keeps_pods_after_the_load_drops() {
     let formula = text_of(&quiet, "[data-testid=hpa-formula]").unwrap();
     assert!(formula.contains("= 1. The controller wants "), "{formula}");
     assert!(formula.contains(", not 1: it scales down only to the highest result of the last 5 minutes (its scale-down stabilization window)"), "{formula}");
+}
+
+#[wasm_bindgen_test]
+async fn the_chart_legends_say_their_units() {
+    let cluster = ClusterHandle::local_default();
+    cluster.0.run("kubectl create deployment web --image=nginx").drain();
+    cluster.0.run("kubectl set resources deployment web --requests=cpu=100m").drain();
+    cluster.0.run("kubectl autoscale deployment web --cpu-percent=50 --max=10").drain();
+    cluster.0.run("usage app=web cpu=30m").drain();
+    cluster.0.advance(Duration::seconds(90)).await.unwrap();
+    let root = charts_now(&cluster).await;
+    // As the formula says them: a percentage of the request.
+    assert_eq!(text_of(&root, ".legend.c-target").as_deref(), Some("target 50%"));
+    assert_eq!(text_of(&root, ".legend.c-metric").as_deref(), Some("cpu 30%"));
+    assert_eq!(text_of(&root, ".legend.c-desired").as_deref(), Some("desired 1"), "a count of pods stays a number");
 }
 
 #[wasm_bindgen_test]

@@ -43,7 +43,7 @@ fn chart(title: &str, unit: &str, lines: &[Line<'_>], now: Time) -> Html {
     let y = |v: f64| HEIGHT - (v / top * HEIGHT).clamp(0.0, HEIGHT);
     let polyline = |s: &Series| s.points.iter().filter(|(t, _)| t.0 >= start).map(|(t, v)| format!("{:.1},{:.1}", x(*t), y(*v))).collect::<Vec<_>>().join(" ");
     // The value now, if the series is still recorded; a dash if it stopped.
-    let latest = |s: &Series| s.points.last().map(|&(t, v)| if now.0 - t.0 <= FRESH_MS { format!(" {}", number(v)) } else { " \u{2013}".to_string() });
+    let latest = |s: &Series| s.points.last().map(|&(t, v)| if now.0 - t.0 <= FRESH_MS { format!(" {}", with_unit(v, unit)) } else { " \u{2013}".to_string() });
     html! {
         <figure class="chart" data-testid="chart" data-title={title.to_string()}>
             <figcaption>
@@ -58,6 +58,16 @@ fn chart(title: &str, unit: &str, lines: &[Line<'_>], now: Time) -> Html {
             </svg>
             <div class="axis"><span>{"10 min ago"}</span><span class="scale">{ format!("0 to {} {unit}", number(top)) }</span><span>{"now"}</span></div>
         </figure>
+    }
+}
+
+/// A legend's value with its chart's unit, so it reads alone (`cpu 38%`, `sent 75/s`,
+/// `p99 181.8 ms`); counts of pods stay bare numbers.
+fn with_unit(v: f64, unit: &str) -> String {
+    match unit {
+        "%" | "/s" => format!("{}{unit}", number(v)),
+        "ms" => format!("{} ms", number(v)),
+        _ => number(v),
     }
 }
 
