@@ -601,7 +601,7 @@ async fn the_charts_follow_an_autoscaler_and_write_out_its_formula() {
     let formula = root.query_selector("[data-testid=hpa-formula]").unwrap().unwrap().text_content().unwrap();
     assert!(formula.starts_with("cpu ") && formula.contains("/ target 50% = ratio "), "{formula}");
     let lines = root.query_selector_all("[data-testid=hpa-charts] polyline").unwrap();
-    assert_eq!(lines.length(), 4, "desired, current, cpu and target");
+    assert_eq!(lines.length(), 5, "desired, current, ready, cpu and target");
 }
 
 /// Properties of [`ChartsAtHarness`].
@@ -673,6 +673,30 @@ async fn the_formula_says_why_the_autoscaler_keeps_pods_after_the_load_drops() {
     let formula = text_of(&quiet, "[data-testid=hpa-formula]").unwrap();
     assert!(formula.contains("= 1. The controller wants "), "{formula}");
     assert!(formula.contains(", not 1: it scales down only to the highest result of the last 5 minutes (its scale-down stabilization window)"), "{formula}");
+}
+
+#[wasm_bindgen_test]
+async fn an_autoscalers_replicas_chart_shows_the_ready_pods_lag_behind_a_scale_up() {
+    let cluster = ClusterHandle::local_default();
+    // Its pods are ready 20 s after they start (their readiness probe waits that long).
+    let web = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: nginx\n        resources:\n          requests: {cpu: 100m}\n        readinessProbe:\n          httpGet: {path: /, port: 80}\n          initialDelaySeconds: 20\n          periodSeconds: 5\n";
+    cluster.0.apply(web, "web.yaml").await.unwrap();
+    cluster.0.run("kubectl autoscale deployment web --cpu-percent=50 --max=10").drain();
+    cluster.0.advance(Duration::seconds(60)).await.unwrap();
+    let calm = charts_now(&cluster).await;
+    assert_eq!(text_of(&calm, ".legend.c-scaled").as_deref(), Some("current 1"));
+    assert_eq!(text_of(&calm, ".legend.c-current").as_deref(), Some("ready 1"));
+    // Busy pods: the autoscaler adds pods, which are not ready yet when it has.
+    cluster.0.run("usage app=web cpu=200m").drain();
+    let mut seen = Vec::new();
+    for _ in 0..18 {
+        cluster.0.advance(Duration::seconds(5)).await.unwrap();
+        let root = charts_now(&cluster).await;
+        seen.push((text_of(&root, ".legend.c-scaled").unwrap_or_default(), text_of(&root, ".legend.c-current").unwrap_or_default()));
+    }
+    let number = |t: &str| t.rsplit(' ').next().and_then(|n| n.parse::<u32>().ok()).unwrap_or(0);
+    assert!(seen.iter().any(|(current, ready)| number(ready) < number(current)), "the ready pods lag behind: {seen:?}");
+    assert!(seen.last().is_some_and(|(current, ready)| number(current) > 1 && number(ready) == number(current)), "and catch up: {seen:?}");
 }
 
 #[wasm_bindgen_test]

@@ -1,4 +1,5 @@
-//! Charts over virtual time: for each HorizontalPodAutoscaler its replicas and its metric
+//! Charts over virtual time: for each HorizontalPodAutoscaler its replicas (desired, current
+//! and ready) and its metric
 //! against the target, with the replica formula worked out on the latest numbers; for a
 //! running load its request and error rates and its latency percentiles; and the
 //! cluster's pods. Drawn as small SVG line charts from the simulator's time series.
@@ -164,7 +165,7 @@ pub fn charts(props: &ChartsProps) -> Html {
         use_effect_with((props.now, prefixes), move |(_, prefixes)| {
             let mut names: Vec<String> = ["load.requests", "load.errors", "load.latency.p50", "load.latency.p99", "pods.running", "pods.pending"].map(String::from).to_vec();
             for p in prefixes {
-                names.extend(["desired", "current", "metric", "target"].map(|s| format!("{p}/{s}")));
+                names.extend(["desired", "current", "ready", "metric", "target"].map(|s| format!("{p}/{s}")));
             }
             wasm_bindgen_futures::spawn_local(async move {
                 let mut got = BTreeMap::new();
@@ -189,7 +190,8 @@ pub fn charts(props: &ChartsProps) -> Html {
                 <h3>{ format!("HorizontalPodAutoscaler {name}") }<span class="badge">{ ns }</span></h3>
                 { chart("Replicas", "pods", &[
                     Line { label: "desired", class: "c-desired", series: get(&format!("{p}/desired")) },
-                    Line { label: "current", class: "c-current", series: get(&format!("{p}/current")) },
+                    Line { label: "current", class: "c-scaled", series: get(&format!("{p}/current")) },
+                    Line { label: "ready", class: "c-current", series: get(&format!("{p}/ready")) },
                 ], now) }
                 { chart(&format!("{metric_name} against target"), unit, &[
                     Line { label: metric_name, class: "c-metric", series: get(&format!("{p}/metric")) },

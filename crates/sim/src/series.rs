@@ -60,15 +60,27 @@ impl SeriesStore {
         self.series.keys().cloned().collect()
     }
 
-    /// Records each HorizontalPodAutoscaler's replicas (desired and current) and its first
-    /// metric against the target (percent for Utilization, the plain value otherwise), as
-    /// `hpa/<namespace>/<name>/{desired,current,metric,target}`.
+    /// Records each HorizontalPodAutoscaler's replicas (desired and current, and the ready
+    /// pods of the Deployment or ReplicaSet it scales) and its first metric against the target
+    /// (percent for Utilization, the plain value otherwise), as
+    /// `hpa/<namespace>/<name>/{desired,current,ready,metric,target}`.
     pub fn sample_autoscalers(&mut self, store: &crate::store::Store, at: Time) {
         for o in store.list(crate::api::Kind::HorizontalPodAutoscaler, None) {
             let Some(hpa) = o.as_hpa() else { continue };
             let prefix = hpa_series_prefix(o.namespace(), o.name());
             self.record(&format!("{prefix}/desired"), at, f64::from(hpa.status.desired_replicas));
             self.record(&format!("{prefix}/current"), at, f64::from(hpa.status.current_replicas));
+            let target = &hpa.spec.scale_target_ref;
+            let ready = crate::api::Kind::from_kind_name(&target.kind)
+                .and_then(|kind| store.get(&crate::store::ObjectKey::in_namespace(kind, o.namespace(), target.name.as_str())))
+                .and_then(|t| match t {
+                    crate::api::Object::Deployment(d) => Some(d.status.ready_replicas),
+                    crate::api::Object::ReplicaSet(rs) => Some(rs.status.ready_replicas),
+                    _ => None,
+                });
+            if let Some(ready) = ready {
+                self.record(&format!("{prefix}/ready"), at, f64::from(ready));
+            }
             let Some(reading) = hpa.first_metric_reading() else { continue };
             if let Some(goal) = reading.target {
                 self.record(&format!("{prefix}/target"), at, goal);
