@@ -534,6 +534,23 @@ async fn the_inspector_resizes_a_node_and_the_waiting_pod_is_placed() {
 }
 
 #[wasm_bindgen_test]
+async fn a_pod_without_a_readiness_probe_says_why_its_readiness_cannot_fail() {
+    let cluster = ClusterHandle::local_default();
+    cluster.0.apply("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: nginx\n", "web.yaml").await.unwrap();
+    cluster.0.advance(Duration::seconds(20)).await.unwrap();
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    let target = kubeplay_web::components::Target { kind: kubeplay_sim::api::Kind::Pod, namespace: "default".into(), name: "web".into() };
+    yew::Renderer::<InspectorHarness>::with_root_and_props(root.clone(), InspectorHarnessProps { cluster: cluster.clone(), target }).render();
+    settle().await;
+    let fail: web_sys::HtmlButtonElement = root.query_selector("[data-testid=action-fail-readiness]").unwrap().expect("the fault is offered").dyn_into().unwrap();
+    assert!(fail.disabled(), "there is no readiness to fail");
+    assert!(fail.title().starts_with("This pod has no readiness probe"), "{}", fail.title());
+    assert!(root.query_selector("[data-testid=action-recover-readiness]").unwrap().is_none());
+    assert!(!root.query_selector("[data-testid=action-delete-pod]").unwrap().unwrap().dyn_into::<web_sys::HtmlButtonElement>().unwrap().disabled());
+}
+
+#[wasm_bindgen_test]
 async fn the_inspector_shows_a_pods_probe_runs_turn_red() {
     let cluster = ClusterHandle::local_default();
     let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: nginx\n    readinessProbe:\n      httpGet: {path: /, port: 80}\n      periodSeconds: 5\n";

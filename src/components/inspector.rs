@@ -130,7 +130,8 @@ fn probes(i: &Inspection, now: kubeplay_sim::clock::Time) -> Html {
 }
 
 /// The faults and fixes a trainer reaches for, as the kubectl commands behind them:
-/// (label, test id, command line, tooltip).
+/// (label, test id, command line, tooltip). An empty command line is a button shown off,
+/// its tooltip saying why.
 fn actions(i: &Inspection) -> Vec<(&'static str, &'static str, String, &'static str)> {
     let ns = &i.namespace;
     let name = &i.name;
@@ -140,6 +141,9 @@ fn actions(i: &Inspection) -> Vec<(&'static str, &'static str, String, &'static 
             if p.spec.containers.iter().any(|c| c.readiness_probe.is_some()) {
                 list.push(("Fail readiness", "action-fail-readiness", format!("fault fail-readiness {name} -n {ns}"), "The app answers its readiness probe with 503: the pod leaves its Services"));
                 list.push(("Recover readiness", "action-recover-readiness", format!("fault recover-readiness {name} -n {ns}"), "The app passes its readiness probe again"));
+            } else {
+                // Shown, but off, so a trainer looking for it learns why it does nothing here.
+                list.push(("Fail readiness", "action-fail-readiness", String::new(), "This pod has no readiness probe, so there is no readiness to fail: give its container a readinessProbe (the todo-app's pods have one)"));
             }
             list
         }
@@ -278,8 +282,9 @@ pub fn inspector(props: &InspectorProps) -> Html {
             });
             let buttons = actions(i).into_iter().map(|(label, id, line, tip)| {
                 let act = act.clone();
-                let title = format!("{tip}: {line}");
-                html! { <button data-testid={id} {title} onclick={move |_: MouseEvent| act.emit(line.clone())}>{ label }</button> }
+                let off = line.is_empty();
+                let title = if off { tip.to_string() } else { format!("{tip}: {line}") };
+                html! { <button data-testid={id} {title} disabled={off} onclick={move |_: MouseEvent| act.emit(line.clone())}>{ label }</button> }
             });
             html! {
                 <>
