@@ -307,6 +307,47 @@ test('a kept cluster that cannot be replayed is explained as kept work, not as a
   await context.close();
 });
 
+test('kept records that cannot be read are reset in one notice that lists them, keeping what can be read', async () => {
+  const { page, errors, context } = await open('/?lesson=control-plane');
+  await page.close();
+  // Another page of the site damages what the page keeps: the editor's files cut off in the
+  // second file, checkpoints and console history that are not text, progress in no format.
+  const other = await context.newPage();
+  await other.goto(new URL('/lessons/index.yaml', env.server.url).href);
+  await other.evaluate(async () => {
+    const items = {
+      'kubeplay.editor.v2': '{"active":1,"files":[{"name":"kept.yaml","text":"# the learner\'s text\\nkind: Pod\\n"},{"name":"cut.yaml","text":"# cut off he',
+      'kubeplay.checkpoints.v1': 42,
+      'kubeplay.console-history.v1': { not: 'text' },
+      'kubeplay.lesson.control-plane.v1': 'step two, checks ✓✓',
+    };
+    const db = await new Promise((resolve) => { const q = indexedDB.open('kubeplay'); q.onsuccess = () => resolve(q.result); });
+    await new Promise((resolve) => {
+      const tx = db.transaction('kept', 'readwrite');
+      for (const [k, v] of Object.entries(items)) tx.objectStore('kept').put(v, k);
+      tx.oncomplete = resolve;
+    });
+    db.close();
+    localStorage.clear();
+  });
+  const { page: again } = await open('/?lesson=control-plane', context);
+  await again.locator('[data-testid="step-title"]').first().waitFor();
+  const notice = again.locator('[data-testid="notice"] span');
+  await again.waitForFunction(() => /lesson control-plane/.test(document.querySelector('[data-testid="notice"] span')?.textContent ?? ''));
+  assert.equal(await again.locator('[data-testid="notice"]').count(), 1, 'one notice');
+  const text = await notice.innerText();
+  assert.match(text, /^Some of what this browser kept could not be read, so the page reset it: .+\. Everything else is kept\.$/);
+  for (const part of ["some of the editor's files", 'the checkpoints', 'the console history', 'your progress in the lesson control-plane']) {
+    assert.ok(text.includes(part), `the notice names ${part}: ${text}`);
+  }
+  // The editor keeps the whole file it could read, with its text.
+  await again.locator('[data-testid="tab-editor"]').click();
+  assert.deepEqual(await again.locator('[data-testid="file-tab"]').evaluateAll((tabs) => tabs.map((t) => t.dataset.name)), ['kept.yaml']);
+  assert.equal(await again.locator('[data-testid="editor"]').inputValue(), "# the learner's text\nkind: Pod\n");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('work typed just before a reload is kept: the page saves as it goes away', async () => {
   const { page, errors, context } = await open('/');
   const input = page.locator('[data-testid="console-input"]');

@@ -138,6 +138,22 @@ pub fn app(props: &AppProps) -> Html {
 
     // A share link (`#s=...`) replays its cluster; a bad one is explained, never blank.
     let notice = use_state(|| None::<String>);
+    // Kept records other than the cluster that could not be read and were reset (the
+    // editor's files, the checkpoints, the console history, a lesson's progress), told by
+    // the views as they read them; the notice lists them.
+    let resets = use_state(crate::kept::resets);
+    // Those the learner has dismissed: a record reset later (a lesson opened) does not bring
+    // them back.
+    let dismissed = use_mut_ref(Vec::<String>::new);
+    {
+        let (resets, dismissed) = (resets.setter(), dismissed.clone());
+        use_effect_with((), move |_| {
+            let listener: std::rc::Rc<dyn Fn()> = std::rc::Rc::new(move || resets.set(crate::kept::resets().into_iter().filter(|r| !dismissed.borrow().contains(r)).collect()));
+            listener();
+            crate::kept::on_reset(Some(listener));
+            || crate::kept::on_reset(None)
+        });
+    }
     // Set once a shared or saved cluster has been replayed (saving starts then).
     let restored = use_state(|| false);
     {
@@ -361,10 +377,10 @@ pub fn app(props: &AppProps) -> Html {
                     </nav>
                     <div class="topbar-right">{ not_kept }{ controls }<Share /></div>
                 </header>
-                if let Some(text) = &*notice {
+                if let Some(text) = notice_text(notice.as_deref(), &resets) {
                     <div class="notice" data-testid="notice" role="status">
-                        <span>{ text.clone() }</span>
-                        <button class="ghost" onclick={let n = notice.clone(); move |_: MouseEvent| n.set(None)} aria-label="Dismiss">{"×"}</button>
+                        <span>{ text }</span>
+                        <button class="ghost" onclick={let (n, r, d) = (notice.clone(), resets.clone(), dismissed.clone()); move |_: MouseEvent| { n.set(None); d.borrow_mut().extend(r.iter().cloned()); r.set(Vec::new()); }} aria-label="Dismiss">{"×"}</button>
                     </div>
                 }
                 // The lab takes the cluster's place; the lessons, the editor and the console stay beside it.
@@ -406,6 +422,29 @@ pub fn app(props: &AppProps) -> Html {
         </ContextProvider<ConsoleLog>>
         </ContextProvider<ClusterHandle>>
     }
+}
+
+/// The page's notice: what it has to say of the cluster (a link's, or a kept one that could
+/// not be restored) and of the other kept records that could not be read and were reset,
+/// all in one; `None` when there is nothing to say.
+pub fn notice_text(cluster: Option<&str>, resets: &[String]) -> Option<String> {
+    if resets.is_empty() {
+        return cluster.map(str::to_string);
+    }
+    let list = match resets {
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [] => String::new(),
+    };
+    let reset = format!("Some of what this browser kept could not be read, so the page reset it: {list}. Everything else is kept.");
+    Some(match cluster {
+        // The cluster's notice says what else is kept: it is not all true now.
+        Some(c) => match c.split_once(" This is a fresh cluster;") {
+            Some((why, _)) => format!("{why} This is a fresh cluster. {reset}"),
+            None => format!("{c} {reset}"),
+        },
+        None => reset,
+    })
 }
 
 /// Why the cluster kept in this browser could not be replayed, said of the kept cluster: the

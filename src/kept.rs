@@ -70,6 +70,73 @@ thread_local! {
     static LEFT_IN_LOCAL_STORAGE: RefCell<std::collections::BTreeSet<String>> = const { RefCell::new(std::collections::BTreeSet::new()) };
     /// Set by [`open`] when the browser refused both IndexedDB and localStorage.
     static REFUSED: Cell<bool> = const { Cell::new(false) };
+    /// Keys whose kept values are not text (so the page cannot read them), found by [`open`].
+    static NOT_TEXT: RefCell<std::collections::BTreeSet<String>> = const { RefCell::new(std::collections::BTreeSet::new()) };
+    /// What the page found kept but could not read (or not all of), in words, in the order found.
+    static RESETS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    /// Told each time [`report_reset`] adds to [`resets`] (the page's notice).
+    static ON_RESET: RefCell<Option<std::rc::Rc<dyn Fn()>>> = const { RefCell::new(None) };
+}
+
+/// Says that a kept record could not be read (or only in part) and was reset: `what` names
+/// it for the learner ("the checkpoints"). Each is said once per visit.
+pub fn report_reset(what: &str) {
+    let added = RESETS.with(|r| {
+        let mut r = r.borrow_mut();
+        let new = !r.iter().any(|w| w == what);
+        if new {
+            r.push(what.to_string());
+        }
+        new
+    });
+    if added {
+        warn(format!("{what} kept in this browser could not be read and was reset."));
+        if let Some(listener) = ON_RESET.with(|l| l.borrow().clone()) {
+            listener();
+        }
+    }
+}
+
+/// What was reported by [`report_reset`] since [`open`], in the order found.
+pub fn resets() -> Vec<String> {
+    RESETS.with(|r| r.borrow().clone())
+}
+
+/// Calls `listener` each time [`report_reset`] adds something (`None` stops it).
+pub fn on_reset(listener: Option<std::rc::Rc<dyn Fn()>>) {
+    ON_RESET.with(|l| *l.borrow_mut() = listener);
+}
+
+/// The item kept under `key`: `Ok(None)` if there is none, `Err(())` if there is one the page
+/// cannot read (a value that is not text, written by something other than this page).
+#[allow(clippy::result_unit_err)]
+pub fn read_item(key: &str) -> Result<Option<String>, ()> {
+    match get_item(key) {
+        None if crate::persisting() && NOT_TEXT.with(|k| k.borrow().contains(key)) => Err(()),
+        found => Ok(found),
+    }
+}
+
+/// The JSON objects that begin with `{"FIRST_KEY":` and are whole in `text`, in order: what
+/// can still be read of a damaged record (cut off, or with a broken part) whose entries are
+/// such objects. (The page writes its objects' keys in sorted order, so each entry begins
+/// with the same key.)
+pub fn whole_objects(text: &str, first_key: &str) -> Vec<serde_json::Value> {
+    let start = format!("{{\"{first_key}\":");
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(at) = text.get(from..).and_then(|rest| rest.find(&start)) {
+        let begin = from + at;
+        let mut stream = serde_json::Deserializer::from_str(&text[begin..]).into_iter::<serde_json::Value>();
+        match stream.next() {
+            Some(Ok(value)) => {
+                found.push(value);
+                from = begin + stream.byte_offset().max(1);
+            }
+            _ => from = begin + start.len(),
+        }
+    }
+    found
 }
 
 /// Opens the page's database and reads what it keeps; moves the page's items out of
@@ -86,6 +153,8 @@ pub fn open() -> impl std::future::Future<Output = Backend> {
     }
     FROZEN.with(|f| f.set(false));
     REFUSED.with(|r| r.set(false));
+    NOT_TEXT.with(|k| k.borrow_mut().clear());
+    RESETS.with(|r| r.borrow_mut().clear());
     let request = request_db();
     async move {
         let opened = match answered_db(request).await {
@@ -445,6 +514,10 @@ async fn read_all(db: &IdbDatabase) -> Result<BTreeMap<String, String>, String> 
     let values = store.get_all().map_err(|e| describe(&e))?;
     let keys: js_sys::Array = result_of(&keys).await?.unchecked_into();
     let values: js_sys::Array = result_of(&values).await?.unchecked_into();
+    // A value that is not text (put there by something other than the page) cannot be read:
+    // its key is noted, so the record it should have been is said to be reset.
+    let not_text: Vec<String> = keys.iter().zip(values.iter()).filter(|(_, v)| v.as_string().is_none()).filter_map(|(k, _)| k.as_string()).collect();
+    NOT_TEXT.with(|k| k.borrow_mut().extend(not_text));
     Ok(kubeplay_sim::sorting::map_of(keys.iter().zip(values.iter()).filter_map(|(k, v)| Some((k.as_string()?, v.as_string()?)))))
 }
 

@@ -150,9 +150,24 @@ fn progress_key(lesson: &str) -> String {
 
 impl Progress {
     /// Reads the saved progress (`step|bits,bits,...`), sized to the lesson.
+    /// Kept progress the page cannot read starts the lesson afresh, and the page says so.
     pub fn load(lesson: &str, checks_per_step: &[usize]) -> Progress {
-        let text = crate::kept::get_item(&progress_key(lesson)).unwrap_or_default();
+        let text = match crate::kept::read_item(&progress_key(lesson)) {
+            Ok(text) => text.unwrap_or_default(),
+            Err(()) => {
+                crate::kept::report_reset(&format!("your progress in the lesson {lesson}"));
+                String::new()
+            }
+        };
+        if !text.is_empty() && !Progress::readable(&text) {
+            crate::kept::report_reset(&format!("your progress in the lesson {lesson}"));
+        }
         Progress::parse(&text, checks_per_step)
+    }
+
+    /// Whether `text` is progress as [`Progress::encode`] writes it (`step|bits,bits`).
+    pub fn readable(text: &str) -> bool {
+        text.split_once('|').is_some_and(|(step, bits)| step.parse::<usize>().is_ok() && bits.chars().all(|c| matches!(c, '0' | '1' | ',')))
     }
 
     /// Parses `step|bits,bits` leniently (a damaged value gives a fresh start).

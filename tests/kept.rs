@@ -236,3 +236,24 @@ async fn without_a_usable_indexeddb_the_page_keeps_its_work_in_localstorage() {
     assert_eq!(local_storage().get_item("kubeplay.editor.v2").unwrap(), None);
     empty_store().await;
 }
+
+#[wasm_bindgen_test]
+fn one_notice_names_every_record_reset_and_no_longer_says_those_are_kept() {
+    let cluster = "The cluster kept in this browser could not be restored: its record is damaged (it is not a kubeplay action log). This is a fresh cluster; your editor files and console history are kept.";
+    assert_eq!(kubeplay_web::app::notice_text(Some(cluster), &[]).as_deref(), Some(cluster));
+    let resets = ["the editor's files".to_string(), "the checkpoints".to_string(), "the console history".to_string()];
+    let both = kubeplay_web::app::notice_text(Some(cluster), &resets).unwrap();
+    assert_eq!(
+        both,
+        "The cluster kept in this browser could not be restored: its record is damaged (it is not a kubeplay action log). This is a fresh cluster. Some of what this browser kept could not be read, so the page reset it: the editor's files, the checkpoints and the console history. Everything else is kept."
+    );
+    assert_eq!(kubeplay_web::app::notice_text(None, &[]), None);
+}
+
+#[wasm_bindgen_test]
+fn what_can_be_read_of_a_cut_off_record_is_its_whole_entries() {
+    let cut = r#"[{"log":"one","time":1},{"log":"two {\"log\":","time":2},{"log":"thr"#;
+    let whole = kept::whole_objects(cut, "log");
+    assert_eq!(whole.iter().map(|v| v["log"].as_str().unwrap()).collect::<Vec<_>>(), ["one", "two {\"log\":"]);
+    assert!(kept::whole_objects("not json at all", "log").is_empty());
+}

@@ -88,9 +88,20 @@ fn in_container(ps1: &str) -> bool {
     !ps1.ends_with('$')
 }
 
+/// The commands of earlier visits; a kept history the page cannot read is said to be reset.
 fn load_history() -> Vec<String> {
-    let text = crate::kept::get_item(&crate::storage_key(HISTORY_KEY)).unwrap_or_default();
-    text.lines().filter(|l| !l.is_empty()).map(str::to_string).collect()
+    let text = crate::kept::read_item(&crate::storage_key(HISTORY_KEY)).unwrap_or_else(|()| {
+        crate::kept::report_reset("the console history");
+        None
+    });
+    let text = text.unwrap_or_default();
+    let lines: Vec<&str> = text.lines().filter(|l| !l.is_empty()).collect();
+    // A command is one line of text; a line with control characters was not typed here.
+    let commands: Vec<String> = lines.iter().filter(|l| !l.chars().any(|c| c.is_control() && c != '\t')).map(|l| l.to_string()).collect();
+    if commands.len() != lines.len() {
+        crate::kept::report_reset(if commands.is_empty() { "the console history" } else { "some of the console history" });
+    }
+    commands
 }
 
 fn save_history(history: &[String]) {

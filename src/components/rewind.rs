@@ -21,11 +21,31 @@ pub struct Checkpoint {
     pub log: String,
 }
 
-/// The checkpoints kept by earlier visits.
+/// The checkpoints kept by earlier visits. A kept record that cannot be read whole keeps
+/// the checkpoints that can be, and the page says what was reset.
 fn load_checkpoints() -> Vec<Checkpoint> {
-    let text = crate::kept::get_item(&crate::storage_key(STORAGE_KEY)).unwrap_or_default();
-    let list: Vec<Value> = serde_json::from_str(&text).unwrap_or_default();
-    list.iter().filter_map(|c| Some(Checkpoint { time: Time(c.get("time")?.as_i64()?), log: c.get("log")?.as_str()?.to_string() })).collect()
+    let text = match crate::kept::read_item(&crate::storage_key(STORAGE_KEY)) {
+        Ok(text) => text.unwrap_or_default(),
+        Err(()) => {
+            crate::kept::report_reset("the checkpoints");
+            return Vec::new();
+        }
+    };
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let listed: Option<Vec<Value>> = serde_json::from_str(&text).ok();
+    let entries = listed.clone().unwrap_or_else(|| crate::kept::whole_objects(&text, "log"));
+    let list: Vec<Checkpoint> = entries.iter().filter_map(checkpoint_of).collect();
+    if listed.is_none_or(|l| l.len() != list.len()) {
+        crate::kept::report_reset(if list.is_empty() { "the checkpoints" } else { "some of the checkpoints" });
+    }
+    list
+}
+
+/// One stored checkpoint, if it has a time and a log.
+fn checkpoint_of(c: &Value) -> Option<Checkpoint> {
+    Some(Checkpoint { time: Time(c.get("time")?.as_i64()?), log: c.get("log")?.as_str()?.to_string() })
 }
 
 fn save_checkpoints(list: &[Checkpoint]) {

@@ -29,6 +29,11 @@ pub struct OpenFiles {
     pub active: usize,
 }
 
+/// One stored file, if it has a usable name and a text.
+fn file_of(f: &Value) -> Option<OpenFile> {
+    Some(OpenFile { name: safe_name(f.get("name")?.as_str()?)?, text: f.get("text")?.as_str()?.to_string() })
+}
+
 impl Default for OpenFiles {
     fn default() -> Self {
         OpenFiles { files: vec![OpenFile { name: FIRST_FILE.into(), text: EXAMPLE_POD.into() }], active: 0 }
@@ -37,9 +42,23 @@ impl Default for OpenFiles {
 
 impl OpenFiles {
     /// The tabs kept by an earlier visit (or the example Pod on a first one).
+    /// A kept record that cannot be read whole keeps the files that can be (and their
+    /// texts), and the page says what was reset.
     pub fn load() -> Self {
-        if let Some(files) = crate::kept::get_item(&crate::storage_key(STORAGE_KEY)).and_then(|s| Self::from_json(&s)) {
-            return files;
+        match crate::kept::read_item(&crate::storage_key(STORAGE_KEY)) {
+            Ok(Some(text)) => match Self::from_json(&text) {
+                Some(files) => return files,
+                None => {
+                    let kept = Self::salvage(&text);
+                    crate::kept::report_reset(if kept.is_some() { "some of the editor's files" } else { "the editor's files" });
+                    return kept.unwrap_or_default();
+                }
+            },
+            Ok(None) => {}
+            Err(()) => {
+                crate::kept::report_reset("the editor's files");
+                return Self::default();
+            }
         }
         match crate::kept::get_item(&crate::storage_key(OLD_STORAGE_KEY)) {
             Some(text) => OpenFiles { files: vec![OpenFile { name: FIRST_FILE.into(), text }], active: 0 },
@@ -58,20 +77,24 @@ impl OpenFiles {
         json!({"files": files, "active": self.active}).to_string()
     }
 
-    /// Reads stored tabs; `None` if the text is not such a record.
+    /// Reads stored tabs; `None` if the text is not such a record, or any of its files
+    /// cannot be read.
     pub fn from_json(text: &str) -> Option<Self> {
         let v: Value = serde_json::from_str(text).ok()?;
-        let files: Vec<OpenFile> = v
-            .get("files")?
-            .as_array()?
-            .iter()
-            .filter_map(|f| Some(OpenFile { name: safe_name(f.get("name")?.as_str()?)?, text: f.get("text")?.as_str()?.to_string() }))
-            .collect();
-        if files.is_empty() {
+        let listed = v.get("files")?.as_array()?;
+        let files: Vec<OpenFile> = listed.iter().filter_map(file_of).collect();
+        if files.is_empty() || files.len() != listed.len() {
             return None;
         }
         let active = (v.get("active").and_then(Value::as_u64).unwrap_or(0) as usize).min(files.len() - 1);
         Some(OpenFiles { files, active })
+    }
+
+    /// What can still be read of a damaged record (cut off, or with a broken file): its
+    /// whole files, the first one shown; `None` if there is none.
+    fn salvage(text: &str) -> Option<Self> {
+        let files: Vec<OpenFile> = crate::kept::whole_objects(text, "name").iter().filter_map(file_of).collect();
+        (!files.is_empty()).then_some(OpenFiles { files, active: 0 })
     }
 
     /// The file shown.
