@@ -619,6 +619,62 @@ function lowContrast([selector, min]) {
   return [...new Set(found)];
 }
 
+test("the top bar's theme switch works from the keyboard, is kept across reloads, and leaves ?theme= links theirs", async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 }, colorScheme: 'light' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const look = () => page.evaluate(() => ({
+    background: getComputedStyle(document.body).backgroundColor,
+    pressed: [...document.querySelectorAll('[data-testid="theme"] button[aria-pressed="true"]')].map((b) => b.dataset.themeChoice),
+  }));
+  const [LIGHT, DARK] = ['rgb(244, 246, 250)', 'rgb(15, 20, 27)'];
+  const go = async (search) => {
+    await page.goto(`${env.server.url}${search}`);
+    await page.waitForSelector('[data-testid="node"]');
+  };
+  await go('');
+  assert.deepEqual(await look(), { background: LIGHT, pressed: ['auto'] }, 'the system (light here) decides at first');
+  // From the keyboard: Tab reaches the switch; Enter on the dark button darkens the page.
+  const dark = page.locator('[data-testid="theme"] button[data-theme-choice="dark"]');
+  for (let i = 0; i < 40 && !(await dark.evaluate((b) => b === document.activeElement)); i++) await page.keyboard.press('Tab');
+  assert.ok(await dark.evaluate((b) => b === document.activeElement), 'Tab reaches the dark button');
+  await page.keyboard.press('Enter');
+  assert.deepEqual(await look(), { background: DARK, pressed: ['dark'] });
+  await page.screenshot({ path: `${SHOTS}/theme-dark.png` });
+  await waitForKept(page, 'kubeplay.theme.v1', 'dark');
+  await go('');
+  assert.deepEqual(await look(), { background: DARK, pressed: ['dark'] }, 'kept across a reload');
+  // A link's theme wins over the kept one, and a choice made there changes the link, not what is kept.
+  await go('?theme=light&speed=10');
+  assert.deepEqual(await look(), { background: LIGHT, pressed: ['light'] });
+  await page.locator('[data-testid="theme"] button[data-theme-choice="auto"]').click();
+  assert.equal(new URL(page.url()).search, '?theme=auto&speed=10');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  assert.deepEqual(await look(), { background: DARK, pressed: ['auto'] }, 'auto follows the system');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.reload();
+  await page.waitForSelector('[data-testid="node"]');
+  assert.deepEqual(await look(), { background: LIGHT, pressed: ['auto'] });
+  assert.equal(await page.evaluate(keptItem, 'kubeplay.theme.v1'), 'dark', 'the kept choice is untouched');
+  // Light from the switch, back to auto: nothing is kept.
+  await go('');
+  await page.locator('[data-testid="theme"] button[data-theme-choice="light"]').click();
+  assert.deepEqual(await look(), { background: LIGHT, pressed: ['light'] });
+  await page.screenshot({ path: `${SHOTS}/theme-light.png` });
+  await page.locator('[data-testid="theme"] button[data-theme-choice="auto"]').click();
+  for (let i = 0; i < 50 && await page.evaluate(keptItem, 'kubeplay.theme.v1') !== null; i++) await page.waitForTimeout(100);
+  await go('');
+  assert.deepEqual(await look(), { background: LIGHT, pressed: ['auto'] });
+  // A slide's embed has no room for the switch: its ?theme= decides.
+  await go('?embed&theme=dark');
+  assert.equal(await page.locator('[data-testid="theme"]').isVisible(), false, 'no switch in an embed');
+  assert.equal((await look()).background, DARK);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('badges, chips and status labels keep a contrast of 4.5:1 in the light and the dark theme', async () => {
   const labels = '.badge, .taint, .component, .pod-name, .pod-status, .pod-icon, .svc-endpoints > *, [class^="st-"], .legend, .event .reason, .event .actor, .lab-badge, .lab-step-number';
   for (const theme of ['light', 'dark']) {

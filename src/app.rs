@@ -1,6 +1,6 @@
 //! The page layout and the loop that turns wall time into virtual time.
 
-use crate::components::{Charts, Console, ControlPlaneStrip, ContainersLab, Editor, EventList, InspectHandle, Inspector, LessonPanel, NodeList, Share, Target, TimeControls, Workers};
+use crate::components::{Charts, Console, ControlPlaneStrip, ContainersLab, Editor, EventList, InspectHandle, Inspector, LessonPanel, NodeList, Share, Target, ThemeSwitch, TimeControls, Workers};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use crate::lessons::{url_param, ConsoleLog};
@@ -35,7 +35,8 @@ pub struct PageOptions {
     pub speed: u32,
     /// Whether time runs from the start (`?autoplay`; an embedded page starts paused).
     pub playing: bool,
-    /// `?theme=light|dark` (otherwise the system's).
+    /// `?theme=light|dark` (otherwise the one chosen with the top bar's switch, or the
+    /// system's; `?theme=auto` is the system's whatever was chosen).
     pub theme: Option<String>,
     /// `?present`: large type, and keys for a presenter (space plays or pauses, the right
     /// arrow jumps to the next event, `n` opens the next lesson step).
@@ -113,9 +114,8 @@ pub fn app(props: &AppProps) -> Html {
             crate::set_storage_scope(if scope.is_empty() { "embed" } else { &scope });
         }
         if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
-            if let Some(theme) = &o.theme {
-                let _ = root.set_attribute("data-theme", theme);
-            }
+            // The address's theme, else the one chosen here last time (the top bar's switch).
+            crate::components::theme::apply(crate::components::theme::initial(url_param("theme").as_deref()));
             if o.embed {
                 let _ = root.set_attribute("data-embed", "");
             }
@@ -375,7 +375,7 @@ pub fn app(props: &AppProps) -> Html {
                         <button data-testid="mode-cluster" aria-pressed={(!*in_lab).to_string()} onclick={let l = in_lab.clone(); move |_: MouseEvent| l.set(false)}>{"Cluster"}</button>
                         <button data-testid="mode-containers" aria-pressed={(*in_lab).to_string()} onclick={let l = in_lab.clone(); move |_: MouseEvent| l.set(true)}>{"Containers lab"}</button>
                     </nav>
-                    <div class="topbar-right">{ not_kept }{ controls }<Share /></div>
+                    <div class="topbar-right">{ not_kept }{ controls }<ThemeSwitch /><Share /></div>
                 </header>
                 if let Some(text) = notice_text(notice.as_deref(), &resets) {
                     <div class="notice" data-testid="notice" role="status">

@@ -750,3 +750,12 @@ fn a_state_file_round_trips_and_wrong_files_are_explained() {
     assert_eq!(import("{\"format\":\"kubeplay-state\",\"version\":7,\"items\":{}}").unwrap_err(), "This file comes from a newer kubeplay (format version 7); this page reads version 1.");
     assert_eq!(import("{\"format\":\"x\"}").unwrap_err(), "This is not a kubeplay file (it has no \"format\": \"kubeplay-state\").");
 }
+
+#[wasm_bindgen_test]
+fn a_theme_chosen_on_a_link_changes_only_the_links_theme() {
+    use kubeplay_web::components::theme::{with_theme, Theme};
+    assert_eq!(with_theme("?present&theme=dark&speed=10", Theme::Light), "?present&theme=light&speed=10");
+    assert_eq!(with_theme("?theme=dark&theme=light", Theme::Auto), "?theme=auto");
+    assert_eq!(with_theme("", Theme::Dark), "?theme=dark");
+    assert_eq!(Theme::parse("blue"), None);
+}

@@ -14,6 +14,7 @@ pub mod service_links;
 pub mod service_list;
 pub mod share;
 pub mod tabs;
+pub mod theme;
 pub mod time_controls;
 pub mod workers;
 
@@ -30,5 +31,6 @@ pub use rewind::Rewind;
 pub use service_links::ServiceLinks;
 pub use service_list::ServiceList;
 pub use share::Share;
+pub use theme::ThemeSwitch;
 pub use time_controls::TimeControls;
 pub use workers::Workers;
