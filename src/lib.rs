@@ -95,6 +95,12 @@ pub fn persisting() -> bool {
     PERSIST.with(|p| p.get())
 }
 
+/// A count and its noun, singular for one: `counted(1, "event", "events")` is `1 event`.
+pub fn counted(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Leaves a performance mark (`performance.mark`) for timing the page's start.
 pub fn mark(name: &str) {
     if let Some(p) = web_sys::window().and_then(|w| w.performance()) {

@@ -759,3 +759,31 @@ fn a_theme_chosen_on_a_link_changes_only_the_links_theme() {
     assert_eq!(with_theme("", Theme::Dark), "?theme=dark");
     assert_eq!(Theme::parse("blue"), None);
 }
+
+#[wasm_bindgen_test]
+async fn counts_say_one_thing_in_the_singular() {
+    assert_eq!(kubeplay_web::counted(1u64, "event", "events"), "1 event");
+    assert_eq!(kubeplay_web::counted(0u64, "event", "events"), "0 events");
+    // The events panel: a filter that finds one event says "1 event".
+    let cluster = ClusterHandle::local_default();
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<EventsHarness>::with_root_and_props(root.clone(), HarnessProps { cluster: cluster.clone() }).render();
+    cluster.0.run("kubectl run solo --image=nginx").drain();
+    cluster.0.advance(Duration::seconds(30)).await.unwrap();
+    settle().await;
+    let filter: web_sys::HtmlInputElement = root.query_selector("[data-testid=events-filter]").unwrap().unwrap().dyn_into().unwrap();
+    filter.set_value("successfully assigned default/solo");
+    filter.dispatch_event(&web_sys::InputEvent::new("input").unwrap()).unwrap();
+    settle().await;
+    assert_eq!(attr_of_all(&root, "[data-testid=event]", "data-reason"), vec!["Scheduled"]);
+    let count = root.query_selector(".events-filters .muted").unwrap().unwrap().text_content().unwrap();
+    assert_eq!(count, "1 event");
+    // An autoscaler held at one pod writes its formula with "1 pod".
+    let cluster = ClusterHandle::local_default();
+    let web = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: nginx\n        resources:\n          requests: {cpu: 100m}\n";
+    cluster.0.apply(web, "web.yaml").await.unwrap();
+    let root = charts_after(&cluster, &["kubectl autoscale deployment web --cpu-percent=50 --min=1 --max=1", "usage app=web cpu=80m"]).await;
+    let formula = root.query_selector("[data-testid=hpa-formula]").unwrap().unwrap().text_content().unwrap();
+    assert!(formula.contains(" × 1 pod) = 2, kept within 1..1: 1."), "{formula}");
+}

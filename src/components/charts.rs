@@ -95,7 +95,7 @@ fn formula(hpa: &HorizontalPodAutoscaler) -> String {
     let proposal = (ratio * f64::from(current)).ceil() as i32;
     let bounded = proposal.clamp(min, max);
     let clamp = if bounded != proposal { format!(", kept within {min}..{max}: {bounded}") } else { String::new() };
-    format!("{head}; ceil({ratio:.2} × {current} pods) = {proposal}{clamp}. {}", decision(hpa, bounded))
+    format!("{head}; ceil({ratio:.2} × {}) = {proposal}{clamp}. {}", crate::counted(current.max(0) as u64, "pod", "pods"), decision(hpa, bounded))
 }
 
 /// The formula's last sentence: what the controller wants and, when that is not the

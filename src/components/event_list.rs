@@ -62,7 +62,7 @@ pub fn event_list(props: &EventListProps) -> Html {
             <div class="events-filters">
                 <label><input type="checkbox" data-testid="events-warnings" checked={*warnings_only} onchange={toggle} />{" warnings only"}</label>
                 <input type="search" data-testid="events-filter" placeholder="filter: a pod, a reason, kubelet…" value={(*word).clone()} oninput={filter} aria-label="Filter events" />
-                <span class="muted">{ format!("{total} events") }</span>
+                <span class="muted">{ crate::counted(total as u64, "event", "events") }</span>
             </div>
             <ul class="event-rows">
                 { for shown.iter().map(|e| {

@@ -80,7 +80,7 @@ fn scheduling(i: &Inspection) -> Html {
                 None => ex.failure_message(i.nodes),
             } }</p>
             if ex.scored > 0 && ex.scored < ex.scores.len().max(1) {
-                <p class="muted">{ format!("{} feasible nodes were scored.", ex.scored) }</p>
+                <p class="muted">{ if ex.scored == 1 { "1 feasible node was scored.".to_string() } else { format!("{} feasible nodes were scored.", ex.scored) } }</p>
             }
             <table>
                 <thead><tr><th>{"Node"}</th><th>{"Filters"}</th><th>{"Score"}</th></tr></thead>

@@ -338,7 +338,7 @@ fn course_overview(course: &Course) -> Html {
                         <li>
                             <a href={lesson_href(Some(&l.id))} data-testid="course-lesson">{ &l.title }</a>
                             if let Some((done, total)) = progress {
-                                <span class={if done == total { "badge done" } else { "badge" }}>{ if done == total { "done ✓".to_string() } else { format!("{done} of {total} steps") } }</span>
+                                <span class={if done == total { "badge done" } else { "badge" }}>{ if done == total { "done ✓".to_string() } else { format!("{done} of {}", crate::counted(total as u64, "step", "steps")) } }</span>
                             }
                             <p class="muted">{ &l.summary }</p>
                         </li>

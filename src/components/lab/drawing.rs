@@ -58,7 +58,7 @@ pub fn drawing(props: &DrawingProps) -> Html {
             let (used_text, limit_text, events_text) = match controller {
                 Controller::Memory => (bytes(*used), bytes(*limit), format!("OOM kills: {events}")),
                 Controller::Cpu => (format!("{used} % of a CPU"), format!("{limit} %"), format!("throttled periods: {events}")),
-                Controller::Pids => (format!("{used} processes"), format!("{limit} processes"), format!("failed forks: {events}")),
+                Controller::Pids => (crate::counted(*used, "process", "processes"), crate::counted(*limit, "process", "processes"), format!("failed forks: {events}")),
             };
             let share = if *limit == 0 { 0.0 } else { (*used as f64 / *limit as f64 * 100.0).min(100.0) };
             html! {

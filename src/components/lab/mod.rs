@@ -184,7 +184,7 @@ pub fn containers_lab(props: &ContainersLabProps) -> Html {
                                     <div class="lab-step-title">{ capitalized(&s.title) }</div>
                                     <pre class="terminal" data-testid="lab-live-output"><span class="prompt">{"$ "}</span>{ s.command.clone() }{"\n"}{ s.output.clone() }<span class="cursor" aria-hidden="true">{"▌"}</span></pre>
                                     if let Some((memory, pids, cpu)) = s.usage {
-                                        <div class="lab-exit" data-testid="lab-usage">{ format!("now: memory {} · {pids} processes · CPU {:.2} s", drawing::bytes(memory), cpu as f64 / 1e9) }</div>
+                                        <div class="lab-exit" data-testid="lab-usage">{ format!("now: memory {} · {} · CPU {:.2} s", drawing::bytes(memory), crate::counted(pids, "process", "processes"), cpu as f64 / 1e9) }</div>
                                     }
                                 </div>
                             }) }
