@@ -309,7 +309,9 @@ test('killing a pod from the inspector runs kubectl in the console, the strip sh
     return names.length === 2 && !names.includes(gone);
   }, [ready, victim], { timeout: 30_000 });
   const lastAction = await page.locator('[data-testid="last-action"]').innerText();
-  assert.match(lastAction, /^[a-z -]+(on [a-z0-9-]+)?: \S/, 'who acted, then what it did');
+  assert.match(lastAction, /^[a-z0-9 -]+: \S/, 'who acted, then what it did');
+  const chips = await page.locator('[data-testid="component"]').allInnerTexts();
+  assert.ok(chips.includes(lastAction.split(': ')[0]), `the line names who acted as its chip does: ${lastAction} / ${chips}`);
   assert.doesNotMatch(lastAction, /\b(\w+) \1\b/, `the reason is not repeated by the message: ${lastAction}`);
   // The inspector, still on the victim, says plainly that it is gone and what replaced it.
   await page.locator('[data-testid="inspector-gone"]').waitFor();

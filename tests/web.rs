@@ -787,3 +787,32 @@ async fn counts_say_one_thing_in_the_singular() {
     let formula = root.query_selector("[data-testid=hpa-formula]").unwrap().unwrap().text_content().unwrap();
     assert!(formula.contains(" × 1 pod) = 2, kept within 1..1: 1."), "{formula}");
 }
+
+#[function_component(StripHarness)]
+fn strip_harness(props: &HarnessProps) -> Html {
+    html! {
+        <ContextProvider<ClusterHandle> context={props.cluster.clone()}>
+            <kubeplay_web::components::ControlPlaneStrip now={kubeplay_sim::clock::Time(3_000)} />
+        </ContextProvider<ClusterHandle>>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_strips_last_action_names_who_acted_as_its_chip_does() {
+    let cluster = ClusterHandle::local_default();
+    cluster.0.run("kubectl create deployment web --image=nginx").drain();
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<StripHarness>::with_root_and_props(root.clone(), HarnessProps { cluster: cluster.clone() }).render();
+    settle().await;
+    let line = root.query_selector("[data-testid=last-action]").unwrap().unwrap().text_content().unwrap();
+    let chips: Vec<String> = {
+        let list = root.query_selector_all("[data-testid=component]").unwrap();
+        (0..list.length()).filter_map(|i| list.item(i)?.text_content()).collect()
+    };
+    let (who, _) = line.split_once(": ").unwrap_or_else(|| panic!("who acted, then what it did: {line}"));
+    assert!(chips.iter().any(|c| c == who), "{line:?} names who acted as a chip does: {chips:?}");
+    assert!(!who.contains("-controller") && !who.contains("default-scheduler"), "{line}");
+    assert_eq!(kubeplay_web::components::control_plane::label("kubelet/node-2"), "kubelet node-2");
+    assert_eq!(kubeplay_web::components::control_plane::label("endpoint-controller"), "endpoint controller");
+}

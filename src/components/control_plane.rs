@@ -30,6 +30,16 @@ fn actor(e: &Event) -> String {
     if component == "kubelet" { format!("kubelet/{}", e.source.host) } else { component.clone() }
 }
 
+/// How the strip names an actor (its chip's label, which the last-action line uses too):
+/// `deployment controller`, `scheduler`, `kubelet node-2`; a component the strip has no
+/// chip for is named by its words (`endpoint-controller` is `endpoint controller`).
+pub fn label(actor: &str) -> String {
+    if let Some(node) = actor.strip_prefix("kubelet/") {
+        return format!("kubelet {node}");
+    }
+    COMPONENTS.iter().find(|(key, _)| *key == actor).map_or_else(|| actor.replace('-', " "), |(_, label)| label.to_string())
+}
+
 /// Properties of [`ControlPlaneStrip`].
 #[derive(Properties, PartialEq)]
 pub struct ControlPlaneProps {
@@ -76,11 +86,11 @@ pub fn control_plane_strip(props: &ControlPlaneProps) -> Html {
     html! {
         <div class="control-plane-strip" aria-label="Which component acted">
             <ul>
-                { for COMPONENTS.iter().map(|(key, label)| chip(key.to_string(), label.to_string())) }
-                { for nodes.objects.values().map(|n| chip(format!("kubelet/{}", n.name()), format!("kubelet {}", n.name()))) }
+                { for COMPONENTS.iter().map(|(key, _)| chip(key.to_string(), label(key))) }
+                { for nodes.objects.values().map(|n| { let key = format!("kubelet/{}", n.name()); let shown = label(&key); chip(key, shown) }) }
             </ul>
             <p class="last-action" data-testid="last-action">{ match newest {
-                Some(e) => last_action(&actor(e).replace('/', " on "), e),
+                Some(e) => last_action(&label(&actor(e)), e),
                 None => "Quiet: no component acted in the last minute.".to_string(),
             } }</p>
         </div>
