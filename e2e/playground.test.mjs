@@ -361,12 +361,27 @@ test('the worker count follows the nodes there are, and + and − add and remove
   await page.locator('[data-testid="add-node"]').click();
   await until(['node-1', 'node-2', 'node-3']);
   assert.deepEqual(await workers(), ['node-1', 'node-2', 'node-3']);
-  // Down to one worker, where − can go no further.
-  await page.locator('[data-testid="remove-node"]').click();
-  await page.locator('[data-testid="remove-node"]').click();
+  // Down to one worker from the keyboard, where − can go no further: the focus goes to +,
+  // not to the page, so the next key press still does something.
+  const focused = () => page.evaluate(() => document.activeElement?.dataset?.testid ?? document.activeElement?.tagName);
+  await page.locator('[data-testid="remove-node"]').focus();
+  await page.keyboard.press('Enter');
+  await until(['node-1', 'node-2']);
+  assert.equal(await focused(), 'remove-node');
+  await page.keyboard.press('Enter');
   await until(['node-1']);
   assert.equal(await count.innerText(), '1 worker');
   assert.ok(await page.locator('[data-testid="remove-node"]').isDisabled(), 'no fewer than one worker');
+  await page.waitForTimeout(100);
+  assert.equal(await focused(), 'add-node', 'the focus moves to + when − is disabled');
+  // Up to the most workers with +: the focus then goes to −.
+  for (let n = 2; n <= 12; n++) {
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((k) => document.querySelectorAll('[data-testid="node"]').length === k + 1, n);
+  }
+  assert.ok(await page.locator('[data-testid="add-node"]').isDisabled(), 'no more than twelve workers');
+  await page.waitForTimeout(100);
+  assert.equal(await focused(), 'remove-node', 'the focus moves to − when + is disabled');
   assert.deepEqual(errors, []);
   await context.close();
 });
