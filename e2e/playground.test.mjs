@@ -586,6 +586,46 @@ test("the lines from a Service run along the gaps between the cards, round the n
   await context.close();
 });
 
+test("the lines from a Service go round the 'Waiting for a node' box and a second row of Services", async () => {
+  const { page, errors, context } = await openPage();
+  await page.locator('[data-testid="speed"]').selectOption('10');
+  // Four Services (two rows of cards at 1280x720), and a pod no node can take.
+  for (const name of ['api', 'web', 'db', 'cache']) {
+    await runLine(page, `kubectl create deployment ${name} --image=nginx --replicas=1`);
+    await runLine(page, `kubectl expose deployment ${name} --port=80`);
+  }
+  await page.locator('[data-testid="editor"]').fill('apiVersion: v1\nkind: Pod\nmetadata:\n  name: picky\nspec:\n  nodeSelector: {disk: ssd}\n  containers:\n  - name: web\n    image: nginx\n');
+  await page.locator('[data-testid="apply"]').click();
+  await page.waitForFunction(() => document.querySelectorAll('.service-links path.link').length === 4 && document.querySelector('.unscheduled'), null, { timeout: 15_000 });
+  await page.locator('[data-testid="play-pause"]').click();
+  await page.waitForTimeout(1_500);
+  const rows = await page.locator('[data-testid="service"]').evaluateAll((cards) => new Set(cards.map((c) => Math.round(c.getBoundingClientRect().top))).size);
+  assert.equal(rows, 2, 'the Services sit in two rows');
+  const inside = await page.evaluate(() => {
+    const found = [];
+    for (const path of document.querySelectorAll('.service-links path.link')) {
+      const svg = path.ownerSVGElement.getBoundingClientRect();
+      const pod = document.querySelector(`[data-testid="pod"][data-name="${path.dataset.pod.split('/')[1]}"]`);
+      const joined = [document.querySelector(`[data-testid="service"][data-name="${path.dataset.service.split('/')[1]}"]`), pod.closest('[data-testid="node"]')];
+      const others = [...document.querySelectorAll('[data-testid="service"], [data-testid="node"], .unscheduled')].filter((c) => !joined.includes(c));
+      const length = path.getTotalLength();
+      for (let at = 0; at <= length; at += 2) {
+        const p = path.getPointAtLength(at);
+        const [x, y] = [svg.left + p.x, svg.top + p.y];
+        for (const card of others) {
+          const r = card.getBoundingClientRect();
+          if (x > r.left + 1 && x < r.right - 1 && y > r.top + 1 && y < r.bottom - 1) found.push(`${path.dataset.service} in ${card.dataset.name ?? 'the waiting box'}`);
+        }
+      }
+    }
+    return [...new Set(found)];
+  });
+  await page.screenshot({ path: `${SHOTS}/service-lines-round-boxes.png` });
+  assert.deepEqual(inside, [], 'lines through cards they do not join');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 /** How many pixels of two same-sized PNG screenshots differ by more than 48 levels in a
  * colour channel (decoded by the page's canvas). */
 async function strongPixelChanges(page, a, b) {

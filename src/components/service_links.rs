@@ -1,7 +1,8 @@
 //! Lines from each Service card to the pods answering for it (its ready endpoints), drawn
-//! along the gaps between the cluster map's cards, beneath the text of the two cards they
-//! join (the stylesheet stacks the cards' blocks above the lines), under any other card
-//! they cannot go round (each line is clipped to leave them out), and ending in a dot on
+//! along the gaps between the cluster map's cards (round the waiting pods' box and a lower
+//! row of Services too), beneath the text of the two cards they join (the stylesheet stacks
+//! the cards' blocks above the lines), under any other card they cannot go round (each
+//! line is clipped to leave them out), and ending in a dot on
 //! each pod's chip, and, while a load runs, dots
 //! travelling along each line at the rate its pod receives requests.
 
@@ -72,22 +73,30 @@ const CORNER: f64 = 8.0;
 
 /// The corners of the way from a Service card's bottom (`from`) to the top of a pod chip
 /// (`to`) in the card `node` (x, y, width, height), along the gaps between the cards: down
-/// into the gap under the Service, across, down to the gap above the node's card, across to
-/// above the chip and down to it. When a card other than the two joined stands in the way
-/// down, the line goes down the gap beside the node's card, on the Service's side, instead.
+/// into the gap under the Service, across, down a gap to the one above the node's card,
+/// across to above the chip and down to it. The way down is the first clear one of: straight
+/// down, the gaps beside the node's card, and the gaps beside each other card (a box that
+/// spans the map, as the waiting pods' does, leaves the map's margin), the shortest across.
 fn route(from: (f64, f64), to: (f64, f64), node: (f64, f64, f64, f64), others: &[(f64, f64, f64, f64)]) -> Vec<(f64, f64)> {
     let ((x1, y1), (x2, y2), (nx, ny, nw, _)) = (from, to, node);
     let (below, above) = (y1 + LANE, ny - LANE);
     if above <= below {
         return vec![from, (x1, below.min(y2)), (x2, below.min(y2)), to];
     }
-    let blocked = |x: f64| others.iter().any(|&(cx, cy, cw, ch)| x > cx && x < cx + cw && cy < above && cy + ch > below);
-    let down = if !blocked(x1) {
-        x1
-    } else {
-        let (left, right) = (nx - LANE, nx + nw + LANE);
-        if (x1 - left).abs() <= (x1 - right).abs() { left } else { right }
+    // Whether the straight segment from a to b passes through another card.
+    let crosses = |a: (f64, f64), b: (f64, f64)| {
+        let (left, right, top, bottom) = (a.0.min(b.0), a.0.max(b.0), a.1.min(b.1), a.1.max(b.1));
+        others.iter().any(|&(cx, cy, cw, ch)| left < cx + cw && right > cx && top < cy + ch && bottom > cy)
     };
+    let clear = |x: f64| !crosses((x1, below), (x, below)) && !crosses((x, below), (x, above)) && !crosses((x, above), (x2, above));
+    let beside = |(cx, _, cw, _): (f64, f64, f64, f64)| [cx - LANE, cx + cw + LANE];
+    let candidates = std::iter::once(x1).chain(beside(node)).chain(others.iter().flat_map(|&card| beside(card)));
+    let down = candidates
+        .filter(|&x| clear(x))
+        .min_by(|a, b| ((a - x1).abs() + (a - x2).abs()).total_cmp(&((b - x1).abs() + (b - x2).abs())))
+        // Nothing is clear (a map too crowded to go round): down beside the node's card, the
+        // Service's side; the clip hides the line under what it crosses.
+        .unwrap_or_else(|| if (x1 - (nx - LANE)).abs() <= (x1 - (nx + nw + LANE)).abs() { nx - LANE } else { nx + nw + LANE });
     vec![from, (x1, below), (down, below), (down, above), (x2, above), to]
 }
 
@@ -133,7 +142,7 @@ fn measure(map: &web_sys::Element, pairs: &[(String, String)]) -> Vec<Link> {
             let node = chip.closest("[data-testid=node], .unscheduled").ok().flatten().unwrap_or_else(|| chip.clone());
             // The line runs along the gaps between the cards; inside the two it joins it passes
             // beneath their blocks (stacked above it), and it is clipped to pass under any
-            // other card it cannot go round (the waiting pods' box, a lower row of Services).
+            // other card it cannot go round (a map too crowded for any clear way down).
             let others: Vec<(f64, f64, f64, f64)> = cards.iter().filter(|(c, _)| !c.is_same_node(Some(&card)) && !c.is_same_node(Some(&node))).map(|(_, r)| *r).collect();
             let path = rounded(&route((x1, y1), (x2, y2), rect_in(&node, map), &others));
             let clip = clip_region(size, &cards, [&card, &node]);
