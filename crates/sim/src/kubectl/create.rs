@@ -1,5 +1,5 @@
 //! The imperative generators: `kubectl create deployment|namespace|configmap|secret
-//! generic|job` and `kubectl run`. Each builds the object exactly as kubectl does on
+//! generic|docker-registry|tls|job|service|quota|serviceaccount` and `kubectl run`. Each builds the object exactly as kubectl does on
 //! the client (so `--dry-run=client -o yaml` prints what kubectl 1.28 prints), then
 //! creates it unless it is a dry run.
 
@@ -9,6 +9,8 @@ use super::{CommandOutput, Context};
 use crate::api::{Kind, Object};
 use crate::cluster::Cluster;
 use serde_json::{json, Map, Value};
+
+mod tls;
 
 /// `--dry-run`: none, client or server.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -289,16 +291,17 @@ fn config_map(f: &Flags, ctx: &Context<'_>) -> Result<Value, String> {
     Ok(o)
 }
 
-/// The flags only `create secret docker-registry` takes.
-const DOCKER_FLAGS: [&str; 4] = ["--docker-server", "--docker-username", "--docker-password", "--docker-email"];
+/// The flags only one kind of `create secret` takes: (kind, its own flags).
+const SECRET_FLAGS: [(&str, &[&str]); 3] = [
+    ("generic", &["--from-literal", "--type"]),
+    ("docker-registry", &["--docker-server", "--docker-username", "--docker-password", "--docker-email"]),
+    ("tls", &["--cert", "--key"]),
+];
 
 /// `create secret docker-registry NAME`: a `kubernetes.io/dockerconfigjson` Secret holding
 /// the registry credentials as a docker config file (or the files of `--from-file`).
 fn docker_registry_secret(f: &Flags, ctx: &Context<'_>) -> Result<Value, String> {
     let command = "create secret docker-registry";
-    if let Some(flag) = ["--from-literal", "--type"].into_iter().find(|flag| f.has(flag)) {
-        return Err(format!("error: unknown flag: {flag}\nSee 'kubectl {command} --help' for usage."));
-    }
     let name = one_name(f, command, 2)?;
     let data = if f.has("--from-file") {
         crate::sorting::object_of(data_sources(f, ctx, "Secret", name)?.into_iter().map(|(k, v)| (k, Value::String(crate::api::base64_encode(v.as_str().unwrap_or_default().as_bytes())))))
@@ -326,15 +329,28 @@ fn docker_registry_secret(f: &Flags, ctx: &Context<'_>) -> Result<Value, String>
     Ok(o)
 }
 
+/// `create secret tls NAME`: kubectl checks the NAME, `-o` and `--dry-run` before it
+/// looks at the files.
+fn tls_secret(f: &Flags, ctx: &Context<'_>) -> Result<Value, String> {
+    let name = one_name(f, "create secret tls", 2)?;
+    super::object_output(f).map_err(|o| o.stderr.trim_end().to_string())?;
+    dry_run(f, &mut CommandOutput::default())?;
+    tls::secret(f, ctx, metadata(name, given_namespace(f).as_deref(), None))
+}
+
 fn secret(f: &Flags, ctx: &Context<'_>) -> Result<Value, String> {
-    if let Some(flag) = DOCKER_FLAGS.into_iter().find(|flag| f.has(flag) && f.positional.get(1).is_none_or(|t| t != "docker-registry")) {
-        let sub = f.positional.get(1).filter(|t| *t == "generic" || *t == "tls").map(|t| format!(" {t}")).unwrap_or_default();
+    let kind = f.positional.get(1).map(String::as_str);
+    // Each kind refuses the others' flags; `--from-file` is generic's and docker-registry's.
+    let own = |flag: &str| SECRET_FLAGS.iter().any(|(k, flags)| Some(*k) == kind && flags.contains(&flag)) || (flag == "--from-file" && kind != Some("tls"));
+    let foreign = SECRET_FLAGS.iter().flat_map(|(_, flags)| flags.iter()).chain(&["--from-file"]).find(|flag| f.has(flag) && !own(flag));
+    if let Some(flag) = foreign {
+        let sub = kind.filter(|k| SECRET_FLAGS.iter().any(|(own, _)| own == k)).map(|k| format!(" {k}")).unwrap_or_default();
         return Err(format!("error: unknown flag: {flag}\nSee 'kubectl create secret{sub} --help' for usage."));
     }
-    match f.positional.get(1).map(String::as_str) {
+    match kind {
         Some("generic") => {}
         Some("docker-registry") => return docker_registry_secret(f, ctx),
-        Some("tls") => return Err("error: kubeplay does not simulate tls secrets, whose certificate and key it cannot check; use `kubectl create secret generic`".into()),
+        Some("tls") => return tls_secret(f, ctx),
         _ => return Err("error: kubectl create secret needs a type: generic, docker-registry or tls (e.g. kubectl create secret generic NAME --from-literal=key=value)\nSee 'kubectl create secret -h' for help and examples".into()),
     }
     let name = one_name(f, "create secret generic", 2)?;

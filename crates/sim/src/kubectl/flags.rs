@@ -56,6 +56,8 @@ const VALUED: &[(&str, Option<&str>)] = &[
     ("--docker-username", None),
     ("--docker-password", None),
     ("--docker-email", None),
+    ("--cert", None),
+    ("--key", None),
 ];
 
 /// Flags that stand alone: (long name, short name).
