@@ -10,7 +10,10 @@ use crate::api::{Kind, Object};
 use crate::cluster::Cluster;
 use serde_json::{json, Map, Value};
 
+mod sources;
 mod tls;
+
+use sources::Target;
 
 /// `--dry-run`: none, client or server.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -68,31 +71,6 @@ fn parse_labels(text: &str) -> Result<Map<String, Value>, String> {
         labels.insert(k.to_string(), Value::String(v.to_string()));
     }
     Ok(labels)
-}
-
-/// `--from-literal` and `--from-file` sources as (key, value) pairs, in the order given.
-fn data_sources(f: &Flags, ctx: &Context<'_>, kind: &str, name: &str) -> Result<Map<String, Value>, String> {
-    let mut data = Map::new();
-    let mut add = |key: String, value: String| -> Result<(), String> {
-        if data.contains_key(&key) {
-            return Err(format!("error: cannot add key {key:?}, another key by that name already exists in Data for {kind} {name:?}"));
-        }
-        data.insert(key, Value::String(value));
-        Ok(())
-    };
-    for literal in f.values("--from-literal") {
-        let (k, v) = literal.split_once('=').filter(|(k, _)| !k.is_empty()).ok_or_else(|| format!("error: invalid literal source {literal}, expected key=value"))?;
-        add(k.to_string(), v.to_string())?;
-    }
-    for source in f.values("--from-file") {
-        let (key, path) = match source.split_once('=') {
-            Some((k, p)) => (k.to_string(), p.to_string()),
-            None => (source.rsplit('/').next().unwrap_or(&source).to_string(), source.clone()),
-        };
-        let text = ctx.files.read(&path).map_err(|_| format!("error: error reading {path}: no such file or directory"))?;
-        add(key, text)?;
-    }
-    Ok(data)
 }
 
 fn metadata(name: &str, namespace: Option<&str>, labels: Option<Map<String, Value>>) -> Value {
@@ -283,7 +261,7 @@ fn quota(f: &Flags) -> Result<Value, String> {
 
 fn config_map(f: &Flags, ctx: &Context<'_>) -> Result<Value, String> {
     let name = one_name(f, "create configmap", 1)?;
-    let data = data_sources(f, ctx, "ConfigMap", name)?;
+    let data = sources::data(f, ctx, Target::ConfigMap, name)?;
     let mut o = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": metadata(name, given_namespace(f).as_deref(), None)});
     if !data.is_empty() {
         o["data"] = Value::Object(data);
@@ -293,7 +271,7 @@ fn config_map(f: &Flags, ctx: &Context<'_>) -> Result<Value, String> {
 
 /// The flags only one kind of `create secret` takes: (kind, its own flags).
 const SECRET_FLAGS: [(&str, &[&str]); 3] = [
-    ("generic", &["--from-literal", "--type"]),
+    ("generic", &["--from-literal", "--from-env-file", "--type"]),
     ("docker-registry", &["--docker-server", "--docker-username", "--docker-password", "--docker-email"]),
     ("tls", &["--cert", "--key"]),
 ];
@@ -304,7 +282,7 @@ fn docker_registry_secret(f: &Flags, ctx: &Context<'_>) -> Result<Value, String>
     let command = "create secret docker-registry";
     let name = one_name(f, command, 2)?;
     let data = if f.has("--from-file") {
-        crate::sorting::object_of(data_sources(f, ctx, "Secret", name)?.into_iter().map(|(k, v)| (k, Value::String(crate::api::base64_encode(v.as_str().unwrap_or_default().as_bytes())))))
+        crate::sorting::object_of(sources::data(f, ctx, Target::Secret, name)?.into_iter().map(|(k, v)| (k, Value::String(crate::api::base64_encode(v.as_str().unwrap_or_default().as_bytes())))))
     } else {
         let (user, password) = (f.value("--docker-username").unwrap_or_default(), f.value("--docker-password").unwrap_or_default());
         if user.is_empty() || password.is_empty() {
@@ -354,7 +332,7 @@ fn secret(f: &Flags, ctx: &Context<'_>) -> Result<Value, String> {
         _ => return Err("error: kubectl create secret needs a type: generic, docker-registry or tls (e.g. kubectl create secret generic NAME --from-literal=key=value)\nSee 'kubectl create secret -h' for help and examples".into()),
     }
     let name = one_name(f, "create secret generic", 2)?;
-    let data = crate::sorting::object_of(data_sources(f, ctx, "Secret", name)?.into_iter().map(|(k, v)| (k, Value::String(crate::api::base64_encode(v.as_str().unwrap_or_default().as_bytes())))));
+    let data = crate::sorting::object_of(sources::data(f, ctx, Target::Secret, name)?.into_iter().map(|(k, v)| (k, Value::String(crate::api::base64_encode(v.as_str().unwrap_or_default().as_bytes())))));
     let mut o = json!({"apiVersion": "v1", "kind": "Secret", "metadata": metadata(name, given_namespace(f).as_deref(), None)});
     if !data.is_empty() {
         o["data"] = Value::Object(data);

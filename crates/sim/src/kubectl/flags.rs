@@ -22,6 +22,7 @@ const VALUED: &[(&str, Option<&str>)] = &[
     ("--external-name", None),
     ("--from-literal", None),
     ("--from-file", None),
+    ("--from-env-file", None),
     ("--dry-run", None),
     ("--restart", None),
     ("--labels", None),
