@@ -177,29 +177,37 @@ pub fn diff(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
     out
 }
 
-/// `kubectl apply view-last-applied TYPE NAME|TYPE/NAME [-o yaml|json]`: the configuration
-/// the last apply recorded.
-pub fn view_last_applied(cluster: &Cluster, f: &Flags) -> CommandOutput {
+/// `kubectl apply view-last-applied TYPE NAME|TYPE/NAME|-f FILE [-o yaml|json]`: the
+/// configuration the last apply recorded on each object named (or described in the files).
+pub fn view_last_applied(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
     let args = &f.positional[1..];
-    let list = match targets(args) {
-        Ok(list) if !list.is_empty() => list,
-        Ok(_) => match args {
-            [] => return CommandOutput::err(super::edit::NOTHING_TO_EDIT.into(), 1),
-            [kind] => match resource_kind(kind) {
-                Ok(_) => return CommandOutput::err("error: resource(s) were provided, but no name was specified\n".into(), 1),
-                Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
+    let mut out = CommandOutput::default();
+    let list: Vec<(Kind, String, String)> = if f.has("--filename") {
+        match read_all(cluster, f, ctx, &mut out, false) {
+            Ok(objects) => objects.into_iter().map(|(_, o)| (o.kind(), o.name().to_string(), o.namespace().to_string())).collect(),
+            Err(e) => return e,
+        }
+    } else {
+        let named = match targets(args) {
+            Ok(list) if !list.is_empty() => list,
+            Ok(_) => match args {
+                [] => return CommandOutput::err(super::edit::NOTHING_TO_EDIT.into(), 1),
+                [kind] => match resource_kind(kind) {
+                    Ok(_) => return CommandOutput::err("error: resource(s) were provided, but no name was specified\n".into(), 1),
+                    Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
+                },
+                _ => return CommandOutput::err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n".into(), 1),
             },
-            _ => return CommandOutput::err("error: one or more resources must be specified as <resource> <name> or <resource>/<name>\n".into(), 1),
-        },
-        Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
+            Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
+        };
+        named.into_iter().map(|(kind, name)| (kind, name, f.namespace())).collect()
     };
     let output = f.value("--output").unwrap_or_else(|| "yaml".into());
     if output != "yaml" && output != "json" {
         return CommandOutput::err(format!("error: Unexpected -o output mode: {output}, the flag 'output' must be one of yaml|json\nSee 'kubectl apply view-last-applied -h' for help and examples\n"), 1);
     }
-    let mut out = CommandOutput::default();
-    for (kind, name) in list {
-        let key = ObjectKey::in_namespace(kind, &f.namespace(), name.clone());
+    for (kind, name, namespace) in list {
+        let key = ObjectKey::in_namespace(kind, &namespace, name.clone());
         let Some(o) = cluster.store().get(&key) else {
             out.fail(format!("Error from server (NotFound): {} {name:?} not found", kind.resource()));
             continue;

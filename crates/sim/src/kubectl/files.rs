@@ -126,7 +126,7 @@ pub fn apply(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>, create_only: b
         return CommandOutput::err(format!("{e}\n"), 1);
     }
     if !create_only && f.positional.first().is_some_and(|p| p == "view-last-applied") {
-        return super::diff::view_last_applied(cluster, f);
+        return super::diff::view_last_applied(cluster, f, ctx);
     }
     let paths = f.values("--filename");
     if paths.is_empty() {

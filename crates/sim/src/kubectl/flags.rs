@@ -159,7 +159,9 @@ impl Flags {
                     None if canonical == "--validate" => "strict".to_string(),
                     Some(v) => v,
                     None => {
-                        let v = args.get(i).cloned().ok_or_else(|| format!("error: flag needs an argument: {name}"))?;
+                        // pflag names a shorthand by its letter: `'n' in -n`.
+                        let missing = if long { format!("error: flag needs an argument: {name}") } else { format!("error: flag needs an argument: '{}' in {a}", &name[1..]) };
+                        let v = args.get(i).cloned().ok_or(missing)?;
                         i += 1;
                         v
                     }
@@ -197,6 +199,11 @@ impl Flags {
     pub fn recorded_command(&self, verb: &str) -> String {
         let words: Vec<&str> = std::iter::once(verb).chain(self.positional.iter().map(String::as_str)).chain(self.command.iter().map(String::as_str)).collect();
         format!("kubectl {}{}", words.join(" "), self.given)
+    }
+
+    /// The flags given, by long name.
+    pub fn given(&self) -> Vec<&'static str> {
+        self.values.keys().copied().collect()
     }
 
     /// The first given flag not in `allowed` (every command accepts `--namespace`,
@@ -270,6 +277,24 @@ impl Flags {
     }
 }
 
+/// The words of `args` that are not flags nor a flag's value, for naming the subcommand
+/// when the flags themselves do not parse.
+pub fn positional_words(args: &[String]) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut args = args.iter();
+    while let Some(a) = args.next() {
+        if a == "--" {
+            break;
+        }
+        if !a.starts_with('-') || a == "-" {
+            words.push(a.clone());
+        } else if VALUED.iter().any(|(l, s)| l == a || s.is_some_and(|s| s == a)) {
+            args.next();
+        }
+    }
+    words
+}
+
 /// Parses a label selector as kubectl's `-l` accepts it.
 pub fn parse_selector(text: &str) -> Result<LabelSelector, String> {
     let mut sel = LabelSelector::default();
@@ -328,7 +353,8 @@ mod tests {
         assert_eq!(parse("pods --replicas=3").unwrap().value("--replicas").as_deref(), Some("3"));
         assert_eq!(parse("--frob").unwrap_err(), "error: unknown flag: --frob");
         assert_eq!(parse("-x").unwrap_err(), "error: unknown shorthand flag: 'x' in -x");
-        assert_eq!(parse("-n").unwrap_err(), "error: flag needs an argument: -n");
+        assert_eq!(parse("-n").unwrap_err(), "error: flag needs an argument: 'n' in -n");
+        assert_eq!(parse("--image").unwrap_err(), "error: flag needs an argument: --image");
     }
 
     #[test]

@@ -148,22 +148,22 @@ const NONE: Option<&[&str]> = Some(&[]);
 
 /// Every command kubeplay answers, in kubectl's order of groups.
 const COMMANDS: &[Command] = &[
-    cmd("create", "Make objects from manifest files, or with one of the generators below", &[("Create everything described in a manifest", "kubectl create -f web.yaml"), ("Show the Deployment a generator would make, without creating it", "kubectl create deployment web --image=nginx --dry-run=client -o yaml")], "kubectl create -f FILENAME [options]", Some(&["--dry-run", "--filename", "--output", "--recursive", "--save-config", "--validate"])),
-    cmd("create deployment", "Make a Deployment running one image", &[("Run three nginx pods under a Deployment named web", "kubectl create deployment web --image=nginx --replicas=3 --port=80")], "kubectl create deployment NAME --image=image -- [COMMAND] [args...] [options]", Some(&["--dry-run", "--image", "--output", "--port", "--replicas", "--validate"])),
-    cmd("create namespace", "Make a Namespace", &[("Make a namespace for a team", "kubectl create namespace team-a")], "kubectl create namespace NAME [--dry-run=server|client|none] [options]", Some(&["--dry-run", "--output", "--validate"])),
-    cmd("create configmap", "Make a ConfigMap from literal values or files", &[("Two settings given inline", "kubectl create configmap web-config --from-literal=mode=debug --from-literal=color=blue"), ("A whole file as one key", "kubectl create configmap nginx-conf --from-file=nginx.conf")], "kubectl create configmap NAME [--from-file=[key=]source] [--from-literal=key1=value1] [--dry-run=server|client|none] [options]", Some(&["--dry-run", "--from-env-file", "--from-file", "--from-literal", "--output", "--validate"])),
+    cmd("create", "Make objects from manifest files, or with one of the generators below", &[("Create everything described in a manifest", "kubectl create -f web.yaml"), ("Show the Deployment a generator would make, without creating it", "kubectl create deployment web --image=nginx --dry-run=client -o yaml")], "kubectl create -f FILENAME [options]", Some(&["--allow-missing-template-keys", "--dry-run", "--filename", "--output", "--recursive", "--save-config", "--template", "--validate"])),
+    cmd("create deployment", "Make a Deployment running one image", &[("Run three nginx pods under a Deployment named web", "kubectl create deployment web --image=nginx --replicas=3 --port=80")], "kubectl create deployment NAME --image=image -- [COMMAND] [args...] [options]", Some(&["--allow-missing-template-keys", "--dry-run", "--image", "--output", "--port", "--replicas", "--save-config", "--template", "--validate"])),
+    cmd("create namespace", "Make a Namespace", &[("Make a namespace for a team", "kubectl create namespace team-a")], "kubectl create namespace NAME [--dry-run=server|client|none] [options]", Some(&["--allow-missing-template-keys", "--dry-run", "--output", "--save-config", "--template", "--validate"])),
+    cmd("create configmap", "Make a ConfigMap from literal values or files", &[("Two settings given inline", "kubectl create configmap web-config --from-literal=mode=debug --from-literal=color=blue"), ("A whole file as one key", "kubectl create configmap nginx-conf --from-file=nginx.conf")], "kubectl create configmap NAME [--from-file=[key=]source] [--from-literal=key1=value1] [--dry-run=server|client|none] [options]", Some(&["--allow-missing-template-keys", "--dry-run", "--from-env-file", "--from-file", "--from-literal", "--output", "--save-config", "--template", "--validate"])),
     cmd("create secret", "Make a Secret", &[("A password given inline", "kubectl create secret generic db-pass --from-literal=password=s3cret")], "kubectl create secret (docker-registry | generic | tls) [options]", NONE),
-    cmd("create secret docker-registry", "Make a Secret with the credentials of a container registry, for pods' imagePullSecrets", &[("Log in to a private registry", "kubectl create secret docker-registry regcred --docker-server=registry.example.com --docker-username=ana --docker-password=s3cret")], "kubectl create secret docker-registry NAME --docker-username=user --docker-password=password --docker-email=email [--docker-server=string] [--from-file=[key=]source] [--dry-run=server|client|none] [options]", Some(&["--docker-email", "--docker-password", "--docker-server", "--docker-username", "--dry-run", "--from-file", "--output", "--validate"])),
-    cmd("create secret generic", "Make a Secret from literal values or files", &[("A password given inline", "kubectl create secret generic db-pass --from-literal=password=s3cret")], "kubectl create secret generic NAME [--type=string] [--from-file=[key=]source] [--from-literal=key1=value1] [--dry-run=server|client|none] [options]", Some(&["--dry-run", "--from-env-file", "--from-file", "--from-literal", "--output", "--type", "--validate"])),
-    cmd("create secret tls", "Make a kubernetes.io/tls Secret from a certificate and its private key, which must be a pair", &[("A Secret for an Ingress to serve HTTPS with", "kubectl create secret tls web-tls --cert=tls.crt --key=tls.key")], "kubectl create secret tls NAME --cert=path/to/cert/file --key=path/to/key/file [--dry-run=server|client|none] [options]", Some(&["--cert", "--dry-run", "--key", "--output", "--validate"])),
-    cmd("create job", "Make a Job that runs an image to completion", &[("Print a greeting once", "kubectl create job hello --image=busybox -- echo hello")], "kubectl create job NAME --image=image -- [COMMAND] [args...] [options]", Some(&["--dry-run", "--image", "--output", "--validate"])),
-    cmd("create quota", "Make a ResourceQuota", &[("At most ten pods and two CPUs of requests in the namespace", "kubectl create quota team-budget --hard=pods=10,requests.cpu=2")], "kubectl create quota NAME [--hard=key1=value1,key2=value2] [--dry-run=server|client|none] [options]", Some(&["--dry-run", "--hard", "--output", "--validate"])),
-    cmd("create serviceaccount", "Make a ServiceAccount, an identity for pods", &[("An identity for the build pods", "kubectl create serviceaccount build-bot")], "kubectl create serviceaccount NAME [--dry-run=server|client|none] [options]", Some(&["--dry-run", "--output", "--validate"])),
+    cmd("create secret docker-registry", "Make a Secret with the credentials of a container registry, for pods' imagePullSecrets", &[("Log in to a private registry", "kubectl create secret docker-registry regcred --docker-server=registry.example.com --docker-username=ana --docker-password=s3cret")], "kubectl create secret docker-registry NAME --docker-username=user --docker-password=password --docker-email=email [--docker-server=string] [--from-file=[key=]source] [--dry-run=server|client|none] [options]", Some(&["--allow-missing-template-keys", "--docker-email", "--docker-password", "--docker-server", "--docker-username", "--dry-run", "--from-file", "--output", "--save-config", "--template", "--validate"])),
+    cmd("create secret generic", "Make a Secret from literal values or files", &[("A password given inline", "kubectl create secret generic db-pass --from-literal=password=s3cret")], "kubectl create secret generic NAME [--type=string] [--from-file=[key=]source] [--from-literal=key1=value1] [--dry-run=server|client|none] [options]", Some(&["--allow-missing-template-keys", "--dry-run", "--from-env-file", "--from-file", "--from-literal", "--output", "--save-config", "--template", "--type", "--validate"])),
+    cmd("create secret tls", "Make a kubernetes.io/tls Secret from a certificate and its private key, which must be a pair", &[("A Secret for an Ingress to serve HTTPS with", "kubectl create secret tls web-tls --cert=tls.crt --key=tls.key")], "kubectl create secret tls NAME --cert=path/to/cert/file --key=path/to/key/file [--dry-run=server|client|none] [options]", Some(&["--allow-missing-template-keys", "--cert", "--dry-run", "--key", "--output", "--save-config", "--template", "--validate"])),
+    cmd("create job", "Make a Job that runs an image to completion", &[("Print a greeting once", "kubectl create job hello --image=busybox -- echo hello")], "kubectl create job NAME --image=image -- [COMMAND] [args...] [options]", Some(&["--allow-missing-template-keys", "--dry-run", "--image", "--output", "--save-config", "--template", "--validate"])),
+    cmd("create quota", "Make a ResourceQuota", &[("At most ten pods and two CPUs of requests in the namespace", "kubectl create quota team-budget --hard=pods=10,requests.cpu=2")], "kubectl create quota NAME [--hard=key1=value1,key2=value2] [--dry-run=server|client|none] [options]", Some(&["--allow-missing-template-keys", "--dry-run", "--hard", "--output", "--save-config", "--template", "--validate"])),
+    cmd("create serviceaccount", "Make a ServiceAccount, an identity for pods", &[("An identity for the build pods", "kubectl create serviceaccount build-bot")], "kubectl create serviceaccount NAME [--dry-run=server|client|none] [options]", Some(&["--allow-missing-template-keys", "--dry-run", "--output", "--save-config", "--template", "--validate"])),
     cmd("create service", "Make a Service of one type", &[("A ClusterIP Service on port 80 for the pods labelled app=web, sending to their port 8080", "kubectl create service clusterip web --tcp=80:8080")], "kubectl create service (clusterip|nodeport|loadbalancer|externalname) [flags] [options]", NONE),
-    cmd("create service clusterip", "Make a ClusterIP Service for the pods labelled app=NAME", &[("Port 80 of the Service sends to port 8080 of the pods", "kubectl create service clusterip web --tcp=80:8080"), ("A headless Service (no cluster IP)", "kubectl create service clusterip web --clusterip=None")], "kubectl create service clusterip NAME [--tcp=<port>:<targetPort>] [--dry-run=server|client|none] [options]", Some(&["--clusterip", "--dry-run", "--output", "--tcp", "--validate"])),
-    cmd("create service nodeport", "Make a NodePort Service for the pods labelled app=NAME", &[("Reachable on every node's port 30080", "kubectl create service nodeport web --tcp=80:8080 --node-port=30080")], "kubectl create service nodeport NAME [--tcp=port:targetPort] [--dry-run=server|client|none] [options]", Some(&["--dry-run", "--node-port", "--output", "--tcp", "--validate"])),
-    cmd("create service loadbalancer", "Make a LoadBalancer Service for the pods labelled app=NAME", &[("A load balancer on port 80", "kubectl create service loadbalancer web --tcp=80:8080")], "kubectl create service loadbalancer NAME [--tcp=port:targetPort] [--dry-run=server|client|none] [options]", Some(&["--dry-run", "--output", "--tcp", "--validate"])),
-    cmd("create service externalname", "Make an ExternalName Service: a DNS alias for a name outside the cluster", &[("web.default.svc answers with example.com", "kubectl create service externalname web --external-name=example.com")], "kubectl create service externalname NAME --external-name external.name [--dry-run=server|client|none] [options]", Some(&["--dry-run", "--external-name", "--output", "--validate"])),
+    cmd("create service clusterip", "Make a ClusterIP Service for the pods labelled app=NAME", &[("Port 80 of the Service sends to port 8080 of the pods", "kubectl create service clusterip web --tcp=80:8080"), ("A headless Service (no cluster IP)", "kubectl create service clusterip web --clusterip=None")], "kubectl create service clusterip NAME [--tcp=<port>:<targetPort>] [--dry-run=server|client|none] [options]", Some(&["--allow-missing-template-keys", "--clusterip", "--dry-run", "--output", "--save-config", "--tcp", "--template", "--validate"])),
+    cmd("create service nodeport", "Make a NodePort Service for the pods labelled app=NAME", &[("Reachable on every node's port 30080", "kubectl create service nodeport web --tcp=80:8080 --node-port=30080")], "kubectl create service nodeport NAME [--tcp=port:targetPort] [--dry-run=server|client|none] [options]", Some(&["--allow-missing-template-keys", "--dry-run", "--node-port", "--output", "--save-config", "--tcp", "--template", "--validate"])),
+    cmd("create service loadbalancer", "Make a LoadBalancer Service for the pods labelled app=NAME", &[("A load balancer on port 80", "kubectl create service loadbalancer web --tcp=80:8080")], "kubectl create service loadbalancer NAME [--tcp=port:targetPort] [--dry-run=server|client|none] [options]", Some(&["--allow-missing-template-keys", "--dry-run", "--output", "--save-config", "--tcp", "--template", "--validate"])),
+    cmd("create service externalname", "Make an ExternalName Service: a DNS alias for a name outside the cluster", &[("web.default.svc answers with example.com", "kubectl create service externalname web --external-name=example.com")], "kubectl create service externalname NAME --external-name external.name [--dry-run=server|client|none] [options]", Some(&["--allow-missing-template-keys", "--dry-run", "--external-name", "--output", "--save-config", "--tcp", "--template", "--validate"])),
     cmd("expose", "Make a Service for the pods of a Deployment, ReplicaSet, pod or Service", &[("A Service on port 80 for the pods of the web Deployment", "kubectl expose deployment web --port=80"), ("The same, reachable on every node's port", "kubectl expose deployment web --port=80 --type=NodePort")], "kubectl expose (-f FILENAME | TYPE NAME) [--port=port] [--protocol=TCP|UDP|SCTP] [--target-port=number-or-name] [--name=name] [--type=type] [options]", None),
     cmd("run", "Start a single pod running an image", &[("An nginx pod named web", "kubectl run web --image=nginx --port=80"), ("A pod that prints the date once and stops", "kubectl run once --image=busybox --restart=Never -- date")], "kubectl run NAME --image=image [--env=\"key=value\"] [--port=port] [--dry-run=server|client] [--command] -- [COMMAND] [args...] [options]", None),
     cmd("set", "Change a field of objects that have a pod template", &[("Move the web Deployment's nginx container to a newer image", "kubectl set image deployment/web nginx=nginx:1.26")], "kubectl set SUBCOMMAND [options]", NONE),
@@ -186,8 +186,8 @@ const COMMANDS: &[Command] = &[
     cmd("autoscale", "Make a HorizontalPodAutoscaler for a Deployment or ReplicaSet", &[("Between two and ten pods of web, aiming at 50% CPU", "kubectl autoscale deployment web --min=2 --max=10 --cpu-percent=50")], "kubectl autoscale (-f FILENAME | TYPE NAME | TYPE/NAME) [--min=MINPODS] --max=MAXPODS [--cpu-percent=CPU] [options]", None),
     cmd("cluster-info", "Show where the control plane and cluster services answer", &[("The API server's address", "kubectl cluster-info")], "kubectl cluster-info [flags] [options]", None),
     cmd("top", "Show the CPU and memory pods or nodes use (from metrics-server)", &[("Usage of the pods in the current namespace", "kubectl top pods")], "kubectl top [flags] [options]", NONE),
-    cmd("top node", "Show the CPU and memory each node uses", &[("Every node", "kubectl top nodes")], "kubectl top node [NAME | -l label] [options]", Some(&["--selector"])),
-    cmd("top pod", "Show the CPU and memory pods use", &[("Each container of the web pods", "kubectl top pods -l app=web --containers")], "kubectl top pod [NAME | -l label] [options]", Some(&["--all-namespaces", "--containers", "--selector"])),
+    cmd("top node", "Show the CPU and memory each node uses", &[("Every node", "kubectl top nodes")], "kubectl top node [NAME | -l label] [options]", Some(&["--selector", "--sort-by"])),
+    cmd("top pod", "Show the CPU and memory pods use", &[("Each container of the web pods", "kubectl top pods -l app=web --containers")], "kubectl top pod [NAME | -l label] [options]", Some(&["--all-namespaces", "--containers", "--selector", "--sort-by"])),
     cmd("cordon", "Stop the scheduler from placing new pods on a node", &[("Keep new pods off node-1", "kubectl cordon node-1")], "kubectl cordon NODE [options]", None),
     cmd("uncordon", "Let the scheduler place pods on a node again", &[("Open node-1 again", "kubectl uncordon node-1")], "kubectl uncordon NODE [options]", None),
     cmd("drain", "Cordon a node and evict its pods, before maintenance", &[("Empty node-1, leaving DaemonSet pods alone", "kubectl drain node-1 --ignore-daemonsets")], "kubectl drain NODE [options]", None),
@@ -198,7 +198,7 @@ const COMMANDS: &[Command] = &[
     cmd("exec", "Run a command in a container", &[("The hostname the pod sees", "kubectl exec web -- hostname"), ("A shell in one of the Deployment's pods; exit leaves it", "kubectl exec -it deploy/web -- sh")], "kubectl exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...] [options]", None),
     cmd("port-forward", "Forward a port of this machine to a pod", &[("Local port 8080 to port 80 of the web pod", "kubectl port-forward pod/web 8080:80")], "kubectl port-forward TYPE/NAME [options] [LOCAL_PORT:]REMOTE_PORT [...[LOCAL_PORT_N:]REMOTE_PORT_N]", None),
     cmd("apply", "Create or update objects to match manifest files", &[("Make the cluster match web.yaml", "kubectl apply -f web.yaml"), ("Every manifest in a folder and its subfolders", "kubectl apply -R -f k8s/"), ("Check a change with the API server without making it", "kubectl apply -f web.yaml --dry-run=server")], "kubectl apply -f FILENAME [options]", None),
-    cmd("apply view-last-applied", "Show the configuration the last kubectl apply recorded on an object", &[("What the last apply sent for a Deployment", "kubectl apply view-last-applied deployment/web")], "kubectl apply view-last-applied (TYPE NAME | TYPE/NAME) [options]", Some(&["--output"])),
+    cmd("apply view-last-applied", "Show the configuration the last kubectl apply recorded on an object", &[("What the last apply sent for a Deployment", "kubectl apply view-last-applied deployment/web")], "kubectl apply view-last-applied (TYPE NAME | TYPE/NAME | -f FILENAME) [options]", Some(&["--filename", "--output", "--recursive"])),
     cmd("diff", "Show what kubectl apply would change, as a unified diff of each live object and the object after the apply", &[("Compare the cluster with a manifest", "kubectl diff -f web.yaml")], "kubectl diff -f FILENAME [options]", Some(&["--filename", "--recursive"])),
     cmd("patch", "Change fields of an object with a patch", &[("Three replicas for web", "kubectl patch deployment web -p '{\"spec\":{\"replicas\":3}}'")], "kubectl patch TYPE NAME [-p PATCH] [options]", None),
     cmd("replace", "Replace objects with the content of manifest files", &[("Swap the live web Deployment for the file's", "kubectl replace -f web.yaml"), ("Delete it and create it again", "kubectl replace --force -f web.yaml")], "kubectl replace -f FILENAME [options]", None),
@@ -210,7 +210,7 @@ const COMMANDS: &[Command] = &[
     cmd("config get-contexts", "List the contexts of the kubeconfig", &[("Every context, the current one marked", "kubectl config get-contexts")], "kubectl config get-contexts [(-o|--output=)name)] [options]", Some(&["--no-headers", "--output"])),
     cmd("config set-context", "Change a context, such as its default namespace", &[("Work in team-a from now on", "kubectl config set-context --current --namespace=team-a")], "kubectl config set-context [NAME | --current] [--namespace=namespace] [options]", Some(&["--current"])),
     cmd("config use-context", "Switch to another context", &[("Use the playground's context", "kubectl config use-context minikube")], "kubectl config use-context CONTEXT_NAME [options]", NONE),
-    cmd("config view", "Print the kubeconfig", &[("Only what the current context uses, as JSON", "kubectl config view --minify -o json")], "kubectl config view [flags] [options]", Some(&["--flatten", "--minify", "--output", "--raw"])),
+    cmd("config view", "Print the kubeconfig", &[("Only what the current context uses, as JSON", "kubectl config view --minify -o json")], "kubectl config view [flags] [options]", Some(&["--allow-missing-template-keys", "--flatten", "--minify", "--output", "--raw", "--template"])),
     cmd("version", "Print the versions of kubectl and of the API server", &[("Both versions", "kubectl version")], "kubectl version [flags] [options]", None),
 ];
 
@@ -270,18 +270,36 @@ pub fn help_topic(words: &[String]) -> CommandOutput {
 /// The help of `VERB [SUBCOMMAND...]`: the longest known command the words start with
 /// (positional words that name no subcommand, like a pod's name, are ignored).
 pub fn command(verb: &str, positional: &[String]) -> CommandOutput {
+    let path = path(verb, positional);
+    let Some(c) = COMMANDS.iter().find(|c| c.path == path) else { return root() };
+    CommandOutput::ok(render(c, verb))
+}
+
+/// The command the words name, as kubectl names it in "See 'kubectl ... --help'": the
+/// verb and the subcommands the positional words start with (`create secret tls`,
+/// `rollout status`; `create deploy` is `create deployment`).
+pub fn path(verb: &str, positional: &[String]) -> String {
     let mut path = verb.to_string();
     for word in positional {
-        let word = alias(word);
-        let longer = format!("{path} {word}");
+        let longer = format!("{path} {}", alias(word));
         if COMMANDS.iter().any(|c| c.path == longer) {
             path = longer;
         } else {
             break;
         }
     }
-    let Some(c) = COMMANDS.iter().find(|c| c.path == path) else { return root() };
-    CommandOutput::ok(render(c, verb))
+    path
+}
+
+/// The first flag given that the subcommand `path` does not take though its verb does
+/// (`create deployment --from-literal`, `rollout undo --revision`); `--record` is
+/// checked on its own.
+pub(super) fn first_foreign(path: &str, given: &[&'static str]) -> Option<&'static str> {
+    if !path.contains(' ') && path != "create" {
+        return None;
+    }
+    let only = COMMANDS.iter().find(|c| c.path == path)?.flags?;
+    given.iter().copied().find(|f| !["--namespace", "--context", "--help", "--record"].contains(f) && !only.contains(f) && !HIDDEN.contains(&(path, *f)))
 }
 
 /// The subcommand a short or plural name stands for (`deploy`, `pods`).
@@ -292,6 +310,7 @@ fn alias(word: &str) -> &str {
         "cm" => "configmap",
         "svc" => "service",
         "resourcequota" => "quota",
+        "sa" => "serviceaccount",
         "pods" | "po" => "pod",
         "nodes" | "no" => "node",
         w => w,

@@ -503,7 +503,10 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
     }
     let mut flags = match Flags::parse(&args[1..]) {
         Ok(f) => f,
-        Err(e) => return CommandOutput::err(format!("{e}\nSee 'kubectl {verb} --help' for usage.\n"), 1),
+        Err(e) => {
+            let path = help::path(verb, &flags::positional_words(&args[1..]));
+            return CommandOutput::err(format!("{e}\nSee 'kubectl {path} --help' for usage.\n"), 1);
+        }
     };
     if flags.has("--help") && help::knows(verb) {
         return help::command(verb, &flags.positional);
@@ -512,14 +515,15 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
     if let Some(context) = flags.value("--context").filter(|c| c != config::CONTEXT && verb != "config") {
         return CommandOutput::err(format!("Error in configuration: context was not found for specified context: {context}\n"), 1);
     }
+    // kubectl names the subcommand whose flags were wrong: `See 'kubectl create deployment --help'`.
+    let path = help::path(verb, &flags.positional);
     let records = records_change_cause(verb, &flags);
     if flags.has("--record") && !records {
-        let sub = subcommand_path(verb, &flags.positional);
-        return CommandOutput::err(format!("error: unknown flag: --record\nSee 'kubectl {verb}{sub} --help' for usage.\n"), 1);
+        return CommandOutput::err(format!("error: unknown flag: --record\nSee 'kubectl {path} --help' for usage.\n"), 1);
     }
     let allowed = allowed_flags(verb);
-    if let Some(flag) = flags.first_unknown(allowed).filter(|f| *f != "--record") {
-        return CommandOutput::err(format!("error: unknown flag: {flag}\nSee 'kubectl {verb} --help' for usage.\n"), 1);
+    if let Some(flag) = flags.first_unknown(allowed).filter(|f| *f != "--record").or_else(|| help::first_foreign(&path, &flags.given())) {
+        return CommandOutput::err(format!("error: unknown flag: {flag}\nSee 'kubectl {path} --help' for usage.\n"), 1);
     }
     if !flags.has("--record") {
         return dispatch(cluster, verb, &flags, args, ctx);
@@ -532,25 +536,6 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
         out.stderr.insert_str(0, "Flag --record has been deprecated, --record will be removed in the future\n");
     }
     out
-}
-
-/// The subcommand words kubectl names in "See 'kubectl VERB ... --help'" (canonical names:
-/// `create svc clusterip` is `create service clusterip`), with a leading space.
-fn subcommand_path(verb: &str, positional: &[String]) -> String {
-    let first = positional.first().map(String::as_str);
-    let canonical = match (verb, first) {
-        ("create", Some("deploy")) => "deployment",
-        ("create", Some("svc")) => "service",
-        ("create", Some("cm")) => "configmap",
-        ("create", Some("ns")) => "namespace",
-        ("create", Some("resourcequota")) => "quota",
-        ("create" | "set" | "rollout", Some(word)) => word,
-        _ => return String::new(),
-    };
-    match (canonical, positional.get(1)) {
-        ("service" | "secret", Some(kind)) => format!(" {canonical} {kind}"),
-        _ => format!(" {canonical}"),
-    }
 }
 
 /// Whether a command takes the deprecated `--record` (kubectl 1.28: apply, create -f, the
