@@ -73,3 +73,28 @@ fn view_last_applied_reads_the_objects_of_files() {
     let shown = s.run(&mut c, "kubectl apply view-last-applied -f cfg.yaml", Duration(0));
     assert_eq!((shown.stdout.as_str(), shown.stderr.as_str()), ("apiVersion: v1\ndata:\n  a: \"1\"\nkind: ConfigMap\nmetadata:\n  annotations: {}\n  name: cfg\n  namespace: default\n", ""));
 }
+
+#[test]
+fn a_group_needs_one_of_its_subcommands() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    // Source: kubectl 1.28.
+    for (line, expected) in [
+        ("kubectl top foo", "error: unknown command \"foo\"\nSee 'kubectl top -h' for help and examples\n"),
+        ("kubectl rollout foo deploy/web", "error: unknown command \"foo deploy/web\"\nSee 'kubectl rollout -h' for help and examples\n"),
+        ("kubectl set foo", "error: unknown command \"foo\"\nSee 'kubectl set -h' for help and examples\n"),
+        ("kubectl config foo", "error: unknown command \"foo\"\nSee 'kubectl config -h' for help and examples\n"),
+        ("kubectl create service foo x", "error: unknown command \"foo x\"\nSee 'kubectl create service -h' for help and examples\n"),
+        ("kubectl create secret foo", "error: unknown command \"foo\"\nSee 'kubectl create secret -h' for help and examples\n"),
+    ] {
+        let out = run(&mut c, line);
+        assert_eq!((out.stdout.as_str(), out.stderr.as_str(), out.exit_code), ("", expected, 1), "{line}");
+    }
+    // Alone, a group prints its help (kubeplay's words) on standard error and fails;
+    // `rollout` prints it on standard output.
+    for (line, summary) in [("kubectl create secret", "Make a Secret.\n"), ("kubectl create svc", "Make a Service of one type.\n"), ("kubectl set", "Change a field"), ("kubectl top", "Show the CPU")] {
+        let out = run(&mut c, line);
+        assert!(out.stdout.is_empty() && out.stderr.starts_with(summary) && out.stderr.contains("\nAvailable Commands:\n") && out.exit_code == 1, "{line}: {out:?}");
+    }
+    let rollout = run(&mut c, "kubectl rollout");
+    assert!(rollout.stdout.starts_with("Follow, pause, restart or undo") && rollout.stderr.is_empty() && rollout.exit_code == 1, "{rollout:?}");
+}

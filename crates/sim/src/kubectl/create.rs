@@ -329,7 +329,8 @@ fn secret(f: &Flags, ctx: &Context<'_>) -> Result<Value, String> {
         Some("generic") => {}
         Some("docker-registry") => return docker_registry_secret(f, ctx),
         Some("tls") => return tls_secret(f, ctx),
-        _ => return Err("error: kubectl create secret needs a type: generic, docker-registry or tls (e.g. kubectl create secret generic NAME --from-literal=key=value)\nSee 'kubectl create secret -h' for help and examples".into()),
+        // `create secret` without a kind was answered before (see `groups`).
+        _ => return Err(format!("error: unknown command {:?}\nSee 'kubectl create secret -h' for help and examples", f.positional[1..].join(" "))),
     }
     let name = one_name(f, "create secret generic", 2)?;
     let data = crate::sorting::object_of(sources::data(f, ctx, Target::Secret, name)?.into_iter().map(|(k, v)| (k, Value::String(crate::api::base64_encode(v.as_str().unwrap_or_default().as_bytes())))));
@@ -432,8 +433,6 @@ pub fn create(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOut
         Some("job") => job(f),
         Some("quota" | "resourcequota") => quota(f),
         Some("serviceaccount" | "sa") => service_account(f),
-        // As kubectl: the group alone prints its help.
-        Some("service" | "svc") if f.positional.len() == 1 => return super::help::command("create", &["service".to_string()]),
         Some("service" | "svc") => service(f),
         Some(_) => {
             let rest = f.positional.join(" ");

@@ -21,6 +21,7 @@ mod field_selector;
 mod expose;
 mod files;
 mod flags;
+mod groups;
 mod help;
 mod kept;
 pub(crate) mod jsonpath;
@@ -524,6 +525,9 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
     let allowed = allowed_flags(verb);
     if let Some(flag) = flags.first_unknown(allowed).filter(|f| *f != "--record").or_else(|| help::first_foreign(&path, &flags.given())) {
         return CommandOutput::err(format!("error: unknown flag: {flag}\nSee 'kubectl {path} --help' for usage.\n"), 1);
+    }
+    if let Some(out) = groups::without_subcommand(verb, &flags.positional) {
+        return out;
     }
     if !flags.has("--record") {
         return dispatch(cluster, verb, &flags, args, ctx);
