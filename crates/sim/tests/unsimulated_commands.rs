@@ -34,3 +34,33 @@ fn api_versions_and_auth_can_i_answer() {
     assert_eq!(run(&mut c, "kubectl auth can-i '*' '*' -A").stdout, "yes\n");
     assert_eq!(run(&mut c, "kubectl auth can-i create").stderr, "error: you must specify two arguments: verb resource or a nonResourceURL\n");
 }
+
+#[test]
+fn tutorial_forms_kubeplay_cannot_follow_say_what_to_do_instead() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    // kustomize, where kubectl 1.28 takes -k (elsewhere -k stays an unknown shorthand).
+    for line in ["kubectl apply -k .", "kubectl delete --kustomize=overlays/dev", "kubectl get -k ."] {
+        let out = run(&mut c, line);
+        let verb = line.split(' ').nth(1).unwrap_or_default();
+        assert_eq!(out.stderr, format!("error: kubeplay does not simulate \"kubectl {verb} -k\": kustomizations are not simulated; apply the manifests with `kubectl apply -f`\n"), "{line}");
+    }
+    assert_eq!(run(&mut c, "kubectl logs -k web").stderr, "error: unknown shorthand flag: 'k' in -k\nSee 'kubectl logs --help' for usage.\n");
+    // A manifest by URL, as the tutorials apply theirs.
+    let url = run(&mut c, "kubectl apply -f https://k8s.io/examples/application/deployment.yaml");
+    assert_eq!(
+        (url.stderr.as_str(), url.exit_code),
+        ("error: kubeplay cannot download https://k8s.io/examples/application/deployment.yaml: the console has no network.\n  hint: save the manifest in a file (cat > deployment.yaml <<'EOF', paste it, then a line EOF) and use -f deployment.yaml\n", 1)
+    );
+    // `kubectl run -i -t --rm`, as the HPA walkthrough starts its load generator. kubectl's
+    // own checks of those flags come first (source: kubectl 1.28).
+    let hpa = run(&mut c, "kubectl run -i --tty load-generator --rm --image=busybox:1.28 --restart=Never -- /bin/sh -c \"while sleep 0.01; do wget -q -O- http://php-apache; done\"");
+    assert!(hpa.stderr.starts_with("error: kubeplay does not simulate attaching to the pod \"kubectl run\" starts (-i, -t, --attach, --rm): "), "{}", hpa.stderr);
+    assert!(hpa.stderr.contains("\n  hint: a pod's request loop is not turned into traffic; to load a Service, use the console's load command"), "{}", hpa.stderr);
+    assert_eq!(run(&mut c, "kubectl get pods").stderr, "No resources found in default namespace.\n", "nothing was created");
+    assert_eq!(run(&mut c, "kubectl run x --image=busybox --rm").stderr, "error: --rm should only be used for attached containers\nSee 'kubectl run -h' for help and examples\n");
+    assert_eq!(
+        run(&mut c, "kubectl run x --image=busybox -it --dry-run=client -o yaml").stderr,
+        "error: --dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)\nSee 'kubectl run -h' for help and examples\n"
+    );
+    assert_eq!(run(&mut c, "kubectl run x --image=busybox -- sh -i").stdout, "pod/x created\n", "flags after -- are the container's");
+}

@@ -35,6 +35,10 @@ impl Files for NoFiles {
 fn expand(files: &dyn Files, paths: &[String], recursive: bool) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
     for p in paths {
+        if p.starts_with("http://") || p.starts_with("https://") {
+            let file = p.rsplit('/').next().filter(|n| !n.is_empty()).unwrap_or("manifest.yaml");
+            return Err(format!("error: kubeplay cannot download {p}: the console has no network.\n  hint: save the manifest in a file (cat > {file} <<'EOF', paste it, then a line EOF) and use -f {file}"));
+        }
         match files.list_dir(p) {
             Some(mut names) => {
                 crate::sorting::sort(&mut names);

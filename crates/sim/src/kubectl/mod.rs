@@ -502,6 +502,12 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
     if let Some(sub) = args[1..].iter().find(|a| !a.starts_with('-')).filter(|sub| verb == "create" && unsimulated::is_unsimulated_generator(sub)) {
         return unsimulated::generator_not_simulated(sub);
     }
+    if let Some(out) = unsimulated::kustomize_not_simulated(verb, &args[1..]) {
+        return out;
+    }
+    if let Some(out) = Some(verb.as_str()).filter(|v| *v == "run").and_then(|_| unsimulated::run_attached(&args[1..])) {
+        return out;
+    }
     let mut flags = match Flags::parse(&args[1..]) {
         Ok(f) => f,
         Err(e) => {

@@ -51,6 +51,43 @@ pub fn is_unsimulated(verb: &str) -> bool {
     matches!(verb, "cp" | "debug" | "attach" | "proxy" | "completion" | "kustomize" | "certificate" | "plugin" | "alpha")
 }
 
+/// The commands that take `-k DIR` (`--kustomize`) in kubectl 1.28.
+const KUSTOMIZE_VERBS: &[&str] = &["apply", "create", "delete", "diff", "get", "replace", "describe", "edit", "label", "annotate", "patch", "rollout", "set", "scale", "autoscale", "expose"];
+
+/// kubeplay's message for `-k`/`--kustomize` given to a command that takes it: kubectl
+/// would build the manifests with kustomize, which kubeplay does not have.
+pub fn kustomize_not_simulated(verb: &str, args: &[String]) -> Option<CommandOutput> {
+    let kustomize = |a: &String| a == "-k" || a == "--kustomize" || a.starts_with("--kustomize=") || (a.starts_with("-k") && !a.starts_with("--"));
+    let given = args.iter().take_while(|a| *a != "--").any(kustomize);
+    (KUSTOMIZE_VERBS.contains(&verb) && given).then(|| CommandOutput::err(format!("error: kubeplay does not simulate \"kubectl {verb} -k\": {}\n", reason("kustomize")), 1))
+}
+
+/// `kubectl run` with `-i`, `-t`, `--attach` or `--rm`: kubectl's own checks of those
+/// flags, then kubeplay's message, since it does not attach a console to a new pod.
+pub fn run_attached(args: &[String]) -> Option<CommandOutput> {
+    let (flags, command) = args.iter().position(|a| a == "--").map_or((args, &[][..]), |i| (&args[..i], &args[i + 1..]));
+    let switch = |long: &str, short: char| {
+        flags.iter().any(|a| a == long || a.strip_prefix(long).is_some_and(|v| v == "=true") || (a.len() > 1 && a.starts_with('-') && !a.starts_with("--") && a[1..].chars().all(|c| c == 'i' || c == 't') && a.contains(short)))
+    };
+    let attached = switch("--stdin", 'i') || switch("--tty", 't') || flags.iter().any(|a| a == "--attach" || a == "--attach=true");
+    let rm = flags.iter().any(|a| a == "--rm" || a == "--rm=true");
+    let see = "See 'kubectl run -h' for help and examples";
+    if rm && !attached {
+        return Some(CommandOutput::err(format!("error: --rm should only be used for attached containers\n{see}\n"), 1));
+    }
+    if !attached {
+        return None;
+    }
+    if flags.iter().any(|a| a.starts_with("--dry-run") && a != "--dry-run=none") {
+        return Some(CommandOutput::err(format!("error: --dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)\n{see}\n"), 1));
+    }
+    let mut text = "error: kubeplay does not simulate attaching to the pod \"kubectl run\" starts (-i, -t, --attach, --rm): run it without those flags, then follow its output with kubectl logs -f NAME, or open a shell in it with kubectl exec -it NAME -- sh\n".to_string();
+    if command.iter().any(|w| w.contains("wget") || w.contains("curl")) {
+        text.push_str("  hint: a pod's request loop is not turned into traffic; to load a Service, use the console's load command, e.g. load http://CLUSTER-IP 20/s (kubectl get svc shows the CLUSTER-IP), and load stop to end it\n");
+    }
+    Some(CommandOutput::err(text, 1))
+}
+
 /// Whether `create SUBCOMMAND` is one of kubectl's generators kubeplay does not have.
 pub fn is_unsimulated_generator(subcommand: &str) -> bool {
     matches!(
