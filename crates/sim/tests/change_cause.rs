@@ -15,9 +15,11 @@ fn record_notes_the_command_on_the_new_revision() {
     let mut c = Cluster::new(ClusterSettings::default());
     run(&mut c, "kubectl create deployment web --image=nginx:1.25 --replicas=2");
     c.advance(Duration::seconds(30));
-    let out = run(&mut c, "kubectl set image deployment/web nginx=nginx:1.26 --record");
+    let mut out = run(&mut c, "kubectl set image deployment/web nginx=nginx:1.26 --record");
     assert_eq!(out.stdout, "deployment.apps/web image updated\n");
-    assert_eq!(out.stderr, "Flag --record has been deprecated, --record will be removed in the future\n");
+    // kubectl warns while it parses the flags, so a console shows the warning first.
+    assert_eq!(out.take_warnings(), "Flag --record has been deprecated, --record will be removed in the future\n");
+    assert_eq!(out.stderr, "");
     c.advance(Duration::seconds(60));
     assert_eq!(history(&mut c), "deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         kubectl set image deployment/web nginx=nginx:1.26 --record=true\n\n");
     // Flags are written as --name=value by their long names, in the order given.

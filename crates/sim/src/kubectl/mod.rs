@@ -97,12 +97,13 @@ impl CommandOutput {
     pub fn err(stderr: String, exit_code: i32) -> Self {
         CommandOutput { stderr, exit_code, ..Default::default() }
     }
-    /// Takes the warnings out of standard error (`Warning: ...`, klog's `W0000 ...`, and the
-    /// notes `Found 2 pods, using pod/...` and `Defaulted container ...`). kubectl writes each
+    /// Takes the warnings out of standard error (`Warning: ...`, klog's `W0000 ...`, pflag's
+    /// `Flag --record has been deprecated, ...`, and the notes `Found 2 pods, using
+    /// pod/...` and `Defaulted container ...`). kubectl writes each
     /// before the output of the object it concerns, so a console prints them first (for
     /// several objects, a later warning then comes earlier than kubectl would print it).
     pub fn take_warnings(&mut self) -> String {
-        let is_warning = |l: &str| l.starts_with("Warning: ") || l.starts_with("W0000 ") || l.starts_with("Defaulted container ") || (l.starts_with("Found ") && l.contains(" pods, using pod/"));
+        let is_warning = |l: &str| l.starts_with("Warning: ") || l.starts_with("W0000 ") || (l.starts_with("Flag --") && l.contains(" has been deprecated")) || l.starts_with("Defaulted container ") || (l.starts_with("Found ") && l.contains(" pods, using pod/"));
         if !self.stderr.lines().any(is_warning) {
             return String::new();
         }
