@@ -125,3 +125,20 @@ fn a_new_nodes_conditions_carry_the_kubelets_messages() {
         assert!(out.contains(message), "{message}: {out}");
     }
 }
+
+/// The `version.Info` lines of v1.28.0's build, as kubectl 1.28 prints them in JSON.
+const INFO_JSON: &str = "    \"major\": \"1\",\n    \"minor\": \"28\",\n    \"gitVersion\": \"v1.28.0\",\n    \"gitCommit\": \"855e7c48de7388eb330da0f8d9d2394ee818fb8d\",\n    \"gitTreeState\": \"clean\",\n    \"buildDate\": \"2023-08-15T10:20:15Z\",\n    \"goVersion\": \"go1.20.7\",\n    \"compiler\": \"gc\",\n    \"platform\": \"linux/amd64\"\n";
+
+#[test]
+fn version_prints_json_and_yaml() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    // Layout: kubectl 1.28 (`version --client -o json|yaml`); the values are v1.28.0's.
+    let json = run(&mut c, "kubectl version --client -o json").stdout;
+    assert_eq!(json, format!("{{\n  \"clientVersion\": {{\n{INFO_JSON}  }},\n  \"kustomizeVersion\": \"v5.0.4-0.20230601165947-6ce0bf390ce3\"\n}}\n"));
+    let both = run(&mut c, "kubectl version -o json").stdout;
+    assert!(both.ends_with(&format!("\"kustomizeVersion\": \"v5.0.4-0.20230601165947-6ce0bf390ce3\",\n  \"serverVersion\": {{\n{INFO_JSON}  }}\n}}\n")), "{both}");
+    let yaml = run(&mut c, "kubectl version --client -o yaml").stdout;
+    assert_eq!(yaml, "clientVersion:\n  buildDate: \"2023-08-15T10:20:15Z\"\n  compiler: gc\n  gitCommit: 855e7c48de7388eb330da0f8d9d2394ee818fb8d\n  gitTreeState: clean\n  gitVersion: v1.28.0\n  goVersion: go1.20.7\n  major: \"1\"\n  minor: \"28\"\n  platform: linux/amd64\nkustomizeVersion: v5.0.4-0.20230601165947-6ce0bf390ce3\n\n");
+    assert_eq!(run(&mut c, "kubectl version -o wide").stderr, "error: --output must be 'yaml' or 'json'\n");
+    assert_eq!(run(&mut c, "kubectl version --short").stderr, "error: unknown flag: --short\nSee 'kubectl version --help' for usage.\n");
+}

@@ -102,6 +102,7 @@ const VARIANTS: &[(&str, &str, &str, &str, &str)] = &[
     ("create deployment", "--replicas", "-r", "1", "How many pods the Deployment runs."),
     ("create secret generic", "--type", "-", "-", "The Secret's type (Opaque when empty)."),
     ("config view", "--output", "-", "'yaml'", "-"),
+    ("version", "--output", "-", "-", "Print the versions as json or yaml instead of one line each."),
     ("events", "--for", "-", "-", "Only the events about this object, as KIND/NAME (e.g. pod/web-0 or deployment/web)."),
     ("set env", "--containers", "-c", "'*'", "The containers to change, by name ('*' for all)."),
     ("set env", "--overwrite", "-", "true", "Allow replacing a variable that is already set (false refuses to)."),

@@ -41,6 +41,7 @@ mod sort_by;
 mod top;
 mod typed_json;
 mod unsimulated;
+mod version;
 mod wait;
 pub mod tabwriter;
 pub mod yaml_out;
@@ -54,7 +55,7 @@ pub use flags::parse_selector;
 
 use crate::api::{Kind, Object};
 use crate::clock::Duration;
-use crate::cluster::{Cluster, KUBERNETES_VERSION};
+use crate::cluster::Cluster;
 use crate::store::ObjectKey;
 
 /// What a command printed and how it ended.
@@ -473,7 +474,7 @@ pub(crate) fn allowed_flags(verb: &str) -> &'static [&'static str] {
         "set" => &["--limits", "--requests", "--container", "--selector", "--all", "--containers", "--list", "--from", "--prefix", "--keys", "--overwrite"],
         "replace" => &["--filename", "--recursive", "--force", "--grace-period", "--output", "--validate"],
         "config" => &["--output", "--template", "--allow-missing-template-keys", "--minify", "--raw", "--flatten", "--current", "--no-headers"],
-        "version" => &["--client"],
+        "version" => &["--client", "--output"],
         _ => &[],
     }
 }
@@ -598,10 +599,7 @@ fn dispatch(cluster: &mut Cluster, verb: &str, flags: &Flags, args: &[String], c
         "drain" => nodes::drain(cluster, flags, ctx.max_wait, ctx.watch_since),
         "cluster-info" => cluster_info(cluster),
         "api-resources" => api_resources(),
-        "version" => {
-            let client = format!("Client Version: {KUBERNETES_VERSION}\nKustomize Version: v5.0.4-0.20230601165947-6ce0bf390ce3\n");
-            CommandOutput::ok(if flags.has("--client") { client } else { format!("{client}Server Version: {KUBERNETES_VERSION}\n") })
-        }
+        "version" => version::version(flags),
         "api-versions" => unsimulated::api_versions(),
         "auth" => unsimulated::auth(flags),
         other => CommandOutput::err(unknown_command(other), 1),
