@@ -560,13 +560,27 @@ impl Cluster {
 
     /// Deletes an object; `grace` overrides a pod's termination grace period (0 removes it at once).
     pub fn delete_with_grace(&mut self, kind: Kind, namespace: Option<&str>, name: &str, grace: Option<i64>) -> Result<Object, ApiError> {
+        let removed = self.delete_unsettled(kind, namespace, name, grace);
+        self.settle();
+        removed
+    }
+
+    /// Deletes several objects one after the other, as kubectl sends its DELETEs for a list
+    /// it read first, before the controllers react (so a Deployment's ReplicaSet in the
+    /// list is deleted by the command, not first by the garbage collector).
+    pub fn delete_each(&mut self, objects: &[(Kind, String, String)], grace: Option<i64>) -> Vec<Result<Object, ApiError>> {
+        let results = objects.iter().map(|(kind, namespace, name)| self.delete_unsettled(*kind, Some(namespace), name, grace)).collect();
+        self.settle();
+        results
+    }
+
+    fn delete_unsettled(&mut self, kind: Kind, namespace: Option<&str>, name: &str, grace: Option<i64>) -> Result<Object, ApiError> {
         let ns = if kind.namespaced() { namespace.unwrap_or("default") } else { "" };
         let removed = apiserver::delete(&mut self.store, self.now, &ObjectKey { kind, namespace: ns.into(), name: name.into() }, grace)?;
         if kind == Kind::Node {
             self.kubelets.remove(name);
             self.wakeups.remove(&format!("kubelet/{name}"));
         }
-        self.settle();
         Ok(removed)
     }
 

@@ -142,3 +142,28 @@ fn version_prints_json_and_yaml() {
     assert_eq!(run(&mut c, "kubectl version -o wide").stderr, "error: --output must be 'yaml' or 'json'\n");
     assert_eq!(run(&mut c, "kubectl version --short").stderr, "error: unknown flag: --short\nSee 'kubectl version --help' for usage.\n");
 }
+
+#[test]
+fn delete_takes_several_types_and_the_all_category() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    run(&mut c, "kubectl create deployment web --image=nginx --replicas=2");
+    run(&mut c, "kubectl expose deployment web --port=80");
+    run(&mut c, "kubectl create deployment api --image=nginx");
+    c.advance(Duration::seconds(30));
+    assert_eq!(run(&mut c, "kubectl delete deploy,svc -l app=web --wait=false").stdout, "deployment.apps \"web\" deleted\nservice \"web\" deleted\n");
+    assert_eq!(run(&mut c, "kubectl get deploy,svc -o name").stdout, "deployment.apps/api\nservice/kubernetes\n");
+    c.advance(Duration::seconds(30));
+    // kubectl lists the category first, then deletes each object: the ReplicaSet is its
+    // own line, not gone with its Deployment before kubectl reaches it.
+    let pod = run(&mut c, "kubectl get pods -o name").stdout;
+    let rs = run(&mut c, "kubectl get rs -o name").stdout;
+    let out = run(&mut c, "kubectl delete all --all --wait=false");
+    let expected = format!(
+        "pod \"{}\" deleted\nservice \"kubernetes\" deleted\ndeployment.apps \"api\" deleted\nreplicaset.apps \"{}\" deleted\n",
+        pod.trim().trim_start_matches("pod/"),
+        rs.trim().trim_start_matches("replicaset.apps/")
+    );
+    assert_eq!((out.stdout, out.stderr), (expected, String::new()));
+    assert_eq!(run(&mut c, "kubectl delete all -l app=nope").stderr, "No resources found\n");
+    assert_eq!(run(&mut c, "kubectl delete deploy,svc web").stderr, "Error from server (NotFound): deployments.apps \"web\" not found\nError from server (NotFound): services \"web\" not found\n");
+}

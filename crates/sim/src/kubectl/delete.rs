@@ -129,11 +129,12 @@ fn by_name(cluster: &mut Cluster, f: &Flags) -> (CommandOutput, Vec<Deleted>) {
     }
     let ns = f.namespace();
     let mut deleted = Vec::new();
-    for (kind, name) in list {
-        match cluster.delete_with_grace(kind, Some(&ns), &name, grace) {
+    let objects: Vec<(crate::api::Kind, String, String)> = list.into_iter().map(|(kind, name)| (kind, ns.clone(), name)).collect();
+    for ((kind, _, name), result) in objects.iter().zip(cluster.delete_each(&objects, grace)) {
+        match result {
             Ok(o) => {
                 out.say(format!("{} {name:?} {}", kind.qualified(), if grace == Some(0) && f.has("--force") { "force deleted" } else { "deleted" }));
-                deleted.push((ObjectKey::in_namespace(kind, &ns, name), o.meta().uid.clone()));
+                deleted.push((ObjectKey::in_namespace(*kind, &ns, name.clone()), o.meta().uid.clone()));
             }
             Err(e) => out.fail(e.to_string()),
         }

@@ -652,6 +652,23 @@ fn resource_kind(word: &str) -> Result<Kind, String> {
     Kind::from_resource(word).ok_or_else(|| format!("error: the server doesn't have a resource type {word:?}"))
 }
 
+/// kubectl's `all` category: the common workload kinds, in discovery order.
+const ALL: [Kind; 9] = [Kind::Pod, Kind::Service, Kind::DaemonSet, Kind::Deployment, Kind::ReplicaSet, Kind::StatefulSet, Kind::HorizontalPodAutoscaler, Kind::CronJob, Kind::Job];
+
+/// The kinds a TYPE argument names: one type, several joined by commas (`deploy,svc`), or
+/// the `all` category.
+fn resource_kinds(word: &str) -> Result<Vec<Kind>, String> {
+    let mut kinds = Vec::new();
+    for w in word.split(',') {
+        if w == "all" {
+            kinds.extend(ALL);
+        } else {
+            kinds.push(resource_kind(w)?);
+        }
+    }
+    Ok(kinds)
+}
+
 /// Resolves `TYPE NAME...` or `TYPE/NAME...` arguments into (kind, names).
 fn targets(positional: &[String]) -> Result<Vec<(Kind, String)>, String> {
     let mut out = Vec::new();
@@ -662,9 +679,10 @@ fn targets(positional: &[String]) -> Result<Vec<(Kind, String)>, String> {
         }
         return Ok(out);
     }
-    if let Some(kind) = positional.first() {
-        let kind = resource_kind(kind)?;
-        out.extend(positional[1..].iter().map(|n| (kind, n.clone())));
+    if let Some(kinds) = positional.first() {
+        for kind in resource_kinds(kinds)? {
+            out.extend(positional[1..].iter().map(|n| (kind, n.clone())));
+        }
     }
     Ok(out)
 }
@@ -680,22 +698,26 @@ fn named_or_selected(cluster: &Cluster, f: &Flags, positional: &[String]) -> Res
     let Some(kind) = positional.first() else {
         return Err(CommandOutput::err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n".into(), 1));
     };
-    let kind = resource_kind(kind).map_err(|e| CommandOutput::err(format!("{e}\n"), 1))?;
+    let kinds = resource_kinds(kind).map_err(|e| CommandOutput::err(format!("{e}\n"), 1))?;
     let selector = f.selector().map_err(|e| CommandOutput::err(format!("{e}\n"), 1))?;
     let fields = f.value("--field-selector").map(|t| field_selector::FieldSelector::parse(&t)).transpose().map_err(|e| CommandOutput::err(format!("{e}\n"), 1))?;
     if selector.is_none() && fields.is_none() && !f.has("--all") {
         return Err(CommandOutput::err("error: resource(s) were provided, but no name was specified\n".into(), 1));
     }
-    if let Some(Err(e)) = fields.as_ref().map(|s| s.check(kind, &f.value("--selector").unwrap_or_default())) {
+    if let Some(e) = fields.as_ref().and_then(|s| kinds.iter().find_map(|k| s.check(*k, &f.value("--selector").unwrap_or_default()).err())) {
         return Err(CommandOutput::err(format!("{e}\n"), 1));
     }
     let ns = f.namespace();
-    Ok(cluster
-        .store()
-        .list(kind, kind.namespaced().then_some(ns.as_str()))
-        .filter(|o| selector.as_ref().is_none_or(|s| s.matches(&o.meta().labels)))
-        .filter(|o| fields.as_ref().is_none_or(|s| s.matches(o)))
-        .map(|o| (kind, o.name().to_string()))
+    Ok(kinds
+        .iter()
+        .flat_map(|&kind| {
+            cluster
+                .store()
+                .list(kind, kind.namespaced().then_some(ns.as_str()))
+                .filter(|o| selector.as_ref().is_none_or(|s| s.matches(&o.meta().labels)))
+                .filter(|o| fields.as_ref().is_none_or(|s| s.matches(o)))
+                .map(move |o| (kind, o.name().to_string()))
+        })
         .collect())
 }
 
@@ -749,15 +771,8 @@ fn get(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
         }
     } else {
         // `all` is kubectl's category of the common workload kinds, in discovery order.
-        let expand = |w: &str| -> Result<Vec<Kind>, String> {
-            if w == "all" {
-                Ok(vec![Kind::Pod, Kind::Service, Kind::DaemonSet, Kind::Deployment, Kind::ReplicaSet, Kind::StatefulSet, Kind::HorizontalPodAutoscaler, Kind::CronJob, Kind::Job])
-            } else {
-                resource_kind(w).map(|k| vec![k])
-            }
-        };
-        match first.split(',').map(expand).collect::<Result<Vec<_>, _>>() {
-            Ok(k) => (k.into_iter().flatten().collect(), f.positional[1..].to_vec()),
+        match resource_kinds(first) {
+            Ok(k) => (k, f.positional[1..].to_vec()),
             Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
         }
     };
