@@ -419,31 +419,10 @@ impl Cluster {
             target_port: Some(crate::api::IntOrString::Int(target)),
             node_port: None,
         };
-        let mut api = crate::api::Service { metadata: meta("kubernetes", Some("default")), ..Default::default() };
-        api.metadata.labels = [("component".to_string(), "apiserver".to_string()), ("provider".to_string(), "kubernetes".to_string())].into();
-        api.spec.cluster_ip = Some(crate::service_registry::service_ip(1));
-        api.spec.ports = vec![port("https", 443, "TCP", 6443)];
-        let _ = self.create(Object::Service(api));
         let control_plane_ip = self.store.list(Kind::Node, None).filter_map(Object::as_node).find_map(|n| n.internal_ip().map(str::to_string)).unwrap_or_default();
-        let endpoints = crate::api::Endpoints {
-            metadata: meta("kubernetes", Some("default")),
-            subsets: vec![crate::api::EndpointSubset {
-                addresses: vec![crate::api::EndpointAddress { ip: control_plane_ip.clone(), ..Default::default() }],
-                ports: vec![crate::api::EndpointPort { name: Some("https".into()), port: 6443, protocol: Some("TCP".into()) }],
-                ..Default::default()
-            }],
-            ..Default::default()
-        };
-        let _ = self.create(Object::Endpoints(endpoints));
-        // The API server's endpoint reconciler writes the matching EndpointSlice, named like the Service.
-        let slice = crate::api::EndpointSlice {
-            metadata: ObjectMeta { labels: [(controllers::endpointslice::LABEL_SERVICE_NAME.to_string(), "kubernetes".to_string())].into(), ..meta("kubernetes", Some("default")) },
-            address_type: "IPv4".into(),
-            endpoints: vec![crate::api::Endpoint { addresses: vec![control_plane_ip], conditions: crate::api::EndpointConditions { ready: Some(true), ..Default::default() }, ..Default::default() }],
-            ports: vec![crate::api::EndpointSlicePort { name: Some("https".into()), port: Some(6443), protocol: Some("TCP".into()) }],
-            ..Default::default()
-        };
-        let _ = self.create(Object::EndpointSlice(slice));
+        for o in controllers::kubernetes_service::objects(&crate::service_registry::service_ip(1), &control_plane_ip) {
+            let _ = self.create(o);
+        }
         let mut dns = crate::api::Service { metadata: meta("kube-dns", Some("kube-system")), ..Default::default() };
         dns.metadata.labels = crate::sorting::map_of([("k8s-app", "kube-dns"), ("kubernetes.io/cluster-service", "true"), ("kubernetes.io/name", "CoreDNS")].map(|(k, v)| (k.to_string(), v.to_string())));
         dns.spec.selector = [("k8s-app".to_string(), "kube-dns".to_string())].into();
@@ -720,6 +699,11 @@ impl Cluster {
             if self.should_run("node-lifecycle-controller", |e| matches!(e.object.kind(), Kind::Node | Kind::Lease | Kind::Pod)) {
                 let at = controllers::node_lifecycle::reconcile(&mut self.store, now);
                 self.wake("node-lifecycle-controller", at);
+            }
+            let apiserver_own = |o: &Object| o.name() == "kubernetes" && o.namespace() == "default" && matches!(o.kind(), Kind::Service | Kind::Endpoints | Kind::EndpointSlice);
+            if self.should_run("kubernetes-service", |e| e.type_ == EventType::Deleted && apiserver_own(&e.object)) {
+                let at = controllers::kubernetes_service::reconcile(&mut self.store, &mut self.rng, now, self.wakeups.get("kubernetes-service"));
+                self.wake("kubernetes-service", at);
             }
             if self.should_run("event-ttl", |_| false) {
                 let at = events::expire(&mut self.store, now);

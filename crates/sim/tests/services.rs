@@ -145,3 +145,14 @@ fn client_ip_affinity_keeps_each_client_on_one_pod() {
     let spread: std::collections::BTreeSet<String> = (0..60).map(|_| answered_by(&ok(&mut c, &format!("curl -s http://127.0.0.1:{np}")))).collect();
     assert_eq!(spread.len(), 3, "{spread:?}");
 }
+
+#[test]
+fn the_api_server_makes_its_kubernetes_service_again() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    assert_eq!(run(&mut c, "kubectl delete all --all").stdout, "service \"kubernetes\" deleted\n");
+    c.advance(Duration::seconds(9));
+    assert_eq!(run(&mut c, "kubectl get svc").stderr, "No resources found in default namespace.\n");
+    c.advance(Duration::seconds(1));
+    assert_eq!(ok(&mut c, "kubectl get svc"), "NAME         TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE\nkubernetes   ClusterIP   10.96.0.1    <none>        443/TCP   0s\n");
+    assert!(ok(&mut c, "kubectl get endpoints kubernetes").contains("kubernetes   172.18.0.2:6443   0s"));
+}

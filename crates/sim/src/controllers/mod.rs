@@ -8,6 +8,7 @@ pub mod endpointslice;
 pub mod garbage_collector;
 pub mod hpa;
 pub mod job;
+pub mod kubernetes_service;
 pub mod namespace;
 pub mod node_lifecycle;
 pub mod replicaset;
