@@ -47,3 +47,27 @@ fn a_crashing_container_has_previous_logs_and_deployments_pick_a_pod() {
     let via = run(&mut c, "kubectl logs deployment/crash");
     assert!(via.stderr.starts_with("Found 2 pods, using pod/crash-"), "{}", via.stderr);
 }
+
+#[test]
+fn a_selector_prints_each_pods_last_ten_lines() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    run(&mut c, "kubectl create deployment web --image=nginx:1.25 --replicas=2");
+    run(&mut c, "kubectl expose deployment web --port=80");
+    c.advance(Duration::seconds(30));
+    let ip = run(&mut c, "kubectl get svc web -o jsonpath={.spec.clusterIP}").stdout;
+    for _ in 0..30 {
+        run(&mut c, &format!("curl -s http://{ip}/"));
+    }
+    let mut pods: Vec<String> = c.store().list(Kind::Pod, Some("default")).map(|o| o.name().to_string()).collect();
+    pods.sort();
+    // Each pod's own log, in name order, cut as kubectl cuts it for a selector (10 lines).
+    let each: Vec<String> = pods.iter().map(|p| run(&mut c, &format!("kubectl logs {p} --tail=10")).stdout).collect();
+    assert!(each.iter().all(|l| l.lines().count() == 10), "{each:?}");
+    let out = run(&mut c, "kubectl logs -l app=web");
+    assert_eq!((out.stdout, out.stderr), (each.concat(), String::new()));
+    let last: Vec<String> = pods.iter().map(|p| run(&mut c, &format!("kubectl logs {p} --tail=1")).stdout).collect();
+    assert_eq!(run(&mut c, "kubectl logs -l app=web --tail=1").stdout, last.concat());
+    assert_eq!(run(&mut c, "kubectl logs -l app=nope").stderr, "No resources found in default namespace.\n");
+    // Source: kubectl 1.28.
+    assert_eq!(run(&mut c, "kubectl logs web -l app=web").stderr, "error: only a selector (-l) or a POD name is allowed\nSee 'kubectl logs -h' for help and examples\n");
+}

@@ -115,6 +115,9 @@ pub fn new_text(before: &str, now: &str) -> String {
 /// (no time to wait) gets a pending command whose re-runs (`ctx.watch_since` set) print
 /// the whole log, untrimmed, for the console to show what is new.
 pub fn logs(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
+    if f.has("--selector") {
+        return selected(cluster, f);
+    }
     let refresh = ctx.watch_since.is_some();
     let (pod, note) = match pod_for(cluster, f) {
         Ok(p) => p,
@@ -171,6 +174,54 @@ pub fn logs(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutpu
         if !running(&now, &container) {
             break;
         }
+    }
+    out
+}
+
+/// `kubectl logs -l SELECTOR`: the logs of every matching pod in name order, each cut to
+/// its last 10 lines unless `--tail` says otherwise, each pod's default container (or
+/// `-c`).
+///
+/// Models `staging/src/k8s.io/kubectl/pkg/cmd/logs/logs.go` `LogsOptions.RunLogs` for a
+/// selector (without `-f`, which kubeplay follows for one pod only).
+fn selected(cluster: &Cluster, f: &Flags) -> CommandOutput {
+    if !f.positional.is_empty() {
+        return CommandOutput::err("error: only a selector (-l) or a POD name is allowed\nSee 'kubectl logs -h' for help and examples\n".into(), 1);
+    }
+    if f.has("--follow") {
+        return CommandOutput::err("error: kubeplay does not follow the logs of several pods at once: follow one with kubectl logs -f POD (or deployment/NAME)\n".into(), 1);
+    }
+    let selector = match f.selector() {
+        Ok(s) => s.unwrap_or_default(),
+        Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
+    };
+    let ns = f.namespace();
+    let pods: Vec<Pod> = cluster.store().list(Kind::Pod, Some(&ns)).filter_map(Object::as_pod).filter(|p| selector.matches(&p.metadata.labels)).cloned().collect();
+    let mut out = CommandOutput::default();
+    if pods.is_empty() {
+        out.stderr.push_str(&format!("No resources found in {ns} namespace.\n"));
+        return out;
+    }
+    let keep = f.value("--tail").and_then(|t| t.parse::<i64>().ok()).unwrap_or(10);
+    for pod in &pods {
+        let name = &pod.metadata.name;
+        let container = match f.value("--container") {
+            Some(c) if pod.spec.containers.iter().any(|x| x.name == c) => c,
+            Some(c) => return out.and_fail(format!("error: container {c} is not valid for pod {name}")),
+            None => {
+                let names: Vec<&str> = pod.spec.containers.iter().map(|c| c.name.as_str()).collect();
+                if names.len() > 1 {
+                    out.stderr.push_str(&format!("Defaulted container {:?} out of: {}\n", names[0], names.join(", ")));
+                }
+                names.first().map(|s| s.to_string()).unwrap_or_default()
+            }
+        };
+        let all = match lines(cluster, pod, &container, f.has("--previous")) {
+            Ok(l) => l,
+            Err(e) => return out.and_fail(e),
+        };
+        let skip = if keep < 0 { 0 } else { all.len().saturating_sub(keep as usize) };
+        all[skip..].iter().for_each(|l| out.say(l));
     }
     out
 }

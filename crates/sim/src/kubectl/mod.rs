@@ -121,6 +121,11 @@ impl CommandOutput {
         self.stderr.push('\n');
         self.exit_code = 1;
     }
+    /// Appends a line to standard error, marks the command failed and gives it back.
+    fn and_fail(mut self, line: impl AsRef<str>) -> Self {
+        self.fail(line);
+        self
+    }
     /// Appends a line to standard output.
     fn say(&mut self, line: impl AsRef<str>) {
         self.stdout.push_str(line.as_ref());
@@ -465,7 +470,7 @@ pub(crate) fn allowed_flags(verb: &str) -> &'static [&'static str] {
         "patch" => &["--patch", "--type"],
         "top" => &["--all-namespaces", "--selector", "--containers", "--sort-by"],
         "autoscale" => &["--min", "--max", "--cpu-percent", "--name"],
-        "logs" => &["--container", "--previous", "--tail", "--follow"],
+        "logs" => &["--container", "--previous", "--tail", "--follow", "--selector"],
         "exec" => &["--container", "--stdin", "--tty"],
         "expose" => &["--port", "--target-port", "--type", "--name", "--protocol", "--selector", "--dry-run", "--output", "--template", "--allow-missing-template-keys"],
         "rollout" => &["--to-revision", "--revision", "--watch", "--timeout"],
