@@ -167,3 +167,20 @@ fn delete_takes_several_types_and_the_all_category() {
     assert_eq!(run(&mut c, "kubectl delete all -l app=nope").stderr, "No resources found\n");
     assert_eq!(run(&mut c, "kubectl delete deploy,svc web").stderr, "Error from server (NotFound): deployments.apps \"web\" not found\nError from server (NotFound): services \"web\" not found\n");
 }
+
+#[test]
+fn api_resources_filters_and_names() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    assert_eq!(run(&mut c, "kubectl api-resources -o name --api-group=apps").stdout, "daemonsets.apps\ndeployments.apps\nreplicasets.apps\nstatefulsets.apps\n");
+    let cluster_wide = run(&mut c, "kubectl api-resources --namespaced=false --no-headers").stdout;
+    assert!(cluster_wide.starts_with("namespaces            ns    v1                             false   Namespace\nnodes "), "{cluster_wide}");
+    assert!(cluster_wide.lines().all(|l| l.contains(" false ")), "{cluster_wide}");
+    let namespaced = run(&mut c, "kubectl api-resources --namespaced -o name").stdout;
+    assert!(namespaced.starts_with("configmaps\n") && !namespaced.contains("nodes\n"), "{namespaced}");
+    assert_eq!(run(&mut c, "kubectl api-resources --api-group=batch --sort-by=kind -o name").stdout, "cronjobs.batch\njobs.batch\n");
+    // Source: kubectl 1.28.
+    assert_eq!(run(&mut c, "kubectl api-resources -o yaml").stderr, "error: --output yaml is not available\n");
+    assert_eq!(run(&mut c, "kubectl api-resources --sort-by=x").stderr, "error: --sort-by accepts only name or kind\n");
+    assert_eq!(run(&mut c, "kubectl api-resources --namespaced=maybe").stderr, "error: invalid argument \"maybe\" for \"--namespaced\" flag: strconv.ParseBool: parsing \"maybe\": invalid syntax\nSee 'kubectl api-resources --help' for usage.\n");
+    assert_eq!(run(&mut c, "kubectl get pods -w=maybe").stderr, "error: invalid argument \"maybe\" for \"-w, --watch\" flag: strconv.ParseBool: parsing \"maybe\": invalid syntax\nSee 'kubectl get --help' for usage.\n");
+}

@@ -58,6 +58,7 @@ const VALUED: &[(&str, Option<&str>)] = &[
     ("--docker-password", None),
     ("--docker-email", None),
     ("--cert", None),
+    ("--api-group", None),
     ("--key", None),
 ];
 
@@ -93,6 +94,7 @@ const BOOLEAN: &[(&str, Option<&str>)] = &[
     ("--client", None),
     ("--help", Some("-h")),
     ("--allow-missing-template-keys", None),
+    ("--namespaced", None),
 ];
 
 /// Parsed flags and positional arguments of one kubectl command.
@@ -170,9 +172,18 @@ impl Flags {
                 f.values.entry(canonical).or_default().push(value);
             } else if let Some(canonical) = find(BOOLEAN) {
                 f.given.push_str(&format!(" {canonical}={}", inline.as_deref().unwrap_or("true")));
-                let on = inline.as_deref().is_none_or(|v| v == "true");
-                let named_containers = canonical == "--containers" && inline.as_deref().is_some_and(|v| v != "true" && v != "false");
-                if (canonical == "--raw" && inline.as_deref().is_some_and(|v| v.starts_with('/'))) || named_containers {
+                let named_containers = canonical == "--containers" && inline.as_deref().is_some_and(|v| parse_bool(v).is_none());
+                let raw_path = canonical == "--raw" && inline.as_deref().is_some_and(|v| v.starts_with('/'));
+                let on = match inline.as_deref() {
+                    None => true,
+                    Some(_) if raw_path || named_containers => true,
+                    // pflag's strconv.ParseBool, naming the flag with its shorthand.
+                    Some(v) => parse_bool(v).ok_or_else(|| {
+                        let shown = BOOLEAN.iter().find(|(l, _)| *l == canonical).and_then(|(_, s)| *s).map_or(canonical.to_string(), |s| format!("{s}, {canonical}"));
+                        format!("error: invalid argument {v:?} for {shown:?} flag: strconv.ParseBool: parsing {v:?}: invalid syntax")
+                    })?,
+                };
+                if raw_path || named_containers {
                     // `get --raw=/path` carries its path; `config view --raw` is a switch.
                     // `set env --containers=NAME` names containers; `top --containers` is a switch.
                     f.values.entry(canonical).or_default().extend(inline);
@@ -277,6 +288,15 @@ impl Flags {
     }
 }
 
+/// A boolean flag's value as Go's `strconv.ParseBool` reads it.
+fn parse_bool(v: &str) -> Option<bool> {
+    match v {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
 /// The words of `args` that are not flags nor a flag's value, for naming the subcommand
 /// when the flags themselves do not parse.
 pub fn positional_words(args: &[String]) -> Vec<String> {
@@ -355,6 +375,10 @@ mod tests {
         assert_eq!(parse("-x").unwrap_err(), "error: unknown shorthand flag: 'x' in -x");
         assert_eq!(parse("-n").unwrap_err(), "error: flag needs an argument: 'n' in -n");
         assert_eq!(parse("--image").unwrap_err(), "error: flag needs an argument: --image");
+        assert_eq!(parse("--watch=maybe").unwrap_err(), "error: invalid argument \"maybe\" for \"-w, --watch\" flag: strconv.ParseBool: parsing \"maybe\": invalid syntax");
+        assert_eq!(parse("--namespaced=yes").unwrap_err(), "error: invalid argument \"yes\" for \"--namespaced\" flag: strconv.ParseBool: parsing \"yes\": invalid syntax");
+        assert!(!parse("--wait=False").unwrap().bool_or("--wait", true));
+        assert!(parse("--overwrite=1").unwrap().bool_or("--overwrite", false));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! `label`, `rollout`, `version`, the `create` generators and `run`, `config`,
 //! `replace`, `set resources`, `port-forward`), plus the runner's `advance`.
 
+mod api_resources;
 mod autoscale;
 mod config;
 mod create;
@@ -480,6 +481,7 @@ pub(crate) fn allowed_flags(verb: &str) -> &'static [&'static str] {
         "replace" => &["--filename", "--recursive", "--force", "--grace-period", "--output", "--validate"],
         "config" => &["--output", "--template", "--allow-missing-template-keys", "--minify", "--raw", "--flatten", "--current", "--no-headers"],
         "version" => &["--client", "--output"],
+        "api-resources" => &["--output", "--namespaced", "--api-group", "--sort-by", "--no-headers"],
         _ => &[],
     }
 }
@@ -603,7 +605,7 @@ fn dispatch(cluster: &mut Cluster, verb: &str, flags: &Flags, args: &[String], c
         "uncordon" => nodes::cordon(cluster, flags, false),
         "drain" => nodes::drain(cluster, flags, ctx.max_wait, ctx.watch_since),
         "cluster-info" => cluster_info(cluster),
-        "api-resources" => api_resources(),
+        "api-resources" => api_resources::api_resources(flags),
         "version" => version::version(flags),
         "api-versions" => unsimulated::api_versions(),
         "auth" => unsimulated::auth(flags),
@@ -640,17 +642,6 @@ fn cluster_info(cluster: &Cluster) -> CommandOutput {
     CommandOutput::ok(format!(
         "Kubernetes control plane is running at https://{ip}:6443\nCoreDNS is running at https://{ip}:6443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\n\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n"
     ))
-}
-
-/// `kubectl api-resources`: the kinds kubeplay serves, core group first, then by group.
-fn api_resources() -> CommandOutput {
-    let mut kinds: Vec<Kind> = Kind::ALL.to_vec();
-    crate::sorting::sort_by_key(&mut kinds, |k| (!k.group().is_empty(), k.group(), k.plural()));
-    let mut text = String::from("NAME\tSHORTNAMES\tAPIVERSION\tNAMESPACED\tKIND\n");
-    for k in kinds {
-        text.push_str(&format!("{}\t{}\t{}\t{}\t{}\n", k.plural(), k.short_names().join(","), k.api_version(), k.namespaced(), k.name()));
-    }
-    CommandOutput::ok(tabwriter::align(&text, 6, 3))
 }
 
 fn resource_kind(word: &str) -> Result<Kind, String> {
