@@ -99,6 +99,22 @@ fn applying_onto_an_imperatively_created_object_warns_first_and_keeps_its_labels
 }
 
 #[test]
+fn a_generator_with_save_config_records_what_it_built() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    // Source: kubectl 1.28, `--dry-run=client -o yaml`.
+    assert_eq!(
+        sh(&mut c, "kubectl create namespace x --save-config --dry-run=client -o yaml").stdout,
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: |\n      {\"kind\":\"Namespace\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"x\",\"creationTimestamp\":null},\"spec\":{},\"status\":{}}\n  creationTimestamp: null\n  name: x\nspec: {}\nstatus: {}\n"
+    );
+    let deployment = sh(&mut c, "kubectl create deployment x --image=nginx --save-config --dry-run=client -o yaml").stdout;
+    assert!(deployment.contains("\n    kubectl.kubernetes.io/last-applied-configuration: |\n      {\"kind\":\"Deployment\",\"apiVersion\":\"apps/v1\",\"metadata\":{\"name\":\"x\",\"creationTimestamp\":null,\"labels\":{\"app\":\"x\"}},\"spec\":{\"replicas\":1,\"selector\":{\"matchLabels\":{\"app\":\"x\"}},\"template\":{\"metadata\":{\"creationTimestamp\":null,\"labels\":{\"app\":\"x\"}},\"spec\":{\"containers\":[{\"name\":\"nginx\",\"image\":\"nginx\",\"resources\":{}}]}},\"strategy\":{}},\"status\":{}}\n"), "{deployment}");
+    // Created for real, it is an object apply can merge with: no warning.
+    assert_eq!(sh(&mut c, "kubectl create deployment web --image=nginx:1.24 --save-config").stdout, "deployment.apps/web created\n");
+    let out = sh(&mut c, "kubectl apply -f web.yaml");
+    assert_eq!((out.stdout.as_str(), out.stderr.as_str()), ("deployment.apps/web configured\n", ""));
+}
+
+#[test]
 fn the_console_prints_warnings_before_the_output_as_kubectl_does() {
     let mut c = Cluster::new(ClusterSettings::default());
     sh(&mut c, "kubectl create deployment web --image=nginx");

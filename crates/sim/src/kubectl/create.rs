@@ -462,6 +462,11 @@ fn finish(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>, built: Result<Val
             return out;
         }
     };
+    if f.bool_or("--save-config", false) {
+        // kubectl keeps the object as it built it, before this annotation, on one line.
+        let config = format!("{}\n", super::typed_json::typed_json_compact(&value));
+        value["metadata"]["annotations"] = json!({crate::manifest::LAST_APPLIED: config});
+    }
     let kind_name = value["kind"].as_str().unwrap_or_default().to_string();
     let Some(kind) = Kind::from_kind_name(&kind_name) else { return out };
     let name = value["metadata"]["name"].as_str().unwrap_or_default().to_string();

@@ -71,8 +71,9 @@ fn is_map(key: &str, v: &Value) -> bool {
     MAP_FIELDS.contains(&key) || (key == "selector" && v.get("matchLabels").is_none() && v.get("matchExpressions").is_none())
 }
 
-fn write(v: &Value, depth: usize, shape: Shape, out: &mut String) {
-    let indent = |d: usize| "    ".repeat(d);
+fn write(v: &Value, depth: usize, shape: Shape, pretty: bool, out: &mut String) {
+    let indent = |d: usize| if pretty { "    ".repeat(d) } else { String::new() };
+    let (open_object, open_array, colon, comma, last) = if pretty { ("{\n", "[\n", ": ", ",\n", "\n") } else { ("{", "[", ":", ",", "") };
     match v {
         Value::Object(map) if !map.is_empty() => {
             let shape = if shape == Shape::Fields && map.get("kind").and_then(Value::as_str) == Some("Event") { Shape::Event } else { shape };
@@ -88,24 +89,24 @@ fn write(v: &Value, depth: usize, shape: Shape, out: &mut String) {
             if let Some(order) = order {
                 crate::sorting::sort_by_key(&mut keys, |k| rank(order, k));
             }
-            out.push_str("{\n");
+            out.push_str(open_object);
             for (i, k) in keys.iter().enumerate() {
                 out.push_str(&indent(depth + 1));
                 out.push_str(&go_marshal(&Value::String((*k).clone())));
-                out.push_str(": ");
+                out.push_str(colon);
                 let value = &map[k.as_str()];
-                write(value, depth + 1, shape_of(shape, k, value), out);
-                out.push_str(if i + 1 < keys.len() { ",\n" } else { "\n" });
+                write(value, depth + 1, shape_of(shape, k, value), pretty, out);
+                out.push_str(if i + 1 < keys.len() { comma } else { last });
             }
             out.push_str(&indent(depth));
             out.push('}');
         }
         Value::Array(items) if !items.is_empty() => {
-            out.push_str("[\n");
+            out.push_str(open_array);
             for (i, item) in items.iter().enumerate() {
                 out.push_str(&indent(depth + 1));
-                write(item, depth + 1, Shape::Fields, out);
-                out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
+                write(item, depth + 1, Shape::Fields, pretty, out);
+                out.push_str(if i + 1 < items.len() { comma } else { last });
             }
             out.push_str(&indent(depth));
             out.push(']');
@@ -117,7 +118,15 @@ fn write(v: &Value, depth: usize, shape: Shape, out: &mut String) {
 /// A typed object's JSON as kubectl prints it (no final line break).
 pub fn typed_json(v: &Value) -> String {
     let mut out = String::new();
-    write(v, 0, Shape::Fields, &mut out);
+    write(v, 0, Shape::Fields, true, &mut out);
+    out
+}
+
+/// A typed object's JSON on one line, as Go's json.Marshal writes it (what `--save-config`
+/// keeps in the last-applied annotation).
+pub fn typed_json_compact(v: &Value) -> String {
+    let mut out = String::new();
+    write(v, 0, Shape::Fields, false, &mut out);
     out
 }
 
