@@ -95,6 +95,9 @@ fn a_group_needs_one_of_its_subcommands() {
         let out = run(&mut c, line);
         assert!(out.stdout.is_empty() && out.stderr.starts_with(summary) && out.stderr.contains("\nAvailable Commands:\n") && out.exit_code == 1, "{line}: {out:?}");
     }
+    // Source: kubectl 1.28 (the help after the error is kubeplay's).
+    let create = run(&mut c, "kubectl create");
+    assert!(create.stderr.starts_with("Error: must specify one of -f and -k\n\nMake objects from manifest files") && create.stdout.is_empty() && create.exit_code == 1, "{create:?}");
     let rollout = run(&mut c, "kubectl rollout");
     assert!(rollout.stdout.starts_with("Follow, pause, restart or undo") && rollout.stderr.is_empty() && rollout.exit_code == 1, "{rollout:?}");
 }

@@ -425,6 +425,8 @@ pub fn run(cluster: &mut Cluster, f: &Flags, raw: &[String], ctx: &Context<'_>) 
 /// `kubectl create ...`: a generator when a subcommand is named, else `create -f`.
 pub fn create(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
     let built = match f.positional.first().map(String::as_str) {
+        // Without -f, cobra prints the error and then the command's help (kubeplay's words).
+        None if !f.has("--filename") => return CommandOutput::err(format!("Error: must specify one of -f and -k\n\n{}", super::help::command("create", &[]).stdout), 1),
         None => return super::files::apply(cluster, f, ctx, true),
         Some("deployment" | "deploy") => deployment(f),
         Some("namespace" | "ns") => namespace(f),
