@@ -64,3 +64,26 @@ fn tutorial_forms_kubeplay_cannot_follow_say_what_to_do_instead() {
     );
     assert_eq!(run(&mut c, "kubectl run x --image=busybox -- sh -i").stdout, "pod/x created\n", "flags after -- are the container's");
 }
+
+#[test]
+fn real_flags_kubeplay_lacks_are_named_not_called_unknown() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    run(&mut c, "kubectl create deployment web --image=nginx");
+    for (line, flag, command) in [
+        ("kubectl delete deploy web --cascade=orphan", "--cascade", "delete"),
+        ("kubectl get pods --show-kind", "--show-kind", "get"),
+        ("kubectl top pod --sum", "--sum", "top pod"),
+        ("kubectl top pods --no-headers", "--no-headers", "top pod"),
+        ("kubectl scale deploy web --replicas=2 --current-replicas=1", "--current-replicas", "scale"),
+        ("kubectl cordon node-1 --dry-run=client", "--dry-run", "cordon"),
+        ("kubectl get pods -v=6", "--v", "get"),
+        ("kubectl get pods --request-timeout=5s", "--request-timeout", "get"),
+    ] {
+        let out = run(&mut c, line);
+        assert_eq!(out.stderr, format!("error: kubeplay does not simulate the flag {flag} of \"kubectl {command}\"; run the command without it\n"), "{line}");
+        assert_eq!(out.exit_code, 1);
+    }
+    // Flags kubectl does not have stay unknown, with kubectl's message; and nothing was deleted.
+    assert_eq!(run(&mut c, "kubectl top node --containers").stderr, "error: unknown flag: --containers\nSee 'kubectl top node --help' for usage.\n");
+    assert_eq!(run(&mut c, "kubectl get deploy -o name").stdout, "deployment.apps/web\n");
+}

@@ -288,6 +288,12 @@ impl Flags {
     }
 }
 
+/// The long name kubeplay knows a flag by, given as `--name` or as a shorthand `-x`
+/// (`None` when kubeplay has no such flag).
+pub fn canonical(name: &str) -> Option<&'static str> {
+    VALUED.iter().chain(BOOLEAN).find(|(l, s)| *l == name || *s == Some(name)).map(|(l, _)| *l)
+}
+
 /// A boolean flag's value as Go's `strconv.ParseBool` reads it.
 fn parse_bool(v: &str) -> Option<bool> {
     match v {

@@ -35,6 +35,7 @@ mod raw;
 mod nodes;
 mod port_forward;
 pub mod printers;
+mod real_flags;
 mod rollout;
 mod set_env;
 mod set_resources;
@@ -515,6 +516,9 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
         return out;
     }
     if let Some(out) = Some(verb.as_str()).filter(|v| *v == "run").and_then(|_| unsimulated::run_attached(&args[1..])) {
+        return out;
+    }
+    if let Some(out) = unsimulated::flag_not_simulated(verb, &help::path(verb, &flags::positional_words(&args[1..])), &args[1..]) {
         return out;
     }
     let mut flags = match Flags::parse(&args[1..]) {

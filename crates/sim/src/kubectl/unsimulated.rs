@@ -88,6 +88,32 @@ pub fn run_attached(args: &[String]) -> Option<CommandOutput> {
     Some(CommandOutput::err(text, 1))
 }
 
+/// kubeplay's message for a flag kubectl 1.28 has for the command `path` (or for every
+/// command) that kubeplay does not take there, for the first such flag in `args`; kubectl
+/// would accept it, so "unknown flag" would mislead.
+pub fn flag_not_simulated(verb: &str, path: &str, args: &[String]) -> Option<CommandOutput> {
+    let own = super::real_flags::COMMANDS.iter().find(|(p, _)| *p == path).map_or(&[][..], |(_, flags)| *flags);
+    let real = |name: &str| own.iter().chain(super::real_flags::GLOBAL).find(|(long, short)| *long == name || (!short.is_empty() && *short == name)).map(|(long, _)| *long);
+    let accepted = |long: &'static str| {
+        let global = ["--namespace", "--context", "--help", "--record"].contains(&long);
+        (global || super::allowed_flags(verb).contains(&long)) && super::help::first_foreign(path, &[long]).is_none()
+    };
+    for arg in args.iter().take_while(|a| *a != "--") {
+        let name = match arg.strip_prefix("--") {
+            Some(rest) => format!("--{}", rest.split('=').next().unwrap_or(rest)),
+            None if arg.len() > 1 && arg.starts_with('-') => arg.chars().take(2).collect(),
+            None => continue,
+        };
+        if super::flags::canonical(&name).is_some_and(accepted) {
+            continue;
+        }
+        if let Some(long) = real(&name) {
+            return Some(CommandOutput::err(format!("error: kubeplay does not simulate the flag {long} of \"kubectl {path}\"; run the command without it\n"), 1));
+        }
+    }
+    None
+}
+
 /// Whether `create SUBCOMMAND` is one of kubectl's generators kubeplay does not have.
 pub fn is_unsimulated_generator(subcommand: &str) -> bool {
     matches!(
