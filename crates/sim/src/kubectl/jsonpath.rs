@@ -481,6 +481,23 @@ impl Template {
         Ok(out)
     }
 
+    /// Applies the template as `-o jsonpath-as-json` does: each top-level node's results
+    /// as one JSON array, indented by four spaces (Go's json.MarshalIndent), then a line
+    /// break.
+    pub fn execute_as_json(&self, data: &Value, allow_missing_keys: bool) -> Result<String, String> {
+        let mut out = String::new();
+        for group in self.find(data, allow_missing_keys)? {
+            let array = Value::Array(group.into_iter().map(|v| v.into_owned()).collect());
+            // Go escapes these three in strings, the only place JSON text can hold them.
+            out.push_str(&super::json_text(&array).replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026"));
+            out.push('\n');
+            if out.len() > MAX_OUTPUT {
+                return Err("the template prints too much".into());
+            }
+        }
+        Ok(out)
+    }
+
     /// The first value the template finds in `data` (missing keys find nothing), for `--sort-by`.
     pub fn first_value(&self, data: &Value) -> Option<Value> {
         let data = as_decoded(data);
@@ -1035,11 +1052,11 @@ pub fn print(output: &str, f: &super::Flags, found: &Value, out: &mut CommandOut
     if format == "custom-columns" {
         print_columns(arg, &data, out);
     } else {
-        print_template(arg, &data, f.bool_or("--allow-missing-template-keys", true), out);
+        print_template(arg, &data, f.bool_or("--allow-missing-template-keys", true), format == "jsonpath-as-json", out);
     }
 }
 
-fn print_template(template: &str, data: &Value, allow_missing_keys: bool, out: &mut CommandOutput) {
+fn print_template(template: &str, data: &Value, allow_missing_keys: bool, as_json: bool, out: &mut CommandOutput) {
     if template.is_empty() {
         *out = CommandOutput::err("error: template format specified but no template given\n".into(), 1);
         return;
@@ -1051,7 +1068,8 @@ fn print_template(template: &str, data: &Value, allow_missing_keys: bool, out: &
             return;
         }
     };
-    match parsed.execute(data, allow_missing_keys) {
+    let result = if as_json { parsed.execute_as_json(data, allow_missing_keys) } else { parsed.execute(data, allow_missing_keys) };
+    match result {
         Ok(text) => out.stdout.push_str(&text),
         Err(e) => {
             out.stderr.push_str(&format!(

@@ -414,7 +414,7 @@ pub(crate) fn object_output(f: &Flags) -> Result<String, CommandOutput> {
 /// (bare or with `=ARG`).
 pub(crate) fn templated(output: &str, columns: bool) -> bool {
     let format = output.split_once('=').map_or(output, |(format, _)| format);
-    go_template::handles(output) || matches!(format, "jsonpath" | "jsonpath-file") || (columns && format == "custom-columns")
+    go_template::handles(output) || matches!(format, "jsonpath" | "jsonpath-file" | "jsonpath-as-json") || (columns && format == "custom-columns")
 }
 
 /// Prints a typed object `value` (or a List of them) with the printer a non-empty `-o`

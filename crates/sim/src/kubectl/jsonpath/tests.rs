@@ -673,3 +673,23 @@ fn get_custom_columns_errors_read_like_kubectl() {
     assert_eq!(console(&mut c, "kubectl get pods -o custom-columns=A:.items["), ("A\n".into(), "error: unterminated array\n".into(), 1));
     assert_eq!(console(&mut c, "kubectl get pods -o custom-columns=N:.spec.containers[3].name"), ("N\n".into(), "error: array index out of bounds: index 3, length 1\n".into(), 1));
 }
+
+#[test]
+fn jsonpath_as_json_prints_each_nodes_results_as_an_array() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    // Source: kubectl 1.28, `create ... --dry-run=client -o jsonpath-as-json=...`.
+    let cases = [
+        ("{.spec.replicas}", "[\n    1\n]\n"),
+        ("{.spec.template.spec.containers[*].name}{.metadata.labels}", "[\n    \"nginx\"\n]\n[\n    {\n        \"app\": \"x\"\n    }\n]\n"),
+        ("{.nope}", "[]\n"),
+        ("'{.metadata.name} and {.kind}'", "[\n    \"x\"\n]\n[\n    \" and \"\n]\n[\n    \"Deployment\"\n]\n"),
+    ];
+    for (template, expected) in cases {
+        let out = run(&mut c, &format!("kubectl create deployment x --image=nginx --dry-run=client -o jsonpath-as-json={template}"));
+        assert_eq!((out.stdout.as_str(), out.stderr.as_str()), (expected, ""), "{template}");
+    }
+    let escaped = run(&mut c, "kubectl create configmap c --from-literal=a='<&>' --dry-run=client -o jsonpath-as-json={.data.a}").stdout;
+    assert_eq!(escaped, "[\n    \"\\u003c\\u0026\\u003e\"\n]\n");
+    run(&mut c, "kubectl create deployment web --image=nginx --replicas=2");
+    assert_eq!(run(&mut c, "kubectl get deploy web -o jsonpath-as-json={.spec.replicas}").stdout, "[\n    2\n]\n");
+}
