@@ -343,6 +343,8 @@ fn backslash_escapes(text: &str) -> String {
 /// `printf FORMAT [ARG...]`: `%s`, `%d`, `%%` and the escapes `\n`, `\t`, `\\`; the format
 /// is reused while arguments remain, as bash does.
 fn printf(args: &[String]) -> CommandOutput {
+    // `--` ends the options, as for bash's builtin: `printf -- '-----BEGIN ...'`.
+    let args = if args.first().is_some_and(|a| a == "--") { &args[1..] } else { args };
     let Some(format) = args.first() else { return CommandOutput::err("printf: usage: printf format [arguments]\n".into(), 2) };
     let format = backslash_escapes(format);
     let mut rest = args[1..].iter();

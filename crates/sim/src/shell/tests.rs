@@ -119,6 +119,7 @@ fn printf_formats_like_bash() {
     let (mut c, mut s) = session();
     assert_eq!(sh(&mut c, &mut s, "printf '%s=%d\\n' a 1 b 2").stdout, "a=1\nb=2\n");
     assert_eq!(sh(&mut c, &mut s, "printf 'x'").stdout, "x");
+    assert_eq!(sh(&mut c, &mut s, "printf -- '-----BEGIN %s-----\\n' KEY").stdout, "-----BEGIN KEY-----\n", "-- ends the options");
 }
 
 #[test]
