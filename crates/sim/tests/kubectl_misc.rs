@@ -184,3 +184,17 @@ fn api_resources_filters_and_names() {
     assert_eq!(run(&mut c, "kubectl api-resources --namespaced=maybe").stderr, "error: invalid argument \"maybe\" for \"--namespaced\" flag: strconv.ParseBool: parsing \"maybe\": invalid syntax\nSee 'kubectl api-resources --help' for usage.\n");
     assert_eq!(run(&mut c, "kubectl get pods -w=maybe").stderr, "error: invalid argument \"maybe\" for \"-w, --watch\" flag: strconv.ParseBool: parsing \"maybe\": invalid syntax\nSee 'kubectl get --help' for usage.\n");
 }
+
+#[test]
+fn ignore_not_found_and_show_kind() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    run(&mut c, "kubectl create deployment web --image=nginx");
+    assert_eq!(run(&mut c, "kubectl get deploy --show-kind").stdout, "NAME                  READY   UP-TO-DATE   AVAILABLE   AGE\ndeployment.apps/web   0/1     1            0           0s\n");
+    for line in ["kubectl get deploy nope --ignore-not-found", "kubectl get svc -l app=nope --ignore-not-found", "kubectl delete deploy nope --ignore-not-found"] {
+        let out = run(&mut c, line);
+        assert_eq!((out.stdout.as_str(), out.stderr.as_str(), out.exit_code), ("", "", 0), "{line}");
+    }
+    assert_eq!(run(&mut c, "kubectl get deploy nope web --ignore-not-found -o name").stdout, "deployment.apps/web\n");
+    let out = run(&mut c, "kubectl delete deploy nope web --ignore-not-found --wait=false");
+    assert_eq!((out.stdout.as_str(), out.stderr.as_str()), ("deployment.apps \"web\" deleted\n", ""));
+}

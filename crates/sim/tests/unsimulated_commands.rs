@@ -71,7 +71,7 @@ fn real_flags_kubeplay_lacks_are_named_not_called_unknown() {
     run(&mut c, "kubectl create deployment web --image=nginx");
     for (line, flag, command) in [
         ("kubectl delete deploy web --cascade=orphan", "--cascade", "delete"),
-        ("kubectl get pods --show-kind", "--show-kind", "get"),
+        ("kubectl get pods --output-watch-events", "--output-watch-events", "get"),
         ("kubectl top pod --sum", "--sum", "top pod"),
         ("kubectl top pods --no-headers", "--no-headers", "top pod"),
         ("kubectl scale deploy web --replicas=2 --current-replicas=1", "--current-replicas", "scale"),

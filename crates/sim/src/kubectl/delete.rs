@@ -136,6 +136,7 @@ fn by_name(cluster: &mut Cluster, f: &Flags) -> (CommandOutput, Vec<Deleted>) {
                 out.say(format!("{} {name:?} {}", kind.qualified(), if grace == Some(0) && f.has("--force") { "force deleted" } else { "deleted" }));
                 deleted.push((ObjectKey::in_namespace(*kind, &ns, name.clone()), o.meta().uid.clone()));
             }
+            Err(e) if e.reason == "NotFound" && f.has("--ignore-not-found") => {}
             Err(e) => out.fail(e.to_string()),
         }
     }

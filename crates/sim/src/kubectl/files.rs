@@ -223,6 +223,7 @@ pub fn delete(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOut
             let ns = o.meta().namespace.clone().unwrap_or_else(|| f.namespace());
             match cluster.delete_with_grace(o.kind(), Some(&ns), o.name(), grace) {
                 Ok(_) => out.say(format!("{} {:?} deleted", o.kind().qualified(), o.name())),
+                Err(e) if e.reason == "NotFound" && f.has("--ignore-not-found") => {}
                 Err(e) => out.fail(api_error_line(&e, "deleting", &file)),
             }
         }

@@ -95,6 +95,8 @@ const BOOLEAN: &[(&str, Option<&str>)] = &[
     ("--help", Some("-h")),
     ("--allow-missing-template-keys", None),
     ("--namespaced", None),
+    ("--show-kind", None),
+    ("--ignore-not-found", None),
 ];
 
 /// Parsed flags and positional arguments of one kubectl command.

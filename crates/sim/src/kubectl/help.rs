@@ -48,6 +48,8 @@ const FLAGS: &[FlagDoc] = &[
     ("--keys", "", "[]", "With --from, only these keys (separated by commas)."),
     ("--label-columns", "-L", "[]", "Add a column for each of these label keys (comma-separated), headed by the key's last part in capitals."),
     ("--client", "", "false", "Print only the client's version."),
+    ("--ignore-not-found", "", "false", "Say nothing about objects that do not exist."),
+    ("--show-kind", "", "false", "Put each object's kind before its name (pod/web), as when several kinds are listed."),
     ("--api-group", "", "''", "Only the resources of this API group (apps, batch ...; '' for the core group)."),
     ("--namespaced", "", "true", "Only namespaced resources; --namespaced=false: only cluster-wide ones. Without the flag, both."),
     ("--cert", "", "''", "The PEM file holding the certificate (its chain may follow it)."),

@@ -456,7 +456,7 @@ pub(crate) fn no_printer(format: &str, allowed: &str) -> CommandOutput {
 /// The flags each verb accepts besides `--namespace` and `--context` (and `--help`).
 pub(crate) fn allowed_flags(verb: &str) -> &'static [&'static str] {
     match verb {
-        "get" => &["--output", "--template", "--allow-missing-template-keys", "--selector", "--field-selector", "--all-namespaces", "--watch", "--show-labels", "--no-headers", "--filename", "--raw", "--sort-by", "--label-columns"],
+        "get" => &["--output", "--template", "--allow-missing-template-keys", "--selector", "--field-selector", "--all-namespaces", "--watch", "--show-labels", "--no-headers", "--filename", "--raw", "--sort-by", "--label-columns", "--show-kind", "--ignore-not-found"],
         "apply" => &["--filename", "--recursive", "--output", "--template", "--allow-missing-template-keys", "--validate", "--dry-run"],
         "diff" => &["--filename", "--recursive"],
         "wait" => &["--for", "--timeout", "--selector", "--all", "--filename", "--recursive"],
@@ -465,7 +465,7 @@ pub(crate) fn allowed_flags(verb: &str) -> &'static [&'static str] {
         "explain" => &["--recursive", "--api-version", "--output"],
         "create" => &["--filename", "--recursive", "--output", "--template", "--allow-missing-template-keys", "--validate", "--dry-run", "--save-config", "--image", "--replicas", "--port", "--from-literal", "--from-file", "--from-env-file", "--type", "--hard", "--tcp", "--node-port", "--clusterip", "--external-name", "--docker-server", "--docker-username", "--docker-password", "--docker-email", "--cert", "--key"],
         "run" => &["--image", "--port", "--labels", "--selector", "--env", "--restart", "--command", "--dry-run", "--output", "--template", "--allow-missing-template-keys", "--record", "--expose", "--replicas"],
-        "delete" => &["--filename", "--selector", "--field-selector", "--all", "--force", "--now", "--grace-period", "--recursive", "--all-namespaces", "--wait", "--dry-run"],
+        "delete" => &["--filename", "--selector", "--field-selector", "--all", "--force", "--now", "--grace-period", "--recursive", "--all-namespaces", "--wait", "--dry-run", "--ignore-not-found"],
         "scale" => &["--replicas", "--filename"],
         "label" => &["--overwrite", "--selector", "--all"],
         "annotate" | "taint" => &["--overwrite"],
@@ -823,7 +823,7 @@ fn get(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
             }
             objects = keyed.into_iter().map(|(o, _)| o).collect();
         }
-        for n in &names {
+        for n in names.iter().filter(|_| !f.has("--ignore-not-found")) {
             if !objects.iter().any(|o| o.name() == n) {
                 out.fail(format!("Error from server (NotFound): {} {n:?} not found", kind.resource()));
             }
@@ -836,7 +836,7 @@ fn get(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
                 if objects.is_empty() {
                     continue;
                 }
-                let prefix = if kinds.len() > 1 { format!("{}/", kind.qualified()) } else { String::new() };
+                let prefix = if kinds.len() > 1 || f.has("--show-kind") { format!("{}/", kind.qualified()) } else { String::new() };
                 let mut header = printers::headers(kind, wide);
                 let all_ns = f.all_namespaces() && kind.namespaced();
                 if all_ns {
@@ -896,7 +896,7 @@ fn get(cluster: &Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
         return out;
     }
     out.stdout.push_str(&tables.join("\n"));
-    if out.stdout.is_empty() && names.is_empty() {
+    if out.stdout.is_empty() && names.is_empty() && !f.has("--ignore-not-found") {
         let scoped = kinds.iter().all(|k| k.namespaced()) && !f.all_namespaces();
         out.stderr.push_str(&if scoped { format!("No resources found in {namespace} namespace.\n") } else { "No resources found\n".to_string() });
     }
