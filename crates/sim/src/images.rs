@@ -135,6 +135,12 @@ pub fn split_reference(image: &str) -> (String, String) {
     (repo, tag.to_string())
 }
 
+/// Whether a repository is the Kubernetes Basics tutorial's `kubernetes-bootcamp` (from
+/// gcr.io/google-samples, or its v2 from docker.io/jocatalin).
+fn is_bootcamp(repo: &str) -> bool {
+    matches!(repo, "google-samples/kubernetes-bootcamp" | "jocatalin/kubernetes-bootcamp")
+}
+
 /// Looks an image reference up in the catalog. Unknown but valid names behave as a
 /// generic web server; references that cannot exist fail to pull.
 pub fn lookup(image: &str) -> ImageBehavior {
@@ -148,7 +154,16 @@ pub fn lookup(image: &str) -> ImageBehavior {
         b.pull_error = Some(msg);
         return b;
     }
+    // The Kubernetes Basics tutorial's app has two tags; it asks for a third (v10) to show a
+    // failed pull.
+    if is_bootcamp(&repo) && tag != "v1" && tag != "v2" {
+        let mut b = ImageBehavior::server(1500, 0, 0, 0);
+        let reference = if image.contains('/') && image.split('/').next().is_some_and(|r| r.contains('.')) { image.to_string() } else { format!("docker.io/{image}") };
+        b.pull_error = Some(format!("rpc error: code = NotFound desc = failed to pull and unpack image \"{reference}\": failed to resolve reference \"{reference}\": {reference}: not found"));
+        return b;
+    }
     match repo.as_str() {
+        r if is_bootcamp(r) => ImageBehavior::server(2_000, 300, 1, 10).serving(&[8080]).costing(300),
         "nginx" => ImageBehavior::server(3_000, 500, 1, 3).serving(&[80]).costing(200),
         "busybox" | "alpine" => ImageBehavior::server(1_200, 100, 0, 1).tool(),
         "ubuntu" | "debian" => ImageBehavior::server(4_000, 100, 0, 1).tool(),
@@ -243,6 +258,8 @@ pub fn answer(image: &str, path: &str, pod: &str, pod_ip: &str) -> Option<Answer
             _ => not_found("404 page not found".into()),
         },
         "redis" | "johscheuer/redis-master" | "johscheuer/redis-slave" => None,
+        // Its server.js: the same line for every path, the version from the tag.
+        r if is_bootcamp(r) => ok("text/plain", format!("Hello Kubernetes bootcamp! | Running on: {pod} | v={}\n", tag.trim_start_matches('v'))),
         _ => ok("text/plain; charset=utf-8", format!("Hello from {pod} ({image})\n")),
     }
 }
@@ -260,6 +277,9 @@ mod tests {
         assert_eq!(answer("johscheuer/todo-app-web:dog", "/nope", "t", "10.244.1.6").unwrap().status, 404);
         assert!(answer("nginx:1.25", "/", "web-1", "10.244.1.7").unwrap().body.contains("<title>Welcome to nginx!</title>"));
         assert_eq!(answer("redis", "/", "r", "10.244.1.8"), None);
+        let bootcamp = answer("gcr.io/google-samples/kubernetes-bootcamp:v1", "/", "kubernetes-bootcamp-5b9c8d7b8f-x2x9q", "10.244.1.9").unwrap();
+        assert_eq!(bootcamp.body, "Hello Kubernetes bootcamp! | Running on: kubernetes-bootcamp-5b9c8d7b8f-x2x9q | v=1\n");
+        assert_eq!(answer("docker.io/jocatalin/kubernetes-bootcamp:v2", "/", "p", "10.244.1.9").unwrap().body, "Hello Kubernetes bootcamp! | Running on: p | v=2\n");
     }
 
     #[test]
@@ -291,5 +311,11 @@ mod tests {
         assert!(lookup("example/some-service:v3").pull_error.is_none(), "unknown but valid images run");
         assert!(lookup("nginx:doesnotexist").pull_error.unwrap().contains("not found"));
         assert!(lookup("Nginx").pull_error.is_some());
+        assert_eq!(lookup("gcr.io/google-samples/kubernetes-bootcamp:v1").ports, &[8080]);
+        assert_eq!(
+            lookup("gcr.io/google-samples/kubernetes-bootcamp:v10").pull_error.unwrap(),
+            "rpc error: code = NotFound desc = failed to pull and unpack image \"gcr.io/google-samples/kubernetes-bootcamp:v10\": failed to resolve reference \"gcr.io/google-samples/kubernetes-bootcamp:v10\": gcr.io/google-samples/kubernetes-bootcamp:v10: not found",
+            "the tutorial's missing tag"
+        );
     }
 }
