@@ -42,6 +42,10 @@ fn flag_errors_name_the_subcommand() {
         ("kubectl get pods -z", "error: unknown shorthand flag: 'z' in -z\nSee 'kubectl get --help' for usage.\n"),
         ("kubectl run x --image=nginx --foo", "error: unknown flag: --foo\nSee 'kubectl run --help' for usage.\n"),
         ("kubectl create job j --image=busybox --port=80", "error: unknown flag: --port\nSee 'kubectl create job --help' for usage.\n"),
+        ("kubectl scale --replicas=abc deploy/x", "error: invalid argument \"abc\" for \"--replicas\" flag: strconv.ParseInt: parsing \"abc\": invalid syntax\nSee 'kubectl scale --help' for usage.\n"),
+        ("kubectl rollout undo deploy/x --to-revision=abc", "error: invalid argument \"abc\" for \"--to-revision\" flag: strconv.ParseInt: parsing \"abc\": invalid syntax\nSee 'kubectl rollout undo --help' for usage.\n"),
+        ("kubectl logs x --tail=abc", "error: invalid argument \"abc\" for \"--tail\" flag: strconv.ParseInt: parsing \"abc\": invalid syntax\nSee 'kubectl logs --help' for usage.\n"),
+        ("kubectl delete pods --all --grace-period=abc", "error: invalid argument \"abc\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"abc\": invalid syntax\nSee 'kubectl delete --help' for usage.\n"),
         ("kubectl create deployment -r", "error: flag needs an argument: 'r' in -r\nSee 'kubectl create deployment --help' for usage.\n"),
     ];
     for (line, expected) in cases {

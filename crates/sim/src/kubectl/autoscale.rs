@@ -23,8 +23,12 @@ pub fn autoscale(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
         (Ok(a), Ok(b), Ok(c)) => (a, b.unwrap_or(0), c),
         (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return CommandOutput::err(format!("{e}\n"), 1),
     };
+    // Models autoscale.go AutoscaleOptions.Validate (before the object is read).
     if max < 1 {
-        return CommandOutput::err(format!("error: --max=MAXPODS is required and must be at least 1, max: {max}\nSee 'kubectl autoscale -h' for help and examples\n"), 1);
+        return CommandOutput::err(format!("error: --max=MAXPODS is required and must be at least 1, max: {max}\n"), 1);
+    }
+    if let Some(min) = min.filter(|min| max < *min) {
+        return CommandOutput::err(format!("error: --max=MAXPODS must be larger or equal to --min=MINPODS, max: {max}, min: {min}\n"), 1);
     }
     let (kind, name) = list[0].clone();
     if !matches!(kind, Kind::Deployment | Kind::ReplicaSet) {

@@ -67,7 +67,7 @@ pub fn container_name(image: &str) -> String {
 fn parse_labels(text: &str) -> Result<Map<String, Value>, String> {
     let mut labels = Map::new();
     for pair in text.split(',').filter(|p| !p.is_empty()) {
-        let (k, v) = pair.split_once('=').ok_or_else(|| format!("error: invalid label spec: {pair}"))?;
+        let (k, v) = pair.split_once('=').ok_or_else(|| format!("error: unexpected label spec: {pair}"))?;
         labels.insert(k.to_string(), Value::String(v.to_string()));
     }
     Ok(labels)
@@ -359,16 +359,21 @@ fn pod(f: &Flags) -> Result<Value, String> {
     let cmd = "run";
     let image = f.value("--image").ok_or("error: required flag(s) \"image\" not set")?;
     let name = f.positional.first().ok_or("error: NAME is required for run\nSee 'kubectl run -h' for help and examples")?;
-    let port = int_flag(f, "--port", "--port", cmd)?;
+    // `run --port` is a string kubectl converts itself.
+    let port = f.value("--port").filter(|p| !p.is_empty()).map(|p| p.parse::<i64>().map_err(|_| format!("error: strconv.Atoi: parsing {p:?}: invalid syntax"))).transpose()?;
+    let restart = f.value("--restart").unwrap_or_else(|| "Always".into());
+    if !["Always", "OnFailure", "Never"].contains(&restart.as_str()) {
+        return Err(format!("error: invalid restart policy: {restart}\nSee 'kubectl {cmd} -h' for help and examples"));
+    }
     let labels = match f.value("--labels").or_else(|| f.value("--selector")) {
         Some(text) => parse_labels(&text)?,
         None => crate::sorting::object_of([("run".to_string(), json!(name))]),
     };
-    let restart = f.value("--restart").unwrap_or_else(|| "Always".into());
-    if !["Always", "OnFailure", "Never"].contains(&restart.as_str()) {
-        return Err(format!("error: invalid restart policy: {restart}"));
+    let mut env = Vec::new();
+    for e in f.values("--env") {
+        let (k, v) = e.split_once('=').ok_or_else(|| format!("error: invalid env: {e}"))?;
+        env.push((k.to_string(), v.to_string()));
     }
-    let env: Vec<(String, String)> = f.values("--env").iter().map(|e| e.split_once('=').map_or((e.clone(), String::new()), |(k, v)| (k.into(), v.into()))).collect();
     let mut command = f.positional[1..].to_vec();
     command.extend(f.command.iter().cloned());
     Ok(json!({

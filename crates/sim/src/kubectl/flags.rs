@@ -99,6 +99,26 @@ const BOOLEAN: &[(&str, Option<&str>)] = &[
     ("--ignore-not-found", None),
 ];
 
+/// The integer flags kubeplay takes, by command, as kubectl 1.28 declares them: (command,
+/// long name, the name pflag shows in its error).
+const INTEGERS: &[(&str, &str, &str)] = &[
+    ("create deployment", "--port", "--port"),
+    ("create deployment", "--replicas", "-r, --replicas"),
+    ("create service nodeport", "--node-port", "--node-port"),
+    ("delete", "--grace-period", "--grace-period"),
+    ("apply", "--grace-period", "--grace-period"),
+    ("replace", "--grace-period", "--grace-period"),
+    ("drain", "--grace-period", "--grace-period"),
+    ("rollout history", "--revision", "--revision"),
+    ("rollout status", "--revision", "--revision"),
+    ("rollout undo", "--to-revision", "--to-revision"),
+    ("scale", "--replicas", "--replicas"),
+    ("autoscale", "--cpu-percent", "--cpu-percent"),
+    ("autoscale", "--max", "--max"),
+    ("autoscale", "--min", "--min"),
+    ("logs", "--tail", "--tail"),
+];
+
 /// Parsed flags and positional arguments of one kubectl command.
 #[derive(Debug, Default)]
 pub struct Flags {
@@ -212,6 +232,19 @@ impl Flags {
     pub fn recorded_command(&self, verb: &str) -> String {
         let words: Vec<&str> = std::iter::once(verb).chain(self.positional.iter().map(String::as_str)).chain(self.command.iter().map(String::as_str)).collect();
         format!("kubectl {}{}", words.join(" "), self.given)
+    }
+
+    /// pflag's error for the first integer flag of the command `path` whose value is not an
+    /// integer (`error: invalid argument "x" for "-r, --replicas" flag: ...`).
+    pub fn check_integers(&self, path: &str) -> Result<(), String> {
+        for (_, long, shown) in INTEGERS.iter().filter(|(p, _, _)| *p == path) {
+            for v in self.values(long) {
+                if v.parse::<i64>().is_err() {
+                    return Err(format!("error: invalid argument {v:?} for {shown:?} flag: strconv.ParseInt: parsing {v:?}: invalid syntax"));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The flags given, by long name.

@@ -545,6 +545,9 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
     if let Some(flag) = flags.first_unknown(allowed).filter(|f| *f != "--record").or_else(|| help::first_foreign(&path, &flags.given())) {
         return CommandOutput::err(format!("error: unknown flag: {flag}\nSee 'kubectl {path} --help' for usage.\n"), 1);
     }
+    if let Err(e) = flags.check_integers(&path) {
+        return CommandOutput::err(format!("{e}\nSee 'kubectl {path} --help' for usage.\n"), 1);
+    }
     if let Some(out) = groups::without_subcommand(verb, &flags.positional) {
         return out;
     }

@@ -293,3 +293,18 @@ fn json_follows_the_go_structs_as_kubectl_prints_typed_objects() {
         "{\n    \"kind\": \"Secret\",\n    \"apiVersion\": \"v1\",\n    \"metadata\": {\n        \"name\": \"db\",\n        \"creationTimestamp\": null\n    },\n    \"data\": {\n        \"a\": \"MQ==\",\n        \"type\": \"eA==\"\n    }\n}\n"
     );
 }
+
+#[test]
+fn run_mistakes_read_as_kubectl_prints_them() {
+    let mut c = cluster();
+    // Source: kubectl 1.28 (`--dry-run=client`, which needs no cluster for these).
+    for (line, expected) in [
+        ("kubectl run x --image=nginx --restart=Sometimes --dry-run=client", "error: invalid restart policy: Sometimes\nSee 'kubectl run -h' for help and examples\n"),
+        ("kubectl run x --image=nginx --port=abc --dry-run=client", "error: strconv.Atoi: parsing \"abc\": invalid syntax\n"),
+        ("kubectl run x --image=nginx --env=FOO --dry-run=client -o yaml", "error: invalid env: FOO\n"),
+        ("kubectl run x --image=nginx --labels=bad --dry-run=client", "error: unexpected label spec: bad\n"),
+    ] {
+        let out = run(&mut c, line);
+        assert_eq!((out.stdout.as_str(), out.stderr.as_str(), out.exit_code), ("", expected, 1), "{line}");
+    }
+}
