@@ -98,7 +98,8 @@ pub fn config(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOut
         "get-contexts" => get_contexts(cluster, f, args, &output),
         "get-clusters" | "get-users" => CommandOutput::ok(format!("NAME\n{CONTEXT}\n")),
         "view" => {
-            let value = kubeconfig_value(cluster, f.has("--raw"));
+            // --flatten shows the data too (kubectl 1.28 prints it whole).
+            let value = kubeconfig_value(cluster, f.has("--raw") || f.has("--flatten"));
             let output = match go_template::output_format(f) {
                 Ok(o) => o,
                 Err(o) => return no_printer(&o, VIEW_FORMATS),
@@ -203,6 +204,8 @@ mod tests {
         assert_eq!(run(&mut c, "kubectl config view --minify -o jsonpath={..namespace}").stdout, "default");
         let raw = run(&mut c, "kubectl config view --raw").stdout;
         assert!(raw.contains("client-key-data: LS0tLS1CRUdJTi") && !raw.contains("DATA+OMITTED"), "{raw}");
+        // Source: kubectl 1.28 with this kubeconfig: --flatten prints the data whole, as --raw.
+        assert_eq!(run(&mut c, "kubectl config view --flatten").stdout, raw);
         assert!(run(&mut c, "kubectl config view -o wide").stderr.starts_with("error: unable to match a printer suitable for the output format \"wide\""));
     }
 }
