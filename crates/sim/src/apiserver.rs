@@ -439,7 +439,7 @@ pub fn create(store: &mut Store, rng: &mut Rng, now: Time, mut object: Object) -
     let meta = object.meta_mut();
     meta.uid = Some(rng.uuid());
     meta.creation_timestamp = Some(now);
-    meta.generation = 1;
+    meta.generation = i64::from(tracks_generation(kind));
     meta.deletion_timestamp = None;
     meta.resource_version = None;
     if let Object::Job(job) = &mut object {
@@ -672,6 +672,16 @@ fn pod_spec_change_allowed(old: &crate::api::PodSpec, new: &crate::api::PodSpec)
 }
 
 /// The API server's refusal of a pod spec change [`pod_spec_change_allowed`] does not allow.
+/// Whether the API server keeps `metadata.generation` for a kind (its registry strategy
+/// sets it to 1 on creation in v1.28): workloads, HPAs, EndpointSlices, Ingresses and a few
+/// policy kinds; not ConfigMaps, Secrets, Services, Pods, Namespaces or Nodes.
+fn tracks_generation(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet | Kind::StatefulSet | Kind::Job | Kind::CronJob | Kind::HorizontalPodAutoscaler | Kind::EndpointSlice | Kind::Ingress | Kind::IngressClass | Kind::NetworkPolicy | Kind::PodDisruptionBudget
+    )
+}
+
 fn pod_spec_forbidden(name: &str) -> ApiError {
     ApiError::invalid(Kind::Pod, name, &["spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)".into()])
 }

@@ -198,3 +198,18 @@ fn ignore_not_found_and_show_kind() {
     let out = run(&mut c, "kubectl delete deploy nope web --ignore-not-found --wait=false");
     assert_eq!((out.stdout.as_str(), out.stderr.as_str()), ("deployment.apps \"web\" deleted\n", ""));
 }
+
+#[test]
+fn only_the_kinds_whose_strategy_sets_it_carry_a_generation() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    run(&mut c, "kubectl create configmap cfg --from-literal=a=1");
+    run(&mut c, "kubectl create deployment web --image=nginx");
+    run(&mut c, "kubectl expose deployment web --port=80");
+    c.advance(Duration::seconds(10));
+    // As a v1.28 API server stores them: no generation on ConfigMaps, Services or Pods.
+    assert_eq!(run(&mut c, "kubectl get configmap cfg -o yaml").stdout.lines().filter(|l| l.starts_with("  generation:")).count(), 0);
+    assert_eq!(run(&mut c, "kubectl get service web -o jsonpath={.metadata.generation}").stdout, "");
+    assert_eq!(run(&mut c, "kubectl get pods -o jsonpath={.items[*].metadata.generation}").stdout, "");
+    assert_eq!(run(&mut c, "kubectl get deployment web -o jsonpath={.metadata.generation}").stdout, "1");
+    assert_eq!(run(&mut c, "kubectl get rs -o jsonpath={.items[*].metadata.generation}").stdout, "1");
+}
