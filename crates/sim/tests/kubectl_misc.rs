@@ -213,3 +213,16 @@ fn only_the_kinds_whose_strategy_sets_it_carry_a_generation() {
     assert_eq!(run(&mut c, "kubectl get deployment web -o jsonpath={.metadata.generation}").stdout, "1");
     assert_eq!(run(&mut c, "kubectl get rs -o jsonpath={.items[*].metadata.generation}").stdout, "1");
 }
+
+#[test]
+fn top_without_headers_and_of_capacity() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    c.advance(Duration::seconds(120));
+    let nodes = run(&mut c, "kubectl top nodes --no-headers").stdout;
+    assert!(nodes.starts_with("control-plane   160m   8%    850Mi   20%   \nnode-1 "), "{nodes}");
+    let pods = run(&mut c, "kubectl top pods -n kube-system --no-headers").stdout;
+    assert!(pods.starts_with("coredns-") && !pods.contains("CPU(cores)"), "{pods}");
+    // The simulated nodes reserve nothing, so capacity and allocatable give the same percentages.
+    let capacity = run(&mut c, "kubectl top nodes --show-capacity");
+    assert_eq!((capacity.stdout, capacity.stderr), (run(&mut c, "kubectl top nodes").stdout, String::new()));
+}

@@ -73,7 +73,7 @@ fn real_flags_kubeplay_lacks_are_named_not_called_unknown() {
         ("kubectl delete deploy web --cascade=orphan", "--cascade", "delete"),
         ("kubectl get pods --output-watch-events", "--output-watch-events", "get"),
         ("kubectl top pod --sum", "--sum", "top pod"),
-        ("kubectl top pods --no-headers", "--no-headers", "top pod"),
+        ("kubectl top nodes --use-protocol-buffers", "--use-protocol-buffers", "top node"),
         ("kubectl scale deploy web --replicas=2 --current-replicas=1", "--current-replicas", "scale"),
         ("kubectl cordon node-1 --dry-run=client", "--dry-run", "cordon"),
         ("kubectl get pods -v=6", "--v", "get"),

@@ -97,6 +97,7 @@ const BOOLEAN: &[(&str, Option<&str>)] = &[
     ("--namespaced", None),
     ("--show-kind", None),
     ("--ignore-not-found", None),
+    ("--show-capacity", None),
 ];
 
 /// The integer flags kubeplay takes, by command, as kubectl 1.28 declares them: (command,

@@ -92,6 +92,9 @@ fn top_pods(cluster: &Cluster, f: &Flags) -> CommandOutput {
             rows.push(row);
         }
     }
+    if f.has("--no-headers") {
+        rows.remove(0);
+    }
     CommandOutput { stdout: table(&rows), ..Default::default() }
 }
 
@@ -127,6 +130,9 @@ fn top_nodes(cluster: &Cluster, f: &Flags) -> CommandOutput {
         Ok(None) => {}
         Err(e) => return CommandOutput::err(e, 1),
     }
+    // The percentages are of what pods may use, or with --show-capacity of the whole node.
+    let show_capacity = f.has("--show-capacity");
+    let total = |n: &crate::api::Node, resource: &str| if show_capacity { n.status.capacity.get(resource).map_or(0, crate::api::Quantity::milli_value) } else { n.allocatable_milli(resource) };
     for n in nodes {
         match metrics.nodes.get(&n.metadata.name) {
             Some(&(cpu_m, mem)) => {
@@ -134,9 +140,9 @@ fn top_nodes(cluster: &Cluster, f: &Flags) -> CommandOutput {
                 rows.push(vec![
                     n.metadata.name.clone(),
                     cpu(cpu_m),
-                    pct(cpu_m, n.allocatable_milli("cpu")),
+                    pct(cpu_m, total(n, "cpu")),
                     memory(mem),
-                    pct(mem as f64, n.allocatable_milli("memory") / 1000),
+                    pct(mem as f64, total(n, "memory") / 1000),
                 ]);
             }
             None => rows.push(vec![n.metadata.name.clone(), "<unknown>".into(), "<unknown>".into(), "<unknown>".into(), "<unknown>".into()]),
@@ -144,6 +150,9 @@ fn top_nodes(cluster: &Cluster, f: &Flags) -> CommandOutput {
     }
     if let (Some(n), 1) = (&name, rows.len()) {
         return CommandOutput::err(format!("Error from server (NotFound): nodes {n:?} not found\n"), 1);
+    }
+    if f.has("--no-headers") {
+        rows.remove(0);
     }
     CommandOutput { stdout: table(&rows), ..Default::default() }
 }
