@@ -369,6 +369,15 @@ fn pod(f: &Flags) -> Result<Value, String> {
         Some(text) => parse_labels(&text)?,
         None => crate::sorting::object_of([("run".to_string(), json!(name))]),
     };
+    let pull_policy = f.value("--image-pull-policy").filter(|p| !p.is_empty());
+    if let Some(p) = pull_policy.as_deref().filter(|p| !["Always", "IfNotPresent", "Never"].contains(p)) {
+        return Err(format!("error: invalid image pull policy: {p}\nSee 'kubectl {cmd} -h' for help and examples"));
+    }
+    let mut annotations = Map::new();
+    for a in f.values("--annotations") {
+        let (k, v) = a.split_once('=').ok_or_else(|| format!("error: invalid annotations format: {a}"))?;
+        annotations.insert(k.to_string(), json!(v));
+    }
     let mut env = Vec::new();
     for e in f.values("--env") {
         let (k, v) = e.split_once('=').ok_or_else(|| format!("error: invalid env: {e}"))?;
@@ -376,11 +385,19 @@ fn pod(f: &Flags) -> Result<Value, String> {
     }
     let mut command = f.positional[1..].to_vec();
     command.extend(f.command.iter().cloned());
+    let mut container = container(name, &image, port, &command, f.has("--command"), &env);
+    if let Some(p) = pull_policy {
+        container["imagePullPolicy"] = json!(p);
+    }
+    let mut metadata = metadata(name, given_namespace(f).as_deref(), Some(labels));
+    if !annotations.is_empty() {
+        metadata["annotations"] = Value::Object(annotations);
+    }
     Ok(json!({
         "apiVersion": "v1",
         "kind": "Pod",
-        "metadata": metadata(name, given_namespace(f).as_deref(), Some(labels)),
-        "spec": {"containers": [container(name, &image, port, &command, f.has("--command"), &env)], "dnsPolicy": "ClusterFirst", "restartPolicy": restart},
+        "metadata": metadata,
+        "spec": {"containers": [container], "dnsPolicy": "ClusterFirst", "restartPolicy": restart},
         "status": {},
     }))
 }

@@ -59,6 +59,8 @@ const VALUED: &[(&str, Option<&str>)] = &[
     ("--docker-email", None),
     ("--cert", None),
     ("--api-group", None),
+    ("--image-pull-policy", None),
+    ("--annotations", None),
     ("--key", None),
 ];
 

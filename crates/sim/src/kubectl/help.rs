@@ -45,6 +45,8 @@ const FLAGS: &[FlagDoc] = &[
     ("--hard", "", "''", "The quota's limits as resource=quantity pairs, separated by commas (pods=10,requests.cpu=2)."),
     ("--ignore-daemonsets", "", "false", "Go ahead even though DaemonSet pods run on the node; they stay where they are."),
     ("--image", "", "''", "The container image to run."),
+    ("--image-pull-policy", "", "''", "When the kubelet pulls the image: Always, IfNotPresent or Never (empty: the server's default for the tag)."),
+    ("--annotations", "", "[]", "An annotation for the pod, as key=value; repeat for more."),
     ("--keys", "", "[]", "With --from, only these keys (separated by commas)."),
     ("--label-columns", "-L", "[]", "Add a column for each of these label keys (comma-separated), headed by the key's last part in capitals."),
     ("--client", "", "false", "Print only the client's version."),

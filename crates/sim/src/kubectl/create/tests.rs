@@ -303,8 +303,18 @@ fn run_mistakes_read_as_kubectl_prints_them() {
         ("kubectl run x --image=nginx --port=abc --dry-run=client", "error: strconv.Atoi: parsing \"abc\": invalid syntax\n"),
         ("kubectl run x --image=nginx --env=FOO --dry-run=client -o yaml", "error: invalid env: FOO\n"),
         ("kubectl run x --image=nginx --labels=bad --dry-run=client", "error: unexpected label spec: bad\n"),
+        ("kubectl run x --image=nginx --image-pull-policy=Foo --dry-run=client", "error: invalid image pull policy: Foo\nSee 'kubectl run -h' for help and examples\n"),
+        ("kubectl run x --image=nginx --annotations=bad --dry-run=client", "error: invalid annotations format: bad\n"),
     ] {
         let out = run(&mut c, line);
         assert_eq!((out.stdout.as_str(), out.stderr.as_str(), out.exit_code), ("", expected, 1), "{line}");
     }
+}
+
+#[test]
+fn run_sets_the_pull_policy_and_annotations() {
+    let mut c = cluster();
+    let yaml = run(&mut c, "kubectl run x --image=nginx --image-pull-policy=Never --annotations=team=a --annotations=b=c --dry-run=client -o yaml").stdout;
+    assert!(yaml.starts_with("apiVersion: v1\nkind: Pod\nmetadata:\n  annotations:\n    b: c\n    team: a\n  creationTimestamp: null\n"), "{yaml}");
+    assert!(yaml.contains("  - image: nginx\n    imagePullPolicy: Never\n    name: x\n"), "{yaml}");
 }
