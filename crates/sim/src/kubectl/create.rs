@@ -10,6 +10,7 @@ use crate::api::{Kind, Object};
 use crate::cluster::Cluster;
 use serde_json::{json, Map, Value};
 
+mod hash;
 mod sources;
 mod tls;
 
@@ -486,6 +487,10 @@ fn finish(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>, built: Result<Val
             return out;
         }
     };
+    if f.has("--append-hash") {
+        let name = format!("{}-{}", value["metadata"]["name"].as_str().unwrap_or_default(), hash::suffix(&value));
+        value["metadata"]["name"] = json!(name);
+    }
     if f.bool_or("--save-config", false) {
         // kubectl keeps the object as it built it, before this annotation, on one line.
         let config = format!("{}\n", super::typed_json::typed_json_compact(&value));

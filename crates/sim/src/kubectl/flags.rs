@@ -100,6 +100,7 @@ const BOOLEAN: &[(&str, Option<&str>)] = &[
     ("--show-kind", None),
     ("--ignore-not-found", None),
     ("--show-capacity", None),
+    ("--append-hash", None),
 ];
 
 /// The integer flags kubeplay takes, by command, as kubectl 1.28 declares them: (command,

@@ -463,7 +463,7 @@ pub(crate) fn allowed_flags(verb: &str) -> &'static [&'static str] {
         "events" => &["--for", "--types", "--all-namespaces", "--no-headers", "--watch", "--output", "--template", "--allow-missing-template-keys"],
         "auth" => &["--all-namespaces"],
         "explain" => &["--recursive", "--api-version", "--output"],
-        "create" => &["--filename", "--recursive", "--output", "--template", "--allow-missing-template-keys", "--validate", "--dry-run", "--save-config", "--image", "--replicas", "--port", "--from-literal", "--from-file", "--from-env-file", "--type", "--hard", "--tcp", "--node-port", "--clusterip", "--external-name", "--docker-server", "--docker-username", "--docker-password", "--docker-email", "--cert", "--key"],
+        "create" => &["--filename", "--recursive", "--output", "--template", "--allow-missing-template-keys", "--validate", "--dry-run", "--save-config", "--image", "--replicas", "--port", "--from-literal", "--from-file", "--from-env-file", "--type", "--hard", "--tcp", "--node-port", "--clusterip", "--external-name", "--docker-server", "--docker-username", "--docker-password", "--docker-email", "--cert", "--key", "--append-hash"],
         "run" => &["--image", "--image-pull-policy", "--annotations", "--port", "--labels", "--selector", "--env", "--restart", "--command", "--dry-run", "--output", "--template", "--allow-missing-template-keys", "--record", "--expose", "--replicas"],
         "delete" => &["--filename", "--selector", "--field-selector", "--all", "--force", "--now", "--grace-period", "--recursive", "--all-namespaces", "--wait", "--dry-run", "--ignore-not-found"],
         "scale" => &["--replicas", "--filename"],

@@ -318,3 +318,20 @@ fn run_sets_the_pull_policy_and_annotations() {
     assert!(yaml.starts_with("apiVersion: v1\nkind: Pod\nmetadata:\n  annotations:\n    b: c\n    team: a\n  creationTimestamp: null\n"), "{yaml}");
     assert!(yaml.contains("  - image: nginx\n    imagePullPolicy: Never\n    name: x\n"), "{yaml}");
 }
+
+#[test]
+fn append_hash_names_as_kubectl_names() {
+    let mut c = cluster();
+    // Source: kubectl 1.28, `--dry-run=client -o name`.
+    for (line, expected) in [
+        ("kubectl create configmap x --from-literal=a=1 --append-hash", "configmap/x-m8mt92gg65\n"),
+        ("kubectl create configmap x --append-hash", "configmap/x-62ctbmbfd2\n"),
+        ("kubectl create secret generic x --from-literal=a=1 --append-hash", "secret/x-hbhk6tkb4h\n"),
+        ("kubectl create secret generic x --append-hash", "secret/x-b8485c8589\n"),
+    ] {
+        let out = run(&mut c, &format!("{line} --dry-run=client -o name"));
+        assert_eq!((out.stdout.as_str(), out.stderr.as_str()), (expected, ""), "{line}");
+    }
+    assert_eq!(run(&mut c, "kubectl create configmap x --from-literal=a=1 --append-hash").stdout, "configmap/x-m8mt92gg65 created\n");
+    assert_eq!(run(&mut c, "kubectl create deployment x --image=nginx --append-hash").stderr, "error: unknown flag: --append-hash\nSee 'kubectl create deployment --help' for usage.\n");
+}
