@@ -1050,7 +1050,7 @@ pub fn print(output: &str, f: &super::Flags, found: &Value, out: &mut CommandOut
     let (format, arg) = output.split_once('=').unwrap_or((output, ""));
     let data = as_decoded(found);
     if format == "custom-columns" {
-        print_columns(arg, &data, out);
+        print_columns(arg, &data, f.has("--no-headers"), out);
     } else {
         print_template(arg, &data, f.bool_or("--allow-missing-template-keys", true), format == "jsonpath-as-json", out);
     }
@@ -1116,7 +1116,7 @@ fn relaxed_path(path: &str) -> Result<String, String> {
         .ok_or_else(|| "unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'".into())
 }
 
-fn print_columns(spec: &str, data: &Value, out: &mut CommandOutput) {
+fn print_columns(spec: &str, data: &Value, no_headers: bool, out: &mut CommandOutput) {
     let columns = match parse_columns(spec) {
         Ok(c) => c,
         Err(e) => {
@@ -1124,8 +1124,11 @@ fn print_columns(spec: &str, data: &Value, out: &mut CommandOutput) {
             return;
         }
     };
-    let mut text = columns.iter().map(|c| c.header.as_str()).collect::<Vec<_>>().join("\t");
-    text.push('\n');
+    let mut text = String::new();
+    if !no_headers {
+        text.push_str(&columns.iter().map(|c| c.header.as_str()).collect::<Vec<_>>().join("\t"));
+        text.push('\n');
+    }
     let result = columns.iter().map(|c| parse(&c.template)).collect::<Result<Vec<_>, _>>().and_then(|templates| column_rows(&templates, data, &mut text));
     out.stdout.push_str(&tabwriter::align(&text, 6, 3));
     if let Err(e) = result {

@@ -693,3 +693,12 @@ fn jsonpath_as_json_prints_each_nodes_results_as_an_array() {
     run(&mut c, "kubectl create deployment web --image=nginx --replicas=2");
     assert_eq!(run(&mut c, "kubectl get deploy web -o jsonpath-as-json={.spec.replicas}").stdout, "[\n    2\n]\n");
 }
+
+#[test]
+fn custom_columns_without_headers() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    run(&mut c, "kubectl create deployment web --image=nginx");
+    run(&mut c, "kubectl create deployment api --image=nginx:1.25");
+    let out = run(&mut c, "kubectl get deploy -o custom-columns=NAME:.metadata.name,IMAGE:.spec.template.spec.containers[0].image --no-headers");
+    assert_eq!((out.stdout.as_str(), out.stderr.as_str()), ("api   nginx:1.25\nweb   nginx\n", ""));
+}
