@@ -553,6 +553,23 @@ impl Cluster {
         results
     }
 
+    /// `--cascade=orphan`: takes the object's uid out of its dependents' owner references
+    /// before it is deleted, so the garbage collector leaves them (as its orphan finalizer
+    /// does).
+    pub fn orphan_dependents(&mut self, kind: Kind, namespace: &str, name: &str) {
+        let Some(uid) = self.store.get(&ObjectKey::in_namespace(kind, namespace, name)).and_then(|o| o.meta().uid.clone()) else { return };
+        let dependents: Vec<Object> = Kind::ALL
+            .iter()
+            .flat_map(|k| self.store.list(*k, k.namespaced().then_some(namespace)))
+            .filter(|o| o.meta().owner_references.iter().any(|r| r.uid == uid))
+            .cloned()
+            .collect();
+        for mut o in dependents {
+            o.meta_mut().owner_references.retain(|r| r.uid != uid);
+            let _ = apiserver::write(&mut self.store, self.now, o);
+        }
+    }
+
     fn delete_unsettled(&mut self, kind: Kind, namespace: Option<&str>, name: &str, grace: Option<i64>) -> Result<Object, ApiError> {
         let ns = if kind.namespaced() { namespace.unwrap_or("default") } else { "" };
         let removed = apiserver::delete(&mut self.store, self.now, &ObjectKey { kind, namespace: ns.into(), name: name.into() }, grace)?;

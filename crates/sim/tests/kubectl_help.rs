@@ -74,7 +74,7 @@ fn the_flags_are_those_kubeplay_accepts() {
     let flags: Vec<&str> = delete.lines().filter(|l| l.starts_with("    -")).collect();
     assert_eq!(
         flags,
-        ["    --all=false:", "    -A, --all-namespaces=false:", "    --dry-run='none':", "    --field-selector='':", "    -f, --filename=[]:", "    --force=false:", "    --grace-period=-1:", "    --ignore-not-found=false:", "    --now=false:", "    -R, --recursive=false:", "    -l, --selector='':", "    --wait=true:"]
+        ["    --all=false:", "    -A, --all-namespaces=false:", "    --cascade='background':", "    --dry-run='none':", "    --field-selector='':", "    -f, --filename=[]:", "    --force=false:", "    --grace-period=-1:", "    --ignore-not-found=false:", "    --now=false:", "    -R, --recursive=false:", "    -l, --selector='':", "    --wait=true:"]
     );
     let exec = help("kubectl exec deploy/web -h");
     let flags: Vec<&str> = exec.lines().filter(|l| l.starts_with("    -")).collect();

@@ -226,3 +226,23 @@ fn top_without_headers_and_of_capacity() {
     let capacity = run(&mut c, "kubectl top nodes --show-capacity");
     assert_eq!((capacity.stdout, capacity.stderr), (run(&mut c, "kubectl top nodes").stdout, String::new()));
 }
+
+#[test]
+fn delete_cascade_orphan_keeps_the_dependents() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    run(&mut c, "kubectl create deployment web --image=nginx --replicas=2");
+    c.advance(Duration::seconds(30));
+    assert_eq!(run(&mut c, "kubectl delete deploy web --cascade=orphan").stdout, "deployment.apps \"web\" deleted\n");
+    c.advance(Duration::seconds(10));
+    let rs = run(&mut c, "kubectl get rs -o jsonpath={.items[*].metadata.ownerReferences}");
+    assert_eq!((rs.stdout.as_str(), rs.stderr.as_str()), ("", ""), "the ReplicaSet stays, owned by nothing");
+    assert_eq!(run(&mut c, "kubectl get rs --no-headers").stdout.lines().count(), 1);
+    // Source: kubectl 1.28 (these need no cluster).
+    let out = run(&mut c, "kubectl delete rs --all --cascade=false");
+    assert_eq!(out.stderr, "warning: --cascade=false is deprecated (boolean value) and can be replaced with --cascade=orphan.\n");
+    c.advance(Duration::seconds(10));
+    assert_eq!(run(&mut c, "kubectl get pods --no-headers").stdout.lines().count(), 2, "the pods outlive their ReplicaSet");
+    assert_eq!(run(&mut c, "kubectl delete pods --all --cascade=bogus").stderr, "error: invalid cascade value (bogus). Must be \"background\", \"foreground\", or \"orphan\"\n");
+    let background = run(&mut c, "kubectl delete pods --all --cascade --wait=false");
+    assert_eq!((background.stdout.lines().count(), background.stderr.as_str()), (2, ""));
+}

@@ -70,7 +70,7 @@ fn real_flags_kubeplay_lacks_are_named_not_called_unknown() {
     let mut c = Cluster::new(ClusterSettings::default());
     run(&mut c, "kubectl create deployment web --image=nginx");
     for (line, flag, command) in [
-        ("kubectl delete deploy web --cascade=orphan", "--cascade", "delete"),
+        ("kubectl delete --raw=/api/v1/namespaces/default/pods/x", "--raw", "delete"),
         ("kubectl get pods --output-watch-events", "--output-watch-events", "get"),
         ("kubectl top pod --sum", "--sum", "top pod"),
         ("kubectl top nodes --use-protocol-buffers", "--use-protocol-buffers", "top node"),

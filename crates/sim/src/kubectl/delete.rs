@@ -20,16 +20,62 @@ pub fn delete(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOut
         return still_terminating(cluster, f, ctx);
     }
     let mut out = CommandOutput::default();
+    let orphan = match cascade(f, &mut out) {
+        Ok(orphan) => orphan,
+        Err(e) => return CommandOutput::err(e, 1),
+    };
     match dry_run(f, &mut out) {
         Ok(DryRun::None) => {}
         Ok(mode) => return dry_delete(cluster, f, ctx, mode, out),
         Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
     }
+    // Only a delete that goes ahead orphans anything.
+    if orphan && f.grace_period().is_ok() {
+        orphan_all(cluster, f, ctx);
+    }
+    let warnings = std::mem::take(&mut out.stderr);
     let (mut out, deleted) = if f.has("--filename") { from_files(cluster, f, ctx) } else { by_name(cluster, f) };
+    out.stderr.insert_str(0, &warnings);
     if f.bool_or("--wait", true) && !deleted.is_empty() {
         wait(cluster, &deleted, ctx, &mut out);
     }
     out
+}
+
+/// `--cascade`: whether the dependents are orphaned (`orphan`, or the deprecated `false`);
+/// `background` (the default, or `true`) and `foreground` leave them to the garbage
+/// collector, which kubeplay runs at once either way.
+///
+/// Models `staging/src/k8s.io/kubectl/pkg/cmd/delete/delete_flags.go` `GetCascadingStrategy`.
+fn cascade(f: &Flags, out: &mut CommandOutput) -> Result<bool, String> {
+    let value = f.value("--cascade").unwrap_or_else(|| "background".into());
+    let deprecated = |old: &str, new: &str| format!("warning: --cascade={old} is deprecated (boolean value) and can be replaced with --cascade={new}.\n");
+    match value.as_str() {
+        "background" | "foreground" => Ok(false),
+        "orphan" => Ok(true),
+        "true" => {
+            out.stderr.push_str(&deprecated("true", "background"));
+            Ok(false)
+        }
+        "false" => {
+            out.stderr.push_str(&deprecated("false", "orphan"));
+            Ok(true)
+        }
+        other => Err(format!("error: invalid cascade value ({other}). Must be \"background\", \"foreground\", or \"orphan\"\n")),
+    }
+}
+
+/// Orphans the dependents of every object the command is about to delete.
+fn orphan_all(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) {
+    let keys: Vec<ObjectKey> = if f.has("--filename") {
+        file_keys(cluster, f, ctx)
+    } else {
+        let ns = f.namespace();
+        named_or_selected(cluster, f, &f.positional).unwrap_or_default().into_iter().map(|(kind, name)| ObjectKey::in_namespace(kind, &ns, name)).collect()
+    };
+    for key in keys {
+        cluster.orphan_dependents(key.kind, &key.namespace, &key.name);
+    }
 }
 
 /// Whether a console line is a `kubectl delete` that waits (so the page follows time for it).

@@ -61,6 +61,7 @@ const VALUED: &[(&str, Option<&str>)] = &[
     ("--api-group", None),
     ("--image-pull-policy", None),
     ("--annotations", None),
+    ("--cascade", None),
     ("--key", None),
 ];
 
@@ -183,6 +184,8 @@ impl Flags {
                 let value = match inline {
                     // `--dry-run` alone is accepted (and deprecated) by kubectl.
                     None if canonical == "--dry-run" => "unchanged".to_string(),
+                    // `--cascade` alone is `--cascade=background`.
+                    None if canonical == "--cascade" => "background".to_string(),
                     // `--validate` alone is `--validate=strict`.
                     None if canonical == "--validate" => "strict".to_string(),
                     Some(v) => v,

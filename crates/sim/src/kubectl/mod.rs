@@ -106,7 +106,7 @@ impl CommandOutput {
     /// before the output of the object it concerns, so a console prints them first (for
     /// several objects, a later warning then comes earlier than kubectl would print it).
     pub fn take_warnings(&mut self) -> String {
-        let is_warning = |l: &str| l.starts_with("Warning: ") || l.starts_with("W0000 ") || (l.starts_with("Flag --") && l.contains(" has been deprecated")) || l.starts_with("Defaulted container ") || (l.starts_with("Found ") && l.contains(" pods, using pod/"));
+        let is_warning = |l: &str| l.starts_with("Warning: ") || l.starts_with("warning: ") || l.starts_with("W0000 ") || (l.starts_with("Flag --") && l.contains(" has been deprecated")) || l.starts_with("Defaulted container ") || (l.starts_with("Found ") && l.contains(" pods, using pod/"));
         if !self.stderr.lines().any(is_warning) {
             return String::new();
         }
@@ -465,7 +465,7 @@ pub(crate) fn allowed_flags(verb: &str) -> &'static [&'static str] {
         "explain" => &["--recursive", "--api-version", "--output"],
         "create" => &["--filename", "--recursive", "--output", "--template", "--allow-missing-template-keys", "--validate", "--dry-run", "--save-config", "--image", "--replicas", "--port", "--from-literal", "--from-file", "--from-env-file", "--type", "--hard", "--tcp", "--node-port", "--clusterip", "--external-name", "--docker-server", "--docker-username", "--docker-password", "--docker-email", "--cert", "--key", "--append-hash"],
         "run" => &["--image", "--image-pull-policy", "--annotations", "--port", "--labels", "--selector", "--env", "--restart", "--command", "--dry-run", "--output", "--template", "--allow-missing-template-keys", "--record", "--expose", "--replicas"],
-        "delete" => &["--filename", "--selector", "--field-selector", "--all", "--force", "--now", "--grace-period", "--recursive", "--all-namespaces", "--wait", "--dry-run", "--ignore-not-found"],
+        "delete" => &["--filename", "--selector", "--field-selector", "--all", "--force", "--now", "--grace-period", "--recursive", "--all-namespaces", "--wait", "--dry-run", "--ignore-not-found", "--cascade"],
         "scale" => &["--replicas", "--filename"],
         "label" => &["--overwrite", "--selector", "--all"],
         "annotate" | "taint" => &["--overwrite"],
