@@ -246,3 +246,13 @@ fn delete_cascade_orphan_keeps_the_dependents() {
     let background = run(&mut c, "kubectl delete pods --all --cascade --wait=false");
     assert_eq!((background.stdout.lines().count(), background.stderr.as_str()), (2, ""));
 }
+
+#[test]
+fn scale_checks_the_current_replicas_first() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    run(&mut c, "kubectl create deployment web --image=nginx --replicas=2");
+    let out = run(&mut c, "kubectl scale deployment web --current-replicas=1 --replicas=3");
+    assert_eq!((out.stdout.as_str(), out.stderr.as_str(), out.exit_code), ("", "error: Expected replicas to be 1, was 2\n", 1));
+    assert_eq!(run(&mut c, "kubectl get deploy web -o jsonpath={.spec.replicas}").stdout, "2", "nothing changed");
+    assert_eq!(run(&mut c, "kubectl scale deployment web --current-replicas=2 --replicas=3").stdout, "deployment.apps/web scaled\n");
+}

@@ -74,7 +74,7 @@ fn real_flags_kubeplay_lacks_are_named_not_called_unknown() {
         ("kubectl get pods --output-watch-events", "--output-watch-events", "get"),
         ("kubectl top pod --sum", "--sum", "top pod"),
         ("kubectl top nodes --use-protocol-buffers", "--use-protocol-buffers", "top node"),
-        ("kubectl scale deploy web --replicas=2 --current-replicas=1", "--current-replicas", "scale"),
+        ("kubectl scale deploy web --replicas=2 --resource-version=5", "--resource-version", "scale"),
         ("kubectl cordon node-1 --dry-run=client", "--dry-run", "cordon"),
         ("kubectl get pods -v=6", "--v", "get"),
         ("kubectl get pods --request-timeout=5s", "--request-timeout", "get"),

@@ -62,6 +62,7 @@ const VALUED: &[(&str, Option<&str>)] = &[
     ("--image-pull-policy", None),
     ("--annotations", None),
     ("--cascade", None),
+    ("--current-replicas", None),
     ("--key", None),
 ];
 
@@ -118,6 +119,7 @@ const INTEGERS: &[(&str, &str, &str)] = &[
     ("rollout status", "--revision", "--revision"),
     ("rollout undo", "--to-revision", "--to-revision"),
     ("scale", "--replicas", "--replicas"),
+    ("scale", "--current-replicas", "--current-replicas"),
     ("autoscale", "--cpu-percent", "--cpu-percent"),
     ("autoscale", "--max", "--max"),
     ("autoscale", "--min", "--min"),

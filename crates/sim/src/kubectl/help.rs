@@ -57,6 +57,7 @@ const FLAGS: &[FlagDoc] = &[
     ("--api-group", "", "''", "Only the resources of this API group (apps, batch ...; '' for the core group)."),
     ("--namespaced", "", "true", "Only namespaced resources; --namespaced=false: only cluster-wide ones. Without the flag, both."),
     ("--cascade", "", "'background'", "What becomes of the objects this one owns: background or foreground deletes them too, orphan keeps them."),
+    ("--current-replicas", "", "-1", "Scale only if the object now wants this many replicas (-1: whatever it wants)."),
     ("--cert", "", "''", "The PEM file holding the certificate (its chain may follow it)."),
     ("--key", "", "''", "The PEM file holding the certificate's private key."),
     ("--labels", "-l", "''", "Labels for the new object, as key=value pairs separated by commas."),

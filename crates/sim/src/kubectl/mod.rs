@@ -466,7 +466,7 @@ pub(crate) fn allowed_flags(verb: &str) -> &'static [&'static str] {
         "create" => &["--filename", "--recursive", "--output", "--template", "--allow-missing-template-keys", "--validate", "--dry-run", "--save-config", "--image", "--replicas", "--port", "--from-literal", "--from-file", "--from-env-file", "--type", "--hard", "--tcp", "--node-port", "--clusterip", "--external-name", "--docker-server", "--docker-username", "--docker-password", "--docker-email", "--cert", "--key", "--append-hash"],
         "run" => &["--image", "--image-pull-policy", "--annotations", "--port", "--labels", "--selector", "--env", "--restart", "--command", "--dry-run", "--output", "--template", "--allow-missing-template-keys", "--record", "--expose", "--replicas"],
         "delete" => &["--filename", "--selector", "--field-selector", "--all", "--force", "--now", "--grace-period", "--recursive", "--all-namespaces", "--wait", "--dry-run", "--ignore-not-found", "--cascade"],
-        "scale" => &["--replicas", "--filename"],
+        "scale" => &["--replicas", "--filename", "--current-replicas"],
         "label" => &["--overwrite", "--selector", "--all"],
         "annotate" | "taint" => &["--overwrite"],
         "patch" => &["--patch", "--type"],
