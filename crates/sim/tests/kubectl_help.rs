@@ -69,7 +69,7 @@ fn a_verb_with_subcommands() {
 fn the_flags_are_those_kubeplay_accepts() {
     let logs = help("kubectl logs -h");
     let flags: Vec<&str> = logs.lines().filter(|l| l.starts_with("    -")).collect();
-    assert_eq!(flags, ["    -c, --container='':", "    -f, --follow=false:", "    -p, --previous=false:", "    -l, --selector='':", "    --tail=-1:"]);
+    assert_eq!(flags, ["    --all-containers=false:", "    -c, --container='':", "    -f, --follow=false:", "    -p, --previous=false:", "    -l, --selector='':", "    --tail=-1:"]);
     let delete = help("kubectl delete -h");
     let flags: Vec<&str> = delete.lines().filter(|l| l.starts_with("    -")).collect();
     assert_eq!(

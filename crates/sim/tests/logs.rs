@@ -71,3 +71,15 @@ fn a_selector_prints_each_pods_last_ten_lines() {
     // Source: kubectl 1.28.
     assert_eq!(run(&mut c, "kubectl logs web -l app=web").stderr, "error: only a selector (-l) or a POD name is allowed\nSee 'kubectl logs -h' for help and examples\n");
 }
+
+#[test]
+fn all_containers_prints_each_containers_log_in_turn() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    c.apply_manifest("apiVersion: v1\nkind: Pod\nmetadata:\n  name: two\nspec:\n  containers:\n  - name: web\n    image: nginx\n  - name: cache\n    image: redis\n", "two.yaml");
+    c.advance(Duration::seconds(20));
+    let web = run(&mut c, "kubectl logs two -c web").stdout;
+    let cache = run(&mut c, "kubectl logs two -c cache").stdout;
+    let out = run(&mut c, "kubectl logs two --all-containers");
+    assert_eq!((out.stdout, out.stderr), (format!("{web}{cache}"), String::new()), "no note about a defaulted container");
+    assert!(run(&mut c, "kubectl logs two -f --all-containers").stderr.starts_with("error: kubeplay does not follow several containers at once"));
+}

@@ -103,6 +103,7 @@ const BOOLEAN: &[(&str, Option<&str>)] = &[
     ("--ignore-not-found", None),
     ("--show-capacity", None),
     ("--append-hash", None),
+    ("--all-containers", None),
 ];
 
 /// The integer flags kubeplay takes, by command, as kubectl 1.28 declares them: (command,

@@ -13,6 +13,7 @@ type FlagDoc = (&'static str, &'static str, &'static str, &'static str);
 /// The flags' shared documentation, by long name.
 const FLAGS: &[FlagDoc] = &[
     ("--all", "", "false", "Act on every object of the resource type in the namespace."),
+    ("--all-containers", "", "false", "Print the logs of every container of the pod, one after the other."),
     ("--all-namespaces", "-A", "false", "Look in every namespace instead of only the current one."),
     ("--allow-missing-template-keys", "", "true", "With -o go-template or jsonpath: a missing field prints <no value> (go-template) or nothing (jsonpath); false makes it an error."),
     ("--api-version", "", "''", "The API group and version to explain the resource in, e.g. apps/v1; it must be the one the resource is served in."),

@@ -115,6 +115,9 @@ pub fn new_text(before: &str, now: &str) -> String {
 /// (no time to wait) gets a pending command whose re-runs (`ctx.watch_since` set) print
 /// the whole log, untrimmed, for the console to show what is new.
 pub fn logs(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutput {
+    if f.has("--all-containers") && f.has("--follow") {
+        return CommandOutput::err("error: kubeplay does not follow several containers at once: follow one with kubectl logs -f POD -c CONTAINER\n".into(), 1);
+    }
     if f.has("--selector") {
         return selected(cluster, f);
     }
@@ -130,6 +133,16 @@ pub fn logs(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutpu
         out.stderr.push_str(&format!("{n}\n"));
     }
     let name = &pod.metadata.name;
+    if f.has("--all-containers") {
+        // Each container's log in turn, as kubectl prints them with --all-containers.
+        for c in &pod.spec.containers {
+            match lines(cluster, &pod, &c.name, f.has("--previous")) {
+                Ok(all) => all.iter().for_each(|l| out.say(l)),
+                Err(e) => return out.and_fail(e),
+            }
+        }
+        return out;
+    }
     let container = match f.value("--container") {
         Some(c) if pod.spec.containers.iter().any(|x| x.name == c) => c,
         Some(c) => return CommandOutput::err(format!("error: container {c} is not valid for pod {name}\n"), 1),
@@ -205,6 +218,16 @@ fn selected(cluster: &Cluster, f: &Flags) -> CommandOutput {
     let keep = f.value("--tail").and_then(|t| t.parse::<i64>().ok()).unwrap_or(10);
     for pod in &pods {
         let name = &pod.metadata.name;
+        let skip = |all: &[String]| if keep < 0 { 0 } else { all.len().saturating_sub(keep as usize) };
+        if f.has("--all-containers") {
+            for c in &pod.spec.containers {
+                match lines(cluster, pod, &c.name, f.has("--previous")) {
+                    Ok(all) => all[skip(&all)..].iter().for_each(|l| out.say(l)),
+                    Err(e) => return out.and_fail(e),
+                }
+            }
+            continue;
+        }
         let container = match f.value("--container") {
             Some(c) if pod.spec.containers.iter().any(|x| x.name == c) => c,
             Some(c) => return out.and_fail(format!("error: container {c} is not valid for pod {name}")),
@@ -220,8 +243,7 @@ fn selected(cluster: &Cluster, f: &Flags) -> CommandOutput {
             Ok(l) => l,
             Err(e) => return out.and_fail(e),
         };
-        let skip = if keep < 0 { 0 } else { all.len().saturating_sub(keep as usize) };
-        all[skip..].iter().for_each(|l| out.say(l));
+        all[skip(&all)..].iter().for_each(|l| out.say(l));
     }
     out
 }

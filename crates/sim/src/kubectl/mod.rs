@@ -472,7 +472,7 @@ pub(crate) fn allowed_flags(verb: &str) -> &'static [&'static str] {
         "patch" => &["--patch", "--type"],
         "top" => &["--all-namespaces", "--selector", "--containers", "--sort-by", "--no-headers", "--show-capacity"],
         "autoscale" => &["--min", "--max", "--cpu-percent", "--name"],
-        "logs" => &["--container", "--previous", "--tail", "--follow", "--selector"],
+        "logs" => &["--container", "--previous", "--tail", "--follow", "--selector", "--all-containers"],
         "exec" => &["--container", "--stdin", "--tty"],
         "expose" => &["--port", "--target-port", "--type", "--name", "--protocol", "--selector", "--dry-run", "--output", "--template", "--allow-missing-template-keys"],
         "rollout" => &["--to-revision", "--revision", "--watch", "--timeout"],
