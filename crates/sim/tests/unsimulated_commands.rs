@@ -72,7 +72,7 @@ fn real_flags_kubeplay_lacks_are_named_not_called_unknown() {
     for (line, flag, command) in [
         ("kubectl delete --raw=/api/v1/namespaces/default/pods/x", "--raw", "delete"),
         ("kubectl get pods --output-watch-events", "--output-watch-events", "get"),
-        ("kubectl top pod --sum", "--sum", "top pod"),
+        ("kubectl top pod --field-selector=status.phase=Running", "--field-selector", "top pod"),
         ("kubectl top nodes --use-protocol-buffers", "--use-protocol-buffers", "top node"),
         ("kubectl scale deploy web --replicas=2 --resource-version=5", "--resource-version", "scale"),
         ("kubectl cordon node-1 --dry-run=client", "--dry-run", "cordon"),

@@ -104,6 +104,7 @@ const BOOLEAN: &[(&str, Option<&str>)] = &[
     ("--show-capacity", None),
     ("--append-hash", None),
     ("--all-containers", None),
+    ("--sum", None),
 ];
 
 /// The integer flags kubeplay takes, by command, as kubectl 1.28 declares them: (command,

@@ -470,7 +470,7 @@ pub(crate) fn allowed_flags(verb: &str) -> &'static [&'static str] {
         "label" => &["--overwrite", "--selector", "--all"],
         "annotate" | "taint" => &["--overwrite"],
         "patch" => &["--patch", "--type"],
-        "top" => &["--all-namespaces", "--selector", "--containers", "--sort-by", "--no-headers", "--show-capacity"],
+        "top" => &["--all-namespaces", "--selector", "--containers", "--sort-by", "--no-headers", "--show-capacity", "--sum"],
         "autoscale" => &["--min", "--max", "--cpu-percent", "--name"],
         "logs" => &["--container", "--previous", "--tail", "--follow", "--selector", "--all-containers"],
         "exec" => &["--container", "--stdin", "--tty"],

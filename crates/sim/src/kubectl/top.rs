@@ -77,7 +77,7 @@ fn top_pods(cluster: &Cluster, f: &Flags) -> CommandOutput {
     }
     header.extend(["NAME", "CPU(cores)", "MEMORY(bytes)"].map(String::from));
     let mut rows = vec![header];
-    for (p, sample) in served {
+    for &(p, sample) in &served {
         let prefix: Vec<String> = if all { vec![p.metadata.namespace.clone().unwrap_or_default()] } else { Vec::new() };
         if containers {
             for (c, cpu_m, mem) in &sample.containers {
@@ -91,6 +91,14 @@ fn top_pods(cluster: &Cluster, f: &Flags) -> CommandOutput {
             row.extend([p.metadata.name.clone(), cpu(cpu_m), memory(mem)]);
             rows.push(row);
         }
+    }
+    if f.has("--sum") {
+        // Models metricsutil/metrics_printer.go printPodResourcesSum: a rule, then the
+        // totals, under the CPU and MEMORY columns.
+        let (cpu_m, mem) = served.iter().map(|(_, sample)| sample.total()).fold((0.0, 0), |(c, m), (pc, pm)| (c + pc, m + pm));
+        let blanks = vec![String::new(); rows[0].len() - 2];
+        rows.push([blanks.clone(), vec!["________".into(), "________".into()]].concat());
+        rows.push([blanks, vec![cpu(cpu_m), memory(mem)]].concat());
     }
     if f.has("--no-headers") {
         rows.remove(0);
