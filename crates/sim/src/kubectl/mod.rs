@@ -28,6 +28,7 @@ mod kept;
 pub(crate) mod jsonpath;
 pub(crate) mod go_template;
 mod logs;
+mod minikube;
 pub use logs::new_text as new_log_text;
 mod mutate;
 mod patch;
@@ -301,8 +302,9 @@ pub fn run_in(cluster: &mut Cluster, line: &str, ctx: &Context<'_>) -> CommandOu
     }
 }
 
-/// Runs a command given as words if it is one of the cluster's (kubectl, curl and the
-/// playground's own: fault, load, usage, legacy-api, advance); `None` for any other name.
+/// Runs a command given as words if it is one of the cluster's (kubectl, curl, minikube's
+/// `ip` and `service`, and the playground's own: fault, load, usage, legacy-api, advance);
+/// `None` for any other name.
 pub fn run_words(cluster: &mut Cluster, words: &[String], ctx: &Context<'_>) -> Option<CommandOutput> {
     let Some(first) = words.first() else { return Some(CommandOutput::default()) };
     Some(match first.as_str() {
@@ -311,6 +313,7 @@ pub fn run_words(cluster: &mut Cluster, words: &[String], ctx: &Context<'_>) -> 
         "curl" => port_forward::curl(cluster, &words[1..], curl::curl),
         "port-forward" => port_forward::command(cluster, &words[1..]),
         "load" => top::load(cluster, &words[1..]),
+        "minikube" => minikube::minikube(cluster, &words[1..]),
         "usage" => top::usage(cluster, &words[1..]),
         "legacy-api" => match words.get(1).map(String::as_str) {
             Some("refuse") => {
