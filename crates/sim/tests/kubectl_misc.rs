@@ -259,3 +259,17 @@ fn scale_checks_the_current_replicas_first() {
     assert_eq!(run(&mut c, "kubectl get deploy web -o jsonpath={.spec.replicas}").stdout, "2", "nothing changed");
     assert_eq!(run(&mut c, "kubectl scale deployment web --current-replicas=2 --replicas=3").stdout, "deployment.apps/web scaled\n");
 }
+
+/// kubectl's precondition holds for any count but -1 (its "none"): a negative one, or one
+/// beyond what a replica count can be, never matches, so nothing is scaled.
+#[test]
+fn scale_refuses_a_current_replicas_that_cannot_match() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    run(&mut c, "kubectl create deployment web --image=nginx --replicas=2");
+    for (given, said) in [("99999999999", "99999999999"), ("-2", "-2")] {
+        let out = run(&mut c, &format!("kubectl scale deployment web --current-replicas={given} --replicas=3"));
+        assert_eq!((out.stdout.as_str(), out.stderr.as_str(), out.exit_code), ("", format!("error: Expected replicas to be {said}, was 2\n").as_str(), 1), "{given}");
+        assert_eq!(run(&mut c, "kubectl get deploy web -o jsonpath={.spec.replicas}").stdout, "2", "nothing changed with {given}");
+    }
+    assert_eq!(run(&mut c, "kubectl scale deployment web --current-replicas=-1 --replicas=3").stdout, "deployment.apps/web scaled\n", "-1 is no precondition");
+}

@@ -20,8 +20,9 @@ pub fn scale(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
         Ok(_) => return CommandOutput::err("error: resource(s) were provided, but no name was specified\n".into(), 1),
         Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
     };
-    // `--current-replicas`: a precondition on the count before the change (-1: none).
-    let current = f.value("--current-replicas").and_then(|v| v.parse::<i32>().ok()).filter(|c| *c >= 0);
+    // `--current-replicas`: a precondition on the count before the change (-1: none). Any
+    // other number holds, as Go's int: one no count can be (negative, past i32) fails it.
+    let current = f.value("--current-replicas").and_then(|v| v.parse::<i64>().ok()).filter(|c| *c != -1);
     let mut out = CommandOutput::default();
     for (kind, name) in list {
         let result = fetch(cluster, kind, &f.namespace(), &name).and_then(|mut o| {
@@ -30,7 +31,7 @@ pub fn scale(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
                 Object::ReplicaSet(rs) => rs.spec.replicas.unwrap_or(1),
                 _ => -1,
             };
-            if let Some(expected) = current.filter(|c| now >= 0 && *c != now) {
+            if let Some(expected) = current.filter(|c| now >= 0 && *c != i64::from(now)) {
                 // Models staging/src/k8s.io/kubectl/pkg/scale/scale.go PreconditionError.
                 return Err(format!("error: Expected replicas to be {expected}, was {now}"));
             }
