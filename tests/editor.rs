@@ -433,6 +433,23 @@ async fn embeds_keep_their_tabs_apart_from_the_full_page_and_each_other() {
     forget_kept_work().await;
 }
 
+/// The tab `kubectl edit` opens is named edit-KIND-NAME.yaml, and an object's name may be
+/// 253 characters: the page reads such a tab back as it kept it, and says nothing was reset.
+#[wasm_bindgen_test]
+async fn a_kubectl_edit_tab_of_a_long_named_object_survives_a_reload() {
+    forget_kept_work().await;
+    let kind = Kind::ALL.iter().map(|k| k.name().to_ascii_lowercase()).max_by_key(String::len).unwrap();
+    let name = format!("edit-{kind}-{}.yaml", "a".repeat(253));
+    let mut files = kubeplay_web::components::editor::OpenFiles::default();
+    files.open(&name, "# being edited\n", true);
+    files.save();
+    let read = kubeplay_web::components::editor::OpenFiles::load();
+    assert_eq!(read.files.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), ["editor.yaml", name.as_str()]);
+    assert_eq!(read.current().text, "# being edited\n", "the edited tab is still the one shown");
+    assert!(kubeplay_web::kept::resets().is_empty(), "{:?}", kubeplay_web::kept::resets());
+    forget_kept_work().await;
+}
+
 #[derive(Properties, PartialEq)]
 struct WithConsoleProps {
     cluster: ClusterHandle,

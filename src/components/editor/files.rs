@@ -142,10 +142,14 @@ impl OpenFiles {
     }
 }
 
+/// The longest tab name read back: room for the tab `kubectl edit` opens for any object,
+/// `edit-KIND-NAME.yaml`, whose NAME may be 253 characters.
+const MAX_NAME: usize = 320;
+
 /// A tab name that is a plain file name in the home directory (no directories, no `..`).
 pub fn safe_name(name: &str) -> Option<String> {
     let name = name.trim();
-    (!name.is_empty() && name.len() <= 80 && !name.contains('/') && name != "." && name != "..").then(|| name.to_string())
+    (!name.is_empty() && name.len() <= MAX_NAME && !name.contains('/') && name != "." && name != "..").then(|| name.to_string())
 }
 
 /// The manifest a first visit starts with.
