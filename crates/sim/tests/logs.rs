@@ -83,3 +83,16 @@ fn all_containers_prints_each_containers_log_in_turn() {
     assert_eq!((out.stdout, out.stderr), (format!("{web}{cache}"), String::new()), "no note about a defaulted container");
     assert!(run(&mut c, "kubectl logs two -f --all-containers").stderr.starts_with("error: kubeplay does not follow several containers at once"));
 }
+
+/// `--tail` cuts each container's log with `--all-containers` too, as kubectl 1.28 does.
+#[test]
+fn all_containers_keeps_the_tail_of_each_log() {
+    let mut c = Cluster::new(ClusterSettings::default());
+    c.apply_manifest("apiVersion: v1\nkind: Pod\nmetadata:\n  name: two\nspec:\n  containers:\n  - name: web\n    image: nginx\n  - name: cache\n    image: redis\n", "two.yaml");
+    c.advance(Duration::seconds(20));
+    let web = run(&mut c, "kubectl logs two -c web --tail=1").stdout;
+    let cache = run(&mut c, "kubectl logs two -c cache --tail=1").stdout;
+    assert_eq!((web.lines().count(), cache.lines().count()), (1, 1), "{web}{cache}");
+    assert!(run(&mut c, "kubectl logs two -c web").stdout.lines().count() > 1, "the log has more than its tail");
+    assert_eq!(run(&mut c, "kubectl logs two --all-containers --tail=1").stdout, format!("{web}{cache}"));
+}

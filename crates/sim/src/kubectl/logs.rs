@@ -133,11 +133,14 @@ pub fn logs(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutpu
         out.stderr.push_str(&format!("{n}\n"));
     }
     let name = &pod.metadata.name;
+    // `--tail=N`: where each log's last N lines begin (all of it when not given or negative).
+    let tail = |all: &[String]| f.value("--tail").and_then(|t| t.parse::<i64>().ok()).filter(|n| *n >= 0).map_or(0, |n| all.len().saturating_sub(n as usize));
     if f.has("--all-containers") {
-        // Each container's log in turn, as kubectl prints them with --all-containers.
+        // Each container's log in turn, each cut to its tail, as kubectl prints them with
+        // --all-containers (one log request a container, the same options for each).
         for c in &pod.spec.containers {
             match lines(cluster, &pod, &c.name, f.has("--previous")) {
-                Ok(all) => all.iter().for_each(|l| out.say(l)),
+                Ok(all) => all[tail(&all)..].iter().for_each(|l| out.say(l)),
                 Err(e) => return out.and_fail(e),
             }
         }
@@ -166,8 +169,7 @@ pub fn logs(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOutpu
         out.pending = running(&pod, &container);
         return out;
     }
-    let tail = f.value("--tail").and_then(|t| t.parse::<i64>().ok()).filter(|n| *n >= 0).map_or(0, |n| all.len().saturating_sub(n as usize));
-    all[tail..].iter().for_each(|l| out.say(l));
+    all[tail(&all)..].iter().for_each(|l| out.say(l));
     if !follow || !running(&pod, &container) {
         return out;
     }
