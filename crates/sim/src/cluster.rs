@@ -558,10 +558,12 @@ impl Cluster {
     /// does).
     pub fn orphan_dependents(&mut self, kind: Kind, namespace: &str, name: &str) {
         let Some(uid) = self.store.get(&ObjectKey::in_namespace(kind, namespace, name)).and_then(|o| o.meta().uid.clone()) else { return };
-        let dependents: Vec<Object> = Kind::ALL
-            .iter()
-            .flat_map(|k| self.store.list(*k, k.namespaced().then_some(namespace)))
-            .filter(|o| o.meta().owner_references.iter().any(|r| r.uid == uid))
+        // From the owner index: a scan of every object would make `delete --all
+        // --cascade=orphan` cost the square of the namespace's objects.
+        let dependents: Vec<Object> = self
+            .store
+            .owned_by(&uid)
+            .filter(|o| !o.kind().namespaced() || o.meta().namespace.as_deref().unwrap_or("") == namespace)
             .cloned()
             .collect();
         for mut o in dependents {
