@@ -74,3 +74,22 @@ fn mistakes_get_kubectls_messages() {
         assert_eq!((out.stdout.as_str(), out.stderr.as_str(), out.exit_code), ("", expected.as_str(), 1), "{line}");
     }
 }
+
+#[test]
+fn file_and_env_file_sources_are_comma_separated_lists_and_an_empty_one_names_nothing() {
+    let (mut c, mut s) = console();
+    // `--from-file` and `--from-env-file` are string slices: commas separate sources.
+    let out = sh(&mut c, &mut s, "kubectl create configmap m --from-file=cfg/game.properties,ui=cfg/ui.properties --dry-run=client -o yaml");
+    let expected = "apiVersion: v1\ndata:\n  game.properties: |\n    enemies=aliens\n    lives=3\n  ui: |\n    color=purple\nkind: ConfigMap\nmetadata:\n  creationTimestamp: null\n  name: m\n";
+    assert_eq!((out.stdout.as_str(), out.stderr.as_str()), (expected, ""));
+    let out = sh(&mut c, &mut s, "kubectl create configmap m --from-env-file=env2.properties,env.properties --dry-run=client -o yaml");
+    assert_eq!(out.stderr, "error: cannot add key \"lives\", another key by that name already exists in Data for ConfigMap \"m\"\n");
+    // An empty value gives no source at all, so it neither fails nor counts against --from-literal.
+    let out = sh(&mut c, &mut s, "kubectl create configmap m --from-file= --dry-run=client -o yaml");
+    assert_eq!((out.stdout.as_str(), out.stderr.as_str()), ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  creationTimestamp: null\n  name: m\n", ""));
+    let out = sh(&mut c, &mut s, "kubectl create configmap m --from-env-file= --from-literal=a=b --dry-run=client -o yaml");
+    assert_eq!(out.stdout, "apiVersion: v1\ndata:\n  a: b\nkind: ConfigMap\nmetadata:\n  creationTimestamp: null\n  name: m\n");
+    // An empty element of a list names no file (not the working directory).
+    let out = sh(&mut c, &mut s, "kubectl create configmap m --from-file=,cfg/game.properties --dry-run=client -o yaml");
+    assert_eq!((out.stdout.as_str(), out.stderr.as_str(), out.exit_code), ("", "error: error reading : no such file or directory\n", 1));
+}

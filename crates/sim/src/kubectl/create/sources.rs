@@ -22,15 +22,16 @@ pub(super) enum Target {
 /// `create_secret.go` (`handle*FromLiteralSources`, `handle*FromFileSources`,
 /// `handle*FromEnvFileSources`).
 pub(super) fn data(f: &Flags, ctx: &Context<'_>, target: Target, name: &str) -> Result<Map<String, Value>, String> {
-    let env_files = f.values("--from-env-file");
-    if !env_files.is_empty() && (f.has("--from-file") || f.has("--from-literal")) {
+    let env_files = slice_values(f, "--from-env-file");
+    let files = slice_values(f, "--from-file");
+    if !env_files.is_empty() && (!files.is_empty() || f.has("--from-literal")) {
         return Err("error: from-env-file cannot be combined with from-file or from-literal".into());
     }
     let mut data = Keys { data: Map::new(), target, name };
     if target == Target::Secret {
         literals(f, &mut data)?;
     }
-    for source in f.values("--from-file") {
+    for source in files {
         file_source(ctx, &source, &mut data)?;
     }
     if target == Target::ConfigMap {
@@ -40,6 +41,36 @@ pub(super) fn data(f: &Flags, ctx: &Context<'_>, target: Target, name: &str) -> 
         env_file(ctx, &path, &mut data)?;
     }
     Ok(data.data)
+}
+
+/// The values of a string-slice flag (`--from-file`, `--from-env-file`) as pflag reads
+/// them: each occurrence is one line of comma-separated values, a value in double quotes may
+/// hold commas (`""` is a quote), and an empty occurrence gives none.
+fn slice_values(f: &Flags, flag: &str) -> Vec<String> {
+    let mut values = Vec::new();
+    for occurrence in f.values(flag).iter().filter(|v| !v.is_empty()) {
+        let (mut field, mut quoted, mut at_start) = (String::new(), false, true);
+        let mut chars = occurrence.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' if at_start => quoted = true,
+                '"' if quoted && chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' if quoted => quoted = false,
+                ',' if !quoted => {
+                    values.push(std::mem::take(&mut field));
+                    at_start = true;
+                    continue;
+                }
+                c => field.push(c),
+            }
+            at_start = false;
+        }
+        values.push(field);
+    }
+    values
 }
 
 /// The keys gathered so far, for one object.
@@ -107,7 +138,9 @@ fn file_source(ctx: &Context<'_>, source: &str, data: &mut Keys<'_>) -> Result<(
         Some((k, p)) => (Some(k), p),
         None => (None, source),
     };
-    let Some(entries) = ctx.files.list_dir(path) else {
+    // An empty path (`--from-file=,x`) names no file, not the working directory.
+    let listed = if path.is_empty() { None } else { ctx.files.list_dir(path) };
+    let Some(entries) = listed else {
         let text = read(ctx, path)?;
         let name = path.trim_end_matches('/').rsplit('/').next().unwrap_or(path);
         return data.add(key.unwrap_or(name), text);
