@@ -26,13 +26,17 @@ pub async fn fetch_text(url: &str) -> Result<String, String> {
     text.as_string().ok_or_else(|| format!("{url}: not text"))
 }
 
+/// The parameters of a query string (`?lesson=web&present`), each as its key and the whole
+/// `key=value` pair as written: `("lesson", "lesson=web")`, `("present", "present")`.
+pub fn query_pairs(search: &str) -> impl Iterator<Item = (&str, &str)> {
+    search.trim_start_matches('?').split('&').filter(|pair| !pair.is_empty()).map(|pair| (pair.split_once('=').map_or(pair, |(k, _)| k), pair))
+}
+
 /// The page's URL parameters (`?lesson=rolling-update&step=3`).
 pub fn url_param(name: &str) -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
-    search.trim_start_matches('?').split('&').find_map(|pair| {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        (k == name).then(|| decode_uri(v))
-    })
+    let value = query_pairs(&search).find_map(|(key, pair)| (key == name).then(|| decode_uri(pair.split_once('=').map_or("", |(_, v)| v))));
+    value
 }
 
 /// The query string of a link to `lesson` (or, for `None`, to the course: `course`, which
@@ -40,11 +44,7 @@ pub fn url_param(name: &str) -> Option<String> {
 /// `theme`, `speed`, `lang`, ...) stay, so a presenter or a slide's iframe keeps its mode;
 /// the lesson, step and lesson URL are replaced.
 pub fn lesson_search(search: &str, lesson: Option<&str>) -> String {
-    let mut parts: Vec<&str> = search
-        .trim_start_matches('?')
-        .split('&')
-        .filter(|pair| !pair.is_empty() && !matches!(pair.split_once('=').map_or(*pair, |(k, _)| k), "lesson" | "step" | "lessonUrl" | "course"))
-        .collect();
+    let mut parts: Vec<&str> = query_pairs(search).filter(|(key, _)| !matches!(*key, "lesson" | "step" | "lessonUrl" | "course")).map(|(_, pair)| pair).collect();
     let named = lesson.map_or_else(|| "course".to_string(), |id| format!("lesson={id}"));
     parts.push(&named);
     format!("?{}", parts.join("&"))

@@ -75,8 +75,8 @@ fn shown() -> Theme {
 pub fn with_theme(search: &str, theme: Theme) -> String {
     let mut set = false;
     let mut parts: Vec<String> = Vec::new();
-    for pair in search.trim_start_matches('?').split('&').filter(|pair| !pair.is_empty()) {
-        if pair.split_once('=').map_or(pair, |(k, _)| k) == "theme" {
+    for (key, pair) in crate::lessons::query_pairs(search) {
+        if key == "theme" {
             if !set {
                 parts.push(format!("theme={}", theme.word()));
                 set = true;
