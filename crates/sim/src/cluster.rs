@@ -138,6 +138,9 @@ pub struct Cluster {
     /// The ReplicaSet controller's counts of its pods, rebuilt after a restore.
     #[serde(skip)]
     replicaset_cache: controllers::replicaset::Cache,
+    /// The metrics-server's table of pods, rebuilt after a restore.
+    #[serde(skip)]
+    metrics_watch: crate::metrics_server::PodWatch,
     /// While a `kubectl ... --record` runs: the command, noted on every object it writes.
     #[serde(skip)]
     change_cause: Option<String>,
@@ -216,6 +219,7 @@ impl Cluster {
             seen: BTreeMap::new(),
             kubeconfig: Default::default(),
             replicaset_cache: Default::default(),
+            metrics_watch: Default::default(),
             change_cause: None,
             #[cfg(test)]
             kubelets_see_all: false,
@@ -934,7 +938,7 @@ impl Cluster {
                 self.next_sample = self.now + SAMPLE_EVERY;
             }
             if self.now == scrape {
-                self.metrics.scrape(&self.store, &self.traffic, self.now);
+                self.metrics.scrape(&mut self.metrics_watch, &self.store, &self.traffic, self.now);
             }
         }
     }

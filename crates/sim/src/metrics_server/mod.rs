@@ -3,7 +3,10 @@
 //! served once each of its containers has two points, so new pods appear 15-30 s after
 //! they start, as with the real one.
 
-use crate::api::{Kind, Object, Pod};
+mod watch;
+
+pub use watch::PodWatch;
+use crate::api::{Kind, Object};
 use crate::clock::{Duration, Time};
 use crate::traffic::Traffic;
 use crate::store::Store;
@@ -43,17 +46,6 @@ pub struct MetricsServer {
     pub last_scrape: Option<Time>,
 }
 
-/// When a pod's containers all started (running), the latest of those start times.
-fn started(p: &Pod) -> Option<Time> {
-    let mut latest = None::<Time>;
-    for c in &p.spec.containers {
-        let s = p.status.container_statuses.iter().find(|s| s.name == c.name)?;
-        let t = s.state.running.as_ref()?.started_at?;
-        latest = Some(latest.map_or(t, |l: Time| l.max(t)));
-    }
-    latest
-}
-
 impl MetricsServer {
     /// The next scrape after `now`, on the resolution's grid.
     pub fn next_scrape(now: Time) -> Time {
@@ -61,55 +53,67 @@ impl MetricsServer {
         Time((now.0 / r + 1) * r)
     }
 
-    /// One scrape of every kubelet. The samples of pods scraped before are updated in
-    /// place (no new keys or container names), and pods gone since are dropped.
-    pub fn scrape(&mut self, store: &Store, traffic: &Traffic, now: Time) {
+    /// One scrape of every kubelet. `watch` is the metrics-server's view of the pods,
+    /// brought up to date first. The samples of pods scraped before are updated in place
+    /// (no new keys or container names), and pods gone since are dropped.
+    pub fn scrape(&mut self, watch: &mut PodWatch, store: &Store, traffic: &Traffic, now: Time) {
+        watch.refresh(store);
         let previous = self.last_scrape;
-        let mut per_node: BTreeMap<String, (f64, i64)> = BTreeMap::new();
-        let mut images = BTreeMap::new();
-        let (mut scratch, mut key) = (String::new(), String::new());
-        for p in store.list(Kind::Pod, None).filter_map(Object::as_pod) {
-            let Some(node) = p.spec.node_name.as_deref() else { continue };
-            let usage = traffic.container_usage_with(p, &mut images, &mut scratch);
+        let at_rest = traffic.rates.is_empty() && traffic.overrides.is_empty();
+        let mut per_node = vec![(0.0, 0); watch.node_names.len()];
+        let (mut images, mut scratch, mut full) = (BTreeMap::new(), String::new(), Vec::new());
+        // The previous samples in key order, to pick up as the pods come in nearly that order.
+        let mut old = std::mem::take(&mut self.pods).into_iter().peekable();
+        let mut served = Vec::new();
+        for (key, t) in watch.pods.iter_mut() {
+            let changed = std::mem::replace(&mut t.changed, false);
+            let Some(node) = t.node else { continue };
+            let usage = if at_rest {
+                &t.at_rest
+            } else {
+                let Some(p) = store.get(key).and_then(Object::as_pod) else { continue };
+                full.clear();
+                full.extend(traffic.container_usage_with(p, &mut images, &mut scratch).into_iter().map(|(name, u)| (name.to_string(), u)));
+                &full
+            };
             let (cpu, mem) = usage.iter().filter_map(|(_, u)| *u).fold((0.0, 0), |(c, m), (cpu, mem)| (c + cpu, m + mem));
-            match per_node.get_mut(node) {
-                Some(n) => *n = (n.0 + cpu, n.1 + mem),
-                None => {
-                    per_node.insert(node.to_string(), (cpu, mem));
-                }
-            }
+            let n = &mut per_node[node as usize];
+            *n = (n.0 + cpu, n.1 + mem);
             // Two points per container: it must have been running at the previous scrape.
-            let has_two_points = started(p).zip(previous).is_some_and(|(s, prev)| s <= prev);
+            let has_two_points = t.started.zip(previous).is_some_and(|(s, prev)| s <= prev);
             if !(has_two_points && usage.iter().all(|(_, u)| u.is_some())) {
                 continue;
             }
-            key.clear();
-            key.push_str(p.metadata.namespace.as_deref().unwrap_or(""));
-            key.push('/');
-            key.push_str(&p.metadata.name);
-            let same_containers = |s: &PodSample| s.containers.len() == usage.len() && s.containers.iter().zip(&usage).all(|(a, (b, _))| a.0 == *b);
-            match self.pods.get_mut(key.as_str()).filter(|s| same_containers(s)) {
-                Some(sample) => {
+            while old.peek().is_some_and(|(k, _)| *k < t.key) {
+                old.next();
+            }
+            let kept = old.next_if(|(k, _)| *k == t.key);
+            let same_containers = |s: &PodSample| s.containers.len() == usage.len() && s.containers.iter().zip(usage).all(|(a, (b, _))| a.0 == *b);
+            let sample = match kept {
+                // A pod not written since it was last scraped has the same containers.
+                Some((k, mut sample)) if !changed || same_containers(&sample) => {
                     sample.timestamp = now;
-                    for (c, (_, u)) in sample.containers.iter_mut().zip(&usage) {
-                        let (cpu, mem) = u.unwrap_or_default();
-                        (c.1, c.2) = (cpu, mem);
+                    for (c, (_, u)) in sample.containers.iter_mut().zip(usage) {
+                        (c.1, c.2) = u.unwrap_or_default();
                     }
+                    (k, sample)
                 }
-                None => {
+                _ => {
                     let containers = usage.iter().map(|(name, u)| {
                         let (cpu, mem) = u.unwrap_or_default();
-                        (name.to_string(), cpu, mem)
+                        (name.clone(), cpu, mem)
                     });
-                    self.pods.insert(key.clone(), PodSample { timestamp: now, containers: containers.collect() });
+                    (t.key.clone(), PodSample { timestamp: now, containers: containers.collect() })
                 }
-            }
+            };
+            served.push(sample);
         }
-        self.pods.retain(|_, s| s.timestamp == now);
+        drop(old);
+        self.pods = served.into_iter().collect();
         self.nodes.clear();
         if previous.is_some() {
             for n in store.list(Kind::Node, None).filter_map(Object::as_node).filter(|n| n.is_ready()) {
-                let (cpu, mem) = per_node.get(&n.metadata.name).copied().unwrap_or_default();
+                let (cpu, mem) = watch.node_id(&n.metadata.name).map(|id| per_node[id as usize]).unwrap_or_default();
                 self.nodes.insert(n.metadata.name.clone(), (cpu + NODE_OVERHEAD_CPU_MILLI, mem + NODE_OVERHEAD_MEMORY));
             }
         }

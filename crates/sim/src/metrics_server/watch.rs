@@ -1,0 +1,124 @@
+//! The metrics-server's pod informer: what a scrape reads of each pod (its node, when its
+//! containers started, their usage at rest), kept up to date from the watch log, so a
+//! scrape walks a compact table instead of every pod object.
+
+use crate::api::{Kind, Object, Pod};
+use crate::clock::Time;
+use crate::images::ImageBehavior;
+use crate::store::{EventType, ObjectKey, Store};
+use crate::traffic::Traffic;
+use std::collections::{BTreeMap, HashMap};
+
+/// Per container of a pod: its name and its usage (CPU millicores, memory bytes), `None`
+/// while it is not running.
+pub type Usage = Vec<(String, Option<(f64, i64)>)>;
+
+/// What a scrape reads of one pod.
+#[derive(Clone, Debug)]
+pub struct Tracked {
+    /// `namespace/name`, the key metrics are served under.
+    pub key: String,
+    /// The node it is bound to, as an index into [`PodWatch::node_names`].
+    pub node: Option<u32>,
+    /// When its containers had all started, the latest of those times.
+    pub started: Option<Time>,
+    /// Its containers' usage with no requests served and no override.
+    pub at_rest: Usage,
+    /// Written since the last scrape (it may be another pod of the same name).
+    pub changed: bool,
+}
+
+/// The pods the metrics-server knows, in the store's order, with the watch position.
+#[derive(Clone, Debug, Default)]
+pub struct PodWatch {
+    seen: Option<u64>,
+    /// Every pod, by key.
+    pub pods: BTreeMap<ObjectKey, Tracked>,
+    /// Node names by index (nodes are added as pods bind to them, never removed).
+    pub node_names: Vec<String>,
+    node_ids: HashMap<String, u32>,
+    images: BTreeMap<String, ImageBehavior>,
+}
+
+/// When a pod's containers all started (running), the latest of those start times.
+pub fn started(p: &Pod) -> Option<Time> {
+    let mut latest = None::<Time>;
+    for c in &p.spec.containers {
+        let s = p.status.container_statuses.iter().find(|s| s.name == c.name)?;
+        let t = s.state.running.as_ref()?.started_at?;
+        latest = Some(latest.map_or(t, |l: Time| l.max(t)));
+    }
+    latest
+}
+
+impl PodWatch {
+    /// Brings the table up to the store's version: from the watch log when it reaches back
+    /// far enough, else from a list of every pod.
+    pub fn refresh(&mut self, store: &Store) {
+        let rv = store.resource_version();
+        if self.seen == Some(rv) {
+            return;
+        }
+        match self.seen.filter(|s| *s <= rv).and_then(|s| store.events_since(s)) {
+            Some(events) => {
+                for e in events {
+                    if let Object::Pod(p) = &*e.object {
+                        let key = ObjectKey::of(&e.object);
+                        if e.type_ == EventType::Deleted {
+                            self.pods.remove(&key);
+                        } else {
+                            self.note(key, p);
+                        }
+                    }
+                }
+            }
+            None => {
+                self.pods.clear();
+                for o in store.list(Kind::Pod, None) {
+                    if let Object::Pod(p) = o {
+                        self.note(ObjectKey::of(o), p);
+                    }
+                }
+            }
+        }
+        self.seen = Some(rv);
+        #[cfg(debug_assertions)]
+        self.check(store);
+    }
+
+    /// Debug builds: the table must say what a list of every pod says.
+    #[cfg(debug_assertions)]
+    fn check(&self, store: &Store) {
+        let listed: Vec<&ObjectKey> = self.pods.keys().collect();
+        let pods: Vec<ObjectKey> = store.list(Kind::Pod, None).map(ObjectKey::of).collect();
+        assert_eq!(listed, pods.iter().collect::<Vec<_>>(), "the metrics-server's pods are the store's");
+        for (key, t) in &self.pods {
+            let Some(Object::Pod(p)) = store.get(key) else { continue };
+            assert_eq!(t.node.map(|id| self.node_names[id as usize].as_str()), p.spec.node_name.as_deref(), "node of {}", t.key);
+            assert_eq!(t.started, started(p), "start of {}", t.key);
+            let at_rest: Usage = Traffic::default().container_usage_with(p, &mut BTreeMap::new(), &mut String::new()).into_iter().map(|(n, u)| (n.to_string(), u)).collect();
+            assert_eq!(t.at_rest, at_rest, "usage of {}", t.key);
+        }
+    }
+
+    fn note(&mut self, key: ObjectKey, p: &Pod) {
+        let node = p.spec.node_name.as_deref().map(|n| match self.node_ids.get(n) {
+            Some(id) => *id,
+            None => {
+                let id = self.node_names.len() as u32;
+                self.node_names.push(n.to_string());
+                self.node_ids.insert(n.to_string(), id);
+                id
+            }
+        });
+        let mut scratch = String::new();
+        let at_rest = Traffic::default().container_usage_with(p, &mut self.images, &mut scratch).into_iter().map(|(name, u)| (name.to_string(), u)).collect();
+        let tracked = Tracked { key: format!("{}/{}", key.namespace, key.name), node, started: started(p), at_rest, changed: true };
+        self.pods.insert(key, tracked);
+    }
+
+    /// The index of a node that pods were seen bound to.
+    pub fn node_id(&self, name: &str) -> Option<u32> {
+        self.node_ids.get(name).copied()
+    }
+}
