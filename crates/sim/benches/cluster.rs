@@ -9,6 +9,10 @@ use kubeplay_sim::clock::Duration;
 use kubeplay_sim::{Cluster, ClusterSettings};
 use std::hint::black_box;
 
+/// The allocator the scale example measures with (see its note).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn deployment(replicas: u32, image: &str) -> String {
     format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels: {{app: web}}\n  template:\n    metadata:\n      labels: {{app: web}}\n    spec:\n      containers:\n      - name: web\n        image: {image}\n        resources:\n          requests: {{cpu: 10m, memory: 16Mi}}\n")
 }

@@ -8,6 +8,12 @@
 
 use std::time::Instant;
 
+/// The simulator allocates and frees many small objects (every store change copies
+/// one); mimalloc does that at about two thirds of the system allocator's cost here. The
+/// page's wasm keeps Rust's own allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Peak resident memory of this process in MiB (Linux; 0 elsewhere).
 fn peak_rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
