@@ -9,6 +9,8 @@ use crate::store::{ObjectKey, Store};
 const AGGREGATE_AFTER: usize = 10;
 /// The window those messages must fall in.
 const AGGREGATE_WINDOW: Duration = Duration::seconds(600);
+/// The message prefix of an aggregated event.
+const COMBINED: &str = "(combined from similar events): ";
 
 /// How long an event lives after its last update (`--event-ttl`).
 pub const EVENT_TTL: Duration = Duration::seconds(3600);
@@ -46,16 +48,27 @@ fn record_about(store: &mut Store, now: Time, source: Source<'_>, kind: Kind, me
     // Events are named `<object>.<first occurrence in hex nanoseconds>`, so only this
     // object's events need looking at to find a repeat.
     let prefix = format!("{}.", meta.name);
-    let same = store.list_prefixed(Kind::Event, &namespace, &prefix).filter_map(Object::as_event).find(|e| {
-        e.involved_object.uid == uid
-            && e.reason == reason
-            && e.message == message
-            && e.type_ == type_
-            && e.source.component == source.component
-            && e.involved_object.field_path.as_deref() == field_path
-    });
-    if let Some(existing) = same {
-        let mut e = existing.clone();
+    let mut name = format!("{prefix}{:x}", now.0 as u64 * 1_000_000);
+    // One look at this object's events: a repeat of this one, the similar ones for the
+    // aggregation below, and whether the name this one would take is in use.
+    let (mut similar, mut combined_event, mut taken, mut repeat) = (0usize, None::<&Event>, false, None::<Event>);
+    for e in store.list_prefixed(Kind::Event, &namespace, &prefix).filter_map(Object::as_event) {
+        taken |= e.metadata.name == name;
+        if e.involved_object.uid != uid || e.reason != reason || e.type_ != type_ || e.source.component != source.component {
+            continue;
+        }
+        if e.message == message && e.involved_object.field_path.as_deref() == field_path {
+            repeat = Some(e.clone());
+            break;
+        }
+        if e.last_timestamp.is_some_and(|t| now - t <= AGGREGATE_WINDOW) {
+            similar += 1;
+            if combined_event.is_none() && e.message.starts_with(COMBINED) {
+                combined_event = Some(e);
+            }
+        }
+    }
+    if let Some(mut e) = repeat {
         e.count += 1;
         e.last_timestamp = Some(now);
         store.put(Object::Event(e), now);
@@ -63,21 +76,9 @@ fn record_about(store: &mut Store, now: Time, source: Source<'_>, kind: Kind, me
     }
     // Aggregation: once 10 distinct messages share (source, object, type, reason) within
     // 10 minutes, further ones are folded into one "(combined from similar events)" event.
-    let similar: Vec<&Event> = store
-        .list_prefixed(Kind::Event, &namespace, &prefix)
-        .filter_map(Object::as_event)
-        .filter(|e| {
-            e.involved_object.uid == uid
-                && e.reason == reason
-                && e.type_ == type_
-                && e.source.component == source.component
-                && e.last_timestamp.is_some_and(|t| now - t <= AGGREGATE_WINDOW)
-        })
-        .collect();
-    if similar.len() >= AGGREGATE_AFTER && !message.starts_with("(combined from similar events): ") {
-        let combined = format!("(combined from similar events): {message}");
-        if let Some(c) = similar.iter().find(|e| e.message.starts_with("(combined from similar events): ")) {
-            let mut e = (*c).clone();
+    if similar >= AGGREGATE_AFTER && !message.starts_with(COMBINED) {
+        let combined = format!("{COMBINED}{message}");
+        if let Some(mut e) = combined_event.cloned() {
             e.message = combined;
             e.count += 1;
             e.last_timestamp = Some(now);
@@ -87,8 +88,7 @@ fn record_about(store: &mut Store, now: Time, source: Source<'_>, kind: Kind, me
         return record_about(store, now, source, kind, meta, field_path, type_, reason, &combined);
     }
     let mut n = 0u64;
-    let mut name = format!("{prefix}{:x}", now.0 as u64 * 1_000_000);
-    while store.get(&ObjectKey { kind: Kind::Event, namespace: namespace.clone(), name: name.clone() }).is_some() {
+    while taken && store.get(&ObjectKey { kind: Kind::Event, namespace: namespace.clone(), name: name.clone() }).is_some() {
         n += 1;
         name = format!("{prefix}{:x}", now.0 as u64 * 1_000_000 + n);
     }
