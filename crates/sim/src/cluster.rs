@@ -742,6 +742,7 @@ impl Cluster {
             }
             if self.should_run("scheduler", |e| matches!(e.object.kind(), Kind::Pod | Kind::Node)) {
                 self.scheduler.reconcile(&mut self.store, now);
+                self.follow_watch();
             }
             self.run_kubelets(now);
             if self.store.resource_version() == before {
@@ -810,7 +811,17 @@ impl Cluster {
             };
             let at = kubelet.reconcile_pods(&mut self.store, now, pods);
             self.wake(&format!("kubelet/{name}"), at);
+            self.follow_watch();
         }
+    }
+
+    /// Brings the informer caches (the ReplicaSet controller's, the metrics-server's) up to
+    /// the store's version. Called after each kubelet and the scheduler, so a burst of
+    /// writes between two runs of their components does not outrun the watch log and force
+    /// a list of every pod; what they hold does not depend on when they follow.
+    fn follow_watch(&mut self) {
+        self.replicaset_cache.refresh(&self.store);
+        self.metrics_watch.refresh(&self.store);
     }
 
     /// Whether a component must run now: its wake-up is due, or the store changed in a
