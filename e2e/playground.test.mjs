@@ -386,8 +386,11 @@ test('the worker count follows the nodes there are, and + and − add and remove
   await context.close();
 });
 
-test('the whole state saves to a file and opens in a fresh browser; a wrong file is explained', async () => {
+test('the whole state saves to a file and opens in a fresh browser, in that browser\'s theme; a wrong file is explained', async () => {
   const { page, errors, context } = await openPage();
+  // The theme is the viewer's: chosen here, it is not saved with the work.
+  await page.locator('[data-testid="theme"] button[data-theme-choice="light"]').click();
+  await waitForKept(page, 'kubeplay.theme.v1', 'light');
   await page.locator('[data-testid="console-input"]').fill('kubectl create deployment saved --image=nginx --replicas=2');
   await page.locator('[data-testid="console-input"]').press('Enter');
   await page.locator('[data-testid="editor"]').fill('# my notes\n' + POD);
@@ -396,15 +399,20 @@ test('the whole state saves to a file and opens in a fresh browser; a wrong file
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="save-file"]').click()]);
   assert.equal(download.suggestedFilename(), 'kubeplay-state.json');
   // The download goes with its context, so keep its text.
-  const text = readFileSync(await download.path(), 'utf8');
+  let text = readFileSync(await download.path(), 'utf8');
   const saved = JSON.parse(text);
   assert.equal(saved.format, 'kubeplay-state');
   assert.ok(saved.items['kubeplay.cluster.v1'].includes('saved'), 'the cluster is in the file');
+  assert.equal(saved.items['kubeplay.theme.v1'], undefined, 'the theme is not in the file');
   await context.close();
 
   // A fresh browser context: nothing stored, until the file is opened.
   const fresh = await openPage();
   assert.equal(await fresh.page.locator('[data-testid="pod"][data-name^="saved-"]').count(), 0);
+  await fresh.page.locator('[data-testid="theme"] button[data-theme-choice="dark"]').click();
+  await waitForKept(fresh.page, 'kubeplay.theme.v1', 'dark');
+  // A file from a page that kept the theme in it (as earlier pages did) does not change it either.
+  text = text.replace('"items": {', '"items": {\n    "kubeplay.theme.v1": "light",');
   await fresh.page.locator('[data-testid="share"]').click();
   await fresh.page.locator('[data-testid="open-file"]').setInputFiles({ name: 'wrong.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"something-else"}') });
   await fresh.page.locator('[data-testid="file-error"]').waitFor();
@@ -412,6 +420,8 @@ test('the whole state saves to a file and opens in a fresh browser; a wrong file
   await Promise.all([fresh.page.waitForEvent('load'), fresh.page.locator('[data-testid="open-file"]').setInputFiles({ name: 'kubeplay-state.json', mimeType: 'application/json', buffer: Buffer.from(text) })]);
   await fresh.page.waitForSelector('[data-testid="pod"][data-name^="saved-"]');
   assert.match(await fresh.page.locator('[data-testid="editor"]').inputValue(), /^# my notes/);
+  assert.equal(await fresh.page.locator('html').getAttribute('data-theme'), 'dark', 'the theme chosen in this browser stays');
+  assert.equal(await fresh.page.locator('[data-testid="theme"] button[aria-pressed="true"]').getAttribute('data-theme-choice'), 'dark');
   assert.deepEqual([...errors, ...fresh.errors], []);
   await fresh.context.close();
 });

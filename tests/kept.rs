@@ -216,6 +216,27 @@ async fn a_state_file_replaces_everything_kept_and_later_changes_wait_for_the_re
 }
 
 #[wasm_bindgen_test]
+async fn opening_a_state_file_keeps_the_theme_chosen_in_this_browser() {
+    empty_store().await;
+    kept::set_item("kubeplay.theme.v1", "dark");
+    kept::set_item("kubeplay.theme.v1@id=slide", "light");
+    kept::set_item("kubeplay.editor.v2", "{}");
+    // A file saved where another theme was chosen (an older page saved the theme too).
+    let file = r#"{"format":"kubeplay-state","version":1,"items":{"kubeplay.theme.v1":"light","kubeplay.cluster.v1":"the file's cluster"}}"#;
+    let items = kubeplay_web::state_file::import(file).unwrap();
+    kubeplay_web::state_file::restore_items(&items).await.unwrap();
+    reload().await;
+    assert_eq!(kept::get_item("kubeplay.theme.v1").as_deref(), Some("dark"));
+    assert_eq!(kept::get_item("kubeplay.theme.v1@id=slide").as_deref(), Some("light"));
+    assert_eq!(kept::get_item("kubeplay.cluster.v1").as_deref(), Some("the file's cluster"));
+    assert_eq!(kept::get_item("kubeplay.editor.v2"), None, "the rest is the file's");
+    // The theme is not saved in a file either.
+    let saved = kubeplay_web::state_file::export(&kept::items());
+    assert!(!saved.contains("theme"), "{saved}");
+    empty_store().await;
+}
+
+#[wasm_bindgen_test]
 async fn without_a_usable_indexeddb_the_page_keeps_its_work_in_localstorage() {
     empty_store().await;
     kept::set_item("kubeplay.test.v1", "in the database");
