@@ -426,6 +426,57 @@ test('the whole state saves to a file and opens in a fresh browser, in that brow
   await fresh.context.close();
 });
 
+test("the speed, the open tab and the console's output are kept across a reload; an unreadable record is reset and named", async () => {
+  const { page, errors, context } = await openPage();
+  await page.locator('[data-testid="speed"]').selectOption('10');
+  await page.locator('[data-testid="tab-events"]').click();
+  await runLine(page, 'kubectl get nodes');
+  await page.locator('[data-testid="console-output"] >> text=node-3').waitFor();
+  await runLine(page, 'kubectl get pods --namespace nowhere');
+  await page.locator('[data-testid="console-output"] >> text=No resources found').waitFor();
+  await waitForKept(page, 'kubeplay.view.v1', '"events"');
+  await page.reload();
+  await page.waitForSelector('[data-testid="node"]');
+  assert.equal(await page.locator('[data-testid="speed"]').inputValue(), '10');
+  assert.equal(await page.locator('[data-testid="tab-events"]').getAttribute('aria-selected'), 'true');
+  await page.locator('[data-testid="events"]').waitFor();
+  const output = page.locator('[data-testid="console-output"]');
+  const shown = await output.innerText();
+  assert.match(shown, /\$ kubectl get nodes\nNAME +STATUS[^\n]*\ncontrol-plane +Ready/, shown);
+  assert.match(shown, /No resources found in nowhere namespace\.\n?$/, 'the last output, at the end');
+  assert.equal(await output.locator('.err').count(), 1, 'an error is still shown as one');
+  await page.screenshot({ path: `${SHOTS}/kept-view-after-reload.png` });
+  // clear empties it for the next visit too.
+  await runLine(page, 'clear');
+  await page.reload();
+  await page.waitForSelector('[data-testid="node"]');
+  assert.equal(await output.innerText(), '');
+  // Damaged records (written by something else): the view is not JSON, the transcript is cut off.
+  await page.evaluate(async () => {
+    const items = { 'kubeplay.view.v1': 'speed: fast', 'kubeplay.console-transcript.v1': '[{"kind":"prompt","ps1":"~$","text":"kubectl version"},{"kind":"out","text":"Client Version: v1.28.0"},{"kind":"out","te' };
+    const db = await new Promise((resolve) => { const q = indexedDB.open('kubeplay'); q.onsuccess = () => resolve(q.result); });
+    await new Promise((resolve) => {
+      const tx = db.transaction('kept', 'readwrite');
+      for (const [k, v] of Object.entries(items)) tx.objectStore('kept').put(v, k);
+      tx.oncomplete = resolve;
+    });
+    db.close();
+  });
+  // Closed without pagehide's save (a crash), then opened again.
+  const again = await context.newPage();
+  await page.close({ runBeforeUnload: false });
+  await again.goto(env.server.url);
+  await again.waitForSelector('[data-testid="node"]');
+  const notice = await again.locator('[data-testid="notice"] span').innerText();
+  assert.match(notice, /reset it: the view \(speed and open tab\) and some of the console's output\. Everything else is kept\./, notice);
+  assert.equal(await again.locator('[data-testid="speed"]').inputValue(), '1');
+  assert.equal(await again.locator('[data-testid="tab-editor"]').getAttribute('aria-selected'), 'true');
+  assert.equal(await again.locator('[data-testid="console-output"]').innerText(), '~$ kubectl version\nClient Version: v1.28.0');
+  await again.screenshot({ path: `${SHOTS}/kept-view-reset.png` });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 /** Types a line into the console and runs it. */
 async function runLine(page, line) {
   await page.locator('[data-testid="console-input"]').fill(line);

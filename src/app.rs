@@ -99,6 +99,21 @@ enum Tab {
     Charts,
 }
 
+impl Tab {
+    /// The tabs, in the order of [`crate::page_view::TABS`] (their kept words).
+    const ALL: [Tab; 4] = [Tab::Lesson, Tab::Editor, Tab::Events, Tab::Charts];
+
+    /// The word the page keeps for the tab.
+    fn word(self) -> &'static str {
+        crate::page_view::TABS[Tab::ALL.iter().position(|t| *t == self).unwrap_or(1)]
+    }
+
+    /// The tab a kept word names.
+    fn of_word(word: &str) -> Option<Tab> {
+        crate::page_view::TABS.iter().position(|w| *w == word).map(|i| Tab::ALL[i])
+    }
+}
+
 /// The playground page.
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
@@ -125,15 +140,35 @@ pub fn app(props: &AppProps) -> Html {
         }
         o
     });
+    // How the learner left the page last time (read once the page's scope is set).
+    let kept_view = use_memo((), |_| crate::page_view::load());
     let now = use_state(|| Time(0));
     let playing = use_state(|| options.playing);
-    let speed = use_state(|| options.speed);
+    // The address's speed, else the one kept, else 1x.
+    let speed = use_state(|| if url_param("speed").is_some() { options.speed } else { kept_view.speed.unwrap_or(options.speed) });
     let log = use_memo((), |_| ConsoleLog::default());
     // The left column's top panel: the lessons (first when a lesson is named in the URL) or the editor.
     // A lesson, or the course (`?course`, where a lesson's way back leads), opens on the Lessons tab.
-    let tab = use_state(|| if ["lesson", "lessonUrl", "course"].iter().any(|p| url_param(p).is_some()) { Tab::Lesson } else { Tab::Editor });
-    // The cluster or the containers lab (`?lab`).
-    let in_lab = use_state(|| options.lab.is_some());
+    // Otherwise the tab the learner left open.
+    let tab = use_state(|| {
+        if ["lesson", "lessonUrl", "course"].iter().any(|p| url_param(p).is_some()) {
+            Tab::Lesson
+        } else {
+            kept_view.tab.as_deref().and_then(Tab::of_word).unwrap_or(Tab::Editor)
+        }
+    });
+    // The cluster or the containers lab (`?lab`, else as the learner left it).
+    let in_lab = use_state(|| options.lab.is_some() || kept_view.lab == Some(true));
+    // Keep the speed, the tab and the lab as the learner changes them (what the address
+    // asked for is not kept until then).
+    {
+        let first = use_mut_ref(|| true);
+        use_effect_with((*speed, *tab, *in_lab), move |&(speed, tab, lab)| {
+            if !std::mem::replace(&mut *first.borrow_mut(), false) {
+                crate::page_view::save(&crate::page_view::KeptView { speed: Some(speed), tab: Some(tab.word().to_string()), lab: Some(lab) });
+            }
+        });
+    }
     let first_demo = options.lab.clone().filter(|d| !d.is_empty());
 
     // A share link (`#s=...`) replays its cluster; a bad one is explained, never blank.

@@ -10,6 +10,7 @@ pub mod kept;
 pub mod lab_client;
 pub mod lessons;
 pub mod markdown;
+pub mod page_view;
 pub mod share_link;
 pub mod state_file;
 

@@ -278,3 +278,32 @@ fn what_can_be_read_of_a_cut_off_record_is_its_whole_entries() {
     assert_eq!(whole.iter().map(|v| v["log"].as_str().unwrap()).collect::<Vec<_>>(), ["one", "two {\"log\":"]);
     assert!(kept::whole_objects("not json at all", "log").is_empty());
 }
+
+#[wasm_bindgen_test]
+fn the_console_transcript_is_kept_bounded_and_read_back_in_part_when_damaged() {
+    use kubeplay_web::components::console::Line;
+    use kubeplay_web::components::transcript::{from_text, newest, to_text, KEPT_CHARS, KEPT_LINES};
+    let lines = vec![Line::Prompt("~$".into(), "kubectl get nodes".into()), Line::Out("NAME  STATUS".into()), Line::Err("error: \"quoted\"".into()), Line::More("EOF".into())];
+    assert_eq!(from_text(&to_text(&lines)), (lines.clone(), true));
+    // Only the newest part is kept: at most so many lines, and so many characters.
+    let many: Vec<Line> = (0..KEPT_LINES + 10).map(|i| Line::Out(format!("line {i}"))).collect();
+    assert_eq!(newest(&many).len(), KEPT_LINES);
+    assert_eq!(newest(&many).last(), many.last());
+    let wide: Vec<Line> = (0..40).map(|i| Line::Out(format!("{i:>4000}"))).collect();
+    assert!(newest(&wide).len() == KEPT_CHARS / 4000, "{}", newest(&wide).len());
+    // A cut-off record gives its whole lines; one in no known form gives none.
+    let text = to_text(&lines);
+    let (read, whole) = from_text(&text[..text.len() - 5]);
+    assert_eq!((read.as_slice(), whole), (&lines[..3], false));
+    assert_eq!(from_text("not json"), (Vec::new(), false));
+}
+
+#[wasm_bindgen_test]
+fn the_kept_view_reads_what_it_can_and_says_when_not_all() {
+    use kubeplay_web::page_view::{from_text, to_text, KeptView};
+    let view = KeptView { speed: Some(60), tab: Some("charts".into()), lab: Some(false) };
+    assert_eq!(from_text(&to_text(&view)), (view, true));
+    assert_eq!(from_text(r#"{"speed":7,"tab":"events"}"#), (KeptView { speed: None, tab: Some("events".into()), lab: None }, false));
+    assert_eq!(from_text("speed: fast"), (KeptView::default(), false));
+    assert_eq!(from_text("{}"), (KeptView::default(), true));
+}

@@ -1,6 +1,7 @@
 //! The console: a shell prompt (as on the control-plane node, like `minikube ssh`) where learners type kubectl
 //! and shell commands, with their output (errors in red, pod statuses coloured),
-//! history on Up/Down kept across reloads, heredocs over several lines, and `clear`.
+//! history on Up/Down and the transcript (its newest part) kept across reloads, heredocs
+//! over several lines, and `clear`.
 //! After `kubectl exec -it POD -- sh` the prompt is the container's until `exit` or Ctrl-D.
 
 use crate::lessons::ConsoleLog;
@@ -14,6 +15,8 @@ use yew::prelude::*;
 const HISTORY_KEY: &str = "kubeplay.console-history.v1";
 /// How many commands the history keeps.
 const HISTORY_LIMIT: usize = 200;
+/// Wall-clock milliseconds between saves of a changed transcript.
+const TRANSCRIPT_SAVE_MS: u32 = 2000;
 
 /// One line of the transcript.
 #[derive(Clone, Debug, PartialEq)]
@@ -134,7 +137,33 @@ pub fn console() -> Html {
     let log = use_context::<ConsoleLog>().unwrap_or_default();
     // The transcript is shared by every running command (a `rollout status` may still be
     // printing when the next command starts); `redraw` asks Yew to show it again.
-    let transcript = use_mut_ref(Vec::<Line>::new);
+    let transcript = use_mut_ref(super::transcript::load);
+    // Set when the transcript changes; cleared when it is kept.
+    let changed = use_mut_ref(|| false);
+    {
+        // Keep a changed transcript every few seconds, and once more as the page goes away.
+        let (transcript, changed) = (transcript.clone(), changed.clone());
+        use_effect_with((), move |_| {
+            let save = move |leaving: bool| {
+                if std::mem::take(&mut *changed.borrow_mut()) {
+                    super::transcript::save(&transcript.borrow(), leaving);
+                }
+            };
+            let every = save.clone();
+            let interval = gloo::timers::callback::Interval::new(TRANSCRIPT_SAVE_MS, move || every(false));
+            let on_leave = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || save(true));
+            let window = web_sys::window();
+            if let Some(w) = &window {
+                let _ = w.add_event_listener_with_callback("pagehide", wasm_bindgen::JsCast::unchecked_ref(on_leave.as_ref()));
+            }
+            move || {
+                drop(interval);
+                if let Some(w) = &window {
+                    let _ = w.remove_event_listener_with_callback("pagehide", wasm_bindgen::JsCast::unchecked_ref(on_leave.as_ref()));
+                }
+            }
+        });
+    }
     let redraw = use_force_update();
     let history = use_state(load_history);
     // Position while browsing the history with Up/Down (== len: the fresh line).
@@ -186,17 +215,18 @@ pub fn console() -> Html {
         })
     };
     let push = {
-        let (transcript, redraw) = (transcript.clone(), redraw.clone());
+        let (transcript, redraw, changed) = (transcript.clone(), redraw.clone(), changed.clone());
         move |lines: Vec<Line>| {
             transcript.borrow_mut().extend(lines);
+            *changed.borrow_mut() = true;
             redraw.force_update();
         }
     };
     // Runs a command and shows its output as it comes; the prompt is asked for afterwards.
     let execute = {
-        let (client, transcript, interrupts, redraw, push, cwd, log) = (client.clone(), transcript.clone(), interrupts.clone(), redraw.clone(), push.clone(), cwd.clone(), log.clone());
+        let (client, transcript, interrupts, redraw, push, cwd, log, changed) = (client.clone(), transcript.clone(), interrupts.clone(), redraw.clone(), push.clone(), cwd.clone(), log.clone(), changed.clone());
         move |command: String| {
-            let (client, push, cwd, log) = (client.clone(), push.clone(), cwd.clone(), log.clone());
+            let (client, push, cwd, log, changed) = (client.clone(), push.clone(), cwd.clone(), log.clone(), changed.clone());
             let started_under = *interrupts.borrow();
             let interrupts = interrupts.clone();
             // Where this command's output starts (a `watch` refresh replaces it from here).
@@ -229,6 +259,7 @@ pub fn console() -> Html {
                             t.truncate(keep);
                             t.extend(text.lines().map(|l| Line::Out(l.to_string())));
                             drop(t);
+                            *changed.borrow_mut() = true;
                             printed = text;
                             redraw.force_update();
                         }
@@ -244,7 +275,7 @@ pub fn console() -> Html {
         }
     };
     let run = {
-        let (transcript, history, cursor, redraw) = (transcript.clone(), history.clone(), cursor.clone(), redraw.clone());
+        let (transcript, history, cursor, redraw, changed) = (transcript.clone(), history.clone(), cursor.clone(), redraw.clone(), changed.clone());
         let (push, cwd, unfinished, execute) = (push.clone(), cwd.clone(), unfinished.clone(), execute.clone());
         move |typed: String| {
             // A line continuing an unfinished command joins it; the command runs once complete.
@@ -276,6 +307,7 @@ pub fn console() -> Html {
             history.set(h);
             if command == "clear" {
                 transcript.borrow_mut().clear();
+                *changed.borrow_mut() = true;
                 redraw.force_update();
                 return;
             }

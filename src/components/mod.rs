@@ -16,6 +16,7 @@ pub mod share;
 pub mod tabs;
 pub mod theme;
 pub mod time_controls;
+pub mod transcript;
 pub mod workers;
 
 pub use charts::Charts;
