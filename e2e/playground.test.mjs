@@ -477,6 +477,53 @@ test("the speed, the open tab and the console's output are kept across a reload;
   await context.close();
 });
 
+/** In the page: what is wrong with the top bar's controls (two that overlap, one cut off at
+ * the window's edge, one whose words wrap onto a second line), in words; and the bar's height. */
+function topbarProblems() {
+  const bar = document.querySelector('.topbar');
+  const shown = [...bar.querySelectorAll('button, select, .clock, .brand, .not-kept, .speed')].filter((e) => e.offsetParent && e.getBoundingClientRect().width > 1);
+  const name = (e) => e.dataset.testid || e.dataset.themeChoice || e.className || e.tagName;
+  const problems = [];
+  shown.forEach((a, i) => {
+    const ra = a.getBoundingClientRect();
+    if (ra.left < 0 || ra.right > window.innerWidth) problems.push(`${name(a)} is cut off`);
+    // Wrapped words: a piece of its shown text wholly below another.
+    const texts = [];
+    const walk = document.createTreeWalker(a, NodeFilter.SHOW_TEXT);
+    while (walk.nextNode()) if (walk.currentNode.parentElement.getBoundingClientRect().width > 1) texts.push(walk.currentNode);
+    const pieces = a.tagName === 'SELECT' ? [] : texts.flatMap((t) => {
+      const range = document.createRange();
+      range.selectNodeContents(t);
+      return [...range.getClientRects()].filter((r) => r.width > 0);
+    });
+    if (pieces.some((p) => pieces.some((q) => p.top >= q.bottom - 1))) problems.push(`${name(a)} wraps`);
+    for (const b of shown.slice(i + 1)) {
+      if (a.contains(b) || b.contains(a)) continue;
+      const rb = b.getBoundingClientRect();
+      if (ra.left < rb.right - 0.5 && rb.left < ra.right - 0.5 && ra.top < rb.bottom - 0.5 && rb.top < ra.bottom - 0.5) problems.push(`${name(a)} overlaps ${name(b)}`);
+    }
+  });
+  return { problems, height: Math.round(bar.getBoundingClientRect().height) };
+}
+
+test('the top bar fits a 1280x720 projector, a 1024x768 laptop and a 960x540 slide: nothing overlaps, is cut off or wraps', async () => {
+  const errors = [];
+  for (const [width, height, search, rows] of [[1280, 720, '', 1], [1024, 768, '', 1], [960, 540, '?embed', 1], [960, 540, '?embed&view=map', 1], [800, 600, '', 2]]) {
+    const context = await env.browser.newContext({ viewport: { width, height } });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${env.server.url}${search}`);
+    await page.waitForSelector('[data-testid="node"]');
+    const { problems, height: barHeight } = await page.evaluate(topbarProblems);
+    await page.screenshot({ path: `${SHOTS}/topbar-${width}x${height}${search.replace(/\W+/g, '-')}.png`, clip: { x: 0, y: 0, width, height: 120 } });
+    assert.deepEqual(problems, [], `at ${width}x${height}${search}`);
+    // One row of controls where there is room for it; a narrower window wraps them onto a second.
+    assert.ok(barHeight < 60 * rows, `the bar is ${barHeight} px high at ${width}x${height}${search}`);
+    await context.close();
+  }
+  assert.deepEqual(errors, []);
+});
+
 /** Types a line into the console and runs it. */
 async function runLine(page, line) {
   await page.locator('[data-testid="console-input"]').fill(line);

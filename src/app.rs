@@ -405,7 +405,7 @@ pub fn app(props: &AppProps) -> Html {
         <ContextProvider<InspectHandle> context={inspect}>
             <div class={classes!("app", options.embed.then_some("embedded"))}>
                 <header class="topbar">
-                    <div class="brand"><span class="logo">{"⎈"}</span>{"kubeplay"}</div>
+                    <div class="brand" title="kubeplay"><span class="logo" aria-hidden="true">{"⎈"}</span><span class="brand-name">{"kubeplay"}</span></div>
                     <nav class="modes" aria-label="Playground">
                         <button data-testid="mode-cluster" aria-pressed={(!*in_lab).to_string()} onclick={let l = in_lab.clone(); move |_: MouseEvent| l.set(false)}>{"Cluster"}</button>
                         <button data-testid="mode-containers" aria-pressed={(*in_lab).to_string()} onclick={let l = in_lab.clone(); move |_: MouseEvent| l.set(true)}>{"Containers lab"}</button>
