@@ -694,7 +694,7 @@ test("the lines from a Service run along the gaps between the cards, round the n
   await context.close();
 });
 
-test("the lines from a Service go round the 'Waiting for a node' box and a second row of Services", async () => {
+test("the lines from a Service go round the 'Waiting for a node' box and a second row of Services, along the gaps between the cards", async () => {
   const { page, errors, context } = await openPage();
   await page.locator('[data-testid="speed"]').selectOption('10');
   // Four Services (two rows of cards at 1280x720), and a pod no node can take.
@@ -730,6 +730,21 @@ test("the lines from a Service go round the 'Waiting for a node' box and a secon
   });
   await page.screenshot({ path: `${SHOTS}/service-lines-round-boxes.png` });
   assert.deepEqual(inside, [], 'lines through cards they do not join');
+  // No detour along the map's margin, outside every card: the lines keep between the cards.
+  const margin = await page.evaluate(() => {
+    const cards = [...document.querySelectorAll('[data-testid="service"], [data-testid="node"], .unscheduled')].map((c) => c.getBoundingClientRect());
+    const [left, right] = [Math.min(...cards.map((r) => r.left)), Math.max(...cards.map((r) => r.right))];
+    const found = [];
+    for (const path of document.querySelectorAll('.service-links path.link')) {
+      const svg = path.ownerSVGElement.getBoundingClientRect();
+      for (let at = 0, length = path.getTotalLength(); at <= length; at += 2) {
+        const x = svg.left + path.getPointAtLength(at).x;
+        if (x < left || x > right) found.push(`${path.dataset.service} to ${path.dataset.pod}`);
+      }
+    }
+    return [...new Set(found)];
+  });
+  assert.deepEqual(margin, [], "lines along the map's margin");
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -257,13 +257,15 @@ pub fn node_list() -> Html {
     html! {
         <div class="cluster-map" data-testid="cluster-map">
             <super::ServiceList />
+            // The waiting pods' box is the first card of the nodes' grid (not a band across
+            // the map), so the lines from the Services run down the grid's gaps beside it.
+            <div class="nodes">
             if !unscheduled.is_empty() {
                 <section class="unscheduled">
                     <header><h3>{"Waiting for a node"}</h3></header>
                     <PodChips pods={unscheduled} inspect={inspect.clone()} label="Pods waiting for a node" />
                 </section>
             }
-            <div class="nodes">
             { for nodes.objects.values().filter(|o| o.as_node().is_some()).map(|o| {
                 let pods = by_node.remove(o.name()).unwrap_or_default();
                 html! { <NodeCard key={o.name().to_string()} node={Shown(o.clone())} {pods} fault={fault.clone()} inspect={inspect.clone()} /> }

@@ -1,6 +1,6 @@
 //! Lines from each Service card to the pods answering for it (its ready endpoints), drawn
-//! along the gaps between the cluster map's cards (round the waiting pods' box and a lower
-//! row of Services too), beneath the text of the two cards they join (the stylesheet stacks
+//! along the gaps between the cluster map's cards (round the waiting pods' box, a card of
+//! the nodes' grid, and a lower row of Services too), beneath the text of the two cards they join (the stylesheet stacks
 //! the cards' blocks above the lines), under any other card they cannot go round (each
 //! line is clipped to leave them out), and ending in a dot on
 //! each pod's chip, and, while a load runs, dots
@@ -75,8 +75,9 @@ const CORNER: f64 = 8.0;
 /// (`to`) in the card `node` (x, y, width, height), along the gaps between the cards: down
 /// into the gap under the Service, across, down a gap to the one above the node's card,
 /// across to above the chip and down to it. The way down is the first clear one of: straight
-/// down, the gaps beside the node's card, and the gaps beside each other card (a box that
-/// spans the map, as the waiting pods' does, leaves the map's margin), the shortest across.
+/// down, the gaps beside the node's card, and the gaps beside each other card, the shortest
+/// across; a way down the map's margin, outside all the cards, only when no gap between them
+/// is clear.
 fn route(from: (f64, f64), to: (f64, f64), node: (f64, f64, f64, f64), others: &[(f64, f64, f64, f64)]) -> Vec<(f64, f64)> {
     let ((x1, y1), (x2, y2), (nx, ny, nw, _)) = (from, to, node);
     let (below, above) = (y1 + LANE, ny - LANE);
@@ -90,9 +91,13 @@ fn route(from: (f64, f64), to: (f64, f64), node: (f64, f64, f64, f64), others: &
     };
     let clear = |x: f64| !crosses((x1, below), (x, below)) && !crosses((x, below), (x, above)) && !crosses((x, above), (x2, above));
     let beside = |(cx, _, cw, _): (f64, f64, f64, f64)| [cx - LANE, cx + cw + LANE];
-    let candidates = std::iter::once(x1).chain(beside(node)).chain(others.iter().flat_map(|&card| beside(card)));
-    let down = candidates
-        .filter(|&x| clear(x))
+    let candidates: Vec<f64> = std::iter::once(x1).chain(beside(node)).chain(others.iter().flat_map(|&card| beside(card))).filter(|&x| clear(x)).collect();
+    // A gap between the cards before the map's margin outside them all (where a line hugs
+    // the edge of a card's border, far from where it goes).
+    let (left, right) = others.iter().chain(std::iter::once(&node)).fold((f64::MAX, f64::MIN), |(l, r), &(cx, _, cw, _)| (l.min(cx), r.max(cx + cw)));
+    let between: Vec<f64> = candidates.iter().copied().filter(|&x| x > left && x < right).collect();
+    let down = (if between.is_empty() { candidates } else { between })
+        .into_iter()
         .min_by(|a, b| ((a - x1).abs() + (a - x2).abs()).total_cmp(&((b - x1).abs() + (b - x2).abs())))
         // Nothing is clear (a map too crowded to go round): down beside the node's card, the
         // Service's side; the clip hides the line under what it crosses.
