@@ -106,3 +106,19 @@ fn translations_replace_the_texts_and_must_fit_the_lesson() {
     assert_eq!(parse_translation(too_many, "l.de.yaml", &lesson).unwrap_err().message, "3 steps translated, the lesson has 2");
     assert_eq!(parse_translation("language: de\nsteps: [{titel: a}]\n", "l.de.yaml", &lesson).unwrap_err().to_string(), "l.de.yaml:2:10: steps[0].titel: unknown field");
 }
+
+#[test]
+fn the_todo_app_lessons_counters_check_waits_for_the_counters_not_for_the_load_to_start() {
+    struct Nothing;
+    impl ClusterView for Nothing {
+        fn objects(&self, _: crate::api::Kind, _: Option<&str>) -> Vec<crate::api::Object> {
+            Vec::new()
+        }
+    }
+    let lesson = parse_lesson(include_str!("../../../../lessons/todo-app/lesson.yaml"), "lesson.yaml").unwrap();
+    let check = lesson.steps[2].checks.iter().find(|c| c.description == "You looked at the load's counters").unwrap();
+    let started = Ran { command: "load http://127.0.0.1:30228 20/s".into(), output: "sending 20 requests/s to http://127.0.0.1:30228\n".into() };
+    assert!(!check.evaluate(&Nothing, std::slice::from_ref(&started)).passed, "starting the load is not looking at its counters");
+    let listed = Ran { command: "load".into(), output: "TARGET                   RATE   SENT   FAILED   ENDS\nhttp://127.0.0.1:30228   20/s   2260   0        never\n".into() };
+    assert!(check.evaluate(&Nothing, &[started, listed]).passed);
+}
