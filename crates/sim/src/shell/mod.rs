@@ -303,7 +303,7 @@ impl Shell {
             name => commands::run(self, name, args, stdin)
                 .or_else(|| text::filter(Some(self), name, args, stdin))
                 .or_else(|| operands::run(self, name, args, stdin))
-                .unwrap_or_else(|| CommandOutput::err(format!("bash: {name}: command not found\n"), 127)),
+                .unwrap_or_else(|| CommandOutput::err(format!("bash: {name}: command not found\n{}", stand_in(name)), 127)),
         }
     }
 
@@ -435,6 +435,15 @@ impl Shell {
 }
 
 /// What `help` prints: the console's own commands, then the shell's.
+/// What the console offers instead of a tool the 2018 workshop used that it does not have,
+/// as a hint line after bash's "command not found" (empty for other commands).
+fn stand_in(name: &str) -> &'static str {
+    match name {
+        "vegeta" => "  hint: the console sends load with its own command: load http://127.0.0.1:<nodePort> 75/s for 5m (and load alone shows its counters)\n",
+        _ => "",
+    }
+}
+
 const HELP: &str = "This console is a shell on a machine of the simulated cluster, with kubectl configured for it.
 
 Kubernetes

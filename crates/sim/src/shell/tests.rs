@@ -84,7 +84,12 @@ fn read_only_material_and_unknown_commands() {
     assert_eq!(out.stderr, "bash: workshop/resources/simple.yml: Read-only file system\n");
     assert_eq!(sh(&mut c, &mut s, "kubectl apply -f workshop/resources/").stdout, "deployment.apps/simple created\n");
     let out = sh(&mut c, &mut s, "vegeta attack");
-    assert_eq!((out.stderr.as_str(), out.exit_code), ("bash: vegeta: command not found\n", 127));
+    assert_eq!(
+        (out.stderr.as_str(), out.exit_code),
+        ("bash: vegeta: command not found\n  hint: the console sends load with its own command: load http://127.0.0.1:<nodePort> 75/s for 5m (and load alone shows its counters)\n", 127)
+    );
+    let out = sh(&mut c, &mut s, "hey -z 5m");
+    assert_eq!((out.stderr.as_str(), out.exit_code), ("bash: hey: command not found\n", 127));
     let out = sh(&mut c, &mut s, "echo 'unterminated");
     assert_eq!(out.stderr, "bash: unexpected EOF while looking for matching `''\n");
     assert!(Shell::is_incomplete("cat <<EOF\nabc"));
