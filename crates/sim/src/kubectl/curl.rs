@@ -56,12 +56,13 @@ fn serving_container<'a>(cluster: &Cluster, pod: &'a Pod, port: i32) -> Option<&
     })
 }
 
-/// `curl [-s] [-S] [-i] [-f] [--interface ADDR] URL`.
+/// `curl [-s] [-S] [-i] [-f] [-v] [--interface ADDR] URL`.
 pub fn curl(cluster: &mut Cluster, args: &[String]) -> CommandOutput {
     let mut silent = false;
     let mut show_errors = false;
     let mut include = false;
     let mut fail = false;
+    let mut verbose = false;
     let mut url = None;
     let mut interface = None;
     let mut words = args.iter();
@@ -75,6 +76,7 @@ pub fn curl(cluster: &mut Cluster, args: &[String]) -> CommandOutput {
             "-S" | "--show-error" => show_errors = true,
             "-i" | "--include" => include = true,
             "-f" | "--fail" => fail = true,
+            "-v" | "--verbose" => verbose = true,
             "-sS" | "-Ss" => (silent, show_errors) = (true, true),
             "-L" | "--location" | "-k" | "--insecure" => {}
             flag if flag.starts_with('-') => return CommandOutput::err(format!("curl: option {flag}: is unknown\ncurl: try 'curl --help' for more information\n"), 2),
@@ -109,6 +111,9 @@ pub fn curl(cluster: &mut Cluster, args: &[String]) -> CommandOutput {
         Some(client) => cluster.connect_from(client, &url.host, url.port),
         None => cluster.connect(&url.host, url.port),
     };
+    if verbose {
+        out.stderr.push_str(&format!("*   Trying {}:{}...\n", url.host, url.port));
+    }
     let dest = match connected {
         Ok(d) => d,
         Err(Refusal::ConnectionRefused) => {
@@ -133,14 +138,28 @@ pub fn curl(cluster: &mut Cluster, args: &[String]) -> CommandOutput {
         return out;
     };
     cluster.record_request(&format!("{}/{}", dest.namespace, dest.pod), &url.path, answer.status);
+    let reason = if answer.status == 200 { "OK" } else { "Not Found" };
+    if verbose {
+        // The exchange as curl -v shows it on standard error (the body goes to standard output).
+        let (host, port) = (&url.host, url.port);
+        out.stderr.push_str(&format!(
+            "* Connected to {host} ({host}) port {port}\n> GET {} HTTP/1.1\n> Host: {host}:{port}\n> User-Agent: curl/7.88.1\n> Accept: */*\n> \n< HTTP/1.1 {} {reason}\n< Content-Type: {}\n< Content-Length: {}\n< \n",
+            url.path,
+            answer.status,
+            answer.content_type,
+            answer.body.len()
+        ));
+    }
     if fail && answer.status >= 400 {
         error(&mut out, 22, format!("curl: (22) The requested URL returned error: {}", answer.status));
         return out;
     }
     if include {
-        let reason = if answer.status == 200 { "OK" } else { "Not Found" };
         out.stdout.push_str(&format!("HTTP/1.1 {} {reason}\r\nContent-Type: {}\r\nContent-Length: {}\r\n\r\n", answer.status, answer.content_type, answer.body.len()));
     }
     out.stdout.push_str(&answer.body);
+    if verbose {
+        out.stderr.push_str(&format!("* Connection #0 to host {} left intact\n", url.host));
+    }
     out
 }

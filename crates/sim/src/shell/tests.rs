@@ -102,6 +102,17 @@ fn curl_reaches_a_node_port_found_with_jsonpath() {
     sh(&mut c, &mut s, "sleep 30");
     let out = sh(&mut c, &mut s, "curl -s http://127.0.0.1:$(kubectl get service web -o jsonpath='{.spec.ports[].nodePort}') | grep -c 'Welcome to nginx'");
     assert_eq!(out.stdout, "2\n", "the title and the heading of nginx's page: {out:?}");
+    // -v, as the 2018 workshop ran it: the exchange on standard error, the page on standard output.
+    let port = sh(&mut c, &mut s, "kubectl get service web -o jsonpath='{.spec.ports[].nodePort}'").stdout;
+    let out = sh(&mut c, &mut s, &format!("curl -v http://127.0.0.1:{port}"));
+    assert!(out.stdout.contains("<h1>Welcome to nginx!</h1>"), "{out:?}");
+    let length = out.stdout.len();
+    assert_eq!(
+        out.stderr,
+        format!("*   Trying 127.0.0.1:{port}...\n* Connected to 127.0.0.1 (127.0.0.1) port {port}\n> GET / HTTP/1.1\n> Host: 127.0.0.1:{port}\n> User-Agent: curl/7.88.1\n> Accept: */*\n> \n< HTTP/1.1 200 OK\n< Content-Type: text/html\n< Content-Length: {length}\n< \n* Connection #0 to host 127.0.0.1 left intact\n")
+    );
+    let out = sh(&mut c, &mut s, "curl -v http://127.0.0.1:30999");
+    assert_eq!(out.stderr, "*   Trying 127.0.0.1:30999...\ncurl: (7) Failed to connect to 127.0.0.1 port 30999 after 0 ms: Couldn't connect to server\n");
 }
 
 #[test]
