@@ -111,7 +111,7 @@ fn the_workshops_steps_b_c_g_h() {
     assert_eq!(code, 1, "the first line is 2018's kubectl run --replicas, which fails today: {err}");
     // B: run --replicas is refused with a way forward; the Deployment and its NodePort answer.
     assert!(out.starts_with("$ kubectl run --image=nginx --port=80 --labels='inovex=class' --record --replicas=3 my-nginx\nerror: unknown flag: --replicas\n"), "{out}");
-    assert!(out.contains("hint: for a Deployment, as the 2018 workshop made: kubectl create deployment my-nginx --image=nginx --replicas=3 --port=80\n"), "{out}");
+    assert!(out.contains("hint: for a Deployment, as the 2018 workshop made: kubectl create deployment my-nginx --image=nginx --replicas=3 --port=80\n  hint: create deployment takes no --labels; it labels the pods app=my-nginx, so select them with -l app=my-nginx\n"), "{out}");
     assert!(out.contains("NAME       READY   UP-TO-DATE   AVAILABLE   AGE\nmy-nginx   3/3     3            3           30s\n"), "{out}");
     assert!(out.contains("| grep '<title>'\n<title>Welcome to nginx!</title>\n"), "{out}");
     // C: the NodePort spreads requests: more than one pod address answers.

@@ -414,9 +414,15 @@ fn run_hint(f: &Flags, flag: &str) -> String {
     if let Some(p) = f.value("--port") {
         suggestion.push_str(&format!(" --port={p}"));
     }
-    format!(
+    let mut hint = format!(
         "  hint: since kubectl 1.18, `kubectl run` creates a single Pod and no longer takes {flag}.\n  hint: for a Deployment, as the 2018 workshop made: {suggestion}\n"
-    )
+    );
+    // The workshop then selects its pods by the labels it gave (`-l inovex`), which
+    // create deployment does not take.
+    if f.value("--labels").is_some() {
+        hint.push_str(&format!("  hint: create deployment takes no --labels; it labels the pods app={name}, so select them with -l app={name}\n"));
+    }
+    hint
 }
 
 /// `kubectl run`.
