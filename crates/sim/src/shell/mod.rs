@@ -434,7 +434,6 @@ impl Shell {
     }
 }
 
-/// What `help` prints: the console's own commands, then the shell's.
 /// What the console offers instead of a tool the 2018 workshop used that it does not have,
 /// as a hint line after bash's "command not found" (empty for other commands).
 fn stand_in(name: &str) -> &'static str {
@@ -444,25 +443,45 @@ fn stand_in(name: &str) -> &'static str {
     }
 }
 
-const HELP: &str = "This console is a shell on a machine of the simulated cluster, with kubectl configured for it.
+/// What `help` prints: the console's own commands, then the shell's, at most 54 columns
+/// wide, so that the page's console shows it whole beside the map on a 1280x720 projector.
+const HELP: &str = "This console is a shell on a machine of the simulated
+cluster, with kubectl configured for it.
 
 Kubernetes
-  kubectl (or k) ...    the cluster's kubectl: kubectl help, kubectl get pods, kubectl explain deployment.spec
-  advance DURATION      move the cluster's clock on (advance 30s, advance 5m)
-  watch COMMAND         run a command again as the clock moves (Ctrl-C stops it)
-  load URL RATE/s       send requests to a Service (load http://10.96.0.20 200/s for 5m; load stop)
-  usage SELECTOR cpu=Q  make the pods use this much CPU or memory (usage app=web cpu=300m; usage app=web auto)
-  fault ...             break and mend things: fail-node, recover-node, resize-node, fail-readiness, recover-readiness
-  port-forward ...      list or stop the forwards kubectl port-forward started
-  legacy-api ...        refuse, or convert, manifests in removed API versions
-  lab [DEMO]            run a containers-lab demo here (chroot, namespaces, cgroups, overlay, capabilities, oci)
+  kubectl (or k) ... the cluster's kubectl (kubectl
+                     get pods, kubectl help, ...)
+  advance DURATION   move the cluster's clock on
+                     (advance 30s, advance 5m)
+  watch COMMAND      run a command again as the clock
+                     moves (Ctrl-C stops it)
+  load URL RATE/s    send requests to a Service (load
+                     http://10.96.0.20 200/s for 5m;
+                     load stop)
+  usage SELECTOR ... make the pods use CPU or memory
+                     (usage app=web cpu=300m;
+                     usage app=web auto)
+  fault ...          break and mend things: fail-node,
+                     recover-node, resize-node,
+                     fail-readiness, recover-readiness
+  port-forward ...   list or stop kubectl's forwards
+  legacy-api ...     refuse, or convert, manifests in
+                     removed API versions
+  lab [DEMO]         run a containers-lab demo here
+                     (chroot, namespaces, cgroups,
+                     overlay, capabilities, oci)
 
 Shell
-  files: ls cat cd pwd mkdir cp mv rm touch      text: echo printf grep sed cut sort uniq head tail wc base64 jq
-  web: curl      other: env export unset sleep clear
-  | pipes, > and >> redirects, && ||, $(...), $VARS and heredocs work as in bash.
+  files: ls cat cd pwd mkdir cp mv rm touch
+  text: echo printf grep sed base64 jq
+  lines: head tail sort uniq cut wc
+  web: curl   other: env export unset sleep clear
+  | pipes, > and >> redirects, && ||, $(...), $VARS
+  and heredocs work as in bash.
 
-Keys: Tab completes, Up and Down walk the history, Ctrl-C stops a command, Ctrl-D leaves a container; clear empties the screen.
+Keys: Tab completes, Up and Down walk the history,
+Ctrl-C stops a command, Ctrl-D leaves a container;
+clear empties the screen.
 ";
 
 /// `lab DEMO [ARGS]`: a containers-lab demo on the simulated kernel, printed as its

@@ -209,7 +209,10 @@ fn help_lists_the_consoles_commands_and_each_one_it_names_runs() {
     let help = sh(&mut c, &mut s, "help").stdout;
     assert!(help.contains("kubectl (or k) ...") && help.contains("advance DURATION"), "{help}");
     // Every tool the help names is one the shell has (clear is the page's own).
-    let tools = help.lines().skip_while(|l| *l != "Shell").skip(1).take(2).flat_map(|l| l.split("  ").filter_map(|part| part.split_once(": ")).flat_map(|(_, names)| names.split(' ')).collect::<Vec<_>>()).collect::<Vec<_>>();
+    // It fits the page's console at 1280x720 (about 58 columns).
+    let widest = help.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(widest <= 54, "{widest} columns: {help}");
+    let tools = help.lines().skip_while(|l| *l != "Shell").skip(1).take(4).flat_map(|l| l.split("  ").filter_map(|part| part.split_once(": ")).flat_map(|(_, names)| names.split(' ')).collect::<Vec<_>>()).collect::<Vec<_>>();
     assert!(tools.len() > 20, "{tools:?}");
     for tool in tools.into_iter().filter(|t| !t.is_empty() && *t != "clear") {
         let out = sh(&mut c, &mut s, &format!("echo | {tool}"));
