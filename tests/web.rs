@@ -816,3 +816,55 @@ async fn the_strips_last_action_names_who_acted_as_its_chip_does() {
     assert_eq!(kubeplay_web::components::control_plane::label("kubelet/node-2"), "kubelet node-2");
     assert_eq!(kubeplay_web::components::control_plane::label("endpoint-controller"), "endpoint controller");
 }
+
+#[wasm_bindgen_test]
+fn a_watch_redraws_its_own_lines_and_the_lines_after_it_move_with_them() {
+    use kubeplay_web::components::screens::Screens;
+    let mut screens = Screens::default();
+    let mut lines: Vec<&str> = vec!["$ watch a"];
+    let a = screens.open(lines.len());
+    // Its first screen is printed as any output is; the first refresh replaces it.
+    screens.printed(a, lines.len(), 1);
+    lines.push("a0");
+    screens.draw(a, &mut lines, vec!["a1", "a2"]);
+    lines.push("$ watch b");
+    let b = screens.open(lines.len());
+    screens.draw(b, &mut lines, vec!["b1"]);
+    lines.push("$ kubectl set image");
+    let c = screens.open(lines.len());
+    screens.printed(c, lines.len(), 1);
+    lines.push("image updated");
+    // A taller screen for a, then a shorter one: b and what followed move with it.
+    screens.draw(a, &mut lines, vec!["a1", "a2", "a3"]);
+    screens.draw(b, &mut lines, vec!["b2"]);
+    assert_eq!(lines, ["$ watch a", "a1", "a2", "a3", "$ watch b", "b2", "$ kubectl set image", "image updated"]);
+    screens.draw(a, &mut lines, vec!["a4"]);
+    screens.draw(b, &mut lines, vec!["b3", "b4"]);
+    assert_eq!(lines, ["$ watch a", "a4", "$ watch b", "b3", "b4", "$ kubectl set image", "image updated"]);
+    // After clear, the running ones draw from the top, a first.
+    screens.close(b);
+    lines.clear();
+    screens.cleared();
+    screens.draw(a, &mut lines, vec!["a5"]);
+    assert_eq!(lines, ["a5"]);
+}
+
+#[wasm_bindgen_test]
+async fn a_command_typed_while_watch_runs_stays_in_the_console_below_the_watch() {
+    let (cluster, root) = fresh_page().await;
+    press(&root, Some("watch -n 1 kubectl get deployments"), "Enter").await;
+    cluster.0.advance(Duration::seconds(1)).await.unwrap();
+    settle().await;
+    press(&root, Some("kubectl create deployment web --image=nginx"), "Enter").await;
+    for _ in 0..3 {
+        cluster.0.advance(Duration::seconds(1)).await.unwrap();
+        settle().await;
+    }
+    let text = console_text(&root);
+    let watch = text.find("Every 1.0s: kubectl get deployments").expect(&text);
+    let shown = text.find("web   ").expect(&text);
+    let typed = text.find("$ kubectl create deployment web --image=nginx").expect(&text);
+    assert!(watch < shown && shown < typed, "the watch shows the new Deployment above the command typed after it: {text}");
+    assert!(text.ends_with("deployment.apps/web created"), "{text}");
+    assert_eq!(text.matches("Every 1.0s").count(), 1, "one screen, redrawn in place: {text}");
+}

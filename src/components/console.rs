@@ -170,6 +170,8 @@ pub fn console() -> Html {
     let cursor = use_state(|| usize::MAX);
     // Bumped by Ctrl-C: commands started under an older value stop.
     let interrupts = use_mut_ref(|| 0u32);
+    // Where the running `watch` commands draw.
+    let screens = use_mut_ref(super::screens::Screens::default);
     let input = use_node_ref();
     let output = use_node_ref();
     // The prompt as shown (`~$`, `~/k8s$`, a container's `/ #`), and a command still
@@ -225,13 +227,15 @@ pub fn console() -> Html {
     // Runs a command and shows its output as it comes; the prompt is asked for afterwards.
     let execute = {
         let (client, transcript, interrupts, redraw, push, cwd, log, changed) = (client.clone(), transcript.clone(), interrupts.clone(), redraw.clone(), push.clone(), cwd.clone(), log.clone(), changed.clone());
+        let screens = screens.clone();
         move |command: String| {
             let (client, push, cwd, log, changed) = (client.clone(), push.clone(), cwd.clone(), log.clone(), changed.clone());
             let started_under = *interrupts.borrow();
             let interrupts = interrupts.clone();
-            // Where this command's output starts (a `watch` refresh replaces it from here).
-            let start = transcript.borrow().len();
-            let (transcript, redraw) = (transcript.clone(), redraw.clone());
+            // Where this command's output starts (a `watch` refresh redraws it there, above
+            // what commands typed after it print).
+            let screen = screens.borrow_mut().open(transcript.borrow().len());
+            let (transcript, redraw, screens) = (transcript.clone(), redraw.clone(), screens.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let mut sub = client.0.run(&command);
                 // A command may change the prompt and keep running (`kubectl exec -it` opens
@@ -247,18 +251,18 @@ pub fn console() -> Html {
                     match piece {
                         ConsoleOutput::Stdout(text) => {
                             printed.push_str(&text);
-                            push(text.lines().map(|l| Line::Out(l.to_string())).collect());
+                            let (end, lines) = (transcript.borrow().len(), text.lines().map(|l| Line::Out(l.to_string())).collect::<Vec<_>>());
+                            screens.borrow_mut().printed(screen, end, lines.len());
+                            push(lines);
                         }
                         ConsoleOutput::Stderr(text) => {
                             printed.push_str(&text);
-                            push(text.lines().map(|l| Line::Err(l.to_string())).collect());
+                            let (end, lines) = (transcript.borrow().len(), text.lines().map(|l| Line::Err(l.to_string())).collect::<Vec<_>>());
+                            screens.borrow_mut().printed(screen, end, lines.len());
+                            push(lines);
                         }
                         ConsoleOutput::Screen(text) => {
-                            let mut t = transcript.borrow_mut();
-                            let keep = start.min(t.len());
-                            t.truncate(keep);
-                            t.extend(text.lines().map(|l| Line::Out(l.to_string())));
-                            drop(t);
+                            screens.borrow_mut().draw(screen, &mut transcript.borrow_mut(), text.lines().map(|l| Line::Out(l.to_string())).collect());
                             *changed.borrow_mut() = true;
                             printed = text;
                             redraw.force_update();
@@ -267,6 +271,7 @@ pub fn console() -> Html {
                         ConsoleOutput::Exit(_) => break,
                     }
                 }
+                screens.borrow_mut().close(screen);
                 log.record(command, printed);
                 if let Ok(prompt) = client.0.prompt().await {
                     cwd.set(short_prompt(&prompt));
@@ -275,7 +280,7 @@ pub fn console() -> Html {
         }
     };
     let run = {
-        let (transcript, history, cursor, redraw, changed) = (transcript.clone(), history.clone(), cursor.clone(), redraw.clone(), changed.clone());
+        let (transcript, history, cursor, redraw, changed, screens) = (transcript.clone(), history.clone(), cursor.clone(), redraw.clone(), changed.clone(), screens.clone());
         let (push, cwd, unfinished, execute) = (push.clone(), cwd.clone(), unfinished.clone(), execute.clone());
         move |typed: String| {
             // A line continuing an unfinished command joins it; the command runs once complete.
@@ -307,6 +312,7 @@ pub fn console() -> Html {
             history.set(h);
             if command == "clear" {
                 transcript.borrow_mut().clear();
+                screens.borrow_mut().cleared();
                 *changed.borrow_mut() = true;
                 redraw.force_update();
                 return;

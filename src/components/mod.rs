@@ -10,6 +10,7 @@ pub mod lab;
 pub mod lesson_panel;
 pub mod node_list;
 pub mod rewind;
+pub mod screens;
 pub mod service_links;
 pub mod service_list;
 pub mod share;
