@@ -439,6 +439,8 @@ impl Shell {
 fn stand_in(name: &str) -> &'static str {
     match name {
         "vegeta" => "  hint: the console sends load with its own command: load http://127.0.0.1:<nodePort> 75/s for 5m (and load alone shows its counters)\n",
+        "git" => "  hint: nothing is fetched here; a lesson puts the workshop's files in your home folder when you open it (the Lessons tab), ls shows them\n",
+        "docker" => "  hint: the Containers lab (at the top of the page) takes a container apart; lab DEMO runs one of its demos here\n",
         _ => "",
     }
 }

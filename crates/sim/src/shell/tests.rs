@@ -88,6 +88,11 @@ fn read_only_material_and_unknown_commands() {
         (out.stderr.as_str(), out.exit_code),
         ("bash: vegeta: command not found\n  hint: the console sends load with its own command: load http://127.0.0.1:<nodePort> 75/s for 5m (and load alone shows its counters)\n", 127)
     );
+    for (line, hint) in [("git clone https://github.com/johscheuer/todo-app-web", "a lesson puts the workshop's files"), ("docker ps", "the Containers lab")] {
+        let out = sh(&mut c, &mut s, line);
+        let name = line.split(' ').next().unwrap();
+        assert!(out.stderr.starts_with(&format!("bash: {name}: command not found\n  hint: ")) && out.stderr.contains(hint), "{out:?}");
+    }
     let out = sh(&mut c, &mut s, "hey -z 5m");
     assert_eq!((out.stderr.as_str(), out.exit_code), ("bash: hey: command not found\n", 127));
     let out = sh(&mut c, &mut s, "echo 'unterminated");
