@@ -445,6 +445,12 @@ test("the speed, the open tab and the console's output are kept across a reload;
   assert.match(shown, /\$ kubectl get nodes\nNAME +STATUS[^\n]*\ncontrol-plane +Ready/, shown);
   assert.match(shown, /No resources found in nowhere namespace\.\n?$/, 'the last output, at the end');
   assert.equal(await output.locator('.err').count(), 1, 'an error is still shown as one');
+  // A quiet rule under the kept lines says they are from before; new commands go below it.
+  await runLine(page, 'kubectl get namespaces');
+  await output.locator('text=kube-system').waitFor();
+  assert.deepEqual(await output.locator('.kept-end').evaluateAll((els) => els.map((e) => [e.textContent, getComputedStyle(e, '::after').content, e.nextElementSibling?.textContent])), [
+    ['No resources found in nowhere namespace.', '"kept from your last visit; what ran then has stopped"', '~$ kubectl get namespaces'],
+  ]);
   await page.screenshot({ path: `${SHOTS}/kept-view-after-reload.png` });
   // clear empties it for the next visit too.
   await runLine(page, 'clear');

@@ -165,6 +165,12 @@ pub fn console() -> Html {
         });
     }
     let redraw = use_force_update();
+    // How many lines at the top were kept from the last visit (a quiet rule marks where they
+    // end, so the learner sees that the commands of then no longer run); none after clear.
+    let kept_lines = use_mut_ref({
+        let transcript = transcript.clone();
+        move || transcript.borrow().len()
+    });
     let history = use_state(load_history);
     // Position while browsing the history with Up/Down (== len: the fresh line).
     let cursor = use_state(|| usize::MAX);
@@ -281,6 +287,7 @@ pub fn console() -> Html {
     };
     let run = {
         let (transcript, history, cursor, redraw, changed, screens) = (transcript.clone(), history.clone(), cursor.clone(), redraw.clone(), changed.clone(), screens.clone());
+        let kept_lines = kept_lines.clone();
         let (push, cwd, unfinished, execute) = (push.clone(), cwd.clone(), unfinished.clone(), execute.clone());
         move |typed: String| {
             // A line continuing an unfinished command joins it; the command runs once complete.
@@ -313,6 +320,7 @@ pub fn console() -> Html {
             if command == "clear" {
                 transcript.borrow_mut().clear();
                 screens.borrow_mut().cleared();
+                *kept_lines.borrow_mut() = 0;
                 *changed.borrow_mut() = true;
                 redraw.force_update();
                 return;
@@ -428,11 +436,14 @@ pub fn console() -> Html {
             // While the cue shows, the lines that wrap (typed commands, errors) keep clear of it.
             <div class={classes!("console-view", more_right.is_some().then_some("more-right"))}>
                 <div class="console-output" data-testid="console-output" ref={output} aria-live="polite" onscroll={recheck} onmouseenter={recheck_on_enter}>
-                    { for transcript.borrow().iter().map(|l| match l {
-                        Line::Prompt(ps1, c) => html! { <div class="prompt"><span class="ps1">{ format!("{ps1} ") }</span>{ crate::markdown::whole_words(c) }</div> },
-                        Line::More(c) => html! { <div class="prompt more"><span class="ps1">{"> "}</span>{ crate::markdown::whole_words(c) }</div> },
-                        Line::Out(t) => html! { <div class="out">{ coloured(t) }</div> },
-                        Line::Err(t) => html! { <div class="err">{ t }</div> },
+                    { for transcript.borrow().iter().enumerate().map(|(i, l)| {
+                        let kept_end = (i + 1 == *kept_lines.borrow()).then_some("kept-end");
+                        match l {
+                            Line::Prompt(ps1, c) => html! { <div class={classes!("prompt", kept_end)}><span class="ps1">{ format!("{ps1} ") }</span>{ crate::markdown::whole_words(c) }</div> },
+                            Line::More(c) => html! { <div class={classes!("prompt", "more", kept_end)}><span class="ps1">{"> "}</span>{ crate::markdown::whole_words(c) }</div> },
+                            Line::Out(t) => html! { <div class={classes!("out", kept_end)}>{ coloured(t) }</div> },
+                            Line::Err(t) => html! { <div class={classes!("err", kept_end)}>{ t }</div> },
+                        }
                     }) }
                 </div>
                 if let Some(more) = *more_right {
