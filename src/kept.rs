@@ -1,5 +1,6 @@
 //! What the page keeps for the learner between visits (the editor's files, the cluster's
-//! action log, the console history, lesson progress, rewind checkpoints), in IndexedDB.
+//! action log, the console history and transcript, lesson progress, rewind checkpoints, the
+//! speed and open tab, the theme), in IndexedDB.
 //!
 //! [`open`] runs once before the page renders (`index.html` has already asked the browser to
 //! open the database while the wasm downloaded): it opens the database [`DB_NAME`] (schema
