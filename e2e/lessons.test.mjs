@@ -490,6 +490,49 @@ test('an embedded lesson has its console: a command clicked in the slide runs an
   await context.close();
 });
 
+/** In the page: for each named selector, "whole" when its first element shows entire (inside
+ * the window and inside every box around it that clips), else where it is cut. */
+function howShown(selectors) {
+  const shown = (el) => {
+    if (!el) return 'missing';
+    const r = el.getBoundingClientRect();
+    if (r.height === 0 || r.width === 0) return 'not shown';
+    let box = { top: 0, left: 0, bottom: innerHeight, right: innerWidth };
+    for (let a = el.parentElement; a; a = a.parentElement) {
+      const style = getComputedStyle(a);
+      if (style.overflowX === 'visible' && style.overflowY === 'visible') continue;
+      const ar = a.getBoundingClientRect();
+      box = { top: Math.max(box.top, ar.top), left: Math.max(box.left, ar.left), bottom: Math.min(box.bottom, ar.bottom), right: Math.min(box.right, ar.right) };
+    }
+    const whole = r.top >= box.top - 1 && r.bottom <= box.bottom + 1 && r.left >= box.left - 1 && r.right <= box.right + 1;
+    return whole ? 'whole' : `cut: ${Math.round(r.top)}-${Math.round(r.bottom)} px shown in ${Math.round(box.top)}-${Math.round(box.bottom)}`;
+  };
+  return Object.fromEntries(Object.entries(selectors).map(([name, selector]) => [name, shown(document.querySelector(selector))]));
+}
+
+test('in a 960x540 slide an open lesson reads at a glance: the step\'s text and checks, the console and the map', async () => {
+  const context = await env.browser.newContext({ viewport: { width: 960, height: 540 } });
+  const { page, errors } = await open('/?embed&lesson=first-deployment', context);
+  await page.locator('[data-testid="check"]').first().waitFor();
+  const seen = await page.evaluate(howShown, {
+    'first paragraph': '.step-text p',
+    'first check': '[data-testid="check"]',
+    'Next button': '[data-testid="next-step"]',
+    'console input': '[data-testid="console-input"]',
+    'a node card': '[data-testid="node"]',
+  });
+  await page.screenshot({ path: `${SHOTS}/embed-lesson-960x540.png` });
+  assert.deepEqual(seen, { 'first paragraph': 'whole', 'first check': 'whole', 'Next button': 'whole', 'console input': 'whole', 'a node card': 'whole' });
+  // The console, shorter, still shows what a command printed last, under the line typed.
+  await page.locator('[data-testid="console-input"]').fill('kubectl get nodes');
+  await page.locator('[data-testid="console-input"]').press('Enter');
+  await page.locator('[data-testid="console-output"] >> text=node-3').waitFor();
+  assert.deepEqual(await page.evaluate(howShown, { 'last line': '[data-testid="console-output"] > div:last-child', 'console input': '[data-testid="console-input"]' }), { 'last line': 'whole', 'console input': 'whole' });
+  await page.screenshot({ path: `${SHOTS}/embed-lesson-960x540-command.png` });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('in present mode the command being typed and the lesson\'s commands are as large as the output', async () => {
   const { page, errors, context } = await open('/?present&lesson=first-deployment', await env.browser.newContext({ viewport: { width: 1280, height: 720 } }));
   await page.locator('[data-testid="lesson-command"]').first().waitFor();
