@@ -5,18 +5,21 @@ use crate::api::{Kind, Object};
 use crate::apiserver;
 use crate::clock::Time;
 use crate::store::{EventType, ObjectKey, Store};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// Kinds whose objects have owners in the simulation.
 const DEPENDENTS: [Kind; 2] = [Kind::Pod, Kind::ReplicaSet];
 
 /// Whether some owner of `o` still exists (an owner is found by kind, name and uid, in the
-/// object's namespace or cluster-wide).
-fn has_live_owner(store: &Store, o: &Object) -> bool {
+/// object's namespace or cluster-wide). `known` remembers the answer for each reference
+/// within a pass, as the pods of one ReplicaSet all point at it.
+fn has_live_owner<'a>(store: &Store, o: &'a Object, known: &mut HashMap<(&'a str, &'a str, &'a str, &'a str), bool>) -> bool {
     o.meta().owner_references.iter().any(|r| {
         let Some(kind) = Kind::from_kind_name(&r.kind) else { return false };
-        let namespace = if kind.namespaced() { o.namespace().to_string() } else { String::new() };
-        store.get(&ObjectKey { kind, namespace, name: r.name.clone() }).is_some_and(|owner| owner.meta().uid.as_deref() == Some(r.uid.as_str()))
+        let namespace = if kind.namespaced() { o.namespace() } else { "" };
+        *known.entry((namespace, r.kind.as_str(), r.name.as_str(), r.uid.as_str())).or_insert_with(|| {
+            store.get(&ObjectKey { kind, namespace: namespace.to_string(), name: r.name.clone() }).is_some_and(|owner| owner.meta().uid.as_deref() == Some(r.uid.as_str()))
+        })
     })
 }
 
@@ -44,10 +47,12 @@ pub fn reconcile(store: &mut Store, now: Time, since: Option<u64>) {
             }
         }
     }
-    let orphans: Vec<ObjectKey> = candidates
-        .into_iter()
-        .filter(|k| store.get(k).is_some_and(|o| !o.meta().owner_references.is_empty() && o.meta().deletion_timestamp.is_none() && !has_live_owner(store, o)))
+    let mut known = HashMap::new();
+    let orphans: Vec<&ObjectKey> = candidates
+        .iter()
+        .filter(|k| store.get(k).is_some_and(|o| !o.meta().owner_references.is_empty() && o.meta().deletion_timestamp.is_none() && !has_live_owner(store, o, &mut known)))
         .collect();
+    let orphans: Vec<ObjectKey> = orphans.into_iter().cloned().collect();
     for key in orphans {
         let _ = apiserver::delete(store, now, &key, None);
     }
