@@ -533,6 +533,26 @@ test('in a 960x540 slide an open lesson reads at a glance: the step\'s text and 
   await context.close();
 });
 
+test('on a 1280x720 projector the full page shows an open lesson\'s step whole: its paragraphs, its first check and the console\'s prompt', async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const { page, errors } = await open('/?lesson=first-deployment', context);
+  await page.locator('[data-testid="check"]').first().waitFor();
+  const paragraphs = await page.locator('.step-text > p').count();
+  assert.ok(paragraphs >= 2, `the first step has ${paragraphs} paragraphs`);
+  const wanted = { 'first check': '[data-testid="check"]', 'Next button': '[data-testid="next-step"]', 'console input': '[data-testid="console-input"]' };
+  for (let i = 1; i <= paragraphs; i++) wanted[`paragraph ${i}`] = `.step-text > p:nth-of-type(${i})`;
+  const seen = await page.evaluate(howShown, wanted);
+  await page.screenshot({ path: `${SHOTS}/lesson-1280x720.png` });
+  assert.deepEqual(seen, Object.fromEntries(Object.keys(wanted).map((name) => [name, 'whole'])));
+  // The console, shorter, still shows what a command printed last, under the line typed.
+  await page.locator('[data-testid="console-input"]').fill('kubectl get nodes');
+  await page.locator('[data-testid="console-input"]').press('Enter');
+  await page.locator('[data-testid="console-output"] >> text=node-3').waitFor();
+  assert.deepEqual(await page.evaluate(howShown, { 'last line': '[data-testid="console-output"] > div:last-child', 'console input': '[data-testid="console-input"]' }), { 'last line': 'whole', 'console input': 'whole' });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('in present mode the command being typed and the lesson\'s commands are as large as the output', async () => {
   const { page, errors, context } = await open('/?present&lesson=first-deployment', await env.browser.newContext({ viewport: { width: 1280, height: 720 } }));
   await page.locator('[data-testid="lesson-command"]').first().waitFor();
