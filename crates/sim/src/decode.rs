@@ -21,6 +21,7 @@ pub struct DecodeError {
 
 impl DecodeError {
     /// Attaches a path to an error raised by a visitor (the innermost path wins).
+    #[inline(never)]
     fn at(mut self, path: &str) -> Self {
         if self.path.is_empty() {
             self.path = path.to_string();
@@ -200,6 +201,7 @@ impl<'de> Decoder<'de, '_> {
     }
 
     /// The error for a value of the wrong shape, at this path.
+    #[inline(never)]
     fn mismatch(&self, found: &Value, expected: &dyn de::Expected) -> DecodeError {
         <DecodeError as de::Error>::invalid_type(unexpected(found), expected).at(&self.path)
     }
@@ -253,13 +255,22 @@ struct Seq<'a, 'de, 'u> {
     parent: &'a Decoder<'de, 'u>,
 }
 
+impl<'de, 'u> Seq<'_, 'de, 'u> {
+    /// The next item's decoder, with its path (out of line: one copy for every item type).
+    #[inline(never)]
+    fn next_item(&mut self) -> Option<Decoder<'de, 'u>> {
+        let item = self.items.next()?;
+        let path = format!("{}[{}]", self.parent.path, self.index);
+        self.index += 1;
+        Some(self.parent.child(item, path))
+    }
+}
+
 impl<'de> de::SeqAccess<'de> for Seq<'_, 'de, '_> {
     type Error = DecodeError;
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
-        let Some(item) = self.items.next() else { return Ok(None) };
-        let path = format!("{}[{}]", self.parent.path, self.index);
-        self.index += 1;
-        seed.deserialize(self.parent.child(item, path)).map(Some)
+        let Some(item) = self.next_item() else { return Ok(None) };
+        seed.deserialize(item).map(Some)
     }
     fn size_hint(&self) -> Option<usize> {
         Some(self.items.len())
@@ -274,6 +285,17 @@ struct Map<'a, 'de, 'u> {
     fields: FieldNames,
 }
 
+impl<'de, 'u> Map<'_, 'de, 'u> {
+    /// The decoder of the value of the key just read, with its path (out of line: one copy
+    /// for every value type).
+    #[inline(never)]
+    fn pending_value(&mut self) -> Result<Decoder<'de, 'u>> {
+        let (k, v) = self.pending.take().ok_or_else(|| <DecodeError as de::Error>::custom("value without a key"))?;
+        let path = if self.parent.path.is_empty() { k.clone() } else { format!("{}.{k}", self.parent.path) };
+        Ok(Decoder { siblings: self.fields, ..self.parent.child(v, path) })
+    }
+}
+
 impl<'de> de::MapAccess<'de> for Map<'_, 'de, '_> {
     type Error = DecodeError;
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
@@ -282,9 +304,7 @@ impl<'de> de::MapAccess<'de> for Map<'_, 'de, '_> {
         seed.deserialize(de::value::BorrowedStrDeserializer::new(k)).map(Some)
     }
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
-        let (k, v) = self.pending.take().ok_or_else(|| <DecodeError as de::Error>::custom("value without a key"))?;
-        let path = if self.parent.path.is_empty() { k.clone() } else { format!("{}.{k}", self.parent.path) };
-        seed.deserialize(Decoder { siblings: self.fields, ..self.parent.child(v, path) })
+        seed.deserialize(self.pending_value()?)
     }
     fn size_hint(&self) -> Option<usize> {
         Some(self.entries.len())
