@@ -20,11 +20,11 @@ pub struct DecodeError {
 }
 
 impl DecodeError {
-    /// Attaches a path to an error raised by a visitor (the innermost path wins).
+    /// Attaches the node's path to an error raised by a visitor (the innermost path wins).
     #[inline(never)]
-    fn at(mut self, path: &str) -> Self {
+    fn at(mut self, node: &Decoder) -> Self {
         if self.path.is_empty() {
-            self.path = path.to_string();
+            self.path = node.path();
         }
         self
     }
@@ -51,7 +51,7 @@ impl de::Error for DecodeError {
 /// Decodes `T` from a JSON tree; returns it with the paths of the fields `T` does not have.
 pub fn decode<'de, T: Deserialize<'de>>(value: &'de Value) -> Result<(T, Vec<String>)> {
     let unknown = RefCell::new(Vec::new());
-    let t = T::deserialize(Decoder { value, path: String::new(), unknown: &unknown, siblings: &[] })?;
+    let t = T::deserialize(Decoder { value, at: None, unknown: &unknown, siblings: &[] })?;
     Ok((t, unknown.into_inner()))
 }
 
@@ -71,18 +71,55 @@ pub fn with_known_fields<R>(f: impl FnOnce() -> R) -> (R, Vec<(String, FieldName
     (result, KNOWN_FIELDS.with(|k| k.borrow_mut().take()).unwrap_or_default())
 }
 
+/// One step of a field path, linked to the step before it. The path is written out only
+/// when it is needed (an error, an unknown field), not for every value decoded.
+struct Step<'de, 'p> {
+    parent: Option<&'p Step<'de, 'p>>,
+    name: &'de str,
+    /// The item's index in a list (`name` is then unused).
+    index: Option<usize>,
+    /// An enum's variant, written `.Variant` even at the root.
+    variant: bool,
+}
+
+impl Step<'_, '_> {
+    fn write(&self, out: &mut String) {
+        if let Some(parent) = self.parent {
+            parent.write(out);
+        }
+        if let Some(i) = self.index {
+            out.push('[');
+            out.push_str(&i.to_string());
+            out.push(']');
+        } else {
+            if !out.is_empty() || self.variant {
+                out.push('.');
+            }
+            out.push_str(self.name);
+        }
+    }
+}
+
 /// A serde deserializer over one node of the tree.
+#[derive(Clone, Copy)]
 struct Decoder<'de, 'u> {
     value: &'de Value,
-    path: String,
+    /// Where the node is (None at the root).
+    at: Option<&'u Step<'de, 'u>>,
     unknown: &'u RefCell<Vec<String>>,
     /// The fields of the struct this node is a field of (empty in maps and lists).
     siblings: FieldNames,
 }
 
-impl<'de, 'u> Decoder<'de, 'u> {
-    fn child(&self, value: &'de Value, path: String) -> Decoder<'de, 'u> {
-        Decoder { value, path, unknown: self.unknown, siblings: &[] }
+impl Decoder<'_, '_> {
+    /// The node's field path, e.g. `spec.containers[0].ports[0].containerPort` ("" at the root).
+    #[inline(never)]
+    fn path(&self) -> String {
+        let mut out = String::new();
+        if let Some(step) = self.at {
+            step.write(&mut out);
+        }
+        out
     }
 }
 
@@ -92,7 +129,6 @@ impl<'de> de::Deserializer<'de> for Decoder<'de, '_> {
     type Error = DecodeError;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        let path = self.path.clone();
         let result = match self.value {
             Value::Null => visitor.visit_unit(),
             Value::Bool(b) => visitor.visit_bool(*b),
@@ -109,7 +145,7 @@ impl<'de> de::Deserializer<'de> for Decoder<'de, '_> {
             Value::Array(items) => visitor.visit_seq(Seq { items: items.iter(), index: 0, parent: &self }),
             Value::Object(map) => visitor.visit_map(Map { entries: map.iter(), pending: None, parent: &self, fields: &[] }),
         };
-        result.map_err(|e| e.at(&path))
+        result.map_err(|e| e.at(&self))
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
@@ -124,25 +160,20 @@ impl<'de> de::Deserializer<'de> for Decoder<'de, '_> {
     }
 
     fn deserialize_enum<V: Visitor<'de>>(self, _name: &'static str, _variants: &'static [&'static str], visitor: V) -> Result<V::Value> {
-        let path = self.path.clone();
         match self.value {
-            Value::String(s) => visitor.visit_enum(s.as_str().into_deserializer()).map_err(|e: DecodeError| e.at(&path)),
+            Value::String(s) => visitor.visit_enum(s.as_str().into_deserializer()).map_err(|e: DecodeError| e.at(&self)),
             Value::Object(map) if map.len() == 1 => {
                 let (variant, value) = map.iter().next().expect("one entry");
-                let inner = self.child(value, format!("{path}.{variant}"));
-                visitor.visit_enum(Variant { name: variant, value: inner }).map_err(|e| e.at(&path))
+                let step = Step { parent: self.at, name: variant, index: None, variant: true };
+                let inner = Decoder { value, at: Some(&step), unknown: self.unknown, siblings: &[] };
+                visitor.visit_enum(Variant { name: variant, value: inner }).map_err(|e| e.at(&self))
             }
-            other => Err(de::Error::invalid_type(unexpected(other), &"a variant name, or a map with one key naming it")).map_err(|e: DecodeError| e.at(&path)),
+            other => Err(self.mismatch(other, &"a variant name, or a map with one key naming it")),
         }
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        self.unknown.borrow_mut().push(self.path.clone());
-        KNOWN_FIELDS.with(|k| {
-            if let Some(known) = k.borrow_mut().as_mut() {
-                known.push((self.path.clone(), self.siblings));
-            }
-        });
+        self.note_unknown();
         visitor.visit_unit()
     }
 
@@ -158,14 +189,14 @@ impl<'de> de::Deserializer<'de> for Decoder<'de, '_> {
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         match self.value {
-            Value::Array(items) => visitor.visit_seq(Seq { items: items.iter(), index: 0, parent: &self }).map_err(|e| e.at(&self.path)),
+            Value::Array(items) => visitor.visit_seq(Seq { items: items.iter(), index: 0, parent: &self }).map_err(|e| e.at(&self)),
             other => Err(self.mismatch(other, &visitor)),
         }
     }
 
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         match self.value {
-            Value::String(s) => visitor.visit_borrowed_str(s).map_err(|e: DecodeError| e.at(&self.path)),
+            Value::String(s) => visitor.visit_borrowed_str(s).map_err(|e: DecodeError| e.at(&self)),
             other => Err(self.mismatch(other, &visitor)),
         }
     }
@@ -180,7 +211,7 @@ impl<'de> de::Deserializer<'de> for Decoder<'de, '_> {
 
     fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         match self.value {
-            Value::Bool(b) => visitor.visit_bool(*b).map_err(|e: DecodeError| e.at(&self.path)),
+            Value::Bool(b) => visitor.visit_bool(*b).map_err(|e: DecodeError| e.at(&self)),
             other => Err(self.mismatch(other, &visitor)),
         }
     }
@@ -195,7 +226,7 @@ impl<'de> Decoder<'de, '_> {
     /// A mapping, as a struct with these fields or (none) as a map.
     fn visit_object<V: Visitor<'de>>(self, fields: FieldNames, visitor: V) -> Result<V::Value> {
         match self.value {
-            Value::Object(map) => visitor.visit_map(Map { entries: map.iter(), pending: None, parent: &self, fields }).map_err(|e| e.at(&self.path)),
+            Value::Object(map) => visitor.visit_map(Map { entries: map.iter(), pending: None, parent: &self, fields }).map_err(|e| e.at(&self)),
             other => Err(self.mismatch(other, &visitor)),
         }
     }
@@ -203,7 +234,19 @@ impl<'de> Decoder<'de, '_> {
     /// The error for a value of the wrong shape, at this path.
     #[inline(never)]
     fn mismatch(&self, found: &Value, expected: &dyn de::Expected) -> DecodeError {
-        <DecodeError as de::Error>::invalid_type(unexpected(found), expected).at(&self.path)
+        <DecodeError as de::Error>::invalid_type(unexpected(found), expected).at(self)
+    }
+
+    /// Records this node as a field its type does not have, with the type's fields.
+    #[inline(never)]
+    fn note_unknown(&self) {
+        let path = self.path();
+        KNOWN_FIELDS.with(|k| {
+            if let Some(known) = k.borrow_mut().as_mut() {
+                known.push((path.clone(), self.siblings));
+            }
+        });
+        self.unknown.borrow_mut().push(path);
     }
 }
 
@@ -255,22 +298,13 @@ struct Seq<'a, 'de, 'u> {
     parent: &'a Decoder<'de, 'u>,
 }
 
-impl<'de, 'u> Seq<'_, 'de, 'u> {
-    /// The next item's decoder, with its path (out of line: one copy for every item type).
-    #[inline(never)]
-    fn next_item(&mut self) -> Option<Decoder<'de, 'u>> {
-        let item = self.items.next()?;
-        let path = format!("{}[{}]", self.parent.path, self.index);
-        self.index += 1;
-        Some(self.parent.child(item, path))
-    }
-}
-
 impl<'de> de::SeqAccess<'de> for Seq<'_, 'de, '_> {
     type Error = DecodeError;
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
-        let Some(item) = self.next_item() else { return Ok(None) };
-        seed.deserialize(item).map(Some)
+        let Some(item) = self.items.next() else { return Ok(None) };
+        let step = Step { parent: self.parent.at, name: "", index: Some(self.index), variant: false };
+        self.index += 1;
+        seed.deserialize(Decoder { value: item, at: Some(&step), unknown: self.parent.unknown, siblings: &[] }).map(Some)
     }
     fn size_hint(&self) -> Option<usize> {
         Some(self.items.len())
@@ -285,17 +319,6 @@ struct Map<'a, 'de, 'u> {
     fields: FieldNames,
 }
 
-impl<'de, 'u> Map<'_, 'de, 'u> {
-    /// The decoder of the value of the key just read, with its path (out of line: one copy
-    /// for every value type).
-    #[inline(never)]
-    fn pending_value(&mut self) -> Result<Decoder<'de, 'u>> {
-        let (k, v) = self.pending.take().ok_or_else(|| <DecodeError as de::Error>::custom("value without a key"))?;
-        let path = if self.parent.path.is_empty() { k.clone() } else { format!("{}.{k}", self.parent.path) };
-        Ok(Decoder { siblings: self.fields, ..self.parent.child(v, path) })
-    }
-}
-
 impl<'de> de::MapAccess<'de> for Map<'_, 'de, '_> {
     type Error = DecodeError;
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
@@ -304,7 +327,9 @@ impl<'de> de::MapAccess<'de> for Map<'_, 'de, '_> {
         seed.deserialize(de::value::BorrowedStrDeserializer::new(k)).map(Some)
     }
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
-        seed.deserialize(self.pending_value()?)
+        let Some((k, v)) = self.pending.take() else { return Err(<DecodeError as de::Error>::custom("value without a key")) };
+        let step = Step { parent: self.parent.at, name: k, index: None, variant: false };
+        seed.deserialize(Decoder { value: v, at: Some(&step), unknown: self.parent.unknown, siblings: self.fields })
     }
     fn size_hint(&self) -> Option<usize> {
         Some(self.entries.len())
