@@ -10,13 +10,31 @@ use serde_json::Value;
 use std::cell::RefCell;
 use std::fmt;
 
-/// A decoding failure at a field path.
+/// A decoding failure at a field path (its [`DecodeFailure`], boxed: failures are rare, and a
+/// one-word error keeps the result of every decoding step small).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DecodeError {
+pub struct DecodeError(Box<DecodeFailure>);
+
+/// Where and how a decode failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodeFailure {
     /// Where it failed, e.g. `spec.containers[0].ports[0].containerPort` ("" for the root).
     pub path: String,
     /// serde's description, e.g. `invalid type: string "eighty", expected i32`.
     pub message: String,
+}
+
+impl std::ops::Deref for DecodeError {
+    type Target = DecodeFailure;
+    fn deref(&self) -> &DecodeFailure {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for DecodeError {
+    fn deref_mut(&mut self) -> &mut DecodeFailure {
+        &mut self.0
+    }
 }
 
 impl DecodeError {
@@ -44,7 +62,7 @@ impl std::error::Error for DecodeError {}
 
 impl de::Error for DecodeError {
     fn custom<T: fmt::Display>(msg: T) -> Self {
-        DecodeError { path: String::new(), message: msg.to_string() }
+        DecodeError(Box::new(DecodeFailure { path: String::new(), message: msg.to_string() }))
     }
 }
 
