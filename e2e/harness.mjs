@@ -58,6 +58,18 @@ export async function keptItem(key) {
   }
 }
 
+/** In the page: writes `items` (key to value) into kubeplay's IndexedDB store as something
+ * other than the page would (damaged or foreign records), for the page to read at its next load. */
+export async function putKeptItems(items) {
+  const db = await new Promise((resolve) => { const q = indexedDB.open('kubeplay'); q.onsuccess = () => resolve(q.result); });
+  await new Promise((resolve) => {
+    const tx = db.transaction('kept', 'readwrite');
+    for (const [k, v] of Object.entries(items)) tx.objectStore('kept').put(v, k);
+    tx.oncomplete = resolve;
+  });
+  db.close();
+}
+
 /** Waits until the page keeps under `key` a value that contains `part`; returns the value. */
 export async function waitForKept(page, key, part, timeout = 5_000) {
   const end = Date.now() + timeout;

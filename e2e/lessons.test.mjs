@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { SHOTS, useServerAndBrowser, waitForKept } from './harness.mjs';
+import { SHOTS, putKeptItems, useServerAndBrowser, waitForKept } from './harness.mjs';
 
 const env = useServerAndBrowser();
 
@@ -314,22 +314,13 @@ test('kept records that cannot be read are reset in one notice that lists them, 
   // second file, checkpoints and console history that are not text, progress in no format.
   const other = await context.newPage();
   await other.goto(new URL('/lessons/index.yaml', env.server.url).href);
-  await other.evaluate(async () => {
-    const items = {
-      'kubeplay.editor.v2': '{"active":1,"files":[{"name":"kept.yaml","text":"# the learner\'s text\\nkind: Pod\\n"},{"name":"cut.yaml","text":"# cut off he',
-      'kubeplay.checkpoints.v1': 42,
-      'kubeplay.console-history.v1': { not: 'text' },
-      'kubeplay.lesson.control-plane.v1': 'step two, checks ✓✓',
-    };
-    const db = await new Promise((resolve) => { const q = indexedDB.open('kubeplay'); q.onsuccess = () => resolve(q.result); });
-    await new Promise((resolve) => {
-      const tx = db.transaction('kept', 'readwrite');
-      for (const [k, v] of Object.entries(items)) tx.objectStore('kept').put(v, k);
-      tx.oncomplete = resolve;
-    });
-    db.close();
-    localStorage.clear();
+  await other.evaluate(putKeptItems, {
+    'kubeplay.editor.v2': '{"active":1,"files":[{"name":"kept.yaml","text":"# the learner\'s text\\nkind: Pod\\n"},{"name":"cut.yaml","text":"# cut off he',
+    'kubeplay.checkpoints.v1': 42,
+    'kubeplay.console-history.v1': { not: 'text' },
+    'kubeplay.lesson.control-plane.v1': 'step two, checks ✓✓',
   });
+  await other.evaluate(() => localStorage.clear());
   const { page: again } = await open('/?lesson=control-plane', context);
   await again.locator('[data-testid="step-title"]').first().waitFor();
   const notice = again.locator('[data-testid="notice"] span');

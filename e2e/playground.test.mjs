@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { SHOTS, keptItem, openPage as openHarnessPage, useServerAndBrowser, waitForKept } from './harness.mjs';
+import { SHOTS, keptItem, openPage as openHarnessPage, putKeptItems, useServerAndBrowser, waitForKept } from './harness.mjs';
 
 const env = useServerAndBrowser();
 
@@ -458,16 +458,7 @@ test("the speed, the open tab and the console's output are kept across a reload;
   await page.waitForSelector('[data-testid="node"]');
   assert.equal(await output.innerText(), '');
   // Damaged records (written by something else): the view is not JSON, the transcript is cut off.
-  await page.evaluate(async () => {
-    const items = { 'kubeplay.view.v1': 'speed: fast', 'kubeplay.console-transcript.v1': '[{"kind":"prompt","ps1":"~$","text":"kubectl version"},{"kind":"out","text":"Client Version: v1.28.0"},{"kind":"out","te' };
-    const db = await new Promise((resolve) => { const q = indexedDB.open('kubeplay'); q.onsuccess = () => resolve(q.result); });
-    await new Promise((resolve) => {
-      const tx = db.transaction('kept', 'readwrite');
-      for (const [k, v] of Object.entries(items)) tx.objectStore('kept').put(v, k);
-      tx.oncomplete = resolve;
-    });
-    db.close();
-  });
+  await page.evaluate(putKeptItems, { 'kubeplay.view.v1': 'speed: fast', 'kubeplay.console-transcript.v1': '[{"kind":"prompt","ps1":"~$","text":"kubectl version"},{"kind":"out","text":"Client Version: v1.28.0"},{"kind":"out","te' });
   // Closed without pagehide's save (a crash), then opened again.
   const again = await context.newPage();
   await page.close({ runBeforeUnload: false });

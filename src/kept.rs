@@ -118,6 +118,16 @@ pub fn read_item(key: &str) -> Result<Option<String>, ()> {
     }
 }
 
+/// The text kept under `key`, "" if there is none. One the page cannot read is reported as
+/// reset under `what` (the page's notice lists it) and read as "".
+pub fn read_text(key: &str, what: &str) -> String {
+    read_item(key).unwrap_or_else(|()| {
+        report_reset(what);
+        None
+    })
+    .unwrap_or_default()
+}
+
 /// The JSON objects that begin with `{"FIRST_KEY":` and are whole in `text`, in order: what
 /// can still be read of a damaged record (cut off, or with a broken part) whose entries are
 /// such objects. (The page writes its objects' keys in sorted order, so each entry begins

@@ -152,13 +152,7 @@ impl Progress {
     /// Reads the saved progress (`step|bits,bits,...`), sized to the lesson.
     /// Kept progress the page cannot read starts the lesson afresh, and the page says so.
     pub fn load(lesson: &str, checks_per_step: &[usize]) -> Progress {
-        let text = match crate::kept::read_item(&progress_key(lesson)) {
-            Ok(text) => text.unwrap_or_default(),
-            Err(()) => {
-                crate::kept::report_reset(&format!("your progress in the lesson {lesson}"));
-                String::new()
-            }
-        };
+        let text = crate::kept::read_text(&progress_key(lesson), &format!("your progress in the lesson {lesson}"));
         if !text.is_empty() && !Progress::readable(&text) {
             crate::kept::report_reset(&format!("your progress in the lesson {lesson}"));
         }

@@ -93,11 +93,7 @@ fn in_container(ps1: &str) -> bool {
 
 /// The commands of earlier visits; a kept history the page cannot read is said to be reset.
 fn load_history() -> Vec<String> {
-    let text = crate::kept::read_item(&crate::storage_key(HISTORY_KEY)).unwrap_or_else(|()| {
-        crate::kept::report_reset("the console history");
-        None
-    });
-    let text = text.unwrap_or_default();
+    let text = crate::kept::read_text(&crate::storage_key(HISTORY_KEY), "the console history");
     let lines: Vec<&str> = text.lines().filter(|l| !l.is_empty()).collect();
     // A command is one line of text; a line with control characters was not typed here.
     let commands: Vec<String> = lines.iter().filter(|l| !l.chars().any(|c| c.is_control() && c != '\t')).map(|l| l.to_string()).collect();

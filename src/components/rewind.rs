@@ -24,13 +24,7 @@ pub struct Checkpoint {
 /// The checkpoints kept by earlier visits. A kept record that cannot be read whole keeps
 /// the checkpoints that can be, and the page says what was reset.
 fn load_checkpoints() -> Vec<Checkpoint> {
-    let text = match crate::kept::read_item(&crate::storage_key(STORAGE_KEY)) {
-        Ok(text) => text.unwrap_or_default(),
-        Err(()) => {
-            crate::kept::report_reset("the checkpoints");
-            return Vec::new();
-        }
-    };
+    let text = crate::kept::read_text(&crate::storage_key(STORAGE_KEY), "the checkpoints");
     if text.is_empty() {
         return Vec::new();
     }

@@ -72,13 +72,7 @@ pub fn from_text(text: &str) -> (Vec<Line>, bool) {
 
 /// The transcript of the last visit; one the page cannot read (or not all of) is said to be reset.
 pub fn load() -> Vec<Line> {
-    let text = match crate::kept::read_item(&crate::storage_key(TRANSCRIPT_KEY)) {
-        Ok(text) => text.unwrap_or_default(),
-        Err(()) => {
-            crate::kept::report_reset("the console's output");
-            return Vec::new();
-        }
-    };
+    let text = crate::kept::read_text(&crate::storage_key(TRANSCRIPT_KEY), "the console's output");
     if text.is_empty() {
         return Vec::new();
     }
