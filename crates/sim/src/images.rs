@@ -171,9 +171,15 @@ pub fn lookup(image: &str) -> ImageBehavior {
         // The todo app reads Redis on every request: a few milliseconds of CPU each.
         "johscheuer/todo-app-web" => ImageBehavior::server(3_500, 1_000, 1, 12).serving(&[3000]).costing(3_000),
         "johscheuer/go-webserver" | "johscheuer/gowiki" => ImageBehavior::server(2_000, 300, 1, 6).serving(&[8000]).costing(400),
-        "etcd" | "kube-apiserver" | "kube-controller-manager" | "kube-scheduler" | "kube-proxy" | "coredns/coredns" | "coredns" => {
-            ImageBehavior::server(0, 2_000, 20, 50)
-        }
+        // The control plane's and each node's system pods at rest, about what `kubectl top pods
+        // -n kube-system` shows on an idle kind or minikube cluster: the API server is by far
+        // the largest, the scheduler and kube-proxy barely run.
+        "etcd" => ImageBehavior::server(0, 2_000, 20, 35),
+        "kube-apiserver" => ImageBehavior::server(0, 2_000, 45, 280),
+        "kube-controller-manager" => ImageBehavior::server(0, 2_000, 15, 50),
+        "kube-scheduler" => ImageBehavior::server(0, 2_000, 3, 22),
+        "kube-proxy" => ImageBehavior::server(0, 2_000, 1, 16),
+        "coredns/coredns" | "coredns" => ImageBehavior::server(0, 2_000, 2, 14),
         // An image built to fail, for showing crash loops: it exits with 1 two seconds after it starts.
         "kubeplay/crashloop" => {
             let mut b = ImageBehavior::server(1_000, 0, 0, 1);

@@ -219,12 +219,12 @@ fn top_without_headers_and_of_capacity() {
     let mut c = Cluster::new(ClusterSettings::default());
     c.advance(Duration::seconds(120));
     let nodes = run(&mut c, "kubectl top nodes --no-headers").stdout;
-    assert!(nodes.starts_with("control-plane   160m   8%    850Mi   20%   \nnode-1 "), "{nodes}");
+    assert!(nodes.starts_with("control-plane   144m   7%    1003Mi   24%   \nnode-1          63m    3%    630Mi    15%   \n"), "{nodes}");
     let pods = run(&mut c, "kubectl top pods -n kube-system --no-headers").stdout;
     assert!(pods.starts_with("coredns-") && !pods.contains("CPU(cores)"), "{pods}");
     // --sum: a rule and the totals under the CPU and MEMORY columns (kubectl-output.md 4.5).
     let sum = run(&mut c, "kubectl top pods -n kube-system -l k8s-app=kube-dns --sum").stdout;
-    assert!(sum.ends_with("\n                           ________     ________        \n                           40m          100Mi           \n"), "{sum}");
+    assert!(sum.ends_with("\n                           ________     ________        \n                           4m           28Mi            \n"), "{sum}");
     // The simulated nodes reserve nothing, so capacity and allocatable give the same percentages.
     let capacity = run(&mut c, "kubectl top nodes --show-capacity");
     assert_eq!((capacity.stdout, capacity.stderr), (run(&mut c, "kubectl top nodes").stdout, String::new()));
