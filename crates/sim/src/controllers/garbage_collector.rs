@@ -48,11 +48,10 @@ pub fn reconcile(store: &mut Store, now: Time, since: Option<u64>) {
         }
     }
     let mut known = HashMap::new();
-    let orphans: Vec<&ObjectKey> = candidates
-        .iter()
+    let orphans: Vec<ObjectKey> = candidates
+        .into_iter()
         .filter(|k| store.get(k).is_some_and(|o| !o.meta().owner_references.is_empty() && o.meta().deletion_timestamp.is_none() && !has_live_owner(store, o, &mut known)))
         .collect();
-    let orphans: Vec<ObjectKey> = orphans.into_iter().cloned().collect();
     for key in orphans {
         let _ = apiserver::delete(store, now, &key, None);
     }

@@ -61,19 +61,19 @@ impl MetricsServer {
         let previous = self.last_scrape;
         let at_rest = traffic.rates.is_empty() && traffic.overrides.is_empty();
         let mut per_node = vec![(0.0, 0); watch.node_names.len()];
-        let (mut images, mut scratch, mut full) = (BTreeMap::new(), String::new(), Vec::new());
+        let (mut images, mut scratch) = (BTreeMap::new(), String::new());
         // The previous samples in key order, to pick up as the pods come in nearly that order.
         let mut old = std::mem::take(&mut self.pods).into_iter().peekable();
         let mut served = Vec::new();
         for (key, t) in watch.pods.iter_mut() {
             let changed = std::mem::replace(&mut t.changed, false);
             let Some(node) = t.node else { continue };
+            let full;
             let usage = if at_rest {
                 &t.at_rest
             } else {
                 let Some(p) = store.get(key).and_then(Object::as_pod) else { continue };
-                full.clear();
-                full.extend(traffic.container_usage_with(p, &mut images, &mut scratch).into_iter().map(|(name, u)| (name.to_string(), u)));
+                full = watch::usage(traffic, p, &mut images, &mut scratch);
                 &full
             };
             let (cpu, mem) = usage.iter().filter_map(|(_, u)| *u).fold((0.0, 0), |(c, m), (cpu, mem)| (c + cpu, m + mem));

@@ -40,8 +40,13 @@ pub struct PodWatch {
     images: BTreeMap<String, ImageBehavior>,
 }
 
+/// A pod's containers' usage under `traffic` (its requests served, its overrides), names owned.
+pub fn usage(traffic: &Traffic, p: &Pod, images: &mut BTreeMap<String, ImageBehavior>, scratch: &mut String) -> Usage {
+    traffic.container_usage_with(p, images, scratch).into_iter().map(|(name, u)| (name.to_string(), u)).collect()
+}
+
 /// When a pod's containers all started (running), the latest of those start times.
-pub fn started(p: &Pod) -> Option<Time> {
+fn started(p: &Pod) -> Option<Time> {
     let mut latest = None::<Time>;
     for c in &p.spec.containers {
         let s = p.status.container_statuses.iter().find(|s| s.name == c.name)?;
@@ -96,8 +101,7 @@ impl PodWatch {
             let Some(Object::Pod(p)) = store.get(key) else { continue };
             assert_eq!(t.node.map(|id| self.node_names[id as usize].as_str()), p.spec.node_name.as_deref(), "node of {}", t.key);
             assert_eq!(t.started, started(p), "start of {}", t.key);
-            let at_rest: Usage = Traffic::default().container_usage_with(p, &mut BTreeMap::new(), &mut String::new()).into_iter().map(|(n, u)| (n.to_string(), u)).collect();
-            assert_eq!(t.at_rest, at_rest, "usage of {}", t.key);
+            assert_eq!(t.at_rest, usage(&Traffic::default(), p, &mut BTreeMap::new(), &mut String::new()), "usage of {}", t.key);
         }
     }
 
@@ -111,8 +115,7 @@ impl PodWatch {
                 id
             }
         });
-        let mut scratch = String::new();
-        let at_rest = Traffic::default().container_usage_with(p, &mut self.images, &mut scratch).into_iter().map(|(name, u)| (name.to_string(), u)).collect();
+        let at_rest = usage(&Traffic::default(), p, &mut self.images, &mut String::new());
         let tracked = Tracked { key: format!("{}/{}", key.namespace, key.name), node, started: started(p), at_rest, changed: true };
         self.pods.insert(key, tracked);
     }
