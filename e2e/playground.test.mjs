@@ -666,25 +666,7 @@ test("the lines from a Service run along the gaps between the cards, round the n
   await page.waitForTimeout(1_500);
   // Points along each line (the whole of it, drawn or not) that fall inside a card it does
   // not join: another Service's card or another node's.
-  const inside = await page.evaluate(() => {
-    const found = [];
-    for (const path of document.querySelectorAll('.service-links path.link')) {
-      const svg = path.ownerSVGElement.getBoundingClientRect();
-      const pod = document.querySelector(`[data-testid="pod"][data-name="${path.dataset.pod.split('/')[1]}"]`);
-      const joined = [document.querySelector(`[data-testid="service"][data-name="${path.dataset.service.split('/')[1]}"]`), pod.closest('[data-testid="node"]')];
-      const others = [...document.querySelectorAll('[data-testid="service"], [data-testid="node"]')].filter((c) => !joined.includes(c));
-      const length = path.getTotalLength();
-      for (let at = 0; at <= length; at += 2) {
-        const p = path.getPointAtLength(at);
-        const [x, y] = [svg.left + p.x, svg.top + p.y];
-        for (const card of others) {
-          const r = card.getBoundingClientRect();
-          if (x > r.left + 1 && x < r.right - 1 && y > r.top + 1 && y < r.bottom - 1) found.push(`${path.dataset.pod} in ${card.dataset.testid} ${card.dataset.name}`);
-        }
-      }
-    }
-    return [...new Set(found)];
-  });
+  const inside = await page.evaluate(linesThroughCards, '[data-testid="service"], [data-testid="node"]');
   await page.screenshot({ path: `${SHOTS}/service-lines-in-gaps.png` });
   assert.deepEqual(inside, [], 'lines through cards they do not join');
   assert.deepEqual(errors, []);
@@ -706,25 +688,7 @@ test("the lines from a Service go round the 'Waiting for a node' box and a secon
   await page.waitForTimeout(1_500);
   const rows = await page.locator('[data-testid="service"]').evaluateAll((cards) => new Set(cards.map((c) => Math.round(c.getBoundingClientRect().top))).size);
   assert.equal(rows, 2, 'the Services sit in two rows');
-  const inside = await page.evaluate(() => {
-    const found = [];
-    for (const path of document.querySelectorAll('.service-links path.link')) {
-      const svg = path.ownerSVGElement.getBoundingClientRect();
-      const pod = document.querySelector(`[data-testid="pod"][data-name="${path.dataset.pod.split('/')[1]}"]`);
-      const joined = [document.querySelector(`[data-testid="service"][data-name="${path.dataset.service.split('/')[1]}"]`), pod.closest('[data-testid="node"]')];
-      const others = [...document.querySelectorAll('[data-testid="service"], [data-testid="node"], .unscheduled')].filter((c) => !joined.includes(c));
-      const length = path.getTotalLength();
-      for (let at = 0; at <= length; at += 2) {
-        const p = path.getPointAtLength(at);
-        const [x, y] = [svg.left + p.x, svg.top + p.y];
-        for (const card of others) {
-          const r = card.getBoundingClientRect();
-          if (x > r.left + 1 && x < r.right - 1 && y > r.top + 1 && y < r.bottom - 1) found.push(`${path.dataset.service} in ${card.dataset.name ?? 'the waiting box'}`);
-        }
-      }
-    }
-    return [...new Set(found)];
-  });
+  const inside = await page.evaluate(linesThroughCards, '[data-testid="service"], [data-testid="node"], .unscheduled');
   await page.screenshot({ path: `${SHOTS}/service-lines-round-boxes.png` });
   assert.deepEqual(inside, [], 'lines through cards they do not join');
   // No detour along the map's margin, outside every card: the lines keep between the cards.
@@ -745,6 +709,27 @@ test("the lines from a Service go round the 'Waiting for a node' box and a secon
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+/** In the page: each Service line (the whole of it, drawn or not) that passes through a card
+ * it does not join, among the cards `cards` selects, as "service to pod in card". */
+function linesThroughCards(cards) {
+  const found = [];
+  for (const path of document.querySelectorAll('.service-links path.link')) {
+    const svg = path.ownerSVGElement.getBoundingClientRect();
+    const pod = document.querySelector(`[data-testid="pod"][data-name="${path.dataset.pod.split('/')[1]}"]`);
+    const joined = [document.querySelector(`[data-testid="service"][data-name="${path.dataset.service.split('/')[1]}"]`), pod.closest('[data-testid="node"]')];
+    const others = [...document.querySelectorAll(cards)].filter((c) => !joined.includes(c));
+    for (let at = 0, length = path.getTotalLength(); at <= length; at += 2) {
+      const p = path.getPointAtLength(at);
+      const [x, y] = [svg.left + p.x, svg.top + p.y];
+      for (const card of others) {
+        const r = card.getBoundingClientRect();
+        if (x > r.left + 1 && x < r.right - 1 && y > r.top + 1 && y < r.bottom - 1) found.push(`${path.dataset.service} to ${path.dataset.pod} in ${card.dataset.name ?? 'the waiting box'}`);
+      }
+    }
+  }
+  return [...new Set(found)];
+}
 
 /** How many pixels of two same-sized PNG screenshots differ by more than 48 levels in a
  * colour channel (decoded by the page's canvas). */
