@@ -4,7 +4,9 @@
 use crate::api::{Kind, Object, Pod};
 use crate::clock::Time;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, VecDeque};
+use rustc_hash::FxHasher;
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 
 /// Identifies one stored object.
@@ -56,23 +58,27 @@ pub struct WatchEvent {
     pub object: Arc<Object>,
 }
 
-fn objects_as_list<S: serde::Serializer>(objects: &BTreeMap<ObjectKey, Arc<Object>>, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_seq(objects.values())
-}
-
-fn objects_from_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<ObjectKey, Arc<Object>>, D::Error> {
-    Ok(crate::sorting::map_of(Vec::<Object>::deserialize(d)?.into_iter().map(|o| (ObjectKey::of(&o), Arc::new(o)))))
-}
-
 /// How many watch events the store keeps before compacting the oldest away.
 pub const WATCH_LOG_LIMIT: usize = 20_000;
 
-/// Versioned objects plus the watch log. Objects are shared (`Arc`) between the map,
+/// Where an object lives in the store's slot table.
+type Slot = u32;
+
+/// Versioned objects plus the watch log. Objects are shared (`Arc`) between the store,
 /// the log and readers, so a write copies nothing it does not change.
+///
+/// Each object sits in a slot: a hash map finds the slot of a key (reads and updates
+/// touch nothing ordered), and an ordered map of the keys, changed only when an object
+/// comes or goes, gives lists their (kind, namespace, name) order. The indexes hold slots
+/// too, so an update that moves an object to no other group leaves them as they are.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(from = "StoredState", into = "StoredState")]
 pub struct Store {
-    objects: BTreeMap<ObjectKey, Arc<Object>>,
+    slots: Vec<Option<Arc<Object>>>,
+    /// Slots emptied by deletions, reused by the next creations.
+    free: Vec<Slot>,
+    by_key: HashMap<ObjectKey, Slot, BuildHasherDefault<FxHasher>>,
+    ordered: BTreeMap<ObjectKey, Slot>,
     resource_version: u64,
     log: VecDeque<WatchEvent>,
     /// Pods by the node they are bound to (`spec.nodeName`; "" for unbound pods), kept with every write.
@@ -81,21 +87,31 @@ pub struct Store {
     by_owner: Index,
 }
 
-/// What a snapshot holds of the store (the indexes are rebuilt on restore).
+/// What a snapshot holds of the store: the objects in order (the slots and indexes are
+/// rebuilt on restore).
 #[derive(Clone, Serialize, Deserialize)]
 struct StoredState {
-    #[serde(serialize_with = "objects_as_list", deserialize_with = "objects_from_list")]
-    objects: BTreeMap<ObjectKey, Arc<Object>>,
+    objects: Vec<Arc<Object>>,
     resource_version: u64,
     log: VecDeque<WatchEvent>,
 }
 
 impl From<StoredState> for Store {
     fn from(s: StoredState) -> Store {
-        let mut store = Store { objects: s.objects, resource_version: s.resource_version, log: s.log, ..Default::default() };
-        let objects: Vec<(ObjectKey, Arc<Object>)> = store.objects.iter().map(|(k, o)| (k.clone(), o.clone())).collect();
-        for (key, o) in objects {
-            store.reindex(&key, None, Some(&o));
+        let mut store = Store { resource_version: s.resource_version, log: s.log, ..Default::default() };
+        // A damaged snapshot could list a key twice; the later object wins, as a map would keep it.
+        for o in s.objects {
+            let key = ObjectKey::of(&o);
+            match store.by_key.get(&key) {
+                Some(&slot) => {
+                    let old = store.slots[slot as usize].replace(o.clone());
+                    store.reindex(&key, slot, old.as_deref(), Some(&o));
+                }
+                None => {
+                    let slot = store.occupy(key.clone(), o.clone());
+                    store.reindex(&key, slot, None, Some(&o));
+                }
+            }
         }
         store
     }
@@ -103,7 +119,8 @@ impl From<StoredState> for Store {
 
 impl From<Store> for StoredState {
     fn from(s: Store) -> StoredState {
-        StoredState { objects: s.objects, resource_version: s.resource_version, log: s.log }
+        let objects = s.ordered.values().filter_map(|&slot| s.slots[slot as usize].clone()).collect();
+        StoredState { objects, resource_version: s.resource_version, log: s.log }
     }
 }
 
@@ -123,30 +140,25 @@ fn owner_uids(o: &Object) -> Vec<&str> {
 }
 
 /// A secondary index: objects grouped by one string (a node name, a controller uid),
-/// holding the current shared object so reading a group needs no lookups.
-type Index = BTreeMap<String, BTreeMap<ObjectKey, Arc<Object>>>;
+/// each group in key order, holding the objects' slots.
+type Index = BTreeMap<String, BTreeMap<ObjectKey, Slot>>;
 
-fn index_move(index: &mut Index, key: &ObjectKey, old: Option<&str>, new: Option<(&str, &Arc<Object>)>) {
-    if let Some(o) = old.filter(|o| new.is_none_or(|(n, _)| n != *o)) {
-        if let Some(group) = index.get_mut(o) {
-            group.remove(key);
-            if group.is_empty() {
-                index.remove(o);
-            }
+fn index_remove(index: &mut Index, key: &ObjectKey, group: &str) {
+    if let Some(members) = index.get_mut(group) {
+        members.remove(key);
+        if members.is_empty() {
+            index.remove(group);
         }
     }
-    if let Some((n, object)) = new {
-        match index.get_mut(n) {
-            Some(group) => match group.get_mut(key) {
-                // An update in place: the key is already there, so nothing is cloned but the handle.
-                Some(held) => *held = object.clone(),
-                None => {
-                    group.insert(key.clone(), object.clone());
-                }
-            },
-            None => {
-                index.insert(n.to_string(), BTreeMap::from([(key.clone(), object.clone())]));
-            }
+}
+
+fn index_insert(index: &mut Index, key: &ObjectKey, group: &str, slot: Slot) {
+    match index.get_mut(group) {
+        Some(members) => {
+            members.insert(key.clone(), slot);
+        }
+        None => {
+            index.insert(group.to_string(), BTreeMap::from([(key.clone(), slot)]));
         }
     }
 }
@@ -157,18 +169,22 @@ impl Store {
         self.resource_version
     }
 
+    fn at(&self, slot: Slot) -> &Arc<Object> {
+        self.slots[slot as usize].as_ref().expect("an indexed slot holds an object")
+    }
+
     /// Reads one object.
     pub fn get(&self, key: &ObjectKey) -> Option<&Object> {
-        self.objects.get(key).map(|o| &**o)
+        self.by_key.get(key).map(|&slot| &**self.at(slot))
     }
 
     /// Reads one object as a shared handle (cheap to keep while writing to the store).
     pub fn get_shared(&self, key: &ObjectKey) -> Option<Arc<Object>> {
-        self.objects.get(key).cloned()
+        self.by_key.get(key).map(|&slot| self.at(slot).clone())
     }
 
-    fn shared(&self, group: Option<&BTreeMap<ObjectKey, Arc<Object>>>) -> Vec<Arc<Object>> {
-        group.map_or_else(Vec::new, |g| g.values().cloned().collect())
+    fn shared(&self, group: Option<&BTreeMap<ObjectKey, Slot>>) -> Vec<Arc<Object>> {
+        group.map_or_else(Vec::new, |g| g.values().map(|&slot| self.at(slot).clone()).collect())
     }
 
     /// The pods bound to a node, in namespace and name order, as shared handles.
@@ -183,7 +199,7 @@ impl Store {
 
     /// Every bound pod, grouped by node name.
     pub fn bound_pods(&self) -> impl Iterator<Item = (&str, impl Iterator<Item = &Pod>)> {
-        self.pods_by_node.iter().filter(|(n, _)| !n.is_empty()).map(|(n, group)| (n.as_str(), group.values().filter_map(|o| o.as_pod())))
+        self.pods_by_node.iter().filter(|(n, _)| !n.is_empty()).map(|(n, group)| (n.as_str(), group.values().filter_map(|&slot| self.at(slot).as_pod())))
     }
 
     /// The objects whose controller is the object with `uid` (pods without a controller
@@ -194,7 +210,7 @@ impl Store {
 
     /// The objects that list `uid` among their owners, in kind, namespace and name order.
     pub fn owned_by(&self, uid: &str) -> impl Iterator<Item = &Object> {
-        self.by_owner.get(uid).into_iter().flat_map(|g| g.values().map(|o| &**o))
+        self.by_owner.get(uid).into_iter().flat_map(|g| g.values().map(|&slot| &**self.at(slot)))
     }
 
     /// [`Store::controlled_by`] as shared handles (kept while writing to the store).
@@ -209,73 +225,104 @@ impl Store {
     /// All objects of a kind (optionally in one namespace) as shared handles.
     pub fn list_shared(&self, kind: Kind, namespace: Option<&str>) -> Vec<Arc<Object>> {
         let ns = namespace.map(str::to_string);
-        self.objects
+        self.ordered
             .range(ObjectKey { kind, namespace: ns.clone().unwrap_or_default(), name: String::new() }..)
             .take_while(|(k, _)| k.kind == kind && ns.as_ref().is_none_or(|n| &k.namespace == n))
-            .map(|(_, o)| o.clone())
+            .map(|(_, &slot)| self.at(slot).clone())
             .collect()
     }
 
-    fn reindex(&mut self, key: &ObjectKey, old: Option<&Object>, new: Option<&Arc<Object>>) {
-        index_move(&mut self.pods_by_node, key, old.and_then(node_of), new.and_then(|o| Some((node_of(o)?, o))));
+    /// Puts `o` in a free slot (or a new one) under `key`.
+    fn occupy(&mut self, key: ObjectKey, o: Arc<Object>) -> Slot {
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.slots[slot as usize] = Some(o);
+                slot
+            }
+            None => {
+                self.slots.push(Some(o));
+                (self.slots.len() - 1) as Slot
+            }
+        };
+        self.by_key.insert(key.clone(), slot);
+        self.ordered.insert(key, slot);
+        slot
+    }
+
+    /// Moves `key` (in `slot`) between the indexes' groups as its object changes from `old` to `new`.
+    fn reindex(&mut self, key: &ObjectKey, slot: Slot, old: Option<&Object>, new: Option<&Arc<Object>>) {
+        let (old_node, new_node) = (old.and_then(node_of), new.and_then(|o| node_of(o)));
+        if old_node != new_node {
+            if let Some(n) = old_node {
+                index_remove(&mut self.pods_by_node, key, n);
+            }
+            if let Some(n) = new_node {
+                index_insert(&mut self.pods_by_node, key, n, slot);
+            }
+        }
         let old_owners = old.map(owner_uids).unwrap_or_default();
         let new_owners = new.map(|o| owner_uids(o)).unwrap_or_default();
         for uid in old_owners.iter().filter(|u| !new_owners.contains(u)) {
-            index_move(&mut self.by_owner, key, Some(uid), None);
+            index_remove(&mut self.by_owner, key, uid);
         }
-        if let Some(o) = new {
-            for uid in new_owners {
-                index_move(&mut self.by_owner, key, None, Some((uid, o)));
-            }
+        for uid in new_owners.iter().filter(|u| !old_owners.contains(u)) {
+            index_insert(&mut self.by_owner, key, uid, slot);
         }
     }
 
     /// All objects of a kind, optionally in one namespace, ordered by namespace then name.
     pub fn list(&self, kind: Kind, namespace: Option<&str>) -> impl Iterator<Item = &Object> {
         let ns = namespace.map(str::to_string);
-        self.objects
+        self.ordered
             .range(ObjectKey { kind, namespace: String::new(), name: String::new() }..)
             .take_while(move |(k, _)| k.kind == kind)
             .filter(move |(k, _)| ns.as_ref().is_none_or(|n| &k.namespace == n))
-            .map(|(_, o)| &**o)
+            .map(|(_, &slot)| &**self.at(slot))
     }
 
     /// Objects of a kind in a namespace whose names start with `prefix`, in name order.
     pub fn list_prefixed<'a>(&'a self, kind: Kind, namespace: &str, prefix: &'a str) -> impl Iterator<Item = &'a Object> + 'a {
         let ns = namespace.to_string();
-        self.objects
+        self.ordered
             .range(ObjectKey { kind, namespace: ns.clone(), name: prefix.to_string() }..)
             .take_while(move |(k, _)| k.kind == kind && k.namespace == ns && k.name.starts_with(prefix))
-            .map(|(_, o)| &**o)
+            .map(|(_, &slot)| &**self.at(slot))
     }
 
     /// Writes an object (create or update), bumping its resourceVersion, and logs the event.
     pub fn put(&mut self, object: Object, now: Time) -> &Object {
-        let key = ObjectKey::of(&object);
-        self.put_shared(object, now);
-        &self.objects[&key]
+        let slot = self.write(object, now);
+        self.at(slot)
     }
 
     /// [`Store::put`], answering with the stored object's shared handle.
-    pub fn put_shared(&mut self, mut object: Object, now: Time) -> Arc<Object> {
+    pub fn put_shared(&mut self, object: Object, now: Time) -> Arc<Object> {
+        let slot = self.write(object, now);
+        self.at(slot).clone()
+    }
+
+    fn write(&mut self, mut object: Object, now: Time) -> Slot {
         self.resource_version += 1;
         object.meta_mut().resource_version = Some(self.resource_version.to_string());
         let key = ObjectKey::of(&object);
         let object = Arc::new(object);
-        let previous = match self.objects.get_mut(&key) {
-            Some(slot) => Some(std::mem::replace(slot, object.clone())),
-            None => self.objects.insert(key.clone(), object.clone()),
+        let (slot, previous, type_) = match self.by_key.get(&key) {
+            Some(&slot) => (slot, self.slots[slot as usize].replace(object.clone()), EventType::Modified),
+            None => (self.occupy(key.clone(), object.clone()), None, EventType::Added),
         };
-        let type_ = if previous.is_some() { EventType::Modified } else { EventType::Added };
-        self.reindex(&key, previous.as_deref(), Some(&object));
-        self.record(type_, object.clone(), now);
-        object
+        self.reindex(&key, slot, previous.as_deref(), Some(&object));
+        self.record(type_, object, now);
+        slot
     }
 
     /// Removes an object and logs the deletion.
     pub fn remove(&mut self, key: &ObjectKey, now: Time) -> Option<Object> {
-        let mut object = Arc::unwrap_or_clone(self.objects.remove(key)?);
-        self.reindex(key, Some(&object), None);
+        let slot = self.by_key.remove(key)?;
+        self.ordered.remove(key);
+        let held = self.slots[slot as usize].take()?;
+        self.free.push(slot);
+        self.reindex(key, slot, Some(&held), None);
+        let mut object = Arc::unwrap_or_clone(held);
         self.resource_version += 1;
         object.meta_mut().resource_version = Some(self.resource_version.to_string());
         let object = Arc::new(object);
@@ -304,12 +351,12 @@ impl Store {
 
     /// Number of stored objects.
     pub fn len(&self) -> usize {
-        self.objects.len()
+        self.by_key.len()
     }
 
     /// True when nothing is stored.
     pub fn is_empty(&self) -> bool {
-        self.objects.is_empty()
+        self.by_key.is_empty()
     }
 }
 
