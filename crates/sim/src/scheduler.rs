@@ -6,7 +6,9 @@ use crate::apiserver;
 use crate::clock::Time;
 use crate::store::{EventType, Store};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use rustc_hash::FxHashMap;
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
 
 /// Scoring counts a container without requests as this much CPU (millicores)...
 const DEFAULT_MILLI_CPU_REQUEST: i64 = 100;
@@ -116,7 +118,7 @@ fn matching_per_node(store: &Store, rows: &[NodeRow<'_>], namespace: &str, selec
 struct SpreadCounts {
     namespace: String,
     selector: crate::api::LabelSelector,
-    counts: HashMap<String, i64>,
+    counts: FxHashMap<String, i64>,
 }
 
 /// What the cache last counted of one pod: enough to take its share back out when the pod
@@ -163,12 +165,18 @@ impl Counted {
     /// Adds (`sign` 1) or takes out (-1) this pod's share of `cache`.
     fn apply(&self, cache: &mut NodeCache, sign: i64) {
         if self.in_usage {
-            cache.usage.entry(self.node.clone()).or_default().count(self.cpu, self.memory, sign);
+            match cache.usage.get_mut(&self.node) {
+                Some(u) => u.count(self.cpu, self.memory, sign),
+                None => cache.usage.entry(self.node.clone()).or_default().count(self.cpu, self.memory, sign),
+            }
         }
         if self.in_spread {
             for spread in cache.spreads.values_mut() {
                 if spread.namespace == self.namespace && spread.selector.matches(&self.labels) {
-                    *spread.counts.entry(self.node.clone()).or_default() += sign;
+                    match spread.counts.get_mut(&self.node) {
+                        Some(n) => *n += sign,
+                        None => *spread.counts.entry(self.node.clone()).or_default() += sign,
+                    }
                 }
             }
         }
@@ -183,11 +191,14 @@ impl Counted {
 #[derive(Clone, Debug, Default)]
 struct NodeCache {
     seen: Option<u64>,
-    usage: HashMap<String, NodeUsage>,
+    /// Every node as a pass reads it, in name order; `None` until a pass rebuilds it (after
+    /// a node came or went, or the log moved on), updated in place when a node changes.
+    nodes: Option<Vec<NodeFacts>>,
+    usage: FxHashMap<String, NodeUsage>,
     /// By ReplicaSet uid; entries a pass with pending pods did not use are dropped.
     spreads: BTreeMap<String, SpreadCounts>,
     /// What each bound pod counts for, by uid.
-    counted: HashMap<String, Counted>,
+    counted: FxHashMap<String, Counted>,
 }
 
 impl NodeCache {
@@ -197,6 +208,7 @@ impl NodeCache {
         let events = self.seen.filter(|s| *s <= rv).and_then(|since| store.events_since(since));
         self.seen = Some(rv);
         let Some(events) = events else {
+            self.nodes = None;
             self.spreads.clear();
             self.usage.clear();
             self.counted.clear();
@@ -206,9 +218,22 @@ impl NodeCache {
             return;
         };
         for e in events {
-            if let Object::Pod(p) = &*e.object {
-                self.update(p, e.type_ == EventType::Deleted);
+            match &*e.object {
+                Object::Pod(p) => self.update(p, e.type_ == EventType::Deleted),
+                Object::Node(n) => self.node_changed(n, &e.object, e.type_),
+                _ => {}
             }
+        }
+    }
+
+    /// Brings one node's facts up to date, or has the next pass read every node again when
+    /// one came or went.
+    fn node_changed(&mut self, node: &Node, object: &Arc<Object>, type_: EventType) {
+        let Some(nodes) = self.nodes.as_mut() else { return };
+        let at = nodes.binary_search_by(|f| f.name().cmp(&node.metadata.name));
+        match (type_, at) {
+            (EventType::Modified, Ok(at)) => nodes[at] = NodeFacts::of(object.clone()),
+            _ => self.nodes = None,
         }
     }
 
@@ -240,7 +265,7 @@ impl NodeCache {
     /// to add, and the next refresh adds them to the cache's.
     fn spread_of(&mut self, rows: &[NodeRow<'_>], uid: &str, namespace: &str, selector: &crate::api::LabelSelector) -> Vec<i64> {
         if !self.spreads.get(uid).is_some_and(|s| s.namespace == namespace && &s.selector == selector) {
-            let mut counts: HashMap<String, i64> = HashMap::new();
+            let mut counts: FxHashMap<String, i64> = FxHashMap::default();
             for c in self.counted.values().filter(|c| c.in_spread && c.namespace == namespace && selector.matches(&c.labels)) {
                 *counts.entry(c.node.clone()).or_default() += 1;
             }
@@ -259,6 +284,42 @@ pub fn feasible_nodes_to_find(all: usize) -> usize {
     }
     let percentage = (50 - all as i64 / 125).max(5) as usize;
     (all * percentage / 100).max(100)
+}
+
+/// What a pass reads of one node, kept by the cache from pass to pass (a node's quantities
+/// are parsed when it changes, not for every pass).
+#[derive(Clone, Debug)]
+struct NodeFacts {
+    node: Arc<Object>,
+    cpu: i64,
+    memory: i64,
+    pods: i64,
+    unschedulable: bool,
+    hard_taints: bool,
+    soft_taints: bool,
+}
+
+impl NodeFacts {
+    fn of(node: Arc<Object>) -> Self {
+        let row = node.as_node().map(NodeRow::of);
+        let (cpu, memory, pods, unschedulable, hard_taints, soft_taints) = row.map_or((0, 0, 0, true, false, false), |r| (r.cpu, r.memory, r.pods, r.unschedulable, r.hard_taints, r.soft_taints));
+        NodeFacts { node, cpu, memory, pods, unschedulable, hard_taints, soft_taints }
+    }
+
+    fn name(&self) -> &str {
+        self.node.name()
+    }
+
+    /// Everything a pass reads, for the debug check against the store.
+    fn key(&self) -> (u64, i64, i64, i64, bool, bool, bool) {
+        let rv = self.node.meta().resource_version.as_deref().and_then(|v| v.parse().ok()).unwrap_or(0);
+        (rv, self.cpu, self.memory, self.pods, self.unschedulable, self.hard_taints, self.soft_taints)
+    }
+
+    fn row(&self) -> Option<NodeRow<'_>> {
+        let node = self.node.as_node()?;
+        Some(NodeRow { node, cpu: self.cpu, memory: self.memory, pods: self.pods, unschedulable: self.unschedulable, hard_taints: self.hard_taints, soft_taints: self.soft_taints })
+    }
 }
 
 /// One node as a scheduling pass sees it: allocatable resources read once, and whether its
@@ -539,8 +600,11 @@ impl Scheduler {
             return;
         }
         crate::sorting::sort_by(&mut pending, |a, b| (a.metadata.creation_timestamp, &a.metadata.name).cmp(&(b.metadata.creation_timestamp, &b.metadata.name)));
-        let node_objs = store.list_shared(Kind::Node, None);
-        let nodes: Vec<NodeRow<'_>> = node_objs.iter().filter_map(|o| o.as_node()).map(NodeRow::of).collect();
+        let read = || -> Vec<NodeFacts> { store.list_shared(Kind::Node, None).into_iter().filter(|o| o.as_node().is_some()).map(NodeFacts::of).collect() };
+        let facts = self.cache.nodes.take().unwrap_or_else(read);
+        // Debug builds check the kept facts against the nodes as stored.
+        debug_assert!(facts.iter().map(NodeFacts::key).eq(read().iter().map(NodeFacts::key)), "the scheduler's node facts fell behind the store");
+        let nodes: Vec<NodeRow<'_>> = facts.iter().filter_map(NodeFacts::row).collect();
         let total = nodes.len();
         let mut usage = self.cache.usage_of(&nodes);
         // Matching pods per node, per spread selector (its ReplicaSet's uid), kept up to date as pods bind.
@@ -594,6 +658,8 @@ impl Scheduler {
             }
         }
         self.cache.spreads.retain(|uid, _| spreads.contains_key(uid));
+        drop(nodes);
+        self.cache.nodes = Some(facts);
     }
 }
 
