@@ -59,7 +59,8 @@ fn bench_schedule(c: &mut Criterion) {
                     ..Default::default()
                 }],
                 ..Default::default()
-            },
+            }
+            .into(),
             ..Default::default()
         };
         let mut pass = kubeplay_sim::scheduler::SchedulingPass::of(cluster.store());

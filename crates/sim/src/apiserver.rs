@@ -115,8 +115,8 @@ fn default_pod_spec(spec: &mut PodSpec) {
 /// Pod-only defaults: service account and priority admission, DefaultTolerationSeconds
 /// (tolerate a not-ready or unreachable node for 300 s), QoS class and the initial phase.
 fn default_pod(pod: &mut Pod) {
-    default_pod_spec(&mut pod.spec);
-    let spec = &mut pod.spec;
+    let spec = Arc::make_mut(&mut pod.spec);
+    default_pod_spec(spec);
     spec.service_account_name.get_or_insert_with(|| "default".into());
     spec.priority.get_or_insert(0);
     for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
@@ -522,10 +522,11 @@ pub fn apply_with(store: &mut Store, rng: &mut Rng, now: Time, mut object: Objec
     }
     match (&mut updated, object) {
         (Object::Pod(old), Object::Pod(mut new)) => {
-            new.spec.node_name = new.spec.node_name.or_else(|| old.spec.node_name.clone());
+            let spec = Arc::make_mut(&mut new.spec);
+            spec.node_name = spec.node_name.take().or_else(|| old.spec.node_name.clone());
             // What defaulting and LimitRanger filled in stays when the manifest leaves it out
             // (as kubectl's three-way merge keeps it), so re-applying the file is `unchanged`.
-            for (c, stored) in new.spec.containers.iter_mut().zip(&old.spec.containers) {
+            for (c, stored) in spec.containers.iter_mut().zip(&old.spec.containers) {
                 for (k, v) in &stored.resources.requests {
                     c.resources.requests.entry(k.clone()).or_insert_with(|| v.clone());
                 }
@@ -766,7 +767,7 @@ mod tests {
     fn pod(name: &str, image: &str) -> Object {
         Object::Pod(Pod {
             metadata: ObjectMeta { name: name.into(), ..Default::default() },
-            spec: crate::api::PodSpec { containers: vec![Container { name: "c".into(), image: image.into(), ..Default::default() }], ..Default::default() },
+            spec: crate::api::PodSpec { containers: vec![Container { name: "c".into(), image: image.into(), ..Default::default() }], ..Default::default() }.into(),
             ..Default::default()
         })
     }
@@ -808,7 +809,7 @@ mod tests {
         assert_eq!(apply(&mut s, &mut r, Time(3), pod("web", "nginx:1.26")).unwrap().0, ApplyAction::Configured, "images may change");
         let mut renamed = pod("web", "nginx:1.26");
         if let Object::Pod(p) = &mut renamed {
-            p.spec.containers[0].name = "other".into();
+            Arc::make_mut(&mut p.spec).containers[0].name = "other".into();
         }
         let err = apply(&mut s, &mut r, Time(4), renamed).unwrap_err();
         assert!(err.message.starts_with("Pod \"web\" is invalid: spec: Forbidden: pod updates may not change fields"));

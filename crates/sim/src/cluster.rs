@@ -177,7 +177,7 @@ fn system_pod(name: &str, container: &str, node: Option<&str>, image: &str, cpu:
     }
     let mut pod = Pod {
         metadata: meta(name, Some("kube-system")),
-        spec: PodSpec {
+        spec: std::sync::Arc::new(PodSpec {
             containers: vec![Container {
                 name: container.into(),
                 image: image.into(),
@@ -188,7 +188,7 @@ fn system_pod(name: &str, container: &str, node: Option<&str>, image: &str, cpu:
             priority: Some(2_000_001_000),
             tolerations: vec![Toleration { operator: Some("Exists".into()), ..Default::default() }],
             ..Default::default()
-        },
+        }),
         ..Default::default()
     };
     pod.metadata.labels.insert("tier".into(), "control-plane".into());
@@ -323,23 +323,25 @@ impl Cluster {
     fn add_system_workloads(&mut self) {
         let labels = |v: &str| -> BTreeMap<String, String> { [("k8s-app".to_string(), v.to_string())].into() };
         let mut proxy = system_pod("", "kube-proxy", None, "registry.k8s.io/kube-proxy:v1.28.0", "0", None);
-        proxy.spec.containers[0].resources = ResourceRequirements::default();
-        proxy.spec.priority = None;
+        let mut proxy_spec = std::sync::Arc::unwrap_or_clone(proxy.spec);
+        proxy_spec.containers[0].resources = ResourceRequirements::default();
+        proxy_spec.priority = None;
         proxy.metadata.labels = labels("kube-proxy");
         let ds = DaemonSet {
             metadata: ObjectMeta { labels: labels("kube-proxy"), ..meta("kube-proxy", Some("kube-system")) },
             spec: crate::api::DaemonSetSpec {
                 selector: LabelSelector::from_labels(&labels("kube-proxy")),
-                template: PodTemplateSpec { metadata: ObjectMeta { labels: labels("kube-proxy"), ..Default::default() }, spec: proxy.spec },
+                template: PodTemplateSpec { metadata: ObjectMeta { labels: labels("kube-proxy"), ..Default::default() }, spec: proxy_spec },
                 ..Default::default()
             },
             ..Default::default()
         };
         let _ = self.create(Object::DaemonSet(ds));
 
-        let mut dns = system_pod("", "coredns", None, "registry.k8s.io/coredns/coredns:v1.10.1", "100m", Some("70Mi"));
-        dns.spec.priority = None;
-        dns.spec.tolerations = vec![
+        let dns = system_pod("", "coredns", None, "registry.k8s.io/coredns/coredns:v1.10.1", "100m", Some("70Mi"));
+        let mut dns_spec = std::sync::Arc::unwrap_or_clone(dns.spec);
+        dns_spec.priority = None;
+        dns_spec.tolerations = vec![
             Toleration { key: Some("CriticalAddonsOnly".into()), operator: Some("Exists".into()), ..Default::default() },
             Toleration { key: Some("node-role.kubernetes.io/control-plane".into()), effect: Some("NoSchedule".into()), ..Default::default() },
         ];
@@ -348,7 +350,7 @@ impl Cluster {
             spec: crate::api::DeploymentSpec {
                 replicas: Some(2),
                 selector: LabelSelector::from_labels(&labels("kube-dns")),
-                template: PodTemplateSpec { metadata: ObjectMeta { labels: labels("kube-dns"), ..Default::default() }, spec: dns.spec },
+                template: PodTemplateSpec { metadata: ObjectMeta { labels: labels("kube-dns"), ..Default::default() }, spec: dns_spec },
                 ..Default::default()
             },
             ..Default::default()

@@ -634,7 +634,7 @@ impl Scheduler {
                             counts[at] += 1;
                         }
                     }
-                    bound.spec.node_name = Some(node.clone());
+                    Arc::make_mut(&mut bound.spec).node_name = Some(node.clone());
                     set_condition(&mut bound.status.conditions, Condition::new("PodScheduled", true, now));
                 }
                 None => {

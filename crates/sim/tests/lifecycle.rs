@@ -82,7 +82,7 @@ fn the_kubelet_reports_pulling_creating_and_starting() {
     c.apply_manifest(&pod_yaml("web", "nginx:1.25", ""), "p.yaml");
     c.advance(Duration::seconds(10));
     let reasons: Vec<String> = events_of(&c, "web").into_iter().map(|(r, m, _)| format!("{r}: {m}")).collect();
-    let node = get(&c, "web").spec.node_name.unwrap();
+    let node = get(&c, "web").spec.node_name.clone().unwrap();
     assert_eq!(
         reasons,
         vec![

@@ -207,7 +207,7 @@ mod tests {
             let mut c = Container { name: name.to_string(), ..Default::default() };
             c.resources.requests = requests.iter().map(|(k, v)| (k.to_string(), q(v))).collect();
             c.resources.limits = limits.iter().map(|(k, v)| (k.to_string(), q(v))).collect();
-            p.spec.containers.push(c);
+            std::sync::Arc::make_mut(&mut p.spec).containers.push(c);
         }
         p
     }

@@ -5,6 +5,7 @@ use super::quantity::Quantity;
 use crate::clock::Time;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// A Pod object (`v1`, namespaced).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -17,9 +18,10 @@ pub struct Pod {
     /// Name, namespace, labels, owners.
     #[serde(default)]
     pub metadata: ObjectMeta,
-    /// What to run and where it may run.
+    /// What to run and where it may run, shared between the pod's versions: a status
+    /// write copies a handle, not the containers (`Arc::make_mut` to change it).
     #[serde(default)]
-    pub spec: PodSpec,
+    pub spec: Arc<PodSpec>,
     /// What is happening, written by the scheduler and the kubelet.
     #[serde(default)]
     pub status: PodStatus,

@@ -46,16 +46,17 @@ pub fn should_run(ds: &DaemonSet, node: &Node) -> (bool, bool) {
 fn new_pod(ds: &DaemonSet, ds_obj: &Object, node: &str, hash: &str) -> Pod {
     let mut pod = pod_from_template(&ds.spec.template, ds_obj);
     pod.metadata.labels.insert(REVISION_HASH.into(), hash.into());
+    let spec = std::sync::Arc::make_mut(&mut pod.spec);
     for tol in daemon_tolerations() {
-        if !pod.spec.tolerations.contains(&tol) {
-            pod.spec.tolerations.push(tol);
+        if !spec.tolerations.contains(&tol) {
+            spec.tolerations.push(tol);
         }
     }
     let term = NodeSelectorTerm {
         match_fields: vec![NodeSelectorRequirement { key: "metadata.name".into(), operator: "In".into(), values: vec![node.into()] }],
         ..Default::default()
     };
-    pod.spec.affinity = Some(Affinity {
+    spec.affinity = Some(Affinity {
         node_affinity: Some(NodeAffinity { required_during_scheduling_ignored_during_execution: Some(NodeSelector { node_selector_terms: vec![term] }) }),
     });
     pod

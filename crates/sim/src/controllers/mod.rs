@@ -52,7 +52,7 @@ pub fn owned_pods_shared(store: &Store, namespace: &str, uid: &str) -> Vec<Arc<O
 /// A new pod from a workload's template: named `<owner>-<random>`, in the owner's
 /// namespace, with the template's labels and annotations, controlled by the owner.
 pub fn pod_from_template(template: &PodTemplateSpec, owner: &Object) -> Pod {
-    let mut pod = Pod { spec: template.spec.clone(), ..Default::default() };
+    let mut pod = Pod { spec: std::sync::Arc::new(template.spec.clone()), ..Default::default() };
     pod.metadata.generate_name = Some(format!("{}-", owner.name()));
     pod.metadata.namespace = owner.meta().namespace.clone();
     pod.metadata.labels = template.metadata.labels.clone();

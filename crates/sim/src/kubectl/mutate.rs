@@ -104,7 +104,7 @@ pub fn set(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
         let containers = match &mut updated {
             Object::Deployment(d) => &mut d.spec.template.spec.containers,
             Object::ReplicaSet(rs) => &mut rs.spec.template.spec.containers,
-            Object::Pod(p) => &mut p.spec.containers,
+            Object::Pod(p) => &mut std::sync::Arc::make_mut(&mut p.spec).containers,
             _ => {
                 out.fail(format!("error: the object of kind {} has no containers", kind.name()));
                 continue;

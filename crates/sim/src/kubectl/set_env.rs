@@ -82,7 +82,7 @@ fn containers(o: &mut Object) -> Option<&mut Vec<Container>> {
         Object::ReplicaSet(rs) => Some(&mut rs.spec.template.spec.containers),
         Object::DaemonSet(ds) => Some(&mut ds.spec.template.spec.containers),
         Object::Job(j) => Some(&mut j.spec.template.spec.containers),
-        Object::Pod(p) => Some(&mut p.spec.containers),
+        Object::Pod(p) => Some(&mut std::sync::Arc::make_mut(&mut p.spec).containers),
         _ => None,
     }
 }

@@ -25,7 +25,7 @@ fn matches(pattern: &str, name: &str) -> bool {
 /// The containers of a pod or of a workload's pod template.
 fn containers(o: &mut Object) -> Option<&mut Vec<Container>> {
     Some(match o {
-        Object::Pod(p) => &mut p.spec.containers,
+        Object::Pod(p) => &mut std::sync::Arc::make_mut(&mut p.spec).containers,
         Object::Deployment(d) => &mut d.spec.template.spec.containers,
         Object::ReplicaSet(rs) => &mut rs.spec.template.spec.containers,
         Object::DaemonSet(ds) => &mut ds.spec.template.spec.containers,

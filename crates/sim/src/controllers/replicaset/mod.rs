@@ -254,7 +254,7 @@ mod tests {
         p.metadata.name = name.into();
         p.metadata.uid = Some(name.into());
         p.metadata.creation_timestamp = Some(Time(created * 1000));
-        p.spec.node_name = node.map(Into::into);
+        std::sync::Arc::make_mut(&mut p.spec).node_name = node.map(Into::into);
         p.status.phase = Some(phase.into());
         if let Some(t) = ready_since {
             p.status.conditions.push(Cond::new("Ready", true, Time(t * 1000)));
