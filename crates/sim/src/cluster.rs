@@ -141,6 +141,9 @@ pub struct Cluster {
     /// The metrics-server's table of pods, rebuilt after a restore.
     #[serde(skip)]
     metrics_watch: crate::metrics_server::PodWatch,
+    /// The garbage collector's owners known to exist, rebuilt after a restore.
+    #[serde(skip)]
+    live_owners: controllers::garbage_collector::LiveOwners,
     /// While a `kubectl ... --record` runs: the command, noted on every object it writes.
     #[serde(skip)]
     change_cause: Option<String>,
@@ -220,6 +223,7 @@ impl Cluster {
             kubeconfig: Default::default(),
             replicaset_cache: Default::default(),
             metrics_watch: Default::default(),
+            live_owners: Default::default(),
             change_cause: None,
             #[cfg(test)]
             kubelets_see_all: false,
@@ -719,7 +723,7 @@ impl Cluster {
                 controllers::endpointslice::reconcile(&mut self.store, &mut self.rng, now);
             }
             if self.should_run("garbage-collector", |e| e.type_ == EventType::Deleted || matches!(e.object.kind(), Kind::Pod | Kind::ReplicaSet)) {
-                controllers::garbage_collector::reconcile(&mut self.store, now, gc_since);
+                controllers::garbage_collector::reconcile(&mut self.store, now, gc_since, &mut self.live_owners);
             }
             if self.should_run("node-lifecycle-controller", |e| matches!(e.object.kind(), Kind::Node | Kind::Lease | Kind::Pod)) {
                 let at = controllers::node_lifecycle::reconcile(&mut self.store, now);
