@@ -82,6 +82,45 @@ impl Tally {
         }
     }
 
+    /// Moves one candidate's count from node `from` to node `to`.
+    fn move_node(&mut self, from: Option<u32>, to: Option<u32>) {
+        if from == to {
+            return;
+        }
+        if let Some(count) = from.and_then(|id| self.per_node.get_mut(id as usize)) {
+            *count -= 1;
+        }
+        if let Some(i) = to.map(|id| id as usize) {
+            if self.per_node.len() <= i {
+                self.per_node.resize(i + 1, 0);
+            }
+            self.per_node[i] += 1;
+        }
+    }
+
+    /// [`Tally::leave`] then [`Tally::enter`] for a pod that stays counted here, changing
+    /// its candidate in place.
+    fn update(&mut self, p: &Pod, was: Seen, seen: Seen, nodes: &mut NodeIds) {
+        self.add(was, -1);
+        self.add(seen, 1);
+        if !seen.active {
+            if let Some(gone) = self.candidates.remove(&p.metadata.name) {
+                self.move_node(gone.node, None);
+            }
+            return;
+        }
+        let node = p.spec.node_name.as_deref().map(|n| nodes.id(n));
+        let candidate = Candidate::of(p, node);
+        let before = match self.candidates.get_mut(&p.metadata.name) {
+            Some(held) => std::mem::replace(held, candidate).node,
+            None => {
+                self.candidates.insert(p.metadata.name.clone(), candidate);
+                None
+            }
+        };
+        self.move_node(before, node);
+    }
+
     /// Takes the pod named `name`, last seen as `seen`, out of its counts and candidates.
     fn leave(&mut self, name: &str, seen: Seen) {
         self.add(seen, -1);
@@ -168,7 +207,22 @@ impl Cache {
 
     fn note(&mut self, p: &Pod, gone: bool) {
         let key = ObjectKey { kind: Kind::Pod, namespace: p.metadata.namespace.clone().unwrap_or_default(), name: p.metadata.name.clone() };
-        for (uid, seen) in self.pods.remove(&key).unwrap_or_default() {
+        let before = self.pods.remove(&key).unwrap_or_default();
+        // Most changes are a pod counted for one ReplicaSet that stays its controller.
+        if let ([(uid, was)], false) = (before.as_slice(), gone) {
+            let mut controllers = p.metadata.owner_references.iter().filter(|r| r.controller == Some(true));
+            let same = controllers.next().is_some_and(|r| r.uid == *uid) && controllers.all(|r| r.uid == *uid);
+            if let Some(t) = self.tallies.get_mut(uid).filter(|t| same && t.namespace == key.namespace) {
+                let seen = t.seen(p);
+                t.update(p, *was, seen, &mut self.nodes);
+                t.changed.insert(key.clone());
+                let mut before = before;
+                before[0].1 = seen;
+                self.pods.insert(key, before);
+                return;
+            }
+        }
+        for (uid, seen) in before {
             if let Some(t) = self.tallies.get_mut(&uid) {
                 t.leave(&key.name, seen);
             }
