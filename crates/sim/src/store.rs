@@ -58,7 +58,9 @@ pub struct WatchEvent {
     pub object: Arc<Object>,
 }
 
-/// How many watch events the store keeps before compacting the oldest away.
+/// How many watch events a snapshot keeps, and the store at least; a store holding many
+/// pods keeps two events per pod, so that its components, which catch up from the log
+/// after each round of work, need not list every pod again when a round writes more.
 pub const WATCH_LOG_LIMIT: usize = 20_000;
 
 /// Where an object lives in the store's slot table.
@@ -81,6 +83,8 @@ pub struct Store {
     ordered: BTreeMap<ObjectKey, Slot>,
     resource_version: u64,
     log: VecDeque<WatchEvent>,
+    /// How many pods are stored.
+    pods: usize,
     /// Pods by the node they are bound to (`spec.nodeName`; "" for unbound pods), kept with every write.
     pods_by_node: Index,
     /// Objects by the uid of each of their owners (pods without a controller also under "").
@@ -120,7 +124,9 @@ impl From<StoredState> for Store {
 impl From<Store> for StoredState {
     fn from(s: Store) -> StoredState {
         let objects = s.ordered.values().filter_map(|&slot| s.slots[slot as usize].clone()).collect();
-        StoredState { objects, resource_version: s.resource_version, log: s.log }
+        let mut log = s.log;
+        log.drain(..log.len().saturating_sub(WATCH_LOG_LIMIT));
+        StoredState { objects, resource_version: s.resource_version, log }
     }
 }
 
@@ -244,6 +250,7 @@ impl Store {
                 (self.slots.len() - 1) as Slot
             }
         };
+        self.pods += usize::from(key.kind == Kind::Pod);
         self.by_key.insert(key.clone(), slot);
         self.ordered.insert(key, slot);
         slot
@@ -319,6 +326,7 @@ impl Store {
     pub fn remove(&mut self, key: &ObjectKey, now: Time) -> Option<Object> {
         let slot = self.by_key.remove(key)?;
         self.ordered.remove(key);
+        self.pods -= usize::from(key.kind == Kind::Pod);
         let held = self.slots[slot as usize].take()?;
         self.free.push(slot);
         self.reindex(key, slot, Some(&held), None);
@@ -332,7 +340,7 @@ impl Store {
 
     fn record(&mut self, type_: EventType, object: Arc<Object>, time: Time) {
         self.log.push_back(WatchEvent { resource_version: self.resource_version, time, type_, object });
-        while self.log.len() > WATCH_LOG_LIMIT {
+        while self.log.len() > WATCH_LOG_LIMIT.max(2 * self.pods) {
             self.log.pop_front();
         }
     }
@@ -398,5 +406,36 @@ mod tests {
         assert!(s.events_since(0).is_none());
         assert_eq!(s.events_since(s.resource_version() - 3).unwrap().count(), 3);
         assert_eq!(s.events_since(s.resource_version()).unwrap().count(), 0);
+    }
+
+    fn pod(name: &str) -> Object {
+        let mut o = Object::Pod(Pod { metadata: ObjectMeta { name: name.into(), namespace: Some("default".into()), ..Default::default() }, ..Default::default() });
+        o.set_type_meta();
+        o
+    }
+
+    #[test]
+    fn a_store_of_many_pods_keeps_two_events_per_pod_and_a_snapshot_the_newest() {
+        let mut s = Store::default();
+        let pods = WATCH_LOG_LIMIT / 2 + 1_000;
+        for i in 0..pods {
+            s.put(pod(&format!("p{i}")), Time(i as i64));
+        }
+        for i in 0..pods {
+            s.put(pod(&format!("p{i}")), Time((pods + i) as i64));
+        }
+        // Every change is still there: 2 x pods, more than the snapshot's share.
+        assert!(s.events_since(0).is_some());
+        s.put(pod("p0"), Time(3 * pods as i64));
+        assert!(s.events_since(0).is_none(), "one more change compacts the first away");
+        assert_eq!(s.events_since(1).unwrap().count(), 2 * pods);
+        let restored: Store = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+        assert_eq!(restored.resource_version(), s.resource_version());
+        assert_eq!(restored.len(), pods);
+        let newest = s.resource_version() - WATCH_LOG_LIMIT as u64;
+        assert!(restored.events_since(newest - 1).is_none(), "a snapshot keeps the newest {WATCH_LOG_LIMIT} changes");
+        assert_eq!(restored.events_since(newest).unwrap().count(), WATCH_LOG_LIMIT);
+        s.remove(&ObjectKey::of(&pod("p1")), Time(4 * pods as i64));
+        assert_eq!(s.pods, pods - 1);
     }
 }
