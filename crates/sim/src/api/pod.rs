@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// A Pod object (`v1`, namespaced).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Pod {
     /// Always `v1`.
@@ -25,6 +25,15 @@ pub struct Pod {
     /// What is happening, written by the scheduler and the kubelet.
     #[serde(default)]
     pub status: PodStatus,
+}
+
+/// Field by field, with the shared spec compared by handle first (a status write's copy
+/// still holds the stored pod's spec, so the kubelet's "did anything change" is cheap).
+impl PartialEq for Pod {
+    fn eq(&self, other: &Pod) -> bool {
+        let Pod { api_version, kind, metadata, spec, status } = self;
+        *api_version == other.api_version && *kind == other.kind && *metadata == other.metadata && (Arc::ptr_eq(spec, &other.spec) || **spec == *other.spec) && *status == other.status
+    }
 }
 
 /// `Pod.spec`.

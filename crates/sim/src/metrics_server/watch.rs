@@ -116,6 +116,11 @@ impl PodWatch {
             }
         });
         let at_rest = usage(&Traffic::default(), p, &mut self.images, &mut String::new());
+        // A pod written again keeps its entry (and its `namespace/name`).
+        if let Some(t) = self.pods.get_mut(&key) {
+            (t.node, t.started, t.at_rest, t.changed) = (node, started(p), at_rest, true);
+            return;
+        }
         let tracked = Tracked { key: format!("{}/{}", key.namespace, key.name), node, started: started(p), at_rest, changed: true };
         self.pods.insert(key, tracked);
     }
