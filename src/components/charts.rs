@@ -9,7 +9,7 @@ use crate::ClusterHandle;
 use kubeplay_sim::api::{HorizontalPodAutoscaler, Kind};
 use kubeplay_sim::clock::Time;
 use kubeplay_sim::series::{hpa_series_prefix, Series};
-use std::collections::BTreeMap;
+use kubeplay_sim::small_map::SmallMap;
 use yew::prelude::*;
 
 /// How much time a chart spans, in milliseconds (the last ten minutes).
@@ -158,7 +158,7 @@ pub struct ChartsProps {
 pub fn charts(props: &ChartsProps) -> Html {
     let client = use_context::<ClusterHandle>().expect("the App provides the cluster");
     let hpas = use_objects(Kind::HorizontalPodAutoscaler);
-    let series = use_state(BTreeMap::<String, Series>::new);
+    let series = use_state(SmallMap::<String, Series>::new);
     let prefixes: Vec<String> = hpas.objects.keys().map(|(ns, name)| hpa_series_prefix(ns, name)).collect();
     {
         let series = series.clone();
@@ -168,7 +168,7 @@ pub fn charts(props: &ChartsProps) -> Html {
                 names.extend(["desired", "current", "ready", "metric", "target"].map(|s| format!("{p}/{s}")));
             }
             wasm_bindgen_futures::spawn_local(async move {
-                let mut got = BTreeMap::new();
+                let mut got = SmallMap::new();
                 for name in names {
                     if let Ok(s) = client.0.series(&name).await {
                         if !s.points.is_empty() {

@@ -6,7 +6,7 @@
 use crate::hooks::use_objects;
 use kubeplay_sim::api::{Event, Kind};
 use kubeplay_sim::clock::{human_duration, Time};
-use std::collections::BTreeMap;
+use kubeplay_sim::small_map::SmallMap;
 use yew::prelude::*;
 
 /// The components in the order a request travels, with the label the strip shows.
@@ -63,7 +63,7 @@ pub fn control_plane_strip(props: &ControlPlaneProps) -> Html {
     let events = use_objects(Kind::Event);
     let nodes = use_objects(Kind::Node);
     // The newest event of each actor.
-    let mut last: BTreeMap<String, &Event> = BTreeMap::new();
+    let mut last: SmallMap<String, &Event> = SmallMap::new();
     for e in events.objects.values().filter_map(|o| o.as_event()) {
         let key = actor(e);
         if last.get(&key).is_none_or(|old| old.last_timestamp < e.last_timestamp) {

@@ -3,13 +3,13 @@
 //! (on a real machine `watch` takes the terminal; the page's console stays free for a second
 //! command, as the workshop's second terminal was).
 
-use std::collections::BTreeMap;
+use kubeplay_sim::small_map::SmallMap;
 
 /// The regions of the running full-screen commands, each `(first line, line count)`.
 #[derive(Debug, Default)]
 pub struct Screens {
     next: u64,
-    regions: BTreeMap<u64, (usize, usize)>,
+    regions: SmallMap<u64, (usize, usize)>,
 }
 
 impl Screens {

@@ -170,7 +170,7 @@ pub struct Pin {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionAffinity {
     /// Pins by `namespace/service:port client-ip`.
-    pub pins: BTreeMap<String, Pin>,
+    pub pins: crate::small_map::SmallMap<String, Pin>,
 }
 
 impl SessionAffinity {

@@ -32,6 +32,7 @@ pub mod selfcheck;
 pub mod series;
 pub mod service_registry;
 pub mod shell;
+pub mod small_map;
 pub mod sorting;
 pub mod store;
 pub mod traffic;

@@ -461,8 +461,8 @@ pub fn parse_manifest_validated(text: &str, file: &str, refuse_removed: bool, va
             };
             let mut spans = doc.spans.clone();
             if !prefix.is_empty() {
-                spans.values = crate::sorting::map_of(spans.values.into_iter().filter_map(|(k, v)| k.strip_prefix(&prefix).map(|k| (k.to_string(), v))));
-                spans.keys = crate::sorting::map_of(spans.keys.into_iter().filter_map(|(k, v)| k.strip_prefix(&prefix).map(|k| (k.to_string(), v))));
+                spans.values = spans.values.into_iter().filter_map(|(k, v)| k.strip_prefix(&prefix).map(|k| (k.to_string(), v))).collect();
+                spans.keys = spans.keys.into_iter().filter_map(|(k, v)| k.strip_prefix(&prefix).map(|k| (k.to_string(), v))).collect();
             }
             match decode(kind, value, &spans, file, validation) {
                 Ok((object, unknown)) => objects.push(ManifestObject { object, line: at("").map_or(1, |p| p.line), warnings: warning.into_iter().chain(unknown).collect(), source }),

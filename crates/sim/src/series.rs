@@ -3,7 +3,7 @@
 
 use crate::clock::Time;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use crate::small_map::SmallMap;
 
 /// One named series of (time, value) samples, oldest first.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -20,20 +20,20 @@ pub const SERIES_CAPACITY: usize = 1024;
 /// All series of one cluster.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct SeriesStore {
-    series: BTreeMap<String, Series>,
+    series: SmallMap<String, Series>,
     capacity: usize,
 }
 
 impl SeriesStore {
     /// An empty store whose series keep at most `capacity` samples each.
     pub fn with_capacity(capacity: usize) -> Self {
-        SeriesStore { series: BTreeMap::new(), capacity: capacity.max(4) }
+        SeriesStore { series: SmallMap::new(), capacity: capacity.max(4) }
     }
 
     /// Appends a sample; the oldest half is merged pairwise when the series is full.
     pub fn record(&mut self, name: &str, at: Time, value: f64) {
         let cap = self.capacity;
-        let s = self.series.entry(name.to_string()).or_insert_with(|| Series { name: name.into(), points: Vec::new() });
+        let s = self.series.get_or_insert_with(name.to_string(), || Series { name: name.into(), points: Vec::new() });
         s.points.push((at, value));
         if s.points.len() > cap {
             let half = s.points.len() / 2;

@@ -4,7 +4,7 @@
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 use serde_json::{Map, Number, Value};
-use std::collections::BTreeMap;
+use crate::small_map::SmallMap;
 
 /// A 1-based line and column in the source text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -19,9 +19,9 @@ pub struct Pos {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Spans {
     /// Position of the value at each path.
-    pub values: BTreeMap<String, Pos>,
+    pub values: SmallMap<String, Pos>,
     /// Position of the mapping key that introduced each path.
-    pub keys: BTreeMap<String, Pos>,
+    pub keys: SmallMap<String, Pos>,
 }
 
 impl Spans {
@@ -103,7 +103,7 @@ fn resolve_plain(text: &str) -> Value {
 
 struct Builder<'a> {
     events: std::iter::Peekable<Parser<'a, saphyr_parser::StrInput<'a>>>,
-    anchors: BTreeMap<usize, Value>,
+    anchors: SmallMap<usize, Value>,
     spans: Spans,
 }
 
@@ -121,7 +121,7 @@ impl<'a> Builder<'a> {
 
     /// Reads one node whose first event is `ev`, recording spans under `path`.
     fn node(&mut self, ev: Event<'a>, span: Span, path: &str) -> Result<Value, YamlError> {
-        self.spans.values.entry(path.to_string()).or_insert(pos(&span));
+        self.spans.values.get_or_insert_with(path.to_string(), || pos(&span));
         match ev {
             Event::Scalar(text, style, anchor, _tag) => {
                 let v = if style == ScalarStyle::Plain { resolve_plain(&text) } else { Value::String(text.into_owned()) };
@@ -192,7 +192,7 @@ impl<'a> Builder<'a> {
 
 /// Parses every document of a YAML stream (`---` separated). Empty documents are skipped.
 pub fn parse_documents(text: &str) -> Result<Vec<Document>, YamlError> {
-    let mut b = Builder { events: Parser::new_from_str(text).peekable(), anchors: BTreeMap::new(), spans: Spans::default() };
+    let mut b = Builder { events: Parser::new_from_str(text).peekable(), anchors: SmallMap::new(), spans: Spans::default() };
     let mut docs = Vec::new();
     loop {
         let (ev, span) = b.next()?;

@@ -12,7 +12,7 @@ pub use files::{OpenFile, OpenFiles, EXAMPLES, EXAMPLE_POD, FIRST_FILE};
 use crate::editing::{self, Change, Edit, History, Revision};
 use crate::lessons::ConsoleLog;
 use crate::ClusterHandle;
-use std::collections::BTreeMap;
+use kubeplay_sim::small_map::SmallMap;
 use std::rc::Rc;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
@@ -87,7 +87,7 @@ pub fn editor() -> Html {
     let client = use_context::<ClusterHandle>().expect("ClusterHandle context is provided by the app");
     let log = use_context::<ConsoleLog>();
     let files = use_reducer(OpenFiles::load);
-    let histories = use_mut_ref(BTreeMap::<String, History>::new);
+    let histories = use_mut_ref(SmallMap::<String, History>::new);
     // The text and selection as of the last key press, for the undo step typing records.
     let last = use_mut_ref(|| Revision { text: files.current().text.clone(), start: 0, end: 0 });
     let report = use_state(Vec::<ReportLine>::new);
@@ -165,7 +165,7 @@ pub fn editor() -> Html {
     let commit = {
         let (files, histories, last, name) = (files.clone(), histories.clone(), last.clone(), current.name.clone());
         Rc::new(move |ta: &HtmlTextAreaElement, before: Revision, edit: Edit, change: Change| {
-            histories.borrow_mut().entry(name.clone()).or_default().record(before, change, now_ms());
+            histories.borrow_mut().get_or_default(name.clone()).record(before, change, now_ms());
             show(ta, &edit.text, edit.start, edit.end);
             *last.borrow_mut() = Revision { text: edit.text.clone(), start: edit.start, end: edit.end };
             files.dispatch(FilesAction::SetText(edit.text));
@@ -182,7 +182,7 @@ pub fn editor() -> Html {
                 _ => Change::Other,
             };
             let before = last.borrow().clone();
-            histories.borrow_mut().entry(name.clone()).or_default().record(before, change, now_ms());
+            histories.borrow_mut().get_or_default(name.clone()).record(before, change, now_ms());
             let (start, end) = selection(&ta, &value);
             popup.set(if change == Change::Typing && start == end { view::Popup::at(&value, start, false) } else { None });
             *last.borrow_mut() = Revision { text: value.clone(), start, end };
@@ -314,7 +314,7 @@ pub fn editor() -> Html {
                     e.prevent_default();
                     let redo = key.eq_ignore_ascii_case("y") || e.shift_key();
                     let mut h = histories.borrow_mut();
-                    let history = h.entry(name.clone()).or_default();
+                    let history = h.get_or_default(name.clone());
                     let target = if redo { history.redo(here) } else { history.undo(here) };
                     drop(h);
                     if let Some(r) = target {

@@ -12,7 +12,7 @@ use crate::markdown;
 use drawing::Drawing;
 use kubeplay_lab::catalog::{DemoInfo, DEMOS};
 use kubeplay_lab::{limit_range, Controller, DemoReport, DemoRequest, DemoStep, LiveEvent};
-use std::collections::BTreeMap;
+use kubeplay_sim::small_map::SmallMap;
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -85,7 +85,7 @@ pub fn containers_lab(props: &ContainersLabProps) -> Html {
     let selected = use_state(|| start);
     // Each demo's request (its parameters) and last report, kept while the learner moves between demos.
     let requests = use_state(|| DEMOS.iter().map(DemoInfo::default_request).collect::<Vec<_>>());
-    let reports = use_state(BTreeMap::<usize, Result<DemoReport, String>>::new);
+    let reports = use_state(SmallMap::<usize, Result<DemoReport, String>>::new);
     let running = use_state(|| false);
     let live = use_reducer(Live::default);
     // Runs are recorded as the console's `lab` command, so lesson checks see them.

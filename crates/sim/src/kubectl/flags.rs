@@ -2,7 +2,7 @@
 //! and kubectl's own messages for unknown flags.
 
 use crate::api::{LabelSelector, LabelSelectorRequirement};
-use std::collections::BTreeMap;
+use crate::small_map::SmallMap;
 
 /// Flags that take a value: (long name, short name).
 const VALUED: &[(&str, Option<&str>)] = &[
@@ -131,7 +131,7 @@ const INTEGERS: &[(&str, &str, &str)] = &[
 /// Parsed flags and positional arguments of one kubectl command.
 #[derive(Debug, Default)]
 pub struct Flags {
-    values: BTreeMap<&'static str, Vec<String>>,
+    values: SmallMap<&'static str, Vec<String>>,
     /// Arguments that are not flags, in order.
     pub positional: Vec<String>,
     /// Everything after `--` (a container's command or arguments).
@@ -180,7 +180,7 @@ impl Flags {
                 for c in a[1..].chars() {
                     let long = short_bool(c).unwrap_or_default();
                     f.given.push_str(&format!(" {long}=true"));
-                    f.values.entry(long).or_default();
+                    f.values.get_or_default(long);
                 }
                 continue;
             }
@@ -202,7 +202,7 @@ impl Flags {
                     }
                 };
                 f.given.push_str(&format!(" {canonical}={value}"));
-                f.values.entry(canonical).or_default().push(value);
+                f.values.get_or_default(canonical).push(value);
             } else if let Some(canonical) = find(BOOLEAN) {
                 f.given.push_str(&format!(" {canonical}={}", inline.as_deref().unwrap_or("true")));
                 let named_containers = canonical == "--containers" && inline.as_deref().is_some_and(|v| parse_bool(v).is_none());
@@ -219,9 +219,9 @@ impl Flags {
                 if raw_path || named_containers {
                     // `get --raw=/path` carries its path; `config view --raw` is a switch.
                     // `set env --containers=NAME` names containers; `top --containers` is a switch.
-                    f.values.entry(canonical).or_default().extend(inline);
+                    f.values.get_or_default(canonical).extend(inline);
                 } else if on {
-                    f.values.entry(canonical).or_default();
+                    f.values.get_or_default(canonical);
                 } else {
                     f.off.push(canonical);
                 }

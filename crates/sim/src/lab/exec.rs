@@ -10,7 +10,6 @@ use super::script::Node;
 use super::sh::{Dest, Dialect, Flow, Io, Sh, ShState, MAX_DEPTH, STEP_US};
 use crate::shell::parse::{Command, Pipeline, Redirect};
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// One element of a pipeline: a simple command, or a compound one (`for ...; done | sort`).
@@ -332,7 +331,7 @@ impl Sh<'_, '_> {
             },
             None => self.st.io.stdin.clone(),
         };
-        let st = ShState { pid, top: pid, argv: words.to_vec(), funcs: BTreeMap::new(), defs: Rc::default(), status: 0, last_bg: None, depth: self.st.depth + 1, ..self.st.clone() };
+        let st = ShState { pid, top: pid, argv: words.to_vec(), funcs: Default::default(), defs: Rc::default(), status: 0, last_bg: None, depth: self.st.depth + 1, ..self.st.clone() };
         Sh { c: &mut *self.c, dialect: self.dialect, st, jobs: self.jobs.clone(), tap: None }.script(&text)
     }
 

@@ -5,7 +5,7 @@
 //! tmpfs is an overlay with no lower layer.
 
 use kubeplay_lab::{LayerEntry, LayerEntryKind};
-use std::collections::BTreeMap;
+use crate::small_map::SmallMap;
 use std::rc::Rc;
 
 /// One entry of a layer.
@@ -77,7 +77,7 @@ pub struct Layer {
     /// Where it lives on the host (for `/proc/self/mounts`).
     pub host_dir: String,
     /// Its entries.
-    pub entries: BTreeMap<String, Node>,
+    pub entries: SmallMap<String, Node>,
 }
 
 /// The parent directory of an absolute path.
@@ -96,13 +96,13 @@ fn ancestors(path: &str) -> impl Iterator<Item = &str> {
 impl Layer {
     /// An empty layer.
     pub fn new(name: &str, host_dir: &str) -> Self {
-        Layer { name: name.into(), host_dir: host_dir.into(), entries: BTreeMap::new() }
+        Layer { name: name.into(), host_dir: host_dir.into(), entries: SmallMap::new() }
     }
 
     /// Adds an entry and any missing directories above it.
     pub fn add(&mut self, path: &str, node: Node) {
         for a in ancestors(path) {
-            self.entries.entry(a.to_string()).or_insert(Node::Dir);
+            self.entries.get_or_insert_with(a.to_string(), || Node::Dir);
         }
         self.entries.insert(path.to_string(), node);
     }
@@ -111,7 +111,7 @@ impl Layer {
     fn children<'a>(&'a self, dir: &str) -> impl Iterator<Item = &'a str> + 'a {
         let prefix = if dir == "/" { "/".to_string() } else { format!("{dir}/") };
         let len = prefix.len();
-        self.entries.range(prefix.clone()..).take_while(move |(k, _)| k.starts_with(&prefix)).map(|(k, _)| k.as_str()).filter(move |k| !k[len..].contains('/'))
+        self.entries.range_from(prefix.as_str()).take_while(move |(k, _)| k.starts_with(&prefix)).map(|(k, _)| k.as_str()).filter(move |k| !k[len..].contains('/'))
     }
 
     /// The layer as the lab draws it: at most `limit` entries, the top level
@@ -193,7 +193,7 @@ impl Overlay {
     /// The names in a directory, in name order, with what each is.
     pub fn list(&self, dir: &str) -> Result<Vec<(String, Node)>, FsError> {
         self.dir(dir)?;
-        let mut names: BTreeMap<String, Node> = BTreeMap::new();
+        let mut names: SmallMap<String, Node> = SmallMap::new();
         for layer in self.layers() {
             for child in layer.children(dir) {
                 if let (false, Some(node)) = (names.contains_key(child), self.find(child)) {
@@ -214,7 +214,7 @@ impl Overlay {
     /// Copies the directories above `path` into the upper layer.
     fn copy_up_parents(&mut self, path: &str) {
         for a in ancestors(path) {
-            self.upper.entries.entry(a.to_string()).or_insert(Node::Dir);
+            self.upper.entries.get_or_insert_with(a.to_string(), || Node::Dir);
         }
     }
 

@@ -2,7 +2,7 @@
 //! in creation order, as `nsfs` does) and the network namespaces with their
 //! devices, addresses and listening sockets, which a veth pair can join.
 
-use std::collections::BTreeMap;
+use crate::small_map::SmallMap;
 
 /// The namespace kinds as `/proc/self/ns` names them, in the lab's order.
 pub const KINDS: [&str; 7] = ["pid", "uts", "mnt", "net", "ipc", "cgroup", "user"];
@@ -85,7 +85,7 @@ pub struct NetNs {
     /// Devices by index order.
     pub devices: Vec<Device>,
     /// Listening TCP ports and the process holding each.
-    pub listening: BTreeMap<u16, u32>,
+    pub listening: SmallMap<u16, u32>,
 }
 
 /// Where a packet from a namespace to an address ends up.
@@ -104,7 +104,7 @@ pub enum Route {
 pub struct Kernel {
     next_inode: u64,
     /// Network namespaces by inode number.
-    pub nets: BTreeMap<u64, NetNs>,
+    pub nets: SmallMap<u64, NetNs>,
 }
 
 impl Default for Kernel {
@@ -133,7 +133,7 @@ fn in_subnet(a: u32, net: u32, prefix: u8) -> bool {
 impl Kernel {
     /// A freshly booted kernel: only the host's namespaces exist.
     pub fn new() -> Self {
-        Kernel { next_inode: FIRST_INODE, nets: BTreeMap::new() }
+        Kernel { next_inode: FIRST_INODE, nets: SmallMap::new() }
     }
 
     /// The next namespace inode number.
@@ -160,7 +160,7 @@ impl Kernel {
     pub fn add_netns(&mut self) -> u64 {
         let inode = self.inode();
         let lo = Device { index: 1, name: "lo".into(), link: Link::Loopback, up: false, addr: Some((0x7f00_0001, 8)), mac: "00:00:00:00:00:00".into() };
-        self.nets.insert(inode, NetNs { devices: vec![lo], listening: BTreeMap::new() });
+        self.nets.insert(inode, NetNs { devices: vec![lo], listening: SmallMap::new() });
         inode
     }
 
@@ -183,7 +183,7 @@ impl Kernel {
             let addr = cidr.split_once('/').and_then(|(ip, p)| Some((parse_ipv4(ip)?, p.parse().ok()?)));
             let mac = format!("02:42:{:02x}:{:02x}:00:{:02x}", (ns >> 8) & 0xff, ns & 0xff, index);
             let dev = Device { index, name: name.into(), link: Link::Veth { peer_ns, peer_index }, up: true, addr, mac };
-            self.nets.entry(ns).or_default().devices.push(dev);
+            self.nets.get_or_default(ns).devices.push(dev);
         }
     }
 

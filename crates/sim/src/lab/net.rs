@@ -67,7 +67,7 @@ impl Sh<'_, '_> {
                 self.err("nc: bind: Permission denied\n");
                 return Ok(1);
             }
-            let listening = &mut self.c.kernel.nets.entry(net).or_default().listening;
+            let listening = &mut self.c.kernel.nets.get_or_default(net).listening;
             if listening.contains_key(&port) {
                 self.err("nc: bind: Address already in use\n");
                 return Ok(1);

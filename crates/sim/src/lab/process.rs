@@ -1,7 +1,7 @@
 //! A PID namespace's process table: PID 1 is the run's `sh -c <script>`,
 //! every fork takes the next PID, and `ps` lists the table as busybox does.
 
-use std::collections::BTreeMap;
+use crate::small_map::SmallMap;
 
 /// What a process is doing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,12 +52,12 @@ impl Process {
 pub struct ProcessTable {
     next: u32,
     /// Processes by PID.
-    pub procs: BTreeMap<u32, Process>,
+    pub procs: SmallMap<u32, Process>,
 }
 
 impl Default for ProcessTable {
     fn default() -> Self {
-        ProcessTable { next: 1, procs: BTreeMap::new() }
+        ProcessTable { next: 1, procs: SmallMap::new() }
     }
 }
 

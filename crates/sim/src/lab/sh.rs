@@ -72,7 +72,7 @@ pub struct ShState {
     /// Variables and the environment.
     pub(super) vars: BTreeMap<String, String>,
     /// Functions defined so far.
-    pub(super) funcs: BTreeMap<String, Rc<Vec<Node>>>,
+    pub(super) funcs: crate::small_map::SmallMap<String, Rc<Vec<Node>>>,
     /// The script's function definitions (name, body), by index.
     pub(super) defs: Rc<Vec<(String, String)>>,
     /// Its working directory.
@@ -109,7 +109,7 @@ pub fn run(c: &mut Container, dialect: Dialect, script: &str) -> Flow {
     c.exec(1, &argv);
     let vars = crate::sorting::map_of(c.env.iter().cloned());
     let io = Io { stdin: String::new(), out: Dest::Terminal, err: Dest::Terminal };
-    let st = ShState { pid: 1, top: 1, argv, vars, funcs: BTreeMap::new(), defs: Rc::default(), cwd: "/".into(), status: 0, last_bg: None, io, background: false, depth: 0 };
+    let st = ShState { pid: 1, top: 1, argv, vars, funcs: Default::default(), defs: Rc::default(), cwd: "/".into(), status: 0, last_bg: None, io, background: false, depth: 0 };
     Sh { c, dialect, st, jobs: Rc::default(), tap: None }.script(script)
 }
 

@@ -4,7 +4,7 @@
 
 use crate::kubectl::Files;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use crate::small_map::SmallMap;
 use std::rc::Rc;
 
 /// One entry in memory.
@@ -59,7 +59,7 @@ impl std::fmt::Display for FsError {
 #[derive(Clone, Default, Serialize, Deserialize)]
 pub struct FileSystem {
     /// Absolute normalized paths ("/" is always a directory).
-    entries: BTreeMap<String, Entry>,
+    entries: SmallMap<String, Entry>,
     /// Read-only files underneath (absolute paths), e.g. the disk a script runs from.
     #[serde(skip)]
     lower: Option<Rc<dyn Files>>,
@@ -209,7 +209,7 @@ impl FileSystem {
             Some(_) if path == "/" => Err(FsError::ReadOnly),
             Some(_) => {
                 let prefix = format!("{path}/");
-                let inside: Vec<String> = self.entries.range(prefix.clone()..).take_while(|(k, _)| k.starts_with(&prefix)).map(|(k, _)| k.clone()).collect();
+                let inside: Vec<String> = self.entries.range_from(prefix.as_str()).take_while(|(k, _)| k.starts_with(&prefix)).map(|(k, _)| k.clone()).collect();
                 if inside.iter().any(|k| matches!(self.entries[k], Entry::File { read_only: true, .. } | Entry::Dir { read_only: true })) {
                     return Err(FsError::ReadOnly);
                 }
@@ -228,8 +228,8 @@ impl FileSystem {
             return Err(if self.exists(path) { FsError::NotADirectory } else { FsError::NotFound });
         }
         let prefix = if path == "/" { "/".to_string() } else { format!("{path}/") };
-        let mut names: BTreeMap<String, bool> = BTreeMap::new();
-        for (k, e) in self.entries.range(prefix.clone()..).take_while(|(k, _)| k.starts_with(&prefix)) {
+        let mut names: SmallMap<String, bool> = SmallMap::new();
+        for (k, e) in self.entries.range_from(prefix.as_str()).take_while(|(k, _)| k.starts_with(&prefix)) {
             let rest = &k[prefix.len()..];
             if !rest.is_empty() && !rest.contains('/') {
                 names.insert(rest.to_string(), matches!(e, Entry::Dir { .. }));
@@ -239,7 +239,7 @@ impl FileSystem {
             for n in lower.list_dir(path).unwrap_or_default() {
                 let full = format!("{prefix}{n}");
                 let dir = lower.list_dir(&full).is_some();
-                names.entry(n).or_insert(dir);
+                names.get_or_insert_with(n, || dir);
             }
         }
         Ok(names.into_iter().collect())

@@ -20,6 +20,7 @@ use crate::events::{self, Source};
 use crate::metrics_server::MetricsServer;
 use crate::store::{ObjectKey, Store};
 use serde::{Deserialize, Serialize};
+use crate::small_map::SmallMap;
 use std::collections::BTreeMap;
 
 const SOURCE: Source<'static> = Source { component: "horizontal-pod-autoscaler", host: "" };
@@ -34,15 +35,15 @@ pub const DOWNSCALE_STABILIZATION: Duration = Duration::seconds(300);
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct HpaState {
     /// Recent recommendations: (replicas, when).
-    pub recommendations: BTreeMap<String, Vec<(i32, Time)>>,
+    pub recommendations: SmallMap<String, Vec<(i32, Time)>>,
     /// When each HPA syncs next.
     pub next_sync: BTreeMap<String, Time>,
     /// Scale-up events of HPAs with a behavior: (replicas added, when, outdated).
     #[serde(default)]
-    pub scale_ups: BTreeMap<String, Vec<ScaleEvent>>,
+    pub scale_ups: SmallMap<String, Vec<ScaleEvent>>,
     /// Scale-down events of HPAs with a behavior: (replicas removed, when, outdated).
     #[serde(default)]
-    pub scale_downs: BTreeMap<String, Vec<ScaleEvent>>,
+    pub scale_downs: SmallMap<String, Vec<ScaleEvent>>,
 }
 
 /// One rescale, for the behavior's rate limits.
@@ -311,7 +312,7 @@ fn sync(store: &mut Store, metrics: &MetricsServer, state: &mut HpaState, key: &
         return;
     };
     set_condition(&mut status.conditions, condition("AbleToScale", true, "SucceededGetScale", "the HPA controller was able to get the target's current scale".into(), now));
-    let history = state.recommendations.entry(key.to_string()).or_insert_with(|| vec![(current, now)]);
+    let history = state.recommendations.get_or_insert_with(key.to_string(), || vec![(current, now)]);
     let (min, max) = (hpa.spec.min_replicas.unwrap_or(1), hpa.spec.max_replicas);
     let mut reason = String::new();
     // Only the branch that reads metrics reports them (setStatus with nil statuses otherwise).
@@ -388,9 +389,9 @@ fn sync(store: &mut Store, metrics: &MetricsServer, state: &mut HpaState, key: &
             status.last_scale_time = Some(now);
             if let Some(b) = &hpa.spec.behavior {
                 if desired > current {
-                    store_scale_event(state.scale_ups.entry(key.to_string()).or_default(), b.scale_up.as_ref(), desired - current, now);
+                    store_scale_event(state.scale_ups.get_or_default(key.to_string()), b.scale_up.as_ref(), desired - current, now);
                 } else {
-                    store_scale_event(state.scale_downs.entry(key.to_string()).or_default(), b.scale_down.as_ref(), current - desired, now);
+                    store_scale_event(state.scale_downs.get_or_default(key.to_string()), b.scale_down.as_ref(), current - desired, now);
                 }
             }
         }

@@ -2,7 +2,7 @@
 //! nodes' `String()` forms that execution errors quote, and the parser's messages
 //! (`template: output:LINE: ...`).
 
-use std::collections::BTreeMap;
+use crate::small_map::SmallMap;
 
 use super::lex::{lex, Item, ItemType};
 use super::literal::{number, unquote};
@@ -197,7 +197,7 @@ pub(super) struct Tree {
     pub text: String,
     pub root: Vec<Node>,
     /// `{{define "name"}}` and `{{block "name"}}` bodies.
-    pub defined: BTreeMap<String, Vec<Node>>,
+    pub defined: SmallMap<String, Vec<Node>>,
 }
 
 impl Tree {
@@ -226,7 +226,7 @@ enum Ending {
 /// The error is the whole message, `template: output:1: ...`.
 pub(super) fn parse(text: &str, functions: &[&str]) -> Result<Tree, String> {
     let items = lex(text);
-    let mut p = Parser { items, at: 0, vars: vec!["$".into()], functions, range_depth: 0, depth: 0, defined: BTreeMap::new() };
+    let mut p = Parser { items, at: 0, vars: vec!["$".into()], functions, range_depth: 0, depth: 0, defined: SmallMap::new() };
     let fail = |(line, msg): (usize, String)| format!("template: output:{line}: {msg}");
     let mut root = p.parse_root().map_err(fail)?;
     // The main template is named "output" too: a `{{define "output"}}` replaces an
@@ -252,7 +252,7 @@ struct Parser<'f> {
     functions: &'f [&'f str],
     range_depth: usize,
     depth: usize,
-    defined: BTreeMap<String, Vec<Node>>,
+    defined: SmallMap<String, Vec<Node>>,
 }
 
 impl Parser<'_> {

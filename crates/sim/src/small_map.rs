@@ -1,0 +1,272 @@
+//! `SmallMap`: an ordered map kept as one sorted vector, for maps of a few dozen entries
+//! (a directory's files, a manifest's positions, the lab's processes). It iterates in key
+//! order like `BTreeMap` and serializes the same way, but each key and value type costs a
+//! few hundred bytes of wasm instead of a `BTreeMap`'s three to five kilobytes. Inserting a
+//! new key moves the entries after it, so it is not for the store's large indexes.
+
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde::ser::{Serialize, Serializer};
+use std::borrow::Borrow;
+use std::fmt;
+
+/// An ordered map over a sorted vector of pairs (see the module's documentation).
+#[derive(Clone, PartialEq, Eq)]
+pub struct SmallMap<K, V> {
+    items: Vec<(K, V)>,
+}
+
+impl<K, V> Default for SmallMap<K, V> {
+    fn default() -> Self {
+        SmallMap { items: Vec::new() }
+    }
+}
+
+/// Iterator over a map's pairs, in key order.
+pub type Iter<'a, K, V> = std::iter::Map<std::slice::Iter<'a, (K, V)>, fn(&'a (K, V)) -> (&'a K, &'a V)>;
+
+fn pair<K, V>((k, v): &(K, V)) -> (&K, &V) {
+    (k, v)
+}
+
+impl<K, V> SmallMap<K, V> {
+    /// An empty map.
+    pub const fn new() -> Self {
+        SmallMap { items: Vec::new() }
+    }
+
+    /// The number of entries.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// True when there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The pairs in key order.
+    pub fn iter(&self) -> Iter<'_, K, V> {
+        self.items.iter().map(pair as fn(&(K, V)) -> (&K, &V))
+    }
+
+    /// The pairs in key order, values mutable.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&K, &mut V)> {
+        self.items.iter_mut().map(|(k, v)| (&*k, v))
+    }
+
+    /// The keys in order.
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &K> + ExactSizeIterator {
+        self.items.iter().map(|(k, _)| k)
+    }
+
+    /// The values in key order.
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> + ExactSizeIterator {
+        self.items.iter().map(|(_, v)| v)
+    }
+
+    /// The values in key order, mutable.
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
+        self.items.iter_mut().map(|(_, v)| v)
+    }
+
+    /// Keeps the entries `keep` returns true for.
+    pub fn retain(&mut self, mut keep: impl FnMut(&K, &mut V) -> bool) {
+        self.items.retain_mut(|(k, v)| keep(k, v));
+    }
+
+    /// Removes every entry.
+    pub fn clear(&mut self) {
+        self.items.clear();
+    }
+}
+
+impl<K: Ord, V> SmallMap<K, V> {
+    fn find<Q: Ord + ?Sized>(&self, key: &Q) -> Result<usize, usize>
+    where
+        K: Borrow<Q>,
+    {
+        self.items.binary_search_by(|(k, _)| k.borrow().cmp(key))
+    }
+
+    /// The value for `key`.
+    pub fn get<Q: Ord + ?Sized>(&self, key: &Q) -> Option<&V>
+    where
+        K: Borrow<Q>,
+    {
+        self.find(key).ok().map(|i| &self.items[i].1)
+    }
+
+    /// The value for `key`, mutable.
+    pub fn get_mut<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<&mut V>
+    where
+        K: Borrow<Q>,
+    {
+        self.find(key).ok().map(|i| &mut self.items[i].1)
+    }
+
+    /// True when `key` has a value.
+    pub fn contains_key<Q: Ord + ?Sized>(&self, key: &Q) -> bool
+    where
+        K: Borrow<Q>,
+    {
+        self.find(key).is_ok()
+    }
+
+    /// Sets `key`'s value; returns the value it replaces.
+    pub fn insert(&mut self, key: K, value: V) -> Option<V> {
+        match self.find(&key) {
+            Ok(i) => Some(std::mem::replace(&mut self.items[i].1, value)),
+            Err(i) => {
+                self.items.insert(i, (key, value));
+                None
+            }
+        }
+    }
+
+    /// Removes `key`; returns its value.
+    pub fn remove<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<V>
+    where
+        K: Borrow<Q>,
+    {
+        self.find(key).ok().map(|i| self.items.remove(i).1)
+    }
+
+    /// `key`'s value, first set to `make()` when it has none (`BTreeMap`'s `entry().or_insert_with`).
+    pub fn get_or_insert_with(&mut self, key: K, make: impl FnOnce() -> V) -> &mut V {
+        let i = match self.find(&key) {
+            Ok(i) => i,
+            Err(i) => {
+                self.items.insert(i, (key, make()));
+                i
+            }
+        };
+        &mut self.items[i].1
+    }
+
+    /// `key`'s value, first set to the default when it has none (`entry().or_default()`).
+    pub fn get_or_default(&mut self, key: K) -> &mut V
+    where
+        V: Default,
+    {
+        self.get_or_insert_with(key, V::default)
+    }
+
+    /// The pairs whose keys are at least `from`, in key order (`range(from..)`).
+    pub fn range_from<Q: Ord + ?Sized>(&self, from: &Q) -> Iter<'_, K, V>
+    where
+        K: Borrow<Q>,
+    {
+        let start = self.find(from).unwrap_or_else(|i| i);
+        self.items[start..].iter().map(pair as fn(&(K, V)) -> (&K, &V))
+    }
+}
+
+impl<K: Ord + Borrow<Q>, Q: Ord + ?Sized, V> std::ops::Index<&Q> for SmallMap<K, V> {
+    type Output = V;
+    /// The value for `key`; panics when there is none, like `BTreeMap`.
+    fn index(&self, key: &Q) -> &V {
+        self.get(key).expect("no entry found for key")
+    }
+}
+
+impl<K: Ord, V> FromIterator<(K, V)> for SmallMap<K, V> {
+    /// Collects pairs; of equal keys the last one's value is kept, as in `BTreeMap`.
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(pairs: I) -> Self {
+        let mut map = SmallMap::new();
+        map.extend(pairs);
+        map
+    }
+}
+
+impl<K: Ord, V> Extend<(K, V)> for SmallMap<K, V> {
+    fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, pairs: I) {
+        for (k, v) in pairs {
+            self.insert(k, v);
+        }
+    }
+}
+
+impl<K, V> IntoIterator for SmallMap<K, V> {
+    type Item = (K, V);
+    type IntoIter = std::vec::IntoIter<(K, V)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+impl<'a, K, V> IntoIterator for &'a SmallMap<K, V> {
+    type Item = (&'a K, &'a V);
+    type IntoIter = Iter<'a, K, V>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<K: fmt::Debug, V: fmt::Debug> fmt::Debug for SmallMap<K, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl<K: Serialize, V: Serialize> Serialize for SmallMap<K, V> {
+    /// A map in key order, as `BTreeMap` writes it.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
+    }
+}
+
+impl<'de, K: Ord + Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for SmallMap<K, V> {
+    /// A map, read as `BTreeMap` reads it (of equal keys the last wins).
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct MapVisitor<K, V>(std::marker::PhantomData<(K, V)>);
+        impl<'de, K: Ord + Deserialize<'de>, V: Deserialize<'de>> Visitor<'de> for MapVisitor<K, V> {
+            type Value = SmallMap<K, V>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
+                let mut map = SmallMap::new();
+                while let Some((k, v)) = access.next_entry()? {
+                    map.insert(k, v);
+                }
+                Ok(map)
+            }
+        }
+        d.deserialize_map(MapVisitor(std::marker::PhantomData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SmallMap;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn behaves_as_a_btree_map_in_order_and_in_json() {
+        let pairs = [("b", 2), ("a", 1), ("c", 3), ("a", 4), ("d", 0)];
+        let small: SmallMap<String, i32> = pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        let btree: BTreeMap<String, i32> = pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        assert_eq!(small.iter().collect::<Vec<_>>(), btree.iter().collect::<Vec<_>>(), "same order, the last of equal keys kept");
+        assert_eq!(serde_json::to_string(&small).unwrap(), serde_json::to_string(&btree).unwrap());
+        let back: SmallMap<String, i32> = serde_json::from_str(r#"{"z":1,"a":2,"a":3}"#).unwrap();
+        assert_eq!(format!("{back:?}"), r#"{"a": 3, "z": 1}"#);
+        assert_eq!(small.range_from("b").map(|(k, _)| k.as_str()).collect::<Vec<_>>(), ["b", "c", "d"]);
+        assert_eq!(small.range_from("bb").count(), 2);
+    }
+
+    #[test]
+    fn inserts_replaces_and_removes() {
+        let mut m = SmallMap::new();
+        assert_eq!(m.insert(3, "c"), None);
+        assert_eq!(m.insert(1, "a"), None);
+        assert_eq!(m.insert(3, "C"), Some("c"));
+        *m.get_or_insert_with(2, || "b") = "B";
+        assert_eq!(m.get_or_insert_with(2, || "x"), &"B");
+        assert_eq!(m.keys().copied().collect::<Vec<_>>(), [1, 2, 3]);
+        assert_eq!(m.remove(&1), Some("a"));
+        assert_eq!(m.remove(&1), None);
+        m.retain(|k, _| *k != 2);
+        assert_eq!((m.len(), m[&3]), (1, "C"));
+        assert!(!m.contains_key(&2) && m.get(&9).is_none());
+    }
+}
