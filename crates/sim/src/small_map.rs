@@ -151,6 +151,14 @@ impl<K: Ord, V> SmallMap<K, V> {
         self.get_or_insert_with(key, V::default)
     }
 
+    /// The map of `pairs` given in any order, sorted once (no insert moving the entries
+    /// after it); of equal keys the first one's value is kept.
+    pub fn from_unsorted_keep_first(mut pairs: Vec<(K, V)>) -> Self {
+        crate::sorting::sort_by(&mut pairs, |a, b| a.0.cmp(&b.0));
+        pairs.dedup_by(|later, earlier| later.0 == earlier.0);
+        SmallMap { items: pairs }
+    }
+
     /// The pairs whose keys are at least `from`, in key order (`range(from..)`).
     pub fn range_from<Q: Ord + ?Sized>(&self, from: &Q) -> Iter<'_, K, V>
     where
@@ -170,11 +178,11 @@ impl<K: Ord + Borrow<Q>, Q: Ord + ?Sized, V> std::ops::Index<&Q> for SmallMap<K,
 }
 
 impl<K: Ord, V> FromIterator<(K, V)> for SmallMap<K, V> {
-    /// Collects pairs; of equal keys the last one's value is kept, as in `BTreeMap`.
+    /// Collects pairs in any order; of equal keys the last one's value is kept, as in `BTreeMap`.
     fn from_iter<I: IntoIterator<Item = (K, V)>>(pairs: I) -> Self {
-        let mut map = SmallMap::new();
-        map.extend(pairs);
-        map
+        let mut pairs: Vec<(K, V)> = pairs.into_iter().collect();
+        pairs.reverse();
+        SmallMap::from_unsorted_keep_first(pairs)
     }
 }
 
@@ -252,6 +260,8 @@ mod tests {
         assert_eq!(format!("{back:?}"), r#"{"a": 3, "z": 1}"#);
         assert_eq!(small.range_from("b").map(|(k, _)| k.as_str()).collect::<Vec<_>>(), ["b", "c", "d"]);
         assert_eq!(small.range_from("bb").count(), 2);
+        let first = SmallMap::from_unsorted_keep_first(vec![(2, "b"), (1, "a"), (2, "x"), (0, "z")]);
+        assert_eq!(first.iter().map(|(k, v)| (*k, *v)).collect::<Vec<_>>(), [(0, "z"), (1, "a"), (2, "b")]);
     }
 
     #[test]

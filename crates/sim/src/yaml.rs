@@ -104,7 +104,10 @@ fn resolve_plain(text: &str) -> Value {
 struct Builder<'a> {
     events: std::iter::Peekable<Parser<'a, saphyr_parser::StrInput<'a>>>,
     anchors: SmallMap<usize, Value>,
-    spans: Spans,
+    /// The document's value positions (the first for a path counts) and key positions (the
+    /// last counts), in the order met; sorted into [`Spans`] once the document is read.
+    values: Vec<(String, Pos)>,
+    keys: Vec<(String, Pos)>,
 }
 
 impl<'a> Builder<'a> {
@@ -121,7 +124,7 @@ impl<'a> Builder<'a> {
 
     /// Reads one node whose first event is `ev`, recording spans under `path`.
     fn node(&mut self, ev: Event<'a>, span: Span, path: &str) -> Result<Value, YamlError> {
-        self.spans.values.get_or_insert_with(path.to_string(), || pos(&span));
+        self.values.push((path.to_string(), pos(&span)));
         match ev {
             Event::Scalar(text, style, anchor, _tag) => {
                 let v = if style == ScalarStyle::Plain { resolve_plain(&text) } else { Value::String(text.into_owned()) };
@@ -160,7 +163,7 @@ impl<'a> Builder<'a> {
                         other => other.to_string(),
                     };
                     let child = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
-                    self.spans.keys.insert(child.clone(), pos(&key_span));
+                    self.keys.push((child.clone(), pos(&key_span)));
                     let (ev, span) = self.next()?;
                     let value = self.node(ev, span, &child)?;
                     if key == "<<" {
@@ -192,7 +195,7 @@ impl<'a> Builder<'a> {
 
 /// Parses every document of a YAML stream (`---` separated). Empty documents are skipped.
 pub fn parse_documents(text: &str) -> Result<Vec<Document>, YamlError> {
-    let mut b = Builder { events: Parser::new_from_str(text).peekable(), anchors: SmallMap::new(), spans: Spans::default() };
+    let mut b = Builder { events: Parser::new_from_str(text).peekable(), anchors: SmallMap::new(), values: Vec::new(), keys: Vec::new() };
     let mut docs = Vec::new();
     loop {
         let (ev, span) = b.next()?;
@@ -205,11 +208,15 @@ pub fn parse_documents(text: &str) -> Result<Vec<Document>, YamlError> {
                 if matches!(ev, Event::DocumentEnd) {
                     continue;
                 }
-                b.spans = Spans::default();
+                b.values.clear();
+                b.keys.clear();
                 let value = b.node(ev, span, "")?;
-                b.spans.values.remove("");
                 if !value.is_null() {
-                    docs.push(Document { value, spans: std::mem::take(&mut b.spans), start });
+                    let mut keys = std::mem::take(&mut b.keys);
+                    keys.reverse();
+                    let mut spans = Spans { values: SmallMap::from_unsorted_keep_first(std::mem::take(&mut b.values)), keys: SmallMap::from_unsorted_keep_first(keys) };
+                    spans.values.remove("");
+                    docs.push(Document { value, spans, start });
                 }
             }
             other => return Err(YamlError { pos: pos(&span), message: format!("unexpected {other:?}") }),
