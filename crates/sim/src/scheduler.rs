@@ -232,7 +232,7 @@ impl NodeCache {
         let Some(nodes) = self.nodes.as_mut() else { return };
         let at = nodes.binary_search_by(|f| f.name().cmp(&node.metadata.name));
         match (type_, at) {
-            (EventType::Modified, Ok(at)) => nodes[at] = NodeFacts::of(object.clone()),
+            (EventType::Modified, Ok(at)) => nodes[at] = NodeFacts { node: object.clone(), capacity: Capacity::of(node) },
             _ => self.nodes = None,
         }
     }
@@ -286,47 +286,11 @@ pub fn feasible_nodes_to_find(all: usize) -> usize {
     (all * percentage / 100).max(100)
 }
 
-/// What a pass reads of one node, kept by the cache from pass to pass (a node's quantities
-/// are parsed when it changes, not for every pass).
-#[derive(Clone, Debug)]
-struct NodeFacts {
-    node: Arc<Object>,
-    cpu: i64,
-    memory: i64,
-    pods: i64,
-    unschedulable: bool,
-    hard_taints: bool,
-    soft_taints: bool,
-}
-
-impl NodeFacts {
-    fn of(node: Arc<Object>) -> Self {
-        let row = node.as_node().map(NodeRow::of);
-        let (cpu, memory, pods, unschedulable, hard_taints, soft_taints) = row.map_or((0, 0, 0, true, false, false), |r| (r.cpu, r.memory, r.pods, r.unschedulable, r.hard_taints, r.soft_taints));
-        NodeFacts { node, cpu, memory, pods, unschedulable, hard_taints, soft_taints }
-    }
-
-    fn name(&self) -> &str {
-        self.node.name()
-    }
-
-    /// Everything a pass reads, for the debug check against the store.
-    fn key(&self) -> (u64, i64, i64, i64, bool, bool, bool) {
-        let rv = self.node.meta().resource_version.as_deref().and_then(|v| v.parse().ok()).unwrap_or(0);
-        (rv, self.cpu, self.memory, self.pods, self.unschedulable, self.hard_taints, self.soft_taints)
-    }
-
-    fn row(&self) -> Option<NodeRow<'_>> {
-        let node = self.node.as_node()?;
-        Some(NodeRow { node, cpu: self.cpu, memory: self.memory, pods: self.pods, unschedulable: self.unschedulable, hard_taints: self.hard_taints, soft_taints: self.soft_taints })
-    }
-}
-
-/// One node as a scheduling pass sees it: allocatable resources read once, and whether its
-/// spec has anything the filters and scores must read (most nodes have nothing, so placing a
-/// pod reads only these rows, not every node object).
-struct NodeRow<'a> {
-    node: &'a Node,
+/// What the filters and scores read of a node besides its name and taints: allocatable
+/// resources parsed once, and whether its spec has anything they must look at (most nodes
+/// have nothing, so placing a pod reads only these, not every node object).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Capacity {
     cpu: i64,
     memory: i64,
     pods: i64,
@@ -338,11 +302,10 @@ struct NodeRow<'a> {
     soft_taints: bool,
 }
 
-impl<'a> NodeRow<'a> {
-    fn of(node: &'a Node) -> Self {
+impl Capacity {
+    fn of(node: &Node) -> Self {
         let has = |effects: &[&str]| node.spec.taints.iter().any(|t| effects.contains(&t.effect.as_str()));
-        NodeRow {
-            node,
+        Capacity {
             cpu: node.allocatable_milli("cpu"),
             memory: node.allocatable_milli("memory") / 1000,
             pods: node.allocatable_milli("pods") / 1000,
@@ -350,6 +313,54 @@ impl<'a> NodeRow<'a> {
             hard_taints: has(&["NoSchedule", "NoExecute"]),
             soft_taints: has(&["PreferNoSchedule"]),
         }
+    }
+}
+
+/// A node and its [`Capacity`], kept by the cache from pass to pass (a node's quantities
+/// are parsed when it changes, not for every pass).
+#[derive(Clone, Debug)]
+struct NodeFacts {
+    node: Arc<Object>,
+    capacity: Capacity,
+}
+
+impl NodeFacts {
+    /// `None` for an object that is not a node.
+    fn of(node: Arc<Object>) -> Option<Self> {
+        let capacity = Capacity::of(node.as_node()?);
+        Some(NodeFacts { node, capacity })
+    }
+
+    fn name(&self) -> &str {
+        self.node.name()
+    }
+
+    /// Everything a pass reads, for the debug check against the store.
+    fn key(&self) -> (u64, Capacity) {
+        (self.node.meta().resource_version.as_deref().and_then(|v| v.parse().ok()).unwrap_or(0), self.capacity)
+    }
+
+    fn row(&self) -> Option<NodeRow<'_>> {
+        Some(NodeRow { node: self.node.as_node()?, capacity: self.capacity })
+    }
+}
+
+/// One node as a scheduling pass sees it.
+struct NodeRow<'a> {
+    node: &'a Node,
+    capacity: Capacity,
+}
+
+impl<'a> NodeRow<'a> {
+    fn of(node: &'a Node) -> Self {
+        NodeRow { node, capacity: Capacity::of(node) }
+    }
+}
+
+impl std::ops::Deref for NodeRow<'_> {
+    type Target = Capacity;
+    fn deref(&self) -> &Capacity {
+        &self.capacity
     }
 }
 
@@ -600,7 +611,7 @@ impl Scheduler {
             return;
         }
         crate::sorting::sort_by(&mut pending, |a, b| (a.metadata.creation_timestamp, &a.metadata.name).cmp(&(b.metadata.creation_timestamp, &b.metadata.name)));
-        let read = || -> Vec<NodeFacts> { store.list_shared(Kind::Node, None).into_iter().filter(|o| o.as_node().is_some()).map(NodeFacts::of).collect() };
+        let read = || -> Vec<NodeFacts> { store.list_shared(Kind::Node, None).into_iter().filter_map(NodeFacts::of).collect() };
         let facts = self.cache.nodes.take().unwrap_or_else(read);
         // Debug builds check the kept facts against the nodes as stored.
         debug_assert!(facts.iter().map(NodeFacts::key).eq(read().iter().map(NodeFacts::key)), "the scheduler's node facts fell behind the store");
