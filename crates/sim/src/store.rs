@@ -66,11 +66,22 @@ pub const WATCH_LOG_LIMIT: usize = 20_000;
 /// Where an object lives in the store's slot table.
 type Slot = u32;
 
+/// The objects of one kind in one namespace, by name.
+#[derive(Clone, Debug)]
+struct Group {
+    kind: Kind,
+    namespace: String,
+    names: BTreeMap<String, Slot>,
+}
+
 /// Versioned objects plus the watch log. Objects are shared (`Arc`) between the store,
 /// the log and readers, so a write copies nothing it does not change.
 ///
 /// Each object sits in a slot: a hash map finds the slot of a key (reads and updates
-/// touch nothing ordered), and an ordered map of the keys, changed only when an object
+/// touch nothing ordered), and ordered maps of the names, one per kind and namespace,
+/// changed only when an object comes or goes, give lists their (kind, namespace, name)
+/// order (a name is compared only with names of its own kind and namespace).
+/// The ordered maps are changed only when an object
 /// comes or goes, gives lists their (kind, namespace, name) order. The indexes hold slots
 /// too, so an update that moves an object to no other group leaves them as they are.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -80,7 +91,7 @@ pub struct Store {
     /// Slots emptied by deletions, reused by the next creations.
     free: Vec<Slot>,
     by_key: HashMap<ObjectKey, Slot, BuildHasherDefault<FxHasher>>,
-    ordered: BTreeMap<ObjectKey, Slot>,
+    ordered: Vec<Group>,
     resource_version: u64,
     log: VecDeque<WatchEvent>,
     /// How many pods are stored.
@@ -123,7 +134,7 @@ impl From<StoredState> for Store {
 
 impl From<Store> for StoredState {
     fn from(s: Store) -> StoredState {
-        let objects = s.ordered.values().filter_map(|&slot| s.slots[slot as usize].clone()).collect();
+        let objects = s.ordered.iter().flat_map(|g| g.names.values()).filter_map(|&slot| s.slots[slot as usize].clone()).collect();
         let mut log = s.log;
         log.drain(..log.len().saturating_sub(WATCH_LOG_LIMIT));
         StoredState { objects, resource_version: s.resource_version, log }
@@ -230,12 +241,21 @@ impl Store {
 
     /// All objects of a kind (optionally in one namespace) as shared handles.
     pub fn list_shared(&self, kind: Kind, namespace: Option<&str>) -> Vec<Arc<Object>> {
-        let ns = namespace.map(str::to_string);
-        self.ordered
-            .range(ObjectKey { kind, namespace: ns.clone().unwrap_or_default(), name: String::new() }..)
-            .take_while(|(k, _)| k.kind == kind && ns.as_ref().is_none_or(|n| &k.namespace == n))
-            .map(|(_, &slot)| self.at(slot).clone())
-            .collect()
+        self.slots_of(kind, namespace).map(|slot| self.at(slot).clone()).collect()
+    }
+
+    /// The position of the group of `kind` in `namespace` (or where it would go).
+    fn group(&self, kind: Kind, namespace: &str) -> Result<usize, usize> {
+        self.ordered.binary_search_by(|g| (g.kind, g.namespace.as_str()).cmp(&(kind, namespace)))
+    }
+
+    /// The slots of a kind's objects (in one namespace, or all), in namespace and name order.
+    fn slots_of(&self, kind: Kind, namespace: Option<&str>) -> impl Iterator<Item = Slot> + '_ {
+        let groups = match namespace {
+            Some(ns) => self.group(kind, ns).map_or(0..0, |at| at..at + 1),
+            None => self.ordered.partition_point(|g| g.kind < kind)..self.ordered.partition_point(|g| g.kind <= kind),
+        };
+        self.ordered[groups].iter().flat_map(|g| g.names.values().copied())
     }
 
     /// Puts `o` in a free slot (or a new one) under `key`.
@@ -251,8 +271,15 @@ impl Store {
             }
         };
         self.pods += usize::from(key.kind == Kind::Pod);
-        self.by_key.insert(key.clone(), slot);
-        self.ordered.insert(key, slot);
+        let at = match self.group(key.kind, &key.namespace) {
+            Ok(at) => at,
+            Err(at) => {
+                self.ordered.insert(at, Group { kind: key.kind, namespace: key.namespace.clone(), names: BTreeMap::new() });
+                at
+            }
+        };
+        self.ordered[at].names.insert(key.name.clone(), slot);
+        self.by_key.insert(key, slot);
         slot
     }
 
@@ -279,21 +306,13 @@ impl Store {
 
     /// All objects of a kind, optionally in one namespace, ordered by namespace then name.
     pub fn list(&self, kind: Kind, namespace: Option<&str>) -> impl Iterator<Item = &Object> {
-        let ns = namespace.map(str::to_string);
-        self.ordered
-            .range(ObjectKey { kind, namespace: String::new(), name: String::new() }..)
-            .take_while(move |(k, _)| k.kind == kind)
-            .filter(move |(k, _)| ns.as_ref().is_none_or(|n| &k.namespace == n))
-            .map(|(_, &slot)| &**self.at(slot))
+        self.slots_of(kind, namespace).map(|slot| &**self.at(slot))
     }
 
     /// Objects of a kind in a namespace whose names start with `prefix`, in name order.
     pub fn list_prefixed<'a>(&'a self, kind: Kind, namespace: &str, prefix: &'a str) -> impl Iterator<Item = &'a Object> + 'a {
-        let ns = namespace.to_string();
-        self.ordered
-            .range(ObjectKey { kind, namespace: ns.clone(), name: prefix.to_string() }..)
-            .take_while(move |(k, _)| k.kind == kind && k.namespace == ns && k.name.starts_with(prefix))
-            .map(|(_, &slot)| &**self.at(slot))
+        let group = self.group(kind, namespace).ok().map(|at| &self.ordered[at].names);
+        group.into_iter().flat_map(move |names| names.range::<str, _>((std::ops::Bound::Included(prefix), std::ops::Bound::Unbounded)).take_while(move |(name, _)| name.starts_with(prefix))).map(|(_, &slot)| &**self.at(slot))
     }
 
     /// Writes an object (create or update), bumping its resourceVersion, and logs the event.
@@ -325,7 +344,12 @@ impl Store {
     /// Removes an object and logs the deletion.
     pub fn remove(&mut self, key: &ObjectKey, now: Time) -> Option<Object> {
         let slot = self.by_key.remove(key)?;
-        self.ordered.remove(key);
+        if let Ok(at) = self.group(key.kind, &key.namespace) {
+            self.ordered[at].names.remove(&key.name);
+            if self.ordered[at].names.is_empty() {
+                self.ordered.remove(at);
+            }
+        }
         self.pods -= usize::from(key.kind == Kind::Pod);
         let held = self.slots[slot as usize].take()?;
         self.free.push(slot);
