@@ -7,7 +7,8 @@ use super::ranking::Candidate;
 use crate::api::{Kind, Object, Pod, ReplicaSet};
 use crate::controllers::owned_pods;
 use crate::store::{EventType, ObjectKey, Store};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 
 /// What the controller last saw of one pod it counts for a ReplicaSet.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -29,8 +30,9 @@ pub struct Tally {
     pub labeled: i32,
     /// Controlled active pods that are ready.
     pub ready: i32,
-    /// Pods that changed since the last claim (their labels may no longer match).
-    pub changed: BTreeSet<ObjectKey>,
+    /// Names of the pods (in its namespace) that changed since the last claim (their
+    /// labels may no longer match), in the order they changed, repeats included.
+    pub changed: Vec<String>,
     /// Every controlled pod must be checked against the selector at the next claim.
     pub check_all: bool,
     /// The controlled active pods by name, as the scale-down ranks them.
@@ -48,7 +50,7 @@ impl Tally {
             active: 0,
             labeled: 0,
             ready: 0,
-            changed: BTreeSet::new(),
+            changed: Vec::new(),
             check_all: true,
             candidates: BTreeMap::new(),
             per_node: Vec::new(),
@@ -144,7 +146,7 @@ impl Tally {
 
 /// Small ids for node names, so candidates carry a number instead of a name.
 #[derive(Clone, Debug, Default)]
-pub struct NodeIds(HashMap<String, u32>);
+pub struct NodeIds(FxHashMap<String, u32>);
 
 impl NodeIds {
     /// The id of node `name`, given one the first time it is asked for.
@@ -176,7 +178,7 @@ pub struct Cache {
     /// By ReplicaSet uid.
     tallies: BTreeMap<String, Tally>,
     /// Per counted pod: the ReplicaSets (uids) it is counted for and as what.
-    pods: HashMap<ObjectKey, Vec<(String, Seen)>>,
+    pods: FxHashMap<ObjectKey, Vec<(String, Seen)>>,
     /// The ids of the nodes the candidates run on.
     pub nodes: NodeIds,
 }
@@ -215,7 +217,7 @@ impl Cache {
             if let Some(t) = self.tallies.get_mut(uid).filter(|t| same && t.namespace == key.namespace) {
                 let seen = t.seen(p);
                 t.update(p, *was, seen, &mut self.nodes);
-                t.changed.insert(key.clone());
+                t.changed.push(key.name.clone());
                 let mut before = before;
                 before[0].1 = seen;
                 self.pods.insert(key, before);
@@ -238,7 +240,7 @@ impl Cache {
             }
             let seen = t.seen(p);
             t.enter(p, seen, &mut self.nodes);
-            t.changed.insert(key.clone());
+            t.changed.push(key.name.clone());
             counted.push((r.uid.clone(), seen));
         }
         if !counted.is_empty() {

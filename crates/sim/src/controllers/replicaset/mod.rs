@@ -48,12 +48,14 @@ fn claim_pods(store: &mut Store, cache: &mut Cache, now: Time, rs: &ReplicaSet, 
     let uid = rs.metadata.uid.clone().unwrap_or_default();
     cache.refresh(store);
     let tally = cache.tally(store, rs);
-    let changed = std::mem::take(&mut tally.changed);
+    let mut changed = std::mem::take(&mut tally.changed);
+    crate::sorting::sort(&mut changed);
+    changed.dedup();
     let mine: Vec<Arc<Object>> = if std::mem::take(&mut tally.check_all) {
         owned_pods_shared(store, &ns, &uid)
     } else {
         let controlled = |o: &Arc<Object>| o.meta().owner_references.iter().any(|r| r.controller == Some(true) && r.uid == uid);
-        changed.iter().filter_map(|k| store.get_shared(k)).filter(controlled).collect()
+        changed.into_iter().filter_map(|name| store.get_shared(&ObjectKey { kind: Kind::Pod, namespace: ns.clone(), name })).filter(controlled).collect()
     };
     // The namespace's orphans it may claim.
     let mut orphans = owned_pods_shared(store, &ns, "");
@@ -80,7 +82,7 @@ fn claim_pods(store: &mut Store, cache: &mut Cache, now: Time, rs: &ReplicaSet, 
     cache.refresh(store);
     let tally = cache.tally(store, rs);
     // A pod whose release failed is still controlled but not owned: it is retried next time.
-    tally.changed.extend(kept.iter().cloned());
+    tally.changed.extend(kept.iter().map(|k| k.name.clone()));
     let unreleased = kept.iter().filter(|k| store.get(k).and_then(Object::as_pod).is_some_and(is_active)).count() as i32;
     (tally.active - unreleased, kept)
 }
