@@ -80,10 +80,8 @@ struct Group {
 /// Each object sits in a slot: a hash map finds the slot of a key (reads and updates
 /// touch nothing ordered), and ordered maps of the names, one per kind and namespace,
 /// changed only when an object comes or goes, give lists their (kind, namespace, name)
-/// order (a name is compared only with names of its own kind and namespace).
-/// The ordered maps are changed only when an object
-/// comes or goes, gives lists their (kind, namespace, name) order. The indexes hold slots
-/// too, so an update that moves an object to no other group leaves them as they are.
+/// order (a name is compared only with names of its own kind and namespace). The indexes
+/// hold slots too, so an update that moves an object to no other group leaves them alone.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(from = "StoredState", into = "StoredState")]
 pub struct Store {
@@ -91,6 +89,7 @@ pub struct Store {
     /// Slots emptied by deletions, reused by the next creations.
     free: Vec<Slot>,
     by_key: HashMap<ObjectKey, Slot, BuildHasherDefault<FxHasher>>,
+    /// The groups in (kind, namespace) order.
     ordered: Vec<Group>,
     resource_version: u64,
     log: VecDeque<WatchEvent>,
