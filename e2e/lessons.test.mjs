@@ -524,6 +524,26 @@ test('in a 960x540 slide an open lesson reads at a glance: the step\'s text and 
   await context.close();
 });
 
+test('in a 960x540 slide the control-plane strip shows that it scrolls: the row fades at its right edge, and the last component scrolled to is clear of the fade', async () => {
+  const context = await env.browser.newContext({ viewport: { width: 960, height: 540 } });
+  const { page, errors } = await open('/?embed&lesson=first-deployment', context);
+  const row = page.locator('.control-plane-strip ul');
+  await row.locator('li').last().waitFor();
+  const before = await row.evaluate((ul) => ({ overflows: ul.scrollWidth > ul.clientWidth, mask: getComputedStyle(ul).maskImage || getComputedStyle(ul).webkitMaskImage || 'none' }));
+  assert.ok(before.overflows, 'the components do not fit one row at 960x540, so the row scrolls');
+  assert.match(before.mask, /gradient/, `the row's right edge fades (mask ${before.mask})`);
+  await page.screenshot({ path: `${SHOTS}/embed-strip-960x540.png` });
+  const gap = await row.evaluate((ul) => {
+    ul.scrollLeft = ul.scrollWidth;
+    const last = ul.querySelector('li:last-child').getBoundingClientRect();
+    return ul.getBoundingClientRect().right - last.right;
+  });
+  assert.ok(gap >= 20, `the last component ends ${gap}px before the row's edge, clear of the 28px fade`);
+  await page.screenshot({ path: `${SHOTS}/embed-strip-960x540-scrolled.png` });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('on a 1280x720 projector the full page shows an open lesson\'s step whole: its paragraphs, its first check and the console\'s prompt', async () => {
   const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 } });
   const { page, errors } = await open('/?lesson=first-deployment', context);
