@@ -326,11 +326,10 @@ impl Cluster {
     /// as kubeadm installs them.
     fn add_system_workloads(&mut self) {
         let labels = |v: &str| -> BTreeMap<String, String> { [("k8s-app".to_string(), v.to_string())].into() };
-        let mut proxy = system_pod("", "kube-proxy", None, "registry.k8s.io/kube-proxy:v1.28.0", "0", None);
-        let mut proxy_spec = std::sync::Arc::unwrap_or_clone(proxy.spec);
+        // The system pods' specs, as the DaemonSet's and Deployment's templates.
+        let mut proxy_spec = std::sync::Arc::unwrap_or_clone(system_pod("", "kube-proxy", None, "registry.k8s.io/kube-proxy:v1.28.0", "0", None).spec);
         proxy_spec.containers[0].resources = ResourceRequirements::default();
         proxy_spec.priority = None;
-        proxy.metadata.labels = labels("kube-proxy");
         let ds = DaemonSet {
             metadata: ObjectMeta { labels: labels("kube-proxy"), ..meta("kube-proxy", Some("kube-system")) },
             spec: crate::api::DaemonSetSpec {
@@ -342,8 +341,7 @@ impl Cluster {
         };
         let _ = self.create(Object::DaemonSet(ds));
 
-        let dns = system_pod("", "coredns", None, "registry.k8s.io/coredns/coredns:v1.10.1", "100m", Some("70Mi"));
-        let mut dns_spec = std::sync::Arc::unwrap_or_clone(dns.spec);
+        let mut dns_spec = std::sync::Arc::unwrap_or_clone(system_pod("", "coredns", None, "registry.k8s.io/coredns/coredns:v1.10.1", "100m", Some("70Mi")).spec);
         dns_spec.priority = None;
         dns_spec.tolerations = vec![
             Toleration { key: Some("CriticalAddonsOnly".into()), operator: Some("Exists".into()), ..Default::default() },

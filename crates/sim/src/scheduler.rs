@@ -121,6 +121,15 @@ struct SpreadCounts {
     counts: FxHashMap<String, i64>,
 }
 
+/// Changes the entry for `node` with `change`, made empty the first time (the name is
+/// copied only then, and a present entry is found with one look-up).
+fn change_node<V: Default>(map: &mut FxHashMap<String, V>, node: &str, change: impl FnOnce(&mut V)) {
+    match map.get_mut(node) {
+        Some(v) => change(v),
+        None => change(map.entry(node.to_string()).or_default()),
+    }
+}
+
 /// What the cache last counted of one pod: enough to take its share back out when the pod
 /// changes or goes, so a change costs the same however many pods share its node.
 #[derive(Clone, Debug, PartialEq)]
@@ -165,18 +174,12 @@ impl Counted {
     /// Adds (`sign` 1) or takes out (-1) this pod's share of `cache`.
     fn apply(&self, cache: &mut NodeCache, sign: i64) {
         if self.in_usage {
-            match cache.usage.get_mut(&self.node) {
-                Some(u) => u.count(self.cpu, self.memory, sign),
-                None => cache.usage.entry(self.node.clone()).or_default().count(self.cpu, self.memory, sign),
-            }
+            change_node(&mut cache.usage, &self.node, |u| u.count(self.cpu, self.memory, sign));
         }
         if self.in_spread {
             for spread in cache.spreads.values_mut() {
                 if spread.namespace == self.namespace && spread.selector.matches(&self.labels) {
-                    match spread.counts.get_mut(&self.node) {
-                        Some(n) => *n += sign,
-                        None => *spread.counts.entry(self.node.clone()).or_default() += sign,
-                    }
+                    change_node(&mut spread.counts, &self.node, |n| *n += sign);
                 }
             }
         }
@@ -220,7 +223,7 @@ impl NodeCache {
         for e in events {
             match &*e.object {
                 Object::Pod(p) => self.update(p, e.type_ == EventType::Deleted),
-                Object::Node(n) => self.node_changed(n, &e.object, e.type_),
+                Object::Node(_) => self.node_changed(&e.object, e.type_),
                 _ => {}
             }
         }
@@ -228,11 +231,11 @@ impl NodeCache {
 
     /// Brings one node's facts up to date, or has the next pass read every node again when
     /// one came or went.
-    fn node_changed(&mut self, node: &Node, object: &Arc<Object>, type_: EventType) {
+    fn node_changed(&mut self, object: &Arc<Object>, type_: EventType) {
         let Some(nodes) = self.nodes.as_mut() else { return };
-        let at = nodes.binary_search_by(|f| f.name().cmp(&node.metadata.name));
-        match (type_, at) {
-            (EventType::Modified, Ok(at)) => nodes[at] = NodeFacts { node: object.clone(), capacity: Capacity::of(node) },
+        let at = nodes.binary_search_by(|f| f.name().cmp(object.name()));
+        match (type_, at, NodeFacts::of(object.clone())) {
+            (EventType::Modified, Ok(at), Some(facts)) => nodes[at] = facts,
             _ => self.nodes = None,
         }
     }

@@ -116,16 +116,8 @@ impl From<StoredState> for Store {
         // A damaged snapshot could list a key twice; the later object wins, as a map would keep it.
         for o in s.objects {
             let key = ObjectKey::of(&o);
-            match store.by_key.get(&key) {
-                Some(&slot) => {
-                    let old = store.slots[slot as usize].replace(o.clone());
-                    store.reindex(&key, slot, old.as_deref(), Some(&o));
-                }
-                None => {
-                    let slot = store.occupy(key.clone(), o.clone());
-                    store.reindex(&key, slot, None, Some(&o));
-                }
-            }
+            let (slot, old) = store.place(key.clone(), o.clone());
+            store.reindex(&key, slot, old.as_deref(), Some(&o));
         }
         store
     }
@@ -282,6 +274,29 @@ impl Store {
         slot
     }
 
+    /// Puts `o` under `key`: in the slot the key has, answering with what it held, or in a new one.
+    fn place(&mut self, key: ObjectKey, o: Arc<Object>) -> (Slot, Option<Arc<Object>>) {
+        match self.by_key.get(&key) {
+            Some(&slot) => (slot, self.slots[slot as usize].replace(o)),
+            None => (self.occupy(key, o), None),
+        }
+    }
+
+    /// Undoes [`Store::occupy`]: takes `key`'s object out of its slot, its group and the key map.
+    fn vacate(&mut self, key: &ObjectKey) -> Option<(Slot, Arc<Object>)> {
+        let slot = self.by_key.remove(key)?;
+        if let Ok(at) = self.group(key.kind, &key.namespace) {
+            self.ordered[at].names.remove(&key.name);
+            if self.ordered[at].names.is_empty() {
+                self.ordered.remove(at);
+            }
+        }
+        self.pods -= usize::from(key.kind == Kind::Pod);
+        let held = self.slots[slot as usize].take()?;
+        self.free.push(slot);
+        Some((slot, held))
+    }
+
     /// Moves `key` (in `slot`) between the indexes' groups as its object changes from `old` to `new`.
     fn reindex(&mut self, key: &ObjectKey, slot: Slot, old: Option<&Object>, new: Option<&Arc<Object>>) {
         let (old_node, new_node) = (old.and_then(node_of), new.and_then(|o| node_of(o)));
@@ -331,27 +346,15 @@ impl Store {
         object.meta_mut().resource_version = Some(self.resource_version.to_string());
         let key = ObjectKey::of(&object);
         let object = Arc::new(object);
-        let (slot, previous, type_) = match self.by_key.get(&key) {
-            Some(&slot) => (slot, self.slots[slot as usize].replace(object.clone()), EventType::Modified),
-            None => (self.occupy(key.clone(), object.clone()), None, EventType::Added),
-        };
+        let (slot, previous) = self.place(key.clone(), object.clone());
         self.reindex(&key, slot, previous.as_deref(), Some(&object));
-        self.record(type_, object, now);
+        self.record(if previous.is_some() { EventType::Modified } else { EventType::Added }, object, now);
         slot
     }
 
     /// Removes an object and logs the deletion.
     pub fn remove(&mut self, key: &ObjectKey, now: Time) -> Option<Object> {
-        let slot = self.by_key.remove(key)?;
-        if let Ok(at) = self.group(key.kind, &key.namespace) {
-            self.ordered[at].names.remove(&key.name);
-            if self.ordered[at].names.is_empty() {
-                self.ordered.remove(at);
-            }
-        }
-        self.pods -= usize::from(key.kind == Kind::Pod);
-        let held = self.slots[slot as usize].take()?;
-        self.free.push(slot);
+        let (slot, held) = self.vacate(key)?;
         self.reindex(key, slot, Some(&held), None);
         let mut object = Arc::unwrap_or_clone(held);
         self.resource_version += 1;

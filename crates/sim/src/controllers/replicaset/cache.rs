@@ -73,13 +73,7 @@ impl Tally {
         self.add(seen, 1);
         if seen.active {
             let node = p.spec.node_name.as_deref().map(|n| nodes.id(n));
-            if let Some(id) = node {
-                let i = id as usize;
-                if self.per_node.len() <= i {
-                    self.per_node.resize(i + 1, 0);
-                }
-                self.per_node[i] += 1;
-            }
+            self.move_node(None, node);
             self.candidates.insert(p.metadata.name.clone(), Candidate::of(p, node));
         }
     }
@@ -106,9 +100,7 @@ impl Tally {
         self.add(was, -1);
         self.add(seen, 1);
         if !seen.active {
-            if let Some(gone) = self.candidates.remove(&p.metadata.name) {
-                self.move_node(gone.node, None);
-            }
+            self.drop_candidate(&p.metadata.name);
             return;
         }
         let node = p.spec.node_name.as_deref().map(|n| nodes.id(n));
@@ -126,10 +118,13 @@ impl Tally {
     /// Takes the pod named `name`, last seen as `seen`, out of its counts and candidates.
     fn leave(&mut self, name: &str, seen: Seen) {
         self.add(seen, -1);
+        self.drop_candidate(name);
+    }
+
+    /// Takes the pod named `name` out of the candidates and its node's count.
+    fn drop_candidate(&mut self, name: &str) {
         if let Some(gone) = self.candidates.remove(name) {
-            if let Some(count) = gone.node.and_then(|id| self.per_node.get_mut(id as usize)) {
-                *count -= 1;
-            }
+            self.move_node(gone.node, None);
         }
     }
 
