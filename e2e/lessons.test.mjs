@@ -501,6 +501,15 @@ function howShown(selectors) {
   return Object.fromEntries(Object.entries(selectors).map(([name, selector]) => [name, shown(document.querySelector(selector))]));
 }
 
+// The console, however short a layout makes it, still shows what a command printed last,
+// under the line typed.
+async function assertLastOutputShown(page) {
+  await page.locator('[data-testid="console-input"]').fill('kubectl get nodes');
+  await page.locator('[data-testid="console-input"]').press('Enter');
+  await page.locator('[data-testid="console-output"] >> text=node-3').waitFor();
+  assert.deepEqual(await page.evaluate(howShown, { 'last line': '[data-testid="console-output"] > div:last-child', 'console input': '[data-testid="console-input"]' }), { 'last line': 'whole', 'console input': 'whole' });
+}
+
 test('in a 960x540 slide an open lesson reads at a glance: the step\'s text and checks, the console and the map', async () => {
   const context = await env.browser.newContext({ viewport: { width: 960, height: 540 } });
   const { page, errors } = await open('/?embed&lesson=first-deployment', context);
@@ -514,11 +523,7 @@ test('in a 960x540 slide an open lesson reads at a glance: the step\'s text and 
   });
   await page.screenshot({ path: `${SHOTS}/embed-lesson-960x540.png` });
   assert.deepEqual(seen, { 'first paragraph': 'whole', 'first check': 'whole', 'Next button': 'whole', 'console input': 'whole', 'a node card': 'whole' });
-  // The console, shorter, still shows what a command printed last, under the line typed.
-  await page.locator('[data-testid="console-input"]').fill('kubectl get nodes');
-  await page.locator('[data-testid="console-input"]').press('Enter');
-  await page.locator('[data-testid="console-output"] >> text=node-3').waitFor();
-  assert.deepEqual(await page.evaluate(howShown, { 'last line': '[data-testid="console-output"] > div:last-child', 'console input': '[data-testid="console-input"]' }), { 'last line': 'whole', 'console input': 'whole' });
+  await assertLastOutputShown(page);
   await page.screenshot({ path: `${SHOTS}/embed-lesson-960x540-command.png` });
   assert.deepEqual(errors, []);
   await context.close();
@@ -555,11 +560,7 @@ test('on a 1280x720 projector the full page shows an open lesson\'s step whole: 
   const seen = await page.evaluate(howShown, wanted);
   await page.screenshot({ path: `${SHOTS}/lesson-1280x720.png` });
   assert.deepEqual(seen, Object.fromEntries(Object.keys(wanted).map((name) => [name, 'whole'])));
-  // The console, shorter, still shows what a command printed last, under the line typed.
-  await page.locator('[data-testid="console-input"]').fill('kubectl get nodes');
-  await page.locator('[data-testid="console-input"]').press('Enter');
-  await page.locator('[data-testid="console-output"] >> text=node-3').waitFor();
-  assert.deepEqual(await page.evaluate(howShown, { 'last line': '[data-testid="console-output"] > div:last-child', 'console input': '[data-testid="console-input"]' }), { 'last line': 'whole', 'console input': 'whole' });
+  await assertLastOutputShown(page);
   assert.deepEqual(errors, []);
   await context.close();
 });
