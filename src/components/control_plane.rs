@@ -27,7 +27,7 @@ const DIM_MS: i64 = 60_000;
 /// Who reported an event: the component, and the node for a kubelet.
 fn actor(e: &Event) -> String {
     let component = if e.source.component.is_empty() { &e.reporting_component } else { &e.source.component };
-    if component == "kubelet" { format!("kubelet/{}", e.source.host) } else { component.clone() }
+    if component == "kubelet" { format!("kubelet/{}", e.source.host) } else { component.to_string() }
 }
 
 /// How the strip names an actor (its chip's label, which the last-action line uses too):
@@ -51,7 +51,7 @@ pub struct ControlPlaneProps {
 /// The strip's line for the newest event: who acted, then what it did. The reason is left
 /// out when the message already starts with it ("Created container nginx").
 fn last_action(actor: &str, e: &Event) -> String {
-    if e.message.starts_with(e.reason.as_str()) {
+    if e.message.starts_with(&*e.reason) {
         format!("{actor}: {}", e.message)
     } else {
         format!("{actor}: {} \u{2014} {}", e.reason, e.message)

@@ -13,7 +13,7 @@ const SHOWN: usize = 200;
 
 /// Who acted, as the control-plane strip names it (`kubelet on node-2`).
 pub fn actor(e: &Event) -> String {
-    let component = if e.source.component.is_empty() { e.reporting_component.as_str() } else { e.source.component.as_str() };
+    let component = if e.source.component.is_empty() { &*e.reporting_component } else { &*e.source.component };
     match (component, e.source.host.as_str()) {
         (c, "") => c.to_string(),
         (c, host) => format!("{c} on {host}"),
@@ -68,10 +68,10 @@ pub fn event_list(props: &EventListProps) -> Html {
                 { for shown.iter().map(|e| {
                     let age = e.last_timestamp.map(|t| kubeplay_sim::clock::human_duration(now - t)).unwrap_or_default();
                     html! {
-                        <li class={classes!("event", (e.type_ == "Warning").then_some("warning"))} data-testid="event" data-reason={e.reason.clone()}>
+                        <li class={classes!("event", (e.type_ == "Warning").then_some("warning"))} data-testid="event" data-reason={e.reason.to_string()}>
                             <span class="age">{ age }</span>
                             <div class="what">
-                                <span class="reason">{ &e.reason }</span>
+                                <span class="reason">{ e.reason.to_string() }</span>
                                 <span class="object">{ shown_object(e) }</span>
                             </div>
                             <div class="how">

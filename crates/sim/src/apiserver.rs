@@ -714,7 +714,7 @@ pub fn update_if_changed(store: &mut Store, now: Time, key: &ObjectKey, change: 
 /// Deletes an object. A pod on a node is deleted gracefully: it gets a
 /// `deletionTimestamp` and its kubelet removes it once its containers stopped.
 /// `grace` overrides the pod's `terminationGracePeriodSeconds` (`--grace-period`).
-pub fn delete(store: &mut Store, now: Time, key: &ObjectKey, grace: Option<i64>) -> Result<Object, ApiError> {
+pub fn delete(store: &mut Store, now: Time, key: &ObjectKey, grace: Option<i64>) -> Result<Arc<Object>, ApiError> {
     if key.kind == Kind::Namespace && ["default", "kube-system", "kube-public", "kube-node-lease"].contains(&key.name.as_str()) {
         return Err(ApiError {
             code: 403,
@@ -722,31 +722,36 @@ pub fn delete(store: &mut Store, now: Time, key: &ObjectKey, grace: Option<i64>)
             message: format!("namespaces {:?} is forbidden: this namespace may not be deleted", key.name),
         });
     }
-    let existing = store.get(key).cloned().ok_or_else(|| ApiError::not_found(key.kind, &key.name))?;
-    if let Object::Namespace(mut ns) = existing {
+    // A copy is made only of an object that is marked, not of one removed at once.
+    let existing = store.get_shared(key).ok_or_else(|| ApiError::not_found(key.kind, &key.name))?;
+    if let Object::Namespace(ns) = &*existing {
         // The namespace stays, Terminating, until the namespace controller has emptied it.
         if ns.metadata.deletion_timestamp.is_none() {
+            let mut ns = ns.clone();
             ns.metadata.deletion_timestamp = Some(now);
             ns.metadata.deletion_grace_period_seconds = Some(0);
             ns.status.phase = Some("Terminating".into());
-            return Ok(store.put(Object::Namespace(ns), now).clone());
+            return Ok(store.put_shared(Object::Namespace(ns), now));
         }
-        return Ok(Object::Namespace(ns));
+        return Ok(existing);
     }
-    if let Object::Pod(mut pod) = existing {
+    if let Object::Pod(pod) = &*existing {
         let on_node = pod.spec.node_name.is_some() && !matches!(pod.phase(), "Succeeded" | "Failed");
         let g = if on_node { grace.unwrap_or(pod.spec.termination_grace_period_seconds.unwrap_or(30)).max(0) } else { 0 };
         if g > 0 {
             let deadline = Time(now.0 + g * 1000);
             let earlier = pod.metadata.deletion_timestamp.is_none_or(|t| deadline < t);
             if earlier {
+                let mut pod = pod.clone();
                 pod.metadata.deletion_timestamp = Some(deadline);
                 pod.metadata.deletion_grace_period_seconds = Some(g);
-                return Ok(store.put(Object::Pod(pod), now).clone());
+                return Ok(store.put_shared(Object::Pod(pod), now));
             }
-            return Ok(Object::Pod(pod));
+            return Ok(existing);
         }
     }
+    // Let go of it first, so the removal need not copy it.
+    drop(existing);
     store.remove(key, now).ok_or_else(|| ApiError::not_found(key.kind, &key.name))
 }
 

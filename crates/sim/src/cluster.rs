@@ -334,7 +334,7 @@ impl Cluster {
             metadata: ObjectMeta { labels: labels("kube-proxy"), ..meta("kube-proxy", Some("kube-system")) },
             spec: crate::api::DaemonSetSpec {
                 selector: LabelSelector::from_labels(&labels("kube-proxy")),
-                template: PodTemplateSpec { metadata: ObjectMeta { labels: labels("kube-proxy"), ..Default::default() }, spec: proxy_spec },
+                template: Box::new(PodTemplateSpec { metadata: ObjectMeta { labels: labels("kube-proxy"), ..Default::default() }, spec: proxy_spec }),
                 ..Default::default()
             },
             ..Default::default()
@@ -352,7 +352,7 @@ impl Cluster {
             spec: crate::api::DeploymentSpec {
                 replicas: Some(2),
                 selector: LabelSelector::from_labels(&labels("kube-dns")),
-                template: PodTemplateSpec { metadata: ObjectMeta { labels: labels("kube-dns"), ..Default::default() }, spec: dns_spec },
+                template: Box::new(PodTemplateSpec { metadata: ObjectMeta { labels: labels("kube-dns"), ..Default::default() }, spec: dns_spec }),
                 ..Default::default()
             },
             ..Default::default()
@@ -582,7 +582,7 @@ impl Cluster {
 
     fn delete_unsettled(&mut self, kind: Kind, namespace: Option<&str>, name: &str, grace: Option<i64>) -> Result<Object, ApiError> {
         let ns = if kind.namespaced() { namespace.unwrap_or("default") } else { "" };
-        let removed = apiserver::delete(&mut self.store, self.now, &ObjectKey { kind, namespace: ns.into(), name: name.into() }, grace)?;
+        let removed = Arc::unwrap_or_clone(apiserver::delete(&mut self.store, self.now, &ObjectKey { kind, namespace: ns.into(), name: name.into() }, grace)?);
         if kind == Kind::Node {
             self.kubelets.remove(name);
             self.wakeups.remove(&format!("kubelet/{name}"));

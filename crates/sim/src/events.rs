@@ -19,30 +19,30 @@ pub const EVENT_TTL: Duration = Duration::seconds(3600);
 #[derive(Clone, Copy, Debug)]
 pub struct Source<'a> {
     /// e.g. `deployment-controller`, `kubelet`, `default-scheduler`.
-    pub component: &'a str,
+    pub component: &'static str,
     /// The node, for kubelets.
     pub host: &'a str,
 }
 
 /// Records an event about `about`, or bumps the count of an identical one.
-pub fn record(store: &mut Store, now: Time, source: Source<'_>, about: &Object, type_: &str, reason: &str, message: &str) {
+pub fn record(store: &mut Store, now: Time, source: Source<'_>, about: &Object, type_: &'static str, reason: &'static str, message: &str) {
     record_on_field(store, now, source, about, None, type_, reason, message);
 }
 
 /// [`record`] for a part of an object (`spec.containers{nginx}`).
 #[allow(clippy::too_many_arguments)]
-pub fn record_on_field(store: &mut Store, now: Time, source: Source<'_>, about: &Object, field_path: Option<&str>, type_: &str, reason: &str, message: &str) {
+pub fn record_on_field(store: &mut Store, now: Time, source: Source<'_>, about: &Object, field_path: Option<&str>, type_: &'static str, reason: &'static str, message: &str) {
     record_about(store, now, source, about.kind(), about.meta(), field_path, type_, reason, message);
 }
 
 /// [`record_on_field`] about a pod (its metadata is all an event needs of it, so nothing is copied).
 #[allow(clippy::too_many_arguments)]
-pub fn record_on_pod(store: &mut Store, now: Time, source: Source<'_>, pod: &Pod, field_path: Option<&str>, type_: &str, reason: &str, message: &str) {
+pub fn record_on_pod(store: &mut Store, now: Time, source: Source<'_>, pod: &Pod, field_path: Option<&str>, type_: &'static str, reason: &'static str, message: &str) {
     record_about(store, now, source, Kind::Pod, &pod.metadata, field_path, type_, reason, message);
 }
 
 #[allow(clippy::too_many_arguments)]
-fn record_about(store: &mut Store, now: Time, source: Source<'_>, kind: Kind, meta: &ObjectMeta, field_path: Option<&str>, type_: &str, reason: &str, message: &str) {
+fn record_about(store: &mut Store, now: Time, source: Source<'_>, kind: Kind, meta: &ObjectMeta, field_path: Option<&str>, type_: &'static str, reason: &'static str, message: &str) {
     let namespace = meta.namespace.clone().unwrap_or_else(|| "default".into());
     let uid = meta.uid.clone().unwrap_or_default();
     // Events are named `<object>.<first occurrence in hex nanoseconds>`, so only this

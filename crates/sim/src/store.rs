@@ -10,7 +10,7 @@ use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 
 /// Identifies one stored object.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct ObjectKey {
     /// The object's kind.
     pub kind: Kind,
@@ -31,6 +31,51 @@ impl ObjectKey {
         ObjectKey { kind: o.kind(), namespace: o.namespace().to_string(), name: o.name().to_string() }
     }
 }
+
+/// A key as borrowed parts: the store finds an object it is given without copying its
+/// namespace and name into an [`ObjectKey`] first.
+trait KeyParts {
+    fn parts(&self) -> (Kind, &str, &str);
+}
+
+impl KeyParts for ObjectKey {
+    fn parts(&self) -> (Kind, &str, &str) {
+        (self.kind, &self.namespace, &self.name)
+    }
+}
+
+impl KeyParts for Object {
+    fn parts(&self) -> (Kind, &str, &str) {
+        (self.kind(), self.namespace(), self.name())
+    }
+}
+
+impl<'a> std::borrow::Borrow<dyn KeyParts + 'a> for ObjectKey {
+    fn borrow(&self) -> &(dyn KeyParts + 'a) {
+        self
+    }
+}
+
+// The hash of a key and of its borrowed parts must agree: both hash the parts.
+impl std::hash::Hash for ObjectKey {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.parts().hash(h)
+    }
+}
+
+impl std::hash::Hash for dyn KeyParts + '_ {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.parts().hash(h)
+    }
+}
+
+impl PartialEq for dyn KeyParts + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for dyn KeyParts + '_ {}
 
 /// The three kinds of change a watch reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -115,9 +160,8 @@ impl From<StoredState> for Store {
         let mut store = Store { resource_version: s.resource_version, log: s.log, ..Default::default() };
         // A damaged snapshot could list a key twice; the later object wins, as a map would keep it.
         for o in s.objects {
-            let key = ObjectKey::of(&o);
-            let (slot, old) = store.place(key.clone(), o.clone());
-            store.reindex(&key, slot, old.as_deref(), Some(&o));
+            let (slot, old) = store.place(o.clone());
+            store.reindex(slot, old.as_deref(), Some(&o));
         }
         store
     }
@@ -160,15 +204,24 @@ fn index_remove(index: &mut Index, key: &ObjectKey, group: &str) {
     }
 }
 
-fn index_insert(index: &mut Index, key: &ObjectKey, group: &str, slot: Slot) {
+fn index_insert(index: &mut Index, key: ObjectKey, group: &str, slot: Slot) {
     match index.get_mut(group) {
         Some(members) => {
-            members.insert(key.clone(), slot);
+            members.insert(key, slot);
         }
         None => {
-            index.insert(group.to_string(), BTreeMap::from([(key.clone(), slot)]));
+            index.insert(group.to_string(), BTreeMap::from([(key, slot)]));
         }
     }
+}
+
+/// Sets an object's resourceVersion, reusing the text's buffer (a written object is most
+/// often a copy of the stored one, whose version it replaces).
+fn set_version(object: &mut Object, version: u64) {
+    use std::fmt::Write;
+    let text = object.meta_mut().resource_version.get_or_insert_with(String::new);
+    text.clear();
+    let _ = write!(text, "{version}");
 }
 
 impl Store {
@@ -274,11 +327,12 @@ impl Store {
         slot
     }
 
-    /// Puts `o` under `key`: in the slot the key has, answering with what it held, or in a new one.
-    fn place(&mut self, key: ObjectKey, o: Arc<Object>) -> (Slot, Option<Arc<Object>>) {
-        match self.by_key.get(&key) {
+    /// Puts `o` in the slot its key has, answering with what it held, or in a new one. An
+    /// update finds its slot through the object's own names: no key is built.
+    fn place(&mut self, o: Arc<Object>) -> (Slot, Option<Arc<Object>>) {
+        match self.by_key.get(&*o as &dyn KeyParts) {
             Some(&slot) => (slot, self.slots[slot as usize].replace(o)),
-            None => (self.occupy(key, o), None),
+            None => (self.occupy(ObjectKey::of(&o), o), None),
         }
     }
 
@@ -297,24 +351,28 @@ impl Store {
         Some((slot, held))
     }
 
-    /// Moves `key` (in `slot`) between the indexes' groups as its object changes from `old` to `new`.
-    fn reindex(&mut self, key: &ObjectKey, slot: Slot, old: Option<&Object>, new: Option<&Arc<Object>>) {
+    /// Moves the object in `slot` between the indexes' groups as it changes from `old` to
+    /// `new` (its key is built only if it moves).
+    fn reindex(&mut self, slot: Slot, old: Option<&Object>, new: Option<&Arc<Object>>) {
+        let Some(either) = new.map(|o| &**o).or(old) else { return };
+        let mut key = None::<ObjectKey>;
+        let mut key = || key.get_or_insert_with(|| ObjectKey::of(either)).clone();
         let (old_node, new_node) = (old.and_then(node_of), new.and_then(|o| node_of(o)));
         if old_node != new_node {
             if let Some(n) = old_node {
-                index_remove(&mut self.pods_by_node, key, n);
+                index_remove(&mut self.pods_by_node, &key(), n);
             }
             if let Some(n) = new_node {
-                index_insert(&mut self.pods_by_node, key, n, slot);
+                index_insert(&mut self.pods_by_node, key(), n, slot);
             }
         }
         let old_owners = old.map(owner_uids).unwrap_or_default();
         let new_owners = new.map(|o| owner_uids(o)).unwrap_or_default();
         for uid in old_owners.iter().filter(|u| !new_owners.contains(u)) {
-            index_remove(&mut self.by_owner, key, uid);
+            index_remove(&mut self.by_owner, &key(), uid);
         }
         for uid in new_owners.iter().filter(|u| !old_owners.contains(u)) {
-            index_insert(&mut self.by_owner, key, uid, slot);
+            index_insert(&mut self.by_owner, key(), uid, slot);
         }
     }
 
@@ -343,25 +401,25 @@ impl Store {
 
     fn write(&mut self, mut object: Object, now: Time) -> Slot {
         self.resource_version += 1;
-        object.meta_mut().resource_version = Some(self.resource_version.to_string());
-        let key = ObjectKey::of(&object);
+        set_version(&mut object, self.resource_version);
         let object = Arc::new(object);
-        let (slot, previous) = self.place(key.clone(), object.clone());
-        self.reindex(&key, slot, previous.as_deref(), Some(&object));
+        let (slot, previous) = self.place(object.clone());
+        self.reindex(slot, previous.as_deref(), Some(&object));
         self.record(if previous.is_some() { EventType::Modified } else { EventType::Added }, object, now);
         slot
     }
 
-    /// Removes an object and logs the deletion.
-    pub fn remove(&mut self, key: &ObjectKey, now: Time) -> Option<Object> {
+    /// Removes an object and logs the deletion; answers with the deleted object (at the
+    /// deletion's resourceVersion), shared with the log.
+    pub fn remove(&mut self, key: &ObjectKey, now: Time) -> Option<Arc<Object>> {
         let (slot, held) = self.vacate(key)?;
-        self.reindex(key, slot, Some(&held), None);
+        self.reindex(slot, Some(&held), None);
         let mut object = Arc::unwrap_or_clone(held);
         self.resource_version += 1;
-        object.meta_mut().resource_version = Some(self.resource_version.to_string());
+        set_version(&mut object, self.resource_version);
         let object = Arc::new(object);
         self.record(EventType::Deleted, object.clone(), now);
-        Some(Arc::unwrap_or_clone(object))
+        Some(object)
     }
 
     fn record(&mut self, type_: EventType, object: Arc<Object>, time: Time) {

@@ -21,7 +21,7 @@ fn status_word(c: &mut Cluster, name: &str) -> String {
 }
 
 fn events_of(c: &Cluster, name: &str) -> Vec<(String, String, i32)> {
-    kubeplay_sim::events::about(c.store(), &Object::Pod(get(c, name))).iter().map(|e| (e.reason.clone(), e.message.clone(), e.count)).collect()
+    kubeplay_sim::events::about(c.store(), &Object::Pod(get(c, name))).iter().map(|e| (e.reason.to_string(), e.message.clone(), e.count)).collect()
 }
 
 #[test]

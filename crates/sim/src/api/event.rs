@@ -3,15 +3,20 @@
 use super::meta::ObjectMeta;
 use crate::clock::Time;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+
+/// A string that is most often one of the simulator's own constants (a kind, a reason, a
+/// component), so an event about a pod need not allocate a copy of each.
+pub type Label = Cow<'static, str>;
 
 /// A core/v1 Event.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Event {
     /// `v1`.
-    pub api_version: String,
+    pub api_version: Label,
     /// `Event`.
-    pub kind: String,
+    pub kind: Label,
     /// `<object>.<hex>` name in the object's namespace (`default` for cluster-scoped objects).
     #[serde(default)]
     pub metadata: ObjectMeta,
@@ -20,7 +25,7 @@ pub struct Event {
     pub involved_object: ObjectReference,
     /// CamelCase reason, e.g. `ScalingReplicaSet`.
     #[serde(default)]
-    pub reason: String,
+    pub reason: Label,
     /// Human-readable message.
     #[serde(default)]
     pub message: String,
@@ -38,10 +43,10 @@ pub struct Event {
     pub count: i32,
     /// `Normal` or `Warning`.
     #[serde(rename = "type", default)]
-    pub type_: String,
+    pub type_: Label,
     /// The reporting controller, e.g. `deployment-controller`.
     #[serde(default)]
-    pub reporting_component: String,
+    pub reporting_component: Label,
     /// The reporting instance (a node name for kubelets).
     #[serde(default)]
     pub reporting_instance: String,
@@ -53,7 +58,7 @@ pub struct Event {
 pub struct ObjectReference {
     /// The object's kind.
     #[serde(default)]
-    pub kind: String,
+    pub kind: Label,
     /// Its namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
@@ -65,7 +70,7 @@ pub struct ObjectReference {
     pub uid: String,
     /// Its apiVersion.
     #[serde(default)]
-    pub api_version: String,
+    pub api_version: Label,
     /// Its resourceVersion when the event was made.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<String>,
@@ -78,8 +83,8 @@ pub struct ObjectReference {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EventSource {
     /// e.g. `kubelet`, `deployment-controller`.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub component: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub component: Label,
     /// The node, for kubelet events.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub host: String,

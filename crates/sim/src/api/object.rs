@@ -233,8 +233,8 @@ macro_rules! objects {
 
             /// Sets `apiVersion` and `kind` to this kind's current values.
             pub fn set_type_meta(&mut self) {
-                let (v, k) = (self.kind().api_version().to_string(), self.kind().name().to_string());
-                match self { $(Object::$variant(o) => (o.api_version, o.kind) = (v, k),)* Object::Unsimulated(o) => (o.api_version, o.kind) = (v, k) }
+                let (v, k) = (self.kind().api_version(), self.kind().name());
+                match self { $(Object::$variant(o) => (o.api_version, o.kind) = (v.into(), k.into()),)* Object::Unsimulated(o) => (o.api_version, o.kind) = (v.into(), k.into()) }
             }
 
             /// Decodes a typed object of `kind` from its JSON form, with the paths of the

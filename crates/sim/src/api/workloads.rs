@@ -67,7 +67,7 @@ pub struct ReplicaSetSpec {
     pub selector: LabelSelector,
     /// What new pods look like.
     #[serde(default)]
-    pub template: PodTemplateSpec,
+    pub template: Box<PodTemplateSpec>,
 }
 
 /// `ReplicaSet.status`.
@@ -125,7 +125,7 @@ pub struct DeploymentSpec {
     pub selector: LabelSelector,
     /// What the pods look like.
     #[serde(default)]
-    pub template: PodTemplateSpec,
+    pub template: Box<PodTemplateSpec>,
     /// RollingUpdate or Recreate.
     #[serde(default)]
     pub strategy: DeploymentStrategy,
@@ -244,7 +244,7 @@ pub struct DaemonSetSpec {
     pub selector: LabelSelector,
     /// What the pods look like.
     #[serde(default)]
-    pub template: PodTemplateSpec,
+    pub template: Box<PodTemplateSpec>,
     /// RollingUpdate (default) or OnDelete.
     #[serde(default)]
     pub update_strategy: DaemonSetUpdateStrategy,
@@ -356,7 +356,7 @@ pub struct JobSpec {
     pub suspend: Option<bool>,
     /// The pods it runs.
     #[serde(default)]
-    pub template: PodTemplateSpec,
+    pub template: Box<PodTemplateSpec>,
 }
 
 /// `Job.status`.

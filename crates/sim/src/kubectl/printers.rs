@@ -337,5 +337,5 @@ fn deployment_row(d: &Deployment, now: Time, wide: bool) -> Vec<String> {
 
 fn event_row(e: &Event, now: Time) -> Vec<String> {
     let object = format!("{}/{}", e.involved_object.kind.to_ascii_lowercase(), e.involved_object.name);
-    vec![age(now, e.last_timestamp.or(e.first_timestamp)), e.type_.clone(), e.reason.clone(), object, e.message.trim().to_string()]
+    vec![age(now, e.last_timestamp.or(e.first_timestamp)), e.type_.to_string(), e.reason.to_string(), object, e.message.trim().to_string()]
 }
