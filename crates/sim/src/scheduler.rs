@@ -113,21 +113,21 @@ fn matching_per_node(store: &Store, rows: &[NodeRow<'_>], namespace: &str, selec
     counts
 }
 
-/// Matching pods per node name for one spread selector (a ReplicaSet's).
+/// Matching pods per node number for one spread selector (a ReplicaSet's).
 #[derive(Clone, Debug)]
 struct SpreadCounts {
     namespace: String,
     selector: crate::api::LabelSelector,
-    counts: FxHashMap<String, i64>,
+    counts: Vec<i64>,
 }
 
-/// Changes the entry for `node` with `change`, made empty the first time (the name is
-/// copied only then, and a present entry is found with one look-up).
-fn change_node<V: Default>(map: &mut FxHashMap<String, V>, node: &str, change: impl FnOnce(&mut V)) {
-    match map.get_mut(node) {
-        Some(v) => change(v),
-        None => change(map.entry(node.to_string()).or_default()),
+/// Changes the entry for node number `id` with `change`, growing `by_node` to reach it.
+fn change_node<V: Default + Clone>(by_node: &mut Vec<V>, id: u32, change: impl FnOnce(&mut V)) {
+    let at = id as usize;
+    if by_node.len() <= at {
+        by_node.resize(at + 1, V::default());
     }
+    change(&mut by_node[at]);
 }
 
 /// What the cache last counted of one pod: enough to take its share back out when the pod
@@ -135,6 +135,8 @@ fn change_node<V: Default>(map: &mut FxHashMap<String, V>, node: &str, change: i
 #[derive(Clone, Debug, PartialEq)]
 struct Counted {
     node: String,
+    /// The node's number in the cache.
+    id: u32,
     namespace: String,
     labels: BTreeMap<String, String>,
     /// Not terminal: counts in its node's usage.
@@ -147,11 +149,12 @@ struct Counted {
 }
 
 impl Counted {
-    /// What counts of a bound pod (`None` while it is unbound).
-    fn of(p: &Pod) -> Option<Counted> {
+    /// What counts of a bound pod (`None` while it is unbound), numbering its node in `cache`.
+    fn of(p: &Pod, cache: &mut NodeCache) -> Option<Counted> {
         let node = p.spec.node_name.as_deref().filter(|n| !n.is_empty())?;
         let in_usage = !matches!(p.phase(), "Succeeded" | "Failed");
         Some(Counted {
+            id: cache.id_of(node),
             node: node.to_string(),
             namespace: p.metadata.namespace.clone().unwrap_or_default(),
             labels: p.metadata.labels.clone(),
@@ -174,12 +177,12 @@ impl Counted {
     /// Adds (`sign` 1) or takes out (-1) this pod's share of `cache`.
     fn apply(&self, cache: &mut NodeCache, sign: i64) {
         if self.in_usage {
-            change_node(&mut cache.usage, &self.node, |u| u.count(self.cpu, self.memory, sign));
+            change_node(&mut cache.usage, self.id, |u| u.count(self.cpu, self.memory, sign));
         }
         if self.in_spread {
             for spread in cache.spreads.values_mut() {
                 if spread.namespace == self.namespace && spread.selector.matches(&self.labels) {
-                    change_node(&mut spread.counts, &self.node, |n| *n += sign);
+                    change_node(&mut spread.counts, self.id, |n| *n += sign);
                 }
             }
         }
@@ -197,7 +200,11 @@ struct NodeCache {
     /// Every node as a pass reads it, in name order; `None` until a pass rebuilds it (after
     /// a node came or went, or the log moved on), updated in place when a node changes.
     nodes: Option<Vec<NodeFacts>>,
-    usage: FxHashMap<String, NodeUsage>,
+    /// Every node name met, numbered in the order met: the usage and spread counts are kept
+    /// by these numbers, so a pass reads them without looking names up.
+    ids: FxHashMap<String, u32>,
+    /// What the bound pods request, by node number.
+    usage: Vec<NodeUsage>,
     /// By ReplicaSet uid; entries a pass with pending pods did not use are dropped.
     spreads: BTreeMap<String, SpreadCounts>,
     /// What each bound pod counts for, by uid.
@@ -232,9 +239,13 @@ impl NodeCache {
     /// Brings one node's facts up to date, or has the next pass read every node again when
     /// one came or went.
     fn node_changed(&mut self, object: &Arc<Object>, type_: EventType) {
+        if self.nodes.is_none() {
+            return;
+        }
+        let facts = NodeFacts::of(object.clone(), self);
         let Some(nodes) = self.nodes.as_mut() else { return };
         let at = nodes.binary_search_by(|f| f.name().cmp(object.name()));
-        match (type_, at, NodeFacts::of(object.clone())) {
+        match (type_, at, facts) {
             (EventType::Modified, Ok(at), Some(facts)) => nodes[at] = facts,
             _ => self.nodes = None,
         }
@@ -250,15 +261,25 @@ impl NodeCache {
         if let Some(old) = self.counted.remove(uid) {
             old.apply(self, -1);
         }
-        if let Some(now) = Counted::of(pod).filter(|_| !deleted) {
+        if let Some(now) = Counted::of(pod, self).filter(|_| !deleted) {
             now.apply(self, 1);
             self.counted.insert(uid.to_string(), now);
         }
     }
 
+    /// The number of the node named `node`, given it the first time it is met.
+    fn id_of(&mut self, node: &str) -> u32 {
+        if let Some(&id) = self.ids.get(node) {
+            return id;
+        }
+        let id = self.ids.len() as u32;
+        self.ids.insert(node.to_string(), id);
+        id
+    }
+
     /// Usage by node position.
     fn usage_of(&self, rows: &[NodeRow<'_>]) -> Vec<NodeUsage> {
-        rows.iter().map(|r| self.usage.get(&r.node.metadata.name).cloned().unwrap_or_default()).collect()
+        rows.iter().map(|r| self.usage.get(r.id as usize).cloned().unwrap_or_default()).collect()
     }
 
     /// Matching pods by node position for the ReplicaSet `uid`'s selector, counted once and then kept.
@@ -268,14 +289,14 @@ impl NodeCache {
     /// to add, and the next refresh adds them to the cache's.
     fn spread_of(&mut self, rows: &[NodeRow<'_>], uid: &str, namespace: &str, selector: &crate::api::LabelSelector) -> Vec<i64> {
         if !self.spreads.get(uid).is_some_and(|s| s.namespace == namespace && &s.selector == selector) {
-            let mut counts: FxHashMap<String, i64> = FxHashMap::default();
+            let mut counts = Vec::new();
             for c in self.counted.values().filter(|c| c.in_spread && c.namespace == namespace && selector.matches(&c.labels)) {
-                *counts.entry(c.node.clone()).or_default() += 1;
+                change_node(&mut counts, c.id, |n| *n += 1);
             }
             self.spreads.insert(uid.to_string(), SpreadCounts { namespace: namespace.to_string(), selector: selector.clone(), counts });
         }
         let counts = &self.spreads[uid].counts;
-        rows.iter().map(|r| counts.get(&r.node.metadata.name).copied().unwrap_or(0)).collect()
+        rows.iter().map(|r| counts.get(r.id as usize).copied().unwrap_or(0)).collect()
     }
 }
 
@@ -325,13 +346,16 @@ impl Capacity {
 struct NodeFacts {
     node: Arc<Object>,
     capacity: Capacity,
+    /// The node's number in the cache.
+    id: u32,
 }
 
 impl NodeFacts {
     /// `None` for an object that is not a node.
-    fn of(node: Arc<Object>) -> Option<Self> {
+    fn of(node: Arc<Object>, cache: &mut NodeCache) -> Option<Self> {
         let capacity = Capacity::of(node.as_node()?);
-        Some(NodeFacts { node, capacity })
+        let id = cache.id_of(node.name());
+        Some(NodeFacts { node, capacity, id })
     }
 
     fn name(&self) -> &str {
@@ -344,7 +368,7 @@ impl NodeFacts {
     }
 
     fn row(&self) -> Option<NodeRow<'_>> {
-        Some(NodeRow { node: self.node.as_node()?, capacity: self.capacity })
+        Some(NodeRow { node: self.node.as_node()?, capacity: self.capacity, id: self.id })
     }
 }
 
@@ -352,11 +376,13 @@ impl NodeFacts {
 struct NodeRow<'a> {
     node: &'a Node,
     capacity: Capacity,
+    /// The node's number in the scheduler's cache (`u32::MAX` for rows read straight from the store).
+    id: u32,
 }
 
 impl<'a> NodeRow<'a> {
     fn of(node: &'a Node) -> Self {
-        NodeRow { node, capacity: Capacity::of(node) }
+        NodeRow { node, capacity: Capacity::of(node), id: u32::MAX }
     }
 }
 
@@ -614,10 +640,13 @@ impl Scheduler {
             return;
         }
         crate::sorting::sort_by(&mut pending, |a, b| (a.metadata.creation_timestamp, &a.metadata.name).cmp(&(b.metadata.creation_timestamp, &b.metadata.name)));
-        let read = || -> Vec<NodeFacts> { store.list_shared(Kind::Node, None).into_iter().filter_map(NodeFacts::of).collect() };
-        let facts = self.cache.nodes.take().unwrap_or_else(read);
+        let read = |cache: &mut NodeCache| -> Vec<NodeFacts> { store.list_shared(Kind::Node, None).into_iter().filter_map(|o| NodeFacts::of(o, cache)).collect() };
+        let facts = match self.cache.nodes.take() {
+            Some(facts) => facts,
+            None => read(&mut self.cache),
+        };
         // Debug builds check the kept facts against the nodes as stored.
-        debug_assert!(facts.iter().map(NodeFacts::key).eq(read().iter().map(NodeFacts::key)), "the scheduler's node facts fell behind the store");
+        debug_assert!(facts.iter().map(NodeFacts::key).eq(read(&mut self.cache).iter().map(NodeFacts::key)), "the scheduler's node facts fell behind the store");
         let nodes: Vec<NodeRow<'_>> = facts.iter().filter_map(NodeFacts::row).collect();
         let total = nodes.len();
         let mut usage = self.cache.usage_of(&nodes);
@@ -681,6 +710,12 @@ impl Scheduler {
 mod tests {
     use super::*;
 
+    /// The nodes as rows carrying the numbers `cache` gave them.
+    fn numbered_rows<'a>(nodes: &'a [Arc<Object>], cache: &NodeCache) -> Vec<NodeRow<'a>> {
+        let number = |n: &'a Node| NodeRow { id: cache.ids.get(&n.metadata.name).copied().unwrap_or(u32::MAX), ..NodeRow::of(n) };
+        nodes.iter().filter_map(|o| o.as_node()).map(number).collect()
+    }
+
     // Upstream's TestNumFeasibleNodesToFind cases for the default (adaptive) percentage.
     #[test]
     fn feasible_nodes_to_find_follows_the_adaptive_percentage() {
@@ -697,14 +732,14 @@ mod tests {
         let web = |image: &str, replicas: u32| format!("apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web}}\nspec:\n  replicas: {replicas}\n  selector: {{matchLabels: {{app: web}}}}\n  template:\n    metadata: {{labels: {{app: web}}}}\n    spec: {{containers: [{{name: web, image: {image}, resources: {{requests: {{cpu: 100m, memory: 64Mi}}}}}}]}}\n");
         let check = |c: &crate::Cluster, when: &str| {
             let node_objs = c.store().list_shared(Kind::Node, None);
-            let rows: Vec<NodeRow<'_>> = node_objs.iter().filter_map(|o| o.as_node()).map(NodeRow::of).collect();
             let mut cache = c.scheduler.cache.clone();
             cache.refresh(c.store());
+            let rows = numbered_rows(&node_objs, &cache);
             let (cached, fresh) = (cache.usage_of(&rows), node_usage(c.store(), &rows));
             let summary = |u: &[NodeUsage]| u.iter().map(|u| (u.pods, u.cpu, u.memory, u.nonzero_cpu, u.nonzero_memory)).collect::<Vec<_>>();
             assert_eq!(summary(&cached), summary(&fresh), "usage {when}");
             for (uid, s) in &cache.spreads {
-                let counts: Vec<i64> = rows.iter().map(|r| s.counts.get(&r.node.metadata.name).copied().unwrap_or(0)).collect();
+                let counts: Vec<i64> = rows.iter().map(|r| s.counts.get(r.id as usize).copied().unwrap_or(0)).collect();
                 assert_eq!(counts, matching_per_node(c.store(), &rows, &s.namespace, &s.selector), "spread of {uid} {when}");
             }
             summary(&cached).iter().map(|u| u.0).sum::<i64>()
@@ -743,12 +778,12 @@ mod tests {
             }
             c.advance(crate::clock::Duration::seconds(20));
             let node_objs = c.store().list_shared(Kind::Node, None);
-            let rows: Vec<NodeRow<'_>> = node_objs.iter().filter_map(|o| o.as_node()).map(NodeRow::of).collect();
             let mut cache = c.scheduler.cache.clone();
             cache.refresh(c.store());
+            let rows = numbered_rows(&node_objs, &cache);
             assert!(!cache.spreads.is_empty() || step > 2, "step {step}: spreads were kept");
             for (uid, sp) in &cache.spreads {
-                let counts: Vec<i64> = rows.iter().map(|r| sp.counts.get(&r.node.metadata.name).copied().unwrap_or(0)).collect();
+                let counts: Vec<i64> = rows.iter().map(|r| sp.counts.get(r.id as usize).copied().unwrap_or(0)).collect();
                 assert_eq!(counts, matching_per_node(c.store(), &rows, &sp.namespace, &sp.selector), "step {step}: spread of {uid}");
             }
         }
