@@ -36,6 +36,20 @@ pub struct Candidate {
     pub created: Option<Time>,
     /// Its uid, the last tie-breaker.
     pub uid: Option<Box<str>>,
+    /// The uid's first eight bytes as a number that sorts as they do, compared before the
+    /// uid itself: many pods tie on everything else, and this keeps the tie-break from
+    /// reading each uid from the heap.
+    pub uid_prefix: u64,
+}
+
+/// The first eight bytes of `uid` (zero-padded) as a big-endian number: comparing two of
+/// these orders them as comparing the strings' first eight bytes would.
+fn prefix_of(uid: Option<&str>) -> u64 {
+    let mut bytes = [0u8; 8];
+    for (b, u) in bytes.iter_mut().zip(uid.unwrap_or("").bytes()) {
+        *b = u;
+    }
+    u64::from_be_bytes(bytes)
 }
 
 impl Candidate {
@@ -57,6 +71,7 @@ impl Candidate {
             restarts: p.status.container_statuses.iter().map(|c| c.restart_count).max().unwrap_or(0),
             created: p.metadata.creation_timestamp,
             uid: p.metadata.uid.as_deref().map(Box::from),
+            uid_prefix: prefix_of(p.metadata.uid.as_deref()),
         }
     }
 
@@ -74,13 +89,14 @@ impl Candidate {
             if self.ready { self.ready_since.map(|t| log_bucket(now, t)) } else { None },
             Reverse(self.restarts),
             self.created.map(|t| log_bucket(now, t)),
+            (self.uid.is_some(), self.uid_prefix),
             self.uid.as_deref(),
         )
     }
 }
 
 /// See [`Candidate::key`].
-type DeletionKey<'a> = (bool, u8, bool, i32, Reverse<usize>, Option<i64>, Reverse<i32>, Option<i64>, Option<&'a str>);
+type DeletionKey<'a> = (bool, u8, bool, i32, Reverse<usize>, Option<i64>, Reverse<i32>, Option<i64>, (bool, u64), Option<&'a str>);
 
 /// Models ActivePodsWithRanks.Less: pods that sort first are deleted first. `rank` is the
 /// number of related active pods on the pod's node.
