@@ -8,13 +8,14 @@ import { startServer } from './server.mjs';
 
 export const SHOTS = 'e2e/screenshots';
 
-/** Registers the before/after hooks; the returned object holds `server` and `browser`. */
-export function useServerAndBrowser() {
+/** Registers the before/after hooks; the returned object holds `server` and `browser`
+ * (launched with `options`, see launchOptions). */
+export function useServerAndBrowser(options) {
   const env = {};
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
     env.server = await startServer(process.env.KUBEPLAY_DIST || 'dist');
-    env.browser = await chromium.launch(launchOptions());
+    env.browser = await chromium.launch(launchOptions(options));
   });
   after(async () => {
     await env.browser?.close();

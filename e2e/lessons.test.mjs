@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { SHOTS, putKeptItems, useServerAndBrowser, waitForKept } from './harness.mjs';
+import { assertLastOutputShown, howShown } from './view.mjs';
 
 const env = useServerAndBrowser();
 
@@ -480,35 +481,6 @@ test('an embedded lesson has its console: a command clicked in the slide runs an
   assert.deepEqual(errors, []);
   await context.close();
 });
-
-/** In the page: for each named selector, "whole" when its first element shows entire (inside
- * the window and inside every box around it that clips), else where it is cut. */
-function howShown(selectors) {
-  const shown = (el) => {
-    if (!el) return 'missing';
-    const r = el.getBoundingClientRect();
-    if (r.height === 0 || r.width === 0) return 'not shown';
-    let box = { top: 0, left: 0, bottom: innerHeight, right: innerWidth };
-    for (let a = el.parentElement; a; a = a.parentElement) {
-      const style = getComputedStyle(a);
-      if (style.overflowX === 'visible' && style.overflowY === 'visible') continue;
-      const ar = a.getBoundingClientRect();
-      box = { top: Math.max(box.top, ar.top), left: Math.max(box.left, ar.left), bottom: Math.min(box.bottom, ar.bottom), right: Math.min(box.right, ar.right) };
-    }
-    const whole = r.top >= box.top - 1 && r.bottom <= box.bottom + 1 && r.left >= box.left - 1 && r.right <= box.right + 1;
-    return whole ? 'whole' : `cut: ${Math.round(r.top)}-${Math.round(r.bottom)} px shown in ${Math.round(box.top)}-${Math.round(box.bottom)}`;
-  };
-  return Object.fromEntries(Object.entries(selectors).map(([name, selector]) => [name, shown(document.querySelector(selector))]));
-}
-
-// The console, however short a layout makes it, still shows what a command printed last,
-// under the line typed.
-async function assertLastOutputShown(page) {
-  await page.locator('[data-testid="console-input"]').fill('kubectl get nodes');
-  await page.locator('[data-testid="console-input"]').press('Enter');
-  await page.locator('[data-testid="console-output"] >> text=node-3').waitFor();
-  assert.deepEqual(await page.evaluate(howShown, { 'last line': '[data-testid="console-output"] > div:last-child', 'console input': '[data-testid="console-input"]' }), { 'last line': 'whole', 'console input': 'whole' });
-}
 
 test('in a 960x540 slide an open lesson reads at a glance: the step\'s text and checks, the console and the map', async () => {
   const context = await env.browser.newContext({ viewport: { width: 960, height: 540 } });
