@@ -33,3 +33,23 @@ test("in a 960x540 window the full page shows an open lesson's step whole: its t
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("help's 54 columns show whole in the console, without scrolling sideways, in ?present at 1280x720 and in a 960x540 slide or window", async () => {
+  for (const [path, width, height] of [['/?present&lesson=first-deployment', 1280, 720], ['/?embed&lesson=first-deployment', 960, 540], ['/?lesson=first-deployment', 960, 540], ['/?lesson=first-deployment', 1280, 720]]) {
+    const { page, errors, context } = await open(path, width, height);
+    await page.locator('[data-testid="console-input"]').fill('help');
+    await page.locator('[data-testid="console-input"]').press('Enter');
+    await page.locator('[data-testid="console-output"] >> text=clear empties the screen.').waitFor();
+    const output = await page.locator('[data-testid="console-output"]').evaluate((o) => ({ scrollWidth: o.scrollWidth, clientWidth: o.clientWidth }));
+    await page.screenshot({ path: `${SHOTS}/help-${width}x${height}${path.replace(/\W+/g, '-').replace(/-lesson-first-deployment/, '')}.png` });
+    assert.ok(output.scrollWidth <= output.clientWidth, `${path} at ${width}x${height}: the output is ${output.scrollWidth} px wide in ${output.clientWidth} px`);
+    assert.equal(await page.locator('[data-testid="console-more"]').count(), 0, `${path}: no cue that columns hide at the right`);
+    // The map beside it keeps its node cards two to a row on the projector.
+    if (width === 1280) {
+      const tops = await page.locator('[data-testid="node"]').evaluateAll((nodes) => nodes.slice(0, 2).map((n) => Math.round(n.getBoundingClientRect().top)));
+      assert.equal(tops[0], tops[1], `${path}: the first two node cards share a row (${tops})`);
+    }
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
