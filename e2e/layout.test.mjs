@@ -53,3 +53,33 @@ test("help's 54 columns show whole in the console, without scrolling sideways, i
     await context.close();
   }
 });
+
+/** Creates a Deployment of three nginx pods behind a Service at 10x speed, from the console,
+ * and waits until its pods are ready. */
+async function deployWeb(page) {
+  await page.locator('[data-testid="speed"]').selectOption('10');
+  const input = page.locator('[data-testid="console-input"]');
+  for (const line of ['kubectl create deployment web --image=nginx --replicas=3 --port=80', 'kubectl expose deployment web --port=80']) {
+    await input.fill(line);
+    await input.press('Enter');
+  }
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="pod"][data-name^="web-"][data-ready="true"]').length === 3, null, { timeout: 20_000 });
+  await page.locator('.service-links .link').first().waitFor();
+}
+
+test("in a 960x540 slide the inspector shows a pod's whole name", async () => {
+  const { page, errors, context } = await open('/?embed&speed=10&autoplay', 960, 540);
+  await deployWeb(page);
+  const pod = page.locator('[data-testid="pod"][data-name^="web-"]').first();
+  const name = await pod.getAttribute('data-name');
+  await pod.click();
+  const title = page.locator('[data-testid="inspector"] header h3');
+  await title.waitFor();
+  assert.ok((await title.textContent()).endsWith(name), `the inspector is on ${name}`);
+  const seen = await title.evaluate((h) => ({ scrollWidth: h.scrollWidth, clientWidth: h.clientWidth, height: h.getBoundingClientRect().height, line: parseFloat(getComputedStyle(h).lineHeight) || 20 }));
+  await page.screenshot({ path: `${SHOTS}/inspector-960x540.png` });
+  assert.ok(seen.scrollWidth <= seen.clientWidth, `the name is ${seen.scrollWidth} px wide in ${seen.clientWidth} px`);
+  assert.ok(seen.height < 1.5 * seen.line + 4, `the name fits one line (${seen.height} px high)`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
