@@ -83,3 +83,18 @@ test("in a 960x540 slide the inspector shows a pod's whole name", async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("in ?present on a 1280x720 projector the step's title is larger than its text, and the text still shows whole", async () => {
+  const { page, errors, context } = await open('/?present&lesson=first-deployment', 1280, 720);
+  await page.locator('[data-testid="check"]').first().waitFor();
+  const size = (selector) => page.locator(selector).first().evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+  const [title, text] = [await size('[data-testid="step-title"]'), await size('.step-text p')];
+  await page.screenshot({ path: `${SHOTS}/present-step-title.png` });
+  assert.ok(title > text, `the step's title is ${title}px, its text ${text}px`);
+  const paragraphs = await page.locator('.step-text > p').count();
+  const wanted = { 'step title': '[data-testid="step-title"]', 'first check': '[data-testid="check"]', 'Next button': '[data-testid="next-step"]' };
+  for (let i = 1; i <= paragraphs; i++) wanted[`paragraph ${i}`] = `.step-text > p:nth-of-type(${i})`;
+  assert.deepEqual(await page.evaluate(howShown, wanted), Object.fromEntries(Object.keys(wanted).map((name) => [name, 'whole'])));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
