@@ -67,6 +67,21 @@ async function deployWeb(page) {
   await page.locator('.service-links .link').first().waitFor();
 }
 
+test('the map scrolls only downwards when its pods fill it: the lines from a Service never make it scroll sideways past its scroll bar', async () => {
+  for (const [path, width, height] of [['/?present', 1280, 720], ['/', 960, 540]]) {
+    const { page, errors, context } = await open(path, width, height);
+    await deployWeb(page);
+    // The lines follow the map within a second.
+    await page.waitForTimeout(1500);
+    const map = await page.locator('[data-testid="cluster-map"]').evaluate((m) => ({ scrollWidth: m.scrollWidth, clientWidth: m.clientWidth, scrollHeight: m.scrollHeight, clientHeight: m.clientHeight }));
+    await page.screenshot({ path: `${SHOTS}/map-scroll-${width}x${height}.png` });
+    assert.ok(map.scrollHeight > map.clientHeight, `${path} at ${width}x${height}: the map is full enough to scroll down (${map.scrollHeight} in ${map.clientHeight})`);
+    assert.ok(map.scrollWidth <= map.clientWidth, `${path} at ${width}x${height}: the map is ${map.scrollWidth} px wide in ${map.clientWidth} px`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
+
 test("in a 960x540 slide the inspector shows a pod's whole name", async () => {
   const { page, errors, context } = await open('/?embed&speed=10&autoplay', 960, 540);
   await deployWeb(page);

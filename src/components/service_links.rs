@@ -129,11 +129,21 @@ fn rounded(points: &[(f64, f64)]) -> String {
     d
 }
 
-/// The paths from each Service card to its endpoints' pod chips, measured in the DOM.
-fn measure(map: &web_sys::Element, pairs: &[(String, String)]) -> Vec<Link> {
+/// The map's scrolled size without the overlay, which is sized to it: counted, the overlay
+/// would keep the map as wide as before a scroll bar came, or as tall as before pods went,
+/// scrolling on over nothing. Hidden while the size is read (no paint comes between).
+fn content_size(map: &web_sys::Element, overlay: &web_sys::Element) -> (f64, f64) {
+    let _ = overlay.set_attribute("hidden", "");
+    let size = (f64::from(map.scroll_width()), f64::from(map.scroll_height()));
+    let _ = overlay.remove_attribute("hidden");
+    size
+}
+
+/// The paths from each Service card to its endpoints' pod chips, measured in the DOM over a
+/// map of `size`.
+fn measure(map: &web_sys::Element, pairs: &[(String, String)], size: (f64, f64)) -> Vec<Link> {
     let find = |selector: String| map.query_selector(&selector).ok().flatten();
     let cards = cards(map);
-    let size = (f64::from(map.scroll_width()), f64::from(map.scroll_height()));
     pairs
         .iter()
         .filter_map(|(service, pod)| {
@@ -183,12 +193,12 @@ pub fn service_links(props: &ServiceLinksProps) -> Html {
     {
         let (overlay, links, size) = (overlay.clone(), links.clone(), size.clone());
         use_effect_with((props.layout, pairs.clone(), *tick), move |(_, pairs, _)| {
-            if let Some(map) = overlay.cast::<web_sys::Element>().and_then(|o| o.parent_element()) {
-                let measured = measure(&map, pairs);
+            if let Some((over, map)) = overlay.cast::<web_sys::Element>().and_then(|o| o.parent_element().map(|m| (o, m))) {
+                let s = content_size(&map, &over);
+                let measured = measure(&map, pairs, s);
                 if *links != measured {
                     links.set(measured);
                 }
-                let s = (f64::from(map.scroll_width()), f64::from(map.scroll_height()));
                 if *size != s {
                     size.set(s);
                 }
