@@ -54,23 +54,23 @@ test("help's 54 columns show whole in the console, without scrolling sideways, i
   }
 });
 
-/** Creates a Deployment of three nginx pods behind a Service at 10x speed, from the console,
- * and waits until its pods are ready. */
-async function deployWeb(page) {
+/** Creates a Deployment of `replicas` nginx pods behind a Service at 10x speed, from the
+ * console, and waits until its pods are ready. */
+async function deployWeb(page, replicas = 3) {
   await page.locator('[data-testid="speed"]').selectOption('10');
   const input = page.locator('[data-testid="console-input"]');
-  for (const line of ['kubectl create deployment web --image=nginx --replicas=3 --port=80', 'kubectl expose deployment web --port=80']) {
+  for (const line of [`kubectl create deployment web --image=nginx --replicas=${replicas} --port=80`, 'kubectl expose deployment web --port=80']) {
     await input.fill(line);
     await input.press('Enter');
   }
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="pod"][data-name^="web-"][data-ready="true"]').length === 3, null, { timeout: 20_000 });
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="pod"][data-name^="web-"][data-ready="true"]').length === n, replicas, { timeout: 20_000 });
   await page.locator('.service-links .link').first().waitFor();
 }
 
 test('the map scrolls only downwards when its pods fill it: the lines from a Service never make it scroll sideways past its scroll bar', async () => {
   for (const [path, width, height] of [['/?present', 1280, 720], ['/', 960, 540]]) {
     const { page, errors, context } = await open(path, width, height);
-    await deployWeb(page);
+    await deployWeb(page, 8);
     // The lines follow the map within a second.
     await page.waitForTimeout(1500);
     const map = await page.locator('[data-testid="cluster-map"]').evaluate((m) => ({ scrollWidth: m.scrollWidth, clientWidth: m.clientWidth, scrollHeight: m.scrollHeight, clientHeight: m.clientHeight }));
@@ -110,6 +110,20 @@ test("in ?present on a 1280x720 projector the step's title is larger than its te
   const wanted = { 'step title': '[data-testid="step-title"]', 'first check': '[data-testid="check"]', 'Next button': '[data-testid="next-step"]' };
   for (let i = 1; i <= paragraphs; i++) wanted[`paragraph ${i}`] = `.step-text > p:nth-of-type(${i})`;
   assert.deepEqual(await page.evaluate(howShown, wanted), Object.fromEntries(Object.keys(wanted).map((name) => [name, 'whole'])));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("in ?present on a 1280x720 projector the map shows a Deployment's pods on every node without scrolling, beside the wider console", async () => {
+  const { page, errors, context } = await open('/?present', 1280, 720);
+  await deployWeb(page);
+  await page.waitForTimeout(1000);
+  const pods = await page.locator('[data-testid="pod"][data-name^="web-"]').evaluateAll((chips) => chips.map((c) => c.dataset.name));
+  const seen = await page.evaluate(howShown, Object.fromEntries(pods.map((name) => [name, `[data-testid="pod"][data-name="${name}"]`])));
+  const map = await page.locator('[data-testid="cluster-map"]').evaluate((m) => ({ scrollHeight: m.scrollHeight, clientHeight: m.clientHeight }));
+  await page.screenshot({ path: `${SHOTS}/present-map-1280x720.png` });
+  assert.deepEqual(seen, Object.fromEntries(pods.map((name) => [name, 'whole'])));
+  assert.ok(map.scrollHeight <= map.clientHeight, `the map's ${map.scrollHeight} px show in ${map.clientHeight} px`);
   assert.deepEqual(errors, []);
   await context.close();
 });
