@@ -127,3 +127,17 @@ test("in ?present on a 1280x720 projector the map shows a Deployment's pods on e
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("a console alone in a 960x540 slide (?view=console) keeps its head, which says what it is and how to start", async () => {
+  const context = await env.browser.newContext({ viewport: { width: 960, height: 540 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(new URL('/?embed&view=console', env.server.url).href);
+  await page.locator('[data-testid="console-input"]').waitFor();
+  await page.screenshot({ path: `${SHOTS}/view-console-960x540.png` });
+  assert.deepEqual(await page.evaluate(howShown, { head: '.console > .panel-head h2', hint: '.console > .panel-head .hint' }), { head: 'whole', hint: 'whole' });
+  assert.match(await page.locator('.console > .panel-head .hint').innerText(), /help/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
