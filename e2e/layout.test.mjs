@@ -141,3 +141,21 @@ test("a console alone in a 960x540 slide (?view=console) keeps its head, which s
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("in ?present the containers lab's headings are larger than the text they head", async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(new URL('/?present&lab', env.server.url).href);
+  await page.locator('[data-testid="lab-explanation"] p').first().waitFor();
+  const size = (selector) => page.locator(selector).first().evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+  const text = await size('[data-testid="lab-explanation"] p');
+  await page.screenshot({ path: `${SHOTS}/present-lab-1280x720.png` });
+  for (const heading of ['.lab-demo h2', '.lab-steps h2']) {
+    const px = await size(heading);
+    assert.ok(px > text, `${heading} is ${px}px, the text ${text}px`);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
