@@ -159,3 +159,20 @@ test("in ?present the containers lab's headings are larger than the text they he
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("a node card's capacity bars are all as long, so their fills compare at a glance", async () => {
+  for (const [path, width, height] of [['/', 1280, 720], ['/?embed&view=map', 960, 540]]) {
+    const { page, errors, context } = await open(path, width, height);
+    const cards = await page.locator('[data-testid="node"]').evaluateAll((nodes) => nodes.map((n) => ({
+      name: n.dataset.name,
+      bars: [...n.querySelectorAll('.capacity .bar')].map((b) => { const r = b.getBoundingClientRect(); return [Math.round(r.left), Math.round(r.right)]; }),
+    })));
+    await page.screenshot({ path: `${SHOTS}/capacity-bars-${width}x${height}.png` });
+    for (const { name, bars } of cards) {
+      assert.equal(bars.length, 3, `${name}: cpu, memory and pods`);
+      assert.ok(bars.every(([l, r]) => Math.abs(l - bars[0][0]) <= 1 && Math.abs(r - bars[0][1]) <= 1), `${path} ${name}: the bars span ${JSON.stringify(bars)}`);
+    }
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
