@@ -176,3 +176,42 @@ test("a node card's capacity bars are all as long, so their fills compare at a g
     await context.close();
   }
 });
+
+test("in ?present the editor's manifest is as large as the console's output, its line numbers and highlighting stay on their lines, and completion opens under the caret", async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(new URL('/?present', env.server.url).href);
+  await page.locator('[data-testid="tab-editor"]').click();
+  await page.locator('[data-testid="editor-examples"]').selectOption('deployment.yaml');
+  const editor = page.locator('[data-testid="editor"]');
+  const size = await editor.evaluate((t) => parseFloat(getComputedStyle(t).fontSize));
+  assert.ok(size >= 16, `the manifest is ${size}px`);
+  // The 10th line's number, its highlighted copy and the textarea's 10th line share one top.
+  const tops = await editor.evaluate((t) => {
+    const code = t.closest('.code');
+    const line = parseFloat(getComputedStyle(t).lineHeight);
+    const top = t.getBoundingClientRect().top + parseFloat(getComputedStyle(t).paddingTop) + 9 * line - t.scrollTop;
+    return { textarea: Math.round(top), number: Math.round(code.querySelectorAll('.gutter .num')[9].getBoundingClientRect().top), highlighted: Math.round(code.querySelectorAll('.hl-line')[9].getBoundingClientRect().top) };
+  });
+  assert.ok(Math.abs(tops.number - tops.textarea) <= 1 && Math.abs(tops.highlighted - tops.textarea) <= 1, JSON.stringify(tops));
+  // Completion on the last line opens just under it (or just above it), beside the typed word.
+  await editor.click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('  minR');
+  const popup = page.locator('[data-testid="completion"]');
+  await popup.locator('li >> text=minReadySeconds').waitFor();
+  const at = await editor.evaluate((t) => {
+    const style = getComputedStyle(t);
+    const line = parseFloat(style.lineHeight);
+    const lines = t.value.slice(0, t.selectionStart).split('\n').length;
+    const r = t.getBoundingClientRect();
+    return { below: r.top + parseFloat(style.paddingTop) + lines * line - t.scrollTop, above: r.top + parseFloat(style.paddingTop) + (lines - 1) * line - t.scrollTop };
+  });
+  const box = await popup.boundingBox();
+  await page.screenshot({ path: `${SHOTS}/present-editor.png` });
+  assert.ok(Math.abs(box.y - at.below) <= 2 || Math.abs(box.y + box.height - at.above) <= 2, `the list spans ${Math.round(box.y)}-${Math.round(box.y + box.height)}, the caret's line ${Math.round(at.above)}-${Math.round(at.below)}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

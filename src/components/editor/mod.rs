@@ -397,7 +397,7 @@ pub fn editor() -> Html {
                 let end = editing::line_end(&value, start);
                 let _ = ta.focus();
                 let _ = ta.set_selection_range(editing::to_utf16(&value, start), editing::to_utf16(&value, end));
-                ta.set_scroll_top(((line.saturating_sub(3)) as f64 * view::LINE_PX) as i32);
+                ta.set_scroll_top(((line.saturating_sub(3)) as f64 * view::line_px(&ta)) as i32);
             }
         })
     };

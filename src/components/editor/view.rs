@@ -10,6 +10,13 @@ use yew::prelude::*;
 /// The height of one line of code in pixels (13 px type at line-height 1.5, as in the CSS).
 pub const LINE_PX: f64 = 19.5;
 
+/// The height of one line of the code beside `textarea` as laid out (a line number's):
+/// ?present sets larger type. [`LINE_PX`] while nothing is laid out.
+pub fn line_px(textarea: &web_sys::Element) -> f64 {
+    let number = textarea.closest(".code").ok().flatten().and_then(|c| c.query_selector(".gutter .num").ok().flatten());
+    number.map(|n| n.get_bounding_client_rect().height()).filter(|h| *h > 0.0).unwrap_or(LINE_PX)
+}
+
 /// Properties of [`FileTabs`].
 #[derive(Properties, PartialEq)]
 pub struct FileTabsProps {
@@ -170,11 +177,11 @@ pub fn code(p: &CodeProps) -> Html {
 
 /// The list of offered field names under the caret, the highlighted one's meaning below.
 fn completion_list(popup: &Popup, textarea: &NodeRef, on_choose: &Callback<usize>) -> Html {
-    let (top, left, height) = textarea.cast::<web_sys::Element>().map_or((0, 0, 0), |t| (t.scroll_top(), t.scroll_left(), t.client_height()));
+    let (top, left, height, line) = textarea.cast::<web_sys::Element>().map_or((0, 0, 0, LINE_PX), |t| (t.scroll_top(), t.scroll_left(), t.client_height(), line_px(&t)));
     // Under the caret's line, or above it when there is more room there.
-    let caret_top = 12.0 + popup.line as f64 * LINE_PX - f64::from(top);
-    let (below, above) = (f64::from(height) - caret_top - LINE_PX, caret_top);
-    let vertical = if below < 120.0 && above > below { format!("bottom: {:.0}px", f64::from(height) - caret_top) } else { format!("top: {:.0}px", caret_top + LINE_PX) };
+    let caret_top = 12.0 + popup.line as f64 * line - f64::from(top);
+    let (below, above) = (f64::from(height) - caret_top - line, caret_top);
+    let vertical = if below < 120.0 && above > below { format!("bottom: {:.0}px", f64::from(height) - caret_top) } else { format!("top: {:.0}px", caret_top + line) };
     let room = below.max(above).clamp(60.0, 240.0);
     let style = format!("{vertical}; left: calc(12px + {}ch - {left}px); max-height: {room:.0}px", popup.column);
     let chosen = popup.items.get(popup.selected);
