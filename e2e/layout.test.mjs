@@ -215,3 +215,17 @@ test("in ?present the editor's manifest is as large as the console's output, its
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("in a 960x540 slide or window a Deployment's pods show on the map without scrolling it: the control plane's card comes after the workers'", async () => {
+  for (const path of ['/?embed&speed=10&autoplay', '/']) {
+    const { page, errors, context } = await open(path, 960, 540);
+    await deployWeb(page);
+    await page.waitForTimeout(1000);
+    const first = await page.locator('[data-testid="node"][data-name="node-1"] [data-testid="pod"][data-name^="web-"]').first().getAttribute('data-name');
+    const seen = await page.evaluate(howShown, { 'the first worker': '[data-testid="node"][data-name="node-1"] header', [first]: `[data-testid="pod"][data-name="${first}"]` });
+    await page.screenshot({ path: `${SHOTS}/map-pods-960x540${path.replace(/\W+/g, '-')}.png` });
+    assert.deepEqual(seen, { 'the first worker': 'whole', [first]: 'whole' }, path);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});

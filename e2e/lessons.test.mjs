@@ -491,7 +491,7 @@ test('in a 960x540 slide an open lesson reads at a glance: the step\'s text and 
     'first check': '[data-testid="check"]',
     'Next button': '[data-testid="next-step"]',
     'console input': '[data-testid="console-input"]',
-    'a node card': '[data-testid="node"]',
+    'a node card': '[data-testid="node"][data-name="node-1"]',
   });
   await page.screenshot({ path: `${SHOTS}/embed-lesson-960x540.png` });
   assert.deepEqual(seen, { 'first paragraph': 'whole', 'first check': 'whole', 'Next button': 'whole', 'console input': 'whole', 'a node card': 'whole' });
