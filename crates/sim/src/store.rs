@@ -32,10 +32,18 @@ impl ObjectKey {
     }
 }
 
-/// A key as borrowed parts: the store finds an object it is given without copying its
-/// namespace and name into an [`ObjectKey`] first.
-trait KeyParts {
+/// A key as borrowed parts: maps keyed by [`ObjectKey`] (the store's, the caches') find an
+/// object without its namespace and name being copied into a key first
+/// (`map.get(&(kind, namespace, name) as &dyn KeyParts)`).
+pub trait KeyParts {
+    /// The kind, namespace ("" for cluster-scoped objects) and name.
     fn parts(&self) -> (Kind, &str, &str);
+}
+
+impl KeyParts for (Kind, &str, &str) {
+    fn parts(&self) -> (Kind, &str, &str) {
+        *self
+    }
 }
 
 impl KeyParts for ObjectKey {
@@ -76,6 +84,19 @@ impl PartialEq for dyn KeyParts + '_ {
 }
 
 impl Eq for dyn KeyParts + '_ {}
+
+// Ordered as `ObjectKey` is (kind, namespace, name), so ordered maps can be searched too.
+impl PartialOrd for dyn KeyParts + '_ {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for dyn KeyParts + '_ {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.parts().cmp(&other.parts())
+    }
+}
 
 /// The three kinds of change a watch reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

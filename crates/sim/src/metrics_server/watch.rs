@@ -5,7 +5,7 @@
 use crate::api::{Kind, Object, Pod};
 use crate::clock::Time;
 use crate::images::ImageBehavior;
-use crate::store::{EventType, ObjectKey, Store};
+use crate::store::{EventType, KeyParts, ObjectKey, Store};
 use crate::traffic::Traffic;
 use std::collections::{BTreeMap, HashMap};
 
@@ -68,11 +68,10 @@ impl PodWatch {
             Some(events) => {
                 for e in events {
                     if let Object::Pod(p) = &*e.object {
-                        let key = ObjectKey::of(&e.object);
                         if e.type_ == EventType::Deleted {
-                            self.pods.remove(&key);
+                            self.pods.remove(&*e.object as &dyn KeyParts);
                         } else {
-                            self.note(key, p);
+                            self.note(&e.object, p);
                         }
                     }
                 }
@@ -81,7 +80,7 @@ impl PodWatch {
                 self.pods.clear();
                 for o in store.list(Kind::Pod, None) {
                     if let Object::Pod(p) = o {
-                        self.note(ObjectKey::of(o), p);
+                        self.note(o, p);
                     }
                 }
             }
@@ -105,7 +104,8 @@ impl PodWatch {
         }
     }
 
-    fn note(&mut self, key: ObjectKey, p: &Pod) {
+    /// Notes pod `p` (the stored `object`), keeping its entry if it has one.
+    fn note(&mut self, object: &Object, p: &Pod) {
         let node = p.spec.node_name.as_deref().map(|n| match self.node_ids.get(n) {
             Some(id) => *id,
             None => {
@@ -115,12 +115,22 @@ impl PodWatch {
                 id
             }
         });
-        let at_rest = usage(&Traffic::default(), p, &mut self.images, &mut String::new());
-        // A pod written again keeps its entry (and its `namespace/name`).
-        if let Some(t) = self.pods.get_mut(&key) {
-            (t.node, t.started, t.at_rest, t.changed) = (node, started(p), at_rest, true);
+        let fresh = Traffic::default().container_usage_with(p, &mut self.images, &mut String::new());
+        // A pod written again keeps its entry (its `namespace/name`, and its containers' names
+        // while they are the same), found without building a key.
+        if let Some(t) = self.pods.get_mut(object as &dyn KeyParts) {
+            (t.node, t.started, t.changed) = (node, started(p), true);
+            if t.at_rest.len() == fresh.len() && t.at_rest.iter().zip(&fresh).all(|(a, b)| a.0 == b.0) {
+                for (a, b) in t.at_rest.iter_mut().zip(fresh) {
+                    a.1 = b.1;
+                }
+            } else {
+                t.at_rest = fresh.into_iter().map(|(name, u)| (name.to_string(), u)).collect();
+            }
             return;
         }
+        let key = ObjectKey::of(object);
+        let at_rest = fresh.into_iter().map(|(name, u)| (name.to_string(), u)).collect();
         let tracked = Tracked { key: format!("{}/{}", key.namespace, key.name), node, started: started(p), at_rest, changed: true };
         self.pods.insert(key, tracked);
     }

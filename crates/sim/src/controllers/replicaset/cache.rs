@@ -6,7 +6,7 @@ use super::is_active;
 use super::ranking::Candidate;
 use crate::api::{Kind, Object, Pod, ReplicaSet};
 use crate::controllers::owned_pods;
-use crate::store::{EventType, ObjectKey, Store};
+use crate::store::{EventType, KeyParts, ObjectKey, Store};
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
@@ -203,22 +203,23 @@ impl Cache {
     }
 
     fn note(&mut self, p: &Pod, gone: bool) {
-        let key = ObjectKey { kind: Kind::Pod, namespace: p.metadata.namespace.clone().unwrap_or_default(), name: p.metadata.name.clone() };
-        let before = self.pods.remove(&key).unwrap_or_default();
-        // Most changes are a pod counted for one ReplicaSet that stays its controller.
-        if let ([(uid, was)], false) = (before.as_slice(), gone) {
+        // Most changes are a pod counted for one ReplicaSet that stays its controller: its
+        // entry is changed in place, found without building a key.
+        let namespace = p.metadata.namespace.as_deref().unwrap_or("");
+        let parts = (Kind::Pod, namespace, p.metadata.name.as_str());
+        if let (Some([(uid, was)]), false) = (self.pods.get_mut(&parts as &dyn KeyParts).map(Vec::as_mut_slice), gone) {
             let mut controllers = p.metadata.owner_references.iter().filter(|r| r.controller == Some(true));
             let same = controllers.next().is_some_and(|r| r.uid == *uid) && controllers.all(|r| r.uid == *uid);
-            if let Some(t) = self.tallies.get_mut(uid).filter(|t| same && t.namespace == key.namespace) {
+            if let Some(t) = self.tallies.get_mut(uid).filter(|t| same && t.namespace == namespace) {
                 let seen = t.seen(p);
                 t.update(p, *was, seen, &mut self.nodes);
-                t.changed.push(key.name.clone());
-                let mut before = before;
-                before[0].1 = seen;
-                self.pods.insert(key, before);
+                t.changed.push(p.metadata.name.clone());
+                *was = seen;
                 return;
             }
         }
+        let key = ObjectKey { kind: Kind::Pod, namespace: namespace.to_string(), name: p.metadata.name.clone() };
+        let before = self.pods.remove(&key).unwrap_or_default();
         for (uid, seen) in before {
             if let Some(t) = self.tallies.get_mut(&uid) {
                 t.leave(&key.name, seen);
