@@ -1,0 +1,97 @@
+//! Reading internally tagged enums (`{"kind": "jail", "files": [...]}`) without serde's
+//! derived reader, which buffers each such value in serde's private `Content` tree and
+//! compiles a reader of every field type again over that tree (tens of KB of the page's
+//! wasm). Here the value is read as JSON, its tag taken out, and the rest read as the enum's
+//! externally tagged twin (`{"jail": {"files": [...]}}`: a `#[serde(remote)]` copy of the
+//! enum's variants), which serde reads directly. Writing is unchanged: serde's derive writes
+//! the tag, then the variant's fields.
+
+use serde::de::{self, DeserializeSeed, Deserializer, Error, IntoDeserializer, Unexpected, Visitor};
+use serde::Deserialize;
+use serde_json::Value;
+
+/// Reads an internally tagged value whose tag field is `tag` with `twin`, the reader of the
+/// enum's externally tagged twin. `expecting` ends the error for a value that is neither a
+/// map nor a list, worded as serde's derive words it (`internally tagged enum Action`). Like
+/// the derive, it takes the tag from anywhere in a map, or first in a list.
+pub fn untag<'de, D: Deserializer<'de>, T>(d: D, tag: &'static str, expecting: &'static str, twin: fn(Tagged) -> Result<T, serde_json::Error>) -> Result<T, D::Error> {
+    let (variant, rest) = match Value::deserialize(d)? {
+        Value::Object(mut fields) => (fields.remove(tag), Value::Object(fields)),
+        Value::Array(mut items) if !items.is_empty() => (Some(items.remove(0)), Value::Array(items)),
+        Value::Array(_) => (None, Value::Null),
+        other => return Err(D::Error::invalid_type(unexpected(&other), &expecting)),
+    };
+    match variant {
+        Some(variant @ (Value::String(_) | Value::Number(_))) => twin(Tagged { variant, rest }).map_err(D::Error::custom),
+        Some(other) => Err(D::Error::invalid_type(unexpected(&other), &"variant identifier")),
+        None => Err(D::Error::missing_field(tag)),
+    }
+}
+
+/// The value without its tag, read as the twin's variant named (or numbered) by the tag.
+pub struct Tagged {
+    variant: Value,
+    rest: Value,
+}
+
+impl<'de> Deserializer<'de> for Tagged {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_enum(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option
+        unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+impl<'de> de::EnumAccess<'de> for Tagged {
+    type Error = serde_json::Error;
+    type Variant = Rest;
+    fn variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<(S::Value, Rest), Self::Error> {
+        // The derive reads a tag as the variant's name or its index.
+        let variant = match self.variant {
+            Value::Number(n) => seed.deserialize(n.as_u64().unwrap_or(u64::MAX).into_deserializer()),
+            Value::String(name) => seed.deserialize(name.into_deserializer()),
+            other => Err(Self::Error::invalid_type(unexpected(&other), &"variant identifier")),
+        }?;
+        Ok((variant, Rest(self.rest)))
+    }
+}
+
+/// The variant's fields: a map, or a list in field order (the twins have struct variants only).
+pub struct Rest(Value);
+
+impl<'de> de::VariantAccess<'de> for Rest {
+    type Error = serde_json::Error;
+    fn unit_variant(self) -> Result<(), Self::Error> {
+        Ok(())
+    }
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, Self::Error> {
+        seed.deserialize(self.0)
+    }
+    fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Self::Error> {
+        self.0.deserialize_any(visitor)
+    }
+    fn struct_variant<V: Visitor<'de>>(self, _fields: &'static [&'static str], visitor: V) -> Result<V::Value, Self::Error> {
+        self.0.deserialize_any(visitor)
+    }
+}
+
+/// How serde's errors name a JSON value of the wrong type.
+fn unexpected(v: &Value) -> Unexpected<'_> {
+    match v {
+        Value::Null => Unexpected::Unit,
+        Value::Bool(b) => Unexpected::Bool(*b),
+        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => Unexpected::Unsigned(u),
+            (_, Some(i)) => Unexpected::Signed(i),
+            _ => Unexpected::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Value::String(s) => Unexpected::Str(s),
+        Value::Array(_) => Unexpected::Seq,
+        Value::Object(_) => Unexpected::Map,
+    }
+}
