@@ -521,6 +521,7 @@ mod tests {
             (r#"{"event":"output","text":5}"#, "invalid type: integer `5`, expected a string"),
             (r#"{"event":"usage","pids":1,"cpu_ns":2}"#, "missing field `memory_bytes`"),
             (r#"{"event":true}"#, "invalid type: boolean `true`, expected variant identifier"),
+            (r#"{"event":2,"memory_bytes":1,"pids":2,"cpu_ns":3}"#, "invalid type: integer `2`, expected variant identifier"),
             (r#""output""#, "invalid type: string \"output\", expected internally tagged enum LiveEvent"),
         ] {
             let err = serde_json::from_str::<LiveEvent>(bad).unwrap_err().to_string();

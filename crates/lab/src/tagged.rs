@@ -22,15 +22,15 @@ pub fn untag<'de, D: Deserializer<'de>, T>(d: D, tag: &'static str, expecting: &
         other => return Err(D::Error::invalid_type(unexpected(&other), &expecting)),
     };
     match variant {
-        Some(variant @ (Value::String(_) | Value::Number(_))) => twin(Tagged { variant, rest }).map_err(D::Error::custom),
+        Some(Value::String(variant)) => twin(Tagged { variant, rest }).map_err(D::Error::custom),
         Some(other) => Err(D::Error::invalid_type(unexpected(&other), &"variant identifier")),
         None => Err(D::Error::missing_field(tag)),
     }
 }
 
-/// The value without its tag, read as the twin's variant named (or numbered) by the tag.
+/// The value without its tag, read as the twin's variant the tag names.
 pub struct Tagged {
-    variant: Value,
+    variant: String,
     rest: Value,
 }
 
@@ -51,13 +51,7 @@ impl<'de> de::EnumAccess<'de> for Tagged {
     type Error = serde_json::Error;
     type Variant = Rest;
     fn variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<(S::Value, Rest), Self::Error> {
-        // The derive reads a tag as the variant's name or its index.
-        let variant = match self.variant {
-            Value::Number(n) => seed.deserialize(n.as_u64().unwrap_or(u64::MAX).into_deserializer()),
-            Value::String(name) => seed.deserialize(name.into_deserializer()),
-            other => Err(Self::Error::invalid_type(unexpected(&other), &"variant identifier")),
-        }?;
-        Ok((variant, Rest(self.rest)))
+        Ok((seed.deserialize(self.variant.into_deserializer())?, Rest(self.rest)))
     }
 }
 

@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 /// The format version a link carries; a link from another version is refused with a message.
 pub const FORMAT_VERSION: u32 = 1;
 
-/// One change to replay.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// One change to replay (read through [`ActionTwin`]).
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "do", rename_all = "kebab-case")]
 pub enum Action {
     /// A manifest applied from the editor.
@@ -51,6 +51,24 @@ pub enum Action {
         /// Protected from the learner.
         read_only: bool,
     },
+}
+
+/// [`Action`]'s variants externally tagged, read by [`kubeplay_lab::tagged::untag`] without
+/// serde's buffering of internally tagged enums.
+#[derive(Deserialize)]
+#[serde(remote = "Action", rename_all = "kebab-case")]
+enum ActionTwin {
+    Apply { manifest: String, file: String },
+    Run { line: String },
+    Delete { kind: String, namespace: Option<String>, name: String },
+    Workers { workers: u32 },
+    File { path: String, text: String, read_only: bool },
+}
+
+impl<'de> Deserialize<'de> for Action {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        kubeplay_lab::tagged::untag(d, "do", "internally tagged enum Action", ActionTwin::deserialize)
+    }
 }
 
 /// The log: the seed and worker count the cluster started with, when logging started, the
@@ -204,6 +222,24 @@ mod tests {
         );
         assert!(ActionLog::from_json("{\"v\":1,\"seed\":\"x\"}").unwrap_err().starts_with("the shared cluster in this link is damaged ("));
         assert!(ActionLog::from_json("garbage").unwrap_err().contains("damaged"));
+        for (action, why) in [
+            (r#"{"line":"ls"}"#, "missing field `do`"),
+            (r#"{"do":"jump"}"#, "unknown variant `jump`, expected one of `apply`, `run`, `delete`, `workers`, `file`"),
+            (r#"{"do":"run"}"#, "missing field `line`"),
+            (r#"{"do":"workers","workers":-1}"#, "invalid value: integer `-1`, expected u32"),
+            (r#"{"do":"file","path":"/a","text":"x","read_only":"no"}"#, "invalid type: string \"no\", expected a boolean"),
+            (r#"{"do":7}"#, "invalid type: integer `7`, expected variant identifier"),
+            (r#"{"do":null}"#, "invalid type: null, expected variant identifier"),
+            (r#""run""#, "invalid type: string \"run\", expected internally tagged enum Action"),
+            ("[]", "missing field `do`"),
+        ] {
+            let text = format!(r#"{{"v":1,"seed":1,"workers":2,"start":0,"now":5,"actions":[[1,{action}]]}}"#);
+            assert_eq!(ActionLog::from_json(&text).unwrap_err(), format!("the shared cluster in this link is damaged ({why})"), "{action}");
+        }
+        // Read as the derive read them: the tag anywhere, or first in a list; other fields ignored.
+        let text = r#"{"v":1,"seed":1,"workers":2,"start":0,"now":5,"actions":[[1,{"line":"ls","do":"run","by":"me"}],[2,["workers",3]]]}"#;
+        let read = ActionLog::from_json(text).unwrap().actions;
+        assert_eq!(read, vec![(1, Action::Run { line: "ls".into() }), (2, Action::Workers { workers: 3 })]);
         let log = ActionLog { actions: vec![(0, Action::Delete { kind: "Nope".into(), namespace: None, name: "x".into() })], ..ActionLog::new(&ClusterSettings::default(), Time(0)) };
         assert_eq!(log.replay().err().unwrap(), "the shared cluster names an unknown kind \"Nope\"");
     }
