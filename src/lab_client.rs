@@ -145,10 +145,10 @@ pub async fn run(backend: &LabBackend, request_body: &DemoRequest, on_event: yew
     let last = Rc::new(RefCell::new(None::<LiveEvent>));
     let on_line = {
         let last = last.clone();
-        Closure::<dyn FnMut(String)>::new(move |line: String| match serde_json::from_str::<LiveEvent>(&line) {
-            Ok(event @ (LiveEvent::Report { .. } | LiveEvent::Error { .. })) => *last.borrow_mut() = Some(event),
-            Ok(event) => on_event.emit(event),
-            Err(_) => {}
+        Closure::<dyn FnMut(String)>::new(move |line: String| match kubeplay_sim::lab::wire::read_event(&line) {
+            Some(event @ (LiveEvent::Report { .. } | LiveEvent::Error { .. })) => *last.borrow_mut() = Some(event),
+            Some(event) => on_event.emit(event),
+            None => {}
         })
     };
     let answer = api_stream("api/lab/run", token, body, &on_line).await.map_err(|_| "the server did not answer".to_string())?;

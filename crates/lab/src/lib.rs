@@ -9,7 +9,6 @@ pub mod catalog;
 pub mod console;
 pub mod plan;
 pub mod summary;
-pub mod tagged;
 
 /// Counters the kernel keeps for a run's cgroup, read after it ends.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -250,8 +249,8 @@ pub struct CapabilityTrial {
     pub effective: Vec<String>,
 }
 
-/// The kernel state a demo created, for the lab's drawing (read through [`KernelStateTwin`]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// The kernel state a demo created, for the lab's drawing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum KernelState {
     /// The jail's files as the host sees them.
@@ -317,9 +316,9 @@ pub struct DemoReport {
 
 /// What a demo reports while it runs, one JSON object per line (`POST api/lab/run`
 /// with `Accept: application/x-ndjson`): a step starts, some output arrives, and at the
-/// end the whole report or an error.
-/// (Read through [`LiveEventTwin`].)
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// end the whole report or an error. (The page reads them through `kubeplay_sim::lab::wire`,
+/// without serde's buffering of internally tagged enums.)
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "kebab-case")]
 pub enum LiveEvent {
     /// A step starts.
@@ -353,42 +352,6 @@ pub enum LiveEvent {
         /// Why.
         error: String,
     },
-}
-
-/// [`KernelState`]'s variants externally tagged, for [`tagged::untag`].
-#[derive(Deserialize)]
-#[serde(remote = "KernelState", rename_all = "kebab-case")]
-enum KernelStateTwin {
-    Jail { files: Vec<LayerEntry> },
-    Namespaces { rows: Vec<NamespaceRow>, veth: Option<(String, String)> },
-    Cgroup { controller: Controller, limit: u64, used: u64, events: u64 },
-    Overlay { layers: Vec<Layer>, lower_unchanged: bool },
-    Capabilities { trials: Vec<CapabilityTrial> },
-    Oci { runtime: String, version: String, config: String },
-    None {},
-}
-
-impl<'de> Deserialize<'de> for KernelState {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        tagged::untag(d, "kind", "internally tagged enum KernelState", KernelStateTwin::deserialize)
-    }
-}
-
-/// [`LiveEvent`]'s variants externally tagged, for [`tagged::untag`].
-#[derive(Deserialize)]
-#[serde(remote = "LiveEvent", rename_all = "kebab-case")]
-enum LiveEventTwin {
-    Step { title: String, command: String },
-    Output { text: String },
-    Usage { memory_bytes: u64, pids: u64, cpu_ns: u64 },
-    Report { report: DemoReport },
-    Error { error: String },
-}
-
-impl<'de> Deserialize<'de> for LiveEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        tagged::untag(d, "event", "internally tagged enum LiveEvent", LiveEventTwin::deserialize)
-    }
 }
 
 /// Capability names by bit number (Linux 6.x).
@@ -470,39 +433,6 @@ mod tests {
         assert!(DemoRequest::Shell { command: "echo hi".into() }.validate().is_ok());
     }
 
-    /// One report per kernel state, each with a step, as the server streams them.
-    fn every_event() -> Vec<LiveEvent> {
-        let entry = |path: &str, kind| LayerEntry { path: path.into(), kind, size: 3 };
-        let states = vec![
-            KernelState::Jail { files: vec![entry("/bin/bash", LayerEntryKind::File)] },
-            KernelState::Namespaces { rows: vec![NamespaceRow { kind: "pid".into(), host: 1, container: 2 }], veth: Some(("10.0.0.1".into(), "10.0.0.2".into())) },
-            KernelState::Namespaces { rows: vec![], veth: None },
-            KernelState::Cgroup { controller: Controller::Cpu, limit: 50, used: 49, events: 7 },
-            KernelState::Overlay { layers: vec![Layer { name: "upper".into(), writable: true, entries: vec![entry("/etc/x", LayerEntryKind::Whiteout)], omitted: 1 }], lower_unchanged: true },
-            KernelState::Capabilities { trials: vec![CapabilityTrial { capability: "CAP_NET_BIND_SERVICE".into(), action: "bind port 80".into(), kept: false, allowed: false, effective: vec!["CAP_CHOWN".into()] }] },
-            KernelState::Oci { runtime: "crun".into(), version: "crun 1.8".into(), config: "{}".into() },
-            KernelState::None,
-        ];
-        let outcome = RunOutcome { output: "hi\n".into(), exit_code: 137, signal: Some(9), accounting: Accounting { oom_kills: 1, ..Accounting::default() }, ..RunOutcome::default() };
-        let step = DemoStep { title: "t".into(), command: "c".into(), outcome };
-        let mut events = vec![
-            LiveEvent::Step { title: "a step".into(), command: "ls /".into() },
-            LiveEvent::Output { text: "bin\n".into() },
-            LiveEvent::Usage { memory_bytes: 1 << 20, pids: 3, cpu_ns: 5 },
-            LiveEvent::Error { error: "no cgroup v2".into() },
-        ];
-        events.extend(states.into_iter().map(|state| LiveEvent::Report { report: DemoReport { demo: "x".into(), steps: vec![step.clone()], state, simulated: false } }));
-        events
-    }
-
-    #[test]
-    fn every_live_event_reads_back_as_it_was_written() {
-        for event in every_event() {
-            let line = serde_json::to_string(&event).unwrap();
-            assert_eq!(serde_json::from_str::<LiveEvent>(&line).unwrap(), event, "{line}");
-        }
-    }
-
     #[test]
     fn live_events_keep_their_wire_format() {
         let usage = LiveEvent::Usage { memory_bytes: 1, pids: 2, cpu_ns: 3 };
@@ -511,22 +441,6 @@ mod tests {
         assert_eq!(none, r#"{"kind":"none"}"#);
         let cgroup = serde_json::to_string(&KernelState::Cgroup { controller: Controller::Memory, limit: 1, used: 2, events: 0 }).unwrap();
         assert_eq!(cgroup, r#"{"kind":"cgroup","controller":"memory","limit":1,"used":2,"events":0}"#);
-        // Read as serde's derive read them: the tag anywhere, unknown fields ignored.
-        assert_eq!(serde_json::from_str::<LiveEvent>(r#"{"text":"x","event":"output","extra":[1]}"#).unwrap(), LiveEvent::Output { text: "x".into() });
-        assert_eq!(serde_json::from_str::<KernelState>(r#"{"kind":"none","rows":3}"#).unwrap(), KernelState::None);
-        assert_eq!(serde_json::from_str::<LiveEvent>(r#"["error","gone"]"#).unwrap(), LiveEvent::Error { error: "gone".into() });
-        for (bad, message) in [
-            (r#"{"text":"x"}"#, "missing field `event`"),
-            (r#"{"event":"nope"}"#, "unknown variant `nope`, expected one of `step`, `output`, `usage`, `report`, `error`"),
-            (r#"{"event":"output","text":5}"#, "invalid type: integer `5`, expected a string"),
-            (r#"{"event":"usage","pids":1,"cpu_ns":2}"#, "missing field `memory_bytes`"),
-            (r#"{"event":true}"#, "invalid type: boolean `true`, expected variant identifier"),
-            (r#"{"event":2,"memory_bytes":1,"pids":2,"cpu_ns":3}"#, "invalid type: integer `2`, expected variant identifier"),
-            (r#""output""#, "invalid type: string \"output\", expected internally tagged enum LiveEvent"),
-        ] {
-            let err = serde_json::from_str::<LiveEvent>(bad).unwrap_err().to_string();
-            assert!(err.starts_with(message), "{bad}: {err}");
-        }
     }
 
     #[test]

@@ -35,6 +35,7 @@ pub mod shell;
 pub mod small_map;
 pub mod sorting;
 pub mod store;
+pub mod tagged;
 pub mod traffic;
 pub mod wakeups;
 pub mod yaml;

@@ -53,7 +53,7 @@ pub enum Action {
     },
 }
 
-/// [`Action`]'s variants externally tagged, read by [`kubeplay_lab::tagged::untag`] without
+/// [`Action`]'s variants externally tagged, read by [`crate::tagged::untag`] without
 /// serde's buffering of internally tagged enums.
 #[derive(Deserialize)]
 #[serde(remote = "Action", rename_all = "kebab-case")]
@@ -67,7 +67,7 @@ enum ActionTwin {
 
 impl<'de> Deserialize<'de> for Action {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        kubeplay_lab::tagged::untag(d, "do", "internally tagged enum Action", ActionTwin::deserialize)
+        crate::tagged::untag(d, "do", "internally tagged enum Action", ActionTwin::deserialize)
     }
 }
 

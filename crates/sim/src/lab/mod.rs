@@ -24,7 +24,8 @@
 //! result with a compact evaluator of its own over the model: [`sh`] (control
 //! flow, jobs, loops), [`exec`] (forks, pipelines, redirections, dispatch) and
 //! [`expand`] (words), with busybox's applets in [`applets`], [`text`],
-//! [`files`], [`system`] and [`net`]. The demos are in [`demos`] and [`oci`].
+//! [`files`], [`system`] and [`net`]. The demos are in [`demos`] and [`oci`]; [`wire`] reads
+//! the real runner's streamed events on the page.
 
 pub mod applets;
 pub mod caps;
@@ -47,6 +48,7 @@ pub mod sh;
 pub mod system;
 pub mod text;
 pub mod vfs;
+pub mod wire;
 
 use kubeplay_lab::{DemoReport, DemoRequest};
 

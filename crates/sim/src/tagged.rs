@@ -1,30 +1,50 @@
-//! Reading internally tagged enums (`{"kind": "jail", "files": [...]}`) without serde's
-//! derived reader, which buffers each such value in serde's private `Content` tree and
-//! compiles a reader of every field type again over that tree (tens of KB of the page's
-//! wasm). Here the value is read as JSON, its tag taken out, and the rest read as the enum's
-//! externally tagged twin (`{"jail": {"files": [...]}}`: a `#[serde(remote)]` copy of the
-//! enum's variants), which serde reads directly. Writing is unchanged: serde's derive writes
-//! the tag, then the variant's fields.
+//! Reading internally tagged enums (`{"do": "run", "line": "ls"}`) without serde's derived
+//! reader, which buffers each such value in serde's private `Content` tree and compiles a
+//! reader of every field type again over that tree (KBs of the page's wasm per enum). The
+//! value is read as JSON, its tag taken out, and the rest read as the enum's externally
+//! tagged twin (`{"run": {"line": "ls"}}`: a `#[serde(remote)]` copy of the enum's variants),
+//! which serde reads directly. Writing is unchanged: serde's derive writes the tag, then the
+//! variant's fields.
 
 use serde::de::{self, DeserializeSeed, Deserializer, Error, IntoDeserializer, Unexpected, Visitor};
 use serde::Deserialize;
 use serde_json::Value;
 
-/// Reads an internally tagged value whose tag field is `tag` with `twin`, the reader of the
-/// enum's externally tagged twin. `expecting` ends the error for a value that is neither a
-/// map nor a list, worded as serde's derive words it (`internally tagged enum Action`). Like
-/// the derive, it takes the tag from anywhere in a map, or first in a list.
-pub fn untag<'de, D: Deserializer<'de>, T>(d: D, tag: &'static str, expecting: &'static str, twin: fn(Tagged) -> Result<T, serde_json::Error>) -> Result<T, D::Error> {
-    let (variant, rest) = match Value::deserialize(d)? {
+/// What is wrong with a value read as internally tagged.
+pub enum Untagged {
+    /// It is neither a map nor a list.
+    Neither(Value),
+    /// It has no tag.
+    Missing,
+    /// Its tag is not a string.
+    NotAName(Value),
+}
+
+/// The variant a tag names and the rest of the value: the tag is taken from anywhere in a map
+/// or first in a list, as serde's derive takes it.
+pub fn split(value: Value, tag: &str) -> Result<(String, Value), Untagged> {
+    let (variant, rest) = match value {
         Value::Object(mut fields) => (fields.remove(tag), Value::Object(fields)),
         Value::Array(mut items) if !items.is_empty() => (Some(items.remove(0)), Value::Array(items)),
         Value::Array(_) => (None, Value::Null),
-        other => return Err(D::Error::invalid_type(unexpected(&other), &expecting)),
+        other => return Err(Untagged::Neither(other)),
     };
     match variant {
-        Some(Value::String(variant)) => twin(Tagged { variant, rest }).map_err(D::Error::custom),
-        Some(other) => Err(D::Error::invalid_type(unexpected(&other), &"variant identifier")),
-        None => Err(D::Error::missing_field(tag)),
+        Some(Value::String(name)) => Ok((name, rest)),
+        Some(other) => Err(Untagged::NotAName(other)),
+        None => Err(Untagged::Missing),
+    }
+}
+
+/// Reads an internally tagged value whose tag field is `tag` with `twin`, the reader of the
+/// enum's externally tagged twin, with serde's derive's messages. `expecting` ends the error
+/// for a value that is neither a map nor a list (`internally tagged enum Action`).
+pub fn untag<'de, D: Deserializer<'de>, T>(d: D, tag: &'static str, expecting: &'static str, twin: fn(Tagged) -> Result<T, serde_json::Error>) -> Result<T, D::Error> {
+    match split(Value::deserialize(d)?, tag) {
+        Ok((variant, rest)) => twin(Tagged { variant, rest }).map_err(D::Error::custom),
+        Err(Untagged::Neither(other)) => Err(D::Error::invalid_type(unexpected(&other), &expecting)),
+        Err(Untagged::NotAName(other)) => Err(D::Error::invalid_type(unexpected(&other), &"variant identifier")),
+        Err(Untagged::Missing) => Err(D::Error::missing_field(tag)),
     }
 }
 
