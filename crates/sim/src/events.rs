@@ -49,14 +49,19 @@ fn record_about(store: &mut Store, now: Time, source: Source<'_>, kind: Kind, me
     // object's events need looking at to find a repeat.
     let prefix = format!("{}.", meta.name);
     let mut name = format!("{prefix}{:x}", now.0 as u64 * 1_000_000);
-    // One look at this object's events: a repeat of this one, the similar ones for the
-    // aggregation below, and whether the name this one would take is in use.
-    let (mut similar, mut combined_event, mut taken, mut repeat) = (0usize, None::<&Event>, false, None::<Event>);
-    for e in store.list_prefixed(Kind::Event, &namespace, &prefix).filter_map(Object::as_event) {
-        taken |= e.metadata.name == name;
-        if e.involved_object.uid != uid || e.reason != reason || e.type_ != type_ || e.source.component != source.component {
-            continue;
-        }
+    // One look at this object's events, in name order: a repeat of this one, and the similar
+    // ones for the aggregation below. Events about an object with a uid are found through
+    // the store's index of them; the others by their names.
+    let mut own: Vec<&Event> = if uid.is_empty() {
+        store.list_prefixed(Kind::Event, &namespace, &prefix).filter_map(Object::as_event).filter(|e| e.involved_object.uid.is_empty()).collect()
+    } else {
+        let mut own: Vec<&Event> = store.events_about(&uid).filter(|e| e.metadata.namespace.as_deref() == Some(namespace.as_str()) && e.metadata.name.starts_with(&prefix)).collect();
+        crate::sorting::sort_by(&mut own, |a, b| a.metadata.name.cmp(&b.metadata.name));
+        own
+    };
+    own.retain(|e| e.reason == reason && e.type_ == type_ && e.source.component == source.component);
+    let (mut similar, mut combined_event, mut repeat) = (0usize, None::<&Event>, None::<Event>);
+    for e in own {
         if e.message == message && e.involved_object.field_path.as_deref() == field_path {
             repeat = Some(e.clone());
             break;
@@ -88,7 +93,7 @@ fn record_about(store: &mut Store, now: Time, source: Source<'_>, kind: Kind, me
         return record_about(store, now, source, kind, meta, field_path, type_, reason, &combined);
     }
     let mut n = 0u64;
-    while taken && store.get(&ObjectKey { kind: Kind::Event, namespace: namespace.clone(), name: name.clone() }).is_some() {
+    while store.contains(Kind::Event, &namespace, &name) {
         n += 1;
         name = format!("{prefix}{:x}", now.0 as u64 * 1_000_000 + n);
     }

@@ -165,6 +165,9 @@ pub struct Store {
     pods_by_node: Index,
     /// Objects by the uid of each of their owners (pods without a controller also under "").
     by_owner: Index,
+    /// Events by the uid of the object they are about (events about an object without a
+    /// uid are not indexed), in the order they were made.
+    events_about: HashMap<String, Vec<Slot>, BuildHasherDefault<FxHasher>>,
 }
 
 /// What a snapshot holds of the store: the objects in order (the slots and indexes are
@@ -200,6 +203,11 @@ impl From<Store> for StoredState {
 /// The node a pod is bound to ("" while unbound); `None` for other kinds.
 fn node_of(o: &Object) -> Option<&str> {
     Some(o.as_pod()?.spec.node_name.as_deref().unwrap_or(""))
+}
+
+/// The uid of the object an event is about (`None` for other kinds, or no uid).
+fn event_about(o: Option<&Object>) -> Option<&str> {
+    o?.as_event().map(|e| e.involved_object.uid.as_str()).filter(|uid| !uid.is_empty())
 }
 
 /// The uids of an object's owners, plus "" for a pod without a controller (so orphans are indexed too).
@@ -395,11 +403,41 @@ impl Store {
         for uid in new_owners.iter().filter(|u| !old_owners.contains(u)) {
             index_insert(&mut self.by_owner, key(), uid, slot);
         }
+        // An event's object never changes: it is indexed when made and dropped when it goes.
+        match (event_about(old), event_about(new.map(|o| &**o))) {
+            (None, Some(uid)) => match self.events_about.get_mut(uid) {
+                Some(slots) => slots.push(slot),
+                None => {
+                    self.events_about.insert(uid.to_string(), vec![slot]);
+                }
+            },
+            (Some(uid), None) => {
+                if let Some(slots) = self.events_about.get_mut(uid) {
+                    slots.retain(|&s| s != slot);
+                    if slots.is_empty() {
+                        self.events_about.remove(uid);
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 
     /// All objects of a kind, optionally in one namespace, ordered by namespace then name.
     pub fn list(&self, kind: Kind, namespace: Option<&str>) -> impl Iterator<Item = &Object> {
         self.slots_of(kind, namespace).map(|slot| &**self.at(slot))
+    }
+
+    /// The events about the object with `uid` (not "": events about objects without a uid
+    /// are not indexed), in no particular order.
+    pub fn events_about(&self, uid: &str) -> impl Iterator<Item = &crate::api::Event> {
+        self.events_about.get(uid).into_iter().flatten().filter_map(|&slot| self.at(slot).as_event())
+    }
+
+    /// Whether an object of `kind` named `name` is in `namespace` (looked up without building a key).
+    pub fn contains(&self, kind: Kind, namespace: &str, name: &str) -> bool {
+        let namespace = if kind.namespaced() { namespace } else { "" };
+        self.by_key.contains_key(&(kind, namespace, name) as &dyn KeyParts)
     }
 
     /// Objects of a kind in a namespace whose names start with `prefix`, in name order.
