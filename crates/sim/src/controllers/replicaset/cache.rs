@@ -35,8 +35,9 @@ pub struct Tally {
     pub changed: Vec<String>,
     /// Every controlled pod must be checked against the selector at the next claim.
     pub check_all: bool,
-    /// The controlled active pods by name, as the scale-down ranks them.
-    pub candidates: BTreeMap<String, Candidate>,
+    /// The controlled active pods by name, as the scale-down ranks them (in no order: the
+    /// ranking's last tie-break is the name).
+    pub candidates: FxHashMap<String, Candidate>,
     /// How many of [`Tally::candidates`] run on each node, by node id.
     per_node: Vec<u32>,
 }
@@ -52,7 +53,7 @@ impl Tally {
             ready: 0,
             changed: Vec::new(),
             check_all: true,
-            candidates: BTreeMap::new(),
+            candidates: FxHashMap::default(),
             per_node: Vec::new(),
         }
     }

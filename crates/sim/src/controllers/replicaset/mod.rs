@@ -88,8 +88,7 @@ fn claim_pods(store: &mut Store, cache: &mut Cache, now: Time, rs: &ReplicaSet, 
 }
 
 /// Debug builds check the cache against the store at every scale-down: the candidates
-/// are the active pods `rs` owns (less those whose release failed), in name order and each
-/// as the pod reads now, and `related` counts the active pods of `rs`'s family per node.
+/// are the active pods `rs` owns (less those whose release failed), each as the pod reads now, and `related` counts the active pods of `rs`'s family per node.
 #[cfg(debug_assertions)]
 fn check_candidates(store: &Store, nodes: &cache::NodeIds, rs: &ReplicaSet, unreleased: &BTreeSet<ObjectKey>, candidates: &[(&String, &Candidate)], related: &[u32]) {
     let (ns, uid) = (rs.metadata.namespace.as_deref().unwrap_or(""), rs.metadata.uid.as_deref().unwrap_or(""));
@@ -97,7 +96,8 @@ fn check_candidates(store: &Store, nodes: &cache::NodeIds, rs: &ReplicaSet, unre
         .filter(|p| is_active(p) && !unreleased.contains(&ObjectKey { kind: Kind::Pod, namespace: ns.to_string(), name: p.metadata.name.clone() }))
         .map(|p| (p.metadata.name.clone(), Candidate::of(p, p.spec.node_name.as_deref().and_then(|n| nodes.find(n)))))
         .collect();
-    let cached: Vec<(String, Candidate)> = candidates.iter().map(|(n, c)| ((*n).clone(), (*c).clone())).collect();
+    let mut cached: Vec<(String, Candidate)> = candidates.iter().map(|(n, c)| ((*n).clone(), (*c).clone())).collect();
+    cached.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     assert_eq!(cached, from_store, "the scale-down candidates of {} agree with the store", rs.metadata.name);
     let mut counted: std::collections::BTreeMap<&str, u32> = Default::default();
     for sibling in family(store, rs) {
@@ -185,7 +185,10 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, cache: &mut Cache, now: Time)
                     let rank = |c: &Candidate| c.node.and_then(|id| related.get(id as usize)).map_or(0, |r| *r as usize);
                     first_to_delete(&candidates, rank, n, now).into_iter().map(|i| candidates[i].0.clone()).collect()
                 } else {
-                    candidates.iter().map(|(name, _)| (*name).clone()).collect()
+                    // All of them go, in name order.
+                    let mut all: Vec<String> = candidates.iter().map(|(name, _)| (*name).clone()).collect();
+                    crate::sorting::sort(&mut all);
+                    all
                 };
                 for name in chosen {
                     let key = ObjectKey { kind: Kind::Pod, namespace: ns.to_string(), name };

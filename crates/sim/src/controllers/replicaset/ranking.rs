@@ -107,10 +107,11 @@ pub fn deletion_order(a: (&Pod, usize), b: (&Pod, usize), now: Time) -> Ordering
     ca.key(a.1, now).cmp(&cb.key(b.1, now))
 }
 
-/// The first `n` of `candidates` in the deletion order (ties keep the given order), without
-/// sorting them all; `rank` gives each one's related pods on its node.
-pub fn first_to_delete<'a, T>(candidates: &[(T, &'a Candidate)], rank: impl Fn(&Candidate) -> usize, n: usize, now: Time) -> Vec<usize> {
-    let keys: Vec<(DeletionKey<'a>, usize)> = candidates.iter().enumerate().map(|(i, (_, c))| (c.key(rank(c), now), i)).collect();
+/// The first `n` of `candidates` (each with its name) in the deletion order, without
+/// sorting them all; `rank` gives each one's related pods on its node. Ties go to the
+/// first name, so the order the candidates come in does not matter.
+pub fn first_to_delete<'a, T: Ord>(candidates: &'a [(T, &'a Candidate)], rank: impl Fn(&Candidate) -> usize, n: usize, now: Time) -> Vec<usize> {
+    let keys: Vec<(DeletionKey<'a>, &T)> = candidates.iter().map(|(name, c)| (c.key(rank(c), now), name)).collect();
     let mut order: Vec<usize> = (0..candidates.len()).collect();
     let n = n.min(order.len());
     if n == 0 {
