@@ -425,7 +425,7 @@ pub fn create(store: &mut Store, rng: &mut Rng, now: Time, mut object: Object) -
             Some(_) => {}
         }
     }
-    if store.get(&ObjectKey::of(&object)).is_some() {
+    if store.get(&object).is_some() {
         return Err(ApiError::already_exists(kind, &name));
     }
     if let Object::Pod(pod) = &object {
@@ -645,7 +645,7 @@ fn merge_three_way(live: &mut BTreeMap<String, String>, last: Option<&serde_json
 /// pod, spec changes beyond what a running pod may take (images, tolerations added, ...).
 /// The scheduler's binding and the kubelets' status writes go through [`write`].
 pub fn update(store: &mut Store, now: Time, object: Object) -> Result<Object, ApiError> {
-    if let Some(existing) = store.get(&ObjectKey::of(&object)) {
+    if let Some(existing) = store.get(&object) {
         let (uid, was) = (object.meta().uid.as_deref(), existing.meta().uid.as_deref());
         if uid.is_some() && uid != was {
             return Err(ApiError::invalid(object.kind(), object.name(), &[format!("metadata.uid: Invalid value: {:?}: field is immutable", uid.unwrap_or_default())]));
@@ -690,12 +690,11 @@ fn pod_spec_forbidden(name: &str) -> ApiError {
 /// [`update`] answering with the stored object's shared handle instead of a copy (for
 /// writers that need little or nothing of what they wrote).
 pub fn write(store: &mut Store, now: Time, mut object: Object) -> Result<Arc<Object>, ApiError> {
-    let key = ObjectKey::of(&object);
-    let Some(existing) = store.get(&key) else {
-        return Err(ApiError::not_found(key.kind, &key.name));
+    let Some(existing) = store.get(&object) else {
+        return Err(ApiError::not_found(object.kind(), object.name()));
     };
     let generation = existing.meta().generation;
-    let bump = matches!(key.kind, Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet) && spec_json(existing) != spec_json(&object);
+    let bump = matches!(object.kind(), Kind::Deployment | Kind::ReplicaSet | Kind::DaemonSet) && spec_json(existing) != spec_json(&object);
     object.meta_mut().generation = generation + i64::from(bump);
     Ok(store.put_shared(object, now))
 }

@@ -388,8 +388,7 @@ impl Kubelet {
         if self.stopped_at.is_some() {
             return None;
         }
-        let node_key = ObjectKey { kind: Kind::Node, namespace: String::new(), name: self.node.clone() };
-        let node_obj = store.get_shared(&node_key)?;
+        let node_obj = store.get_shared(&(Kind::Node, "", self.node.as_str()))?;
         let node = node_obj.as_node()?;
         self.heartbeat(store, now, node);
         let renew = self.next_renew.filter(|t| *t > now);

@@ -40,6 +40,12 @@ pub trait KeyParts {
     fn parts(&self) -> (Kind, &str, &str);
 }
 
+impl<K: KeyParts + ?Sized> KeyParts for &K {
+    fn parts(&self) -> (Kind, &str, &str) {
+        (**self).parts()
+    }
+}
+
 impl KeyParts for (Kind, &str, &str) {
     fn parts(&self) -> (Kind, &str, &str) {
         *self
@@ -263,14 +269,15 @@ impl Store {
         self.slots[slot as usize].as_ref().expect("an indexed slot holds an object")
     }
 
-    /// Reads one object.
-    pub fn get(&self, key: &ObjectKey) -> Option<&Object> {
-        self.by_key.get(key).map(|&slot| &**self.at(slot))
+    /// Reads one object, by its [`ObjectKey`] or any other [`KeyParts`] (an object of the
+    /// same kind and name, or `(kind, namespace, name)`).
+    pub fn get<K: KeyParts>(&self, key: &K) -> Option<&Object> {
+        self.by_key.get(key as &dyn KeyParts).map(|&slot| &**self.at(slot))
     }
 
     /// Reads one object as a shared handle (cheap to keep while writing to the store).
-    pub fn get_shared(&self, key: &ObjectKey) -> Option<Arc<Object>> {
-        self.by_key.get(key).map(|&slot| self.at(slot).clone())
+    pub fn get_shared<K: KeyParts>(&self, key: &K) -> Option<Arc<Object>> {
+        self.by_key.get(key as &dyn KeyParts).map(|&slot| self.at(slot).clone())
     }
 
     fn shared(&self, group: Option<&BTreeMap<ObjectKey, Slot>>) -> Vec<Arc<Object>> {

@@ -116,7 +116,7 @@ fn scale(store: &mut Store, now: Time, d_obj: &Object, d: &Deployment, rs: &Repl
 }
 
 fn fresh(store: &Store, rs: &ReplicaSet) -> ReplicaSet {
-    store.get(&ObjectKey::of(&Object::ReplicaSet(rs.clone()))).and_then(Object::as_replica_set).cloned().unwrap_or_else(|| rs.clone())
+    store.get(&(Kind::ReplicaSet, rs.metadata.namespace.as_deref().unwrap_or(""), rs.metadata.name.as_str())).and_then(Object::as_replica_set).cloned().unwrap_or_else(|| rs.clone())
 }
 
 /// Adopts matching orphan ReplicaSets, releases mismatched ones, returns the owned ones

@@ -19,7 +19,7 @@ fn has_live_owner<'a>(store: &Store, o: &'a Object, known: &mut HashMap<(&'a str
         let Some(kind) = Kind::from_kind_name(&r.kind) else { return false };
         let namespace = if kind.namespaced() { o.namespace() } else { "" };
         *known.entry((namespace, r.kind.as_str(), r.name.as_str(), r.uid.as_str())).or_insert_with(|| {
-            store.get(&ObjectKey { kind, namespace: namespace.to_string(), name: r.name.clone() }).is_some_and(|owner| owner.meta().uid.as_deref() == Some(r.uid.as_str()))
+            store.get(&(kind, namespace, r.name.as_str())).is_some_and(|owner| owner.meta().uid.as_deref() == Some(r.uid.as_str()))
         })
     })
 }
@@ -74,7 +74,7 @@ pub fn reconcile(store: &mut Store, now: Time, since: Option<u64>, live: &mut Li
         }
     }
     debug_assert!(
-        live.0.iter().all(|(uid, (kind, ns, name))| store.get(&ObjectKey { kind: *kind, namespace: ns.clone(), name: name.clone() }).is_some_and(|o| o.meta().uid.as_deref() == Some(uid.as_str()))),
+        live.0.iter().all(|(uid, (kind, ns, name))| store.get(&(*kind, ns.as_str(), name.as_str())).is_some_and(|o| o.meta().uid.as_deref() == Some(uid.as_str()))),
         "the garbage collector holds an owner that is gone"
     );
     let mut known = HashMap::new();

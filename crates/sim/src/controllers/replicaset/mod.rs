@@ -55,7 +55,7 @@ fn claim_pods(store: &mut Store, cache: &mut Cache, now: Time, rs: &ReplicaSet, 
         owned_pods_shared(store, &ns, &uid)
     } else {
         let controlled = |o: &Arc<Object>| o.meta().owner_references.iter().any(|r| r.controller == Some(true) && r.uid == uid);
-        changed.into_iter().filter_map(|name| store.get_shared(&ObjectKey { kind: Kind::Pod, namespace: ns.clone(), name })).filter(controlled).collect()
+        changed.into_iter().filter_map(|name| store.get_shared(&(Kind::Pod, ns.as_str(), name.as_str()))).filter(controlled).collect()
     };
     // The namespace's orphans it may claim.
     let mut orphans = owned_pods_shared(store, &ns, "");
