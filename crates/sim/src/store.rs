@@ -5,6 +5,7 @@ use crate::api::{Kind, Object, Pod};
 use crate::clock::Time;
 use serde::{Deserialize, Serialize};
 use rustc_hash::FxHasher;
+use hashbrown::HashTable;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::hash::BuildHasherDefault;
 use std::sync::Arc;
@@ -104,6 +105,14 @@ impl Ord for dyn KeyParts + '_ {
     }
 }
 
+/// The hash the store's table finds an object by.
+fn hash_parts(parts: (Kind, &str, &str)) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = FxHasher::default();
+    parts.hash(&mut h);
+    h.finish()
+}
+
 /// The three kinds of change a watch reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
@@ -160,7 +169,9 @@ pub struct Store {
     slots: Vec<Option<Arc<Object>>>,
     /// Slots emptied by deletions, reused by the next creations.
     free: Vec<Slot>,
-    by_key: HashMap<ObjectKey, Slot, BuildHasherDefault<FxHasher>>,
+    /// The occupied slots, found by hashing an object's kind, namespace and name: the table
+    /// keeps no key of its own, it compares with the objects in the slots.
+    by_key: HashTable<Slot>,
     /// The groups in (kind, namespace) order.
     ordered: Vec<Group>,
     resource_version: u64,
@@ -272,12 +283,12 @@ impl Store {
     /// Reads one object, by its [`ObjectKey`] or any other [`KeyParts`] (an object of the
     /// same kind and name, or `(kind, namespace, name)`).
     pub fn get<K: KeyParts>(&self, key: &K) -> Option<&Object> {
-        self.by_key.get(key as &dyn KeyParts).map(|&slot| &**self.at(slot))
+        self.slot_of(key).map(|slot| &**self.at(slot))
     }
 
     /// Reads one object as a shared handle (cheap to keep while writing to the store).
     pub fn get_shared<K: KeyParts>(&self, key: &K) -> Option<Arc<Object>> {
-        self.by_key.get(key as &dyn KeyParts).map(|&slot| self.at(slot).clone())
+        self.slot_of(key).map(|slot| self.at(slot).clone())
     }
 
     fn shared(&self, group: Option<&BTreeMap<ObjectKey, Slot>>) -> Vec<Arc<Object>> {
@@ -338,8 +349,24 @@ impl Store {
         self.ordered[groups].iter().flat_map(|g| g.names.values().copied())
     }
 
-    /// Puts `o` in a free slot (or a new one) under `key`.
-    fn occupy(&mut self, key: ObjectKey, o: Arc<Object>) -> Slot {
+    /// The slot of the object with `key`'s kind, namespace and name.
+    fn slot_of(&self, key: &dyn KeyParts) -> Option<Slot> {
+        let parts = key.parts();
+        self.by_key.find(hash_parts(parts), |&slot| self.at(slot).parts() == parts).copied()
+    }
+
+    /// Puts `o` in a free slot (or a new one).
+    fn occupy(&mut self, o: Arc<Object>) -> Slot {
+        let (kind, namespace, name) = o.parts();
+        let hash = hash_parts((kind, namespace, name));
+        let name = name.to_string();
+        let at = match self.group(kind, namespace) {
+            Ok(at) => at,
+            Err(at) => {
+                self.ordered.insert(at, Group { kind, namespace: namespace.to_string(), names: BTreeMap::new() });
+                at
+            }
+        };
         let slot = match self.free.pop() {
             Some(slot) => {
                 self.slots[slot as usize] = Some(o);
@@ -350,31 +377,28 @@ impl Store {
                 (self.slots.len() - 1) as Slot
             }
         };
-        self.pods += usize::from(key.kind == Kind::Pod);
-        let at = match self.group(key.kind, &key.namespace) {
-            Ok(at) => at,
-            Err(at) => {
-                self.ordered.insert(at, Group { kind: key.kind, namespace: key.namespace.clone(), names: BTreeMap::new() });
-                at
-            }
-        };
-        self.ordered[at].names.insert(key.name.clone(), slot);
-        self.by_key.insert(key, slot);
+        self.pods += usize::from(kind == Kind::Pod);
+        self.ordered[at].names.insert(name, slot);
+        let slots = &self.slots;
+        self.by_key.insert_unique(hash, slot, |&s| hash_parts(slots[s as usize].as_ref().expect("an indexed slot holds an object").parts()));
         slot
     }
 
     /// Puts `o` in the slot its key has, answering with what it held, or in a new one. An
     /// update finds its slot through the object's own names: no key is built.
     fn place(&mut self, o: Arc<Object>) -> (Slot, Option<Arc<Object>>) {
-        match self.by_key.get(&*o as &dyn KeyParts) {
-            Some(&slot) => (slot, self.slots[slot as usize].replace(o)),
-            None => (self.occupy(ObjectKey::of(&o), o), None),
+        match self.slot_of(&*o) {
+            Some(slot) => (slot, self.slots[slot as usize].replace(o)),
+            None => (self.occupy(o), None),
         }
     }
 
     /// Undoes [`Store::occupy`]: takes `key`'s object out of its slot, its group and the key map.
     fn vacate(&mut self, key: &ObjectKey) -> Option<(Slot, Arc<Object>)> {
-        let slot = self.by_key.remove(key)?;
+        let parts = key.parts();
+        let slots = &self.slots;
+        let found = self.by_key.find_entry(hash_parts(parts), |&s| slots[s as usize].as_ref().is_some_and(|o| o.parts() == parts));
+        let (slot, _) = found.ok()?.remove();
         if let Ok(at) = self.group(key.kind, &key.namespace) {
             self.ordered[at].names.remove(&key.name);
             if self.ordered[at].names.is_empty() {
@@ -444,7 +468,7 @@ impl Store {
     /// Whether an object of `kind` named `name` is in `namespace` (looked up without building a key).
     pub fn contains(&self, kind: Kind, namespace: &str, name: &str) -> bool {
         let namespace = if kind.namespaced() { namespace } else { "" };
-        self.by_key.contains_key(&(kind, namespace, name) as &dyn KeyParts)
+        self.slot_of(&(kind, namespace, name)).is_some()
     }
 
     /// Objects of a kind in a namespace whose names start with `prefix`, in name order.
