@@ -261,6 +261,11 @@ fn index_insert(index: &mut Index, key: ObjectKey, group: &str, slot: Slot) {
     }
 }
 
+/// The object in an occupied slot (the key table's and the indexes' slots all are).
+fn held(slots: &[Option<Arc<Object>>], slot: Slot) -> &Arc<Object> {
+    slots[slot as usize].as_ref().expect("an indexed slot holds an object")
+}
+
 /// Sets an object's resourceVersion, reusing the text's buffer (a written object is most
 /// often a copy of the stored one, whose version it replaces).
 fn set_version(object: &mut Object, version: u64) {
@@ -277,7 +282,7 @@ impl Store {
     }
 
     fn at(&self, slot: Slot) -> &Arc<Object> {
-        self.slots[slot as usize].as_ref().expect("an indexed slot holds an object")
+        held(&self.slots, slot)
     }
 
     /// Reads one object, by its [`ObjectKey`] or any other [`KeyParts`] (an object of the
@@ -380,7 +385,7 @@ impl Store {
         self.pods += usize::from(kind == Kind::Pod);
         self.ordered[at].names.insert(name, slot);
         let slots = &self.slots;
-        self.by_key.insert_unique(hash, slot, |&s| hash_parts(slots[s as usize].as_ref().expect("an indexed slot holds an object").parts()));
+        self.by_key.insert_unique(hash, slot, |&s| hash_parts(held(slots, s).parts()));
         slot
     }
 
@@ -397,7 +402,7 @@ impl Store {
     fn vacate(&mut self, key: &ObjectKey) -> Option<(Slot, Arc<Object>)> {
         let parts = key.parts();
         let slots = &self.slots;
-        let found = self.by_key.find_entry(hash_parts(parts), |&s| slots[s as usize].as_ref().is_some_and(|o| o.parts() == parts));
+        let found = self.by_key.find_entry(hash_parts(parts), |&s| held(slots, s).parts() == parts);
         let (slot, _) = found.ok()?.remove();
         if let Ok(at) = self.group(key.kind, &key.namespace) {
             self.ordered[at].names.remove(&key.name);
@@ -415,8 +420,7 @@ impl Store {
     /// `new` (its key is built only if it moves).
     fn reindex(&mut self, slot: Slot, old: Option<&Object>, new: Option<&Arc<Object>>) {
         let Some(either) = new.map(|o| &**o).or(old) else { return };
-        let mut key = None::<ObjectKey>;
-        let mut key = || key.get_or_insert_with(|| ObjectKey::of(either)).clone();
+        let key = || ObjectKey::of(either);
         let (old_node, new_node) = (old.and_then(node_of), new.and_then(|o| node_of(o)));
         if old_node != new_node {
             if let Some(n) = old_node {
