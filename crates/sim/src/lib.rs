@@ -34,6 +34,7 @@ pub mod service_registry;
 pub mod shell;
 pub mod small_map;
 pub mod sorting;
+mod name_key;
 pub mod store;
 pub mod tagged;
 pub mod traffic;

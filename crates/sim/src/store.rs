@@ -3,6 +3,7 @@
 
 use crate::api::{Kind, Object, Pod};
 use crate::clock::Time;
+use crate::name_key::NameKey;
 use serde::{Deserialize, Serialize};
 use rustc_hash::FxHasher;
 use hashbrown::HashTable;
@@ -152,7 +153,7 @@ type Slot = u32;
 struct Group {
     kind: Kind,
     namespace: String,
-    names: BTreeMap<String, Slot>,
+    names: BTreeMap<NameKey, Slot>,
 }
 
 /// Versioned objects plus the watch log. Objects are shared (`Arc`) between the store,
@@ -364,7 +365,7 @@ impl Store {
     fn occupy(&mut self, o: Arc<Object>) -> Slot {
         let (kind, namespace, name) = o.parts();
         let hash = hash_parts((kind, namespace, name));
-        let name = name.to_string();
+        let name = NameKey::new(name);
         let at = match self.group(kind, namespace) {
             Ok(at) => at,
             Err(at) => {
@@ -405,7 +406,7 @@ impl Store {
         let found = self.by_key.find_entry(hash_parts(parts), |&s| held(slots, s).parts() == parts);
         let (slot, _) = found.ok()?.remove();
         if let Ok(at) = self.group(key.kind, &key.namespace) {
-            self.ordered[at].names.remove(&key.name);
+            self.ordered[at].names.remove(key.name.as_bytes());
             if self.ordered[at].names.is_empty() {
                 self.ordered.remove(at);
             }
@@ -478,7 +479,8 @@ impl Store {
     /// Objects of a kind in a namespace whose names start with `prefix`, in name order.
     pub fn list_prefixed<'a>(&'a self, kind: Kind, namespace: &str, prefix: &'a str) -> impl Iterator<Item = &'a Object> + 'a {
         let group = self.group(kind, namespace).ok().map(|at| &self.ordered[at].names);
-        group.into_iter().flat_map(move |names| names.range::<str, _>((std::ops::Bound::Included(prefix), std::ops::Bound::Unbounded)).take_while(move |(name, _)| name.starts_with(prefix))).map(|(_, &slot)| &**self.at(slot))
+        let from = (std::ops::Bound::Included(prefix.as_bytes()), std::ops::Bound::Unbounded);
+        group.into_iter().flat_map(move |names| names.range::<[u8], _>(from).take_while(move |(name, _)| name.bytes().starts_with(prefix.as_bytes()))).map(|(_, &slot)| &**self.at(slot))
     }
 
     /// Writes an object (create or update), bumping its resourceVersion, and logs the event.

@@ -1,0 +1,93 @@
+//! A name as an ordered map's key, kept inline when short: the store's maps of names (one
+//! per kind and namespace, up to a million and a half events in one) then compare bytes
+//! held in their own nodes instead of reading each name from the heap.
+
+use std::borrow::Borrow;
+use std::cmp::Ordering;
+use std::fmt;
+
+/// The longest name kept inline (pod and event names of generated objects fit).
+const INLINE: usize = 46;
+
+/// A name, ordered (and borrowed, as bytes) as the `str` it holds.
+#[derive(Clone)]
+pub enum NameKey {
+    /// A name of at most [`INLINE`] bytes: its length and bytes.
+    Inline(u8, [u8; INLINE]),
+    /// A longer name.
+    Heap(Box<str>),
+}
+
+impl NameKey {
+    /// The key for `name`.
+    pub fn new(name: &str) -> NameKey {
+        if name.len() > INLINE {
+            return NameKey::Heap(name.into());
+        }
+        let mut bytes = [0; INLINE];
+        bytes[..name.len()].copy_from_slice(name.as_bytes());
+        NameKey::Inline(name.len() as u8, bytes)
+    }
+
+    /// The name's bytes (always UTF-8: they were copied from a `str`).
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            NameKey::Inline(len, bytes) => &bytes[..usize::from(*len)],
+            NameKey::Heap(name) => name.as_bytes(),
+        }
+    }
+}
+
+impl Borrow<[u8]> for NameKey {
+    fn borrow(&self) -> &[u8] {
+        self.bytes()
+    }
+}
+
+impl PartialEq for NameKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes() == other.bytes()
+    }
+}
+
+impl Eq for NameKey {}
+
+impl PartialOrd for NameKey {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+// Byte order is `str`'s order.
+impl Ord for NameKey {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.bytes().cmp(other.bytes())
+    }
+}
+
+impl fmt::Debug for NameKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&String::from_utf8_lossy(self.bytes()), f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn keys_order_and_find_as_the_names_do() {
+        let long = "a-name-longer-than-forty-six-bytes-which-goes-to-the-heap";
+        let names = ["web-1", "web-10", "web-1.17f", "", "Web", long, "web-2", "é", "a-name-longer-than-forty-six-bytes-which-goes"];
+        let map: BTreeMap<NameKey, usize> = names.iter().enumerate().map(|(i, n)| (NameKey::new(n), i)).collect();
+        let mut sorted = names.to_vec();
+        sorted.sort();
+        let listed: Vec<&str> = map.keys().map(|k| std::str::from_utf8(k.bytes()).unwrap()).collect();
+        assert_eq!(listed, sorted, "the map lists names in str order, inline and long alike");
+        assert_eq!(map.get(long.as_bytes()), Some(&5));
+        assert_eq!(map.get("web-1".as_bytes()), Some(&0));
+        let prefixed: Vec<usize> = map.range::<[u8], _>((std::ops::Bound::Included("web-1".as_bytes()), std::ops::Bound::Unbounded)).take_while(|(k, _)| k.bytes().starts_with(b"web-1")).map(|(_, &i)| i).collect();
+        assert_eq!(prefixed, vec![0, 2, 1], "a prefix range finds web-1, web-1.17f and web-10 in order");
+    }
+}
