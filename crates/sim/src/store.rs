@@ -184,7 +184,7 @@ pub struct Store {
     /// Objects by the uid of each of their owners (pods without a controller also under "").
     by_owner: Index,
     /// Events by the uid of the object they are about (events about an object without a
-    /// uid are not indexed), in the order they were made.
+    /// uid are not indexed), in no particular order.
     events_about: HashMap<String, Vec<Slot>, BuildHasherDefault<FxHasher>>,
 }
 
@@ -358,13 +358,17 @@ impl Store {
     /// The slot of the object with `key`'s kind, namespace and name.
     fn slot_of(&self, key: &dyn KeyParts) -> Option<Slot> {
         let parts = key.parts();
-        self.by_key.find(hash_parts(parts), |&slot| self.at(slot).parts() == parts).copied()
+        self.find(hash_parts(parts), parts)
     }
 
-    /// Puts `o` in a free slot (or a new one).
-    fn occupy(&mut self, o: Arc<Object>) -> Slot {
+    /// The slot of the object with `parts`, whose hash is `hash`.
+    fn find(&self, hash: u64, parts: (Kind, &str, &str)) -> Option<Slot> {
+        self.by_key.find(hash, |&slot| self.at(slot).parts() == parts).copied()
+    }
+
+    /// Puts `o`, whose parts hash to `hash`, in a free slot (or a new one).
+    fn occupy(&mut self, o: Arc<Object>, hash: u64) -> Slot {
         let (kind, namespace, name) = o.parts();
-        let hash = hash_parts((kind, namespace, name));
         let name = NameKey::new(name);
         let at = match self.group(kind, namespace) {
             Ok(at) => at,
@@ -393,9 +397,10 @@ impl Store {
     /// Puts `o` in the slot its key has, answering with what it held, or in a new one. An
     /// update finds its slot through the object's own names: no key is built.
     fn place(&mut self, o: Arc<Object>) -> (Slot, Option<Arc<Object>>) {
-        match self.slot_of(&*o) {
+        let hash = hash_parts(o.parts());
+        match self.find(hash, o.parts()) {
             Some(slot) => (slot, self.slots[slot as usize].replace(o)),
-            None => (self.occupy(o), None),
+            None => (self.occupy(o, hash), None),
         }
     }
 

@@ -42,7 +42,12 @@ pub struct PodWatch {
 
 /// A pod's containers' usage under `traffic` (its requests served, its overrides), names owned.
 pub fn usage(traffic: &Traffic, p: &Pod, images: &mut BTreeMap<String, ImageBehavior>, scratch: &mut String) -> Usage {
-    traffic.container_usage_with(p, images, scratch).into_iter().map(|(name, u)| (name.to_string(), u)).collect()
+    owned(traffic.container_usage_with(p, images, scratch))
+}
+
+/// Containers' usage with their names owned.
+fn owned(usage: Vec<(&str, Option<(f64, i64)>)>) -> Usage {
+    usage.into_iter().map(|(name, u)| (name.to_string(), u)).collect()
 }
 
 /// When a pod's containers all started (running), the latest of those start times.
@@ -125,13 +130,12 @@ impl PodWatch {
                     a.1 = b.1;
                 }
             } else {
-                t.at_rest = fresh.into_iter().map(|(name, u)| (name.to_string(), u)).collect();
+                t.at_rest = owned(fresh);
             }
             return;
         }
         let key = ObjectKey::of(object);
-        let at_rest = fresh.into_iter().map(|(name, u)| (name.to_string(), u)).collect();
-        let tracked = Tracked { key: format!("{}/{}", key.namespace, key.name), node, started: started(p), at_rest, changed: true };
+        let tracked = Tracked { key: format!("{}/{}", key.namespace, key.name), node, started: started(p), at_rest: owned(fresh), changed: true };
         self.pods.insert(key, tracked);
     }
 
