@@ -17,17 +17,6 @@ fn size() -> (u32, u32) {
     (words.first().copied().unwrap_or(500), words.get(1).copied().unwrap_or(5000))
 }
 
-/// Moves the cluster `by` forward in steps of ten virtual seconds, letting the browser
-/// breathe between them (WebDriver gives up on a page that does not answer for long).
-async fn advance(cluster: &mut kubeplay_sim::Cluster, by: kubeplay_sim::clock::Duration) {
-    let end = cluster.now() + by;
-    while cluster.now() < end {
-        let step = kubeplay_sim::clock::Duration::seconds(10).0.min(end.0 - cluster.now().0);
-        cluster.advance(kubeplay_sim::clock::Duration(step));
-        gloo::timers::future::TimeoutFuture::new(0).await;
-    }
-}
-
 /// Left out of the (debug) wasm suite; the test command runs it in release with `--include-ignored`.
 #[wasm_bindgen_test]
 #[ignore = "a benchmark: run in release, see the module's doc"]
@@ -39,8 +28,12 @@ async fn the_scale_scenario_runs_in_the_browser() {
     let now_ms = || performance.now();
     let mut scenario = Scenario::build(workers, replicas, &now_ms);
     for phase in 0..PHASES.len() {
-        let runs = scenario.begin(phase);
-        advance(&mut scenario.cluster, runs).await;
+        scenario.begin(phase);
+        // A pause for the browser after each virtual second (WebDriver gives up on a page
+        // that does not answer for long).
+        while scenario.step(phase) {
+            gloo::timers::future::TimeoutFuture::new(0).await;
+        }
         scenario.end(phase);
     }
     let (report, c) = scenario.finish();

@@ -15,10 +15,12 @@ pub struct ScaleReport {
     pub replicas: u32,
     /// When the cluster was built.
     pub built_ms: f64,
-    /// When the Deployment's pods were created and running (two virtual minutes after applying it).
+    /// When every pod of the Deployment was running and ready.
     pub created_ms: f64,
-    /// When the rollout to the new image ended (twenty virtual minutes later).
+    /// When the rollout to the new image ended: every pod ready on it, the old ones gone.
     pub rolled_ms: f64,
+    /// The virtual time each phase took (to the second), as a rollout's watcher would see it.
+    pub virtual_secs: [i64; 2],
     /// Pods ready on the first image after the first phase.
     pub first_ready: usize,
     /// Pods ready on the new image at the end.
@@ -33,23 +35,29 @@ impl ScaleReport {
         let secs = |ms: f64| ms / 1000.0;
         let per_second = self.changes as f64 / secs(self.rolled_ms).max(1e-9);
         format!(
-            "workers {}, replicas {}\ncluster built        {:>8.2} s\ncreated and running  {:>8.2} s  ({} ready)\nrolled out           {:>8.2} s  ({} ready on the new image)\nwall time            {:>8.2} s\nstore changes        {} ({per_second:.0} per second)\npeak memory          {memory}\n",
+            "workers {}, replicas {}\ncluster built        {:>8.2} s\ncreated and running  {:>8.2} s  ({} ready after {} s of virtual time)\nrolled out           {:>8.2} s  ({} ready on the new image after {} s)\nwall time            {:>8.2} s\nstore changes        {} ({per_second:.0} per second)\npeak memory          {memory}\n",
             self.workers,
             self.replicas,
             secs(self.built_ms),
             secs(self.created_ms - self.built_ms),
             self.first_ready,
+            self.virtual_secs[0],
             secs(self.rolled_ms - self.created_ms),
             self.rolled_ready,
+            self.virtual_secs[1],
             secs(self.rolled_ms),
             self.changes,
         )
     }
 }
 
-/// The scenario's two phases: the image the Deployment is applied with, and the virtual
-/// time it then runs (creating and starting every pod; the rollout to the new image).
+/// The scenario's two phases: the image the Deployment is applied with, and the most virtual
+/// time the phase may take (creating and starting every pod; the rollout to the new image).
+/// A phase ends as soon as its goal is met ([`Scenario::step`]).
 pub const PHASES: [(&str, Duration); 2] = [("nginx:1.25", Duration::seconds(120)), ("nginx:1.26", Duration::seconds(1200))];
+
+/// How far [`Scenario::step`] moves the clock: the resolution of the phases' virtual times.
+pub const STEP: Duration = Duration::seconds(1);
 
 /// The scenario's Deployment `web` of `replicas` pods on `image`, as a manifest.
 pub fn deployment(replicas: u32, image: &str) -> String {
@@ -68,6 +76,8 @@ pub struct Scenario<'a> {
     pub cluster: Cluster,
     now_ms: &'a dyn Fn() -> f64,
     start: f64,
+    /// When the current phase began, in virtual time.
+    began: crate::clock::Time,
     report: ScaleReport,
 }
 
@@ -76,21 +86,38 @@ impl<'a> Scenario<'a> {
     pub fn build(workers: u32, replicas: u32, now_ms: &'a dyn Fn() -> f64) -> Scenario<'a> {
         let start = now_ms();
         let cluster = Cluster::new(ClusterSettings { workers, node_pods: 250, node_cpu: "16".into(), node_memory: "64Gi".into(), ..Default::default() });
-        let report = ScaleReport { workers, replicas, built_ms: now_ms() - start, created_ms: 0.0, rolled_ms: 0.0, first_ready: 0, rolled_ready: 0, changes: 0 };
-        Scenario { cluster, now_ms, start, report }
+        let report = ScaleReport { workers, replicas, built_ms: now_ms() - start, created_ms: 0.0, rolled_ms: 0.0, virtual_secs: [0; 2], first_ready: 0, rolled_ready: 0, changes: 0 };
+        Scenario { began: cluster.now(), cluster, now_ms, start, report }
     }
 
-    /// Applies phase `phase`'s Deployment; returns the virtual time the caller lets pass next.
-    pub fn begin(&mut self, phase: usize) -> Duration {
-        let (image, runs) = PHASES[phase];
-        self.cluster.apply_manifest(&deployment(self.report.replicas, image), "d.yaml");
-        runs
+    /// Applies phase `phase`'s Deployment.
+    pub fn begin(&mut self, phase: usize) {
+        self.cluster.apply_manifest(&deployment(self.report.replicas, PHASES[phase].0), "d.yaml");
+        self.began = self.cluster.now();
+    }
+
+    /// Whether phase `phase` met its goal: every one of the Deployment's pods ready on the
+    /// phase's image, and no other pod left (the old ones deleted, not only terminating).
+    pub fn done(&self, phase: usize) -> bool {
+        let replicas = self.report.replicas as usize;
+        self.cluster.store().list(Kind::Pod, Some("default")).count() == replicas && ready_with(&self.cluster, PHASES[phase].0) == replicas
+    }
+
+    /// Moves phase `phase` on by [`STEP`] of virtual time, unless its goal is met or its
+    /// time is up; returns whether it moved (the caller steps until it does not).
+    pub fn step(&mut self, phase: usize) -> bool {
+        if self.done(phase) || self.cluster.now() - self.began >= PHASES[phase].1 {
+            return false;
+        }
+        self.cluster.advance(STEP);
+        true
     }
 
     /// Notes the end of phase `phase`: its time and the pods ready on its image.
     pub fn end(&mut self, phase: usize) {
         let ready = ready_with(&self.cluster, PHASES[phase].0);
         let at = (self.now_ms)() - self.start;
+        self.report.virtual_secs[phase] = (self.cluster.now() - self.began).0 / 1000;
         if phase == 0 {
             (self.report.created_ms, self.report.first_ready) = (at, ready);
         } else {
@@ -110,8 +137,8 @@ impl<'a> Scenario<'a> {
 pub fn run(workers: u32, replicas: u32, now_ms: &dyn Fn() -> f64) -> (ScaleReport, Cluster) {
     let mut scenario = Scenario::build(workers, replicas, now_ms);
     for phase in 0..PHASES.len() {
-        let runs = scenario.begin(phase);
-        scenario.cluster.advance(runs);
+        scenario.begin(phase);
+        while scenario.step(phase) {}
         scenario.end(phase);
     }
     scenario.finish()
