@@ -263,11 +263,11 @@ fn validate_pod_spec(spec: &PodSpec, prefix: &str, errs: &mut Vec<String>) {
     if spec.containers.is_empty() {
         errs.push(format!("{prefix}spec.containers: Required value"));
     }
-    let mut seen = std::collections::BTreeSet::new();
     for (i, c) in spec.containers.iter().enumerate() {
         if c.name.is_empty() {
             errs.push(format!("{prefix}spec.containers[{i}].name: Required value"));
-        } else if !seen.insert(c.name.as_str()) {
+        } else if spec.containers[..i].iter().any(|earlier| earlier.name == c.name) {
+            // A pod has a handful of containers: a scan, where a set would allocate for every pod created.
             errs.push(format!("{prefix}spec.containers[{i}].name: Duplicate value: {:?}", c.name));
         }
         if c.image.trim().is_empty() {
@@ -797,6 +797,15 @@ mod tests {
         assert!(err.message.starts_with("Pod \"Web_1\" is invalid: metadata.name: Invalid value: \"Web_1\": a lowercase RFC 1123 subdomain"), "{}", err.message);
         let err = create(&mut s, &mut r, Time(0), pod("web", "")).unwrap_err();
         assert_eq!(err.message, "Pod \"web\" is invalid: spec.containers[0].image: Required value");
+        // Two containers of one name: the second is the duplicate, a third of another name is fine.
+        let mut p = pod("twins", "nginx");
+        if let Object::Pod(p) = &mut p {
+            let spec = std::sync::Arc::make_mut(&mut p.spec);
+            let first = spec.containers[0].clone();
+            spec.containers.push(Container { name: "sidecar".into(), ..first.clone() });
+            spec.containers.push(first);
+        }
+        assert_eq!(create(&mut s, &mut r, Time(0), p).unwrap_err().message, "Pod \"twins\" is invalid: spec.containers[2].name: Duplicate value: \"c\"");
         let mut p = pod("x", "nginx");
         p.meta_mut().namespace = Some("shop".into());
         assert_eq!(create(&mut s, &mut r, Time(0), p).unwrap_err().message, "namespaces \"shop\" not found");
