@@ -172,9 +172,10 @@ pub struct Kubelet {
     next_renew: Option<Time>,
     /// Per pod uid: the resourceVersion the last sync left it at, and when it next has
     /// something due. A pod with neither a new version nor a due time is not synced
-    /// (rebuilt after a restore: every pod syncs once, which changes nothing).
+    /// (rebuilt after a restore: every pod syncs once, which changes nothing). A hash map:
+    /// it is looked up by uid, never walked in an order that matters.
     #[serde(skip)]
-    synced: BTreeMap<String, (Option<String>, Option<Time>)>,
+    synced: rustc_hash::FxHashMap<String, (Option<String>, Option<Time>)>,
     /// The next instant any pod here has something due, as the last pass over all of this
     /// node's pods left it; `None` before the first pass (and after a restart or restore),
     /// when the next run must look at every pod.

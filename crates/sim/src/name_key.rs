@@ -29,12 +29,51 @@ impl NameKey {
         NameKey::Inline(name.len() as u8, bytes)
     }
 
+    /// The key for a namespaced name: `namespace`, a NUL byte, `name` (no name holds a NUL),
+    /// so that keys order as (namespace, name) pairs do.
+    pub fn pair(namespace: &str, name: &str) -> NameKey {
+        with_pair(namespace, name, |bytes| match std::str::from_utf8(bytes) {
+            Ok(joined) => NameKey::new(joined),
+            Err(_) => unreachable!("two strs joined by a NUL are UTF-8"),
+        })
+    }
+
+    /// The namespace and name of a key made by [`NameKey::pair`].
+    pub fn parts(&self) -> (&str, &str) {
+        let bytes = self.bytes();
+        let at = bytes.iter().position(|b| *b == 0).unwrap_or(bytes.len());
+        fn text(b: &[u8]) -> &str {
+            std::str::from_utf8(b).unwrap_or_default()
+        }
+        (text(&bytes[..at]), text(bytes.get(at + 1..).unwrap_or_default()))
+    }
+
     /// The name's bytes (always UTF-8: they were copied from a `str`).
     pub fn bytes(&self) -> &[u8] {
         match self {
             NameKey::Inline(len, bytes) => &bytes[..usize::from(*len)],
             NameKey::Heap(name) => name.as_bytes(),
         }
+    }
+}
+
+/// Calls `f` with the bytes of [`NameKey::pair`]`(namespace, name)`, built on the stack when
+/// short: a look-up by a pair then allocates nothing.
+pub fn with_pair<R>(namespace: &str, name: &str, f: impl FnOnce(&[u8]) -> R) -> R {
+    let len = namespace.len() + 1 + name.len();
+    let fill = |buf: &mut [u8]| {
+        buf[..namespace.len()].copy_from_slice(namespace.as_bytes());
+        buf[namespace.len()] = 0;
+        buf[namespace.len() + 1..].copy_from_slice(name.as_bytes());
+    };
+    if len <= 2 * INLINE {
+        let mut buf = [0u8; 2 * INLINE];
+        fill(&mut buf[..len]);
+        f(&buf[..len])
+    } else {
+        let mut buf = vec![0u8; len];
+        fill(&mut buf);
+        f(&buf)
     }
 }
 
@@ -75,6 +114,22 @@ impl fmt::Debug for NameKey {
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
+
+    #[test]
+    fn pairs_order_as_namespace_then_name() {
+        // "a" sorts before "a-b" as a namespace, though "a/" sorts after "a-" as text.
+        let pairs = [("a", "z"), ("a-b", "a"), ("default", "web-1"), ("default", "web-10"), ("default", &"x".repeat(60))];
+        let keys: Vec<NameKey> = pairs.iter().map(|(ns, n)| NameKey::pair(ns, n)).collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(sorted, keys);
+        let map: BTreeMap<NameKey, usize> = keys.iter().cloned().zip(0..).collect();
+        for (i, (ns, n)) in pairs.iter().enumerate() {
+            assert_eq!(with_pair(ns, n, |k| map.get(k).copied()), Some(i));
+            assert_eq!(keys[i].parts(), (*ns, *n));
+        }
+        assert_eq!(with_pair("a", "b", |k| map.get(k).copied()), None);
+    }
 
     #[test]
     fn keys_order_and_find_as_the_names_do() {

@@ -72,7 +72,8 @@ impl MetricsServer {
             let usage = if at_rest {
                 &t.at_rest
             } else {
-                let Some(p) = store.get(key).and_then(Object::as_pod) else { continue };
+                let (namespace, name) = key.parts();
+                let Some(p) = store.get(&(Kind::Pod, namespace, name)).and_then(Object::as_pod) else { continue };
                 full = watch::usage(traffic, p, &mut images, &mut scratch);
                 &full
             };

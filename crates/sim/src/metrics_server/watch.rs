@@ -5,7 +5,8 @@
 use crate::api::{Kind, Object, Pod};
 use crate::clock::Time;
 use crate::images::ImageBehavior;
-use crate::store::{EventType, KeyParts, ObjectKey, Store};
+use crate::name_key::{with_pair, NameKey};
+use crate::store::{EventType, Store};
 use crate::traffic::Traffic;
 use std::collections::{BTreeMap, HashMap};
 
@@ -32,8 +33,9 @@ pub struct Tracked {
 #[derive(Clone, Debug, Default)]
 pub struct PodWatch {
     seen: Option<u64>,
-    /// Every pod, by key.
-    pub pods: BTreeMap<ObjectKey, Tracked>,
+    /// Every pod, by namespace and name ([`NameKey::pair`]: in the store's order, and
+    /// compared without reading the heap).
+    pub pods: BTreeMap<NameKey, Tracked>,
     /// Node names by index (nodes are added as pods bind to them, never removed).
     pub node_names: Vec<String>,
     node_ids: HashMap<String, u32>,
@@ -74,9 +76,9 @@ impl PodWatch {
                 for e in events {
                     if let Object::Pod(p) = &*e.object {
                         if e.type_ == EventType::Deleted {
-                            self.pods.remove(&*e.object as &dyn KeyParts);
+                            with_pair(e.object.namespace(), e.object.name(), |key| self.pods.remove(key));
                         } else {
-                            self.note(&e.object, p);
+                            self.note(p);
                         }
                     }
                 }
@@ -85,7 +87,7 @@ impl PodWatch {
                 self.pods.clear();
                 for o in store.list(Kind::Pod, None) {
                     if let Object::Pod(p) = o {
-                        self.note(o, p);
+                        self.note(p);
                     }
                 }
             }
@@ -98,19 +100,20 @@ impl PodWatch {
     /// Debug builds: the table must say what a list of every pod says.
     #[cfg(debug_assertions)]
     fn check(&self, store: &Store) {
-        let listed: Vec<&ObjectKey> = self.pods.keys().collect();
-        let pods: Vec<ObjectKey> = store.list(Kind::Pod, None).map(ObjectKey::of).collect();
-        assert_eq!(listed, pods.iter().collect::<Vec<_>>(), "the metrics-server's pods are the store's");
+        let listed: Vec<(&str, &str)> = self.pods.keys().map(NameKey::parts).collect();
+        let pods: Vec<(&str, &str)> = store.list(Kind::Pod, None).map(|o| (o.namespace(), o.name())).collect();
+        assert_eq!(listed, pods, "the metrics-server's pods are the store's");
         for (key, t) in &self.pods {
-            let Some(Object::Pod(p)) = store.get(key) else { continue };
+            let (namespace, name) = key.parts();
+            let Some(Object::Pod(p)) = store.get(&(Kind::Pod, namespace, name)) else { continue };
             assert_eq!(t.node.map(|id| self.node_names[id as usize].as_str()), p.spec.node_name.as_deref(), "node of {}", t.key);
             assert_eq!(t.started, started(p), "start of {}", t.key);
             assert_eq!(t.at_rest, usage(&Traffic::default(), p, &mut BTreeMap::new(), &mut String::new()), "usage of {}", t.key);
         }
     }
 
-    /// Notes pod `p` (the stored `object`), keeping its entry if it has one.
-    fn note(&mut self, object: &Object, p: &Pod) {
+    /// Notes pod `p`, keeping its entry if it has one.
+    fn note(&mut self, p: &Pod) {
         let node = p.spec.node_name.as_deref().map(|n| match self.node_ids.get(n) {
             Some(id) => *id,
             None => {
@@ -123,7 +126,8 @@ impl PodWatch {
         let fresh = Traffic::default().container_usage_with(p, &mut self.images, &mut String::new());
         // A pod written again keeps its entry (its `namespace/name`, and its containers' names
         // while they are the same), found without building a key.
-        if let Some(t) = self.pods.get_mut(object as &dyn KeyParts) {
+        let (namespace, name) = (p.metadata.namespace.as_deref().unwrap_or_default(), p.metadata.name.as_str());
+        if let Some(t) = with_pair(namespace, name, |key| self.pods.get_mut(key)) {
             (t.node, t.started, t.changed) = (node, started(p), true);
             if t.at_rest.len() == fresh.len() && t.at_rest.iter().zip(&fresh).all(|(a, b)| a.0 == b.0) {
                 for (a, b) in t.at_rest.iter_mut().zip(fresh) {
@@ -134,9 +138,8 @@ impl PodWatch {
             }
             return;
         }
-        let key = ObjectKey::of(object);
-        let tracked = Tracked { key: format!("{}/{}", key.namespace, key.name), node, started: started(p), at_rest: owned(fresh), changed: true };
-        self.pods.insert(key, tracked);
+        let tracked = Tracked { key: format!("{namespace}/{name}"), node, started: started(p), at_rest: owned(fresh), changed: true };
+        self.pods.insert(NameKey::pair(namespace, name), tracked);
     }
 
     /// The index of a node that pods were seen bound to.
