@@ -348,7 +348,7 @@ impl Kubelet {
             let mut n = node.clone();
             for c in n.status.conditions.iter_mut() {
                 let ready = c.type_ == "Ready";
-                let (status, reason, message) = match c.type_.as_str() {
+                let (status, reason, message) = match &*c.type_ {
                     "Ready" => ("True", "KubeletReady", "kubelet is posting ready status"),
                     "MemoryPressure" => ("False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
                     "DiskPressure" => ("False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
@@ -548,7 +548,7 @@ impl Kubelet {
 
     /// Advances every container of a running pod through whatever is due.
     fn sync_containers(&mut self, store: &mut Store, source: Source<'_>, pod: &Pod, uid: &str, now: Time) {
-        let restart_policy = pod.spec.restart_policy.clone().unwrap_or_else(|| "Always".into());
+        let restart_policy = pod.spec.restart_policy.as_deref().unwrap_or("Always");
         for i in 0..pod.spec.containers.len() {
             let c = &pod.spec.containers[i];
             let field = format!("spec.containers{{{}}}", c.name);
@@ -592,7 +592,7 @@ impl Kubelet {
                         }
                     }
                     Phase::Running { since, exit: Some((at, code)) } if at <= now => {
-                        let restart = match restart_policy.as_str() {
+                        let restart = match restart_policy {
                             "Never" => false,
                             "OnFailure" => code != 0,
                             _ => true,
@@ -743,7 +743,7 @@ impl Kubelet {
     /// Writes container statuses, conditions and phase from the kubelet's view.
     fn write_status(&self, pod: &mut Pod, uid: &str, now: Time) {
         let Some(works) = self.pods.get(uid) else { return };
-        let restart_policy = pod.spec.restart_policy.clone().unwrap_or_else(|| "Always".into());
+        let restart_policy = pod.spec.restart_policy.as_deref().unwrap_or("Always");
         let mut statuses = Vec::new();
         for (c, w) in pod.spec.containers.iter().zip(works) {
             let mut s = ContainerStatus { name: c.name.clone(), image: c.image.clone(), restart_count: w.restarts, ..Default::default() };

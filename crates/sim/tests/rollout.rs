@@ -213,7 +213,7 @@ fn a_stuck_rollout_exceeds_its_progress_deadline() {
     assert_eq!(out.stderr, "error: deployment \"web\" exceeded its progress deadline\n");
     let d = c.store().get(&ObjectKey { kind: Kind::Deployment, namespace: "default".into(), name: "web".into() }).and_then(Object::as_deployment).cloned().unwrap();
     let p = kubeplay_sim::api::condition(&d.status.conditions, "Progressing").unwrap();
-    assert_eq!((p.status.as_str(), p.reason.as_deref()), ("False", Some("ProgressDeadlineExceeded")));
+    assert_eq!((&*p.status, p.reason.as_deref()), ("False", Some("ProgressDeadlineExceeded")));
     // The old pods keep serving: availability holds at replicas - maxUnavailable.
     assert_eq!(d.status.available_replicas, 2);
 }

@@ -83,9 +83,9 @@ pub struct OwnerReference {
 pub struct Condition {
     /// The condition's name, e.g. `Ready`.
     #[serde(rename = "type")]
-    pub type_: String,
+    pub type_: super::event::Label,
     /// `True`, `False` or `Unknown`.
-    pub status: String,
+    pub status: super::event::Label,
     /// When the node last reported it (nodes only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_heartbeat_time: Option<Time>,
@@ -108,7 +108,7 @@ pub struct Condition {
 
 impl Condition {
     /// A condition with only type, status and transition time set.
-    pub fn new(type_: &str, status: bool, at: Time) -> Self {
+    pub fn new(type_: &'static str, status: bool, at: Time) -> Self {
         Condition {
             type_: type_.into(),
             status: if status { "True" } else { "False" }.into(),
@@ -234,6 +234,6 @@ mod tests {
         assert_eq!(cs[0].last_transition_time, Some(Time(1000)));
         set_condition(&mut cs, Condition::new("Ready", false, Time(6000)));
         assert_eq!(cs[0].last_transition_time, Some(Time(6000)));
-        assert_eq!(condition(&cs, "Ready").map(|c| c.status.as_str()), Some("False"));
+        assert_eq!(condition(&cs, "Ready").map(|c| &*c.status), Some("False"));
     }
 }

@@ -19,7 +19,7 @@ fn finished_at(p: &Pod) -> Option<Time> {
     p.status.container_statuses.iter().filter_map(|c| c.state.terminated.as_ref().and_then(|t| t.finished_at)).max()
 }
 
-fn finish(store: &mut Store, now: Time, job: &mut Job, job_obj: &Object, type_: &str, reason: &'static str, message: &str) {
+fn finish(store: &mut Store, now: Time, job: &mut Job, job_obj: &Object, type_: &'static str, reason: &'static str, message: &str) {
     let mut c = Condition::new(type_, true, now);
     c.last_probe_time = Some(now);
     if !reason.is_empty() {

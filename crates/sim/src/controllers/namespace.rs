@@ -17,7 +17,7 @@ const SETTLED: [(&str, &str, &str); 5] = [
     ("NamespaceFinalizersRemaining", "ContentHasNoFinalizers", "All content-preserving finalizers finished"),
 ];
 
-fn condition(type_: &str, status: bool, reason: &str, message: &str, now: Time) -> Condition {
+fn condition(type_: &'static str, status: bool, reason: &str, message: &str, now: Time) -> Condition {
     let mut c = Condition::new(type_, status, now);
     c.reason = Some(reason.into());
     c.message = Some(message.into());

@@ -252,7 +252,7 @@ fn limited_message(reason: &str) -> &'static str {
     }
 }
 
-fn condition(type_: &str, status: bool, reason: &str, message: String, now: Time) -> Condition {
+fn condition(type_: &'static str, status: bool, reason: &str, message: String, now: Time) -> Condition {
     Condition { reason: Some(reason.into()), message: Some(message), ..Condition::new(type_, status, now) }
 }
 

@@ -260,7 +260,7 @@ mod tests {
         p.metadata.uid = Some(name.into());
         p.metadata.creation_timestamp = Some(Time(created * 1000));
         std::sync::Arc::make_mut(&mut p.spec).node_name = node.map(Into::into);
-        p.status.phase = Some(phase.into());
+        p.status.phase = Some(phase.to_string().into());
         if let Some(t) = ready_since {
             p.status.conditions.push(Cond::new("Ready", true, Time(t * 1000)));
         }
