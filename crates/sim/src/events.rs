@@ -52,14 +52,16 @@ fn record_about(store: &mut Store, now: Time, source: Source<'_>, kind: Kind, me
     // One look at this object's events, in name order: a repeat of this one, and the similar
     // ones for the aggregation below. Events about an object with a uid are found through
     // the store's index of them; the others by their names.
-    let mut own: Vec<&Event> = if uid.is_empty() {
-        store.list_prefixed(Kind::Event, &namespace, &prefix).filter_map(Object::as_event).filter(|e| e.involved_object.uid.is_empty()).collect()
+    // Only events of the same reason, type and source can be repeats or similar: that test
+    // comes first, as it reads no names.
+    let alike = |e: &&Event| e.reason == reason && e.type_ == type_ && e.source.component == source.component;
+    let own: Vec<&Event> = if uid.is_empty() {
+        store.list_prefixed(Kind::Event, &namespace, &prefix).filter_map(Object::as_event).filter(|e| e.involved_object.uid.is_empty()).filter(alike).collect()
     } else {
-        let mut own: Vec<&Event> = store.events_about(&uid).filter(|e| e.metadata.namespace.as_deref() == Some(namespace.as_str()) && e.metadata.name.starts_with(&prefix)).collect();
+        let mut own: Vec<&Event> = store.events_about(&uid).filter(alike).filter(|e| e.metadata.namespace.as_deref() == Some(namespace.as_str()) && e.metadata.name.starts_with(&prefix)).collect();
         crate::sorting::sort_by(&mut own, |a, b| a.metadata.name.cmp(&b.metadata.name));
         own
     };
-    own.retain(|e| e.reason == reason && e.type_ == type_ && e.source.component == source.component);
     let (mut similar, mut combined_event, mut repeat) = (0usize, None::<&Event>, None::<Event>);
     for e in own {
         if e.message == message && e.involved_object.field_path.as_deref() == field_path {
