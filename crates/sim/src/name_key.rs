@@ -32,9 +32,19 @@ impl NameKey {
     /// The key for a namespaced name: `namespace`, a NUL byte, `name` (no name holds a NUL),
     /// so that keys order as (namespace, name) pairs do.
     pub fn pair(namespace: &str, name: &str) -> NameKey {
-        with_pair(namespace, name, |bytes| match std::str::from_utf8(bytes) {
-            Ok(joined) => NameKey::new(joined),
-            Err(_) => unreachable!("two strs joined by a NUL are UTF-8"),
+        NameKey::joined(&[], namespace, name)
+    }
+
+    /// [`NameKey::pair`] after the ASCII bytes `head` (a kind's number, say), so that keys
+    /// order by `head` first.
+    pub fn joined(head: &[u8], namespace: &str, name: &str) -> NameKey {
+        with_joined(head, namespace, name, |bytes| {
+            if bytes.len() > INLINE {
+                return NameKey::Heap(String::from_utf8_lossy(bytes).into());
+            }
+            let mut inline = [0; INLINE];
+            inline[..bytes.len()].copy_from_slice(bytes);
+            NameKey::Inline(bytes.len() as u8, inline)
         })
     }
 
@@ -60,11 +70,20 @@ impl NameKey {
 /// Calls `f` with the bytes of [`NameKey::pair`]`(namespace, name)`, built on the stack when
 /// short: a look-up by a pair then allocates nothing.
 pub fn with_pair<R>(namespace: &str, name: &str, f: impl FnOnce(&[u8]) -> R) -> R {
-    let len = namespace.len() + 1 + name.len();
+    with_joined(&[], namespace, name, f)
+}
+
+/// [`with_pair`] for the keys of [`NameKey::joined`].
+pub fn with_joined<R>(head: &[u8], namespace: &str, name: &str, f: impl FnOnce(&[u8]) -> R) -> R {
+    debug_assert!(head.is_ascii(), "a key's head is ASCII, so the key stays UTF-8");
+    let len = head.len() + namespace.len() + 1 + name.len();
     let fill = |buf: &mut [u8]| {
-        buf[..namespace.len()].copy_from_slice(namespace.as_bytes());
-        buf[namespace.len()] = 0;
-        buf[namespace.len() + 1..].copy_from_slice(name.as_bytes());
+        let (h, rest) = buf.split_at_mut(head.len());
+        h.copy_from_slice(head);
+        let (ns, rest) = rest.split_at_mut(namespace.len());
+        ns.copy_from_slice(namespace.as_bytes());
+        rest[0] = 0;
+        rest[1..].copy_from_slice(name.as_bytes());
     };
     if len <= 2 * INLINE {
         let mut buf = [0u8; 2 * INLINE];

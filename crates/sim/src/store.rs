@@ -3,7 +3,7 @@
 
 use crate::api::{Kind, Object, Pod};
 use crate::clock::Time;
-use crate::name_key::NameKey;
+use crate::name_key::{with_joined, NameKey};
 use serde::{Deserialize, Serialize};
 use rustc_hash::FxHasher;
 use hashbrown::HashTable;
@@ -239,25 +239,31 @@ fn owner_uids(o: &Object) -> Vec<&str> {
 }
 
 /// A secondary index: objects grouped by one string (a node name, a controller uid),
-/// each group in key order, holding the objects' slots.
-type Index = BTreeMap<String, BTreeMap<ObjectKey, Slot>>;
+/// each group in key order (kind, namespace, name: [`index_key`]), holding the objects' slots.
+type Index = BTreeMap<String, BTreeMap<NameKey, Slot>>;
 
-fn index_remove(index: &mut Index, key: &ObjectKey, group: &str) {
+/// An object's key in an [`Index`] group: its kind's number, namespace and name in one inline
+/// key, ordered as [`ObjectKey`]s are.
+fn index_key(o: &Object) -> NameKey {
+    NameKey::joined(&[o.kind() as u8], o.namespace(), o.name())
+}
+
+fn index_remove(index: &mut Index, o: &Object, group: &str) {
     if let Some(members) = index.get_mut(group) {
-        members.remove(key);
+        with_joined(&[o.kind() as u8], o.namespace(), o.name(), |key| members.remove(key));
         if members.is_empty() {
             index.remove(group);
         }
     }
 }
 
-fn index_insert(index: &mut Index, key: ObjectKey, group: &str, slot: Slot) {
+fn index_insert(index: &mut Index, o: &Object, group: &str, slot: Slot) {
     match index.get_mut(group) {
         Some(members) => {
-            members.insert(key, slot);
+            members.insert(index_key(o), slot);
         }
         None => {
-            index.insert(group.to_string(), BTreeMap::from([(key, slot)]));
+            index.insert(group.to_string(), BTreeMap::from([(index_key(o), slot)]));
         }
     }
 }
@@ -297,7 +303,7 @@ impl Store {
         self.slot_of(key).map(|slot| self.at(slot).clone())
     }
 
-    fn shared(&self, group: Option<&BTreeMap<ObjectKey, Slot>>) -> Vec<Arc<Object>> {
+    fn shared(&self, group: Option<&BTreeMap<NameKey, Slot>>) -> Vec<Arc<Object>> {
         group.map_or_else(Vec::new, |g| g.values().map(|&slot| self.at(slot).clone()).collect())
     }
 
@@ -426,23 +432,22 @@ impl Store {
     /// `new` (its key is built only if it moves).
     fn reindex(&mut self, slot: Slot, old: Option<&Object>, new: Option<&Arc<Object>>) {
         let Some(either) = new.map(|o| &**o).or(old) else { return };
-        let key = || ObjectKey::of(either);
         let (old_node, new_node) = (old.and_then(node_of), new.and_then(|o| node_of(o)));
         if old_node != new_node {
             if let Some(n) = old_node {
-                index_remove(&mut self.pods_by_node, &key(), n);
+                index_remove(&mut self.pods_by_node, either, n);
             }
             if let Some(n) = new_node {
-                index_insert(&mut self.pods_by_node, key(), n, slot);
+                index_insert(&mut self.pods_by_node, either, n, slot);
             }
         }
         let old_owners = old.map(owner_uids).unwrap_or_default();
         let new_owners = new.map(|o| owner_uids(o)).unwrap_or_default();
         for uid in old_owners.iter().filter(|u| !new_owners.contains(u)) {
-            index_remove(&mut self.by_owner, &key(), uid);
+            index_remove(&mut self.by_owner, either, uid);
         }
         for uid in new_owners.iter().filter(|u| !old_owners.contains(u)) {
-            index_insert(&mut self.by_owner, key(), uid, slot);
+            index_insert(&mut self.by_owner, either, uid, slot);
         }
         // An event's object never changes: it is indexed when made and dropped when it goes.
         match (event_about(old), event_about(new.map(|o| &**o))) {
