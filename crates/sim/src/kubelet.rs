@@ -500,7 +500,7 @@ impl Kubelet {
         pod.status.host_ip = host_ip.map(Into::into);
         pod.status.pod_ip = self.next_pod_ip(cidr);
         set_condition(&mut pod.status.conditions, Condition::new("Initialized", true, now));
-        let mut works = Vec::new();
+        let mut works = Vec::with_capacity(pod.spec.containers.len());
         for c in &pod.spec.containers {
             let phase = self.begin_pull(store, source, pod, c, now);
             works.push(Work {
@@ -744,7 +744,7 @@ impl Kubelet {
     fn write_status(&self, pod: &mut Pod, uid: &str, now: Time) {
         let Some(works) = self.pods.get(uid) else { return };
         let restart_policy = pod.spec.restart_policy.as_deref().unwrap_or("Always");
-        let mut statuses = Vec::new();
+        let mut statuses = Vec::with_capacity(pod.spec.containers.len());
         for (c, w) in pod.spec.containers.iter().zip(works) {
             let mut s = ContainerStatus { name: c.name.clone(), image: c.image.clone(), restart_count: w.restarts, ..Default::default() };
             let waiting = |reason: &str, message: Option<String>| ContainerState { waiting: Some(StateWaiting { reason: Some(reason.into()), message }), ..Default::default() };
