@@ -47,7 +47,7 @@ fn bench_schedule(c: &mut Criterion) {
         let mut cluster = Cluster::new(ClusterSettings { workers, ..Default::default() });
         cluster.apply_manifest(&deployment(workers, "nginx:1.25"), "d.yaml");
         cluster.advance(Duration::seconds(30));
-        let mut requests = std::collections::BTreeMap::new();
+        let mut requests = kubeplay_sim::api::ResourceList::new();
         requests.insert("cpu".to_string(), kubeplay_sim::api::Quantity::parse("100m").expect("a quantity"));
         let pod = Pod {
             metadata: ObjectMeta { name: "probe".into(), namespace: Some("default".into()), ..Default::default() },

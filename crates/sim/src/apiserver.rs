@@ -7,7 +7,6 @@ use crate::manifest::LAST_APPLIED;
 use crate::rand::Rng;
 use crate::store::{ObjectKey, Store};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -142,7 +141,7 @@ fn default_pod(pod: &mut Pod) {
 /// Models pkg/apis/core/helper/qos GetPodQOS: Guaranteed when every container's cpu and
 /// memory limits equal its requests, BestEffort when nothing is set, Burstable otherwise.
 fn qos_class(pod: &Pod) -> &'static str {
-    let compute = |list: &std::collections::BTreeMap<String, crate::api::Quantity>| list.iter().filter(|(k, q)| matches!(k.as_str(), "cpu" | "memory") && !q.is_zero()).count();
+    let compute = |list: &crate::api::ResourceList| list.iter().filter(|(k, q)| matches!(k.as_str(), "cpu" | "memory") && !q.is_zero()).count();
     if pod.spec.containers.iter().all(|c| compute(&c.resources.requests) == 0 && compute(&c.resources.limits) == 0) {
         return "BestEffort";
     }
@@ -211,7 +210,7 @@ fn default_object(object: &mut Object) {
                 }
                 let labels = &mut s.template.metadata.labels;
                 for (k, v) in [("batch.kubernetes.io/controller-uid", &uid), ("batch.kubernetes.io/job-name", &name), ("controller-uid", &uid), ("job-name", &name)] {
-                    labels.entry(k.to_string()).or_insert_with(|| v.clone());
+                    labels.get_or_insert_with(k.to_string(), || v.clone());
                 }
             }
             default_pod_spec(&mut s.template.spec);
@@ -632,7 +631,7 @@ pub fn apply_with(store: &mut Store, rng: &mut Rng, now: Time, mut object: Objec
 /// Merges a string map (labels, annotations) as `kubectl apply` does: keys the last applied
 /// configuration held (`last`, its JSON object) and `new` leaves out are removed, `new`'s
 /// keys are set, and keys set by anyone else stay.
-fn merge_three_way(live: &mut BTreeMap<String, String>, last: Option<&serde_json::Value>, new: &BTreeMap<String, String>) {
+fn merge_three_way(live: &mut crate::api::StringMap, last: Option<&serde_json::Value>, new: &crate::api::StringMap) {
     if let Some(last) = last.and_then(serde_json::Value::as_object) {
         live.retain(|k, _| new.contains_key(k) || !last.contains_key(k));
     }

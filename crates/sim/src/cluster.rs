@@ -173,7 +173,7 @@ fn quantity(text: &str) -> Quantity {
 }
 
 fn system_pod(name: &str, container: &str, node: Option<&str>, image: &str, cpu: &str, memory: Option<&str>) -> Pod {
-    let mut requests = BTreeMap::new();
+    let mut requests = crate::api::ResourceList::new();
     requests.insert("cpu".to_string(), quantity(cpu));
     if let Some(m) = memory {
         requests.insert("memory".to_string(), quantity(m));
@@ -184,7 +184,7 @@ fn system_pod(name: &str, container: &str, node: Option<&str>, image: &str, cpu:
             containers: vec![Container {
                 name: container.into(),
                 image: image.into(),
-                resources: ResourceRequirements { requests, limits: BTreeMap::new() },
+                resources: ResourceRequirements { requests, limits: Default::default() },
                 ..Default::default()
             }],
             node_name: node.map(Into::into),
@@ -257,10 +257,10 @@ impl Cluster {
     fn add_node(&mut self, name: &str, control_plane: bool) {
         let index = if control_plane { 0 } else { name.trim_start_matches("node-").parse::<u32>().unwrap_or(0) };
         let s = &self.settings;
-        let resources: BTreeMap<String, Quantity> = crate::sorting::map_of(
+        let resources: crate::api::ResourceList =
             [("cpu", s.node_cpu.as_str()), ("memory", s.node_memory.as_str()), ("pods", &s.node_pods.to_string()), ("ephemeral-storage", "100Gi")]
-                .map(|(k, v)| (k.to_string(), quantity(v))),
-        );
+                .map(|(k, v)| (k.to_string(), quantity(v)))
+                .into();
         let mut node = Node {
             metadata: meta(name, None),
             spec: NodeSpec { pod_cidr: Some(format!("10.244.{index}.0/24")), ..Default::default() },
@@ -325,7 +325,7 @@ impl Cluster {
     /// kube-proxy as a DaemonSet on every node and coredns as a two-replica Deployment,
     /// as kubeadm installs them.
     fn add_system_workloads(&mut self) {
-        let labels = |v: &str| -> BTreeMap<String, String> { [("k8s-app".to_string(), v.to_string())].into() };
+        let labels = |v: &str| -> crate::api::StringMap { [("k8s-app".to_string(), v.to_string())].into() };
         // The system pods' specs, as the DaemonSet's and Deployment's templates.
         let mut proxy_spec = std::sync::Arc::unwrap_or_clone(system_pod("", "kube-proxy", None, "registry.k8s.io/kube-proxy:v1.28.0", "0", None).spec);
         proxy_spec.containers[0].resources = ResourceRequirements::default();
@@ -432,7 +432,7 @@ impl Cluster {
             let _ = self.create(o);
         }
         let mut dns = crate::api::Service { metadata: meta("kube-dns", Some("kube-system")), ..Default::default() };
-        dns.metadata.labels = crate::sorting::map_of([("k8s-app", "kube-dns"), ("kubernetes.io/cluster-service", "true"), ("kubernetes.io/name", "CoreDNS")].map(|(k, v)| (k.to_string(), v.to_string())));
+        dns.metadata.labels = [("k8s-app", "kube-dns"), ("kubernetes.io/cluster-service", "true"), ("kubernetes.io/name", "CoreDNS")].map(|(k, v)| (k.to_string(), v.to_string())).into();
         dns.spec.selector = [("k8s-app".to_string(), "kube-dns".to_string())].into();
         dns.spec.cluster_ip = Some(crate::service_registry::service_ip(10));
         dns.spec.ports = vec![port("dns", 53, "UDP", 53), port("dns-tcp", 53, "TCP", 53), port("metrics", 9153, "TCP", 9153)];
@@ -704,7 +704,7 @@ impl Cluster {
             }
             let gc_since = self.seen.get("garbage-collector").copied();
             // Pods matter to the endpoints controller only when some Service selects them.
-            let selectors: Vec<(String, BTreeMap<String, String>)> = self
+            let selectors: Vec<(String, crate::api::StringMap)> = self
                 .store
                 .list(Kind::Service, None)
                 .filter_map(Object::as_service)

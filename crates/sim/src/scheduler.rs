@@ -19,7 +19,7 @@ const DEFAULT_MEMORY_REQUEST: i64 = 200 << 20;
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Explanation {
     /// For each node that failed a filter: the reason, as upstream words it.
-    pub rejected: BTreeMap<String, String>,
+    pub rejected: crate::api::StringMap,
     /// For each feasible node: its total score (when more than 100 nodes were scored,
     /// only the best 20).
     pub scores: BTreeMap<String, i64>,
@@ -138,7 +138,7 @@ struct Counted {
     /// The node's number in the cache.
     id: u32,
     namespace: String,
-    labels: BTreeMap<String, String>,
+    labels: crate::api::StringMap,
     /// Not terminal: counts in its node's usage.
     in_usage: bool,
     /// Neither terminal nor terminating: counts for topology spread.

@@ -143,6 +143,11 @@ impl<K: Ord, V> SmallMap<K, V> {
         &mut self.items[i].1
     }
 
+    /// `key`'s place in the map, as `BTreeMap::entry` (only its `or_insert` forms).
+    pub fn entry(&mut self, key: K) -> Entry<'_, K, V> {
+        Entry { map: self, key }
+    }
+
     /// `key`'s value, first set to the default when it has none (`entry().or_default()`).
     pub fn get_or_default(&mut self, key: K) -> &mut V
     where
@@ -169,6 +174,32 @@ impl<K: Ord, V> SmallMap<K, V> {
     }
 }
 
+/// A key's place in a [`SmallMap`], filled by one of the `or_insert` forms.
+pub struct Entry<'a, K, V> {
+    map: &'a mut SmallMap<K, V>,
+    key: K,
+}
+
+impl<'a, K: Ord, V> Entry<'a, K, V> {
+    /// The value, first set to `value` when there is none.
+    pub fn or_insert(self, value: V) -> &'a mut V {
+        self.map.get_or_insert_with(self.key, || value)
+    }
+
+    /// The value, first set to `make()` when there is none.
+    pub fn or_insert_with(self, make: impl FnOnce() -> V) -> &'a mut V {
+        self.map.get_or_insert_with(self.key, make)
+    }
+
+    /// The value, first set to the default when there is none.
+    pub fn or_default(self) -> &'a mut V
+    where
+        V: Default,
+    {
+        self.map.get_or_insert_with(self.key, V::default)
+    }
+}
+
 impl<K: Ord + Borrow<Q>, Q: Ord + ?Sized, V> std::ops::Index<&Q> for SmallMap<K, V> {
     type Output = V;
     /// The value for `key`; panics when there is none, like `BTreeMap`.
@@ -183,6 +214,13 @@ impl<K: Ord, V> FromIterator<(K, V)> for SmallMap<K, V> {
         let mut pairs: Vec<(K, V)> = pairs.into_iter().collect();
         pairs.reverse();
         SmallMap::from_unsorted_keep_first(pairs)
+    }
+}
+
+impl<K: Ord, V, const N: usize> From<[(K, V); N]> for SmallMap<K, V> {
+    /// The map of the pairs (of equal keys the last one's value, as in `BTreeMap`).
+    fn from(pairs: [(K, V); N]) -> Self {
+        pairs.into_iter().collect()
     }
 }
 

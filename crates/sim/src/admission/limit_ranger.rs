@@ -4,7 +4,6 @@
 
 use crate::api::{Container, Kind, LimitRange, LimitRangeItem, Object, Pod, Quantity, ResourceList};
 use crate::store::Store;
-use std::collections::BTreeMap;
 
 /// The annotation that records what LimitRanger set.
 pub const ANNOTATION: &str = "kubernetes.io/limit-ranger";
@@ -14,13 +13,13 @@ pub const ANNOTATION: &str = "kubernetes.io/limit-ranger";
 pub fn default_limit_range(lr: &mut LimitRange) {
     for item in lr.spec.limits.iter_mut().filter(|i| i.type_ == "Container") {
         for (k, v) in item.max.clone() {
-            item.default.entry(k).or_insert(v);
+            item.default.get_or_insert_with(k, || v);
         }
         for (k, v) in item.default.clone() {
-            item.default_request.entry(k).or_insert(v);
+            item.default_request.get_or_insert_with(k, || v);
         }
         for (k, v) in item.min.clone() {
-            item.default_request.entry(k).or_insert(v);
+            item.default_request.get_or_insert_with(k, || v);
         }
     }
 }
@@ -124,7 +123,7 @@ fn check(item: &LimitRangeItem, scope: &str, requests: &ResourceList, limits: &R
 
 /// Sums the containers' values of every resource they name.
 fn pod_totals(pod: &Pod, pick: impl Fn(&Container) -> &ResourceList) -> ResourceList {
-    let mut total: BTreeMap<String, Quantity> = BTreeMap::new();
+    let mut total = crate::api::ResourceList::new();
     for c in &pod.spec.containers {
         for (k, v) in pick(c) {
             let sum = total.get(k).map_or_else(|| v.clone(), |t| t.add(v));

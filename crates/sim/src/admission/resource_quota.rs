@@ -94,7 +94,7 @@ fn matches(kind: Kind, name: &str) -> bool {
 /// controller's recalculation. Unused resources read `0`.
 pub fn recalculate(store: &Store, quota: &ResourceQuota, now: Time) -> ResourceList {
     let ns = quota.metadata.namespace.as_deref().unwrap_or("");
-    let mut used: ResourceList = crate::sorting::map_of(quota.spec.hard.keys().map(|k| (k.clone(), Quantity::zero())));
+    let mut used: ResourceList = quota.spec.hard.keys().map(|k| (k.clone(), Quantity::zero())).collect();
     for kind in Kind::ALL.into_iter().filter(|k| k.namespaced() && quota.spec.hard.keys().any(|n| matches(*k, n))) {
         for o in store.list(kind, Some(ns)) {
             for (name, q) in usage(o, now).into_iter().filter(|(n, _)| quota.spec.hard.contains_key(n)) {

@@ -19,7 +19,7 @@ mod service;
 pub mod unsimulated;
 mod workloads;
 
-pub use meta::{condition, set_condition, set_condition_last, Condition, ObjectMeta, OwnerReference, Taint, Toleration};
+pub use meta::{condition, set_condition, set_condition_last, Condition, ObjectMeta, OwnerReference, StringMap, Taint, Toleration};
 pub use namespace::{Namespace, NamespaceSpec, NamespaceStatus};
 pub use node::{Node, NodeAddress, NodeSpec, NodeStatus, NodeSystemInfo};
 pub use object::{Kind, Object};

@@ -3,7 +3,6 @@
 use super::meta::{Condition, ObjectMeta, Taint};
 use super::quantity::Quantity;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// A Node object (`v1`, cluster-scoped).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -44,11 +43,11 @@ pub struct NodeSpec {
 #[serde(rename_all = "camelCase")]
 pub struct NodeStatus {
     /// Total resources of the machine.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub capacity: BTreeMap<String, Quantity>,
+    #[serde(default, skip_serializing_if = "super::quota::ResourceList::is_empty")]
+    pub capacity: super::quota::ResourceList,
     /// What is left for pods after system reservations.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub allocatable: BTreeMap<String, Quantity>,
+    #[serde(default, skip_serializing_if = "super::quota::ResourceList::is_empty")]
+    pub allocatable: super::quota::ResourceList,
     /// Ready, MemoryPressure, DiskPressure, PIDPressure.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<Condition>,

@@ -4,7 +4,6 @@ use super::meta::{Condition, ObjectMeta, Toleration};
 use super::quantity::Quantity;
 use crate::clock::Time;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// A Pod object (`v1`, namespaced).
@@ -56,8 +55,8 @@ pub struct PodSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
     /// Node labels the pod requires.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub node_selector: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "crate::api::StringMap::is_empty")]
+    pub node_selector: crate::api::StringMap,
     /// Taints the pod tolerates.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tolerations: Vec<Toleration>,
@@ -262,11 +261,11 @@ pub struct ContainerPort {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ResourceRequirements {
     /// What the scheduler reserves.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub requests: BTreeMap<String, Quantity>,
+    #[serde(default, skip_serializing_if = "super::quota::ResourceList::is_empty")]
+    pub requests: super::quota::ResourceList,
     /// The ceiling enforced at run time.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub limits: BTreeMap<String, Quantity>,
+    #[serde(default, skip_serializing_if = "super::quota::ResourceList::is_empty")]
+    pub limits: super::quota::ResourceList,
 }
 
 impl ResourceRequirements {

@@ -4,10 +4,10 @@
 use super::meta::ObjectMeta;
 use super::quantity::Quantity;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
-/// Resource names to amounts (`pods: 10`, `requests.cpu: 1`).
-pub type ResourceList = BTreeMap<String, Quantity>;
+/// Resource names to amounts (`pods: 10`, `requests.cpu: 1`), in name order: a sorted vector
+/// of the few pairs (a `BTreeMap` node had room for eleven, copied with every pod).
+pub type ResourceList = crate::small_map::SmallMap<String, Quantity>;
 
 /// A ResourceQuota (`v1`): hard limits on what a namespace may hold and use.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -33,7 +33,7 @@ pub struct ResourceQuota {
 #[serde(rename_all = "camelCase")]
 pub struct ResourceQuotaSpec {
     /// The ceiling per resource name: `pods`, `requests.cpu`, `limits.memory`, `cpu`, `services`, ...
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "ResourceList::is_empty")]
     pub hard: ResourceList,
 }
 
@@ -42,10 +42,10 @@ pub struct ResourceQuotaSpec {
 #[serde(rename_all = "camelCase")]
 pub struct ResourceQuotaStatus {
     /// The limits being enforced (a copy of `spec.hard` once the controller saw it).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "ResourceList::is_empty")]
     pub hard: ResourceList,
     /// What the namespace uses of each hard resource.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "ResourceList::is_empty")]
     pub used: ResourceList,
 }
 
@@ -82,18 +82,18 @@ pub struct LimitRangeItem {
     #[serde(rename = "type")]
     pub type_: String,
     /// The largest limit allowed.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "ResourceList::is_empty")]
     pub max: ResourceList,
     /// The smallest request allowed.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "ResourceList::is_empty")]
     pub min: ResourceList,
     /// The limit given to a container that sets none.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "ResourceList::is_empty")]
     pub default: ResourceList,
     /// The request given to a container that sets none.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "ResourceList::is_empty")]
     pub default_request: ResourceList,
     /// The largest limit/request ratio allowed.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "ResourceList::is_empty")]
     pub max_limit_request_ratio: ResourceList,
 }

@@ -1,7 +1,6 @@
 //! Label selectors and IntOrString: how controllers pick their pods and size their rollouts.
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// `spec.selector` of workloads: all of `matchLabels` and all of `matchExpressions` must hold.
@@ -9,8 +8,8 @@ use std::fmt;
 #[serde(rename_all = "camelCase")]
 pub struct LabelSelector {
     /// Exact key=value pairs.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub match_labels: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "crate::api::StringMap::is_empty")]
+    pub match_labels: crate::api::StringMap,
     /// Set-based requirements.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub match_expressions: Vec<LabelSelectorRequirement>,
@@ -30,7 +29,7 @@ pub struct LabelSelectorRequirement {
 
 impl LabelSelector {
     /// A selector of exact labels.
-    pub fn from_labels(labels: &BTreeMap<String, String>) -> Self {
+    pub fn from_labels(labels: &crate::api::StringMap) -> Self {
         LabelSelector { match_labels: labels.clone(), match_expressions: Vec::new() }
     }
 
@@ -40,7 +39,7 @@ impl LabelSelector {
     }
 
     /// Models staging/src/k8s.io/apimachinery/pkg/labels/selector.go Matches (after LabelSelectorAsSelector).
-    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+    pub fn matches(&self, labels: &crate::api::StringMap) -> bool {
         self.match_labels.iter().all(|(k, v)| labels.get(k) == Some(v))
             && self.match_expressions.iter().all(|r| {
                 let value = labels.get(&r.key);
@@ -111,7 +110,7 @@ impl IntOrString {
 mod tests {
     use super::*;
 
-    fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    fn labels(pairs: &[(&str, &str)]) -> crate::api::StringMap {
         pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 

@@ -4,7 +4,6 @@ use super::event::ObjectReference;
 use super::meta::ObjectMeta;
 use super::selector::IntOrString;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// A Service: a virtual IP (and maybe a port on every node) that spreads connections
 /// over the ready pods its selector matches.
@@ -34,8 +33,8 @@ pub struct ServiceSpec {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// The pods it sends traffic to; without one, Endpoints are managed by hand.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub selector: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "crate::api::StringMap::is_empty")]
+    pub selector: crate::api::StringMap,
     /// The ports it serves.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<ServicePort>,

@@ -60,7 +60,7 @@ fn sort_endpoints(endpoints: &mut [Endpoint]) {
 }
 
 /// The labels a slice of `svc` carries: the Service's own plus the two the controller owns.
-fn slice_labels(svc: &Service) -> BTreeMap<String, String> {
+fn slice_labels(svc: &Service) -> crate::api::StringMap {
     let mut labels = svc.metadata.labels.clone();
     labels.insert(LABEL_SERVICE_NAME.into(), svc.metadata.name.clone());
     labels.insert(LABEL_MANAGED_BY.into(), CONTROLLER_NAME.into());

@@ -15,7 +15,6 @@ use crate::cluster::Cluster;
 use crate::controllers::controller_of;
 use crate::controllers::deployment::POD_TEMPLATE_HASH;
 use crate::store::{ObjectKey, Store};
-use std::collections::BTreeMap;
 
 /// Annotations kubectl never shows.
 const SKIPPED_ANNOTATIONS: [&str; 1] = ["kubectl.kubernetes.io/last-applied-configuration"];
@@ -597,7 +596,7 @@ fn name_namespace_labels(w: &mut Out, meta: &crate::api::ObjectMeta) {
 
 /// Models staging/src/k8s.io/kubectl/pkg/describe/describe.go printLabelsMultiline: `Title:→k=v`,
 /// one label a line, or `<none>`.
-fn labels(w: &mut Out, title: &str, labels: &BTreeMap<String, String>) {
+fn labels(w: &mut Out, title: &str, labels: &crate::api::StringMap) {
     multiline(w, title, labels.iter().map(|(k, v)| format!("{k}={v}")).collect());
 }
 
@@ -615,7 +614,7 @@ fn multiline(w: &mut Out, title: &str, values: Vec<String>) {
 /// Models staging/src/k8s.io/kubectl/pkg/describe/describe.go printAnnotationsMultiline: `k: v`
 /// sorted by key; long or multi-line values go under the key, each line cut to 138 characters plus
 /// `...`.
-fn annotations(w: &mut Out, title: &str, annotations: &BTreeMap<String, String>) {
+fn annotations(w: &mut Out, title: &str, annotations: &crate::api::StringMap) {
     let shown: Vec<(&String, &String)> = annotations.iter().filter(|(k, _)| !SKIPPED_ANNOTATIONS.contains(&k.as_str())).collect();
     if shown.is_empty() {
         w.line(0, format!("{title}:\t<none>"));

@@ -6,10 +6,9 @@ use super::{fetch, targets, CommandOutput, Context};
 use crate::api::{Kind, Object, PodSpec};
 use crate::cluster::Cluster;
 use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
 
 /// What `expose` reads from an object: the selector, the labels, and the pod spec.
-type Introspected<'a> = (BTreeMap<String, String>, BTreeMap<String, String>, Option<&'a PodSpec>);
+type Introspected<'a> = (crate::api::StringMap, crate::api::StringMap, Option<&'a PodSpec>);
 
 /// The selector, labels and pod spec of the object to expose.
 fn introspect(o: &Object) -> Result<Introspected<'_>, String> {
@@ -51,7 +50,7 @@ pub fn expose(cluster: &mut Cluster, f: &Flags, ctx: &Context<'_>) -> CommandOut
         Err(e) => return CommandOutput::err(format!("{e}\n"), 1),
     };
     if let Some(text) = f.value("--selector") {
-        selector = crate::sorting::map_of(text.split(',').filter_map(|kv| kv.split_once('=')).map(|(k, v)| (k.to_string(), v.to_string())));
+        selector = text.split(',').filter_map(|kv| kv.split_once('=')).map(|(k, v)| (k.to_string(), v.to_string())).collect();
     }
     let container_ports: Vec<&crate::api::ContainerPort> = spec.map(|s| s.containers.iter().flat_map(|c| &c.ports).collect()).unwrap_or_default();
     let port: i32 = match f.value("--port") {

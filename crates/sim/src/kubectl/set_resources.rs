@@ -4,11 +4,10 @@
 use super::{fetch, resource_kind, targets, CommandOutput, Flags};
 use crate::api::{Container, Kind, Object, Quantity};
 use crate::cluster::Cluster;
-use std::collections::BTreeMap;
 
 /// `cpu=100m,memory=256Mi` as a resource list, with kubectl's messages for bad input.
-fn resource_list(text: &str) -> Result<BTreeMap<String, Quantity>, String> {
-    let mut list = BTreeMap::new();
+fn resource_list(text: &str) -> Result<crate::api::ResourceList, String> {
+    let mut list = crate::api::ResourceList::new();
     for item in text.split(',').filter(|s| !s.is_empty()) {
         let (name, value) = item.split_once('=').ok_or_else(|| format!("error: Invalid argument syntax {item}, expected <resource>=<value>"))?;
         list.insert(name.to_string(), Quantity::parse(value).map_err(|e| format!("error: {e}"))?);

@@ -155,7 +155,7 @@ fn as_at_start(cluster: &Cluster, keys: Vec<ObjectKey>, f: &Flags, since: Option
     let selector = f.selector().ok().flatten();
     let kind = f.positional.first().and_then(|k| resource_kind(k).ok());
     let ns = f.namespace();
-    let was_selected = |(k, labels): &&(ObjectKey, std::collections::BTreeMap<String, String>)| Some(k.kind) == kind && (!k.kind.namespaced() || k.namespace == ns) && selector.as_ref().is_none_or(|s| s.matches(labels));
+    let was_selected = |(k, labels): &&(ObjectKey, crate::api::StringMap)| Some(k.kind) == kind && (!k.kind.namespaced() || k.namespace == ns) && selector.as_ref().is_none_or(|s| s.matches(labels));
     let mut at_start: Vec<ObjectKey> = keys.into_iter().chain(deleted.iter().filter(was_selected).map(|(k, _)| k.clone())).filter(|k| !added.contains(k)).collect();
     crate::sorting::sort(&mut at_start);
     at_start.dedup();

@@ -23,7 +23,7 @@ struct Seen {
 pub struct Tally {
     namespace: String,
     selector: crate::api::LabelSelector,
-    labels: BTreeMap<String, String>,
+    labels: crate::api::StringMap,
     /// Controlled active pods.
     pub active: i32,
     /// Controlled active pods carrying the template's labels.

@@ -635,7 +635,7 @@ Pod Template:
 fn annotations_and_quantities_render_as_kubectl_does() {
     let mut w = Out::default();
     let long = "x".repeat(200);
-    let notes: BTreeMap<String, String> = [
+    let notes: crate::api::StringMap = [
         ("a", "short"),
         ("b", long.as_str()),
         ("kubectl.kubernetes.io/last-applied-configuration", "{}"),

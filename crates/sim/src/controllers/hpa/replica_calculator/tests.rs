@@ -39,7 +39,7 @@ fn cluster(resource: &str, pods: &[P]) -> (Vec<Pod>, MetricsServer) {
         .map(|(i, P(state, request, level))| {
             let name = format!("p-{i}");
             let start = Time(now().0 - if state.hot { 60_000 } else { 600_000 });
-            let mut requests = BTreeMap::new();
+            let mut requests = crate::api::ResourceList::new();
             if let Some(r) = request {
                 requests.insert(resource.to_string(), Quantity::parse(r).unwrap());
             }
