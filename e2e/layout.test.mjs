@@ -229,3 +229,26 @@ test("in a 960x540 slide or window a Deployment's pods show on the map without s
     await context.close();
   }
 });
+
+test("in a 960x540 window or slide beside an open lesson, a Deployment's pods on all three workers show on the map without scrolling it, and each card's bars are as long", async () => {
+  for (const path of ['/?lesson=first-deployment', '/?embed&speed=10&autoplay&lesson=first-deployment']) {
+    const { page, errors, context } = await open(path, 960, 540);
+    await deployWeb(page);
+    await page.waitForTimeout(1000);
+    const pods = await page.locator('[data-testid="pod"][data-name^="web-"]').evaluateAll((chips) => chips.map((c) => c.dataset.name));
+    const wanted = Object.fromEntries(pods.map((name) => [name, `[data-testid="pod"][data-name="${name}"]`]));
+    for (const node of ['node-1', 'node-2', 'node-3']) wanted[node] = `[data-testid="node"][data-name="${node}"] header`;
+    const seen = await page.evaluate(howShown, wanted);
+    await page.screenshot({ path: `${SHOTS}/map-workers-960x540${path.replace(/\W+/g, '-')}.png` });
+    assert.deepEqual(seen, Object.fromEntries(Object.keys(wanted).map((name) => [name, 'whole'])), path);
+    const bars = await page.locator('[data-testid="node"]').evaluateAll((nodes) => nodes.map((n) => [n.dataset.name, [...n.querySelectorAll('.capacity .bar')].map((b) => Math.round(b.getBoundingClientRect().width))]));
+    for (const [name, widths] of bars) {
+      assert.equal(widths.length, 3, `${name}: cpu, memory and pods`);
+      assert.ok(widths.every((w) => w >= 16 && Math.abs(w - widths[0]) <= 1), `${path} ${name}: the bars are ${widths} px long`);
+    }
+    const map = await page.locator('[data-testid="cluster-map"]').evaluate((m) => ({ scrollWidth: m.scrollWidth, clientWidth: m.clientWidth }));
+    assert.ok(map.scrollWidth <= map.clientWidth, `${path}: the map is ${map.scrollWidth} px wide in ${map.clientWidth} px`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});

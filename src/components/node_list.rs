@@ -164,6 +164,17 @@ fn taint_chip(t: &kubeplay_sim::api::Taint) -> Html {
     html! { <li class={classes!("taint", effect.clone())} data-testid="taint" title={format!("taint {}{value}:{effect}", t.key)}>{ format!("{short}:{effect}") }</li> }
 }
 
+/// A row of a node card's capacity: its label ("requested" after cpu and memory, which a
+/// compact card shows in the tooltip only), its bar and its figures.
+fn capacity_row(label: &'static str, title: String, width: String, figures: String) -> Html {
+    html! {
+        <div {title}>
+            <dt>{ label }if label != "pods" { <span class="requested">{" requested"}</span> }</dt>
+            <dd><div class="bar"><div style={width}></div></div><span>{ figures }</span></dd>
+        </div>
+    }
+}
+
 /// Properties of [`NodeCard`].
 #[derive(Properties, PartialEq)]
 struct NodeCardProps {
@@ -207,15 +218,9 @@ fn node_card(props: &NodeCardProps) -> Html {
                 <ul class="taints" aria-label="Taints">{ for node.spec.taints.iter().map(taint_chip) }</ul>
             }
             <dl class="capacity" data-testid="node-capacity">
-                <div title={requested_title("CPU")}>
-                    <dt>{"cpu requested"}</dt><dd><div class="bar"><div style={percent(cpu_requested, cpu)}></div></div><span>{ format!("{}m / {}m", cpu_requested, cpu) }</span></dd>
-                </div>
-                <div title={requested_title("memory")}>
-                    <dt>{"memory requested"}</dt><dd><div class="bar"><div style={percent(mem_requested, mem)}></div></div><span>{ format!("{} / {} GiB", gib(mem_requested), gib(mem)) }</span></dd>
-                </div>
-                <div title="Pods on this node, out of the most it takes (allocatable pods)">
-                    <dt>{"pods"}</dt><dd><div class="bar"><div style={percent(props.pods.len() as i64, max_pods)}></div></div><span>{ format!("{} / {}", props.pods.len(), max_pods) }</span></dd>
-                </div>
+                { capacity_row("cpu", requested_title("CPU"), percent(cpu_requested, cpu), format!("{}m / {}m", cpu_requested, cpu)) }
+                { capacity_row("memory", requested_title("memory"), percent(mem_requested, mem), format!("{} / {} GiB", gib(mem_requested), gib(mem))) }
+                { capacity_row("pods", "Pods on this node, out of the most it takes (allocatable pods)".into(), percent(props.pods.len() as i64, max_pods), format!("{} / {}", props.pods.len(), max_pods)) }
             </dl>
             <PodChips pods={props.pods.clone()} inspect={props.inspect.clone()} label={format!("Pods on {}", node.metadata.name)} />
         </section>
