@@ -252,3 +252,60 @@ test("in a 960x540 window or slide beside an open lesson, a Deployment's pods on
     await context.close();
   }
 });
+
+/** The pod chip with the focus, and the node card it is on. */
+const focusedPod = (page) => page.evaluate(() => ({ pod: document.activeElement.dataset.name, node: document.activeElement.closest('[data-testid="node"]')?.dataset.name }));
+
+test('the arrow keys move between pod chips as they show on the map: along a row, to the chip above or below, and on to the card beyond', async () => {
+  // A short window: one card a row, the control plane's card last.
+  {
+    const { page, errors, context } = await open('/', 960, 540);
+    await deployWeb(page);
+    const chips = (node) => page.locator(`[data-testid="node"][data-name="${node}"] [data-testid="pod"]`).evaluateAll((cs) => cs.map((c) => c.dataset.name));
+    const [one, two, plane] = [await chips('node-1'), await chips('node-2'), await chips('control-plane')];
+    await page.locator(`[data-testid="pod"][data-name="${one[1]}"]`).focus();
+    await page.keyboard.press('Home');
+    assert.deepEqual(await focusedPod(page), { pod: one[0], node: 'node-1' }, "Home goes to the first worker's first pod, at the top of the map");
+    await page.keyboard.press('ArrowLeft');
+    assert.deepEqual(await focusedPod(page), { pod: one[0], node: 'node-1' }, 'Left from the first pod stays there');
+    await page.keyboard.press('ArrowRight');
+    assert.deepEqual(await focusedPod(page), { pod: one[1], node: 'node-1' }, 'Right goes to the pod beside it');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowDown');
+    assert.deepEqual(await focusedPod(page), { pod: two[0], node: 'node-2' }, 'Down from the top row of the first card goes to the card below');
+    await page.keyboard.press('ArrowUp');
+    assert.deepEqual(await focusedPod(page), { pod: one[0], node: 'node-1' }, 'and Up comes back');
+    await page.keyboard.press('End');
+    assert.deepEqual(await focusedPod(page), { pod: plane[plane.length - 1], node: 'control-plane' }, "End goes to the last pod shown, on the control plane's card at the bottom");
+    await page.screenshot({ path: `${SHOTS}/map-keys-960x540.png` });
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+  // A projector: two cards a row, the control plane's first.
+  {
+    const { page, errors, context } = await open('/', 1280, 720);
+    await deployWeb(page);
+    const chips = (node) => page.locator(`[data-testid="node"][data-name="${node}"] [data-testid="pod"]`).evaluateAll((cs) => cs.map((c) => c.dataset.name));
+    const [one, two] = [await chips('node-1'), await chips('node-2')];
+    await page.locator(`[data-testid="pod"][data-name="${one[one.length - 1]}"]`).focus();
+    await page.keyboard.press('ArrowDown');
+    assert.equal((await focusedPod(page)).node, 'node-3', 'Down from the last row of node-1 goes to node-3, the card under it');
+    await page.locator(`[data-testid="pod"][data-name="${one[one.length - 1]}"]`).focus();
+    await page.keyboard.press('ArrowRight');
+    assert.deepEqual(await focusedPod(page), { pod: two[0], node: 'node-2' }, "Right from node-1's last pod goes on to the next card's first");
+    // On the control plane's card, rows of several chips: Down goes to the nearest chip on the row under.
+    await page.locator('[data-testid="pod"][data-name^="etcd-"]').focus();
+    const below = await page.evaluate(() => {
+      const at = document.activeElement.getBoundingClientRect();
+      const card = [...document.activeElement.closest('ul').children].map((c) => [c.dataset.name, c.getBoundingClientRect()]);
+      const next = Math.min(...card.map(([, r]) => r.top).filter((t) => t > at.top + 4));
+      const middle = (r) => (r.left + r.right) / 2;
+      return card.filter(([, r]) => Math.abs(r.top - next) <= 4).sort(([, a], [, b]) => Math.abs(middle(a) - middle(at)) - Math.abs(middle(b) - middle(at)))[0][0];
+    });
+    await page.keyboard.press('ArrowDown');
+    assert.deepEqual(await focusedPod(page), { pod: below, node: 'control-plane' }, 'Down from etcd goes to the chip under it');
+    await page.screenshot({ path: `${SHOTS}/map-keys-1280x720.png` });
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});

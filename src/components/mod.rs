@@ -8,6 +8,7 @@ pub mod event_list;
 pub mod inspector;
 pub mod lab;
 pub mod lesson_panel;
+pub mod map_keys;
 pub mod node_list;
 pub mod rewind;
 pub mod screens;

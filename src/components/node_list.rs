@@ -127,27 +127,13 @@ struct PodChipsProps {
 fn pod_chips(props: &PodChipsProps) -> Html {
     html! {
         // A group of buttons, not a list: its items are pods to open, and a list may hold only items.
-        <ul class="pods" role="group" aria-label={props.label.clone()} onkeydown={Callback::from(|e: KeyboardEvent| move_between_pods(&e))}>
+        <ul class="pods" role="group" aria-label={props.label.clone()} onkeydown={Callback::from(|e: KeyboardEvent| super::map_keys::on_key(&e))}>
             { for props.pods.iter().enumerate().map(|(i, (pod, revision))| {
                 let key = pod.0.meta().uid.clone().unwrap_or_else(|| format!("{}/{}", pod.0.namespace(), pod.0.name()));
                 html! { <PodChip {key} pod={pod.clone()} revision={*revision} inspect={props.inspect.clone()} tab_stop={i == 0} /> }
             }) }
         </ul>
     }
-}
-
-/// The map's arrow keys: Right/Down to the next pod, Left/Up to the previous one, Home and
-/// End to the first and last, across the nodes. Tab stops once per node, so a keyboard gets
-/// past a map of thousands of pods.
-fn move_between_pods(e: &KeyboardEvent) {
-    let step: fn(usize, usize) -> usize = match e.key().as_str() {
-        "ArrowRight" | "ArrowDown" => |i, n| (i + 1).min(n - 1),
-        "ArrowLeft" | "ArrowUp" => |i, _| i.saturating_sub(1),
-        "Home" => |_, _| 0,
-        "End" => |_, n| n - 1,
-        _ => return,
-    };
-    super::tabs::move_focus(e, "[data-testid=pod]", "[data-testid=cluster-map]", step);
 }
 
 /// A taint as the map shows it: short, with the whole taint on hover.
