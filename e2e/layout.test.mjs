@@ -309,3 +309,35 @@ test('the arrow keys move between pod chips as they show on the map: along a row
     await context.close();
   }
 });
+
+test("in ?present a problem found in the line being typed does not hide that line: the editor's text scrolls to keep it above the list of problems", async () => {
+  const { page, errors, context } = await open('/?present', 1280, 720);
+  await page.locator('[data-testid="tab-editor"]').click();
+  await page.locator('[data-testid="editor-examples"]').selectOption('deployment.yaml');
+  const editor = page.locator('[data-testid="editor"]');
+  await editor.click();
+  await page.keyboard.press('Control+Home');
+  // Down to the last line the text shows whole before any problem.
+  const shown = await editor.evaluate((t) => Math.floor((t.clientHeight - 24) / parseFloat(getComputedStyle(t).lineHeight)));
+  for (let i = 1; i < shown; i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('End');
+  await page.keyboard.type(' [');
+  await page.locator('[data-testid="editor-problems"] li').first().waitFor();
+  await page.waitForTimeout(300);
+  const at = await editor.evaluate((t) => {
+    const style = getComputedStyle(t);
+    const line = parseFloat(style.lineHeight);
+    const lines = t.value.slice(0, t.selectionStart).split('\n').length;
+    const r = t.getBoundingClientRect();
+    const top = r.top + parseFloat(style.paddingTop) + (lines - 1) * line - t.scrollTop;
+    const list = document.querySelector('[data-testid="editor-problems"]').getBoundingClientRect();
+    const highlighted = t.closest('.code').querySelectorAll('.hl-line')[lines - 1].getBoundingClientRect();
+    return { line: lines, top: Math.round(top), bottom: Math.round(top + line), box: [Math.round(r.top), Math.round(r.top + t.clientHeight)], list: Math.round(list.top), highlighted: Math.round(highlighted.top) };
+  });
+  await page.screenshot({ path: `${SHOTS}/present-editor-problem.png` });
+  assert.ok(at.line >= shown, `the caret is on line ${at.line}`);
+  assert.ok(at.top >= at.box[0] && at.bottom <= at.box[1] && at.bottom <= at.list, `line ${at.line} spans ${at.top}-${at.bottom}, the text shows ${at.box[0]}-${at.box[1]}, the problems start at ${at.list}`);
+  assert.ok(Math.abs(at.highlighted - at.top) <= 1, `its highlighted copy is at ${at.highlighted}, the line at ${at.top}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -161,6 +161,17 @@ pub fn editor() -> Html {
         });
     }
 
+    // A list of problems or an Apply's report showing under the text takes its height from
+    // the text's box: the line being typed comes back into view.
+    {
+        let textarea = textarea.clone();
+        use_effect_with((diagnostics.len(), report.len()), move |_| {
+            if let Some(ta) = textarea.cast::<HtmlTextAreaElement>() {
+                view::keep_caret_in_view(&ta);
+            }
+        });
+    }
+
     // Records an edit made by a key (Enter, Tab, undo ...) and shows it.
     let commit = {
         let (files, histories, last, name) = (files.clone(), histories.clone(), last.clone(), current.name.clone());
@@ -344,7 +355,7 @@ pub fn editor() -> Html {
     };
 
     let on_scroll = {
-        let (highlight, gutter) = (highlight.clone(), gutter.clone());
+        let (highlight, gutter, popup) = (highlight.clone(), gutter.clone(), popup.clone());
         Callback::from(move |e: Event| {
             let ta = e.target_unchecked_into::<web_sys::Element>();
             if let Some(h) = highlight.cast::<web_sys::Element>() {
@@ -353,6 +364,10 @@ pub fn editor() -> Html {
             }
             if let Some(g) = gutter.cast::<web_sys::Element>() {
                 g.set_scroll_top(ta.scroll_top());
+            }
+            // The offered field names stay under the caret's line (placed again where it went).
+            if popup.is_some() {
+                popup.set((*popup).clone());
             }
         })
     };

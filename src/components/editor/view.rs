@@ -17,6 +17,27 @@ pub fn line_px(textarea: &web_sys::Element) -> f64 {
     number.map(|n| n.get_bounding_client_rect().height()).filter(|h| *h > 0.0).unwrap_or(LINE_PX)
 }
 
+/// Scrolls `textarea`, while it has the focus, so that the line with its caret shows whole
+/// above its bottom edge, with the text's padding under it: a list of problems appearing under the text takes its
+/// height from the text's box, and the line being typed must not slip under it.
+pub fn keep_caret_in_view(textarea: &web_sys::HtmlTextAreaElement) {
+    let focused = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
+    if !focused.is_some_and(|f| f.is_same_node(Some(textarea))) {
+        return;
+    }
+    let caret = textarea.selection_end().ok().flatten().unwrap_or(0) as usize;
+    let line = textarea.value().encode_utf16().take(caret).filter(|&c| c == u16::from(b'\n')).count() as f64;
+    let px = line_px(textarea);
+    // The textarea's padding (as in the CSS).
+    const PAD: f64 = 12.0;
+    let (top, height) = (f64::from(textarea.scroll_top()), f64::from(textarea.client_height()));
+    // Where the line ends, with the padding under it (the list takes room from below only).
+    let below = PAD * 2.0 + (line + 1.0) * px;
+    if below > top + height {
+        textarea.set_scroll_top((below - height).ceil() as i32);
+    }
+}
+
 /// Properties of [`FileTabs`].
 #[derive(Properties, PartialEq)]
 pub struct FileTabsProps {
