@@ -341,3 +341,30 @@ test("in ?present a problem found in the line being typed does not hide that lin
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("the inspector's chain of owners wraps before an arrow, never after one: each arrow stays beside the name it points to", async () => {
+  const { page, errors, context } = await open('/?embed&speed=10&autoplay', 960, 540);
+  await deployWeb(page);
+  await page.locator('[data-testid="pod"][data-name^="web-"]').first().click();
+  const owners = page.locator('[data-testid="inspector-owners"]');
+  await owners.waitFor();
+  assert.match(await owners.innerText(), /^Deployment web\s*→\s*ReplicaSet web-[a-z0-9]+\s*→\s*Pod web-/);
+  // However narrow the sheet: try the chain at every width from 140 px to 520 px.
+  const stranded = await owners.evaluate((nav) => {
+    const found = [];
+    for (let width = 140; width <= 520; width += 2) {
+      nav.style.width = `${width}px`;
+      for (const arrow of nav.querySelectorAll('.arrow')) {
+        const a = arrow.getBoundingClientRect();
+        const name = arrow.nextElementSibling.getBoundingClientRect();
+        if (Math.abs((a.top + a.bottom) / 2 - (name.top + name.bottom) / 2) > a.height / 2 && a.bottom <= name.top + 2) found.push(`${width} px, before ${arrow.nextElementSibling.textContent}`);
+      }
+    }
+    nav.style.width = '';
+    return found;
+  });
+  await page.screenshot({ path: `${SHOTS}/inspector-owners-960x540.png` });
+  assert.deepEqual(stranded, [], 'widths where an arrow ends a line and its name starts the next');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

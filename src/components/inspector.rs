@@ -275,11 +275,16 @@ pub fn inspector(props: &InspectorProps) -> Html {
             html! { <p class="gone" data-testid="inspector-gone">{ format!("{} {} is no longer in the cluster: it was deleted.{replaced}", t.kind, t.name) }</p> }
         }
         Some(Ok(i)) => {
-            let owners = i.owners.iter().rev().map(|(kind, name)| {
+            // The chain from the top owner down to this object. Each arrow stays on the line of
+            // the name it points to: a narrow sheet wraps the chain before an arrow, never after.
+            let chain = i.owners.iter().rev().map(|(kind, name)| {
                 let target = Target { kind: *kind, namespace: i.namespace.clone(), name: name.clone() };
                 let on_select = props.on_select.clone();
-                html! { <><button class="link" onclick={move |_: MouseEvent| on_select.emit(target.clone())}>{ format!("{kind} {name}") }</button><span class="arrow">{"→"}</span></> }
+                html! { <button class="link" onclick={move |_: MouseEvent| on_select.emit(target.clone())}>{ format!("{kind} {name}") }</button> }
             });
+            let mut chain = chain.chain(std::iter::once(html! { <span>{ format!("{} {}", i.kind, i.name) }</span> }));
+            let top = chain.next();
+            let owners = chain.map(|item| html! { <span class="hop"><span class="arrow">{"→"}</span>{ item }</span> });
             let buttons = actions(i).into_iter().map(|(label, id, line, tip)| {
                 let act = act.clone();
                 let off = line.is_empty();
@@ -290,7 +295,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
                 <>
                     <div class="actions" data-testid="inspector-actions">{ for buttons }</div>
                     if !i.owners.is_empty() {
-                        <nav class="owners" data-testid="inspector-owners" aria-label="Owners">{ for owners }<span>{ format!("{} {}", i.kind, i.name) }</span></nav>
+                        <nav class="owners" data-testid="inspector-owners" aria-label="Owners">{ top }{ for owners }</nav>
                     }
                     <nav class="tabs" role="tablist" onkeydown={super::tabs::on_tablist_key()}>
                         { tab(View::Details, "Details") }
