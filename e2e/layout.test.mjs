@@ -368,3 +368,18 @@ test("the inspector's chain of owners wraps before an arrow, never after one: ea
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("on a 1440x900 laptop an open lesson's step shows its commands whole, and the console its prompt", async () => {
+  const { page, errors, context } = await open('/?lesson=first-deployment', 1440, 900);
+  await page.locator('[data-testid="check"]').first().waitFor();
+  const commands = await page.locator('[data-testid="lesson-command"]').count();
+  assert.ok(commands >= 2, `the first step has ${commands} commands`);
+  const wanted = { 'step title': '[data-testid="step-title"]', 'Next button': '[data-testid="next-step"]', 'console input': '[data-testid="console-input"]' };
+  for (let i = 1; i <= commands; i++) wanted[`command ${i}`] = `.commands > [data-testid="lesson-command"]:nth-of-type(${i})`;
+  const seen = await page.evaluate(howShown, wanted);
+  await page.screenshot({ path: `${SHOTS}/lesson-1440x900.png` });
+  assert.deepEqual(seen, Object.fromEntries(Object.keys(wanted).map((name) => [name, 'whole'])));
+  await assertLastOutputShown(page);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
