@@ -47,18 +47,19 @@ fn record_about(store: &mut Store, now: Time, source: Source<'_>, kind: Kind, me
     let uid = meta.uid.clone().unwrap_or_default();
     // Events are named `<object>.<first occurrence in hex nanoseconds>`, so only this
     // object's events need looking at to find a repeat.
-    let prefix = format!("{}.", meta.name);
-    let mut name = format!("{prefix}{:x}", now.0 as u64 * 1_000_000);
+    let named_after = |e: &Event| e.metadata.name.strip_prefix(meta.name.as_str()).is_some_and(|rest| rest.starts_with('.'));
     // One look at this object's events, in name order: a repeat of this one, and the similar
     // ones for the aggregation below. Events about an object with a uid are found through
     // the store's index of them; the others by their names.
     // Only events of the same reason, type and source can be repeats or similar: that test
     // comes first, as it reads no names.
     let alike = |e: &&Event| e.reason == reason && e.type_ == type_ && e.source.component == source.component;
+    let prefix;
     let own: Vec<&Event> = if uid.is_empty() {
+        prefix = format!("{}.", meta.name);
         store.list_prefixed(Kind::Event, &namespace, &prefix).filter_map(Object::as_event).filter(|e| e.involved_object.uid.is_empty()).filter(alike).collect()
     } else {
-        let mut own: Vec<&Event> = store.events_about(&uid).filter(alike).filter(|e| e.metadata.namespace.as_deref() == Some(namespace.as_str()) && e.metadata.name.starts_with(&prefix)).collect();
+        let mut own: Vec<&Event> = store.events_about(&uid).filter(alike).filter(|e| e.metadata.namespace.as_deref() == Some(namespace.as_str()) && named_after(e)).collect();
         crate::sorting::sort_by(&mut own, |a, b| a.metadata.name.cmp(&b.metadata.name));
         own
     };
@@ -94,10 +95,18 @@ fn record_about(store: &mut Store, now: Time, source: Source<'_>, kind: Kind, me
         }
         return record_about(store, now, source, kind, meta, field_path, type_, reason, &combined);
     }
+    let name_at = |n: u64| {
+        let mut name = String::with_capacity(meta.name.len() + 17);
+        name.push_str(&meta.name);
+        name.push('.');
+        push_hex(&mut name, now.0 as u64 * 1_000_000 + n);
+        name
+    };
     let mut n = 0u64;
+    let mut name = name_at(n);
     while store.contains(Kind::Event, &namespace, &name) {
         n += 1;
-        name = format!("{prefix}{:x}", now.0 as u64 * 1_000_000 + n);
+        name = name_at(n);
     }
     let event = Event {
         api_version: "v1".into(),
@@ -123,6 +132,14 @@ fn record_about(store: &mut Store, now: Time, source: Source<'_>, kind: Kind, me
         reporting_instance: source.host.into(),
     };
     store.put(Object::Event(event), now);
+}
+
+/// Appends `value` in lower-case hex without leading zeros (`{:x}`, without the formatter).
+fn push_hex(out: &mut String, value: u64) {
+    let digits = (64 - value.leading_zeros() as usize).div_ceil(4).max(1);
+    for i in (0..digits).rev() {
+        out.push(char::from(b"0123456789abcdef"[((value >> (4 * i)) & 0xf) as usize]));
+    }
 }
 
 /// Deletes events past their TTL; returns when the next one expires.
@@ -157,6 +174,15 @@ pub fn about<'a>(store: &'a Store, object: &Object) -> Vec<&'a Event> {
 mod tests {
     use super::*;
     use crate::api::{Namespace, ObjectMeta};
+
+    #[test]
+    fn event_names_end_in_hex_as_formatted() {
+        for value in [0u64, 1, 9, 10, 15, 16, 255, 256, 0x1234_5678_9abc_def0, u64::MAX, 1_764_000_000_000 * 1_000_000] {
+            let mut text = String::from("web.");
+            push_hex(&mut text, value);
+            assert_eq!(text, format!("web.{value:x}"));
+        }
+    }
 
     #[test]
     fn repeats_count_and_many_similar_messages_combine() {

@@ -745,8 +745,15 @@ impl Kubelet {
         let Some(works) = self.pods.get(uid) else { return };
         let restart_policy = pod.spec.restart_policy.as_deref().unwrap_or("Always");
         let mut statuses = Vec::with_capacity(pod.spec.containers.len());
-        for (c, w) in pod.spec.containers.iter().zip(works) {
-            let mut s = ContainerStatus { name: c.name.clone(), image: c.image.clone(), restart_count: w.restarts, ..Default::default() };
+        let mut previous = std::mem::take(&mut pod.status.container_statuses);
+        for (i, (c, w)) in pod.spec.containers.iter().zip(works).enumerate() {
+            // The last written status of this container: its texts are reused while they hold.
+            let mut last = previous.get_mut(i).filter(|p| p.name == c.name && p.image == c.image).map(std::mem::take);
+            let (name, image) = match &mut last {
+                Some(p) => (std::mem::take(&mut p.name), std::mem::take(&mut p.image)),
+                None => (c.name.clone(), c.image.clone()),
+            };
+            let mut s = ContainerStatus { name, image, restart_count: w.restarts, ..Default::default() };
             let waiting = |reason: &str, message: Option<String>| ContainerState { waiting: Some(StateWaiting { reason: Some(reason.into()), message }), ..Default::default() };
             match &w.phase {
                 Phase::Pulling { .. } | Phase::Creating { .. } => s.state = waiting("ContainerCreating", None),
@@ -765,8 +772,14 @@ impl Kubelet {
                     s.started = Some(started);
                     let ready_probe_ok = c.readiness_probe.is_none() || w.readiness.passing == Some(true);
                     s.ready = started && ready_probe_ok && w.readiness.passing != Some(false) && pod.metadata.deletion_timestamp.is_none();
-                    s.container_id = Some(format!("containerd://{:064x}", (since.0 as u64).wrapping_mul(0x9e37_79b9) ^ uid.len() as u64));
-                    s.image_id = format!("docker.io/library/{}@sha256:{:064x}", c.image, c.image.len());
+                    // The same run of the same image keeps its ids (made from its start and image).
+                    match last.as_mut().filter(|p| p.state.running.as_ref().and_then(|r| r.started_at) == Some(*since) && p.container_id.is_some()) {
+                        Some(p) => (s.container_id, s.image_id) = (p.container_id.take(), std::mem::take(&mut p.image_id)),
+                        None => {
+                            s.container_id = Some(format!("containerd://{:064x}", (since.0 as u64).wrapping_mul(0x9e37_79b9) ^ uid.len() as u64));
+                            s.image_id = format!("docker.io/library/{}@sha256:{:064x}", c.image, c.image.len());
+                        }
+                    }
                 }
                 Phase::Exited { at, code, restart_at } => {
                     let t = w.last.clone().unwrap_or_else(|| terminated(None, *at, *code));
