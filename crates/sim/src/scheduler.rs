@@ -21,8 +21,8 @@ pub struct Explanation {
     /// For each node that failed a filter: the reason, as upstream words it.
     pub rejected: crate::api::StringMap,
     /// For each feasible node: its total score (when more than 100 nodes were scored,
-    /// only the best 20).
-    pub scores: BTreeMap<String, i64>,
+    /// only the best 20), in name order.
+    pub scores: crate::small_map::SmallMap<String, i64>,
     /// The chosen node, if any.
     pub chosen: Option<String>,
     /// How many feasible nodes were scored (large clusters score only a share of them).
@@ -580,16 +580,17 @@ fn score(rows: &[NodeRow<'_>], usage: &[NodeUsage], spread: Option<&[i64]>, pod:
     // (positions are unique, so the order is total).
     let order = |a: &(i64, usize), b: &(i64, usize)| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1));
     ex.scored = scored.len();
+    let chosen = scored.iter().min_by(|a, b| order(a, b)).map(|s| s.1);
     let keep = if scored.len() > 100 { SCORES_KEPT } else { scored.len() };
     if keep > 0 && keep < scored.len() {
         scored.select_nth_unstable_by(keep - 1, order);
         scored.truncate(keep);
     }
-    crate::sorting::sort_by(&mut scored, order);
+    // Kept in name order, which is the rows' order: sorted by position, not by name.
+    crate::sorting::sort_by_key(&mut scored, |s| s.1);
     let name = |at: usize| rows[at].node.metadata.name.clone();
-    let chosen = scored.first().map(|s| s.1);
     ex.chosen = chosen.map(name);
-    ex.scores = crate::sorting::map_of(scored.iter().map(|&(score, at)| (name(at), score)));
+    ex.scores = crate::small_map::SmallMap::from_sorted(scored.iter().map(|&(score, at)| (name(at), score)).collect());
     (ex, chosen, processed)
 }
 

@@ -164,6 +164,12 @@ impl<K: Ord, V> SmallMap<K, V> {
         SmallMap { items: pairs }
     }
 
+    /// The map of `pairs` already in key order with no key twice (checked in debug builds).
+    pub fn from_sorted(pairs: Vec<(K, V)>) -> Self {
+        debug_assert!(pairs.windows(2).all(|w| w[0].0 < w[1].0), "pairs are sorted by key, each key once");
+        SmallMap { items: pairs }
+    }
+
     /// The pairs whose keys are at least `from`, in key order (`range(from..)`).
     pub fn range_from<Q: Ord + ?Sized>(&self, from: &Q) -> Iter<'_, K, V>
     where
