@@ -551,7 +551,8 @@ impl Kubelet {
         let restart_policy = pod.spec.restart_policy.as_deref().unwrap_or("Always");
         for i in 0..pod.spec.containers.len() {
             let c = &pod.spec.containers[i];
-            let field = format!("spec.containers{{{}}}", c.name);
+            // The container's field path, made only for an event (most syncs record none).
+            let field = || format!("spec.containers{{{}}}", c.name);
             // A few transitions can fall due at once (pulled, then created...).
             for _ in 0..8 {
                 let Some(w) = self.pods.get(uid).and_then(|ws| ws.get(i)).cloned() else { return };
@@ -560,13 +561,13 @@ impl Kubelet {
                         let delay = next_backoff(w.pull_backoff);
                         let next = if fails {
                             let err = images::lookup(&c.image).pull_error.unwrap_or_default();
-                            events::record_on_pod(store, now, source, pod, Some(&field), "Warning", "Failed", &format!("Failed to pull image {:?}: {err}", c.image));
-                            events::record_on_pod(store, now, source, pod, Some(&field), "Warning", "Failed", "Error: ErrImagePull");
+                            events::record_on_pod(store, now, source, pod, Some(&field()), "Warning", "Failed", &format!("Failed to pull image {:?}: {err}", c.image));
+                            events::record_on_pod(store, now, source, pod, Some(&field()), "Warning", "Failed", "Error: ErrImagePull");
                             Phase::PullBackOff { since: now, until: now + delay }
                         } else {
                             self.images.insert(c.image.clone());
                             let took = images::lookup(&c.image).pull.go_string();
-                            events::record_on_pod(store, now, source, pod, Some(&field), "Normal", "Pulled", &format!("Successfully pulled image {:?} in {took} ({took} including waiting)", c.image));
+                            events::record_on_pod(store, now, source, pod, Some(&field()), "Normal", "Pulled", &format!("Successfully pulled image {:?} in {took} ({took} including waiting)", c.image));
                             Phase::Creating { until: now + CREATE }
                         };
                         let w = &mut self.pods.get_mut(uid).expect("pod is known")[i];
@@ -583,7 +584,7 @@ impl Kubelet {
                         let ns = pod.metadata.namespace.clone().unwrap_or_default();
                         match missing_reference(store, &ns, c) {
                             Some(message) => {
-                                events::record_on_pod(store, now, source, pod, Some(&field), "Warning", "Failed", &format!("Error: {message}"));
+                                events::record_on_pod(store, now, source, pod, Some(&field()), "Warning", "Failed", &format!("Error: {message}"));
                                 // A sync error: the kubelet tries again on its next sync, about 10 s later.
                                 self.pods.get_mut(uid).expect("pod is known")[i].phase = Phase::ConfigError { message, retry: now + Duration::seconds(10) };
                                 break;
@@ -607,7 +608,7 @@ impl Kubelet {
                         w.phase = Phase::Exited { at, code, restart_at };
                         if restart_at.is_some_and(|t| t > now) {
                             let msg = format!("Back-off restarting failed container {} in pod {}_{}({uid})", c.name, pod.metadata.name, pod.metadata.namespace.as_deref().unwrap_or(""));
-                            events::record_on_pod(store, now, source, pod, Some(&field), "Warning", "BackOff", &msg);
+                            events::record_on_pod(store, now, source, pod, Some(&field()), "Warning", "BackOff", &msg);
                         }
                     }
                     Phase::Exited { at, restart_at: Some(t), .. } if t <= now => {
@@ -820,13 +821,14 @@ impl Kubelet {
         let all_ready = statuses.iter().all(|s| s.ready);
         let unready: Vec<&str> = statuses.iter().filter(|s| !s.ready).map(|s| s.name.as_str()).collect();
         for type_ in ["Ready", "ContainersReady"] {
-            let mut c = Condition::new(type_, all_ready, now);
-            if !all_ready {
-                c.reason = Some("ContainersNotReady".into());
-                c.message = Some(format!("containers with unready status: [{}]", unready.join(" ")));
-            }
-            let unchanged = crate::api::condition(&pod.status.conditions, type_).is_some_and(|old| old.status == c.status && old.reason == c.reason);
+            let (status, reason) = if all_ready { ("True", None) } else { ("False", Some("ContainersNotReady")) };
+            let unchanged = crate::api::condition(&pod.status.conditions, type_).is_some_and(|old| old.status == status && old.reason.as_deref() == reason);
             if !unchanged {
+                let mut c = Condition::new(type_, all_ready, now);
+                if !all_ready {
+                    c.reason = reason.map(Into::into);
+                    c.message = Some(format!("containers with unready status: [{}]", unready.join(" ")));
+                }
                 set_condition(&mut pod.status.conditions, c);
             }
         }
