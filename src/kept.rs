@@ -20,7 +20,7 @@
 //! items in memory for the visit only, and says so. With persistence off ([`crate::set_persistence`]) nothing is read or kept.
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
+use kubeplay_sim::api::StringMap;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -56,7 +56,7 @@ struct Store {
     /// (the items stay readable, changes are no longer written).
     db: Option<IdbDatabase>,
     /// Every item, as last written.
-    items: BTreeMap<String, String>,
+    items: StringMap,
 }
 
 thread_local! {
@@ -173,7 +173,7 @@ pub fn open() -> impl std::future::Future<Output = Backend> {
             // (a first visit renders sooner). Another page of the site that opened it since
             // (a second tab, an embed) may have written its own items meanwhile; this page
             // does not see those, as if it had read before they were written.
-            Ok(db) if created(&db) && db.object_store_names().contains(STORE) => Ok((db, BTreeMap::new())),
+            Ok(db) if created(&db) && db.object_store_names().contains(STORE) => Ok((db, StringMap::new())),
             Ok(db) => match read_all(&db).await {
                 Ok(items) => Ok((db, items)),
                 Err(e) => {
@@ -188,7 +188,7 @@ pub fn open() -> impl std::future::Future<Output = Backend> {
 }
 
 /// Keeps the opened database and its items, or falls back to localStorage.
-async fn finish_open(opened: Result<(IdbDatabase, BTreeMap<String, String>), String>) -> Backend {
+async fn finish_open(opened: Result<(IdbDatabase, StringMap), String>) -> Backend {
     let (db, items) = match opened {
         Ok(opened) => opened,
         Err(e) if local_storage_refused() => {
@@ -196,7 +196,7 @@ async fn finish_open(opened: Result<(IdbDatabase, BTreeMap<String, String>), Str
             REFUSED.with(|r| r.set(true));
             // The items live in memory for this visit, so the page still reads back what it
             // keeps and "Save to a file" still has the learner's work.
-            STORE_STATE.with(|s| *s.borrow_mut() = Some(Store { db: None, items: BTreeMap::new() }));
+            STORE_STATE.with(|s| *s.borrow_mut() = Some(Store { db: None, items: StringMap::new() }));
             return Backend::Nothing;
         }
         Err(e) => {
@@ -518,7 +518,7 @@ async fn answered_db(requested: Result<js_sys::Promise, String>) -> Result<IdbDa
 }
 
 /// Every item in the database.
-async fn read_all(db: &IdbDatabase) -> Result<BTreeMap<String, String>, String> {
+async fn read_all(db: &IdbDatabase) -> Result<StringMap, String> {
     let tx = db.transaction_with_str(STORE).map_err(|e| describe(&e))?;
     let store = tx.object_store(STORE).map_err(|e| describe(&e))?;
     let keys = store.get_all_keys().map_err(|e| describe(&e))?;
@@ -529,7 +529,7 @@ async fn read_all(db: &IdbDatabase) -> Result<BTreeMap<String, String>, String> 
     // its key is noted, so the record it should have been is said to be reset.
     let not_text: Vec<String> = keys.iter().zip(values.iter()).filter(|(_, v)| v.as_string().is_none()).filter_map(|(k, _)| k.as_string()).collect();
     NOT_TEXT.with(|k| k.borrow_mut().extend(not_text));
-    Ok(kubeplay_sim::sorting::map_of(keys.iter().zip(values.iter()).filter_map(|(k, v)| Some((k.as_string()?, v.as_string()?)))))
+    Ok(StringMap::from_iter(keys.iter().zip(values.iter()).filter_map(|(k, v)| Some((k.as_string()?, v.as_string()?)))))
 }
 
 /// When a newer page in another tab asks to upgrade the schema, lets it: this connection

@@ -2,7 +2,7 @@
 
 use super::meta::ObjectMeta;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use crate::api::StringMap;
 
 /// A ConfigMap: named text values for pods.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -16,11 +16,11 @@ pub struct ConfigMap {
     #[serde(default)]
     pub metadata: ObjectMeta,
     /// Text values.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub data: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "StringMap::is_empty")]
+    pub data: StringMap,
     /// Base64 binary values.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub binary_data: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "StringMap::is_empty")]
+    pub binary_data: StringMap,
 }
 
 /// A Secret: values kept out of manifests, base64-encoded in `data`.
@@ -38,11 +38,11 @@ pub struct Secret {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Base64-encoded values.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub data: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "StringMap::is_empty")]
+    pub data: StringMap,
     /// Plain values, merged into `data` on write.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub string_data: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "StringMap::is_empty")]
+    pub string_data: StringMap,
 }
 
 /// A ServiceAccount: the identity pods run as.

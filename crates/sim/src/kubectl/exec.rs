@@ -14,12 +14,12 @@ use crate::images;
 use crate::shell::fs::FileSystem;
 use crate::shell::Shell;
 use crate::store::ObjectKey;
-use std::collections::BTreeMap;
+use crate::api::StringMap;
 
 /// The environment a container sees: the Service variables first, then its own `env`.
-fn environment(cluster: &Cluster, pod: &Pod, container: &Container) -> BTreeMap<String, String> {
+fn environment(cluster: &Cluster, pod: &Pod, container: &Container) -> StringMap {
     let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
-    let mut env = BTreeMap::new();
+    let mut env = StringMap::new();
     env.insert("HOSTNAME".to_string(), pod.metadata.name.clone());
     env.insert("PATH".to_string(), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string());
     // Docker-link style variables for the Services of the namespace (and `kubernetes`).
@@ -72,9 +72,9 @@ fn container_files(pod: &Pod) -> FileSystem {
 
 /// The names the pod's DNS answers: `localhost` (the pod itself) and every Service by its
 /// short name (own namespace), `name.namespace`, `name.namespace.svc` and the full name.
-fn hosts(cluster: &Cluster, pod: &Pod) -> BTreeMap<String, String> {
+fn hosts(cluster: &Cluster, pod: &Pod) -> StringMap {
     let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
-    let mut hosts = BTreeMap::new();
+    let mut hosts = StringMap::new();
     if let Some(ip) = &pod.status.pod_ip {
         hosts.insert("localhost".to_string(), ip.clone());
         hosts.insert("127.0.0.1".to_string(), ip.clone());

@@ -8,7 +8,7 @@ use super::script;
 use super::sh::{Dest, Io, Sh, MAX_DEPTH};
 use crate::shell::parse::{Part, Script, Word};
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use crate::api::StringMap;
 use std::rc::Rc;
 
 impl Sh<'_, '_> {
@@ -21,7 +21,7 @@ impl Sh<'_, '_> {
     }
 
     /// The variables, for `env` and `export`.
-    pub fn vars(&self) -> &BTreeMap<String, String> {
+    pub fn vars(&self) -> &StringMap {
         &self.st.vars
     }
 

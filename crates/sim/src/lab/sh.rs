@@ -13,7 +13,8 @@ use super::script::{self, Node};
 use crate::shell::fs::resolve;
 use crate::shell::parse::Join;
 use std::cell::RefCell;
-use std::collections::{BTreeMap, VecDeque};
+use crate::api::StringMap;
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 /// A command's result: its exit status, or why its process stopped.
@@ -70,7 +71,7 @@ pub struct ShState {
     /// The command line forked subshells show in `ps`.
     pub(super) argv: Vec<String>,
     /// Variables and the environment.
-    pub(super) vars: BTreeMap<String, String>,
+    pub(super) vars: StringMap,
     /// Functions defined so far.
     pub(super) funcs: crate::small_map::SmallMap<String, Rc<Vec<Node>>>,
     /// The script's function definitions (name, body), by index.
@@ -107,7 +108,7 @@ pub struct Sh<'c, 'k> {
 pub fn run(c: &mut Container, dialect: Dialect, script: &str) -> Flow {
     let argv: Vec<String> = [if dialect == Dialect::Ash { "sh" } else { "/bin/bash" }, "-c", script].map(String::from).to_vec();
     c.exec(1, &argv);
-    let vars = crate::sorting::map_of(c.env.iter().cloned());
+    let vars = c.env.iter().cloned().collect::<StringMap>();
     let io = Io { stdin: String::new(), out: Dest::Terminal, err: Dest::Terminal };
     let st = ShState { pid: 1, top: 1, argv, vars, funcs: Default::default(), defs: Rc::default(), cwd: "/".into(), status: 0, last_bg: None, io, background: false, depth: 0 };
     Sh { c, dialect, st, jobs: Rc::default(), tap: None }.script(script)

@@ -18,7 +18,7 @@ use crate::kubectl::{self, CommandOutput, Context};
 use fs::{resolve, FileSystem, ShellFiles};
 use parse::{Join, ParseError, Part, Pipeline, Redirect, Script, Word};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use crate::api::StringMap;
 
 /// The home directory the console starts in.
 pub const HOME: &str = "/home/docker";
@@ -29,7 +29,7 @@ pub struct Shell {
     /// The files commands read and write.
     pub fs: FileSystem,
     cwd: String,
-    vars: BTreeMap<String, String>,
+    vars: StringMap,
     status: i32,
     /// Set while the page refreshes a `kubectl get -w`: print the changes after this version.
     #[serde(skip)]
@@ -37,7 +37,7 @@ pub struct Shell {
     /// Inside a container (`kubectl exec`): the names its DNS resolves. There is no kubectl
     /// there, and `curl` reaches what the pod would.
     #[serde(skip)]
-    container_hosts: Option<BTreeMap<String, String>>,
+    container_hosts: Option<StringMap>,
     /// The interactive shell `kubectl exec -it` opened in a container, with its number.
     #[serde(skip)]
     session: Option<(u64, Box<kubectl::Session>)>,
@@ -64,7 +64,7 @@ const MAX_DEPTH: usize = 8;
 impl Shell {
     /// A session in the home directory over `fs`.
     pub fn new(fs: FileSystem) -> Self {
-        let vars = crate::sorting::map_of(
+        let vars = StringMap::from_iter(
             [("HOME", HOME), ("USER", "docker"), ("HOSTNAME", "control-plane"), ("PATH", "/usr/local/bin:/usr/bin:/bin"), ("SHELL", "/bin/bash")].map(|(k, v)| (k.to_string(), v.to_string())),
         );
         Shell { fs, cwd: HOME.to_string(), vars, status: 0, watch_since: None, container_hosts: None, session: None, sessions: 0, ended: None, busybox: false }
@@ -81,7 +81,7 @@ impl Shell {
     }
 
     /// Makes this a container's shell: its environment and the host names its DNS answers.
-    pub fn set_container(&mut self, env: BTreeMap<String, String>, hosts: BTreeMap<String, String>) {
+    pub fn set_container(&mut self, env: StringMap, hosts: StringMap) {
         self.vars = env;
         self.container_hosts = Some(hosts);
     }
@@ -497,7 +497,7 @@ fn lab_command(args: &[String]) -> CommandOutput {
 }
 
 /// A container's `curl` arguments with host names resolved as its DNS would.
-fn container_curl(hosts: &BTreeMap<String, String>, words: &[String]) -> Vec<String> {
+fn container_curl(hosts: &StringMap, words: &[String]) -> Vec<String> {
     let mut out = words.to_vec();
     for w in out.iter_mut().skip(1).filter(|w| !w.starts_with('-')) {
         let (scheme, rest) = match w.split_once("://") {

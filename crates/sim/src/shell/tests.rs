@@ -182,7 +182,7 @@ fn exec_runs_commands_in_the_containers_world() {
 
 #[test]
 fn curl_in_a_container_resolves_names_and_leaves_from_the_pods_address() {
-    let hosts: BTreeMap<String, String> = [("localhost", "10.244.1.5"), ("web", "10.96.0.10")].into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let hosts: crate::api::StringMap = [("localhost", "10.244.1.5"), ("web", "10.96.0.10")].into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     let words: Vec<String> = ["curl", "-s", "http://web/version"].map(String::from).to_vec();
     assert_eq!(super::container_curl(&hosts, &words), ["curl", "--interface", "10.244.1.5", "-s", "http://10.96.0.10/version"]);
 }
