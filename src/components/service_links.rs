@@ -11,7 +11,7 @@ use crate::ClusterHandle;
 use gloo::timers::callback::Interval;
 use kubeplay_sim::api::Kind;
 use kubeplay_sim::traffic::ARRIVALS_SERIES;
-use std::collections::BTreeMap;
+use kubeplay_sim::small_map::SmallMap;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -175,7 +175,7 @@ pub fn service_links(props: &ServiceLinksProps) -> Html {
     let links = use_state(Vec::<Link>::new);
     let size = use_state(|| (0.0f64, 0.0f64));
     // Requests per second each pod received in the last second of load.
-    let arrivals = use_state(BTreeMap::<String, f64>::new);
+    let arrivals = use_state(SmallMap::<String, f64>::new);
     // Bumped each second, so the lines follow reflows nothing else reports (a resized window).
     // Counted in a cell: the timer's closure outlives the render whose state it captured.
     let tick = use_state(|| 0u32);
@@ -217,7 +217,7 @@ pub fn service_links(props: &ServiceLinksProps) -> Html {
                 let (client, arrivals, pods) = (client.clone(), arrivals.clone(), pods.clone());
                 wasm_bindgen_futures::spawn_local(async move {
                     let now = client.0.now().await.map(|t| t.0).unwrap_or(0);
-                    let mut rates = BTreeMap::new();
+                    let mut rates = SmallMap::new();
                     for pod in pods {
                         if let Ok(s) = client.0.series(&format!("{ARRIVALS_SERIES}{pod}")).await {
                             if let Some((_, v)) = s.points.last().filter(|(t, _)| now - t.0 <= 2000) {

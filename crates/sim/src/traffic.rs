@@ -16,7 +16,7 @@ use crate::rand::Rng;
 use crate::series::SeriesStore;
 use crate::store::{ObjectKey, Store};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use crate::small_map::SmallMap;
 
 /// How often the load generator re-reads the endpoints and records its totals.
 pub const TICK: Duration = Duration::seconds(1);
@@ -75,22 +75,22 @@ pub struct Traffic {
     /// Running loads.
     pub loads: Vec<Load>,
     /// Requests per second each pod (`namespace/name`) serves now.
-    pub rates: BTreeMap<String, f64>,
+    pub rates: SmallMap<String, f64>,
     /// Usage overrides, newest last.
     pub overrides: Vec<Override>,
     /// The last requests each pod (`namespace/name`) served one by one (curl): when,
     /// the path and the status, for its access log.
     #[serde(default)]
-    pub served: BTreeMap<String, std::collections::VecDeque<(Time, String, u16)>>,
+    pub served: SmallMap<String, std::collections::VecDeque<(Time, String, u16)>>,
     /// The fraction of a request each load owes from earlier ticks (rates that are not whole).
     #[serde(default)]
-    pub carry: BTreeMap<String, f64>,
+    pub carry: SmallMap<String, f64>,
     /// When the load generator last sent.
     #[serde(default)]
     pub last_tick: Option<Time>,
     /// Each loaded pod's queue (`namespace/name`): one entry per pod, never per request.
     #[serde(default)]
-    pub queues: BTreeMap<String, PodQueue>,
+    pub queues: SmallMap<String, PodQueue>,
 }
 
 /// A pod's request queue between ticks.
@@ -127,7 +127,7 @@ fn route_load(store: &Store, rng: &mut Rng, affinity: &mut SessionAffinity, clie
 /// has it) and can use its CPU limit, or the node's CPU without one, less its idle use.
 /// A pod with a container that is not running can serve nothing: `Some((0.0, 0.0))`.
 /// (The caller treats a pod it cannot find as answering at network speed.)
-fn capacity(store: &Store, pod: &Pod, images: &mut BTreeMap<String, images::ImageBehavior>) -> Option<(f64, f64)> {
+fn capacity(store: &Store, pod: &Pod, images: &mut std::collections::BTreeMap<String, images::ImageBehavior>) -> Option<(f64, f64)> {
     let node_cpu = pod
         .spec
         .node_name
@@ -258,16 +258,16 @@ impl Traffic {
                 }
             }
         }
-        let mut arrivals: BTreeMap<String, u64> = crate::sorting::map_of(self.queues.keys().map(|k| (k.clone(), 0)));
+        let mut arrivals: SmallMap<String, u64> = self.queues.keys().map(|k| (k.clone(), 0)).collect();
         for (_, pod, n) in &sent {
             *arrivals.entry(pod.clone()).or_default() += n;
         }
         // Each pod serves what its CPU allows this second; the rest waits, and what would
         // wait longer than the client's timeout fails.
         let seconds = TICK.as_millis() as f64 / 1000.0;
-        let mut images = BTreeMap::new();
+        let mut images = std::collections::BTreeMap::new();
         let mut queues = Vec::new();
-        let mut dropped: BTreeMap<&str, f64> = BTreeMap::new();
+        let mut dropped: SmallMap<&str, f64> = SmallMap::new();
         for (key, &n) in &arrivals {
             if n > 0 {
                 self.rates.insert(key.clone(), n as f64 / seconds);
@@ -326,7 +326,7 @@ impl Traffic {
     /// an override, `None` for containers that are not running. `images` caches image
     /// lookups (a scrape reads many pods of few images); `key` is scratch space for the
     /// pod's `namespace/name`, so a scrape does not allocate one per pod.
-    pub fn container_usage_with<'p>(&self, pod: &'p Pod, images: &mut BTreeMap<String, images::ImageBehavior>, key: &mut String) -> Vec<(&'p str, Option<(f64, i64)>)> {
+    pub fn container_usage_with<'p>(&self, pod: &'p Pod, images: &mut std::collections::BTreeMap<String, images::ImageBehavior>, key: &mut String) -> Vec<(&'p str, Option<(f64, i64)>)> {
         let rate = if self.rates.is_empty() {
             0.0
         } else {
