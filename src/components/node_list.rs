@@ -235,7 +235,7 @@ pub fn node_list() -> Html {
     use std::hash::{Hash, Hasher};
     // Pods grouped by the node they run on ("" for those waiting for one), in name order;
     // and a hash of anything that moves chips around: pods, where they run, their state, the nodes.
-    let mut by_node: BTreeMap<&str, Vec<PodRow>> = BTreeMap::new();
+    let mut by_node: kubeplay_sim::small_map::SmallMap<&str, Vec<PodRow>> = Default::default();
     let mut layout = std::collections::hash_map::DefaultHasher::new();
     for o in pods.objects.values() {
         let Some(p) = o.as_pod() else { continue };

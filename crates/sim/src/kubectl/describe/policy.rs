@@ -4,7 +4,6 @@
 
 use super::{rfc1123z, Out};
 use crate::api::{LimitRange, LimitRangeSpec, Namespace, ResourceQuota};
-use std::collections::BTreeSet;
 
 /// `Resource  Used  Hard` rows of a quota, sorted by resource name; `dashes` is the
 /// underline kubectl prints under Used and Hard (`----` alone, `---` in a namespace).
@@ -29,7 +28,9 @@ pub(super) fn resource_quota(w: &mut Out, q: &ResourceQuota) {
 fn limit_rows(w: &mut Out, spec: &LimitRangeSpec, prefix: &str) {
     for item in &spec.limits {
         let maps = [&item.min, &item.max, &item.default_request, &item.default, &item.max_limit_request_ratio];
-        let names: BTreeSet<&String> = crate::sorting::set_of(maps.iter().flat_map(|m| m.keys()));
+        let mut names: Vec<&String> = maps.iter().flat_map(|m| m.keys()).collect();
+        crate::sorting::sort(&mut names);
+        names.dedup();
         for name in names {
             let cells: Vec<String> = maps.iter().map(|m| m.get(name).map_or_else(|| "-".to_string(), |q| q.to_string())).collect();
             w.line(0, format!("{prefix}{}\t{name}\t{}", item.type_, cells.join("\t")));
