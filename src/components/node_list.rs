@@ -6,7 +6,7 @@ use crate::hooks::use_objects;
 use crate::ClusterHandle;
 use kubeplay_sim::api::{Kind, Object, Pod};
 use kubeplay_sim::kubectl::printers::pod_status;
-use std::collections::BTreeMap;
+use kubeplay_sim::small_map::SmallMap;
 use std::sync::Arc;
 use yew::prelude::*;
 
@@ -60,7 +60,7 @@ type PodRow = (Shown, Option<u32>);
 
 /// The revision of the ReplicaSet that owns a pod, if a Deployment's (revisions by
 /// ReplicaSet uid).
-fn revision_of(pod: &Pod, revisions: &BTreeMap<&str, u32>) -> Option<u32> {
+fn revision_of(pod: &Pod, revisions: &SmallMap<&str, u32>) -> Option<u32> {
     let owner = pod.metadata.owner_references.iter().find(|o| o.kind == "ReplicaSet")?;
     revisions.get(owner.uid.as_str()).copied()
 }
@@ -228,14 +228,14 @@ pub fn node_list() -> Html {
     let nodes = use_objects(Kind::Node);
     let pods = use_objects(Kind::Pod);
     let replica_sets = use_objects(Kind::ReplicaSet);
-    let revisions: BTreeMap<&str, u32> = kubeplay_sim::sorting::map_of(replica_sets.objects.values().filter_map(|o| {
+    let revisions: SmallMap<&str, u32> = SmallMap::from_iter(replica_sets.objects.values().filter_map(|o| {
         let m = o.meta();
         Some((m.uid.as_deref()?, m.annotations.get("deployment.kubernetes.io/revision")?.parse().ok()?))
     }));
     use std::hash::{Hash, Hasher};
     // Pods grouped by the node they run on ("" for those waiting for one), in name order;
     // and a hash of anything that moves chips around: pods, where they run, their state, the nodes.
-    let mut by_node: kubeplay_sim::small_map::SmallMap<&str, Vec<PodRow>> = Default::default();
+    let mut by_node: SmallMap<&str, Vec<PodRow>> = SmallMap::new();
     let mut layout = std::collections::hash_map::DefaultHasher::new();
     for o in pods.objects.values() {
         let Some(p) = o.as_pod() else { continue };
