@@ -288,10 +288,137 @@ impl<'de, K: Ord + Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for S
     }
 }
 
+/// An ordered set over a sorted vector, the [`SmallMap`] of sets: it iterates in order and
+/// serializes as a sequence like `BTreeSet`, for sets of a few dozen items or sets built
+/// at once (`collect` sorts once); inserting a new item moves the items after it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SmallSet<T> {
+    items: Vec<T>,
+}
+
+impl<T> Default for SmallSet<T> {
+    fn default() -> Self {
+        SmallSet { items: Vec::new() }
+    }
+}
+
+impl<T> SmallSet<T> {
+    /// An empty set.
+    pub const fn new() -> Self {
+        SmallSet { items: Vec::new() }
+    }
+
+    /// The number of items.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// True when there are no items.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The items in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+        self.items.iter()
+    }
+}
+
+impl<T: Ord> SmallSet<T> {
+    fn find<Q: Ord + ?Sized>(&self, item: &Q) -> Result<usize, usize>
+    where
+        T: Borrow<Q>,
+    {
+        self.items.binary_search_by(|t| t.borrow().cmp(item))
+    }
+
+    /// True when `item` is in the set.
+    pub fn contains<Q: Ord + ?Sized>(&self, item: &Q) -> bool
+    where
+        T: Borrow<Q>,
+    {
+        self.find(item).is_ok()
+    }
+
+    /// Adds `item`; false when it was there already (the set keeps the first, as `BTreeSet`).
+    pub fn insert(&mut self, item: T) -> bool {
+        match self.find(&item) {
+            Ok(_) => false,
+            Err(i) => {
+                self.items.insert(i, item);
+                true
+            }
+        }
+    }
+
+    /// Removes `item`; false when it was not there.
+    pub fn remove<Q: Ord + ?Sized>(&mut self, item: &Q) -> bool
+    where
+        T: Borrow<Q>,
+    {
+        self.find(item).map(|i| self.items.remove(i)).is_ok()
+    }
+}
+
+impl<T: Ord> FromIterator<T> for SmallSet<T> {
+    /// Collects items in any order, sorted once; of equal items the first is kept.
+    fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {
+        let mut items: Vec<T> = items.into_iter().collect();
+        crate::sorting::sort_by(&mut items, T::cmp);
+        items.dedup();
+        SmallSet { items }
+    }
+}
+
+impl<T: Ord> Extend<T> for SmallSet<T> {
+    /// Adds the items, sorting once rather than moving the set's items for each one.
+    fn extend<I: IntoIterator<Item = T>>(&mut self, items: I) {
+        let mut all = std::mem::take(&mut self.items);
+        all.extend(items);
+        *self = SmallSet::from_iter(all);
+    }
+}
+
+impl<T> IntoIterator for SmallSet<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a SmallSet<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for SmallSet<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
+}
+
+impl<T: Serialize> Serialize for SmallSet<T> {
+    /// A sequence in order, as `BTreeSet` writes it.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+impl<'de, T: Ord + Deserialize<'de>> Deserialize<'de> for SmallSet<T> {
+    /// A sequence in any order, read as `BTreeSet` reads it (of equal items the first is kept).
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Vec::<T>::deserialize(d).map(SmallSet::from_iter)
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::SmallMap;
-    use std::collections::BTreeMap;
+    use super::{SmallMap, SmallSet};
+    use std::collections::{BTreeMap, BTreeSet};
 
     #[test]
     fn behaves_as_a_btree_map_in_order_and_in_json() {
@@ -322,5 +449,22 @@ mod tests {
         m.retain(|k, _| *k != 2);
         assert_eq!((m.len(), m[&3]), (1, "C"));
         assert!(!m.contains_key(&2) && m.get(&9).is_none());
+    }
+
+    #[test]
+    fn the_set_behaves_as_a_btree_set_in_order_and_in_json() {
+        let items = ["b", "a", "c", "a", "d"];
+        let small: SmallSet<String> = items.iter().map(|s| s.to_string()).collect();
+        let btree: BTreeSet<String> = items.iter().map(|s| s.to_string()).collect();
+        assert_eq!(small.iter().collect::<Vec<_>>(), btree.iter().collect::<Vec<_>>());
+        assert_eq!(serde_json::to_string(&small).unwrap(), serde_json::to_string(&btree).unwrap());
+        let back: SmallSet<String> = serde_json::from_str(r#"["z","a","a"]"#).unwrap();
+        assert_eq!(format!("{back:?}"), r#"{"a", "z"}"#);
+        let mut s: SmallSet<i32> = SmallSet::new();
+        assert!(s.insert(3) && s.insert(1) && !s.insert(3));
+        s.extend([2, 1, 0]);
+        assert_eq!(s.iter().copied().collect::<Vec<_>>(), [0, 1, 2, 3]);
+        assert!(s.remove(&1) && !s.remove(&1) && !s.contains(&1) && s.contains(&2));
+        assert_eq!((s.len(), s.is_empty()), (3, false));
     }
 }

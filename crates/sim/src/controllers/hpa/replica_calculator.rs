@@ -9,7 +9,7 @@ use super::TOLERANCE;
 use crate::api::{condition, Pod};
 use crate::clock::{Duration, Time};
 use crate::metrics_server::{MetricsServer, PodSample, RESOLUTION};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::small_map::{SmallMap, SmallSet};
 
 /// `--horizontal-pod-autoscaler-cpu-initialization-period`.
 const CPU_INITIALIZATION: Duration = Duration::seconds(300);
@@ -46,13 +46,19 @@ struct PodMetric {
 }
 
 /// Models metrics/client.go GetResourceMetric: the selected pods' samples, by pod name.
-fn resource_metrics(resource: &str, pods: &[&Pod], metrics: &MetricsServer) -> Result<BTreeMap<String, PodMetric>, String> {
+fn resource_metrics(resource: &str, pods: &[&Pod], metrics: &MetricsServer) -> Result<SmallMap<String, PodMetric>, String> {
     let key = |p: &Pod| format!("{}/{}", p.metadata.namespace.as_deref().unwrap_or(""), p.metadata.name);
     let samples: Vec<(&Pod, &PodSample)> = pods.iter().filter_map(|p| metrics.pods.get(&key(p)).map(|s| (*p, s))).collect();
     if samples.is_empty() {
         return Err(format!("unable to get metrics for resource {resource}: no metrics returned from resource metrics API"));
     }
-    Ok(crate::sorting::map_of(samples.into_iter().filter_map(|(p, s)| Some((p.metadata.name.clone(), PodMetric { value: pod_usage_milli(s, resource)?, timestamp: s.timestamp })))))
+    let mut by_name = SmallMap::new();
+    for (p, s) in samples {
+        if let Some(value) = pod_usage_milli(s, resource) {
+            by_name.insert(p.metadata.name.clone(), PodMetric { value, timestamp: s.timestamp });
+        }
+    }
+    Ok(by_name)
 }
 
 /// Is a pod not yet a fair CPU sample? (groupPods, CPU branch).
@@ -71,14 +77,14 @@ fn cpu_unready(p: &Pod, sample_time: Time, now: Time) -> bool {
 #[derive(Debug, Default)]
 struct PodGroups {
     ready: usize,
-    unready: BTreeSet<String>,
-    missing: BTreeSet<String>,
-    ignored: BTreeSet<String>,
+    unready: SmallSet<String>,
+    missing: SmallSet<String>,
+    ignored: SmallSet<String>,
 }
 
 /// Models groupPods: deleted and failed pods are ignored, pending ones unready, pods
 /// without a sample missing; for cpu only, pods that are not yet a fair sample are unready.
-fn group_pods(pods: &[&Pod], metrics: &BTreeMap<String, PodMetric>, resource: &str, now: Time) -> PodGroups {
+fn group_pods(pods: &[&Pod], metrics: &SmallMap<String, PodMetric>, resource: &str, now: Time) -> PodGroups {
     let mut g = PodGroups::default();
     for p in pods {
         let name = p.metadata.name.clone();
@@ -101,8 +107,13 @@ fn group_pods(pods: &[&Pod], metrics: &BTreeMap<String, PodMetric>, resource: &s
 
 /// The samples left once ignored and unready pods are dropped, or upstream's error when
 /// none is.
-fn usable(metrics: BTreeMap<String, PodMetric>, groups: &PodGroups) -> Result<BTreeMap<String, i64>, String> {
-    let left: BTreeMap<String, i64> = crate::sorting::map_of(metrics.into_iter().filter(|(n, _)| !groups.ignored.contains(n) && !groups.unready.contains(n)).map(|(n, m)| (n, m.value)));
+fn usable(metrics: SmallMap<String, PodMetric>, groups: &PodGroups) -> Result<SmallMap<String, i64>, String> {
+    let mut left = SmallMap::new();
+    for (n, m) in &metrics {
+        if !groups.ignored.contains(n) && !groups.unready.contains(n) {
+            left.insert(n.clone(), m.value);
+        }
+    }
     if left.is_empty() {
         return Err("did not receive metrics for targeted pods (pods might be unready)".into());
     }
@@ -111,8 +122,8 @@ fn usable(metrics: BTreeMap<String, PodMetric>, groups: &PodGroups) -> Result<BT
 
 /// Models calculatePodRequests: each pod's request summed over its containers; a
 /// container without one is an error.
-fn pod_requests(pods: &[&Pod], resource: &str) -> Result<BTreeMap<String, i64>, String> {
-    let mut requests = BTreeMap::new();
+fn pod_requests(pods: &[&Pod], resource: &str) -> Result<SmallMap<String, i64>, String> {
+    let mut requests = SmallMap::new();
     for p in pods {
         let mut sum = 0i64;
         for c in &p.spec.containers {
@@ -132,7 +143,7 @@ fn clamp_i64(v: i128) -> i64 {
 
 /// Models metrics/utilization.go GetResourceUtilizationRatio: (ratio, utilization in
 /// percent, raw average), over the pods that have both a value and a request.
-fn utilization_ratio(metrics: &BTreeMap<String, i64>, requests: &BTreeMap<String, i64>, target: i32) -> Result<(f64, i32, i64), String> {
+fn utilization_ratio(metrics: &SmallMap<String, i64>, requests: &SmallMap<String, i64>, target: i32) -> Result<(f64, i32, i64), String> {
     let (mut total, mut requested, mut count) = (0i128, 0i128, 0i128);
     for (name, value) in metrics {
         let Some(request) = requests.get(name) else { continue };
@@ -148,7 +159,7 @@ fn utilization_ratio(metrics: &BTreeMap<String, i64>, requests: &BTreeMap<String
 }
 
 /// Models metrics/utilization.go GetMetricUsageRatio: (ratio, average usage).
-fn usage_ratio(metrics: &BTreeMap<String, i64>, target: i64) -> (f64, i64) {
+fn usage_ratio(metrics: &SmallMap<String, i64>, target: i64) -> (f64, i64) {
     let total: i128 = metrics.values().map(|v| i128::from(*v)).sum();
     let average = clamp_i64(total / (metrics.len().max(1) as i128));
     (average as f64 / target as f64, average)
@@ -158,7 +169,7 @@ fn usage_ratio(metrics: &BTreeMap<String, i64>, target: i64) -> (f64, i64) {
 /// and with every pod sampled, `ceil(ratio * ready)`; otherwise fill in missing pods
 /// (`fill_missing`, leaning against the change) and, on a scale-up, unready pods at 0,
 /// and keep `current` when the new ratio is within tolerance or turns the direction.
-fn replicas_for(current: i32, ratio: f64, groups: &PodGroups, mut metrics: BTreeMap<String, i64>, fill_missing: impl Fn(&str) -> Option<i64>, ratio_of: impl Fn(&BTreeMap<String, i64>) -> Result<f64, String>) -> Result<i32, String> {
+fn replicas_for(current: i32, ratio: f64, groups: &PodGroups, mut metrics: SmallMap<String, i64>, fill_missing: impl Fn(&str) -> Option<i64>, ratio_of: impl Fn(&SmallMap<String, i64>) -> Result<f64, String>) -> Result<i32, String> {
     let scale_up_with_unready = !groups.unready.is_empty() && ratio > 1.0;
     if !scale_up_with_unready && groups.missing.is_empty() {
         if (1.0 - ratio).abs() <= TOLERANCE {
