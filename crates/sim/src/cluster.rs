@@ -130,7 +130,7 @@ pub struct Cluster {
     /// The store version each component last ran at: it runs again only for changes it
     /// watches or when its wake-up is due.
     #[serde(default)]
-    seen: BTreeMap<String, u64>,
+    seen: crate::small_map::SmallMap<String, u64>,
     /// kubectl's client configuration (current context, its namespace, port forwards);
     /// left out of snapshots while it is the default, so they stay as they were.
     #[serde(default, skip_serializing_if = "crate::kubectl::KubeConfig::is_default")]
@@ -219,7 +219,7 @@ impl Cluster {
             affinity: Default::default(),
             metrics: Default::default(),
             hpa: Default::default(),
-            seen: BTreeMap::new(),
+            seen: crate::small_map::SmallMap::new(),
             kubeconfig: Default::default(),
             replicaset_cache: Default::default(),
             metrics_watch: Default::default(),
@@ -791,8 +791,11 @@ impl Cluster {
                 None => everything = true,
             }
         }
-        let mut due: BTreeSet<String> = if everything { crate::sorting::set_of(self.kubelets.keys().cloned()) } else { crate::sorting::set_of(touched.keys().cloned()) };
+        // The kubelets to run, by name, each once (sorted once: no B-tree for a list read once).
+        let mut due: Vec<String> = if everything { self.kubelets.keys().cloned().collect() } else { touched.keys().cloned().collect() };
         due.extend(self.wakeups.due_with_prefix("kubelet/", now).map(|k| k["kubelet/".len()..].to_string()));
+        crate::sorting::sort_by(&mut due, String::cmp);
+        due.dedup();
         for name in due {
             let Some(kubelet) = self.kubelets.get_mut(&name) else { continue };
             #[cfg(test)]
