@@ -21,7 +21,6 @@ use crate::metrics_server::MetricsServer;
 use crate::store::{ObjectKey, Store};
 use serde::{Deserialize, Serialize};
 use crate::small_map::SmallMap;
-use std::collections::BTreeMap;
 
 const SOURCE: Source<'static> = Source { component: "horizontal-pod-autoscaler", host: "" };
 /// `--horizontal-pod-autoscaler-sync-period`.
@@ -37,7 +36,7 @@ pub struct HpaState {
     /// Recent recommendations: (replicas, when).
     pub recommendations: SmallMap<String, Vec<(i32, Time)>>,
     /// When each HPA syncs next.
-    pub next_sync: BTreeMap<String, Time>,
+    pub next_sync: SmallMap<String, Time>,
     /// Scale-up events of HPAs with a behavior: (replicas added, when, outdated).
     #[serde(default)]
     pub scale_ups: SmallMap<String, Vec<ScaleEvent>>,
