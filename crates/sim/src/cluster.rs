@@ -15,7 +15,7 @@ use crate::scheduler::Scheduler;
 use crate::series::{SeriesStore, SERIES_CAPACITY};
 use crate::store::{EventType, ObjectKey, Store, WatchEvent};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The shape of a new cluster.
@@ -761,9 +761,9 @@ impl Cluster {
         let rv = self.store.resource_version();
         let since = self.seen.get("kubelets").copied();
         self.seen.insert("kubelets".into(), rv);
-        // Per touched node, the pods that changed; `None` when the node itself changed or
+        // What changed, by node: a changed pod, or `None` when the node itself changed or
         // one of its pods went, and its kubelet must look at all of them.
-        let mut touched: BTreeMap<String, Option<BTreeSet<ObjectKey>>> = BTreeMap::new();
+        let mut changes: Vec<(String, Option<ObjectKey>)> = Vec::new();
         let mut everything = since.is_none();
         if let Some(since) = since.filter(|s| *s != rv) {
             match self.store.events_since(since) {
@@ -772,18 +772,10 @@ impl Cluster {
                         match &*e.object {
                             Object::Pod(p) => {
                                 if let Some(node) = p.spec.node_name.as_ref() {
-                                    let changed = touched.entry(node.clone()).or_insert_with(|| Some(BTreeSet::new()));
-                                    match changed {
-                                        Some(keys) if e.type_ != EventType::Deleted => {
-                                            keys.insert(ObjectKey::of(&e.object));
-                                        }
-                                        _ => *changed = None,
-                                    }
+                                    changes.push((node.clone(), (e.type_ != EventType::Deleted).then(|| ObjectKey::of(&e.object))));
                                 }
                             }
-                            Object::Node(n) => {
-                                touched.insert(n.metadata.name.clone(), None);
-                            }
+                            Object::Node(n) => changes.push((n.metadata.name.clone(), None)),
                             _ => {}
                         }
                     }
@@ -791,6 +783,7 @@ impl Cluster {
                 None => everything = true,
             }
         }
+        let touched = changes_by_node(changes);
         // The kubelets to run, by name, each once (sorted once: no B-tree for a list read once).
         let mut due: Vec<String> = if everything { self.kubelets.keys().cloned().collect() } else { touched.keys().cloned().collect() };
         due.extend(self.wakeups.due_with_prefix("kubelet/", now).map(|k| k["kubelet/".len()..].to_string()));
@@ -992,6 +985,28 @@ impl Cluster {
         let value: serde_json::Value = serde_json::from_str(snapshot).map_err(|e| format!("cannot restore the cluster: {e}"))?;
         crate::decode::decode(&value).map(|(c, _)| c).map_err(|e| format!("cannot restore the cluster: {e}"))
     }
+}
+
+/// Per touched node, its changed pods in order, each once; `None` when one of the changes
+/// (the node itself, a pod gone) has its kubelet look at all its pods. Sorted once rather
+/// than kept in B-trees: what a node gets does not depend on the changes' order.
+fn changes_by_node(mut changes: Vec<(String, Option<ObjectKey>)>) -> crate::small_map::SmallMap<String, Option<Vec<ObjectKey>>> {
+    // `None` sorts first, so a node's group starts with it when it has one.
+    crate::sorting::sort_by(&mut changes, |a, b| a.cmp(b));
+    let mut grouped: Vec<(String, Option<Vec<ObjectKey>>)> = Vec::new();
+    for (node, key) in changes {
+        match grouped.last_mut() {
+            Some((last, keys)) if *last == node => {
+                if let (Some(keys), Some(key)) = (keys.as_mut(), key) {
+                    if keys.last() != Some(&key) {
+                        keys.push(key);
+                    }
+                }
+            }
+            _ => grouped.push((node, key.map(|k| vec![k]))),
+        }
+    }
+    crate::small_map::SmallMap::from_sorted(grouped)
 }
 
 #[cfg(test)]
