@@ -634,14 +634,20 @@ impl Cluster {
             .collect();
         let count = present.len();
         if workers as usize > count {
-            let taken: std::collections::BTreeSet<u32> = present.iter().filter_map(|n| number(n)).collect();
-            let free: Vec<u32> = (1..).filter(|i| !taken.contains(i)).take(workers as usize - count).collect();
+            // The free numbers wanted are all at most `workers`: mark which of those are taken.
+            let mut taken = vec![false; workers as usize + 1];
+            for n in present.iter().filter_map(|n| number(n)) {
+                if let Some(t) = taken.get_mut(n as usize) {
+                    *t = true;
+                }
+            }
+            let free: Vec<u32> = (1..=workers).filter(|i| !taken[*i as usize]).take(workers as usize - count).collect();
             for i in free {
                 self.add_node(&format!("node-{i}"), false);
             }
         } else {
             let mut numbered: Vec<(u32, String)> = present.iter().filter_map(|n| Some((number(n)?, n.clone()))).collect();
-            numbered.sort();
+            crate::sorting::sort_by(&mut numbered, |a, b| a.cmp(b));
             for (_, name) in numbered.into_iter().rev().take(count - workers as usize) {
                 let bound: Vec<ObjectKey> = self.store.pods_on_node(&name).iter().map(|o| ObjectKey::of(o)).collect();
                 for k in bound {
