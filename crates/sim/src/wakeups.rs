@@ -6,8 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Wake-up times by component name (`deployment-controller`, `kubelet/node-1`, ...).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(from = "BTreeMap<String, Time>", into = "BTreeMap<String, Time>")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Wakeups {
     by_name: BTreeMap<String, Time>,
     by_time: BTreeSet<(Time, String)>,
@@ -23,6 +22,20 @@ impl From<BTreeMap<String, Time>> for Wakeups {
 impl From<Wakeups> for BTreeMap<String, Time> {
     fn from(w: Wakeups) -> Self {
         w.by_name
+    }
+}
+
+impl Serialize for Wakeups {
+    /// The wake-ups by name, a map in name order (written from the index, not a copy of it).
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.by_name.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Wakeups {
+    /// Reads the map by name and rebuilds the time index.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        BTreeMap::<String, Time>::deserialize(d).map(Wakeups::from)
     }
 }
 
@@ -78,5 +91,8 @@ mod tests {
         assert_eq!(w.due_with_prefix("kubelet/", Time(5)).collect::<Vec<_>>(), vec!["kubelet/n1"]);
         let again: Wakeups = BTreeMap::from(w.clone()).into();
         assert_eq!(again, w);
+        let json = serde_json::to_string(&w).unwrap();
+        assert_eq!(json, r#"{"b":"1970-01-01T00:00:00.040Z","kubelet/n1":"1970-01-01T00:00:00.005Z"}"#, "a map by name, as snapshots have it");
+        assert_eq!(serde_json::from_str::<Wakeups>(&json).unwrap().next_after(Time(0)), Some(Time(5)), "the time index is rebuilt");
     }
 }
