@@ -21,12 +21,17 @@ pub enum NameKey {
 impl NameKey {
     /// The key for `name`.
     pub fn new(name: &str) -> NameKey {
-        if name.len() > INLINE {
-            return NameKey::Heap(name.into());
+        NameKey::of_text(name.as_bytes())
+    }
+
+    /// The key holding `bytes`, inline when short; `bytes` are UTF-8 (a `str`'s, or a joined key's).
+    fn of_text(bytes: &[u8]) -> NameKey {
+        if bytes.len() > INLINE {
+            return NameKey::Heap(String::from_utf8_lossy(bytes).into());
         }
-        let mut bytes = [0; INLINE];
-        bytes[..name.len()].copy_from_slice(name.as_bytes());
-        NameKey::Inline(name.len() as u8, bytes)
+        let mut inline = [0; INLINE];
+        inline[..bytes.len()].copy_from_slice(bytes);
+        NameKey::Inline(bytes.len() as u8, inline)
     }
 
     /// The key for a namespaced name: `namespace`, a NUL byte, `name` (no name holds a NUL),
@@ -38,14 +43,7 @@ impl NameKey {
     /// [`NameKey::pair`] after the ASCII bytes `head` (a kind's number, say), so that keys
     /// order by `head` first.
     pub fn joined(head: &[u8], namespace: &str, name: &str) -> NameKey {
-        with_joined(head, namespace, name, |bytes| {
-            if bytes.len() > INLINE {
-                return NameKey::Heap(String::from_utf8_lossy(bytes).into());
-            }
-            let mut inline = [0; INLINE];
-            inline[..bytes.len()].copy_from_slice(bytes);
-            NameKey::Inline(bytes.len() as u8, inline)
-        })
+        with_joined(head, namespace, name, NameKey::of_text)
     }
 
     /// The namespace and name of a key made by [`NameKey::pair`].

@@ -242,15 +242,22 @@ fn owner_uids(o: &Object) -> Vec<&str> {
 /// each group in key order (kind, namespace, name: [`index_key`]), holding the objects' slots.
 type Index = BTreeMap<String, BTreeMap<NameKey, Slot>>;
 
-/// An object's key in an [`Index`] group: its kind's number, namespace and name in one inline
-/// key, ordered as [`ObjectKey`]s are.
+/// What an object's key in an [`Index`] group is made of: its kind's number, namespace and
+/// name, joined into one inline key ([`NameKey::joined`]) ordered as [`ObjectKey`]s are.
+fn index_key_parts(o: &Object) -> ([u8; 1], &str, &str) {
+    ([o.kind() as u8], o.namespace(), o.name())
+}
+
+/// An object's key in an [`Index`] group.
 fn index_key(o: &Object) -> NameKey {
-    NameKey::joined(&[o.kind() as u8], o.namespace(), o.name())
+    let (head, namespace, name) = index_key_parts(o);
+    NameKey::joined(&head, namespace, name)
 }
 
 fn index_remove(index: &mut Index, o: &Object, group: &str) {
     if let Some(members) = index.get_mut(group) {
-        with_joined(&[o.kind() as u8], o.namespace(), o.name(), |key| members.remove(key));
+        let (head, namespace, name) = index_key_parts(o);
+        with_joined(&head, namespace, name, |key| members.remove(key));
         if members.is_empty() {
             index.remove(group);
         }
