@@ -177,6 +177,9 @@ pub struct Cache {
     pods: FxHashMap<ObjectKey, Vec<(String, Seen)>>,
     /// The ids of the nodes the candidates run on.
     pub nodes: NodeIds,
+    /// The scale-down ranking's keys, kept between syncs: a large scale-down ranks every
+    /// candidate again for each batch of 500, and a new buffer each time costs fresh pages.
+    pub ranking: Vec<super::ranking::Packed>,
 }
 
 impl Cache {

@@ -175,6 +175,7 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, cache: &mut Cache, now: Time)
                 let uid = rs.metadata.uid.as_deref().unwrap_or("");
                 let ns = rs.metadata.namespace.as_deref().unwrap_or("");
                 let kept = |name: &str| unreleased.contains(&ObjectKey { kind: Kind::Pod, namespace: ns.to_string(), name: name.to_string() });
+                let mut ranking = std::mem::take(&mut cache.ranking);
                 let candidates: Vec<(&String, &Candidate)> = match cache.get(uid) {
                     Some(tally) => tally.candidates.iter().filter(|(name, _)| unreleased.is_empty() || !kept(name)).collect(),
                     None => Vec::new(),
@@ -183,13 +184,16 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, cache: &mut Cache, now: Time)
                 check_candidates(store, &cache.nodes, rs, &unreleased, &candidates, &related);
                 let chosen: Vec<String> = if n < candidates.len() {
                     let rank = |c: &Candidate| c.node.and_then(|id| related.get(id as usize)).map_or(0, |r| *r as usize);
-                    first_to_delete(&candidates, rank, n, now).into_iter().map(|i| candidates[i].0.clone()).collect()
+                    first_to_delete(&candidates, rank, n, now, &mut ranking).into_iter().map(|i| candidates[i].0.clone()).collect()
                 } else {
                     // All of them go, in name order.
                     let mut all: Vec<String> = candidates.iter().map(|(name, _)| (*name).clone()).collect();
                     crate::sorting::sort(&mut all);
                     all
                 };
+                // Kept empty: its room is reused, and a copy of the cache copies nothing.
+                ranking.clear();
+                cache.ranking = ranking;
                 for name in chosen {
                     let key = ObjectKey { kind: Kind::Pod, namespace: ns.to_string(), name };
                     if apiserver::delete(store, now, &key, None).is_ok() {
