@@ -7,10 +7,9 @@ fn is_zero(n: &i64) -> bool {
     *n == 0
 }
 
-/// Labels, annotations and the like: a few string pairs, in key order. A sorted vector: a
-/// pod's two labels take two pairs of strings, where a `BTreeMap` took a node with room for
-/// eleven (about 550 bytes), copied with every copy of the pod.
-pub type StringMap = crate::small_map::SmallMap<String, String>;
+/// Labels, annotations and the like: a few string pairs in key order, shared between copies
+/// of an object until one changes them.
+pub use super::string_map::StringMap;
 
 /// `metadata` of every object, with Kubernetes' field names.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

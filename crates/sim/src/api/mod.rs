@@ -15,6 +15,7 @@ mod quantity;
 mod quota;
 pub mod schema;
 mod selector;
+mod string_map;
 mod service;
 pub mod unsimulated;
 mod workloads;
