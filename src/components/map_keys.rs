@@ -5,7 +5,6 @@
 
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
-use yew::TargetCast;
 
 /// Where a pod chip shows: the box of the card it is on (its node's or the waiting pods')
 /// and its own box, each as [top, left, bottom, right] in whole pixels from the window's corner.
@@ -67,8 +66,7 @@ pub fn on_key(e: &web_sys::KeyboardEvent) {
     if !matches!(key.as_str(), "ArrowRight" | "ArrowLeft" | "ArrowUp" | "ArrowDown" | "Home" | "End") {
         return;
     }
-    let Some(from) = e.target_dyn_into::<Element>().filter(|t| t.matches("[data-testid=pod]").unwrap_or(false)) else { return };
-    let Some(chips) = from.closest("[data-testid=cluster-map]").ok().flatten().and_then(|map| map.query_selector_all("[data-testid=pod]").ok()) else { return };
+    let Some((from, chips)) = super::tabs::focused_items(e, "[data-testid=pod]", "[data-testid=cluster-map]") else { return };
     e.prevent_default();
     let here = Spot::of(&from);
     let mut best: Option<([i32; 4], HtmlElement)> = None;

@@ -26,13 +26,20 @@ pub fn on_tablist_key() -> Callback<KeyboardEvent> {
     })
 }
 
-/// Moves the focus from the element matching `item` that a key was pressed on to another
-/// such element in the same `within` container, the one `step(at, count)` picks; returns
-/// it. (From the event's target: Yew delegates events, so the current target is the
-/// app's root, not the container.)
-pub fn move_focus(e: &KeyboardEvent, item: &str, within: &str, step: fn(usize, usize) -> usize) -> Option<web_sys::HtmlElement> {
+/// The element matching `item` that a key was pressed on, and every such element in the
+/// `within` container around it (in the page's order, the first included), or None when the
+/// key was pressed elsewhere. (From the event's target: Yew delegates events, so the current
+/// target is the app's root, not the container.)
+pub fn focused_items(e: &KeyboardEvent, item: &str, within: &str) -> Option<(web_sys::Element, web_sys::NodeList)> {
     let from = e.target_dyn_into::<web_sys::Element>().filter(|t| t.matches(item).unwrap_or(false))?;
     let all = from.closest(within).ok().flatten()?.query_selector_all(item).ok()?;
+    Some((from, all))
+}
+
+/// Moves the focus from the element matching `item` that a key was pressed on to another
+/// such element in the same `within` container, the one `step(at, count)` picks; returns it.
+pub fn move_focus(e: &KeyboardEvent, item: &str, within: &str, step: fn(usize, usize) -> usize) -> Option<web_sys::HtmlElement> {
+    let (from, all) = focused_items(e, item, within)?;
     let n = all.length() as usize;
     let at = (0..n).find(|&i| all.item(i as u32).is_some_and(|t| t.is_same_node(Some(&from))))?;
     e.prevent_default();
