@@ -230,24 +230,45 @@ test("in a 960x540 slide or window a Deployment's pods show on the map without s
   }
 });
 
+/** Asserts that the learner's pods (every chip outside kube-system) and the three workers'
+ * names show whole on the map, without scrolling it either way, and that each card's bars
+ * are as long (and at least 16 px). `where` names the case in the messages. */
+async function assertWorkersShown(page, where) {
+  const pods = await page.locator('[data-testid="pod"]:not([data-namespace="kube-system"])').evaluateAll((chips) => chips.map((c) => c.dataset.name));
+  const wanted = Object.fromEntries(pods.map((name) => [name, `[data-testid="pod"][data-name="${name}"]`]));
+  for (const node of ['node-1', 'node-2', 'node-3']) wanted[node] = `[data-testid="node"][data-name="${node}"] header`;
+  const seen = await page.evaluate(howShown, wanted);
+  assert.deepEqual(seen, Object.fromEntries(Object.keys(wanted).map((name) => [name, 'whole'])), where);
+  const bars = await page.locator('[data-testid="node"]').evaluateAll((nodes) => nodes.map((n) => [n.dataset.name, [...n.querySelectorAll('.capacity .bar')].map((b) => Math.round(b.getBoundingClientRect().width))]));
+  for (const [name, widths] of bars) {
+    assert.equal(widths.length, 3, `${name}: cpu, memory and pods`);
+    assert.ok(widths.every((w) => w >= 16 && Math.abs(w - widths[0]) <= 1), `${where} ${name}: the bars are ${widths} px long`);
+  }
+  const map = await page.locator('[data-testid="cluster-map"]').evaluate((m) => ({ scrollWidth: m.scrollWidth, clientWidth: m.clientWidth }));
+  assert.ok(map.scrollWidth <= map.clientWidth, `${where}: the map is ${map.scrollWidth} px wide in ${map.clientWidth} px`);
+}
+
 test("in a 960x540 window or slide beside an open lesson, a Deployment's pods on all three workers show on the map without scrolling it, and each card's bars are as long", async () => {
   for (const path of ['/?lesson=first-deployment', '/?embed&speed=10&autoplay&lesson=first-deployment']) {
     const { page, errors, context } = await open(path, 960, 540);
     await deployWeb(page);
     await page.waitForTimeout(1000);
-    const pods = await page.locator('[data-testid="pod"][data-name^="web-"]').evaluateAll((chips) => chips.map((c) => c.dataset.name));
-    const wanted = Object.fromEntries(pods.map((name) => [name, `[data-testid="pod"][data-name="${name}"]`]));
-    for (const node of ['node-1', 'node-2', 'node-3']) wanted[node] = `[data-testid="node"][data-name="${node}"] header`;
-    const seen = await page.evaluate(howShown, wanted);
     await page.screenshot({ path: `${SHOTS}/map-workers-960x540${path.replace(/\W+/g, '-')}.png` });
-    assert.deepEqual(seen, Object.fromEntries(Object.keys(wanted).map((name) => [name, 'whole'])), path);
-    const bars = await page.locator('[data-testid="node"]').evaluateAll((nodes) => nodes.map((n) => [n.dataset.name, [...n.querySelectorAll('.capacity .bar')].map((b) => Math.round(b.getBoundingClientRect().width))]));
-    for (const [name, widths] of bars) {
-      assert.equal(widths.length, 3, `${name}: cpu, memory and pods`);
-      assert.ok(widths.every((w) => w >= 16 && Math.abs(w - widths[0]) <= 1), `${path} ${name}: the bars are ${widths} px long`);
-    }
-    const map = await page.locator('[data-testid="cluster-map"]').evaluate((m) => ({ scrollWidth: m.scrollWidth, clientWidth: m.clientWidth }));
-    assert.ok(map.scrollWidth <= map.clientWidth, `${path}: the map is ${map.scrollWidth} px wide in ${map.clientWidth} px`);
+    await assertWorkersShown(page, path);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
+
+test("in a short window 801 to 919 px wide (860x540, 900x600) beside an open lesson, a Deployment's pods on all three workers show on the map without scrolling it, each card's bars as long", async () => {
+  for (const [path, width, height] of [['/?lesson=first-deployment', 860, 540], ['/?lesson=first-deployment', 900, 600], ['/?embed&speed=10&autoplay&lesson=first-deployment', 860, 540]]) {
+    const { page, errors, context } = await open(path, width, height);
+    await deployWeb(page);
+    await page.waitForTimeout(1000);
+    await page.screenshot({ path: `${SHOTS}/map-workers-${width}x${height}${path.replace(/\W+/g, '-')}.png` });
+    await assertWorkersShown(page, `${path} at ${width}x${height}`);
+    // The figures the card has no room for are in the row's tooltip.
+    assert.match(await page.locator('[data-testid="node"][data-name="node-1"] [data-testid="node-capacity"] > div').first().getAttribute('title'), /^cpu: \d+m \/ \d+m\. CPU requested/);
     assert.deepEqual(errors, []);
     await context.close();
   }

@@ -151,8 +151,10 @@ fn taint_chip(t: &kubeplay_sim::api::Taint) -> Html {
 }
 
 /// A row of a node card's capacity: its label ("requested" after cpu and memory, which a
-/// compact card shows in the tooltip only), its bar and its figures.
+/// compact card shows in the tooltip only), its bar and its figures; its tooltip starts with
+/// the figures, which the narrowest compact card leaves out.
 fn capacity_row(label: &'static str, title: String, width: String, figures: String) -> Html {
+    let title = format!("{label}: {figures}. {title}");
     html! {
         <div {title}>
             <dt>{ label }if label != "pods" { <span class="requested">{" requested"}</span> }</dt>
