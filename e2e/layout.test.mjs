@@ -274,6 +274,51 @@ test("in a short window 801 to 919 px wide (860x540, 900x600) beside an open les
   }
 });
 
+/** A Deployment of ten pods pinned to node-2 by their nodeName, applied from the editor. */
+const PINNED = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: busy
+spec:
+  replicas: 10
+  selector:
+    matchLabels:
+      app: busy
+  template:
+    metadata:
+      labels:
+        app: busy
+    spec:
+      nodeName: node-2
+      containers:
+      - name: app
+        image: nginx
+`;
+
+test("a crowded map (ten pods pinned to one worker beside a Deployment of ten: 30 pods) keeps every worker's card and every pod of the learner in view, in a 960x540 window and on a 1280x720 projector: its chips are one line, a Deployment's pods' names without their hash", async () => {
+  for (const [path, width, height] of [['/?lesson=first-deployment', 960, 540], ['/?present&lesson=first-deployment', 1280, 720], ['/?lesson=first-deployment', 1280, 720]]) {
+    const { page, errors, context } = await open(path, width, height);
+    await deployWeb(page, 10);
+    await page.locator('[data-testid="tab-editor"]').click();
+    await page.locator('[data-testid="editor"]').fill(PINNED);
+    await page.locator('[data-testid="apply"]').click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="node"][data-name="node-2"] [data-testid="pod"][data-name^="busy-"][data-ready="true"]').length === 10, null, { timeout: 20_000 });
+    await page.locator('[data-testid="tab-lesson"]').click();
+    await page.waitForTimeout(1000);
+    assert.equal(await page.locator('[data-testid="pod"]').count(), 30);
+    await page.screenshot({ path: `${SHOTS}/map-crowded-${width}x${height}${path.replace(/\W+/g, '-')}.png` });
+    await assertWorkersShown(page, `${path} at ${width}x${height}`);
+    // A chip is one line, and shows busy-…abcde for busy-5788f6444b-abcde.
+    const chip = page.locator('[data-testid="pod"][data-name^="busy-"]').first();
+    const [name, box, line] = await chip.evaluate((c) => [c.dataset.name, c.getBoundingClientRect().toJSON(), parseFloat(getComputedStyle(c.querySelector('.pod-name')).lineHeight)]);
+    assert.ok(box.height < 1.5 * line + 6, `${name}'s chip is ${box.height} px high, a line ${line} px`);
+    const hash = await chip.locator('.pod-hash').evaluate((h) => ({ text: h.textContent, width: h.getBoundingClientRect().width, ch: parseFloat(getComputedStyle(h).fontSize) }));
+    assert.ok(name.includes(`-${hash.text}`) && hash.width <= hash.ch, `the hash ${hash.text} of ${name} shows in ${hash.width} px`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
+
 /** The pod chip with the focus, and the node card it is on. */
 const focusedPod = (page) => page.evaluate(() => ({ pod: document.activeElement.dataset.name, node: document.activeElement.closest('[data-testid="node"]')?.dataset.name }));
 

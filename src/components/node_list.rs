@@ -96,10 +96,10 @@ fn pod_chip(props: &PodChipProps) -> Html {
             data-phase={pod.phase().to_string()}
             data-ready={pod.is_ready().to_string()}
             data-revision={revision.map(|r| r.to_string())}>
-            <span class="pod-name">{ shown_name(pod) }</span>
+            <span class="pod-name">{ name_html(shown_name(pod)) }</span>
             <span class="pod-status">
                 if !symbol.is_empty() { <span class="pod-icon" aria-hidden="true">{ symbol }</span> }
-                { status }
+                <span class="pod-state">{ status }</span>
             </span>
         </li>
     }
@@ -111,6 +111,30 @@ fn shown_name(pod: &Pod) -> &str {
     let node = pod.spec.node_name.as_deref().unwrap_or_default();
     let is_static = pod.metadata.namespace.as_deref() == Some("kube-system") && !node.is_empty();
     is_static.then(|| pod.metadata.name.strip_suffix(node)?.strip_suffix('-').filter(|s| !s.is_empty())).flatten().unwrap_or(&pod.metadata.name)
+}
+
+/// The three parts of a Deployment's pod name (`web-6dcd8f997f-xzqd6`): the Deployment's
+/// name with its hyphen, the ReplicaSet's template hash with its hyphen, and the pod's own
+/// five characters; None for another name. (By its shape: a hash of 6 to 10 and an ending of
+/// 5 lowercase letters or digits, as the ReplicaSet controller makes them.)
+fn replica_name_parts(name: &str) -> Option<(&str, &str, &str)> {
+    let (rest, own) = name.rsplit_once('-')?;
+    let (deployment, hash) = rest.rsplit_once('-')?;
+    let plain = |s: &str| s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    if deployment.is_empty() || own.len() != 5 || !(6..=10).contains(&hash.len()) || !plain(own) || !plain(hash) {
+        return None;
+    }
+    let split = deployment.len() + 1;
+    Some((&name[..split], &name[split..split + hash.len() + 1], own))
+}
+
+/// A pod's name as chips and endpoints show it: whole, the template hash of a Deployment's pod
+/// in a span of its own (class `pod-hash`) that a crowded map shortens to an ellipsis.
+pub fn name_html(name: &str) -> Html {
+    match replica_name_parts(name) {
+        Some((deployment, hash, own)) => html! { <>{ deployment }<span class="pod-hash">{ hash }</span>{ own }</> },
+        None => html! { { name } },
+    }
 }
 
 /// Properties of [`PodChips`].
@@ -187,7 +211,7 @@ fn node_card(props: &NodeCardProps) -> Html {
     let (open_node, _) = opener(props.inspect.as_ref(), Target { kind: Kind::Node, namespace: String::new(), name: node.metadata.name.clone() });
     let fault = props.fault.clone();
     html! {
-        <section class={classes!("node", (!ready).then_some("not-ready"))} data-testid="node" data-name={node.metadata.name.clone()}>
+        <section class={classes!("node", (!ready).then_some("not-ready"))} data-testid="node" data-name={node.metadata.name.clone()} data-role={role}>
             <header>
                 <h3><button class="link" data-testid="inspect-node" onclick={open_node} title="Details of this node">{ &node.metadata.name }</button></h3>
                 <span class={classes!("badge", role)}>{ role }</span>

@@ -40,7 +40,7 @@ fn card(svc: &Service, ep: Option<&Endpoints>, inspect: Option<&InspectHandle>) 
             }
             <div class="svc-endpoints">
                 { if ready.is_empty() && !svc.spec.selector.is_empty() { html! { <span class="none">{"no ready pod: connections are refused"}</span> } } else { html! {} } }
-                { for ready.iter().map(|p| html! { <span class="endpoint">{ p }</span> }) }
+                { for ready.iter().map(|p| html! { <span class="endpoint">{ super::node_list::name_html(p) }</span> }) }
                 if waiting > 0 {
                     <span class="waiting">{ format!("+{waiting} not ready") }</span>
                 }
