@@ -144,6 +144,9 @@ pub struct Cluster {
     /// The garbage collector's owners known to exist, rebuilt after a restore.
     #[serde(skip)]
     live_owners: controllers::garbage_collector::LiveOwners,
+    /// When a node lease next goes stale, as the node monitor last answered (None: run it).
+    #[serde(skip)]
+    node_monitor_wake: Option<Option<Time>>,
     /// While a `kubectl ... --record` runs: the command, noted on every object it writes.
     #[serde(skip)]
     change_cause: Option<String>,
@@ -224,6 +227,7 @@ impl Cluster {
             replicaset_cache: Default::default(),
             metrics_watch: Default::default(),
             live_owners: Default::default(),
+            node_monitor_wake: None,
             change_cause: None,
             #[cfg(test)]
             kubelets_see_all: false,
@@ -729,8 +733,19 @@ impl Cluster {
             if self.should_run("garbage-collector", |e| e.type_ == EventType::Deleted || matches!(e.object.kind(), Kind::Pod | Kind::ReplicaSet)) {
                 controllers::garbage_collector::reconcile(&mut self.store, now, gc_since, &mut self.live_owners);
             }
+            let lifecycle_seen = self.seen.get("node-lifecycle-controller").copied();
+            let lifecycle_due = self.wakeups.get("node-lifecycle-controller").is_some_and(|t| t <= now);
             if self.should_run("node-lifecycle-controller", |e| matches!(e.object.kind(), Kind::Node | Kind::Lease | Kind::Pod)) {
-                let at = controllers::node_lifecycle::reconcile(&mut self.store, now);
+                // The node monitor's answer holds until a node or lease changes or its time
+                // comes: when only pods changed, the taint manager runs alone.
+                let nodes_changed = |e: &WatchEvent| matches!(e.object.kind(), Kind::Node | Kind::Lease);
+                let monitor_holds = !lifecycle_due && lifecycle_seen.and_then(|seen| self.store.events_since(seen)).is_some_and(|mut events| !events.any(nodes_changed));
+                let monitor_at = match self.node_monitor_wake {
+                    Some(at) if monitor_holds => at,
+                    _ => controllers::node_lifecycle::monitor(&mut self.store, now),
+                };
+                self.node_monitor_wake = Some(monitor_at);
+                let at = crate::clock::earliest(monitor_at, controllers::node_lifecycle::evict(&mut self.store, now));
                 self.wake("node-lifecycle-controller", at);
             }
             let apiserver_own = |o: &Object| o.name() == "kubernetes" && o.namespace() == "default" && matches!(o.kind(), Kind::Service | Kind::Endpoints | Kind::EndpointSlice);

@@ -30,9 +30,17 @@ fn has_taint(n: &Node, key: &str, effect: &str) -> bool {
     n.spec.taints.iter().any(|t| t.key == key && t.effect == effect)
 }
 
-/// One pass over every node. Returns when a lease next goes stale.
-#[inline(never)]
+/// One pass of the controller: [`monitor`] and [`evict`]. Returns when it must run again.
 pub fn reconcile(store: &mut Store, now: Time) -> Option<Time> {
+    earliest(monitor(store, now), evict(store, now))
+}
+
+/// The node monitor's pass over every node: marks nodes whose lease went stale as lost
+/// and keeps the managed taints in step. It reads only nodes, their leases and the time, so
+/// its answer (when a lease next goes stale) holds until one of those changes or that time
+/// comes. Returns that time.
+#[inline(never)]
+pub fn monitor(store: &mut Store, now: Time) -> Option<Time> {
     let node_objs = store.list_shared(Kind::Node, None);
     let nodes: Vec<&Node> = node_objs.iter().filter_map(|o| o.as_node()).collect();
     let mut wake = None::<Time>;
@@ -98,8 +106,7 @@ pub fn reconcile(store: &mut Store, now: Time) -> Option<Time> {
             let _ = apiserver::write(store, now, Object::Node(n));
         }
     }
-    let evict_at = evict(store, now);
-    earliest(wake, evict_at)
+    wake
 }
 
 /// Every pod on a lost node turns not ready, so endpoints drop it at once.
@@ -118,8 +125,9 @@ fn mark_pods_not_ready(store: &mut Store, now: Time, node: &str) {
 }
 
 /// Models pkg/controller/nodelifecycle/scheduler/taint_manager.go: deletes pods that do not
-/// tolerate a node's NoExecute taints, at once or when their toleration runs out.
-fn evict(store: &mut Store, now: Time) -> Option<Time> {
+/// tolerate a node's NoExecute taints, at once or when their toleration runs out. Returns
+/// when the next toleration runs out.
+pub fn evict(store: &mut Store, now: Time) -> Option<Time> {
     let nodes: Vec<Node> = store.list(Kind::Node, None).filter_map(Object::as_node).filter(|n| n.spec.taints.iter().any(|t| t.effect == "NoExecute")).cloned().collect();
     let mut wake = None::<Time>;
     for node in nodes {
