@@ -49,8 +49,8 @@ pub struct ObjectMeta {
     #[serde(default, skip_serializing_if = "StringMap::is_empty")]
     pub annotations: StringMap,
     /// The objects this one belongs to (garbage collection, adoption).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub owner_references: Vec<OwnerReference>,
+    #[serde(default, skip_serializing_if = "<[OwnerReference]>::is_empty")]
+    pub owner_references: super::SharedVec<OwnerReference>,
     /// Keys that must be removed before the object is deleted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub finalizers: Vec<String>,

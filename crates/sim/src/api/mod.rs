@@ -15,6 +15,7 @@ mod quantity;
 mod quota;
 pub mod schema;
 mod selector;
+mod shared_vec;
 mod string_map;
 mod service;
 pub mod unsimulated;
@@ -37,6 +38,7 @@ pub use quantity::Quantity;
 pub use quota::{LimitRange, LimitRangeItem, LimitRangeSpec, ResourceList, ResourceQuota, ResourceQuotaSpec, ResourceQuotaStatus};
 pub use discovery::{Endpoint, EndpointConditions, EndpointSlice, EndpointSlicePort};
 pub use unsimulated::{KeptFields, Unsimulated};
+pub use shared_vec::SharedVec;
 pub use selector::{IntOrString, LabelSelector, LabelSelectorRequirement};
 pub use service::{ClientIPConfig, DEFAULT_CLIENT_IP_TIMEOUT_SECONDS, EndpointAddress, EndpointPort, EndpointSubset, Endpoints, LoadBalancerIngress, LoadBalancerStatus, Service, ServicePort, ServiceSpec, ServiceStatus, SessionAffinityConfig};
 pub use workloads::{

@@ -239,7 +239,7 @@ fn new_replica_set(store: &mut Store, rng: &mut Rng, now: Time, d: &mut Deployme
     rs.metadata.name = format!("{}-{hash}", d.metadata.name);
     rs.metadata.namespace = d.metadata.namespace.clone();
     rs.metadata.labels = template.metadata.labels.clone();
-    rs.metadata.owner_references = vec![controller_ref(d_obj)];
+    rs.metadata.owner_references = vec![controller_ref(d_obj)].into();
     copy_annotations(d, &mut rs);
     rs.metadata.annotations.insert(REVISION.into(), (max_old + 1).to_string());
     let mut all = owned.to_vec();

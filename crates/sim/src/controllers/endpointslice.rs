@@ -78,7 +78,7 @@ fn new_slice(svc: &Object, ports: Vec<EndpointSlicePort>, endpoints: Vec<Endpoin
             generate_name: Some(format!("{}-", service.metadata.name)),
             namespace: service.metadata.namespace.clone(),
             labels: slice_labels(service),
-            owner_references: vec![controller_ref(svc)],
+            owner_references: vec![controller_ref(svc)].into(),
             ..Default::default()
         },
         address_type: "IPv4".into(),

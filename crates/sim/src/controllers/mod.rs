@@ -58,6 +58,6 @@ pub fn pod_from_template(template: &PodTemplateSpec, owner: &Object) -> Pod {
     pod.metadata.labels = template.metadata.labels.clone();
     pod.metadata.annotations = template.metadata.annotations.clone();
     pod.metadata.unsimulated = template.metadata.unsimulated.clone();
-    pod.metadata.owner_references = vec![controller_ref(owner)];
+    pod.metadata.owner_references = vec![controller_ref(owner)].into();
     pod
 }
