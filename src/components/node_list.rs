@@ -153,7 +153,7 @@ fn pod_chips(props: &PodChipsProps) -> Html {
         // A group of buttons, not a list: its items are pods to open, and a list may hold only items.
         <ul class="pods" role="group" aria-label={props.label.clone()} onkeydown={Callback::from(|e: KeyboardEvent| super::map_keys::on_key(&e))}>
             { for props.pods.iter().enumerate().map(|(i, (pod, revision))| {
-                let key = pod.0.meta().uid.clone().unwrap_or_else(|| format!("{}/{}", pod.0.namespace(), pod.0.name()));
+                let key = pod.0.meta().uid.as_deref().map_or_else(|| format!("{}/{}", pod.0.namespace(), pod.0.name()), str::to_string);
                 html! { <PodChip {key} pod={pod.clone()} revision={*revision} inspect={props.inspect.clone()} tab_stop={i == 0} /> }
             }) }
         </ul>

@@ -203,7 +203,7 @@ fn default_object(object: &mut Object) {
             s.backoff_limit.get_or_insert(6);
             s.completion_mode.get_or_insert_with(|| "NonIndexed".into());
             s.suspend.get_or_insert(false);
-            if let Some(uid) = job.metadata.uid.clone() {
+            if let Some(uid) = job.metadata.uid.as_deref().map(str::to_string) {
                 let name = job.metadata.name.clone();
                 if s.selector.is_none() {
                     s.selector = Some(LabelSelector::from_labels(&[("batch.kubernetes.io/controller-uid".to_string(), uid.clone())].into()));
@@ -436,7 +436,7 @@ pub fn create(store: &mut Store, rng: &mut Rng, now: Time, mut object: Object) -
         }
     }
     let meta = object.meta_mut();
-    meta.uid = Some(rng.uuid());
+    meta.uid = Some(rng.uuid().into());
     meta.creation_timestamp = Some(now);
     meta.generation = i64::from(tracks_generation(kind));
     meta.deletion_timestamp = None;

@@ -569,7 +569,7 @@ impl Cluster {
     /// before it is deleted, so the garbage collector leaves them (as its orphan finalizer
     /// does).
     pub fn orphan_dependents(&mut self, kind: Kind, namespace: &str, name: &str) {
-        let Some(uid) = self.store.get(&ObjectKey::in_namespace(kind, namespace, name)).and_then(|o| o.meta().uid.clone()) else { return };
+        let Some(uid) = self.store.get(&ObjectKey::in_namespace(kind, namespace, name)).and_then(|o| o.meta().uid.as_deref().map(str::to_string)) else { return };
         // From the owner index: a scan of every object would make `delete --all
         // --cascade=orphan` cost the square of the namespace's objects.
         let dependents: Vec<Object> = self
@@ -926,7 +926,7 @@ impl Cluster {
         if pod.spec.containers.iter().all(|c| c.readiness_probe.is_none()) {
             return Err(format!("error: pod {name} has no readiness probe, so Kubernetes counts it ready while its containers run; give it a readinessProbe to see a failing one take it out of its Services"));
         }
-        let (uid, node) = (pod.metadata.uid.clone().unwrap_or_default(), pod.spec.node_name.clone().unwrap_or_default());
+        let (uid, node) = (pod.metadata.uid.as_deref().unwrap_or_default().to_string(), pod.spec.node_name.clone().unwrap_or_default());
         let kubelet = self.kubelets.get_mut(&node).ok_or_else(|| format!("error: pod {name} is not running on a node yet"))?;
         kubelet.set_readiness_broken(&uid, broken);
         self.settle();

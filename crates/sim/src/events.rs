@@ -111,7 +111,7 @@ fn record_about(store: &mut Store, now: Time, source: Source<'_>, kind: Kind, me
     let event = Event {
         api_version: "v1".into(),
         kind: "Event".into(),
-        metadata: ObjectMeta { name, namespace: Some(namespace), creation_timestamp: Some(now), uid: Some(format!("event-{}-{n}", now.0)), ..Default::default() },
+        metadata: ObjectMeta { name, namespace: Some(namespace), creation_timestamp: Some(now), uid: Some(format!("event-{}-{n}", now.0).into()), ..Default::default() },
         involved_object: ObjectReference {
             kind: kind.name().into(),
             namespace: meta.namespace.clone(),
@@ -163,9 +163,9 @@ pub fn expire(store: &mut Store, now: Time) -> Option<Time> {
 
 /// Events about one object, oldest first (as `kubectl describe` lists them).
 pub fn about<'a>(store: &'a Store, object: &Object) -> Vec<&'a Event> {
-    let uid = object.meta().uid.clone().unwrap_or_default();
+    let uid = object.meta().uid.as_deref().unwrap_or_default().to_string();
     let ns = object.meta().namespace.clone().unwrap_or_else(|| "default".into());
-    let mut events: Vec<&Event> = store.list(Kind::Event, Some(&ns)).filter_map(Object::as_event).filter(|e| e.involved_object.uid == uid).collect();
+    let mut events: Vec<&Event> = store.list(Kind::Event, Some(&ns)).filter_map(Object::as_event).filter(|e| *e.involved_object.uid == *uid).collect();
     crate::sorting::sort_by_key(&mut events, |e| (e.last_timestamp, e.metadata.name.clone()));
     events
 }

@@ -340,7 +340,7 @@ impl Kubelet {
             let _ = apiserver::write(store, now, Object::Lease(lease));
         } else {
             lease.set_type_meta_fields();
-            lease.metadata.uid = Some(format!("lease-{}", self.node));
+            lease.metadata.uid = Some(format!("lease-{}", self.node).into());
             lease.metadata.creation_timestamp = Some(now);
             store.put(Object::Lease(lease), now);
         }
@@ -514,7 +514,7 @@ impl Kubelet {
                 readiness: ProbeWorker::default(),
             });
         }
-        self.pods.insert(pod.metadata.uid.clone().unwrap_or_default(), works);
+        self.pods.insert(pod.metadata.uid.as_deref().unwrap_or_default().to_string(), works);
     }
 
     fn begin_pull(&mut self, store: &mut Store, source: Source<'_>, pod: &Pod, c: &Container, now: Time) -> Phase {
@@ -535,7 +535,7 @@ impl Kubelet {
         events::record_on_pod(store, now, source, pod, Some(&field), "Normal", "Created", &format!("Created container {}", c.name));
         events::record_on_pod(store, now, source, pod, Some(&field), "Normal", "Started", &format!("Started container {}", c.name));
         let process = images::process(&c.image, &c.command, &c.args);
-        let uid = pod.metadata.uid.clone().unwrap_or_default();
+        let uid = pod.metadata.uid.as_deref().unwrap_or_default().to_string();
         let Some(w) = self.pods.get_mut(&uid).and_then(|ws| ws.get_mut(i)) else { return };
         w.phase = Phase::Running { since: now, exit: process.exits.map(|(d, code)| (now + d, code)) };
         let first = |p: &Option<Probe>| p.as_ref().map(|p| now + Duration::seconds(i64::from(p.initial_delay_seconds.unwrap_or(0))));
@@ -633,7 +633,7 @@ impl Kubelet {
     /// processes its exit).
     fn run_probes(&mut self, store: &mut Store, source: Source<'_>, pod: &Pod, i: usize, since: Time, now: Time) -> bool {
         let c = &pod.spec.containers[i];
-        let uid = pod.metadata.uid.clone().unwrap_or_default();
+        let uid = pod.metadata.uid.as_deref().unwrap_or_default().to_string();
         let process = std::cell::OnceCell::new();
         let process = || process.get_or_init(|| images::process(&c.image, &c.command, &c.args));
         let ip = pod.status.pod_ip.clone().unwrap_or_default();

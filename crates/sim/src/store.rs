@@ -225,7 +225,7 @@ fn node_of(o: &Object) -> Option<&str> {
 
 /// The uid of the object an event is about (`None` for other kinds, or no uid).
 fn event_about(o: Option<&Object>) -> Option<&str> {
-    o?.as_event().map(|e| e.involved_object.uid.as_str()).filter(|uid| !uid.is_empty())
+    o?.as_event().map(|e| &*e.involved_object.uid).filter(|uid| !uid.is_empty())
 }
 
 /// The uids of an object's owners, plus "" for a pod without a controller (so orphans are indexed too).

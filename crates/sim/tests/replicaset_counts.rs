@@ -18,7 +18,7 @@ fn written_and_counted(c: &Cluster) -> (Counts, Counts) {
     let mut written = Vec::new();
     let mut counted = Vec::new();
     for rs in &sets {
-        let uid = rs.metadata.uid.clone().unwrap_or_default();
+        let uid = rs.metadata.uid.as_deref().unwrap_or_default().to_string();
         let mine: Vec<_> = pods
             .iter()
             .filter(|p| p.metadata.deletion_timestamp.is_none() && !matches!(p.phase().to_string().as_str(), "Succeeded" | "Failed"))

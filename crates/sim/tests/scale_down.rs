@@ -44,7 +44,7 @@ fn kept_after_scale_down(siblings: bool) -> Vec<String> {
         .get(&ObjectKey { kind: Kind::ConfigMap, namespace: "default".into(), name: "family".into() })
         .and_then(|o| o.meta().uid.clone())
         .expect("the ConfigMap has a uid");
-    let controller = siblings.then_some(uid.as_str());
+    let controller = siblings.then_some(&*uid);
     ok(&mut c, "kubectl cordon node-1");
     ok(&mut c, "kubectl cordon node-3");
     assert!(c.apply_manifest(&replica_set("b", 1, controller), "b.yaml").errors.is_empty());

@@ -67,7 +67,7 @@ pub struct ObjectReference {
     pub name: String,
     /// Its uid.
     #[serde(default)]
-    pub uid: String,
+    pub uid: std::sync::Arc<str>,
     /// Its apiVersion.
     #[serde(default)]
     pub api_version: Label,

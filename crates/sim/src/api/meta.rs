@@ -26,7 +26,7 @@ pub struct ObjectMeta {
     pub namespace: Option<String>,
     /// Set by the API server on creation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
+    pub uid: Option<std::sync::Arc<str>>,
     /// The store's version of this object, as a decimal string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_version: Option<String>,

@@ -81,7 +81,7 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) {
             continue;
         }
         let ds_obj = Object::DaemonSet(ds.clone());
-        let uid = ds.metadata.uid.clone().unwrap_or_default();
+        let uid = ds.metadata.uid.as_deref().unwrap_or_default().to_string();
         let hash = compute_hash(&ds.spec.template, None);
         let ns = ds.metadata.namespace.clone().unwrap_or_default();
         let mut by_node: BTreeMap<String, Vec<Pod>> = BTreeMap::new();

@@ -123,7 +123,7 @@ fn fresh(store: &Store, rs: &ReplicaSet) -> ReplicaSet {
 /// ordered by creation time, then name.
 fn claim_replica_sets(store: &mut Store, now: Time, d: &Deployment, d_obj: &Object) -> Vec<ReplicaSet> {
     let ns = d.metadata.namespace.clone().unwrap_or_default();
-    let uid = d.metadata.uid.clone().unwrap_or_default();
+    let uid = d.metadata.uid.as_deref().unwrap_or_default().to_string();
     let all: Vec<ReplicaSet> = store.list(Kind::ReplicaSet, Some(&ns)).filter_map(Object::as_replica_set).cloned().collect();
     let mut owned = Vec::new();
     for mut rs in all {
@@ -343,7 +343,7 @@ fn rollout_recreate(store: &mut Store, rng: &mut Rng, now: Time, d: &mut Deploym
     if scaled {
         return;
     }
-    let old_uids: Vec<String> = olds.iter().filter_map(|rs| rs.metadata.uid.clone()).collect();
+    let old_uids: Vec<String> = olds.iter().filter_map(|rs| rs.metadata.uid.as_deref().map(str::to_string)).collect();
     let ns = d.metadata.namespace.clone().unwrap_or_default();
     let old_pods_running = olds.iter().any(|rs| fresh(store, rs).status.replicas > 0)
         || store.list(Kind::Pod, Some(&ns)).filter_map(Object::as_pod).any(|p| {

@@ -48,7 +48,7 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, now: Time) -> Option<Time> {
         }
         let before = job.clone();
         let job_obj = Object::Job(job.clone());
-        let uid = job.metadata.uid.clone().unwrap_or_default();
+        let uid = job.metadata.uid.as_deref().unwrap_or_default().to_string();
         let ns = job.metadata.namespace.clone().unwrap_or_default();
         let pods: Vec<Pod> = owned_pods(store, &ns, &uid).cloned().collect();
         let active: Vec<&Pod> = pods.iter().filter(|p| is_active(p)).collect();

@@ -30,7 +30,7 @@ pub fn controller_ref(owner: &Object) -> OwnerReference {
         api_version: owner.kind().api_version().into(),
         kind: owner.kind().name().into(),
         name: owner.name().into(),
-        uid: owner.meta().uid.clone().unwrap_or_default(),
+        uid: owner.meta().uid.as_deref().unwrap_or_default().to_string(),
         controller: Some(true),
         block_owner_deletion: Some(true),
     }

@@ -9,7 +9,7 @@ use crate::cluster::Cluster;
 use crate::store::ObjectKey;
 
 /// An object being deleted: where it is and which incarnation (its uid).
-type Deleted = (ObjectKey, Option<String>);
+type Deleted = (ObjectKey, Option<std::sync::Arc<str>>);
 
 /// Models staging/src/k8s.io/kubectl/pkg/cmd/delete/delete.go DeleteOptions.RunDelete:
 /// deletes, prints `KIND "NAME" deleted` for each, then waits for them to be gone. With no

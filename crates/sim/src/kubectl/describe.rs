@@ -988,7 +988,7 @@ fn events_about<'a>(store: &'a Store, o: &Object) -> Vec<&'a Event> {
             r.kind == kind.name()
                 && r.name == o.name()
                 && r.namespace.as_deref().unwrap_or("") == o.namespace()
-                && (uid.is_empty() || r.uid == uid || (kind == Kind::Node && r.uid == o.name()))
+                && (uid.is_empty() || *r.uid == *uid || (kind == Kind::Node && &*r.uid == o.name()))
         })
         .collect();
     crate::sorting::sort_by_key(&mut events, |e| e.last_timestamp);

@@ -276,7 +276,7 @@ pub struct Session {
     /// The pod it runs in.
     pub pod: ObjectKey,
     /// That pod's uid (a pod of the same name made later is another pod).
-    pub uid: Option<String>,
+    pub uid: Option<std::sync::Arc<str>>,
     /// The container's name.
     pub container: String,
     /// When the container's current run started: a restart ends the session too.

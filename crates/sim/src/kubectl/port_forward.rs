@@ -172,7 +172,7 @@ pub fn port_forward(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
         }
         out.say(format!("Forwarding from 127.0.0.1:{local} -> {remote}"));
         out.say(format!("Forwarding from [::1]:{local} -> {remote}"));
-        let forward = PortForward { local, namespace: ns.clone(), pod: pod.metadata.name.clone(), uid: pod.metadata.uid.clone().unwrap_or_default(), remote, target: target.clone() };
+        let forward = PortForward { local, namespace: ns.clone(), pod: pod.metadata.name.clone(), uid: pod.metadata.uid.as_deref().unwrap_or_default().to_string(), remote, target: target.clone() };
         cluster.kubeconfig_mut().port_forwards.push(forward);
     }
     if out.stdout.is_empty() {

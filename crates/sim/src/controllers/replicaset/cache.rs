@@ -250,7 +250,7 @@ impl Cache {
 
     /// The tally of `rs`, counted from scratch when it is new or its selector or labels changed.
     pub fn tally(&mut self, store: &Store, rs: &ReplicaSet) -> &mut Tally {
-        let (ns, uid) = (rs.metadata.namespace.clone().unwrap_or_default(), rs.metadata.uid.clone().unwrap_or_default());
+        let (ns, uid) = (rs.metadata.namespace.clone().unwrap_or_default(), rs.metadata.uid.as_deref().unwrap_or_default().to_string());
         let valid = self.tallies.get(&uid).is_some_and(|t| t.namespace == ns && t.selector == rs.spec.selector && t.labels == rs.spec.template.metadata.labels);
         if !valid {
             let mut t = Tally::new(rs);

@@ -45,7 +45,7 @@ pub fn is_available(p: &Pod, min_ready_seconds: i32, now: Time) -> bool {
 /// active pods it controls afterwards, and the pods it failed to release.
 fn claim_pods(store: &mut Store, cache: &mut Cache, now: Time, rs: &ReplicaSet, rs_obj: &Object) -> (i32, BTreeSet<ObjectKey>) {
     let ns = rs.metadata.namespace.clone().unwrap_or_default();
-    let uid = rs.metadata.uid.clone().unwrap_or_default();
+    let uid = rs.metadata.uid.as_deref().unwrap_or_default().to_string();
     cache.refresh(store);
     let tally = cache.tally(store, rs);
     let mut changed = std::mem::take(&mut tally.changed);
@@ -203,7 +203,7 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, cache: &mut Cache, now: Time)
             }
         }
         // Status from the pods as they are now (the store is immediately consistent).
-        let uid = rs.metadata.uid.clone().unwrap_or_default();
+        let uid = rs.metadata.uid.as_deref().unwrap_or_default().to_string();
         let ns = rs.metadata.namespace.as_deref().unwrap_or("");
         let min_ready = rs.spec.min_ready_seconds;
         let mut status = rs.status.clone();
