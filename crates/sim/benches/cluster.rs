@@ -57,7 +57,8 @@ fn bench_schedule(c: &mut Criterion) {
                     image: "nginx".into(),
                     resources: kubeplay_sim::api::ResourceRequirements { requests, ..Default::default() },
                     ..Default::default()
-                }],
+                }]
+                .into(),
                 ..Default::default()
             }
             .into(),

@@ -97,7 +97,14 @@ fn default_pod_spec(spec: &mut PodSpec) {
     spec.termination_grace_period_seconds.get_or_insert(30);
     spec.dns_policy.get_or_insert_with(|| "ClusterFirst".into());
     spec.scheduler_name.get_or_insert_with(|| "default-scheduler".into());
-    for c in &mut spec.containers {
+    // Containers are shared with the template a pod is made from: copied only to change.
+    let undefaulted = |c: &crate::api::Container| {
+        c.image_pull_policy.is_none() || c.termination_message_path.is_none() || c.termination_message_policy.is_none() || c.ports.iter().any(|p| p.protocol.is_none())
+    };
+    if !spec.containers.iter().any(undefaulted) {
+        return;
+    }
+    for c in spec.containers.to_mut() {
         let tag_latest = {
             let last = c.image.rsplit('/').next().unwrap_or("");
             !last.contains(':') && !c.image.contains('@') || last.ends_with(":latest")
@@ -130,9 +137,12 @@ fn default_pod(pod: &mut Pod) {
         }
     }
     // A limit without a request requests the limit (SetDefaults_Pod).
-    for c in &mut spec.containers {
-        for (k, v) in c.resources.limits.clone() {
-            c.resources.requests.entry(k).or_insert(v);
+    let limit_only = |c: &crate::api::Container| c.resources.limits.keys().any(|k| !c.resources.requests.contains_key(k));
+    if spec.containers.iter().any(limit_only) {
+        for c in spec.containers.to_mut() {
+            for (k, v) in c.resources.limits.clone() {
+                c.resources.requests.entry(k).or_insert(v);
+            }
         }
     }
     pod.status.phase.get_or_insert_with(|| "Pending".into());
@@ -525,7 +535,7 @@ pub fn apply_with(store: &mut Store, rng: &mut Rng, now: Time, mut object: Objec
             spec.node_name = spec.node_name.take().or_else(|| old.spec.node_name.clone());
             // What defaulting and LimitRanger filled in stays when the manifest leaves it out
             // (as kubectl's three-way merge keeps it), so re-applying the file is `unchanged`.
-            for (c, stored) in spec.containers.iter_mut().zip(&old.spec.containers) {
+            for (c, stored) in spec.containers.to_mut().iter_mut().zip(old.spec.containers.iter()) {
                 for (k, v) in &stored.resources.requests {
                     c.resources.requests.entry(k.clone()).or_insert_with(|| v.clone());
                 }
@@ -663,8 +673,8 @@ pub fn update(store: &mut Store, now: Time, object: Object) -> Result<Object, Ap
 /// fields kubeplay models).
 fn pod_spec_change_allowed(old: &crate::api::PodSpec, new: &crate::api::PodSpec) -> bool {
     let (mut a, mut b) = (old.clone(), new.clone());
-    a.containers.iter_mut().for_each(|c| c.image.clear());
-    b.containers.iter_mut().for_each(|c| c.image.clear());
+    a.containers.to_mut().iter_mut().for_each(|c| c.image.clear());
+    b.containers.to_mut().iter_mut().for_each(|c| c.image.clear());
     if b.tolerations.starts_with(&a.tolerations) {
         b.tolerations.truncate(a.tolerations.len());
     }
@@ -770,7 +780,7 @@ mod tests {
     fn pod(name: &str, image: &str) -> Object {
         Object::Pod(Pod {
             metadata: ObjectMeta { name: name.into(), ..Default::default() },
-            spec: crate::api::PodSpec { containers: vec![Container { name: "c".into(), image: image.into(), ..Default::default() }], ..Default::default() }.into(),
+            spec: crate::api::PodSpec { containers: vec![Container { name: "c".into(), image: image.into(), ..Default::default() }].into(), ..Default::default() }.into(),
             ..Default::default()
         })
     }
@@ -821,7 +831,7 @@ mod tests {
         assert_eq!(apply(&mut s, &mut r, Time(3), pod("web", "nginx:1.26")).unwrap().0, ApplyAction::Configured, "images may change");
         let mut renamed = pod("web", "nginx:1.26");
         if let Object::Pod(p) = &mut renamed {
-            Arc::make_mut(&mut p.spec).containers[0].name = "other".into();
+            Arc::make_mut(&mut p.spec).containers.to_mut()[0].name = "other".into();
         }
         let err = apply(&mut s, &mut r, Time(4), renamed).unwrap_err();
         assert!(err.message.starts_with("Pod \"web\" is invalid: spec: Forbidden: pod updates may not change fields"));

@@ -189,7 +189,8 @@ fn system_pod(name: &str, container: &str, node: Option<&str>, image: &str, cpu:
                 image: image.into(),
                 resources: ResourceRequirements { requests, limits: Default::default() },
                 ..Default::default()
-            }],
+            }]
+            .into(),
             node_name: node.map(Into::into),
             priority: Some(2_000_001_000),
             tolerations: vec![Toleration { operator: Some("Exists".into()), ..Default::default() }],
@@ -332,7 +333,7 @@ impl Cluster {
         let labels = |v: &str| -> crate::api::StringMap { [("k8s-app".to_string(), v.to_string())].into() };
         // The system pods' specs, as the DaemonSet's and Deployment's templates.
         let mut proxy_spec = std::sync::Arc::unwrap_or_clone(system_pod("", "kube-proxy", None, "registry.k8s.io/kube-proxy:v1.28.0", "0", None).spec);
-        proxy_spec.containers[0].resources = ResourceRequirements::default();
+        proxy_spec.containers.to_mut()[0].resources = ResourceRequirements::default();
         proxy_spec.priority = None;
         let ds = DaemonSet {
             metadata: ObjectMeta { labels: labels("kube-proxy"), ..meta("kube-proxy", Some("kube-system")) },

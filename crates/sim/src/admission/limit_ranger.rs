@@ -74,7 +74,7 @@ pub fn default_pod(store: &Store, pod: &mut Pod) {
     if requests.is_empty() && limits.is_empty() {
         return;
     }
-    let phrases: Vec<String> = std::sync::Arc::make_mut(&mut pod.spec).containers.iter_mut().flat_map(|c| merge(c, &requests, &limits)).collect();
+    let phrases: Vec<String> = std::sync::Arc::make_mut(&mut pod.spec).containers.to_mut().iter_mut().flat_map(|c| merge(c, &requests, &limits)).collect();
     if !phrases.is_empty() {
         pod.metadata.annotations.insert(ANNOTATION.into(), format!("LimitRanger plugin set: {}", phrases.join("; ")));
     }

@@ -41,7 +41,7 @@ impl PartialEq for Pod {
 pub struct PodSpec {
     /// The application containers.
     #[serde(default)]
-    pub containers: Vec<Container>,
+    pub containers: super::SharedVec<Container>,
     /// `Always`, `OnFailure` or `Never`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restart_policy: Option<String>,

@@ -102,9 +102,9 @@ pub fn set(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
         };
         let mut updated = obj.clone();
         let containers = match &mut updated {
-            Object::Deployment(d) => &mut d.spec.template.spec.containers,
-            Object::ReplicaSet(rs) => &mut rs.spec.template.spec.containers,
-            Object::Pod(p) => &mut std::sync::Arc::make_mut(&mut p.spec).containers,
+            Object::Deployment(d) => d.spec.template.spec.containers.to_mut(),
+            Object::ReplicaSet(rs) => rs.spec.template.spec.containers.to_mut(),
+            Object::Pod(p) => std::sync::Arc::make_mut(&mut p.spec).containers.to_mut(),
             _ => {
                 out.fail(format!("error: the object of kind {} has no containers", kind.name()));
                 continue;

@@ -78,11 +78,11 @@ fn reference(source: &EnvVarSource) -> String {
 /// The containers of an object's pod template (or a pod's own).
 fn containers(o: &mut Object) -> Option<&mut Vec<Container>> {
     match o {
-        Object::Deployment(d) => Some(&mut d.spec.template.spec.containers),
-        Object::ReplicaSet(rs) => Some(&mut rs.spec.template.spec.containers),
-        Object::DaemonSet(ds) => Some(&mut ds.spec.template.spec.containers),
-        Object::Job(j) => Some(&mut j.spec.template.spec.containers),
-        Object::Pod(p) => Some(&mut std::sync::Arc::make_mut(&mut p.spec).containers),
+        Object::Deployment(d) => Some(d.spec.template.spec.containers.to_mut()),
+        Object::ReplicaSet(rs) => Some(rs.spec.template.spec.containers.to_mut()),
+        Object::DaemonSet(ds) => Some(ds.spec.template.spec.containers.to_mut()),
+        Object::Job(j) => Some(j.spec.template.spec.containers.to_mut()),
+        Object::Pod(p) => Some(std::sync::Arc::make_mut(&mut p.spec).containers.to_mut()),
         _ => None,
     }
 }

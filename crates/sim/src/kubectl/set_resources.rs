@@ -24,11 +24,11 @@ fn matches(pattern: &str, name: &str) -> bool {
 /// The containers of a pod or of a workload's pod template.
 fn containers(o: &mut Object) -> Option<&mut Vec<Container>> {
     Some(match o {
-        Object::Pod(p) => &mut std::sync::Arc::make_mut(&mut p.spec).containers,
-        Object::Deployment(d) => &mut d.spec.template.spec.containers,
-        Object::ReplicaSet(rs) => &mut rs.spec.template.spec.containers,
-        Object::DaemonSet(ds) => &mut ds.spec.template.spec.containers,
-        Object::Job(j) => &mut j.spec.template.spec.containers,
+        Object::Pod(p) => std::sync::Arc::make_mut(&mut p.spec).containers.to_mut(),
+        Object::Deployment(d) => d.spec.template.spec.containers.to_mut(),
+        Object::ReplicaSet(rs) => rs.spec.template.spec.containers.to_mut(),
+        Object::DaemonSet(ds) => ds.spec.template.spec.containers.to_mut(),
+        Object::Job(j) => j.spec.template.spec.containers.to_mut(),
         _ => return None,
     })
 }

@@ -509,7 +509,7 @@ mod metric_tests {
                 let requests = [("cpu", "100m"), ("memory", "100Mi")].into_iter().map(|(k, v)| (k.to_string(), Quantity::parse(v).unwrap())).collect();
                 Pod {
                     metadata: ObjectMeta { name, namespace: Some("default".into()), ..Default::default() },
-                    spec: PodSpec { containers: vec![Container { name: "c".into(), resources: ResourceRequirements { requests, ..Default::default() }, ..Default::default() }], ..Default::default() }.into(),
+                    spec: PodSpec { containers: vec![Container { name: "c".into(), resources: ResourceRequirements { requests, ..Default::default() }, ..Default::default() }].into(), ..Default::default() }.into(),
                     status: PodStatus { phase: Some("Running".into()), start_time: Some(start), conditions: vec![Condition::new("Ready", true, start)], ..Default::default() },
                     ..Default::default()
                 }

@@ -51,7 +51,7 @@ fn cluster(resource: &str, pods: &[P]) -> (Vec<Pod>, MetricsServer) {
             }
             Pod {
                 metadata: ObjectMeta { name, namespace: Some("default".into()), ..Default::default() },
-                spec: PodSpec { containers: vec![Container { name: "c".into(), resources: ResourceRequirements { requests, ..Default::default() }, ..Default::default() }], ..Default::default() }.into(),
+                spec: PodSpec { containers: vec![Container { name: "c".into(), resources: ResourceRequirements { requests, ..Default::default() }, ..Default::default() }].into(), ..Default::default() }.into(),
                 status: PodStatus { phase: Some(state.phase.into()), start_time: Some(start), conditions: vec![ready], ..Default::default() },
                 ..Default::default()
             }
