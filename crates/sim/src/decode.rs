@@ -234,8 +234,41 @@ impl<'de> de::Deserializer<'de> for Decoder<'de, '_> {
         }
     }
 
+    // Numbers: only the number branch (a number type's visitor rejects every other shape
+    // with the same message `mismatch` writes).
+    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.visit_number(visitor)
+    }
+    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.visit_number(visitor)
+    }
+    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.visit_number(visitor)
+    }
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.visit_number(visitor)
+    }
+    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.visit_number(visitor)
+    }
+    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.visit_number(visitor)
+    }
+    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.visit_number(visitor)
+    }
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.visit_number(visitor)
+    }
+    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.visit_number(visitor)
+    }
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.visit_number(visitor)
+    }
+
     serde::forward_to_deserialize_any! {
-        i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char
+        i128 u128 char
         bytes byte_buf unit unit_struct tuple tuple_struct
     }
 }
@@ -247,6 +280,19 @@ impl<'de> Decoder<'de, '_> {
             Value::Object(map) => visitor.visit_map(Map { entries: map.iter(), pending: None, parent: &self, fields }).map_err(|e| e.at(&self)),
             other => Err(self.mismatch(other, &visitor)),
         }
+    }
+
+    /// A number, as `deserialize_any` visits it.
+    fn visit_number<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        let Value::Number(n) = self.value else { return Err(self.mismatch(self.value, &visitor)) };
+        let result = if let Some(u) = n.as_u64() {
+            visitor.visit_u64(u)
+        } else if let Some(i) = n.as_i64() {
+            visitor.visit_i64(i)
+        } else {
+            visitor.visit_f64(n.as_f64().unwrap_or(f64::NAN))
+        };
+        result.map_err(|e: DecodeError| e.at(&self))
     }
 
     /// The error for a value of the wrong shape, at this path.
@@ -366,6 +412,24 @@ mod tests {
         let err = decode::<Pod>(&v).unwrap_err();
         assert_eq!(err.path, "spec.containers[0].ports[0].containerPort");
         assert_eq!(err.message, "invalid type: string \"eighty\", expected i32");
+    }
+
+    #[test]
+    fn a_number_field_names_what_it_found_instead() {
+        let found = |port: serde_json::Value| {
+            let v = json!({"apiVersion": "v1", "kind": "Pod", "spec": {"containers": [{"name": "c", "image": "x", "ports": [{"containerPort": port}]}]}});
+            let err = decode::<Pod>(&v).unwrap_err();
+            assert_eq!(err.path, "spec.containers[0].ports[0].containerPort");
+            err.message.clone()
+        };
+        assert_eq!(found(json!(null)), "invalid type: unit value, expected i32");
+        assert_eq!(found(json!(true)), "invalid type: boolean `true`, expected i32");
+        assert_eq!(found(json!([80])), "invalid type: sequence, expected i32");
+        assert_eq!(found(json!({"port": 80})), "invalid type: map, expected i32");
+        assert_eq!(found(json!(80.5)), "invalid type: floating point `80.5`, expected i32");
+        assert_eq!(found(json!(4_000_000_000u64)), "invalid value: integer `4000000000`, expected i32");
+        let ok = json!({"apiVersion": "v1", "kind": "Pod", "spec": {"containers": [{"name": "c", "image": "x", "ports": [{"containerPort": -80}]}]}});
+        assert_eq!(decode::<Pod>(&ok).unwrap().0.spec.containers[0].ports[0].container_port, -80);
     }
 
     #[test]
