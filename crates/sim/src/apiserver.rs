@@ -101,20 +101,31 @@ fn default_pod_spec(spec: &mut PodSpec) {
     let undefaulted = |c: &crate::api::Container| {
         c.image_pull_policy.is_none() || c.termination_message_path.is_none() || c.termination_message_policy.is_none() || c.ports.iter().any(|p| p.protocol.is_none())
     };
-    if !spec.containers.iter().any(undefaulted) {
-        return;
+    if spec.containers.iter().any(undefaulted) {
+        spec.containers.to_mut().iter_mut().for_each(default_container);
     }
-    for c in spec.containers.to_mut() {
-        let tag_latest = {
-            let last = c.image.rsplit('/').next().unwrap_or("");
-            !last.contains(':') && !c.image.contains('@') || last.ends_with(":latest")
-        };
-        c.image_pull_policy.get_or_insert_with(|| if tag_latest { "Always" } else { "IfNotPresent" }.into());
-        c.termination_message_path.get_or_insert_with(|| "/dev/termination-log".into());
-        c.termination_message_policy.get_or_insert_with(|| "File".into());
-        for p in &mut c.ports {
-            p.protocol.get_or_insert_with(|| "TCP".into());
-        }
+    // Debug builds: `undefaulted` must see every field `default_container` fills in.
+    debug_assert!(
+        spec.containers.iter().all(|c| {
+            let mut d = c.clone();
+            default_container(&mut d);
+            d == *c
+        }),
+        "a container default is missing from the shared containers' check"
+    );
+}
+
+/// Models SetDefaults_Container and SetDefaults_ContainerPort.
+fn default_container(c: &mut crate::api::Container) {
+    let tag_latest = {
+        let last = c.image.rsplit('/').next().unwrap_or("");
+        !last.contains(':') && !c.image.contains('@') || last.ends_with(":latest")
+    };
+    c.image_pull_policy.get_or_insert_with(|| if tag_latest { "Always" } else { "IfNotPresent" }.into());
+    c.termination_message_path.get_or_insert_with(|| "/dev/termination-log".into());
+    c.termination_message_policy.get_or_insert_with(|| "File".into());
+    for p in &mut c.ports {
+        p.protocol.get_or_insert_with(|| "TCP".into());
     }
 }
 
@@ -783,6 +794,22 @@ mod tests {
             spec: crate::api::PodSpec { containers: vec![Container { name: "c".into(), image: image.into(), ..Default::default() }].into(), ..Default::default() }.into(),
             ..Default::default()
         })
+    }
+
+    #[test]
+    fn a_port_gets_its_protocol_when_the_rest_of_its_container_is_defaulted() {
+        let (mut s, mut r) = setup();
+        let mut p = pod("web", "nginx:1.25");
+        if let Object::Pod(p) = &mut p {
+            let c = &mut Arc::make_mut(&mut p.spec).containers.to_mut()[0];
+            c.image_pull_policy = Some("IfNotPresent".into());
+            c.termination_message_path = Some("/dev/termination-log".into());
+            c.termination_message_policy = Some("File".into());
+            c.ports.push(crate::api::ContainerPort { container_port: 80, ..Default::default() });
+        }
+        let created = create(&mut s, &mut r, Time(0), p).unwrap();
+        let port = &created.as_pod().unwrap().spec.containers[0].ports[0];
+        assert_eq!(port.protocol.as_deref(), Some("TCP"));
     }
 
     #[test]

@@ -29,7 +29,8 @@ impl<T: Clone> SharedVec<T> {
         self.to_mut().push(item);
     }
 
-    /// Keeps the items `keep` accepts (copying the list only if one goes).
+    /// Keeps the items `keep` accepts, copying the list only if one goes (`keep` is then
+    /// asked again about the items before it).
     pub fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) {
         if !self.iter().all(&mut keep) {
             self.to_mut().retain(keep);

@@ -30,14 +30,10 @@ fn has_taint(n: &Node, key: &str, effect: &str) -> bool {
     n.spec.taints.iter().any(|t| t.key == key && t.effect == effect)
 }
 
-/// One pass of the controller: [`monitor`] and [`evict`]. Returns when it must run again.
-pub fn reconcile(store: &mut Store, now: Time) -> Option<Time> {
-    earliest(monitor(store, now), evict(store, now))
-}
-
-/// The node monitor's pass over every node: marks nodes whose lease went stale as lost
-/// and keeps the managed taints in step. It reads only nodes, their leases and the time, so
-/// its answer (when a lease next goes stale) holds until one of those changes or that time
+/// The node monitor's pass over every node, the first half of the controller (the taint
+/// manager's [`evict`] is the other): marks nodes whose lease went stale as lost and keeps
+/// the managed taints in step. It reads only nodes, their leases and the time, so its
+/// answer (when a lease next goes stale) holds until one of those changes or that time
 /// comes. Returns that time.
 #[inline(never)]
 pub fn monitor(store: &mut Store, now: Time) -> Option<Time> {
