@@ -163,7 +163,7 @@ pub fn expire(store: &mut Store, now: Time) -> Option<Time> {
 
 /// Events about one object, oldest first (as `kubectl describe` lists them).
 pub fn about<'a>(store: &'a Store, object: &Object) -> Vec<&'a Event> {
-    let uid = object.meta().uid.as_deref().unwrap_or_default().to_string();
+    let uid = object.meta().uid.as_deref().unwrap_or_default();
     let ns = object.meta().namespace.clone().unwrap_or_else(|| "default".into());
     let mut events: Vec<&Event> = store.list(Kind::Event, Some(&ns)).filter_map(Object::as_event).filter(|e| *e.involved_object.uid == *uid).collect();
     crate::sorting::sort_by_key(&mut events, |e| (e.last_timestamp, e.metadata.name.clone()));

@@ -535,8 +535,8 @@ impl Kubelet {
         events::record_on_pod(store, now, source, pod, Some(&field), "Normal", "Created", &format!("Created container {}", c.name));
         events::record_on_pod(store, now, source, pod, Some(&field), "Normal", "Started", &format!("Started container {}", c.name));
         let process = images::process(&c.image, &c.command, &c.args);
-        let uid = pod.metadata.uid.as_deref().unwrap_or_default().to_string();
-        let Some(w) = self.pods.get_mut(&uid).and_then(|ws| ws.get_mut(i)) else { return };
+        let uid = pod.metadata.uid.as_deref().unwrap_or_default();
+        let Some(w) = self.pods.get_mut(uid).and_then(|ws| ws.get_mut(i)) else { return };
         w.phase = Phase::Running { since: now, exit: process.exits.map(|(d, code)| (now + d, code)) };
         let first = |p: &Option<Probe>| p.as_ref().map(|p| now + Duration::seconds(i64::from(p.initial_delay_seconds.unwrap_or(0))));
         // Counts start over with the container; the runs before it stay in the history, so
@@ -633,14 +633,14 @@ impl Kubelet {
     /// processes its exit).
     fn run_probes(&mut self, store: &mut Store, source: Source<'_>, pod: &Pod, i: usize, since: Time, now: Time) -> bool {
         let c = &pod.spec.containers[i];
-        let uid = pod.metadata.uid.as_deref().unwrap_or_default().to_string();
+        let uid = pod.metadata.uid.as_deref().unwrap_or_default();
         let process = std::cell::OnceCell::new();
         let process = || process.get_or_init(|| images::process(&c.image, &c.command, &c.args));
         let ip = pod.status.pod_ip.clone().unwrap_or_default();
         let field = format!("spec.containers{{{}}}", c.name);
         for (kind, probe) in [("Startup", &c.startup_probe), ("Liveness", &c.liveness_probe), ("Readiness", &c.readiness_probe)] {
             let Some(probe) = probe else { continue };
-            let Some(w) = self.pods.get_mut(&uid).and_then(|ws| ws.get_mut(i)) else { return false };
+            let Some(w) = self.pods.get_mut(uid).and_then(|ws| ws.get_mut(i)) else { return false };
             let worker = match kind {
                 "Startup" => &mut w.startup,
                 "Liveness" => &mut w.liveness,
@@ -648,7 +648,7 @@ impl Kubelet {
             };
             let Some(due) = worker.next.filter(|t| *t <= now) else { continue };
             worker.next = Some(due + Duration::seconds(i64::from(probe.period_seconds.unwrap_or(10).max(1))));
-            let broken = kind == "Readiness" && self.broken_readiness.contains(&uid);
+            let broken = kind == "Readiness" && self.broken_readiness.contains(uid);
             let result = if broken { Err("HTTP probe failed with statuscode: 503".to_string()) } else { probe_result(probe, c, process(), since, due, &ip) };
             let (success_threshold, failure_threshold) = (probe.success_threshold.unwrap_or(1), probe.failure_threshold.unwrap_or(3));
             if worker.history.len() == PROBE_HISTORY {
@@ -684,7 +684,7 @@ impl Kubelet {
                     let never = pod.spec.restart_policy.as_deref() == Some("Never");
                     let msg = format!("Container {} failed {} probe{}", c.name, kind.to_ascii_lowercase(), if never { "" } else { ", will be restarted" });
                     events::record_on_pod(store, now, source, pod, Some(&field), "Normal", "Killing", &msg);
-                    if let Some(w) = self.pods.get_mut(&uid).and_then(|ws| ws.get_mut(i)) {
+                    if let Some(w) = self.pods.get_mut(uid).and_then(|ws| ws.get_mut(i)) {
                         let code = if process().stop.is_some() { 143 } else { 137 };
                         w.phase = Phase::Running { since, exit: Some((now, code)) };
                     }
