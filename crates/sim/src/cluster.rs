@@ -269,7 +269,7 @@ impl Cluster {
         let mut node = Node {
             metadata: meta(name, None),
             spec: NodeSpec { pod_cidr: Some(format!("10.244.{index}.0/24")), ..Default::default() },
-            status: NodeStatus {
+            status: Box::new(NodeStatus {
                 capacity: resources.clone(),
                 allocatable: resources,
                 conditions: [
@@ -299,7 +299,7 @@ impl Cluster {
                     operating_system: "linux".into(),
                     architecture: "amd64".into(),
                 },
-            },
+            }),
             ..Default::default()
         };
         let labels = &mut node.metadata.labels;

@@ -112,7 +112,7 @@ fn record_about(store: &mut Store, now: Time, source: Source<'_>, kind: Kind, me
         api_version: "v1".into(),
         kind: "Event".into(),
         metadata: ObjectMeta { name, namespace: Some(namespace), creation_timestamp: Some(now), uid: Some(format!("event-{}-{n}", now.0).into()), ..Default::default() },
-        involved_object: ObjectReference {
+        involved_object: Box::new(ObjectReference {
             kind: kind.name().into(),
             namespace: meta.namespace.clone(),
             name: meta.name.clone(),
@@ -120,7 +120,7 @@ fn record_about(store: &mut Store, now: Time, source: Source<'_>, kind: Kind, me
             api_version: kind.api_version().into(),
             resource_version: meta.resource_version.clone(),
             field_path: field_path.map(Into::into),
-        },
+        }),
         reason: reason.into(),
         message: message.into(),
         source: EventSource { component: source.component.into(), host: source.host.into() },

@@ -176,11 +176,11 @@ mod tests {
 
     fn svc(type_: &str, ports: &[(i32, Option<i32>)]) -> Service {
         Service {
-            spec: ServiceSpec {
+            spec: Box::new(ServiceSpec {
                 type_: Some(type_.into()),
                 ports: ports.iter().map(|&(port, node_port)| ServicePort { port, node_port, ..Default::default() }).collect(),
                 ..Default::default()
-            },
+            }),
             ..Default::default()
         }
     }

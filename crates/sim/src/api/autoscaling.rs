@@ -18,7 +18,7 @@ pub struct HorizontalPodAutoscaler {
     pub metadata: ObjectMeta,
     /// Target, bounds and metrics.
     #[serde(default)]
-    pub spec: HpaSpec,
+    pub spec: Box<HpaSpec>,
     /// What the controller last saw and did.
     #[serde(default)]
     pub status: HpaStatus,

@@ -22,7 +22,7 @@ pub struct Event {
     pub metadata: ObjectMeta,
     /// The object the event is about.
     #[serde(default)]
-    pub involved_object: ObjectReference,
+    pub involved_object: Box<ObjectReference>,
     /// CamelCase reason, e.g. `ScalingReplicaSet`.
     #[serde(default)]
     pub reason: Label,

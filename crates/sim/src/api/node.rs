@@ -20,7 +20,7 @@ pub struct Node {
     pub spec: NodeSpec,
     /// Capacity, conditions and addresses, written by the kubelet.
     #[serde(default)]
-    pub status: NodeStatus,
+    pub status: Box<NodeStatus>,
 }
 
 /// `Node.spec`.

@@ -19,7 +19,7 @@ pub struct Service {
     pub metadata: ObjectMeta,
     /// Type, selector, ports and addresses.
     #[serde(default)]
-    pub spec: ServiceSpec,
+    pub spec: Box<ServiceSpec>,
     /// Load balancer state.
     #[serde(default)]
     pub status: ServiceStatus,

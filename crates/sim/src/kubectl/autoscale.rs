@@ -40,7 +40,7 @@ pub fn autoscale(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
     let hpa_name = f.value("--name").unwrap_or_else(|| name.clone());
     let hpa = HorizontalPodAutoscaler {
         metadata: ObjectMeta { name: hpa_name.clone(), namespace: Some(f.namespace()), ..Default::default() },
-        spec: crate::api::HpaSpec {
+        spec: Box::new(crate::api::HpaSpec {
             scale_target_ref: CrossVersionObjectReference { api_version: Some(kind.api_version().into()), kind: kind.name().into(), name },
             min_replicas: min,
             max_replicas: max,
@@ -52,7 +52,7 @@ pub fn autoscale(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
                 .into_iter()
                 .collect(),
             behavior: None,
-        },
+        }),
         ..Default::default()
     };
     match cluster.create(Object::HorizontalPodAutoscaler(hpa)) {
