@@ -65,9 +65,13 @@ enum ActionTwin {
     File { path: String, text: String, read_only: bool },
 }
 
+/// An [`Action`] read through its twin.
+#[derive(Deserialize)]
+struct Twinned(#[serde(with = "ActionTwin")] Action);
+
 impl<'de> Deserialize<'de> for Action {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::tagged::untag(d, "do", "internally tagged enum Action", ActionTwin::deserialize)
+        crate::tagged::untag(d, "do", "internally tagged enum Action", |Twinned(action)| action)
     }
 }
 
@@ -115,7 +119,7 @@ impl ActionLog {
             Some(v) => return Err(format!("this link was made by another version of kubeplay (format {v}; this page reads format {FORMAT_VERSION}), so its cluster cannot be replayed here")),
             None => return Err("the shared cluster in this link is damaged (it has no format version)".into()),
         }
-        serde_json::from_value(value).map_err(|e| format!("the shared cluster in this link is damaged ({e})"))
+        crate::decode::decode(&value).map(|(log, _)| log).map_err(|e| format!("the shared cluster in this link is damaged ({e})"))
     }
 
     /// The log as it stood at `at` (clamped to the log's span): the actions taken until
@@ -220,18 +224,18 @@ mod tests {
             ActionLog::from_json("{\"v\":9,\"seed\":1}").unwrap_err(),
             "this link was made by another version of kubeplay (format 9; this page reads format 1), so its cluster cannot be replayed here"
         );
-        assert!(ActionLog::from_json("{\"v\":1,\"seed\":\"x\"}").unwrap_err().starts_with("the shared cluster in this link is damaged ("));
+        assert_eq!(ActionLog::from_json("{\"v\":1,\"seed\":\"x\"}").unwrap_err(), "the shared cluster in this link is damaged (seed: invalid type: string \"x\", expected u64)");
         assert!(ActionLog::from_json("garbage").unwrap_err().contains("damaged"));
         for (action, why) in [
-            (r#"{"line":"ls"}"#, "missing field `do`"),
-            (r#"{"do":"jump"}"#, "unknown variant `jump`, expected one of `apply`, `run`, `delete`, `workers`, `file`"),
-            (r#"{"do":"run"}"#, "missing field `line`"),
-            (r#"{"do":"workers","workers":-1}"#, "invalid value: integer `-1`, expected u32"),
-            (r#"{"do":"file","path":"/a","text":"x","read_only":"no"}"#, "invalid type: string \"no\", expected a boolean"),
-            (r#"{"do":7}"#, "invalid type: integer `7`, expected variant identifier"),
-            (r#"{"do":null}"#, "invalid type: null, expected variant identifier"),
-            (r#""run""#, "invalid type: string \"run\", expected internally tagged enum Action"),
-            ("[]", "missing field `do`"),
+            (r#"{"line":"ls"}"#, "actions[0]: missing field `do`"),
+            (r#"{"do":"jump"}"#, "actions[0]: unknown variant `jump`, expected one of `apply`, `run`, `delete`, `workers`, `file`"),
+            (r#"{"do":"run"}"#, "actions[0]: missing field `line`"),
+            (r#"{"do":"workers","workers":-1}"#, "actions[0]: workers: invalid value: integer `-1`, expected u32"),
+            (r#"{"do":"file","path":"/a","text":"x","read_only":"no"}"#, "actions[0]: read_only: invalid type: string \"no\", expected a boolean"),
+            (r#"{"do":7}"#, "actions[0]: invalid type: integer `7`, expected variant identifier"),
+            (r#"{"do":null}"#, "actions[0]: invalid type: null, expected variant identifier"),
+            (r#""run""#, "actions[0]: invalid type: string \"run\", expected internally tagged enum Action"),
+            ("[]", "actions[0]: missing field `do`"),
         ] {
             let text = format!(r#"{{"v":1,"seed":1,"workers":2,"start":0,"now":5,"actions":[[1,{action}]]}}"#);
             assert_eq!(ActionLog::from_json(&text).unwrap_err(), format!("the shared cluster in this link is damaged ({why})"), "{action}");

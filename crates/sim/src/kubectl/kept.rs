@@ -56,7 +56,7 @@ fn access_modes(modes: &[Value]) -> String {
 
 /// A label selector cell: `<none>` for an empty one (FormatLabelSelector).
 fn selector_cell(v: Option<&Value>) -> String {
-    let selector: LabelSelector = v.and_then(|v| serde_json::from_value(v.clone()).ok()).unwrap_or_default();
+    let selector: LabelSelector = v.and_then(|v| crate::decode::decode(v).ok()).map(|(s, _)| s).unwrap_or_default();
     let s = selector.to_string();
     if s.is_empty() { "<none>".into() } else { s }
 }

@@ -8,7 +8,7 @@
 use crate::decode::decode;
 use kubeplay_lab::{CapabilityTrial, Controller, DemoReport, DemoStep, KernelState, Layer, LayerEntry, LiveEvent, NamespaceRow};
 use serde::{Deserialize, Deserializer};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// One line of `POST api/lab/run`'s answer, or None when it is not an event.
 pub fn read_event(line: &str) -> Option<LiveEvent> {
@@ -18,8 +18,7 @@ pub fn read_event(line: &str) -> Option<LiveEvent> {
 
 /// `{"tag": "variant", fields...}` (or `["variant", fields...]`) as `{"variant": {fields...}}`.
 fn retag(value: Value, tag: &str) -> Option<Value> {
-    let (variant, rest) = crate::tagged::split(value, tag).ok()?;
-    Some(Value::Object(Map::from_iter([(variant, rest)])))
+    crate::tagged::retag(value, tag).ok()
 }
 
 #[derive(Deserialize)]
