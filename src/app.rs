@@ -1,6 +1,6 @@
 //! The page layout and the loop that turns wall time into virtual time.
 
-use crate::components::{Charts, Console, ControlPlaneStrip, ContainersLab, Editor, EventList, InspectHandle, Inspector, LessonPanel, NodeList, Share, Target, ThemeSwitch, TimeControls, Workers};
+use crate::components::{Charts, Console, ControlPlaneStrip, ContainersLab, Editor, EventList, InspectHandle, Inspector, LessonPanel, NodeList, Share, Target, ThemeSwitch, Workers};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use crate::lessons::{url_param, ConsoleLog};
@@ -366,7 +366,7 @@ pub fn app(props: &AppProps) -> Html {
         }
         None => html! {},
     };
-    let controls = html! { <TimeControls now={*now} playing={*playing} speed={*speed} {on_toggle} {on_speed} {on_step} {on_rewound} /> };
+    let controls = crate::components::time_controls::time_controls(&crate::components::time_controls::TimeControlsProps { now: *now, playing: *playing, speed: *speed, on_toggle, on_speed, on_step, on_rewound });
     // The page was asked to keep the work but the browser refuses it any storage here (a
     // slide's frame in an about:blank page): a quiet word says so instead of a wait.
     let not_kept = (crate::persisting() && crate::kept::backend() == crate::kept::Backend::Nothing).then(|| html! {

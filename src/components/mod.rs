@@ -35,5 +35,4 @@ pub use service_links::ServiceLinks;
 pub use service_list::ServiceList;
 pub use share::Share;
 pub use theme::ThemeSwitch;
-pub use time_controls::TimeControls;
 pub use workers::Workers;

@@ -6,8 +6,7 @@ use yew::prelude::*;
 /// Speeds the learner can pick (virtual seconds per wall second).
 pub const SPEEDS: [u32; 4] = [1, 10, 60, 300];
 
-/// Properties of [`TimeControls`].
-#[derive(Properties, PartialEq)]
+/// What [`time_controls`] shows and whom it tells.
 pub struct TimeControlsProps {
     /// The cluster's virtual time.
     pub now: Time,
@@ -25,8 +24,8 @@ pub struct TimeControlsProps {
     pub on_rewound: Callback<Time>,
 }
 
-/// The clock bar in the page header.
-#[function_component(TimeControls)]
+/// The clock bar in the page header (a plain function, not a component: it keeps no state, and each component type costs the
+/// page's wasm a few KiB of Yew's machinery).
 pub fn time_controls(props: &TimeControlsProps) -> Html {
     let clock = props.now.rfc3339();
     let clock = clock.get(11..19).unwrap_or("").to_string();

@@ -420,18 +420,21 @@ pub fn editor() -> Html {
     html! {
         <section class="editor">
             <header class="panel-head">
-                <view::FileTabs files={(*files).clone()} {activate}
-                    on_new={{ let f = files.clone(); Callback::from(move |_| f.dispatch(FilesAction::New)) }}
-                    on_close={{ let f = files.clone(); Callback::from(move |i| f.dispatch(FilesAction::Close(i))) }} />
+                { view::file_tabs(&view::FileTabsProps {
+                    files: (*files).clone(),
+                    activate,
+                    on_new: { let f = files.clone(); Callback::from(move |_| f.dispatch(FilesAction::New)) },
+                    on_close: { let f = files.clone(); Callback::from(move |i| f.dispatch(FilesAction::Close(i))) },
+                }) }
                 <div class="actions">
-                    <view::ExamplePicker on_pick={{ let f = files.clone(); Callback::from(move |(name, text): (String, String)| f.dispatch(FilesAction::Open { name, text, replace: false })) }} />
+                    { view::example_picker(&view::ExamplePickerProps { on_pick: { let f = files.clone(); Callback::from(move |(name, text): (String, String)| f.dispatch(FilesAction::Open { name, text, replace: false })) } }) }
                     <button class="ghost" data-testid="editor-delete" onclick={on_delete} title="kubectl delete -f this file">{"Delete"}</button>
                     <button class="primary" data-testid="apply" onclick={on_apply.reform(|_: MouseEvent| ())} title="kubectl apply -f this file (Ctrl+Enter)">{"Apply"}</button>
                 </div>
             </header>
             <view::Code text={current.text.clone()} diagnostics={diagnostics.clone()} textarea={textarea.clone()} highlight={highlight.clone()} gutter={gutter.clone()}
                 {on_input} {on_keydown} {on_scroll} {on_blur} popup={(*popup).clone()} {on_choose} />
-            <view::Problems diagnostics={diagnostics.clone()} {goto_line} />
+            { view::problems(&view::ProblemsProps { diagnostics: diagnostics.clone(), goto_line }) }
             <ul class="report" data-testid="apply-report" aria-live="polite">
                 { for report.iter().map(|l| match l {
                     ReportLine::Ok(t) => html! { <li class="ok">{ t }</li> },

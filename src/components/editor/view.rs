@@ -1,5 +1,8 @@
 //! The editor's pieces on screen: the file tabs, the examples menu, the code area (gutter,
-//! highlighted text, the textarea over it) and the list of problems.
+//! highlighted text, the textarea over it) and the list of problems. The tabs, the menu and
+//! the list are plain functions, drawn with the editor: each component type costs the page's
+//! wasm a few KiB of Yew's machinery. The code area stays a component, so an editor render
+//! that leaves the text alone does not highlight it again.
 
 use super::files::{OpenFiles, EXAMPLES};
 use crate::editing::{self, Diagnostic, Severity};
@@ -38,8 +41,7 @@ pub fn keep_caret_in_view(textarea: &web_sys::HtmlTextAreaElement) {
     }
 }
 
-/// Properties of [`FileTabs`].
-#[derive(Properties, PartialEq)]
+/// What [`file_tabs`] shows and whom it tells.
 pub struct FileTabsProps {
     /// The open files.
     pub files: OpenFiles,
@@ -52,7 +54,6 @@ pub struct FileTabsProps {
 }
 
 /// The editor's tabs, one per open file, with a button for a new one.
-#[function_component(FileTabs)]
 pub fn file_tabs(p: &FileTabsProps) -> Html {
     let closable = p.files.files.len() > 1;
     html! {
@@ -75,15 +76,13 @@ pub fn file_tabs(p: &FileTabsProps) -> Html {
     }
 }
 
-/// Properties of [`ExamplePicker`].
-#[derive(Properties, PartialEq)]
+/// Whom [`example_picker`] tells.
 pub struct ExamplePickerProps {
     /// Called with the example's file name and manifest.
     pub on_pick: Callback<(String, String)>,
 }
 
 /// A menu of example manifests; each opens in its own tab.
-#[function_component(ExamplePicker)]
 pub fn example_picker(p: &ExamplePickerProps) -> Html {
     let onchange = p.on_pick.reform(|e: Event| {
         let select = e.target_unchecked_into::<HtmlSelectElement>();
@@ -224,8 +223,7 @@ fn completion_list(popup: &Popup, textarea: &NodeRef, on_choose: &Callback<usize
     }
 }
 
-/// Properties of [`Problems`].
-#[derive(Properties, PartialEq)]
+/// What [`problems`] lists and whom it tells.
 pub struct ProblemsProps {
     /// The problems to list.
     pub diagnostics: Rc<Vec<Diagnostic>>,
@@ -234,7 +232,6 @@ pub struct ProblemsProps {
 }
 
 /// The problems found while typing, each with its line (a click goes there).
-#[function_component(Problems)]
 pub fn problems(p: &ProblemsProps) -> Html {
     if p.diagnostics.is_empty() {
         return html! {};

@@ -6,13 +6,6 @@
 use kubeplay_lab::{Controller, KernelState, Layer, LayerEntry, LayerEntryKind};
 use yew::prelude::*;
 
-/// Properties: the state to draw.
-#[derive(Properties, PartialEq)]
-pub struct DrawingProps {
-    /// What the demo made.
-    pub state: KernelState,
-}
-
 /// Bytes in a short human form (`32.0 MiB`).
 pub fn bytes(n: u64) -> String {
     match n {
@@ -22,10 +15,10 @@ pub fn bytes(n: u64) -> String {
     }
 }
 
-/// The drawing for one kernel state.
-#[function_component(Drawing)]
-pub fn drawing(props: &DrawingProps) -> Html {
-    match &props.state {
+/// The drawing for one kernel state (a plain function, not a component: it has no state of
+/// its own, and each component type costs the page's wasm a few KiB of Yew's machinery).
+pub fn drawing(state: &KernelState) -> Html {
+    match state {
         KernelState::Jail { files } => jail(files),
         KernelState::Namespaces { rows, veth } => html! {
             <figure class="lab-figure" data-testid="lab-drawing" data-kind="namespaces">

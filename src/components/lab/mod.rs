@@ -9,7 +9,7 @@ mod drawing;
 use crate::lab_client::{self, LabBackend};
 use crate::lessons::ConsoleLog;
 use crate::markdown;
-use drawing::Drawing;
+use drawing::drawing;
 use kubeplay_lab::catalog::{DemoInfo, DEMOS};
 use kubeplay_lab::{limit_range, Controller, DemoReport, DemoRequest, DemoStep, LiveEvent};
 use kubeplay_sim::small_map::SmallMap;
@@ -165,7 +165,7 @@ pub fn containers_lab(props: &ContainersLabProps) -> Html {
             <section class="lab-demo" data-testid="lab-demo-view" data-demo={info.id}>
                 <h2>{ info.title }</h2>
                 <div class="markdown" data-testid="lab-explanation">{ markdown::render(info.explanation) }</div>
-                <Parameters request={request.clone()} on_change={set_request} />
+                { parameters(&request, &set_request) }
                 <div class="lab-run-row">
                     <button class="primary" data-testid="lab-run" disabled={*running || *backend == LabBackend::Probing} onclick={run}>
                         { if *running { "Running…" } else { "Run" } }
@@ -175,7 +175,7 @@ pub fn containers_lab(props: &ContainersLabProps) -> Html {
                     }
                 </div>
                 { match reports.get(&*selected) {
-                    Some(Ok(report)) => html! { <Report report={report.clone()} /> },
+                    Some(Ok(done)) => report(done),
                     Some(Err(e)) => html! { <p class="error" data-testid="lab-error" role="alert">{ e.clone() }</p> },
                     None if *running => html! {
                         <div class="lab-report live" data-testid="lab-live" aria-busy="true">
@@ -197,17 +197,10 @@ pub fn containers_lab(props: &ContainersLabProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct ParametersProps {
-    request: DemoRequest,
-    on_change: Callback<DemoRequest>,
-}
-
 /// The demo's parameters, as form fields (none for most demos).
-#[function_component(Parameters)]
-fn parameters(props: &ParametersProps) -> Html {
-    let on_change = props.on_change.clone();
-    match &props.request {
+fn parameters(request: &DemoRequest, on_change: &Callback<DemoRequest>) -> Html {
+    let on_change = on_change.clone();
+    match request {
         DemoRequest::Cgroups { controller, limit } => {
             let (lo, hi) = limit_range(*controller);
             let unit = match controller {
@@ -291,18 +284,11 @@ fn parameters(props: &ParametersProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct ReportProps {
-    report: DemoReport,
-}
-
 /// Every step's terminal and the drawing of what the demo made.
-#[function_component(Report)]
-fn report(props: &ReportProps) -> Html {
-    let report = &props.report;
+fn report(report: &DemoReport) -> Html {
     html! {
         <div class="lab-report" data-testid="lab-report" data-simulated={report.simulated.to_string()}>
-            <Drawing state={report.state.clone()} />
+            { drawing(&report.state) }
             { for report.steps.iter().map(step) }
         </div>
     }
