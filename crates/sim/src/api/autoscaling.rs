@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "camelCase")]
 pub struct HorizontalPodAutoscaler {
     /// `autoscaling/v2`.
-    pub api_version: String,
+    pub api_version: super::event::Label,
     /// `HorizontalPodAutoscaler`.
-    pub kind: String,
+    pub kind: super::event::Label,
     /// Name and namespace.
     #[serde(default)]
     pub metadata: ObjectMeta,

@@ -9,9 +9,9 @@ use crate::api::StringMap;
 #[serde(rename_all = "camelCase")]
 pub struct ConfigMap {
     /// `v1`.
-    pub api_version: String,
+    pub api_version: super::event::Label,
     /// `ConfigMap`.
-    pub kind: String,
+    pub kind: super::event::Label,
     /// Name and namespace.
     #[serde(default)]
     pub metadata: ObjectMeta,
@@ -28,9 +28,9 @@ pub struct ConfigMap {
 #[serde(rename_all = "camelCase")]
 pub struct Secret {
     /// `v1`.
-    pub api_version: String,
+    pub api_version: super::event::Label,
     /// `Secret`.
-    pub kind: String,
+    pub kind: super::event::Label,
     /// Name and namespace.
     #[serde(default)]
     pub metadata: ObjectMeta,
@@ -50,9 +50,9 @@ pub struct Secret {
 #[serde(rename_all = "camelCase")]
 pub struct ServiceAccount {
     /// `v1`.
-    pub api_version: String,
+    pub api_version: super::event::Label,
     /// `ServiceAccount`.
-    pub kind: String,
+    pub kind: super::event::Label,
     /// Name and namespace.
     #[serde(default)]
     pub metadata: ObjectMeta,

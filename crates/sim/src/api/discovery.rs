@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "camelCase")]
 pub struct EndpointSlice {
     /// Always `discovery.k8s.io/v1`.
-    pub api_version: String,
+    pub api_version: super::event::Label,
     /// Always `EndpointSlice`.
-    pub kind: String,
+    pub kind: super::event::Label,
     /// `<service>-<suffix>`, labelled `kubernetes.io/service-name`.
     #[serde(default)]
     pub metadata: ObjectMeta,

@@ -5,8 +5,10 @@ use crate::clock::Time;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
-/// A string that is most often one of the simulator's own constants (a kind, a reason, a
-/// component), so an event about a pod need not allocate a copy of each.
+/// A string that is most often one of the simulator's own constants (a kind, an apiVersion,
+/// a reason, a component), so a copy of an object or an event allocates no copy of it. Every
+/// object's `apiVersion` and `kind` and an owner reference's are one: the API server sets
+/// them to the constants on each write, where they had been two small allocations.
 pub type Label = Cow<'static, str>;
 
 /// A core/v1 Event.

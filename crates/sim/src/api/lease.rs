@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "camelCase")]
 pub struct Lease {
     /// `coordination.k8s.io/v1`.
-    pub api_version: String,
+    pub api_version: super::event::Label,
     /// `Lease`.
-    pub kind: String,
+    pub kind: super::event::Label,
     /// Named after the node, in `kube-node-lease`.
     #[serde(default)]
     pub metadata: ObjectMeta,

@@ -65,9 +65,9 @@ pub struct ObjectMeta {
 #[serde(rename_all = "camelCase")]
 pub struct OwnerReference {
     /// The owner's apiVersion.
-    pub api_version: String,
+    pub api_version: super::event::Label,
     /// The owner's kind.
-    pub kind: String,
+    pub kind: super::event::Label,
     /// The owner's name.
     pub name: String,
     /// The owner's uid.

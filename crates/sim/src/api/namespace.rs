@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "camelCase")]
 pub struct Namespace {
     /// Always `v1`.
-    pub api_version: String,
+    pub api_version: super::event::Label,
     /// Always `Namespace`.
-    pub kind: String,
+    pub kind: super::event::Label,
     /// The namespace's name and labels.
     #[serde(default)]
     pub metadata: ObjectMeta,

@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "camelCase")]
 pub struct Node {
     /// Always `v1`.
-    pub api_version: String,
+    pub api_version: super::event::Label,
     /// Always `Node`.
-    pub kind: String,
+    pub kind: super::event::Label,
     /// Name, labels (roles, hostname) and the like.
     #[serde(default)]
     pub metadata: ObjectMeta,

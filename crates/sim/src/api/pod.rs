@@ -11,9 +11,9 @@ use std::sync::Arc;
 #[serde(rename_all = "camelCase")]
 pub struct Pod {
     /// Always `v1`.
-    pub api_version: String,
+    pub api_version: super::event::Label,
     /// Always `Pod`.
-    pub kind: String,
+    pub kind: super::event::Label,
     /// Name, namespace, labels, owners.
     #[serde(default)]
     pub metadata: ObjectMeta,

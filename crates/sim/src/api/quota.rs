@@ -14,9 +14,9 @@ pub type ResourceList = crate::small_map::SmallMap<String, Quantity>;
 #[serde(rename_all = "camelCase")]
 pub struct ResourceQuota {
     /// Always `v1`.
-    pub api_version: String,
+    pub api_version: super::event::Label,
     /// Always `ResourceQuota`.
-    pub kind: String,
+    pub kind: super::event::Label,
     /// Name and namespace.
     #[serde(default)]
     pub metadata: ObjectMeta,
@@ -54,9 +54,9 @@ pub struct ResourceQuotaStatus {
 #[serde(rename_all = "camelCase")]
 pub struct LimitRange {
     /// Always `v1`.
-    pub api_version: String,
+    pub api_version: super::event::Label,
     /// Always `LimitRange`.
-    pub kind: String,
+    pub kind: super::event::Label,
     /// Name and namespace.
     #[serde(default)]
     pub metadata: ObjectMeta,

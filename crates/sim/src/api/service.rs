@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "camelCase")]
 pub struct Service {
     /// `v1`.
-    pub api_version: String,
+    pub api_version: super::event::Label,
     /// `Service`.
-    pub kind: String,
+    pub kind: super::event::Label,
     /// Name and namespace.
     #[serde(default)]
     pub metadata: ObjectMeta,
@@ -146,9 +146,9 @@ pub struct LoadBalancerIngress {
 #[serde(rename_all = "camelCase")]
 pub struct Endpoints {
     /// `v1`.
-    pub api_version: String,
+    pub api_version: super::event::Label,
     /// `Endpoints`.
-    pub kind: String,
+    pub kind: super::event::Label,
     /// Same name and namespace as the Service.
     #[serde(default)]
     pub metadata: ObjectMeta,

@@ -24,9 +24,9 @@ pub struct Unsimulated {
     /// The kind, one of [`Kind::is_simulated`]'s `false` ones.
     pub kind_id: Kind,
     /// `apiVersion`.
-    pub api_version: String,
+    pub api_version: super::event::Label,
     /// `kind`.
-    pub kind: String,
+    pub kind: super::event::Label,
     /// `metadata`.
     pub metadata: ObjectMeta,
     /// Every other top-level field, in name order.

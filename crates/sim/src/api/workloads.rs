@@ -38,9 +38,9 @@ impl Serialize for PodTemplateSpec {
 #[serde(rename_all = "camelCase")]
 pub struct ReplicaSet {
     /// `apps/v1`.
-    pub api_version: String,
+    pub api_version: super::event::Label,
     /// `ReplicaSet`.
-    pub kind: String,
+    pub kind: super::event::Label,
     /// Name, labels, owner (a Deployment) and revision annotations.
     #[serde(default)]
     pub metadata: ObjectMeta,
@@ -99,9 +99,9 @@ pub struct ReplicaSetStatus {
 #[serde(rename_all = "camelCase")]
 pub struct Deployment {
     /// `apps/v1`.
-    pub api_version: String,
+    pub api_version: super::event::Label,
     /// `Deployment`.
-    pub kind: String,
+    pub kind: super::event::Label,
     /// Name, labels, revision annotation.
     #[serde(default)]
     pub metadata: ObjectMeta,
@@ -221,9 +221,9 @@ impl ReplicaSet {
 #[serde(rename_all = "camelCase")]
 pub struct DaemonSet {
     /// `apps/v1`.
-    pub api_version: String,
+    pub api_version: super::event::Label,
     /// `DaemonSet`.
-    pub kind: String,
+    pub kind: super::event::Label,
     /// Name and labels.
     #[serde(default)]
     pub metadata: ObjectMeta,
@@ -315,9 +315,9 @@ pub struct DaemonSetStatus {
 #[serde(rename_all = "camelCase")]
 pub struct Job {
     /// `batch/v1`.
-    pub api_version: String,
+    pub api_version: super::event::Label,
     /// `Job`.
-    pub kind: String,
+    pub kind: super::event::Label,
     /// Name and labels.
     #[serde(default)]
     pub metadata: ObjectMeta,

@@ -18,7 +18,7 @@ fn has_live_owner<'a>(store: &Store, o: &'a Object, known: &mut HashMap<(&'a str
     o.meta().owner_references.iter().any(|r| {
         let Some(kind) = Kind::from_kind_name(&r.kind) else { return false };
         let namespace = if kind.namespaced() { o.namespace() } else { "" };
-        *known.entry((namespace, r.kind.as_str(), r.name.as_str(), r.uid.as_str())).or_insert_with(|| {
+        *known.entry((namespace, &*r.kind, r.name.as_str(), r.uid.as_str())).or_insert_with(|| {
             store.get(&(kind, namespace, r.name.as_str())).is_some_and(|owner| owner.meta().uid.as_deref() == Some(r.uid.as_str()))
         })
     })
