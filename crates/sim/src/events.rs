@@ -99,7 +99,7 @@ fn record_about(store: &mut Store, now: Time, source: Source<'_>, kind: Kind, me
         let mut name = String::with_capacity(meta.name.len() + 17);
         name.push_str(&meta.name);
         name.push('.');
-        push_hex(&mut name, now.0 as u64 * 1_000_000 + n);
+        crate::text::push_hex(&mut name, now.0 as u64 * 1_000_000 + n);
         name
     };
     let mut n = 0u64;
@@ -111,7 +111,7 @@ fn record_about(store: &mut Store, now: Time, source: Source<'_>, kind: Kind, me
     let event = Event {
         api_version: "v1".into(),
         kind: "Event".into(),
-        metadata: ObjectMeta { name, namespace: Some(namespace), creation_timestamp: Some(now), uid: Some(format!("event-{}-{n}", now.0).into()), ..Default::default() },
+        metadata: ObjectMeta { name, namespace: Some(namespace), creation_timestamp: Some(now), uid: Some(event_uid(now, n).into()), ..Default::default() },
         involved_object: Box::new(ObjectReference {
             kind: kind.name().into(),
             namespace: meta.namespace.clone(),
@@ -134,12 +134,15 @@ fn record_about(store: &mut Store, now: Time, source: Source<'_>, kind: Kind, me
     store.put(Object::Event(event), now);
 }
 
-/// Appends `value` in lower-case hex without leading zeros (`{:x}`, without the formatter).
-fn push_hex(out: &mut String, value: u64) {
-    let digits = (64 - value.leading_zeros() as usize).div_ceil(4).max(1);
-    for i in (0..digits).rev() {
-        out.push(char::from(b"0123456789abcdef"[((value >> (4 * i)) & 0xf) as usize]));
-    }
+
+/// An event's uid, `event-<virtual ms>-<n>`.
+fn event_uid(now: Time, n: u64) -> String {
+    let mut uid = String::with_capacity(32);
+    uid.push_str("event-");
+    crate::text::push_signed(&mut uid, now.0);
+    uid.push('-');
+    crate::text::push_decimal(&mut uid, n);
+    uid
 }
 
 /// Deletes events past their TTL; returns when the next one expires.
@@ -174,15 +177,6 @@ pub fn about<'a>(store: &'a Store, object: &Object) -> Vec<&'a Event> {
 mod tests {
     use super::*;
     use crate::api::{Namespace, ObjectMeta};
-
-    #[test]
-    fn event_names_end_in_hex_as_formatted() {
-        for value in [0u64, 1, 9, 10, 15, 16, 255, 256, 0x1234_5678_9abc_def0, u64::MAX, 1_764_000_000_000 * 1_000_000] {
-            let mut text = String::from("web.");
-            push_hex(&mut text, value);
-            assert_eq!(text, format!("web.{value:x}"));
-        }
-    }
 
     #[test]
     fn repeats_count_and_many_similar_messages_combine() {

@@ -37,6 +37,7 @@ pub mod sorting;
 mod name_key;
 pub mod store;
 pub mod tagged;
+pub mod text;
 pub mod traffic;
 pub mod wakeups;
 pub mod yaml;

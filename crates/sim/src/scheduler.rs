@@ -654,7 +654,7 @@ impl Scheduler {
         // Matching pods per node, per spread selector (its ReplicaSet's uid), kept up to date as pods bind.
         let mut spreads: BTreeMap<String, (String, crate::api::LabelSelector, Vec<i64>)> = BTreeMap::new();
         for &pod in &pending {
-            let key = format!("{}/{}", pod.metadata.namespace.as_deref().unwrap_or(""), pod.metadata.name);
+            let key = crate::text::concat(&[pod.metadata.namespace.as_deref().unwrap_or(""), "/", &pod.metadata.name]);
             let ns = pod.metadata.namespace.as_deref().unwrap_or("");
             let owner = crate::controllers::controller_of(&pod.metadata).filter(|r| r.kind == "ReplicaSet").map(|r| r.uid.clone());
             if let Some(uid) = owner.as_ref().filter(|u| !spreads.contains_key(*u)) {
@@ -690,7 +690,7 @@ impl Scheduler {
             }
             let source = crate::events::Source { component: "default-scheduler", host: "" };
             match &ex.chosen {
-                Some(node) => crate::events::record_on_pod(store, now, source, pod, None, "Normal", "Scheduled", &format!("Successfully assigned {key} to {node}")),
+                Some(node) => crate::events::record_on_pod(store, now, source, pod, None, "Normal", "Scheduled", &crate::text::concat(&["Successfully assigned ", &key, " to ", node])),
                 None => {
                     let msg = format!("{} preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling.", ex.failure_message(total));
                     crate::events::record_on_pod(store, now, source, pod, None, "Warning", "FailedScheduling", &msg);

@@ -283,11 +283,11 @@ fn held(slots: &[Option<Arc<Object>>], slot: Slot) -> &Arc<Object> {
 /// Sets an object's resourceVersion, reusing the text's buffer (a written object is most
 /// often a copy of the stored one, whose version it replaces).
 fn set_version(object: &mut Object, version: u64) {
-    use std::fmt::Write;
     let text = object.meta_mut().resource_version.get_or_insert_with(String::new);
     text.clear();
-    let _ = write!(text, "{version}");
+    crate::text::push_decimal(text, version);
 }
+
 
 impl Store {
     /// The current resourceVersion of the whole store.

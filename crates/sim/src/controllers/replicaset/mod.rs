@@ -156,7 +156,7 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, cache: &mut Cache, now: Time)
                 'create: while remaining > 0 {
                     for _ in 0..batch.min(remaining) {
                         match apiserver::create(store, rng, now, Object::Pod(pod_from_template(&rs.spec.template, rs_obj))) {
-                            Ok(p) => events::record(store, now, SOURCE, rs_obj, "Normal", "SuccessfulCreate", &format!("Created pod: {}", p.name())),
+                            Ok(p) => events::record(store, now, SOURCE, rs_obj, "Normal", "SuccessfulCreate", &crate::text::concat(&["Created pod: ", p.name()])),
                             Err(e) => {
                                 events::record(store, now, SOURCE, rs_obj, "Warning", "FailedCreate", &format!("Error creating: {}", e.message));
                                 failure = Some(e.message);
@@ -197,7 +197,7 @@ pub fn reconcile(store: &mut Store, rng: &mut Rng, cache: &mut Cache, now: Time)
                 for name in chosen {
                     let key = ObjectKey { kind: Kind::Pod, namespace: ns.to_string(), name };
                     if apiserver::delete(store, now, &key, None).is_ok() {
-                        events::record(store, now, SOURCE, rs_obj, "Normal", "SuccessfulDelete", &format!("Deleted pod: {}", key.name));
+                        events::record(store, now, SOURCE, rs_obj, "Normal", "SuccessfulDelete", &crate::text::concat(&["Deleted pod: ", &key.name]));
                     }
                 }
             }
