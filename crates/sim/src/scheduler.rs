@@ -398,7 +398,7 @@ fn node_rows(store: &Store) -> Vec<NodeRow<'_>> {
 }
 
 /// What a pod requests, read once per scheduling attempt: CPU (millicores) and memory (bytes).
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 struct Requests {
     cpu: i64,
     memory: i64,
@@ -502,7 +502,7 @@ impl<'a> SchedulingPass<'a> {
     /// Chooses a node for `pod` (without a spread selector) as a pass would, and moves the
     /// search's start on; binds nothing.
     pub fn place(&mut self, pod: &Pod) -> Explanation {
-        let (ex, _, processed) = schedule_with(&self.rows, &self.usage, None, pod, self.next_start);
+        let (ex, _, processed) = schedule_with(&self.rows, &self.usage, None, pod, self.next_start, None);
         if !self.rows.is_empty() {
             self.next_start = (self.next_start + processed) % self.rows.len();
         }
@@ -516,7 +516,12 @@ const SCORES_KEPT: usize = 20;
 /// Filters nodes from `start` round the list until enough feasible ones are found, then
 /// scores those. Returns the explanation, the chosen node's position and how many nodes
 /// were looked at.
-fn schedule_with(rows: &[NodeRow<'_>], usage: &[NodeUsage], spread: Option<&[i64]>, pod: &Pod, start: usize) -> (Explanation, Option<usize>, usize) {
+///
+/// `memo`, when given, holds each node's resource score (least allocated plus balanced
+/// allocation) for the requests it was last worked out for: a pass places pod after pod with
+/// the same requests, and only the chosen node's usage changes between them, so the pass
+/// clears that node's entry and the others are read, not worked out again.
+fn schedule_with(rows: &[NodeRow<'_>], usage: &[NodeUsage], spread: Option<&[i64]>, pod: &Pod, start: usize, memo: Option<&mut [Option<(Requests, i64)>]>) -> (Explanation, Option<usize>, usize) {
     let mut ex = Explanation::default();
     let wanted = feasible_nodes_to_find(rows.len());
     let mut feasible: Vec<usize> = Vec::new();
@@ -529,7 +534,7 @@ fn schedule_with(rows: &[NodeRow<'_>], usage: &[NodeUsage], spread: Option<&[i64
         let pinned: Vec<usize> = names.iter().filter_map(|n| rows.binary_search_by(|r| r.node.metadata.name.as_str().cmp(n)).ok()).collect();
         let fits: Vec<usize> = pinned.into_iter().filter(|&at| filter(pod, requests, &rows[at], &usage[at]).is_ok()).collect();
         if !fits.is_empty() {
-            return score(rows, usage, spread, pod, requests, fits, ex, 0);
+            return score(rows, usage, spread, pod, requests, fits, ex, 0, memo);
         }
     }
     for i in 0..rows.len() {
@@ -545,12 +550,12 @@ fn schedule_with(rows: &[NodeRow<'_>], usage: &[NodeUsage], spread: Option<&[i64
             }
         }
     }
-    score(rows, usage, spread, pod, requests, feasible, ex, processed)
+    score(rows, usage, spread, pod, requests, feasible, ex, processed, memo)
 }
 
 /// Scores the feasible nodes and picks the best.
 #[allow(clippy::too_many_arguments)]
-fn score(rows: &[NodeRow<'_>], usage: &[NodeUsage], spread: Option<&[i64]>, pod: &Pod, requests: Requests, feasible: Vec<usize>, mut ex: Explanation, processed: usize) -> (Explanation, Option<usize>, usize) {
+fn score(rows: &[NodeRow<'_>], usage: &[NodeUsage], spread: Option<&[i64]>, pod: &Pod, requests: Requests, feasible: Vec<usize>, mut ex: Explanation, processed: usize, mut memo: Option<&mut [Option<(Requests, i64)>]>) -> (Explanation, Option<usize>, usize) {
     let untolerated = |at: usize| {
         if !rows[at].soft_taints {
             return 0;
@@ -569,11 +574,18 @@ fn score(rows: &[NodeRow<'_>], usage: &[NodeUsage], spread: Option<&[i64]>, pod:
     // (score, node position): names are read only for the kept best.
     let mut scored: Vec<(i64, usize)> = Vec::with_capacity(feasible.len());
     for ((&at, prefer), spread) in feasible.iter().zip(prefer_counts).zip(spread) {
-        let (row, u) = (&rows[at], &usage[at]);
-        let least = least_allocated_score(&[(u.nonzero_cpu + nz_cpu, row.cpu), (u.nonzero_memory + nz_mem, row.memory)]);
-        let balanced = balanced_allocation_score(&[(u.cpu + pod_cpu, row.cpu), (u.memory + pod_mem, row.memory)]);
+        let known = memo.as_deref().and_then(|m| m[at]).filter(|(r, _)| *r == requests).map(|(_, s)| s);
+        let resources = known.unwrap_or_else(|| {
+            let (row, u) = (&rows[at], &usage[at]);
+            let least = least_allocated_score(&[(u.nonzero_cpu + nz_cpu, row.cpu), (u.nonzero_memory + nz_mem, row.memory)]);
+            let balanced = balanced_allocation_score(&[(u.cpu + pod_cpu, row.cpu), (u.memory + pod_mem, row.memory)]);
+            if let Some(m) = memo.as_deref_mut() {
+                m[at] = Some((requests, least + balanced));
+            }
+            least + balanced
+        });
         let taint = if max_prefer == 0 { 100 } else { 100 - 100 * prefer / max_prefer };
-        scored.push((least + balanced + 3 * taint + 2 * spread, at));
+        scored.push((resources + 3 * taint + 2 * spread, at));
     }
     // Highest score wins; ties go to the first name (upstream picks at random): rows are in
     // name order, so that is the first position. Only the kept best are put in order
@@ -651,6 +663,7 @@ impl Scheduler {
         let nodes: Vec<NodeRow<'_>> = facts.iter().filter_map(NodeFacts::row).collect();
         let total = nodes.len();
         let mut usage = self.cache.usage_of(&nodes);
+        let mut memo = vec![None; total];
         // Matching pods per node, per spread selector (its ReplicaSet's uid), kept up to date as pods bind.
         let mut spreads: BTreeMap<String, (String, crate::api::LabelSelector, Vec<i64>)> = BTreeMap::new();
         for &pod in &pending {
@@ -664,7 +677,7 @@ impl Scheduler {
                 }
             }
             let spread = owner.as_ref().and_then(|u| spreads.get(u)).map(|(_, _, c)| c.as_slice());
-            let (ex, chosen, processed) = schedule_with(&nodes, &usage, spread, pod, self.next_start);
+            let (ex, chosen, processed) = schedule_with(&nodes, &usage, spread, pod, self.next_start, Some(&mut memo));
             if total > 0 {
                 self.next_start = (self.next_start + processed) % total;
             }
@@ -673,6 +686,7 @@ impl Scheduler {
                 Some(node) => {
                     let at = chosen.unwrap_or_default();
                     usage[at].add(pod);
+                    memo[at] = None;
                     for (sel_ns, sel, counts) in spreads.values_mut() {
                         if sel_ns == ns && sel.matches(&pod.metadata.labels) {
                             counts[at] += 1;
