@@ -433,6 +433,7 @@ fn filter(pod: &Pod, requests: Requests, row: &NodeRow<'_>, u: &NodeUsage) -> Re
     if u.pods + 1 > row.pods {
         return Err("Too many pods".into());
     }
+    // (The same checks as `fits`, each with its reason.)
     let cpu = requests.cpu;
     if cpu > 0 && cpu > row.cpu - u.cpu {
         return Err("Insufficient cpu".into());
@@ -442,6 +443,12 @@ fn filter(pod: &Pod, requests: Requests, row: &NodeRow<'_>, u: &NodeUsage) -> Re
         return Err("Insufficient memory".into());
     }
     Ok(())
+}
+
+/// Whether the node has room for the pod: the pod count and the requested resources
+/// (NodeResourcesFit and the pod limit of [`filter`], without the reasons).
+fn fits(requests: Requests, row: &NodeRow<'_>, u: &NodeUsage) -> bool {
+    u.pods < row.pods && (requests.cpu <= 0 || requests.cpu <= row.cpu - u.cpu) && (requests.memory <= 0 || requests.memory <= row.memory - u.memory)
 }
 
 /// Models pkg/scheduler/framework/plugins/noderesources least_allocated.go leastResourceScorer.
@@ -537,17 +544,30 @@ fn schedule_with(rows: &[NodeRow<'_>], usage: &[NodeUsage], spread: Option<&[i64
             return score(rows, usage, spread, pod, requests, fits, ex, 0, memo);
         }
     }
-    for i in 0..rows.len() {
+    // A pod that asks nothing of the node's labels passes a node without taints or the
+    // unschedulable mark on its resources alone; any other case takes the full filter, which
+    // also words the reason a node fails.
+    let plain = pod.spec.asks_nothing_of_nodes();
+    let mut at = if rows.is_empty() { 0 } else { start % rows.len() };
+    for _ in 0..rows.len() {
         if feasible.len() >= wanted {
             break;
         }
-        let at = (start + i) % rows.len();
         processed += 1;
-        match filter(pod, requests, &rows[at], &usage[at]) {
-            Ok(()) => feasible.push(at),
-            Err(reason) => {
-                ex.rejected.insert(rows[at].node.metadata.name.clone(), reason);
+        let (row, u) = (&rows[at], &usage[at]);
+        if plain && !row.unschedulable && !row.hard_taints && fits(requests, row, u) {
+            feasible.push(at);
+        } else {
+            match filter(pod, requests, row, u) {
+                Ok(()) => feasible.push(at),
+                Err(reason) => {
+                    ex.rejected.insert(row.node.metadata.name.clone(), reason);
+                }
             }
+        }
+        at += 1;
+        if at == rows.len() {
+            at = 0;
         }
     }
     score(rows, usage, spread, pod, requests, feasible, ex, processed, memo)
@@ -564,16 +584,28 @@ fn score(rows: &[NodeRow<'_>], usage: &[NodeUsage], spread: Option<&[i64]>, pod:
     };
     let prefer_counts: Vec<i64> = feasible.iter().map(|&at| untolerated(at)).collect();
     let max_prefer = prefer_counts.iter().copied().max().unwrap_or(0);
-    let spread: Vec<i64> = match spread {
-        Some(counts) => spread_scores(&feasible.iter().map(|&at| counts[at]).collect::<Vec<_>>()),
-        None => vec![0; feasible.len()],
+    // [`spread_scores`] over the feasible nodes' counts, worked out node by node below.
+    let (spread_max, spread_min) = match spread {
+        Some(counts) => feasible.iter().fold((i64::MIN, i64::MAX), |(max, min), &at| (max.max(counts[at]), min.min(counts[at]))),
+        None => (0, 0),
+    };
+    let spread_of = |at: usize| match spread {
+        Some(_) if spread_max == 0 => 100,
+        Some(counts) => 100 * (spread_max + spread_min - counts[at]) / spread_max,
+        None => 0,
     };
     let (pod_cpu, pod_mem) = (requests.cpu, requests.memory);
     let nz_cpu = if pod_cpu == 0 { DEFAULT_MILLI_CPU_REQUEST } else { pod_cpu };
     let nz_mem = if pod_mem == 0 { DEFAULT_MEMORY_REQUEST } else { pod_mem };
-    // (score, node position): names are read only for the kept best.
-    let mut scored: Vec<(i64, usize)> = Vec::with_capacity(feasible.len());
-    for ((&at, prefer), spread) in feasible.iter().zip(prefer_counts).zip(spread) {
+    // Highest score wins; ties go to the first name (upstream picks at random): rows are in
+    // name order, so that is the first position (positions are unique, so the order is total).
+    let order = |a: &(i64, usize), b: &(i64, usize)| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1));
+    // (score, node position): all of them, or, when more than 100 nodes are scored, only the
+    // best SCORES_KEPT, best first, each new one put in its place as it comes.
+    let all = feasible.len() <= 100;
+    let keep = if all { feasible.len() } else { SCORES_KEPT };
+    let mut best: Vec<(i64, usize)> = Vec::with_capacity(keep + 1);
+    for (&at, prefer) in feasible.iter().zip(prefer_counts) {
         let known = memo.as_deref().and_then(|m| m[at]).filter(|(r, _)| *r == requests).map(|(_, s)| s);
         let resources = known.unwrap_or_else(|| {
             let (row, u) = (&rows[at], &usage[at]);
@@ -585,19 +617,18 @@ fn score(rows: &[NodeRow<'_>], usage: &[NodeUsage], spread: Option<&[i64]>, pod:
             least + balanced
         });
         let taint = if max_prefer == 0 { 100 } else { 100 - 100 * prefer / max_prefer };
-        scored.push((resources + 3 * taint + 2 * spread, at));
+        let scored = (resources + 3 * taint + 2 * spread_of(at), at);
+        if all {
+            best.push(scored);
+        } else if best.len() < keep || best.last().is_some_and(|last| order(&scored, last).is_lt()) {
+            let place = best.partition_point(|b| order(b, &scored).is_lt());
+            best.insert(place, scored);
+            best.truncate(keep);
+        }
     }
-    // Highest score wins; ties go to the first name (upstream picks at random): rows are in
-    // name order, so that is the first position. Only the kept best are put in order
-    // (positions are unique, so the order is total).
-    let order = |a: &(i64, usize), b: &(i64, usize)| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1));
-    ex.scored = scored.len();
-    let chosen = scored.iter().min_by(|a, b| order(a, b)).map(|s| s.1);
-    let keep = if scored.len() > 100 { SCORES_KEPT } else { scored.len() };
-    if keep > 0 && keep < scored.len() {
-        scored.select_nth_unstable_by(keep - 1, order);
-        scored.truncate(keep);
-    }
+    ex.scored = feasible.len();
+    let chosen = if all { best.iter().min_by(|a, b| order(a, b)) } else { best.first() }.map(|s| s.1);
+    let mut scored = best;
     // Kept in name order, which is the rows' order: sorted by position, not by name.
     crate::sorting::sort_by_key(&mut scored, |s| s.1);
     let name = |at: usize| rows[at].node.metadata.name.clone();
@@ -816,6 +847,52 @@ mod tests {
         assert!(explanations.iter().all(|e| e.scored == 230 && e.scores.len() == SCORES_KEPT), "{explanations:?}");
         let best: Vec<Vec<&String>> = explanations.iter().map(|e| e.scores.keys().collect()).collect();
         assert_ne!(best[0], best[1], "the second pod's search starts where the first one's stopped");
+    }
+
+    /// The scores a placement keeps and the node it picks, against every feasible node scored
+    /// and sorted in full: with spread counts, with and without the pass's kept scores, over
+    /// the 100-node line where only the best 20 are kept.
+    #[test]
+    fn the_kept_scores_and_the_choice_are_those_of_a_full_sort() {
+        let nodes: Vec<Node> = (0..160).map(|i| Node { metadata: crate::api::ObjectMeta { name: format!("node-{i:03}"), ..Default::default() }, ..Default::default() }).collect();
+        let rows: Vec<NodeRow<'_>> = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, node)| NodeRow { node, capacity: Capacity { cpu: 2000 + 500 * (i as i64 % 3), memory: 4 << 30, pods: 110, unschedulable: false, hard_taints: false, soft_taints: false }, id: i as u32 })
+            .collect();
+        // Uneven usage with many ties, and spread counts that differ from node to node.
+        let usage: Vec<NodeUsage> = (0..160i64).map(|i| NodeUsage { pods: i % 7, cpu: 100 * (i % 5), memory: (i % 4) << 28, nonzero_cpu: 100 * (i % 5) + 100, nonzero_memory: ((i % 4) << 28) + (200 << 20) }).collect();
+        let counts: Vec<i64> = (0..160i64).map(|i| (i * 7) % 5).collect();
+        let pod: Pod = serde_json::from_value(serde_json::json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "x", "resources": {"requests": {"cpu": "250m", "memory": "64Mi"}}}]}})).unwrap();
+        let requests = Requests::of(&pod);
+        for n in [60usize, 100, 101, 160] {
+            let feasible: Vec<usize> = (0..n).map(|i| (i * 37 + 11) % 160).collect();
+            let spread_counts: Vec<i64> = feasible.iter().map(|&at| counts[at]).collect();
+            let spread = spread_scores(&spread_counts);
+            let mut all: Vec<(i64, usize)> = feasible
+                .iter()
+                .zip(&spread)
+                .map(|(&at, s)| {
+                    let (row, u) = (&rows[at], &usage[at]);
+                    let least = least_allocated_score(&[(u.nonzero_cpu + requests.cpu, row.cpu), (u.nonzero_memory + requests.memory, row.memory)]);
+                    let balanced = balanced_allocation_score(&[(u.cpu + requests.cpu, row.cpu), (u.memory + requests.memory, row.memory)]);
+                    (least + balanced + 300 + 2 * s, at)
+                })
+                .collect();
+            all.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            let chosen = all[0].1;
+            all.truncate(if n > 100 { SCORES_KEPT } else { n });
+            all.sort_by_key(|s| s.1);
+            let expected: Vec<(String, i64)> = all.iter().map(|&(score, at)| (rows[at].node.metadata.name.clone(), score)).collect();
+            let mut memo = vec![None; rows.len()];
+            for round in 0..2 {
+                let memo = (round == 1).then_some(&mut memo[..]);
+                let (ex, picked, _) = score(&rows, &usage, Some(&counts), &pod, requests, feasible.clone(), Explanation::default(), n, memo);
+                assert_eq!(picked, Some(chosen), "{n} nodes, round {round}");
+                assert_eq!(ex.scores.iter().map(|(k, v)| (k.clone(), *v)).collect::<Vec<_>>(), expected, "{n} nodes, round {round}");
+                assert_eq!(ex.scored, n);
+            }
+        }
     }
 
     // Cases in the spirit of upstream's least_allocated_test.go / balanced_allocation_test.go tables.

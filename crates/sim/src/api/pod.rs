@@ -499,15 +499,25 @@ impl PodSpec {
         (!required.node_selector_terms.is_empty()).then_some(names)
     }
 
+    /// Whether the pod has neither a node selector nor a required node affinity, so that
+    /// every node matches it.
+    pub fn asks_nothing_of_nodes(&self) -> bool {
+        self.node_selector.is_empty() && self.required_node_affinity().is_none()
+    }
+
+    fn required_node_affinity(&self) -> Option<&NodeSelector> {
+        self.affinity.as_ref().and_then(|a| a.node_affinity.as_ref()).and_then(|n| n.required_during_scheduling_ignored_during_execution.as_ref())
+    }
+
     /// Models component-helpers/scheduling/corev1/nodeaffinity: `nodeSelector` and the
     /// required node affinity terms both hold for `node`.
     pub fn matches_node(&self, node: &super::Node) -> bool {
-        let required = self.affinity.as_ref().and_then(|a| a.node_affinity.as_ref()).and_then(|n| n.required_during_scheduling_ignored_during_execution.as_ref());
         // Most pods ask nothing of the node: answer without reading it (the scheduler asks
         // this of hundreds of nodes per pod, and each node read is a cache miss).
-        if self.node_selector.is_empty() && required.is_none() {
+        if self.asks_nothing_of_nodes() {
             return true;
         }
+        let required = self.required_node_affinity();
         let labels = &node.metadata.labels;
         if !self.node_selector.iter().all(|(k, v)| labels.get(k) == Some(v)) {
             return false;
