@@ -36,10 +36,19 @@ impl<'de> Deserialize<'de> for Wakeups {
 impl Wakeups {
     /// Sets a component's wake-up.
     pub fn insert(&mut self, name: String, at: Time) {
-        if let Some(old) = self.by_name.insert(name.clone(), at) {
-            self.by_time.remove(&(old, name.clone()));
+        // Most components ask for the time they had already asked for: nothing changes then.
+        match self.by_name.get_mut(name.as_str()) {
+            Some(held) if *held == at => {}
+            Some(held) => {
+                let key = (std::mem::replace(held, at), name);
+                self.by_time.remove(&key);
+                self.by_time.insert((at, key.1));
+            }
+            None => {
+                self.by_name.insert(name.clone(), at);
+                self.by_time.insert((at, name));
+            }
         }
-        self.by_time.insert((at, name));
     }
 
     /// Clears a component's wake-up.
