@@ -232,8 +232,9 @@ test("in a 960x540 slide or window a Deployment's pods show on the map without s
 
 /** Asserts that the learner's pods (every chip outside kube-system) and the three workers'
  * names show whole on the map, without scrolling it either way, and that each card's bars
- * are as long (and at least 16 px). `where` names the case in the messages. */
-async function assertWorkersShown(page, where) {
+ * are as long (and at least 16 px; with `bars` false, a worker's card may leave its bars out).
+ * `where` names the case in the messages. */
+async function assertWorkersShown(page, where, { bars: barsShown = true } = {}) {
   const pods = await page.locator('[data-testid="pod"]:not([data-namespace="kube-system"])').evaluateAll((chips) => chips.map((c) => c.dataset.name));
   const wanted = Object.fromEntries(pods.map((name) => [name, `[data-testid="pod"][data-name="${name}"]`]));
   for (const node of ['node-1', 'node-2', 'node-3']) wanted[node] = `[data-testid="node"][data-name="${node}"] header`;
@@ -241,6 +242,7 @@ async function assertWorkersShown(page, where) {
   assert.deepEqual(seen, Object.fromEntries(Object.keys(wanted).map((name) => [name, 'whole'])), where);
   const bars = await page.locator('[data-testid="node"]').evaluateAll((nodes) => nodes.map((n) => [n.dataset.name, [...n.querySelectorAll('.capacity .bar')].map((b) => Math.round(b.getBoundingClientRect().width))]));
   for (const [name, widths] of bars) {
+    if (!barsShown && name !== 'control-plane' && widths.every((w) => w === 0)) continue;
     assert.equal(widths.length, 3, `${name}: cpu, memory and pods`);
     assert.ok(widths.every((w) => w >= 16 && Math.abs(w - widths[0]) <= 1), `${where} ${name}: the bars are ${widths} px long`);
   }
@@ -314,6 +316,29 @@ test("a crowded map (ten pods pinned to one worker beside a Deployment of ten: 3
     assert.ok(box.height < 1.5 * line + 6, `${name}'s chip is ${box.height} px high, a line ${line} px`);
     const hash = await chip.locator('.pod-hash').evaluate((h) => ({ text: h.textContent, width: h.getBoundingClientRect().width, ch: parseFloat(getComputedStyle(h).fontSize) }));
     assert.ok(name.includes(`-${hash.text}`) && hash.width <= hash.ch, `the hash ${hash.text} of ${name} shows in ${hash.width} px`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
+
+test("a crowded map in a short window 801 to 919 px wide (801x540 to 919x600, 810x500, page and embed) beside an open lesson keeps every worker's card and every pod of the learner in view without scrolling the map; so does a Deployment's pods at 810x500 and 801x600", async () => {
+  const lesson = '/?lesson=first-deployment';
+  const embed = '/?embed&speed=10&autoplay&lesson=first-deployment';
+  const cases = [[lesson, 801, 540, 10], [lesson, 860, 540, 10], [embed, 860, 540, 10], [lesson, 900, 600, 10], [lesson, 919, 600, 10], [lesson, 810, 500, 10], [lesson, 810, 500, 3], [lesson, 801, 600, 3]];
+  for (const [path, width, height, replicas] of cases) {
+    const where = `${path} at ${width}x${height} with ${replicas === 10 ? '30 pods' : 'a Deployment of 3'}`;
+    const { page, errors, context } = await open(path, width, height);
+    await deployWeb(page, replicas);
+    if (replicas === 10) {
+      await page.locator('[data-testid="tab-editor"]').click();
+      await page.locator('[data-testid="editor"]').fill(PINNED);
+      await page.locator('[data-testid="apply"]').click();
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="node"][data-name="node-2"] [data-testid="pod"][data-name^="busy-"][data-ready="true"]').length === 10, null, { timeout: 20_000 });
+      await page.locator('[data-testid="tab-lesson"]').click();
+    }
+    await page.waitForTimeout(1000);
+    await page.screenshot({ path: `${SHOTS}/map-${replicas === 10 ? 'crowded' : 'workers'}-${width}x${height}${path.replace(/\W+/g, '-')}.png` });
+    await assertWorkersShown(page, where, { bars: false });
     assert.deepEqual(errors, []);
     await context.close();
   }
