@@ -4,7 +4,7 @@
 // the main thread's work per frame.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SHOTS, useServerAndBrowser } from './harness.mjs';
+import { SHOTS, openPage, useServerAndBrowser } from './harness.mjs';
 
 const env = useServerAndBrowser();
 
@@ -136,6 +136,40 @@ test('performance: time to interactive and frame times at 60x (printed)', async 
   assert.equal(figures.length, 2);
   assert.ok(figures[0].reached, 'the thousand pods reach the map');
   assert.ok(figures.every((f) => f.work > 0), 'Chromium counted the main thread\'s work');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("the fonts index.html looks up while the page's scripts load are every font the first view draws its text in, and it leaves nothing behind", async () => {
+  const { page, errors, context } = await openPage(env);
+  const { listed, drawn, extra } = await page.evaluate(() => {
+    // Each family as Chromium computes it (the stylesheet's custom properties, read through a probe).
+    const families = Object.fromEntries(['mono', 'sans'].map((name) => {
+      const probe = document.body.appendChild(document.createElement('span'));
+      probe.style.fontFamily = `var(--${name})`;
+      const family = getComputedStyle(probe).fontFamily;
+      probe.remove();
+      return [name, family];
+    }));
+    // As index.html lists them: family, then weight/size (the weight 400 left out).
+    const listed = Object.entries(window.kubeplayFonts ?? {}).flatMap(([family, list]) => list.split(' ').map((f) => `${family} ${f.includes('/') ? f : `400/${f}`}`));
+    const shown = new Set();
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) if (walker.currentNode.textContent.trim()) shown.add(walker.currentNode.parentElement);
+    for (const field of document.querySelectorAll('input, textarea, select')) shown.add(field);
+    const drawn = new Set();
+    for (const el of shown) {
+      // The logo's sign is looked up through the page's own classes.
+      if (!el.checkVisibility() || el.closest('.logo')) continue;
+      const s = getComputedStyle(el);
+      const family = Object.keys(families).find((f) => s.fontFamily === families[f]) ?? s.fontFamily;
+      drawn.add(`${family} ${s.fontWeight}/${parseFloat(s.fontSize)}${s.fontStyle === 'normal' ? '' : ` ${s.fontStyle}`}`);
+    }
+    return { listed, drawn: [...drawn].sort(), extra: [...document.documentElement.children].map((e) => e.tagName) };
+  });
+  assert.ok(drawn.length > 10, `the first view's fonts were read: ${drawn.join(', ')}`);
+  assert.deepEqual(drawn.filter((f) => !listed.includes(f)), [], 'every font of the first view is in index.html\'s kubeplayFonts (a font missing there is looked up in the first frame)');
+  assert.deepEqual(extra, ['HEAD', 'BODY'], 'nothing of the look-up stays in the page');
   assert.deepEqual(errors, []);
   await context.close();
 });
