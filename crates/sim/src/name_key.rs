@@ -108,6 +108,13 @@ impl PartialEq for NameKey {
 
 impl Eq for NameKey {}
 
+// Hashed as its bytes are, so a hash map keyed by names is searched by borrowed bytes.
+impl std::hash::Hash for NameKey {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.bytes().hash(h)
+    }
+}
+
 impl PartialOrd for NameKey {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))

@@ -3,22 +3,18 @@
 //! serde_json's reader of its `Value` (a second copy of every list and struct reader of the
 //! report). The events are internally tagged (`{"event": "output", "text": ...}`): the tag
 //! is taken out and the rest read as an externally tagged twin of the enum, as
-//! [`crate::tagged`] does for serde_json.
+//! [`crate::tagged`] reads the share links' actions.
 
 use crate::decode::decode;
+use crate::tagged::retag;
 use kubeplay_lab::{CapabilityTrial, Controller, DemoReport, DemoStep, KernelState, Layer, LayerEntry, LiveEvent, NamespaceRow};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 /// One line of `POST api/lab/run`'s answer, or None when it is not an event.
 pub fn read_event(line: &str) -> Option<LiveEvent> {
-    let value = retag(serde_json::from_str(line).ok()?, "event")?;
+    let value = retag(serde_json::from_str(line).ok()?, "event").ok()?;
     decode::<Event>(&value).ok().map(|(Event(event), _)| event)
-}
-
-/// `{"tag": "variant", fields...}` (or `["variant", fields...]`) as `{"variant": {fields...}}`.
-fn retag(value: Value, tag: &str) -> Option<Value> {
-    crate::tagged::retag(value, tag).ok()
 }
 
 #[derive(Deserialize)]
@@ -63,7 +59,7 @@ struct ReportTwin {
 fn state<'de, D: Deserializer<'de>>(d: D) -> Result<KernelState, D::Error> {
     #[derive(Deserialize)]
     struct State(#[serde(with = "StateTwin")] KernelState);
-    let value = retag(Value::deserialize(d)?, "kind").ok_or_else(|| serde::de::Error::custom("not a kernel state"))?;
+    let value = retag(Value::deserialize(d)?, "kind").map_err(|_| serde::de::Error::custom("not a kernel state"))?;
     decode::<State>(&value).map(|(State(state), _)| state).map_err(serde::de::Error::custom)
 }
 

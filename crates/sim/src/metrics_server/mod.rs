@@ -65,7 +65,10 @@ impl MetricsServer {
         // The previous samples in key order, to pick up as the pods come in nearly that order.
         let mut old = std::mem::take(&mut self.pods).into_iter().peekable();
         let mut served = Vec::new();
-        for (key, t) in watch.pods.iter_mut() {
+        // The pods in the store's order (the table keeps none), as the samples are.
+        let mut pods: Vec<_> = watch.pods.iter_mut().collect();
+        pods.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        for (key, t) in pods {
             let changed = std::mem::replace(&mut t.changed, false);
             let Some(node) = t.node else { continue };
             let full;
