@@ -541,7 +541,8 @@ fn schedule_with(rows: &[NodeRow<'_>], usage: &[NodeUsage], spread: Option<&[i64
         let pinned: Vec<usize> = names.iter().filter_map(|n| rows.binary_search_by(|r| r.node.metadata.name.as_str().cmp(n)).ok()).collect();
         let fits: Vec<usize> = pinned.into_iter().filter(|&at| filter(pod, requests, &rows[at], &usage[at]).is_ok()).collect();
         if !fits.is_empty() {
-            return score(rows, usage, spread, pod, requests, fits, ex, 0, memo);
+            let soft = fits.iter().any(|&at| rows[at].soft_taints);
+            return score(rows, usage, spread, pod, requests, fits, soft, ex, 0, memo);
         }
     }
     // A pod that asks nothing of the node's labels passes a node without taints or the
@@ -549,6 +550,8 @@ fn schedule_with(rows: &[NodeRow<'_>], usage: &[NodeUsage], spread: Option<&[i64
     // also words the reason a node fails.
     let plain = pod.spec.asks_nothing_of_nodes();
     let mut at = if rows.is_empty() { 0 } else { start % rows.len() };
+    // Whether a feasible node has a PreferNoSchedule taint (noted while its row is at hand).
+    let mut soft = false;
     for _ in 0..rows.len() {
         if feasible.len() >= wanted {
             break;
@@ -557,9 +560,13 @@ fn schedule_with(rows: &[NodeRow<'_>], usage: &[NodeUsage], spread: Option<&[i64
         let (row, u) = (&rows[at], &usage[at]);
         if plain && !row.unschedulable && !row.hard_taints && fits(requests, row, u) {
             feasible.push(at);
+            soft |= row.soft_taints;
         } else {
             match filter(pod, requests, row, u) {
-                Ok(()) => feasible.push(at),
+                Ok(()) => {
+                    feasible.push(at);
+                    soft |= row.soft_taints;
+                }
                 Err(reason) => {
                     ex.rejected.insert(row.node.metadata.name.clone(), reason);
                 }
@@ -570,19 +577,22 @@ fn schedule_with(rows: &[NodeRow<'_>], usage: &[NodeUsage], spread: Option<&[i64
             at = 0;
         }
     }
-    score(rows, usage, spread, pod, requests, feasible, ex, processed, memo)
+    score(rows, usage, spread, pod, requests, feasible, soft, ex, processed, memo)
 }
 
 /// Scores the feasible nodes and picks the best.
 #[allow(clippy::too_many_arguments)]
-fn score(rows: &[NodeRow<'_>], usage: &[NodeUsage], spread: Option<&[i64]>, pod: &Pod, requests: Requests, feasible: Vec<usize>, mut ex: Explanation, processed: usize, mut memo: Option<&mut [Option<(Requests, i64)>]>) -> (Explanation, Option<usize>, usize) {
+///
+/// `soft`: whether any feasible node has a PreferNoSchedule taint (without one, every node's
+/// taint score is the same 100, and no row is read for it).
+fn score(rows: &[NodeRow<'_>], usage: &[NodeUsage], spread: Option<&[i64]>, pod: &Pod, requests: Requests, feasible: Vec<usize>, soft: bool, mut ex: Explanation, processed: usize, mut memo: Option<&mut [Option<(Requests, i64)>]>) -> (Explanation, Option<usize>, usize) {
     let untolerated = |at: usize| {
         if !rows[at].soft_taints {
             return 0;
         }
         rows[at].node.spec.taints.iter().filter(|t| t.effect == "PreferNoSchedule" && !pod.spec.tolerations.iter().any(|tol| tol.tolerates(t))).count() as i64
     };
-    let prefer_counts: Vec<i64> = feasible.iter().map(|&at| untolerated(at)).collect();
+    let prefer_counts: Vec<i64> = if soft { feasible.iter().map(|&at| untolerated(at)).collect() } else { Vec::new() };
     let max_prefer = prefer_counts.iter().copied().max().unwrap_or(0);
     // [`spread_scores`] over the feasible nodes' counts, worked out node by node below.
     let (spread_max, spread_min) = match spread {
@@ -605,7 +615,8 @@ fn score(rows: &[NodeRow<'_>], usage: &[NodeUsage], spread: Option<&[i64]>, pod:
     let all = feasible.len() <= 100;
     let keep = if all { feasible.len() } else { SCORES_KEPT };
     let mut best: Vec<(i64, usize)> = Vec::with_capacity(keep + 1);
-    for (&at, prefer) in feasible.iter().zip(prefer_counts) {
+    for (i, &at) in feasible.iter().enumerate() {
+        let prefer = prefer_counts.get(i).copied().unwrap_or(0);
         let known = memo.as_deref().and_then(|m| m[at]).filter(|(r, _)| *r == requests).map(|(_, s)| s);
         let resources = known.unwrap_or_else(|| {
             let (row, u) = (&rows[at], &usage[at]);
@@ -887,7 +898,7 @@ mod tests {
             let mut memo = vec![None; rows.len()];
             for round in 0..2 {
                 let memo = (round == 1).then_some(&mut memo[..]);
-                let (ex, picked, _) = score(&rows, &usage, Some(&counts), &pod, requests, feasible.clone(), Explanation::default(), n, memo);
+                let (ex, picked, _) = score(&rows, &usage, Some(&counts), &pod, requests, feasible.clone(), false, Explanation::default(), n, memo);
                 assert_eq!(picked, Some(chosen), "{n} nodes, round {round}");
                 assert_eq!(ex.scores.iter().map(|(k, v)| (k.clone(), *v)).collect::<Vec<_>>(), expected, "{n} nodes, round {round}");
                 assert_eq!(ex.scored, n);
