@@ -297,15 +297,20 @@ spec:
         image: nginx
 `;
 
+/** Applies PINNED from the editor, waits until its ten pods run on node-2, and goes back to the lesson. */
+async function pinTenBusyPods(page) {
+  await page.locator('[data-testid="tab-editor"]').click();
+  await page.locator('[data-testid="editor"]').fill(PINNED);
+  await page.locator('[data-testid="apply"]').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="node"][data-name="node-2"] [data-testid="pod"][data-name^="busy-"][data-ready="true"]').length === 10, null, { timeout: 20_000 });
+  await page.locator('[data-testid="tab-lesson"]').click();
+}
+
 test("a crowded map (ten pods pinned to one worker beside a Deployment of ten: 30 pods) keeps every worker's card and every pod of the learner in view, in a 960x540 window and on a 1280x720 projector: its chips are one line, a Deployment's pods' names without their hash", async () => {
   for (const [path, width, height] of [['/?lesson=first-deployment', 960, 540], ['/?present&lesson=first-deployment', 1280, 720], ['/?lesson=first-deployment', 1280, 720]]) {
     const { page, errors, context } = await open(path, width, height);
     await deployWeb(page, 10);
-    await page.locator('[data-testid="tab-editor"]').click();
-    await page.locator('[data-testid="editor"]').fill(PINNED);
-    await page.locator('[data-testid="apply"]').click();
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="node"][data-name="node-2"] [data-testid="pod"][data-name^="busy-"][data-ready="true"]').length === 10, null, { timeout: 20_000 });
-    await page.locator('[data-testid="tab-lesson"]').click();
+    await pinTenBusyPods(page);
     await page.waitForTimeout(1000);
     assert.equal(await page.locator('[data-testid="pod"]').count(), 30);
     await page.screenshot({ path: `${SHOTS}/map-crowded-${width}x${height}${path.replace(/\W+/g, '-')}.png` });
@@ -329,13 +334,7 @@ test("a crowded map in a short window 801 to 919 px wide (801x540 to 919x600, 81
     const where = `${path} at ${width}x${height} with ${replicas === 10 ? '30 pods' : 'a Deployment of 3'}`;
     const { page, errors, context } = await open(path, width, height);
     await deployWeb(page, replicas);
-    if (replicas === 10) {
-      await page.locator('[data-testid="tab-editor"]').click();
-      await page.locator('[data-testid="editor"]').fill(PINNED);
-      await page.locator('[data-testid="apply"]').click();
-      await page.waitForFunction(() => document.querySelectorAll('[data-testid="node"][data-name="node-2"] [data-testid="pod"][data-name^="busy-"][data-ready="true"]').length === 10, null, { timeout: 20_000 });
-      await page.locator('[data-testid="tab-lesson"]').click();
-    }
+    if (replicas === 10) await pinTenBusyPods(page);
     await page.waitForTimeout(1000);
     await page.screenshot({ path: `${SHOTS}/map-${replicas === 10 ? 'crowded' : 'workers'}-${width}x${height}${path.replace(/\W+/g, '-')}.png` });
     await assertWorkersShown(page, where, { bars: false });
