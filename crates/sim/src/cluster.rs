@@ -783,21 +783,17 @@ impl Cluster {
         let rv = self.store.resource_version();
         let since = self.seen.get("kubelets").copied();
         self.seen.insert("kubelets".into(), rv);
-        // What changed, by node: a changed pod, or `None` when the node itself changed or
-        // one of its pods went, and its kubelet must look at all of them.
-        let mut changes: Vec<(String, Option<ObjectKey>)> = Vec::new();
+        // What changed: a pod written, as the log last has it, or its node's pods all to be
+        // looked at (the node itself changed, or one of its pods went).
+        let mut changes: Vec<Touch> = Vec::new();
         let mut everything = since.is_none();
         if let Some(since) = since.filter(|s| *s != rv) {
             match self.store.events_since(since) {
                 Some(events) => {
                     for e in events {
                         match &*e.object {
-                            Object::Pod(p) => {
-                                if let Some(node) = p.spec.node_name.as_ref() {
-                                    changes.push((node.clone(), (e.type_ != EventType::Deleted).then(|| ObjectKey::of(&e.object))));
-                                }
-                            }
-                            Object::Node(n) => changes.push((n.metadata.name.clone(), None)),
+                            Object::Pod(p) if p.spec.node_name.is_some() => changes.push(Touch { object: e.object.clone(), all: e.type_ == EventType::Deleted }),
+                            Object::Node(_) => changes.push(Touch { object: e.object.clone(), all: true }),
                             _ => {}
                         }
                     }
@@ -805,7 +801,7 @@ impl Cluster {
                 None => everything = true,
             }
         }
-        let touched = changes_by_node(changes);
+        let mut touched = changes_by_node(changes);
         // The kubelets to run, by name, each once (sorted once: no B-tree for a list read once).
         let mut due: Vec<String> = if everything { self.kubelets.keys().cloned().collect() } else { touched.keys().cloned().collect() };
         due.extend(self.wakeups.due_with_prefix("kubelet/", now).map(|k| k["kubelet/".len()..].to_string()));
@@ -818,12 +814,17 @@ impl Cluster {
                 kubelet.check_every_pod = self.kubelets_see_all;
                 everything || self.kubelets_see_all
             };
-            let changed: Option<Vec<Arc<Object>>> = match touched.get(&name) {
+            let changed: Option<Vec<Arc<Object>>> = match touched.get_mut(name.as_str()) {
                 _ if everything => None,
-                Some(Some(keys)) => keys.iter().map(|k| self.store.get_shared(k)).collect(),
+                Some(Some(pods)) => Some(std::mem::take(pods)),
                 Some(None) => None,
                 None => Some(Vec::new()),
             };
+            // Debug builds check that the log's last word on each changed pod is the store's.
+            #[cfg(debug_assertions)]
+            for pod in changed.iter().flatten() {
+                assert!(self.store.get_shared(&**pod).is_some_and(|now| Arc::ptr_eq(&now, pod)), "{} on {name} is not the store's version", pod.name());
+            }
             let all = if changed.is_none() { self.store.pods_on_node(&name) } else { Vec::new() };
             let pods = match &changed {
                 // A kubelet woken only by its clock, whose pods all wait, just renews its Lease.
@@ -1012,20 +1013,47 @@ impl Cluster {
 /// Per touched node, its changed pods in order, each once; `None` when one of the changes
 /// (the node itself, a pod gone) has its kubelet look at all its pods. Sorted once rather
 /// than kept in B-trees: what a node gets does not depend on the changes' order.
-fn changes_by_node(mut changes: Vec<(String, Option<ObjectKey>)>) -> crate::small_map::SmallMap<String, Option<Vec<ObjectKey>>> {
-    // `None` sorts first, so a node's group starts with it when it has one.
-    crate::sorting::sort_by(&mut changes, |a, b| a.cmp(b));
-    let mut grouped: Vec<(String, Option<Vec<ObjectKey>>)> = Vec::new();
-    for (node, key) in changes {
+/// One change a kubelet hears of: a pod written (as the log has it), or, with `all`, a node
+/// changed or one of its pods gone, so that its kubelet looks at every pod of it.
+struct Touch {
+    object: Arc<Object>,
+    all: bool,
+}
+
+impl Touch {
+    /// The node the change is about (a pod's: bound pods never move).
+    fn node(&self) -> &str {
+        match &*self.object {
+            Object::Pod(p) => p.spec.node_name.as_deref().unwrap_or(""),
+            other => other.name(),
+        }
+    }
+}
+
+/// Per touched node, its changed pods in the store's order, each once and as it is now, or
+/// `None` when its kubelet must look at all of them. A pod's last write in the log is the
+/// store's version: nothing but its own kubelet writes a bound pod while the kubelets run,
+/// and a deletion sends its node to `None`. Sorted once rather than kept in B-trees: what a
+/// node gets does not depend on the changes' order.
+fn changes_by_node(mut changes: Vec<Touch>) -> crate::small_map::SmallMap<String, Option<Vec<Arc<Object>>>> {
+    // A stable sort by node, the "all" ones first, then by name: a pod's writes stay in the
+    // log's order, so the last of a run is its current version.
+    crate::sorting::sort_by(&mut changes, |a, b| (a.node(), !a.all, a.object.namespace(), a.object.name()).cmp(&(b.node(), !b.all, b.object.namespace(), b.object.name())));
+    let mut grouped: Vec<(String, Option<Vec<Arc<Object>>>)> = Vec::new();
+    for change in changes {
         match grouped.last_mut() {
-            Some((last, keys)) if *last == node => {
-                if let (Some(keys), Some(key)) = (keys.as_mut(), key) {
-                    if keys.last() != Some(&key) {
-                        keys.push(key);
+            Some((last, pods)) if last.as_str() == change.node() => {
+                if let Some(pods) = pods.as_mut() {
+                    match pods.last_mut() {
+                        Some(held) if held.namespace() == change.object.namespace() && held.name() == change.object.name() => *held = change.object,
+                        _ => pods.push(change.object),
                     }
                 }
             }
-            _ => grouped.push((node, key.map(|k| vec![k]))),
+            _ => {
+                let pods = (!change.all).then(|| vec![change.object.clone()]);
+                grouped.push((change.node().to_string(), pods));
+            }
         }
     }
     crate::small_map::SmallMap::from_sorted(grouped)

@@ -207,7 +207,6 @@ pub enum NodePods<'a> {
     All(&'a [Arc<Object>]),
 }
 
-/// The next back-off after `previous`: 10 s at first, then doubled up to the cap.
 /// A container's field path in its pod's events (`spec.containers{nginx}`).
 fn container_field(name: &str) -> String {
     text::concat(&["spec.containers{", name, "}"])
@@ -225,6 +224,7 @@ fn with_hex64(prefix: &str, value: u64) -> String {
     id
 }
 
+/// The next back-off after `previous`: 10 s at first, then doubled up to the cap.
 fn next_backoff(previous: Option<Duration>) -> Duration {
     previous.map_or(BACKOFF_INITIAL, |d| Duration((d.0 * 2).min(BACKOFF_CAP.0)))
 }

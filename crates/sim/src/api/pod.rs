@@ -505,6 +505,7 @@ impl PodSpec {
         self.node_selector.is_empty() && self.required_node_affinity().is_none()
     }
 
+    /// The selector of the required node affinity, if the pod has one.
     fn required_node_affinity(&self) -> Option<&NodeSelector> {
         self.affinity.as_ref().and_then(|a| a.node_affinity.as_ref()).and_then(|n| n.required_during_scheduling_ignored_during_execution.as_ref())
     }
