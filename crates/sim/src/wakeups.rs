@@ -36,7 +36,7 @@ impl<'de> Deserialize<'de> for Wakeups {
 impl Wakeups {
     /// Sets a component's wake-up.
     pub fn insert(&mut self, name: String, at: Time) {
-        // Most components ask for the time they had already asked for: nothing changes then.
+        // A component that asks for the time it had already asked for changes nothing.
         match self.by_name.get_mut(name.as_str()) {
             Some(held) if *held == at => {}
             Some(held) => {
