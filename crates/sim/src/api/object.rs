@@ -327,6 +327,15 @@ impl Object {
         }
     }
 
+    /// The containers to change of a pod or of a workload's pod template (copied first if
+    /// another version shares them); `None` for other kinds.
+    pub fn containers_mut(&mut self) -> Option<&mut Vec<super::Container>> {
+        match self {
+            Object::Pod(p) => Some(std::sync::Arc::make_mut(&mut p.spec).containers.to_mut()),
+            other => other.template_mut().map(|t| t.spec.containers.to_mut()),
+        }
+    }
+
     /// Keeps the real fields the decode met that kubeplay does not simulate (the schema
     /// names them), with their values from `value`: those under `spec.template.` on the
     /// pod template's metadata, so the pods made from it carry them, the others on the

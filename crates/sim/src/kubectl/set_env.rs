@@ -75,18 +75,6 @@ fn reference(source: &EnvVarSource) -> String {
     }
 }
 
-/// The containers of an object's pod template (or a pod's own).
-fn containers(o: &mut Object) -> Option<&mut Vec<Container>> {
-    match o {
-        Object::Deployment(d) => Some(d.spec.template.spec.containers.to_mut()),
-        Object::ReplicaSet(rs) => Some(rs.spec.template.spec.containers.to_mut()),
-        Object::DaemonSet(ds) => Some(ds.spec.template.spec.containers.to_mut()),
-        Object::Job(j) => Some(j.spec.template.spec.containers.to_mut()),
-        Object::Pod(p) => Some(std::sync::Arc::make_mut(&mut p.spec).containers.to_mut()),
-        _ => None,
-    }
-}
-
 /// `kubectl set env`.
 pub fn set_env(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
     let args = &f.positional[1..];
@@ -131,7 +119,7 @@ pub fn set_env(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
             }
         };
         let mut updated = original.clone();
-        let Some(all) = containers(&mut updated) else {
+        let Some(all) = updated.containers_mut() else {
             out.fail(format!("error: {}/{name} the object is not a pod or does not have a pod template: *v1.{}", kind.plural(), kind.name()));
             continue;
         };

@@ -2,7 +2,7 @@
 //! the pod templates of their owners (a changed Deployment template rolls out).
 
 use super::{fetch, resource_kind, targets, CommandOutput, Flags};
-use crate::api::{Container, Kind, Object, Quantity};
+use crate::api::{Kind, Object, Quantity};
 use crate::cluster::Cluster;
 
 /// `cpu=100m,memory=256Mi` as a resource list, with kubectl's messages for bad input.
@@ -19,18 +19,6 @@ fn resource_list(text: &str) -> Result<crate::api::ResourceList, String> {
 /// (the shell's linear matcher, so no pattern can take long).
 fn matches(pattern: &str, name: &str) -> bool {
     crate::shell::text::wildcard(pattern, name)
-}
-
-/// The containers of a pod or of a workload's pod template.
-fn containers(o: &mut Object) -> Option<&mut Vec<Container>> {
-    Some(match o {
-        Object::Pod(p) => std::sync::Arc::make_mut(&mut p.spec).containers.to_mut(),
-        Object::Deployment(d) => d.spec.template.spec.containers.to_mut(),
-        Object::ReplicaSet(rs) => rs.spec.template.spec.containers.to_mut(),
-        Object::DaemonSet(ds) => ds.spec.template.spec.containers.to_mut(),
-        Object::Job(j) => j.spec.template.spec.containers.to_mut(),
-        _ => return None,
-    })
 }
 
 /// The objects named by `TYPE NAME...`, `TYPE/NAME...`, or `TYPE` with `-l`/`--all`.
@@ -82,7 +70,7 @@ pub fn set_resources(cluster: &mut Cluster, f: &Flags) -> CommandOutput {
     for obj in list {
         let kind = obj.kind();
         let mut updated = obj.clone();
-        let Some(list) = containers(&mut updated) else {
+        let Some(list) = updated.containers_mut() else {
             out.fail(format!("error: {}/{} the object is not a pod or does not have a pod template: *v1.{}", kind.resource(), obj.name(), kind.name()));
             continue;
         };
