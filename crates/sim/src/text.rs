@@ -47,6 +47,13 @@ pub fn push_signed(out: &mut String, value: i64) {
     push_decimal(out, value.unsigned_abs());
 }
 
+/// Appends `value` in lower-case hex, padded with zeros to `width` digits (`{:0width$x}`).
+pub fn push_hex_padded(out: &mut String, value: u64, width: usize) {
+    let digits = (64 - value.leading_zeros() as usize).div_ceil(4).max(1);
+    out.extend(std::iter::repeat_n('0', width.saturating_sub(digits)));
+    push_hex(out, value);
+}
+
 /// Appends `value` in lower-case hex without leading zeros (`{:x}`).
 pub fn push_hex(out: &mut String, value: u64) {
     let digits = (64 - value.leading_zeros() as usize).div_ceil(4).max(1);
@@ -66,6 +73,9 @@ mod tests {
             push_decimal(&mut decimal, value);
             push_hex(&mut hex, value);
             assert_eq!((decimal, hex), (format!("v{value}"), format!("web.{value:x}")));
+            let mut id = String::from("containerd://");
+            push_hex_padded(&mut id, value, 64);
+            assert_eq!(id, format!("containerd://{value:064x}"));
         }
         for value in [0i64, 7, -7, 1_764_000_000_000, i64::MIN, i64::MAX] {
             let mut text = String::new();
