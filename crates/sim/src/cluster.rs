@@ -1010,9 +1010,6 @@ impl Cluster {
     }
 }
 
-/// Per touched node, its changed pods in order, each once; `None` when one of the changes
-/// (the node itself, a pod gone) has its kubelet look at all its pods. Sorted once rather
-/// than kept in B-trees: what a node gets does not depend on the changes' order.
 /// One change a kubelet hears of: a pod written (as the log has it), or, with `all`, a node
 /// changed or one of its pods gone, so that its kubelet looks at every pod of it.
 struct Touch {
@@ -1051,8 +1048,8 @@ fn changes_by_node(mut changes: Vec<Touch>) -> crate::small_map::SmallMap<String
                 }
             }
             _ => {
-                let pods = (!change.all).then(|| vec![change.object.clone()]);
-                grouped.push((change.node().to_string(), pods));
+                let node = change.node().to_string();
+                grouped.push((node, (!change.all).then(|| vec![change.object])));
             }
         }
     }
