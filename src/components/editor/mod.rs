@@ -162,12 +162,15 @@ pub fn editor() -> Html {
     }
 
     // A list of problems or an Apply's report showing under the text takes its height from
-    // the text's box: the line being typed comes back into view.
+    // the text's box: the line being typed comes back into view. The offered field names
+    // are placed again at once, not a frame later when the scroll event comes.
     {
-        let textarea = textarea.clone();
+        let (textarea, popup) = (textarea.clone(), popup.clone());
         use_effect_with((diagnostics.len(), report.len()), move |_| {
             if let Some(ta) = textarea.cast::<HtmlTextAreaElement>() {
-                view::keep_caret_in_view(&ta);
+                if view::keep_caret_in_view(&ta) && popup.is_some() {
+                    popup.set((*popup).clone());
+                }
             }
         });
     }

@@ -23,10 +23,11 @@ pub fn line_px(textarea: &web_sys::Element) -> f64 {
 /// Scrolls `textarea`, while it has the focus, so that the line with its caret shows whole
 /// above its bottom edge, with the text's padding under it: a list of problems appearing under the text takes its
 /// height from the text's box, and the line being typed must not slip under it.
-pub fn keep_caret_in_view(textarea: &web_sys::HtmlTextAreaElement) {
+/// Says whether it scrolled.
+pub fn keep_caret_in_view(textarea: &web_sys::HtmlTextAreaElement) -> bool {
     let focused = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
     if !focused.is_some_and(|f| f.is_same_node(Some(textarea))) {
-        return;
+        return false;
     }
     let caret = textarea.selection_end().ok().flatten().unwrap_or(0) as usize;
     let line = textarea.value().encode_utf16().take(caret).filter(|&c| c == u16::from(b'\n')).count() as f64;
@@ -36,9 +37,11 @@ pub fn keep_caret_in_view(textarea: &web_sys::HtmlTextAreaElement) {
     let (top, height) = (f64::from(textarea.scroll_top()), f64::from(textarea.client_height()));
     // Where the line ends, with the padding under it (the list takes room from below only).
     let below = PAD * 2.0 + (line + 1.0) * px;
-    if below > top + height {
+    let scrolls = below > top + height;
+    if scrolls {
         textarea.set_scroll_top((below - height).ceil() as i32);
     }
+    scrolls
 }
 
 /// What [`file_tabs`] shows and whom it tells.
