@@ -48,34 +48,28 @@ fn record_about(store: &mut Store, now: Time, source: Source<'_>, kind: Kind, me
     // Events are named `<object>.<first occurrence in hex nanoseconds>`, so only this
     // object's events need looking at to find a repeat.
     let named_after = |e: &Event| e.metadata.name.strip_prefix(meta.name.as_str()).is_some_and(|rest| rest.starts_with('.'));
-    // One look at this object's events, in name order: a repeat of this one, and the similar
-    // ones for the aggregation below. Events about an object with a uid are found through
-    // the store's index of them; the others by their names.
+    // One look at this object's events: a repeat of this one, and the similar ones for the
+    // aggregation below. Events about an object with a uid are found through the store's
+    // index of them (in no order); the others by their names. The repeat and the combined
+    // event taken are the first of their kind in name order, the oldest.
     // Only events of the same reason, type and source can be repeats or similar: that test
     // comes first, as it reads no names.
-    let alike = |e: &&Event| e.reason == reason && e.type_ == type_ && e.source.component == source.component;
-    let prefix;
-    let own: Vec<&Event> = if uid.is_empty() {
-        prefix = format!("{}.", meta.name);
-        store.list_prefixed(Kind::Event, &namespace, &prefix).filter_map(Object::as_event).filter(|e| e.involved_object.uid.is_empty()).filter(alike).collect()
-    } else {
-        let mut own: Vec<&Event> = store.events_about(&uid).filter(alike).filter(|e| e.metadata.namespace.as_deref() == Some(namespace.as_str()) && named_after(e)).collect();
-        crate::sorting::sort_by(&mut own, |a, b| a.metadata.name.cmp(&b.metadata.name));
-        own
-    };
-    let (mut similar, mut combined_event, mut repeat) = (0usize, None::<&Event>, None::<Event>);
-    for e in own {
+    let alike = |e: &Event| e.reason == reason && e.type_ == type_ && e.source.component == source.component;
+    let prefix = if uid.is_empty() { format!("{}.", meta.name) } else { String::new() };
+    let by_name = uid.is_empty().then(|| store.list_prefixed(Kind::Event, &namespace, &prefix).filter_map(Object::as_event).filter(|e| e.involved_object.uid.is_empty() && alike(e)));
+    let by_uid = (!uid.is_empty()).then(|| store.events_about(&uid).filter(|e| alike(e) && e.metadata.namespace.as_deref() == Some(namespace.as_str()) && named_after(e)));
+    let (mut similar, mut combined_event, mut repeat) = (0usize, None::<&Event>, None::<&Event>);
+    for e in by_name.into_iter().flatten().chain(by_uid.into_iter().flatten()) {
         if e.message == message && e.involved_object.field_path.as_deref() == field_path {
-            repeat = Some(e.clone());
-            break;
-        }
-        if e.last_timestamp.is_some_and(|t| now - t <= AGGREGATE_WINDOW) {
+            repeat = Some(oldest(repeat, e));
+        } else if e.last_timestamp.is_some_and(|t| now - t <= AGGREGATE_WINDOW) {
             similar += 1;
-            if combined_event.is_none() && e.message.starts_with(COMBINED) {
-                combined_event = Some(e);
+            if e.message.starts_with(COMBINED) {
+                combined_event = Some(oldest(combined_event, e));
             }
         }
     }
+    let repeat = repeat.cloned();
     if let Some(mut e) = repeat {
         e.count += 1;
         e.last_timestamp = Some(now);
@@ -134,6 +128,11 @@ fn record_about(store: &mut Store, now: Time, source: Source<'_>, kind: Kind, me
     store.put(Object::Event(event), now);
 }
 
+
+/// Of an event found before (if any) and `e`, the one first in name order: the older.
+fn oldest<'a>(found: Option<&'a Event>, e: &'a Event) -> &'a Event {
+    found.filter(|f| f.metadata.name <= e.metadata.name).unwrap_or(e)
+}
 
 /// An event's uid, `event-<virtual ms>-<n>`.
 fn event_uid(now: Time, n: u64) -> String {

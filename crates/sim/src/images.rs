@@ -120,19 +120,18 @@ impl ImageBehavior {
 }
 
 /// Splits `registry/repo:tag` into (repository without registry, tag); a missing tag is `latest`.
-pub fn split_reference(image: &str) -> (String, String) {
+pub fn split_reference(image: &str) -> (&str, &str) {
     let (name, tag) = match image.rsplit_once(':') {
         Some((n, t)) if !t.contains('/') => (n, t),
         _ => (image, "latest"),
     };
     let name = name.split('@').next().unwrap_or(name);
-    let mut parts: Vec<&str> = name.split('/').collect();
-    if parts.len() > 1 && (parts[0].contains('.') || parts[0].contains(':') || parts[0] == "localhost") {
-        parts.remove(0);
-    }
-    let repo = parts.join("/");
-    let repo = repo.strip_prefix("library/").unwrap_or(&repo).to_string();
-    (repo, tag.to_string())
+    // A first part that names a registry goes; the repository is the rest of the name.
+    let repo = match name.split_once('/') {
+        Some((registry, rest)) if registry.contains('.') || registry.contains(':') || registry == "localhost" => rest,
+        _ => name,
+    };
+    (repo.strip_prefix("library/").unwrap_or(repo), tag)
 }
 
 /// Whether a repository is the Kubernetes Basics tutorial's `kubernetes-bootcamp` (from
@@ -156,13 +155,13 @@ pub fn lookup(image: &str) -> ImageBehavior {
     }
     // The Kubernetes Basics tutorial's app has two tags; it asks for a third (v10) to show a
     // failed pull.
-    if is_bootcamp(&repo) && tag != "v1" && tag != "v2" {
+    if is_bootcamp(repo) && tag != "v1" && tag != "v2" {
         let mut b = ImageBehavior::server(1500, 0, 0, 0);
         let reference = if image.contains('/') && image.split('/').next().is_some_and(|r| r.contains('.')) { image.to_string() } else { format!("docker.io/{image}") };
         b.pull_error = Some(format!("rpc error: code = NotFound desc = failed to pull and unpack image \"{reference}\": failed to resolve reference \"{reference}\": {reference}: not found"));
         return b;
     }
-    match repo.as_str() {
+    match repo {
         r if is_bootcamp(r) => ImageBehavior::server(2_000, 300, 1, 10).serving(&[8080]).costing(300),
         "nginx" => ImageBehavior::server(3_000, 500, 1, 3).serving(&[80]).costing(200),
         "busybox" | "alpine" => ImageBehavior::server(1_200, 100, 0, 1).tool(),
@@ -194,7 +193,7 @@ pub fn lookup(image: &str) -> ImageBehavior {
 pub fn startup_log(image: &str, ports: &[i32]) -> Vec<String> {
     let (repo, _) = split_reference(image);
     let port = ports.first().copied().unwrap_or(80);
-    match repo.as_str() {
+    match repo {
         "nginx" => vec!["nginx: configuration complete, worker processes started".into(), format!("nginx: listening on port {port}")],
         "johscheuer/go-webserver" | "johscheuer/gowiki" => vec![format!("Listening on :{port}")],
         "johscheuer/todo-app-web" => vec!["[GIN-debug] Loaded config /etc/todo-app/redis.config".into(), format!("[GIN-debug] Listening and serving HTTP on :{port}")],
@@ -238,7 +237,7 @@ pub fn answer(image: &str, path: &str, pod: &str, pod_ip: &str) -> Option<Answer
     let ok = |content_type, body: String| Some(Answer { status: 200, content_type, body });
     let not_found = |body: String| Some(Answer { status: 404, content_type: "text/plain; charset=utf-8", body });
     let path = path.split('?').next().unwrap_or(path);
-    match repo.as_str() {
+    match repo {
         "nginx" => match path {
             "/" | "/index.html" => ok(
                 "text/html",
@@ -290,11 +289,13 @@ mod tests {
 
     #[test]
     fn references_split_like_docker() {
-        assert_eq!(split_reference("nginx"), ("nginx".into(), "latest".into()));
-        assert_eq!(split_reference("nginx:1.15.3"), ("nginx".into(), "1.15.3".into()));
-        assert_eq!(split_reference("docker.io/library/nginx:1.25"), ("nginx".into(), "1.25".into()));
-        assert_eq!(split_reference("localhost:5000/team/app"), ("team/app".into(), "latest".into()));
-        assert_eq!(split_reference("registry.k8s.io/etcd:3.5.9-0"), ("etcd".into(), "3.5.9-0".into()));
+        assert_eq!(split_reference("nginx"), ("nginx", "latest"));
+        assert_eq!(split_reference("nginx:1.15.3"), ("nginx", "1.15.3"));
+        assert_eq!(split_reference("docker.io/library/nginx:1.25"), ("nginx", "1.25"));
+        assert_eq!(split_reference("localhost:5000/team/app"), ("team/app", "latest"));
+        assert_eq!(split_reference("registry.k8s.io/etcd:3.5.9-0"), ("etcd", "3.5.9-0"));
+        assert_eq!(split_reference("docker.io/johscheuer/go-webserver:v1"), ("johscheuer/go-webserver", "v1"));
+        assert_eq!(split_reference("team/app/web:2"), ("team/app/web", "2"));
     }
 
     #[test]

@@ -573,7 +573,7 @@ impl Kubelet {
                         } else {
                             self.images.insert(c.image.clone());
                             let took = images::lookup(&c.image).pull.go_string();
-                            events::record_on_pod(store, now, source, pod, Some(&field()), "Normal", "Pulled", &format!("Successfully pulled image {:?} in {took} ({took} including waiting)", c.image));
+                            events::record_on_pod(store, now, source, pod, Some(&field()), "Normal", "Pulled", &text::with_quoted("Successfully pulled image ", &c.image, &text::concat(&[" in ", &took, " (", &took, " including waiting)"])));
                             Phase::Creating { until: now + CREATE }
                         };
                         let w = &mut self.pods.get_mut(uid).expect("pod is known")[i];

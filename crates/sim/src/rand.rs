@@ -41,8 +41,13 @@ impl Rng {
     /// A version-4-shaped UUID string for `metadata.uid`.
     pub fn uuid(&mut self) -> String {
         let (a, b) = (self.next_u64(), self.next_u64());
-        let hex = format!("{a:016x}{b:016x}");
-        format!("{}-{}-4{}-{}{}-{}", &hex[0..8], &hex[8..12], &hex[13..16], ["8", "9", "a", "b"][(b >> 62) as usize], &hex[17..20], &hex[20..32])
+        // `a` and `b` as 32 hex digits, dashed as 8-4-4-4-12, with the version digit (4) and
+        // the variant digit (8, 9, a or b, from b's top two bits) in their places.
+        let mut hex = String::with_capacity(32);
+        crate::text::push_hex_padded(&mut hex, a, 16);
+        crate::text::push_hex_padded(&mut hex, b, 16);
+        let variant = ["8", "9", "a", "b"][(b >> 62) as usize];
+        crate::text::concat(&[&hex[0..8], "-", &hex[8..12], "-4", &hex[13..16], "-", variant, &hex[17..20], "-", &hex[20..32]])
     }
 }
 

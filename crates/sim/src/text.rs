@@ -36,7 +36,7 @@ pub fn push_decimal(out: &mut String, mut value: u64) {
             break;
         }
     }
-    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 /// Appends `value` in decimal (`{}`), with its sign.

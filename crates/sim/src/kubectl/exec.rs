@@ -109,7 +109,7 @@ pub enum Flavor {
 /// (the distroless control-plane images).
 fn userland(image: &str) -> Option<Flavor> {
     let (repo, tag) = images::split_reference(image);
-    match repo.as_str() {
+    match repo {
         "busybox" | "alpine" => Some(Flavor::Busybox),
         "etcd" | "kube-apiserver" | "kube-controller-manager" | "kube-scheduler" | "coredns" | "coredns/coredns" => None,
         _ if tag.contains("alpine") => Some(Flavor::Busybox),
