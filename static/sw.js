@@ -16,7 +16,9 @@ self.addEventListener('install', (event) => {
       const course = await (await fetch('lessons/index.yaml')).text();
       for (const m of course.matchAll(/^\s*- id: ([\w-]+)/gm)) urls.push(`lessons/${m[1]}/lesson.yaml`);
     } catch (_) { /* offline during install: the course is cached as it is visited */ }
-    await Promise.allSettled(urls.map((u) => cache.add(u)));
+    // The page names its script and wasm more than once (a preload and the loader): each
+    // is fetched once.
+    await Promise.allSettled([...new Set(urls)].map((u) => cache.add(u)));
     await self.skipWaiting();
   })());
 });
