@@ -400,7 +400,7 @@ pub fn parse_manifest_validated(text: &str, file: &str, refuse_removed: bool, va
                 file: file.into(),
                 pos: Some(e.pos),
                 path: None,
-                message: format!("error: error parsing {file}: error converting YAML to JSON: yaml: line {}: {}", e.pos.line, e.message),
+                message: format!("error: error parsing {file}: error converting YAML to JSON: yaml: {}", e.as_kubectl_says(text)),
                 help: Some("check the indentation: nested fields go two spaces deeper than their parent, and tabs are not allowed".into()),
                 more: Vec::new(),
             };

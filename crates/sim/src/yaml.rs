@@ -58,6 +58,35 @@ pub struct YamlError {
     pub message: String,
 }
 
+impl YamlError {
+    /// The error as kubectl words it after `yaml: ` (go-yaml's reader, whose words the
+    /// parser's mostly are): the problem without the parser's "while parsing ..." context, a
+    /// few problems in go-yaml's own words, and go-yaml's line: one less for a parse error
+    /// (it counts those lines from 0), and the line after the end of `text` for an end of
+    /// stream. [`YamlError::pos`] stays where the problem is, for the editor's mark.
+    pub fn as_kubectl_says(&self, text: &str) -> String {
+        let (parsing, problem) = match self.message.split_once(", ") {
+            Some((context, problem)) if context.starts_with("while ") => (context.starts_with("while parsing"), problem),
+            _ => (false, self.message.as_str()),
+        };
+        let problem = match problem {
+            "simple key expected" => "could not find expected ':'",
+            "tabs disallowed within this context (block indentation)" => "found character that cannot start any token",
+            "expected ',' or ']'" => "did not find expected ',' or ']'",
+            other => other,
+        };
+        let line = if problem == "found unexpected end of stream" {
+            // go-yaml's end of stream starts a line of its own after a last line without one.
+            text.matches('\n').count() + usize::from(!text.is_empty() && !text.ends_with('\n')) + 1
+        } else if parsing {
+            self.pos.line.saturating_sub(1).max(1)
+        } else {
+            self.pos.line
+        };
+        format!("line {line}: {problem}")
+    }
+}
+
 fn pos(span: &Span) -> Pos {
     Pos { line: span.start.line(), column: span.start.col() + 1 }
 }
@@ -265,6 +294,35 @@ mod tests {
         assert_eq!(err.pos.line, 2, "{err:?}");
         let err = parse_documents("a: 1\na: 2\n").unwrap_err();
         assert!(err.message.contains("already defined"), "{err:?}");
+    }
+
+    /// Broken manifests and what `kubectl create --dry-run=client -f` 1.33 prints after
+    /// `error converting YAML to JSON: yaml: ` for each.
+    #[test]
+    fn syntax_errors_read_as_kubectl_prints_them() {
+        let head = "apiVersion: v1\nkind: Pod\nmetadata:\n";
+        for (body, says) in [
+            ("  name: a\n  minR", "line 6: could not find expected ':'"),
+            ("  name: a\n   labels: x\n", "line 5: mapping values are not allowed in this context"),
+            ("\tname: a\n", "line 4: found character that cannot start any token"),
+            ("  name: \"a\n", "line 5: found unexpected end of stream"),
+            ("  name: a\nspec:\n  containers:\n  - name: x\n   image: nginx\n", "line 7: did not find expected key"),
+            ("  name: a\n  labels: [x\n", "line 5: did not find expected ',' or ']'"),
+            ("  name: a: b\n", "line 4: mapping values are not allowed in this context"),
+            ("  name: a\n labels:\n  x: y\n", "line 4: did not find expected key"),
+            ("  name: 'a\n", "line 5: found unexpected end of stream"),
+            ("  name: a\nspec:\n  containers:\n    - name: a\n    image: b\n", "line 7: did not find expected '-' indicator"),
+            ("  name: a\nspec:\n  containers:\n  - name: a\n    image: b\n - name: c\n", "line 8: did not find expected key"),
+        ] {
+            let text = format!("{head}{body}");
+            let err = parse_documents(&text).unwrap_err();
+            assert_eq!(err.as_kubectl_says(&text), says, "{text:?}: {err:?}");
+        }
+        let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: a\n";
+        assert_eq!(parse_documents(text).unwrap_err().as_kubectl_says(text), "line 3: did not find expected ',' or '}'");
+        // The editor's mark stays on the line with the problem.
+        let text = format!("{head}  name: a\nspec:\n  containers:\n  - name: x\n   image: nginx\n");
+        assert_eq!(parse_documents(&text).unwrap_err().pos.line, 8);
     }
 
     #[test]

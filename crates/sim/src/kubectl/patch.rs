@@ -176,7 +176,7 @@ fn parse_patch(text: &str) -> Result<Value, String> {
     match crate::yaml::parse_documents(text) {
         Ok(mut docs) if docs.len() == 1 => Ok(docs.remove(0).value),
         Ok(_) => Err(format!("error: unable to parse {text:?}: expected one document")),
-        Err(e) => Err(format!("error: unable to parse {text:?}: yaml: line {}: {}", e.pos.line, e.message)),
+        Err(e) => Err(format!("error: unable to parse {text:?}: yaml: {}", e.as_kubectl_says(text))),
     }
 }
 

@@ -121,6 +121,8 @@ fn patch_types_and_errors() {
     assert_eq!(run(&mut c, "kubectl patch deployment simple").stderr, "error: must specify --patch or --patch-file containing the contents of the patch\n");
     assert_eq!(run(&mut c, "kubectl patch deployment simple -p '{}' --type=foo").stderr, "error: --type must be one of [json merge strategic], not \"foo\"\n");
     assert_eq!(run(&mut c, "kubectl patch deployment nope -p '{}'").stderr, "Error from server (NotFound): deployments.apps \"nope\" not found\n");
+    // Sources: kubectl 1.33 (`patch -f FILE --local -p ...`): go-yaml's words and line.
+    assert_eq!(run(&mut c, "kubectl patch deployment simple -p 'a: [x'").stderr, "error: unable to parse \"a: [x\": yaml: line 1: did not find expected ',' or ']'\n");
     let bad = run(&mut c, "kubectl patch deployment simple -p '{\"spec\":{\"replicas\":\"three\"}}'");
     assert_eq!(bad.exit_code, 1);
     assert!(bad.stderr.starts_with("Error from server (BadRequest): "), "{}", bad.stderr);
