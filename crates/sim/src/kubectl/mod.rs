@@ -510,6 +510,9 @@ fn kubectl(cluster: &mut Cluster, args: &[String], ctx: &Context<'_>) -> Command
         "options" => return help::options(),
         // Whatever their flags, these say first that they are not simulated.
         v if unsimulated::is_unsimulated(v) => return unsimulated::not_simulated(v),
+        // cobra finds the command before it reads any flag: a mistyped one is named as such,
+        // whatever flags follow it (`kubectl gett pods -o wide`).
+        v if !COMMANDS.contains(&v) => return CommandOutput::err(unknown_command(v), 1),
         _ => {}
     }
     if let Some(sub) = args[1..].iter().find(|a| !a.starts_with('-')).filter(|sub| verb == "create" && unsimulated::is_unsimulated_generator(sub)) {
@@ -957,6 +960,10 @@ mod tests {
         assert_eq!(run(&mut c, "kubectl gett pods").stderr, "error: unknown command \"gett\" for \"kubectl\"\n\nDid you mean this?\n\tset\n\tget\n");
         assert_eq!(run(&mut c, "kubectl po").stderr, "error: unknown command \"po\" for \"kubectl\"\n\nDid you mean this?\n\ttop\n\tport-forward\n\tcp\n");
         assert_eq!(run(&mut c, "kubectl desribe pods").stderr, "error: unknown command \"desribe\" for \"kubectl\"\n\nDid you mean this?\n\tdescribe\n");
+        // Source: kubectl 1.33: the command is looked up before the flags are read.
+        assert_eq!(run(&mut c, "kubectl gett pods -o wide").stderr, "error: unknown command \"gett\" for \"kubectl\"\n\nDid you mean this?\n\tset\n\tget\n");
+        assert_eq!(run(&mut c, "kubectl delte pod x --force").stderr, "error: unknown command \"delte\" for \"kubectl\"\n\nDid you mean this?\n\tdelete\n");
+        assert_eq!(run(&mut c, "kubectl creat deployment web --image=nginx").stderr, "error: unknown command \"creat\" for \"kubectl\"\n\nDid you mean this?\n\tcreate\n");
         assert_eq!(run(&mut c, "kubectl get pods --replicas=3").stderr, "error: unknown flag: --replicas\nSee 'kubectl get --help' for usage.\n");
         assert_eq!(run(&mut c, "ls -l").exit_code, 127);
         assert_eq!(run(&mut c, "echo 'unterminated").exit_code, 2);
