@@ -90,8 +90,11 @@ impl Keys<'_> {
             });
         }
         if self.data.contains_key(key) {
-            let kind = if self.target == Target::ConfigMap { "ConfigMap" } else { "Secret" };
-            return Err(format!("error: cannot add key {key:?}, another key by that name already exists in Data for {kind} {:?}", self.name));
+            // kubectl words the two differently (1.27 to 1.33).
+            return Err(match self.target {
+                Target::ConfigMap => format!("error: cannot add key {key:?}, another key by that name already exists in Data for ConfigMap {:?}", self.name),
+                Target::Secret => format!("error: cannot add key {key}, another key by that name already exists"),
+            });
         }
         self.data.insert(key.to_string(), Value::String(value));
         Ok(())

@@ -86,6 +86,8 @@ fn generator_errors_read_as_kubectl_prints_them() {
         ("kubectl create namespace", "error: exactly one NAME is required, got 0\nSee 'kubectl create namespace -h' for help and examples\n"),
         ("kubectl create secret generic s --from-literal=bad", "error: invalid literal source bad, expected key=value\n"),
         ("kubectl create configmap c --from-literal=a=1 --from-literal=a=2", "error: cannot add key \"a\", another key by that name already exists in Data for ConfigMap \"c\"\n"),
+        // Source: kubectl 1.27 to 1.33 (a Secret's words differ from a ConfigMap's).
+        ("kubectl create secret generic s --from-literal=a=1 --from-literal=a=2", "error: cannot add key a, another key by that name already exists\n"),
         ("kubectl create job j", "error: either --image or --from must be specified\n"),
         ("kubectl create deployment web --image=nginx --dry-run=bogus", "error: Invalid dry-run value (bogus). Must be \"none\", \"server\", or \"client\".\n"),
         ("kubectl create foo x", "error: unknown command \"foo x\"\nSee 'kubectl create -h' for help and examples\n"),
