@@ -324,7 +324,7 @@ impl Cluster {
         ];
         self.kubelets.insert(name.into(), Kubelet::new(name, &preloaded));
         // A new kubelet starts at once: it registers its Lease and takes any pods bound to it.
-        self.wakeups.insert(format!("kubelet/{name}"), self.now);
+        self.wakeups.insert(&format!("kubelet/{name}"), self.now);
     }
 
     /// kube-proxy as a DaemonSet on every node and coredns as a two-replica Deployment,
@@ -398,7 +398,7 @@ impl Cluster {
     /// Starts a steady load on `host:port` (`load URL RATE/s [for DURATION]`).
     pub fn start_load(&mut self, load: crate::traffic::Load) {
         self.traffic.start(load);
-        self.wakeups.insert("load-generator".into(), self.now);
+        self.wakeups.insert("load-generator", self.now);
         self.settle();
     }
 
@@ -667,7 +667,7 @@ impl Cluster {
 
     fn wake(&mut self, component: &str, at: Option<Time>) {
         match at {
-            Some(t) => self.wakeups.insert(component.into(), t),
+            Some(t) => self.wakeups.insert(component, t),
             None => self.wakeups.remove(component),
         };
     }
@@ -833,7 +833,7 @@ impl Cluster {
                 None => NodePods::All(&all),
             };
             let at = kubelet.reconcile_pods(&mut self.store, now, pods);
-            self.wake(&format!("kubelet/{name}"), at);
+            self.wake(&crate::text::concat(&["kubelet/", &name]), at);
             self.follow_watch();
         }
     }
@@ -939,7 +939,7 @@ impl Cluster {
     pub fn recover_node(&mut self, name: &str) -> bool {
         let Some(k) = self.kubelets.get_mut(name) else { return false };
         k.restart();
-        self.wakeups.insert(format!("kubelet/{name}"), self.now);
+        self.wakeups.insert(&format!("kubelet/{name}"), self.now);
         self.settle();
         true
     }

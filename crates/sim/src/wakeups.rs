@@ -35,18 +35,19 @@ impl<'de> Deserialize<'de> for Wakeups {
 
 impl Wakeups {
     /// Sets a component's wake-up.
-    pub fn insert(&mut self, name: String, at: Time) {
-        // A component that asks for the time it had already asked for changes nothing.
-        match self.by_name.get_mut(name.as_str()) {
+    pub fn insert(&mut self, name: &str, at: Time) {
+        // A component that asks for the time it had already asked for changes nothing (and
+        // copies no name).
+        match self.by_name.get_mut(name) {
             Some(held) if *held == at => {}
             Some(held) => {
-                let key = (std::mem::replace(held, at), name);
+                let key = (std::mem::replace(held, at), name.to_string());
                 self.by_time.remove(&key);
                 self.by_time.insert((at, key.1));
             }
             None => {
-                self.by_name.insert(name.clone(), at);
-                self.by_time.insert((at, name));
+                self.by_name.insert(name.to_string(), at);
+                self.by_time.insert((at, name.to_string()));
             }
         }
     }
@@ -82,12 +83,12 @@ mod tests {
     #[test]
     fn the_time_index_follows_every_change() {
         let mut w = Wakeups::default();
-        w.insert("a".into(), Time(30));
-        w.insert("b".into(), Time(10));
-        w.insert("kubelet/n1".into(), Time(5));
+        w.insert("a", Time(30));
+        w.insert("b", Time(10));
+        w.insert("kubelet/n1", Time(5));
         assert_eq!(w.next_after(Time(0)), Some(Time(5)));
         assert_eq!(w.next_after(Time(5)), Some(Time(10)));
-        w.insert("b".into(), Time(40));
+        w.insert("b", Time(40));
         assert_eq!(w.next_after(Time(5)), Some(Time(30)));
         w.remove("a");
         assert_eq!(w.next_after(Time(5)), Some(Time(40)));
