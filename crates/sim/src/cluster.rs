@@ -324,7 +324,7 @@ impl Cluster {
         ];
         self.kubelets.insert(name.into(), Kubelet::new(name, &preloaded));
         // A new kubelet starts at once: it registers its Lease and takes any pods bound to it.
-        self.wakeups.insert(&format!("kubelet/{name}"), self.now);
+        self.wakeups.insert(&kubelet_wakeup(name), self.now);
     }
 
     /// kube-proxy as a DaemonSet on every node and coredns as a two-replica Deployment,
@@ -590,7 +590,7 @@ impl Cluster {
         let removed = Arc::unwrap_or_clone(apiserver::delete(&mut self.store, self.now, &ObjectKey { kind, namespace: ns.into(), name: name.into() }, grace)?);
         if kind == Kind::Node {
             self.kubelets.remove(name);
-            self.wakeups.remove(&format!("kubelet/{name}"));
+            self.wakeups.remove(&kubelet_wakeup(name));
         }
         Ok(removed)
     }
@@ -804,7 +804,7 @@ impl Cluster {
         let mut touched = changes_by_node(changes);
         // The kubelets to run, by name, each once (sorted once: no B-tree for a list read once).
         let mut due: Vec<String> = if everything { self.kubelets.keys().cloned().collect() } else { touched.keys().cloned().collect() };
-        due.extend(self.wakeups.due_with_prefix("kubelet/", now).map(|k| k["kubelet/".len()..].to_string()));
+        due.extend(self.wakeups.due_with_prefix(KUBELET_WAKEUP, now).map(|k| k[KUBELET_WAKEUP.len()..].to_string()));
         crate::sorting::sort_by(&mut due, String::cmp);
         due.dedup();
         for name in due {
@@ -833,7 +833,7 @@ impl Cluster {
                 None => NodePods::All(&all),
             };
             let at = kubelet.reconcile_pods(&mut self.store, now, pods);
-            self.wake(&crate::text::concat(&["kubelet/", &name]), at);
+            self.wake(&kubelet_wakeup(&name), at);
             self.follow_watch();
         }
     }
@@ -881,7 +881,7 @@ impl Cluster {
     pub fn fail_node(&mut self, name: &str) -> bool {
         let Some(k) = self.kubelets.get_mut(name) else { return false };
         k.stop(self.now);
-        self.wakeups.remove(&format!("kubelet/{name}"));
+        self.wakeups.remove(&kubelet_wakeup(name));
         self.settle();
         true
     }
@@ -939,7 +939,7 @@ impl Cluster {
     pub fn recover_node(&mut self, name: &str) -> bool {
         let Some(k) = self.kubelets.get_mut(name) else { return false };
         k.restart();
-        self.wakeups.insert(&format!("kubelet/{name}"), self.now);
+        self.wakeups.insert(&kubelet_wakeup(name), self.now);
         self.settle();
         true
     }
@@ -1008,6 +1008,14 @@ impl Cluster {
         let value: serde_json::Value = serde_json::from_str(snapshot).map_err(|e| format!("cannot restore the cluster: {e}"))?;
         crate::decode::decode(&value).map(|(c, _)| c).map_err(|e| format!("cannot restore the cluster: {e}"))
     }
+}
+
+/// The start of every kubelet's name among the wake-ups (`kubelet/node-1`).
+const KUBELET_WAKEUP: &str = "kubelet/";
+
+/// A node's kubelet's name among the wake-ups.
+fn kubelet_wakeup(node: &str) -> String {
+    crate::text::concat(&[KUBELET_WAKEUP, node])
 }
 
 /// One change a kubelet hears of: a pod written (as the log has it), or, with `all`, a node
